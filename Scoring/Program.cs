@@ -1,0 +1,2 @@
+Console.WriteLine("MlNetFashion scoring: predict | serve (coming)");
+return 0;

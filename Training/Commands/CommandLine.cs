@@ -1,0 +1,23 @@
+using System.CommandLine;
+
+namespace MlNetFashion.Training.Commands;
+
+/// <summary>
+/// The verbs of the training app. Each verb lives in its own file and only parses options and calls the library.
+/// Errors the user can fix (bad data, bad options) are <see cref="UserErrorException"/>-like exceptions: one line on
+/// stderr, exit code 1, no stack trace.
+/// </summary>
+public static class CommandLine
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("MlNetFashion training: train, evaluate and benchmark Fashion-MNIST CNNs.");
+        foreach (Command command in Commands()) root.Subcommands.Add(command);
+        return ErrorReporting.Invoke(() => root.Parse(args).Invoke());
+    }
+
+    private static IEnumerable<Command> Commands()
+    {
+        yield return TrainCommand.Create();
+    }
+}

@@ -1,0 +1,3 @@
+using MlNetFashion.Training.Commands;
+
+return CommandLine.Run(args);

@@ -1,0 +1,27 @@
+# MlNetFashion build script for Windows (mirror of build.sh). Verbs: setup | build | test | train [args] | bench [args]
+# Data: put the four Fashion-MNIST files in .\data or $env:FASHION_MNIST_DIR, or let `setup` download them.
+param([Parameter(Position = 0)][string]$Verb = "", [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @())
+$ErrorActionPreference = "Stop"
+Set-Location $PSScriptRoot
+$Config = "Release"
+
+function Invoke-Checked { param([string[]]$Cmd) & $Cmd[0] $Cmd[1..($Cmd.Length - 1)]; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE } }
+
+function Test-Data {
+    foreach ($d in @($env:FASHION_MNIST_DIR, ".\data")) {
+        if ($d -and (Get-ChildItem -Path $d -Filter "train-images-idx3-ubyte*" -ErrorAction SilentlyContinue)) { return $true }
+    }
+    return $false
+}
+function Setup-Data { if (-not (Test-Data)) { Invoke-Checked @("dotnet", "run", "--project", "Training", "-c", $Config, "--", "data", "fetch", "--data-dir", ".\data") } }
+function Restore { Invoke-Checked @("dotnet", "restore", "MlNetFashion.sln", "--nologo", "-v", "quiet") }
+function Build { Invoke-Checked @("dotnet", "build", "MlNetFashion.sln", "-c", $Config, "--nologo", "-v", "quiet", "--no-restore") }
+
+switch ($Verb) {
+    "setup" { Restore; Setup-Data }
+    "build" { Restore; Build }
+    "test" { Restore; Setup-Data; Build; Invoke-Checked (@("dotnet", "test", "MlNetFashion.sln", "-c", $Config, "--no-build", "--nologo") + $Rest) }
+    "train" { Restore; Setup-Data; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "train") + $Rest) }
+    "bench" { Restore; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "bench") + $Rest) }
+    default { Write-Error "usage: .\build.ps1 setup|build|test|train [args]|bench [args]"; exit 2 }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# MlNetFashion build script. Verbs: setup | build | test | train [args] | bench [args]
+# On a fresh Debian/Ubuntu machine `./build.sh train` and `./build.sh test` install what they need themselves.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+CONFIG=Release
+DATA_DIR_DEFAULT=/usr/share/datasets/fashion-mnist
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else "$@"; fi; }
+
+APT_UPDATED=0
+apt_install() {
+  # Installs the Debian packages that are missing; apt-get update once, only when something is missing.
+  command -v apt-get >/dev/null || { echo "build.sh: no apt-get here; install $* yourself if you need them" >&2; return 0; }
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ $APT_UPDATED -eq 0 ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  echo "build.sh: installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+have_data() {
+  local d
+  for d in "${FASHION_MNIST_DIR:-}" ./data "$DATA_DIR_DEFAULT"; do
+    [ -n "$d" ] && ls "$d"/train-images-idx3-ubyte* >/dev/null 2>&1 && return 0
+  done
+  return 1
+}
+
+setup_data() {
+  have_data && return 0
+  if command -v apt-get >/dev/null; then
+    apt_install dataset-fashion-mnist
+  else
+    echo "build.sh: no Fashion-MNIST files found; downloading them with the training app"
+    dotnet run --project Training -c $CONFIG -- data fetch --data-dir ./data
+  fi
+}
+
+# Tools the tests use when present: OpenBLAS (GEMM provider), the ONNX checker, Chromium for the browser test.
+setup_test_tools() { apt_install libopenblas0-pthread python3-onnx chromium; }
+
+restore() { dotnet restore MlNetFashion.sln --nologo -v quiet; }
+build() { dotnet build MlNetFashion.sln -c $CONFIG --nologo -v quiet --no-restore; }
+
+verb="${1:-}"; [ $# -gt 0 ] && shift
+case "$verb" in
+  setup) setup_data; setup_test_tools; restore ;;
+  build) restore; build ;;
+  test)
+    setup_data; setup_test_tools; restore; build
+    dotnet test MlNetFashion.sln -c $CONFIG --no-build --nologo "$@" ;;
+  train)
+    setup_data; apt_install libopenblas0-pthread; restore
+    dotnet run --project Training -c $CONFIG -- train "$@" ;;
+  bench)
+    apt_install libopenblas0-pthread; restore
+    dotnet run --project Training -c $CONFIG -- bench "$@" ;;
+  *) echo "usage: ./build.sh setup|build|test|train [args]|bench [args]" >&2; exit 2 ;;
+esac
