@@ -19,5 +19,7 @@ public static class CommandLine
     private static IEnumerable<Command> Commands()
     {
         yield return TrainCommand.Create();
+        yield return SummaryCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

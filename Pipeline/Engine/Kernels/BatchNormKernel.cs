@@ -32,18 +32,17 @@ public static unsafe class BatchNormKernel
                 float mean, invStd;
                 if (training)
                 {
+                    // Per-plane float sums (SIMD), accumulated across planes in double: var = E[x²] − μ².
                     double sum = 0, sumSq = 0;
                     for (int n = 0; n < b.Batch; n++)
                     {
                         var x = Plane(b.X, n, c);
                         sum += TensorPrimitives.Sum(x);
+                        sumSq += TensorPrimitives.SumOfSquares(x);
                     }
-                    mean = (float)(sum / m);
-                    for (int n = 0; n < b.Batch; n++)
-                    {
-                        var x = Plane(b.X, n, c);
-                        for (int l = 0; l < x.Length; l++) { double d = x[l] - mean; sumSq += d * d; }
-                    }
+                    double meanD = sum / m;
+                    mean = (float)meanD;
+                    sumSq = Math.Max(0, sumSq - m * meanD * meanD);
                     double variance = sumSq / m;
                     invStd = (float)(1 / Math.Sqrt(variance + b.Epsilon));
                     b.RunningMean[c] = (1 - b.Momentum) * b.RunningMean[c] + b.Momentum * mean;
@@ -61,8 +60,9 @@ public static unsafe class BatchNormKernel
                 {
                     var x = Plane(b.X, n, c);
                     var xHat = Plane(b.XHat, n, c);
-                    TensorPrimitives.Subtract(x, mean, xHat);
-                    TensorPrimitives.Multiply(xHat, invStd, xHat);
+                    // x̂ = x·invStd − μ·invStd; y = γ·x̂ + β
+                    TensorPrimitives.Multiply(x, invStd, xHat);
+                    TensorPrimitives.Add(xHat, -mean * invStd, xHat);
                     var y = Plane(b.Y, n, c);
                     TensorPrimitives.Multiply(x, scale, y);
                     TensorPrimitives.Add(y, shift, y);

@@ -30,7 +30,9 @@ public static class Gemm
         if (requested == GemmProvider.OpenBlas && !OpenBlas.IsAvailable)
             throw new InvalidOperationException("GEMM provider OpenBLAS requested, but libopenblas.so.0 could not be loaded (Debian: apt-get install libopenblas0-pthread).");
         if (requested == GemmProvider.Auto) requested = OpenBlas.IsAvailable ? GemmProvider.OpenBlas : GemmProvider.Managed;
-        if (requested == GemmProvider.OpenBlas) OpenBlas.SetThreads(Parallelism.Threads);
+        // OpenBLAS runs single-threaded: the engine's own pool splits large products (see Multiply), so its idle
+        // spinning threads never compete with ours for the two cores.
+        if (requested == GemmProvider.OpenBlas) OpenBlas.SetThreads(1);
         return requested;
     }
 
@@ -38,8 +40,53 @@ public static class Gemm
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
         if (m == 0 || n == 0) return;
-        if (s_provider == GemmProvider.OpenBlas) OpenBlas.Sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else ManagedGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        if (s_provider == GemmProvider.Managed)
+        {
+            ManagedGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+        if (Parallelism.Threads == 1 || Parallelism.InParallelRegion || (long)m * n * k < ParallelThreshold)
+        {
+            OpenBlas.Sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+        unsafe
+        {
+            fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
+            {
+                // Split the larger output dimension into one block per thread; each block is an independent SGEMM.
+                bool splitRows = m >= n;
+                var body = new SplitBody(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, splitRows);
+                Parallelism.For(splitRows ? m : n, body);
+            }
+        }
+    }
+
+    /// <summary>Below this many multiply-adds one thread is faster than the hand-off.</summary>
+    private const long ParallelThreshold = 1L << 18;
+
+    private readonly unsafe struct SplitBody(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
+        float beta, float* c, int ldc, bool splitRows) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            int count = end - start;
+            if (splitRows)
+            {
+                float* blockA = transA ? a + start : a + (long)start * lda;
+                OpenBlas.Sgemm(transA, transB, count, n, k, alpha, new ReadOnlySpan<float>(blockA, Extent(transA, count, k, lda)), lda,
+                    new ReadOnlySpan<float>(b, Extent(transB, k, n, ldb)), ldb, beta, new Span<float>(c + (long)start * ldc, Extent(false, count, n, ldc)), ldc);
+            }
+            else
+            {
+                float* blockB = transB ? b + (long)start * ldb : b + start;
+                OpenBlas.Sgemm(transA, transB, m, count, k, alpha, new ReadOnlySpan<float>(a, Extent(transA, m, k, lda)), lda,
+                    new ReadOnlySpan<float>(blockB, Extent(transB, k, count, ldb)), ldb, beta, new Span<float>(c + start, Extent(false, m, count, ldc)), ldc);
+            }
+        }
+
+        /// <summary>Floats spanned by an op(X) of rows × cols stored with row stride ld.</summary>
+        private static int Extent(bool transposed, int rows, int cols, int ld) => transposed ? (cols - 1) * ld + rows : (rows - 1) * ld + cols;
     }
 
     /// <summary>Scalar reference twin used by tests: the plain triple loop, accumulated in double.</summary>

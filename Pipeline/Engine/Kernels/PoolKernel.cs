@@ -45,9 +45,16 @@ public static unsafe class PoolKernel
 
     private readonly struct MaxBody(float* x, float* y, int* argmax, Window rows, Window cols) : IParallelRange
     {
+        private void TwoByTwo(int start, int end, int inPlane, int outPlane) => TwoByTwoPlanes(x, y, argmax, rows, cols, start, end, inPlane, outPlane);
+
         public void Execute(int start, int end)
         {
             int inPlane = rows.Input * cols.Input, outPlane = rows.Output * cols.Output;
+            if (rows.Kernel == 2 && cols.Kernel == 2 && rows.Stride == 2 && cols.Stride == 2 && rows.PadBefore == 0 && cols.PadBefore == 0)
+            {
+                TwoByTwo(start, end, inPlane, outPlane);
+                return;
+            }
             for (int p = start; p < end; p++)
             {
                 float* src = x + (long)p * inPlane;
@@ -69,6 +76,38 @@ public static unsafe class PoolKernel
                         y[o] = best;
                         argmax[o] = bestIndex;
                     }
+                }
+            }
+        }
+    }
+
+    /// <summary>The common 2×2 / stride 2 window (pads only after): branch-light, no window bookkeeping.</summary>
+    private static void TwoByTwoPlanes(float* x, float* y, int* argmax, Window rows, Window cols, int start, int end, int inPlane, int outPlane)
+    {
+        int w = cols.Input, h = rows.Input;
+        for (int p = start; p < end; p++)
+        {
+            float* src = x + (long)p * inPlane;
+            float* dst = y + (long)p * outPlane;
+            int* arg = argmax + (long)p * outPlane;
+            for (int oy = 0; oy < rows.Output; oy++)
+            {
+                int r0 = 2 * oy * w;
+                bool row1 = 2 * oy + 1 < h;
+                for (int ox = 0; ox < cols.Output; ox++)
+                {
+                    int i0 = r0 + 2 * ox;
+                    bool col1 = 2 * ox + 1 < w;
+                    float best = src[i0];
+                    int bi = i0;
+                    if (col1 && src[i0 + 1] > best) { best = src[i0 + 1]; bi = i0 + 1; }
+                    if (row1)
+                    {
+                        if (src[i0 + w] > best) { best = src[i0 + w]; bi = i0 + w; }
+                        if (col1 && src[i0 + w + 1] > best) { best = src[i0 + w + 1]; bi = i0 + w + 1; }
+                    }
+                    dst[oy * cols.Output + ox] = best;
+                    arg[oy * cols.Output + ox] = bi;
                 }
             }
         }

@@ -97,7 +97,7 @@ public sealed class EngineTrainer
                 int batchCorrect = loss.CountCorrect();
                 correct += batchCorrect;
                 foreach (var callback in _callbacks)
-                    callback.OnBatchEnd(new BatchMetrics(epoch, b + 1, batches, batchLoss, (float)batchCorrect / n, lr, (start + n) / clock.Elapsed.TotalSeconds));
+                    callback.OnBatchEnd(new BatchMetrics(epoch, b + 1, batches, n, batchLoss, (float)batchCorrect / n, lr, (start + n) / clock.Elapsed.TotalSeconds));
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
             (float? valLoss, float? valAccuracy) = (null, null);

@@ -5,7 +5,7 @@ public sealed record EpochMetrics(int Epoch, float Loss, float Accuracy, float? 
     float LearningRate, double Seconds, double ImagesPerSecond);
 
 /// <summary>Progress within an epoch, for live progress bars.</summary>
-public sealed record BatchMetrics(int Epoch, int Batch, int BatchesPerEpoch, float Loss, float Accuracy, float LearningRate, double ImagesPerSecond);
+public sealed record BatchMetrics(int Epoch, int Batch, int BatchesPerEpoch, int Images, float Loss, float Accuracy, float LearningRate, double ImagesPerSecond);
 
 /// <summary>NaN or infinite loss: training stops without touching any saved model.</summary>
 public sealed class TrainingDivergedException(int epoch, int batch, float learningRate)

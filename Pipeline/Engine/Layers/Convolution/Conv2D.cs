@@ -6,8 +6,7 @@ using MlNetFashion.Engine.Tensors;
 namespace MlNetFashion.Engine.Layers.Convolution;
 
 /// <summary>
-/// 2-D convolution, [N, C, H, W] → [N, F, Ho, Wo], as im2col + one GEMM over the whole batch:
-/// col [C·k·k, N·Ho·Wo]; Y' [F, N·Ho·Wo] = W [F, C·k·k] · col; then Y' → NCHW with the bias added.
+/// 2-D convolution, [N, C, H, W] → [N, F, Ho, Wo], as cache-blocked im2col + GEMM (see ConvolutionKernel).
 /// Weights use the PyTorch/ONNX layout: kernel [F, C, k, k], bias [F].
 /// </summary>
 public sealed class Conv2D : Layer
@@ -15,8 +14,7 @@ public sealed class Conv2D : Layer
     private readonly Initializer _initializer;
     private Parameter _kernel = null!, _bias = null!;
     private Window _rows, _cols;
-    private int _channels, _patch, _outPlane;
-    private float[] _col = [], _channelMajor = [], _dCol = [];
+    private ConvolutionKernel _kernelOp = null!;
     private Tensor _output = null!, _inputGradient = null!, _input = null!;
 
     public Conv2D(int filters, int kernelSize, int stride = 1, Padding padding = Padding.Valid, bool useBias = true, Initializer? kernelInitializer = null)
@@ -49,16 +47,10 @@ public sealed class Conv2D : Layer
         (int c, int h, int w) = inputShape.AsImage();
         _rows = Window.Create(h, KernelSize, Stride, Padding, false, $"Conv2D '{Name}' height");
         _cols = Window.Create(w, KernelSize, Stride, Padding, false, $"Conv2D '{Name}' width");
-        _channels = c;
-        _patch = c * KernelSize * KernelSize;
-        _outPlane = _rows.Output * _cols.Output;
         _kernel = new Parameter("kernel", new Shape(Filters, c, KernelSize, KernelSize), decay: true);
         _bias = new Parameter("bias", new Shape(Filters), decay: false);
-        _initializer.Fill(_kernel.Value.Span, fanIn: _patch, fanOut: Filters * KernelSize * KernelSize, random);
-        int columns = maxBatchSize * _outPlane;
-        _col = new float[_patch * columns];
-        _channelMajor = new float[Filters * columns];
-        _dCol = new float[_patch * columns];
+        _initializer.Fill(_kernel.Value.Span, fanIn: c * KernelSize * KernelSize, fanOut: Filters * KernelSize * KernelSize, random);
+        _kernelOp = new ConvolutionKernel(c, Filters, _rows, _cols, Parallelism.Threads);
         var outputShape = new Shape(Filters, _rows.Output, _cols.Output);
         _output = new Tensor(maxBatchSize, outputShape);
         _inputGradient = new Tensor(maxBatchSize, inputShape);
@@ -69,25 +61,19 @@ public sealed class Conv2D : Layer
     {
         CheckBatch(input, InputShape);
         _input = input;
-        int n = input.BatchSize, columns = n * _outPlane;
-        Im2Col.Unfold(input.Span, n, _channels, _rows, _cols, _col);
-        Gemm.Multiply(false, false, Filters, columns, _patch, 1f, _kernel.Value.Span, _patch, _col, columns, 0f, _channelMajor, columns);
-        _output.SetBatchSize(n);
-        ChannelMajor.ToBatchMajor(_channelMajor, UseBias ? _bias.Value.Span : default, n, Filters, _outPlane, _output.Span);
+        _output.SetBatchSize(input.BatchSize);
+        _kernelOp.Forward(input.Span, input.BatchSize, _kernel.Value.Span, UseBias ? _bias.Value.Span : default, _output.Span);
         return _output;
     }
 
     public override Tensor? Backward(Tensor outputGradient)
     {
-        int n = outputGradient.BatchSize, columns = n * _outPlane;
-        // dY [N, F, L] → dY' [F, N·L] (and dBias = Σ dY' rows); dW = dY' · colᵀ; dcol = Wᵀ · dY'; dX = col2im(dcol).
-        ChannelMajor.ToChannelMajor(outputGradient.Span, n, Filters, _outPlane, _channelMajor, UseBias ? _bias.Gradient.Span : default);
-        Gemm.Multiply(false, true, Filters, _patch, columns, 1f, _channelMajor, columns, _col, columns, 0f, _kernel.Gradient.Span, _patch);
-        if (!NeedsInputGradient) return null;
-        Gemm.Multiply(true, false, _patch, columns, Filters, 1f, _kernel.Value.Span, _patch, _channelMajor, columns, 0f, _dCol, columns);
+        CheckBatch(outputGradient, OutputShape);
+        int n = outputGradient.BatchSize;
         _inputGradient.SetBatchSize(n);
-        Im2Col.Fold(_dCol, n, _channels, _rows, _cols, _inputGradient.Span);
-        return _inputGradient;
+        _kernelOp.Backward(_input.Span, n, _kernel.Value.Span, outputGradient.Span, _kernel.Gradient.Span,
+            UseBias ? _bias.Gradient.Span : default, NeedsInputGradient ? _inputGradient.Span : default);
+        return NeedsInputGradient ? _inputGradient : null;
     }
 
     public override JsonObject GetConfig() => new()
