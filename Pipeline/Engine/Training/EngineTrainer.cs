@@ -48,6 +48,9 @@ public sealed class EngineTrainer
     public float BestValidationAccuracy { get; private set; } = float.NegativeInfinity;
     public string? StopReason => Control.StopReason;
 
+    /// <summary>Used when resuming: the best epoch so far, so restore-best still compares against it.</summary>
+    public void RestoreBest(int epoch, float score) => (BestEpoch, BestValidationAccuracy) = (epoch, score);
+
     public EngineTrainer AddCallback(ITrainingCallback callback)
     {
         _callbacks.Add(callback);

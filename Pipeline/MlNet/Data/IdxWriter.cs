@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-using MlNetFashion.Pipeline;
+using MlNetFashion.Engine.IO;
 
 namespace MlNetFashion.Pipeline.Data;
 

@@ -1,4 +1,4 @@
-namespace MlNetFashion.Pipeline;
+namespace MlNetFashion.Engine.IO;
 
 /// <summary>
 /// Writes a file so that readers see either the old content or the whole new one: write a temp file in the same
