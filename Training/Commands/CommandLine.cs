@@ -4,8 +4,8 @@ namespace MlNetFashion.Training.Commands;
 
 /// <summary>
 /// The verbs of the training app. Each verb lives in its own file and only parses options and calls the library.
-/// Errors the user can fix (bad data, bad options) are <see cref="UserErrorException"/>-like exceptions: one line on
-/// stderr, exit code 1, no stack trace.
+/// Errors the user can fix (bad data, bad options) become one line on stderr, exit code 1, no stack trace
+/// (<see cref="ErrorReporting"/>).
 /// </summary>
 public static class CommandLine
 {
