@@ -13,7 +13,8 @@ public static class CommandLine
     {
         var root = new RootCommand("MlNetFashion training: train, evaluate and benchmark Fashion-MNIST CNNs.");
         foreach (Command command in Commands()) root.Subcommands.Add(command);
-        return ErrorReporting.Invoke(() => root.Parse(args).Invoke());
+        // System.CommandLine's own handler would print a stack trace: errors go through ErrorReporting instead.
+        return ErrorReporting.Invoke(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
     }
 
     private static IEnumerable<Command> Commands()
@@ -21,5 +22,8 @@ public static class CommandLine
         yield return TrainCommand.Create();
         yield return SummaryCommand.Create();
         yield return BenchCommand.Create();
+        yield return EvaluateCommand.Create();
+        yield return CvCommand.Create();
+        yield return DataFetchCommand.Create();
     }
 }

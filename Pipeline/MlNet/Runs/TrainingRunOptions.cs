@@ -29,6 +29,8 @@ public sealed record TrainingRunOptions
         if (LimitTrain is <= 0) throw new ArgumentException($"--limit-train: expected at least 1, received {LimitTrain}");
         if (LimitTest is <= 0) throw new ArgumentException($"--limit-test: expected at least 1, received {LimitTest}");
         if (Preset is not null && ModelSpec is not null) throw new ArgumentException("--preset and --model-spec: expected one of them, received both");
+        if (Preset is not null) Engine.Models.Presets.Get(Preset);
+        if (ModelSpec is not null) Engine.Models.ModelSpec.Load(ModelSpec);
         if (Optimizer is not null && Optimizer is not ("adam" or "adamw" or "sgd")) throw new ArgumentException($"--optimizer: expected adam, adamw or sgd, received \"{Optimizer}\"");
     }
 }
