@@ -53,9 +53,9 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                 File.Move(temp, target, overwrite: true);
                 fetched.Add(target);
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException or IOException and not FashionMnistDataException)
             {
-                throw new FashionMnistDataException($"{name}.gz: download failed ({ex.Message})", ex);
+                throw new FashionMnistDataException($"{name}.gz: download failed ({ex.Message.TrimEnd('.')})", ex);
             }
             finally
             {
