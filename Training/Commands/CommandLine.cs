@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MlNetFashion.Pipeline.Cli;
 
 namespace MlNetFashion.Training.Commands;
 

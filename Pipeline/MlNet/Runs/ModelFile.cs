@@ -14,7 +14,7 @@ namespace MlNetFashion.Pipeline.Runs;
 public static class ModelFile
 {
     /// <summary>A transformer that takes the Pixels column (bytes) and adds Score and PredictedLabel.</summary>
-    public static ITransformer LoadForPixels(MLContext ml, string path)
+    public static ITransformer LoadForPixels(MLContext ml, string path, int? gpuDeviceId = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found");
         byte[] head = ReadHead(path);
@@ -32,7 +32,7 @@ public static class ModelFile
         byte[] onnx = ReadOnnx(path);
         var schema = new FashionMnistDataView(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0]));
         ITransformer scale = ml.Transforms.ScalePixels().Fit(schema);
-        ITransformer chain = ScoringChain.Create(ml, onnx, scale.Transform(schema));
+        ITransformer chain = ScoringChain.Create(ml, onnx, scale.Transform(schema), gpuDeviceId: gpuDeviceId);
         return scale.Append(chain);
     }
 

@@ -1,4 +1,4 @@
-namespace MlNetFashion.Training.Commands;
+namespace MlNetFashion.Pipeline.Cli;
 
 /// <summary>Turns the exceptions a user can cause into one clear line on stderr and exit code 1.</summary>
 public static class ErrorReporting
