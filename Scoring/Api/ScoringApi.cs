@@ -14,13 +14,15 @@ public static class ScoringApi
 {
     public const int MaxBodyBytes = 1 << 20;
 
-    public static WebApplication Build(FashionClassifier classifier, string? urls = null, string[]? args = null)
+    /// <param name="configure">Extra host set-up (tests plug in a TestServer here).</param>
+    public static WebApplication Build(FashionClassifier classifier, string? urls = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args ?? []);
+        var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxBodyBytes);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         if (urls is not null) builder.WebHost.UseUrls(urls);
+        configure?.Invoke(builder);
         var app = builder.Build();
         Map(app, classifier);
         return app;
