@@ -10,7 +10,7 @@ public static class ScoringCommandLine
     {
         var root = new RootCommand("MlNetFashion scoring: classify garment images with a trained model.")
         {
-            PredictCommand.Create(), ServeCommand.Create(), ExportSamplesCommand.Create(),
+            PredictCommand.Create(), ServeCommand.Create(), BenchCommand.Create(), ExportSamplesCommand.Create(),
         };
         return ErrorReporting.Invoke(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
     }
