@@ -1,0 +1,164 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace MlNetFashion.Engine.Kernels;
+
+/// <summary>
+/// The innermost GEMM loops: one MR×NR tile of C from a packed A strip [kc][MR] and a packed B strip [kc][NR],
+/// the tile held in registers for all of kc (register tiling), then written as C = alpha·acc + beta·C
+/// (beta == 0 never reads C). Edge tiles (rows &lt; MR or cols &lt; NR) go through a stack tile.
+/// AVX-512: 8×32 (16 zmm accumulators); AVX2: 6×16 (12 ymm accumulators, of 16 registers); scalar: 4×4 loops.
+/// </summary>
+internal static unsafe class GemmMicroKernels
+{
+    public const int Mr512 = 8, Nr512 = 32;
+    public const int Mr256 = 6, Nr256 = 16;
+    public const int MrScalar = 4, NrScalar = 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, float alpha, float beta)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++, a += Mr512, b += Nr512)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+            Vector512<float> x = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+        }
+
+        bool full = rows == Mr512 && cols == Nr512;
+        float* tile = stackalloc float[full ? 0 : Mr512 * Nr512];
+        float* dst = full ? c : tile;
+        int ld = full ? ldc : Nr512;
+        float betaHere = full ? beta : 0;
+        Store512(dst, c00, c01, alpha, betaHere); dst += ld;
+        Store512(dst, c10, c11, alpha, betaHere); dst += ld;
+        Store512(dst, c20, c21, alpha, betaHere); dst += ld;
+        Store512(dst, c30, c31, alpha, betaHere); dst += ld;
+        Store512(dst, c40, c41, alpha, betaHere); dst += ld;
+        Store512(dst, c50, c51, alpha, betaHere); dst += ld;
+        Store512(dst, c60, c61, alpha, betaHere); dst += ld;
+        Store512(dst, c70, c71, alpha, betaHere);
+        if (!full) CopyEdge(tile, Nr512, c, ldc, rows, cols, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(float* dst, Vector512<float> lo, Vector512<float> hi, float alpha, float beta)
+    {
+        Vector512<float> va = Vector512.Create(alpha);
+        lo *= va;
+        hi *= va;
+        if (beta != 0)
+        {
+            Vector512<float> vb = Vector512.Create(beta);
+            lo = Vector512.FusedMultiplyAdd(Vector512.Load(dst), vb, lo);
+            hi = Vector512.FusedMultiplyAdd(Vector512.Load(dst + 16), vb, hi);
+        }
+        Vector512.Store(lo, dst);
+        Vector512.Store(hi, dst + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, a += Mr256, b += Nr256)
+        {
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
+            Vector256<float> x = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+        }
+
+        bool full = rows == Mr256 && cols == Nr256;
+        float* tile = stackalloc float[full ? 0 : Mr256 * Nr256];
+        float* dst = full ? c : tile;
+        int ld = full ? ldc : Nr256;
+        float betaHere = full ? beta : 0;
+        Store256(dst, c00, c01, alpha, betaHere); dst += ld;
+        Store256(dst, c10, c11, alpha, betaHere); dst += ld;
+        Store256(dst, c20, c21, alpha, betaHere); dst += ld;
+        Store256(dst, c30, c31, alpha, betaHere); dst += ld;
+        Store256(dst, c40, c41, alpha, betaHere); dst += ld;
+        Store256(dst, c50, c51, alpha, betaHere);
+        if (!full) CopyEdge(tile, Nr256, c, ldc, rows, cols, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store256(float* dst, Vector256<float> lo, Vector256<float> hi, float alpha, float beta)
+    {
+        Vector256<float> va = Vector256.Create(alpha);
+        lo *= va;
+        hi *= va;
+        if (beta != 0)
+        {
+            Vector256<float> vb = Vector256.Create(beta);
+            lo = Vector256.FusedMultiplyAdd(Vector256.Load(dst), vb, lo);
+            hi = Vector256.FusedMultiplyAdd(Vector256.Load(dst + 8), vb, hi);
+        }
+        Vector256.Store(lo, dst);
+        Vector256.Store(hi, dst + 8);
+    }
+
+    /// <summary>Portable fallback for machines without 256-bit SIMD: the same packed layout, plain loops.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, float alpha, float beta)
+    {
+        float* tile = stackalloc float[MrScalar * NrScalar];
+        new Span<float>(tile, MrScalar * NrScalar).Clear();
+        for (int p = 0; p < kc; p++, a += MrScalar, b += NrScalar)
+        {
+            for (int r = 0; r < MrScalar; r++)
+            {
+                float x = a[r];
+                for (int j = 0; j < NrScalar; j++) tile[r * NrScalar + j] += x * b[j];
+            }
+        }
+        for (int i = 0; i < MrScalar * NrScalar; i++) tile[i] *= alpha;
+        CopyEdge(tile, NrScalar, c, ldc, rows, cols, beta);
+    }
+
+    /// <summary>Writes the top-left rows×cols of an alpha-scaled tile into C: C = tile + beta·C.</summary>
+    private static void CopyEdge(float* tile, int ldt, float* c, int ldc, int rows, int cols, float beta)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            float* src = tile + r * ldt;
+            float* dst = c + (long)r * ldc;
+            if (beta == 0)
+            {
+                for (int j = 0; j < cols; j++) dst[j] = src[j];
+            }
+            else
+            {
+                for (int j = 0; j < cols; j++) dst[j] = src[j] + beta * dst[j];
+            }
+        }
+    }
+}

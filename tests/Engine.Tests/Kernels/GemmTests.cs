@@ -1,0 +1,84 @@
+using MlNetFashion.Engine.Kernels;
+
+namespace MlNetFashion.Engine.Tests.Kernels;
+
+public class GemmTests
+{
+    /// <summary>Edge shapes named in the kernel's contract: 1×1×1, odd, k not a multiple of the vector width, large k.</summary>
+    public static TheoryData<int, int, int> EdgeShapes => new()
+    {
+        { 1, 1, 1 }, { 1, 33, 1 }, { 33, 1, 7 }, { 7, 31, 17 }, { 9, 33, 15 }, { 17, 65, 257 }, { 8, 32, 1000 },
+        { 145, 70, 33 }, { 3, 2100, 5 },
+    };
+
+    [Fact]
+    public void Multiply_RandomCases_MatchesReference()
+    {
+        foreach (GemmTestCase testCase in GemmTestCase.Sample(count: 150, seed: 20261124))
+            testCase.AssertClose(testCase.Run(null), testCase.Run(GemmProvider.Managed));
+    }
+
+    [Theory]
+    [MemberData(nameof(EdgeShapes))]
+    public void Multiply_EdgeShapesAllTransposes_MatchesReference(int m, int n, int k)
+    {
+        foreach (bool ta in new[] { false, true })
+        foreach (bool tb in new[] { false, true })
+        foreach (float beta in new[] { 0f, 1f, 0.5f })
+        {
+            var testCase = new GemmTestCase(ta, tb, m, n, k, Alpha: 1.5f, beta, PadA: 1, PadB: 2, PadC: 3, Seed: m + n + k);
+            testCase.AssertClose(testCase.Run(null), testCase.Run(GemmProvider.Managed));
+        }
+    }
+
+    [Fact]
+    public void Multiply_LargeSquareOnThreads_MatchesReference()
+    {
+        var testCase = new GemmTestCase(false, true, 200, 300, 520, Alpha: 1, Beta: 0.5f, PadA: 0, PadB: 0, PadC: 0, Seed: 3);
+        testCase.AssertClose(testCase.Run(null), testCase.Run(GemmProvider.Managed));
+    }
+
+    [Fact]
+    public void Multiply_ZeroK_ScalesCWithoutReadingWhenBetaIsZero()
+    {
+        float[] c = [float.NaN, float.NaN, 3, 4];
+        Gemm.Multiply(GemmProvider.Managed, false, false, 2, 2, 0, 1, [], 1, [], 2, 0, c, 2);
+        Assert.Equal(new float[] { 0, 0, 0, 0 }, c);
+    }
+
+    [Fact]
+    public void Multiply_SameInputsTwice_GivesBitIdenticalResults()
+    {
+        var testCase = new GemmTestCase(false, false, 64, 1000, 300, 1, 0, 0, 0, 0, Seed: 11);
+        Assert.Equal(testCase.Run(GemmProvider.Managed), testCase.Run(GemmProvider.Managed));
+    }
+
+    [Fact]
+    public void Multiply_ShortBuffer_ThrowsNamingTheOperand()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            Gemm.Multiply(GemmProvider.Managed, false, false, 4, 4, 4, 1, new float[15], 4, new float[16], 4, 0, new float[16], 4));
+        Assert.Contains("expected a to hold ≥ 16 floats", error.Message);
+    }
+
+    [Fact]
+    public void Multiply_AfterWarmUp_AllocatesNothing()
+    {
+        var a = new float[64 * 300];
+        var b = new float[300 * 500];
+        var c = new float[64 * 500];
+        for (int i = 0; i < 3; i++) Gemm.Multiply(GemmProvider.Managed, false, true, 64, 500, 300, 1, a, 300, b, 300, 0, c, 500);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) Gemm.Multiply(GemmProvider.Managed, false, true, 64, 500, 300, 1, a, 300, b, 300, 0, c, 500);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    [Fact]
+    public void Configure_Managed_ReportsManagedInDescription()
+    {
+        Assert.Equal(GemmProvider.Managed, Gemm.Configure(GemmProvider.Managed));
+        Assert.StartsWith("managed ", Gemm.Description);
+        Gemm.Configure(GemmProvider.Auto);
+        Assert.NotEqual(GemmProvider.Auto, Gemm.Provider);
+    }
+}
