@@ -42,8 +42,48 @@ internal static unsafe class GemmManaged
             job.Run(0, m, 0, n);
             return;
         }
+        if (k > 2 * Math.Max(m, n) && (long)m * n <= 1 << 16)
+        {
+            MultiplySplittingK(job, threads);
+            return;
+        }
         Split(m, n, Mr, Nr, threads, out bool alongColumns, out int strips);
         Parallelism.For(strips, new Slab(job, alongColumns, alongColumns ? Nr : Mr));
+    }
+
+    /// <summary>
+    /// Weight-gradient shapes (dY·colsᵀ: 32×288×25088) have a small C and a long k: each thread takes a fixed
+    /// range of KC blocks; chunk 0 writes C (with beta), the others write [m×n] partials to the caller's scratch,
+    /// added to C afterwards in chunk order — the same sums for the same thread count.
+    /// </summary>
+    private static void MultiplySplittingK(Job job, int threads)
+    {
+        int blocks = (job.K + Kc - 1) / Kc;
+        int chunks = Math.Min(threads, blocks);
+        long partial = (long)job.M * job.N;
+        float* scratch = KSplitScratch.ForCurrentThread(partial * (chunks - 1));
+        Parallelism.For(blocks, new KSlab(job, blocks, chunks, scratch));
+        for (int chunk = 1; chunk < chunks; chunk++)
+        {
+            float* part = scratch + (chunk - 1) * partial;
+            for (int i = 0; i < job.M; i++)
+            {
+                var row = new Span<float>(job.C + (long)i * job.Ldc, job.N);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, new ReadOnlySpan<float>(part + (long)i * job.N, job.N), row);
+            }
+        }
+    }
+
+    /// <summary>One thread's share of k: KC blocks [start, end).</summary>
+    private readonly struct KSlab(Job job, int blocks, int chunks, float* scratch) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            int chunk = 0;
+            while (Parallelism.ChunkStart(blocks, chunks, chunk) != start) chunk++;
+            int p0 = start * Kc, p1 = Math.Min(end * Kc, job.K);
+            job.Slice(p0, p1, chunk == 0 ? null : scratch + (chunk - 1) * (long)job.M * job.N).Run(0, job.M, 0, job.N);
+        }
     }
 
     /// <summary>
@@ -75,6 +115,19 @@ internal static unsafe class GemmManaged
     {
         public int M => m;
         public int N => n;
+        public int K => k;
+        public float* C => c;
+        public int Ldc => ldc;
+
+        /// <summary>The same product over k in [p0, p1) only; into <paramref name="partial"/> ([m×n], beta 0) when given.</summary>
+        public Job Slice(int p0, int p1, float* partial)
+        {
+            float* aSlice = transposeA ? a + (long)p0 * lda : a + p0;
+            float* bSlice = transposeB ? b + p0 : b + (long)p0 * ldb;
+            return partial == null
+                ? new Job(transposeA, transposeB, m, n, p1 - p0, alpha, aSlice, lda, bSlice, ldb, beta, c, ldc)
+                : new Job(transposeA, transposeB, m, n, p1 - p0, alpha, aSlice, lda, bSlice, ldb, 0, partial, n);
+        }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int i0, int i1, int j0, int j1)
@@ -134,6 +187,29 @@ internal static unsafe class GemmManaged
                 if (beta == 0) row.Clear();
                 else if (beta != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
             }
+        }
+    }
+
+    /// <summary>The calling thread's buffer for k-split partial products; grows to the largest request, rarely.</summary>
+    private sealed class KSplitScratch
+    {
+        [ThreadStatic] private static KSplitScratch? t_current;
+
+        private float* _data;
+        private long _length;
+
+        ~KSplitScratch() => NativeMemory.AlignedFree(_data);
+
+        public static float* ForCurrentThread(long length)
+        {
+            KSplitScratch scratch = t_current ??= new KSplitScratch();
+            if (scratch._length < length)
+            {
+                NativeMemory.AlignedFree(scratch._data);
+                scratch._data = (float*)NativeMemory.AlignedAlloc((nuint)(length * sizeof(float)), 64);
+                scratch._length = length;
+            }
+            return scratch._data;
         }
     }
 

@@ -18,7 +18,7 @@ internal static unsafe partial class OpenBlas
     /// <summary>True when libopenblas.so.0 loads and exports cblas_sgemm.</summary>
     public static bool IsAvailable => Probe.Value.Available;
 
-    /// <summary>"OpenBLAS 0.3.21 …" as the library reports its build, or "" when absent.</summary>
+    /// <summary>"OpenBLAS 0.3.21 Haswell": version and the kernel set chosen for this CPU, or "" when absent.</summary>
     public static string Version => Probe.Value.Version;
 
     /// <summary>C = alpha · op(A) · op(B) + beta · C, row-major, on the calling thread.</summary>
@@ -32,8 +32,10 @@ internal static unsafe partial class OpenBlas
         if (!NativeLibrary.TryLoad(Library, typeof(OpenBlas).Assembly, null, out IntPtr handle)) return (false, "");
         if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _)) return (false, "");
         openblas_set_num_threads(1);
-        string config = Marshal.PtrToStringAnsi(openblas_get_config()) ?? "OpenBLAS";
-        return (true, config.Trim());
+        // get_config: "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH … Cooperlake MAX_THREADS=64"; keep name, version, core.
+        string[] config = (Marshal.PtrToStringAnsi(openblas_get_config()) ?? "OpenBLAS").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string core = Marshal.PtrToStringAnsi(openblas_get_corename()) ?? "";
+        return (true, string.Join(' ', config.Take(2).Append(core)).Trim());
     }
 
     [LibraryImport(Library)]
@@ -45,4 +47,7 @@ internal static unsafe partial class OpenBlas
 
     [LibraryImport(Library)]
     private static partial IntPtr openblas_get_config();
+
+    [LibraryImport(Library)]
+    private static partial IntPtr openblas_get_corename();
 }

@@ -38,6 +38,16 @@ public class GemmTests
         testCase.AssertClose(testCase.Run(null), testCase.Run(GemmProvider.Managed));
     }
 
+    [Theory]
+    [InlineData(false, true, 0.5f)]
+    [InlineData(true, false, 0f)]
+    public void Multiply_LongKSmallC_SplitsKAcrossThreadsAndMatchesReference(bool ta, bool tb, float beta)
+    {
+        // m·n small, k > 2·max(m, n): the threads split k and add partial products (the weight-gradient shape).
+        var testCase = new GemmTestCase(ta, tb, 17, 33, 1500, Alpha: -0.5f, beta, PadA: 1, PadB: 0, PadC: 2, Seed: 8);
+        testCase.AssertClose(testCase.Run(null), testCase.Run(GemmProvider.Managed));
+    }
+
     [Fact]
     public void Multiply_ZeroK_ScalesCWithoutReadingWhenBetaIsZero()
     {

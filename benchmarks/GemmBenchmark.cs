@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using MlNetFashion.Engine.Kernels;
+
+namespace MlNetFashion.Benchmarks;
+
+/// <summary>
+/// `dotnet run --project benchmarks -c Release -- gemm`: GFLOP/s of the managed kernel and OpenBLAS on 1 and 2
+/// threads, for 1024³ and the GEMMs of the seed001 net's convolutions at batch 128 (forward W·cols, weight
+/// gradient dY·colsᵀ, input gradient Wᵀ·dY), medians of several runs, with the managed/OpenBLAS ratio.
+/// </summary>
+public static class GemmBenchmark
+{
+    private sealed record Case(string Name, bool TransposeA, bool TransposeB, int M, int N, int K);
+
+    private static readonly Case[] Cases =
+    [
+        new("square 1024³", false, false, 1024, 1024, 1024),
+        new("conv1 fwd W·cols", false, false, 32, 128 * 784, 9),
+        new("conv2 fwd W·cols", false, false, 32, 128 * 196, 288),
+        new("conv3 fwd W·cols", false, false, 64, 128 * 49, 288),
+        new("conv1 dW dY·colsᵀ", false, true, 32, 9, 128 * 784),
+        new("conv2 dW dY·colsᵀ", false, true, 32, 288, 128 * 196),
+        new("conv3 dW dY·colsᵀ", false, true, 64, 288, 128 * 49),
+        new("conv2 dX Wᵀ·dY", true, false, 288, 128 * 196, 32),
+        new("conv3 dX Wᵀ·dY", true, false, 288, 128 * 49, 64),
+    ];
+
+    public static void Run(int runs = 5)
+    {
+        bool openBlas = TryConfigure(GemmProvider.OpenBlas);
+        int threads = Parallelism.Threads;
+        Console.WriteLine($"SGEMM GFLOP/s, median of {runs} runs; OpenBLAS: {(openBlas ? OpenBlasDescription() : "not found")}");
+        Console.WriteLine($"{"shape (M×N×K)",-40} {"managed 1t",10} {"OpenBLAS 1t",11} {"ratio",6} {$"managed {threads}t",10} {$"OpenBLAS {threads}t",11} {"ratio",6}");
+        foreach (Case c in Cases)
+        {
+            var a = Random(c.M * c.K, 1);
+            var b = Random(c.K * c.N, 2);
+            var output = new float[c.M * c.N];
+            string row = $"{c.Name} {c.M}×{c.N}×{c.K}";
+            Console.Write($"{row,-40}");
+            foreach (int t in new[] { 1, threads })
+            {
+                Parallelism.Threads = t;
+                double managed = Measure(GemmProvider.Managed, c, a, b, output, runs);
+                double blas = openBlas ? Measure(GemmProvider.OpenBlas, c, a, b, output, runs) : double.NaN;
+                Console.Write($" {managed,10:F1} {blas,11:F1} {managed / blas,6:F2}");
+            }
+            Parallelism.Threads = threads;
+            Console.WriteLine();
+        }
+        Gemm.Configure(GemmProvider.Auto);
+        Console.WriteLine($"auto picks: {Gemm.Description}");
+    }
+
+    private static bool TryConfigure(GemmProvider provider)
+    {
+        try
+        {
+            Gemm.Configure(provider);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static string OpenBlasDescription()
+    {
+        Gemm.Configure(GemmProvider.OpenBlas);
+        return Gemm.Description;
+    }
+
+    private static double Measure(GemmProvider provider, Case c, float[] a, float[] b, float[] output, int runs)
+    {
+        Gemm.Configure(provider);
+        int lda = c.TransposeA ? c.M : c.K, ldb = c.TransposeB ? c.K : c.N;
+        var seconds = new double[runs];
+        Gemm.Multiply(c.TransposeA, c.TransposeB, c.M, c.N, c.K, 1, a, lda, b, ldb, 0, output, c.N); // warm-up
+        for (int r = 0; r < runs; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Gemm.Multiply(c.TransposeA, c.TransposeB, c.M, c.N, c.K, 1, a, lda, b, ldb, 0, output, c.N);
+            seconds[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        Array.Sort(seconds);
+        return 2.0 * c.M * c.N * c.K / seconds[runs / 2] / 1e9;
+    }
+
+    private static float[] Random(int length, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = (float)random.NextDouble() - 0.5f;
+        return values;
+    }
+}
