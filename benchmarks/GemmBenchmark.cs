@@ -23,9 +23,18 @@ public static class GemmBenchmark
         new("conv3 dW dY·colsᵀ", false, true, 64, 288, 128 * 49),
         new("conv2 dX Wᵀ·dY", true, false, 288, 128 * 196, 32),
         new("conv3 dX Wᵀ·dY", true, false, 288, 128 * 49, 64),
+        // The layers stream's ConvolutionKernel runs one GEMM per ~1,000-column chunk inside a Parallelism.For
+        // body (so on one thread): these are its shapes for conv1 (1 sample), conv2 (5) and conv3 (20).
+        new("chunk conv1 fwd", false, false, 32, 784, 9),
+        new("chunk conv2 fwd", false, false, 32, 980, 288),
+        new("chunk conv2 dW", false, true, 32, 288, 980),
+        new("chunk conv2 dX", true, false, 288, 980, 32),
+        new("chunk conv3 fwd", false, false, 64, 980, 288),
+        new("chunk conv3 dW", false, true, 64, 288, 980),
+        new("chunk conv3 dX", true, false, 288, 980, 64),
     ];
 
-    public static void Run(int runs = 5)
+    public static void Run(int runs = 7)
     {
         bool openBlas = TryConfigure(GemmProvider.OpenBlas);
         int threads = Parallelism.Threads;
@@ -76,12 +85,14 @@ public static class GemmBenchmark
         Gemm.Configure(provider);
         int lda = c.TransposeA ? c.M : c.K, ldb = c.TransposeB ? c.K : c.N;
         var seconds = new double[runs];
+        // Small shapes repeat inside one timing so each run lasts ≥ ~2 ms.
+        int repeats = (int)Math.Clamp(2e7 / (2.0 * c.M * c.N * c.K), 1, 1000);
         Gemm.Multiply(c.TransposeA, c.TransposeB, c.M, c.N, c.K, 1, a, lda, b, ldb, 0, output, c.N); // warm-up
         for (int r = 0; r < runs; r++)
         {
             long start = Stopwatch.GetTimestamp();
-            Gemm.Multiply(c.TransposeA, c.TransposeB, c.M, c.N, c.K, 1, a, lda, b, ldb, 0, output, c.N);
-            seconds[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            for (int i = 0; i < repeats; i++) Gemm.Multiply(c.TransposeA, c.TransposeB, c.M, c.N, c.K, 1, a, lda, b, ldb, 0, output, c.N);
+            seconds[r] = Stopwatch.GetElapsedTime(start).TotalSeconds / repeats;
         }
         Array.Sort(seconds);
         return 2.0 * c.M * c.N * c.K / seconds[runs / 2] / 1e9;

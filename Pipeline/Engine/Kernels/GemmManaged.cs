@@ -162,7 +162,15 @@ internal static unsafe class GemmManaged
                             {
                                 float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
                                 int rows = Math.Min(mr, mc - ir);
-                                MicroKernel(kc, buffers.A + (long)ir * kc, bStrip, cTile, ldc, rows, cols, alpha, betaHere);
+                                if (rows == mr && cols == nr)
+                                {
+                                    MicroKernel(kc, buffers.A + (long)ir * kc, bStrip, cTile, ldc, alpha, betaHere);
+                                }
+                                else
+                                {
+                                    MicroKernel(kc, buffers.A + (long)ir * kc, bStrip, buffers.Tile, nr, alpha, 0f);
+                                    GemmMicroKernels.CopyEdge(buffers.Tile, nr, cTile, ldc, rows, cols, betaHere);
+                                }
                             }
                         }
                     }
@@ -171,11 +179,11 @@ internal static unsafe class GemmManaged
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, float alpha, float beta)
+        private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
         {
-            if (Vector512.IsHardwareAccelerated) GemmMicroKernels.Kernel512(kc, a, b, c, ldc, rows, cols, alpha, beta);
-            else if (Vector256.IsHardwareAccelerated) GemmMicroKernels.Kernel256(kc, a, b, c, ldc, rows, cols, alpha, beta);
-            else GemmMicroKernels.KernelScalar(kc, a, b, c, ldc, rows, cols, alpha, beta);
+            if (Vector512.IsHardwareAccelerated) GemmMicroKernels.Kernel512(kc, a, b, c, ldc, alpha, beta);
+            else if (Vector256.IsHardwareAccelerated) GemmMicroKernels.Kernel256(kc, a, b, c, ldc, alpha, beta);
+            else GemmMicroKernels.KernelScalar(kc, a, b, c, ldc, alpha, beta);
         }
 
         /// <summary>k = 0 or alpha = 0: C = beta · C, and beta = 0 clears without reading (C may hold NaN).</summary>
@@ -223,17 +231,20 @@ internal static unsafe class GemmManaged
 
         public readonly float* A;
         public readonly float* B;
+        public readonly float* Tile; // one MR×NR edge tile
 
         private PackBuffers(int mc, int kc, int nc)
         {
             A = (float*)NativeMemory.AlignedAlloc((nuint)(mc * kc * sizeof(float)), 64);
             B = (float*)NativeMemory.AlignedAlloc((nuint)(kc * nc * sizeof(float)), 64);
+            Tile = (float*)NativeMemory.AlignedAlloc(64 * 64 * sizeof(float), 64);
         }
 
         ~PackBuffers()
         {
             NativeMemory.AlignedFree(A);
             NativeMemory.AlignedFree(B);
+            NativeMemory.AlignedFree(Tile);
         }
 
         public static PackBuffers ForCurrentThread(int mc, int kc, int nc) => t_current ??= new PackBuffers(mc, kc, nc);

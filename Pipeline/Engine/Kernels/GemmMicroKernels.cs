@@ -6,7 +6,8 @@ namespace MlNetFashion.Engine.Kernels;
 /// <summary>
 /// The innermost GEMM loops: one MR×NR tile of C from a packed A strip [kc][MR] and a packed B strip [kc][NR],
 /// the tile held in registers for all of kc (register tiling), then written as C = alpha·acc + beta·C
-/// (beta == 0 never reads C). Edge tiles (rows &lt; MR or cols &lt; NR) go through a stack tile.
+/// (beta == 0 never reads C). Edge tiles (rows &lt; MR or cols &lt; NR): the caller passes a scratch tile as C
+/// (beta 0) and copies its valid part with <see cref="CopyEdge"/>.
 /// AVX-512: 8×32 (16 zmm accumulators); AVX2: 6×16 (12 ymm accumulators, of 16 registers); scalar: 4×4 loops.
 /// </summary>
 internal static unsafe class GemmMicroKernels
@@ -16,7 +17,7 @@ internal static unsafe class GemmMicroKernels
     public const int MrScalar = 4, NrScalar = 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel512(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, float alpha, float beta)
+    public static void Kernel512(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
@@ -42,20 +43,14 @@ internal static unsafe class GemmMicroKernels
             c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
         }
 
-        bool full = rows == Mr512 && cols == Nr512;
-        float* tile = stackalloc float[full ? 0 : Mr512 * Nr512];
-        float* dst = full ? c : tile;
-        int ld = full ? ldc : Nr512;
-        float betaHere = full ? beta : 0;
-        Store512(dst, c00, c01, alpha, betaHere); dst += ld;
-        Store512(dst, c10, c11, alpha, betaHere); dst += ld;
-        Store512(dst, c20, c21, alpha, betaHere); dst += ld;
-        Store512(dst, c30, c31, alpha, betaHere); dst += ld;
-        Store512(dst, c40, c41, alpha, betaHere); dst += ld;
-        Store512(dst, c50, c51, alpha, betaHere); dst += ld;
-        Store512(dst, c60, c61, alpha, betaHere); dst += ld;
-        Store512(dst, c70, c71, alpha, betaHere);
-        if (!full) CopyEdge(tile, Nr512, c, ldc, rows, cols, beta);
+        Store512(c, c00, c01, alpha, beta); c += ldc;
+        Store512(c, c10, c11, alpha, beta); c += ldc;
+        Store512(c, c20, c21, alpha, beta); c += ldc;
+        Store512(c, c30, c31, alpha, beta); c += ldc;
+        Store512(c, c40, c41, alpha, beta); c += ldc;
+        Store512(c, c50, c51, alpha, beta); c += ldc;
+        Store512(c, c60, c61, alpha, beta); c += ldc;
+        Store512(c, c70, c71, alpha, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -75,7 +70,7 @@ internal static unsafe class GemmMicroKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, float alpha, float beta)
+    public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -96,18 +91,12 @@ internal static unsafe class GemmMicroKernels
             c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
         }
 
-        bool full = rows == Mr256 && cols == Nr256;
-        float* tile = stackalloc float[full ? 0 : Mr256 * Nr256];
-        float* dst = full ? c : tile;
-        int ld = full ? ldc : Nr256;
-        float betaHere = full ? beta : 0;
-        Store256(dst, c00, c01, alpha, betaHere); dst += ld;
-        Store256(dst, c10, c11, alpha, betaHere); dst += ld;
-        Store256(dst, c20, c21, alpha, betaHere); dst += ld;
-        Store256(dst, c30, c31, alpha, betaHere); dst += ld;
-        Store256(dst, c40, c41, alpha, betaHere); dst += ld;
-        Store256(dst, c50, c51, alpha, betaHere);
-        if (!full) CopyEdge(tile, Nr256, c, ldc, rows, cols, beta);
+        Store256(c, c00, c01, alpha, beta); c += ldc;
+        Store256(c, c10, c11, alpha, beta); c += ldc;
+        Store256(c, c20, c21, alpha, beta); c += ldc;
+        Store256(c, c30, c31, alpha, beta); c += ldc;
+        Store256(c, c40, c41, alpha, beta); c += ldc;
+        Store256(c, c50, c51, alpha, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -128,7 +117,7 @@ internal static unsafe class GemmMicroKernels
 
     /// <summary>Portable fallback for machines without 256-bit SIMD: the same packed layout, plain loops.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, float alpha, float beta)
+    public static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         float* tile = stackalloc float[MrScalar * NrScalar];
         new Span<float>(tile, MrScalar * NrScalar).Clear();
@@ -141,11 +130,11 @@ internal static unsafe class GemmMicroKernels
             }
         }
         for (int i = 0; i < MrScalar * NrScalar; i++) tile[i] *= alpha;
-        CopyEdge(tile, NrScalar, c, ldc, rows, cols, beta);
+        CopyEdge(tile, NrScalar, c, ldc, MrScalar, NrScalar, beta);
     }
 
     /// <summary>Writes the top-left rows×cols of an alpha-scaled tile into C: C = tile + beta·C.</summary>
-    private static void CopyEdge(float* tile, int ldt, float* c, int ldc, int rows, int cols, float beta)
+    public static void CopyEdge(float* tile, int ldt, float* c, int ldc, int rows, int cols, float beta)
     {
         for (int r = 0; r < rows; r++)
         {
