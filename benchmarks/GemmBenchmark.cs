@@ -26,6 +26,7 @@ public static class GemmBenchmark
         // The layers stream's ConvolutionKernel runs one GEMM per ~1,000-column chunk inside a Parallelism.For
         // body (so on one thread): these are its shapes for conv1 (1 sample), conv2 (5) and conv3 (20).
         new("chunk conv1 fwd", false, false, 32, 784, 9),
+        new("chunk conv1 dW", false, true, 32, 9, 784),
         new("chunk conv2 fwd", false, false, 32, 980, 288),
         new("chunk conv2 dW", false, true, 32, 288, 980),
         new("chunk conv2 dX", true, false, 288, 980, 32),

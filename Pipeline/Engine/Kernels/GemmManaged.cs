@@ -5,28 +5,27 @@ using System.Runtime.Intrinsics;
 namespace MlNetFashion.Engine.Kernels;
 
 /// <summary>
-/// Managed SGEMM in the Goto/BLIS shape: for each NC-wide column block of C and KC-deep slice of k, pack the B
-/// block once ([kc×nc], stays in L2/L3), then for each MC-tall row block pack A ([mc×kc], stays in L2) and sweep
-/// MR×NR register tiles with the micro-kernel (the B strip [kc×NR] stays in L1 across the MR-row strips).
-/// Threads split C into contiguous column (or row) strips — fixed boundaries, so results do not depend on timing.
+/// Managed SGEMM: the blocking constants and the threading policy. The loops themselves are in
+/// <see cref="GemmBlock"/>. Threads split C into contiguous column (or row) strips, or split a long k for a small C —
+/// fixed boundaries, so results depend only on the thread count, never on timing.
 /// </summary>
 internal static unsafe class GemmManaged
 {
-    private const int Kc = 256;
-    private const int Nc = 2048;
+    internal const int Kc = 256;
+    internal const int Nc = 2048;
 
     public static readonly string Isa = Vector512.IsHardwareAccelerated ? "AVX-512"
         : Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2+FMA"
         : Vector256.IsHardwareAccelerated ? "Vector256" : "scalar";
 
-    private static readonly int Mr = Vector512.IsHardwareAccelerated ? GemmMicroKernels.Mr512
+    internal static readonly int Mr = Vector512.IsHardwareAccelerated ? GemmMicroKernels.Mr512
         : Vector256.IsHardwareAccelerated ? GemmMicroKernels.Mr256 : GemmMicroKernels.MrScalar;
 
-    private static readonly int Nr = Vector512.IsHardwareAccelerated ? GemmMicroKernels.Nr512
+    internal static readonly int Nr = Vector512.IsHardwareAccelerated ? GemmMicroKernels.Nr512
         : Vector256.IsHardwareAccelerated ? GemmMicroKernels.Nr256 : GemmMicroKernels.NrScalar;
 
     /// <summary>Rows of A packed at a time: a multiple of MR near 144 (144×256 floats = 144 KiB, half of L2).</summary>
-    private static readonly int Mc = 144 / Mr * Mr;
+    internal static readonly int Mc = 144 / Mr * Mr;
 
     /// <summary>"8×32" — the register tile of the micro-kernel in use.</summary>
     public static string Tile => $"{Mr}×{Nr}";
@@ -35,7 +34,14 @@ internal static unsafe class GemmManaged
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, bool allowThreads = true)
     {
-        var job = new Job(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        var job = new GemmBlock(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, transposedC: false);
+        if (k > 0 && alpha != 0 && PaddedArea(n, m) * 4 < PaddedArea(m, n) * 3)
+        {
+            // A thin C (n < NR, e.g. dW of a 1-channel conv: 32×9) wastes most of each NR-wide tile; Cᵀ = op(B)ᵀ·op(A)ᵀ
+            // fills the tiles far better, and the kernel writes its tiles back transposed.
+            job = job.Transposed();
+        }
+        (m, n) = (job.M, job.N);
         int threads = allowThreads && !Parallelism.InParallelRegion ? Parallelism.Threads : 1;
         if (threads <= 1 || (long)m * n * k < 1L << 18)
         {
@@ -56,7 +62,7 @@ internal static unsafe class GemmManaged
     /// range of KC blocks; chunk 0 writes C (with beta), the others write [m×n] partials to the caller's scratch,
     /// added to C afterwards in chunk order — the same sums for the same thread count.
     /// </summary>
-    private static void MultiplySplittingK(Job job, int threads)
+    private static void MultiplySplittingK(GemmBlock job, int threads)
     {
         int blocks = (job.K + Kc - 1) / Kc;
         int chunks = Math.Min(threads, blocks);
@@ -66,16 +72,18 @@ internal static unsafe class GemmManaged
         for (int chunk = 1; chunk < chunks; chunk++)
         {
             float* part = scratch + (chunk - 1) * partial;
-            for (int i = 0; i < job.M; i++)
+            // Partials are in C's own layout [rows × columns], whichever way the block computes it.
+            for (int i = 0; i < job.RowsOfC; i++)
             {
-                var row = new Span<float>(job.C + (long)i * job.Ldc, job.N);
-                System.Numerics.Tensors.TensorPrimitives.Add(row, new ReadOnlySpan<float>(part + (long)i * job.N, job.N), row);
+                var row = new Span<float>(job.C + (long)i * job.Ldc, job.ColumnsOfC);
+                var add = new ReadOnlySpan<float>(part + (long)i * job.ColumnsOfC, job.ColumnsOfC);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, add, row);
             }
         }
     }
 
     /// <summary>One thread's share of k: KC blocks [start, end).</summary>
-    private readonly struct KSlab(Job job, int blocks, int chunks, float* scratch) : IParallelRange
+    private readonly struct KSlab(GemmBlock job, int blocks, int chunks, float* scratch) : IParallelRange
     {
         public void Execute(int start, int end)
         {
@@ -85,6 +93,9 @@ internal static unsafe class GemmManaged
             job.Slice(p0, p1, chunk == 0 ? null : scratch + (chunk - 1) * (long)job.M * job.N).Run(0, job.M, 0, job.N);
         }
     }
+
+    /// <summary>C's area once padded to whole MR×NR tiles: the work the micro-kernel really does.</summary>
+    private static long PaddedArea(int m, int n) => (long)((m + Mr - 1) / Mr * Mr) * ((n + Nr - 1) / Nr * Nr);
 
     /// <summary>
     /// Chooses to split C by columns (NR-wide strips) or rows (MR-tall strips): whichever leaves the threads the
@@ -100,101 +111,12 @@ internal static unsafe class GemmManaged
     }
 
     /// <summary>One thread's share: strips [start, end) of C's columns or rows.</summary>
-    private readonly struct Slab(Job job, bool alongColumns, int stripWidth) : IParallelRange
+    private readonly struct Slab(GemmBlock job, bool alongColumns, int stripWidth) : IParallelRange
     {
         public void Execute(int start, int end)
         {
             if (alongColumns) job.Run(0, job.M, start * stripWidth, Math.Min(end * stripWidth, job.N));
             else job.Run(start * stripWidth, Math.Min(end * stripWidth, job.M), 0, job.N);
-        }
-    }
-
-    /// <summary>The arguments of one call; Run computes the block C[i0..i1, j0..j1] on the calling thread.</summary>
-    private readonly struct Job(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
-    {
-        public int M => m;
-        public int N => n;
-        public int K => k;
-        public float* C => c;
-        public int Ldc => ldc;
-
-        /// <summary>The same product over k in [p0, p1) only; into <paramref name="partial"/> ([m×n], beta 0) when given.</summary>
-        public Job Slice(int p0, int p1, float* partial)
-        {
-            float* aSlice = transposeA ? a + (long)p0 * lda : a + p0;
-            float* bSlice = transposeB ? b + p0 : b + (long)p0 * ldb;
-            return partial == null
-                ? new Job(transposeA, transposeB, m, n, p1 - p0, alpha, aSlice, lda, bSlice, ldb, beta, c, ldc)
-                : new Job(transposeA, transposeB, m, n, p1 - p0, alpha, aSlice, lda, bSlice, ldb, 0, partial, n);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Run(int i0, int i1, int j0, int j1)
-        {
-            if (i1 <= i0 || j1 <= j0) return;
-            if (k == 0 || alpha == 0)
-            {
-                ScaleC(i0, i1, j0, j1);
-                return;
-            }
-            PackBuffers buffers = PackBuffers.ForCurrentThread(Mc, Kc, Nc);
-            int mr = Mr, nr = Nr;
-            for (int jc = j0; jc < j1; jc += Nc)
-            {
-                int nc = Math.Min(Nc, j1 - jc);
-                for (int pc = 0; pc < k; pc += Kc)
-                {
-                    int kc = Math.Min(Kc, k - pc);
-                    float betaHere = pc == 0 ? beta : 1f; // later k-slices accumulate onto the first
-                    float* bBlock = transposeB ? b + (long)jc * ldb + pc : b + (long)pc * ldb + jc;
-                    GemmPacking.PackB(transposeB, bBlock, ldb, kc, nc, nr, buffers.B);
-                    for (int ic = i0; ic < i1; ic += Mc)
-                    {
-                        int mc = Math.Min(Mc, i1 - ic);
-                        float* aBlock = transposeA ? a + (long)pc * lda + ic : a + (long)ic * lda + pc;
-                        GemmPacking.PackA(transposeA, aBlock, lda, mc, kc, mr, buffers.A);
-                        for (int jr = 0; jr < nc; jr += nr)
-                        {
-                            float* bStrip = buffers.B + (long)jr * kc;
-                            int cols = Math.Min(nr, nc - jr);
-                            for (int ir = 0; ir < mc; ir += mr)
-                            {
-                                float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
-                                int rows = Math.Min(mr, mc - ir);
-                                if (rows == mr && cols == nr)
-                                {
-                                    MicroKernel(kc, buffers.A + (long)ir * kc, bStrip, cTile, ldc, alpha, betaHere);
-                                }
-                                else
-                                {
-                                    MicroKernel(kc, buffers.A + (long)ir * kc, bStrip, buffers.Tile, nr, alpha, 0f);
-                                    GemmMicroKernels.CopyEdge(buffers.Tile, nr, cTile, ldc, rows, cols, betaHere);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
-        {
-            if (Vector512.IsHardwareAccelerated) GemmMicroKernels.Kernel512(kc, a, b, c, ldc, alpha, beta);
-            else if (Vector256.IsHardwareAccelerated) GemmMicroKernels.Kernel256(kc, a, b, c, ldc, alpha, beta);
-            else GemmMicroKernels.KernelScalar(kc, a, b, c, ldc, alpha, beta);
-        }
-
-        /// <summary>k = 0 or alpha = 0: C = beta · C, and beta = 0 clears without reading (C may hold NaN).</summary>
-        private void ScaleC(int i0, int i1, int j0, int j1)
-        {
-            for (int i = i0; i < i1; i++)
-            {
-                var row = new Span<float>(c + (long)i * ldc + j0, j1 - j0);
-                if (beta == 0) row.Clear();
-                else if (beta != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
-            }
         }
     }
 
@@ -221,32 +143,4 @@ internal static unsafe class GemmManaged
         }
     }
 
-    /// <summary>
-    /// Per-thread packing buffers, 64-byte aligned, allocated on a thread's first call and kept for its life
-    /// (freed by the finalizer when the thread ends): no allocation per call.
-    /// </summary>
-    private sealed class PackBuffers
-    {
-        [ThreadStatic] private static PackBuffers? t_current;
-
-        public readonly float* A;
-        public readonly float* B;
-        public readonly float* Tile; // one MR×NR edge tile
-
-        private PackBuffers(int mc, int kc, int nc)
-        {
-            A = (float*)NativeMemory.AlignedAlloc((nuint)(mc * kc * sizeof(float)), 64);
-            B = (float*)NativeMemory.AlignedAlloc((nuint)(kc * nc * sizeof(float)), 64);
-            Tile = (float*)NativeMemory.AlignedAlloc(64 * 64 * sizeof(float), 64);
-        }
-
-        ~PackBuffers()
-        {
-            NativeMemory.AlignedFree(A);
-            NativeMemory.AlignedFree(B);
-            NativeMemory.AlignedFree(Tile);
-        }
-
-        public static PackBuffers ForCurrentThread(int mc, int kc, int nc) => t_current ??= new PackBuffers(mc, kc, nc);
-    }
 }

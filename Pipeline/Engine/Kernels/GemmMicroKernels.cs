@@ -133,6 +133,23 @@ internal static unsafe class GemmMicroKernels
         CopyEdge(tile, NrScalar, c, ldc, MrScalar, NrScalar, beta);
     }
 
+    /// <summary>Writes the top-left rows×cols of an alpha-scaled tile transposed: C[j, r] = tile[r, j] + beta·C[j, r].</summary>
+    public static void CopyEdgeTransposed(float* tile, int ldt, float* c, int ldc, int rows, int cols, float beta)
+    {
+        for (int j = 0; j < cols; j++)
+        {
+            float* dst = c + (long)j * ldc;
+            if (beta == 0)
+            {
+                for (int r = 0; r < rows; r++) dst[r] = tile[r * ldt + j];
+            }
+            else
+            {
+                for (int r = 0; r < rows; r++) dst[r] = tile[r * ldt + j] + beta * dst[r];
+            }
+        }
+    }
+
     /// <summary>Writes the top-left rows×cols of an alpha-scaled tile into C: C = tile + beta·C.</summary>
     public static void CopyEdge(float* tile, int ldt, float* c, int ldc, int rows, int cols, float beta)
     {

@@ -48,6 +48,18 @@ public class GemmTests
         testCase.AssertClose(testCase.Run(null), testCase.Run(GemmProvider.Managed));
     }
 
+    [Theory]
+    [InlineData(false, false, 9, 784, 0f)]
+    [InlineData(false, true, 9, 784, 0.5f)]
+    [InlineData(true, false, 5, 3000, 1f)]
+    [InlineData(true, true, 3, 40, 0f)]
+    public void Multiply_ThinC_ComputedAsTransposeMatchesReference(bool ta, bool tb, int n, int k, float beta)
+    {
+        // n far below the tile width (conv1's dW is 32×9): the kernel computes Cᵀ and stores it transposed.
+        var testCase = new GemmTestCase(ta, tb, 45, n, k, Alpha: 2f, beta, PadA: 1, PadB: 1, PadC: 2, Seed: n + k);
+        testCase.AssertClose(testCase.Run(null), testCase.Run(GemmProvider.Managed));
+    }
+
     [Fact]
     public void Multiply_ZeroK_ScalesCWithoutReadingWhenBetaIsZero()
     {
