@@ -7,6 +7,7 @@ namespace MlNetFashion.Benchmarks;
 /// `dotnet run --project benchmarks -c Release -- gemm`: GFLOP/s of the managed kernel and OpenBLAS on 1 and 2
 /// threads, for 1024³ and the GEMMs of the seed001 net's convolutions at batch 128 (forward W·cols, weight
 /// gradient dY·colsᵀ, input gradient Wᵀ·dY), medians of several runs, with the managed/OpenBLAS ratio.
+/// `-- gemm chunk` runs only the shapes whose name contains "chunk".
 /// </summary>
 public static class GemmBenchmark
 {
@@ -35,13 +36,13 @@ public static class GemmBenchmark
         new("chunk conv3 dX", true, false, 288, 980, 64),
     ];
 
-    public static void Run(int runs = 7)
+    public static void Run(string filter = "", int runs = 7)
     {
         bool openBlas = TryConfigure(GemmProvider.OpenBlas);
         int threads = Parallelism.Threads;
         Console.WriteLine($"SGEMM GFLOP/s, median of {runs} runs; OpenBLAS: {(openBlas ? OpenBlasDescription() : "not found")}");
         Console.WriteLine($"{"shape (M×N×K)",-40} {"managed 1t",10} {"OpenBLAS 1t",11} {"ratio",6} {$"managed {threads}t",10} {$"OpenBLAS {threads}t",11} {"ratio",6}");
-        foreach (Case c in Cases)
+        foreach (Case c in Cases.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
         {
             var a = Random(c.M * c.K, 1);
             var b = Random(c.K * c.N, 2);

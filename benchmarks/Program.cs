@@ -4,7 +4,7 @@ using MlNetFashion.Benchmarks;
 // Plain console modes print their tables in well under a minute; anything else goes to BenchmarkDotNet.
 if (args is ["gemm", ..])
 {
-    GemmBenchmark.Run();
+    GemmBenchmark.Run(filter: args.Length > 1 ? args[1] : "");
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmark).Assembly).Run(args);

@@ -72,7 +72,7 @@ internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int 
                             if (transposedC)
                             {
                                 // Tile element (r, j) is C[jc + jr + j, ic + ir + r].
-                                MicroKernel(kc, buffers.A + (long)ir * kc, bStrip, buffers.Tile, nr, alpha, 0f);
+                                EdgeKernel(kc, buffers.A + (long)ir * kc, bStrip, buffers.Tile, rows, nr, alpha);
                                 float* cTransposed = c + (long)(jc + jr) * ldc + ic + ir;
                                 GemmMicroKernels.CopyEdgeTransposed(buffers.Tile, nr, cTransposed, ldc, rows, cols, betaHere);
                                 continue;
@@ -84,7 +84,7 @@ internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int 
                             }
                             else
                             {
-                                MicroKernel(kc, buffers.A + (long)ir * kc, bStrip, buffers.Tile, nr, alpha, 0f);
+                                EdgeKernel(kc, buffers.A + (long)ir * kc, bStrip, buffers.Tile, rows, nr, alpha);
                                 GemmMicroKernels.CopyEdge(buffers.Tile, nr, cTile, ldc, rows, cols, betaHere);
                             }
                         }
@@ -92,6 +92,14 @@ internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int 
                 }
             }
         }
+    }
+
+    /// <summary>An edge tile into the scratch tile (alpha applied, beta 0); a thin strip takes the 4-row kernel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EdgeKernel(int kc, float* a, float* b, float* tile, int rows, int nr, float alpha)
+    {
+        if (Vector512.IsHardwareAccelerated && rows <= 4) GemmMicroKernels.Kernel512Rows4(kc, a, b, tile, alpha);
+        else MicroKernel(kc, a, b, tile, nr, alpha, 0f);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -53,6 +53,33 @@ internal static unsafe class GemmMicroKernels
         Store512(c, c70, c71, alpha, beta);
     }
 
+    /// <summary>
+    /// Kernel512 for an edge strip of at most 4 valid rows (same packed layout, stride MR): half the FMAs.
+    /// Writes rows 0..3 of a scratch tile (leading dimension NR) with alpha; the caller copies the valid part.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel512Rows4(int kc, float* a, float* b, float* tile, float alpha)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default;
+        for (int p = 0; p < kc; p++, a += Mr512, b += Nr512)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+            Vector512<float> x = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+        }
+        Store512(tile, c00, c01, alpha, 0); tile += Nr512;
+        Store512(tile, c10, c11, alpha, 0); tile += Nr512;
+        Store512(tile, c20, c21, alpha, 0); tile += Nr512;
+        Store512(tile, c30, c31, alpha, 0);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store512(float* dst, Vector512<float> lo, Vector512<float> hi, float alpha, float beta)
     {
@@ -134,6 +161,7 @@ internal static unsafe class GemmMicroKernels
     }
 
     /// <summary>Writes the top-left rows×cols of an alpha-scaled tile transposed: C[j, r] = tile[r, j] + beta·C[j, r].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CopyEdgeTransposed(float* tile, int ldt, float* c, int ldc, int rows, int cols, float beta)
     {
         for (int j = 0; j < cols; j++)
@@ -151,6 +179,7 @@ internal static unsafe class GemmMicroKernels
     }
 
     /// <summary>Writes the top-left rows×cols of an alpha-scaled tile into C: C = tile + beta·C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CopyEdge(float* tile, int ldt, float* c, int ldc, int rows, int cols, float beta)
     {
         for (int r = 0; r < rows; r++)
