@@ -45,9 +45,11 @@ internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int 
             return;
         }
         PackBuffers buffers = PackBuffers.ForCurrentThread(GemmManaged.Mc, GemmManaged.Kc, GemmManaged.Nc);
-        int mr = GemmManaged.Mr, nr = GemmManaged.Nr;
-    const int Kc = GemmManaged.Kc, Nc = GemmManaged.Nc;
-    int Mc = GemmManaged.Mc;
+        int mr = GemmManaged.Mr, nr = GemmManaged.Nr, Mc = GemmManaged.Mc;
+        const int Kc = GemmManaged.Kc;
+        // Only one row block (small m, e.g. 32 filters): each packed B block serves few rows, so keep it small
+        // enough to still be in L2 when the micro-kernel reads it back (256×256 floats = 256 KiB).
+        int Nc = i1 - i0 <= Mc ? GemmManaged.NcSmallM : GemmManaged.Nc;
         for (int jc = j0; jc < j1; jc += Nc)
         {
             int nc = Math.Min(Nc, j1 - jc);

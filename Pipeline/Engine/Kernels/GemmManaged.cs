@@ -13,6 +13,7 @@ internal static unsafe class GemmManaged
 {
     internal const int Kc = 256;
     internal const int Nc = 2048;
+    internal const int NcSmallM = 256;
 
     public static readonly string Isa = Vector512.IsHardwareAccelerated ? "AVX-512"
         : Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported ? "AVX2+FMA"
