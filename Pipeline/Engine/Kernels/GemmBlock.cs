@@ -14,6 +14,8 @@ namespace MlNetFashion.Engine.Kernels;
 internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
     float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, bool transposedC)
 {
+    private const int InPlaceMaxLdb = 2048;
+
     public int M => m;
     public int N => n;
     public int K => k;
@@ -58,7 +60,12 @@ internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int 
                 int kc = Math.Min(Kc, k - pc);
                 float betaHere = pc == 0 ? beta : 1f; // later k-slices accumulate onto the first
                 float* bBlock = transposeB ? b + (long)jc * ldb + pc : b + (long)pc * ldb + jc;
-                GemmPacking.PackB(transposeB, bBlock, ldb, kc, nc, nr, buffers.B);
+                // A row-major B used by one row block is read in place (its full strips are already NR floats
+                // contiguous per k); only a last, partial strip is packed, to get its zero padding. Only for short
+                // rows (the layers' ~1,000-column chunks): with long ones (ldb = 25,088) the k-rows of a strip land
+                // on different pages and cache sets, and packing wins.
+                int inPlace = !transposeB && i1 - i0 <= Mc && ldb <= InPlaceMaxLdb ? nc / nr * nr : 0;
+                GemmPacking.PackB(transposeB, bBlock + inPlace, ldb, kc, nc - inPlace, nr, buffers.B + (long)inPlace * kc);
                 for (int ic = i0; ic < i1; ic += Mc)
                 {
                     int mc = Math.Min(Mc, i1 - ic);
@@ -66,7 +73,9 @@ internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int 
                     GemmPacking.PackA(transposeA, aBlock, lda, mc, kc, mr, buffers.A);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
-                        float* bStrip = buffers.B + (long)jr * kc;
+                        bool direct = jr < inPlace;
+                        float* bStrip = direct ? bBlock + jr : buffers.B + (long)jr * kc;
+                        int ldbPanel = direct ? ldb : nr;
                         int cols = Math.Min(nr, nc - jr);
                         for (int ir = 0; ir < mc; ir += mr)
                         {
@@ -74,7 +83,7 @@ internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int 
                             if (transposedC)
                             {
                                 // Tile element (r, j) is C[jc + jr + j, ic + ir + r].
-                                EdgeKernel(kc, buffers.A + (long)ir * kc, bStrip, buffers.Tile, rows, nr, alpha);
+                                EdgeKernel(kc, buffers.A + (long)ir * kc, bStrip, ldbPanel, buffers.Tile, rows, nr, alpha);
                                 float* cTransposed = c + (long)(jc + jr) * ldc + ic + ir;
                                 GemmMicroKernels.CopyEdgeTransposed(buffers.Tile, nr, cTransposed, ldc, rows, cols, betaHere);
                                 continue;
@@ -82,11 +91,11 @@ internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int 
                             float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
                             if (rows == mr && cols == nr)
                             {
-                                MicroKernel(kc, buffers.A + (long)ir * kc, bStrip, cTile, ldc, alpha, betaHere);
+                                MicroKernel(kc, buffers.A + (long)ir * kc, bStrip, ldbPanel, cTile, ldc, alpha, betaHere);
                             }
                             else
                             {
-                                EdgeKernel(kc, buffers.A + (long)ir * kc, bStrip, buffers.Tile, rows, nr, alpha);
+                                EdgeKernel(kc, buffers.A + (long)ir * kc, bStrip, ldbPanel, buffers.Tile, rows, nr, alpha);
                                 GemmMicroKernels.CopyEdge(buffers.Tile, nr, cTile, ldc, rows, cols, betaHere);
                             }
                         }
@@ -98,18 +107,18 @@ internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int 
 
     /// <summary>An edge tile into the scratch tile (alpha applied, beta 0); a thin strip takes the 4-row kernel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void EdgeKernel(int kc, float* a, float* b, float* tile, int rows, int nr, float alpha)
+    private static void EdgeKernel(int kc, float* a, float* b, int ldbPanel, float* tile, int rows, int nr, float alpha)
     {
-        if (Vector512.IsHardwareAccelerated && rows <= 4) GemmMicroKernels.Kernel512Rows4(kc, a, b, tile, alpha);
-        else MicroKernel(kc, a, b, tile, nr, alpha, 0f);
+        if (Vector512.IsHardwareAccelerated && rows <= 4) GemmMicroKernels.Kernel512Rows4(kc, a, b, ldbPanel, tile, alpha);
+        else MicroKernel(kc, a, b, ldbPanel, tile, nr, alpha, 0f);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    private static void MicroKernel(int kc, float* a, float* b, int ldbPanel, float* c, int ldc, float alpha, float beta)
     {
-        if (Vector512.IsHardwareAccelerated) GemmMicroKernels.Kernel512(kc, a, b, c, ldc, alpha, beta);
-        else if (Vector256.IsHardwareAccelerated) GemmMicroKernels.Kernel256(kc, a, b, c, ldc, alpha, beta);
-        else GemmMicroKernels.KernelScalar(kc, a, b, c, ldc, alpha, beta);
+        if (Vector512.IsHardwareAccelerated) GemmMicroKernels.Kernel512(kc, a, b, ldbPanel, c, ldc, alpha, beta);
+        else if (Vector256.IsHardwareAccelerated) GemmMicroKernels.Kernel256(kc, a, b, ldbPanel, c, ldc, alpha, beta);
+        else GemmMicroKernels.KernelScalar(kc, a, b, ldbPanel, c, ldc, alpha, beta);
     }
 
     /// <summary>k = 0 or alpha = 0: C = beta · C, and beta = 0 clears without reading (C may hold NaN).</summary>

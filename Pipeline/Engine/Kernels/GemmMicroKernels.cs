@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics;
 namespace MlNetFashion.Engine.Kernels;
 
 /// <summary>
-/// The innermost GEMM loops: one MR×NR tile of C from a packed A strip [kc][MR] and a packed B strip [kc][NR],
+/// The innermost GEMM loops: one MR×NR tile of C from a packed A strip [kc][MR] and a B strip [kc][NR] whose rows
+/// are ldbPanel apart (NR when packed; ldb when read in place from a row-major B),
 /// the tile held in registers for all of kc (register tiling), then written as C = alpha·acc + beta·C
 /// (beta == 0 never reads C). Edge tiles (rows &lt; MR or cols &lt; NR): the caller passes a scratch tile as C
 /// (beta 0) and copies its valid part with <see cref="CopyEdge"/>.
@@ -17,12 +18,12 @@ internal static unsafe class GemmMicroKernels
     public const int MrScalar = 4, NrScalar = 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel512(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    public static void Kernel512(int kc, float* a, float* b, int ldbPanel, float* c, int ldc, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
             c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++, a += Mr512, b += Nr512)
+        for (int p = 0; p < kc; p++, a += Mr512, b += ldbPanel)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
             Vector512<float> x = Vector512.Create(a[0]);
@@ -58,11 +59,11 @@ internal static unsafe class GemmMicroKernels
     /// Writes rows 0..3 of a scratch tile (leading dimension NR) with alpha; the caller copies the valid part.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel512Rows4(int kc, float* a, float* b, float* tile, float alpha)
+    public static void Kernel512Rows4(int kc, float* a, float* b, int ldbPanel, float* tile, float alpha)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default;
-        for (int p = 0; p < kc; p++, a += Mr512, b += Nr512)
+        for (int p = 0; p < kc; p++, a += Mr512, b += ldbPanel)
         {
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
             Vector512<float> x = Vector512.Create(a[0]);
@@ -97,11 +98,11 @@ internal static unsafe class GemmMicroKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    public static void Kernel256(int kc, float* a, float* b, int ldbPanel, float* c, int ldc, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, a += Mr256, b += Nr256)
+        for (int p = 0; p < kc; p++, a += Mr256, b += ldbPanel)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
             Vector256<float> x = Vector256.Create(a[0]);
@@ -144,11 +145,11 @@ internal static unsafe class GemmMicroKernels
 
     /// <summary>Portable fallback for machines without 256-bit SIMD: the same packed layout, plain loops.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    public static void KernelScalar(int kc, float* a, float* b, int ldbPanel, float* c, int ldc, float alpha, float beta)
     {
         float* tile = stackalloc float[MrScalar * NrScalar];
         new Span<float>(tile, MrScalar * NrScalar).Clear();
-        for (int p = 0; p < kc; p++, a += MrScalar, b += NrScalar)
+        for (int p = 0; p < kc; p++, a += MrScalar, b += ldbPanel)
         {
             for (int r = 0; r < MrScalar; r++)
             {
