@@ -61,6 +61,25 @@ public static class GemmBenchmark
         }
         Gemm.Configure(GemmProvider.Auto);
         Console.WriteLine($"auto picks: {Gemm.Description}");
+        Console.WriteLine($"Parallelism.For round trip ({threads} chunks, empty body): {ForRoundTripMicroseconds():F1} µs median");
+    }
+
+    private readonly struct Empty : IParallelRange
+    {
+        public void Execute(int start, int end) { }
+    }
+
+    private static double ForRoundTripMicroseconds()
+    {
+        var samples = new double[2001];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Parallelism.For(Parallelism.Threads, new Empty());
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        Array.Sort(samples);
+        return samples[samples.Length / 2];
     }
 
     private static bool TryConfigure(GemmProvider provider)

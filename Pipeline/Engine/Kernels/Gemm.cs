@@ -66,9 +66,11 @@ public static unsafe class Gemm
         }
     }
 
-    private static GemmProvider ParseEnvironment()
+    private static GemmProvider ParseEnvironment() => ParseProvider(Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    /// <summary>The provider named by a MLNETFASHION_GEMM value (unset or empty: Auto).</summary>
+    internal static GemmProvider ParseProvider(string? value)
     {
-        string? value = Environment.GetEnvironmentVariable(EnvironmentVariable);
         return value?.Trim().ToLowerInvariant() switch
         {
             null or "" or "auto" => GemmProvider.Auto,

@@ -32,6 +32,22 @@ public class GemmOpenBlasTests
     }
 
     [OpenBlasFact]
+    public void Multiply_OpenBlasInsideParallelFor_EachChunkMatchesReference()
+        => GemmTestCase.AssertEachMatchesReferenceWhenRunInParallel(GemmProvider.OpenBlas, seed: 98);
+
+    [OpenBlasFact]
+    public void Multiply_OpenBlasAfterWarmUp_AllocatesNothing()
+    {
+        var a = new float[64 * 300];
+        var b = new float[300 * 500];
+        var c = new float[64 * 500];
+        for (int i = 0; i < 3; i++) Gemm.Multiply(GemmProvider.OpenBlas, false, false, 64, 500, 300, 1, a, 300, b, 500, 0, c, 500);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) Gemm.Multiply(GemmProvider.OpenBlas, false, false, 64, 500, 300, 1, a, 300, b, 500, 0, c, 500);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    [OpenBlasFact]
     public void Configure_OpenBlas_ReportsVersionInDescription()
     {
         Assert.Equal(GemmProvider.OpenBlas, Gemm.Configure(GemmProvider.OpenBlas));

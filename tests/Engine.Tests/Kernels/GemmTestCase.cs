@@ -64,6 +64,26 @@ public sealed record GemmTestCase(bool TransposeA, bool TransposeB, int M, int N
                 (t, padA, padB, padC, seed) => new GemmTestCase(t.Item1, t.Item2, t.Item3, t.Item4, t.Item5, t.Item6,
                     t.Item7, padA, padB, padC, seed));
 
+    /// <summary>
+    /// Runs 8 cases (large enough to be threaded outside a region) as the chunks of one Parallelism.For, so the
+    /// threads run the kernel at the same time with their own buffers, and checks each against the reference.
+    /// </summary>
+    public static void AssertEachMatchesReferenceWhenRunInParallel(GemmProvider provider, ulong seed)
+    {
+        GemmTestCase[] cases = [.. Sample(count: 8, seed).Select(c => c with { M = c.M + 40, N = c.N + 300 })];
+        var results = new float[cases.Length][];
+        Parallelism.For(cases.Length, new RunEach(cases, results, provider));
+        for (int i = 0; i < cases.Length; i++) cases[i].AssertClose(cases[i].Run(null), results[i]);
+    }
+
+    private readonly struct RunEach(GemmTestCase[] cases, float[][] results, GemmProvider provider) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            for (int i = start; i < end; i++) results[i] = cases[i].Run(provider);
+        }
+    }
+
     /// <summary>A fixed list of cases drawn from <see cref="Generator"/> with a fixed PCG seed: the same every run.</summary>
     public static IEnumerable<GemmTestCase> Sample(int count, ulong seed)
     {

@@ -95,6 +95,25 @@ public class GemmTests
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
     }
 
+    [Theory]
+    [InlineData(null, GemmProvider.Auto)]
+    [InlineData("", GemmProvider.Auto)]
+    [InlineData(" OpenBLAS ", GemmProvider.OpenBlas)]
+    [InlineData("managed", GemmProvider.Managed)]
+    public void ParseProvider_KnownValues_MapToProvider(string? value, GemmProvider expected)
+        => Assert.Equal(expected, Gemm.ParseProvider(value));
+
+    [Fact]
+    public void ParseProvider_UnknownValue_ThrowsNamingTheVariable()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Gemm.ParseProvider("mkl"));
+        Assert.Equal("MLNETFASHION_GEMM: expected auto, openblas or managed, received 'mkl'.", error.Message);
+    }
+
+    [Fact]
+    public void Multiply_InsideParallelFor_EachChunkMatchesReference()
+        => GemmTestCase.AssertEachMatchesReferenceWhenRunInParallel(GemmProvider.Managed, seed: 99);
+
     [Fact]
     public void Configure_Managed_ReportsManagedInDescription()
     {
