@@ -25,7 +25,7 @@ internal static unsafe class GemmManaged
     internal static readonly int Nr = Vector512.IsHardwareAccelerated ? GemmMicroKernels.Nr512
         : Vector256.IsHardwareAccelerated ? GemmMicroKernels.Nr256 : GemmMicroKernels.NrScalar;
 
-    /// <summary>Rows of A packed at a time: a multiple of MR near 144 (144×256 floats = 144 KiB, half of L2).</summary>
+    /// <summary>Rows of A packed at a time: a multiple of MR near 144 (144×256 floats = 144 KiB, well inside a 1 MiB L2).</summary>
     internal static readonly int Mc = 144 / Mr * Mr;
 
     /// <summary>"8×32" — the register tile of the micro-kernel in use.</summary>
