@@ -52,7 +52,13 @@ case "$verb" in
   build) restore; build ;;
   test)
     setup_data; setup_test_tools; restore; build
-    dotnet test MlNetFashion.sln -c $CONFIG --no-build --nologo "$@" ;;
+    log=$(mktemp); status=0
+    dotnet test MlNetFashion.sln -c $CONFIG --no-build --nologo "$@" 2>&1 | tee "$log" || status=$?
+    # One closing line over all test assemblies, in the plain form CI reads: "N passed, N failed, N skipped".
+    awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { v = $(i+1); gsub(",", "", v)
+           if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v } }
+         END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+    rm -f "$log"; exit $status ;;
   train)
     setup_data; apt_install libopenblas0-pthread; restore
     dotnet run --project Training -c $CONFIG -- train "$@" ;;

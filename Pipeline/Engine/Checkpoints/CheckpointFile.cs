@@ -1,0 +1,92 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using MlNetFashion.Engine.IO;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Training;
+
+namespace MlNetFashion.Engine.Checkpoints;
+
+/// <summary>
+/// A training checkpoint: weights, batch-norm statistics, optimizer state, RNG state, epoch, history and the run's
+/// options — enough to resume bit-for-bit. Format (little-endian):
+/// <c>"MLNFCKPT" | uint32 headerLength | UTF-8 JSON header | float32 payload</c>; the header lists every tensor
+/// (group, index, length) in payload order. Written to a temp file, flushed, then renamed.
+/// </summary>
+public static class CheckpointFile
+{
+    private static readonly byte[] Magic = "MLNFCKPT"u8.ToArray();
+
+    public sealed record Header(int Version, int Epoch, long OptimizerSteps, string[] RandomState, float LearningRateScale,
+        int BestEpoch, float BestScore, string OptionsJson, List<EpochMetrics> History, int[] WeightLengths, int[] OptimizerLengths);
+
+    public static void Save(string path, EngineTrainer trainer, string optionsJson)
+    {
+        var weights = WeightsSnapshot.Capture(trainer.Model).Values;
+        var optimizer = trainer.Optimizer.GetState();
+        var header = new Header(1, trainer.CompletedEpochs, trainer.Optimizer.Steps, [.. trainer.Random.GetState().Select(s => s.ToString())],
+            trainer.Control.LearningRateScale, trainer.BestEpoch, trainer.BestValidationAccuracy, optionsJson, trainer.History,
+            [.. weights.Select(w => w.Length)], [.. optimizer.Select(o => o.Length)]);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(Magic);
+            Span<byte> length = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32LittleEndian(length, (uint)json.Length);
+            stream.Write(length);
+            stream.Write(json);
+            foreach (float[] tensor in weights.Concat(optimizer)) stream.Write(MemoryMarshal.AsBytes(tensor.AsSpan()));
+        });
+    }
+
+    /// <summary>Reads and validates a checkpoint; throws InvalidDataException naming the file on any damage.</summary>
+    public static (Header Header, IReadOnlyList<float[]> Weights, IReadOnlyList<float[]> Optimizer) Read(string path)
+    {
+        string name = Path.GetFileName(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        if (bytes.Length < 12 || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
+            throw new InvalidDataException($"{name}: not an MlNetFashion checkpoint (expected magic MLNFCKPT)");
+        int headerLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
+        if (headerLength <= 0 || 12L + headerLength > bytes.Length) throw new InvalidDataException($"{name}: truncated checkpoint header");
+        Header header;
+        try
+        {
+            header = JsonSerializer.Deserialize<Header>(bytes.AsSpan(12, headerLength)) ?? throw new InvalidDataException($"{name}: empty checkpoint header");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{name}: corrupt checkpoint header ({ex.Message})", ex);
+        }
+        long expected = 12L + headerLength + 4L * (header.WeightLengths.Sum(l => (long)l) + header.OptimizerLengths.Sum(l => (long)l));
+        if (bytes.LongLength != expected) throw new InvalidDataException($"{name}: expected {expected:N0} bytes, found {bytes.LongLength:N0} (truncated or corrupt)");
+        int offset = 12 + headerLength;
+        List<float[]> Take(int[] lengths)
+        {
+            var list = new List<float[]>();
+            foreach (int length in lengths)
+            {
+                list.Add(MemoryMarshal.Cast<byte, float>(bytes.AsSpan(offset, length * 4)).ToArray());
+                offset += length * 4;
+            }
+            return list;
+        }
+        var weights = Take(header.WeightLengths);
+        return (header, weights, Take(header.OptimizerLengths));
+    }
+
+    /// <summary>Restores a checkpoint into a trainer built for the same model and options.</summary>
+    public static Header Restore(string path, EngineTrainer trainer)
+    {
+        var (header, weights, optimizer) = Read(path);
+        WeightsSnapshot.FromValues(weights).Restore(trainer.Model);
+        trainer.Optimizer.SetState(optimizer, header.OptimizerSteps, trainer.Model.Parameters);
+        trainer.Random.SetState([.. header.RandomState.Select(ulong.Parse)]);
+        trainer.Control.LearningRateScale = header.LearningRateScale;
+        trainer.CompletedEpochs = header.Epoch;
+        trainer.RestoreBest(header.BestEpoch, header.BestScore);
+        trainer.History.Clear();
+        trainer.History.AddRange(header.History);
+        return header;
+    }
+}

@@ -1,0 +1,111 @@
+using MlNetFashion.Engine.Layers;
+
+namespace MlNetFashion.Engine.Kernels;
+
+/// <summary>
+/// 2-D convolution as batched im2col + GEMM, cache-blocked: each thread takes a fixed slice of the batch and walks
+/// it in chunks of S samples (S·Ho·Wo ≈ <see cref="TargetColumns"/>, so a chunk's col buffer stays in L2), so the
+/// unfold, the product and the scatter of one chunk touch the same hot memory.
+/// Forward per chunk: col [C·k·k, S·L] = im2col(x); Y' [F, S·L] = W · col; y[n, f, l] = Y'[f, n·L + l] + b[f].
+/// Backward per chunk: dY' = dy as [F, S·L]; dW_t += dY' · colᵀ; db_t += Σ dY'; dcol = Wᵀ · dY'; dx = col2im(dcol).
+/// Each thread accumulates its own dW_t, db_t; they are summed in thread order at the end (deterministic).
+/// </summary>
+public sealed unsafe class ConvolutionKernel
+{
+    /// <summary>Columns per chunk: large enough for an efficient GEMM, small enough to stay in cache.</summary>
+    public const int TargetColumns = 1024;
+
+    private readonly int _channels, _filters, _patch, _outPlane, _inPlane, _chunk, _threads;
+    private readonly Window _rows, _cols;
+    private readonly float[][] _col, _out, _dW, _dB, _sums;
+
+    public ConvolutionKernel(int channels, int filters, Window rows, Window cols, int threads)
+    {
+        (_channels, _filters, _rows, _cols, _threads) = (channels, filters, rows, cols, threads);
+        _patch = channels * rows.Kernel * cols.Kernel;
+        _outPlane = rows.Output * cols.Output;
+        _inPlane = rows.Input * cols.Input;
+        _chunk = Math.Max(1, TargetColumns / _outPlane);
+        int columns = _chunk * _outPlane;
+        _col = [.. Enumerable.Range(0, threads).Select(_ => new float[_patch * columns])];
+        _out = [.. Enumerable.Range(0, threads).Select(_ => new float[Math.Max(_filters, _patch) * columns])];
+        _dW = [.. Enumerable.Range(0, threads).Select(_ => new float[_filters * _patch])];
+        _dB = [.. Enumerable.Range(0, threads).Select(_ => new float[_filters])];
+        _sums = [.. Enumerable.Range(0, threads).Select(_ => new float[_filters])];
+    }
+
+    public int Threads => _threads;
+
+    /// <summary>y [N, F, Ho, Wo] = conv(x [N, C, H, W], W [F, C, k, k]) + b (b may be empty).</summary>
+    public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        fixed (float* px = x) fixed (float* pw = weights) fixed (float* pb = bias) fixed (float* py = y)
+            Parallelism.For(Math.Min(_threads, batch), new Body(this, px, pw, bias.IsEmpty ? null : pb, py, null, batch, backward: false, needInput: false));
+    }
+
+    /// <summary>dW, db (may be empty) and dx (may be empty: not needed) from dy and the forward input x.</summary>
+    public void Backward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> dy,
+        Span<float> dWeights, Span<float> dBias, Span<float> dx)
+    {
+        int threads = Math.Min(_threads, batch);
+        fixed (float* px = x) fixed (float* pw = weights) fixed (float* pdy = dy) fixed (float* pdx = dx)
+            Parallelism.For(threads, new Body(this, px, pw, null, pdx, pdy, batch, backward: true, needInput: !dx.IsEmpty));
+        // Fixed-order reduction of the per-thread partial gradients.
+        _dW[0].AsSpan().CopyTo(dWeights);
+        for (int t = 1; t < threads; t++) System.Numerics.Tensors.TensorPrimitives.Add(dWeights, _dW[t], dWeights);
+        if (!dBias.IsEmpty)
+        {
+            _dB[0].AsSpan().CopyTo(dBias);
+            for (int t = 1; t < threads; t++) System.Numerics.Tensors.TensorPrimitives.Add(dBias, _dB[t], dBias);
+        }
+    }
+
+    private readonly struct Body(ConvolutionKernel k, float* x, float* w, float* bias, float* y, float* dy, int batch, bool backward, bool needInput) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            int threads = Math.Min(k._threads, batch);
+            for (int t = start; t < end; t++)
+            {
+                int first = (int)((long)batch * t / threads), last = (int)((long)batch * (t + 1) / threads);
+                if (backward) k.BackwardSlice(t, first, last, x, w, dy, y, needInput);
+                else k.ForwardSlice(t, first, last, x, w, bias, y);
+            }
+        }
+    }
+
+    private void ForwardSlice(int t, int first, int last, float* x, float* w, float* bias, float* y)
+    {
+        float[] col = _col[t], output = _out[t];
+        for (int n0 = first; n0 < last; n0 += _chunk)
+        {
+            int s = Math.Min(_chunk, last - n0), columns = s * _outPlane;
+            Im2Col.Unfold(new ReadOnlySpan<float>(x + (long)n0 * _channels * _inPlane, s * _channels * _inPlane), s, _channels, _rows, _cols, col);
+            Gemm.Multiply(false, false, _filters, columns, _patch, 1f, new ReadOnlySpan<float>(w, _filters * _patch), _patch, col, columns, 0f, output, columns);
+            ChannelMajor.ToBatchMajor(output, bias == null ? default : new ReadOnlySpan<float>(bias, _filters), s, _filters, _outPlane,
+                new Span<float>(y + (long)n0 * _filters * _outPlane, s * _filters * _outPlane));
+        }
+    }
+
+    private void BackwardSlice(int t, int first, int last, float* x, float* w, float* dy, float* dx, bool needInput)
+    {
+        float[] col = _col[t], gradient = _out[t], dW = _dW[t], dB = _dB[t];
+        bool firstChunk = true;
+        for (int n0 = first; n0 < last; n0 += _chunk)
+        {
+            int s = Math.Min(_chunk, last - n0), columns = s * _outPlane;
+            Im2Col.Unfold(new ReadOnlySpan<float>(x + (long)n0 * _channels * _inPlane, s * _channels * _inPlane), s, _channels, _rows, _cols, col);
+            // dY' [F, S·L]; its row sums are this chunk's bias gradient (accumulated into dB).
+            float[] sums = firstChunk ? dB : _sums[t];
+            ChannelMajor.ToChannelMajor(new ReadOnlySpan<float>(dy + (long)n0 * _filters * _outPlane, s * _filters * _outPlane), s, _filters, _outPlane, gradient, sums);
+            if (!firstChunk) System.Numerics.Tensors.TensorPrimitives.Add(dB, sums, dB);
+            Gemm.Multiply(false, true, _filters, _patch, columns, 1f, gradient, columns, col, columns, firstChunk ? 0f : 1f, dW, _patch);
+            if (needInput)
+            {
+                Gemm.Multiply(true, false, _patch, columns, _filters, 1f, new ReadOnlySpan<float>(w, _filters * _patch), _patch, gradient, columns, 0f, col, columns);
+                Im2Col.Fold(col, s, _channels, _rows, _cols, new Span<float>(dx + (long)n0 * _channels * _inPlane, s * _channels * _inPlane));
+            }
+            firstChunk = false;
+        }
+    }
+}

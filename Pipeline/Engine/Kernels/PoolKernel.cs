@@ -1,0 +1,185 @@
+using MlNetFashion.Engine.Layers;
+
+namespace MlNetFashion.Engine.Kernels;
+
+/// <summary>
+/// 2-D max and average pooling over x [N·C planes, H, W] → y [N·C, Ho, Wo]. Padded cells never win a max and are not
+/// counted in an average (ONNX count_include_pad = 0, PyTorch ceil_mode, Keras 'same').
+/// Max keeps the winning input index per output cell for the backward pass.
+/// </summary>
+public static unsafe class PoolKernel
+{
+    /// <summary>y = max over the window; argmax[o] = flat input index (within its plane) of the winner.</summary>
+    public static void MaxForward(ReadOnlySpan<float> x, int planes, Window rows, Window cols, Span<float> y, Span<int> argmax)
+    {
+        fixed (float* px = x) fixed (float* py = y) fixed (int* pa = argmax)
+            Parallelism.For(planes, new MaxBody(px, py, pa, rows, cols));
+    }
+
+    /// <summary>dx[argmax[o]] += dy[o] (dx cleared first).</summary>
+    public static void MaxBackward(ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, int planes, Window rows, Window cols, Span<float> dx)
+    {
+        fixed (float* pdy = dy) fixed (float* pdx = dx) fixed (int* pa = argmax)
+            Parallelism.For(planes, new MaxBackBody(pdy, pdx, pa, rows, cols));
+    }
+
+    /// <summary>y = mean of the window's cells that lie inside the input.</summary>
+    public static void AverageForward(ReadOnlySpan<float> x, int planes, Window rows, Window cols, Span<float> y)
+    {
+        fixed (float* px = x) fixed (float* py = y)
+            Parallelism.For(planes, new AverageBody(px, py, rows, cols, backward: false));
+    }
+
+    /// <summary>dx[cell] += dy[o] / count(o) for every cell of window o.</summary>
+    public static void AverageBackward(ReadOnlySpan<float> dy, int planes, Window rows, Window cols, Span<float> dx)
+    {
+        fixed (float* pdy = dy) fixed (float* pdx = dx)
+            Parallelism.For(planes, new AverageBody(pdx, pdy, rows, cols, backward: true));
+    }
+
+    private static (int Start, int End) Span1(Window w, int o)
+    {
+        int start = o * w.Stride - w.PadBefore;
+        return (Math.Max(start, 0), Math.Min(start + w.Kernel, w.Input));
+    }
+
+    private readonly struct MaxBody(float* x, float* y, int* argmax, Window rows, Window cols) : IParallelRange
+    {
+        private void TwoByTwo(int start, int end, int inPlane, int outPlane) => TwoByTwoPlanes(x, y, argmax, rows, cols, start, end, inPlane, outPlane);
+
+        public void Execute(int start, int end)
+        {
+            int inPlane = rows.Input * cols.Input, outPlane = rows.Output * cols.Output;
+            if (rows.Kernel == 2 && cols.Kernel == 2 && rows.Stride == 2 && cols.Stride == 2 && rows.PadBefore == 0 && cols.PadBefore == 0)
+            {
+                TwoByTwo(start, end, inPlane, outPlane);
+                return;
+            }
+            for (int p = start; p < end; p++)
+            {
+                float* src = x + (long)p * inPlane;
+                for (int oy = 0; oy < rows.Output; oy++)
+                {
+                    (int y0, int y1) = Span1(rows, oy);
+                    for (int ox = 0; ox < cols.Output; ox++)
+                    {
+                        (int x0, int x1) = Span1(cols, ox);
+                        float best = float.NegativeInfinity;
+                        int bestIndex = y0 * cols.Input + x0;
+                        for (int iy = y0; iy < y1; iy++)
+                        for (int ix = x0; ix < x1; ix++)
+                        {
+                            float v = src[iy * cols.Input + ix];
+                            if (v > best) { best = v; bestIndex = iy * cols.Input + ix; }
+                        }
+                        long o = (long)p * outPlane + oy * cols.Output + ox;
+                        y[o] = best;
+                        argmax[o] = bestIndex;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The common 2×2 / stride 2 window (pads only after): branch-light, no window bookkeeping.</summary>
+    private static void TwoByTwoPlanes(float* x, float* y, int* argmax, Window rows, Window cols, int start, int end, int inPlane, int outPlane)
+    {
+        int w = cols.Input, h = rows.Input;
+        for (int p = start; p < end; p++)
+        {
+            float* src = x + (long)p * inPlane;
+            float* dst = y + (long)p * outPlane;
+            int* arg = argmax + (long)p * outPlane;
+            for (int oy = 0; oy < rows.Output; oy++)
+            {
+                int r0 = 2 * oy * w;
+                bool row1 = 2 * oy + 1 < h;
+                for (int ox = 0; ox < cols.Output; ox++)
+                {
+                    int i0 = r0 + 2 * ox;
+                    bool col1 = 2 * ox + 1 < w;
+                    float best = src[i0];
+                    int bi = i0;
+                    if (col1 && src[i0 + 1] > best) { best = src[i0 + 1]; bi = i0 + 1; }
+                    if (row1)
+                    {
+                        if (src[i0 + w] > best) { best = src[i0 + w]; bi = i0 + w; }
+                        if (col1 && src[i0 + w + 1] > best) { best = src[i0 + w + 1]; bi = i0 + w + 1; }
+                    }
+                    dst[oy * cols.Output + ox] = best;
+                    arg[oy * cols.Output + ox] = bi;
+                }
+            }
+        }
+    }
+
+    private readonly struct MaxBackBody(float* dy, float* dx, int* argmax, Window rows, Window cols) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            int inPlane = rows.Input * cols.Input, outPlane = rows.Output * cols.Output;
+            for (int p = start; p < end; p++)
+            {
+                float* dst = dx + (long)p * inPlane;
+                new Span<float>(dst, inPlane).Clear();
+                long o0 = (long)p * outPlane;
+                for (int o = 0; o < outPlane; o++) dst[argmax[o0 + o]] += dy[o0 + o];
+            }
+        }
+    }
+
+    /// <summary>Forward: a = x, b = y. Backward: a = dx, b = dy.</summary>
+    private readonly struct AverageBody(float* a, float* b, Window rows, Window cols, bool backward) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            int inPlane = rows.Input * cols.Input, outPlane = rows.Output * cols.Output;
+            for (int p = start; p < end; p++)
+            {
+                float* plane = a + (long)p * inPlane;
+                if (backward) new Span<float>(plane, inPlane).Clear();
+                for (int oy = 0; oy < rows.Output; oy++)
+                {
+                    (int y0, int y1) = Span1(rows, oy);
+                    for (int ox = 0; ox < cols.Output; ox++)
+                    {
+                        (int x0, int x1) = Span1(cols, ox);
+                        float inverse = 1f / ((y1 - y0) * (x1 - x0));
+                        long o = (long)p * outPlane + oy * cols.Output + ox;
+                        if (backward)
+                        {
+                            float g = b[o] * inverse;
+                            for (int iy = y0; iy < y1; iy++)
+                            for (int ix = x0; ix < x1; ix++) plane[iy * cols.Input + ix] += g;
+                        }
+                        else
+                        {
+                            float sum = 0;
+                            for (int iy = y0; iy < y1; iy++)
+                            for (int ix = x0; ix < x1; ix++) sum += plane[iy * cols.Input + ix];
+                            b[o] = sum * inverse;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Scalar reference twin of <see cref="MaxForward"/> (values only).</summary>
+    public static void MaxReference(ReadOnlySpan<float> x, int planes, Window rows, Window cols, Span<float> y)
+    {
+        for (int p = 0; p < planes; p++)
+        for (int oy = 0; oy < rows.Output; oy++)
+        for (int ox = 0; ox < cols.Output; ox++)
+        {
+            float best = float.NegativeInfinity;
+            for (int i = 0; i < rows.Kernel; i++)
+            for (int j = 0; j < cols.Kernel; j++)
+            {
+                int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
+                if (iy >= 0 && iy < rows.Input && ix >= 0 && ix < cols.Input) best = Math.Max(best, x[(p * rows.Input + iy) * cols.Input + ix]);
+            }
+            y[(p * rows.Output + oy) * cols.Output + ox] = best;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+using MlNetFashion.Engine.Initializers;
+using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Engine.Layers.Convolution;
+
+/// <summary>
+/// 2-D convolution, [N, C, H, W] → [N, F, Ho, Wo], as cache-blocked im2col + GEMM (see ConvolutionKernel).
+/// Weights use the PyTorch/ONNX layout: kernel [F, C, k, k], bias [F].
+/// </summary>
+public sealed class Conv2D : Layer
+{
+    private readonly Initializer _initializer;
+    private Parameter _kernel = null!, _bias = null!;
+    private Window _rows, _cols;
+    private ConvolutionKernel _kernelOp = null!;
+    private Tensor _output = null!, _inputGradient = null!, _input = null!;
+
+    public Conv2D(int filters, int kernelSize, int stride = 1, Padding padding = Padding.Valid, bool useBias = true, Initializer? kernelInitializer = null)
+    {
+        if (filters <= 0) throw new ArgumentOutOfRangeException(nameof(filters), filters, "Conv2D: expected a positive number of filters.");
+        if (kernelSize <= 0) throw new ArgumentOutOfRangeException(nameof(kernelSize), kernelSize, "Conv2D: expected a positive kernel size.");
+        if (stride <= 0) throw new ArgumentOutOfRangeException(nameof(stride), stride, "Conv2D: expected a positive stride.");
+        (Filters, KernelSize, Stride, Padding, UseBias) = (filters, kernelSize, stride, padding, useBias);
+        _initializer = kernelInitializer ?? Initializer.GlorotUniform;
+    }
+
+    public override string Kind => "Conv2D";
+    public int Filters { get; }
+    public int KernelSize { get; }
+    public int Stride { get; }
+    public Padding Padding { get; }
+    public bool UseBias { get; }
+    public Parameter Kernel => _kernel;
+    public Parameter? Bias => UseBias ? _bias : null;
+    public int PadTop => _rows.PadBefore;
+    public int PadBottom => _rows.PadAfter;
+    public int PadLeft => _cols.PadBefore;
+    public int PadRight => _cols.PadAfter;
+
+    public override IReadOnlyList<Parameter> Parameters => UseBias ? [_kernel, _bias] : [_kernel];
+
+    protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random)
+    {
+        Require(inputShape.Rank == 3, "an image shape (C, H, W)", inputShape);
+        (int c, int h, int w) = inputShape.AsImage();
+        _rows = Window.Create(h, KernelSize, Stride, Padding, false, $"Conv2D '{Name}' height");
+        _cols = Window.Create(w, KernelSize, Stride, Padding, false, $"Conv2D '{Name}' width");
+        _kernel = new Parameter("kernel", new Shape(Filters, c, KernelSize, KernelSize), decay: true);
+        _bias = new Parameter("bias", new Shape(Filters), decay: false);
+        _initializer.Fill(_kernel.Value.Span, fanIn: c * KernelSize * KernelSize, fanOut: Filters * KernelSize * KernelSize, random);
+        _kernelOp = new ConvolutionKernel(c, Filters, _rows, _cols, Parallelism.Threads);
+        var outputShape = new Shape(Filters, _rows.Output, _cols.Output);
+        _output = new Tensor(maxBatchSize, outputShape);
+        _inputGradient = new Tensor(maxBatchSize, inputShape);
+        return outputShape;
+    }
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        CheckBatch(input, InputShape);
+        _input = input;
+        _output.SetBatchSize(input.BatchSize);
+        _kernelOp.Forward(input.Span, input.BatchSize, _kernel.Value.Span, UseBias ? _bias.Value.Span : default, _output.Span);
+        return _output;
+    }
+
+    public override Tensor? Backward(Tensor outputGradient)
+    {
+        CheckBatch(outputGradient, OutputShape);
+        int n = outputGradient.BatchSize;
+        _inputGradient.SetBatchSize(n);
+        _kernelOp.Backward(_input.Span, n, _kernel.Value.Span, outputGradient.Span, _kernel.Gradient.Span,
+            UseBias ? _bias.Gradient.Span : default, NeedsInputGradient ? _inputGradient.Span : default);
+        return NeedsInputGradient ? _inputGradient : null;
+    }
+
+    public override JsonObject GetConfig() => new()
+    {
+        ["filters"] = Filters,
+        ["kernelSize"] = KernelSize,
+        ["stride"] = Stride,
+        ["padding"] = Padding == Padding.Same ? "same" : "valid",
+        ["useBias"] = UseBias,
+        ["kernelInitializer"] = _initializer.Name,
+    };
+}

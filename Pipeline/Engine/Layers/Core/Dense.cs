@@ -1,0 +1,83 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Text.Json.Nodes;
+using MlNetFashion.Engine.Initializers;
+using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Engine.Layers.Core;
+
+/// <summary>
+/// Fully connected: y [N, U] = x [N, I] · Wᵀ + b, with W [U, I] in the PyTorch layout (ONNX Gemm transB = 1).
+/// Backward: dW = dyᵀ · x, db = Σₙ dy, dx = dy · W.
+/// </summary>
+public sealed class Dense : Layer
+{
+    private readonly Initializer _initializer;
+    private Parameter _kernel = null!, _bias = null!;
+    private Tensor _output = null!, _inputGradient = null!, _input = null!;
+    private int _inputs;
+
+    public Dense(int units, bool useBias = true, Initializer? kernelInitializer = null)
+    {
+        if (units <= 0) throw new ArgumentOutOfRangeException(nameof(units), units, "Dense: expected a positive number of units.");
+        (Units, UseBias) = (units, useBias);
+        _initializer = kernelInitializer ?? Initializer.GlorotUniform;
+    }
+
+    public override string Kind => "Dense";
+    public int Units { get; }
+    public bool UseBias { get; }
+    public Parameter Kernel => _kernel;
+    public Parameter? Bias => UseBias ? _bias : null;
+    public override IReadOnlyList<Parameter> Parameters => UseBias ? [_kernel, _bias] : [_kernel];
+
+    protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random)
+    {
+        Require(inputShape.Rank == 1, "a feature shape (F) — add Flatten after convolutions", inputShape);
+        _inputs = inputShape[0];
+        _kernel = new Parameter("kernel", new Shape(Units, _inputs), decay: true);
+        _bias = new Parameter("bias", new Shape(Units), decay: false);
+        _initializer.Fill(_kernel.Value.Span, _inputs, Units, random);
+        _output = new Tensor(maxBatchSize, new Shape(Units));
+        _inputGradient = new Tensor(maxBatchSize, inputShape);
+        return _output.SampleShape;
+    }
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        CheckBatch(input, InputShape);
+        _input = input;
+        int n = input.BatchSize;
+        _output.SetBatchSize(n);
+        Gemm.Multiply(false, true, n, Units, _inputs, 1f, input.Span, _inputs, _kernel.Value.Span, _inputs, 0f, _output.Span, Units);
+        if (UseBias)
+        {
+            for (int i = 0; i < n; i++) TensorPrimitives.Add(_output.Sample(i), _bias.Value.Span, _output.Sample(i));
+        }
+        return _output;
+    }
+
+    public override Tensor? Backward(Tensor outputGradient)
+    {
+        CheckBatch(outputGradient, OutputShape);
+        int n = outputGradient.BatchSize;
+        Gemm.Multiply(true, false, Units, _inputs, n, 1f, outputGradient.Span, Units, _input.Span, _inputs, 0f, _kernel.Gradient.Span, _inputs);
+        if (UseBias)
+        {
+            Span<float> db = _bias.Gradient.Span;
+            outputGradient.Sample(0).CopyTo(db);
+            for (int i = 1; i < n; i++) TensorPrimitives.Add(db, outputGradient.Sample(i), db);
+        }
+        if (!NeedsInputGradient) return null;
+        _inputGradient.SetBatchSize(n);
+        Gemm.Multiply(false, false, n, _inputs, Units, 1f, outputGradient.Span, Units, _kernel.Value.Span, _inputs, 0f, _inputGradient.Span, _inputs);
+        return _inputGradient;
+    }
+
+    public override JsonObject GetConfig() => new()
+    {
+        ["units"] = Units,
+        ["useBias"] = UseBias,
+        ["kernelInitializer"] = _initializer.Name,
+    };
+}

@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Engine.Layers.Normalization;
+
+/// <summary>
+/// Batch normalization per channel (BatchNorm2D: [N, C, H, W]; BatchNorm1D: [N, F]). PyTorch's momentum convention:
+/// running = (1 − m)·running + m·batch. Params gamma [C], beta [C]; buffers running mean [C], running variance [C].
+/// </summary>
+public abstract unsafe class BatchNorm : Layer
+{
+    private Parameter _gamma = null!, _beta = null!;
+    private Tensor _runningMean = null!, _runningVar = null!, _output = null!, _xHat = null!, _inputGradient = null!, _input = null!;
+    private float[] _invStd = [];
+    private int _channels, _length;
+    private bool _lastTraining;
+
+    protected BatchNorm(float momentum, float epsilon)
+    {
+        if (momentum is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"{Kind}: expected momentum in (0, 1].");
+        if (epsilon <= 0) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"{Kind}: expected a positive epsilon.");
+        (Momentum, Epsilon) = (momentum, epsilon);
+    }
+
+    public float Momentum { get; }
+    public float Epsilon { get; }
+    public Parameter Gamma => _gamma;
+    public Parameter Beta => _beta;
+    public Tensor RunningMean => _runningMean;
+    public Tensor RunningVariance => _runningVar;
+    public override IReadOnlyList<Parameter> Parameters => [_gamma, _beta];
+    public override IReadOnlyList<Tensor> Buffers => [_runningMean, _runningVar];
+
+    /// <summary>Channels and values per channel per sample for this input shape (checks the rank).</summary>
+    protected abstract (int Channels, int Length) Layout(Shape inputShape);
+
+    protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random)
+    {
+        (_channels, _length) = Layout(inputShape);
+        var channelShape = new Shape(_channels);
+        _gamma = new Parameter("gamma", channelShape, decay: false);
+        _beta = new Parameter("beta", channelShape, decay: false);
+        _gamma.Value.Span.Fill(1f);
+        _runningMean = new Tensor(1, channelShape);
+        _runningVar = new Tensor(1, channelShape);
+        _runningVar.Span.Fill(1f);
+        _invStd = new float[_channels];
+        _output = new Tensor(maxBatchSize, inputShape);
+        _xHat = new Tensor(maxBatchSize, inputShape);
+        _inputGradient = new Tensor(maxBatchSize, inputShape);
+        return inputShape;
+    }
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        CheckBatch(input, InputShape);
+        if (training && input.BatchSize * _length < 2)
+            throw new InvalidOperationException($"{Kind} '{Name}': expected more than one value per channel in training. Received a batch of {input.BatchSize}.");
+        _input = input;
+        _lastTraining = training;
+        _output.SetBatchSize(input.BatchSize);
+        _xHat.SetBatchSize(input.BatchSize);
+        fixed (float* x = input.Data, y = _output.Data, xHat = _xHat.Data, gamma = _gamma.Value.Data, beta = _beta.Value.Data,
+               mean = _runningMean.Data, variance = _runningVar.Data, invStd = _invStd)
+        {
+            BatchNormKernel.Forward(new BatchNormKernel.Buffers
+            {
+                X = x, Y = y, XHat = xHat, Gamma = gamma, Beta = beta, RunningMean = mean, RunningVar = variance, InvStd = invStd,
+                Batch = input.BatchSize, Channels = _channels, Length = _length, Momentum = Momentum, Epsilon = Epsilon,
+            }, training);
+        }
+        return _output;
+    }
+
+    public override Tensor? Backward(Tensor outputGradient)
+    {
+        CheckBatch(outputGradient, OutputShape);
+        _inputGradient.SetBatchSize(outputGradient.BatchSize);
+        fixed (float* dy = outputGradient.Data, dx = _inputGradient.Data, xHat = _xHat.Data, gamma = _gamma.Value.Data,
+               dGamma = _gamma.Gradient.Data, dBeta = _beta.Gradient.Data, invStd = _invStd)
+        {
+            BatchNormKernel.Backward(new BatchNormKernel.Buffers
+            {
+                DY = dy, DX = dx, XHat = xHat, Gamma = gamma, DGamma = dGamma, DBeta = dBeta, InvStd = invStd,
+                Batch = outputGradient.BatchSize, Channels = _channels, Length = _length,
+            }, _lastTraining, NeedsInputGradient);
+        }
+        return NeedsInputGradient ? _inputGradient : null;
+    }
+
+    public override JsonObject GetConfig() => new() { ["momentum"] = Momentum, ["epsilon"] = Epsilon };
+}

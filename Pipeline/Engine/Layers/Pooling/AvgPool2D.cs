@@ -1,0 +1,27 @@
+using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Engine.Layers.Pooling;
+
+/// <summary>Average pooling; padded cells are not counted (ONNX count_include_pad = 0).</summary>
+public sealed class AvgPool2D(int poolSize, int? stride = null, Padding padding = Padding.Valid, bool ceilMode = false)
+    : Pool2D(poolSize, stride, padding, ceilMode)
+{
+    public override string Kind => "AvgPool2D";
+
+    public override Tensor Forward(Tensor input, bool training)
+    {
+        CheckBatch(input, InputShape);
+        Output.SetBatchSize(input.BatchSize);
+        PoolKernel.AverageForward(input.Span, Planes(input), Rows, Cols, Output.Span);
+        return Output;
+    }
+
+    public override Tensor? Backward(Tensor outputGradient)
+    {
+        if (!NeedsInputGradient) return null;
+        InputGradient.SetBatchSize(outputGradient.BatchSize);
+        PoolKernel.AverageBackward(outputGradient.Span, Planes(outputGradient), Rows, Cols, InputGradient.Span);
+        return InputGradient;
+    }
+}

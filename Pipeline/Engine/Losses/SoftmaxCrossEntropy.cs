@@ -1,0 +1,88 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Engine.Losses;
+
+/// <summary>
+/// Softmax and cross-entropy fused (numerically stable, and the gradient is simply p − t):
+/// p = softmax(z); t = (1 − ε)·onehot(label) + ε/K; L = −(1/N)·Σₙ Σₖ tₙₖ·log pₙₖ; dL/dz = (p − t)/N.
+/// </summary>
+public sealed class SoftmaxCrossEntropy
+{
+    private readonly Tensor _probabilities, _gradient;
+    private int[] _labels = [];
+
+    public SoftmaxCrossEntropy(int classes, int maxBatchSize, float labelSmoothing = 0)
+    {
+        if (labelSmoothing is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Expected label smoothing in [0, 1).");
+        Classes = classes;
+        LabelSmoothing = labelSmoothing;
+        _probabilities = new Tensor(maxBatchSize, new Shape(classes));
+        _gradient = new Tensor(maxBatchSize, new Shape(classes));
+        _labels = new int[maxBatchSize];
+    }
+
+    public int Classes { get; }
+    public float LabelSmoothing { get; }
+    public Tensor Probabilities => _probabilities;
+
+    /// <summary>Mean loss over the batch; keeps probabilities and labels for Backward.</summary>
+    public float Forward(Tensor logits, ReadOnlySpan<int> labels)
+    {
+        int n = logits.BatchSize;
+        if (logits.SampleSize != Classes || labels.Length != n)
+            throw new ArgumentException($"SoftmaxCrossEntropy: expected logits [N, {Classes}] and N labels. Received {logits} and {labels.Length} labels.");
+        _probabilities.SetBatchSize(n);
+        labels.CopyTo(_labels);
+        double total = 0;
+        float offValue = LabelSmoothing / Classes, onValue = 1 - LabelSmoothing + offValue;
+        for (int i = 0; i < n; i++)
+        {
+            int label = labels[i];
+            if ((uint)label >= (uint)Classes) throw new ArgumentOutOfRangeException(nameof(labels), label, $"Expected labels in 0..{Classes - 1}.");
+            ReadOnlySpan<float> z = logits.Sample(i);
+            Span<float> p = _probabilities.Sample(i);
+            float max = TensorPrimitives.Max(z);
+            // log-sum-exp in double for the loss; p in float for the gradient.
+            double sum = 0;
+            for (int k = 0; k < Classes; k++) sum += Math.Exp(z[k] - max);
+            double logSum = Math.Log(sum) + max;
+            double loss = 0;
+            for (int k = 0; k < Classes; k++)
+            {
+                double logP = z[k] - logSum;
+                p[k] = (float)Math.Exp(logP);
+                loss -= (k == label ? onValue : offValue) * logP;
+            }
+            total += loss;
+        }
+        return (float)(total / n);
+    }
+
+    /// <summary>dL/dlogits [N, K] = (p − t)/N.</summary>
+    public Tensor Backward()
+    {
+        int n = _probabilities.BatchSize;
+        _gradient.SetBatchSize(n);
+        float offValue = LabelSmoothing / Classes, onValue = 1 - LabelSmoothing + offValue;
+        for (int i = 0; i < n; i++)
+        {
+            Span<float> g = _gradient.Sample(i);
+            TensorPrimitives.Subtract(_probabilities.Sample(i), offValue, g);
+            g[_labels[i]] -= onValue - offValue;
+            TensorPrimitives.Multiply(g, 1f / n, g);
+        }
+        return _gradient;
+    }
+
+    /// <summary>How many rows of the last Forward have their largest probability at the label.</summary>
+    public int CountCorrect()
+    {
+        int correct = 0;
+        for (int i = 0; i < _probabilities.BatchSize; i++)
+        {
+            if (TensorPrimitives.IndexOfMax(_probabilities.Sample(i)) == _labels[i]) correct++;
+        }
+        return correct;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Layers;
+using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Training;
+
+namespace MlNetFashion.Engine.Models;
+
+/// <summary>
+/// A model defined in JSON, loaded at run time so users change architectures without recompiling:
+/// <code>{"input":[1,28,28],"layers":[{"type":"Conv2D","filters":32,"kernelSize":3,"padding":"same"},{"type":"ReLU"},…],
+///  "training":{"epochs":10,"batchSize":128,"optimizer":"adamw","learningRate":0.003,…}}</code>
+/// Layer fields are the layers' GetConfig names; "training" is optional.
+/// </summary>
+public sealed class ModelSpec
+{
+    private ModelSpec(Func<Sequential> create, EngineTrainerOptions? training) => (CreateModel, Training) = (create, training);
+
+    public Func<Sequential> CreateModel { get; }
+    public EngineTrainerOptions? Training { get; }
+
+    public static ModelSpec Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SpecException($"{path}: cannot read the model spec ({ex.Message})", ex);
+        }
+        return Parse(text, Path.GetFileName(path));
+    }
+
+    public static ModelSpec Parse(string json, string file = "model spec")
+    {
+        JsonObject root;
+        try
+        {
+            root = JsonNode.Parse(json) as JsonObject ?? throw new SpecException($"{file}: expected a JSON object at the top level");
+        }
+        catch (JsonException ex) when (ex is not SpecException)
+        {
+            throw new SpecException($"{file}: malformed JSON at line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}: {ex.Message.Split('.')[0]}", ex);
+        }
+        Shape input = ReadInput(root, file);
+        if (root["layers"] is not JsonArray layers || layers.Count == 0)
+            throw new SpecException($"{file}: $.layers: expected a non-empty array of layers, received {root["layers"]?.ToJsonString() ?? "nothing"}");
+        // Validate everything now (by building once), so a bad spec fails before any data is loaded.
+        Sequential Create() => Build(input, layers, file);
+        Create().Build(1, new EngineRandom(0));
+        EngineTrainerOptions? training = root["training"] is JsonObject t ? ReadTraining(new SpecReader(file, "$.training", t)) : null;
+        return new ModelSpec(Create, training);
+    }
+
+    private static Shape ReadInput(JsonObject root, string file)
+    {
+        if (root["input"] is null) return Presets.Input;
+        try
+        {
+            int[] dims = root["input"]!.Deserialize<int[]>() ?? [];
+            return new Shape(dims);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
+        {
+            throw new SpecException($"{file}: $.input: expected positive dimensions like [1, 28, 28], received {root["input"]!.ToJsonString()}", ex);
+        }
+    }
+
+    private static Sequential Build(Shape input, JsonArray layers, string file)
+    {
+        var model = new Sequential(input);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i] is not JsonObject node) throw new SpecException($"{file}: $.layers[{i}]: expected an object, received {layers[i]?.ToJsonString() ?? "null"}");
+            var reader = new SpecReader(file, $"$.layers[{i}]", node);
+            string kind = reader.String("type", null);
+            try
+            {
+                model.Add(LayerFactory.Create(kind, reader));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new SpecException($"{file}: $.layers[{i}] ({kind}): {ex.Message.Split(" (Parameter")[0]}", ex);
+            }
+        }
+        try
+        {
+            model.Build(1, new EngineRandom(0));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            throw new SpecException($"{file}: {ex.Message}", ex);
+        }
+        return Rebuildable(model);
+    }
+
+    /// <summary>The validation build above used batch 1; hand out a fresh unbuilt copy so the trainer picks the batch.</summary>
+    private static Sequential Rebuildable(Sequential built)
+    {
+        var copy = new Sequential(built.InputShape);
+        foreach (Layer layer in built.Layers) copy.Add(LayerFactory.Create(layer.Kind, new SpecReader("", "", layer.GetConfig())));
+        return copy;
+    }
+
+    private static EngineTrainerOptions ReadTraining(SpecReader r) => new()
+    {
+        Epochs = r.Int("epochs", 10),
+        BatchSize = r.Int("batchSize", 128),
+        Optimizer = r.String("optimizer", "adamw", "adam", "adamw", "sgd"),
+        LearningRate = r.Float("learningRate", 0.003f, 1e-8f, 10f),
+        WeightDecay = r.Float("weightDecay", 0f, 0f, 1f),
+        Momentum = r.Float("momentum", 0.9f, 0f, 1f),
+        Schedule = r.String("schedule", "onecycle", "constant", "step", "cosine", "onecycle"),
+        LabelSmoothing = r.Float("labelSmoothing", 0f, 0f, 0.99f),
+        Augmentation = new AugmentationOptions(r.Int("cropPadding", 0, 0), r.Bool("horizontalFlip", false), r.Float("erasingProbability", 0f, 0f, 1f)),
+    };
+
+    /// <summary>The spec of a model (from each layer's GetConfig) — the inverse of <see cref="Parse"/>.</summary>
+    public static string ToJson(Sequential model)
+    {
+        var layers = new JsonArray();
+        foreach (Layer layer in model.Layers)
+        {
+            var node = new JsonObject { ["type"] = layer.Kind };
+            foreach (var (key, value) in layer.GetConfig()) node[key] = value?.DeepClone();
+            layers.Add(node);
+        }
+        var root = new JsonObject { ["input"] = new JsonArray([.. model.InputShape.ToArray().Select(d => (JsonNode)d)]), ["layers"] = layers };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+}

@@ -1,0 +1,97 @@
+using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Initializers;
+using MlNetFashion.Engine.Layers;
+using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Training;
+
+namespace MlNetFashion.Engine.Models;
+
+/// <summary>
+/// The seeds' architectures at their sources' settings, and ours (fast = default, best). Input is always
+/// (1, 28, 28) pixels / 255.
+/// </summary>
+public static class Presets
+{
+    public static readonly Shape Input = new(1, 28, 28);
+    private static readonly AugmentationOptions CropFlip = new(CropPadding: 2, HorizontalFlip: true);
+
+    public static IReadOnlyList<Preset> All { get; } =
+    [
+        new("fast", "ours: VGG-style 32-64-64-128 with BN, crop+flip, AdamW one-cycle, label smoothing", Fast,
+            new EngineTrainerOptions { Epochs = 10, BatchSize = 128, Optimizer = "adamw", LearningRate = 0.003f, WeightDecay = 0.05f,
+                Schedule = "onecycle", WarmupFraction = 0.2f, LabelSmoothing = 0.1f, Augmentation = CropFlip }),
+        new("best", "ours: wider residual net (64-128-256) with BN, crop+flip+erasing, SGD-Nesterov one-cycle", Best,
+            new EngineTrainerOptions { Epochs = 30, BatchSize = 128, Optimizer = "sgd", LearningRate = 0.1f, Momentum = 0.9f, Nesterov = true,
+                WeightDecay = 5e-4f, Schedule = "onecycle", WarmupFraction = 0.15f, LabelSmoothing = 0.1f,
+                Augmentation = new AugmentationOptions(CropPadding: 2, HorizontalFlip: true, ErasingProbability: 0.5f) }),
+        new("seed000", "article: 2×2 convs 32-64, Adam, batch 1000, 10 epochs (89.5 %)", Seed000,
+            new EngineTrainerOptions { Epochs = 10, BatchSize = 1000, Optimizer = "adam", LearningRate = 0.001f, WeightDecay = 0, Schedule = "constant" }),
+        new("seed001", "paper MCNN: five conv-BN-pool-dropout blocks, Dense 512, Adam, early stopping (93.37 %)", Seed001,
+            new EngineTrainerOptions { Epochs = 100, BatchSize = 128, Optimizer = "adam", LearningRate = 0.001f, WeightDecay = 0, Schedule = "constant",
+                EarlyStoppingPatience = 5, ReduceOnPlateauPatience = 3, ReduceOnPlateauFactor = 0.5f }),
+        new("seed002", "article: 3 convs, 2 pools, 2 dropouts, Dense 128 (93 %)", Seed002,
+            new EngineTrainerOptions { Epochs = 10, BatchSize = 128, Optimizer = "adam", LearningRate = 0.001f, WeightDecay = 0, Schedule = "constant" }),
+        new("seed003", "k-fold tutorial baseline: conv 32 + Dense 100, SGD 0.01 momentum 0.9, batch 32, 10 epochs (90.99 %)", Seed003,
+            new EngineTrainerOptions { Epochs = 10, BatchSize = 32, Optimizer = "sgd", LearningRate = 0.01f, Momentum = 0.9f, Nesterov = false, WeightDecay = 0, Schedule = "constant" }),
+        new("seed004", "two 3×3 same convs 32-64 with pooling, Dense 128", Seed004,
+            new EngineTrainerOptions { Epochs = 10, BatchSize = 128, Optimizer = "adam", LearningRate = 0.001f, WeightDecay = 0, Schedule = "constant" }),
+    ];
+
+    public static Preset Get(string name) => All.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"preset: expected one of {string.Join(", ", All.Select(p => p.Name))}. Received \"{name}\".");
+
+    private static ModelBuilder New() => new(Input);
+
+    /// <summary>
+    /// conv3×3-BN-ReLU at 32 (28²) → pool → two at 64 (14²) → pool → one at 128 (7²) → pool → global average → Dense(10):
+    /// ~29 MFLOP per image, sized so 10 epochs fit the 10-minute budget on two cores.
+    /// </summary>
+    public static Sequential Fast()
+    {
+        var b = New();
+        void Block(int filters) => b.Conv2D(filters, 3, Padding.Same, useBias: false, initializer: Initializer.HeNormal).BatchNorm().ReLU();
+        Block(32);
+        b.MaxPool2D(2, padding: Padding.Same);
+        Block(64);
+        Block(64);
+        b.MaxPool2D(2, padding: Padding.Same);
+        Block(128);
+        b.MaxPool2D(2, padding: Padding.Same);
+        return b.GlobalAvgPool().Dense(10).Build();
+    }
+
+    /// <summary>A ResNet-style net: stem 64, residual stages 64, 128 (/2), 256 (/2), global average, Dense(10).</summary>
+    public static Sequential Best() => New()
+        .Conv2D(64, 3, Padding.Same, useBias: false, initializer: Initializer.HeNormal).BatchNorm().ReLU()
+        .Residual(64).Residual(128, 2).Residual(256, 2)
+        .GlobalAvgPool().Dense(10).Build();
+
+    public static Sequential Seed000() => New()
+        .Conv2D(32, 2).ReLU().MaxPool2D(2)
+        .Conv2D(64, 2).ReLU()
+        .Flatten().Dense(10).Build();
+
+    public static Sequential Seed001()
+    {
+        var b = New();
+        foreach (int filters in new[] { 32, 32, 64, 64, 128 })
+            b.Conv2D(filters, 3, Padding.Same).ReLU().BatchNorm().MaxPool2D(2, 2, Padding.Same).Dropout(0.25f);
+        return b.Flatten().Dense(512).ReLU().BatchNorm().Dense(10).Build();
+    }
+
+    /// <summary>Conv32 → Conv64 → pool → dropout → Conv128 → pool → dropout → Dense128 → Dense10 (no pool after the first conv).</summary>
+    public static Sequential Seed002() => New()
+        .Conv2D(32, 3).ReLU()
+        .Conv2D(64, 3).ReLU().MaxPool2D(2).Dropout(0.25f)
+        .Conv2D(128, 3).ReLU().MaxPool2D(2).Dropout(0.25f)
+        .Flatten().Dense(128).ReLU().Dense(10).Build();
+
+    public static Sequential Seed003() => New()
+        .Conv2D(32, 3, initializer: Initializer.HeUniform).ReLU().MaxPool2D(2)
+        .Flatten().Dense(100, Initializer.HeUniform).ReLU().Dense(10).Build();
+
+    public static Sequential Seed004() => New()
+        .Conv2D(32, 3, Padding.Same).ReLU().MaxPool2D(2)
+        .Conv2D(64, 3, Padding.Same).ReLU().MaxPool2D(2)
+        .Flatten().Dense(128).ReLU().Dense(10).Build();
+}

@@ -1,0 +1,93 @@
+using MlNetFashion.Engine.Layers;
+using MlNetFashion.Engine.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace MlNetFashion.Engine.Models;
+
+/// <summary>
+/// A stack of layers from one input shape to logits. Build allocates every parameter and buffer for a maximum batch;
+/// Forward/Backward then run without allocating. Parameters and buffers come in a fixed order (checkpoints, export).
+/// </summary>
+public sealed class Sequential
+{
+    private readonly List<Layer> _layers = [];
+    private Tensor? _input;
+
+    public Sequential(Shape inputShape) => InputShape = inputShape ?? throw new ArgumentNullException(nameof(inputShape));
+
+    public Shape InputShape { get; }
+    public Shape OutputShape => _layers.Count == 0 ? InputShape : _layers[^1].OutputShape;
+    public IReadOnlyList<Layer> Layers => _layers;
+    public bool IsBuilt { get; private set; }
+    public int MaxBatchSize { get; private set; }
+
+    public IReadOnlyList<Parameter> Parameters => [.. _layers.SelectMany(l => l.Parameters)];
+    public IReadOnlyList<Tensor> Buffers => [.. _layers.SelectMany(l => l.Buffers)];
+
+    public Sequential Add(Layer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (IsBuilt) throw new InvalidOperationException("Sequential: layers cannot be added after Build.");
+        _layers.Add(layer);
+        return this;
+    }
+
+    /// <summary>Names the layers (conv2d_1, dense_2 …), builds them in order and allocates for <paramref name="maxBatchSize"/>.</summary>
+    public Sequential Build(int maxBatchSize, EngineRandom random)
+    {
+        if (_layers.Count == 0) throw new InvalidOperationException("Sequential: expected at least one layer.");
+        var counts = new Dictionary<string, int>();
+        Shape shape = InputShape;
+        foreach (Layer layer in _layers)
+        {
+            string kind = LayerNames.SnakeCase(layer.Kind);
+            counts[kind] = counts.GetValueOrDefault(kind) + 1;
+            if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{kind}_{counts[kind]}";
+            shape = layer.Build(shape, maxBatchSize, random);
+        }
+        _layers[0].NeedsInputGradient = false;
+        _input = new Tensor(maxBatchSize, InputShape);
+        MaxBatchSize = maxBatchSize;
+        IsBuilt = true;
+        return this;
+    }
+
+    /// <summary>input [N, ...InputShape] → logits [N, ...OutputShape] (a buffer of the last layer).</summary>
+    public Tensor Forward(Tensor input, bool training)
+    {
+        if (!IsBuilt) throw new InvalidOperationException("Sequential: call Build before Forward.");
+        Tensor x = input;
+        foreach (Layer layer in _layers) x = layer.Forward(x, training);
+        return x;
+    }
+
+    /// <summary>Back-propagates dL/dlogits through every layer, leaving each parameter's gradient.</summary>
+    public void Backward(Tensor lossGradient)
+    {
+        Tensor? g = lossGradient;
+        for (int i = _layers.Count - 1; i >= 0 && g is not null; i--) g = _layers[i].Backward(g);
+    }
+
+    /// <summary>
+    /// Eval-mode softmax probabilities for <paramref name="count"/> images (images: count × InputShape.Size floats),
+    /// in batches of at most MaxBatchSize; probabilities: count × classes.
+    /// </summary>
+    public void Predict(ReadOnlySpan<float> images, int count, Span<float> probabilities)
+    {
+        if (!IsBuilt) throw new InvalidOperationException("Sequential: call Build before Predict.");
+        int size = InputShape.Size, classes = OutputShape.Size;
+        if (images.Length < count * size || probabilities.Length < count * classes)
+            throw new ArgumentException($"Predict: expected {count * size} input and {count * classes} output floats. Received {images.Length} and {probabilities.Length}.");
+        for (int start = 0; start < count; start += MaxBatchSize)
+        {
+            int n = Math.Min(MaxBatchSize, count - start);
+            _input!.SetBatchSize(n);
+            images.Slice(start * size, n * size).CopyTo(_input.Span);
+            Tensor logits = Forward(_input, training: false);
+            for (int i = 0; i < n; i++) TensorPrimitives.SoftMax(logits.Sample(i), probabilities.Slice((start + i) * classes, classes));
+        }
+    }
+
+    /// <summary>The Keras-style table (see <see cref="ModelSummary"/>).</summary>
+    public string Summary() => ModelSummary.Format(this);
+}

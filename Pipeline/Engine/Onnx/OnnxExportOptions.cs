@@ -1,0 +1,15 @@
+namespace MlNetFashion.Engine.Onnx;
+
+/// <summary>What goes into the exported model besides the graph.</summary>
+public sealed record OnnxExportOptions
+{
+    /// <summary>Fold each BatchNormalization that directly follows a Conv or Gemm into its weights (faster scoring).</summary>
+    public bool FoldBatchNorm { get; init; } = true;
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+    public string Preset { get; init; } = "";
+    public double? TestAccuracy { get; init; }
+    public DateTimeOffset? TrainingDate { get; init; }
+    public string ProducerVersion { get; init; } = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
+    /// <summary>Extra metadata_props entries.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+}

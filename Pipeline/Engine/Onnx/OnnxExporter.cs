@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.Json;
+using MlNetFashion.Engine.Layers;
+using MlNetFashion.Engine.Layers.Activation;
+using MlNetFashion.Engine.Layers.Convolution;
+using MlNetFashion.Engine.Layers.Core;
+using MlNetFashion.Engine.Layers.Normalization;
+using MlNetFashion.Engine.Layers.Pooling;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Engine.Onnx;
+
+/// <summary>
+/// Writes an engine model as ONNX (opset 17, IR 8). Contract: input "input" float [N, C, H, W] holding pixels / 255;
+/// outputs "logits" [N, K] and "probabilities" [N, K] (softmax). Dropout disappears; BatchNorm right after a Conv or
+/// Dense is folded into its weights (W' = W·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β); other BatchNorms become
+/// BatchNormalization nodes. Pads are written explicitly, so Keras 'same' and ceil_mode need no special casing.
+/// </summary>
+public static class OnnxExporter
+{
+    public const string InputName = "input", LogitsName = "logits", ProbabilitiesName = "probabilities";
+
+    public static byte[] Export(Sequential model, OnnxExportOptions? options = null)
+    {
+        options ??= new OnnxExportOptions();
+        if (!model.IsBuilt) throw new InvalidOperationException("ONNX export: build (train) the model first.");
+        if (model.OutputShape.Rank != 1) throw new InvalidOperationException($"ONNX export: expected a model that ends in class scores (K). Received output shape {model.OutputShape}.");
+        var graph = new OnnxGraph();
+        graph.AddInput(InputName, [.. model.InputShape.ToArray().Select(d => (long)d)]);
+        string current = InputName;
+        var layers = model.Layers;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            BatchNorm? next = options.FoldBatchNorm && i + 1 < layers.Count ? layers[i + 1] as BatchNorm : null;
+            bool folds = next is not null && layers[i] is Conv2D or Dense;
+            current = Emit(graph, layers[i], current, folds ? next : null);
+            if (folds) i++;
+        }
+        graph.AddNode("Identity", "logits", [current], [LogitsName]);
+        graph.AddNode("Softmax", "softmax", [LogitsName], [ProbabilitiesName], OnnxAttribute.Int("axis", 1));
+        long classes = model.OutputShape[0];
+        graph.AddOutput(LogitsName, classes);
+        graph.AddOutput(ProbabilitiesName, classes);
+        return graph.Serialize("MlNetFashion", "MlNetFashion", options.ProducerVersion,
+            "Fashion-MNIST classifier. Input: pixels / 255 as float [N,1,28,28]. Outputs: logits and softmax probabilities [N,10].",
+            Metadata(model, options));
+    }
+
+    private static Dictionary<string, string> Metadata(Sequential model, OnnxExportOptions options)
+    {
+        string standardize = model.Layers.OfType<Standardize>().Select(s => string.Create(CultureInfo.InvariantCulture, $", then (x - {s.Mean}) / {s.Std} inside the graph")).FirstOrDefault() ?? "";
+        var metadata = new Dictionary<string, string>
+        {
+            ["class_names"] = JsonSerializer.Serialize(options.ClassNames),
+            ["preprocessing"] = "grayscale 28x28, light garment on black; input = pixels / 255" + standardize,
+            ["preset"] = options.Preset,
+            ["producer"] = $"MlNetFashion {options.ProducerVersion}",
+            ["model_spec"] = ModelSpec.ToJson(model),
+        };
+        if (options.TestAccuracy is double accuracy) metadata["test_accuracy"] = accuracy.ToString("F4", CultureInfo.InvariantCulture);
+        if (options.TrainingDate is DateTimeOffset date) metadata["training_date"] = date.ToString("O", CultureInfo.InvariantCulture);
+        foreach (var (key, value) in options.Metadata) metadata[key] = value;
+        return metadata;
+    }
+
+    /// <summary>Adds the nodes of one layer reading <paramref name="input"/>; returns the name of its output.</summary>
+    private static string Emit(OnnxGraph g, Layer layer, string input, BatchNorm? folded)
+    {
+        string output = g.NewName(layer.Name.Replace('/', '_'));
+        switch (layer)
+        {
+            case Conv2D conv:
+                EmitConv(g, conv, input, output, folded);
+                return output;
+            case Dense dense:
+            {
+                (float[] w, float[] b) = Fold(dense.Kernel.Value.Span, dense.Bias is null ? default : dense.Bias.Value.Span, dense.Units, folded);
+                string wn = g.AddInitializer(output + "_W", w, dense.Units, dense.InputShape[0]);
+                string bn = g.AddInitializer(output + "_B", b, dense.Units);
+                g.AddNode("Gemm", layer.Name, [input, wn, bn], [output], OnnxAttribute.Int("transB", 1));
+                return output;
+            }
+            case BatchNorm bn:
+            {
+                int c = bn.Gamma.Count;
+                g.AddNode("BatchNormalization", layer.Name,
+                    [input, g.AddInitializer(output + "_scale", bn.Gamma.Value.Span, c), g.AddInitializer(output + "_bias", bn.Beta.Value.Span, c),
+                        g.AddInitializer(output + "_mean", bn.RunningMean.Span, c), g.AddInitializer(output + "_var", bn.RunningVariance.Span, c)],
+                    [output], OnnxAttribute.Float("epsilon", bn.Epsilon));
+                return output;
+            }
+            case Standardize s:
+            {
+                string centered = g.NewName("centered");
+                g.AddNode("Sub", layer.Name + "_sub", [input, g.AddInitializer(output + "_mean", [s.Mean])], [centered]);
+                g.AddNode("Div", layer.Name + "_div", [centered, g.AddInitializer(output + "_std", [s.Std])], [output]);
+                return output;
+            }
+            case ReLU:
+                g.AddNode("Relu", layer.Name, [input], [output]);
+                return output;
+            case LeakyReLU leaky:
+                g.AddNode("LeakyRelu", layer.Name, [input], [output], OnnxAttribute.Float("alpha", leaky.Alpha));
+                return output;
+            case MaxPool2D or AvgPool2D:
+            {
+                var pool = (Pool2D)layer;
+                var attributes = new List<OnnxAttribute>
+                {
+                    OnnxAttribute.Ints("kernel_shape", pool.PoolSize, pool.PoolSize),
+                    OnnxAttribute.Ints("strides", pool.Stride, pool.Stride),
+                    OnnxAttribute.Ints("pads", pool.PadTop, pool.PadLeft, pool.PadBottom, pool.PadRight),
+                };
+                if (layer is AvgPool2D) attributes.Add(OnnxAttribute.Int("count_include_pad", 0));
+                g.AddNode(layer is MaxPool2D ? "MaxPool" : "AveragePool", layer.Name, [input], [output], [.. attributes]);
+                return output;
+            }
+            case GlobalAvgPool:
+            {
+                string pooled = g.NewName("pooled");
+                g.AddNode("GlobalAveragePool", layer.Name, [input], [pooled]);
+                g.AddNode("Flatten", layer.Name + "_flatten", [pooled], [output], OnnxAttribute.Int("axis", 1));
+                return output;
+            }
+            case Flatten:
+                g.AddNode("Flatten", layer.Name, [input], [output], OnnxAttribute.Int("axis", 1));
+                return output;
+            case Dropout:
+                return input;
+            case ResidualBlock block:
+                return EmitResidual(g, block, input, output);
+            default:
+                throw new NotSupportedException($"ONNX export: no mapping for layer {layer.Name} ({layer.Kind}).");
+        }
+    }
+
+    private static void EmitConv(OnnxGraph g, Conv2D conv, string input, string output, BatchNorm? folded)
+    {
+        int inChannels = conv.InputShape[0], k = conv.KernelSize;
+        (float[] w, float[] b) = Fold(conv.Kernel.Value.Span, conv.Bias is null ? default : conv.Bias.Value.Span, conv.Filters, folded);
+        string wn = g.AddInitializer(output + "_W", w, conv.Filters, inChannels, k, k);
+        string bn = g.AddInitializer(output + "_B", b, conv.Filters);
+        g.AddNode("Conv", conv.Name.Replace('/', '_'), [input, wn, bn], [output],
+            OnnxAttribute.Ints("kernel_shape", k, k),
+            OnnxAttribute.Ints("strides", conv.Stride, conv.Stride),
+            OnnxAttribute.Ints("pads", conv.PadTop, conv.PadLeft, conv.PadBottom, conv.PadRight));
+    }
+
+    private static string EmitResidual(OnnxGraph g, ResidualBlock block, string input, string output)
+    {
+        string Step(Layer layer, string from, BatchNorm? bn) => Emit(g, layer, from, bn);
+        // Folding is required here: the block's convolutions have no bias of their own.
+        string main = Step(block.Conv1, input, block.Bn1);
+        string relu = g.NewName(block.Name + "_relu1");
+        g.AddNode("Relu", block.Name + "/relu1", [main], [relu]);
+        main = Step(block.Conv2, relu, block.Bn2);
+        string skip = block.Projection is null ? input : Step(block.Projection, input, block.ProjectionBn);
+        string sum = g.NewName(block.Name.Replace('/', '_') + "_sum");
+        g.AddNode("Add", block.Name + "/add", [main, skip], [sum]);
+        g.AddNode("Relu", block.Name + "/relu", [sum], [output]);
+        return output;
+    }
+
+    /// <summary>W [F, …] and b [F] with the following batch norm (if any) folded in; b is zeros when absent.</summary>
+    private static (float[] W, float[] B) Fold(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int filters, BatchNorm? bn)
+    {
+        float[] w = weights.ToArray();
+        float[] b = bias.IsEmpty ? new float[filters] : bias.ToArray();
+        if (bn is null) return (w, b);
+        int per = w.Length / filters;
+        ReadOnlySpan<float> gamma = bn.Gamma.Value.Span, beta = bn.Beta.Value.Span, mean = bn.RunningMean.Span, variance = bn.RunningVariance.Span;
+        for (int f = 0; f < filters; f++)
+        {
+            double scale = gamma[f] / Math.Sqrt(variance[f] + (double)bn.Epsilon);
+            for (int i = 0; i < per; i++) w[f * per + i] = (float)(w[f * per + i] * scale);
+            b[f] = (float)((b[f] - mean[f]) * scale + beta[f]);
+        }
+        return (w, b);
+    }
+}

@@ -1,0 +1,39 @@
+namespace MlNetFashion.Engine.Optimizers;
+
+/// <summary>
+/// Adam (PyTorch semantics): g ← g + λ·w (L2, coupled); m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
+/// w ← w − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε). AdamW overrides how decay is applied.
+/// </summary>
+public class Adam(float weightDecay = 0, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f) : Optimizer
+{
+    public override string Name => "adam";
+    public float WeightDecay { get; } = weightDecay;
+    protected override int StateSlots => 2;
+
+    /// <summary>L2 added to the gradient (Adam) vs decoupled shrinking of the weights (AdamW).</summary>
+    protected virtual bool Decoupled => false;
+
+    protected override void Update(Span<float> value, ReadOnlySpan<float> gradient, float[][] state, float learningRate, bool decay)
+    {
+        float[] m = state[0], v = state[1];
+        float wd = decay ? WeightDecay : 0f;
+        float correction1 = 1f - MathF.Pow(beta1, Steps), correction2 = 1f - MathF.Pow(beta2, Steps);
+        float stepSize = learningRate / correction1, rootCorrection2 = MathF.Sqrt(correction2);
+        float shrink = Decoupled ? 1f - learningRate * wd : 1f;
+        float coupled = Decoupled ? 0f : wd;
+        for (int i = 0; i < value.Length; i++)
+        {
+            float g = gradient[i] + coupled * value[i];
+            m[i] = beta1 * m[i] + (1 - beta1) * g;
+            v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+            value[i] = value[i] * shrink - stepSize * m[i] / (MathF.Sqrt(v[i]) / rootCorrection2 + epsilon);
+        }
+    }
+}
+
+/// <summary>AdamW: Adam with decoupled weight decay, w ← w·(1 − lr·λ) before the Adam step.</summary>
+public sealed class AdamW(float weightDecay = 0.01f) : Adam(weightDecay)
+{
+    public override string Name => "adamw";
+    protected override bool Decoupled => true;
+}

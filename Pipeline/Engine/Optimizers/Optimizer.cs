@@ -1,0 +1,61 @@
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Engine.Optimizers;
+
+/// <summary>
+/// The shared update loop: one step walks every parameter and hands value, gradient and that parameter's state
+/// slots to the concrete rule. State is allocated on the first step and reused; it can be saved and restored.
+/// </summary>
+public abstract class Optimizer
+{
+    private float[][][]? _state;
+
+    /// <summary>"adam", "adamw", "sgd" — the names the CLI and the JSON spec use.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Per-parameter state buffers (Adam: m, v; SGD with momentum: velocity).</summary>
+    protected abstract int StateSlots { get; }
+
+    /// <summary>Steps taken so far (Adam's bias correction uses it).</summary>
+    public long Steps { get; private set; }
+
+    public void Step(IReadOnlyList<Parameter> parameters, float learningRate)
+    {
+        _state ??= [.. parameters.Select(p => Enumerable.Range(0, StateSlots).Select(_ => new float[p.Count]).ToArray())];
+        if (_state.Length != parameters.Count) throw new InvalidOperationException($"Optimizer: expected {_state.Length} parameters. Received {parameters.Count}.");
+        Steps++;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            Parameter p = parameters[i];
+            Update(p.Value.Span, p.Gradient.Span, _state[i], learningRate, p.Decay);
+        }
+    }
+
+    /// <summary>Applies one step of the rule to one parameter.</summary>
+    protected abstract void Update(Span<float> value, ReadOnlySpan<float> gradient, float[][] state, float learningRate, bool decay);
+
+    /// <summary>Every state buffer in a fixed order, for checkpoints (empty before the first step).</summary>
+    public IReadOnlyList<float[]> GetState() => _state is null ? [] : [.. _state.SelectMany(s => s)];
+
+    public void SetState(IReadOnlyList<float[]> buffers, long steps, IReadOnlyList<Parameter> parameters)
+    {
+        _state = [.. parameters.Select(p => Enumerable.Range(0, StateSlots).Select(_ => new float[p.Count]).ToArray())];
+        var flat = _state.SelectMany(s => s).ToList();
+        if (buffers.Count == 0) { Steps = steps; return; }
+        if (buffers.Count != flat.Count) throw new InvalidDataException($"Optimizer state: expected {flat.Count} buffers. Received {buffers.Count}.");
+        for (int i = 0; i < flat.Count; i++)
+        {
+            if (buffers[i].Length != flat[i].Length) throw new InvalidDataException($"Optimizer state buffer {i}: expected {flat[i].Length} floats. Received {buffers[i].Length}.");
+            buffers[i].CopyTo(flat[i], 0);
+        }
+        Steps = steps;
+    }
+
+    public static Optimizer Create(string name, float weightDecay, float momentum = 0.9f, bool nesterov = false) => name.ToLowerInvariant() switch
+    {
+        "adam" => new Adam(weightDecay),
+        "adamw" => new AdamW(weightDecay),
+        "sgd" => new Sgd(momentum, nesterov, weightDecay),
+        _ => throw new ArgumentException($"optimizer: expected adam, adamw or sgd. Received \"{name}\"."),
+    };
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Losses;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Schedules;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Engine.Training;
+
+/// <summary>
+/// The engine's fit loop: per epoch a seeded shuffle, batches (the last one partial), augmentation, forward, loss,
+/// backward, one optimizer step at the scheduled rate; then validation and the callbacks. Buffers are allocated once.
+/// Same seed + same thread count ⇒ the same weights, bit for bit.
+/// </summary>
+public sealed class EngineTrainer
+{
+    private readonly EngineTrainerOptions _options;
+    private readonly List<ITrainingCallback> _callbacks = [];
+
+    public EngineTrainer(Sequential model, EngineTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        (Model, _options) = (model, options);
+        Parallelism.Threads = options.Threads;
+        Gemm.Configure(Gemm.Provider);
+        Random = new EngineRandom(options.Seed);
+        if (!model.IsBuilt) model.Build(options.BatchSize, Random);
+        Optimizer = Optimizer.Create(options.Optimizer, options.WeightDecay, options.Momentum, options.Nesterov);
+        Schedule = LearningRateSchedule.Create(options.Schedule, options.WarmupFraction);
+        if (options.EarlyStoppingPatience > 0) _callbacks.Add(new EarlyStopping(options.EarlyStoppingPatience));
+        if (options.ReduceOnPlateauPatience > 0) _callbacks.Add(new ReduceLearningRateOnPlateau(options.ReduceOnPlateauPatience, options.ReduceOnPlateauFactor));
+    }
+
+    public Sequential Model { get; }
+    public EngineRandom Random { get; }
+    public Optimizer Optimizer { get; }
+    public LearningRateSchedule Schedule { get; }
+    public TrainingControl Control { get; } = new();
+    public List<EpochMetrics> History { get; } = [];
+    /// <summary>Epochs completed (a resumed run starts from here).</summary>
+    public int CompletedEpochs { get; set; }
+    public int BestEpoch { get; private set; }
+    public float BestValidationAccuracy { get; private set; } = float.NegativeInfinity;
+    public string? StopReason => Control.StopReason;
+
+    /// <summary>Used when resuming: the best epoch so far, so restore-best still compares against it.</summary>
+    public void RestoreBest(int epoch, float score) => (BestEpoch, BestValidationAccuracy) = (epoch, score);
+
+    public EngineTrainer AddCallback(ITrainingCallback callback)
+    {
+        _callbacks.Add(callback);
+        return this;
+    }
+
+    public IReadOnlyList<EpochMetrics> Fit(LabeledImages train, LabeledImages? validation = null, CancellationToken cancellation = default)
+    {
+        if (!train.Shape.Equals(Model.InputShape))
+            throw new ArgumentException($"training images: expected shape {Model.InputShape}. Received {train.Shape}.");
+        int batchSize = Math.Min(_options.BatchSize, Model.MaxBatchSize), classes = Model.OutputShape.Size;
+        var loss = new SoftmaxCrossEntropy(classes, batchSize, _options.LabelSmoothing);
+        var augmenter = new Augmenter(_options.Augmentation, Model.InputShape);
+        var input = new Tensor(batchSize, Model.InputShape);
+        var labels = new int[batchSize];
+        var order = new int[train.Count];
+        var parameters = Model.Parameters;
+        int batches = (train.Count + batchSize - 1) / batchSize;
+        long totalSteps = (long)_options.Epochs * batches;
+        WeightsSnapshot? best = null;
+
+        for (int epoch = CompletedEpochs + 1; epoch <= _options.Epochs && !Control.StopRequested; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            Random.Shuffle(order);
+            double lossSum = 0;
+            long correct = 0;
+            float lr = 0;
+            for (int b = 0; b < batches; b++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                int start = b * batchSize, n = Math.Min(batchSize, train.Count - start);
+                input.SetBatchSize(n);
+                for (int i = 0; i < n; i++)
+                {
+                    train.Image(order[start + i]).CopyTo(input.Sample(i));
+                    labels[i] = train.Labels[order[start + i]];
+                }
+                augmenter.Apply(input, Random);
+                float batchLoss = loss.Forward(Model.Forward(input, training: true), labels.AsSpan(0, n));
+                if (!float.IsFinite(batchLoss)) throw new TrainingDivergedException(epoch, b + 1, lr);
+                Model.Backward(loss.Backward());
+                lr = Schedule.At((long)(epoch - 1) * batches + b, totalSteps, _options.LearningRate) * Control.LearningRateScale;
+                Optimizer.Step(parameters, lr);
+                lossSum += batchLoss * n;
+                int batchCorrect = loss.CountCorrect();
+                correct += batchCorrect;
+                foreach (var callback in _callbacks)
+                    callback.OnBatchEnd(new BatchMetrics(epoch, b + 1, batches, n, batchLoss, (float)batchCorrect / n, lr, (start + n) / clock.Elapsed.TotalSeconds));
+            }
+            double trainSeconds = clock.Elapsed.TotalSeconds;
+            (float? valLoss, float? valAccuracy) = (null, null);
+            if (validation is not null) (valLoss, valAccuracy) = Evaluate(validation, loss, input, labels);
+            var metrics = new EpochMetrics(epoch, (float)(lossSum / train.Count), (float)correct / train.Count, valLoss, valAccuracy,
+                lr, clock.Elapsed.TotalSeconds, train.Count / trainSeconds);
+            History.Add(metrics);
+            CompletedEpochs = epoch;
+            float score = valAccuracy ?? metrics.Accuracy;
+            if (score > BestValidationAccuracy)
+            {
+                (BestValidationAccuracy, BestEpoch) = (score, epoch);
+                if (_options.RestoreBestWeights && validation is not null)
+                {
+                    if (best is null) best = WeightsSnapshot.Capture(Model);
+                    else best.CaptureInto(Model);
+                }
+            }
+            foreach (var callback in _callbacks) callback.OnEpochEnd(metrics, Control);
+        }
+        if (best is not null && BestEpoch != CompletedEpochs) best.Restore(Model);
+        return History;
+    }
+
+    /// <summary>Mean loss and accuracy in eval mode (no augmentation, running batch-norm statistics).</summary>
+    public (float Loss, float Accuracy) Evaluate(LabeledImages data, SoftmaxCrossEntropy loss, Tensor input, int[] labels)
+    {
+        double lossSum = 0;
+        long correct = 0;
+        for (int start = 0; start < data.Count; start += input.MaxBatchSize)
+        {
+            int n = Math.Min(input.MaxBatchSize, data.Count - start);
+            input.SetBatchSize(n);
+            data.Pixels.AsSpan(start * data.Shape.Size, n * data.Shape.Size).CopyTo(input.Span);
+            data.Labels.AsSpan(start, n).CopyTo(labels);
+            lossSum += loss.Forward(Model.Forward(input, training: false), labels.AsSpan(0, n)) * n;
+            correct += loss.CountCorrect();
+        }
+        return ((float)(lossSum / data.Count), (float)correct / data.Count);
+    }
+}

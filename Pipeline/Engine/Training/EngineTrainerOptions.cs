@@ -1,0 +1,36 @@
+using MlNetFashion.Engine.Augmentation;
+
+namespace MlNetFashion.Engine.Training;
+
+/// <summary>Everything the engine's fit loop needs to know; defaults are the `fast` preset's.</summary>
+public sealed record EngineTrainerOptions
+{
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 128;
+    public string Optimizer { get; init; } = "adamw";
+    public float LearningRate { get; init; } = 0.003f;
+    public float WeightDecay { get; init; } = 0.0005f;
+    public float Momentum { get; init; } = 0.9f;
+    public bool Nesterov { get; init; } = true;
+    public string Schedule { get; init; } = "onecycle";
+    public float WarmupFraction { get; init; } = 0.2f;
+    public float LabelSmoothing { get; init; }
+    public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.None;
+    public ulong Seed { get; init; } = 1;
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Stop when validation accuracy has not improved for this many epochs (0: never).</summary>
+    public int EarlyStoppingPatience { get; init; }
+    /// <summary>Halve (× factor) the learning rate when validation loss has not improved for this many epochs (0: off).</summary>
+    public int ReduceOnPlateauPatience { get; init; }
+    public float ReduceOnPlateauFactor { get; init; } = 0.5f;
+    /// <summary>Keras' restore_best_weights: end with the weights of the best validation epoch.</summary>
+    public bool RestoreBestWeights { get; init; } = true;
+
+    public void Validate()
+    {
+        if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "epochs: expected at least 1.");
+        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size: expected at least 1.");
+        if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate: expected a positive number.");
+        if (Threads <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads: expected at least 1.");
+    }
+}

@@ -1,0 +1,16 @@
+namespace MlNetFashion.Engine.Training;
+
+/// <summary>One row of the training history (history.csv).</summary>
+public sealed record EpochMetrics(int Epoch, float Loss, float Accuracy, float? ValidationLoss, float? ValidationAccuracy,
+    float LearningRate, double Seconds, double ImagesPerSecond);
+
+/// <summary>Progress within an epoch, for live progress bars.</summary>
+public sealed record BatchMetrics(int Epoch, int Batch, int BatchesPerEpoch, int Images, float Loss, float Accuracy, float LearningRate, double ImagesPerSecond);
+
+/// <summary>NaN or infinite loss: training stops without touching any saved model.</summary>
+public sealed class TrainingDivergedException(int epoch, int batch, float learningRate)
+    : Exception($"training diverged: the loss became NaN/Inf at epoch {epoch}, batch {batch} (learning rate {learningRate:G3}); try a lower learning rate (--lr).")
+{
+    public int Epoch { get; } = epoch;
+    public int Batch { get; } = batch;
+}

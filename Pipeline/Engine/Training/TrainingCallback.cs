@@ -1,0 +1,53 @@
+namespace MlNetFashion.Engine.Training;
+
+/// <summary>What a callback may do to the loop at the end of an epoch.</summary>
+public sealed class TrainingControl
+{
+    /// <summary>Multiplies the schedule's rate (ReduceLROnPlateau lowers it).</summary>
+    public float LearningRateScale { get; set; } = 1f;
+    public bool StopRequested { get; set; }
+    public string? StopReason { get; set; }
+}
+
+/// <summary>Small objects the loop calls (Keras callbacks): early stopping, plateau, checkpoints, progress.</summary>
+public interface ITrainingCallback
+{
+    void OnBatchEnd(BatchMetrics metrics) { }
+    void OnEpochEnd(EpochMetrics metrics, TrainingControl control) { }
+}
+
+/// <summary>Stops when validation accuracy has not improved for <paramref name="patience"/> epochs.</summary>
+public sealed class EarlyStopping(int patience, float minDelta = 0f) : ITrainingCallback
+{
+    private float _best = float.NegativeInfinity;
+    private int _wait;
+
+    public void OnEpochEnd(EpochMetrics metrics, TrainingControl control)
+    {
+        float value = metrics.ValidationAccuracy ?? metrics.Accuracy;
+        if (value > _best + minDelta) { _best = value; _wait = 0; return; }
+        if (++_wait >= patience)
+        {
+            control.StopRequested = true;
+            control.StopReason = $"early stopping: no validation-accuracy gain for {patience} epochs";
+        }
+    }
+}
+
+/// <summary>Multiplies the learning rate by <paramref name="factor"/> when validation loss stalls for <paramref name="patience"/> epochs.</summary>
+public sealed class ReduceLearningRateOnPlateau(int patience, float factor = 0.5f, float minScale = 1e-3f) : ITrainingCallback
+{
+    private float _best = float.PositiveInfinity;
+    private int _wait;
+
+    public void OnEpochEnd(EpochMetrics metrics, TrainingControl control)
+    {
+        float value = metrics.ValidationLoss ?? metrics.Loss;
+        if (value < _best) { _best = value; _wait = 0; return; }
+        if (++_wait >= patience)
+        {
+            control.LearningRateScale = Math.Max(minScale, control.LearningRateScale * factor);
+            _wait = 0;
+        }
+    }
+}

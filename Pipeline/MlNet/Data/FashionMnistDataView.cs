@@ -1,0 +1,112 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetFashion.Pipeline.Data;
+
+/// <summary>
+/// A real IDataView over a split in memory (no per-row objects): column Label = Key&lt;UInt32, 0-9&gt; with the
+/// class names as KeyValues, column Pixels = Vector&lt;Byte, 28, 28&gt;. Cursors allocate nothing per row and
+/// shuffle when given a Random.
+/// </summary>
+public sealed class FashionMnistDataView : IDataView
+{
+    public const string LabelColumn = "Label", PixelsColumn = "Pixels";
+    private readonly FashionMnistSplit _split;
+
+    public FashionMnistDataView(FashionMnistSplit split)
+    {
+        _split = split ?? throw new ArgumentNullException(nameof(split));
+        Schema = CreateSchema();
+    }
+
+    public DataViewSchema Schema { get; }
+    public bool CanShuffle => true;
+    public long? GetRowCount() => _split.Count;
+
+    public static KeyDataViewType LabelType { get; } = new(typeof(uint), FashionMnistClasses.Count);
+    public static VectorDataViewType PixelsType { get; } = new(NumberDataViewType.Byte, FashionMnistSplit.Rows, FashionMnistSplit.Columns);
+
+    /// <summary>The class names as the KeyValues annotation every key column of ours carries.</summary>
+    public static DataViewSchema.Annotations ClassNameAnnotations()
+    {
+        var builder = new DataViewSchema.Annotations.Builder();
+        ValueGetter<VBuffer<ReadOnlyMemory<char>>> names = (ref VBuffer<ReadOnlyMemory<char>> value) =>
+            value = new VBuffer<ReadOnlyMemory<char>>(FashionMnistClasses.Count, [.. FashionMnistClasses.Names.Select(n => n.AsMemory())]);
+        builder.Add("KeyValues", new VectorDataViewType(TextDataViewType.Instance, FashionMnistClasses.Count), names);
+        return builder.ToAnnotations();
+    }
+
+    private static DataViewSchema CreateSchema()
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(LabelColumn, LabelType, ClassNameAnnotations());
+        builder.AddColumn(PixelsColumn, PixelsType);
+        return builder.ToSchema();
+    }
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        int[]? order = null;
+        if (rand is not null)
+        {
+            order = [.. Enumerable.Range(0, _split.Count)];
+            for (int i = order.Length - 1; i > 0; i--)
+            {
+                int j = rand.Next(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+        }
+        var active = new bool[Schema.Count];
+        foreach (var column in columnsNeeded) active[column.Index] = true;
+        return new Cursor(this, order, active);
+    }
+
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+        => [GetRowCursor(columnsNeeded, rand)];
+
+    private sealed class Cursor(FashionMnistDataView parent, int[]? order, bool[] active) : DataViewRowCursor
+    {
+        private long _position = -1;
+        private int _row = -1;
+
+        public override DataViewSchema Schema => parent.Schema;
+        public override long Position => _position;
+        public override long Batch => 0;
+
+        public override bool MoveNext()
+        {
+            if (_position + 1 >= parent._split.Count)
+            {
+                _row = -1;
+                return false;
+            }
+            _position++;
+            _row = order is null ? (int)_position : order[_position];
+            return true;
+        }
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => active[column.Index];
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId id) => id = new DataViewRowId((ulong)_row, 0);
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (!active[column.Index]) throw new InvalidOperationException($"column {column.Name} is not active in this cursor");
+            Delegate getter = column.Index switch
+            {
+                0 when typeof(TValue) == typeof(uint) => (ValueGetter<uint>)((ref uint value) => value = (uint)parent._split.Labels[_row] + 1),
+                1 when typeof(TValue) == typeof(VBuffer<byte>) => (ValueGetter<VBuffer<byte>>)GetPixels,
+                _ => throw new InvalidOperationException($"column {column.Name}: expected the getter type {column.Type.RawType.Name}, received {typeof(TValue).Name}"),
+            };
+            return (ValueGetter<TValue>)getter;
+        }
+
+        /// <summary>Copies the row's 784 pixels into the caller's buffer (reused across rows by ML.NET).</summary>
+        private void GetPixels(ref VBuffer<byte> value)
+        {
+            var editor = VBufferEditor.Create(ref value, FashionMnistSplit.ImageSize);
+            parent._split.Image(_row).CopyTo(editor.Values);
+            value = editor.Commit();
+        }
+    }
+}

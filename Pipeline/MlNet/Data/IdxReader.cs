@@ -1,0 +1,83 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Compression;
+
+namespace MlNetFashion.Pipeline.Data;
+
+/// <summary>
+/// Reads IDX files (LeCun's MNIST format: big-endian magic 0x0000 08 DD — 08 = unsigned byte, DD = number of
+/// dimensions — then DD big-endian int32 sizes, then the bytes), gzip-compressed or not (detected by the magic bytes
+/// 1F 8B, not by the extension). Every problem becomes one <see cref="FashionMnistDataException"/> naming the file.
+/// </summary>
+public static class IdxReader
+{
+    public static IdxFile Read(string path, int expectedMagic)
+    {
+        string name = Path.GetFileName(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new FashionMnistDataException($"{name}: cannot read the file ({ex.Message})", ex);
+        }
+        return Parse(name, bytes, expectedMagic);
+    }
+
+    /// <summary>Parses file content (gzip or raw); <paramref name="name"/> is used in messages.</summary>
+    public static IdxFile Parse(string name, byte[] bytes, int expectedMagic)
+    {
+        if (bytes.Length == 0) throw new FashionMnistDataException($"{name}: the file is empty");
+        if (bytes.Length >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B) bytes = Gunzip(name, bytes);
+        if (bytes.Length < 4) throw new FashionMnistDataException($"{name}: expected at least 4 header bytes, found {bytes.Length}");
+        int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
+        if (magic != expectedMagic)
+            throw new FashionMnistDataException($"{name}: expected IDX magic 0x{expectedMagic:X8} ({Describe(expectedMagic)}), found 0x{magic:X8}");
+        int rank = magic & 0xFF;
+        int header = 4 + 4 * rank;
+        if (bytes.Length < header) throw new FashionMnistDataException($"{name}: expected a {header}-byte header, found {bytes.Length} bytes");
+        var dims = new int[rank];
+        long expected = 1;
+        for (int i = 0; i < rank; i++)
+        {
+            dims[i] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i));
+            if (dims[i] < 0) throw new FashionMnistDataException($"{name}: dimension {i} is negative ({dims[i]})");
+            // Saturate instead of overflowing: absurd headers must still give the "expected … bytes" message.
+            expected = dims[i] == 0 ? 0 : expected > long.MaxValue / Math.Max(1, dims[i]) ? long.MaxValue / 2 : expected * dims[i];
+        }
+        expected += header;
+        if (bytes.LongLength != expected)
+            throw new FashionMnistDataException($"{name}: expected {N(expected)} bytes for dimensions [{string.Join(", ", dims)}], found {N(bytes.LongLength)}");
+        return new IdxFile(name, dims, bytes.AsSpan(header).ToArray());
+    }
+
+    private static byte[] Gunzip(string name, byte[] compressed)
+    {
+        try
+        {
+            using var input = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+            using var output = new MemoryStream();
+            input.CopyTo(output);
+            // GZipStream accepts a stream cut short; the trailer's ISIZE (length mod 2³²) tells.
+            uint declared = compressed.Length < 18 ? uint.MaxValue : BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(compressed.Length - 4));
+            if (declared != (uint)output.Length)
+                throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data (decompressed {output.Length:N0} bytes, the gzip trailer declares {declared:N0})");
+            return output.ToArray();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or EndOfStreamException)
+        {
+            throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data ({ex.Message.TrimEnd('.')})", ex);
+        }
+    }
+
+    private static string Describe(int magic) => magic switch
+    {
+        IdxFile.ImagesMagic => "unsigned-byte images, 3 dimensions",
+        IdxFile.LabelsMagic => "unsigned-byte labels, 1 dimension",
+        _ => "IDX",
+    };
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

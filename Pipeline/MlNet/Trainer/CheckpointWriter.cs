@@ -1,0 +1,18 @@
+using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Engine.Training;
+
+namespace MlNetFashion.Pipeline.Trainer;
+
+/// <summary>After every epoch: checkpoints/last.ckpt, and best.ckpt when validation accuracy improved (both atomic).</summary>
+internal sealed class CheckpointWriter(EngineTrainer trainer, string directory, string optionsJson) : ITrainingCallback
+{
+    public const string LastFile = "last.ckpt", BestFile = "best.ckpt";
+
+    public void OnEpochEnd(EpochMetrics metrics, TrainingControl control)
+    {
+        Directory.CreateDirectory(directory);
+        CheckpointFile.Save(Path.Combine(directory, LastFile), trainer, optionsJson);
+        if (trainer.BestEpoch == metrics.Epoch) File.Copy(Path.Combine(directory, LastFile), Path.Combine(directory, BestFile + ".tmp"), overwrite: true);
+        if (trainer.BestEpoch == metrics.Epoch) File.Move(Path.Combine(directory, BestFile + ".tmp"), Path.Combine(directory, BestFile), overwrite: true);
+    }
+}

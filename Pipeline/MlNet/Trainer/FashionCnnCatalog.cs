@@ -1,0 +1,34 @@
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+
+namespace MlNetFashion.Pipeline.Trainer;
+
+/// <summary>
+/// <c>mlContext.MulticlassClassification.Trainers.FashionCnn(...)</c>, in ML.NET's two usual forms: simple arguments,
+/// or an Options object.
+/// </summary>
+public static class FashionCnnCatalog
+{
+    public static FashionCnnTrainer FashionCnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string preset = "fast", int? epoch = null, int? batchSize = null)
+        => FashionCnn(catalog, new FashionCnnTrainer.Options
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Preset = preset, Epoch = epoch, BatchSize = batchSize,
+        });
+
+    public static FashionCnnTrainer FashionCnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, FashionCnnTrainer.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new FashionCnnTrainer(EnvironmentOf(catalog), options);
+    }
+
+    /// <summary>
+    /// The catalog's host environment (the one MLContext.Log listens to). ML.NET exposes it only through an internal
+    /// interface, so it is read by reflection; without it the trainer still works and logs nowhere.
+    /// </summary>
+    private static IHostEnvironment? EnvironmentOf(MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog)
+    {
+        var property = catalog.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "IInternalCatalog")?.GetProperty("Environment");
+        return property?.GetValue(catalog) as IHostEnvironment;
+    }
+}

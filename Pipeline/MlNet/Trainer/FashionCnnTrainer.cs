@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Engine.Training;
+using MlNetFashion.Pipeline.Data;
+
+namespace MlNetFashion.Pipeline.Trainer;
+
+/// <summary>
+/// The CNN trainer as an ML.NET estimator. Fit reads Label (key) and Features (784 floats = pixels / 255), trains
+/// the engine model, exports it to ONNX and returns built-in transformers (ONNX scoring → Score, PredictedLabel), so
+/// the result works in Append chains, Evaluate, CrossValidate and Model.Save/Load like any ML.NET model.
+/// </summary>
+public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
+{
+    // Transformers are built in a private context: ML.NET hands catalogs an environment, not the MLContext.
+    private readonly MLContext _mlContext = new();
+    private readonly IHostEnvironment? _environment;
+    private readonly Options _options;
+
+    /// <summary>Prefer <c>mlContext.MulticlassClassification.Trainers.FashionCnn(options)</c>.</summary>
+    public FashionCnnTrainer(IHostEnvironment? environment, Options options)
+    {
+        _environment = environment;
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <summary>What the last Fit produced besides the transformer: the engine model, ONNX bytes and history.</summary>
+    public FashionCnnTrainingResult? LastResult { get; private set; }
+
+    public ITransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (name, model, defaults) = CreateModel();
+        EngineTrainerOptions engineOptions = Merge(defaults);
+        LabeledImages all = FeatureReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape);
+        (LabeledImages train, LabeledImages? validation) = SplitValidation(all, model);
+
+        var trainer = new EngineTrainer(model, engineOptions);
+        trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));
+        string? checkpoints = _options.CheckpointDirectory ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
+        string optionsJson = JsonSerializer.Serialize(new { preset = name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer, engineOptions.LearningRate, engineOptions.Seed });
+        int resumedFrom = 0;
+        if (checkpoints is not null)
+        {
+            string last = Path.Combine(checkpoints, CheckpointWriter.LastFile);
+            if (_options.Resume && File.Exists(last)) resumedFrom = CheckpointFile.Restore(last, trainer).Epoch;
+            trainer.AddCallback(new CheckpointWriter(trainer, checkpoints, optionsJson));
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        trainer.Fit(train, validation, _options.CancellationToken);
+        double seconds = clock.Elapsed.TotalSeconds;
+        RestoreBestAfterResume(trainer, checkpoints, resumedFrom, engineOptions);
+
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = FashionMnistClasses.Names, Preset = name, TrainingDate = DateTimeOffset.UtcNow });
+        ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName);
+        LastResult = new FashionCnnTrainingResult(name, model, onnx, [.. trainer.History], trainer.BestEpoch, seconds, train.Count, trainer.StopReason, resumedFrom);
+        return transformer;
+    }
+
+    /// <summary>Built by asking the same built-in chain (SchemaShape columns cannot be constructed outside ML.NET).</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var probe = new Sequential(Presets.Input).Add(new Engine.Layers.Core.Flatten()).Add(new Engine.Layers.Core.Dense(FashionMnistClasses.Count));
+        probe.Build(1, new Engine.Tensors.EngineRandom(0));
+        return ScoringChain.CreateEstimator(_mlContext, OnnxExporter.Export(probe), _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName)
+            .GetOutputSchema(inputSchema);
+    }
+
+    private (string Name, Sequential Model, EngineTrainerOptions Defaults) CreateModel()
+    {
+        if (_options.ModelSpecPath is not null)
+        {
+            ModelSpec spec = ModelSpec.Load(_options.ModelSpecPath);
+            return (Path.GetFileNameWithoutExtension(_options.ModelSpecPath), spec.CreateModel(), spec.Training ?? Presets.Get("fast").Defaults);
+        }
+        Preset preset = Presets.Get(_options.Preset);
+        return (preset.Name, preset.CreateModel(), preset.Defaults);
+    }
+
+    private EngineTrainerOptions Merge(EngineTrainerOptions d) => d with
+    {
+        Epochs = _options.Epoch ?? d.Epochs,
+        BatchSize = _options.BatchSize ?? d.BatchSize,
+        LearningRate = _options.LearningRate ?? d.LearningRate,
+        Optimizer = _options.Optimizer ?? d.Optimizer,
+        Schedule = _options.Schedule ?? d.Schedule,
+        WeightDecay = _options.WeightDecay ?? d.WeightDecay,
+        LabelSmoothing = _options.LabelSmoothing ?? d.LabelSmoothing,
+        Augmentation = _options.Augmentation ?? d.Augmentation,
+        EarlyStoppingPatience = _options.EarlyStoppingCriteria?.Patience ?? d.EarlyStoppingPatience,
+        ReduceOnPlateauPatience = _options.ReduceLearningRateOnPlateauPatience ?? d.ReduceOnPlateauPatience,
+        Seed = _options.Seed,
+        Threads = _options.Threads ?? d.Threads,
+    };
+
+    private (LabeledImages Train, LabeledImages? Validation) SplitValidation(LabeledImages all, Sequential model)
+    {
+        if (_options.ValidationSet is not null)
+            return (all, FeatureReader.Read(_options.ValidationSet, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape));
+        if (_options.ValidationSetFraction <= 0) return (all, null);
+        var (train, holdout) = StratifiedSplit.Split(all.Labels, _options.ValidationSetFraction, _options.Seed);
+        return holdout.Length == 0 ? (all, null) : (FeatureReader.Subset(all, train), FeatureReader.Subset(all, holdout));
+    }
+
+    /// <summary>The in-memory best snapshot does not survive a restart; after a resume the best checkpoint file holds it.</summary>
+    private static void RestoreBestAfterResume(EngineTrainer trainer, string? checkpoints, int resumedFrom, EngineTrainerOptions options)
+    {
+        if (checkpoints is null || resumedFrom == 0 || !options.RestoreBestWeights || trainer.BestEpoch > resumedFrom || trainer.BestEpoch == trainer.CompletedEpochs) return;
+        string best = Path.Combine(checkpoints, CheckpointWriter.BestFile);
+        if (File.Exists(best)) WeightsSnapshot.FromValues(CheckpointFile.Read(best).Weights).Restore(trainer.Model);
+    }
+}
+
+/// <summary>The engine-side outcome of a Fit.</summary>
+public sealed record FashionCnnTrainingResult(string Preset, Sequential Model, byte[] OnnxModel, IReadOnlyList<EpochMetrics> History,
+    int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch);

@@ -1,0 +1,60 @@
+using Microsoft.ML;
+using MlNetFashion.Engine.Augmentation;
+
+namespace MlNetFashion.Pipeline.Trainer;
+
+/// <summary>Stop when validation accuracy has not improved by <see cref="MinDelta"/> for <see cref="Patience"/> epochs.</summary>
+public sealed record EarlyStopping(int Patience = 5, float MinDelta = 0f);
+
+/// <summary>Progress reported to <see cref="FashionCnnTrainer.Options.MetricsCallback"/> (per batch and per epoch).</summary>
+public sealed record FashionCnnMetrics(int Epoch, int Batch, int BatchesPerEpoch, float Accuracy, float CrossEntropy, float LearningRate,
+    float? ValidationAccuracy, float? ValidationCrossEntropy, double ImagesPerSecond, bool EpochEnd);
+
+public sealed partial class FashionCnnTrainer
+{
+    /// <summary>
+    /// Settings of the trainer. Names follow ML.NET's ImageClassificationTrainer where the concept is the same;
+    /// a null numeric setting means "the preset's value".
+    /// </summary>
+    public sealed class Options
+    {
+        public string LabelColumnName { get; set; } = "Label";
+        public string FeatureColumnName { get; set; } = "Features";
+        public string ScoreColumnName { get; set; } = "Score";
+        public string PredictedLabelColumnName { get; set; } = "PredictedLabel";
+
+        /// <summary>Architecture and default settings: fast (default), best, seed000 … seed004.</summary>
+        public string Preset { get; set; } = "fast";
+        /// <summary>A JSON model definition file; overrides <see cref="Preset"/>.</summary>
+        public string? ModelSpecPath { get; set; }
+
+        public int? Epoch { get; set; }
+        public int? BatchSize { get; set; }
+        public float? LearningRate { get; set; }
+        /// <summary>adam, adamw or sgd.</summary>
+        public string? Optimizer { get; set; }
+        /// <summary>constant, step, cosine or onecycle.</summary>
+        public string? Schedule { get; set; }
+        public float? WeightDecay { get; set; }
+        public float? LabelSmoothing { get; set; }
+        public AugmentationOptions? Augmentation { get; set; }
+        public EarlyStopping? EarlyStoppingCriteria { get; set; }
+        public int? ReduceLearningRateOnPlateauPatience { get; set; }
+
+        /// <summary>Called after every batch and every epoch. Without it progress goes to MLContext.Log.</summary>
+        public Action<FashionCnnMetrics>? MetricsCallback { get; set; }
+        /// <summary>Validation data; when null, <see cref="ValidationSetFraction"/> of the training data (stratified) is held out.</summary>
+        public IDataView? ValidationSet { get; set; }
+        public float ValidationSetFraction { get; set; } = 0.1f;
+
+        /// <summary>Where checkpoints go when <see cref="CheckpointDirectory"/> is not set (null: none).</summary>
+        public string? WorkspacePath { get; set; }
+        public string? CheckpointDirectory { get; set; }
+        /// <summary>Continue from CheckpointDirectory/last.ckpt when it exists.</summary>
+        public bool Resume { get; set; }
+
+        public ulong Seed { get; set; } = 1;
+        public int? Threads { get; set; }
+        public CancellationToken CancellationToken { get; set; }
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Training;
+
+namespace MlNetFashion.Pipeline.Trainer;
+
+/// <summary>Reads a key Label column and a float Features column (784 values) of an IDataView into engine arrays.</summary>
+internal static class FeatureReader
+{
+    public static LabeledImages Read(IDataView data, string labelColumn, string featureColumn, Shape shape)
+    {
+        DataViewSchema.Column label = data.Schema.GetColumnOrNull(labelColumn)
+            ?? throw new ArgumentException($"{labelColumn}: expected a label column of key type, found no such column");
+        DataViewSchema.Column features = data.Schema.GetColumnOrNull(featureColumn)
+            ?? throw new ArgumentException($"{featureColumn}: expected a feature column, found no such column");
+        if (label.Type is not KeyDataViewType { RawType: var raw } keyType || raw != typeof(uint) || keyType.Count != 10)
+            throw new ArgumentException($"{labelColumn}: expected Key<UInt32, 0-9> (use MapValueToKey), received {label.Type}");
+        if (features.Type is not VectorDataViewType { ItemType: var item } vector || item != NumberDataViewType.Single || vector.Size != shape.Size)
+            throw new ArgumentException($"{featureColumn}: expected a vector of {shape.Size} Single values (pixels / 255), received {features.Type}");
+
+        var pixels = new List<float>(data.GetRowCount() is long n ? (int)Math.Min(n * shape.Size, int.MaxValue) : 0);
+        var labels = new List<int>();
+        using var cursor = data.GetRowCursor([label, features]);
+        var getLabel = cursor.GetGetter<uint>(label);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
+        uint key = 0;
+        VBuffer<float> row = default;
+        var dense = new float[shape.Size];
+        while (cursor.MoveNext())
+        {
+            getLabel(ref key);
+            if (key == 0 || key > 10) throw new ArgumentException($"{labelColumn}: row {cursor.Position} has a missing or out-of-range label (key {key}); expected 1..10");
+            getFeatures(ref row);
+            row.CopyTo(dense);
+            pixels.AddRange(dense);
+            labels.Add((int)key - 1);
+        }
+        if (labels.Count == 0) throw new ArgumentException("training data: expected at least one row, received none");
+        return new LabeledImages([.. pixels], [.. labels], shape);
+    }
+
+    /// <summary>The rows at <paramref name="indices"/>.</summary>
+    public static LabeledImages Subset(LabeledImages data, int[] indices)
+    {
+        int size = data.Shape.Size;
+        var pixels = new float[indices.Length * size];
+        var labels = new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            data.Image(indices[i]).CopyTo(pixels.AsSpan(i * size));
+            labels[i] = data.Labels[indices[i]];
+        }
+        return new LabeledImages(pixels, labels, data.Shape);
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.ML.Runtime;
+using MlNetFashion.Engine.Training;
+
+namespace MlNetFashion.Pipeline.Trainer;
+
+/// <summary>Forwards engine progress to Options.MetricsCallback, or to MLContext.Log (one line per epoch) without one.</summary>
+internal sealed class ProgressReporter(IHostEnvironment? environment, Action<FashionCnnMetrics>? callback) : ITrainingCallback
+{
+    public void OnBatchEnd(BatchMetrics m) =>
+        callback?.Invoke(new FashionCnnMetrics(m.Epoch, m.Batch, m.BatchesPerEpoch, m.Accuracy, m.Loss, m.LearningRate, null, null, m.ImagesPerSecond, EpochEnd: false));
+
+    public void OnEpochEnd(EpochMetrics m, TrainingControl control)
+    {
+        if (callback is not null)
+        {
+            callback(new FashionCnnMetrics(m.Epoch, 0, 0, m.Accuracy, m.Loss, m.LearningRate, m.ValidationAccuracy, m.ValidationLoss, m.ImagesPerSecond, EpochEnd: true));
+            return;
+        }
+        if (environment is null) return;
+        // A channel of the context's environment: its messages reach MLContext.Log subscribers.
+        using var channel = environment.Start("FashionCnn");
+        channel.Info(MessageSensitivity.None, $"epoch {m.Epoch}: loss {m.Loss:F4}, accuracy {m.Accuracy:P2}" +
+            (m.ValidationAccuracy is float va ? $", validation accuracy {va:P2}" : "") + $", lr {m.LearningRate:G3}, {m.ImagesPerSecond:N0} img/s");
+    }
+}

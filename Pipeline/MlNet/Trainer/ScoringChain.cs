@@ -1,0 +1,50 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MlNetFashion.Pipeline.Trainer;
+
+/// <summary>
+/// Turns ONNX bytes (our contract: input "input" [N,1,28,28], output "probabilities" [N,10]) into a chain of
+/// built-in, saveable ML.NET transformers that adds Score (Vector&lt;Single, 10&gt;) and PredictedLabel (a key with
+/// the class names, like Label). This is the path that survives Model.Save/Load (see mlnet-integration.md).
+/// </summary>
+public static class ScoringChain
+{
+    public const string InputColumn = "input", ProbabilitiesColumn = "probabilities";
+    internal const string ScoreColumn = "__Score", LabelNameColumn = "__PredictedLabelName";
+
+    public static IEstimator<ITransformer> CreateEstimator(MLContext mlContext, byte[] onnxModel, string featureColumn = "Features",
+        string scoreColumn = "Score", string predictedLabelColumn = "PredictedLabel", int? gpuDeviceId = null)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(onnxModel);
+        var names = mlContext.Data.LoadFromEnumerable(FashionMnistClasses.Names.Select(n => new ClassName { Name = n }));
+        return mlContext.Transforms.CopyColumns(InputColumn, featureColumn)
+            .Append(mlContext.Transforms.ApplyOnnxModel([ProbabilitiesColumn], [InputColumn], new MemoryStream(onnxModel), gpuDeviceId))
+            .Append(mlContext.Transforms.CustomMapping<ProbabilitiesRow, ArgmaxRow>(ArgmaxMapping.Map, ArgmaxMapping.ContractName))
+            .Append(mlContext.Transforms.CopyColumns(scoreColumn, ScoreColumn))
+            .Append(mlContext.Transforms.Conversion.MapValueToKey(predictedLabelColumn, LabelNameColumn, keyData: names))
+            .Append(mlContext.Transforms.DropColumns(InputColumn, ProbabilitiesColumn, ScoreColumn, LabelNameColumn));
+    }
+
+    /// <summary>
+    /// Fits the chain on <paramref name="schemaSource"/> (only its schema matters) and returns it after a round trip
+    /// through Model.Save/Load in memory: ApplyOnnxModel(Stream) leaves a temp file per call, a loaded model
+    /// deletes its own on dispose.
+    /// </summary>
+    public static ITransformer Create(MLContext mlContext, byte[] onnxModel, IDataView schemaSource, string featureColumn = "Features",
+        string scoreColumn = "Score", string predictedLabelColumn = "PredictedLabel", int? gpuDeviceId = null)
+    {
+        ITransformer fitted = CreateEstimator(mlContext, onnxModel, featureColumn, scoreColumn, predictedLabelColumn, gpuDeviceId).Fit(schemaSource);
+        using var buffer = new MemoryStream();
+        mlContext.Model.Save(fitted, schemaSource.Schema, buffer);
+        (fitted as IDisposable)?.Dispose();
+        buffer.Position = 0;
+        return mlContext.Model.Load(buffer, out _);
+    }
+
+    private sealed class ClassName
+    {
+        public string Name { get; set; } = "";
+    }
+}

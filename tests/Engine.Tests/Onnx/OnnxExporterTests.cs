@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
+using MlNetFashion.Engine.Layers;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Tests.Harness;
+
+namespace MlNetFashion.Engine.Tests.Onnx;
+
+public class OnnxExporterTests
+{
+    public static TheoryData<string, bool> Models => new()
+    {
+        { "seed001", true }, { "seed001", false }, { "fast", true }, { "best", true }, { "seed000", true }, { "seed002", true },
+        { "seed003", true }, { "all-layers", true }, { "all-layers", false },
+    };
+
+    /// <summary>Every layer kind, with pads (Keras same, ceil mode) and both kinds of batch norm placement.</summary>
+    private static Sequential AllLayers() => new ModelBuilder(Presets.Input)
+        .Standardize(0.286f, 0.353f)
+        .Conv2D(6, 3, Padding.Same).BatchNorm().LeakyReLU(0.1f)
+        .MaxPool2D(3, 2, ceilMode: true)
+        .Conv2D(8, 2, Padding.Same, stride: 2).ReLU().BatchNorm()
+        .AvgPool2D(2, 2, Padding.Same)
+        .Residual(8).Residual(12, 2)
+        .Dropout(0.3f)
+        .Flatten().Dense(16).BatchNorm().ReLU().Dense(10).Build();
+
+    private static Sequential Create(string name) => name == "all-layers" ? AllLayers() : Presets.Get(name).CreateModel();
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Export_OnnxRuntimeMatchesEngine(string name, bool foldBatchNorm)
+    {
+        Sequential model = Create(name);
+        var random = new EngineRandom(11);
+        model.Build(8, random);
+        Randomize(model, random);
+        int count = 5;
+        Tensor x = LayerHarness.RandomTensor(count, Presets.Input, random, 0.3f);
+        for (int i = 0; i < x.Length; i++) x.Data[i] = Math.Clamp(x.Data[i] + 0.3f, 0f, 1f);
+        var expected = new float[count * 10];
+        model.Predict(x.Span, count, expected);
+
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { FoldBatchNorm = foldBatchNorm, ClassNames = new[] { "a", "b" } });
+        using var session = new InferenceSession(onnx);
+        var input = new DenseTensor(x.Span.ToArray(), [count, 1, 28, 28]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor<float>(OnnxExporter.InputName, input)]);
+        float[] actual = results.First(r => r.Name == OnnxExporter.ProbabilitiesName).AsEnumerable<float>().ToArray();
+
+        Assert.Equal(expected.Length, actual.Length);
+        double maxDiff = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(maxDiff <= 1e-4, $"max |engine − ONNX Runtime| = {maxDiff:G3}");
+    }
+
+    [Fact]
+    public void Export_DeclaresDynamicBatchAndMetadata()
+    {
+        Sequential model = Presets.Seed000();
+        model.Build(2, new EngineRandom(1));
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = new[] { "x", "y" }, Preset = "seed000", TestAccuracy = 0.9 });
+        using var session = new InferenceSession(onnx);
+        Assert.Equal([-1, 1, 28, 28], session.InputMetadata[OnnxExporter.InputName].Dimensions);
+        Assert.Equal([-1, 10], session.OutputMetadata[OnnxExporter.ProbabilitiesName].Dimensions);
+        Assert.Equal("[\"x\",\"y\"]", session.ModelMetadata.CustomMetadataMap["class_names"]);
+        Assert.Equal("seed000", session.ModelMetadata.CustomMetadataMap["preset"]);
+        Assert.Equal("0.9000", session.ModelMetadata.CustomMetadataMap["test_accuracy"]);
+    }
+
+    /// <summary>The official checker (python3-onnx). Returns early, saying so, only when python3-onnx is not installed.</summary>
+    [Fact]
+    public void Export_PassesOfficialOnnxCheckerWhenInstalled()
+    {
+        if (!PythonHasOnnx())
+        {
+            Console.WriteLine("python3-onnx not installed: ONNX checker test not run (./build.sh test installs it).");
+            return;
+        }
+        Sequential model = AllLayers();
+        model.Build(2, new EngineRandom(1));
+        string path = Path.Combine(Path.GetTempPath(), $"mlnetfashion-check-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = new[] { "a" } }));
+        try
+        {
+            (int exit, string output) = Run("/usr/bin/python3", "-c", $"import onnx; m = onnx.load('{path}'); onnx.checker.check_model(m, full_check=True); print('ok', m.opset_import[0].version, m.ir_version)");
+            Assert.True(exit == 0, "onnx.checker rejected the model: " + output);
+            Assert.Contains("ok 17 8", output);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    internal static bool PythonHasOnnx() => File.Exists("/usr/bin/python3") && Run("/usr/bin/python3", "-c", "import onnx").Exit == 0;
+
+    internal static (int Exit, string Output) Run(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
+    /// <summary>Non-trivial weights and batch-norm statistics, so folding and pads are really exercised.</summary>
+    private static void Randomize(Sequential model, EngineRandom random)
+    {
+        foreach (var p in model.Parameters)
+        {
+            Span<float> v = p.Value.Span;
+            for (int i = 0; i < v.Length; i++) v[i] += (float)(random.NextGaussian() * 0.1);
+        }
+        foreach (var b in model.Buffers)
+        {
+            Span<float> v = b.Span;
+            for (int i = 0; i < v.Length; i++) v[i] = Math.Abs(v[i] + (float)(random.NextGaussian() * 0.2)) + 0.05f;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Trainer;
+using MlNetFashion.Pipeline.Transforms;
+
+namespace MlNetFashion.Pipeline.Tests.Trainer;
+
+public class FashionCnnTrainerTests
+{
+    private static IDataView Subset(MLContext ml, FashionMnistSplit split, int count) => new FashionMnistDataView(split.Take(count));
+
+    private static FashionCnnTrainer.Options SmallRun() => new() { Preset = "seed004", Epoch = 2, BatchSize = 32, Seed = 3, ValidationSetFraction = 0 };
+
+    [Fact]
+    public void Fit_TwoEpochsOnFiveThousandImages_ReachesEightyPercentOnThousandTestImages()
+    {
+        var ml = new MLContext(seed: 1);
+        var pipeline = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(SmallRun()));
+        ITransformer model = pipeline.Fit(Subset(ml, RealData.Data.Train, 5000));
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(Subset(ml, RealData.Data.Test, 1000)));
+        Assert.True(metrics.MicroAccuracy >= 0.80, $"test accuracy {metrics.MicroAccuracy:P2}");
+    }
+
+    [Fact]
+    public void Transform_AddsScoreAndKeyedPredictedLabelWithClassNames()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallRun();
+        options.Epoch = 1;
+        ITransformer model = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options)).Fit(Subset(ml, RealData.Data.Train, 600));
+        DataViewSchema schema = model.GetOutputSchema(new FashionMnistDataView(RealData.Data.Test.Take(1)).Schema);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 10), schema["Score"].Type);
+        var predicted = Assert.IsType<KeyDataViewType>(schema["PredictedLabel"].Type);
+        Assert.Equal(10UL, predicted.Count);
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        schema["PredictedLabel"].GetKeyValues(ref names);
+        Assert.Equal(FashionMnistClasses.Names, names.DenseValues().Select(n => n.ToString()));
+    }
+
+    [Fact]
+    public void CrossValidate_TwoFoldsOnTinyData_ReturnsAMetricPerFold()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallRun();
+        options.Epoch = 1;
+        var pipeline = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options));
+        var folds = ml.MulticlassClassification.CrossValidate(Subset(ml, RealData.Data.Train, 400), pipeline, numberOfFolds: 2);
+        Assert.Equal(2, folds.Count);
+        Assert.All(folds, f => Assert.InRange(f.Metrics.MicroAccuracy, 0.2, 1.0));
+    }
+
+    [Fact]
+    public void SaveLoad_InAFreshContext_GivesTheSameScores()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallRun();
+        options.Epoch = 1;
+        IDataView train = Subset(ml, RealData.Data.Train, 600);
+        ITransformer model = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options)).Fit(train);
+        var test = new FashionMnistDataView(RealData.Data.Test.Take(20));
+        float[][] expected = Scores(ml, model, test);
+
+        string path = Path.Combine(Path.GetTempPath(), $"mlnetfashion-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, train.Schema, path);
+            var fresh = new MLContext();
+            ITransformer loaded = fresh.Model.Load(path, out _);
+            float[][] actual = Scores(fresh, loaded, test);
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static float[][] Scores(MLContext ml, ITransformer model, IDataView data) =>
+        [.. ml.Data.CreateEnumerable<ScoreRow>(model.Transform(data), reuseRowObject: false).Select(r => r.Score)];
+
+    private sealed class ScoreRow
+    {
+        public float[] Score { get; set; } = [];
+    }
+}
