@@ -47,13 +47,13 @@ public static unsafe class Gemm
             switch (requested)
             {
                 case GemmProvider.Managed:
-                    _choiceNote = "";
+                    if (_provider != requested) _choiceNote = ""; // re-selecting the current one keeps auto's note
                     break;
                 case GemmProvider.OpenBlas when !OpenBlas.IsAvailable:
                     throw new InvalidOperationException(
                         "Gemm provider: expected OpenBLAS (libopenblas.so.0) to load, received no such library; install libopenblas0 or use 'managed'.");
                 case GemmProvider.OpenBlas:
-                    _choiceNote = "";
+                    if (_provider != requested) _choiceNote = "";
                     break;
                 case GemmProvider.Auto:
                     (requested, _choiceNote) = GemmAutoSelection.Choose();
