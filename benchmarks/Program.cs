@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using MlNetFashion.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Plain console modes print their tables in well under a minute; anything else goes to BenchmarkDotNet.
+if (args is ["gemm", ..])
+{
+    GemmBenchmark.Run(filter: args.Length > 1 ? args[1] : "");
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmark).Assembly).Run(args);
