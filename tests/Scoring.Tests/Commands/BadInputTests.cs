@@ -9,32 +9,29 @@ public sealed class BadInputTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("scoring-bad-").FullName;
 
-    public void Dispose()
-    {
-        foreach (string f in Directory.GetFiles(_root)) File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        Directory.Delete(_root, recursive: true);
-    }
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "unreadable-model");
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder");
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Predict_BadInput_OneClearLineAndExitOne(string name)
     {
         string good = TrainedModel.Onnx;
-        (string[] args, string mustName) = name switch
+        (string[] Args, string MustName) testCase = name switch
         {
-            "truncated-png" => (["predict", "--model", good, Write("cut.png", Png(64, 64)[..200])], "cut.png:"),
-            "not-an-image" => (["predict", "--model", good, Write("notes.txt", "hello"u8.ToArray())], "notes.txt: not an image"),
-            "absurd-dimensions" => (["predict", "--model", good, Write("wide.png", Png(6000, 2))], "wide.png: expected at most 4096×4096 pixels, received 6000×2"),
-            "missing-image" => (["predict", "--model", good, Path.Combine(_root, "nope.png")], "nope.png"),
-            "model-not-onnx" => (["predict", "--model", Write("m.onnx", "text"u8.ToArray()), Write("ok.png", Png(28, 28))], "m.onnx: not a valid ONNX model"),
-            "model-truncated" => (["predict", "--model", Write("half.onnx", File.ReadAllBytes(good)[..5000]), Write("ok.png", Png(28, 28))], "half.onnx: not a valid ONNX model"),
-            "model-wrong-input" => (["predict", "--model", Write("w.onnx", WrongShape()), Write("ok.png", Png(28, 28))], "w.onnx: expected an input 'input' of shape [N, 1, 28, 28]"),
-            "no-images" => (["predict", "--model", good], "expected image files or --idx FILE"),
-            "unreadable-model" => (["predict", "--model", Unreadable(), Write("ok.png", Png(28, 28))], "locked.onnx"),
+            "truncated-png" => (new[] { "predict", "--model", good, Write("cut.png", Half(Png(64, 64))) }, "cut.png:"),
+            "not-an-image" => (new[] { "predict", "--model", good, Write("notes.txt", "hello"u8.ToArray()) }, "notes.txt: not an image"),
+            "absurd-dimensions" => (new[] { "predict", "--model", good, Write("wide.png", Png(6000, 2)) }, "wide.png: expected at most 4096×4096 pixels, received 6000×2"),
+            "missing-image" => (new[] { "predict", "--model", good, Path.Combine(_root, "nope.png") }, "nope.png"),
+            "model-not-onnx" => (new[] { "predict", "--model", Write("m.onnx", "text"u8.ToArray()), Write("ok.png", Png(28, 28)) }, "m.onnx: not a valid ONNX model"),
+            "model-truncated" => (new[] { "predict", "--model", Write("half.onnx", File.ReadAllBytes(good)[..5000]), Write("ok.png", Png(28, 28)) }, "half.onnx: not a valid ONNX model"),
+            "model-wrong-input" => (new[] { "predict", "--model", Write("w.onnx", WrongShape()), Write("ok.png", Png(28, 28)) }, "w.onnx: expected an input 'input' of shape [N, 1, 28, 28]"),
+            "no-images" => (new[] { "predict", "--model", good }, "expected image files or --idx FILE"),
+            "model-is-a-folder" => (new[] { "predict", "--model", _root, Write("ok.png", Png(28, 28)) }, "model file not found"),
             _ => throw new ArgumentException(name),
         };
+        (string[] args, string mustName) = testCase;
         TextWriter originalError = Console.Error, originalOut = Console.Out;
         var error = new StringWriter();
         Console.SetError(error);
@@ -56,12 +53,7 @@ public sealed class BadInputTests : IDisposable
         return path;
     }
 
-    private string Unreadable()
-    {
-        string path = Write("locked.onnx", File.ReadAllBytes(TrainedModel.Onnx));
-        File.SetUnixFileMode(path, UnixFileMode.None);
-        return path;
-    }
+    private static byte[] Half(byte[] bytes) => bytes[..(bytes.Length / 2)];
 
     private static byte[] Png(int w, int h) => ImagePreprocessorTests.Encode(w, h, (x, y) => new SKColor((byte)x, (byte)y, 0));
 
