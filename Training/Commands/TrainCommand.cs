@@ -56,7 +56,7 @@ public static class TrainCommand
         {
             string last = Path.Combine(options.OutputDirectory, "checkpoints", "last.ckpt");
             System.Console.Error.WriteLine(File.Exists(last)
-                ? $"interrupted: stopped after the current batch; the last completed epoch is saved in {last}. Resume with: dotnet run --project Training -c Release -- train --resume --out {options.OutputDirectory} (same options)"
+                ? $"interrupted: stopped after the current batch and saved {last}; resume with: dotnet run --project Training -c Release -- train --resume --out {options.OutputDirectory} (and the same options)"
                 : "interrupted before the first epoch finished: nothing was saved");
             return 130;
         }

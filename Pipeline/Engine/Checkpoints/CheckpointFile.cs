@@ -9,8 +9,8 @@ using MlNetFashion.Engine.Training;
 namespace MlNetFashion.Engine.Checkpoints;
 
 /// <summary>
-/// A training checkpoint: weights, batch-norm statistics, optimizer state, RNG state, epoch, history and the run's
-/// options — enough to resume bit-for-bit. Format (little-endian):
+/// A training checkpoint: weights, batch-norm statistics, optimizer state, RNG state, epoch (and, after an interrupt,
+/// the position inside the epoch), history and the run's options — enough to resume bit-for-bit. Format (little-endian):
 /// <c>"MLNFCKPT" | uint32 headerLength | UTF-8 JSON header | float32 payload</c>; the header lists every tensor
 /// (group, index, length) in payload order. Written to a temp file, flushed, then renamed.
 /// </summary>
@@ -19,7 +19,8 @@ public static class CheckpointFile
     private static readonly byte[] Magic = "MLNFCKPT"u8.ToArray();
 
     public sealed record Header(int Version, int Epoch, long OptimizerSteps, string[] RandomState, float LearningRateScale,
-        int BestEpoch, float BestScore, string OptionsJson, List<EpochMetrics> History, int[] WeightLengths, int[] OptimizerLengths);
+        int BestEpoch, float BestScore, string OptionsJson, List<EpochMetrics> History, int[] WeightLengths, int[] OptimizerLengths,
+        PartialEpoch? Interrupted = null);
 
     public static void Save(string path, EngineTrainer trainer, string optionsJson)
     {
@@ -27,7 +28,7 @@ public static class CheckpointFile
         var optimizer = trainer.Optimizer.GetState();
         var header = new Header(1, trainer.CompletedEpochs, trainer.Optimizer.Steps, [.. trainer.Random.GetState().Select(s => s.ToString())],
             trainer.Control.LearningRateScale, trainer.BestEpoch, trainer.BestValidationAccuracy, optionsJson, trainer.History,
-            [.. weights.Select(w => w.Length)], [.. optimizer.Select(o => o.Length)]);
+            [.. weights.Select(w => w.Length)], [.. optimizer.Select(o => o.Length)], trainer.Interrupted);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
         AtomicFile.Write(path, stream =>
         {
@@ -87,6 +88,7 @@ public static class CheckpointFile
         trainer.RestoreBest(header.BestEpoch, header.BestScore);
         trainer.History.Clear();
         trainer.History.AddRange(header.History);
+        trainer.Interrupted = header.Interrupted;
         return header;
     }
 }

@@ -8,7 +8,7 @@ namespace MlNetFashion.Engine.Kernels;
 /// <remarks>
 /// Two implementations: the managed packed SIMD kernel (<see cref="GemmManaged"/>) and the system's OpenBLAS
 /// (<see cref="OpenBlas"/>). <see cref="Provider"/> is chosen once — by <see cref="Configure"/>, else by the
-/// MLNETFASHION_GEMM environment variable (auto | openblas | managed), else Auto: a one-time measurement of both
+/// MLNETFASHION_GEMM environment variable (auto | openblas | managed), else Auto: a fixed rule
 /// (<see cref="GemmAutoSelection"/>). Both use Parallelism.Threads outside a Parallelism.For body and one thread inside.
 /// </remarks>
 public static unsafe class Gemm

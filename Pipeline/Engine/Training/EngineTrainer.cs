@@ -45,6 +45,9 @@ public sealed class EngineTrainer
     /// <summary>Epochs completed (a resumed run starts from here).</summary>
     public int CompletedEpochs { get; set; }
     public int BestEpoch { get; private set; }
+
+    /// <summary>Where an interrupted run stopped inside an epoch (null between epochs); saved in checkpoints.</summary>
+    public PartialEpoch? Interrupted { get; set; }
     public float BestValidationAccuracy { get; private set; } = float.NegativeInfinity;
     public string? StopReason => Control.StopReason;
 
@@ -75,14 +78,24 @@ public sealed class EngineTrainer
         for (int epoch = CompletedEpochs + 1; epoch <= _options.Epochs && !Control.StopRequested; epoch++)
         {
             var clock = Stopwatch.StartNew();
+            PartialEpoch? resume = Interrupted is { } p && p.Epoch == epoch ? p : null;
+            Interrupted = null;
+            ulong[] epochStart = resume?.EpochStartRandom ?? Random.GetState();
+            Random.SetState(epochStart);
             for (int i = 0; i < order.Length; i++) order[i] = i;
             Random.Shuffle(order);
-            double lossSum = 0;
-            long correct = 0;
+            if (resume is not null) Random.SetState(resume.Random);
+            double lossSum = resume?.LossSum ?? 0;
+            long correct = resume?.Correct ?? 0;
             float lr = 0;
-            for (int b = 0; b < batches; b++)
+            for (int b = resume?.Batch ?? 0; b < batches; b++)
             {
-                cancellation.ThrowIfCancellationRequested();
+                if (cancellation.IsCancellationRequested)
+                {
+                    // Stop between batches and remember exactly where, so a checkpoint can resume mid-epoch.
+                    Interrupted = new PartialEpoch(epoch, b, epochStart, Random.GetState(), lossSum, correct);
+                    cancellation.ThrowIfCancellationRequested();
+                }
                 int start = b * batchSize, n = Math.Min(batchSize, train.Count - start);
                 input.SetBatchSize(n);
                 for (int i = 0; i < n; i++)

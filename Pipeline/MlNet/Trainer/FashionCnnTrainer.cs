@@ -51,7 +51,16 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
             trainer.AddCallback(new CheckpointWriter(trainer, checkpoints, optionsJson));
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        trainer.Fit(train, validation, _options.CancellationToken);
+        try
+        {
+            trainer.Fit(train, validation, _options.CancellationToken);
+        }
+        catch (OperationCanceledException) when (checkpoints is not null && trainer.Interrupted is not null)
+        {
+            // Ctrl+C: keep the exact position (mid-epoch) so --resume continues as if nothing happened.
+            CheckpointFile.Save(Path.Combine(checkpoints, CheckpointWriter.LastFile), trainer, optionsJson);
+            throw;
+        }
         double seconds = clock.Elapsed.TotalSeconds;
         RestoreBestAfterResume(trainer, checkpoints, resumedFrom, engineOptions);
 

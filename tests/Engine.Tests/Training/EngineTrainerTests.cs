@@ -83,6 +83,35 @@ public class EngineTrainerTests
     }
 
     [Fact]
+    public void Resume_FromCheckpointWrittenMidEpochOnCancel_EqualsUninterruptedRun()
+    {
+        LabeledImages data = Bands(320, 9);
+        var uninterrupted = new EngineTrainer(Small(), Options(2));
+        uninterrupted.Fit(data);
+
+        string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            var interrupted = new EngineTrainer(Small(), Options(2));
+            using var cancel = new CancellationTokenSource();
+            interrupted.AddCallback(new BatchCounter(cancel, stopAfter: 14)); // 10 batches per epoch: stops in epoch 2
+            Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data, cancellation: cancel.Token));
+            Assert.Equal(new { Epoch = 2, Batch = 4 }, new { interrupted.Interrupted!.Epoch, interrupted.Interrupted.Batch });
+            CheckpointFile.Save(path, interrupted, "{}");
+
+            var resumed = new EngineTrainer(Small(), Options(2));
+            CheckpointFile.Restore(path, resumed);
+            resumed.Fit(data);
+            Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
+            Assert.Equal(uninterrupted.History[^1].Loss, resumed.History[^1].Loss);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Checkpoint_Truncated_ClearErrorNamingTheFile()
     {
         string path = Path.Combine(Path.GetTempPath(), $"cut-{Guid.NewGuid():N}.ckpt");

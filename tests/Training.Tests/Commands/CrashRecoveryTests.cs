@@ -12,6 +12,37 @@ public sealed class CrashRecoveryTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
+    [Fact]
+    public async Task Train_InterruptedWithSigint_SavesMidEpochAndResumesToTheUninterruptedWeights()
+    {
+        string reference = Path.Combine(_root, "reference"), interrupted = Path.Combine(_root, "interrupted");
+        var (exit, output) = ChildProcess.RunTrainingApp(Args(reference));
+        Assert.True(exit == 0, output);
+
+        using (var process = ChildProcess.Start(Args(interrupted)))
+        {
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            _ = process.StandardOutput.ReadToEndAsync();
+            string last = Path.Combine(interrupted, "checkpoints", "last.ckpt");
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!File.Exists(last) && !process.HasExited && waited.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(20);
+            Thread.Sleep(300);
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            Assert.True(process.WaitForExit(60_000), "training did not stop after SIGINT");
+            Assert.Equal(130, process.ExitCode);
+            Assert.Contains("train --resume --out", await stderr);
+        }
+        var saved = CheckpointFile.Read(Path.Combine(interrupted, "checkpoints", "last.ckpt")).Header;
+        Assert.NotNull(saved.Interrupted);
+        Assert.False(File.Exists(Path.Combine(interrupted, "model.zip")));
+
+        (exit, output) = ChildProcess.RunTrainingApp(Args(interrupted, "--resume"));
+        Assert.True(exit == 0, output);
+        var expected = CheckpointFile.Read(Path.Combine(reference, "checkpoints", "last.ckpt")).Weights;
+        var actual = CheckpointFile.Read(Path.Combine(interrupted, "checkpoints", "last.ckpt")).Weights;
+        for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], actual[i]);
+    }
+
     private static string[] Args(string outDir, params string[] more) =>
         ["train", "--preset", "seed004", "--epochs", "3", "--limit-train", "4000", "--limit-test", "500", "--seed", "5", "--threads", "2", "--out", outDir, .. more];
 
