@@ -9,29 +9,44 @@ namespace MlNetFashion.Engine.Losses;
 /// </summary>
 public sealed class SoftmaxCrossEntropy
 {
-    private readonly Tensor _probabilities, _gradient;
+    private Tensor _probabilities = null!, _gradient = null!;
     private int[] _labels = [];
 
-    public SoftmaxCrossEntropy(int classes, int maxBatchSize, float labelSmoothing = 0)
+    /// <summary>
+    /// The contract form: buffers are sized by the first Forward's logits (their capacity and class count) and
+    /// reused after that, so steps after the first allocate nothing.
+    /// </summary>
+    public SoftmaxCrossEntropy(float labelSmoothing = 0)
     {
-        if (labelSmoothing is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Expected label smoothing in [0, 1).");
-        Classes = classes;
+        if (labelSmoothing is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "SoftmaxCrossEntropy: expected label smoothing in [0, 1).");
         LabelSmoothing = labelSmoothing;
+    }
+
+    /// <summary>Allocates for <paramref name="classes"/> × <paramref name="maxBatchSize"/> up front.</summary>
+    public SoftmaxCrossEntropy(int classes, int maxBatchSize, float labelSmoothing = 0) : this(labelSmoothing) => Allocate(classes, maxBatchSize);
+
+    /// <summary>Number of classes K (0 until the first Forward when built with the one-argument constructor).</summary>
+    public int Classes { get; private set; }
+    public float LabelSmoothing { get; }
+    /// <summary>softmax(logits) of the last Forward, [N, K].</summary>
+    public Tensor Probabilities => _probabilities;
+
+    private void Allocate(int classes, int maxBatchSize)
+    {
+        if (classes <= 0 || maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(classes), $"SoftmaxCrossEntropy: expected positive classes and batch size. Received {classes} and {maxBatchSize}.");
+        Classes = classes;
         _probabilities = new Tensor(maxBatchSize, new Shape(classes));
         _gradient = new Tensor(maxBatchSize, new Shape(classes));
         _labels = new int[maxBatchSize];
     }
 
-    public int Classes { get; }
-    public float LabelSmoothing { get; }
-    public Tensor Probabilities => _probabilities;
-
     /// <summary>Mean loss over the batch; keeps probabilities and labels for Backward.</summary>
     public float Forward(Tensor logits, ReadOnlySpan<int> labels)
     {
         int n = logits.BatchSize;
-        if (logits.SampleSize != Classes || labels.Length != n)
-            throw new ArgumentException($"SoftmaxCrossEntropy: expected logits [N, {Classes}] and N labels. Received {logits} and {labels.Length} labels.");
+        if (Classes == 0) Allocate(logits.SampleSize, logits.MaxBatchSize);
+        if (logits.SampleSize != Classes || labels.Length != n || n > _labels.Length)
+            throw new ArgumentException($"SoftmaxCrossEntropy: expected logits [N ≤ {_labels.Length}, {Classes}] and N labels. Received {logits} and {labels.Length} labels.");
         _probabilities.SetBatchSize(n);
         labels.CopyTo(_labels);
         double total = 0;
@@ -75,7 +90,20 @@ public sealed class SoftmaxCrossEntropy
         return _gradient;
     }
 
-    /// <summary>How many rows of the last Forward have their largest probability at the label.</summary>
+    /// <summary>How many rows of the last Forward have their largest probability at <paramref name="labels"/>.</summary>
+    public int CountCorrect(ReadOnlySpan<int> labels)
+    {
+        if (labels.Length != _probabilities.BatchSize)
+            throw new ArgumentException($"SoftmaxCrossEntropy.CountCorrect: expected {_probabilities.BatchSize} labels (the last batch). Received {labels.Length}.");
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (TensorPrimitives.IndexOfMax(_probabilities.Sample(i)) == labels[i]) correct++;
+        }
+        return correct;
+    }
+
+    /// <summary>How many rows of the last Forward have their largest probability at the label it was given.</summary>
     public int CountCorrect()
     {
         int correct = 0;
