@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using MlNetFashion.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Plain console modes print their tables in well under a minute; anything else goes to BenchmarkDotNet.
+if (args is ["layers", ..])
+{
+    LayerBenchmark.Run(args);
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(LayerBenchmark).Assembly).Run(args);
