@@ -50,4 +50,10 @@ public static class Activations
     {
         for (int i = 0; i < y.Length; i++) dx[i] = y[i] > 0 ? dy[i] : alpha * dy[i];
     }
+
+    /// <summary>Scalar reference twin of <see cref="Relu"/> and <see cref="LeakyRelu"/> (α = 0 for ReLU).</summary>
+    public static void LeakyReluReference(ReadOnlySpan<float> x, float alpha, Span<float> y)
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i];
+    }
 }

@@ -1,4 +1,5 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Tensors;
 
 namespace MlNetFashion.Engine.Losses;
@@ -49,29 +50,7 @@ public sealed class SoftmaxCrossEntropy
             throw new ArgumentException($"SoftmaxCrossEntropy: expected logits [N ≤ {_labels.Length}, {Classes}] and N labels. Received {logits} and {labels.Length} labels.");
         _probabilities.SetBatchSize(n);
         labels.CopyTo(_labels);
-        double total = 0;
-        float offValue = LabelSmoothing / Classes, onValue = 1 - LabelSmoothing + offValue;
-        for (int i = 0; i < n; i++)
-        {
-            int label = labels[i];
-            if ((uint)label >= (uint)Classes) throw new ArgumentOutOfRangeException(nameof(labels), label, $"Expected labels in 0..{Classes - 1}.");
-            ReadOnlySpan<float> z = logits.Sample(i);
-            Span<float> p = _probabilities.Sample(i);
-            float max = TensorPrimitives.Max(z);
-            // log-sum-exp in double for the loss; p in float for the gradient.
-            double sum = 0;
-            for (int k = 0; k < Classes; k++) sum += Math.Exp(z[k] - max);
-            double logSum = Math.Log(sum) + max;
-            double loss = 0;
-            for (int k = 0; k < Classes; k++)
-            {
-                double logP = z[k] - logSum;
-                p[k] = (float)Math.Exp(logP);
-                loss -= (k == label ? onValue : offValue) * logP;
-            }
-            total += loss;
-        }
-        return (float)(total / n);
+        return (float)(SoftmaxCrossEntropyKernel.Forward(logits.Span, labels, Classes, LabelSmoothing, _probabilities.Span) / n);
     }
 
     /// <summary>dL/dlogits [N, K] = (p − t)/N.</summary>
@@ -79,14 +58,7 @@ public sealed class SoftmaxCrossEntropy
     {
         int n = _probabilities.BatchSize;
         _gradient.SetBatchSize(n);
-        float offValue = LabelSmoothing / Classes, onValue = 1 - LabelSmoothing + offValue;
-        for (int i = 0; i < n; i++)
-        {
-            Span<float> g = _gradient.Sample(i);
-            TensorPrimitives.Subtract(_probabilities.Sample(i), offValue, g);
-            g[_labels[i]] -= onValue - offValue;
-            TensorPrimitives.Multiply(g, 1f / n, g);
-        }
+        SoftmaxCrossEntropyKernel.Backward(_probabilities.Span, _labels.AsSpan(0, n), Classes, LabelSmoothing, 1f / n, _gradient.Span);
         return _gradient;
     }
 
