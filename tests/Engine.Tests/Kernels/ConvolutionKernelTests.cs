@@ -29,7 +29,24 @@ public class ConvolutionKernelTests
     [Fact]
     public void ForwardBackward_RandomShapes_MatchDirectConvolution()
     {
-        foreach (Case c in KernelCases.Sample(Cases, count: 60, seed: 20261124))
+        foreach (Case c in KernelCases.Sample(Cases, count: 60, seed: 20261124)) Check(c);
+    }
+
+    /// <summary>Stride 1, F ≤ C, planes ≥ 8×8: the shapes whose input gradient goes through the transposed correlation.</summary>
+    [Theory]
+    [InlineData(3, Padding.Same, 9, 10)]
+    [InlineData(2, Padding.Same, 8, 11)]
+    [InlineData(3, Padding.Valid, 10, 11)]
+    [InlineData(4, Padding.Same, 9, 9)]
+    public void Backward_TransposedPath_MatchesDirectConvolution(int k, Padding padding, int h, int w)
+    {
+        Window rows = Window.Create(h, k, 1, padding, false, "rows"), cols = Window.Create(w, k, 1, padding, false, "cols");
+        Check(new Case(Batch: 5, Channels: 4, Filters: 3, rows, cols, Bias: true, Seed: k * 100 + h));
+        Check(new Case(Batch: 70, Channels: 2, Filters: 2, rows, cols, Bias: false, Seed: k * 100 + w));
+    }
+
+    private static void Check(Case c)
+    {
         {
             float[] x = KernelCases.Random(c.InputSize, c.Seed), w = KernelCases.Random(c.WeightSize, c.Seed + 1);
             float[] b = c.Bias ? KernelCases.Random(c.Filters, c.Seed + 2) : [];
