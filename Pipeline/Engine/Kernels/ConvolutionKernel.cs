@@ -22,6 +22,8 @@ public sealed unsafe class ConvolutionKernel
     private readonly Window _rows, _cols, _rowsT, _colsT;
     private readonly bool _transposedInput;
     private readonly float[] _flipped;
+    // Gather tables for short output rows (< 8 cells), where row-segment copies are mostly bookkeeping.
+    private readonly int[]? _table;
     private readonly float[][] _col, _out, _dW, _dB, _sums;
 
     public ConvolutionKernel(int channels, int filters, Window rows, Window cols, int threads)
@@ -39,6 +41,7 @@ public sealed unsafe class ConvolutionKernel
         _rowsT = Transposed(rows);
         _colsT = Transposed(cols);
         _flipped = new float[_transposedInput ? filters * _patch : 0];
+        _table = cols.Output < 8 ? Im2ColTable.Build(rows, cols) : null;
         int colSize = _transposedInput ? Math.Max(_patch * columns, filters * rows.Kernel * cols.Kernel * inColumns) : _patch * columns;
         int outSize = _transposedInput ? Math.Max(Math.Max(_filters, _patch) * columns, channels * inColumns) : Math.Max(_filters, _patch) * columns;
         _col = [.. Enumerable.Range(0, threads).Select(_ => new float[colSize])];
@@ -115,7 +118,7 @@ public sealed unsafe class ConvolutionKernel
         for (int n0 = first; n0 < last; n0 += _chunk)
         {
             int s = Math.Min(_chunk, last - n0), columns = s * _outPlane;
-            Im2Col.Unfold(new ReadOnlySpan<float>(x + (long)n0 * _channels * _inPlane, s * _channels * _inPlane), s, _channels, _rows, _cols, col);
+            UnfoldInput(new ReadOnlySpan<float>(x + (long)n0 * _channels * _inPlane, s * _channels * _inPlane), s, col);
             Gemm.Multiply(false, false, _filters, columns, _patch, 1f, new ReadOnlySpan<float>(w, _filters * _patch), _patch, col, columns, 0f, output, columns);
             ChannelMajor.ToBatchMajor(output, bias == null ? default : new ReadOnlySpan<float>(bias, _filters), s, _filters, _outPlane,
                 new Span<float>(y + (long)n0 * _filters * _outPlane, s * _filters * _outPlane));
@@ -129,7 +132,7 @@ public sealed unsafe class ConvolutionKernel
         for (int n0 = first; n0 < last; n0 += _chunk)
         {
             int s = Math.Min(_chunk, last - n0), columns = s * _outPlane;
-            Im2Col.Unfold(new ReadOnlySpan<float>(x + (long)n0 * _channels * _inPlane, s * _channels * _inPlane), s, _channels, _rows, _cols, col);
+            UnfoldInput(new ReadOnlySpan<float>(x + (long)n0 * _channels * _inPlane, s * _channels * _inPlane), s, col);
             // dY' [F, S·L]; its row sums are this chunk's bias gradient (accumulated into dB).
             float[] sums = firstChunk ? dB : _sums[t];
             ChannelMajor.ToChannelMajor(new ReadOnlySpan<float>(dy + (long)n0 * _filters * _outPlane, s * _filters * _outPlane), s, _filters, _outPlane, gradient, sums);
@@ -146,9 +149,21 @@ public sealed unsafe class ConvolutionKernel
             else if (needInput)
             {
                 Gemm.Multiply(true, false, _patch, columns, _filters, 1f, new ReadOnlySpan<float>(w, _filters * _patch), _patch, gradient, columns, 0f, col, columns);
-                Im2Col.Fold(col, s, _channels, _rows, _cols, new Span<float>(dx + (long)n0 * _channels * _inPlane, s * _channels * _inPlane));
+                FoldInput(col, s, new Span<float>(dx + (long)n0 * _channels * _inPlane, s * _channels * _inPlane));
             }
             firstChunk = false;
         }
+    }
+
+    private void UnfoldInput(ReadOnlySpan<float> x, int samples, Span<float> col)
+    {
+        if (_table is null) Im2Col.Unfold(x, samples, _channels, _rows, _cols, col);
+        else Im2ColTable.Unfold(x, samples, _channels, _rows, _cols, _table, col);
+    }
+
+    private void FoldInput(ReadOnlySpan<float> col, int samples, Span<float> dx)
+    {
+        if (_table is null) Im2Col.Fold(col, samples, _channels, _rows, _cols, dx);
+        else Im2ColTable.Fold(col, samples, _channels, _rows, _cols, _table, dx);
     }
 }

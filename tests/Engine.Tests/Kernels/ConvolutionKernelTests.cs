@@ -97,6 +97,14 @@ public class ConvolutionKernelTests
             Im2Col.Fold(col, batch, channels, rows, cols, back);
             Im2Col.FoldReference(col, batch, channels, rows, cols, expectedBack);
             KernelCases.AssertClose(expectedBack, back, $"fold {rows} {cols}");
+
+            // The gather-table variant for small maps: same layout, same results.
+            int[] table = Im2ColTable.Build(rows, cols);
+            Array.Clear(col);
+            Im2ColTable.Unfold(x, batch, channels, rows, cols, table, col);
+            Assert.Equal(expected, col);
+            Im2ColTable.Fold(col, batch, channels, rows, cols, table, back);
+            KernelCases.AssertClose(expectedBack, back, $"table fold {rows} {cols}");
         }
     }
 }
