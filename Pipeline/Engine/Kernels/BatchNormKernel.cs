@@ -69,8 +69,9 @@ public static unsafe class BatchNormKernel
                     for (int n = 0; n < b.Batch; n++)
                     {
                         var x = Plane(b.X, n, c);
-                        sum += TensorPrimitives.Sum(x);
-                        sumSq += TensorPrimitives.SumOfSquares(x);
+                        (float s, float sq) = FusedPasses.SumAndDot(x, x);
+                        sum += s;
+                        sumSq += sq;
                     }
                 }
                 Statistics(ref buffers, c, sum, sumSq, m, training);
@@ -93,9 +94,9 @@ public static unsafe class BatchNormKernel
                 double dyx = 0, dBeta = 0;
                 for (int n = 0; n < b.Batch; n++)
                 {
-                    var dy = Plane(b.DY, n, c);
-                    dyx += TensorPrimitives.Dot(dy, Plane(b.X, n, c));
-                    dBeta += TensorPrimitives.Sum(dy);
+                    (float s, float sx) = FusedPasses.SumAndDot(Plane(b.DY, n, c), Plane(b.X, n, c));
+                    dBeta += s;
+                    dyx += sx;
                 }
                 float mean = b.Mean[c], invStd = b.InvStd[c];
                 double dGamma = invStd * (dyx - mean * dBeta);
@@ -109,11 +110,7 @@ public static unsafe class BatchNormKernel
                 for (int n = 0; n < b.Batch; n++)
                 {
                     var dx = Plane(b.DX, n, c);
-                    if (training)
-                    {
-                        Affine.Apply(Plane(b.X, n, c), a, d, dx);
-                        TensorPrimitives.MultiplyAdd(Plane(b.DY, n, c), k, dx, dx);
-                    }
+                    if (training) FusedPasses.Combine(Plane(b.DY, n, c), k, Plane(b.X, n, c), a, d, dx);
                     else TensorPrimitives.Multiply(Plane(b.DY, n, c), k, dx);
                 }
             }

@@ -43,6 +43,22 @@ public class ElementwiseKernelTests
     }
 
     [Fact]
+    public void FusedPasses_RandomLengths_MatchReferences()
+    {
+        foreach ((int length, int seed) in KernelCases.Sample(Lengths, 60, seed: 61))
+        {
+            float[] a = KernelCases.Random(length, seed), b = KernelCases.Random(length, seed + 1);
+            (float sum, float dot) = FusedPasses.SumAndDot(a, b);
+            (float expectedSum, float expectedDot) = FusedPasses.SumAndDotReference(a, b);
+            KernelCases.AssertClose([expectedSum, expectedDot], [sum, dot], $"sum and dot, length {length}", 1e-4);
+            float[] z = new float[length], expected = new float[length];
+            FusedPasses.Combine(a, 0.7f, b, -1.3f, 0.25f, z);
+            FusedPasses.CombineReference(a, 0.7f, b, -1.3f, 0.25f, expected);
+            KernelCases.AssertClose(expected, z, $"combine, length {length}");
+        }
+    }
+
+    [Fact]
     public void ChannelMajor_RandomShapes_MatchReferences()
     {
         var gen = Gen.Select(Gen.Int[1, 6], Gen.Int[1, 9], Gen.Int[1, 50], Gen.Bool, Gen.Int[0, 1000]);
