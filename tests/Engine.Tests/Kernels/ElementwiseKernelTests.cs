@@ -30,6 +30,24 @@ public class ElementwiseKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(65_536)]
+    [InlineData(200_003)]
+    public void Activations_LongSpansOnThePool_MatchReference(int length)
+    {
+        float[] x = KernelCases.Random(length, length), dy = KernelCases.Random(length, length + 1);
+        float[] y = new float[length], expected = new float[length], dx = new float[length], expectedDx = new float[length];
+        Activations.LeakyRelu(x, 0.1f, y);
+        Activations.LeakyReluReference(x, 0.1f, expected);
+        Assert.Equal(expected, y);
+        Activations.LeakyReluBackward(y, dy, 0.1f, dx);
+        Activations.LeakyReluBackwardReference(y, dy, 0.1f, expectedDx);
+        Assert.Equal(expectedDx, dx);
+        Activations.Relu(x, y);
+        Activations.LeakyReluReference(x, 0f, expected);
+        Assert.Equal(expected, y);
+    }
+
     [Fact]
     public void Affine_RandomLengths_MatchesReference()
     {
