@@ -24,8 +24,6 @@ public sealed unsafe class ConvolutionKernel
     private readonly float[] _flipped;
     // Gather tables for short output rows (< 8 cells), where row-segment copies are mostly bookkeeping.
     private readonly int[]? _table;
-    // One input channel, stride 1, rows ≥ 16: the forward is direct (SingleChannelConvolution), per-thread padded plane.
-    private readonly float[][]? _padded;
     private readonly float[][] _col, _out, _dW, _dB, _sums;
 
     public ConvolutionKernel(int channels, int filters, Window rows, Window cols, int threads)
@@ -44,9 +42,6 @@ public sealed unsafe class ConvolutionKernel
         _colsT = Transposed(cols);
         _flipped = new float[_transposedInput ? filters * _patch : 0];
         _table = cols.Output < 8 ? Im2ColTable.Build(rows, cols) : null;
-        _padded = SingleChannelConvolution.Supports(channels, rows, cols)
-            ? [.. Enumerable.Range(0, threads).Select(_ => new float[SingleChannelConvolution.ScratchSize(rows, cols)])]
-            : null;
         int colSize = _transposedInput ? Math.Max(_patch * columns, filters * rows.Kernel * cols.Kernel * inColumns) : _patch * columns;
         int outSize = _transposedInput ? Math.Max(Math.Max(_filters, _patch) * columns, channels * inColumns) : Math.Max(_filters, _patch) * columns;
         _col = [.. Enumerable.Range(0, threads).Select(_ => new float[colSize])];
@@ -119,11 +114,6 @@ public sealed unsafe class ConvolutionKernel
 
     private void ForwardSlice(int t, int first, int last, float* x, float* w, float* bias, float* y)
     {
-        if (_padded is not null)
-        {
-            SingleChannelConvolution.Forward(x, first, last, _rows, _cols, w, bias, _filters, y, _padded[t]);
-            return;
-        }
         float[] col = _col[t], output = _out[t];
         for (int n0 = first; n0 < last; n0 += _chunk)
         {

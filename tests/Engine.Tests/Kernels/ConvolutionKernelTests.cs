@@ -45,19 +45,6 @@ public class ConvolutionKernelTests
         Check(new Case(Batch: 70, Channels: 2, Filters: 2, rows, cols, Bias: false, Seed: k * 100 + w));
     }
 
-    /// <summary>One input channel, stride 1, output rows ≥ 16: the direct single-channel forward (odd widths, overlapped tails).</summary>
-    [Theory]
-    [InlineData(3, Padding.Same, 28, 28)]
-    [InlineData(3, Padding.Valid, 9, 21)]
-    [InlineData(2, Padding.Same, 5, 17)]
-    [InlineData(5, Padding.Same, 7, 33)]
-    public void Forward_SingleChannel_MatchesDirectConvolution(int k, Padding padding, int h, int w)
-    {
-        Window rows = Window.Create(h, k, 1, padding, false, "rows"), cols = Window.Create(w, k, 1, padding, false, "cols");
-        Check(new Case(Batch: 5, Channels: 1, Filters: 4, rows, cols, Bias: true, Seed: k + h));
-        Check(new Case(Batch: 3, Channels: 1, Filters: 3, rows, cols, Bias: false, Seed: k + w));
-    }
-
     private static void Check(Case c)
     {
         {
