@@ -54,12 +54,18 @@ public class LayerAllocationTests
         x.SetBatchSize(12);
         dy.SetBatchSize(12);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Step(layer, x, dy);
-        layer.Forward(x, training: false);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // A per-step allocation shows in every step; the runtime's own one-off work (tiered JIT stubs) in at most one:
+        // the quietest of three steps must allocate nothing.
+        long allocated = long.MaxValue;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Step(layer, x, dy);
+            layer.Forward(x, training: false);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
-        Assert.True(allocated == 0, $"{name}: a training step allocated {allocated} bytes; expected 0");
+        Assert.True(allocated == 0, $"{name}: every training step allocated (at least {allocated} bytes); expected 0");
     }
 
     private static void Step(Layer layer, Tensor x, Tensor dy)
