@@ -1,2 +1,3 @@
-Console.WriteLine("MlNetFashion scoring: predict | serve (coming)");
-return 0;
+using MlNetFashion.Scoring.Commands;
+
+return ScoringCommandLine.Run(args);

@@ -2,9 +2,14 @@ using BenchmarkDotNet.Running;
 using MlNetFashion.Benchmarks;
 
 // Plain console modes print their tables in well under a minute; anything else goes to BenchmarkDotNet.
+if (args is ["gemm", ..])
+{
+    GemmBenchmark.Run(filter: args.Length > 1 ? args[1] : "");
+    return;
+}
 if (args is ["layers", ..])
 {
     LayerBenchmark.Run(args);
     return;
 }
-BenchmarkSwitcher.FromAssembly(typeof(LayerBenchmark).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmark).Assembly).Run(args);

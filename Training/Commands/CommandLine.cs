@@ -1,11 +1,12 @@
 using System.CommandLine;
+using MlNetFashion.Pipeline.Cli;
 
 namespace MlNetFashion.Training.Commands;
 
 /// <summary>
 /// The verbs of the training app. Each verb lives in its own file and only parses options and calls the library.
-/// Errors the user can fix (bad data, bad options) are <see cref="UserErrorException"/>-like exceptions: one line on
-/// stderr, exit code 1, no stack trace.
+/// Errors the user can fix (bad data, bad options) become one line on stderr, exit code 1, no stack trace
+/// (<see cref="ErrorReporting"/>).
 /// </summary>
 public static class CommandLine
 {
@@ -13,7 +14,8 @@ public static class CommandLine
     {
         var root = new RootCommand("MlNetFashion training: train, evaluate and benchmark Fashion-MNIST CNNs.");
         foreach (Command command in Commands()) root.Subcommands.Add(command);
-        return ErrorReporting.Invoke(() => root.Parse(args).Invoke());
+        // System.CommandLine's own handler would print a stack trace: errors go through ErrorReporting instead.
+        return ErrorReporting.Invoke(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
     }
 
     private static IEnumerable<Command> Commands()
@@ -21,5 +23,8 @@ public static class CommandLine
         yield return TrainCommand.Create();
         yield return SummaryCommand.Create();
         yield return BenchCommand.Create();
+        yield return EvaluateCommand.Create();
+        yield return CvCommand.Create();
+        yield return DataFetchCommand.Create();
     }
 }

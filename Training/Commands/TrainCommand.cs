@@ -1,20 +1,64 @@
 using System.CommandLine;
+using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Training.Terminal;
 
 namespace MlNetFashion.Training.Commands;
 
-/// <summary>train: IDX files → trained, evaluated, exported model in --out.</summary>
+/// <summary>train: IDX files → trained, evaluated, exported model and report in --out.</summary>
 public static class TrainCommand
 {
     public static Command Create()
     {
-        var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the four Fashion-MNIST files (.gz or raw)." };
-        var command = new Command("train", "Train a CNN on Fashion-MNIST and write model.zip, model.onnx, metrics.json, history.csv, report.html.");
-        command.Options.Add(dataDir);
+        var preset = CommonOptions.Preset();
+        var spec = CommonOptions.ModelSpec();
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the preset's)." };
+        var batch = new Option<int?>("--batch-size") { Description = "Batch size (default: the preset's)." };
+        var lr = new Option<float?>("--lr") { Description = "Peak learning rate (default: the preset's)." };
+        var optimizer = new Option<string?>("--optimizer") { Description = "adam, adamw or sgd (default: the preset's)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the run's one RNG.", DefaultValueFactory = _ => 1 };
+        var threads = CommonOptions.Threads();
+        var validation = new Option<float>("--validation-fraction") { Description = "Stratified hold-out for validation.", DefaultValueFactory = _ => 0.1f };
+        var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
+        var limitTest = new Option<int?>("--limit-test") { Description = "Use only the first N test images." };
+        var dataDir = CommonOptions.DataDir();
+        var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "artifacts" };
+        var resume = new Option<bool>("--resume") { Description = "Continue from --out/checkpoints/last.ckpt." };
+        var command = new Command("train", "Train a CNN on Fashion-MNIST; write model.zip, model.onnx, metrics.json, history.csv, report.html.")
+        {
+            preset, spec, epochs, batch, lr, optimizer, seed, threads, validation, limitTrain, limitTest, dataDir, output, resume,
+        };
         command.SetAction(parse =>
         {
-            Console.WriteLine("train: not implemented yet");
-            return 0;
+            var options = new TrainingRunOptions
+            {
+                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec), Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch),
+                LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
+                ValidationFraction = parse.GetValue(validation), LimitTrain = parse.GetValue(limitTrain), LimitTest = parse.GetValue(limitTest),
+                DataDir = parse.GetValue(dataDir), OutputDirectory = parse.GetValue(output)!, Resume = parse.GetValue(resume),
+            };
+            return Run(options);
         });
         return command;
+    }
+
+    private static int Run(TrainingRunOptions options)
+    {
+        options.Validate();
+        using var interrupt = new InterruptHandler();
+        ITrainingProgress progress = TrainingDisplay.Create();
+        try
+        {
+            var summary = TrainingRun.Execute(options, progress, interrupt.Token);
+            TrainingDisplay.PrintSummary(summary, options.OutputDirectory);
+            return 0;
+        }
+        catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
+        {
+            string last = Path.Combine(options.OutputDirectory, "checkpoints", "last.ckpt");
+            System.Console.Error.WriteLine(File.Exists(last)
+                ? $"interrupted: stopped after the current batch; the last completed epoch is saved in {last}. Resume with: dotnet run --project Training -c Release -- train --resume --out {options.OutputDirectory} (same options)"
+                : "interrupted before the first epoch finished: nothing was saved");
+            return 130;
+        }
     }
 }

@@ -2,91 +2,121 @@ namespace MlNetFashion.Engine.Kernels;
 
 /// <summary>
 /// Single-precision matrix multiply, row-major: C[M×N] = alpha · op(A)[M×K] · op(B)[K×N] + beta · C,
-/// where op(X) is X or Xᵀ. lda/ldb/ldc are row strides of the matrices as stored. Every convolution and dense
-/// layer ends up here. OpenBLAS when libopenblas.so.0 loads (auto), otherwise the managed SIMD kernel;
-/// MLNETFASHION_GEMM=openblas|managed|auto or <see cref="Configure"/> overrides.
+/// where op(X) is X or Xᵀ. lda/ldb/ldc are row strides of the matrices as stored. beta = 0 never reads C.
+/// Every convolution and dense layer ends up here.
 /// </summary>
-public static class Gemm
+/// <remarks>
+/// Two implementations: the managed packed SIMD kernel (<see cref="GemmManaged"/>) and the system's OpenBLAS
+/// (<see cref="OpenBlas"/>). <see cref="Provider"/> is chosen once — by <see cref="Configure"/>, else by the
+/// MLNETFASHION_GEMM environment variable (auto | openblas | managed), else Auto: a one-time measurement of both
+/// (<see cref="GemmAutoSelection"/>). Both use Parallelism.Threads outside a Parallelism.For body and one thread inside.
+/// </remarks>
+public static unsafe class Gemm
 {
-    private static GemmProvider s_provider = Resolve(ParseEnvironment());
+    public const string EnvironmentVariable = "MLNETFASHION_GEMM";
 
-    /// <summary>The provider in use (never Auto).</summary>
-    public static GemmProvider Provider => s_provider;
+    private static readonly object Gate = new();
+    private static GemmProvider? _provider;
+    private static string _choiceNote = "";
 
-    /// <summary>For bench output: "OpenBLAS (…config…)" or "managed SIMD".</summary>
-    public static string Description => s_provider == GemmProvider.OpenBlas ? OpenBlas.Config : "managed SIMD (TensorPrimitives)";
+    /// <summary>The implementation in use (Managed or OpenBlas, never Auto); resolved on first use.</summary>
+    public static GemmProvider Provider => _provider ?? Configure(ParseEnvironment());
 
-    public static void Configure(GemmProvider requested) => s_provider = Resolve(requested);
-
-    private static GemmProvider ParseEnvironment() => Environment.GetEnvironmentVariable("MLNETFASHION_GEMM")?.ToLowerInvariant() switch
+    /// <summary>One line for logs and `bench`, e.g. "managed AVX-512 8×32 (2 threads)".</summary>
+    public static string Description
     {
-        "openblas" => GemmProvider.OpenBlas,
-        "managed" => GemmProvider.Managed,
-        _ => GemmProvider.Auto,
-    };
+        get
+        {
+            GemmProvider provider = Provider;
+            string threads = $"{Parallelism.Threads} thread{(Parallelism.Threads == 1 ? "" : "s")}";
+            string what = provider == GemmProvider.OpenBlas
+                ? $"{OpenBlas.Version} ({threads})"
+                : $"managed {GemmManaged.Isa} {GemmManaged.Tile} ({threads})";
+            return _choiceNote.Length == 0 ? what : $"{what}; {_choiceNote}";
+        }
+    }
 
-    private static GemmProvider Resolve(GemmProvider requested)
+    /// <summary>
+    /// Selects the implementation. Auto measures both (a few ms) and keeps the faster; OpenBlas throws when
+    /// libopenblas.so.0 does not load. Returns the resolved provider.
+    /// </summary>
+    public static GemmProvider Configure(GemmProvider requested)
     {
-        if (requested == GemmProvider.OpenBlas && !OpenBlas.IsAvailable)
-            throw new InvalidOperationException("GEMM provider OpenBLAS requested, but libopenblas.so.0 could not be loaded (Debian: apt-get install libopenblas0-pthread).");
-        if (requested == GemmProvider.Auto) requested = OpenBlas.IsAvailable ? GemmProvider.OpenBlas : GemmProvider.Managed;
-        // OpenBLAS runs single-threaded: the engine's own pool splits large products (see Multiply), so its idle
-        // spinning threads never compete with ours for the two cores.
-        if (requested == GemmProvider.OpenBlas) OpenBlas.SetThreads(1);
-        return requested;
+        lock (Gate)
+        {
+            switch (requested)
+            {
+                case GemmProvider.Managed:
+                    if (_provider != requested) _choiceNote = ""; // re-selecting the current one keeps auto's note
+                    break;
+                case GemmProvider.OpenBlas when !OpenBlas.IsAvailable:
+                    throw new InvalidOperationException(
+                        "Gemm provider: expected OpenBLAS (libopenblas.so.0) to load, received no such library; install libopenblas0 or use 'managed'.");
+                case GemmProvider.OpenBlas:
+                    if (_provider != requested) _choiceNote = "";
+                    break;
+                case GemmProvider.Auto:
+                    (requested, _choiceNote) = GemmAutoSelection.Choose();
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(requested), requested, "Expected Auto, OpenBlas or Managed.");
+            }
+            _provider = requested;
+            return requested;
+        }
+    }
+
+    private static GemmProvider ParseEnvironment() => ParseProvider(Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    /// <summary>The provider named by a MLNETFASHION_GEMM value (unset or empty: Auto).</summary>
+    internal static GemmProvider ParseProvider(string? value)
+    {
+        return value?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "auto" => GemmProvider.Auto,
+            "openblas" => GemmProvider.OpenBlas,
+            "managed" => GemmProvider.Managed,
+            _ => throw new InvalidOperationException(
+                $"{EnvironmentVariable}: expected auto, openblas or managed, received '{value}'."),
+        };
     }
 
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        => Multiply(Provider, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    /// <summary>The same product through a given provider (tests and benchmarks compare them).</summary>
+    internal static void Multiply(GemmProvider provider, bool transposeA, bool transposeB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
     {
+        Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (m == 0 || n == 0) return;
-        if (s_provider == GemmProvider.Managed)
+        fixed (float* pa = a, pb = b, pc = c)
         {
-            ManagedGemm.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-        if (Parallelism.Threads == 1 || Parallelism.InParallelRegion || (long)m * n * k < ParallelThreshold)
-        {
-            OpenBlas.Sgemm(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            return;
-        }
-        unsafe
-        {
-            fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
-            {
-                // Split the larger output dimension into one block per thread; each block is an independent SGEMM.
-                bool splitRows = m >= n;
-                var body = new SplitBody(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, splitRows);
-                Parallelism.For(splitRows ? m : n, body);
-            }
+            if (provider == GemmProvider.OpenBlas)
+                GemmOpenBlas.Multiply(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            else
+                GemmManaged.Multiply(transposeA, transposeB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
         }
     }
 
-    /// <summary>Below this many multiply-adds one thread is faster than the hand-off.</summary>
-    private const long ParallelThreshold = 1L << 18;
-
-    private readonly unsafe struct SplitBody(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb,
-        float beta, float* c, int ldc, bool splitRows) : IParallelRange
+    private static void Validate(bool transposeA, bool transposeB, int m, int n, int k,
+        int aLength, int lda, int bLength, int ldb, int cLength, int ldc)
     {
-        public void Execute(int start, int end)
-        {
-            int count = end - start;
-            if (splitRows)
-            {
-                float* blockA = transA ? a + start : a + (long)start * lda;
-                OpenBlas.Sgemm(transA, transB, count, n, k, alpha, new ReadOnlySpan<float>(blockA, Extent(transA, count, k, lda)), lda,
-                    new ReadOnlySpan<float>(b, Extent(transB, k, n, ldb)), ldb, beta, new Span<float>(c + (long)start * ldc, Extent(false, count, n, ldc)), ldc);
-            }
-            else
-            {
-                float* blockB = transB ? b + (long)start * ldb : b + start;
-                OpenBlas.Sgemm(transA, transB, m, count, k, alpha, new ReadOnlySpan<float>(a, Extent(transA, m, k, lda)), lda,
-                    new ReadOnlySpan<float>(blockB, Extent(transB, k, count, ldb)), ldb, beta, new Span<float>(c + start, Extent(false, m, count, ldc)), ldc);
-            }
-        }
+        if (m < 0 || n < 0 || k < 0)
+            throw new ArgumentOutOfRangeException(nameof(m), $"Gemm: expected m, n, k ≥ 0, received {m}, {n}, {k}.");
+        CheckMatrix("a", transposeA ? k : m, transposeA ? m : k, aLength, lda);
+        CheckMatrix("b", transposeB ? n : k, transposeB ? k : n, bLength, ldb);
+        CheckMatrix("c", m, n, cLength, ldc);
+    }
 
-        /// <summary>Floats spanned by an op(X) of rows × cols stored with row stride ld.</summary>
-        private static int Extent(bool transposed, int rows, int cols, int ld) => transposed ? (cols - 1) * ld + rows : (rows - 1) * ld + cols;
+    private static void CheckMatrix(string name, int rows, int columns, int length, int stride)
+    {
+        if (stride < Math.Max(1, columns))
+            throw new ArgumentException($"Gemm: expected ld{name} ≥ {Math.Max(1, columns)} (its stored row length), received {stride}.", "ld" + name);
+        long needed = rows == 0 || columns == 0 ? 0 : (long)(rows - 1) * stride + columns;
+        if (length < needed)
+            throw new ArgumentException($"Gemm: expected {name} to hold ≥ {needed} floats ({rows}×{columns}, stride {stride}), received {length}.", name);
     }
 
     /// <summary>Scalar reference twin used by tests: the plain triple loop, accumulated in double.</summary>

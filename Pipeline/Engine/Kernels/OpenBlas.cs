@@ -3,49 +3,51 @@ using System.Runtime.InteropServices;
 namespace MlNetFashion.Engine.Kernels;
 
 /// <summary>
-/// cblas_sgemm from libopenblas.so.0 when the library loads (Debian: libopenblas0-pthread). Bound lazily through
-/// NativeLibrary so a machine without OpenBLAS runs the managed kernel instead of failing.
+/// SGEMM from the system's OpenBLAS (Debian: libopenblas0-pthread → libopenblas.so.0), when it loads.
+/// OpenBLAS is kept single-threaded: the threads come from <see cref="Parallelism"/>, which splits the columns of C,
+/// so a call inside a Parallelism.For body is safe and OpenBLAS's own spinning worker threads never compete with
+/// ours for the two cores.
 /// </summary>
-internal static unsafe class OpenBlas
+internal static unsafe partial class OpenBlas
 {
+    private const string Library = "libopenblas.so.0";
     private const int RowMajor = 101, NoTrans = 111, Trans = 112;
 
-    private static readonly delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> s_sgemm;
-    private static readonly delegate* unmanaged<int, void> s_setThreads;
-    private static readonly delegate* unmanaged<byte*> s_config;
+    private static readonly Lazy<(bool Available, string Version)> Probe = new(Load);
 
-    static OpenBlas()
-    {
-        string[] names = OperatingSystem.IsWindows() ? ["libopenblas.dll", "openblas.dll"] : ["libopenblas.so.0", "libopenblas.so", "libopenblas.dylib"];
-        foreach (string name in names)
-        {
-            if (!NativeLibrary.TryLoad(name, out IntPtr lib)) continue;
-            if (!NativeLibrary.TryGetExport(lib, "cblas_sgemm", out IntPtr sgemm)) continue;
-            s_sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
-            if (NativeLibrary.TryGetExport(lib, "openblas_set_num_threads", out IntPtr set)) s_setThreads = (delegate* unmanaged<int, void>)set;
-            if (NativeLibrary.TryGetExport(lib, "openblas_get_config", out IntPtr cfg)) s_config = (delegate* unmanaged<byte*>)cfg;
-            return;
-        }
-    }
+    /// <summary>True when libopenblas.so.0 loads and exports cblas_sgemm.</summary>
+    public static bool IsAvailable => Probe.Value.Available;
 
-    public static bool IsAvailable => s_sgemm != null;
+    /// <summary>"OpenBLAS 0.3.21 Haswell": version and the kernel set chosen for this CPU, or "" when absent.</summary>
+    public static string Version => Probe.Value.Version;
 
-    /// <summary>"OpenBLAS 0.3.21 DYNAMIC_ARCH … Haswell" — printed by bench.</summary>
-    public static string Config => s_config != null ? Marshal.PtrToStringAnsi((IntPtr)s_config()) ?? "OpenBLAS" : "OpenBLAS";
-
-    public static void SetThreads(int threads)
-    {
-        if (s_setThreads != null) s_setThreads(threads);
-    }
-
+    /// <summary>C = alpha · op(A) · op(B) + beta · C, row-major, on the calling thread.</summary>
     public static void Sgemm(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
-        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+        => cblas_sgemm(RowMajor, transposeA ? Trans : NoTrans, transposeB ? Trans : NoTrans,
+            m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    private static (bool, string) Load()
     {
-        fixed (float* pa = a)
-        fixed (float* pb = b)
-        fixed (float* pc = c)
-        {
-            s_sgemm(RowMajor, transposeA ? Trans : NoTrans, transposeB ? Trans : NoTrans, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-        }
+        if (!NativeLibrary.TryLoad(Library, typeof(OpenBlas).Assembly, null, out IntPtr handle)) return (false, "");
+        if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out _)) return (false, "");
+        openblas_set_num_threads(1);
+        // get_config: "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH … Cooperlake MAX_THREADS=64"; keep name, version, core.
+        string[] config = (Marshal.PtrToStringAnsi(openblas_get_config()) ?? "OpenBLAS").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string core = Marshal.PtrToStringAnsi(openblas_get_corename()) ?? "";
+        return (true, string.Join(' ', config.Take(2).Append(core)).Trim());
     }
+
+    [LibraryImport(Library)]
+    private static partial void cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc);
+
+    [LibraryImport(Library)]
+    private static partial void openblas_set_num_threads(int threads);
+
+    [LibraryImport(Library)]
+    private static partial IntPtr openblas_get_config();
+
+    [LibraryImport(Library)]
+    private static partial IntPtr openblas_get_corename();
 }

@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace MlNetFashion.Engine.Kernels;
 
 /// <summary>A piece of work over an index range [start, end), run on one thread. A struct, so calls do not allocate.</summary>
@@ -8,18 +10,19 @@ public interface IParallelRange
 
 /// <summary>
 /// The engine's threads: every kernel that splits work across cores goes through here, so the thread count of a
-/// run is one setting (and results depend only on it: chunk boundaries are fixed, never work-stolen).
-/// A small persistent pool (Threads − 1 workers; the caller takes chunk 0) keeps the hand-off in microseconds,
-/// which matters because a training step makes hundreds of kernel calls. Nested calls, and calls while another
-/// thread holds the pool, run inline on the calling thread.
+/// run is one setting (and determinism depends only on it).
 /// </summary>
+/// <remarks>
+/// Work runs on a persistent pool (threads started once, on first use): the caller runs chunk 0 itself and
+/// <see cref="Threads"/> − 1 pool workers run the others. Bodies are passed through a static slot per body type,
+/// so a call neither boxes nor allocates. A call made while a chunk is running (nested, or from a second
+/// thread while the pool is busy) runs its chunks inline on the calling thread, with the same boundaries.
+/// </remarks>
 public static class Parallelism
 {
-    private static readonly object s_gate = new();
     private static int _threads = Math.Max(1, Environment.ProcessorCount);
-    private static WorkerPool? s_pool;
 
-    [ThreadStatic] private static bool t_inRegion;
+    [ThreadStatic] private static bool t_inParallelRegion;
 
     /// <summary>Threads kernels may use (default: all cores).</summary>
     public static int Threads
@@ -28,152 +31,150 @@ public static class Parallelism
         set => _threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Expected at least 1 thread.");
     }
 
-    /// <summary>True inside a For body: kernels called from here (GEMM) must stay single-threaded.</summary>
-    public static bool InParallelRegion => t_inRegion;
+    /// <summary>
+    /// True while the current thread runs a chunk of a <see cref="For{TBody}"/> call: kernels called from here must
+    /// stay on this thread (the other cores are busy with the sibling chunks).
+    /// </summary>
+    public static bool InParallelRegion => t_inParallelRegion;
 
     /// <summary>
-    /// Splits [0, count) into at most <see cref="Threads"/> contiguous chunks (fixed boundaries) and runs
-    /// <paramref name="body"/> on each; returns when all are done; rethrows the first exception of a chunk.
+    /// Splits [0, count) into at most <see cref="Threads"/> contiguous chunks (fixed boundaries, so results do not
+    /// depend on scheduling) and runs <paramref name="body"/> on each; returns when all are done. An exception
+    /// thrown by any chunk is rethrown here (the first one, if several throw).
     /// </summary>
     public static void For<TBody>(int count, TBody body) where TBody : struct, IParallelRange
     {
         int chunks = Math.Min(_threads, count);
-        if (count <= 0) return;
-        if (chunks <= 1 || t_inRegion || !Monitor.TryEnter(s_gate))
-        {
-            RunInline(count, body);
-            return;
-        }
-        try
-        {
-            WorkerPool pool = s_pool is { } p && p.Workers == chunks - 1 ? p : (s_pool = Recreate(s_pool, chunks - 1));
-            WorkItem<TBody> item = WorkItem<TBody>.ForThisThread;
-            item.Prepare(body, count, chunks);
-            pool.Run(item);
-        }
-        finally
-        {
-            Monitor.Exit(s_gate);
-        }
-    }
-
-    private static void RunInline<TBody>(int count, TBody body) where TBody : struct, IParallelRange
-    {
-        bool outer = !t_inRegion;
-        t_inRegion = true;
-        try
+        if (chunks <= 0) return;
+        if (chunks == 1)
         {
             body.Execute(0, count);
+            return;
+        }
+        if (t_inParallelRegion || !WorkerPool.TryRun(count, chunks, body)) RunInline(count, chunks, body);
+    }
+
+    /// <summary>Start of chunk <paramref name="chunk"/> of <paramref name="chunks"/> over [0, count).</summary>
+    internal static int ChunkStart(int count, int chunks, int chunk) => (int)((long)count * chunk / chunks);
+
+    private static void RunInline<TBody>(int count, int chunks, TBody body) where TBody : struct, IParallelRange
+    {
+        bool outer = t_inParallelRegion;
+        t_inParallelRegion = true;
+        try
+        {
+            for (int c = 0; c < chunks; c++) body.Execute(ChunkStart(count, chunks, c), ChunkStart(count, chunks, c + 1));
         }
         finally
         {
-            if (outer) t_inRegion = false;
+            t_inParallelRegion = outer;
         }
     }
 
-    private static WorkerPool Recreate(WorkerPool? old, int workers)
+    /// <summary>Holds the body of the call in flight for one body type; workers read it through a cached delegate.</summary>
+    private static class Slot<TBody> where TBody : struct, IParallelRange
     {
-        old?.Dispose();
-        return new WorkerPool(workers);
+        public static TBody Body;
+        public static int Count;
+        public static int Chunks;
+
+        // One delegate per body type, created once: invoking it allocates nothing.
+        public static readonly Action<int> RunChunk = chunk =>
+        {
+            TBody body = Body;
+            body.Execute(ChunkStart(Count, Chunks, chunk), ChunkStart(Count, Chunks, chunk + 1));
+        };
     }
 
-    internal abstract class WorkItem
+    /// <summary>Background threads that wait for chunks; one pool per process, grown when Threads grows.</summary>
+    private static class WorkerPool
     {
-        private Exception? _error;
-        protected int Count, Chunks;
+        private static readonly object Gate = new();
+        private static readonly ManualResetEventSlim Done = new(false, spinCount: 2000);
+        private static Worker[] _workers = [];
+        private static Action<int>? _job;
+        private static int _pending;
+        private static ExceptionDispatchInfo? _error;
 
-        public void RunChunk(int chunk)
+        public static bool TryRun<TBody>(int count, int chunks, TBody body) where TBody : struct, IParallelRange
         {
-            bool outer = !t_inRegion;
-            t_inRegion = true;
+            if (!Monitor.TryEnter(Gate)) return false; // another thread owns the pool: caller runs inline
             try
             {
-                int start = (int)((long)Count * chunk / Chunks), end = (int)((long)Count * (chunk + 1) / Chunks);
-                if (end > start) Execute(start, end);
-            }
-            catch (Exception ex)
-            {
-                Interlocked.CompareExchange(ref _error, ex, null);
+                EnsureWorkers(chunks - 1);
+                Slot<TBody>.Body = body;
+                Slot<TBody>.Count = count;
+                Slot<TBody>.Chunks = chunks;
+                _job = Slot<TBody>.RunChunk;
+                _error = null;
+                Done.Reset();
+                Volatile.Write(ref _pending, chunks - 1);
+                for (int w = 0; w < chunks - 1; w++) _workers[w].Start.Set();
+
+                t_inParallelRegion = true;
+                try
+                {
+                    body.Execute(0, ChunkStart(count, chunks, 1));
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+                }
+                finally
+                {
+                    t_inParallelRegion = false;
+                    Done.Wait();
+                    Slot<TBody>.Body = default; // do not keep the body's arrays alive
+                    _job = null;
+                }
+                _error?.Throw();
+                return true;
             }
             finally
             {
-                if (outer) t_inRegion = false;
+                Monitor.Exit(Gate);
             }
         }
 
-        protected abstract void Execute(int start, int end);
-
-        public void ThrowIfFailed()
+        private static void EnsureWorkers(int needed)
         {
-            Exception? error = Interlocked.Exchange(ref _error, null);
-            if (error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+            if (_workers.Length >= needed) return;
+            var grown = new Worker[needed];
+            Array.Copy(_workers, grown, _workers.Length);
+            for (int w = _workers.Length; w < needed; w++) grown[w] = new Worker(chunk: w + 1);
+            _workers = grown;
         }
-    }
 
-    private sealed class WorkItem<TBody> : WorkItem where TBody : struct, IParallelRange
-    {
-        [ThreadStatic] private static WorkItem<TBody>? t_instance;
-        private TBody _body;
-
-        /// <summary>One reusable item per body type and calling thread: no allocation per call.</summary>
-        public static WorkItem<TBody> ForThisThread => t_instance ??= new WorkItem<TBody>();
-
-        public void Prepare(TBody body, int count, int chunks) => (_body, Count, Chunks) = (body, count, chunks);
-
-        protected override void Execute(int start, int end) => _body.Execute(start, end);
-    }
-
-    /// <summary>Workers wait on an event (spinning briefly first), run their chunk, and count down.</summary>
-    private sealed class WorkerPool : IDisposable
-    {
-        private readonly ManualResetEventSlim[] _start;
-        private readonly ManualResetEventSlim _done = new(false, spinCount: 2000);
-        private WorkItem? _item;
-        private int _pending;
-        private volatile bool _stopping;
-
-        public WorkerPool(int workers)
+        private sealed class Worker
         {
-            Workers = workers;
-            _start = new ManualResetEventSlim[workers];
-            for (int w = 0; w < workers; w++)
+            public readonly ManualResetEventSlim Start = new(false, spinCount: 2000);
+            private readonly int _chunk;
+
+            public Worker(int chunk)
             {
-                _start[w] = new ManualResetEventSlim(false, spinCount: 2000);
-                int index = w;
-                new Thread(() => Loop(index)) { IsBackground = true, Name = $"engine-worker-{w + 1}" }.Start();
+                _chunk = chunk;
+                var thread = new Thread(Loop) { IsBackground = true, Name = $"MlNetFashion worker {chunk}" };
+                thread.Start();
             }
-        }
 
-        public int Workers { get; }
-
-        public void Run(WorkItem item)
-        {
-            _item = item;
-            _done.Reset();
-            Volatile.Write(ref _pending, Workers);
-            foreach (var e in _start) e.Set();
-            item.RunChunk(0);
-            _done.Wait();
-            item.ThrowIfFailed();
-        }
-
-        private void Loop(int index)
-        {
-            ManualResetEventSlim start = _start[index];
-            while (true)
+            private void Loop()
             {
-                start.Wait();
-                start.Reset();
-                if (_stopping) return;
-                _item!.RunChunk(index + 1);
-                if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+                t_inParallelRegion = true; // a worker only ever runs chunks
+                while (true)
+                {
+                    Start.Wait();
+                    Start.Reset();
+                    try
+                    {
+                        Volatile.Read(ref _job)!(_chunk);
+                    }
+                    catch (Exception e)
+                    {
+                        Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+                    }
+                    if (Interlocked.Decrement(ref _pending) == 0) Done.Set();
+                }
             }
-        }
-
-        public void Dispose()
-        {
-            _stopping = true;
-            foreach (var e in _start) e.Set();
         }
     }
 }

@@ -25,9 +25,13 @@ internal sealed class SpecReader(string file, string path, JsonObject node)
     {
         JsonNode? value = node[field];
         if (value is null) return fallback;
-        if (value is JsonValue v && v.TryGetValue(out double d) && d >= min && d <= max) return (float)d;
+        if (value is JsonValue v && Number(v) is double d && d >= min && d <= max) return (float)d;
         throw Error(field, $"a number in [{min}, {max}]", value);
     }
+
+    /// <summary>A JSON number as double, whether it was parsed from text or created from a float/int (GetConfig).</summary>
+    private static double? Number(JsonValue v) =>
+        v.TryGetValue(out double d) ? d : v.TryGetValue(out float f) ? f : v.TryGetValue(out int i) ? i : null;
 
     public bool Bool(string field, bool fallback)
     {

@@ -44,7 +44,8 @@ public static class IdxReader
         {
             dims[i] = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4 + 4 * i));
             if (dims[i] < 0) throw new FashionMnistDataException($"{name}: dimension {i} is negative ({dims[i]})");
-            expected *= dims[i];
+            // Saturate instead of overflowing: absurd headers must still give the "expected … bytes" message.
+            expected = dims[i] == 0 ? 0 : expected > long.MaxValue / Math.Max(1, dims[i]) ? long.MaxValue / 2 : expected * dims[i];
         }
         expected += header;
         if (bytes.LongLength != expected)
@@ -59,6 +60,10 @@ public static class IdxReader
             using var input = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
             using var output = new MemoryStream();
             input.CopyTo(output);
+            // GZipStream accepts a stream cut short; the trailer's ISIZE (length mod 2³²) tells.
+            uint declared = compressed.Length < 18 ? uint.MaxValue : BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(compressed.Length - 4));
+            if (declared != (uint)output.Length)
+                throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data (decompressed {output.Length:N0} bytes, the gzip trailer declares {declared:N0})");
             return output.ToArray();
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or EndOfStreamException)

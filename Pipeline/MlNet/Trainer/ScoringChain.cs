@@ -33,9 +33,9 @@ public static class ScoringChain
     /// deletes its own on dispose.
     /// </summary>
     public static ITransformer Create(MLContext mlContext, byte[] onnxModel, IDataView schemaSource, string featureColumn = "Features",
-        string scoreColumn = "Score", string predictedLabelColumn = "PredictedLabel")
+        string scoreColumn = "Score", string predictedLabelColumn = "PredictedLabel", int? gpuDeviceId = null)
     {
-        ITransformer fitted = CreateEstimator(mlContext, onnxModel, featureColumn, scoreColumn, predictedLabelColumn).Fit(schemaSource);
+        ITransformer fitted = CreateEstimator(mlContext, onnxModel, featureColumn, scoreColumn, predictedLabelColumn, gpuDeviceId).Fit(schemaSource);
         using var buffer = new MemoryStream();
         mlContext.Model.Save(fitted, schemaSource.Schema, buffer);
         (fitted as IDisposable)?.Dispose();

@@ -11,7 +11,8 @@ namespace MlNetFashion.Engine.Tests.Harness;
 
 /// <summary>
 /// Reads the fixtures written by tests/fixtures/pytorch/make_fixtures.py (PyTorch 1.13 is the oracle) and compares
-/// engine results to them with |a − b| ≤ 1e-4·max(1, |b|).
+/// engine results to them with |a − b| ≤ 1e-4·max(1, |b|). Two formats: layers/*.json and network_step.json (flat
+/// arrays plus shapes), and the top-level float64 set of seed_fixtures.py ({"shape", "data"} tensors).
 /// </summary>
 public static class PyTorchFixture
 {
@@ -30,8 +31,23 @@ public static class PyTorchFixture
         throw new DirectoryNotFoundException($"tests/fixtures/pytorch: expected it above {AppContext.BaseDirectory}, found none.");
     }
 
-    public static JsonObject Load(string relativePath) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, relativePath)))!.AsObject();
+    /// <summary>"layers/relu.json", "network_step.json", or a top-level name without extension ("linear").</summary>
+    public static JsonObject Load(string name) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, name.EndsWith(".json", StringComparison.Ordinal) ? name : name + ".json")))!.AsObject();
+
+    // The top-level fixtures (seed_fixtures.py) store tensors as {"shape": [...], "data": [...]}.
+    public static int[] Shape(JsonNode node) => [.. node["shape"]!.AsArray().Select(v => (int)v!)];
+    public static float[] Data(JsonNode node) => [.. node["data"]!.AsArray().Select(v => (float)(double)v!)];
+
+    /// <summary>A tensor [N, ...] from a {"shape", "data"} fixture tensor.</summary>
+    public static Tensor Tensor(JsonNode node)
+    {
+        int[] shape = Shape(node);
+        return new Tensor(Data(node), shape[0], new Shape(shape[1..]));
+    }
+
+    /// <summary>AssertClose against a {"shape", "data"} fixture tensor.</summary>
+    public static void AssertClose(JsonNode expected, ReadOnlySpan<float> actual, string what) => AssertClose(Data(expected), actual, what);
 
     /// <summary>Names of the single-layer fixtures of one kind ("Conv2D"), or of all layer kinds when null.</summary>
     public static IEnumerable<string> LayerCases(Func<string, bool> kind) =>

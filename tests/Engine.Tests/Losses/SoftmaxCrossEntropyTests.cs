@@ -3,7 +3,8 @@ using MlNetFashion.Engine.Losses;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Tests.Harness;
 
-namespace MlNetFashion.Engine.Tests.Losses;
+// Not ".Losses" (the folder name): EngineTrainerTests writes "Losses.SoftmaxCrossEntropy", which that namespace would shadow.
+namespace MlNetFashion.Engine.Tests.LossTests;
 
 public class SoftmaxCrossEntropyTests
 {

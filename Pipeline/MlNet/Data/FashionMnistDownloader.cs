@@ -1,0 +1,81 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace MlNetFashion.Pipeline.Data;
+
+/// <summary>
+/// Downloads the four official .gz files (where the Debian package is not available): each is streamed to a temp
+/// file in the target folder, its uncompressed content is checked against the known SHA-256, and only then is it
+/// renamed into place — a failed, partial or wrong download never leaves a file that looks valid.
+/// </summary>
+public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOnlyDictionary<string, string> sha256)
+{
+    public static readonly Uri OfficialBaseUri = new("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
+
+    /// <summary>SHA-256 of the uncompressed official files (DEVELOPERS.md).</summary>
+    public static readonly IReadOnlyDictionary<string, string> OfficialSha256 = new Dictionary<string, string>
+    {
+        ["train-images-idx3-ubyte"] = "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+        ["train-labels-idx1-ubyte"] = "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+        ["t10k-images-idx3-ubyte"] = "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+        ["t10k-labels-idx1-ubyte"] = "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+    };
+
+    /// <summary>Fetches every missing or invalid file into <paramref name="directory"/>; returns the files downloaded.</summary>
+    public async Task<IReadOnlyList<string>> DownloadAsync(string directory, Action<string>? log = null, CancellationToken cancellation = default)
+    {
+        Directory.CreateDirectory(directory);
+        var fetched = new List<string>();
+        foreach (string name in DataLocator.FileNames)
+        {
+            string target = Path.Combine(directory, name + ".gz");
+            if (File.Exists(target) && HashOfUncompressed(target) == sha256[name])
+            {
+                log?.Invoke($"{name}.gz: present and valid");
+                continue;
+            }
+            string temp = target + $".{Guid.NewGuid():N}.part";
+            try
+            {
+                Uri uri = new(baseUri, name + ".gz");
+                log?.Invoke($"downloading {uri}");
+                using (HttpResponseMessage response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellation))
+                {
+                    if (!response.IsSuccessStatusCode) throw new FashionMnistDataException($"{name}.gz: download failed with HTTP {(int)response.StatusCode} from {uri}");
+                    await using var file = new FileStream(temp, FileMode.CreateNew);
+                    await response.Content.CopyToAsync(file, cancellation);
+                    long? expected = response.Content.Headers.ContentLength;
+                    if (expected is long length && file.Length != length)
+                        throw new FashionMnistDataException($"{name}.gz: expected {length:N0} bytes, received {file.Length:N0} (connection cut)");
+                }
+                string actual = HashOfUncompressed(temp);
+                if (actual != sha256[name]) throw new FashionMnistDataException($"{name}.gz: SHA-256 of the content is {actual}, expected {sha256[name]}");
+                File.Move(temp, target, overwrite: true);
+                fetched.Add(target);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException and not FashionMnistDataException)
+            {
+                throw new FashionMnistDataException($"{name}.gz: download failed ({ex.Message.TrimEnd('.')})", ex);
+            }
+            finally
+            {
+                if (File.Exists(temp)) File.Delete(temp);
+            }
+        }
+        return fetched;
+    }
+
+    /// <summary>SHA-256 (lower-case hex) of the gunzipped content; a damaged gzip stream is reported as such.</summary>
+    public static string HashOfUncompressed(string path)
+    {
+        try
+        {
+            using var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+            return Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new FashionMnistDataException($"{Path.GetFileName(path)}: corrupt or truncated gzip data ({ex.Message.TrimEnd('.')})", ex);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MlNetFashion.Pipeline.Reporting;
+
+/// <summary>metrics.json: the keys other tools read (preset, epochs, trainSeconds, testAccuracy, perClass, …).</summary>
+public static class MetricsJson
+{
+    public static string Create(TrainingRunSummary run)
+    {
+        var root = new JsonObject
+        {
+            ["preset"] = run.Preset,
+            ["epochs"] = run.History.Count,
+            ["bestEpoch"] = run.BestEpoch,
+            ["trainSeconds"] = Math.Round(run.TrainSeconds, 2),
+            ["totalSeconds"] = Math.Round(run.TotalSeconds, 2),
+            ["trainImagesPerSecond"] = Math.Round(run.TrainImagesPerSecond, 1),
+            ["testAccuracy"] = run.Test.Accuracy,
+            ["macroAccuracy"] = run.Test.MacroAccuracy,
+            ["logLoss"] = run.Test.LogLoss,
+            ["onnxMaxAbsDiff"] = run.OnnxMaxAbsDiff,
+            ["perClass"] = new JsonArray([.. run.Test.PerClass.Select(c => (JsonNode)new JsonObject
+            {
+                ["label"] = c.Label, ["precision"] = c.Precision, ["recall"] = c.Recall, ["f1"] = c.F1, ["support"] = c.Support,
+            })]),
+            ["confusionMatrix"] = new JsonArray([.. run.Test.ConfusionMatrix.Select(row => (JsonNode)new JsonArray([.. row.Select(v => (JsonNode)v)]))]),
+            ["settings"] = new JsonObject([.. run.Settings.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))]),
+        };
+        if (run.StopReason is not null) root["stopReason"] = run.StopReason;
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+}

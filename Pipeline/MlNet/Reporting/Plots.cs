@@ -1,0 +1,90 @@
+using MlNetFashion.Engine.Training;
+using MlNetFashion.Engine.IO;
+
+namespace MlNetFashion.Pipeline.Reporting;
+
+/// <summary>The report's pictures, drawn with ScottPlot and written as PNG (temp file, then rename).</summary>
+public static class Plots
+{
+    /// <summary>Loss and accuracy per epoch, training vs validation: two PNGs.</summary>
+    public static void LearningCurves(IReadOnlyList<EpochMetrics> history, string lossPath, string accuracyPath)
+    {
+        double[] epochs = [.. history.Select(h => (double)h.Epoch)];
+        var loss = new ScottPlot.Plot();
+        Curve(loss, "Loss", epochs, [.. history.Select(h => (double)h.Loss)], Valid(history.Select(h => h.ValidationLoss)));
+        Save(lossPath, p => loss.SavePng(p, 560, 380));
+        var accuracy = new ScottPlot.Plot();
+        Curve(accuracy, "Accuracy", epochs, [.. history.Select(h => (double)h.Accuracy)], Valid(history.Select(h => h.ValidationAccuracy)));
+        Save(accuracyPath, p => accuracy.SavePng(p, 560, 380));
+    }
+
+    private static double[]? Valid(IEnumerable<float?> values) => values.All(v => v is not null) ? [.. values.Select(v => (double)v!.Value)] : null;
+
+    private static void Curve(ScottPlot.Plot plot, string title, double[] epochs, double[] train, double[]? validation)
+    {
+        var t = plot.Add.Scatter(epochs, train);
+        t.LegendText = "training";
+        if (validation is { Length: > 0 })
+        {
+            var v = plot.Add.Scatter(epochs, validation);
+            v.LegendText = "validation";
+        }
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.ShowLegend();
+    }
+
+    /// <summary>Confusion matrix as a heat map (row = actual, column = predicted), counts written in the cells.</summary>
+    public static void ConfusionMatrix(long[][] counts, IReadOnlyList<string> labels, string path)
+    {
+        int k = counts.Length;
+        var data = new double[k, k];
+        for (int r = 0; r < k; r++) for (int c = 0; c < k; c++) data[r, c] = Math.Log10(1 + counts[r][c]);
+        var plot = new ScottPlot.Plot();
+        var heatmap = plot.Add.Heatmap(data);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        for (int r = 0; r < k; r++)
+        for (int c = 0; c < k; c++)
+        {
+            var text = plot.Add.Text(counts[r][c].ToString(System.Globalization.CultureInfo.InvariantCulture), c, k - 1 - r);
+            text.LabelFontColor = data[r, c] > 2 ? ScottPlot.Colors.Black : ScottPlot.Colors.White;
+            text.LabelFontSize = 11;
+            text.LabelAlignment = ScottPlot.Alignment.MiddleCenter;
+        }
+        double[] positions = [.. Enumerable.Range(0, k).Select(i => (double)i)];
+        plot.Axes.Bottom.SetTicks(positions, [.. labels]);
+        plot.Axes.Left.SetTicks([.. positions.Reverse()], [.. labels]);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = ScottPlot.Alignment.MiddleLeft;
+        plot.XLabel("predicted");
+        plot.YLabel("actual");
+        plot.Title("Confusion matrix (test set)");
+        Save(path, p => plot.SavePng(p, 760, 700));
+    }
+
+    /// <summary>One box per series (k-fold accuracies), with the points on top.</summary>
+    public static void BoxPlot(string title, IReadOnlyList<(string Name, double[] Values)> series, string path)
+    {
+        var plot = new ScottPlot.Plot();
+        for (int i = 0; i < series.Count; i++)
+        {
+            double[] v = [.. series[i].Values.Order()];
+            double Q(double q) => v[(int)Math.Round(q * (v.Length - 1))];
+            plot.Add.Box(new ScottPlot.Box
+            {
+                Position = i, WhiskerMin = v[0], BoxMin = Q(0.25), BoxMiddle = Q(0.5), BoxMax = Q(0.75), WhiskerMax = v[^1],
+            });
+            plot.Add.ScatterPoints(Enumerable.Repeat((double)i, v.Length).ToArray(), v);
+        }
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, series.Count).Select(i => (double)i)], [.. series.Select(s => s.Name)]);
+        plot.Title(title);
+        Save(path, p => plot.SavePng(p, 600, 420));
+    }
+
+    private static void Save(string path, Action<string> write)
+    {
+        string temp = path + ".tmp.png";
+        write(temp);
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,17 @@
+using MlNetFashion.Engine.Training;
+using MlNetFashion.Pipeline.Evaluation;
+
+namespace MlNetFashion.Pipeline.Reporting;
+
+/// <summary>Everything a finished run reports: metrics.json, history.csv and report.html are views of it.</summary>
+public sealed record TrainingRunSummary(
+    string Preset,
+    IReadOnlyDictionary<string, string> Settings,
+    IReadOnlyList<EpochMetrics> History,
+    int BestEpoch,
+    double TrainSeconds,
+    double TotalSeconds,
+    double TrainImagesPerSecond,
+    ClassificationReport Test,
+    double OnnxMaxAbsDiff,
+    string? StopReason);

@@ -1,0 +1,45 @@
+using Microsoft.ML;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Reporting;
+using MlNetFashion.Pipeline.Trainer;
+using MlNetFashion.Pipeline.Transforms;
+
+namespace MlNetFashion.Pipeline.Runs;
+
+/// <summary>
+/// K-fold cross-validation on the training set: stratified, seeded folds; a fresh model per fold trained on the
+/// other folds and scored on its own; mean ± standard deviation and a box plot.
+/// </summary>
+public static class CrossValidationRun
+{
+    public sealed record Result(double[] FoldAccuracies, double Mean, double StandardDeviation);
+
+    public static Result Execute(TrainingRunOptions options, int folds, ITrainingProgress progress, CancellationToken cancellation)
+    {
+        options.Validate();
+        if (folds < 2) throw new ArgumentException($"--folds: expected at least 2, received {folds}");
+        FashionMnistSplit train = FashionMnist.LoadSplit(DataLocator.Locate(options.DataDir), "train").Take(options.LimitTrain);
+        int[][] indices = StratifiedSplit.Folds([.. train.Labels.Select(l => (int)l)], folds, options.Seed);
+        var accuracies = new double[folds];
+        for (int f = 0; f < folds; f++)
+        {
+            progress.Stage($"fold {f + 1}/{folds}: training on {train.Count - indices[f].Length:N0} images, scoring {indices[f].Length:N0}");
+            var ml = new MLContext(seed: (int)options.Seed);
+            int[] rest = [.. Enumerable.Range(0, folds).Where(g => g != f).SelectMany(g => indices[g]).Order()];
+            var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
+            {
+                Preset = options.Preset ?? "fast", ModelSpecPath = options.ModelSpec, Epoch = options.Epochs, BatchSize = options.BatchSize,
+                LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed + (ulong)f, Threads = options.Threads,
+                ValidationSetFraction = 0, CancellationToken = cancellation, MetricsCallback = m => progress.Metrics(m, options.Epochs ?? 0),
+            });
+            ITransformer model = ml.Transforms.ScalePixels().Append(trainer).Fit(new FashionMnistDataView(train.Select(rest)));
+            accuracies[f] = ml.MulticlassClassification.Evaluate(model.Transform(new FashionMnistDataView(train.Select(indices[f])))).MicroAccuracy;
+            progress.Stage($"fold {f + 1}: accuracy {accuracies[f]:P2}");
+        }
+        double mean = accuracies.Average();
+        double std = Math.Sqrt(accuracies.Sum(a => (a - mean) * (a - mean)) / Math.Max(1, folds - 1));
+        Directory.CreateDirectory(options.OutputDirectory);
+        Plots.BoxPlot($"{folds}-fold accuracy ({options.Preset ?? "fast"})", [(options.Preset ?? "fast", accuracies)], Path.Combine(options.OutputDirectory, "cv-boxplot.png"));
+        return new Result(accuracies, mean, std);
+    }
+}

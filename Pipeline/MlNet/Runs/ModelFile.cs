@@ -1,0 +1,74 @@
+using Microsoft.ML;
+using Microsoft.ML.OnnxRuntime;
+using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Trainer;
+using MlNetFashion.Pipeline.Transforms;
+
+namespace MlNetFashion.Pipeline.Runs;
+
+/// <summary>
+/// Loads a trained model for scoring — model.zip (ML.NET, pixels in) or model.onnx (our contract) — and checks it
+/// before use, so a wrong or damaged file gets one clear line naming it.
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>A transformer that takes the Pixels column (bytes) and adds Score and PredictedLabel.</summary>
+    public static ITransformer LoadForPixels(MLContext ml, string path, int? gpuDeviceId = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found");
+        byte[] head = ReadHead(path);
+        if (head is [(byte)'P', (byte)'K', ..])
+        {
+            try
+            {
+                return ml.Model.Load(path, out _);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or IOException or ArgumentException)
+            {
+                throw new InvalidDataException($"{Path.GetFileName(path)}: not a loadable ML.NET model ({FirstLine(ex.Message)})", ex);
+            }
+        }
+        byte[] onnx = ReadOnnx(path);
+        var schema = new FashionMnistDataView(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0]));
+        ITransformer scale = ml.Transforms.ScalePixels().Fit(schema);
+        ITransformer chain = ScoringChain.Create(ml, onnx, scale.Transform(schema), gpuDeviceId: gpuDeviceId);
+        return scale.Append(chain);
+    }
+
+    /// <summary>The bytes of an ONNX file after checking it follows the contract (input [N,1,28,28], probabilities [N,10]).</summary>
+    public static byte[] ReadOnnx(string path)
+    {
+        string name = Path.GetFileName(path);
+        byte[] bytes = File.ReadAllBytes(path);
+        try
+        {
+            using var session = new InferenceSession(bytes);
+            if (!session.InputMetadata.TryGetValue(OnnxExporter.InputName, out var input) || !Matches(input.Dimensions, [1, 28, 28]))
+                throw new InvalidDataException($"{name}: expected an input '{OnnxExporter.InputName}' of shape [N, 1, 28, 28], found {Describe(session.InputMetadata)}");
+            if (!session.OutputMetadata.TryGetValue(OnnxExporter.ProbabilitiesName, out var output) || !Matches(output.Dimensions, [10]))
+                throw new InvalidDataException($"{name}: expected an output '{OnnxExporter.ProbabilitiesName}' of shape [N, 10], found {Describe(session.OutputMetadata)}");
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new InvalidDataException($"{name}: not a valid ONNX model ({FirstLine(ex.Message)})", ex);
+        }
+        return bytes;
+    }
+
+    private static bool Matches(int[] dims, int[] sample) => dims.Length == sample.Length + 1 && dims.Skip(1).SequenceEqual(sample);
+
+    private static string Describe(IReadOnlyDictionary<string, NodeMetadata> values) =>
+        string.Join(", ", values.Select(v => $"'{v.Key}' [{string.Join(", ", v.Value.Dimensions.Select(d => d < 0 ? "N" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]"));
+
+    private static byte[] ReadHead(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var head = new byte[4];
+        int read = stream.Read(head);
+        if (read == 0) throw new InvalidDataException($"{Path.GetFileName(path)}: the model file is empty");
+        return head[..read];
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim().TrimEnd('.');
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.OnnxRuntime;
+using MlNetFashion.Engine.IO;
+using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Evaluation;
+using MlNetFashion.Pipeline.Reporting;
+using MlNetFashion.Pipeline.Trainer;
+using MlNetFashion.Pipeline.Transforms;
+
+namespace MlNetFashion.Pipeline.Runs;
+
+/// <summary>
+/// The train verb as a library call: load and validate the data, fit ScalePixels → FashionCnn, evaluate on the
+/// official test set, check the ONNX export against the engine, and write model.zip, model.onnx, metrics.json,
+/// history.csv and report.html (+ PNGs) into the output folder. Nothing is written until training succeeded, and
+/// every file is written atomically, so a crash or a diverged run never leaves a broken model behind.
+/// </summary>
+public static class TrainingRun
+{
+    public const double OnnxTolerance = 1e-4;
+
+    public static TrainingRunSummary Execute(TrainingRunOptions options, ITrainingProgress progress, CancellationToken cancellation)
+    {
+        options.Validate();
+        var total = Stopwatch.StartNew();
+        progress.Stage("loading Fashion-MNIST");
+        FashionMnist data = FashionMnist.Load(options.DataDir);
+        FashionMnistSplit trainSplit = data.Train.Take(options.LimitTrain), testSplit = data.Test.Take(options.LimitTest);
+        progress.Stage($"data: {trainSplit.Count:N0} training and {testSplit.Count:N0} test images from {data.Directory}");
+
+        var ml = new MLContext(seed: (int)options.Seed);
+        var trainerOptions = new FashionCnnTrainer.Options
+        {
+            Preset = options.Preset ?? "fast", ModelSpecPath = options.ModelSpec, Epoch = options.Epochs, BatchSize = options.BatchSize,
+            LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed, Threads = options.Threads,
+            ValidationSetFraction = options.ValidationFraction, CheckpointDirectory = Path.Combine(options.OutputDirectory, "checkpoints"),
+            Resume = options.Resume, CancellationToken = cancellation,
+        };
+        int totalEpochs = 0;
+        trainerOptions.MetricsCallback = m => progress.Metrics(m, totalEpochs);
+        var trainer = ml.MulticlassClassification.Trainers.FashionCnn(trainerOptions);
+        totalEpochs = options.Epochs ?? (options.ModelSpec is null ? Engine.Models.Presets.Get(trainerOptions.Preset).Defaults.Epochs : 0);
+        var pipeline = ml.Transforms.ScalePixels().Append(trainer);
+        var trainView = new FashionMnistDataView(trainSplit);
+        ITransformer model = pipeline.Fit(trainView);
+        FashionCnnTrainingResult result = trainer.LastResult!;
+
+        progress.Stage("evaluating on the test set");
+        var testView = new FashionMnistDataView(testSplit);
+        IDataView scored = model.Transform(testView);
+        ClassificationReport report = ClassificationReport.From(ml.MulticlassClassification.Evaluate(scored));
+        byte[] onnx = OnnxExporter.Export(result.Model, new OnnxExportOptions
+        {
+            ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = report.Accuracy, TrainingDate = DateTimeOffset.UtcNow,
+        });
+        double onnxDiff = OnnxCheck.MaxAbsDifference(result.Model, onnx, testSplit, Math.Min(1000, testSplit.Count));
+        if (onnxDiff > OnnxTolerance)
+            throw new InvalidOperationException($"model.onnx: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {onnxDiff:G3}; nothing was written");
+
+        progress.Stage($"writing artifacts to {options.OutputDirectory}");
+        string outDir = options.OutputDirectory;
+        Directory.CreateDirectory(outDir);
+        AtomicFile.Write(Path.Combine(outDir, "model.zip"), s => ml.Model.Save(model, trainView.Schema, s));
+        AtomicFile.WriteAllBytes(Path.Combine(outDir, "model.onnx"), onnx);
+        var summary = new TrainingRunSummary(result.Preset, Settings(options, trainerOptions, result), result.History, result.BestEpoch,
+            result.TrainSeconds, total.Elapsed.TotalSeconds, result.TrainImages * (double)result.History.Count(h => h.Epoch > result.ResumedFromEpoch) / Math.Max(1e-9, result.TrainSeconds),
+            report, onnxDiff, result.StopReason);
+        AtomicFile.WriteAllText(Path.Combine(outDir, "history.csv"), HistoryCsv.Create(result.History));
+        Plots.LearningCurves(result.History, Path.Combine(outDir, HtmlReport.LossPng), Path.Combine(outDir, HtmlReport.AccuracyPng));
+        Plots.ConfusionMatrix(report.ConfusionMatrix, FashionMnistClasses.Names, Path.Combine(outDir, HtmlReport.ConfusionPng));
+        ImageGrid.Write(SampleCells(ml, scored, testSplit, 40), 10, Path.Combine(outDir, HtmlReport.SamplesPng));
+        summary = summary with { TotalSeconds = total.Elapsed.TotalSeconds };
+        AtomicFile.WriteAllText(Path.Combine(outDir, "report.html"), HtmlReport.Create(summary));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), MetricsJson.Create(summary));
+        return summary;
+    }
+
+    private static IReadOnlyDictionary<string, string> Settings(TrainingRunOptions options, FashionCnnTrainer.Options trainer, FashionCnnTrainingResult result) => new Dictionary<string, string>
+    {
+        ["preset"] = result.Preset,
+        ["epochs (completed)"] = result.History.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["training images"] = result.TrainImages.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+        ["validation fraction"] = options.ValidationFraction.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["threads"] = (options.Threads ?? Environment.ProcessorCount).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["GEMM"] = Engine.Kernels.Gemm.Description,
+        ["training seconds"] = result.TrainSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
+        ["resumed from epoch"] = result.ResumedFromEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["model"] = options.ModelSpec ?? $"preset {trainer.Preset}",
+    };
+
+    private static List<ImageGrid.Cell> SampleCells(MLContext ml, IDataView scored, FashionMnistSplit test, int count)
+    {
+        var rows = ml.Data.CreateEnumerable<PredictionRow>(scored, reuseRowObject: false).Take(count).ToList();
+        return [.. rows.Select((r, i) => new ImageGrid.Cell(test.Image(i).ToArray(), FashionMnistClasses.Names[test.Labels[i]],
+            FashionMnistClasses.Names[(int)r.PredictedLabel - 1], r.Score.Max()))];
+    }
+
+    private sealed class PredictionRow
+    {
+        public uint PredictedLabel { get; set; }
+        public float[] Score { get; set; } = [];
+    }
+}

@@ -1,0 +1,70 @@
+namespace MlNetFashion.Scoring.Api;
+
+/// <summary>The web page at GET /: drop or pick an image (or a sample), see the 28×28 the model sees, the label and the probabilities.</summary>
+public static class IndexPage
+{
+    public const string Html = """
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>MlNetFashion — classify a garment</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+  body { font-family: system-ui, sans-serif; margin: 0; background: #f4f6fa; color: #1d2330; }
+  header { background: #1d2330; color: #fff; padding: 1rem 2rem; } header h1 { margin: 0; font-size: 1.4rem; }
+  main { max-width: 980px; margin: 1.5rem auto; padding: 0 1rem; display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; }
+  .panel { background: #fff; border-radius: 10px; padding: 1.2rem; box-shadow: 0 1px 3px rgba(0,0,0,.08); }
+  #drop { border: 2px dashed #9aa4b8; border-radius: 10px; padding: 2rem 1rem; text-align: center; cursor: pointer; }
+  #drop.over { background: #e8eefc; border-color: #3b6fe0; }
+  .samples { display: flex; flex-wrap: wrap; gap: .4rem; margin-top: 1rem; }
+  .samples button { border: 1px solid #d5dae4; background: #000; padding: 0; border-radius: 6px; cursor: pointer; }
+  .samples img { width: 42px; height: 42px; image-rendering: pixelated; display: block; border-radius: 5px; }
+  .seen { display: flex; gap: 1rem; align-items: center; }
+  .seen img { width: 140px; height: 140px; image-rendering: pixelated; background: #000; border-radius: 6px; }
+  #label { font-size: 1.8rem; font-weight: 700; } #confidence { color: #5a6477; }
+  .bar { display: grid; grid-template-columns: 7.5rem 1fr 3.5rem; align-items: center; gap: .5rem; margin: .25rem 0; font-size: .9rem; }
+  .bar div.track { background: #e9edf3; border-radius: 4px; height: .8rem; } .bar div.fill { background: #3b6fe0; height: 100%; border-radius: 4px; }
+  .bar.top div.fill { background: #1aa260; } #error { color: #c62828; min-height: 1.2rem; }
+  @media (max-width: 720px) { main { grid-template-columns: 1fr; } }
+</style></head>
+<body><header><h1>MlNetFashion · what garment is this?</h1></header>
+<main>
+  <section class="panel">
+    <div id="drop">Drop an image here, or <label style="color:#3b6fe0;cursor:pointer;text-decoration:underline">pick a file<input id="file" type="file" accept="image/*" hidden></label>
+      <div style="color:#5a6477;font-size:.85rem;margin-top:.4rem">any size or colour · up to 1 MB</div></div>
+    <div class="samples" id="samples"></div>
+    <p id="error"></p>
+  </section>
+  <section class="panel">
+    <div class="seen"><img id="seen" alt="the 28×28 image the model sees"><div><div id="label">—</div><div id="confidence">pick an image</div></div></div>
+    <div id="bars" style="margin-top:1rem"></div>
+  </section>
+</main>
+<script>
+const $ = id => document.getElementById(id);
+async function classify(blob, name) {
+  $('error').textContent = '';
+  const form = new FormData(); form.append('image', blob, name || 'image');
+  const response = await fetch('/predict', { method: 'POST', body: form });
+  const body = await response.json();
+  if (!response.ok) { $('error').textContent = body.error || ('HTTP ' + response.status); return; }
+  const p = body.prediction;
+  $('seen').src = body.input28;
+  $('label').textContent = p.label;
+  $('confidence').textContent = (100 * p.confidence).toFixed(1) + ' % confident';
+  const names = ['T-shirt/top','Trouser','Pullover','Dress','Coat','Sandal','Shirt','Sneaker','Bag','Ankle boot'];
+  $('bars').innerHTML = p.probabilities.map((v, i) =>
+    `<div class="bar${i === p.labelIndex ? ' top' : ''}"><span>${names[i]}</span><div class="track"><div class="fill" style="width:${(100 * v).toFixed(1)}%"></div></div><span>${(100 * v).toFixed(1)}%</span></div>`).join('');
+}
+$('file').addEventListener('change', e => { const f = e.target.files[0]; if (f) classify(f, f.name); });
+const drop = $('drop');
+drop.addEventListener('dragover', e => { e.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', e => { e.preventDefault(); drop.classList.remove('over'); const f = e.dataTransfer.files[0]; if (f) classify(f, f.name); });
+fetch('/samples').then(r => r.json()).then(list => {
+  $('samples').innerHTML = list.map(n => `<button title="${n}" data-name="${n}"><img src="/samples/${n}" alt="${n}"></button>`).join('');
+  document.querySelectorAll('.samples button').forEach(b => b.addEventListener('click', async () => {
+    const blob = await (await fetch('/samples/' + b.dataset.name)).blob(); classify(blob, b.dataset.name);
+  }));
+});
+</script></body></html>
+""";
+}

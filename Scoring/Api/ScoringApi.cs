@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Http.Features;
+using MlNetFashion.Scoring.Classification;
+using MlNetFashion.Scoring.Commands;
+using MlNetFashion.Scoring.Imaging;
+
+namespace MlNetFashion.Scoring.Api;
+
+/// <summary>
+/// The HTTP service: POST /predict (multipart field "image", or the raw image as the body) → the predict --json
+/// object plus the 28×28 image the model saw; GET /health; GET / the web page; GET /samples/… sample images.
+/// Limits: bodies over 1 MB → 413; not an image → 400; over 4096×4096 → 400 (checked from the header, before decoding).
+/// </summary>
+public static class ScoringApi
+{
+    public const int MaxBodyBytes = 1 << 20;
+
+    /// <param name="configure">Extra host set-up (tests plug in a TestServer here).</param>
+    public static WebApplication Build(FashionClassifier classifier, string? urls = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
+        builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxBodyBytes);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (urls is not null) builder.WebHost.UseUrls(urls);
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        Map(app, classifier);
+        return app;
+    }
+
+    public static void Map(IEndpointRouteBuilder app, FashionClassifier classifier)
+    {
+        app.MapGet("/health", () => Results.Ok(new { status = "ok", model = Path.GetFileName(classifier.ModelPath) }));
+        app.MapGet("/", () => Results.Content(IndexPage.Html, "text/html; charset=utf-8"));
+        app.MapGet("/samples", () => Results.Ok(Samples.List()));
+        app.MapGet("/samples/{name}", (string name) => Samples.Open(name) is { } bytes ? Results.File(bytes, "image/png") : Results.NotFound());
+        app.MapPost("/predict", (HttpRequest request) => Predict(request, classifier));
+    }
+
+    private static async Task<IResult> Predict(HttpRequest request, FashionClassifier classifier)
+    {
+        if (request.ContentLength > MaxBodyBytes) return TooLarge();
+        byte[] body;
+        try
+        {
+            body = await ReadLimited(request.Body, MaxBodyBytes);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge();
+        }
+        if (body.Length > MaxBodyBytes) return TooLarge();
+        string name = "image";
+        if (request.HasFormContentType)
+        {
+            request.Body = new MemoryStream(body);
+            var form = await request.ReadFormAsync();
+            IFormFile? file = form.Files["image"];
+            if (file is null) return Results.BadRequest(new { error = "expected a multipart field named 'image'" });
+            name = file.FileName;
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer);
+            body = buffer.ToArray();
+        }
+        if (body.Length == 0) return Results.BadRequest(new { error = "expected an image in the request body, received nothing" });
+        try
+        {
+            GrayImage seen = ImagePreprocessor.Preprocess(body, name);
+            Prediction prediction = classifier.PredictPixels(seen.Pixels);
+            var row = PredictionJson.Row(name, prediction);
+            return Results.Ok(new { prediction = row, input28 = "data:image/png;base64," + Convert.ToBase64String(ImagePreprocessor.EncodePng(seen)) });
+        }
+        catch (ImageRejectedException ex)
+        {
+            return Results.BadRequest(new { error = ex.Message });
+        }
+    }
+
+    private static IResult TooLarge() => Results.Json(new { error = $"expected at most {MaxBodyBytes:N0} bytes" }, statusCode: StatusCodes.Status413PayloadTooLarge);
+
+    /// <summary>Reads at most limit + 1 bytes, so an oversized chunked body is detected without buffering it all.</summary>
+    private static async Task<byte[]> ReadLimited(Stream body, int limit)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit) break;
+        }
+        return buffer.ToArray();
+    }
+}

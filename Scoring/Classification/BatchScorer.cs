@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using Microsoft.ML.OnnxRuntime;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Runs;
+
+namespace MlNetFashion.Scoring.Classification;
+
+/// <summary>
+/// Scores many images at full speed: whole batches straight through an ONNX Runtime session (ML.NET's
+/// OnnxTransformer runs one row per call). Accepts model.onnx, or model.zip (its embedded ONNX model).
+/// </summary>
+public sealed class BatchScorer : IDisposable
+{
+    private readonly InferenceSession _session;
+
+    public BatchScorer(byte[] onnx, int? gpuDeviceId = null, int threads = 0)
+    {
+        var options = gpuDeviceId is int id ? SessionOptions.MakeSessionOptionWithCudaProvider(id) : new SessionOptions();
+        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+        if (threads > 0) options.IntraOpNumThreads = threads;
+        _session = new InferenceSession(onnx, options);
+    }
+
+    public static BatchScorer Load(string modelPath, int? gpuDeviceId = null, int threads = 0)
+    {
+        if (!File.Exists(modelPath)) throw new FileNotFoundException($"{modelPath}: model file not found");
+        byte[] onnx = modelPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? OnnxFromZip(modelPath) : ModelFile.ReadOnnx(modelPath);
+        return new BatchScorer(onnx, gpuDeviceId, threads);
+    }
+
+    /// <summary>ML.NET stores the ONNX bytes in model.zip as a length-prefixed entry "…/OnnxModel".</summary>
+    private static byte[] OnnxFromZip(string path)
+    {
+        try
+        {
+            using ZipArchive zip = ZipFile.OpenRead(path);
+            ZipArchiveEntry entry = zip.Entries.FirstOrDefault(e => e.Name == "OnnxModel")
+                ?? throw new InvalidDataException($"{Path.GetFileName(path)}: no ONNX model inside this ML.NET model");
+            using var stream = entry.Open();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            byte[] bytes = buffer.ToArray();
+            return bytes.Length > 4 && BitConverter.ToInt32(bytes, 0) == bytes.Length - 4 ? bytes[4..] : bytes;
+        }
+        catch (InvalidDataException ex) when (ex.Message.Contains("End of Central Directory", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"{Path.GetFileName(path)}: not a valid zip file", ex);
+        }
+    }
+
+    /// <summary>Probabilities [count, 10] for count images of 784 bytes, in batches.</summary>
+    public float[] Score(ReadOnlySpan<byte> pixels, int count, int batchSize = 1000)
+    {
+        var probabilities = new float[count * 10];
+        var input = new float[Math.Min(batchSize, count) * 784];
+        for (int start = 0; start < count; start += batchSize)
+        {
+            int n = Math.Min(batchSize, count - start);
+            for (int i = 0; i < n * 784; i++) input[i] = pixels[start * 784 + i] / 255f;
+            var tensor = new DenseTensor<float>(input.AsMemory(0, n * 784), [n, 1, 28, 28]);
+            using var results = _session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)], [OnnxExporter.ProbabilitiesName]);
+            var output = results[0].AsTensor<float>();
+            int j = 0;
+            foreach (float p in output) probabilities[start * 10 + j++] = p;
+        }
+        return probabilities;
+    }
+
+    public sealed record Result(int Count, double? Accuracy, double Seconds, double ImagesPerSecond, int[] Predicted);
+
+    /// <summary>Scores an IDX images file (and checks against a labels file when given).</summary>
+    public Result ScoreIdx(string imagesPath, string? labelsPath, int batchSize = 1000)
+    {
+        IdxFile images = IdxReader.Read(imagesPath, IdxFile.ImagesMagic);
+        if (images.Dimensions is not [_, 28, 28])
+            throw new InvalidDataException($"{images.Name}: expected images of 28×28, found dimensions [{string.Join(", ", images.Dimensions)}]");
+        byte[]? labels = null;
+        if (labelsPath is not null)
+        {
+            IdxFile labelFile = IdxReader.Read(labelsPath, IdxFile.LabelsMagic);
+            labels = FashionMnist.Validate(images, labelFile).Labels;
+        }
+        var clock = Stopwatch.StartNew();
+        float[] probabilities = Score(images.Data, images.Count, batchSize);
+        double seconds = clock.Elapsed.TotalSeconds;
+        int[] predicted = [.. Enumerable.Range(0, images.Count).Select(i => ArgMax(probabilities.AsSpan(i * 10, 10)))];
+        double? accuracy = labels is null ? null : (double)predicted.Where((p, i) => p == labels[i]).Count() / images.Count;
+        return new Result(images.Count, accuracy, seconds, images.Count / seconds, predicted);
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(values);
+
+    public void Dispose() => _session.Dispose();
+}

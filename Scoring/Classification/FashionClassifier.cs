@@ -1,0 +1,101 @@
+using Microsoft.Extensions.ObjectPool;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetFashion.Pipeline;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Scoring.Imaging;
+
+namespace MlNetFashion.Scoring.Classification;
+
+/// <summary>
+/// Classifies garments with a trained model (model.onnx or model.zip) through ML.NET: pixels → ScalePixels →
+/// ONNX transformer → Score / PredictedLabel. One instance is safe to share between threads (a server): ML.NET's
+/// PredictionEngine is not, so engines are pooled and each call borrows one.
+/// </summary>
+public sealed class FashionClassifier : IDisposable
+{
+    private readonly MLContext _ml = new(seed: 1);
+    private readonly ITransformer _model;
+    private readonly ObjectPool<PredictionEngine<PixelInput, ScoreOutput>> _engines;
+
+    private FashionClassifier(string path, ClassifierOptions options)
+    {
+        (int? device, string? message) = GpuSelection.Resolve(options.GpuDeviceId);
+        GpuStatus = message;
+        if (device is int id)
+        {
+            _ml.GpuDeviceId = id;
+            _ml.FallbackToCpu = false;
+        }
+        _model = ModelFile.LoadForPixels(_ml, path, device);
+        ModelPath = path;
+        _engines = new DefaultObjectPool<PredictionEngine<PixelInput, ScoreOutput>>(new EnginePolicy(_ml, _model), Environment.ProcessorCount * 4);
+    }
+
+    public static FashionClassifier Load(string modelPath, ClassifierOptions? options = null) => new(modelPath, options ?? new ClassifierOptions());
+
+    public string ModelPath { get; }
+
+    /// <summary>Null when scoring runs where asked; otherwise one line saying why not ("CUDA not available; scoring on CPU").</summary>
+    public string? GpuStatus { get; }
+
+    /// <summary>Classifies an image file (PNG, JPEG, BMP, …) of any size and colour.</summary>
+    public Prediction Predict(string imagePath) => Predict(File.ReadAllBytes(imagePath), Path.GetFileName(imagePath));
+
+    public Prediction Predict(Stream image, string name = "image")
+    {
+        using var buffer = new MemoryStream();
+        image.CopyTo(buffer);
+        return Predict(buffer.ToArray(), name);
+    }
+
+    public Prediction Predict(byte[] encodedImage, string name = "image") => PredictPixels(ImagePreprocessor.Preprocess(encodedImage, name).Pixels);
+
+    /// <summary>784 raw pixels (0..255, row-major, light garment on black) as in the data set.</summary>
+    public Prediction PredictPixels(ReadOnlySpan<byte> pixels)
+    {
+        if (pixels.Length != FashionMnistSplit.ImageSize)
+            throw new ArgumentException($"pixels: expected {FashionMnistSplit.ImageSize} values (28×28), received {pixels.Length}");
+        var engine = _engines.Get();
+        try
+        {
+            var output = engine.Predict(new PixelInput { Pixels = pixels.ToArray() });
+            int index = (int)output.PredictedLabel - 1;
+            return new Prediction(FashionMnistClasses.Names[index], index, output.Score[index], output.Score);
+        }
+        finally
+        {
+            _engines.Return(engine);
+        }
+    }
+
+    /// <summary>784 floats already scaled to [0, 1].</summary>
+    public Prediction PredictPixels(ReadOnlySpan<float> scaled)
+    {
+        var bytes = new byte[scaled.Length];
+        for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)Math.Round(Math.Clamp(scaled[i], 0, 1) * 255);
+        return PredictPixels(bytes);
+    }
+
+    public void Dispose() => (_model as IDisposable)?.Dispose();
+
+    /// <summary>The ML.NET input row: the Pixels column our models expect.</summary>
+    public sealed class PixelInput
+    {
+        [VectorType(28, 28)]
+        public byte[] Pixels { get; set; } = [];
+    }
+
+    public sealed class ScoreOutput
+    {
+        public float[] Score { get; set; } = [];
+        public uint PredictedLabel { get; set; }
+    }
+
+    private sealed class EnginePolicy(MLContext ml, ITransformer model) : IPooledObjectPolicy<PredictionEngine<PixelInput, ScoreOutput>>
+    {
+        public PredictionEngine<PixelInput, ScoreOutput> Create() => ml.Model.CreatePredictionEngine<PixelInput, ScoreOutput>(model);
+        public bool Return(PredictionEngine<PixelInput, ScoreOutput> engine) => true;
+    }
+}

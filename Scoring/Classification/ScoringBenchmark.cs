@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Scoring.Imaging;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
+
+namespace MlNetFashion.Scoring.Classification;
+
+/// <summary>
+/// What we add around ONNX Runtime, measured side by side in one run: raw InferenceSession single-image p50 (1 and
+/// 2 threads) vs FashionClassifier.Predict from the bytes of a 28×28 PNG; raw batch scoring at its best batch size
+/// and thread count vs BatchScorer on the 10,000 test images.
+/// </summary>
+public static class ScoringBenchmark
+{
+    public sealed record Figures(double RawP50Microseconds1Thread, double RawP50Microseconds2Threads, double PredictPngP50Microseconds,
+        double RawBatchImagesPerSecond, string RawBatchSetting, double BatchScorerImagesPerSecond);
+
+    public static Figures Run(string modelPath, FashionMnistSplit test, int repetitions = 2000)
+    {
+        byte[] onnx = modelPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? throw new ArgumentException("bench: expected model.onnx") : ModelFile.ReadOnnx(modelPath);
+        float[] one = [.. test.Image(0).ToArray().Select(p => p / 255f)];
+        double raw1 = RawSingle(onnx, one, 1, repetitions), raw2 = RawSingle(onnx, one, 2, repetitions);
+        using var classifier = FashionClassifier.Load(modelPath);
+        byte[] png = ImagePreprocessor.EncodePng(new GrayImage(28, 28, test.Image(0).ToArray()));
+        double predict = Median(repetitions, () => classifier.Predict(png));
+
+        float[] all = test.ScaledPixels();
+        (double bestRate, string bestSetting) = (0, "");
+        foreach (int threads in new[] { 1, 2 })
+        foreach (int batch in new[] { 100, 500, 1000, 2000 })
+        {
+            double rate = RawBatch(onnx, all, test.Count, batch, threads);
+            if (rate > bestRate) (bestRate, bestSetting) = (rate, $"batch {batch}, {threads} threads");
+        }
+        using var scorer = new BatchScorer(onnx);
+        scorer.Score(test.Pixels, test.Count);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < 3; i++) scorer.Score(test.Pixels, test.Count);
+        double ours = 3 * test.Count / clock.Elapsed.TotalSeconds;
+        return new Figures(raw1, raw2, predict, bestRate, bestSetting, ours);
+    }
+
+    private static double RawSingle(byte[] onnx, float[] image, int threads, int repetitions)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var session = new InferenceSession(onnx, options);
+        var tensor = new DenseTensor<float>(image, [1, 1, 28, 28]);
+        var inputs = new[] { NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor) };
+        return Median(repetitions, () => { using var r = session.Run(inputs); });
+    }
+
+    private static double RawBatch(byte[] onnx, float[] pixels, int count, int batch, int threads)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var session = new InferenceSession(onnx, options);
+        void Pass()
+        {
+            for (int start = 0; start < count; start += batch)
+            {
+                int n = Math.Min(batch, count - start);
+                var tensor = new DenseTensor<float>(pixels.AsMemory(start * 784, n * 784), [n, 1, 28, 28]);
+                using var r = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)]);
+            }
+        }
+        Pass();
+        var clock = Stopwatch.StartNew();
+        Pass();
+        Pass();
+        return 2 * count / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Median wall time in microseconds of <paramref name="repetitions"/> calls after 200 warm-up calls.</summary>
+    private static double Median(int repetitions, Action action)
+    {
+        for (int i = 0; i < 200; i++) action();
+        var times = new double[repetitions];
+        for (int i = 0; i < repetitions; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        Array.Sort(times);
+        return times[repetitions / 2];
+    }
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using System.Globalization;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Scoring.Classification;
+
+namespace MlNetFashion.Scoring.Commands;
+
+/// <summary>bench --model model.onnx: our scoring paths next to raw ONNX Runtime, in one run.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "model.onnx", Required = true };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the Fashion-MNIST files." };
+        var command = new Command("bench", "Measure Predict and batch scoring against raw ONNX Runtime.") { model, dataDir };
+        command.SetAction(parse =>
+        {
+            FashionMnistSplit test = FashionMnist.LoadSplit(DataLocator.Locate(parse.GetValue(dataDir)), "t10k");
+            var f = ScoringBenchmark.Run(parse.GetValue(model)!, test);
+            var c = CultureInfo.InvariantCulture;
+            double bestRaw = Math.Min(f.RawP50Microseconds1Thread, f.RawP50Microseconds2Threads);
+            Console.WriteLine(string.Create(c, $"raw ONNX Runtime, one image:     p50 {f.RawP50Microseconds1Thread:F1} µs (1 thread), {f.RawP50Microseconds2Threads:F1} µs (2 threads)"));
+            Console.WriteLine(string.Create(c, $"Predict(PNG bytes), one image:   p50 {f.PredictPngP50Microseconds:F1} µs = {f.PredictPngP50Microseconds / bestRaw:F2}× raw (goal ≤ 1.5×)"));
+            Console.WriteLine(string.Create(c, $"raw ONNX Runtime, 10,000 images: {f.RawBatchImagesPerSecond:N0} img/s at its best ({f.RawBatchSetting})"));
+            Console.WriteLine(string.Create(c, $"BatchScorer, 10,000 images:      {f.BatchScorerImagesPerSecond:N0} img/s = {f.BatchScorerImagesPerSecond / f.RawBatchImagesPerSecond:F2}× raw (goal ≥ 1.0×)"));
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using MlNetFashion.Scoring.Classification;
+
+namespace MlNetFashion.Scoring.Commands;
+
+/// <summary>
+/// predict --model FILE [--gpu N] [--json] IMAGE…: a table (or JSON) of file, label, confidence.
+/// predict --model FILE --idx IMAGES [--labels LABELS]: batch scoring with accuracy and images/second.
+/// </summary>
+public static class PredictCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "model.onnx or model.zip", Required = true };
+        var gpu = new Option<int?>("--gpu") { Description = "CUDA device id (falls back to the CPU when CUDA is not available)." };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
+        var idx = new Option<string?>("--idx") { Description = "An IDX images file (.gz or raw) to score in batches." };
+        var labels = new Option<string?>("--labels") { Description = "The IDX labels file matching --idx (prints accuracy)." };
+        var images = new Argument<string[]>("images") { Description = "Image files (PNG, JPEG, BMP, …).", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("predict", "Classify images, or score an IDX file.") { model, gpu, json, idx, labels, images };
+        command.SetAction(parse =>
+        {
+            string modelPath = parse.GetValue(model)!;
+            string? idxPath = parse.GetValue(idx);
+            string[] files = parse.GetValue(images) ?? [];
+            if (idxPath is null && files.Length == 0) throw new ArgumentException("predict: expected image files or --idx FILE, received neither");
+            if (idxPath is not null) return ScoreIdx(modelPath, idxPath, parse.GetValue(labels), parse.GetValue(gpu));
+            using var classifier = FashionClassifier.Load(modelPath, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });
+            if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
+            var results = files.Select(f => (File: f, Prediction: classifier.Predict(f))).ToList();
+            if (parse.GetValue(json)) Console.WriteLine(PredictionJson.Serialize(results));
+            else
+            {
+                int width = Math.Max(4, results.Max(r => r.File.Length));
+                Console.WriteLine($"{"file".PadRight(width)}  {"label",-12} confidence");
+                foreach (var (file, p) in results) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}"));
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static int ScoreIdx(string modelPath, string idxPath, string? labelsPath, int? gpu)
+    {
+        (int? device, string? message) = GpuSelection.Resolve(gpu);
+        if (message is not null) Console.Error.WriteLine(message);
+        using var scorer = BatchScorer.Load(modelPath, device);
+        BatchScorer.Result result = scorer.ScoreIdx(idxPath, labelsPath);
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"{result.Count:N0} images in {result.Seconds:F2} s: {result.ImagesPerSecond:N0} images/second"));
+        if (result.Accuracy is double accuracy) Console.WriteLine(string.Create(c, $"accuracy {accuracy:P2}"));
+        return 0;
+    }
+}
+
+/// <summary>The JSON shape shared by predict --json and POST /predict.</summary>
+public static class PredictionJson
+{
+    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+    public static object Row(string file, Prediction p) => new { file, label = p.Label, labelIndex = p.LabelIndex, confidence = p.Confidence, probabilities = p.Probabilities };
+
+    public static string Serialize(IEnumerable<(string File, Prediction Prediction)> results) =>
+        JsonSerializer.Serialize(results.Select(r => Row(r.File, r.Prediction)), Options);
+}

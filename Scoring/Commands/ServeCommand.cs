@@ -1,0 +1,27 @@
+using System.CommandLine;
+using MlNetFashion.Scoring.Api;
+using MlNetFashion.Scoring.Classification;
+
+namespace MlNetFashion.Scoring.Commands;
+
+/// <summary>serve --model FILE [--urls http://127.0.0.1:5080] [--gpu N]: the HTTP service and its web page.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "model.onnx or model.zip", Required = true };
+        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var gpu = new Option<int?>("--gpu") { Description = "CUDA device id (falls back to the CPU)." };
+        var command = new Command("serve", "Serve POST /predict, GET /health and a web page.") { model, urls, gpu };
+        command.SetAction(parse =>
+        {
+            using var classifier = FashionClassifier.Load(parse.GetValue(model)!, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });
+            if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
+            var app = ScoringApi.Build(classifier, parse.GetValue(urls));
+            Console.WriteLine($"serving {parse.GetValue(model)} on {parse.GetValue(urls)} (Ctrl+C to stop)");
+            app.Run();
+            return 0;
+        });
+        return command;
+    }
+}

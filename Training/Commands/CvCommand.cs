@@ -1,0 +1,45 @@
+using System.CommandLine;
+using System.Globalization;
+using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Training.Terminal;
+
+namespace MlNetFashion.Training.Commands;
+
+/// <summary>cv --folds K [train options]: k-fold cross-validation on the training set, with a box plot.</summary>
+public static class CvCommand
+{
+    public static Command Create()
+    {
+        var folds = new Option<int>("--folds") { Description = "Number of folds.", DefaultValueFactory = _ => 5 };
+        var preset = CommonOptions.Preset();
+        var spec = CommonOptions.ModelSpec();
+        var epochs = new Option<int?>("--epochs") { Description = "Epochs per fold (default: the preset's)." };
+        var batch = new Option<int?>("--batch-size") { Description = "Batch size." };
+        var lr = new Option<float?>("--lr") { Description = "Peak learning rate." };
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
+        var threads = CommonOptions.Threads();
+        var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
+        var dataDir = CommonOptions.DataDir();
+        var output = new Option<string>("--out") { Description = "Where cv-boxplot.png goes.", DefaultValueFactory = _ => "artifacts" };
+        var command = new Command("cv", "K-fold cross-validation on the training set (a fresh model per fold).")
+        {
+            folds, preset, spec, epochs, batch, lr, seed, threads, limitTrain, dataDir, output,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new TrainingRunOptions
+            {
+                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec), Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch),
+                LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), LimitTrain = parse.GetValue(limitTrain),
+                DataDir = parse.GetValue(dataDir), OutputDirectory = parse.GetValue(output)!,
+            };
+            using var interrupt = new InterruptHandler();
+            var result = CrossValidationRun.Execute(options, parse.GetValue(folds), TrainingDisplay.Create(), interrupt.Token);
+            var c = CultureInfo.InvariantCulture;
+            for (int f = 0; f < result.FoldAccuracies.Length; f++) Console.WriteLine(string.Create(c, $"fold {f + 1}: {result.FoldAccuracies[f]:P2}"));
+            Console.WriteLine(string.Create(c, $"accuracy {result.Mean:P2} ± {result.StandardDeviation:P2} over {result.FoldAccuracies.Length} folds; box plot in {Path.Combine(options.OutputDirectory, "cv-boxplot.png")}"));
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using MlNetFashion.Pipeline.Data;
+
+namespace MlNetFashion.Training.Commands;
+
+/// <summary>data fetch [--data-dir DIR]: download and verify the four official files.</summary>
+public static class DataFetchCommand
+{
+    public static Command Create()
+    {
+        var dataDir = new Option<string>("--data-dir") { Description = "Target folder.", DefaultValueFactory = _ => "data" };
+        var baseUrl = new Option<string?>("--base-url") { Description = "Mirror to download from (default: the official Fashion-MNIST URL)." };
+        var fetch = new Command("fetch", "Download the four Fashion-MNIST files and check their SHA-256.") { dataDir, baseUrl };
+        fetch.SetAction(parse =>
+        {
+            string? url = parse.GetValue(baseUrl);
+            Uri uri = url is null ? FashionMnistDownloader.OfficialBaseUri : new Uri(url.EndsWith('/') ? url : url + "/");
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+            var downloader = new FashionMnistDownloader(http, uri, FashionMnistDownloader.OfficialSha256);
+            var files = downloader.DownloadAsync(parse.GetValue(dataDir)!, Console.WriteLine).GetAwaiter().GetResult();
+            Console.WriteLine($"{files.Count} file(s) downloaded; all four verified in {parse.GetValue(dataDir)}");
+            return 0;
+        });
+        return new Command("data", "Data set commands.") { fetch };
+    }
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Microsoft.ML;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Evaluation;
+using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Training.Terminal;
+
+namespace MlNetFashion.Training.Commands;
+
+/// <summary>evaluate --model model.zip|model.onnx: accuracy, log-loss, per-class table, confusion matrix on the test set.</summary>
+public static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "model.zip or model.onnx", Required = true };
+        var dataDir = CommonOptions.DataDir();
+        var limit = new Option<int?>("--limit-test") { Description = "Use only the first N test images." };
+        var command = new Command("evaluate", "Evaluate a trained model on the official Fashion-MNIST test set.") { model, dataDir, limit };
+        command.SetAction(parse =>
+        {
+            var ml = new MLContext(seed: 1);
+            ITransformer transformer = ModelFile.LoadForPixels(ml, parse.GetValue(model)!);
+            FashionMnistSplit test = FashionMnist.LoadSplit(DataLocator.Locate(parse.GetValue(dataDir)), "t10k").Take(parse.GetValue(limit));
+            var metrics = ml.MulticlassClassification.Evaluate(transformer.Transform(new FashionMnistDataView(test)));
+            ReportTables.Print(ClassificationReport.From(metrics), test.Count);
+            return 0;
+        });
+        return command;
+    }
+}

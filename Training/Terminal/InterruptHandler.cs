@@ -1,0 +1,25 @@
+namespace MlNetFashion.Training.Terminal;
+
+/// <summary>Ctrl+C (SIGINT) cancels the run's token instead of killing the process, so training stops cleanly.</summary>
+internal sealed class InterruptHandler : IDisposable
+{
+    private readonly CancellationTokenSource _source = new();
+
+    public InterruptHandler() => System.Console.CancelKeyPress += OnCancel;
+
+    public CancellationToken Token => _source.Token;
+
+    private void OnCancel(object? sender, ConsoleCancelEventArgs e)
+    {
+        if (_source.IsCancellationRequested) return; // a second Ctrl+C kills the process as usual
+        e.Cancel = true;
+        System.Console.Error.WriteLine("stopping after the current batch… (Ctrl+C again to kill)");
+        _source.Cancel();
+    }
+
+    public void Dispose()
+    {
+        System.Console.CancelKeyPress -= OnCancel;
+        _source.Dispose();
+    }
+}

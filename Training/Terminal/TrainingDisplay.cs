@@ -1,0 +1,96 @@
+using System.Globalization;
+using MlNetFashion.Pipeline.Reporting;
+using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Pipeline.Trainer;
+using Spectre.Console;
+
+namespace MlNetFashion.Training.Terminal;
+
+/// <summary>
+/// Progress of a training run: a live bar per epoch (loss, accuracy, img/s, lr, ETA) and a table row per epoch on a
+/// terminal; one plain line per epoch when output is redirected (CI, pipes).
+/// </summary>
+internal static class TrainingDisplay
+{
+    public static ITrainingProgress Create() => System.Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive
+        ? new PlainProgress()
+        : new LiveProgress();
+
+    public static void PrintSummary(TrainingRunSummary run, string outDir)
+    {
+        var c = CultureInfo.InvariantCulture;
+        System.Console.WriteLine(string.Create(c, $"test accuracy {run.Test.Accuracy:P2} (macro {run.Test.MacroAccuracy:P2}, log-loss {run.Test.LogLoss:F4}); {run.History.Count} epochs in {run.TrainSeconds / 60:F1} min, {run.TrainImagesPerSecond:N0} img/s; whole run {run.TotalSeconds / 60:F1} min"));
+        System.Console.WriteLine(string.Create(c, $"ONNX export matches the engine within {run.OnnxMaxAbsDiff:G2} (max |Δp| on 1,000 test images)"));
+        System.Console.WriteLine($"wrote {Path.Combine(outDir, "model.zip")}, model.onnx, metrics.json, history.csv, report.html");
+    }
+
+    private static string Line(FashionCnnMetrics m, int total) => string.Create(CultureInfo.InvariantCulture,
+        $"epoch {m.Epoch}/{(total > 0 ? total.ToString(CultureInfo.InvariantCulture) : "?")}  loss {m.CrossEntropy:F4}  acc {m.Accuracy:P2}  val_loss {m.ValidationCrossEntropy:F4}  val_acc {m.ValidationAccuracy:P2}  lr {m.LearningRate:G3}  {m.ImagesPerSecond:N0} img/s");
+
+    private sealed class PlainProgress : ITrainingProgress
+    {
+        public void Stage(string message) => System.Console.WriteLine(message);
+
+        public void Metrics(FashionCnnMetrics m, int totalEpochs)
+        {
+            if (m.EpochEnd) System.Console.WriteLine(Line(m, totalEpochs));
+        }
+    }
+
+    /// <summary>One Spectre progress task per epoch, redrawn from the batch callbacks (which arrive on the training thread).</summary>
+    private sealed class LiveProgress : ITrainingProgress
+    {
+        private ProgressTask? _task;
+        private ProgressContext? _context;
+        private Task? _render;
+        private readonly TaskCompletionSource _done = new();
+        private readonly SemaphoreSlim _ready = new(0);
+
+        public void Stage(string message)
+        {
+            Finish();
+            AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]");
+        }
+
+        public void Metrics(FashionCnnMetrics m, int totalEpochs)
+        {
+            if (m.EpochEnd)
+            {
+                Finish();
+                AnsiConsole.MarkupLine($"[green]{Markup.Escape(Line(m, totalEpochs))}[/]");
+                return;
+            }
+            if (_task is null) Start(m.Epoch, totalEpochs, m.BatchesPerEpoch);
+            _task!.Value = m.Batch;
+            _task.Description = string.Create(CultureInfo.InvariantCulture,
+                $"epoch {m.Epoch}/{totalEpochs}  loss {m.CrossEntropy:F3}  acc {m.Accuracy:P1}  {m.ImagesPerSecond:N0} img/s  lr {m.LearningRate:G2}");
+        }
+
+        private void Start(int epoch, int total, int batches)
+        {
+            var done = new TaskCompletionSource();
+            _render = AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .StartAsync(async ctx =>
+                {
+                    _context = ctx;
+                    _task = ctx.AddTask($"epoch {epoch}/{total}", maxValue: batches);
+                    _ready.Release();
+                    await done.Task;
+                });
+            _ready.Wait();
+            _finish = done;
+        }
+
+        private TaskCompletionSource? _finish;
+
+        private void Finish()
+        {
+            if (_task is null) return;
+            _task.Value = _task.MaxValue;
+            _finish!.SetResult();
+            _render!.GetAwaiter().GetResult();
+            (_task, _context, _render, _finish) = (null, null, null, null);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Engine.Tests.Models;
+
+public class ModelTests
+{
+    [Fact]
+    public void Summary_Seed001_ShowsThePapersParameterCounts()
+    {
+        Sequential model = Presets.Seed001();
+        model.Build(1, new EngineRandom(1));
+        Assert.Equal((213_354L, 211_690L, 1_664L), ModelSummary.Count(model));
+        string summary = model.Summary();
+        Assert.Contains("Total params: 213,354", summary);
+        Assert.Contains("Trainable params: 211,690", summary);
+        Assert.Contains("Non-trainable params: 1,664", summary);
+        Assert.Contains("conv2d_1 (Conv2D)", summary);
+        Assert.Contains("(None, 32, 28, 28)", summary);
+    }
+
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("best")]
+    [InlineData("seed000")]
+    [InlineData("seed001")]
+    [InlineData("seed002")]
+    [InlineData("seed003")]
+    [InlineData("seed004")]
+    public void ModelSpec_RoundTrip_GivesTheSameSummary(string preset)
+    {
+        Sequential model = Presets.Get(preset).CreateModel();
+        model.Build(1, new EngineRandom(1));
+        Sequential again = ModelSpec.Parse(ModelSpec.ToJson(model)).CreateModel();
+        again.Build(1, new EngineRandom(1));
+        Assert.Equal(model.Summary(), again.Summary());
+    }
+
+    [Theory]
+    [InlineData("{\"layers\": [ {\"type\": \"Conv2D\", \"filters\": \"abc\", \"kernelSize\": 3} ]}", "m.json: $.layers[0].filters: expected a positive integer, received \"abc\"")]
+    [InlineData("{\"layers\": [ {\"type\": \"Conv3D\"} ]}", "m.json: $.layers[0].type: expected one of Conv2D")]
+    [InlineData("{\"layers\": [ ]}", "m.json: $.layers: expected a non-empty array")]
+    [InlineData("{\"layers\": [ {\"type\": \"Dense\", \"units\": 10} ]}", "Dense 'dense_1': expected a feature shape (F)")]
+    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"}, ", "m.json: malformed JSON at line 1")]
+    [InlineData("{\"input\": [1, -28, 28], \"layers\": [ {\"type\": \"Flatten\"} ]}", "m.json: $.input: expected positive dimensions")]
+    public void ModelSpec_Malformed_OneLineNamingTheField(string json, string expected)
+    {
+        var ex = Assert.Throws<SpecException>(() => ModelSpec.Parse(json, "m.json"));
+        Assert.Contains(expected, ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void Presets_Unknown_ListsTheKnownOnes()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Presets.Get("seed999"));
+        Assert.Contains("fast, best, seed000", ex.Message);
+    }
+}

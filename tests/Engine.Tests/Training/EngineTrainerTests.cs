@@ -1,0 +1,172 @@
+using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Training;
+
+namespace MlNetFashion.Engine.Tests.Training;
+
+public class EngineTrainerTests
+{
+    /// <summary>Synthetic, learnable data: the class is the brightest of ten horizontal bands, plus noise.</summary>
+    internal static LabeledImages Bands(int count, ulong seed)
+    {
+        var random = new EngineRandom(seed);
+        var pixels = new float[count * 784];
+        var labels = new int[count];
+        for (int n = 0; n < count; n++)
+        {
+            int label = random.Next(10);
+            labels[n] = label;
+            for (int i = 0; i < 784; i++) pixels[n * 784 + i] = random.NextSingle() * 0.3f + (i / 28 / 3 == label ? 0.6f : 0f);
+        }
+        return new LabeledImages(pixels, labels, Presets.Input);
+    }
+
+    private static Sequential Small() => new ModelBuilder(Presets.Input).Conv2D(4, 3, Engine.Layers.Padding.Same).BatchNorm().ReLU().MaxPool2D(2).Dropout(0.2f).Flatten().Dense(10).Build();
+
+    private static EngineTrainerOptions Options(int epochs = 1) => new()
+    {
+        Epochs = epochs, BatchSize = 32, Optimizer = "adamw", LearningRate = 0.01f, Schedule = "onecycle", Seed = 42, Threads = 2,
+        Augmentation = new AugmentationOptions(2, true, 0.3f),
+    };
+
+    private static float[] Weights(Sequential model) => [.. model.Parameters.SelectMany(p => p.Value.Span.ToArray()).Concat(model.Buffers.SelectMany(b => b.Span.ToArray()))];
+
+    [Fact]
+    public void Fit_SameSeedSameThreads_BitwiseIdenticalWeights()
+    {
+        LabeledImages data = Bands(300, 1);
+        var first = new EngineTrainer(Small(), Options());
+        first.Fit(data);
+        var second = new EngineTrainer(Small(), Options());
+        second.Fit(data);
+        Assert.Equal(Weights(first.Model), Weights(second.Model));
+        var other = new EngineTrainer(Small(), Options() with { Seed = 43 });
+        other.Fit(data);
+        Assert.NotEqual(Weights(first.Model), Weights(other.Model));
+    }
+
+    [Fact]
+    public void Fit_LearnableData_ReachesHighAccuracy()
+    {
+        var trainer = new EngineTrainer(Small(), Options(3));
+        var history = trainer.Fit(Bands(1000, 2), Bands(300, 3));
+        Assert.True(history[^1].ValidationAccuracy > 0.9, $"validation accuracy {history[^1].ValidationAccuracy:P1}");
+    }
+
+    [Fact]
+    public void Resume_FromCheckpointAfterEpochOne_EqualsUninterruptedRun()
+    {
+        LabeledImages data = Bands(200, 4);
+        var uninterrupted = new EngineTrainer(Small(), Options(2));
+        uninterrupted.Fit(data);
+
+        string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            // The same 2-epoch run, stopped after epoch 1 (as a crash would leave it), then resumed.
+            var firstHalf = new EngineTrainer(Small(), Options(2));
+            firstHalf.AddCallback(new StopAfterEpoch(1));
+            firstHalf.Fit(data);
+            CheckpointFile.Save(path, firstHalf, "{}");
+            var resumed = new EngineTrainer(Small(), Options(2));
+            CheckpointFile.Restore(path, resumed);
+            Assert.Equal(1, resumed.CompletedEpochs);
+            resumed.Fit(data);
+            Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Checkpoint_Truncated_ClearErrorNamingTheFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"cut-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            var trainer = new EngineTrainer(Small(), Options());
+            trainer.Fit(Bands(64, 5));
+            CheckpointFile.Save(path, trainer, "{}");
+            byte[] bytes = File.ReadAllBytes(path);
+            File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
+            var ex = Assert.Throws<InvalidDataException>(() => CheckpointFile.Read(path));
+            Assert.Contains(Path.GetFileName(path), ex.Message);
+            Assert.Contains("truncated", ex.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Fit_Cancelled_StopsWithinOneBatch()
+    {
+        var trainer = new EngineTrainer(Small(), Options(5));
+        using var cancel = new CancellationTokenSource();
+        var counter = new BatchCounter(cancel, stopAfter: 3);
+        trainer.AddCallback(counter);
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(Bands(640, 6), cancellation: cancel.Token));
+        Assert.Equal(3, counter.Batches);
+    }
+
+    [Fact]
+    public void Fit_HugeLearningRate_StopsWithDivergenceNamingEpochAndBatch()
+    {
+        LabeledImages data = Bands(256, 7);
+        for (int i = 0; i < data.Pixels.Length; i++) data.Pixels[i] *= 1e20f;
+        var trainer = new EngineTrainer(new ModelBuilder(Presets.Input).Flatten().Dense(10).Build(), Options() with { LearningRate = 1e10f, Schedule = "constant", Augmentation = AugmentationOptions.None });
+        var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data));
+        Assert.Contains("epoch 1, batch", ex.Message);
+        Assert.Contains("lower learning rate", ex.Message);
+    }
+
+    [Fact]
+    public void TrainingStep_AfterWarmUp_AllocatesNothingOnTheCallingThread()
+    {
+        Sequential model = Small();
+        var trainer = new EngineTrainer(model, Options() with { Augmentation = AugmentationOptions.None });
+        var data = Bands(64, 8);
+        trainer.Fit(data); // warm-up: optimizer state, JIT
+        var x = new Tensor(32, Presets.Input);
+        data.Pixels.AsSpan(0, x.Length).CopyTo(x.Span);
+        var loss = new Losses.SoftmaxCrossEntropy(10, 32);
+        int[] labels = data.Labels[..32];
+        void Step()
+        {
+            loss.Forward(model.Forward(x, training: true), labels);
+            model.Backward(loss.Backward());
+            trainer.Optimizer.Step(model.Parameters, 0.001f);
+        }
+        Step();
+        IReadOnlyList<Parameter> parameters = model.Parameters;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++)
+        {
+            loss.Forward(model.Forward(x, training: true), labels);
+            model.Backward(loss.Backward());
+            trainer.Optimizer.Step(parameters, 0.001f);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 1024, $"{allocated} bytes allocated in 5 training steps");
+    }
+
+    private sealed class StopAfterEpoch(int epoch) : ITrainingCallback
+    {
+        public void OnEpochEnd(EpochMetrics metrics, TrainingControl control) => control.StopRequested |= metrics.Epoch == epoch;
+    }
+
+    private sealed class BatchCounter(CancellationTokenSource cancel, int stopAfter) : ITrainingCallback
+    {
+        public int Batches { get; private set; }
+
+        public void OnBatchEnd(BatchMetrics metrics)
+        {
+            if (++Batches == stopAfter) cancel.Cancel();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.IO.Compression;
+using System.Net;
+using System.Security.Cryptography;
+using MlNetFashion.Pipeline.Data;
+
+namespace MlNetFashion.Pipeline.Tests.Data;
+
+/// <summary>Against a local HTTP server on 127.0.0.1 serving small synthetic files — never the internet.</summary>
+public sealed class FashionMnistDownloaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fetch-tests-").FullName;
+    private readonly Dictionary<string, byte[]> _content = [];
+    private readonly Dictionary<string, string> _hashes = [];
+
+    public FashionMnistDownloaderTests()
+    {
+        foreach (string name in DataLocator.FileNames)
+        {
+            byte[] raw = [.. Enumerable.Range(0, 3000).Select(i => (byte)(i * name.Length % 256))];
+            _content[name] = Gzip(raw);
+            _hashes[name] = Convert.ToHexStringLower(SHA256.HashData(raw));
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static byte[] Gzip(byte[] raw)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest)) gzip.Write(raw);
+        return output.ToArray();
+    }
+
+    /// <summary>Serves every file; <paramref name="sabotage"/> may change how one is answered.</summary>
+    private async Task<IReadOnlyList<string>> Download(Func<string, HttpListenerResponse, byte[], bool>? sabotage = null)
+    {
+        int port = FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var server = Task.Run(async () =>
+        {
+            for (int i = 0; i < 4 && listener.IsListening; i++)
+            {
+                HttpListenerContext context;
+                try { context = await listener.GetContextAsync(); } catch (HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
+                string name = context.Request.Url!.AbsolutePath.Trim('/').Replace(".gz", "", StringComparison.Ordinal);
+                byte[] body = _content[name];
+                if (sabotage?.Invoke(name, context.Response, body) == true) continue;
+                context.Response.ContentLength64 = body.Length;
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+        });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        try
+        {
+            return await new FashionMnistDownloader(http, new Uri($"http://127.0.0.1:{port}/"), _hashes).DownloadAsync(_dir);
+        }
+        finally
+        {
+            listener.Stop();
+            await Task.WhenAny(server, Task.Delay(2000));
+        }
+    }
+
+    private static int FreePort()
+    {
+        var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        int port = ((IPEndPoint)socket.LocalEndpoint).Port;
+        socket.Stop();
+        return port;
+    }
+
+    [Fact]
+    public async Task DownloadAsync_ValidFiles_LandVerifiedUnderTheirNames()
+    {
+        var files = await Download();
+        Assert.Equal(4, files.Count);
+        foreach (string name in DataLocator.FileNames)
+            Assert.Equal(_hashes[name], FashionMnistDownloader.HashOfUncompressed(Path.Combine(_dir, name + ".gz")));
+        Assert.Empty(Directory.GetFiles(_dir, "*.part"));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_TruncatedResponse_FailsAndLeavesNoFile()
+    {
+        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => Download((name, response, body) =>
+        {
+            if (name != "train-images-idx3-ubyte") return false;
+            response.ContentLength64 = body.Length;
+            response.OutputStream.Write(body, 0, body.Length / 2);
+            response.Abort();
+            return true;
+        }));
+        Assert.StartsWith("train-images-idx3-ubyte.gz:", ex.Message);
+        Assert.False(File.Exists(Path.Combine(_dir, "train-images-idx3-ubyte.gz")));
+        Assert.Empty(Directory.GetFiles(_dir, "*.part"));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_WrongHash_FailsNamingBothHashesAndLeavesNoFile()
+    {
+        _hashes["train-labels-idx1-ubyte"] = new string('0', 64);
+        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => Download());
+        Assert.Contains("train-labels-idx1-ubyte.gz: SHA-256 of the content is", ex.Message);
+        Assert.Contains("expected " + new string('0', 64), ex.Message);
+        Assert.False(File.Exists(Path.Combine(_dir, "train-labels-idx1-ubyte.gz")));
+        Assert.Empty(Directory.GetFiles(_dir, "*.part"));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_ValidFilePresent_IsNotDownloadedAgain()
+    {
+        File.WriteAllBytes(Path.Combine(_dir, "train-images-idx3-ubyte.gz"), _content["train-images-idx3-ubyte"]);
+        var files = await Download();
+        Assert.Equal(3, files.Count);
+    }
+}

@@ -1,0 +1,129 @@
+using System.IO.Compression;
+using CsCheck;
+using MlNetFashion.Pipeline.Data;
+
+namespace MlNetFashion.Pipeline.Tests.Data;
+
+public class IdxReaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("idx-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static byte[] Pixels(int count) => [.. Enumerable.Range(0, count * 784).Select(i => (byte)(i * 7 % 256))];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_AfterWrite_ReturnsTheSameImagesAndLabels(bool gzip)
+    {
+        byte[] pixels = Pixels(3), labels = [4, 0, 9];
+        IdxWriter.WriteImages(Path.Combine(_dir, "img"), pixels, 3, 28, 28, gzip);
+        IdxWriter.WriteLabels(Path.Combine(_dir, "lbl"), labels, gzip);
+        var images = IdxReader.Read(Path.Combine(_dir, "img"), IdxFile.ImagesMagic);
+        var read = IdxReader.Read(Path.Combine(_dir, "lbl"), IdxFile.LabelsMagic);
+        Assert.Equal([3, 28, 28], images.Dimensions);
+        Assert.Equal(pixels, images.Data);
+        Assert.Equal(labels, read.Data);
+    }
+
+    [Fact]
+    public void Read_RandomShapes_RoundTrip()
+    {
+        Gen.Select(Gen.Int[0, 20], Gen.Int[1, 9], Gen.Int[1, 9], Gen.Bool).Sample((count, rows, cols, gzip) =>
+        {
+            byte[] data = new byte[count * rows * cols];
+            new Random(count * 31 + rows).NextBytes(data);
+            string path = Path.Combine(_dir, $"r{Guid.NewGuid():N}");
+            IdxWriter.WriteImages(path, data, count, rows, cols, gzip);
+            var file = IdxReader.Read(path, IdxFile.ImagesMagic);
+            return file.Dimensions.SequenceEqual([count, rows, cols]) && file.Data.SequenceEqual(data);
+        }, iter: 50, seed: "0N0XIzNsQ0O2");
+    }
+
+    [Fact]
+    public void Parse_RandomBytesOrTruncations_ThrowsOnlyItsOwnException()
+    {
+        byte[] valid = new byte[16 + 2 * 784];
+        IdxWriter.WriteImages(Path.Combine(_dir, "valid"), Pixels(2), 2, 28, 28, gzip: true);
+        byte[] gz = File.ReadAllBytes(Path.Combine(_dir, "valid"));
+        Gen.Select(Gen.Byte.Array[0, 64], Gen.Int[0, gz.Length]).Sample((junk, cut) =>
+        {
+            foreach (byte[] input in new[] { junk, gz[..cut], [0, 0, 8, 3, .. junk] })
+            {
+                try
+                {
+                    IdxReader.Parse("fuzz", input, IdxFile.ImagesMagic);
+                }
+                catch (FashionMnistDataException)
+                {
+                }
+            }
+        }, iter: 300, seed: "0N0XIzNsQ0O2");
+        Assert.NotEmpty(valid);
+    }
+
+    [Fact]
+    public void Read_WrongMagic_NamesFileAndBothMagics()
+    {
+        IdxWriter.WriteLabels(Path.Combine(_dir, "train-images-idx3-ubyte"), [1, 2]);
+        var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(Path.Combine(_dir, "train-images-idx3-ubyte"), IdxFile.ImagesMagic));
+        Assert.Equal("train-images-idx3-ubyte: expected IDX magic 0x00000803 (unsigned-byte images, 3 dimensions), found 0x00000801", ex.Message);
+    }
+
+    [Fact]
+    public void Read_Truncated_NamesFileExpectedAndActualBytes()
+    {
+        string path = Path.Combine(_dir, "train-images-idx3-ubyte");
+        IdxWriter.WriteImages(path, Pixels(2), 2, 28, 28);
+        using (var f = new FileStream(path, FileMode.Open)) f.SetLength(1000);
+        var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.ImagesMagic));
+        Assert.Equal("train-images-idx3-ubyte: expected 1,584 bytes for dimensions [2, 28, 28], found 1,000", ex.Message);
+    }
+
+    [Fact]
+    public void Read_EmptyFile_SaysEmpty()
+    {
+        string path = Path.Combine(_dir, "t10k-labels-idx1-ubyte");
+        File.WriteAllBytes(path, []);
+        Assert.Equal("t10k-labels-idx1-ubyte: the file is empty", Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic)).Message);
+    }
+
+    [Fact]
+    public void Read_CorruptGzip_SaysCorruptGzip()
+    {
+        string path = Path.Combine(_dir, "train-labels-idx1-ubyte.gz");
+        IdxWriter.WriteLabels(path, [.. Enumerable.Repeat((byte)1, 5000)], gzip: true);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic));
+        Assert.StartsWith("train-labels-idx1-ubyte.gz: corrupt or truncated gzip data", ex.Message);
+    }
+
+    [Fact]
+    public void LoadSplit_CountMismatch_NamesLabelsFileAndBothCounts()
+    {
+        IdxWriter.WriteImages(Path.Combine(_dir, "train-images-idx3-ubyte"), Pixels(3), 3, 28, 28);
+        IdxWriter.WriteLabels(Path.Combine(_dir, "train-labels-idx1-ubyte"), [1, 2]);
+        var ex = Assert.Throws<FashionMnistDataException>(() => FashionMnist.LoadSplit(_dir, "train"));
+        Assert.Equal("train-labels-idx1-ubyte: expected 3 labels to match train-images-idx3-ubyte, found 2", ex.Message);
+    }
+
+    [Fact]
+    public void LoadSplit_LabelTwelve_NamesLabelAndIndex()
+    {
+        IdxWriter.WriteImages(Path.Combine(_dir, "t10k-images-idx3-ubyte.gz"), Pixels(3), 3, 28, 28, gzip: true);
+        IdxWriter.WriteLabels(Path.Combine(_dir, "t10k-labels-idx1-ubyte.gz"), [1, 12, 3], gzip: true);
+        var ex = Assert.Throws<FashionMnistDataException>(() => FashionMnist.LoadSplit(_dir, "t10k"));
+        Assert.Equal("t10k-labels-idx1-ubyte.gz: label 12 at index 1 is outside 0..9", ex.Message);
+    }
+
+    [Fact]
+    public void Read_GzipDetectedByMagicNotExtension()
+    {
+        string path = Path.Combine(_dir, "labels-without-gz-extension");
+        IdxWriter.WriteLabels(path, [7, 8], gzip: true);
+        Assert.Equal(0x1F, File.ReadAllBytes(path)[0]);
+        Assert.Equal([7, 8], IdxReader.Read(path, IdxFile.LabelsMagic).Data);
+    }
+}

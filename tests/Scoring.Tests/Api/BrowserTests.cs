@@ -1,0 +1,34 @@
+using Microsoft.Playwright;
+
+namespace MlNetFashion.Scoring.Tests.Api;
+
+/// <summary>
+/// A real browser (Debian's Chromium driven by Playwright, no browser download) uploads a sample on the web page
+/// and reads the predicted label. ./build.sh test installs chromium; without it this test returns early, saying so.
+/// </summary>
+public class BrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task Page_UploadSample_ShowsThePredictedLabel()
+    {
+        if (!File.Exists(Chromium))
+        {
+            Console.WriteLine($"{Chromium} not installed: browser test not run (./build.sh test installs it).");
+            return;
+        }
+        await using var server = await RealServer.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 700 } });
+        await page.GotoAsync(server.Url + "/");
+        string sample = Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png");
+        await page.SetInputFilesAsync("#file", sample);
+        await page.WaitForFunctionAsync("document.getElementById('label').textContent !== '—'", null, new() { Timeout = 15000 });
+        string label = await page.InnerTextAsync("#label");
+        Assert.Equal(server.Classifier.Predict(sample).Label, label);
+        Assert.Equal(10, await page.Locator(".bar").CountAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "mlnetfashion-page.png") });
+    }
+}

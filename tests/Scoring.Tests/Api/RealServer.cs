@@ -1,0 +1,37 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using MlNetFashion.Scoring.Api;
+using MlNetFashion.Scoring.Classification;
+
+namespace MlNetFashion.Scoring.Tests.Api;
+
+/// <summary>The service on Kestrel at 127.0.0.1 on a free port (browser and load tests).</summary>
+public sealed class RealServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RealServer(WebApplication app, string url, FashionClassifier classifier) => (_app, Url, Classifier) = (app, url, classifier);
+
+    public string Url { get; }
+    public FashionClassifier Classifier { get; }
+
+    public static async Task<RealServer> StartAsync()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        string url = $"http://127.0.0.1:{port}";
+        var classifier = FashionClassifier.Load(TrainedModel.Onnx);
+        var app = ScoringApi.Build(classifier, url);
+        await app.StartAsync();
+        return new RealServer(app, url, classifier);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Classifier.Dispose();
+    }
+}

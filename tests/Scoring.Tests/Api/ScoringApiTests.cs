@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using MlNetFashion.Scoring.Api;
+using MlNetFashion.Scoring.Classification;
+using MlNetFashion.Scoring.Imaging;
+using MlNetFashion.Scoring.Tests.Imaging;
+using SkiaSharp;
+
+namespace MlNetFashion.Scoring.Tests.Api;
+
+/// <summary>The HTTP API in process (ASP.NET Core TestServer).</summary>
+public sealed class ScoringApiTests : IAsyncLifetime
+{
+    private FashionClassifier _classifier = null!;
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _classifier = FashionClassifier.Load(TrainedModel.Onnx);
+        _app = ScoringApi.Build(_classifier, configure: b => b.WebHost.UseTestServer());
+        await _app.StartAsync();
+        _client = _app.GetTestClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _classifier.Dispose();
+    }
+
+    private static byte[] SamplePng(int index) => ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(index).ToArray()));
+
+    [Fact]
+    public async Task PostPredict_MultipartImage_200WithThePredictionJson()
+    {
+        using var form = new MultipartFormDataContent();
+        var image = new ByteArrayContent(SamplePng(0));
+        image.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(image, "image", "boot.png");
+        var response = await _client.PostAsync("/predict", form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var expected = _classifier.PredictPixels(TrainedModel.Test.Image(0));
+        Assert.Equal("boot.png", (string?)json["prediction"]!["file"]);
+        Assert.Equal(expected.Label, (string?)json["prediction"]!["label"]);
+        Assert.Equal(expected.LabelIndex, (int)json["prediction"]!["labelIndex"]!);
+        Assert.Equal(10, json["prediction"]!["probabilities"]!.AsArray().Count);
+        Assert.StartsWith("data:image/png;base64,", (string?)json["input28"]);
+    }
+
+    [Fact]
+    public async Task PostPredict_RawBody_200()
+    {
+        var response = await _client.PostAsync("/predict", new ByteArrayContent(SamplePng(1)));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostPredict_NotAnImage_400WithMessage()
+    {
+        var response = await _client.PostAsync("/predict", new StringContent("definitely not a picture"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not an image", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+    }
+
+    [Fact]
+    public async Task PostPredict_OverOneMegabyte_413()
+    {
+        var response = await _client.PostAsync("/predict", new ByteArrayContent(new byte[ScoringApi.MaxBodyBytes + 1]));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PostPredict_AbsurdDimensions_400BeforeDecoding()
+    {
+        byte[] png = ImagePreprocessorTests.Encode(4097, 8, (_, _) => SKColors.White);
+        var response = await _client.PostAsync("/predict", new ByteArrayContent(png));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("4096×4096", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+    }
+
+    [Fact]
+    public async Task GetHealthAndPage_200()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health")).StatusCode);
+        string page = await _client.GetStringAsync("/");
+        Assert.Contains("<input id=\"file\"", page);
+        var samples = JsonNode.Parse(await _client.GetStringAsync("/samples"))!.AsArray();
+        Assert.Equal(10, samples.Count);
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/samples/..%2Fsecret.png")).StatusCode);
+    }
+}

@@ -1,0 +1,100 @@
+using MlNetFashion.Pipeline;
+using MlNetFashion.Scoring.Classification;
+using MlNetFashion.Scoring.Imaging;
+using MlNetFashion.Scoring.Tests.Imaging;
+using SkiaSharp;
+
+namespace MlNetFashion.Scoring.Tests.Classification;
+
+public class FashionClassifierTests
+{
+    private static readonly Lazy<FashionClassifier> s_classifier = new(() => FashionClassifier.Load(TrainedModel.Onnx));
+    private static FashionClassifier Classifier => s_classifier.Value;
+
+    [Fact]
+    public void PredictPixels_RealTestImages_MostlyRight()
+    {
+        var test = TrainedModel.Test;
+        int correct = Enumerable.Range(0, 300).Count(i => Classifier.PredictPixels(test.Image(i)).LabelIndex == test.Labels[i]);
+        Assert.True(correct >= 220, $"{correct}/300 correct");
+    }
+
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Png)]
+    [InlineData(SKEncodedImageFormat.Jpeg)]
+    public void Predict_GarmentDrawnDarkOnWhiteInColourAndLarger_SameLabelAsRawPixels(SKEncodedImageFormat format)
+    {
+        var test = TrainedModel.Test;
+        int agree = 0, tried = 0;
+        for (int i = 0; i < 40; i++)
+        {
+            byte[] pixels = test.Image(i).ToArray();
+            Prediction raw = Classifier.PredictPixels(pixels);
+            if (raw.Confidence < 0.9) continue; // compare where the model is sure
+            tried++;
+            // 8× larger, dark-on-white, tinted blue, with a white margin: what a phone photo of a catalogue looks like.
+            byte[] image = ImagePreprocessorTests.Encode(28 * 8 + 40, 28 * 8 + 40, (x, y) =>
+            {
+                int sx = (x - 20) / 8, sy = (y - 20) / 8;
+                byte v = sx is >= 0 and < 28 && sy is >= 0 and < 28 ? (byte)(255 - pixels[sy * 28 + sx]) : (byte)255;
+                return new SKColor((byte)(v * 0.9), (byte)(v * 0.95), v);
+            }, format);
+            if (Classifier.Predict(image, $"garment.{format}").LabelIndex == raw.LabelIndex) agree++;
+        }
+        Assert.True(tried >= 10, $"only {tried} confident images");
+        Assert.True(agree >= tried * 0.8, $"{agree}/{tried} photos agree with the raw pixels");
+    }
+
+    [Fact]
+    public void Predict_SampleFiles_ReturnTheirClasses()
+    {
+        string dir = Path.Combine(AppContext.BaseDirectory, "samples");
+        string[] files = Directory.GetFiles(dir, "*.png");
+        Assert.Equal(10, files.Length);
+        int right = files.Count(f => Classifier.Predict(f).LabelIndex == int.Parse(Path.GetFileName(f)[..1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(right >= 6, $"{right}/10 samples right");
+    }
+
+    [Fact]
+    public void Predict_EightThreads_SameResultsAsSequential()
+    {
+        var test = TrainedModel.Test;
+        Prediction[] sequential = [.. Enumerable.Range(0, 200).Select(i => Classifier.PredictPixels(test.Image(i)))];
+        var parallel = new Prediction[200];
+        Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i] = Classifier.PredictPixels(test.Image(i)));
+        for (int i = 0; i < 200; i++)
+        {
+            Assert.Equal(sequential[i].LabelIndex, parallel[i].LabelIndex);
+            Assert.Equal(sequential[i].Probabilities, parallel[i].Probabilities);
+        }
+    }
+
+    [Fact]
+    public void Load_GpuRequestedOnCpuOnlyMachine_FallsBackAndStillPredicts()
+    {
+        using var classifier = FashionClassifier.Load(TrainedModel.Zip, new ClassifierOptions { GpuDeviceId = 0 });
+        Assert.Equal(GpuSelection.CpuFallbackMessage, classifier.GpuStatus);
+        Prediction p = classifier.PredictPixels(TrainedModel.Test.Image(0));
+        Assert.Equal(FashionMnistClasses.Names[p.LabelIndex], p.Label);
+        Assert.Equal(1.0, p.Probabilities.Sum(), 3);
+    }
+
+    [Fact]
+    public void ModelZipAndOnnx_GiveTheSameProbabilities()
+    {
+        using var zip = FashionClassifier.Load(TrainedModel.Zip);
+        for (int i = 0; i < 5; i++)
+            Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(i)).Probabilities, zip.PredictPixels(TrainedModel.Test.Image(i)).Probabilities);
+    }
+
+    [Fact]
+    public void BatchScorer_TestIdx_MatchesPerImageClassifier()
+    {
+        string dir = Pipeline.Data.DataLocator.Locate(null);
+        using var scorer = BatchScorer.Load(TrainedModel.Zip);
+        var result = scorer.ScoreIdx(Pipeline.Data.DataLocator.RequireFile(dir, "t10k-images-idx3-ubyte"), Pipeline.Data.DataLocator.RequireFile(dir, "t10k-labels-idx1-ubyte"));
+        Assert.Equal(10_000, result.Count);
+        Assert.InRange(result.Accuracy!.Value, 0.75, 1.0);
+        for (int i = 0; i < 50; i++) Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(i)).LabelIndex, result.Predicted[i]);
+    }
+}

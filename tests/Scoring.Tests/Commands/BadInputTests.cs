@@ -1,0 +1,74 @@
+using MlNetFashion.Scoring.Commands;
+using MlNetFashion.Scoring.Tests.Imaging;
+using SkiaSharp;
+
+namespace MlNetFashion.Scoring.Tests.Commands;
+
+/// <summary>Bad inputs through the scoring app's real entry point: exit 1, one line naming the file, no stack trace.</summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("scoring-bad-").FullName;
+
+    public void Dispose()
+    {
+        foreach (string f in Directory.GetFiles(_root)) File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Directory.Delete(_root, recursive: true);
+    }
+
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "unreadable-model");
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Predict_BadInput_OneClearLineAndExitOne(string name)
+    {
+        string good = TrainedModel.Onnx;
+        (string[] args, string mustName) = name switch
+        {
+            "truncated-png" => (["predict", "--model", good, Write("cut.png", Png(64, 64)[..200])], "cut.png:"),
+            "not-an-image" => (["predict", "--model", good, Write("notes.txt", "hello"u8.ToArray())], "notes.txt: not an image"),
+            "absurd-dimensions" => (["predict", "--model", good, Write("wide.png", Png(6000, 2))], "wide.png: expected at most 4096×4096 pixels, received 6000×2"),
+            "missing-image" => (["predict", "--model", good, Path.Combine(_root, "nope.png")], "nope.png"),
+            "model-not-onnx" => (["predict", "--model", Write("m.onnx", "text"u8.ToArray()), Write("ok.png", Png(28, 28))], "m.onnx: not a valid ONNX model"),
+            "model-truncated" => (["predict", "--model", Write("half.onnx", File.ReadAllBytes(good)[..5000]), Write("ok.png", Png(28, 28))], "half.onnx: not a valid ONNX model"),
+            "model-wrong-input" => (["predict", "--model", Write("w.onnx", WrongShape()), Write("ok.png", Png(28, 28))], "w.onnx: expected an input 'input' of shape [N, 1, 28, 28]"),
+            "no-images" => (["predict", "--model", good], "expected image files or --idx FILE"),
+            "unreadable-model" => (["predict", "--model", Unreadable(), Write("ok.png", Png(28, 28))], "locked.onnx"),
+            _ => throw new ArgumentException(name),
+        };
+        TextWriter originalError = Console.Error, originalOut = Console.Out;
+        var error = new StringWriter();
+        Console.SetError(error);
+        Console.SetOut(new StringWriter());
+        int exit;
+        try { exit = ScoringCommandLine.Run(args); }
+        finally { Console.SetError(originalError); Console.SetOut(originalOut); }
+        string[] lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1, exit);
+        Assert.Single(lines);
+        Assert.Contains(mustName, lines[0]);
+        Assert.DoesNotContain("   at ", error.ToString());
+    }
+
+    private string Write(string name, byte[] bytes)
+    {
+        string path = Path.Combine(_root, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private string Unreadable()
+    {
+        string path = Write("locked.onnx", File.ReadAllBytes(TrainedModel.Onnx));
+        File.SetUnixFileMode(path, UnixFileMode.None);
+        return path;
+    }
+
+    private static byte[] Png(int w, int h) => ImagePreprocessorTests.Encode(w, h, (x, y) => new SKColor((byte)x, (byte)y, 0));
+
+    private static byte[] WrongShape()
+    {
+        var model = new Engine.Models.Sequential(new Engine.Tensors.Shape(1, 32, 32)).Add(new Engine.Layers.Core.Flatten()).Add(new Engine.Layers.Core.Dense(10));
+        model.Build(1, new Engine.Tensors.EngineRandom(1));
+        return Engine.Onnx.OnnxExporter.Export(model);
+    }
+}

@@ -1,0 +1,155 @@
+using MlNetFashion.Pipeline.Data;
+
+namespace MlNetFashion.Training.Tests.Commands;
+
+/// <summary>
+/// Every bad input through the real command line: exit code 1, exactly one line on stderr naming the thing, no stack
+/// trace, and nothing written to --out.
+/// </summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("bad-input-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    public static TheoryData<string> Cases => new(CaseNames);
+    private static readonly string[] CaseNames =
+    [
+        "truncated-images", "corrupt-gzip", "wrong-magic", "count-mismatch", "label-out-of-range", "empty-file", "missing-directory",
+        "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "model-not-onnx", "model-missing", "model-truncated",
+        "model-wrong-input",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Command_BadInput_OneClearLineNonZeroExitNothingWritten(string name)
+    {
+        string outDir = Path.Combine(_root, "out");
+        (string[] args, string mustName) = Arrange(name, outDir);
+        var (exit, _, error) = Cli.Run(args);
+        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1, exit);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(mustName, lines[0]);
+        Assert.DoesNotContain("   at ", error);
+        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Any(), "nothing may be written");
+    }
+
+    private (string[] Args, string MustName) Arrange(string name, string outDir)
+    {
+        string Data() => Cli.DataCopy(_root);
+        string[] Train(string dir, params string[] more) => ["train", "--data-dir", dir, "--out", outDir, "--epochs", "1", "--limit-train", "200", "--limit-test", "100", .. more];
+        string Raw(string dir, string file)
+        {
+            string gz = Path.Combine(dir, file + ".gz");
+            byte[] content = IdxReader.Read(gz, file.Contains("images") ? IdxFile.ImagesMagic : IdxFile.LabelsMagic) is { } f ? Rebuild(f, file) : [];
+            File.Delete(gz);
+            string path = Path.Combine(dir, file);
+            File.WriteAllBytes(path, content);
+            return path;
+        }
+        switch (name)
+        {
+            case "truncated-images":
+            {
+                string dir = Data();
+                string path = Raw(dir, "train-images-idx3-ubyte");
+                using (var f = new FileStream(path, FileMode.Open)) f.SetLength(100_000);
+                return (Train(dir), "train-images-idx3-ubyte: expected 47,040,016 bytes");
+            }
+            case "corrupt-gzip":
+            {
+                string dir = Data();
+                string path = Path.Combine(dir, "t10k-labels-idx1-ubyte.gz");
+                byte[] bytes = File.ReadAllBytes(path);
+                File.WriteAllBytes(path, bytes[..(bytes.Length - 10)]);
+                return (Train(dir), "t10k-labels-idx1-ubyte.gz: corrupt or truncated gzip");
+            }
+            case "wrong-magic":
+            {
+                string dir = Data();
+                string path = Raw(dir, "train-labels-idx1-ubyte");
+                byte[] bytes = File.ReadAllBytes(path);
+                bytes[3] = 0x03;
+                File.WriteAllBytes(path, bytes);
+                return (Train(dir), "train-labels-idx1-ubyte: expected IDX magic");
+            }
+            case "count-mismatch":
+            {
+                string dir = Data();
+                File.Delete(Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"));
+                IdxWriter.WriteLabels(Path.Combine(dir, "t10k-labels-idx1-ubyte"), new byte[9_999]);
+                return (Train(dir), "t10k-labels-idx1-ubyte: expected 10,000 labels");
+            }
+            case "label-out-of-range":
+            {
+                string dir = Data();
+                File.Delete(Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"));
+                var labels = new byte[10_000];
+                labels[42] = 12;
+                IdxWriter.WriteLabels(Path.Combine(dir, "t10k-labels-idx1-ubyte"), labels);
+                return (Train(dir), "label 12 at index 42 is outside 0..9");
+            }
+            case "empty-file":
+            {
+                string dir = Data();
+                File.Delete(Path.Combine(dir, "train-labels-idx1-ubyte.gz"));
+                File.WriteAllBytes(Path.Combine(dir, "train-labels-idx1-ubyte"), []);
+                return (Train(dir), "train-labels-idx1-ubyte: the file is empty");
+            }
+            case "missing-directory":
+                return (Train(Path.Combine(_root, "nowhere")), "nowhere: the folder does not exist");
+            case "unknown-preset":
+                return (["train", "--preset", "seed999", "--out", outDir], "seed999");
+            case "malformed-spec":
+            {
+                string spec = Path.Combine(_root, "model.json");
+                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Conv2D\", ");
+                return (["train", "--model-spec", spec, "--out", outDir], "model.json: malformed JSON");
+            }
+            case "spec-bad-field":
+            {
+                string spec = Path.Combine(_root, "model.json");
+                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Conv2D\", \"filters\": \"abc\", \"kernelSize\": 3} ]}");
+                return (["train", "--model-spec", spec, "--out", outDir], "$.layers[0].filters: expected a positive integer, received \"abc\"");
+            }
+            case "epochs-zero":
+                return (["train", "--epochs", "0", "--out", outDir], "--epochs: expected at least 1");
+            case "negative-lr":
+                return (["train", "--lr", "-1", "--out", outDir], "--lr: expected a positive number");
+            case "model-not-onnx":
+            {
+                string model = Path.Combine(_root, "notes.onnx");
+                File.WriteAllText(model, "just text");
+                return (["evaluate", "--model", model], "notes.onnx: not a valid ONNX model");
+            }
+            case "model-missing":
+                return (["evaluate", "--model", Path.Combine(_root, "absent.onnx")], "absent.onnx: model file not found");
+            case "model-truncated":
+            {
+                string model = Path.Combine(_root, "cut.onnx");
+                byte[] onnx = TinyModels.Onnx();
+                File.WriteAllBytes(model, onnx[..(onnx.Length / 2)]);
+                return (["evaluate", "--model", model], "cut.onnx: not a valid ONNX model");
+            }
+            case "model-wrong-input":
+            {
+                string model = Path.Combine(_root, "wide.onnx");
+                File.WriteAllBytes(model, TinyModels.Onnx(new Engine.Tensors.Shape(1, 32, 32)));
+                return (["evaluate", "--model", model], "wide.onnx: expected an input 'input' of shape [N, 1, 28, 28], found 'input' [N, 1, 32, 32]");
+            }
+            default:
+                throw new ArgumentException(name);
+        }
+    }
+
+    private static byte[] Rebuild(IdxFile file, string name)
+    {
+        string temp = Path.Combine(Path.GetTempPath(), $"{name}-{Guid.NewGuid():N}");
+        IdxWriter.Write(temp, name.Contains("images") ? IdxFile.ImagesMagic : IdxFile.LabelsMagic, file.Dimensions, file.Data, gzip: false);
+        byte[] bytes = File.ReadAllBytes(temp);
+        File.Delete(temp);
+        return bytes;
+    }
+}

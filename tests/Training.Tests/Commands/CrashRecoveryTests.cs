@@ -1,0 +1,48 @@
+using MlNetFashion.Engine.Checkpoints;
+
+namespace MlNetFashion.Training.Tests.Commands;
+
+/// <summary>
+/// Training is killed with SIGKILL in the middle of an epoch, then resumed with --resume: the run ends with exactly
+/// the weights of an uninterrupted run with the same seed.
+/// </summary>
+public sealed class CrashRecoveryTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("crash-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static string[] Args(string outDir, params string[] more) =>
+        ["train", "--preset", "seed004", "--epochs", "3", "--limit-train", "4000", "--limit-test", "500", "--seed", "5", "--threads", "2", "--out", outDir, .. more];
+
+    [Fact]
+    public void Train_KilledMidEpochThenResumed_EndsWithTheUninterruptedWeights()
+    {
+        string reference = Path.Combine(_root, "reference"), crashed = Path.Combine(_root, "crashed");
+        var (exit, output) = ChildProcess.RunTrainingApp(Args(reference));
+        Assert.True(exit == 0, output);
+
+        using (var process = ChildProcess.Start(Args(crashed)))
+        {
+            string last = Path.Combine(crashed, "checkpoints", "last.ckpt");
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!File.Exists(last) && !process.HasExited && waited.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(20);
+            Assert.True(File.Exists(last), "no checkpoint appeared after epoch 1");
+            Thread.Sleep(300); // into epoch 2
+            process.Kill(entireProcessTree: true); // SIGKILL: no chance to clean up
+            process.WaitForExit();
+        }
+        Assert.False(File.Exists(Path.Combine(crashed, "model.zip")), "a killed run must not leave a model");
+        Assert.Equal(1, CheckpointFile.Read(Path.Combine(crashed, "checkpoints", "last.ckpt")).Header.Epoch);
+
+        (exit, output) = ChildProcess.RunTrainingApp(Args(crashed, "--resume"));
+        Assert.True(exit == 0, output);
+        var expected = CheckpointFile.Read(Path.Combine(reference, "checkpoints", "last.ckpt"));
+        var actual = CheckpointFile.Read(Path.Combine(crashed, "checkpoints", "last.ckpt"));
+        Assert.Equal(3, actual.Header.Epoch);
+        Assert.Equal(expected.Weights.Count, actual.Weights.Count);
+        for (int i = 0; i < expected.Weights.Count; i++) Assert.Equal(expected.Weights[i], actual.Weights[i]);
+        Assert.Equal(File.ReadAllText(Path.Combine(reference, "metrics.json")).Split("\"testAccuracy\"")[1][..12],
+            File.ReadAllText(Path.Combine(crashed, "metrics.json")).Split("\"testAccuracy\"")[1][..12]);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MlNetFashion.Training.Tests.Commands;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("train-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    [Fact]
+    public void Train_TinyRun_WritesEveryArtifactAndTheMetricsKeys()
+    {
+        var (exit, output, error) = Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "1500", "--limit-test", "300", "--out", _out);
+        Assert.True(exit == 0, error);
+        foreach (string file in new[] { "model.zip", "model.onnx", "metrics.json", "history.csv", "report.html", "loss.png", "accuracy.png", "confusion-matrix.png", "test-samples.png", "checkpoints/last.ckpt" })
+            Assert.True(File.Exists(Path.Combine(_out, file)), $"{file} missing");
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")))!.AsObject();
+        foreach (string key in new[] { "preset", "epochs", "trainSeconds", "trainImagesPerSecond", "testAccuracy", "macroAccuracy", "logLoss", "perClass", "confusionMatrix", "onnxMaxAbsDiff" })
+            Assert.True(metrics.ContainsKey(key), $"metrics.json lacks {key}");
+        Assert.Equal("seed000", (string?)metrics["preset"]);
+        Assert.Equal(1, (int)metrics["epochs"]!);
+        Assert.InRange((double)metrics["testAccuracy"]!, 0.3, 1.0);
+        Assert.InRange((double)metrics["onnxMaxAbsDiff"]!, 0, 1e-4);
+        var perClass = metrics["perClass"]!.AsArray();
+        Assert.Equal(10, perClass.Count);
+        Assert.All(perClass, c => Assert.True(c!["label"] is not null && c["precision"] is not null && c["recall"] is not null && c["f1"] is not null && c["support"] is not null));
+        long[][] matrix = metrics["confusionMatrix"]!.Deserialize<long[][]>()!;
+        Assert.Equal(300, matrix.Sum(r => r.Sum()));
+        Assert.Equal("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds", File.ReadLines(Path.Combine(_out, "history.csv")).First());
+        Assert.Contains("test accuracy", output);
+    }
+
+    [Fact]
+    public void Evaluate_SavedModelInAFreshProcess_ReproducesTheTrainingRunsAccuracy()
+    {
+        Assert.Equal(0, Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "1000", "--limit-test", "500", "--out", _out).Exit);
+        double trained = (double)JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")))!["testAccuracy"]!;
+        string expected = $"accuracy {trained.ToString("P2", System.Globalization.CultureInfo.InvariantCulture)}";
+        // model.zip through ML.NET's Model.Load in a new process; model.onnx in-process.
+        var (exit, output) = ChildProcess.RunTrainingApp("evaluate", "--model", Path.Combine(_out, "model.zip"), "--limit-test", "500");
+        Assert.True(exit == 0, output);
+        Assert.Contains(expected, output);
+        var inProcess = Cli.Run("evaluate", "--model", Path.Combine(_out, "model.onnx"), "--limit-test", "500");
+        Assert.True(inProcess.Exit == 0, inProcess.Error);
+        Assert.Contains(expected, inProcess.Out);
+    }
+}
