@@ -7,4 +7,9 @@ if (args is ["gemm", ..])
     GemmBenchmark.Run(filter: args.Length > 1 ? args[1] : "");
     return;
 }
+if (args is ["layers", ..])
+{
+    LayerBenchmark.Run(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmark).Assembly).Run(args);

@@ -3,18 +3,63 @@ using System.Runtime.Intrinsics;
 
 namespace MlNetFashion.Engine.Kernels;
 
-/// <summary>Element-wise activations and their derivatives.</summary>
-public static class Activations
+/// <summary>
+/// Element-wise activations and their derivatives. Long spans (a 128×32×28×28 activation is 3.2 M floats) are cut
+/// into fixed blocks run on the pool; each element is computed the same way whatever the split.
+/// </summary>
+public static unsafe class Activations
 {
+    private const int ParallelThreshold = 1 << 16, Block = 1 << 14;
+
     /// <summary>y = max(x, 0)</summary>
-    public static void Relu(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
+    public static void Relu(ReadOnlySpan<float> x, Span<float> y) => LeakyRelu(x, 0f, y);
 
     /// <summary>dx = dy where y &gt; 0, else 0 (y is the forward output).</summary>
     public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => LeakyReluBackward(y, dy, 0f, dx);
 
-    /// <summary>y = x if x &gt; 0 else α·x</summary>
+    /// <summary>y = x if x &gt; 0 else α·x (α = 0: ReLU)</summary>
     public static void LeakyRelu(ReadOnlySpan<float> x, float alpha, Span<float> y)
     {
+        if (y.Length < x.Length) throw new ArgumentException($"Activations: expected a destination of at least {x.Length} floats. Received {y.Length}.");
+        if (x.Length < ParallelThreshold)
+        {
+            LeakyReluSerial(x, alpha, y);
+            return;
+        }
+        fixed (float* px = x) fixed (float* py = y)
+            Parallelism.For((x.Length + Block - 1) / Block, new Body(px, null, py, alpha, x.Length, backward: false));
+    }
+
+    /// <summary>dx = dy if y &gt; 0 else α·dy (y is the forward output; its sign equals the input's for α ≥ 0).</summary>
+    public static void LeakyReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, float alpha, Span<float> dx)
+    {
+        if (dy.Length < y.Length || dx.Length < y.Length) throw new ArgumentException($"Activations: expected dy and dx of at least {y.Length} floats. Received {dy.Length} and {dx.Length}.");
+        if (y.Length < ParallelThreshold)
+        {
+            LeakyReluBackwardSerial(y, dy, alpha, dx);
+            return;
+        }
+        fixed (float* py = y) fixed (float* pdy = dy) fixed (float* pdx = dx)
+            Parallelism.For((y.Length + Block - 1) / Block, new Body(py, pdy, pdx, alpha, y.Length, backward: true));
+    }
+
+    private readonly struct Body(float* a, float* b, float* destination, float alpha, int length, bool backward) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            int first = start * Block, count = Math.Min(end * Block, length) - first;
+            if (backward) LeakyReluBackwardSerial(new ReadOnlySpan<float>(a + first, count), new ReadOnlySpan<float>(b + first, count), alpha, new Span<float>(destination + first, count));
+            else LeakyReluSerial(new ReadOnlySpan<float>(a + first, count), alpha, new Span<float>(destination + first, count));
+        }
+    }
+
+    private static void LeakyReluSerial(ReadOnlySpan<float> x, float alpha, Span<float> y)
+    {
+        if (alpha == 0)
+        {
+            TensorPrimitives.Max(x, 0f, y);
+            return;
+        }
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -28,8 +73,7 @@ public static class Activations
         for (; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i];
     }
 
-    /// <summary>dx = dy if y &gt; 0 else α·dy (y is the forward output; its sign equals the input's for α ≥ 0).</summary>
-    public static void LeakyReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, float alpha, Span<float> dx)
+    private static void LeakyReluBackwardSerial(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, float alpha, Span<float> dx)
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -49,5 +93,11 @@ public static class Activations
     public static void LeakyReluBackwardReference(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, float alpha, Span<float> dx)
     {
         for (int i = 0; i < y.Length; i++) dx[i] = y[i] > 0 ? dy[i] : alpha * dy[i];
+    }
+
+    /// <summary>Scalar reference twin of <see cref="Relu"/> and <see cref="LeakyRelu"/> (α = 0 for ReLU).</summary>
+    public static void LeakyReluReference(ReadOnlySpan<float> x, float alpha, Span<float> y)
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i];
     }
 }

@@ -3,70 +3,80 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 namespace MlNetFashion.Engine.Kernels;
 
 /// <summary>
-/// Batch normalization over x [N, C, L] per channel c (L = H·W, or 1 for features):
-/// training: μ, σ² (biased) of the N·L values; x̂ = (x − μ)/√(σ² + ε); y = γ·x̂ + β; running ← (1−m)·running + m·batch
-/// (unbiased σ² for the running variance, as PyTorch). Eval uses the running statistics.
-/// Backward (training): dγ = Σ dy·x̂, dβ = Σ dy, dx = γ/(M·√(σ²+ε)) · (M·dy − dβ − x̂·dγ), M = N·L.
-/// Backward (eval): dx = γ·dy/√(running σ² + ε).
+/// Batch normalization over x [N, C, L] per channel c (L = H·W, or 1 for features), M = N·L values per channel:
+/// training: μ, σ² (biased) of the M values; y = γ·(x − μ)/√(σ² + ε) + β; running ← (1−m)·running + m·batch
+/// (unbiased σ²·M/(M−1) for the running variance, as PyTorch). Eval uses the running statistics as μ, σ².
+/// Backward, with x̂ = (x − μ)·s, s = 1/√(σ² + ε), recomputed from x (no x̂ buffer, one pass less each way):
+/// dγ = Σ dy·x̂, dβ = Σ dy; training: dx = γ·s·(dy − dβ/M − x̂·dγ/M); eval: dx = γ·s·dy.
+/// Planes (L ≥ 16) are processed per channel on the pool; features (small L) row by row across channels.
 /// </summary>
 public static unsafe class BatchNormKernel
 {
+    /// <summary>Pointers and sizes of one call. Mean and InvStd [C] are written by Forward and read by Backward.</summary>
     public struct Buffers
     {
-        public float* X, Y, XHat, Gamma, Beta, RunningMean, RunningVar, InvStd, DGamma, DBeta, DY, DX;
+        public float* X, Y, Gamma, Beta, RunningMean, RunningVar, Mean, InvStd, DGamma, DBeta, DY, DX;
         public int Batch, Channels, Length;
         public float Momentum, Epsilon;
     }
 
-    public static void Forward(Buffers b, bool training) => Parallelism.For(b.Channels, new ForwardBody(b, training));
+    private const int PlaneThreshold = 16;
 
-    public static void Backward(Buffers b, bool training, bool needInputGradient) => Parallelism.For(b.Channels, new BackwardBody(b, training, needInputGradient));
+    public static void Forward(Buffers b, bool training)
+    {
+        if (b.Length >= PlaneThreshold) Parallelism.For(b.Channels, new ForwardBody(b, training));
+        else FeatureStatistics.Forward(b, training);
+    }
+
+    public static void Backward(Buffers b, bool training, bool needInputGradient)
+    {
+        if (b.Length >= PlaneThreshold) Parallelism.For(b.Channels, new BackwardBody(b, training, needInputGradient));
+        else FeatureStatistics.Backward(b, training, needInputGradient);
+    }
+
+    /// <summary>Running-statistics update and the (μ, 1/√(σ²+ε)) used, from a channel's Σx and Σx² over m values.</summary>
+    internal static void Statistics(ref Buffers b, int c, double sum, double sumSq, int m, bool training)
+    {
+        if (training)
+        {
+            double mean = sum / m;
+            double centered = Math.Max(0, sumSq - m * mean * mean);
+            b.Mean[c] = (float)mean;
+            b.InvStd[c] = (float)(1 / Math.Sqrt(centered / m + b.Epsilon));
+            b.RunningMean[c] = (1 - b.Momentum) * b.RunningMean[c] + b.Momentum * (float)mean;
+            double unbiased = m > 1 ? centered / (m - 1) : centered / m;
+            b.RunningVar[c] = (float)((1 - b.Momentum) * b.RunningVar[c] + b.Momentum * unbiased);
+        }
+        else
+        {
+            b.Mean[c] = b.RunningMean[c];
+            b.InvStd[c] = (float)(1 / Math.Sqrt(b.RunningVar[c] + b.Epsilon));
+        }
+    }
 
     private readonly struct ForwardBody(Buffers b, bool training) : IParallelRange
     {
         public void Execute(int start, int end)
         {
+            Buffers buffers = b;
             int m = b.Batch * b.Length;
             for (int c = start; c < end; c++)
             {
-                float mean, invStd;
+                double sum = 0, sumSq = 0;
                 if (training)
                 {
-                    // Per-plane float sums (SIMD), accumulated across planes in double: var = E[x²] − μ².
-                    double sum = 0, sumSq = 0;
+                    // Per-plane float sums (SIMD), accumulated across planes in double: σ² = E[x²] − μ².
                     for (int n = 0; n < b.Batch; n++)
                     {
                         var x = Plane(b.X, n, c);
-                        sum += TensorPrimitives.Sum(x);
-                        sumSq += TensorPrimitives.SumOfSquares(x);
+                        (float s, float sq) = FusedPasses.SumAndDot(x, x);
+                        sum += s;
+                        sumSq += sq;
                     }
-                    double meanD = sum / m;
-                    mean = (float)meanD;
-                    sumSq = Math.Max(0, sumSq - m * meanD * meanD);
-                    double variance = sumSq / m;
-                    invStd = (float)(1 / Math.Sqrt(variance + b.Epsilon));
-                    b.RunningMean[c] = (1 - b.Momentum) * b.RunningMean[c] + b.Momentum * mean;
-                    double unbiased = m > 1 ? sumSq / (m - 1) : variance;
-                    b.RunningVar[c] = (float)((1 - b.Momentum) * b.RunningVar[c] + b.Momentum * unbiased);
                 }
-                else
-                {
-                    mean = b.RunningMean[c];
-                    invStd = (float)(1 / Math.Sqrt(b.RunningVar[c] + b.Epsilon));
-                }
-                b.InvStd[c] = invStd;
-                float scale = b.Gamma[c] * invStd, shift = b.Beta[c] - mean * scale;
-                for (int n = 0; n < b.Batch; n++)
-                {
-                    var x = Plane(b.X, n, c);
-                    var xHat = Plane(b.XHat, n, c);
-                    // x̂ = x·invStd − μ·invStd; y = γ·x̂ + β
-                    TensorPrimitives.Multiply(x, invStd, xHat);
-                    TensorPrimitives.Add(xHat, -mean * invStd, xHat);
-                    var y = Plane(b.Y, n, c);
-                    TensorPrimitives.Multiply(x, scale, y);
-                    TensorPrimitives.Add(y, shift, y);
-                }
+                Statistics(ref buffers, c, sum, sumSq, m, training);
+                float scale = b.Gamma[c] * b.InvStd[c], shift = b.Beta[c] - b.Mean[c] * scale;
+                for (int n = 0; n < b.Batch; n++) Affine.Apply(Plane(b.X, n, c), scale, shift, Plane(b.Y, n, c));
             }
         }
 
@@ -80,32 +90,89 @@ public static unsafe class BatchNormKernel
             int m = b.Batch * b.Length;
             for (int c = start; c < end; c++)
             {
-                double dGamma = 0, dBeta = 0;
+                // Σ dy·x̂ = s·(Σ dy·x − μ·Σ dy)
+                double dyx = 0, dBeta = 0;
                 for (int n = 0; n < b.Batch; n++)
                 {
-                    var dy = Plane(b.DY, n, c);
-                    dGamma += TensorPrimitives.Dot(dy, Plane(b.XHat, n, c));
-                    dBeta += TensorPrimitives.Sum(dy);
+                    (float s, float sx) = FusedPasses.SumAndDot(Plane(b.DY, n, c), Plane(b.X, n, c));
+                    dBeta += s;
+                    dyx += sx;
                 }
+                float mean = b.Mean[c], invStd = b.InvStd[c];
+                double dGamma = invStd * (dyx - mean * dBeta);
                 b.DGamma[c] = (float)dGamma;
                 b.DBeta[c] = (float)dBeta;
                 if (!needInputGradient) continue;
-                float k = b.Gamma[c] * b.InvStd[c];
+                float k = b.Gamma[c] * invStd;
+                // training: dx = k·dy + a·x + d with a = −k·s·dγ/M, d = −k·dβ/M − a·μ
+                float a = training ? (float)(-k * invStd * dGamma / m) : 0f;
+                float d = training ? (float)(-k * dBeta / m - a * mean) : 0f;
                 for (int n = 0; n < b.Batch; n++)
                 {
                     var dx = Plane(b.DX, n, c);
-                    if (training)
-                    {
-                        // dx = k·(dy − dβ/M − x̂·dγ/M)
-                        TensorPrimitives.MultiplyAdd(Plane(b.XHat, n, c), (float)(-dGamma / m), Plane(b.DY, n, c), dx);
-                        TensorPrimitives.Add(dx, (float)(-dBeta / m), dx);
-                        TensorPrimitives.Multiply(dx, k, dx);
-                    }
+                    if (training) FusedPasses.Combine(Plane(b.DY, n, c), k, Plane(b.X, n, c), a, d, dx);
                     else TensorPrimitives.Multiply(Plane(b.DY, n, c), k, dx);
                 }
             }
         }
 
         private Span<float> Plane(float* p, int n, int c) => new(p + ((long)n * b.Channels + c) * b.Length, b.Length);
+    }
+
+    /// <summary>Scalar reference twin of <see cref="Forward"/> (double accumulation; mean and invStd [C] out).</summary>
+    public static void ForwardReference(ReadOnlySpan<float> x, int batch, int channels, int length, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        Span<float> runningMean, Span<float> runningVar, float momentum, float epsilon, bool training, Span<float> mean, Span<float> invStd, Span<float> y)
+    {
+        int m = batch * length;
+        for (int c = 0; c < channels; c++)
+        {
+            double mu = runningMean[c], variance = runningVar[c];
+            if (training)
+            {
+                double sum = 0, sq = 0;
+                for (int n = 0; n < batch; n++) for (int l = 0; l < length; l++) sum += x[(n * channels + c) * length + l];
+                mu = sum / m;
+                for (int n = 0; n < batch; n++) for (int l = 0; l < length; l++) sq += Math.Pow(x[(n * channels + c) * length + l] - mu, 2);
+                variance = sq / m;
+                runningMean[c] = (float)((1 - momentum) * runningMean[c] + momentum * mu);
+                runningVar[c] = (float)((1 - momentum) * runningVar[c] + momentum * (m > 1 ? sq / (m - 1) : variance));
+            }
+            mean[c] = (float)mu;
+            invStd[c] = (float)(1 / Math.Sqrt(variance + epsilon));
+            for (int n = 0; n < batch; n++)
+            for (int l = 0; l < length; l++)
+            {
+                int i = (n * channels + c) * length + l;
+                y[i] = (float)(gamma[c] * (x[i] - mu) * invStd[c] + beta[c]);
+            }
+        }
+    }
+
+    /// <summary>Scalar reference twin of <see cref="Backward"/>, from the mean and invStd Forward wrote.</summary>
+    public static void BackwardReference(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int channels, int length, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd, bool training, Span<float> dGamma, Span<float> dBeta, Span<float> dx)
+    {
+        int m = batch * length;
+        for (int c = 0; c < channels; c++)
+        {
+            double g = 0, bsum = 0;
+            for (int n = 0; n < batch; n++)
+            for (int l = 0; l < length; l++)
+            {
+                int i = (n * channels + c) * length + l;
+                g += dy[i] * (x[i] - mean[c]) * invStd[c];
+                bsum += dy[i];
+            }
+            dGamma[c] = (float)g;
+            dBeta[c] = (float)bsum;
+            for (int n = 0; n < batch; n++)
+            for (int l = 0; l < length; l++)
+            {
+                int i = (n * channels + c) * length + l;
+                double xHat = (x[i] - mean[c]) * invStd[c];
+                double k = gamma[c] * invStd[c];
+                dx[i] = (float)(training ? k * (dy[i] - bsum / m - xHat * g / m) : k * dy[i]);
+            }
+        }
     }
 }

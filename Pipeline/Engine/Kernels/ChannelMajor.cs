@@ -64,4 +64,30 @@ public static unsafe class ChannelMajor
             }
         }
     }
+
+    /// <summary>Scalar reference twin of <see cref="ToBatchMajor"/>.</summary>
+    public static void ToBatchMajorReference(ReadOnlySpan<float> src, ReadOnlySpan<float> bias, int batch, int channels, int length, Span<float> dst)
+    {
+        for (int n = 0; n < batch; n++)
+        for (int c = 0; c < channels; c++)
+        for (int l = 0; l < length; l++)
+            dst[(n * channels + c) * length + l] = src[(c * batch + n) * length + l] + (bias.IsEmpty ? 0 : bias[c]);
+    }
+
+    /// <summary>Scalar reference twin of <see cref="ToChannelMajor"/>.</summary>
+    public static void ToChannelMajorReference(ReadOnlySpan<float> src, int batch, int channels, int length, Span<float> dst, Span<float> channelSums)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            double sum = 0;
+            for (int n = 0; n < batch; n++)
+            for (int l = 0; l < length; l++)
+            {
+                float v = src[(n * channels + c) * length + l];
+                dst[(c * batch + n) * length + l] = v;
+                sum += v;
+            }
+            if (!channelSums.IsEmpty) channelSums[c] = (float)sum;
+        }
+    }
 }

@@ -56,59 +56,63 @@ public static unsafe class PoolKernel
                 return;
             }
             for (int p = start; p < end; p++)
-            {
-                float* src = x + (long)p * inPlane;
-                for (int oy = 0; oy < rows.Output; oy++)
-                {
-                    (int y0, int y1) = Span1(rows, oy);
-                    for (int ox = 0; ox < cols.Output; ox++)
-                    {
-                        (int x0, int x1) = Span1(cols, ox);
-                        float best = float.NegativeInfinity;
-                        int bestIndex = y0 * cols.Input + x0;
-                        for (int iy = y0; iy < y1; iy++)
-                        for (int ix = x0; ix < x1; ix++)
-                        {
-                            float v = src[iy * cols.Input + ix];
-                            if (v > best) { best = v; bestIndex = iy * cols.Input + ix; }
-                        }
-                        long o = (long)p * outPlane + oy * cols.Output + ox;
-                        y[o] = best;
-                        argmax[o] = bestIndex;
-                    }
-                }
-            }
+                GeneralMax(x + (long)p * inPlane, y + (long)p * outPlane, argmax + (long)p * outPlane, rows, cols, 0, rows.Output, 0, cols.Output);
         }
     }
 
-    /// <summary>The common 2×2 / stride 2 window (pads only after): branch-light, no window bookkeeping.</summary>
+    /// <summary>
+    /// The common 2×2 / stride 2 window (pads only after): interior windows branch-free (random data makes the
+    /// comparisons unpredictable, so branches would mispredict half the time), border windows through the general code.
+    /// Ties go to the first cell in scan order (r0c0, r0c1, r1c0, r1c1), as PyTorch.
+    /// </summary>
     private static void TwoByTwoPlanes(float* x, float* y, int* argmax, Window rows, Window cols, int start, int end, int inPlane, int outPlane)
     {
-        int w = cols.Input, h = rows.Input;
+        int w = cols.Input, fullRows = rows.Input / 2, fullCols = cols.Input / 2;
         for (int p = start; p < end; p++)
         {
             float* src = x + (long)p * inPlane;
             float* dst = y + (long)p * outPlane;
             int* arg = argmax + (long)p * outPlane;
-            for (int oy = 0; oy < rows.Output; oy++)
+            for (int oy = 0; oy < fullRows; oy++)
             {
-                int r0 = 2 * oy * w;
-                bool row1 = 2 * oy + 1 < h;
-                for (int ox = 0; ox < cols.Output; ox++)
+                float* r0 = src + 2 * oy * w;
+                float* r1 = r0 + w;
+                int o = oy * cols.Output, i0 = 2 * oy * w;
+                for (int ox = 0; ox < fullCols; ox++)
                 {
-                    int i0 = r0 + 2 * ox;
-                    bool col1 = 2 * ox + 1 < w;
-                    float best = src[i0];
-                    int bi = i0;
-                    if (col1 && src[i0 + 1] > best) { best = src[i0 + 1]; bi = i0 + 1; }
-                    if (row1)
-                    {
-                        if (src[i0 + w] > best) { best = src[i0 + w]; bi = i0 + w; }
-                        if (col1 && src[i0 + w + 1] > best) { best = src[i0 + w + 1]; bi = i0 + w + 1; }
-                    }
-                    dst[oy * cols.Output + ox] = best;
-                    arg[oy * cols.Output + ox] = bi;
+                    float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+                    int ab = b > a ? 1 : 0, cd = d > c ? 1 : 0;
+                    float top = MathF.Max(a, b), bottom = MathF.Max(c, d);
+                    int lower = bottom > top ? 1 : 0;
+                    dst[o + ox] = MathF.Max(top, bottom);
+                    arg[o + ox] = i0 + 2 * ox + lower * w + ab + lower * (cd - ab);
                 }
+            }
+            // The last column / row when the input is odd (Keras 'same', ceil_mode): windows of 1 or 2 cells.
+            if (fullCols < cols.Output) GeneralMax(src, dst, arg, rows, cols, 0, fullRows, fullCols, cols.Output);
+            if (fullRows < rows.Output) GeneralMax(src, dst, arg, rows, cols, fullRows, rows.Output, 0, cols.Output);
+        }
+    }
+
+    /// <summary>Max over the windows oy ∈ [oy0, oy1), ox ∈ [ox0, ox1) of one plane (cells outside the input never win).</summary>
+    private static void GeneralMax(float* src, float* dst, int* arg, Window rows, Window cols, int oy0, int oy1, int ox0, int ox1)
+    {
+        for (int oy = oy0; oy < oy1; oy++)
+        {
+            (int y0, int y1) = Span1(rows, oy);
+            for (int ox = ox0; ox < ox1; ox++)
+            {
+                (int x0, int x1) = Span1(cols, ox);
+                float best = float.NegativeInfinity;
+                int bestIndex = y0 * cols.Input + x0;
+                for (int iy = y0; iy < y1; iy++)
+                for (int ix = x0; ix < x1; ix++)
+                {
+                    float v = src[iy * cols.Input + ix];
+                    if (v > best) { best = v; bestIndex = iy * cols.Input + ix; }
+                }
+                dst[oy * cols.Output + ox] = best;
+                arg[oy * cols.Output + ox] = bestIndex;
             }
         }
     }
@@ -180,6 +184,70 @@ public static unsafe class PoolKernel
                 if (iy >= 0 && iy < rows.Input && ix >= 0 && ix < cols.Input) best = Math.Max(best, x[(p * rows.Input + iy) * cols.Input + ix]);
             }
             y[(p * rows.Output + oy) * cols.Output + ox] = best;
+        }
+    }
+
+    /// <summary>Scalar reference twin of <see cref="MaxBackward"/>: each dy goes to the first maximal cell of its window.</summary>
+    public static void MaxBackwardReference(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int planes, Window rows, Window cols, Span<float> dx)
+    {
+        dx.Slice(0, planes * rows.Input * cols.Input).Clear();
+        for (int p = 0; p < planes; p++)
+        for (int oy = 0; oy < rows.Output; oy++)
+        for (int ox = 0; ox < cols.Output; ox++)
+        {
+            float best = float.NegativeInfinity;
+            int winner = -1;
+            for (int i = 0; i < rows.Kernel; i++)
+            for (int j = 0; j < cols.Kernel; j++)
+            {
+                int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
+                if (iy < 0 || iy >= rows.Input || ix < 0 || ix >= cols.Input) continue;
+                int index = (p * rows.Input + iy) * cols.Input + ix;
+                if (x[index] > best) (best, winner) = (x[index], index);
+            }
+            dx[winner] += dy[(p * rows.Output + oy) * cols.Output + ox];
+        }
+    }
+
+    /// <summary>Scalar reference twin of <see cref="AverageForward"/> (cells outside the input are not counted).</summary>
+    public static void AverageReference(ReadOnlySpan<float> x, int planes, Window rows, Window cols, Span<float> y)
+    {
+        for (int p = 0; p < planes; p++)
+        for (int oy = 0; oy < rows.Output; oy++)
+        for (int ox = 0; ox < cols.Output; ox++)
+        {
+            double sum = 0;
+            int count = 0;
+            for (int i = 0; i < rows.Kernel; i++)
+            for (int j = 0; j < cols.Kernel; j++)
+            {
+                int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
+                if (iy < 0 || iy >= rows.Input || ix < 0 || ix >= cols.Input) continue;
+                sum += x[(p * rows.Input + iy) * cols.Input + ix];
+                count++;
+            }
+            y[(p * rows.Output + oy) * cols.Output + ox] = (float)(sum / count);
+        }
+    }
+
+    /// <summary>Scalar reference twin of <see cref="AverageBackward"/>.</summary>
+    public static void AverageBackwardReference(ReadOnlySpan<float> dy, int planes, Window rows, Window cols, Span<float> dx)
+    {
+        dx.Slice(0, planes * rows.Input * cols.Input).Clear();
+        for (int p = 0; p < planes; p++)
+        for (int oy = 0; oy < rows.Output; oy++)
+        for (int ox = 0; ox < cols.Output; ox++)
+        {
+            int count = 0;
+            for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < rows.Kernel; i++)
+            for (int j = 0; j < cols.Kernel; j++)
+            {
+                int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
+                if (iy < 0 || iy >= rows.Input || ix < 0 || ix >= cols.Input) continue;
+                if (pass == 0) count++;
+                else dx[(p * rows.Input + iy) * cols.Input + ix] += dy[(p * rows.Output + oy) * cols.Output + ox] / count;
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Tensors;
 
 namespace MlNetFashion.Engine.Losses;
@@ -9,54 +10,47 @@ namespace MlNetFashion.Engine.Losses;
 /// </summary>
 public sealed class SoftmaxCrossEntropy
 {
-    private readonly Tensor _probabilities, _gradient;
+    private Tensor _probabilities = null!, _gradient = null!;
     private int[] _labels = [];
 
-    public SoftmaxCrossEntropy(int classes, int maxBatchSize, float labelSmoothing = 0)
+    /// <summary>
+    /// The contract form: buffers are sized by the first Forward's logits (their capacity and class count) and
+    /// reused after that, so steps after the first allocate nothing.
+    /// </summary>
+    public SoftmaxCrossEntropy(float labelSmoothing = 0)
     {
-        if (labelSmoothing is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Expected label smoothing in [0, 1).");
-        Classes = classes;
+        if (labelSmoothing is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "SoftmaxCrossEntropy: expected label smoothing in [0, 1).");
         LabelSmoothing = labelSmoothing;
+    }
+
+    /// <summary>Allocates for <paramref name="classes"/> × <paramref name="maxBatchSize"/> up front.</summary>
+    public SoftmaxCrossEntropy(int classes, int maxBatchSize, float labelSmoothing = 0) : this(labelSmoothing) => Allocate(classes, maxBatchSize);
+
+    /// <summary>Number of classes K (0 until the first Forward when built with the one-argument constructor).</summary>
+    public int Classes { get; private set; }
+    public float LabelSmoothing { get; }
+    /// <summary>softmax(logits) of the last Forward, [N, K].</summary>
+    public Tensor Probabilities => _probabilities;
+
+    private void Allocate(int classes, int maxBatchSize)
+    {
+        if (classes <= 0 || maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(classes), $"SoftmaxCrossEntropy: expected positive classes and batch size. Received {classes} and {maxBatchSize}.");
+        Classes = classes;
         _probabilities = new Tensor(maxBatchSize, new Shape(classes));
         _gradient = new Tensor(maxBatchSize, new Shape(classes));
         _labels = new int[maxBatchSize];
     }
 
-    public int Classes { get; }
-    public float LabelSmoothing { get; }
-    public Tensor Probabilities => _probabilities;
-
     /// <summary>Mean loss over the batch; keeps probabilities and labels for Backward.</summary>
     public float Forward(Tensor logits, ReadOnlySpan<int> labels)
     {
         int n = logits.BatchSize;
-        if (logits.SampleSize != Classes || labels.Length != n)
-            throw new ArgumentException($"SoftmaxCrossEntropy: expected logits [N, {Classes}] and N labels. Received {logits} and {labels.Length} labels.");
+        if (Classes == 0) Allocate(logits.SampleSize, logits.MaxBatchSize);
+        if (logits.SampleSize != Classes || labels.Length != n || n > _labels.Length)
+            throw new ArgumentException($"SoftmaxCrossEntropy: expected logits [N ≤ {_labels.Length}, {Classes}] and N labels. Received {logits} and {labels.Length} labels.");
         _probabilities.SetBatchSize(n);
         labels.CopyTo(_labels);
-        double total = 0;
-        float offValue = LabelSmoothing / Classes, onValue = 1 - LabelSmoothing + offValue;
-        for (int i = 0; i < n; i++)
-        {
-            int label = labels[i];
-            if ((uint)label >= (uint)Classes) throw new ArgumentOutOfRangeException(nameof(labels), label, $"Expected labels in 0..{Classes - 1}.");
-            ReadOnlySpan<float> z = logits.Sample(i);
-            Span<float> p = _probabilities.Sample(i);
-            float max = TensorPrimitives.Max(z);
-            // log-sum-exp in double for the loss; p in float for the gradient.
-            double sum = 0;
-            for (int k = 0; k < Classes; k++) sum += Math.Exp(z[k] - max);
-            double logSum = Math.Log(sum) + max;
-            double loss = 0;
-            for (int k = 0; k < Classes; k++)
-            {
-                double logP = z[k] - logSum;
-                p[k] = (float)Math.Exp(logP);
-                loss -= (k == label ? onValue : offValue) * logP;
-            }
-            total += loss;
-        }
-        return (float)(total / n);
+        return (float)(SoftmaxCrossEntropyKernel.Forward(logits.Span, labels, Classes, LabelSmoothing, _probabilities.Span) / n);
     }
 
     /// <summary>dL/dlogits [N, K] = (p − t)/N.</summary>
@@ -64,18 +58,24 @@ public sealed class SoftmaxCrossEntropy
     {
         int n = _probabilities.BatchSize;
         _gradient.SetBatchSize(n);
-        float offValue = LabelSmoothing / Classes, onValue = 1 - LabelSmoothing + offValue;
-        for (int i = 0; i < n; i++)
-        {
-            Span<float> g = _gradient.Sample(i);
-            TensorPrimitives.Subtract(_probabilities.Sample(i), offValue, g);
-            g[_labels[i]] -= onValue - offValue;
-            TensorPrimitives.Multiply(g, 1f / n, g);
-        }
+        SoftmaxCrossEntropyKernel.Backward(_probabilities.Span, _labels.AsSpan(0, n), Classes, LabelSmoothing, 1f / n, _gradient.Span);
         return _gradient;
     }
 
-    /// <summary>How many rows of the last Forward have their largest probability at the label.</summary>
+    /// <summary>How many rows of the last Forward have their largest probability at <paramref name="labels"/>.</summary>
+    public int CountCorrect(ReadOnlySpan<int> labels)
+    {
+        if (labels.Length != _probabilities.BatchSize)
+            throw new ArgumentException($"SoftmaxCrossEntropy.CountCorrect: expected {_probabilities.BatchSize} labels (the last batch). Received {labels.Length}.");
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (TensorPrimitives.IndexOfMax(_probabilities.Sample(i)) == labels[i]) correct++;
+        }
+        return correct;
+    }
+
+    /// <summary>How many rows of the last Forward have their largest probability at the label it was given.</summary>
     public int CountCorrect()
     {
         int correct = 0;

@@ -53,7 +53,12 @@ public static class LayerHarness
         }
     }
 
-    private static void Compare(string what, float[] values, int length, float[] analytic, Func<double> loss, EngineRandom random, double step, double tolerance, int samples)
+    /// <summary>
+    /// Compares <paramref name="analytic"/> = dL/d<paramref name="values"/> with central differences of
+    /// <paramref name="loss"/> on a seeded sample of entries (all when there are at most <paramref name="samples"/>).
+    /// Used for layer inputs and parameters, and for the loss's logits.
+    /// </summary>
+    public static void Compare(string what, float[] values, int length, float[] analytic, Func<double> loss, EngineRandom random, double step = 1e-2, double tolerance = 2e-2, int samples = 40)
     {
         int checkedCount = 0, kinks = 0;
         for (int s = 0; s < Math.Min(samples, length); s++)

@@ -50,6 +50,27 @@ public class ResidualBlockTests
         AssertClose(expectedDx, dx.Span.ToArray(), "input gradient");
     }
 
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(4, 2)]
+    public void Backward_NoInputGradientNeeded_ReturnsNullWithTheSameWeightGradients(int filters, int stride)
+    {
+        var input = new Shape(3, 7, 6);
+        var random = new EngineRandom(21);
+        Tensor x = LayerHarness.RandomTensor(4, input, random);
+        float[][] Gradients(bool needInput)
+        {
+            var block = new ResidualBlock(filters, stride) { Name = "block", NeedsInputGradient = needInput };
+            block.Build(input, 4, new EngineRandom(5));
+            Tensor y = block.Forward(x, training: true);
+            Tensor? dx = block.Backward(LayerHarness.RandomTensor(4, y.SampleShape, new EngineRandom(8)));
+            Assert.Equal(needInput, dx is not null);
+            return [.. block.Parameters.Select(p => p.Gradient.Span.ToArray())];
+        }
+        float[][] with = Gradients(true), without = Gradients(false);
+        for (int i = 0; i < with.Length; i++) Assert.Equal(with[i], without[i]);
+    }
+
     private static void AssertClose(float[] expected, float[] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);

@@ -84,12 +84,15 @@ public sealed class ResidualBlock : Layer
 
     public override Tensor? Backward(Tensor outputGradient)
     {
+        // The convolutions that read the block's input skip their dx when nobody needs it (the block is first).
+        _conv1.NeedsInputGradient = NeedsInputGradient;
+        if (_projection is not null) _projection.NeedsInputGradient = NeedsInputGradient;
         Tensor dSum = _reluOut.Backward(outputGradient)!;
-        Tensor dMain = _conv1.Backward(_bn1.Backward(_relu1.Backward(_conv2.Backward(_bn2.Backward(dSum)!)!)!)!)!;
-        Tensor dSkip = _projection is null ? dSum : _projection.Backward(_projectionBn!.Backward(dSum)!)!;
+        Tensor? dMain = _conv1.Backward(_bn1.Backward(_relu1.Backward(_conv2.Backward(_bn2.Backward(dSum)!)!)!)!);
+        Tensor? dSkip = _projection is null ? dSum : _projection.Backward(_projectionBn!.Backward(dSum)!);
         if (!NeedsInputGradient) return null;
         _inputGradient.SetBatchSize(outputGradient.BatchSize);
-        TensorPrimitives.Add(dMain.Span, dSkip.Span, _inputGradient.Span);
+        TensorPrimitives.Add(dMain!.Span, dSkip!.Span, _inputGradient.Span);
         return _inputGradient;
     }
 

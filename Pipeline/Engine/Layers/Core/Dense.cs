@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Text.Json.Nodes;
 using MlNetFashion.Engine.Initializers;
 using MlNetFashion.Engine.Kernels;
@@ -50,10 +49,7 @@ public sealed class Dense : Layer
         int n = input.BatchSize;
         _output.SetBatchSize(n);
         Gemm.Multiply(false, true, n, Units, _inputs, 1f, input.Span, _inputs, _kernel.Value.Span, _inputs, 0f, _output.Span, Units);
-        if (UseBias)
-        {
-            for (int i = 0; i < n; i++) TensorPrimitives.Add(_output.Sample(i), _bias.Value.Span, _output.Sample(i));
-        }
+        if (UseBias) RowBias.Add(_output.Span, n, _bias.Value.Span);
         return _output;
     }
 
@@ -62,12 +58,7 @@ public sealed class Dense : Layer
         CheckBatch(outputGradient, OutputShape);
         int n = outputGradient.BatchSize;
         Gemm.Multiply(true, false, Units, _inputs, n, 1f, outputGradient.Span, Units, _input.Span, _inputs, 0f, _kernel.Gradient.Span, _inputs);
-        if (UseBias)
-        {
-            Span<float> db = _bias.Gradient.Span;
-            outputGradient.Sample(0).CopyTo(db);
-            for (int i = 1; i < n; i++) TensorPrimitives.Add(db, outputGradient.Sample(i), db);
-        }
+        if (UseBias) RowBias.SumRows(outputGradient.Span, n, _bias.Gradient.Span);
         if (!NeedsInputGradient) return null;
         _inputGradient.SetBatchSize(n);
         Gemm.Multiply(false, false, n, _inputs, Units, 1f, outputGradient.Span, Units, _kernel.Value.Span, _inputs, 0f, _inputGradient.Span, _inputs);

@@ -11,8 +11,9 @@ namespace MlNetFashion.Engine.Layers.Normalization;
 public abstract unsafe class BatchNorm : Layer
 {
     private Parameter _gamma = null!, _beta = null!;
-    private Tensor _runningMean = null!, _runningVar = null!, _output = null!, _xHat = null!, _inputGradient = null!, _input = null!;
-    private float[] _invStd = [];
+    private Tensor _runningMean = null!, _runningVar = null!, _output = null!, _inputGradient = null!, _input = null!;
+    // μ and 1/√(σ² + ε) of the last Forward, per channel: Backward recomputes x̂ from the input with them.
+    private float[] _mean = [], _invStd = [];
     private int _channels, _length;
     private bool _lastTraining;
 
@@ -45,9 +46,9 @@ public abstract unsafe class BatchNorm : Layer
         _runningMean = new Tensor(1, channelShape);
         _runningVar = new Tensor(1, channelShape);
         _runningVar.Span.Fill(1f);
+        _mean = new float[_channels];
         _invStd = new float[_channels];
         _output = new Tensor(maxBatchSize, inputShape);
-        _xHat = new Tensor(maxBatchSize, inputShape);
         _inputGradient = new Tensor(maxBatchSize, inputShape);
         return inputShape;
     }
@@ -60,13 +61,12 @@ public abstract unsafe class BatchNorm : Layer
         _input = input;
         _lastTraining = training;
         _output.SetBatchSize(input.BatchSize);
-        _xHat.SetBatchSize(input.BatchSize);
-        fixed (float* x = input.Data, y = _output.Data, xHat = _xHat.Data, gamma = _gamma.Value.Data, beta = _beta.Value.Data,
-               mean = _runningMean.Data, variance = _runningVar.Data, invStd = _invStd)
+        fixed (float* x = input.Data, y = _output.Data, gamma = _gamma.Value.Data, beta = _beta.Value.Data,
+               runningMean = _runningMean.Data, runningVar = _runningVar.Data, mean = _mean, invStd = _invStd)
         {
             BatchNormKernel.Forward(new BatchNormKernel.Buffers
             {
-                X = x, Y = y, XHat = xHat, Gamma = gamma, Beta = beta, RunningMean = mean, RunningVar = variance, InvStd = invStd,
+                X = x, Y = y, Gamma = gamma, Beta = beta, RunningMean = runningMean, RunningVar = runningVar, Mean = mean, InvStd = invStd,
                 Batch = input.BatchSize, Channels = _channels, Length = _length, Momentum = Momentum, Epsilon = Epsilon,
             }, training);
         }
@@ -77,12 +77,12 @@ public abstract unsafe class BatchNorm : Layer
     {
         CheckBatch(outputGradient, OutputShape);
         _inputGradient.SetBatchSize(outputGradient.BatchSize);
-        fixed (float* dy = outputGradient.Data, dx = _inputGradient.Data, xHat = _xHat.Data, gamma = _gamma.Value.Data,
-               dGamma = _gamma.Gradient.Data, dBeta = _beta.Gradient.Data, invStd = _invStd)
+        fixed (float* x = _input.Data, dy = outputGradient.Data, dx = _inputGradient.Data, gamma = _gamma.Value.Data,
+               dGamma = _gamma.Gradient.Data, dBeta = _beta.Gradient.Data, mean = _mean, invStd = _invStd)
         {
             BatchNormKernel.Backward(new BatchNormKernel.Buffers
             {
-                DY = dy, DX = dx, XHat = xHat, Gamma = gamma, DGamma = dGamma, DBeta = dBeta, InvStd = invStd,
+                X = x, DY = dy, DX = dx, Gamma = gamma, DGamma = dGamma, DBeta = dBeta, Mean = mean, InvStd = invStd,
                 Batch = outputGradient.BatchSize, Channels = _channels, Length = _length,
             }, _lastTraining, NeedsInputGradient);
         }

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Layers;
+using MlNetFashion.Engine.Layers.Convolution;
+using MlNetFashion.Engine.Layers.Core;
+using MlNetFashion.Engine.Losses;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Benchmarks;
+
+/// <summary>
+/// `dotnet run --project benchmarks -c Release -- layers [batch] [iterations] [threads]`: forward and backward time of every
+/// seed001 layer at batch 128 (each fed the activations a real forward pass gives it), GFLOP/s for the convolutions
+/// and dense layers, and the whole step (forward + loss + backward, no optimizer) as images/second against the
+/// 2,700 img/s goal (2× PyTorch's ~1,350 img/s measured on these 2 cores).
+/// </summary>
+public static class LayerBenchmark
+{
+    public static void Run(string[] args)
+    {
+        int batch = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 128;
+        int iterations = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
+        if (args.Length > 3) Parallelism.Threads = int.Parse(args[3], CultureInfo.InvariantCulture);
+        Sequential model = Presets.Seed001().Build(batch, new EngineRandom(1));
+        var random = new EngineRandom(2);
+        var input = new Tensor(batch, model.InputShape);
+        for (int i = 0; i < input.Length; i++) input.Data[i] = random.NextSingle();
+        int[] labels = [.. Enumerable.Range(0, batch).Select(i => i % 10)];
+
+        // Inputs and output gradients each layer sees in a real step (copied: layers reuse their buffers).
+        var inputs = new List<Tensor>();
+        var gradients = new List<Tensor>();
+        Tensor x = input;
+        foreach (Layer layer in model.Layers)
+        {
+            inputs.Add(Copy(x));
+            x = layer.Forward(x, training: true);
+        }
+        var loss = new SoftmaxCrossEntropy();
+        loss.Forward(x, labels);
+        Tensor g = loss.Backward();
+        for (int i = model.Layers.Count - 1; i >= 0; i--)
+        {
+            gradients.Insert(0, Copy(g));
+            g = model.Layers[i].Backward(g) ?? g;
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"seed001 layers, batch {batch}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}, best of {iterations} (the minimum: other processes share the 2 cores)"));
+        Console.WriteLine(string.Create(c, $"{"layer",-28} {"input",-14} {"fwd ms",8} {"bwd ms",8} {"GFLOP/s",8}"));
+        double total = 0;
+        for (int i = 0; i < model.Layers.Count; i++)
+        {
+            Layer layer = model.Layers[i];
+            double forward = Best(iterations, () => layer.Forward(inputs[i], training: true));
+            double backward = Best(iterations, () => { layer.Forward(inputs[i], training: true); layer.Backward(gradients[i]); }) - forward;
+            double flops = ForwardFlops(layer, batch);
+            string rate = flops > 0 ? (3 * flops / ((forward + backward) * 1e-3) / 1e9).ToString("F1", c) : "";
+            Console.WriteLine(string.Create(c, $"{layer.Name,-28} {layer.InputShape,-14} {forward,8:F3} {backward,8:F3} {rate,8}"));
+            total += forward + backward;
+        }
+        Console.WriteLine(string.Create(c, $"{"sum of layers",-43} {total,17:F2} ms"));
+
+        double step = Best(iterations, () =>
+        {
+            Tensor y = model.Forward(input, training: true);
+            loss.Forward(y, labels);
+            model.Backward(loss.Backward());
+        });
+        Console.WriteLine(string.Create(c, $"whole step (fwd + loss + bwd): {step:F2} ms = {batch / (step * 1e-3):N0} img/s (goal 2,700 img/s, ≤ {batch / 2.7:F1} ms incl. update)"));
+    }
+
+    /// <summary>Multiply-adds × 2 of one forward pass (backward does twice as many).</summary>
+    private static double ForwardFlops(Layer layer, int batch) => layer switch
+    {
+        Conv2D conv => 2.0 * batch * conv.OutputShape.Size * conv.InputShape[0] * conv.KernelSize * conv.KernelSize,
+        Dense dense => 2.0 * batch * dense.Units * dense.InputShape[0],
+        _ => 0,
+    };
+
+    private static Tensor Copy(Tensor t)
+    {
+        var copy = new Tensor(t.MaxBatchSize, t.SampleShape);
+        copy.SetBatchSize(t.BatchSize);
+        t.Span.CopyTo(copy.Span);
+        return copy;
+    }
+
+    private static double Best(int iterations, Action action)
+    {
+        for (int i = 0; i < 3; i++) action();
+        var times = new double[iterations];
+        for (int i = 0; i < iterations; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        return times.Min();
+    }
+}

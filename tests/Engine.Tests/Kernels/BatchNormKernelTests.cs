@@ -1,0 +1,50 @@
+using CsCheck;
+using MlNetFashion.Engine.Kernels;
+
+namespace MlNetFashion.Engine.Tests.Kernels;
+
+/// <summary>Batch norm (plane path L ≥ 16, feature path L = 1, small planes) against its scalar twin, train and eval.</summary>
+public class BatchNormKernelTests
+{
+    private static readonly Gen<(int Batch, int Channels, int Length, bool Training, int Seed)> Cases =
+        Gen.Select(Gen.Int[2, 9], Gen.Int[1, 21], Gen.OneOf(Gen.Const(1), Gen.Int[2, 15], Gen.Int[16, 70]), Gen.Bool, Gen.Int[0, 10_000]);
+
+    [Fact]
+    public unsafe void ForwardBackward_RandomShapes_MatchReference()
+    {
+        foreach ((int batch, int channels, int length, bool training, int seed) in KernelCases.Sample(Cases, count: 120, seed: 31))
+        {
+            int size = batch * channels * length;
+            float[] x = KernelCases.Random(size, seed, 2f), dy = KernelCases.Random(size, seed + 1);
+            for (int i = 0; i < size; i++) x[i] += 0.7f; // a non-zero mean
+            float[] gamma = KernelCases.Random(channels, seed + 2), beta = KernelCases.Random(channels, seed + 3);
+            float[] runningMean = KernelCases.Random(channels, seed + 4), runningVar = [.. KernelCases.Random(channels, seed + 5).Select(v => v + 1.5f)];
+            float[] refMean = (float[])runningMean.Clone(), refVar = (float[])runningVar.Clone();
+            float[] y = new float[size], mean = new float[channels], invStd = new float[channels];
+            float[] ey = new float[size], eMean = new float[channels], eInvStd = new float[channels];
+            float[] dx = new float[size], dGamma = new float[channels], dBeta = new float[channels];
+            float[] edx = new float[size], edGamma = new float[channels], edBeta = new float[channels];
+            string what = $"batch {batch}, channels {channels}, length {length}, training {training}";
+
+            fixed (float* px = x, py = y, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, pm = mean, ps = invStd, pdy = dy, pdx = dx, pdg = dGamma, pdb = dBeta)
+            {
+                var buffers = new BatchNormKernel.Buffers
+                {
+                    X = px, Y = py, Gamma = pg, Beta = pb, RunningMean = prm, RunningVar = prv, Mean = pm, InvStd = ps,
+                    DY = pdy, DX = pdx, DGamma = pdg, DBeta = pdb, Batch = batch, Channels = channels, Length = length, Momentum = 0.1f, Epsilon = 1e-5f,
+                };
+                BatchNormKernel.Forward(buffers, training);
+                BatchNormKernel.Backward(buffers, training, needInputGradient: true);
+            }
+            BatchNormKernel.ForwardReference(x, batch, channels, length, gamma, beta, refMean, refVar, 0.1f, 1e-5f, training, eMean, eInvStd, ey);
+            BatchNormKernel.BackwardReference(x, dy, batch, channels, length, gamma, eMean, eInvStd, training, edGamma, edBeta, edx);
+
+            KernelCases.AssertClose(ey, y, $"{what} y", 1e-4);
+            KernelCases.AssertClose(refMean, runningMean, $"{what} running mean", 1e-5);
+            KernelCases.AssertClose(refVar, runningVar, $"{what} running var", 1e-5);
+            KernelCases.AssertClose(edGamma, dGamma, $"{what} dgamma", 1e-4);
+            KernelCases.AssertClose(edBeta, dBeta, $"{what} dbeta", 1e-4);
+            KernelCases.AssertClose(edx, dx, $"{what} dx", 1e-4);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using CsCheck;
+using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Layers;
+
+namespace MlNetFashion.Engine.Tests.Kernels;
+
+/// <summary>Max and average pooling against their scalar twins on random windows (valid, Keras 'same', ceil_mode).</summary>
+public class PoolKernelTests
+{
+    // Square windows as the layers build them; 2×2/2 often, since it has its own fast path.
+    private static readonly Gen<(int Planes, Window Rows, Window Cols, bool Ties, int Seed)> Cases =
+        Gen.Select(Gen.Int[1, 7], Gen.Int[1, 13], Gen.Int[1, 13], Gen.OneOf(Gen.Const((2, 2)), Gen.Select(Gen.Int[1, 4], Gen.Int[1, 3])), Gen.Int[0, 2])
+            .Select(Gen.Bool, Gen.Int[0, 10_000], (t, ties, seed) =>
+            {
+                (int planes, int h, int w, (int k, int s), int mode) = t;
+                var padding = mode == 1 ? Padding.Same : Padding.Valid;
+                return (planes, Window.Create(Math.Max(h, k), k, s, padding, mode == 2, "rows"), Window.Create(Math.Max(w, k), k, s, padding, mode == 2, "cols"), ties, seed);
+            });
+
+    private static float[] Input(int length, bool ties, int seed)
+    {
+        float[] x = KernelCases.Random(length, seed);
+        // Few distinct values make ties common: the winner must be the first maximal cell, as in PyTorch.
+        if (ties) for (int i = 0; i < x.Length; i++) x[i] = MathF.Round(x[i] * 2);
+        return x;
+    }
+
+    [Fact]
+    public void Max_RandomWindows_MatchesReference()
+    {
+        foreach ((int planes, Window rows, Window cols, bool ties, int seed) in KernelCases.Sample(Cases, count: 200, seed: 17))
+        {
+            float[] x = Input(planes * rows.Input * cols.Input, ties, seed);
+            int outputs = planes * rows.Output * cols.Output;
+            float[] y = new float[outputs], expected = new float[outputs], dy = KernelCases.Random(outputs, seed + 1);
+            var argmax = new int[outputs];
+            PoolKernel.MaxForward(x, planes, rows, cols, y, argmax);
+            PoolKernel.MaxReference(x, planes, rows, cols, expected);
+            Assert.Equal(expected, y);
+
+            float[] dx = new float[x.Length], expectedDx = new float[x.Length];
+            PoolKernel.MaxBackward(dy, argmax, planes, rows, cols, dx);
+            PoolKernel.MaxBackwardReference(x, dy, planes, rows, cols, expectedDx);
+            KernelCases.AssertClose(expectedDx, dx, $"max dx {rows} {cols}");
+        }
+    }
+
+    [Fact]
+    public void Average_RandomWindows_MatchesReference()
+    {
+        foreach ((int planes, Window rows, Window cols, _, int seed) in KernelCases.Sample(Cases, count: 200, seed: 23))
+        {
+            float[] x = KernelCases.Random(planes * rows.Input * cols.Input, seed);
+            int outputs = planes * rows.Output * cols.Output;
+            float[] y = new float[outputs], expected = new float[outputs], dy = KernelCases.Random(outputs, seed + 1);
+            PoolKernel.AverageForward(x, planes, rows, cols, y);
+            PoolKernel.AverageReference(x, planes, rows, cols, expected);
+            KernelCases.AssertClose(expected, y, $"avg y {rows} {cols}");
+
+            float[] dx = new float[x.Length], expectedDx = new float[x.Length];
+            PoolKernel.AverageBackward(dy, planes, rows, cols, dx);
+            PoolKernel.AverageBackwardReference(dy, planes, rows, cols, expectedDx);
+            KernelCases.AssertClose(expectedDx, dx, $"avg dx {rows} {cols}");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using MlNetFashion.Engine.Losses;
+using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Tests.Harness;
+
+// Not ".Losses" (the folder name): EngineTrainerTests writes "Losses.SoftmaxCrossEntropy", which that namespace would shadow.
+namespace MlNetFashion.Engine.Tests.LossTests;
+
+public class SoftmaxCrossEntropyTests
+{
+    [Theory]
+    [InlineData("softmax_cross_entropy")]
+    [InlineData("softmax_cross_entropy_smoothed")]
+    public void ForwardBackward_MatchPyTorch(string name)
+    {
+        JsonObject f = PyTorchFixture.Load($"layers/{name}.json");
+        int batch = f["batch"]!.GetValue<int>(), classes = f["classes"]!.GetValue<int>();
+        var loss = new SoftmaxCrossEntropy((float)f["config"]!["labelSmoothing"]!.GetValue<double>());
+        int[] labels = PyTorchFixture.Ints(f["labels"]);
+
+        float value = loss.Forward(PyTorchFixture.TensorOf(f["logits"], batch, new Shape(classes)), labels);
+
+        PyTorchFixture.AssertClose([(float)f["loss"]!.GetValue<double>()], [value], $"{name} loss");
+        PyTorchFixture.AssertClose(PyTorchFixture.Floats(f["probabilities"]), loss.Probabilities.Span, $"{name} probabilities");
+        PyTorchFixture.AssertClose(PyTorchFixture.Floats(f["logitsGradient"]), loss.Backward().Span, $"{name} logits gradient");
+    }
+
+    [Fact]
+    public void Backward_MatchesFiniteDifferences()
+    {
+        var random = new EngineRandom(11);
+        Tensor logits = LayerHarness.RandomTensor(6, new Shape(10), random, 3f);
+        int[] labels = [1, 4, 4, 9, 0, 7];
+        var loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f);
+        loss.Forward(logits, labels);
+        float[] analytic = loss.Backward().Span.ToArray();
+        LayerHarness.Compare("logits", logits.Data, logits.Length, analytic, () => loss.Forward(logits, labels), random, tolerance: 1e-3, samples: 60);
+    }
+
+    [Fact]
+    public void CountCorrect_CountsRowsWhoseArgmaxIsTheLabel()
+    {
+        var loss = new SoftmaxCrossEntropy();
+        var logits = new Tensor([0f, 5f, 1f, 9f, 0f, 0f, 0f, 0f, 2f], 3, new Shape(3));
+        loss.Forward(logits, [1, 0, 0]);
+        Assert.Equal(2, loss.CountCorrect([1, 0, 0]));
+        Assert.Equal(1, loss.CountCorrect([1, 1, 1]));
+    }
+
+    [Fact]
+    public void Forward_LabelOutOfRange_ThrowsNamingTheRange()
+    {
+        var loss = new SoftmaxCrossEntropy();
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => loss.Forward(new Tensor(1, new Shape(3)), [3]));
+        Assert.Contains("0..2", ex.Message);
+    }
+}
