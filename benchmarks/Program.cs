@@ -12,4 +12,9 @@ if (args is ["layers", ..])
     LayerBenchmark.Run(args);
     return;
 }
+if (args is ["onnx-vs-torch", ..])
+{
+    MlNetFashion.Benchmarks.OnnxVsTorch.OnnxVsTorchBenchmark.Run();
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmark).Assembly).Run(args);
