@@ -5,4 +5,10 @@ public sealed record ClassifierOptions
 {
     /// <summary>Score on this CUDA device when ONNX Runtime's CUDA provider is usable; otherwise the CPU (see GpuStatus).</summary>
     public int? GpuDeviceId { get; init; }
+
+    /// <summary>
+    /// ONNX Runtime threads per prediction (default: all cores, the lowest latency for one caller). A server with many
+    /// concurrent requests may prefer 1: the requests then run side by side instead of sharing the cores.
+    /// </summary>
+    public int? IntraOpThreads { get; init; }
 }

@@ -28,6 +28,12 @@ public sealed class FashionClassifier : IDisposable
             _ml.GpuDeviceId = id;
             _ml.FallbackToCpu = false;
         }
+        // The session options ML.NET's ONNX transformer uses; MLContext is the host environment they hang on.
+        Microsoft.ML.Transforms.Onnx.OnnxSessionOptionsExtensions.SetOnnxSessionOption((Microsoft.ML.Runtime.IHostEnvironment)_ml, new Microsoft.ML.Transforms.Onnx.OnnxSessionOptions
+        {
+            PerSessionThreads = true,
+            IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
+        });
         _model = ModelFile.LoadForPixels(_ml, path, device);
         ModelPath = path;
         _engines = new DefaultObjectPool<PredictionEngine<PixelInput, ScoreOutput>>(new EnginePolicy(_ml, _model), Environment.ProcessorCount * 4);
