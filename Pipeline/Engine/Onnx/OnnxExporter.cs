@@ -110,8 +110,11 @@ public static class OnnxExporter
                 {
                     OnnxAttribute.Ints("kernel_shape", pool.PoolSize, pool.PoolSize),
                     OnnxAttribute.Ints("strides", pool.Stride, pool.Stride),
-                    OnnxAttribute.Ints("pads", pool.PadTop, pool.PadLeft, pool.PadBottom, pool.PadRight),
                 };
+                // Padding only after the input (Keras 'same' with an odd size, PyTorch ceil_mode) is ONNX's ceil_mode:
+                // ONNX Runtime takes its plain pooling path for it, faster than explicit pads.
+                if (pool.PadTop == 0 && pool.PadLeft == 0 && CeilCovers(pool)) attributes.Add(OnnxAttribute.Int("ceil_mode", pool.PadBottom + pool.PadRight > 0 ? 1 : 0));
+                else attributes.Add(OnnxAttribute.Ints("pads", pool.PadTop, pool.PadLeft, pool.PadBottom, pool.PadRight));
                 if (layer is AvgPool2D) attributes.Add(OnnxAttribute.Int("count_include_pad", 0));
                 g.AddNode(layer is MaxPool2D ? "MaxPool" : "AveragePool", layer.Name, [input], [output], [.. attributes]);
                 return output;
@@ -133,6 +136,16 @@ public static class OnnxExporter
             default:
                 throw new NotSupportedException($"ONNX export: no mapping for layer {layer.Name} ({layer.Kind}).");
         }
+    }
+
+    /// <summary>True when ceil_mode without pads gives exactly the engine's output size (pads only after, less than a stride).</summary>
+    private static bool CeilCovers(Pool2D pool)
+    {
+        static int Ceil(int input, int k, int s) => (input - k + s - 1) / s + 1;
+        (int _, int h, int w) = pool.InputShape.AsImage();
+        (int _, int oh, int ow) = pool.OutputShape.AsImage();
+        return pool.PadBottom < pool.Stride && pool.PadRight < pool.Stride && h >= pool.PoolSize && w >= pool.PoolSize
+            && Ceil(h, pool.PoolSize, pool.Stride) == oh && Ceil(w, pool.PoolSize, pool.Stride) == ow;
     }
 
     private static void EmitConv(OnnxGraph g, Conv2D conv, string input, string output, BatchNorm? folded)
