@@ -19,12 +19,15 @@ public sealed class BatchScorer : IDisposable
     public const int DefaultBatchSize = 128;
 
     private readonly InferenceSession _session;
+    private readonly int _workers;
 
     public BatchScorer(byte[] onnx, int? gpuDeviceId = null, int threads = 0)
     {
         var options = gpuDeviceId is int id ? SessionOptions.MakeSessionOptionWithCudaProvider(id) : new SessionOptions();
         options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
-        if (threads > 0) options.IntraOpNumThreads = threads;
+        // One thread per run; Score runs one batch per core at a time (threads = how many).
+        options.IntraOpNumThreads = 1;
+        _workers = threads > 0 ? threads : Environment.ProcessorCount;
         _session = new InferenceSession(onnx, options);
     }
 
@@ -55,21 +58,23 @@ public sealed class BatchScorer : IDisposable
         }
     }
 
-    /// <summary>Probabilities [count, 10] for count images of 784 bytes, in batches.</summary>
-    public float[] Score(ReadOnlySpan<byte> pixels, int count, int batchSize = DefaultBatchSize)
+    /// <summary>
+    /// Probabilities [count, 10] for count images of 784 bytes, in batches. Batches are spread over the cores, each
+    /// run single-threaded in ONNX Runtime: for these small networks that beats splitting every batch across threads.
+    /// </summary>
+    public float[] Score(byte[] pixels, int count, int batchSize = DefaultBatchSize)
     {
         var probabilities = new float[count * 10];
-        var input = new float[Math.Min(batchSize, count) * 784];
-        for (int start = 0; start < count; start += batchSize)
+        int batches = (count + batchSize - 1) / batchSize;
+        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = _workers }, () => new float[batchSize * 784], (b, _, input) =>
         {
-            int n = Math.Min(batchSize, count - start);
+            int start = b * batchSize, n = Math.Min(batchSize, count - start);
             for (int i = 0; i < n * 784; i++) input[i] = pixels[start * 784 + i] / 255f;
             var tensor = new DenseTensor<float>(input.AsMemory(0, n * 784), [n, 1, 28, 28]);
             using var results = _session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)], [OnnxExporter.ProbabilitiesName]);
-            var output = results[0].AsTensor<float>();
-            int j = 0;
-            foreach (float p in output) probabilities[start * 10 + j++] = p;
-        }
+            ((DenseTensor<float>)results[0].AsTensor<float>()).Buffer.Span.CopyTo(probabilities.AsSpan(start * 10, n * 10));
+            return input;
+        }, _ => { });
         return probabilities;
     }
 
