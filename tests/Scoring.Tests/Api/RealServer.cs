@@ -23,7 +23,9 @@ public sealed class RealServer : IAsyncDisposable
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         string url = $"http://127.0.0.1:{port}";
-        var classifier = FashionClassifier.Load(TrainedModel.Onnx);
+        // As `serve` does: one ONNX Runtime thread per request. MLNETFASHION_LOAD_MODEL scores another model (benchmarks).
+        string model = Environment.GetEnvironmentVariable("MLNETFASHION_LOAD_MODEL") ?? TrainedModel.Onnx;
+        var classifier = FashionClassifier.Load(model, new ClassifierOptions { IntraOpThreads = 1 });
         var app = ScoringApi.Build(classifier, url);
         await app.StartAsync();
         return new RealServer(app, url, classifier);
