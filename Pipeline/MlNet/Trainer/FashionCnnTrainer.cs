@@ -79,16 +79,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
             .GetOutputSchema(inputSchema);
     }
 
-    private (string Name, Sequential Model, EngineTrainerOptions Defaults) CreateModel()
-    {
-        if (_options.ModelSpecPath is not null)
-        {
-            ModelSpec spec = ModelSpec.Load(_options.ModelSpecPath);
-            return (Path.GetFileNameWithoutExtension(_options.ModelSpecPath), spec.CreateModel(), spec.Training ?? Presets.Get("fast").Defaults);
-        }
-        Preset preset = Presets.Get(_options.Preset);
-        return (preset.Name, preset.CreateModel(), preset.Defaults);
-    }
+    private (string Name, Sequential Model, EngineTrainerOptions Defaults) CreateModel() =>
+        ModelSource.Create(_options.ModelSpecPath is null ? _options.Preset : null, _options.ModelSpecPath);
 
     private EngineTrainerOptions Merge(EngineTrainerOptions d) => d with
     {
