@@ -112,8 +112,8 @@ public sealed class EngineTrainer
                 lossSum += batchLoss * n;
                 int batchCorrect = loss.CountCorrect();
                 correct += batchCorrect;
-                foreach (var callback in _callbacks)
-                    callback.OnBatchEnd(new BatchMetrics(epoch, b + 1, batches, n, batchLoss, (float)batchCorrect / n, lr, (start + n) / clock.Elapsed.TotalSeconds));
+                var batchMetrics = new BatchMetrics(epoch, b + 1, batches, n, batchLoss, (float)batchCorrect / n, lr, (start + n) / clock.Elapsed.TotalSeconds);
+                foreach (var callback in _callbacks) callback.OnBatchEnd(batchMetrics);
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
             (float? valLoss, float? valAccuracy) = (null, null);

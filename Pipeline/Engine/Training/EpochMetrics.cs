@@ -4,8 +4,8 @@ namespace MlNetFashion.Engine.Training;
 public sealed record EpochMetrics(int Epoch, float Loss, float Accuracy, float? ValidationLoss, float? ValidationAccuracy,
     float LearningRate, double Seconds, double ImagesPerSecond);
 
-/// <summary>Progress within an epoch, for live progress bars.</summary>
-public sealed record BatchMetrics(int Epoch, int Batch, int BatchesPerEpoch, int Images, float Loss, float Accuracy, float LearningRate, double ImagesPerSecond);
+/// <summary>Progress within an epoch, for live progress bars (a struct: reporting a batch allocates nothing).</summary>
+public readonly record struct BatchMetrics(int Epoch, int Batch, int BatchesPerEpoch, int Images, float Loss, float Accuracy, float LearningRate, double ImagesPerSecond);
 
 /// <summary>NaN or infinite loss: training stops without touching any saved model.</summary>
 public sealed class TrainingDivergedException(int epoch, int batch, float learningRate)
