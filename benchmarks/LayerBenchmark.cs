@@ -11,8 +11,8 @@ using MlNetFashion.Engine.Tensors;
 namespace MlNetFashion.Benchmarks;
 
 /// <summary>
-/// `dotnet run --project benchmarks -c Release -- layers [batch] [iterations] [threads]`: forward and backward time of every
-/// seed001 layer at batch 128 (each fed the activations a real forward pass gives it), GFLOP/s for the convolutions
+/// `dotnet run --project benchmarks -c Release -- layers [batch] [iterations] [threads] [preset]`: forward and backward time of every
+/// layer of a preset (default seed001) at batch 128 (each fed the activations a real forward pass gives it), GFLOP/s for the convolutions
 /// and dense layers, and the whole step (forward + loss + backward, no optimizer) as images/second against the
 /// 2,700 img/s goal (2× PyTorch's ~1,350 img/s measured on these 2 cores).
 /// </summary>
@@ -23,7 +23,8 @@ public static class LayerBenchmark
         int batch = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 128;
         int iterations = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
         if (args.Length > 3) Parallelism.Threads = int.Parse(args[3], CultureInfo.InvariantCulture);
-        Sequential model = Presets.Seed001().Build(batch, new EngineRandom(1));
+        string preset = args.Length > 4 ? args[4] : "seed001";
+        Sequential model = Presets.Get(preset).CreateModel().Build(batch, new EngineRandom(1));
         var random = new EngineRandom(2);
         var input = new Tensor(batch, model.InputShape);
         for (int i = 0; i < input.Length; i++) input.Data[i] = random.NextSingle();
@@ -48,7 +49,7 @@ public static class LayerBenchmark
         }
 
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"seed001 layers, batch {batch}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}, best of {iterations} (the minimum: other processes share the 2 cores)"));
+        Console.WriteLine(string.Create(c, $"{preset} layers, batch {batch}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}, best of {iterations} (the minimum: other processes share the 2 cores)"));
         Console.WriteLine(string.Create(c, $"{"layer",-28} {"input",-14} {"fwd ms",8} {"bwd ms",8} {"GFLOP/s",8}"));
         double total = 0;
         for (int i = 0; i < model.Layers.Count; i++)

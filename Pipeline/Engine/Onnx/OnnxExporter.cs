@@ -14,8 +14,8 @@ namespace MlNetFashion.Engine.Onnx;
 /// <summary>
 /// Writes an engine model as ONNX (opset 17, IR 8). Contract: input "input" float [N, C, H, W] holding pixels / 255;
 /// outputs "logits" [N, K] and "probabilities" [N, K] (softmax). Dropout disappears; BatchNorm right after a Conv or
-/// Dense is folded into its weights (W' = W·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β); other BatchNorms become
-/// BatchNormalization nodes. Pads are written explicitly, so Keras 'same' and ceil_mode need no special casing.
+/// Dense is folded into its weights (W' = W·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β); one before a Dense folds into its
+/// input side; others move behind a following MaxPool when they can, or stay BatchNormalization nodes. Pads are written explicitly, so Keras 'same' and ceil_mode need no special casing.
 /// </summary>
 public static class OnnxExporter
 {
@@ -30,11 +30,17 @@ public static class OnnxExporter
         graph.AddInput(InputName, [.. model.InputShape.ToArray().Select(d => (long)d)]);
         string current = InputName;
         var layers = model.Layers;
+        var foldIntoDense = new Dictionary<int, BatchNorm>();   // Dense index → a batch norm folded into its input side
+        var afterPool = new Dictionary<int, BatchNorm>();       // MaxPool index → a batch norm emitted after it instead
         for (int i = 0; i < layers.Count; i++)
         {
             BatchNorm? next = options.FoldBatchNorm && i + 1 < layers.Count ? layers[i + 1] as BatchNorm : null;
             bool folds = next is not null && layers[i] is Conv2D or Dense;
-            current = Emit(graph, layers[i], current, folds ? next : null);
+            if (options.FoldBatchNorm && layers[i] is BatchNorm bn && Reroute(layers, i, bn, foldIntoDense, afterPool)) continue;
+            current = layers[i] is Dense dense && foldIntoDense.TryGetValue(i, out BatchNorm? before)
+                ? EmitDense(graph, dense, current, before, folds ? next : null)
+                : Emit(graph, layers[i], current, folds ? next : null);
+            if (afterPool.TryGetValue(i, out BatchNorm? moved)) current = Emit(graph, moved, current, null);
             if (folds) i++;
         }
         graph.AddNode("Identity", "logits", [current], [LogitsName]);
@@ -74,13 +80,7 @@ public static class OnnxExporter
                 EmitConv(g, conv, input, output, folded);
                 return output;
             case Dense dense:
-            {
-                (float[] w, float[] b) = Fold(dense.Kernel.Value.Span, dense.Bias is null ? default : dense.Bias.Value.Span, dense.Units, folded);
-                string wn = g.AddInitializer(output + "_W", w, dense.Units, dense.InputShape[0]);
-                string bn = g.AddInitializer(output + "_B", b, dense.Units);
-                g.AddNode("Gemm", layer.Name, [input, wn, bn], [output], OnnxAttribute.Int("transB", 1));
-                return output;
-            }
+                return EmitDense(g, dense, input, null, folded);
             case BatchNorm bn:
             {
                 int c = bn.Gamma.Count;
@@ -136,6 +136,80 @@ public static class OnnxExporter
             default:
                 throw new NotSupportedException($"ONNX export: no mapping for layer {layer.Name} ({layer.Kind}).");
         }
+    }
+
+    /// <summary>
+    /// Plans a batch norm that could not fold into the layer before it (seed001 puts it after the ReLU). y = a·x + b per
+    /// channel: it folds exactly into the next Dense (through Dropout, Flatten, and MaxPool when every a > 0, since max
+    /// commutes with an increasing map); otherwise, before a MaxPool with every a > 0, it moves behind the pool and
+    /// normalizes a quarter of the values. A following Conv cannot absorb it: its zero padding would see b.
+    /// </summary>
+    private static bool Reroute(IReadOnlyList<Layer> layers, int index, BatchNorm bn, Dictionary<int, BatchNorm> foldIntoDense, Dictionary<int, BatchNorm> afterPool)
+    {
+        bool increasing = true;
+        ReadOnlySpan<float> gamma = bn.Gamma.Value.Span;
+        for (int c = 0; c < gamma.Length; c++) increasing &= gamma[c] > 0;
+        int j = index + 1;
+        while (j < layers.Count && (layers[j] is Dropout or Flatten || (increasing && layers[j] is MaxPool2D))) j++;
+        if (j < layers.Count && layers[j] is Dense && !foldIntoDense.ContainsKey(j))
+        {
+            foldIntoDense[j] = bn;
+            return true;
+        }
+        j = index + 1;
+        while (j < layers.Count && layers[j] is Dropout) j++;
+        if (increasing && j < layers.Count && layers[j] is MaxPool2D && !afterPool.ContainsKey(j))
+        {
+            afterPool[j] = bn;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Gemm with an optional batch norm folded into its input side (<paramref name="before"/>) and one after it.</summary>
+    private static string EmitDense(OnnxGraph g, Dense dense, string input, BatchNorm? before, BatchNorm? after)
+    {
+        string output = g.NewName(dense.Name.Replace('/', '_'));
+        int features = dense.InputShape[0];
+        (float[] w, float[] b) = before is null
+            ? (dense.Kernel.Value.Span.ToArray(), dense.Bias is null ? new float[dense.Units] : dense.Bias.Value.Span.ToArray())
+            : FoldInput(dense, before);
+        (w, b) = Fold(w, b, dense.Units, after);
+        string wn = g.AddInitializer(output + "_W", w, dense.Units, features);
+        string bn = g.AddInitializer(output + "_B", b, dense.Units);
+        g.AddNode("Gemm", dense.Name, [input, wn, bn], [output], OnnxAttribute.Int("transB", 1));
+        return output;
+    }
+
+    /// <summary>
+    /// W·(a⊙x + b) + c = (W·diag(a))·x + (W·b + c) for the Dense kernel W [units, features]; a feature's channel is
+    /// feature / (features / channels), as Flatten lays out [C, H, W].
+    /// </summary>
+    private static (float[] W, float[] B) FoldInput(Dense dense, BatchNorm bn)
+    {
+        int units = dense.Units, features = dense.InputShape[0], channels = bn.Gamma.Count, per = features / channels;
+        if (per * channels != features) throw new InvalidOperationException($"ONNX export: cannot fold {bn.Name} ({channels} channels) into {dense.Name} ({features} inputs).");
+        ReadOnlySpan<float> gamma = bn.Gamma.Value.Span, beta = bn.Beta.Value.Span, mean = bn.RunningMean.Span, variance = bn.RunningVariance.Span;
+        var scale = new double[channels];
+        var shift = new double[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            scale[c] = gamma[c] / Math.Sqrt(variance[c] + (double)bn.Epsilon);
+            shift[c] = beta[c] - mean[c] * scale[c];
+        }
+        float[] w = dense.Kernel.Value.Span.ToArray();
+        float[] b = dense.Bias is null ? new float[units] : dense.Bias.Value.Span.ToArray();
+        for (int u = 0; u < units; u++)
+        {
+            double sum = b[u];
+            for (int d = 0; d < features; d++)
+            {
+                sum += w[u * features + d] * shift[d / per];
+                w[u * features + d] = (float)(w[u * features + d] * scale[d / per]);
+            }
+            b[u] = (float)sum;
+        }
+        return (w, b);
     }
 
     /// <summary>True when ceil_mode without pads gives exactly the engine's output size (pads only after, less than a stride).</summary>

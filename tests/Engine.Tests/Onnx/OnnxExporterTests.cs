@@ -41,10 +41,57 @@ public class OnnxExporterTests
         int count = 5;
         Tensor x = LayerHarness.RandomTensor(count, Presets.Input, random, 0.3f);
         for (int i = 0; i < x.Length; i++) x.Data[i] = Math.Clamp(x.Data[i] + 0.3f, 0f, 1f);
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { FoldBatchNorm = foldBatchNorm, ClassNames = new[] { "a", "b" } });
+        AssertOnnxRuntimeMatches(model, onnx, x, count);
+    }
+
+    /// <summary>
+    /// seed001 puts BatchNorm after the ReLU: with every γ &gt; 0 the first four move behind their MaxPool and the last
+    /// two fold into the Dense layers after them; one negative γ in the fifth keeps it as a node (max would not commute).
+    /// </summary>
+    [Theory]
+    [InlineData(false, 4)]
+    [InlineData(true, 5)]
+    public void Export_MovesOrFoldsBatchNormAfterReluOnlyWhenExact(bool negateOneScale, int expectedBatchNormNodes)
+    {
+        Sequential model = Presets.Seed001();
+        var random = new EngineRandom(12);
+        model.Build(8, random);
+        Randomize(model, random);
+        var norms = model.Layers.OfType<MlNetFashion.Engine.Layers.Normalization.BatchNorm>().ToList();
+        foreach (var bn in norms)
+        {
+            Span<float> gamma = bn.Gamma.Value.Span;
+            for (int c = 0; c < gamma.Length; c++) gamma[c] = Math.Abs(gamma[c]) + 0.1f;
+        }
+        if (negateOneScale) norms[4].Gamma.Value.Span[3] *= -1;
+        int count = 5;
+        Tensor x = LayerHarness.RandomTensor(count, Presets.Input, random, 0.5f);
+        for (int i = 0; i < x.Length; i++) x.Data[i] = Math.Clamp(x.Data[i] + 0.5f, 0f, 1f);
+
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = new[] { "a" } });
+
+        AssertOnnxRuntimeMatches(model, onnx, x, count);
+        Assert.Equal(expectedBatchNormNodes, Occurrences(onnx, "BatchNormalization"));
+    }
+
+    private static int Occurrences(byte[] haystack, string text)
+    {
+        byte[] needle = System.Text.Encoding.ASCII.GetBytes(text);
+        int found = 0;
+        for (int i = haystack.AsSpan().IndexOf(needle); i >= 0; )
+        {
+            found++;
+            int next = haystack.AsSpan(i + 1).IndexOf(needle);
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+        return found;
+    }
+
+    private static void AssertOnnxRuntimeMatches(Sequential model, byte[] onnx, Tensor x, int count)
+    {
         var expected = new float[count * 10];
         model.Predict(x.Span, count, expected);
-
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { FoldBatchNorm = foldBatchNorm, ClassNames = new[] { "a", "b" } });
         using var session = new InferenceSession(onnx);
         var input = new DenseTensor(x.Span.ToArray(), [count, 1, 28, 28]);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor<float>(OnnxExporter.InputName, input)]);
