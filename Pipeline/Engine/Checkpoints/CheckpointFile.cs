@@ -88,6 +88,7 @@ public static class CheckpointFile
         trainer.RestoreBest(header.BestEpoch, header.BestScore);
         trainer.History.Clear();
         trainer.History.AddRange(header.History);
+        trainer.ReplayHistoryIntoPolicies();
         trainer.Interrupted = header.Interrupted;
         return header;
     }

@@ -18,6 +18,7 @@ namespace MlNetFashion.Engine.Training;
 public sealed class EngineTrainer
 {
     private readonly EngineTrainerOptions _options;
+    private readonly List<ITrainingCallback> _policies = [];   // early stopping, plateau: state rebuilt on resume
     private readonly List<ITrainingCallback> _callbacks = [];
 
     public EngineTrainer(Sequential model, EngineTrainerOptions options)
@@ -32,8 +33,28 @@ public sealed class EngineTrainer
         if (!model.IsBuilt) model.Build(options.BatchSize, Random);
         Optimizer = Optimizer.Create(options.Optimizer, options.WeightDecay, options.Momentum, options.Nesterov);
         Schedule = LearningRateSchedule.Create(options.Schedule, options.WarmupFraction);
-        if (options.EarlyStoppingPatience > 0) _callbacks.Add(new EarlyStopping(options.EarlyStoppingPatience));
-        if (options.ReduceOnPlateauPatience > 0) _callbacks.Add(new ReduceLearningRateOnPlateau(options.ReduceOnPlateauPatience, options.ReduceOnPlateauFactor));
+        _policies.AddRange(CreatePolicies());
+    }
+
+    private IEnumerable<ITrainingCallback> CreatePolicies()
+    {
+        if (_options.EarlyStoppingPatience > 0) yield return new EarlyStopping(_options.EarlyStoppingPatience);
+        if (_options.ReduceOnPlateauPatience > 0) yield return new ReduceLearningRateOnPlateau(_options.ReduceOnPlateauPatience, _options.ReduceOnPlateauFactor);
+    }
+
+    /// <summary>
+    /// After a checkpoint restore: early stopping and the plateau count epochs without progress, so fresh ones replay the
+    /// restored history (on a scratch control: the learning-rate scale itself comes from the checkpoint). A run that had
+    /// already stopped early stays stopped, as it would have without the interruption.
+    /// </summary>
+    public void ReplayHistoryIntoPolicies()
+    {
+        _policies.Clear();
+        _policies.AddRange(CreatePolicies());
+        var replay = new TrainingControl();
+        foreach (EpochMetrics metrics in History)
+        foreach (ITrainingCallback policy in _policies) policy.OnEpochEnd(metrics, replay);
+        (Control.StopRequested, Control.StopReason) = (replay.StopRequested, replay.StopReason);
     }
 
     public Sequential Model { get; }
@@ -132,6 +153,7 @@ public sealed class EngineTrainer
                     else best.CaptureInto(Model);
                 }
             }
+            foreach (var policy in _policies) policy.OnEpochEnd(metrics, Control);
             foreach (var callback in _callbacks) callback.OnEpochEnd(metrics, Control);
         }
         if (best is not null && BestEpoch != CompletedEpochs) best.Restore(Model);

@@ -82,6 +82,44 @@ public class EngineTrainerTests
         }
     }
 
+    /// <summary>
+    /// Early stopping (patience 2) and the plateau (patience 1) on validation data with shuffled labels, so progress
+    /// stalls. Resuming after the epoch before the stop must stop at the same epoch with the same weights: the
+    /// counters come back from the history (with fresh counters the resumed run would train on).
+    /// </summary>
+    [Fact]
+    public void Resume_WithEarlyStoppingAndPlateau_StopsWhereTheUninterruptedRunStopped()
+    {
+        LabeledImages data = Bands(200, 5), noise = Bands(100, 6);
+        var shuffled = new LabeledImages(noise.Pixels, [.. noise.Labels.Select((l, i) => (l + i) % 10)], noise.Shape);
+        // Final weights, not the best epoch's: restoring those after a resume is the ML.NET trainer's job (best.ckpt).
+        EngineTrainerOptions options = Options(12) with { Schedule = "constant", EarlyStoppingPatience = 2, ReduceOnPlateauPatience = 1, RestoreBestWeights = false };
+        var uninterrupted = new EngineTrainer(Small(), options);
+        uninterrupted.Fit(data, shuffled);
+        int stoppedAt = uninterrupted.CompletedEpochs;
+        Assert.InRange(stoppedAt, 3, 11);
+
+        string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            var firstPart = new EngineTrainer(Small(), options);
+            firstPart.AddCallback(new StopAfterEpoch(stoppedAt - 1));
+            firstPart.Fit(data, shuffled);
+            CheckpointFile.Save(path, firstPart, "{}");
+            var resumed = new EngineTrainer(Small(), options);
+            CheckpointFile.Restore(path, resumed);
+            resumed.Fit(data, shuffled);
+
+            Assert.Equal(stoppedAt, resumed.CompletedEpochs);
+            Assert.Equal(uninterrupted.StopReason, resumed.StopReason);
+            Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Resume_FromCheckpointWrittenMidEpochOnCancel_EqualsUninterruptedRun()
     {

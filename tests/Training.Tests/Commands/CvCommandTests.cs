@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace MlNetFashion.Training.Tests.Commands;
+
+public sealed partial class CvCommandTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("cv-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    [Fact]
+    public void Cv_TwoFolds_PrintsEachFoldTheMeanAndWritesTheBoxPlot()
+    {
+        var (exit, output, error) = Cli.Run("cv", "--folds", "2", "--preset", "seed000", "--epochs", "2", "--batch-size", "100", "--limit-train", "2000", "--out", _out);
+
+        Assert.True(exit == 0, error);
+        double[] folds = [.. FoldLine().Matches(output).Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))];
+        Assert.Equal(2, folds.Length);
+        // Each fold is a fresh model scored on 1,000 images it never saw: clearly better than chance (10 %).
+        Assert.All(folds, a => Assert.InRange(a, 40, 100));
+        Match summary = SummaryLine().Match(output);
+        Assert.True(summary.Success, output);
+        Assert.Equal(folds.Average(), double.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture), 1);
+        byte[] png = File.ReadAllBytes(Path.Combine(_out, "cv-boxplot.png"));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+    }
+
+    [Fact]
+    public void Cv_OneFold_IsOneClearErrorLine()
+    {
+        var (exit, _, error) = Cli.Run("cv", "--folds", "1", "--out", _out);
+
+        Assert.NotEqual(0, exit);
+        Assert.Equal("error: --folds: expected at least 2, received 1", error.Trim());
+    }
+
+    [GeneratedRegex(@"fold (\d): ([0-9.]+) %")]
+    private static partial Regex FoldLine();
+
+    [GeneratedRegex(@"accuracy ([0-9.]+) % ± ([0-9.]+) % over 2 folds")]
+    private static partial Regex SummaryLine();
+}
