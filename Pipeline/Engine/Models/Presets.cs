@@ -75,13 +75,16 @@ public static class Presets
         .Conv2D(64, 2).ReLU()
         .Flatten().Dense(10).Build();
 
+    /// <summary>The paper's Keras model, with Keras' batch-norm defaults (moving average 0.99, i.e. momentum 0.01; epsilon 1e-3).</summary>
     public static Sequential Seed001()
     {
         var b = New();
         foreach (int filters in new[] { 32, 32, 64, 64, 128 })
-            b.Conv2D(filters, 3, Padding.Same).ReLU().BatchNorm().MaxPool2D(2, 2, Padding.Same).Dropout(0.25f);
-        return b.Flatten().Dense(512).ReLU().BatchNorm().Dense(10).Build();
+            b.Conv2D(filters, 3, Padding.Same).ReLU().BatchNorm(KerasMomentum, KerasEpsilon).MaxPool2D(2, 2, Padding.Same).Dropout(0.25f);
+        return b.Flatten().Dense(512).ReLU().BatchNorm(KerasMomentum, KerasEpsilon).Dense(10).Build();
     }
+
+    private const float KerasMomentum = 0.01f, KerasEpsilon = 1e-3f;
 
     /// <summary>Conv32 → Conv64 → pool → dropout → Conv128 → pool → dropout → Dense128 → Dense10 (no pool after the first conv).</summary>
     public static Sequential Seed002() => New()
