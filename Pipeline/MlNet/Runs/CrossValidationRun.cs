@@ -21,6 +21,7 @@ public static class CrossValidationRun
         FashionMnistSplit train = FashionMnist.LoadSplit(DataLocator.Locate(options.DataDir), "train").Take(options.LimitTrain);
         int[][] indices = StratifiedSplit.Folds([.. train.Labels.Select(l => (int)l)], folds, options.Seed);
         var accuracies = new double[folds];
+        int epochs = options.EpochsToRun();
         for (int f = 0; f < folds; f++)
         {
             progress.Stage($"fold {f + 1}/{folds}: training on {train.Count - indices[f].Length:N0} images, scoring {indices[f].Length:N0}");
@@ -30,7 +31,7 @@ public static class CrossValidationRun
             {
                 Preset = options.Preset ?? "fast", ModelSpecPath = options.ModelSpec, Epoch = options.Epochs, BatchSize = options.BatchSize,
                 LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed + (ulong)f, Threads = options.Threads,
-                ValidationSetFraction = 0, CancellationToken = cancellation, MetricsCallback = m => progress.Metrics(m, options.Epochs ?? 0),
+                ValidationSetFraction = 0, CancellationToken = cancellation, MetricsCallback = m => progress.Metrics(m, epochs),
             });
             ITransformer model = ml.Transforms.ScalePixels().Append(trainer).Fit(new FashionMnistDataView(train.Select(rest)));
             accuracies[f] = ml.MulticlassClassification.Evaluate(model.Transform(new FashionMnistDataView(train.Select(indices[f])))).MicroAccuracy;

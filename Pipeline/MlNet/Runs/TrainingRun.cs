@@ -41,7 +41,7 @@ public static class TrainingRun
         int totalEpochs = 0;
         trainerOptions.MetricsCallback = m => progress.Metrics(m, totalEpochs);
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(trainerOptions);
-        totalEpochs = options.Epochs ?? (options.ModelSpec is null ? Engine.Models.Presets.Get(trainerOptions.Preset).Defaults.Epochs : 0);
+        totalEpochs = options.EpochsToRun();
         var pipeline = ml.Transforms.ScalePixels().Append(trainer);
         var trainView = new FashionMnistDataView(trainSplit);
         ITransformer model = pipeline.Fit(trainView);

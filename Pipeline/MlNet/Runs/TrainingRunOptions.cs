@@ -18,6 +18,9 @@ public sealed record TrainingRunOptions
     public string OutputDirectory { get; init; } = "artifacts";
     public bool Resume { get; init; }
 
+    /// <summary>--epochs, else the preset's or the model spec's "training" epochs (for "epoch 3/10" in the progress).</summary>
+    public int EpochsToRun() => Epochs ?? Engine.Models.ModelSource.Create(ModelSpec is null ? Preset : null, ModelSpec).Defaults.Epochs;
+
     /// <summary>Contradictory or impossible values, named as the CLI spells them.</summary>
     public void Validate()
     {

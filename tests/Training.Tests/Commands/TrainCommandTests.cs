@@ -33,6 +33,19 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_ModelSpecWithTrainingSection_ProgressCountsItsEpochs()
+    {
+        string spec = Path.Combine(_out, "tiny.json");
+        File.WriteAllText(spec, """{"input":[1,28,28],"layers":[{"type":"Flatten"},{"type":"Dense","units":10}],"training":{"epochs":2,"batchSize":50}}""");
+
+        var (exit, output, error) = Cli.Run("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "100", "--out", _out);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("epoch 1/2 ", output);
+        Assert.Contains("epoch 2/2 ", output);
+    }
+
+    [Fact]
     public void Evaluate_SavedModelInAFreshProcess_ReproducesTheTrainingRunsAccuracy()
     {
         Assert.Equal(0, Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "1000", "--limit-test", "500", "--out", _out).Exit);
