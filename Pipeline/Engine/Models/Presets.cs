@@ -18,7 +18,7 @@ public static class Presets
     public static IReadOnlyList<Preset> All { get; } =
     [
         new("fast", "ours: VGG-style 32-64-64-128-128 with BN, crop+flip, AdamW one-cycle, label smoothing", Fast,
-            new EngineTrainerOptions { Epochs = 9, BatchSize = 128, Optimizer = "adamw", LearningRate = 0.003f, WeightDecay = 0.05f,
+            new EngineTrainerOptions { Epochs = 10, BatchSize = 128, Optimizer = "adamw", LearningRate = 0.003f, WeightDecay = 0.05f,
                 Schedule = "onecycle", WarmupFraction = 0.2f, LabelSmoothing = 0.1f, Augmentation = CropFlip }),
         new("best", "ours: the fast net 1.5× wider (48-96-96-192-192, ~98 MFLOP), crop+flip+erasing, AdamW one-cycle, 24 epochs", Best,
             new EngineTrainerOptions { Epochs = 24, BatchSize = 128, Optimizer = "adamw", LearningRate = 0.003f, WeightDecay = 0.05f,
