@@ -19,6 +19,7 @@ public sealed class BatchScorer : IDisposable
     public const int DefaultBatchSize = 128;
 
     private readonly InferenceSession _session;
+    private readonly InferenceSession[] _workerSessions;   // one single-threaded session per core: no shared arena
     private readonly int _workers;
 
     public BatchScorer(byte[] onnx, int? gpuDeviceId = null, int threads = 0)
@@ -29,6 +30,7 @@ public sealed class BatchScorer : IDisposable
         options.IntraOpNumThreads = 1;
         _workers = threads > 0 ? threads : Environment.ProcessorCount;
         _session = new InferenceSession(onnx, options);
+        _workerSessions = [_session, .. Enumerable.Range(1, _workers - 1).Select(_ => new InferenceSession(onnx, options))];
     }
 
     public static BatchScorer Load(string modelPath, int? gpuDeviceId = null, int threads = 0)
@@ -65,16 +67,23 @@ public sealed class BatchScorer : IDisposable
     public float[] Score(byte[] pixels, int count, int batchSize = DefaultBatchSize)
     {
         var probabilities = new float[count * 10];
-        int batches = (count + batchSize - 1) / batchSize;
-        Parallel.For(0, batches, new ParallelOptions { MaxDegreeOfParallelism = _workers }, () => new float[batchSize * 784], (b, _, input) =>
+        int batches = (count + batchSize - 1) / batchSize, next = -1;
+        // Each worker owns one session and takes the next batch until none are left.
+        Parallel.For(0, _workers, new ParallelOptions { MaxDegreeOfParallelism = _workers }, worker =>
         {
-            int start = b * batchSize, n = Math.Min(batchSize, count - start);
-            for (int i = 0; i < n * 784; i++) input[i] = pixels[start * 784 + i] / 255f;
-            var tensor = new DenseTensor<float>(input.AsMemory(0, n * 784), [n, 1, 28, 28]);
-            using var results = _session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)], [OnnxExporter.ProbabilitiesName]);
-            ((DenseTensor<float>)results[0].AsTensor<float>()).Buffer.Span.CopyTo(probabilities.AsSpan(start * 10, n * 10));
-            return input;
-        }, _ => { });
+            InferenceSession session = _workerSessions[worker];
+            var input = new float[batchSize * 784];
+            for (int b = Interlocked.Increment(ref next); b < batches; b = Interlocked.Increment(ref next))
+            {
+                int start = b * batchSize, n = Math.Min(batchSize, count - start);
+                Span<float> scaled = input.AsSpan(0, n * 784);
+                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<byte, float>(pixels.AsSpan(start * 784, n * 784), scaled);
+                System.Numerics.Tensors.TensorPrimitives.Divide(scaled, 255f, scaled);
+                var tensor = new DenseTensor<float>(input.AsMemory(0, n * 784), [n, 1, 28, 28]);
+                using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)], [OnnxExporter.ProbabilitiesName]);
+                ((DenseTensor<float>)results[0].AsTensor<float>()).Buffer.Span.CopyTo(probabilities.AsSpan(start * 10, n * 10));
+            }
+        });
         return probabilities;
     }
 
@@ -102,5 +111,8 @@ public sealed class BatchScorer : IDisposable
 
     private static int ArgMax(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(values);
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        foreach (InferenceSession session in _workerSessions) session.Dispose();
+    }
 }
