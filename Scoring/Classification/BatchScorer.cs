@@ -26,9 +26,9 @@ public sealed class BatchScorer : IDisposable
     {
         var options = gpuDeviceId is int id ? SessionOptions.MakeSessionOptionWithCudaProvider(id) : new SessionOptions();
         options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
-        // One thread per run; Score runs one batch per core at a time (threads = how many).
+        // One thread per run; Score runs one batch per core at a time (threads = how many). A GPU gets one session.
         options.IntraOpNumThreads = 1;
-        _workers = threads > 0 ? threads : Environment.ProcessorCount;
+        _workers = gpuDeviceId is not null ? 1 : threads > 0 ? threads : Environment.ProcessorCount;
         _session = new InferenceSession(onnx, options);
         _workerSessions = [_session, .. Enumerable.Range(1, _workers - 1).Select(_ => new InferenceSession(onnx, options))];
     }
