@@ -15,7 +15,8 @@ namespace MlNetFashion.Engine.Onnx;
 /// Writes an engine model as ONNX (opset 17, IR 8). Contract: input "input" float [N, C, H, W] holding pixels / 255;
 /// outputs "logits" [N, K] and "probabilities" [N, K] (softmax). Dropout disappears; BatchNorm right after a Conv or
 /// Dense is folded into its weights (W' = W·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β); one before a Dense folds into its
-/// input side; others move behind a following MaxPool when they can, or stay BatchNormalization nodes. Pads are written explicitly, so Keras 'same' and ceil_mode need no special casing.
+/// input side; others move behind a following MaxPool when they can, or stay BatchNormalization nodes. Pads are
+/// written explicitly, so Keras 'same' and ceil_mode need no special casing.
 /// </summary>
 public static class OnnxExporter
 {
@@ -171,10 +172,9 @@ public static class OnnxExporter
     {
         string output = g.NewName(dense.Name.Replace('/', '_'));
         int features = dense.InputShape[0];
-        (float[] w, float[] b) = before is null
-            ? (dense.Kernel.Value.Span.ToArray(), dense.Bias is null ? new float[dense.Units] : dense.Bias.Value.Span.ToArray())
-            : FoldInput(dense, before);
-        (w, b) = Fold(w, b, dense.Units, after);
+        (float[] w, float[] b) = Copy(dense.Kernel, dense.Bias, dense.Units);
+        if (before is not null) FoldInput(w, b, dense, before);
+        Fold(w, b, dense.Units, after);
         string wn = g.AddInitializer(output + "_W", w, dense.Units, features);
         string bn = g.AddInitializer(output + "_B", b, dense.Units);
         g.AddNode("Gemm", dense.Name, [input, wn, bn], [output], OnnxAttribute.Int("transB", 1));
@@ -182,24 +182,15 @@ public static class OnnxExporter
     }
 
     /// <summary>
-    /// W·(a⊙x + b) + c = (W·diag(a))·x + (W·b + c) for the Dense kernel W [units, features]; a feature's channel is
-    /// feature / (features / channels), as Flatten lays out [C, H, W].
+    /// In place: W·(a⊙x + b) + c = (W·diag(a))·x + (W·b + c) for the Dense kernel W [units, features]; a feature's
+    /// channel is feature / (features / channels), as Flatten lays out [C, H, W].
     /// </summary>
-    private static (float[] W, float[] B) FoldInput(Dense dense, BatchNorm bn)
+    private static void FoldInput(float[] w, float[] b, Dense dense, BatchNorm bn)
     {
-        int units = dense.Units, features = dense.InputShape[0], channels = bn.Gamma.Count, per = features / channels;
+        int features = dense.InputShape[0], channels = bn.Gamma.Count, per = features / channels;
         if (per * channels != features) throw new InvalidOperationException($"ONNX export: cannot fold {bn.Name} ({channels} channels) into {dense.Name} ({features} inputs).");
-        ReadOnlySpan<float> gamma = bn.Gamma.Value.Span, beta = bn.Beta.Value.Span, mean = bn.RunningMean.Span, variance = bn.RunningVariance.Span;
-        var scale = new double[channels];
-        var shift = new double[channels];
-        for (int c = 0; c < channels; c++)
-        {
-            scale[c] = gamma[c] / Math.Sqrt(variance[c] + (double)bn.Epsilon);
-            shift[c] = beta[c] - mean[c] * scale[c];
-        }
-        float[] w = dense.Kernel.Value.Span.ToArray();
-        float[] b = dense.Bias is null ? new float[units] : dense.Bias.Value.Span.ToArray();
-        for (int u = 0; u < units; u++)
+        (double[] scale, double[] shift) = Affine(bn);
+        for (int u = 0; u < dense.Units; u++)
         {
             double sum = b[u];
             for (int d = 0; d < features; d++)
@@ -209,7 +200,20 @@ public static class OnnxExporter
             }
             b[u] = (float)sum;
         }
-        return (w, b);
+    }
+
+    /// <summary>A batch norm in eval mode as y = scale·x + shift per channel: scale = γ/√(σ²+ε), shift = β − μ·scale.</summary>
+    private static (double[] Scale, double[] Shift) Affine(BatchNorm bn)
+    {
+        ReadOnlySpan<float> gamma = bn.Gamma.Value.Span, beta = bn.Beta.Value.Span, mean = bn.RunningMean.Span, variance = bn.RunningVariance.Span;
+        var scale = new double[gamma.Length];
+        var shift = new double[gamma.Length];
+        for (int c = 0; c < gamma.Length; c++)
+        {
+            scale[c] = gamma[c] / Math.Sqrt(variance[c] + (double)bn.Epsilon);
+            shift[c] = beta[c] - mean[c] * scale[c];
+        }
+        return (scale, shift);
     }
 
     /// <summary>True when ceil_mode without pads gives exactly the engine's output size (pads only after, less than a stride).</summary>
@@ -225,7 +229,8 @@ public static class OnnxExporter
     private static void EmitConv(OnnxGraph g, Conv2D conv, string input, string output, BatchNorm? folded)
     {
         int inChannels = conv.InputShape[0], k = conv.KernelSize;
-        (float[] w, float[] b) = Fold(conv.Kernel.Value.Span, conv.Bias is null ? default : conv.Bias.Value.Span, conv.Filters, folded);
+        (float[] w, float[] b) = Copy(conv.Kernel, conv.Bias, conv.Filters);
+        Fold(w, b, conv.Filters, folded);
         string wn = g.AddInitializer(output + "_W", w, conv.Filters, inChannels, k, k);
         string bn = g.AddInitializer(output + "_B", b, conv.Filters);
         g.AddNode("Conv", conv.Name.Replace('/', '_'), [input, wn, bn], [output],
@@ -249,20 +254,21 @@ public static class OnnxExporter
         return output;
     }
 
-    /// <summary>W [F, …] and b [F] with the following batch norm (if any) folded in; b is zeros when absent.</summary>
-    private static (float[] W, float[] B) Fold(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, int filters, BatchNorm? bn)
+    /// <summary>Copies of a layer's kernel and bias (zeros when it has none), for folding.</summary>
+    private static (float[] W, float[] B) Copy(Parameter kernel, Parameter? bias, int units) =>
+        (kernel.Value.Span.ToArray(), bias is null ? new float[units] : bias.Value.Span.ToArray());
+
+    /// <summary>In place: W [F, …] and b [F] with the following batch norm (if any) folded in.</summary>
+    private static void Fold(float[] w, float[] b, int filters, BatchNorm? bn)
     {
-        float[] w = weights.ToArray();
-        float[] b = bias.IsEmpty ? new float[filters] : bias.ToArray();
-        if (bn is null) return (w, b);
+        if (bn is null) return;
         int per = w.Length / filters;
-        ReadOnlySpan<float> gamma = bn.Gamma.Value.Span, beta = bn.Beta.Value.Span, mean = bn.RunningMean.Span, variance = bn.RunningVariance.Span;
+        ReadOnlySpan<float> beta = bn.Beta.Value.Span, mean = bn.RunningMean.Span;
+        double[] scale = Affine(bn).Scale;
         for (int f = 0; f < filters; f++)
         {
-            double scale = gamma[f] / Math.Sqrt(variance[f] + (double)bn.Epsilon);
-            for (int i = 0; i < per; i++) w[f * per + i] = (float)(w[f * per + i] * scale);
-            b[f] = (float)((b[f] - mean[f]) * scale + beta[f]);
+            for (int i = 0; i < per; i++) w[f * per + i] = (float)(w[f * per + i] * scale[f]);
+            b[f] = (float)((b[f] - mean[f]) * scale[f] + beta[f]);
         }
-        return (w, b);
     }
 }
