@@ -18,9 +18,7 @@ public sealed class BatchScorer : IDisposable
     /// <summary>Measured best for these small models on two cores (bench: batch 100–500 beat 1,000 and 2,000).</summary>
     public const int DefaultBatchSize = 128;
 
-    private readonly InferenceSession _session;
-    private readonly InferenceSession[] _workerSessions;   // one single-threaded session per core: no shared arena
-    private readonly int _workers;
+    private readonly InferenceSession[] _sessions;   // one single-threaded session per worker: no shared arena
 
     public BatchScorer(byte[] onnx, int? gpuDeviceId = null, int threads = 0)
     {
@@ -28,9 +26,8 @@ public sealed class BatchScorer : IDisposable
         options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
         // One thread per run; Score runs one batch per core at a time (threads = how many). A GPU gets one session.
         options.IntraOpNumThreads = 1;
-        _workers = gpuDeviceId is not null ? 1 : threads > 0 ? threads : Environment.ProcessorCount;
-        _session = new InferenceSession(onnx, options);
-        _workerSessions = [_session, .. Enumerable.Range(1, _workers - 1).Select(_ => new InferenceSession(onnx, options))];
+        int workers = gpuDeviceId is not null ? 1 : threads > 0 ? threads : Environment.ProcessorCount;
+        _sessions = [.. Enumerable.Range(0, workers).Select(_ => new InferenceSession(onnx, options))];
     }
 
     public static BatchScorer Load(string modelPath, int? gpuDeviceId = null, int threads = 0)
@@ -69,16 +66,14 @@ public sealed class BatchScorer : IDisposable
         var probabilities = new float[count * 10];
         int batches = (count + batchSize - 1) / batchSize, next = -1;
         // Each worker owns one session and takes the next batch until none are left.
-        Parallel.For(0, _workers, new ParallelOptions { MaxDegreeOfParallelism = _workers }, worker =>
+        Parallel.For(0, _sessions.Length, new ParallelOptions { MaxDegreeOfParallelism = _sessions.Length }, worker =>
         {
-            InferenceSession session = _workerSessions[worker];
+            InferenceSession session = _sessions[worker];
             var input = new float[batchSize * 784];
             for (int b = Interlocked.Increment(ref next); b < batches; b = Interlocked.Increment(ref next))
             {
                 int start = b * batchSize, n = Math.Min(batchSize, count - start);
-                Span<float> scaled = input.AsSpan(0, n * 784);
-                System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<byte, float>(pixels.AsSpan(start * 784, n * 784), scaled);
-                System.Numerics.Tensors.TensorPrimitives.Divide(scaled, 255f, scaled);
+                FashionMnistSplit.Scale(pixels.AsSpan(start * 784, n * 784), input);
                 var tensor = new DenseTensor<float>(input.AsMemory(0, n * 784), [n, 1, 28, 28]);
                 using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)], [OnnxExporter.ProbabilitiesName]);
                 ((DenseTensor<float>)results[0].AsTensor<float>()).Buffer.Span.CopyTo(probabilities.AsSpan(start * 10, n * 10));
@@ -113,6 +108,6 @@ public sealed class BatchScorer : IDisposable
 
     public void Dispose()
     {
-        foreach (InferenceSession session in _workerSessions) session.Dispose();
+        foreach (InferenceSession session in _sessions) session.Dispose();
     }
 }

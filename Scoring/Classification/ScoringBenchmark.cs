@@ -99,7 +99,6 @@ public static class ScoringBenchmark
             action();
             times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
-        Array.Sort(times);
-        return times[repetitions / 2];
+        return MedianOf(times);
     }
 }

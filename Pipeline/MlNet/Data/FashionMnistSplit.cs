@@ -40,8 +40,15 @@ public sealed class FashionMnistSplit
     public float[] ScaledPixels()
     {
         var result = new float[Pixels.Length];
-        for (int i = 0; i < result.Length; i++) result[i] = Pixels[i] / 255f;
+        Scale(Pixels, result);
         return result;
+    }
+
+    /// <summary>scaled[i] = pixels[i] / 255 (SIMD; the same bits as the scalar division).</summary>
+    public static void Scale(ReadOnlySpan<byte> pixels, Span<float> scaled)
+    {
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<byte, float>(pixels, scaled);
+        System.Numerics.Tensors.TensorPrimitives.Divide(scaled[..pixels.Length], 255f, scaled);
     }
 
     public int[] IntLabels() => [.. Labels.Select(l => (int)l)];

@@ -32,7 +32,7 @@ public sealed class ScalePixelsMapping : CustomMappingFactory<PixelsRow, Feature
         if (input.Pixels.Length != FashionMnistSplit.ImageSize)
             throw new InvalidDataException($"Pixels: expected {FashionMnistSplit.ImageSize} values, received {input.Pixels.Length}");
         if (output.Features.Length != FashionMnistSplit.ImageSize) output.Features = new float[FashionMnistSplit.ImageSize];
-        for (int i = 0; i < FashionMnistSplit.ImageSize; i++) output.Features[i] = input.Pixels[i] / 255f;
+        FashionMnistSplit.Scale(input.Pixels, output.Features);
     }
 
     public override Action<PixelsRow, FeaturesRow> GetMapping() => Map;
