@@ -70,6 +70,15 @@ public static unsafe class Activations
                 Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, v * a).CopyTo(y.Slice(i, 16));
             }
         }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var a = Vector256.Create(alpha);
+            for (; i <= x.Length - 8; i += 8)
+            {
+                var v = Vector256.Create(x.Slice(i, 8));
+                Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, v * a).CopyTo(y.Slice(i, 8));
+            }
+        }
         for (; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i];
     }
 
@@ -84,6 +93,18 @@ public static unsafe class Activations
                 var g = Vector512.Create(dy.Slice(i, 16));
                 var mask = Vector512.GreaterThan(Vector512.Create(y.Slice(i, 16)), Vector512<float>.Zero);
                 Vector512.ConditionalSelect(mask, g, g * a).CopyTo(dx.Slice(i, 16));
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            // Without this twin of the AVX-512 loop, AVX2 machines ran the scalar loop, whose branch on the sign
+            // mispredicts half the time: 8 ms instead of ~1 ms for the first ReLU of the fast net at batch 128.
+            var a = Vector256.Create(alpha);
+            for (; i <= y.Length - 8; i += 8)
+            {
+                var g = Vector256.Create(dy.Slice(i, 8));
+                var mask = Vector256.GreaterThan(Vector256.Create(y.Slice(i, 8)), Vector256<float>.Zero);
+                Vector256.ConditionalSelect(mask, g, g * a).CopyTo(dx.Slice(i, 8));
             }
         }
         for (; i < y.Length; i++) dx[i] = y[i] > 0 ? dy[i] : alpha * dy[i];

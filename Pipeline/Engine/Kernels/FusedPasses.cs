@@ -68,6 +68,17 @@ public static class FusedPasses
                 Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ra, (nuint)i), vk, t).StoreUnsafe(ref rz, (nuint)i);
             }
         }
+        else if (Vector256.IsHardwareAccelerated && a.Length >= 8)
+        {
+            var vk = Vector256.Create(k);
+            var vp = Vector256.Create(p);
+            var vq = Vector256.Create(q);
+            for (; i <= a.Length - 8; i += 8)
+            {
+                var t = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rb, (nuint)i), vp, vq);
+                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ra, (nuint)i), vk, t).StoreUnsafe(ref rz, (nuint)i);
+            }
+        }
         for (; i < a.Length; i++) Unsafe.Add(ref rz, i) = k * Unsafe.Add(ref ra, i) + (p * Unsafe.Add(ref rb, i) + q);
     }
 
