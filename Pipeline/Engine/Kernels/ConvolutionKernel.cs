@@ -13,7 +13,7 @@ namespace MlNetFashion.Engine.Kernels;
 /// stride > 1 — dcol = Wᵀ · dY' (K = F), dx = col2im(dcol).
 /// Each thread accumulates its own dW_t, db_t; they are summed in thread order at the end (deterministic).
 /// </summary>
-public sealed unsafe class ConvolutionKernel
+public sealed unsafe class ConvolutionKernel : IConvolutionKernel
 {
     /// <summary>Columns per chunk: large enough for an efficient GEMM, small enough to stay in cache.</summary>
     public const int TargetColumns = 1024;

@@ -6,7 +6,8 @@ using MlNetFashion.Engine.Tensors;
 namespace MlNetFashion.Engine.Layers.Convolution;
 
 /// <summary>
-/// 2-D convolution, [N, C, H, W] → [N, F, Ho, Wo], as cache-blocked im2col + GEMM (see ConvolutionKernel).
+/// 2-D convolution, [N, C, H, W] → [N, F, Ho, Wo], by the kernel ConvolutionAlgorithm picks
+/// for its geometry (Winograd F(2×2, 3×3) or cache-blocked im2col + GEMM).
 /// Weights use the PyTorch/ONNX layout: kernel [F, C, k, k], bias [F].
 /// </summary>
 public sealed class Conv2D : Layer
@@ -14,7 +15,7 @@ public sealed class Conv2D : Layer
     private readonly Initializer _initializer;
     private Parameter _kernel = null!, _bias = null!;
     private Window _rows, _cols;
-    private ConvolutionKernel _kernelOp = null!;
+    private IConvolutionKernel _kernelOp = null!;
     private Tensor _output = null!, _inputGradient = null!, _input = null!;
 
     public Conv2D(int filters, int kernelSize, int stride = 1, Padding padding = Padding.Valid, bool useBias = true, Initializer? kernelInitializer = null)
@@ -50,7 +51,7 @@ public sealed class Conv2D : Layer
         _kernel = new Parameter("kernel", new Shape(Filters, c, KernelSize, KernelSize), decay: true);
         _bias = new Parameter("bias", new Shape(Filters), decay: false);
         _initializer.Fill(_kernel.Value.Span, fanIn: c * KernelSize * KernelSize, fanOut: Filters * KernelSize * KernelSize, random);
-        _kernelOp = new ConvolutionKernel(c, Filters, _rows, _cols, Parallelism.Threads);
+        _kernelOp = ConvolutionAlgorithm.Create(c, Filters, _rows, _cols, Parallelism.Threads);
         var outputShape = new Shape(Filters, _rows.Output, _cols.Output);
         _output = new Tensor(maxBatchSize, outputShape);
         _inputGradient = new Tensor(maxBatchSize, inputShape);

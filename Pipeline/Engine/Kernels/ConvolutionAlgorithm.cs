@@ -1,0 +1,50 @@
+using MlNetFashion.Engine.Layers;
+
+namespace MlNetFashion.Engine.Kernels;
+
+/// <summary>
+/// Which kernel computes a convolution: Winograd F(2×2, 3×3) where it applies (3×3, stride 1, pad 1 — every conv of
+/// the fast, best and seed001 nets but the first), im2col + GEMM elsewhere. The MLNETFASHION_CONV environment
+/// variable (auto | im2col | winograd) or <see cref="Selected"/> overrides the rule, for benchmarks and tests.
+/// </summary>
+public static class ConvolutionAlgorithm
+{
+    public const string EnvironmentVariable = "MLNETFASHION_CONV";
+
+    public enum Choice { Auto, Im2Col, Winograd }
+
+    /// <summary>
+    /// Below this many input channels the GEMMs are too shallow (K = C) for Winograd's saving to beat its tile
+    /// transforms; the 1-channel first layer stays on im2col (K = 9).
+    /// </summary>
+    public const int MinimumWinogradChannels = 8;
+
+    private static Choice? _selected;
+
+    public static Choice Selected
+    {
+        get => _selected ??= Parse(Environment.GetEnvironmentVariable(EnvironmentVariable));
+        set => _selected = value;
+    }
+
+    internal static Choice Parse(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "auto" => Choice.Auto,
+        "im2col" => Choice.Im2Col,
+        "winograd" => Choice.Winograd,
+        _ => throw new InvalidOperationException($"{EnvironmentVariable}: expected auto, im2col or winograd, received '{value}'."),
+    };
+
+    public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads)
+    {
+        bool winograd = WinogradKernel.Supports(rows, cols) && Selected switch
+        {
+            Choice.Winograd => true,
+            Choice.Im2Col => false,
+            _ => channels >= MinimumWinogradChannels,
+        };
+        return winograd
+            ? new WinogradKernel(channels, filters, rows, cols, threads)
+            : new ConvolutionKernel(channels, filters, rows, cols, threads);
+    }
+}

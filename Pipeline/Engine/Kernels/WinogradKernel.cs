@@ -1,0 +1,257 @@
+using MlNetFashion.Engine.Layers;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace MlNetFashion.Engine.Kernels;
+
+/// <summary>
+/// 3×3 stride-1 'same' convolution (pad 1 on every side) by Winograd F(2×2, 3×3): 2.25× fewer multiplications than
+/// im2col + GEMM in all three passes (<see cref="WinogradTransforms"/>). The map is cut into 2×2 output tiles
+/// (Ty × Tx per image, an odd side padded by one); per chunk of S images with T = S·Ty·Tx tiles:
+/// forward   V[ξ] [C, T] = Bᵀ d B;  M[ξ] [F, T] = U[ξ] [F, C] · V[ξ];  y = Aᵀ M A   (U[ξ] = G g Gᵀ, ξ = 0..15)
+/// backward  dM[ξ] [F, T] = A dy Aᵀ;  dU[ξ] += dM[ξ] · V[ξ]ᵀ;  dV[ξ] [C, T] = U[ξ]ᵀ · dM[ξ];  dx = Σ B dV Bᵀ;
+///           dW = Gᵀ dU G.
+/// Each thread takes a fixed slice of the batch and keeps its own dU and db, summed in thread order (deterministic).
+/// </summary>
+public sealed class WinogradKernel : IConvolutionKernel
+{
+    /// <summary>Tiles per chunk: wide enough GEMMs (N = T), while V and M of one chunk stay near the caches.</summary>
+    public const int TargetTiles = 512;
+    private const int Xi = 16;
+
+    private readonly int _channels, _filters, _h, _w, _tilesY, _tilesX, _tiles, _chunk, _threads;
+    private readonly int _paddedStride, _paddedPlane, _tileStride, _tilePlane;
+    private readonly float[] _u;
+    private readonly float[][] _v, _m, _dU, _dB, _plane;
+
+    public WinogradKernel(int channels, int filters, Window rows, Window cols, int threads)
+    {
+        if (!Supports(rows, cols))
+            throw new ArgumentException($"WinogradKernel: expected 3×3 stride-1 windows padded by 1 on each side. Received {rows} and {cols}.");
+        (_channels, _filters, _h, _w, _threads) = (channels, filters, rows.Input, cols.Input, threads);
+        (_tilesY, _tilesX) = ((_h + 1) / 2, (_w + 1) / 2);
+        _tiles = _tilesY * _tilesX;
+        _chunk = Math.Max(1, TargetTiles / _tiles);
+        // Input planes padded to (2·Ty + 2) × (2·Tx + 2) with zeros (one cell before, the rest after); output planes 2·Ty × 2·Tx.
+        (_paddedStride, _paddedPlane) = (2 * _tilesX + 2, (2 * _tilesX + 2) * (2 * _tilesY + 2));
+        (_tileStride, _tilePlane) = (2 * _tilesX, 4 * _tiles);
+        int columns = _chunk * _tiles;
+        _u = new float[Xi * filters * channels];
+        _v = Buffers(threads, Xi * Stride(channels, columns));
+        _m = Buffers(threads, Xi * Stride(filters, columns));
+        _dU = Buffers(threads, Xi * filters * channels);
+        _dB = Buffers(threads, filters);
+        _plane = Buffers(threads, _paddedPlane);
+    }
+
+    /// <summary>
+    /// Floats between the ξ planes of V or M ([rows, columns] each): one cache line more than the plane, so the 16
+    /// planes a tile writes do not all fall in the same cache set (128 × 512 columns would put them 256 KB apart).
+    /// </summary>
+    private static int Stride(int rows, int columns) => rows * columns + 16;
+
+    private static float[][] Buffers(int count, int size) => [.. Enumerable.Range(0, count).Select(_ => new float[size])];
+
+    /// <summary>The windows this kernel computes: 3×3, stride 1, one cell of padding on each side of both axes.</summary>
+    public static bool Supports(Window rows, Window cols) => IsUnitPadded3(rows) && IsUnitPadded3(cols);
+
+    private static bool IsUnitPadded3(Window w) => w is { Kernel: 3, Stride: 1, PadBefore: 1, PadAfter: 1 };
+
+    public int Threads => _threads;
+
+    /// <summary>U[ξ, f, c] = (G W[f, c] Gᵀ)[ξ].</summary>
+    private unsafe void TransformKernels(ReadOnlySpan<float> weights)
+    {
+        int pairs = _filters * _channels;
+        fixed (float* pu = _u)
+            for (int p = 0; p < pairs; p++) WinogradTransforms.Kernel(weights.Slice(9 * p, 9), pu + p, pairs);
+    }
+
+    public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        TransformKernels(weights);
+        unsafe
+        {
+            fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = y)
+                Parallelism.For(Math.Min(_threads, batch), new Body(this, px, bias.IsEmpty ? null : pb, py, null, batch, backward: false, needInput: false));
+        }
+    }
+
+    public void Backward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> dy,
+        Span<float> dWeights, Span<float> dBias, Span<float> dx)
+    {
+        int threads = Math.Min(_threads, batch);
+        if (!dx.IsEmpty) TransformKernels(weights);
+        unsafe
+        {
+            fixed (float* px = x) fixed (float* pdy = dy) fixed (float* pdx = dx)
+                Parallelism.For(threads, new Body(this, px, null, pdx, pdy, batch, backward: true, needInput: !dx.IsEmpty));
+        }
+        // Fixed-order reduction of the per-thread partials, then dW[f, c] = Gᵀ dU[f, c] G.
+        float[] dU = _dU[0];
+        for (int t = 1; t < threads; t++) TensorPrimitives.Add(dU, _dU[t], dU);
+        int pairs = _filters * _channels;
+        unsafe
+        {
+            fixed (float* pdu = dU)
+                for (int p = 0; p < pairs; p++) WinogradTransforms.KernelAdjoint(pdu + p, pairs, dWeights.Slice(9 * p, 9));
+        }
+        if (!dBias.IsEmpty)
+        {
+            _dB[0].AsSpan().CopyTo(dBias);
+            for (int t = 1; t < threads; t++) TensorPrimitives.Add(dBias, _dB[t], dBias);
+        }
+    }
+
+    private readonly unsafe struct Body(WinogradKernel k, float* x, float* bias, float* y, float* dy, int batch, bool backward, bool needInput) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            int threads = Math.Min(k._threads, batch);
+            for (int t = start; t < end; t++)
+            {
+                int first = (int)((long)batch * t / threads), last = (int)((long)batch * (t + 1) / threads);
+                int inSize = k._channels * k._h * k._w, outSize = k._filters * k._h * k._w;
+                var input = new ReadOnlySpan<float>(x + (long)first * inSize, (last - first) * inSize);
+                if (backward)
+                {
+                    var gradient = new ReadOnlySpan<float>(dy + (long)first * outSize, (last - first) * outSize);
+                    var dx = needInput ? new Span<float>(y + (long)first * inSize, (last - first) * inSize) : default;
+                    k.BackwardSlice(t, last - first, input, gradient, dx);
+                }
+                else
+                {
+                    k.ForwardSlice(t, last - first, input, bias == null ? default : new ReadOnlySpan<float>(bias, k._filters),
+                        new Span<float>(y + (long)first * outSize, (last - first) * outSize));
+                }
+            }
+        }
+    }
+
+    private void ForwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        float[] v = _v[t], m = _m[t];
+        int inSize = _channels * _h * _w, outSize = _filters * _h * _w;
+        for (int n0 = 0; n0 < count; n0 += _chunk)
+        {
+            int s = Math.Min(_chunk, count - n0), columns = s * _tiles;
+            int vStride = Stride(_channels, columns), mStride = Stride(_filters, columns);
+            TransformInput(t, x.Slice(n0 * inSize, s * inSize), s, columns, v);
+            for (int xi = 0; xi < Xi; xi++)
+                Gemm.Multiply(false, false, _filters, columns, _channels, 1f, _u.AsSpan(xi * _filters * _channels, _filters * _channels), _channels,
+                    v.AsSpan(xi * vStride, _channels * columns), columns, 0f, m.AsSpan(xi * mStride, _filters * columns), columns);
+            TransformOutput(t, m, s, columns, bias, y.Slice(n0 * outSize, s * outSize));
+        }
+    }
+
+    private void BackwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        float[] v = _v[t], m = _m[t], dU = _dU[t], dB = _dB[t];
+        Array.Clear(dB);
+        int inSize = _channels * _h * _w, outSize = _filters * _h * _w, pairs = _filters * _channels;
+        for (int n0 = 0; n0 < count; n0 += _chunk)
+        {
+            int s = Math.Min(_chunk, count - n0), columns = s * _tiles;
+            int vStride = Stride(_channels, columns), mStride = Stride(_filters, columns);
+            TransformInput(t, x.Slice(n0 * inSize, s * inSize), s, columns, v);
+            TransformGradient(t, dy.Slice(n0 * outSize, s * outSize), s, columns, m, dB);
+            for (int xi = 0; xi < Xi; xi++)
+                Gemm.Multiply(false, true, _filters, _channels, columns, 1f, m.AsSpan(xi * mStride, _filters * columns), columns,
+                    v.AsSpan(xi * vStride, _channels * columns), columns, n0 == 0 ? 0f : 1f, dU.AsSpan(xi * pairs, pairs), _channels);
+            if (dx.IsEmpty) continue;
+            // dV overwrites V, which this chunk no longer needs.
+            for (int xi = 0; xi < Xi; xi++)
+                Gemm.Multiply(true, false, _channels, columns, _filters, 1f, _u.AsSpan(xi * pairs, pairs), _channels,
+                    m.AsSpan(xi * mStride, _filters * columns), columns, 0f, v.AsSpan(xi * vStride, _channels * columns), columns);
+            TransformInputGradient(t, v, s, columns, dx.Slice(n0 * inSize, s * inSize));
+        }
+    }
+
+    /// <summary>V[ξ, c, (n·Ty + ty)·Tx + tx] from x [S, C, H, W], one zero-padded plane at a time.</summary>
+    private unsafe void TransformInput(int t, ReadOnlySpan<float> x, int samples, int columns, float[] v)
+    {
+        Span<float> plane = _plane[t];
+        plane.Clear();   // the border stays zero; each plane overwrites only the interior
+        int hw = _h * _w, xiStride = Stride(_channels, columns);
+        fixed (float* pp = plane) fixed (float* pv = v)
+            for (int n = 0; n < samples; n++)
+            for (int c = 0; c < _channels; c++)
+            {
+                ReadOnlySpan<float> source = x.Slice((n * _channels + c) * hw, hw);
+                for (int row = 0; row < _h; row++) source.Slice(row * _w, _w).CopyTo(plane.Slice((row + 1) * _paddedStride + 1, _w));
+                float* target = pv + c * columns + n * _tiles;
+                for (int ty = 0; ty < _tilesY; ty++)
+                {
+                    float* line = pp + 2 * ty * _paddedStride;
+                    for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.Input(line + 2 * tx, _paddedStride, target++, xiStride);
+                }
+            }
+    }
+
+    /// <summary>y [S, F, H, W] (+ bias) from M[ξ, f, column].</summary>
+    private unsafe void TransformOutput(int t, float[] m, int samples, int columns, ReadOnlySpan<float> bias, Span<float> y)
+    {
+        Span<float> plane = _plane[t].AsSpan(0, _tilePlane);
+        int hw = _h * _w, xiStride = Stride(_filters, columns);
+        fixed (float* pp = plane) fixed (float* pm = m)
+            for (int n = 0; n < samples; n++)
+            for (int f = 0; f < _filters; f++)
+            {
+                float* source = pm + f * columns + n * _tiles;
+                for (int ty = 0; ty < _tilesY; ty++)
+                {
+                    float* line = pp + 2 * ty * _tileStride;
+                    for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.Output(source++, xiStride, line + 2 * tx, _tileStride);
+                }
+                Span<float> target = y.Slice((n * _filters + f) * hw, hw);
+                for (int row = 0; row < _h; row++)
+                {
+                    Span<float> line = target.Slice(row * _w, _w);
+                    if (bias.IsEmpty) plane.Slice(row * _tileStride, _w).CopyTo(line);
+                    else TensorPrimitives.Add(plane.Slice(row * _tileStride, _w), bias[f], line);
+                }
+            }
+    }
+
+    /// <summary>dM[ξ, f, column] = A dy Aᵀ per tile (cells past an odd edge are zero); adds Σ dy per filter into db.</summary>
+    private unsafe void TransformGradient(int t, ReadOnlySpan<float> dy, int samples, int columns, float[] m, float[] dB)
+    {
+        Span<float> plane = _plane[t].AsSpan(0, _tilePlane);
+        plane.Clear();   // cells past an odd edge stay zero
+        int hw = _h * _w, xiStride = Stride(_filters, columns);
+        fixed (float* pp = plane) fixed (float* pm = m)
+            for (int n = 0; n < samples; n++)
+            for (int f = 0; f < _filters; f++)
+            {
+                ReadOnlySpan<float> source = dy.Slice((n * _filters + f) * hw, hw);
+                dB[f] += TensorPrimitives.Sum(source);
+                for (int row = 0; row < _h; row++) source.Slice(row * _w, _w).CopyTo(plane.Slice(row * _tileStride, _w));
+                float* target = pm + f * columns + n * _tiles;
+                for (int ty = 0; ty < _tilesY; ty++)
+                {
+                    float* line = pp + 2 * ty * _tileStride;
+                    for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.OutputAdjoint(line + 2 * tx, _tileStride, target++, xiStride);
+                }
+            }
+    }
+
+    /// <summary>dx [S, C, H, W] = Σ over tiles of B dV Bᵀ (tiles overlap by two cells), from dV[ξ, c, column].</summary>
+    private unsafe void TransformInputGradient(int t, float[] dv, int samples, int columns, Span<float> dx)
+    {
+        Span<float> plane = _plane[t];
+        int hw = _h * _w, xiStride = Stride(_channels, columns);
+        fixed (float* pp = plane) fixed (float* pv = dv)
+            for (int n = 0; n < samples; n++)
+            for (int c = 0; c < _channels; c++)
+            {
+                plane.Clear();
+                float* source = pv + c * columns + n * _tiles;
+                for (int ty = 0; ty < _tilesY; ty++)
+                {
+                    float* line = pp + 2 * ty * _paddedStride;
+                    for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.InputAdjointAdd(source++, xiStride, line + 2 * tx, _paddedStride);
+                }
+                Span<float> target = dx.Slice((n * _channels + c) * hw, hw);
+                for (int row = 0; row < _h; row++) plane.Slice((row + 1) * _paddedStride + 1, _w).CopyTo(target.Slice(row * _w, _w));
+            }
+    }
+}

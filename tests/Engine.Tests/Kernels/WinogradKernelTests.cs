@@ -1,0 +1,78 @@
+using CsCheck;
+using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Layers;
+
+namespace MlNetFashion.Engine.Tests.Kernels;
+
+/// <summary>Winograd F(2×2, 3×3) against the direct definition: odd and even maps, tiny maps, batches past one chunk.</summary>
+public class WinogradKernelTests
+{
+    public sealed record Case(int Batch, int Channels, int Filters, int Height, int Width, bool Bias, int Seed);
+
+    private static readonly Gen<Case> Cases =
+        Gen.Select(Gen.OneOf(Gen.Int[1, 5], Gen.Int[20, 40]), Gen.Int[1, 9], Gen.Int[1, 7], Gen.Int[1, 15], Gen.Int[1, 15], Gen.Bool, Gen.Int[0, 10_000])
+            .Select(t => new Case(t.Item1, t.Item2, t.Item3, t.Item4, t.Item5, t.Item6, t.Item7));
+
+    [Fact]
+    public void ForwardBackward_RandomShapes_MatchDirectConvolution()
+    {
+        foreach (Case c in KernelCases.Sample(Cases, count: 60, seed: 20261201)) Check(c);
+    }
+
+    [Theory]
+    [InlineData(3, 32, 64, 14, 14)]   // the fast net's 14² and 7² layers, a full chunk and then some
+    [InlineData(70, 16, 8, 7, 7)]
+    [InlineData(2, 1, 1, 1, 1)]
+    public void ForwardBackward_NetworkShapes_MatchDirectConvolution(int batch, int channels, int filters, int h, int w)
+        => Check(new Case(batch, channels, filters, h, w, Bias: true, Seed: batch + h));
+
+    [Fact]
+    public void Backward_NoInputGradient_GivesTheSameWeightGradients()
+    {
+        (Window rows, Window cols) = Windows(9, 6);
+        var kernel = new WinogradKernel(3, 4, rows, cols, Parallelism.Threads);
+        float[] x = KernelCases.Random(5 * 3 * 54, 1), w = KernelCases.Random(4 * 3 * 9, 2), dy = KernelCases.Random(5 * 4 * 54, 3);
+        float[] dw1 = new float[w.Length], dw2 = new float[w.Length], db = new float[4];
+        kernel.Backward(x, 5, w, dy, dw1, db, new float[x.Length]);
+        kernel.Backward(x, 5, w, dy, dw2, db, default);
+        Assert.Equal(dw1, dw2);
+    }
+
+    [Fact]
+    public void Selection_PicksWinogradOnlyFor3x3Stride1Pad1WithEnoughChannels()
+    {
+        (Window rows, Window cols) = Windows(14, 14);
+        Assert.IsType<WinogradKernel>(ConvolutionAlgorithm.Create(32, 64, rows, cols, 1));
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(1, 32, rows, cols, 1));
+        Window strided = Window.Create(14, 3, 2, Padding.Same, false, "rows"), valid = Window.Create(14, 3, 1, Padding.Valid, false, "rows");
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(32, 64, strided, strided, 1));
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(32, 64, valid, valid, 1));
+        Assert.Throws<ArgumentException>(() => new WinogradKernel(32, 64, valid, valid, 1));
+    }
+
+    private static (Window Rows, Window Cols) Windows(int h, int w) =>
+        (Window.Create(h, 3, 1, Padding.Same, false, "rows"), Window.Create(w, 3, 1, Padding.Same, false, "cols"));
+
+    private static void Check(Case c)
+    {
+        (Window rows, Window cols) = Windows(c.Height, c.Width);
+        int inputSize = c.Batch * c.Channels * c.Height * c.Width, outputSize = c.Batch * c.Filters * c.Height * c.Width, weightSize = c.Filters * c.Channels * 9;
+        float[] x = KernelCases.Random(inputSize, c.Seed), w = KernelCases.Random(weightSize, c.Seed + 1);
+        float[] b = c.Bias ? KernelCases.Random(c.Filters, c.Seed + 2) : [];
+        float[] dy = KernelCases.Random(outputSize, c.Seed + 3);
+        var kernel = new WinogradKernel(c.Channels, c.Filters, rows, cols, Parallelism.Threads);
+
+        float[] y = new float[outputSize], expectedY = new float[outputSize];
+        kernel.Forward(x, c.Batch, w, b, y);
+        ConvolutionReference.Forward(x, c.Batch, c.Channels, c.Filters, rows, cols, w, b, expectedY);
+        KernelCases.AssertClose(expectedY, y, $"{c} y", 1e-4);
+
+        float[] dw = new float[weightSize], db = new float[c.Filters], dx = new float[inputSize];
+        float[] edw = new float[weightSize], edb = new float[c.Filters], edx = new float[inputSize];
+        kernel.Backward(x, c.Batch, w, dy, dw, db, dx);
+        ConvolutionReference.Backward(x, dy, c.Batch, c.Channels, c.Filters, rows, cols, w, edw, edb, edx);
+        KernelCases.AssertClose(edw, dw, $"{c} dW", 1e-4 * Math.Sqrt(c.Batch));
+        KernelCases.AssertClose(edb, db, $"{c} db", 1e-4 * Math.Sqrt(c.Batch));
+        KernelCases.AssertClose(edx, dx, $"{c} dx", 1e-4);
+    }
+}
