@@ -19,12 +19,20 @@ public sealed class WinogradKernel : IConvolutionKernel
     private const int Xi = 16;
 
     private readonly int _channels, _filters, _h, _w, _tilesY, _tilesX, _tiles, _chunk, _threads;
-    private readonly int _paddedStride, _paddedPlane, _tileStride, _tilePlane;
+    private readonly int _paddedStride, _paddedPlane, _tileStride, _tilePlane, _half;
+    private readonly bool _vector;
     private readonly float[] _u;
     private readonly float[][] _v, _m, _dU, _dB, _plane;
 
     public WinogradKernel(int channels, int filters, Window rows, Window cols, int threads)
+        : this(channels, filters, rows, cols, threads, System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
     {
+    }
+
+    /// <summary><paramref name="vector"/> false: the per-tile scalar transforms only (tests hold both paths equal).</summary>
+    internal WinogradKernel(int channels, int filters, Window rows, Window cols, int threads, bool vector)
+    {
+        _vector = vector;
         if (!Supports(rows, cols))
             throw new ArgumentException($"WinogradKernel: expected 3×3 stride-1 windows padded by 1 on each side. Received {rows} and {cols}.");
         (_channels, _filters, _h, _w, _threads) = (channels, filters, rows.Input, cols.Input, threads);
@@ -34,13 +42,16 @@ public sealed class WinogradKernel : IConvolutionKernel
         // Input planes padded to (2·Ty + 2) × (2·Tx + 2) with zeros (one cell before, the rest after); output planes 2·Ty × 2·Tx.
         (_paddedStride, _paddedPlane) = (2 * _tilesX + 2, (2 * _tilesX + 2) * (2 * _tilesY + 2));
         (_tileStride, _tilePlane) = (2 * _tilesX, 4 * _tiles);
+        // Vector path (WinogradRows): padded rows deinterleaved into even and odd blocks of `half` floats, room for the
+        // eight-wide loads one past the last tile.
+        _half = (_tilesX + 7) / 8 * 8 + 8;
         int columns = _chunk * _tiles;
         _u = new float[Xi * filters * channels];
         _v = Buffers(threads, Xi * Stride(channels, columns));
         _m = Buffers(threads, Xi * Stride(filters, columns));
         _dU = Buffers(threads, Xi * filters * channels);
         _dB = Buffers(threads, filters);
-        _plane = Buffers(threads, _paddedPlane);
+        _plane = Buffers(threads, Math.Max(_paddedPlane, (2 * _tilesY + 2) * 2 * _half));
     }
 
     /// <summary>
@@ -166,19 +177,36 @@ public sealed class WinogradKernel : IConvolutionKernel
         }
     }
 
-    /// <summary>V[ξ, c, (n·Ty + ty)·Tx + tx] from x [S, C, H, W], one zero-padded plane at a time.</summary>
+    /// <summary>
+    /// V[ξ, c, (n·Ty + ty)·Tx + tx] from x [S, C, H, W], one zero-padded plane at a time. Channels outside, images
+    /// inside: the vector path's stores run up to seven lanes past a plane's last tile, into cells written later
+    /// (the next tile row, image or channel) or into the padding after the ξ block.
+    /// </summary>
     private unsafe void TransformInput(int t, ReadOnlySpan<float> x, int samples, int columns, float[] v)
     {
         Span<float> plane = _plane[t];
         plane.Clear();   // the border stays zero; each plane overwrites only the interior
-        int hw = _h * _w, xiStride = Stride(_channels, columns);
-        fixed (float* pp = plane) fixed (float* pv = v)
-            for (int n = 0; n < samples; n++)
+        int hw = _h * _w, xiStride = Stride(_channels, columns), rowStride = 2 * _half;
+        fixed (float* pp = plane) fixed (float* pv = v) fixed (float* px = x)
             for (int c = 0; c < _channels; c++)
+            for (int n = 0; n < samples; n++)
             {
-                ReadOnlySpan<float> source = x.Slice((n * _channels + c) * hw, hw);
-                for (int row = 0; row < _h; row++) source.Slice(row * _w, _w).CopyTo(plane.Slice((row + 1) * _paddedStride + 1, _w));
-                float* target = pv + c * columns + n * _tiles;
+                float* source = px + (n * _channels + c) * hw, target = pv + c * columns + n * _tiles;
+                if (_vector)
+                {
+                    // Padded row r ↔ input row r − 1; padded column 2k ↔ input column 2k − 1 (E), 2k + 1 ↔ 2k (O).
+                    for (int row = 0; row < _h; row++)
+                    {
+                        float* e = pp + (row + 1) * rowStride, o = e + _half, line = source + row * _w;
+                        for (int k = 1; 2 * k - 1 < _w; k++) e[k] = line[2 * k - 1];
+                        for (int k = 0; 2 * k < _w; k++) o[k] = line[2 * k];
+                    }
+                    for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
+                    for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
+                        WinogradRows.Input(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
+                    continue;
+                }
+                for (int row = 0; row < _h; row++) new ReadOnlySpan<float>(source + row * _w, _w).CopyTo(plane.Slice((row + 1) * _paddedStride + 1, _w));
                 for (int ty = 0; ty < _tilesY; ty++)
                 {
                     float* line = pp + 2 * ty * _paddedStride;
@@ -238,20 +266,32 @@ public sealed class WinogradKernel : IConvolutionKernel
     private unsafe void TransformInputGradient(int t, float[] dv, int samples, int columns, Span<float> dx)
     {
         Span<float> plane = _plane[t];
-        int hw = _h * _w, xiStride = Stride(_channels, columns);
-        fixed (float* pp = plane) fixed (float* pv = dv)
+        int hw = _h * _w, xiStride = Stride(_channels, columns), rowStride = 2 * _half;
+        fixed (float* pp = plane) fixed (float* pv = dv) fixed (float* pdx = dx)
             for (int n = 0; n < samples; n++)
             for (int c = 0; c < _channels; c++)
             {
                 plane.Clear();
-                float* source = pv + c * columns + n * _tiles;
+                float* source = pv + c * columns + n * _tiles, target = pdx + (n * _channels + c) * hw;
+                if (_vector)
+                {
+                    for (int ty = 0; ty < _tilesY; ty++, source += _tilesX)
+                    for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
+                        WinogradRows.InputAdjointAdd(source + tx0, xiStride, _tilesX - tx0, pp + 2 * ty * rowStride, _half, tx0);
+                    for (int row = 0; row < _h; row++)
+                    {
+                        float* e = pp + (row + 1) * rowStride, o = e + _half, line = target + row * _w;
+                        for (int k = 1; 2 * k - 1 < _w; k++) line[2 * k - 1] = e[k];
+                        for (int k = 0; 2 * k < _w; k++) line[2 * k] = o[k];
+                    }
+                    continue;
+                }
                 for (int ty = 0; ty < _tilesY; ty++)
                 {
                     float* line = pp + 2 * ty * _paddedStride;
                     for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.InputAdjointAdd(source++, xiStride, line + 2 * tx, _paddedStride);
                 }
-                Span<float> target = dx.Slice((n * _channels + c) * hw, hw);
-                for (int row = 0; row < _h; row++) plane.Slice((row + 1) * _paddedStride + 1, _w).CopyTo(target.Slice(row * _w, _w));
+                for (int row = 0; row < _h; row++) plane.Slice((row + 1) * _paddedStride + 1, _w).CopyTo(new Span<float>(target + row * _w, _w));
             }
     }
 }

@@ -19,10 +19,17 @@ public class WinogradKernelTests
         foreach (Case c in KernelCases.Sample(Cases, count: 60, seed: 20261201)) Check(c);
     }
 
+    [Fact]
+    public void ForwardBackward_ScalarTransforms_MatchDirectConvolution()
+    {
+        foreach (Case c in KernelCases.Sample(Cases, count: 30, seed: 20261202)) Check(c, vector: false);
+    }
+
     [Theory]
     [InlineData(3, 32, 64, 14, 14)]   // the fast net's 14² and 7² layers, a full chunk and then some
     [InlineData(70, 16, 8, 7, 7)]
     [InlineData(2, 1, 1, 1, 1)]
+    [InlineData(2, 3, 2, 28, 21)]    // two vectors of tiles per row, the second partial
     public void ForwardBackward_NetworkShapes_MatchDirectConvolution(int batch, int channels, int filters, int h, int w)
         => Check(new Case(batch, channels, filters, h, w, Bias: true, Seed: batch + h));
 
@@ -53,14 +60,14 @@ public class WinogradKernelTests
     private static (Window Rows, Window Cols) Windows(int h, int w) =>
         (Window.Create(h, 3, 1, Padding.Same, false, "rows"), Window.Create(w, 3, 1, Padding.Same, false, "cols"));
 
-    private static void Check(Case c)
+    private static void Check(Case c, bool vector = true)
     {
         (Window rows, Window cols) = Windows(c.Height, c.Width);
         int inputSize = c.Batch * c.Channels * c.Height * c.Width, outputSize = c.Batch * c.Filters * c.Height * c.Width, weightSize = c.Filters * c.Channels * 9;
         float[] x = KernelCases.Random(inputSize, c.Seed), w = KernelCases.Random(weightSize, c.Seed + 1);
         float[] b = c.Bias ? KernelCases.Random(c.Filters, c.Seed + 2) : [];
         float[] dy = KernelCases.Random(outputSize, c.Seed + 3);
-        var kernel = new WinogradKernel(c.Channels, c.Filters, rows, cols, Parallelism.Threads);
+        var kernel = new WinogradKernel(c.Channels, c.Filters, rows, cols, Parallelism.Threads, vector && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
 
         float[] y = new float[outputSize], expectedY = new float[outputSize];
         kernel.Forward(x, c.Batch, w, b, y);

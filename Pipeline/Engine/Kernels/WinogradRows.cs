@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace MlNetFashion.Engine.Kernels;
+
+/// <summary>
+/// The input transform of <see cref="WinogradTransforms"/> and its adjoint for eight neighbouring tiles of a tile row
+/// at once (Vector256, one tile per lane). Tile tx reads padded columns 2tx … 2tx + 3, so planes are kept
+/// deinterleaved: each padded row is its even cells E[k] = row[2k], then its odd cells O[k] = row[2k + 1], each
+/// block <c>half</c> floats long; tile tx then needs E[tx], O[tx], E[tx + 1], O[tx + 1] — four plain vector loads.
+/// </summary>
+public static unsafe class WinogradRows
+{
+    /// <summary>
+    /// V[ξ] for tiles tx0 … tx0 + 7 of the tile row whose top padded row is <paramref name="top"/> (row stride
+    /// 2·half), into dst[ξ·xiStride + lane]. Lanes past the row's last tile hold garbage: the caller lets later
+    /// tiles overwrite them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Input(float* top, int half, int tx0, float* dst, int xiStride)
+    {
+        int stride = 2 * half;
+        float* a = top + tx0, b = a + stride, c = b + stride, d = c + stride;
+        // Bᵀ along the rows (r0 − r2, r1 + r2, r2 − r1, r1 − r3) for each of the four columns a tile reads.
+        Column(Load(a), Load(b), Load(c), Load(d), out var e0t0, out var e0t1, out var e0t2, out var e0t3);
+        Column(Load(a + half), Load(b + half), Load(c + half), Load(d + half), out var o0t0, out var o0t1, out var o0t2, out var o0t3);
+        Column(Load(a + 1), Load(b + 1), Load(c + 1), Load(d + 1), out var e1t0, out var e1t1, out var e1t2, out var e1t3);
+        Column(Load(a + half + 1), Load(b + half + 1), Load(c + half + 1), Load(d + half + 1), out var o1t0, out var o1t1, out var o1t2, out var o1t3);
+        // Then B along the columns of each row i: (E0 − E1, O0 + E1, E1 − O0, O0 − O1).
+        Row(e0t0, o0t0, e1t0, o1t0, dst, xiStride);
+        Row(e0t1, o0t1, e1t1, o1t1, dst + 4 * xiStride, xiStride);
+        Row(e0t2, o0t2, e1t2, o1t2, dst + 8 * xiStride, xiStride);
+        Row(e0t3, o0t3, e1t3, o1t3, dst + 12 * xiStride, xiStride);
+    }
+
+    /// <summary>
+    /// dd = B dV Bᵀ of tiles tx0 … tx0 + 7 (dV from src[ξ·xiStride + lane]; lanes ≥ <paramref name="valid"/> are
+    /// ignored), added into the deinterleaved padded rows from <paramref name="top"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void InputAdjointAdd(float* src, int xiStride, int valid, float* top, int half, int tx0)
+    {
+        var mask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(valid)).AsSingle();
+        int stride = 2 * half;
+        for (int j = 0; j < 4; j++)
+        {
+            // Column j of w = B dV: (dV0, dV1 − dV2 + dV3, dV1 + dV2 − dV0, −dV3).
+            var v0 = Masked(src + j * xiStride, mask);
+            var v1 = Masked(src + (4 + j) * xiStride, mask);
+            var v2 = Masked(src + (8 + j) * xiStride, mask);
+            var v3 = Masked(src + (12 + j) * xiStride, mask);
+            Vector256<float> w0 = v0, w1 = v1 - v2 + v3, w2 = v1 + v2 - v0, w3 = -v3;
+            // dd = w Bᵀ: column j of w goes to padded columns by Bᵀ's row j — 0: +c0 −c2; 1: +c1 +c2; 2: −c1 +c2; 3: +c1 −c3,
+            // where c0 = E[tx], c1 = O[tx], c2 = E[tx + 1], c3 = O[tx + 1].
+            float* e = top + tx0, o = e + half;
+            switch (j)
+            {
+                case 0: Add(e, stride, w0, w1, w2, w3); Sub(e + 1, stride, w0, w1, w2, w3); break;
+                case 1: Add(o, stride, w0, w1, w2, w3); Add(e + 1, stride, w0, w1, w2, w3); break;
+                case 2: Sub(o, stride, w0, w1, w2, w3); Add(e + 1, stride, w0, w1, w2, w3); break;
+                default: Add(o, stride, w0, w1, w2, w3); Sub(o + 1, stride, w0, w1, w2, w3); break;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Load(float* p) => Vector256.Load(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Masked(float* p, Vector256<float> mask) => Vector256.BitwiseAnd(Vector256.Load(p), mask);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Column(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
+        => (t0, t1, t2, t3) = (r0 - r2, r1 + r2, r2 - r1, r1 - r3);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row(Vector256<float> e0, Vector256<float> o0, Vector256<float> e1, Vector256<float> o1, float* dst, int xiStride)
+    {
+        (e0 - e1).Store(dst);
+        (o0 + e1).Store(dst + xiStride);
+        (e1 - o0).Store(dst + 2 * xiStride);
+        (o0 - o1).Store(dst + 3 * xiStride);
+    }
+
+    /// <summary>Rows i = 0..3 of the tile: p[i·stride + lane] += w_i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(float* p, int stride, Vector256<float> w0, Vector256<float> w1, Vector256<float> w2, Vector256<float> w3)
+    {
+        (Vector256.Load(p) + w0).Store(p);
+        (Vector256.Load(p + stride) + w1).Store(p + stride);
+        (Vector256.Load(p + 2 * stride) + w2).Store(p + 2 * stride);
+        (Vector256.Load(p + 3 * stride) + w3).Store(p + 3 * stride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Sub(float* p, int stride, Vector256<float> w0, Vector256<float> w1, Vector256<float> w2, Vector256<float> w3)
+    {
+        (Vector256.Load(p) - w0).Store(p);
+        (Vector256.Load(p + stride) - w1).Store(p + stride);
+        (Vector256.Load(p + 2 * stride) - w2).Store(p + 2 * stride);
+        (Vector256.Load(p + 3 * stride) - w3).Store(p + 3 * stride);
+    }
+}
