@@ -218,42 +218,70 @@ public sealed class WinogradKernel : IConvolutionKernel
     /// <summary>y [S, F, H, W] (+ bias) from M[ξ, f, column].</summary>
     private unsafe void TransformOutput(int t, float[] m, int samples, int columns, ReadOnlySpan<float> bias, Span<float> y)
     {
-        Span<float> plane = _plane[t].AsSpan(0, _tilePlane);
-        int hw = _h * _w, xiStride = Stride(_filters, columns);
-        fixed (float* pp = plane) fixed (float* pm = m)
+        Span<float> plane = _plane[t];
+        int hw = _h * _w, xiStride = Stride(_filters, columns), rowStride = 2 * _half;
+        fixed (float* pp = plane) fixed (float* pm = m) fixed (float* py = y)
             for (int n = 0; n < samples; n++)
             for (int f = 0; f < _filters; f++)
             {
-                float* source = pm + f * columns + n * _tiles;
+                float* source = pm + f * columns + n * _tiles, target = py + (n * _filters + f) * hw;
+                float b = bias.IsEmpty ? 0f : bias[f];
+                if (_vector)
+                {
+                    // Output row r as E[k] = y[r, 2k], O[k] = y[r, 2k + 1].
+                    for (int ty = 0; ty < _tilesY; ty++, source += _tilesX)
+                    for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
+                        WinogradRows.Output(source + tx0, xiStride, pp + 2 * ty * rowStride, _half, tx0);
+                    for (int row = 0; row < _h; row++)
+                    {
+                        float* e = pp + row * rowStride, o = e + _half, line = target + row * _w;
+                        for (int k = 0; 2 * k < _w; k++) line[2 * k] = e[k] + b;
+                        for (int k = 0; 2 * k + 1 < _w; k++) line[2 * k + 1] = o[k] + b;
+                    }
+                    continue;
+                }
                 for (int ty = 0; ty < _tilesY; ty++)
                 {
                     float* line = pp + 2 * ty * _tileStride;
                     for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.Output(source++, xiStride, line + 2 * tx, _tileStride);
                 }
-                Span<float> target = y.Slice((n * _filters + f) * hw, hw);
                 for (int row = 0; row < _h; row++)
                 {
-                    Span<float> line = target.Slice(row * _w, _w);
-                    if (bias.IsEmpty) plane.Slice(row * _tileStride, _w).CopyTo(line);
-                    else TensorPrimitives.Add(plane.Slice(row * _tileStride, _w), bias[f], line);
+                    float* line = pp + row * _tileStride, destination = target + row * _w;
+                    for (int x = 0; x < _w; x++) destination[x] = line[x] + b;
                 }
             }
     }
 
-    /// <summary>dM[ξ, f, column] = A dy Aᵀ per tile (cells past an odd edge are zero); adds Σ dy per filter into db.</summary>
+    /// <summary>
+    /// dM[ξ, f, column] = A dy Aᵀ per tile (cells past an odd edge are zero); adds Σ dy per filter into db.
+    /// Filters outside, images inside, for the vector path's spill (see <see cref="TransformInput"/>).
+    /// </summary>
     private unsafe void TransformGradient(int t, ReadOnlySpan<float> dy, int samples, int columns, float[] m, float[] dB)
     {
-        Span<float> plane = _plane[t].AsSpan(0, _tilePlane);
+        Span<float> plane = _plane[t];
         plane.Clear();   // cells past an odd edge stay zero
-        int hw = _h * _w, xiStride = Stride(_filters, columns);
-        fixed (float* pp = plane) fixed (float* pm = m)
-            for (int n = 0; n < samples; n++)
+        int hw = _h * _w, xiStride = Stride(_filters, columns), rowStride = 2 * _half;
+        fixed (float* pp = plane) fixed (float* pm = m) fixed (float* pdy = dy)
             for (int f = 0; f < _filters; f++)
+            for (int n = 0; n < samples; n++)
             {
-                ReadOnlySpan<float> source = dy.Slice((n * _filters + f) * hw, hw);
-                dB[f] += TensorPrimitives.Sum(source);
-                for (int row = 0; row < _h; row++) source.Slice(row * _w, _w).CopyTo(plane.Slice(row * _tileStride, _w));
-                float* target = pm + f * columns + n * _tiles;
+                float* source = pdy + (n * _filters + f) * hw, target = pm + f * columns + n * _tiles;
+                dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source, hw));
+                if (_vector)
+                {
+                    for (int row = 0; row < _h; row++)
+                    {
+                        float* e = pp + row * rowStride, o = e + _half, line = source + row * _w;
+                        for (int k = 0; 2 * k < _w; k++) e[k] = line[2 * k];
+                        for (int k = 0; 2 * k + 1 < _w; k++) o[k] = line[2 * k + 1];
+                    }
+                    for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
+                    for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
+                        WinogradRows.OutputAdjoint(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
+                    continue;
+                }
+                for (int row = 0; row < _h; row++) new ReadOnlySpan<float>(source + row * _w, _w).CopyTo(plane.Slice(row * _tileStride, _w));
                 for (int ty = 0; ty < _tilesY; ty++)
                 {
                     float* line = pp + 2 * ty * _tileStride;

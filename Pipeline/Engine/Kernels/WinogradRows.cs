@@ -101,4 +101,61 @@ public static unsafe class WinogradRows
         (Vector256.Load(p + 2 * stride) - w2).Store(p + 2 * stride);
         (Vector256.Load(p + 3 * stride) - w3).Store(p + 3 * stride);
     }
+
+    /// <summary>
+    /// Y = Aᵀ M A of tiles tx0 … tx0 + 7 (M from src[ξ·xiStride + lane]), into the deinterleaved output rows
+    /// <paramref name="top"/> and top + 2·half (Y's two rows; E[tx] = Y[·, 0], O[tx] = Y[·, 1]).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Output(float* src, int xiStride, float* top, int half, int tx0)
+    {
+        // q = Aᵀ M (2×4): rows M0 + M1 + M2 and M1 − M2 − M3, per column j; then Y = q A: (q0 + q1 + q2, q1 − q2 − q3).
+        Vector256<float> q00 = default, q01 = default, q02 = default, q03 = default, q10 = default, q11 = default, q12 = default, q13 = default;
+        for (int j = 0; j < 4; j++)
+        {
+            var m0 = Load(src + j * xiStride);
+            var m1 = Load(src + (4 + j) * xiStride);
+            var m2 = Load(src + (8 + j) * xiStride);
+            var m3 = Load(src + (12 + j) * xiStride);
+            var top0 = m0 + m1 + m2;
+            var top1 = m1 - m2 - m3;
+            switch (j)
+            {
+                case 0: (q00, q10) = (top0, top1); break;
+                case 1: (q01, q11) = (top0, top1); break;
+                case 2: (q02, q12) = (top0, top1); break;
+                default: (q03, q13) = (top0, top1); break;
+            }
+        }
+        float* e = top + tx0, o = e + half;
+        (q00 + q01 + q02).Store(e);
+        (q01 - q02 - q03).Store(o);
+        (q10 + q11 + q12).Store(e + 2 * half);
+        (q11 - q12 - q13).Store(o + 2 * half);
+    }
+
+    /// <summary>
+    /// dM = A dY Aᵀ of tiles tx0 … tx0 + 7, dY from the deinterleaved rows <paramref name="top"/> and top + 2·half,
+    /// into dst[ξ·xiStride + lane] (lanes past the last tile: garbage, overwritten later by the caller).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void OutputAdjoint(float* top, int half, int tx0, float* dst, int xiStride)
+    {
+        float* e = top + tx0, o = e + half;
+        Vector256<float> e0 = Load(e), o0 = Load(o), e1 = Load(e + 2 * half), o1 = Load(o + 2 * half);
+        // p = A dY (rows dY0, dY0 + dY1, dY0 − dY1, −dY1), then each row times Aᵀ: (p_e, p_e + p_o, p_e − p_o, −p_o).
+        GradientRow(e0, o0, dst, xiStride);
+        GradientRow(e0 + e1, o0 + o1, dst + 4 * xiStride, xiStride);
+        GradientRow(e0 - e1, o0 - o1, dst + 8 * xiStride, xiStride);
+        GradientRow(-e1, -o1, dst + 12 * xiStride, xiStride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientRow(Vector256<float> pe, Vector256<float> po, float* dst, int xiStride)
+    {
+        pe.Store(dst);
+        (pe + po).Store(dst + xiStride);
+        (pe - po).Store(dst + 2 * xiStride);
+        (-po).Store(dst + 3 * xiStride);
+    }
 }
