@@ -14,8 +14,11 @@ namespace MlNetFashion.Engine.Kernels;
 /// </summary>
 public sealed class WinogradKernel : IConvolutionKernel
 {
-    /// <summary>Tiles per chunk: wide enough GEMMs (N = T), while V and M of one chunk stay near the caches.</summary>
-    public const int TargetTiles = 512;
+    /// <summary>
+    /// Tiles per chunk: wide enough GEMMs (N = T), while V and M of one chunk stay near the caches. Measured on the fast
+    /// net's four 3×3 layers (fwd + bwd, batch 128, 2 threads, Zen 3): 128 → 117 ms, 256 → 119, 512 → 123, 1024 → 131.
+    /// </summary>
+    public const int TargetTiles = 256;
     private const int Xi = 16;
 
     private readonly int _channels, _filters, _h, _w, _tilesY, _tilesX, _tiles, _chunk, _threads;
