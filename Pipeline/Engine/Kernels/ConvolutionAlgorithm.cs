@@ -36,8 +36,11 @@ public static class ConvolutionAlgorithm
     };
 
     public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads)
+        => Create(channels, filters, rows, cols, threads, Selected);
+
+    internal static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads, Choice choice)
     {
-        bool winograd = WinogradKernel.Supports(rows, cols) && Selected switch
+        bool winograd = WinogradKernel.Supports(rows, cols) && choice switch
         {
             Choice.Winograd => true,
             Choice.Im2Col => false,

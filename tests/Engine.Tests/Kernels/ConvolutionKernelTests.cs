@@ -45,39 +45,14 @@ public class ConvolutionKernelTests
         Check(new Case(Batch: 70, Channels: 2, Filters: 2, rows, cols, Bias: false, Seed: k * 100 + w));
     }
 
-    private static void Check(Case c)
-    {
-        {
-            float[] x = KernelCases.Random(c.InputSize, c.Seed), w = KernelCases.Random(c.WeightSize, c.Seed + 1);
-            float[] b = c.Bias ? KernelCases.Random(c.Filters, c.Seed + 2) : [];
-            float[] dy = KernelCases.Random(c.OutputSize, c.Seed + 3);
-            var kernel = new ConvolutionKernel(c.Channels, c.Filters, c.Rows, c.Cols, Parallelism.Threads);
-
-            float[] y = new float[c.OutputSize], expectedY = new float[c.OutputSize];
-            kernel.Forward(x, c.Batch, w, b, y);
-            ConvolutionReference.Forward(x, c.Batch, c.Channels, c.Filters, c.Rows, c.Cols, w, b, expectedY);
-            KernelCases.AssertClose(expectedY, y, $"{c} y", 1e-4);
-
-            float[] dw = new float[c.WeightSize], db = new float[c.Filters], dx = new float[c.InputSize];
-            float[] edw = new float[c.WeightSize], edb = new float[c.Filters], edx = new float[c.InputSize];
-            kernel.Backward(x, c.Batch, w, dy, dw, db, dx);
-            ConvolutionReference.Backward(x, dy, c.Batch, c.Channels, c.Filters, c.Rows, c.Cols, w, edw, edb, edx);
-            KernelCases.AssertClose(edw, dw, $"{c} dW", 1e-4 * Math.Sqrt(c.Batch));
-            KernelCases.AssertClose(edb, db, $"{c} db", 1e-4 * Math.Sqrt(c.Batch));
-            KernelCases.AssertClose(edx, dx, $"{c} dx", 1e-4);
-        }
-    }
+    private static void Check(Case c) => ConvolutionCheck.AgainstReference(new ConvolutionKernel(c.Channels, c.Filters, c.Rows, c.Cols, Parallelism.Threads),
+        c.Batch, c.Channels, c.Filters, c.Rows, c.Cols, c.Bias, c.Seed, c.ToString());
 
     [Fact]
     public void Backward_NoInputGradient_LeavesWeightGradientsUnchanged()
     {
         Window rows = Window.Create(7, 3, 1, Padding.Same, false, "rows"), cols = Window.Create(5, 3, 2, Padding.Same, false, "cols");
-        var kernel = new ConvolutionKernel(2, 3, rows, cols, Parallelism.Threads);
-        float[] x = KernelCases.Random(4 * 2 * 35, 1), w = KernelCases.Random(3 * 2 * 9, 2), dy = KernelCases.Random(4 * 3 * 7 * 3, 3);
-        float[] dw1 = new float[w.Length], dw2 = new float[w.Length], db = new float[3];
-        kernel.Backward(x, 4, w, dy, dw1, db, new float[x.Length]);
-        kernel.Backward(x, 4, w, dy, dw2, db, default);
-        Assert.Equal(dw1, dw2);
+        ConvolutionCheck.WeightGradientWithoutInputGradient(new ConvolutionKernel(2, 3, rows, cols, Parallelism.Threads), 4, 2, 3, rows, cols);
     }
 
     [Fact]

@@ -37,24 +37,32 @@ public class WinogradKernelTests
     public void Backward_NoInputGradient_GivesTheSameWeightGradients()
     {
         (Window rows, Window cols) = Windows(9, 6);
-        var kernel = new WinogradKernel(3, 4, rows, cols, Parallelism.Threads);
-        float[] x = KernelCases.Random(5 * 3 * 54, 1), w = KernelCases.Random(4 * 3 * 9, 2), dy = KernelCases.Random(5 * 4 * 54, 3);
-        float[] dw1 = new float[w.Length], dw2 = new float[w.Length], db = new float[4];
-        kernel.Backward(x, 5, w, dy, dw1, db, new float[x.Length]);
-        kernel.Backward(x, 5, w, dy, dw2, db, default);
-        Assert.Equal(dw1, dw2);
+        ConvolutionCheck.WeightGradientWithoutInputGradient(new WinogradKernel(3, 4, rows, cols, Parallelism.Threads), 5, 3, 4, rows, cols);
     }
 
     [Fact]
-    public void Selection_PicksWinogradOnlyFor3x3Stride1Pad1WithEnoughChannels()
+    public void Selection_Auto_PicksWinogradOnlyFor3x3Stride1Pad1WithEnoughChannels()
+    {
+        const ConvolutionAlgorithm.Choice auto = ConvolutionAlgorithm.Choice.Auto;
+        (Window rows, Window cols) = Windows(14, 14);
+        Assert.IsType<WinogradKernel>(ConvolutionAlgorithm.Create(32, 64, rows, cols, 1, auto));
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(1, 32, rows, cols, 1, auto));
+        Window strided = Window.Create(14, 3, 2, Padding.Same, false, "rows"), valid = Window.Create(14, 3, 1, Padding.Valid, false, "rows");
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(32, 64, strided, strided, 1, auto));
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(32, 64, valid, valid, 1, auto));
+        Assert.Throws<ArgumentException>(() => new WinogradKernel(32, 64, valid, valid, 1));
+    }
+
+    [Fact]
+    public void Selection_Overrides_ForceEitherKernelWhereWinogradApplies()
     {
         (Window rows, Window cols) = Windows(14, 14);
-        Assert.IsType<WinogradKernel>(ConvolutionAlgorithm.Create(32, 64, rows, cols, 1));
-        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(1, 32, rows, cols, 1));
-        Window strided = Window.Create(14, 3, 2, Padding.Same, false, "rows"), valid = Window.Create(14, 3, 1, Padding.Valid, false, "rows");
-        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(32, 64, strided, strided, 1));
-        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(32, 64, valid, valid, 1));
-        Assert.Throws<ArgumentException>(() => new WinogradKernel(32, 64, valid, valid, 1));
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(32, 64, rows, cols, 1, ConvolutionAlgorithm.Choice.Im2Col));
+        Assert.IsType<WinogradKernel>(ConvolutionAlgorithm.Create(1, 32, rows, cols, 1, ConvolutionAlgorithm.Choice.Winograd));
+        Window strided = Window.Create(14, 3, 2, Padding.Same, false, "rows");
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(32, 64, strided, strided, 1, ConvolutionAlgorithm.Choice.Winograd));
+        Assert.Equal(ConvolutionAlgorithm.Choice.Im2Col, ConvolutionAlgorithm.Parse(" IM2COL "));
+        Assert.Throws<InvalidOperationException>(() => ConvolutionAlgorithm.Parse("fft"));
     }
 
     private static (Window Rows, Window Cols) Windows(int h, int w) =>
@@ -63,23 +71,7 @@ public class WinogradKernelTests
     private static void Check(Case c, bool vector = true)
     {
         (Window rows, Window cols) = Windows(c.Height, c.Width);
-        int inputSize = c.Batch * c.Channels * c.Height * c.Width, outputSize = c.Batch * c.Filters * c.Height * c.Width, weightSize = c.Filters * c.Channels * 9;
-        float[] x = KernelCases.Random(inputSize, c.Seed), w = KernelCases.Random(weightSize, c.Seed + 1);
-        float[] b = c.Bias ? KernelCases.Random(c.Filters, c.Seed + 2) : [];
-        float[] dy = KernelCases.Random(outputSize, c.Seed + 3);
         var kernel = new WinogradKernel(c.Channels, c.Filters, rows, cols, Parallelism.Threads, vector && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated);
-
-        float[] y = new float[outputSize], expectedY = new float[outputSize];
-        kernel.Forward(x, c.Batch, w, b, y);
-        ConvolutionReference.Forward(x, c.Batch, c.Channels, c.Filters, rows, cols, w, b, expectedY);
-        KernelCases.AssertClose(expectedY, y, $"{c} y", 1e-4);
-
-        float[] dw = new float[weightSize], db = new float[c.Filters], dx = new float[inputSize];
-        float[] edw = new float[weightSize], edb = new float[c.Filters], edx = new float[inputSize];
-        kernel.Backward(x, c.Batch, w, dy, dw, db, dx);
-        ConvolutionReference.Backward(x, dy, c.Batch, c.Channels, c.Filters, rows, cols, w, edw, edb, edx);
-        KernelCases.AssertClose(edw, dw, $"{c} dW", 1e-4 * Math.Sqrt(c.Batch));
-        KernelCases.AssertClose(edb, db, $"{c} db", 1e-4 * Math.Sqrt(c.Batch));
-        KernelCases.AssertClose(edx, dx, $"{c} dx", 1e-4);
+        ConvolutionCheck.AgainstReference(kernel, c.Batch, c.Channels, c.Filters, rows, cols, c.Bias, c.Seed, c.ToString());
     }
 }
