@@ -33,6 +33,7 @@ public static class BenchCommand
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     preset = name, batchSize = parse.GetValue(batch), threads = Parallelism.Threads, gemm = Gemm.Description,
+                    convolution = ConvolutionAlgorithm.Description,
                     result.TrainImagesPerSecond, result.InferenceImagesPerSecond, result.TrainGflops, result.InferenceGflops,
                 }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
             }
@@ -40,6 +41,7 @@ public static class BenchCommand
             {
                 var c = CultureInfo.InvariantCulture;
                 Console.WriteLine(string.Create(c, $"preset {name}, batch {parse.GetValue(batch)}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}"));
+                Console.WriteLine($"convolution: {ConvolutionAlgorithm.Description}");
                 Console.WriteLine(string.Create(c, $"train:     {result.TrainImagesPerSecond,10:N0} img/s  {result.TrainGflops,7:N1} GFLOP/s"));
                 Console.WriteLine(string.Create(c, $"inference: {result.InferenceImagesPerSecond,10:N0} img/s  {result.InferenceGflops,7:N1} GFLOP/s"));
             }

@@ -27,6 +27,14 @@ public static class ConvolutionAlgorithm
         set => _selected = value;
     }
 
+    /// <summary>One line for logs and `bench`.</summary>
+    public static string Description => Selected switch
+    {
+        Choice.Im2Col => $"im2col + GEMM everywhere ({EnvironmentVariable}=im2col)",
+        Choice.Winograd => $"Winograd F(2×2, 3×3) wherever a layer is 3×3, stride 1, pad 1 ({EnvironmentVariable}=winograd); im2col + GEMM elsewhere",
+        _ => $"Winograd F(2×2, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels, im2col + GEMM elsewhere",
+    };
+
     internal static Choice Parse(string? value) => value?.Trim().ToLowerInvariant() switch
     {
         null or "" or "auto" => Choice.Auto,

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+
+namespace MlNetFashion.Training.Tests.Commands;
+
+public sealed class BenchCommandTests
+{
+    [Fact]
+    public void Bench_Json_ReportsBothSpeedsAndWhatComputedThem()
+    {
+        var (exit, output, error) = Cli.Run("bench", "--preset", "seed004", "--batch-size", "16", "--seconds", "0.3", "--json");
+
+        Assert.True(exit == 0, error);
+        var result = JsonNode.Parse(output)!.AsObject();
+        Assert.True((double)result["trainImagesPerSecond"]! > 0, output);
+        Assert.True((double)result["inferenceImagesPerSecond"]! > 0, output);
+        Assert.Equal("seed004", (string?)result["preset"]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)result["gemm"]));
+        Assert.False(string.IsNullOrWhiteSpace((string?)result["convolution"]));
+    }
+
+    [Fact]
+    public void Bench_Text_NamesTheGemmProviderAndTheConvolutionKernels()
+    {
+        var (exit, output, error) = Cli.Run("bench", "--preset", "seed000", "--batch-size", "8", "--seconds", "0.2");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("GEMM: ", output);
+        Assert.Contains("convolution: ", output);
+        Assert.Matches(@"train:\s+[\d,]+ img/s", output);
+        Assert.Matches(@"inference:\s+[\d,]+ img/s", output);
+    }
+}
