@@ -11,16 +11,17 @@ public static class Plots
     {
         double[] epochs = [.. history.Select(h => (double)h.Epoch)];
         var loss = new ScottPlot.Plot();
-        Curve(loss, "Loss", epochs, [.. history.Select(h => (double)h.Loss)], Valid(history.Select(h => h.ValidationLoss)));
+        Curve(loss, "Loss", epochs, [.. history.Select(h => (double)h.Loss)], Valid(history.Select(h => h.ValidationLoss)), ScottPlot.Alignment.UpperRight);
         Save(lossPath, p => loss.SavePng(p, 560, 380));
         var accuracy = new ScottPlot.Plot();
-        Curve(accuracy, "Accuracy", epochs, [.. history.Select(h => (double)h.Accuracy)], Valid(history.Select(h => h.ValidationAccuracy)));
+        Curve(accuracy, "Accuracy", epochs, [.. history.Select(h => (double)h.Accuracy)], Valid(history.Select(h => h.ValidationAccuracy)), ScottPlot.Alignment.LowerRight);
         Save(accuracyPath, p => accuracy.SavePng(p, 560, 380));
     }
 
     private static double[]? Valid(IEnumerable<float?> values) => values.All(v => v is not null) ? [.. values.Select(v => (double)v!.Value)] : null;
 
-    private static void Curve(ScottPlot.Plot plot, string title, double[] epochs, double[] train, double[]? validation)
+    /// <summary><paramref name="legend"/>: the corner the curves leave empty (loss falls, accuracy rises).</summary>
+    private static void Curve(ScottPlot.Plot plot, string title, double[] epochs, double[] train, double[]? validation, ScottPlot.Alignment legend)
     {
         var t = plot.Add.Scatter(epochs, train);
         t.LegendText = "training";
@@ -31,7 +32,9 @@ public static class Plots
         }
         plot.Title(title);
         plot.XLabel("epoch");
-        plot.ShowLegend();
+        // Whole epochs only (the default generator labels 1.5, 2.5 … on short runs); long runs get a coarser step.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(Math.Max(1, Math.Ceiling(epochs.Length / 12.0)));
+        plot.ShowLegend(legend);
     }
 
     /// <summary>Confusion matrix as a heat map (row = actual, column = predicted), counts written in the cells.</summary>
