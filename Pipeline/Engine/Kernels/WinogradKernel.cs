@@ -75,9 +75,23 @@ public sealed class WinogradKernel : IConvolutionKernel
     /// <summary>U[ξ, f, c] = (G W[f, c] Gᵀ)[ξ].</summary>
     private unsafe void TransformKernels(ReadOnlySpan<float> weights)
     {
-        int pairs = _filters * _channels;
-        fixed (float* pu = _u)
-            for (int p = 0; p < pairs; p++) WinogradTransforms.Kernel(weights.Slice(9 * p, 9), pu + p, pairs);
+        if (weights.Length < 9 * _filters * _channels)
+            throw new ArgumentException($"WinogradKernel: expected {9 * _filters * _channels} weights. Received {weights.Length}.");
+        fixed (float* pw = weights) fixed (float* pu = _u)
+            Parallelism.For(_filters, new KernelBody(pw, pu, _channels, _filters * _channels, adjoint: false));
+    }
+
+    /// <summary>Filters [start, end) of U = G W Gᵀ (forward) or dW = Gᵀ dU G (adjoint); each pair (f, c) is independent.</summary>
+    private readonly unsafe struct KernelBody(float* spatial, float* transformed, int channels, int pairs, bool adjoint) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            for (int p = start * channels; p < end * channels; p++)
+            {
+                if (adjoint) WinogradTransforms.KernelAdjoint(transformed + p, pairs, spatial + 9 * p);
+                else WinogradTransforms.Kernel(spatial + 9 * p, transformed + p, pairs);
+            }
+        }
     }
 
     public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y)
@@ -104,10 +118,11 @@ public sealed class WinogradKernel : IConvolutionKernel
         float[] dU = _dU[0];
         for (int t = 1; t < threads; t++) TensorPrimitives.Add(dU, _dU[t], dU);
         int pairs = _filters * _channels;
+        if (dWeights.Length < 9 * pairs) throw new ArgumentException($"WinogradKernel: expected room for {9 * pairs} weight gradients. Received {dWeights.Length}.");
         unsafe
         {
-            fixed (float* pdu = dU)
-                for (int p = 0; p < pairs; p++) WinogradTransforms.KernelAdjoint(pdu + p, pairs, dWeights.Slice(9 * p, 9));
+            fixed (float* pdu = dU) fixed (float* pdw = dWeights)
+                Parallelism.For(_filters, new KernelBody(pdw, pdu, _channels, pairs, adjoint: true));
         }
         if (!dBias.IsEmpty)
         {

@@ -15,40 +15,39 @@ namespace MlNetFashion.Engine.Kernels;
 public static unsafe class WinogradTransforms
 {
     /// <summary>U = G g Gᵀ for one 3×3 kernel g (row-major), into u[ξ·xiStride].</summary>
-    public static void Kernel(ReadOnlySpan<float> g, float* u, int xiStride)
+    public static void Kernel(float* g, float* u, int xiStride)
     {
-        // s = G g (4×3), then U = s Gᵀ (4×4): the same three-to-four map along each row.
-        for (int i = 0; i < 4; i++)
+        // s = G g (4×3): rows g0, ½(g0 + g1 + g2), ½(g0 − g1 + g2), g2; then U = s Gᵀ, the same map along each row.
+        KernelRow(g[0], g[1], g[2], u, xiStride);
+        KernelRow(0.5f * (g[0] + g[3] + g[6]), 0.5f * (g[1] + g[4] + g[7]), 0.5f * (g[2] + g[5] + g[8]), u + 4 * xiStride, xiStride);
+        KernelRow(0.5f * (g[0] - g[3] + g[6]), 0.5f * (g[1] - g[4] + g[7]), 0.5f * (g[2] - g[5] + g[8]), u + 8 * xiStride, xiStride);
+        KernelRow(g[6], g[7], g[8], u + 12 * xiStride, xiStride);
+
+        static void KernelRow(float s0, float s1, float s2, float* u, int xiStride)
         {
-            float s0, s1, s2;
-            (s0, s1, s2) = i switch
-            {
-                0 => (g[0], g[1], g[2]),
-                1 => (0.5f * (g[0] + g[3] + g[6]), 0.5f * (g[1] + g[4] + g[7]), 0.5f * (g[2] + g[5] + g[8])),
-                2 => (0.5f * (g[0] - g[3] + g[6]), 0.5f * (g[1] - g[4] + g[7]), 0.5f * (g[2] - g[5] + g[8])),
-                _ => (g[6], g[7], g[8]),
-            };
-            u[(4 * i) * xiStride] = s0;
-            u[(4 * i + 1) * xiStride] = 0.5f * (s0 + s1 + s2);
-            u[(4 * i + 2) * xiStride] = 0.5f * (s0 - s1 + s2);
-            u[(4 * i + 3) * xiStride] = s2;
+            u[0] = s0;
+            u[xiStride] = 0.5f * (s0 + s1 + s2);
+            u[2 * xiStride] = 0.5f * (s0 - s1 + s2);
+            u[3 * xiStride] = s2;
         }
     }
 
     /// <summary>dg (3×3, row-major) = Gᵀ dU G, the adjoint of <see cref="Kernel"/>, from du[ξ·xiStride].</summary>
-    public static void KernelAdjoint(float* du, int xiStride, Span<float> dg)
+    public static void KernelAdjoint(float* du, int xiStride, float* dg)
     {
-        // h = Gᵀ dU (3×4), then dg = h G (3×3): the same four-to-three map along each row.
-        for (int j = 0; j < 4; j++)
+        // h = Gᵀ dU (3×4): rows dU0 + ½(dU1 + dU2), ½(dU1 − dU2), ½(dU1 + dU2) + dU3; then dg = h G, the same map along each row.
+        float* r0 = du, r1 = du + 4 * xiStride, r2 = du + 8 * xiStride, r3 = du + 12 * xiStride;
+        float a0 = r1[0] + r2[0], a1 = r1[xiStride] + r2[xiStride], a2 = r1[2 * xiStride] + r2[2 * xiStride], a3 = r1[3 * xiStride] + r2[3 * xiStride];
+        AdjointRow(r0[0] + 0.5f * a0, r0[xiStride] + 0.5f * a1, r0[2 * xiStride] + 0.5f * a2, r0[3 * xiStride] + 0.5f * a3, dg);
+        AdjointRow(0.5f * (r1[0] - r2[0]), 0.5f * (r1[xiStride] - r2[xiStride]), 0.5f * (r1[2 * xiStride] - r2[2 * xiStride]),
+            0.5f * (r1[3 * xiStride] - r2[3 * xiStride]), dg + 3);
+        AdjointRow(0.5f * a0 + r3[0], 0.5f * a1 + r3[xiStride], 0.5f * a2 + r3[2 * xiStride], 0.5f * a3 + r3[3 * xiStride], dg + 6);
+
+        static void AdjointRow(float h0, float h1, float h2, float h3, float* dg)
         {
-            float u0 = du[j * xiStride], u1 = du[(4 + j) * xiStride], u2 = du[(8 + j) * xiStride], u3 = du[(12 + j) * xiStride];
-            float h0 = u0 + 0.5f * (u1 + u2), h1 = 0.5f * (u1 - u2), h2 = 0.5f * (u1 + u2) + u3;
-            // Column j of h contributes to the three outputs of its row through G's row j.
-            (float a, float b, float c) = j switch { 0 => (1f, 0f, 0f), 1 => (0.5f, 0.5f, 0.5f), 2 => (0.5f, -0.5f, 0.5f), _ => (0f, 0f, 1f) };
-            if (j == 0) { dg[0] = 0; dg[1] = 0; dg[2] = 0; dg[3] = 0; dg[4] = 0; dg[5] = 0; dg[6] = 0; dg[7] = 0; dg[8] = 0; }
-            dg[0] += a * h0; dg[1] += b * h0; dg[2] += c * h0;
-            dg[3] += a * h1; dg[4] += b * h1; dg[5] += c * h1;
-            dg[6] += a * h2; dg[7] += b * h2; dg[8] += c * h2;
+            dg[0] = h0 + 0.5f * (h1 + h2);
+            dg[1] = 0.5f * (h1 - h2);
+            dg[2] = 0.5f * (h1 + h2) + h3;
         }
     }
 
