@@ -131,6 +131,7 @@ public sealed class WinogradKernel : IConvolutionKernel
         }
     }
 
+    /// <summary>One thread's slice of the batch; <c>y</c> is the output in forward and dx in backward.</summary>
     private readonly unsafe struct Body(WinogradKernel k, float* x, float* bias, float* y, float* dy, int batch, bool backward, bool needInput) : IParallelRange
     {
         public void Execute(int start, int end)

@@ -42,24 +42,32 @@ public static unsafe class WinogradRows
     {
         var mask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(valid)).AsSingle();
         int stride = 2 * half;
-        for (int j = 0; j < 4; j++)
+        float* e = top + tx0, o = e + half;
+        // Column j of w = B dV goes to the padded columns by Bᵀ's row j — 0: +c0 −c2; 1: +c1 +c2; 2: −c1 +c2;
+        // 3: +c1 −c3, where c0 = E[tx], c1 = O[tx], c2 = E[tx + 1], c3 = O[tx + 1].
+        Column(src, xiStride, 0, mask, out var a0, out var a1, out var a2, out var a3);
+        Add(e, stride, a0, a1, a2, a3);
+        Sub(e + 1, stride, a0, a1, a2, a3);
+        Column(src, xiStride, 1, mask, out var b0, out var b1, out var b2, out var b3);
+        Add(o, stride, b0, b1, b2, b3);
+        Add(e + 1, stride, b0, b1, b2, b3);
+        Column(src, xiStride, 2, mask, out var c0, out var c1, out var c2, out var c3);
+        Sub(o, stride, c0, c1, c2, c3);
+        Add(e + 1, stride, c0, c1, c2, c3);
+        Column(src, xiStride, 3, mask, out var d0, out var d1, out var d2, out var d3);
+        Add(o, stride, d0, d1, d2, d3);
+        Sub(o + 1, stride, d0, d1, d2, d3);
+
+        // Column j of w = B dV: (dV0, dV1 − dV2 + dV3, dV1 + dV2 − dV0, −dV3), lanes ≥ valid zeroed.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Column(float* src, int xiStride, int j, Vector256<float> mask,
+            out Vector256<float> w0, out Vector256<float> w1, out Vector256<float> w2, out Vector256<float> w3)
         {
-            // Column j of w = B dV: (dV0, dV1 − dV2 + dV3, dV1 + dV2 − dV0, −dV3).
             var v0 = Masked(src + j * xiStride, mask);
             var v1 = Masked(src + (4 + j) * xiStride, mask);
             var v2 = Masked(src + (8 + j) * xiStride, mask);
             var v3 = Masked(src + (12 + j) * xiStride, mask);
-            Vector256<float> w0 = v0, w1 = v1 - v2 + v3, w2 = v1 + v2 - v0, w3 = -v3;
-            // dd = w Bᵀ: column j of w goes to padded columns by Bᵀ's row j — 0: +c0 −c2; 1: +c1 +c2; 2: −c1 +c2; 3: +c1 −c3,
-            // where c0 = E[tx], c1 = O[tx], c2 = E[tx + 1], c3 = O[tx + 1].
-            float* e = top + tx0, o = e + half;
-            switch (j)
-            {
-                case 0: Add(e, stride, w0, w1, w2, w3); Sub(e + 1, stride, w0, w1, w2, w3); break;
-                case 1: Add(o, stride, w0, w1, w2, w3); Add(e + 1, stride, w0, w1, w2, w3); break;
-                case 2: Sub(o, stride, w0, w1, w2, w3); Add(e + 1, stride, w0, w1, w2, w3); break;
-                default: Add(o, stride, w0, w1, w2, w3); Sub(o + 1, stride, w0, w1, w2, w3); break;
-            }
+            (w0, w1, w2, w3) = (v0, v1 - v2 + v3, v1 + v2 - v0, -v3);
         }
     }
 
@@ -109,29 +117,25 @@ public static unsafe class WinogradRows
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Output(float* src, int xiStride, float* top, int half, int tx0)
     {
-        // q = Aᵀ M (2×4): rows M0 + M1 + M2 and M1 − M2 − M3, per column j; then Y = q A: (q0 + q1 + q2, q1 − q2 − q3).
-        Vector256<float> q00 = default, q01 = default, q02 = default, q03 = default, q10 = default, q11 = default, q12 = default, q13 = default;
-        for (int j = 0; j < 4; j++)
-        {
-            var m0 = Load(src + j * xiStride);
-            var m1 = Load(src + (4 + j) * xiStride);
-            var m2 = Load(src + (8 + j) * xiStride);
-            var m3 = Load(src + (12 + j) * xiStride);
-            var top0 = m0 + m1 + m2;
-            var top1 = m1 - m2 - m3;
-            switch (j)
-            {
-                case 0: (q00, q10) = (top0, top1); break;
-                case 1: (q01, q11) = (top0, top1); break;
-                case 2: (q02, q12) = (top0, top1); break;
-                default: (q03, q13) = (top0, top1); break;
-            }
-        }
+        // q = Aᵀ M (2×4): per column j, M0 + M1 + M2 and M1 − M2 − M3; then Y = q A: (q0 + q1 + q2, q1 − q2 − q3).
+        Column(src, xiStride, 0, out var q00, out var q10);
+        Column(src, xiStride, 1, out var q01, out var q11);
+        Column(src, xiStride, 2, out var q02, out var q12);
+        Column(src, xiStride, 3, out var q03, out var q13);
         float* e = top + tx0, o = e + half;
         (q00 + q01 + q02).Store(e);
         (q01 - q02 - q03).Store(o);
         (q10 + q11 + q12).Store(e + 2 * half);
         (q11 - q12 - q13).Store(o + 2 * half);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Column(float* src, int xiStride, int j, out Vector256<float> upper, out Vector256<float> lower)
+        {
+            var m1 = Load(src + (4 + j) * xiStride);
+            var m2 = Load(src + (8 + j) * xiStride);
+            upper = Load(src + j * xiStride) + m1 + m2;
+            lower = m1 - m2 - Load(src + (12 + j) * xiStride);
+        }
     }
 
     /// <summary>
