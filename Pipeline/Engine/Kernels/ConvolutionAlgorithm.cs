@@ -1,10 +1,12 @@
+using System.Runtime.Intrinsics;
 using MlNetFashion.Engine.Layers;
 
 namespace MlNetFashion.Engine.Kernels;
 
 /// <summary>
 /// Which kernel computes a convolution: Winograd F(2×2, 3×3) where it applies (3×3, stride 1, pad 1 — every conv of
-/// the fast, best and seed001 nets but the first), im2col + GEMM elsewhere. The MLNETFASHION_CONV environment
+/// the fast, best and seed001 nets but the first), the direct <see cref="SingleChannelKernel"/> for a one-channel input
+/// at stride 1 (every preset's first layer), im2col + GEMM elsewhere. The MLNETFASHION_CONV environment
 /// variable (auto | im2col | winograd) or <see cref="Selected"/> overrides the rule, for benchmarks and tests.
 /// </summary>
 public static class ConvolutionAlgorithm
@@ -31,9 +33,13 @@ public static class ConvolutionAlgorithm
     public static string Description => Selected switch
     {
         Choice.Im2Col => $"im2col + GEMM everywhere ({EnvironmentVariable}=im2col)",
-        Choice.Winograd => $"Winograd F(2×2, 3×3) wherever a layer is 3×3, stride 1, pad 1 ({EnvironmentVariable}=winograd); im2col + GEMM elsewhere",
-        _ => $"Winograd F(2×2, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels, im2col + GEMM elsewhere",
+        Choice.Winograd => $"Winograd F(2×2, 3×3) wherever a layer is 3×3, stride 1, pad 1 ({EnvironmentVariable}=winograd); {Others}",
+        _ => $"Winograd F(2×2, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels; {Others}",
     };
+
+    private static string Others => Vector256.IsHardwareAccelerated
+        ? "direct for 1-channel stride-1 layers, im2col + GEMM elsewhere"
+        : "im2col + GEMM elsewhere";
 
     internal static Choice Parse(string? value) => value?.Trim().ToLowerInvariant() switch
     {
@@ -54,8 +60,9 @@ public static class ConvolutionAlgorithm
             Choice.Im2Col => false,
             _ => channels >= MinimumWinogradChannels,
         };
-        return winograd
-            ? new WinogradKernel(channels, filters, rows, cols, threads)
+        if (winograd) return new WinogradKernel(channels, filters, rows, cols, threads);
+        return choice != Choice.Im2Col && Vector256.IsHardwareAccelerated && SingleChannelKernel.Supports(channels, rows, cols)
+            ? new SingleChannelKernel(filters, rows, cols, threads)
             : new ConvolutionKernel(channels, filters, rows, cols, threads);
     }
 }

@@ -1,0 +1,65 @@
+using CsCheck;
+using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Layers;
+
+namespace MlNetFashion.Engine.Tests.Kernels;
+
+/// <summary>The direct one-channel convolution against the direct definition: kernels 1–5, same and valid, maps from 1×1 to 30×30.</summary>
+public class SingleChannelKernelTests
+{
+    public sealed record Case(int Batch, int Filters, int Height, int Width, int Kernel, bool Same, bool Bias, int Seed);
+
+    private static readonly Gen<Case> Cases =
+        Gen.Select(Gen.OneOf(Gen.Int[1, 5], Gen.Int[20, 40]), Gen.Int[1, 9], Gen.Int[1, 30], Gen.Int[1, 30], Gen.Int[1, 5], Gen.Bool, Gen.Bool, Gen.Int[0, 10_000])
+            .Select(t => new Case(t.Item1, t.Item2, Math.Max(t.Item3, t.Item5), Math.Max(t.Item4, t.Item5), t.Item5, t.Item6, t.Item7, t.Item8));
+
+    [Fact]
+    public void ForwardBackward_RandomShapes_MatchDirectConvolution()
+    {
+        foreach (Case c in KernelCases.Sample(Cases, count: 80, seed: 20261203)) Check(c);
+    }
+
+    [Theory]
+    [InlineData(3, 32, 28, 28, 3, true)]   // the first layer of fast, best, seed001 and seed004
+    [InlineData(2, 32, 28, 28, 2, false)]  // seed000
+    [InlineData(2, 32, 28, 28, 3, false)]  // seed002, seed003
+    [InlineData(1, 1, 1, 1, 1, true)]
+    public void ForwardBackward_PresetShapes_MatchDirectConvolution(int batch, int filters, int h, int w, int kernel, bool same)
+    {
+        Check(new Case(batch, filters, h, w, kernel, same, Bias: true, Seed: batch + h + kernel));
+    }
+
+    [Fact]
+    public void Backward_NoInputGradient_GivesTheSameWeightGradients()
+    {
+        (Window rows, Window cols) = Windows(new Case(5, 4, 11, 9, 3, true, true, 0));
+        ConvolutionCheck.WeightGradientWithoutInputGradient(new SingleChannelKernel(4, rows, cols, Parallelism.Threads), 5, 1, 4, rows, cols);
+    }
+
+    [Fact]
+    public void Selection_Auto_PicksTheDirectKernelOnlyForOneChannelAtStride1()
+    {
+        const ConvolutionAlgorithm.Choice auto = ConvolutionAlgorithm.Choice.Auto;
+        Window same = Window.Create(28, 3, 1, Padding.Same, false, "rows"), strided = Window.Create(28, 3, 2, Padding.Same, false, "rows");
+        // Without 256-bit SIMD its Vector256 loops would run in software: im2col is faster there.
+        Assert.IsType(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? typeof(SingleChannelKernel) : typeof(ConvolutionKernel),
+            ConvolutionAlgorithm.Create(1, 32, same, same, 1, auto));
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(1, 32, same, same, 1, ConvolutionAlgorithm.Choice.Im2Col));
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(1, 32, strided, strided, 1, auto));
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(2, 32, Window.Create(28, 2, 1, Padding.Valid, false, "rows"), Window.Create(28, 2, 1, Padding.Valid, false, "cols"), 1, auto));
+        Assert.Throws<ArgumentException>(() => new SingleChannelKernel(32, strided, strided, 1));
+    }
+
+    private static (Window Rows, Window Cols) Windows(Case c)
+    {
+        Padding padding = c.Same ? Padding.Same : Padding.Valid;
+        return (Window.Create(c.Height, c.Kernel, 1, padding, false, "rows"), Window.Create(c.Width, c.Kernel, 1, padding, false, "cols"));
+    }
+
+    private static void Check(Case c)
+    {
+        (Window rows, Window cols) = Windows(c);
+        var kernel = new SingleChannelKernel(c.Filters, rows, cols, Parallelism.Threads);
+        ConvolutionCheck.AgainstReference(kernel, c.Batch, 1, c.Filters, rows, cols, c.Bias, c.Seed, c.ToString());
+    }
+}
