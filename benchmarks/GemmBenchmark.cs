@@ -34,6 +34,15 @@ public static class GemmBenchmark
         new("chunk conv3 fwd", false, false, 64, 980, 288),
         new("chunk conv3 dW", false, true, 64, 288, 980),
         new("chunk conv3 dX", true, false, 288, 980, 64),
+        // WinogradKernel's 16 per-ξ GEMMs of one chunk (256 tiles, on one thread) for the fast net's 3×3 layers at
+        // 14² (64 filters, 5 images = 245 tiles) and 7² (128 filters, 16 images = 256 tiles):
+        // M = U·V, dU += dM·Vᵀ, dV = Uᵀ·dM.
+        new("wino 14² 64→64 fwd", false, false, 64, 245, 64),
+        new("wino 14² 64→64 dU", false, true, 64, 64, 245),
+        new("wino 14² 64→64 dV", true, false, 64, 245, 64),
+        new("wino 7² 128→128 fwd", false, false, 128, 256, 128),
+        new("wino 7² 128→128 dU", false, true, 128, 128, 256),
+        new("wino 7² 128→128 dV", true, false, 128, 256, 128),
     ];
 
     public static void Run(string filter = "", int runs = 7)
