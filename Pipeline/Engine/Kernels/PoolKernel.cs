@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MlNetFashion.Engine.Layers;
 
 namespace MlNetFashion.Engine.Kernels;
@@ -78,6 +81,11 @@ public static unsafe class PoolKernel
                 float* r0 = src + 2 * oy * w;
                 float* r1 = r0 + w;
                 int o = oy * cols.Output, i0 = 2 * oy * w;
+                if (Avx2.IsSupported && fullCols >= 8)
+                {
+                    TwoByTwoRow(r0, r1, dst + o, arg + o, fullCols, w, i0);
+                    continue;
+                }
                 for (int ox = 0; ox < fullCols; ox++)
                 {
                     float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
@@ -92,6 +100,40 @@ public static unsafe class PoolKernel
             if (fullCols < cols.Output) GeneralMax(src, dst, arg, rows, cols, 0, fullRows, fullCols, cols.Output);
             if (fullRows < rows.Output) GeneralMax(src, dst, arg, rows, cols, fullRows, rows.Output, 0, cols.Output);
         }
+    }
+
+    /// <summary>
+    /// One output row of the scalar loop above, eight windows per step with the same comparisons (so the same winner
+    /// and ties): a and b are the even and odd cells of the top row, c and d of the bottom one. A row whose window
+    /// count is not a multiple of 8 ends with a step that overlaps the previous one (it writes the same values).
+    /// </summary>
+    private static void TwoByTwoRow(float* r0, float* r1, float* dst, int* arg, int fullCols, int w, int i0)
+    {
+        Vector256<int> lanes = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14), one = Vector256<int>.One, width = Vector256.Create(w);
+        for (int ox = 0; ; ox += 8)
+        {
+            ox = Math.Min(ox, fullCols - 8);
+            (Vector256<float> a, Vector256<float> b) = Deinterleave(r0 + 2 * ox);
+            (Vector256<float> c, Vector256<float> d) = Deinterleave(r1 + 2 * ox);
+            Vector256<float> ab = Vector256.GreaterThan(b, a), cd = Vector256.GreaterThan(d, c);
+            Vector256<float> top = Vector256.ConditionalSelect(ab, b, a), bottom = Vector256.ConditionalSelect(cd, d, c);
+            Vector256<float> lower = Vector256.GreaterThan(bottom, top);
+            Vector256.ConditionalSelect(lower, bottom, top).Store(dst + ox);
+            // Winner offset within the window: lower ? w + (d > c) : (b > a).
+            Vector256<int> offset = Vector256.ConditionalSelect(lower.AsInt32(), width + (cd.AsInt32() & one), ab.AsInt32() & one);
+            (Vector256.Create(i0 + 2 * ox) + lanes + offset).Store(arg + ox);
+            if (ox == fullCols - 8) return;
+        }
+    }
+
+    /// <summary>Sixteen floats at p → (p[0], p[2], …, p[14]) and (p[1], p[3], …, p[15]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Even, Vector256<float> Odd) Deinterleave(float* p)
+    {
+        Vector256<float> lo = Vector256.Load(p), hi = Vector256.Load(p + 8);
+        // Shuffle works per 128-bit lane: [lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6]; the permute puts the pairs in order.
+        Vector256<float> even = Avx.Shuffle(lo, hi, 0b10_00_10_00), odd = Avx.Shuffle(lo, hi, 0b11_01_11_01);
+        return (Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle(), Avx2.Permute4x64(odd.AsDouble(), 0b11_01_10_00).AsSingle());
     }
 
     /// <summary>Max over the windows oy ∈ [oy0, oy1), ox ∈ [ox0, ox1) of one plane (cells outside the input never win).</summary>

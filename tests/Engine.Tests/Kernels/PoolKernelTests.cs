@@ -45,6 +45,30 @@ public class PoolKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(28, 28)]  // the fast net's first pool: 14 windows a row, the second step overlapping the first
+    [InlineData(16, 33)]  // exactly 8 windows, then an odd last column
+    [InlineData(7, 40)]
+    public void Max_TwoByTwoWideRows_MatchReference(int h, int w)
+    {
+        foreach (bool ties in new[] { false, true })
+        {
+            Window rows = Window.Create(h, 2, 2, Padding.Same, false, "rows"), cols = Window.Create(w, 2, 2, Padding.Same, false, "cols");
+            const int planes = 3;
+            float[] x = Input(planes * h * w, ties, h + w);
+            int outputs = planes * rows.Output * cols.Output;
+            float[] y = new float[outputs], expected = new float[outputs], dy = KernelCases.Random(outputs, 5);
+            var argmax = new int[outputs];
+            PoolKernel.MaxForward(x, planes, rows, cols, y, argmax);
+            PoolKernel.MaxReference(x, planes, rows, cols, expected);
+            Assert.Equal(expected, y);
+            float[] dx = new float[x.Length], expectedDx = new float[x.Length];
+            PoolKernel.MaxBackward(dy, argmax, planes, rows, cols, dx);
+            PoolKernel.MaxBackwardReference(x, dy, planes, rows, cols, expectedDx);
+            KernelCases.AssertClose(expectedDx, dx, $"max dx {rows} {cols} ties {ties}");
+        }
+    }
+
     [Fact]
     public void Average_RandomWindows_MatchesReference()
     {
