@@ -13,13 +13,17 @@ namespace MlNetFashion.Engine.Models;
 public static class Presets
 {
     public static readonly Shape Input = new(1, 28, 28);
-    private static readonly AugmentationOptions CropFlip = new(CropPadding: 2, HorizontalFlip: true);
+    /// <summary>
+    /// Mirror images only: in 8 epochs the fast net does better without random crops (93.24 % against 92.73–92.82 %
+    /// with ±2-pixel crops, Zen 3 machine, README); the longer best run keeps them.
+    /// </summary>
+    private static readonly AugmentationOptions Flip = new(CropPadding: 0, HorizontalFlip: true);
 
     public static IReadOnlyList<Preset> All { get; } =
     [
-        new("fast", "ours: VGG-style 32-64-64-128-128 with BN, crop+flip, AdamW one-cycle, label smoothing", Fast,
+        new("fast", "ours: VGG-style 32-64-64-128-128 with BN, flip, AdamW one-cycle, label smoothing", Fast,
             new EngineTrainerOptions { Epochs = 8, BatchSize = 128, Optimizer = "adamw", LearningRate = 0.003f, WeightDecay = 0.05f,
-                Schedule = "onecycle", WarmupFraction = 0.2f, LabelSmoothing = 0.1f, Augmentation = CropFlip }),
+                Schedule = "onecycle", WarmupFraction = 0.2f, LabelSmoothing = 0.1f, Augmentation = Flip }),
         new("best", "ours: the fast net 1.5× wider (48-96-96-192-192, ~98 MFLOP), crop+flip+erasing, AdamW one-cycle, 24 epochs", Best,
             new EngineTrainerOptions { Epochs = 24, BatchSize = 128, Optimizer = "adamw", LearningRate = 0.003f, WeightDecay = 0.05f,
                 Schedule = "onecycle", WarmupFraction = 0.2f, LabelSmoothing = 0.1f,
