@@ -1,0 +1,44 @@
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Engine.Tests.Models;
+
+/// <summary>The spec files behind README's "what we tried" figures (benchmarks/experiments) still load and build.</summary>
+public class ExperimentSpecTests
+{
+    private static string Folder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "benchmarks", "experiments");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new DirectoryNotFoundException($"benchmarks/experiments: expected it above {AppContext.BaseDirectory}, found none.");
+    }
+
+    [Fact]
+    public void ExperimentSpecs_AllParse_WithATrainingSection()
+    {
+        string[] files = Directory.GetFiles(Folder(), "*.json");
+        Assert.NotEmpty(files);
+        foreach (string file in files)
+        {
+            ModelSpec spec = ModelSpec.Load(file);
+            Assert.True(spec.Training is not null, $"{Path.GetFileName(file)}: expected a \"training\" section");
+            spec.CreateModel().Build(2, new EngineRandom(1));
+        }
+    }
+
+    [Fact]
+    public void FastPresetSpec_HasTheFastPresetsNetAndTrainingSettings()
+    {
+        // README's row for the preset and its "what we tried" rows compare against this file.
+        Preset fast = Presets.Get("fast");
+        ModelSpec spec = ModelSpec.Load(Path.Combine(Folder(), "fast-noaug-batch64-lr5e-3.json"));
+        Sequential presetNet = fast.CreateModel(), specNet = spec.CreateModel();
+        presetNet.Build(1, new EngineRandom(1));
+        specNet.Build(1, new EngineRandom(1));
+        Assert.Equal(presetNet.Summary(), specNet.Summary());
+        Assert.Equal(fast.Defaults, spec.Training);
+    }
+}
