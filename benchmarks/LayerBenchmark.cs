@@ -48,6 +48,14 @@ public static class LayerBenchmark
             g = model.Layers[i].Backward(g) ?? g;
         }
 
+        // Warm-up: the first layer used to be timed while its kernels were still at tier-0 JIT (a forward 3× too slow,
+        // and a negative backward after subtracting it).
+        for (int i = 0; i < 40; i++)
+        {
+            loss.Forward(model.Forward(input, training: true), labels);
+            model.Backward(loss.Backward());
+        }
+
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"{preset} layers, batch {batch}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}, best of {iterations} (the minimum: other processes share the 2 cores)"));
         Console.WriteLine(string.Create(c, $"{"layer",-28} {"input",-14} {"fwd ms",8} {"bwd ms",8} {"GFLOP/s",8}"));
