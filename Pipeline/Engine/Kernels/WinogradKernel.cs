@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MlNetFashion.Engine.Layers;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
@@ -24,7 +25,8 @@ public sealed class WinogradKernel : IConvolutionKernel
     private readonly int _channels, _filters, _h, _w, _tilesY, _tilesX, _tiles, _chunk, _threads;
     private readonly int _paddedStride, _paddedPlane, _tileStride, _tilePlane, _half;
     private readonly bool _vector;
-    private readonly float[] _u;
+    private readonly float[] _u, _transformedFrom;
+    private bool _transformed;
     private readonly float[][] _v, _m, _dU, _dB, _plane;
 
     public WinogradKernel(int channels, int filters, Window rows, Window cols, int threads)
@@ -50,6 +52,7 @@ public sealed class WinogradKernel : IConvolutionKernel
         _half = (_tilesX + 7) / 8 * 8 + 8;
         int columns = _chunk * _tiles;
         _u = new float[Xi * filters * channels];
+        _transformedFrom = new float[9 * filters * channels];
         _v = Buffers(threads, Xi * Stride(channels, columns));
         _m = Buffers(threads, Xi * Stride(filters, columns));
         _dU = Buffers(threads, Xi * filters * channels);
@@ -72,13 +75,22 @@ public sealed class WinogradKernel : IConvolutionKernel
 
     public int Threads => _threads;
 
-    /// <summary>U[ξ, f, c] = (G W[f, c] Gᵀ)[ξ].</summary>
+    /// <summary>
+    /// U[ξ, f, c] = (G W[f, c] Gᵀ)[ξ], unless U already holds the transform of these exact weights (compared bit for
+    /// bit with a copy of the last ones): a training step's backward pass and every validation batch reuse the
+    /// forward's U instead of transforming again (~0.3 ms a layer, against ~0.05 ms for the copy and the compare).
+    /// </summary>
     private unsafe void TransformKernels(ReadOnlySpan<float> weights)
     {
-        if (weights.Length < 9 * _filters * _channels)
-            throw new ArgumentException($"WinogradKernel: expected {9 * _filters * _channels} weights. Received {weights.Length}.");
+        int count = 9 * _filters * _channels;
+        if (weights.Length < count)
+            throw new ArgumentException($"WinogradKernel: expected {count} weights. Received {weights.Length}.");
+        ReadOnlySpan<int> bits = MemoryMarshal.Cast<float, int>(weights.Slice(0, count));
+        if (_transformed && bits.SequenceEqual(MemoryMarshal.Cast<float, int>(_transformedFrom.AsSpan()))) return;
         fixed (float* pw = weights) fixed (float* pu = _u)
             Parallelism.For(_filters, new KernelBody(pw, pu, _channels, _filters * _channels, adjoint: false));
+        weights.Slice(0, count).CopyTo(_transformedFrom);
+        _transformed = true;
     }
 
     /// <summary>Filters [start, end) of U = G W Gᵀ (forward) or dW = Gᵀ dU G (adjoint); each pair (f, c) is independent.</summary>

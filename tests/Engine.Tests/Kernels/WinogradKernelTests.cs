@@ -41,6 +41,27 @@ public class WinogradKernelTests
     }
 
     [Fact]
+    public void Forward_WeightsChangedInPlace_UsesTheNewWeights()
+    {
+        // The kernel keeps its transformed weights while the weights stay the same; an optimizer step changes them in place.
+        (Window rows, Window cols) = Windows(6, 5);
+        var kernel = new WinogradKernel(3, 4, rows, cols, Parallelism.Threads);
+        float[] x = KernelCases.Random(2 * 3 * 30, 1), w = KernelCases.Random(4 * 3 * 9, 2), y = new float[2 * 4 * 30], expected = new float[y.Length];
+        kernel.Forward(x, 2, w, [], y);
+        w[17] += 0.5f;
+        w[^1] = -0f;
+        kernel.Forward(x, 2, w, [], y);
+        ConvolutionReference.Forward(x, 2, 3, 4, rows, cols, w, [], expected);
+        KernelCases.AssertClose(expected, y, "forward after an in-place change", 1e-4);
+        float[] dw = new float[w.Length], dx = new float[x.Length], edw = new float[w.Length], edb = new float[4], edx = new float[x.Length];
+        float[] dy = KernelCases.Random(y.Length, 3);
+        w[0] -= 0.25f; // between forward and backward too
+        kernel.Backward(x, 2, w, dy, dw, default, dx);
+        ConvolutionReference.Backward(x, dy, 2, 3, 4, rows, cols, w, edw, edb, edx);
+        KernelCases.AssertClose(edx, dx, "dx after an in-place change", 1e-4);
+    }
+
+    [Fact]
     public void Selection_Auto_PicksWinogradOnlyFor3x3Stride1Pad1WithEnoughChannels()
     {
         const ConvolutionAlgorithm.Choice auto = ConvolutionAlgorithm.Choice.Auto;
