@@ -59,6 +59,8 @@ public static class Plots
         plot.Axes.Left.SetTicks([.. positions.Reverse()], [.. labels]);
         plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = ScottPlot.Alignment.MiddleLeft;
+        // Room under the heat map for the 45° labels ("T-shirt/top", "Ankle boot") and the axis title below them.
+        plot.Axes.Bottom.MinimumSize = 110;
         plot.XLabel("predicted");
         plot.YLabel("actual");
         plot.Title("Confusion matrix (test set)");
