@@ -19,17 +19,7 @@ public static class PyTorchFixture
     public const double Tolerance = 1e-4;
 
     /// <summary>tests/fixtures/pytorch, found by walking up from the test binaries to the repository root.</summary>
-    public static string Folder { get; } = FindFolder();
-
-    private static string FindFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "fixtures", "pytorch");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException($"tests/fixtures/pytorch: expected it above {AppContext.BaseDirectory}, found none.");
-    }
+    public static string Folder { get; } = RepositoryFolder.Find("tests", "fixtures", "pytorch");
 
     /// <summary>"layers/relu.json", "network_step.json", or a top-level name without extension ("linear").</summary>
     public static JsonObject Load(string name) =>

@@ -1,20 +1,13 @@
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Tests.Harness;
 
 namespace MlNetFashion.Engine.Tests.Models;
 
 /// <summary>The spec files behind README's "what we tried" figures (benchmarks/experiments) still load and build.</summary>
 public class ExperimentSpecTests
 {
-    private static string Folder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "benchmarks", "experiments");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException($"benchmarks/experiments: expected it above {AppContext.BaseDirectory}, found none.");
-    }
+    private static string Folder() => RepositoryFolder.Find("benchmarks", "experiments");
 
     [Fact]
     public void ExperimentSpecs_AllParse_WithATrainingSection()
