@@ -29,20 +29,7 @@ public class PoolKernelTests
     public void Max_RandomWindows_MatchesReference()
     {
         foreach ((int planes, Window rows, Window cols, bool ties, int seed) in KernelCases.Sample(Cases, count: 200, seed: 17))
-        {
-            float[] x = Input(planes * rows.Input * cols.Input, ties, seed);
-            int outputs = planes * rows.Output * cols.Output;
-            float[] y = new float[outputs], expected = new float[outputs], dy = KernelCases.Random(outputs, seed + 1);
-            var argmax = new int[outputs];
-            PoolKernel.MaxForward(x, planes, rows, cols, y, argmax);
-            PoolKernel.MaxReference(x, planes, rows, cols, expected);
-            Assert.Equal(expected, y);
-
-            float[] dx = new float[x.Length], expectedDx = new float[x.Length];
-            PoolKernel.MaxBackward(dy, argmax, planes, rows, cols, dx);
-            PoolKernel.MaxBackwardReference(x, dy, planes, rows, cols, expectedDx);
-            KernelCases.AssertClose(expectedDx, dx, $"max dx {rows} {cols}");
-        }
+            CheckMax(planes, rows, cols, ties, seed);
     }
 
     [Theory]
@@ -51,22 +38,25 @@ public class PoolKernelTests
     [InlineData(7, 40)]
     public void Max_TwoByTwoWideRows_MatchReference(int h, int w)
     {
-        foreach (bool ties in new[] { false, true })
-        {
-            Window rows = Window.Create(h, 2, 2, Padding.Same, false, "rows"), cols = Window.Create(w, 2, 2, Padding.Same, false, "cols");
-            const int planes = 3;
-            float[] x = Input(planes * h * w, ties, h + w);
-            int outputs = planes * rows.Output * cols.Output;
-            float[] y = new float[outputs], expected = new float[outputs], dy = KernelCases.Random(outputs, 5);
-            var argmax = new int[outputs];
-            PoolKernel.MaxForward(x, planes, rows, cols, y, argmax);
-            PoolKernel.MaxReference(x, planes, rows, cols, expected);
-            Assert.Equal(expected, y);
-            float[] dx = new float[x.Length], expectedDx = new float[x.Length];
-            PoolKernel.MaxBackward(dy, argmax, planes, rows, cols, dx);
-            PoolKernel.MaxBackwardReference(x, dy, planes, rows, cols, expectedDx);
-            KernelCases.AssertClose(expectedDx, dx, $"max dx {rows} {cols} ties {ties}");
-        }
+        Window rows = Window.Create(h, 2, 2, Padding.Same, false, "rows"), cols = Window.Create(w, 2, 2, Padding.Same, false, "cols");
+        foreach (bool ties in new[] { false, true }) CheckMax(planes: 3, rows, cols, ties, seed: h + w);
+    }
+
+    /// <summary>Values equal to the reference's; dx (so the argmax) equal to the first-maximal-cell reference's.</summary>
+    private static void CheckMax(int planes, Window rows, Window cols, bool ties, int seed)
+    {
+        float[] x = Input(planes * rows.Input * cols.Input, ties, seed);
+        int outputs = planes * rows.Output * cols.Output;
+        float[] y = new float[outputs], expected = new float[outputs], dy = KernelCases.Random(outputs, seed + 1);
+        var argmax = new int[outputs];
+        PoolKernel.MaxForward(x, planes, rows, cols, y, argmax);
+        PoolKernel.MaxReference(x, planes, rows, cols, expected);
+        Assert.Equal(expected, y);
+
+        float[] dx = new float[x.Length], expectedDx = new float[x.Length];
+        PoolKernel.MaxBackward(dy, argmax, planes, rows, cols, dx);
+        PoolKernel.MaxBackwardReference(x, dy, planes, rows, cols, expectedDx);
+        KernelCases.AssertClose(expectedDx, dx, $"max dx {rows} {cols} ties {ties}");
     }
 
     [Fact]
