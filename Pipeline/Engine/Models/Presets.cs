@@ -47,7 +47,7 @@ public static class Presets
     /// AVX2-only Zen 3 pair the train loop runs 750–1,100 img/s (one epoch ≈ 55–70 s), so 10 epochs no longer fit.
     /// No augmentation: in 8 epochs every kind we measured cost accuracy (Zen 3 machine, one run each: ±2-pixel crops
     /// + mirror 92.73–92.82 %, ±1 + mirror 93.04 %, mirror only 93.24 %, none 93.42 %; README). best, 3× longer, keeps it.
-    /// Batch 64 at a 5e-3 peak: twice the steps per epoch for ~10 % fewer images per second (batch 128 at 3e-3 93.42 %,
+    /// Batch 64 at a 5e-3 peak: twice the steps per epoch at about the same images per second (batch 128 at 3e-3 93.42 %,
     /// at 5e-3 93.72 %; batch 64 at 3e-3 93.97 %, at 5e-3 94.14 %; benchmarks/experiments).
     /// </summary>
     public static Sequential Fast() => Vgg(32, 64, 128);
