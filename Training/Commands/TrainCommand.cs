@@ -17,7 +17,7 @@ public static class TrainCommand
         var optimizer = new Option<string?>("--optimizer") { Description = "adam, adamw or sgd (default: the preset's)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the run's one RNG.", DefaultValueFactory = _ => 1 };
         var threads = CommonOptions.Threads();
-        var validation = new Option<float>("--validation-fraction") { Description = "Stratified hold-out for validation.", DefaultValueFactory = _ => 0.1f };
+        var validation = new Option<float?>("--validation-fraction") { Description = "Stratified hold-out for validation, 0 for none (default: the preset's, 0.1 for all but best)." };
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
         var limitTest = new Option<int?>("--limit-test") { Description = "Use only the first N test images." };
         var dataDir = CommonOptions.DataDir();

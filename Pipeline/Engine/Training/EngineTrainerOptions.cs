@@ -25,6 +25,11 @@ public sealed record EngineTrainerOptions
     public float ReduceOnPlateauFactor { get; init; } = 0.5f;
     /// <summary>Keras' restore_best_weights: end with the weights of the best validation epoch.</summary>
     public bool RestoreBestWeights { get; init; } = true;
+    /// <summary>
+    /// The share of the training data a caller holds out (stratified) for validation, 0 for none: part of a preset's
+    /// recipe. The fit loop itself trains on what it is given; the ML.NET trainer does the split.
+    /// </summary>
+    public float ValidationFraction { get; init; } = 0.1f;
 
     public void Validate()
     {
@@ -32,5 +37,6 @@ public sealed record EngineTrainerOptions
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size: expected at least 1.");
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate: expected a positive number.");
         if (Threads <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads: expected at least 1.");
+        if (ValidationFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "validation fraction: expected a value in [0, 1).");
     }
 }

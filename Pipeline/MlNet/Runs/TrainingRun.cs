@@ -82,7 +82,7 @@ public static class TrainingRun
         ["preset"] = result.Preset,
         ["epochs (completed)"] = result.History.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["training images"] = result.TrainImages.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-        ["validation fraction"] = options.ValidationFraction.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["validation fraction"] = result.ValidationFraction.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["threads"] = (options.Threads ?? Environment.ProcessorCount).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["GEMM"] = Engine.Kernels.Gemm.Description,

@@ -11,7 +11,8 @@ public sealed record TrainingRunOptions
     public string? Optimizer { get; init; }
     public ulong Seed { get; init; } = 1;
     public int? Threads { get; init; }
-    public float ValidationFraction { get; init; } = 0.1f;
+    /// <summary>null: the preset's (0.1 for every preset but best, which trains on all 60,000 images).</summary>
+    public float? ValidationFraction { get; init; }
     public int? LimitTrain { get; init; }
     public int? LimitTest { get; init; }
     public string? DataDir { get; init; }

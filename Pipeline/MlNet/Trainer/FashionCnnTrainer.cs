@@ -37,7 +37,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         var (name, model, defaults) = CreateModel();
         EngineTrainerOptions engineOptions = Merge(defaults);
         LabeledImages all = FeatureReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape);
-        (LabeledImages train, LabeledImages? validation) = SplitValidation(all, model);
+        float fraction = _options.ValidationSet is null ? _options.ValidationSetFraction ?? defaults.ValidationFraction : 0;
+        (LabeledImages train, LabeledImages? validation) = SplitValidation(all, model, fraction);
 
         var trainer = new EngineTrainer(model, engineOptions);
         trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));
@@ -66,7 +67,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
 
         byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = FashionMnistClasses.Names, Preset = name, TrainingDate = DateTimeOffset.UtcNow });
         ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName);
-        LastResult = new FashionCnnTrainingResult(name, model, onnx, [.. trainer.History], trainer.BestEpoch, seconds, train.Count, trainer.StopReason, resumedFrom);
+        LastResult = new FashionCnnTrainingResult(name, model, onnx, [.. trainer.History], trainer.BestEpoch, seconds, train.Count, trainer.StopReason, resumedFrom, fraction);
         return transformer;
     }
 
@@ -98,12 +99,13 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         Threads = _options.Threads ?? d.Threads,
     };
 
-    private (LabeledImages Train, LabeledImages? Validation) SplitValidation(LabeledImages all, Sequential model)
+    private (LabeledImages Train, LabeledImages? Validation) SplitValidation(LabeledImages all, Sequential model, float fraction)
     {
         if (_options.ValidationSet is not null)
             return (all, FeatureReader.Read(_options.ValidationSet, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape));
-        if (_options.ValidationSetFraction <= 0) return (all, null);
-        var (train, holdout) = StratifiedSplit.Split(all.Labels, _options.ValidationSetFraction, _options.Seed);
+        if (fraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Options.ValidationSetFraction), fraction, "ValidationSetFraction: expected a value in [0, 1).");
+        if (fraction == 0) return (all, null);
+        var (train, holdout) = StratifiedSplit.Split(all.Labels, fraction, _options.Seed);
         return holdout.Length == 0 ? (all, null) : (FeatureReader.Subset(all, train), FeatureReader.Subset(all, holdout));
     }
 
@@ -118,4 +120,4 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
 
 /// <summary>The engine-side outcome of a Fit.</summary>
 public sealed record FashionCnnTrainingResult(string Preset, Sequential Model, byte[] OnnxModel, IReadOnlyList<EpochMetrics> History,
-    int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch);
+    int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch, float ValidationFraction);

@@ -45,7 +45,8 @@ public sealed partial class FashionCnnTrainer
         public Action<FashionCnnMetrics>? MetricsCallback { get; set; }
         /// <summary>Validation data; when null, <see cref="ValidationSetFraction"/> of the training data (stratified) is held out.</summary>
         public IDataView? ValidationSet { get; set; }
-        public float ValidationSetFraction { get; set; } = 0.1f;
+        /// <summary>0 trains on all of it; null: the preset's or model spec's (0.1 unless it says otherwise).</summary>
+        public float? ValidationSetFraction { get; set; }
 
         /// <summary>Where checkpoints go when <see cref="CheckpointDirectory"/> is not set (null: none).</summary>
         public string? WorkspacePath { get; set; }

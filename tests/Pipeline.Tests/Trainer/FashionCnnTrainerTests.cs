@@ -80,6 +80,36 @@ public class FashionCnnTrainerTests
     private static float[][] Scores(MLContext ml, ITransformer model, IDataView data) =>
         [.. ml.Data.CreateEnumerable<ScoreRow>(model.Transform(data), reuseRowObject: false).Select(r => r.Score)];
 
+    [Theory]
+    [InlineData(null, 0.1f)]    // the recipe says nothing: the usual 10 % hold-out
+    [InlineData(null, 0f)]      // a recipe that trains on all of its data (as best does)
+    [InlineData(0.25f, 0f)]     // the option wins over the recipe
+    public void Fit_ValidationSetFraction_DefaultsToTheRecipes(float? option, float recipe)
+    {
+        // Stratified: round(share × count) of every class is held out.
+        float share = option ?? recipe;
+        int trained = RealData.Data.Train.Take(600).Labels.GroupBy(l => l).Sum(g => g.Count() - (int)Math.Round(g.Count() * share));
+        string spec = Path.Combine(Path.GetTempPath(), $"mlnetfashion-spec-{Guid.NewGuid():N}.json");
+        string fraction = recipe == 0.1f ? "" : $", \"validationFraction\": {recipe}";
+        File.WriteAllText(spec, $$"""
+            { "input": [1, 28, 28], "layers": [ { "type": "Flatten" }, { "type": "Dense", "units": 10 } ],
+              "training": { "epochs": 1, "batchSize": 50, "optimizer": "adam", "learningRate": 0.001, "schedule": "constant"{{fraction}} } }
+            """);
+        try
+        {
+            var ml = new MLContext(seed: 1);
+            var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options { ModelSpecPath = spec, ValidationSetFraction = option });
+            ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 600));
+            Assert.Equal(trained, trainer.LastResult!.TrainImages);
+            Assert.Equal(trained < 600, trainer.LastResult.History[0].ValidationAccuracy is not null);
+            Assert.Equal(option ?? recipe, trainer.LastResult.ValidationFraction);
+        }
+        finally
+        {
+            File.Delete(spec);
+        }
+    }
+
     private sealed class ScoreRow
     {
         public float[] Score { get; set; } = [];
