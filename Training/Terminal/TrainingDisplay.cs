@@ -24,8 +24,11 @@ internal static class TrainingDisplay
         System.Console.WriteLine($"wrote {Path.Combine(outDir, "model.zip")}, model.onnx, metrics.json, history.csv, report.html");
     }
 
+    /// <summary>One epoch; without a validation set (a fraction of 0) the val_ fields are left out rather than left blank.</summary>
     private static string Line(FashionCnnMetrics m, int total) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {m.Epoch}/{(total > 0 ? total.ToString(CultureInfo.InvariantCulture) : "?")}  loss {m.CrossEntropy:F4}  acc {m.Accuracy:P2}  val_loss {m.ValidationCrossEntropy:F4}  val_acc {m.ValidationAccuracy:P2}  lr {m.LearningRate:G3}  {m.ImagesPerSecond:N0} img/s");
+        $"epoch {m.Epoch}/{(total > 0 ? total.ToString(CultureInfo.InvariantCulture) : "?")}  loss {m.CrossEntropy:F4}  acc {m.Accuracy:P2}  ") +
+        (m.ValidationAccuracy is null ? "" : string.Create(CultureInfo.InvariantCulture, $"val_loss {m.ValidationCrossEntropy:F4}  val_acc {m.ValidationAccuracy:P2}  ")) +
+        string.Create(CultureInfo.InvariantCulture, $"lr {m.LearningRate:G3}  {m.ImagesPerSecond:N0} img/s");
 
     private sealed class PlainProgress : ITrainingProgress
     {

@@ -22,16 +22,18 @@ public class ExperimentSpecTests
         }
     }
 
-    [Fact]
-    public void FastPresetSpec_HasTheFastPresetsNetAndTrainingSettings()
+    [Theory]
+    [InlineData("fast", "fast-noaug-batch64-lr5e-3.json")]
+    [InlineData("best", "best-crop1-mirror-erasing-batch64-lr5e-3-22epochs.json")]
+    public void PresetSpec_HasThePresetsNetAndTrainingSettings(string name, string file)
     {
         // README's row for the preset and its "what we tried" rows compare against this file.
-        Preset fast = Presets.Get("fast");
-        ModelSpec spec = ModelSpec.Load(Path.Combine(Folder(), "fast-noaug-batch64-lr5e-3.json"));
-        Sequential presetNet = fast.CreateModel(), specNet = spec.CreateModel();
+        Preset preset = Presets.Get(name);
+        ModelSpec spec = ModelSpec.Load(Path.Combine(Folder(), file));
+        Sequential presetNet = preset.CreateModel(), specNet = spec.CreateModel();
         presetNet.Build(1, new EngineRandom(1));
         specNet.Build(1, new EngineRandom(1));
         Assert.Equal(presetNet.Summary(), specNet.Summary());
-        Assert.Equal(fast.Defaults, spec.Training);
+        Assert.Equal(preset.Defaults, spec.Training);
     }
 }
