@@ -1,0 +1,54 @@
+#!/usr/bin/python3
+"""Accuracy reference for the seed000 preset: the article's net trained in Debian's PyTorch at the article's settings
+(Keras defaults: Glorot-uniform weights, zero biases, Adam 1e-3 with epsilon 1e-7; batch 1000, 10 epochs, all 60,000
+training images, inputs / 255), so our engine's seed000 figure can be compared with another framework's, not only
+with the article's. Prints one line per seed: final training accuracy and official test accuracy.
+
+usage: /usr/bin/python3 benchmarks/pytorch_seed000.py [--data-dir /usr/share/datasets/fashion-mnist] [--seeds 1 2 3]
+"""
+import argparse, gzip, os
+import numpy as np
+import torch
+import torch.nn as nn
+
+p = argparse.ArgumentParser()
+p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
+p.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+p.add_argument("--threads", type=int, default=2)
+p.add_argument("--epochs", type=int, default=10)
+a = p.parse_args()
+torch.set_num_threads(a.threads)
+
+
+def idx(name, offset):
+    with gzip.open(os.path.join(a.data_dir, name)) as f:
+        return np.frombuffer(f.read(), np.uint8, offset=offset)
+
+
+x_train = torch.from_numpy(idx("train-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28).astype(np.float32) / 255)
+y_train = torch.from_numpy(idx("train-labels-idx1-ubyte.gz", 8).astype(np.int64))
+x_test = torch.from_numpy(idx("t10k-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28).astype(np.float32) / 255)
+y_test = torch.from_numpy(idx("t10k-labels-idx1-ubyte.gz", 8).astype(np.int64))
+
+for seed in a.seeds:
+    torch.manual_seed(seed)
+    # Conv(32, 2×2 valid) → ReLU → MaxPool 2 → Conv(64, 2×2 valid) → ReLU → Flatten (64·12·12) → Dense(10)
+    net = nn.Sequential(nn.Conv2d(1, 32, 2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 2), nn.ReLU(),
+                        nn.Flatten(), nn.Linear(64 * 12 * 12, 10))
+    for m in net.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
+    for epoch in range(a.epochs):
+        correct = 0
+        for batch in torch.randperm(len(x_train)).split(1000):
+            opt.zero_grad(set_to_none=True)
+            logits = net(x_train[batch])
+            nn.functional.cross_entropy(logits, y_train[batch]).backward()
+            opt.step()
+            correct += (logits.argmax(1) == y_train[batch]).sum().item()
+    with torch.no_grad():
+        test = sum((net(xb).argmax(1) == yb).sum().item() for xb, yb in zip(x_test.split(1000), y_test.split(1000)))
+    print(f"seed {seed}: last-epoch training accuracy {correct / len(x_train):.2%}, test accuracy {test / len(x_test):.2%}",
+          flush=True)
