@@ -17,17 +17,18 @@ public static class OnnxCheck
 
     public static double MaxAbsDifference(Sequential model, byte[] onnx, FashionMnistSplit images, int count)
     {
+        int size = model.InputShape.Size, classes = model.OutputShape.Size;
         float[] pixels = images.Take(count).ScaledPixels();
-        var expected = new float[count * 10];
+        var expected = new float[count * classes];
         model.Predict(pixels, count, expected);
         using var session = new InferenceSession(onnx);
         double max = 0;
         for (int start = 0; start < count; start += Batch)
         {
             int n = Math.Min(Batch, count - start);
-            var tensor = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(pixels.AsMemory(start * 784, n * 784), [n, 1, 28, 28]);
+            var tensor = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(pixels.AsMemory(start * size, n * size), [n, 1, 28, 28]);
             using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)]);
-            int i = start * 10;
+            int i = start * classes;
             foreach (float p in results.First(r => r.Name == OnnxExporter.ProbabilitiesName).AsEnumerable<float>())
                 max = Math.Max(max, Math.Abs(expected[i++] - p));
         }
