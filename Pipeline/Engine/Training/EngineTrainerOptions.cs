@@ -37,6 +37,5 @@ public sealed record EngineTrainerOptions
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size: expected at least 1.");
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate: expected a positive number.");
         if (Threads <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads: expected at least 1.");
-        if (ValidationFraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(ValidationFraction), ValidationFraction, "validation fraction: expected a value in [0, 1).");
     }
 }

@@ -103,7 +103,6 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
     {
         if (_options.ValidationSet is not null)
             return (all, FeatureReader.Read(_options.ValidationSet, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape));
-        if (fraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Options.ValidationSetFraction), fraction, "ValidationSetFraction: expected a value in [0, 1).");
         if (fraction == 0) return (all, null);
         var (train, holdout) = StratifiedSplit.Split(all.Labels, fraction, _options.Seed);
         return holdout.Length == 0 ? (all, null) : (FeatureReader.Subset(all, train), FeatureReader.Subset(all, holdout));
