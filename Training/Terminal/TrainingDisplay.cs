@@ -25,10 +25,13 @@ internal static class TrainingDisplay
     }
 
     /// <summary>One epoch; without a validation set (a fraction of 0) the val_ fields are left out rather than left blank.</summary>
-    private static string Line(FashionCnnMetrics m, int total) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {m.Epoch}/{(total > 0 ? total.ToString(CultureInfo.InvariantCulture) : "?")}  loss {m.CrossEntropy:F4}  acc {m.Accuracy:P2}  ") +
-        (m.ValidationAccuracy is null ? "" : string.Create(CultureInfo.InvariantCulture, $"val_loss {m.ValidationCrossEntropy:F4}  val_acc {m.ValidationAccuracy:P2}  ")) +
-        string.Create(CultureInfo.InvariantCulture, $"lr {m.LearningRate:G3}  {m.ImagesPerSecond:N0} img/s");
+    private static string Line(FashionCnnMetrics m, int total)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string validation = m.ValidationAccuracy is null ? "" : string.Create(c, $"val_loss {m.ValidationCrossEntropy:F4}  val_acc {m.ValidationAccuracy:P2}  ");
+        return string.Create(c,
+            $"epoch {m.Epoch}/{(total > 0 ? total.ToString(c) : "?")}  loss {m.CrossEntropy:F4}  acc {m.Accuracy:P2}  {validation}lr {m.LearningRate:G3}  {m.ImagesPerSecond:N0} img/s");
+    }
 
     private sealed class PlainProgress : ITrainingProgress
     {
