@@ -43,6 +43,14 @@ public static class GemmBenchmark
         new("wino 7² 128→128 fwd", false, false, 128, 256, 128),
         new("wino 7² 128→128 dU", false, true, 128, 128, 256),
         new("wino 7² 128→128 dV", true, false, 128, 256, 128),
+        // The best net's 192 → 192 layer at 7², per thread at batch 64 on two threads: F(2×2) chunks give 256 columns
+        // (16 images × 16 tiles), F(4×4) 128 (32 images × 4 tiles).
+        new("F2 7² 192→192 fwd", false, false, 192, 256, 192),
+        new("F2 7² 192→192 dU", false, true, 192, 192, 256),
+        new("F2 7² 192→192 dV", true, false, 192, 256, 192),
+        new("F4 7² 192→192 fwd", false, false, 192, 128, 192),
+        new("F4 7² 192→192 dU", false, true, 192, 192, 128),
+        new("F4 7² 192→192 dV", true, false, 192, 128, 192),
     ];
 
     public static void Run(string filter = "", int runs = 7)

@@ -7,13 +7,15 @@ namespace MlNetFashion.Engine.Kernels;
 /// Which kernel computes a convolution: Winograd F(2×2, 3×3) where it applies (3×3, stride 1, pad 1 — every conv of
 /// the fast, best and seed001 nets but the first), the direct <see cref="SingleChannelKernel"/> for a one-channel input
 /// at stride 1 (every preset's first layer), im2col + GEMM elsewhere. The MLNETFASHION_CONV environment
-/// variable (auto | im2col | winograd) or <see cref="Selected"/> overrides the rule, for benchmarks and tests.
+/// variable (auto | im2col | winograd | winograd4x4) or <see cref="Selected"/> overrides the rule, for benchmarks and tests.
+/// winograd4x4 is the auto rule with F(4×4, 3×3) (<see cref="Winograd4x4Kernel"/>) in place of F(2×2), opt-in: on the Zen 3 pair it scores the best net faster but
+/// trains it no faster, its backward GEMMs running at about half the forward's rate (README, "Winograd F(4×4)").
 /// </summary>
 public static class ConvolutionAlgorithm
 {
     public const string EnvironmentVariable = "MLNETFASHION_CONV";
 
-    public enum Choice { Auto, Im2Col, Winograd }
+    public enum Choice { Auto, Im2Col, Winograd, Winograd4x4 }
 
     /// <summary>
     /// Below this many input channels the GEMMs are too shallow (K = C) for Winograd's saving to beat its tile
@@ -34,6 +36,7 @@ public static class ConvolutionAlgorithm
     {
         Choice.Im2Col => $"im2col + GEMM everywhere ({EnvironmentVariable}=im2col)",
         Choice.Winograd => $"Winograd F(2×2, 3×3) wherever a layer is 3×3, stride 1, pad 1 ({EnvironmentVariable}=winograd); {Others}",
+        Choice.Winograd4x4 => $"Winograd F(4×4, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels ({EnvironmentVariable}=winograd4x4); {Others}",
         _ => $"Winograd F(2×2, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels; {Others}",
     };
 
@@ -46,7 +49,8 @@ public static class ConvolutionAlgorithm
         null or "" or "auto" => Choice.Auto,
         "im2col" => Choice.Im2Col,
         "winograd" => Choice.Winograd,
-        _ => throw new InvalidOperationException($"{EnvironmentVariable}: expected auto, im2col or winograd, received '{value}'."),
+        "winograd4x4" => Choice.Winograd4x4,
+        _ => throw new InvalidOperationException($"{EnvironmentVariable}: expected auto, im2col, winograd or winograd4x4, received '{value}'."),
     };
 
     public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads)
@@ -60,6 +64,7 @@ public static class ConvolutionAlgorithm
             Choice.Im2Col => false,
             _ => channels >= MinimumWinogradChannels,
         };
+        if (winograd && choice == Choice.Winograd4x4) return new Winograd4x4Kernel(channels, filters, rows, cols, threads);
         if (winograd) return new WinogradKernel(channels, filters, rows, cols, threads);
         return choice != Choice.Im2Col && Vector256.IsHardwareAccelerated && SingleChannelKernel.Supports(channels, rows, cols)
             ? new SingleChannelKernel(filters, rows, cols, threads)

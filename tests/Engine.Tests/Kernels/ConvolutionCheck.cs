@@ -38,4 +38,25 @@ public static class ConvolutionCheck
         kernel.Backward(x, batch, w, dy, dw2, db, default);
         Assert.Equal(dw1, dw2);
     }
+    /// <summary>
+    /// A kernel that keeps transformed weights while the weights stay the same must notice an optimizer step, which
+    /// changes them in place (3 channels, 4 filters, batch 2).
+    /// </summary>
+    public static void WeightsChangedInPlace(IConvolutionKernel kernel, Window rows, Window cols)
+    {
+        int plane = rows.Input * cols.Input;
+        float[] x = KernelCases.Random(2 * 3 * plane, 1), w = KernelCases.Random(4 * 3 * 9, 2), y = new float[2 * 4 * plane], expected = new float[y.Length];
+        kernel.Forward(x, 2, w, [], y);
+        w[17] += 0.5f;
+        w[^1] = -0f;
+        kernel.Forward(x, 2, w, [], y);
+        ConvolutionReference.Forward(x, 2, 3, 4, rows, cols, w, [], expected);
+        KernelCases.AssertClose(expected, y, "forward after an in-place change", 1e-4);
+        float[] dw = new float[w.Length], dx = new float[x.Length], edw = new float[w.Length], edb = new float[4], edx = new float[x.Length];
+        float[] dy = KernelCases.Random(y.Length, 3);
+        w[0] -= 0.25f; // between forward and backward too
+        kernel.Backward(x, 2, w, dy, dw, default, dx);
+        ConvolutionReference.Backward(x, dy, 2, 3, 4, rows, cols, w, edw, edb, edx);
+        KernelCases.AssertClose(edx, dx, "dx after an in-place change", 1e-4);
+    }
 }
