@@ -106,7 +106,7 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
     /// <summary>V[ξ, c, tile·S8 + image] from x [S, C, H, W], eight images per pass.</summary>
     private unsafe void TransformInput(int t, float* x, int samples, float[] vBuffer, int xiStride)
     {
-        int columns = RoundUp(samples) * _tiles, s8 = RoundUp(samples);
+        int s8 = RoundUp(samples), columns = s8 * _tiles;
         fixed (float* cells = _cells[t]) fixed (float* v = vBuffer)
         {
             new Span<float>(cells, _cells[t].Length).Clear();   // padding and cells past the map stay zero

@@ -46,28 +46,17 @@ public static unsafe class Winograd4x4Transforms
     /// <summary>U = G g Gᵀ for one 3×3 kernel g (row-major), into u[ξ·xiStride].</summary>
     public static void Kernel(float* g, float* u, int xiStride)
     {
-        Span<float> s = stackalloc float[18];   // s = G g, 6×3
-        Multiply(G, 6, 3, new ReadOnlySpan<float>(g, 9), 3, s, transposeLeft: false);
-        ReadOnlySpan<float> gm = G;
-        for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++)
-            u[(6 * i + j) * xiStride] = s[3 * i] * gm[3 * j] + s[3 * i + 1] * gm[3 * j + 1] + s[3 * i + 2] * gm[3 * j + 2];
+        Span<float> transformed = stackalloc float[36];
+        Sandwich(G, 6, 3, new ReadOnlySpan<float>(g, 9), transformed, adjoint: false);
+        for (int xi = 0; xi < 36; xi++) u[xi * xiStride] = transformed[xi];
     }
 
     /// <summary>dg (3×3, row-major) = Gᵀ dU G, the adjoint of <see cref="Kernel"/>, from du[ξ·xiStride].</summary>
     public static void KernelAdjoint(float* du, int xiStride, float* dg)
     {
-        Span<float> d = stackalloc float[36], h = stackalloc float[18];   // h = Gᵀ dU, 3×6
+        Span<float> d = stackalloc float[36];
         for (int xi = 0; xi < 36; xi++) d[xi] = du[xi * xiStride];
-        Multiply(G, 6, 3, d, 6, h, transposeLeft: true);
-        ReadOnlySpan<float> gm = G;
-        for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++)
-        {
-            float sum = 0;
-            for (int k = 0; k < 6; k++) sum += h[6 * i + k] * gm[3 * k + j];
-            dg[3 * i + j] = sum;
-        }
+        Sandwich(G, 6, 3, d, new Span<float>(dg, 9), adjoint: true);
     }
 
     /// <summary>V = Bᵀ d B (6×6 → 6×6, row-major tiles).</summary>
@@ -82,7 +71,7 @@ public static unsafe class Winograd4x4Transforms
     /// <summary>dd = B dV Bᵀ (6×6 → 6×6).</summary>
     public static void InputAdjoint(ReadOnlySpan<float> dv, Span<float> dd) => Sandwich(BT, 6, 6, dv, dd, adjoint: true);
 
-    /// <summary>out = L x Lᵀ (adjoint: Lᵀ x L) for L [rows, cols]; x and out square.</summary>
+    /// <summary>out = L x Lᵀ (adjoint: Lᵀ x L) for L [rows, cols]; x and out square (G: 3×3 → 6×6, adjoint 6×6 → 3×3).</summary>
     private static void Sandwich(ReadOnlySpan<float> l, int rows, int cols, ReadOnlySpan<float> x, Span<float> result, bool adjoint)
     {
         int n = adjoint ? rows : cols, p = adjoint ? cols : rows;   // x is n×n, out p×p
@@ -103,18 +92,5 @@ public static unsafe class Winograd4x4Transforms
         }
 
         static float At(ReadOnlySpan<float> l, int cols, int i, int k, bool adjoint) => adjoint ? l[cols * k + i] : l[cols * i + k];
-    }
-
-    /// <summary>out = L r (or Lᵀ r) for L [lRows, lCols] and r with <paramref name="rCols"/> columns.</summary>
-    private static void Multiply(ReadOnlySpan<float> l, int lRows, int lCols, ReadOnlySpan<float> r, int rCols, Span<float> result, bool transposeLeft)
-    {
-        int outRows = transposeLeft ? lCols : lRows, inner = transposeLeft ? lRows : lCols;
-        for (int i = 0; i < outRows; i++)
-        for (int j = 0; j < rCols; j++)
-        {
-            float sum = 0;
-            for (int k = 0; k < inner; k++) sum += (transposeLeft ? l[lCols * k + i] : l[lCols * i + k]) * r[rCols * k + j];
-            result[rCols * i + j] = sum;
-        }
     }
 }
