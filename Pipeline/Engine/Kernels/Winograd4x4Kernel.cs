@@ -42,9 +42,20 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
 
     private static int RoundUp(int images) => (images + Lanes - 1) / Lanes * Lanes;
 
-    protected override unsafe void TransformKernel(float* g, float* u, int xiStride) => Winograd4x4Transforms.Kernel(g, u, xiStride);
+    /// <summary>Eight kernels per pass (<see cref="Winograd4x4Lanes.Kernel"/>), the rest one at a time.</summary>
+    protected override unsafe void KernelTransform(float* g, float* u, int xiStride, int count)
+    {
+        int k = 0;
+        for (; k + Lanes <= count; k += Lanes) Winograd4x4Lanes.Kernel(g + 9 * k, u + k, xiStride);
+        for (; k < count; k++) Winograd4x4Transforms.Kernel(g + 9 * k, u + k, xiStride);
+    }
 
-    protected override unsafe void TransformKernelAdjoint(float* du, int xiStride, float* dg) => Winograd4x4Transforms.KernelAdjoint(du, xiStride, dg);
+    protected override unsafe void KernelTransformAdjoint(float* du, int xiStride, float* dg, int count)
+    {
+        int k = 0;
+        for (; k + Lanes <= count; k += Lanes) Winograd4x4Lanes.KernelAdjoint(du + k, xiStride, dg + 9 * k);
+        for (; k < count; k++) Winograd4x4Transforms.KernelAdjoint(du + k, xiStride, dg + 9 * k);
+    }
 
     protected override unsafe void ForwardSlice(int t, int count, ReadOnlySpan<float> input, ReadOnlySpan<float> biases, Span<float> output)
     {

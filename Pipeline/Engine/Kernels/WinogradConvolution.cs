@@ -53,11 +53,11 @@ public abstract class WinogradConvolution : IConvolutionKernel
     /// </summary>
     protected static int Stride(int rows, int columns) => rows * columns + 16;
 
-    /// <summary>u[ξ·xiStride] = (G g Gᵀ)[ξ] for one 3×3 kernel g.</summary>
-    protected abstract unsafe void TransformKernel(float* g, float* u, int xiStride);
+    /// <summary>u[ξ·xiStride + k] = (G g_k Gᵀ)[ξ] for <paramref name="count"/> consecutive 3×3 kernels g_k at g + 9k.</summary>
+    protected abstract unsafe void KernelTransform(float* g, float* u, int xiStride, int count);
 
-    /// <summary>dg (3×3) = Gᵀ dU G from du[ξ·xiStride].</summary>
-    protected abstract unsafe void TransformKernelAdjoint(float* du, int xiStride, float* dg);
+    /// <summary>dg_k (3×3, at dg + 9k) = Gᵀ dU_k G from du[ξ·xiStride + k], for <paramref name="count"/> consecutive kernels.</summary>
+    protected abstract unsafe void KernelTransformAdjoint(float* du, int xiStride, float* dg, int count);
 
     /// <summary>y of <paramref name="count"/> images of thread <paramref name="t"/>'s slice.</summary>
     protected abstract void ForwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y);
@@ -88,11 +88,9 @@ public abstract class WinogradConvolution : IConvolutionKernel
     {
         public void Execute(int start, int end)
         {
-            for (int p = start * channels; p < end * channels; p++)
-            {
-                if (adjoint) k.TransformKernelAdjoint(transformed + p, pairs, spatial + 9 * p);
-                else k.TransformKernel(spatial + 9 * p, transformed + p, pairs);
-            }
+            int p = start * channels, count = (end - start) * channels;
+            if (adjoint) k.KernelTransformAdjoint(transformed + p, pairs, spatial + 9 * p, count);
+            else k.KernelTransform(spatial + 9 * p, transformed + p, pairs, count);
         }
     }
 

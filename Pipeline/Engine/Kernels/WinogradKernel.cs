@@ -51,9 +51,15 @@ public sealed class WinogradKernel : WinogradConvolution
         _plane = Buffers(threads, Math.Max(_paddedPlane, (2 * _tilesY + 2) * 2 * _half));
     }
 
-    protected override unsafe void TransformKernel(float* g, float* u, int xiStride) => WinogradTransforms.Kernel(g, u, xiStride);
+    protected override unsafe void KernelTransform(float* g, float* u, int xiStride, int count)
+    {
+        for (int k = 0; k < count; k++) WinogradTransforms.Kernel(g + 9 * k, u + k, xiStride);
+    }
 
-    protected override unsafe void TransformKernelAdjoint(float* du, int xiStride, float* dg) => WinogradTransforms.KernelAdjoint(du, xiStride, dg);
+    protected override unsafe void KernelTransformAdjoint(float* du, int xiStride, float* dg, int count)
+    {
+        for (int k = 0; k < count; k++) WinogradTransforms.KernelAdjoint(du + k, xiStride, dg + 9 * k);
+    }
 
     protected override void ForwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
     {

@@ -69,6 +69,28 @@ public class Winograd4x4KernelTests
     }
 
     [Fact]
+    public unsafe void LaneKernelTransforms_EachLane_MatchThePerKernelTransforms()
+    {
+        const int lanes = Winograd4x4Lanes.Lanes, xiStride = 3 * lanes + 5;   // ξ planes 29 floats apart, as U's are F·C apart
+        float[] kernels = KernelCases.Random(9 * lanes, 11), du = KernelCases.Random(36 * xiStride, 12);
+        float[] u = new float[36 * xiStride], dg = new float[9 * lanes], expectedU = new float[36 * xiStride], expectedDg = new float[9 * lanes];
+        fixed (float* g = kernels) fixed (float* pu = u) fixed (float* pdu = du) fixed (float* pdg = dg) fixed (float* eu = expectedU) fixed (float* edg = expectedDg)
+        {
+            Winograd4x4Lanes.Kernel(g, pu, xiStride);
+            Winograd4x4Lanes.KernelAdjoint(pdu, xiStride, pdg);
+            for (int k = 0; k < lanes; k++)
+            {
+                Winograd4x4Transforms.Kernel(g + 9 * k, eu + k, xiStride);
+                Winograd4x4Transforms.KernelAdjoint(pdu + k, xiStride, edg + 9 * k);
+            }
+        }
+        for (int k = 0; k < lanes; k++)
+            KernelCases.AssertClose([.. Enumerable.Range(0, 36).Select(xi => expectedU[xi * xiStride + k])],
+                [.. Enumerable.Range(0, 36).Select(xi => u[xi * xiStride + k])], $"U, lane {k}", 1e-6);
+        KernelCases.AssertClose(expectedDg, dg, "dg", 1e-5);
+    }
+
+    [Fact]
     public void PerTileTransforms_AreAdjointPairs()
     {
         // ⟨Bᵀ d B, v⟩ = ⟨d, B v Bᵀ⟩ and ⟨Aᵀ m A, y⟩ = ⟨m, A y Aᵀ⟩: the backward maps are the forward maps' transposes.
