@@ -4,20 +4,19 @@ using MlNetFashion.Engine.Layers;
 namespace MlNetFashion.Engine.Kernels;
 
 /// <summary>
-/// Which kernel computes a convolution: Winograd F(4×4, 3×3) where it applies (3×3, stride 1, pad 1, ≥ 8 input
-/// channels — every conv of the fast, best and seed001 nets but the first) and 256-bit SIMD runs in hardware, F(2×2, 3×3)
-/// there without it (F(4×4)'s transforms are Vector256 loops), the direct <see cref="SingleChannelKernel"/> for a
-/// one-channel input at stride 1 (every preset's first layer), im2col + GEMM elsewhere. The MLNETFASHION_CONV
-/// environment variable (auto | im2col | winograd | winograd2x2 | winograd4x4) or <see cref="Selected"/> overrides the
-/// rule, for benchmarks and tests: winograd = F(2×2) wherever the window allows, winograd2x2 / winograd4x4 = the auto
-/// rule with that tile size. On the Zen 3 pair F(4×4) trains the best net 1.19× and the fast net 1.2× as fast as F(2×2)
-/// (README, "Winograd F(4×4)").
+/// Which kernel computes a convolution: Winograd F(2×2, 3×3) where it applies (3×3, stride 1, pad 1 — every conv of
+/// the fast, best and seed001 nets but the first), the direct <see cref="SingleChannelKernel"/> for a one-channel input
+/// at stride 1 (every preset's first layer), im2col + GEMM elsewhere. The MLNETFASHION_CONV environment
+/// variable (auto | im2col | winograd | winograd4x4) or <see cref="Selected"/> overrides the rule, for benchmarks and tests.
+/// winograd4x4 is the auto rule with F(4×4, 3×3) (<see cref="Winograd4x4Kernel"/>) in place of F(2×2), opt-in: on the
+/// Zen 3 pair it scores the best net 1.22× faster but trains it 0.95× as fast, its backward GEMMs running at about
+/// two thirds of the rate the GEMM benchmark gives their shapes (README, "Winograd F(4×4)").
 /// </summary>
 public static class ConvolutionAlgorithm
 {
     public const string EnvironmentVariable = "MLNETFASHION_CONV";
 
-    public enum Choice { Auto, Im2Col, Winograd, Winograd2x2, Winograd4x4 }
+    public enum Choice { Auto, Im2Col, Winograd, Winograd4x4 }
 
     /// <summary>
     /// Below this many input channels the GEMMs are too shallow (K = C) for Winograd's saving to beat its tile
@@ -38,9 +37,8 @@ public static class ConvolutionAlgorithm
     {
         Choice.Im2Col => $"im2col + GEMM everywhere ({EnvironmentVariable}=im2col)",
         Choice.Winograd => $"Winograd F(2×2, 3×3) wherever a layer is 3×3, stride 1, pad 1 ({EnvironmentVariable}=winograd); {Others}",
-        Choice.Winograd2x2 => $"Winograd F(2×2, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels ({EnvironmentVariable}=winograd2x2); {Others}",
         Choice.Winograd4x4 => $"Winograd F(4×4, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels ({EnvironmentVariable}=winograd4x4); {Others}",
-        _ => $"Winograd F({(Vector256.IsHardwareAccelerated ? "4×4" : "2×2")}, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels; {Others}",
+        _ => $"Winograd F(2×2, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels; {Others}",
     };
 
     private static string Others => Vector256.IsHardwareAccelerated
@@ -52,9 +50,8 @@ public static class ConvolutionAlgorithm
         null or "" or "auto" => Choice.Auto,
         "im2col" => Choice.Im2Col,
         "winograd" => Choice.Winograd,
-        "winograd2x2" => Choice.Winograd2x2,
         "winograd4x4" => Choice.Winograd4x4,
-        _ => throw new InvalidOperationException($"{EnvironmentVariable}: expected auto, im2col, winograd, winograd2x2 or winograd4x4, received '{value}'."),
+        _ => throw new InvalidOperationException($"{EnvironmentVariable}: expected auto, im2col, winograd or winograd4x4, received '{value}'."),
     };
 
     public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads)
@@ -68,8 +65,7 @@ public static class ConvolutionAlgorithm
             Choice.Im2Col => false,
             _ => channels >= MinimumWinogradChannels,
         };
-        bool tiles4 = choice == Choice.Winograd4x4 || (choice == Choice.Auto && Vector256.IsHardwareAccelerated);
-        if (winograd && tiles4) return new Winograd4x4Kernel(channels, filters, rows, cols, threads);
+        if (winograd && choice == Choice.Winograd4x4) return new Winograd4x4Kernel(channels, filters, rows, cols, threads);
         if (winograd) return new WinogradKernel(channels, filters, rows, cols, threads);
         return choice != Choice.Im2Col && Vector256.IsHardwareAccelerated && SingleChannelKernel.Supports(channels, rows, cols)
             ? new SingleChannelKernel(filters, rows, cols, threads)
