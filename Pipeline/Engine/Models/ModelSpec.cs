@@ -116,6 +116,7 @@ public sealed class ModelSpec
         Schedule = r.String("schedule", "onecycle", "constant", "step", "cosine", "onecycle"),
         LabelSmoothing = r.Float("labelSmoothing", 0f, 0f, 0.99f),
         Augmentation = new AugmentationOptions(r.Int("cropPadding", 0, 0), r.Bool("horizontalFlip", false), r.Float("erasingProbability", 0f, 0f, 1f)),
+        TestTimeAugmentation = r.Bool("testTimeAugmentation", false),
         ValidationFraction = r.Float("validationFraction", 0.1f, 0f, 0.99f),
     };
 

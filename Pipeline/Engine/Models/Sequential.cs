@@ -74,17 +74,24 @@ public sealed class Sequential
     /// </summary>
     public void Predict(ReadOnlySpan<float> images, int count, Span<float> probabilities)
     {
+        PredictLogits(images, count, probabilities);
+        int classes = OutputShape.Size;
+        for (int i = 0; i < count; i++) TensorPrimitives.SoftMax(probabilities.Slice(i * classes, classes), probabilities.Slice(i * classes, classes));
+    }
+
+    /// <summary>Eval-mode logits [count, classes], as <see cref="Predict"/> before its softmax.</summary>
+    public void PredictLogits(ReadOnlySpan<float> images, int count, Span<float> logits)
+    {
         if (!IsBuilt) throw new InvalidOperationException("Sequential: call Build before Predict.");
         int size = InputShape.Size, classes = OutputShape.Size;
-        if (images.Length < count * size || probabilities.Length < count * classes)
-            throw new ArgumentException($"Predict: expected {count * size} input and {count * classes} output floats. Received {images.Length} and {probabilities.Length}.");
+        if (images.Length < count * size || logits.Length < count * classes)
+            throw new ArgumentException($"Predict: expected {count * size} input and {count * classes} output floats. Received {images.Length} and {logits.Length}.");
         for (int start = 0; start < count; start += MaxBatchSize)
         {
             int n = Math.Min(MaxBatchSize, count - start);
             _input!.SetBatchSize(n);
             images.Slice(start * size, n * size).CopyTo(_input.Span);
-            Tensor logits = Forward(_input, training: false);
-            for (int i = 0; i < n; i++) TensorPrimitives.SoftMax(logits.Sample(i), probabilities.Slice((start + i) * classes, classes));
+            Forward(_input, training: false).Span.Slice(0, n * classes).CopyTo(logits.Slice(start * classes, n * classes));
         }
     }
 

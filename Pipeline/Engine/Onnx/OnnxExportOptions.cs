@@ -1,3 +1,5 @@
+using MlNetFashion.Engine.Augmentation;
+
 namespace MlNetFashion.Engine.Onnx;
 
 /// <summary>What goes into the exported model besides the graph.</summary>
@@ -10,6 +12,8 @@ public sealed record OnnxExportOptions
     public double? TestAccuracy { get; init; }
     public DateTimeOffset? TrainingDate { get; init; }
     public string ProducerVersion { get; init; } = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
+    /// <summary>Views to average the logits over inside the graph (test-time augmentation); null: the image alone.</summary>
+    public TestTimeViews? TestTimeViews { get; init; }
     /// <summary>Extra metadata_props entries.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Layers;
 using MlNetFashion.Engine.Layers.Activation;
 using MlNetFashion.Engine.Layers.Convolution;
@@ -13,8 +14,8 @@ namespace MlNetFashion.Engine.Onnx;
 
 /// <summary>
 /// Writes an engine model as ONNX (opset 17, IR 8). Contract: input "input" float [N, C, H, W] holding pixels / 255;
-/// outputs "logits" [N, K] and "probabilities" [N, K] (softmax). Dropout disappears; BatchNorm right after a Conv or
-/// Dense is folded into its weights (W' = W·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β); one before a Dense folds into its
+/// outputs "logits" [N, K] and "probabilities" [N, K] (softmax; with test-time views the logits are their mean over
+/// the views). Dropout disappears; BatchNorm right after a Conv or Dense is folded into its weights (W' = W·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β); one before a Dense folds into its
 /// input side; others move behind a following MaxPool when they can, or stay BatchNormalization nodes. Pads are
 /// written explicitly, so Keras 'same' and ceil_mode need no special casing.
 /// </summary>
@@ -29,7 +30,8 @@ public static class OnnxExporter
         if (model.OutputShape.Rank != 1) throw new InvalidOperationException($"ONNX export: expected a model that ends in class scores (K). Received output shape {model.OutputShape}.");
         var graph = new OnnxGraph();
         graph.AddInput(InputName, [.. model.InputShape.ToArray().Select(d => (long)d)]);
-        string current = InputName;
+        TestTimeViews? views = options.TestTimeViews;
+        string current = views is null ? InputName : EmitViews(graph, views, InputName, model.InputShape);
         var layers = model.Layers;
         var foldIntoDense = new Dictionary<int, BatchNorm>();   // Dense index → a batch norm folded into its input side
         var afterPool = new Dictionary<int, BatchNorm>();       // MaxPool index → a batch norm emitted after it instead
@@ -44,9 +46,10 @@ public static class OnnxExporter
             if (afterPool.TryGetValue(i, out BatchNorm? moved)) current = Emit(graph, moved, current, null);
             if (folds) i++;
         }
+        long classes = model.OutputShape[0];
+        if (views is not null) current = EmitViewMean(graph, current, views.Views.Count, classes);
         graph.AddNode("Identity", "logits", [current], [LogitsName]);
         graph.AddNode("Softmax", "softmax", [LogitsName], [ProbabilitiesName], OnnxAttribute.Int("axis", 1));
-        long classes = model.OutputShape[0];
         graph.AddOutput(LogitsName, classes);
         graph.AddOutput(ProbabilitiesName, classes);
         return graph.Serialize("MlNetFashion", "MlNetFashion", options.ProducerVersion,
@@ -65,10 +68,57 @@ public static class OnnxExporter
             ["producer"] = $"MlNetFashion {options.ProducerVersion}",
             ["model_spec"] = ModelSpec.ToJson(model),
         };
+        if (options.TestTimeViews is { } views) metadata["test_time_augmentation"] = $"logits averaged over {views}";
         if (options.TestAccuracy is double accuracy) metadata["test_accuracy"] = accuracy.ToString("F4", CultureInfo.InvariantCulture);
         if (options.TrainingDate is DateTimeOffset date) metadata["training_date"] = date.ToString("O", CultureInfo.InvariantCulture);
         foreach (var (key, value) in options.Metadata) metadata[key] = value;
         return metadata;
+    }
+
+    /// <summary>
+    /// The views of <see cref="TestTimeViews"/> stacked along the batch axis: [N, C, H, W] → [V·N, C, H, W], view-major.
+    /// A mirror image is a Gather of the columns in reverse; a shift by (dy, dx) is a window of the image padded by one
+    /// zero cell on each side (out[y, x] = in[y + dy, x + dx], as <see cref="Augmenter.Shift"/>).
+    /// </summary>
+    private static string EmitViews(OnnxGraph g, TestTimeViews views, string input, Shape inputShape)
+    {
+        if (inputShape.Rank != 3) throw new InvalidOperationException($"ONNX export: test-time views need an image input [C, H, W]. Received {inputShape}.");
+        long h = inputShape[1], w = inputShape[2];
+        if (views.Views.Any(v => Math.Abs(v.Dy) > 1 || Math.Abs(v.Dx) > 1)) throw new InvalidOperationException("ONNX export: test-time shifts of more than one pixel are not supported.");
+        string mirrored = "";
+        if (views.Views.Any(v => v.Flip))
+        {
+            mirrored = g.NewName("tta_mirror");
+            g.AddNode("Gather", mirrored, [input, g.AddInt64Initializer("tta_reversed_columns", [.. Enumerable.Range(0, (int)w).Reverse().Select(i => (long)i)])], [mirrored], OnnxAttribute.Int("axis", 3));
+        }
+        string pads = g.AddInt64Initializer("tta_pads", 0, 0, 1, 1, 0, 0, 1, 1), axes = g.AddInt64Initializer("tta_axes", 2, 3);
+        var padded = new Dictionary<string, string>();
+        var outputs = new List<string>();
+        foreach (TestTimeView v in views.Views)
+        {
+            string source = v.Flip ? mirrored : input;
+            if (v.Dy == 0 && v.Dx == 0) { outputs.Add(source); continue; }
+            if (!padded.TryGetValue(source, out string? p))
+            {
+                padded[source] = p = g.NewName("tta_padded");
+                g.AddNode("Pad", p, [source, pads], [p]);
+            }
+            string shifted = g.NewName("tta_view");
+            g.AddNode("Slice", shifted, [p, g.AddInt64Initializer(shifted + "_starts", 1 + v.Dy, 1 + v.Dx), g.AddInt64Initializer(shifted + "_ends", h + 1 + v.Dy, w + 1 + v.Dx), axes], [shifted]);
+            outputs.Add(shifted);
+        }
+        string stacked = g.NewName("tta_views");
+        g.AddNode("Concat", stacked, [.. outputs], [stacked], OnnxAttribute.Int("axis", 0));
+        return stacked;
+    }
+
+    /// <summary>[V·N, K] logits of the stacked views → [N, K], their mean.</summary>
+    private static string EmitViewMean(OnnxGraph g, string logits, int views, long classes)
+    {
+        string grouped = g.NewName("tta_grouped"), mean = g.NewName("tta_mean");
+        g.AddNode("Reshape", grouped, [logits, g.AddInt64Initializer("tta_group_shape", views, -1, classes)], [grouped]);
+        g.AddNode("ReduceMean", mean, [grouped], [mean], OnnxAttribute.Ints("axes", 0), OnnxAttribute.Int("keepdims", 0));
+        return mean;
     }
 
     /// <summary>Adds the nodes of one layer reading <paramref name="input"/>; returns the name of its output.</summary>

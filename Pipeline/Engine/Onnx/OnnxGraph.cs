@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace MlNetFashion.Engine.Onnx;
 
 /// <summary>
-/// A minimal ONNX model under construction: nodes, float initializers, one float input and outputs with a dynamic
+/// A minimal ONNX model under construction: nodes, float and int64 initializers, one float input and outputs with a dynamic
 /// batch dimension "N". <see cref="Serialize"/> writes the ModelProto (field numbers from onnx/onnx.proto).
 /// </summary>
 internal sealed class OnnxGraph
@@ -14,7 +14,7 @@ internal sealed class OnnxGraph
     private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5;
     private const int AttrName = 1, AttrF = 2, AttrI = 3, AttrInts = 8, AttrType = 20;
     private const int AttrTypeFloat = 1, AttrTypeInt = 2, AttrTypeInts = 7;
-    private const int TensorDims = 1, TensorDataType = 2, TensorName = 8, TensorRawData = 9, DataTypeFloat = 1;
+    private const int TensorDims = 1, TensorDataType = 2, TensorName = 8, TensorRawData = 9, DataTypeFloat = 1, DataTypeInt64 = 7;
     private const int ValueName = 1, ValueType = 2, TypeTensor = 1, TensorElemType = 1, TensorShape = 2, ShapeDim = 1, DimValue = 1, DimParam = 2;
     private const int OpsetDomain = 1, OpsetVersion = 2, EntryKey = 1, EntryValue = 2;
 
@@ -42,6 +42,21 @@ internal sealed class OnnxGraph
         {
             if (dims.Length > 0) w.PackedInt64(TensorDims, dims);
             w.Int64(TensorDataType, DataTypeFloat);
+            w.String(TensorName, name);
+            w.Bytes(TensorRawData, raw);
+        });
+        return name;
+    }
+
+    /// <summary>An int64 initializer (shapes, indices, pads, slice bounds), always 1-D.</summary>
+    public string AddInt64Initializer(string name, params long[] values)
+    {
+        byte[] raw = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("ONNX raw_data is little-endian.");
+        _initializers.Add(w =>
+        {
+            w.PackedInt64(TensorDims, [values.Length]);
+            w.Int64(TensorDataType, DataTypeInt64);
             w.String(TensorName, name);
             w.Bytes(TensorRawData, raw);
         });

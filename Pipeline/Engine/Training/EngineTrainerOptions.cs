@@ -16,6 +16,8 @@ public sealed record EngineTrainerOptions
     public float WarmupFraction { get; init; } = 0.2f;
     public float LabelSmoothing { get; init; }
     public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.None;
+    /// <summary>Score the exported model on the views of <see cref="Augmentation"/> (<see cref="TestTimeViews"/>).</summary>
+    public bool TestTimeAugmentation { get; init; }
     public ulong Seed { get; init; } = 1;
     public int Threads { get; init; } = Environment.ProcessorCount;
     /// <summary>Stop when validation accuracy has not improved for this many epochs (0: never).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline.Data;
@@ -13,19 +14,23 @@ public static class OnnxCheck
     /// 1,000 images held ~450 MB for the best net (its first layer alone writes 48 × 28 × 28 floats per image), which
     /// made this check the peak of a whole training run's memory.
     /// </summary>
-    private const int Batch = 100;
+    private const int Batch = 100;   // images × views
 
-    public static double MaxAbsDifference(Sequential model, byte[] onnx, FashionMnistSplit images, int count)
+    /// <summary>The largest |p_engine − p_onnx| over <paramref name="count"/> images; with <paramref name="views"/>, the
+    /// engine side averages the same views as the graph.</summary>
+    public static double MaxAbsDifference(Sequential model, byte[] onnx, FashionMnistSplit images, int count, TestTimeViews? views = null)
     {
         int size = model.InputShape.Size, classes = model.OutputShape.Size;
         float[] pixels = images.Take(count).ScaledPixels();
         var expected = new float[count * classes];
-        model.Predict(pixels, count, expected);
+        if (views is null) model.Predict(pixels, count, expected);
+        else views.Predict(model, pixels, count, expected);
         using var session = new InferenceSession(onnx);
         double max = 0;
-        for (int start = 0; start < count; start += Batch)
+        int batch = Math.Max(1, Batch / (views?.Views.Count ?? 1));   // the graph stacks the views: V·n images per call
+        for (int start = 0; start < count; start += batch)
         {
-            int n = Math.Min(Batch, count - start);
+            int n = Math.Min(batch, count - start);
             var tensor = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(pixels.AsMemory(start * size, n * size), [n, 1, 28, 28]);
             using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)]);
             int i = start * classes;

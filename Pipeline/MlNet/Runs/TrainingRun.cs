@@ -54,8 +54,9 @@ public static class TrainingRun
         byte[] onnx = OnnxExporter.Export(result.Model, new OnnxExportOptions
         {
             ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = report.Accuracy, TrainingDate = DateTimeOffset.UtcNow,
+            TestTimeViews = result.TestTimeViews,
         });
-        double onnxDiff = OnnxCheck.MaxAbsDifference(result.Model, onnx, testSplit, Math.Min(1000, testSplit.Count));
+        double onnxDiff = OnnxCheck.MaxAbsDifference(result.Model, onnx, testSplit, Math.Min(1000, testSplit.Count), result.TestTimeViews);
         if (onnxDiff > OnnxTolerance)
             throw new InvalidOperationException($"model.onnx: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {onnxDiff:G3}; nothing was written");
 
@@ -89,6 +90,7 @@ public static class TrainingRun
         ["training seconds"] = result.TrainSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
         ["resumed from epoch"] = result.ResumedFromEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["model"] = options.ModelSpec ?? $"preset {trainer.Preset}",
+        ["test-time augmentation"] = result.TestTimeViews?.ToString() ?? "none",
     };
 
     private static List<ImageGrid.Cell> SampleCells(MLContext ml, IDataView scored, FashionMnistSplit test, int count)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Checkpoints;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
@@ -65,9 +66,10 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         double seconds = clock.Elapsed.TotalSeconds;
         RestoreBestAfterResume(trainer, checkpoints, resumedFrom, engineOptions);
 
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = FashionMnistClasses.Names, Preset = name, TrainingDate = DateTimeOffset.UtcNow });
+        TestTimeViews? views = engineOptions.TestTimeAugmentation ? TestTimeViews.For(engineOptions.Augmentation) : null;
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = FashionMnistClasses.Names, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views });
         ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName);
-        LastResult = new FashionCnnTrainingResult(name, model, onnx, [.. trainer.History], trainer.BestEpoch, seconds, train.Count, trainer.StopReason, resumedFrom, fraction);
+        LastResult = new FashionCnnTrainingResult(name, model, onnx, [.. trainer.History], trainer.BestEpoch, seconds, train.Count, trainer.StopReason, resumedFrom, fraction, views);
         return transformer;
     }
 
@@ -93,6 +95,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         WeightDecay = _options.WeightDecay ?? d.WeightDecay,
         LabelSmoothing = _options.LabelSmoothing ?? d.LabelSmoothing,
         Augmentation = _options.Augmentation ?? d.Augmentation,
+        TestTimeAugmentation = _options.TestTimeAugmentation ?? d.TestTimeAugmentation,
         EarlyStoppingPatience = _options.EarlyStoppingCriteria?.Patience ?? d.EarlyStoppingPatience,
         ReduceOnPlateauPatience = _options.ReduceLearningRateOnPlateauPatience ?? d.ReduceOnPlateauPatience,
         Seed = _options.Seed,
@@ -119,4 +122,4 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
 
 /// <summary>The engine-side outcome of a Fit.</summary>
 public sealed record FashionCnnTrainingResult(string Preset, Sequential Model, byte[] OnnxModel, IReadOnlyList<EpochMetrics> History,
-    int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch, float ValidationFraction);
+    int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch, float ValidationFraction, TestTimeViews? TestTimeViews = null);

@@ -38,6 +38,9 @@ public sealed partial class FashionCnnTrainer
         public float? WeightDecay { get; set; }
         public float? LabelSmoothing { get; set; }
         public AugmentationOptions? Augmentation { get; set; }
+        /// <summary>Average the exported model's logits over the training augmentation's views (flips, one-pixel
+        /// shifts; <see cref="TestTimeViews"/>); null: the preset's choice.</summary>
+        public bool? TestTimeAugmentation { get; set; }
         public EarlyStopping? EarlyStoppingCriteria { get; set; }
         public int? ReduceLearningRateOnPlateauPatience { get; set; }
 

@@ -1,0 +1,63 @@
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
+namespace MlNetFashion.Engine.Augmentation;
+
+/// <summary>One view of a test image: mirrored left–right if <paramref name="Flip"/>, then shifted as
+/// <see cref="Augmenter.Shift"/> does (out[c, y, x] = in[c, y + Dy, x + Dx], zero outside).</summary>
+public readonly record struct TestTimeView(bool Flip, int Dy, int Dx);
+
+/// <summary>
+/// Test-time augmentation: score several views of each image and average their logits (the class probabilities are
+/// the softmax of the mean). The views are the training augmentation's own — the image and its mirror image if the
+/// model trained on mirrored copies, times no shift and the four one-pixel shifts if it trained on crops — because only
+/// a model trained on a kind of view is (nearly) invariant to it: on the `best` models averaging these ten views gained
+/// 0.14–0.23 pt, on a model trained without crops the shifted views lost accuracy, on `fast` (no augmentation) every
+/// view did (README, "Test-time augmentation").
+/// </summary>
+public sealed class TestTimeViews
+{
+    private TestTimeViews(IReadOnlyList<TestTimeView> views) => Views = views;
+
+    public IReadOnlyList<TestTimeView> Views { get; }
+
+    /// <summary>The views a model trained with <paramref name="augmentation"/> is invariant to; null when that is
+    /// the image alone (no flips, no crops), so nothing changes.</summary>
+    public static TestTimeViews? For(AugmentationOptions augmentation)
+    {
+        (int Dy, int Dx)[] shifts = augmentation.CropPadding > 0 ? [(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)] : [(0, 0)];
+        bool[] flips = augmentation.HorizontalFlip ? [false, true] : [false];
+        TestTimeView[] views = [.. flips.SelectMany(f => shifts.Select(s => new TestTimeView(f, s.Dy, s.Dx)))];
+        return views.Length > 1 ? new TestTimeViews(views) : null;
+    }
+
+    public override string ToString() => $"{Views.Count} views ({string.Join(", ", Views.Select(v => $"{(v.Flip ? "mirror" : "image")}{(v.Dy, v.Dx) switch { (0, 0) => "", _ => $" shifted ({v.Dy}, {v.Dx})" }}"))})";
+
+    /// <summary>
+    /// Eval-mode probabilities [count, classes] = softmax of the mean over the views of the model's logits. Allocates
+    /// two buffers per call (this runs once per evaluation, not per training step).
+    /// </summary>
+    public void Predict(Sequential model, ReadOnlySpan<float> images, int count, Span<float> probabilities)
+    {
+        int size = model.InputShape.Size, classes = model.OutputShape.Size;
+        if (images.Length < count * size || probabilities.Length < count * classes)
+            throw new ArgumentException($"TestTimeViews.Predict: expected {count * size} input and {count * classes} output floats. Received {images.Length} and {probabilities.Length}.");
+        var augmenter = new Augmenter(AugmentationOptions.None, model.InputShape);
+        float[] view = new float[count * size], logits = new float[count * classes], sum = new float[count * classes];
+        foreach (TestTimeView v in Views)
+        {
+            images.Slice(0, count * size).CopyTo(view);
+            for (int n = 0; n < count; n++)
+            {
+                Span<float> image = view.AsSpan(n * size, size);
+                if (v.Flip) augmenter.FlipHorizontal(image);
+                augmenter.Shift(image, v.Dy, v.Dx);
+            }
+            model.PredictLogits(view, count, logits);
+            TensorPrimitives.Add(sum, logits, sum);
+        }
+        TensorPrimitives.Multiply(sum, 1f / Views.Count, sum);
+        for (int n = 0; n < count; n++) TensorPrimitives.SoftMax(sum.AsSpan(n * classes, classes), probabilities.Slice(n * classes, classes));
+    }
+}
