@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
+using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Layers;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
@@ -88,10 +89,37 @@ public class OnnxExporterTests
         return found;
     }
 
-    private static void AssertOnnxRuntimeMatches(Sequential model, byte[] onnx, Tensor x, int count)
+    [Theory]
+    [InlineData("seed004", true, 1)]
+    [InlineData("seed001", true, 2)]   // crops of 2 still give one-pixel shifts
+    [InlineData("seed004", false, 1)]  // crops only: five views, no mirror
+    public void Export_WithTestTimeViews_OnnxRuntimeAveragesTheSameViewsAsTheEngine(string name, bool flip, int cropPadding)
+    {
+        Sequential model = Create(name);
+        var random = new EngineRandom(13);
+        model.Build(8, random);
+        Randomize(model, random);
+        int count = 7;
+        Tensor x = LayerHarness.RandomTensor(count, Presets.Input, random, 0.3f);
+        for (int i = 0; i < x.Length; i++) x.Data[i] = Math.Clamp(x.Data[i] + 0.3f, 0f, 1f);
+        TestTimeViews views = TestTimeViews.For(new AugmentationOptions(cropPadding, flip))!;
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = new[] { "a" }, TestTimeViews = views });
+        AssertOnnxRuntimeMatches(model, onnx, x, count, views);
+        Assert.Equal(1, Occurrences(onnx, "test_time_augmentation"));
+        // The views matter for this model and these images, so a wrong view in the graph would show above the tolerance.
+        var single = new float[count * 10];
+        var averaged = new float[count * 10];
+        model.Predict(x.Span, count, single);
+        views.Predict(model, x.Span, count, averaged);
+        double effect = single.Zip(averaged, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(effect > 1e-2, $"expected the views to change some probability by more than 0.01, found {effect:G3}");
+    }
+
+    private static void AssertOnnxRuntimeMatches(Sequential model, byte[] onnx, Tensor x, int count, TestTimeViews? views = null)
     {
         var expected = new float[count * 10];
-        model.Predict(x.Span, count, expected);
+        if (views is null) model.Predict(x.Span, count, expected);
+        else views.Predict(model, x.Span, count, expected);
         using var session = new InferenceSession(onnx);
         var input = new DenseTensor(x.Span.ToArray(), [count, 1, 28, 28]);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor<float>(OnnxExporter.InputName, input)]);

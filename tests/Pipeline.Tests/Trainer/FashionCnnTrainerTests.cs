@@ -77,6 +77,27 @@ public class FashionCnnTrainerTests
         }
     }
 
+    [Fact]
+    public void Fit_WithTestTimeAugmentation_ScoresTheAverageOfTheTrainingViews()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallRun();
+        options.Epoch = 1;
+        options.Augmentation = new Engine.Augmentation.AugmentationOptions(CropPadding: 1, HorizontalFlip: true);
+        options.TestTimeAugmentation = true;
+        var trainer = ml.MulticlassClassification.Trainers.FashionCnn(options);
+        ITransformer model = ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 600));
+        FashionCnnTrainingResult result = trainer.LastResult!;
+        Assert.Equal(10, result.TestTimeViews!.Views.Count);
+
+        FashionMnistSplit test = RealData.Data.Test.Take(20);
+        float[][] scores = Scores(ml, model, new FashionMnistDataView(test));
+        var expected = new float[20 * 10];
+        result.TestTimeViews.Predict(result.Model, test.ScaledPixels(), 20, expected);
+        for (int i = 0; i < 20; i++)
+        for (int k = 0; k < 10; k++) Assert.Equal(expected[i * 10 + k], scores[i][k], 4);
+    }
+
     private static float[][] Scores(MLContext ml, ITransformer model, IDataView data) =>
         [.. ml.Data.CreateEnumerable<ScoreRow>(model.Transform(data), reuseRowObject: false).Select(r => r.Score)];
 
