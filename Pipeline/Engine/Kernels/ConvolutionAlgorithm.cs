@@ -9,8 +9,8 @@ namespace MlNetFashion.Engine.Kernels;
 /// at stride 1 (every preset's first layer), im2col + GEMM elsewhere. The MLNETFASHION_CONV environment
 /// variable (auto | im2col | winograd | winograd4x4) or <see cref="Selected"/> overrides the rule, for benchmarks and tests.
 /// winograd4x4 is the auto rule with F(4×4, 3×3) (<see cref="Winograd4x4Kernel"/>) in place of F(2×2), opt-in: on the
-/// Zen 3 pair it scores the best net 1.22× faster but trains it 0.95× as fast, its backward GEMMs running at about
-/// two thirds of the rate the GEMM benchmark gives their shapes (README, "Winograd F(4×4)").
+/// Zen 3 pair `bench` trains and scores 1.19× faster with it, but in the train loop the gain was ~1.07×, and a default
+/// `./build.sh train` with it landed under the fast preset's goals (93.89 % in 9 min 38 s; README, "Winograd F(4×4)").
 /// </summary>
 public static class ConvolutionAlgorithm
 {
