@@ -17,4 +17,9 @@ if (args is ["onnx-vs-torch", ..])
     MlNetFashion.Benchmarks.OnnxVsTorch.OnnxVsTorchBenchmark.Run();
     return;
 }
+if (args is ["views", ..])
+{
+    TestTimeViewsBenchmark.Run(args[1..]);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmark).Assembly).Run(args);

@@ -1,0 +1,80 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Pipeline.Data;
+
+namespace MlNetFashion.Benchmarks;
+
+/// <summary>
+/// `views MODEL.onnx …`: the official test accuracy of exported models (whose graphs hold no views) scored on the
+/// image alone, with its mirror image (2 views), with its one-pixel shifts (5) and with both (10, what
+/// <see cref="TestTimeViews"/> gives a recipe with crops and mirror images) — averaging the logits, as the export does.
+/// The evidence behind the best preset's test-time augmentation (README, "Test-time augmentation").
+/// </summary>
+public static class TestTimeViewsBenchmark
+{
+    public static void Run(string[] models)
+    {
+        FashionMnistSplit test = FashionMnist.Load().Test;
+        float[] pixels = test.ScaledPixels();
+        IReadOnlyList<TestTimeView> views = TestTimeViews.For(new AugmentationOptions(CropPadding: 1, HorizontalFlip: true))!.Views;
+        int[] image = [Index(views, new(false, 0, 0))], mirror = [.. image, Index(views, new(true, 0, 0))];
+        int[] shifts = [.. Enumerable.Range(0, views.Count).Where(i => !views[i].Flip)], all = [.. Enumerable.Range(0, views.Count)];
+        Console.WriteLine("model | image | + mirror (2) | + shifts (5) | both (10)");
+        foreach (string path in models)
+        {
+            float[][] logits = [.. views.Select(v => Logits(path, View(pixels, test.Count, v), test.Count))];
+            Console.WriteLine($"{path} | {Accuracy(logits, image, test):P2} | {Accuracy(logits, mirror, test):P2} | {Accuracy(logits, shifts, test):P2} | {Accuracy(logits, all, test):P2}");
+        }
+    }
+
+    private static int Index(IReadOnlyList<TestTimeView> views, TestTimeView view) => views.ToList().IndexOf(view);
+
+    private static float[] View(float[] pixels, int count, TestTimeView view)
+    {
+        var augmenter = new Augmenter(AugmentationOptions.None, Presets.Input);
+        float[] copy = (float[])pixels.Clone();
+        int size = Presets.Input.Size;
+        for (int n = 0; n < count; n++)
+        {
+            Span<float> one = copy.AsSpan(n * size, size);
+            if (view.Flip) augmenter.FlipHorizontal(one);
+            augmenter.Shift(one, view.Dy, view.Dx);
+        }
+        return copy;
+    }
+
+    private static float[] Logits(string model, float[] images, int count)
+    {
+        const int batch = 500;
+        using var session = new InferenceSession(model);
+        var logits = new float[count * 10];
+        for (int start = 0; start < count; start += batch)
+        {
+            int n = Math.Min(batch, count - start);
+            var input = new DenseTensor<float>(images.AsMemory(start * 784, n * 784), [n, 1, 28, 28]);
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, input)]);
+            results.First(r => r.Name == OnnxExporter.LogitsName).AsEnumerable<float>().ToArray().CopyTo(logits, start * 10);
+        }
+        return logits;
+    }
+
+    private static double Accuracy(float[][] logits, int[] views, FashionMnistSplit test)
+    {
+        int right = 0;
+        for (int i = 0; i < test.Count; i++)
+        {
+            int best = 0;
+            double bestSum = double.NegativeInfinity;
+            for (int k = 0; k < 10; k++)
+            {
+                double sum = views.Sum(v => (double)logits[v][i * 10 + k]);
+                if (sum > bestSum) (best, bestSum) = (k, sum);
+            }
+            if (best == test.Labels[i]) right++;
+        }
+        return right / (double)test.Count;
+    }
+}
