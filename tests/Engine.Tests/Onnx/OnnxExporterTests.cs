@@ -35,13 +35,8 @@ public class OnnxExporterTests
     [MemberData(nameof(Models))]
     public void Export_OnnxRuntimeMatchesEngine(string name, bool foldBatchNorm)
     {
-        Sequential model = Create(name);
-        var random = new EngineRandom(11);
-        model.Build(8, random);
-        Randomize(model, random);
-        int count = 5;
-        Tensor x = LayerHarness.RandomTensor(count, Presets.Input, random, 0.3f);
-        for (int i = 0; i < x.Length; i++) x.Data[i] = Math.Clamp(x.Data[i] + 0.3f, 0f, 1f);
+        const int count = 5;
+        (Sequential model, Tensor x) = RandomModelAndImages(name, seed: 11, count);
         byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { FoldBatchNorm = foldBatchNorm, ClassNames = new[] { "a", "b" } });
         AssertOnnxRuntimeMatches(model, onnx, x, count);
     }
@@ -95,13 +90,8 @@ public class OnnxExporterTests
     [InlineData("seed004", false, 1)]  // crops only: five views, no mirror
     public void Export_WithTestTimeViews_OnnxRuntimeAveragesTheSameViewsAsTheEngine(string name, bool flip, int cropPadding)
     {
-        Sequential model = Create(name);
-        var random = new EngineRandom(13);
-        model.Build(8, random);
-        Randomize(model, random);
-        int count = 7;
-        Tensor x = LayerHarness.RandomTensor(count, Presets.Input, random, 0.3f);
-        for (int i = 0; i < x.Length; i++) x.Data[i] = Math.Clamp(x.Data[i] + 0.3f, 0f, 1f);
+        const int count = 7;
+        (Sequential model, Tensor x) = RandomModelAndImages(name, seed: 13, count);
         TestTimeViews views = TestTimeViews.For(new AugmentationOptions(cropPadding, flip))!;
         byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = new[] { "a" }, TestTimeViews = views });
         AssertOnnxRuntimeMatches(model, onnx, x, count, views);
@@ -113,6 +103,18 @@ public class OnnxExporterTests
         views.Predict(model, x.Span, count, averaged);
         double effect = single.Zip(averaged, (a, b) => Math.Abs(a - b)).Max();
         Assert.True(effect > 1e-2, $"expected the views to change some probability by more than 0.01, found {effect:G3}");
+    }
+
+    /// <summary>The named model built with random weights, and <paramref name="count"/> random images in [0, 1].</summary>
+    private static (Sequential Model, Tensor Images) RandomModelAndImages(string name, ulong seed, int count)
+    {
+        Sequential model = Create(name);
+        var random = new EngineRandom(seed);
+        model.Build(8, random);
+        Randomize(model, random);
+        Tensor x = LayerHarness.RandomTensor(count, Presets.Input, random, 0.3f);
+        for (int i = 0; i < x.Length; i++) x.Data[i] = Math.Clamp(x.Data[i] + 0.3f, 0f, 1f);
+        return (model, x);
     }
 
     private static void AssertOnnxRuntimeMatches(Sequential model, byte[] onnx, Tensor x, int count, TestTimeViews? views = null)
