@@ -34,16 +34,9 @@ public static class TestTimeViewsBenchmark
 
     private static float[] View(float[] pixels, int count, TestTimeView view)
     {
-        var augmenter = new Augmenter(AugmentationOptions.None, Presets.Input);
-        float[] copy = (float[])pixels.Clone();
-        int size = Presets.Input.Size;
-        for (int n = 0; n < count; n++)
-        {
-            Span<float> one = copy.AsSpan(n * size, size);
-            if (view.Flip) augmenter.FlipHorizontal(one);
-            augmenter.Shift(one, view.Dy, view.Dx);
-        }
-        return copy;
+        var rendered = new float[pixels.Length];
+        TestTimeViews.Render(view, pixels, count, Presets.Input, rendered);
+        return rendered;
     }
 
     private static float[] Logits(string model, float[] images, int count)

@@ -34,6 +34,20 @@ public sealed class TestTimeViews
 
     public override string ToString() => $"{Views.Count} views ({string.Join(", ", Views.Select(v => $"{(v.Flip ? "mirror" : "image")}{(v.Dy, v.Dx) switch { (0, 0) => "", _ => $" shifted ({v.Dy}, {v.Dx})" }}"))})";
 
+    /// <summary><paramref name="view"/> of <paramref name="count"/> images [count, C, H, W] into <paramref name="destination"/>.</summary>
+    public static void Render(TestTimeView view, ReadOnlySpan<float> images, int count, Shape imageShape, Span<float> destination)
+    {
+        int size = imageShape.Size;
+        var augmenter = new Augmenter(AugmentationOptions.None, imageShape);
+        images.Slice(0, count * size).CopyTo(destination);
+        for (int n = 0; n < count; n++)
+        {
+            Span<float> image = destination.Slice(n * size, size);
+            if (view.Flip) augmenter.FlipHorizontal(image);
+            augmenter.Shift(image, view.Dy, view.Dx);
+        }
+    }
+
     /// <summary>
     /// Eval-mode probabilities [count, classes] = softmax of the mean over the views of the model's logits. Allocates
     /// two buffers per call (this runs once per evaluation, not per training step).
@@ -43,17 +57,10 @@ public sealed class TestTimeViews
         int size = model.InputShape.Size, classes = model.OutputShape.Size;
         if (images.Length < count * size || probabilities.Length < count * classes)
             throw new ArgumentException($"TestTimeViews.Predict: expected {count * size} input and {count * classes} output floats. Received {images.Length} and {probabilities.Length}.");
-        var augmenter = new Augmenter(AugmentationOptions.None, model.InputShape);
         float[] view = new float[count * size], logits = new float[count * classes], sum = new float[count * classes];
         foreach (TestTimeView v in Views)
         {
-            images.Slice(0, count * size).CopyTo(view);
-            for (int n = 0; n < count; n++)
-            {
-                Span<float> image = view.AsSpan(n * size, size);
-                if (v.Flip) augmenter.FlipHorizontal(image);
-                augmenter.Shift(image, v.Dy, v.Dx);
-            }
+            Render(v, images, count, model.InputShape, view);
             model.PredictLogits(view, count, logits);
             TensorPrimitives.Add(sum, logits, sum);
         }
