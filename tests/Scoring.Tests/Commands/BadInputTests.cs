@@ -11,11 +11,11 @@ public sealed class BadInputTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder");
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images");
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Predict_BadInput_OneClearLineAndExitOne(string name)
+    public void BadInput_OneClearLineAndExitOne(string name)
     {
         string good = TrainedModel.Onnx;
         (string[] Args, string MustName) testCase = name switch
@@ -29,6 +29,7 @@ public sealed class BadInputTests : IDisposable
             "model-wrong-input" => (new[] { "predict", "--model", Write("w.onnx", WrongShape()), Write("ok.png", Png(28, 28)) }, "w.onnx: expected an input 'input' of shape [N, 1, 28, 28]"),
             "no-images" => (new[] { "predict", "--model", good }, "expected image files or --idx FILE"),
             "model-is-a-folder" => (new[] { "predict", "--model", _root, Write("ok.png", Png(28, 28)) }, "model file not found"),
+            "bench-zero-images" => (new[] { "bench", "--model", good, "--images", "0" }, "--images: expected a positive number of images, received 0"),
             _ => throw new ArgumentException(name),
         };
         (string[] args, string mustName) = testCase;
