@@ -12,7 +12,7 @@ namespace MlNetFashion.Scoring.Classification;
 /// <summary>
 /// What we add around ONNX Runtime, measured side by side in one run: raw InferenceSession single-image p50 (1 and
 /// 2 threads) vs FashionClassifier.Predict from the bytes of a 28×28 PNG; raw batch scoring at its best batch size
-/// and thread count vs BatchScorer on the 10,000 test images (medians of alternating rounds).
+/// and thread count vs BatchScorer on the test images given (all 10,000 unless bench --images; medians of alternating rounds).
 /// </summary>
 public static class ScoringBenchmark
 {
