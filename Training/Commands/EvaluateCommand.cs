@@ -18,9 +18,12 @@ public static class EvaluateCommand
         var command = new Command("evaluate", "Evaluate a trained model on the official Fashion-MNIST test set.") { model, dataDir, limit };
         command.SetAction(parse =>
         {
+            int? count = parse.GetValue(limit);
+            // As train's --limit-test (TrainingRunOptions.Validate): checked before any file is read.
+            if (count is <= 0) throw new ArgumentException($"--limit-test: expected at least 1, received {count}");
             var ml = new MLContext(seed: 1);
             ITransformer transformer = ModelFile.LoadForPixels(ml, parse.GetValue(model)!);
-            FashionMnistSplit test = FashionMnist.LoadSplit(DataLocator.Locate(parse.GetValue(dataDir)), "t10k").Take(parse.GetValue(limit));
+            FashionMnistSplit test = FashionMnist.LoadSplit(DataLocator.Locate(parse.GetValue(dataDir)), "t10k").Take(count);
             var metrics = ml.MulticlassClassification.Evaluate(transformer.Transform(new FashionMnistDataView(test)));
             ReportTables.Print(ClassificationReport.From(metrics), test.Count);
             return 0;
