@@ -43,7 +43,15 @@ public sealed class Sequential
             string kind = LayerNames.SnakeCase(layer.Kind);
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
             if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{kind}_{counts[kind]}";
-            shape = layer.Build(shape, maxBatchSize, random);
+            try
+            {
+                shape = layer.Build(shape, maxBatchSize, random);
+            }
+            catch (Exception ex) when (ex is ArgumentOutOfRangeException { ParamName: "batch" } or OutOfMemoryException)
+            {
+                // Buffers scale with the batch: name the layer and the remedy instead of an allocation failure.
+                throw new ArgumentException($"batch size {maxBatchSize:N0}: {layer.Kind} '{layer.Name}' (input {shape}) cannot allocate its buffers ({(ex is OutOfMemoryException ? "out of memory" : ErrorLine(ex))}); use a smaller batch size.", ex);
+            }
         }
         _layers[0].NeedsInputGradient = false;
         _input = new Tensor(maxBatchSize, InputShape);
@@ -97,4 +105,12 @@ public sealed class Sequential
 
     /// <summary>The Keras-style table (see <see cref="ModelSummary"/>).</summary>
     public string Summary() => ModelSummary.Format(this);
+
+    /// <summary>An exception's first line without .NET's " (Parameter 'x')" suffix.</summary>
+    private static string ErrorLine(Exception ex)
+    {
+        string line = ex.Message.Split('\n')[0].Trim();
+        int parameter = line.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return (parameter > 0 ? line[..parameter] : line).TrimEnd('.');
+    }
 }

@@ -14,11 +14,16 @@ public sealed class Tensor
     {
         ArgumentNullException.ThrowIfNull(sample);
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "Expected a positive batch size.");
+        // int arithmetic would wrap silently past 2³¹ floats: check in long first.
+        long length = (long)batch * sample.Size;
+        if (length > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(batch), batch,
+                $"A batch of {batch:N0} × [{string.Join(", ", sample.ToArray())}] is {length:N0} floats, more than one tensor holds ({Array.MaxLength:N0}).");
         SampleShape = sample;
         SampleSize = sample.Size;
         _dims = [batch, .. sample.Dims];
         MaxBatchSize = batch;
-        Data = new float[batch * SampleSize];
+        Data = new float[length];
     }
 
     /// <summary>Wraps existing storage; <paramref name="data"/> must hold batch × sample floats.</summary>
@@ -26,7 +31,7 @@ public sealed class Tensor
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(sample);
-        if (data.Length < batch * sample.Size)
+        if (data.Length < (long)batch * sample.Size)
             throw new ArgumentException($"Expected at least {batch * sample.Size} floats for [{batch}, {string.Join(", ", sample.ToArray())}]. Received {data.Length}.", nameof(data));
         SampleShape = sample;
         SampleSize = sample.Size;

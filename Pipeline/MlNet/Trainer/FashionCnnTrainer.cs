@@ -40,6 +40,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         LabeledImages all = FeatureReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape);
         float fraction = _options.ValidationSet is null ? _options.ValidationSetFraction ?? defaults.ValidationFraction : 0;
         (LabeledImages train, LabeledImages? validation) = SplitValidation(all, model, fraction);
+        // A batch larger than the training set is the whole set in one step (as in Keras): allocate no more than that.
+        engineOptions = engineOptions with { BatchSize = Math.Min(engineOptions.BatchSize, Math.Max(1, train.Count)) };
 
         var trainer = new EngineTrainer(model, engineOptions);
         trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));

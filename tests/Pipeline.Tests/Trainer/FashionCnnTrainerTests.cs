@@ -131,6 +131,20 @@ public class FashionCnnTrainerTests
         }
     }
 
+    [Fact]
+    public void Fit_BatchLargerThanTheTrainingSet_BuildsForTheWholeSetInOneStep()
+    {
+        // 1,000,000 × seed004's 32 × 28 × 28 first-layer output would not fit in a tensor: the trainer builds for the 300
+        // images there are, as Keras takes a batch_size above the data as "all of it".
+        var ml = new MLContext(seed: 1);
+        var options = SmallRun();
+        (options.Epoch, options.BatchSize) = (1, 1_000_000);
+        var trainer = ml.MulticlassClassification.Trainers.FashionCnn(options);
+        ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 300));
+        Assert.Equal(300, trainer.LastResult!.Model.MaxBatchSize);
+        Assert.Single(trainer.LastResult.History);
+    }
+
     private sealed class ScoreRow
     {
         public float[] Score { get; set; } = [];

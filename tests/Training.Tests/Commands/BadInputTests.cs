@@ -17,7 +17,7 @@ public sealed class BadInputTests : IDisposable
     [
         "truncated-images", "corrupt-gzip", "wrong-magic", "count-mismatch", "label-out-of-range", "empty-file", "missing-directory",
         "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "model-not-onnx", "model-missing", "model-truncated",
-        "model-wrong-input",
+        "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large",
     ];
 
     [Theory]
@@ -139,6 +139,15 @@ public sealed class BadInputTests : IDisposable
                 File.WriteAllBytes(model, TinyModels.Onnx(new Engine.Tensors.Shape(1, 32, 32)));
                 return (["evaluate", "--model", model], "wide.onnx: expected an input 'input' of shape [N, 1, 28, 28], found 'input' [N, 1, 32, 32]");
             }
+            case "evaluate-limit-negative":
+                return (["evaluate", "--model", Path.Combine(_root, "absent.onnx"), "--limit-test", "-1"], "--limit-test: expected at least 1, received -1");
+            case "evaluate-limit-zero":
+                return (["evaluate", "--model", Path.Combine(_root, "absent.onnx"), "--limit-test", "0"], "--limit-test: expected at least 1, received 0");
+            case "batch-too-large":
+                // All 60,000 images in one batch: the best net's first convolution alone would hold 60,000 × 48 × 28 × 28
+                // = 2.26 billion floats, past the 2³¹ an array holds (a batch above the training set's size is clamped to it).
+                return (["train", "--data-dir", Data(), "--out", outDir, "--preset", "best", "--epochs", "1", "--limit-test", "100", "--batch-size", "60000"],
+                    "batch size 60,000: Conv2D 'conv2d_1'");
             default:
                 throw new ArgumentException(name);
         }
