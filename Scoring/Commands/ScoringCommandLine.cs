@@ -12,6 +12,9 @@ public static class ScoringCommandLine
         {
             PredictCommand.Create(), ServeCommand.Create(), BenchCommand.Create(), ExportSamplesCommand.Create(),
         };
-        return ErrorReporting.Invoke(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        ParseResult parse = root.Parse(args);
+        // No verb at all: System.CommandLine's overview help is what the user wants to see.
+        if (parse.Errors.Count > 0 && args.Length > 0) return ErrorReporting.ParseError(parse.Errors[0].Message, parse.CommandResult.Command.Name);
+        return ErrorReporting.Invoke(() => parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
     }
 }

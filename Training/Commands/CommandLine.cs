@@ -15,7 +15,10 @@ public static class CommandLine
         var root = new RootCommand("MlNetFashion training: train, evaluate and benchmark Fashion-MNIST CNNs.");
         foreach (Command command in Commands()) root.Subcommands.Add(command);
         // System.CommandLine's own handler would print a stack trace: errors go through ErrorReporting instead.
-        return ErrorReporting.Invoke(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+        ParseResult parse = root.Parse(args);
+        // No verb at all: System.CommandLine's overview help is what the user wants to see.
+        if (parse.Errors.Count > 0 && args.Length > 0) return ErrorReporting.ParseError(parse.Errors[0].Message, parse.CommandResult.Command.Name);
+        return ErrorReporting.Invoke(() => parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
     }
 
     private static IEnumerable<Command> Commands()

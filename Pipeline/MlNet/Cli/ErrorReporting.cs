@@ -16,6 +16,30 @@ public static class ErrorReporting
         }
     }
 
+    /// <summary>
+    /// A command-line parse error (System.CommandLine's first message) as one line with a pointer to the verb's help,
+    /// instead of the message, a blank line and the whole help text on stdout.
+    /// </summary>
+    public static int ParseError(string message, string command)
+    {
+        Console.Error.WriteLine($"error: {ParseErrorLine(message)} (see '{command} --help')");
+        return 1;
+    }
+
+    /// <summary>"Cannot parse argument 'abc' for option '--epochs' as expected type 'System.Int32'." → "--epochs: expected an integer, received "abc"".</summary>
+    public static string ParseErrorLine(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$");
+        if (!match.Success) return message.Split('\n')[0].Trim().TrimEnd('.');
+        string type = match.Groups[3].Value, expected =
+            type.Contains("UInt", StringComparison.Ordinal) ? "a whole number ≥ 0"
+            : type.Contains("Int", StringComparison.Ordinal) ? "an integer"
+            : type.Contains("Single", StringComparison.Ordinal) || type.Contains("Double", StringComparison.Ordinal) ? "a number"
+            : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false"
+            : "a value of type " + type;
+        return $"{match.Groups[2].Value}: expected {expected}, received \"{match.Groups[1].Value}\"";
+    }
+
     /// <summary>The message's first line, without .NET's " (Parameter 'x')" suffix.</summary>
     public static string OneLine(Exception ex)
     {

@@ -11,7 +11,7 @@ public sealed class BadInputTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images");
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -30,6 +30,7 @@ public sealed class BadInputTests : IDisposable
             "no-images" => (new[] { "predict", "--model", good }, "expected image files or --idx FILE"),
             "model-is-a-folder" => (new[] { "predict", "--model", _root, Write("ok.png", Png(28, 28)) }, "model file not found"),
             "bench-zero-images" => (new[] { "bench", "--model", good, "--images", "0" }, "--images: expected a positive number of images, received 0"),
+            "images-not-a-number" => (new[] { "bench", "--model", good, "--images", "many" }, "error: --images: expected an integer, received \"many\" (see 'bench --help')"),
             _ => throw new ArgumentException(name),
         };
         (string[] args, string mustName) = testCase;

@@ -36,6 +36,20 @@ public sealed class BadInputTests : IDisposable
         Assert.False(Directory.Exists(outDir) && Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Any(), "nothing may be written");
     }
 
+    [Theory]
+    [InlineData("train --epochs abc", "error: --epochs: expected an integer, received \"abc\" (see 'train --help')")]
+    [InlineData("train --seed -1", "error: --seed: expected a whole number ≥ 0, received \"-1\" (see 'train --help')")]
+    [InlineData("train --lr fast", "error: --lr: expected a number, received \"fast\" (see 'train --help')")]
+    [InlineData("cv --bogus", "error: Unrecognized command or argument '--bogus' (see 'cv --help')")]
+    [InlineData("evaluate", "error: Option '--model' is required (see 'evaluate --help')")]
+    public void ParseError_OneLineNamingTheOptionAndNoHelpText(string command, string expected)
+    {
+        var (exit, output, error) = Cli.Run(command.Split(' '));
+        Assert.Equal(1, exit);
+        Assert.Equal(expected, error.Trim());
+        Assert.Equal("", output.Trim());
+    }
+
     private (string[] Args, string MustName) Arrange(string name, string outDir)
     {
         string Data() => Cli.DataCopy(_root);
