@@ -16,6 +16,8 @@ public static class HtmlReport
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         static string P(double v) => v.ToString("P2", CultureInfo.InvariantCulture);
+        static string SingleViewCard(TrainingRunSummary run) => run.SingleViewAccuracy is { } single
+            ? $"\n  <div class=\"card\">image alone (model-single-view.onnx)<b>{P(single)}</b></div>" : "";
         var html = new StringBuilder();
         html.Append($$"""
             <!DOCTYPE html>
@@ -34,7 +36,7 @@ public static class HtmlReport
             <p class="sub">Preset <b>{{E(run.Preset)}}</b> · {{run.History.Count}} epochs (best: {{run.BestEpoch}}) · {{DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}} UTC</p>
             <div class="cards">
               <div class="card">test accuracy<b>{{P(run.Test.Accuracy)}}</b></div>
-              <div class="card">macro accuracy<b>{{P(run.Test.MacroAccuracy)}}</b></div>
+              <div class="card">macro accuracy<b>{{P(run.Test.MacroAccuracy)}}</b></div>{{SingleViewCard(run)}}
               <div class="card">log-loss<b>{{run.Test.LogLoss.ToString("F4", CultureInfo.InvariantCulture)}}</b></div>
               <div class="card">training time<b>{{(run.TrainSeconds / 60).ToString("F1", CultureInfo.InvariantCulture)}} min</b></div>
               <div class="card">speed<b>{{run.TrainImagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)}} img/s</b></div>

@@ -28,6 +28,7 @@ public static class MetricsJson
             ["settings"] = new JsonObject([.. run.Settings.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))]),
         };
         if (run.StopReason is not null) root["stopReason"] = run.StopReason;
+        if (run.SingleViewAccuracy is { } single) root["singleViewTestAccuracy"] = single;
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 }

@@ -14,4 +14,8 @@ public sealed record TrainingRunSummary(
     double TrainImagesPerSecond,
     ClassificationReport Test,
     double OnnxMaxAbsDiff,
-    string? StopReason);
+    string? StopReason)
+{
+    /// <summary>With test-time views: the accuracy of the same weights on the image alone (model-single-view.onnx).</summary>
+    public double? SingleViewAccuracy { get; init; }
+}

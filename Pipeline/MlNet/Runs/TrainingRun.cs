@@ -21,6 +21,9 @@ public static class TrainingRun
 {
     public const double OnnxTolerance = 1e-4;
 
+    /// <summary>Written beside model.onnx when that model averages test-time views: the same weights on the image alone.</summary>
+    public const string SingleViewFile = "model-single-view.onnx";
+
     public static TrainingRunSummary Execute(TrainingRunOptions options, ITrainingProgress progress, CancellationToken cancellation)
     {
         options.Validate();
@@ -60,14 +63,31 @@ public static class TrainingRun
         if (onnxDiff > OnnxTolerance)
             throw new InvalidOperationException($"model.onnx: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {onnxDiff:G3}; nothing was written");
 
+        (byte[] Onnx, double Accuracy)? singleView = null;
+        if (result.TestTimeViews is not null)
+        {
+            // The views cost ~10× in scoring: users who need the speed get the same weights on the image alone, with its
+            // own accuracy in metrics.json to weigh the trade.
+            double accuracy = SingleViewAccuracy(result.Model, testSplit);
+            byte[] single = OnnxExporter.Export(result.Model, new OnnxExportOptions
+            {
+                ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = accuracy, TrainingDate = DateTimeOffset.UtcNow,
+            });
+            double diff = OnnxCheck.MaxAbsDifference(result.Model, single, testSplit, Math.Min(1000, testSplit.Count));
+            if (diff > OnnxTolerance)
+                throw new InvalidOperationException($"{SingleViewFile}: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {diff:G3}; nothing was written");
+            singleView = (single, accuracy);
+        }
+
         progress.Stage($"writing artifacts to {options.OutputDirectory}");
         string outDir = options.OutputDirectory;
         Directory.CreateDirectory(outDir);
         AtomicFile.Write(Path.Combine(outDir, "model.zip"), s => ml.Model.Save(model, trainView.Schema, s));
         AtomicFile.WriteAllBytes(Path.Combine(outDir, "model.onnx"), onnx);
+        if (singleView is { } sv) AtomicFile.WriteAllBytes(Path.Combine(outDir, SingleViewFile), sv.Onnx);
         var summary = new TrainingRunSummary(result.Preset, Settings(options, trainerOptions, result), result.History, result.BestEpoch,
             result.TrainSeconds, total.Elapsed.TotalSeconds, result.TrainImages * (double)result.History.Count(h => h.Epoch > result.ResumedFromEpoch) / Math.Max(1e-9, result.TrainSeconds),
-            report, onnxDiff, result.StopReason);
+            report, onnxDiff, result.StopReason) { SingleViewAccuracy = singleView?.Accuracy };
         AtomicFile.WriteAllText(Path.Combine(outDir, "history.csv"), HistoryCsv.Create(result.History));
         Plots.LearningCurves(result.History, Path.Combine(outDir, HtmlReport.LossPng), Path.Combine(outDir, HtmlReport.AccuracyPng));
         Plots.ConfusionMatrix(report.ConfusionMatrix, FashionMnistClasses.Names, Path.Combine(outDir, HtmlReport.ConfusionPng));
@@ -76,6 +96,17 @@ public static class TrainingRun
         AtomicFile.WriteAllText(Path.Combine(outDir, "report.html"), HtmlReport.Create(summary));
         AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), MetricsJson.Create(summary));
         return summary;
+    }
+
+    /// <summary>Share of <paramref name="test"/> the engine classifies right from the image alone (argmax of one forward pass).</summary>
+    private static double SingleViewAccuracy(Engine.Models.Sequential model, FashionMnistSplit test)
+    {
+        int classes = model.OutputShape.Size, correct = 0;
+        var probabilities = new float[test.Count * classes];
+        model.Predict(test.ScaledPixels(), test.Count, probabilities);
+        for (int i = 0; i < test.Count; i++)
+            if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.AsSpan(i * classes, classes)) == test.Labels[i]) correct++;
+        return (double)correct / Math.Max(1, test.Count);
     }
 
     private static IReadOnlyDictionary<string, string> Settings(TrainingRunOptions options, FashionCnnTrainer.Options trainer, FashionCnnTrainingResult result) => new Dictionary<string, string>

@@ -30,6 +30,34 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(300, matrix.Sum(r => r.Sum()));
         Assert.Equal("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds", File.ReadLines(Path.Combine(_out, "history.csv")).First());
         Assert.Contains("test accuracy", output);
+        // No test-time views in seed000's recipe: one model, no second file.
+        Assert.False(File.Exists(Path.Combine(_out, "model-single-view.onnx")));
+        Assert.False(metrics.ContainsKey("singleViewTestAccuracy"));
+    }
+
+    [Fact]
+    public void Train_WithTestTimeViews_AlsoWritesTheModelOnTheImageAloneWithItsAccuracy()
+    {
+        string spec = Path.Combine(_out, "views.json");
+        File.WriteAllText(spec, """
+            {"input":[1,28,28],"layers":[{"type":"Flatten"},{"type":"Dense","units":10}],
+             "training":{"epochs":1,"batchSize":50,"horizontalFlip":true,"cropPadding":1,"testTimeAugmentation":true,"validationFraction":0}}
+            """);
+        var (exit, output, error) = Cli.Run("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "300", "--out", _out);
+        Assert.True(exit == 0, error);
+        string single = Path.Combine(_out, "model-single-view.onnx");
+        Assert.True(File.Exists(single), output);
+        Assert.Contains("model-single-view.onnx", output);
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")))!.AsObject();
+        // Both accuracies as ONNX Runtime reproduces them from the two files (the single view's is the engine's own count).
+        foreach (var (file, key) in new[] { ("model.onnx", "testAccuracy"), ("model-single-view.onnx", "singleViewTestAccuracy") })
+        {
+            string expected = $"accuracy {((double)metrics[key]!).ToString("P2", System.Globalization.CultureInfo.InvariantCulture)}";
+            var evaluated = Cli.Run("evaluate", "--model", Path.Combine(_out, file), "--limit-test", "300");
+            Assert.True(evaluated.Exit == 0, evaluated.Error);
+            Assert.Contains(expected, evaluated.Out);
+        }
+        Assert.True(new FileInfo(single).Length < new FileInfo(Path.Combine(_out, "model.onnx")).Length, "the single-view graph has no view nodes");
     }
 
     [Fact]
