@@ -1,9 +1,9 @@
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Runs;
 
 namespace MlNetFashion.Benchmarks;
 
@@ -41,17 +41,8 @@ public static class TestTimeViewsBenchmark
 
     private static float[] Logits(string model, float[] images, int count)
     {
-        const int batch = 500;
         using var session = new InferenceSession(model);
-        var logits = new float[count * 10];
-        for (int start = 0; start < count; start += batch)
-        {
-            int n = Math.Min(batch, count - start);
-            var input = new DenseTensor<float>(images.AsMemory(start * 784, n * 784), [n, 1, 28, 28]);
-            using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, input)]);
-            results.First(r => r.Name == OnnxExporter.LogitsName).AsEnumerable<float>().ToArray().CopyTo(logits, start * 10);
-        }
-        return logits;
+        return OnnxBatches.Run(session, images, count, batch: 500, OnnxExporter.LogitsName);
     }
 
     private static double Accuracy(float[][] logits, int[] views, FashionMnistSplit test)

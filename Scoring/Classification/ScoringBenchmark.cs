@@ -68,6 +68,7 @@ public static class ScoringBenchmark
         return Median(repetitions, () => { using var r = session.Run(inputs); });
     }
 
+    /// <summary>Raw ONNX Runtime on purpose: no output copied (OnnxBatches.Run gathers outputs, which is our cost, not its).</summary>
     private static double RawBatch(byte[] onnx, float[] pixels, int count, int batch, int threads)
     {
         using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };

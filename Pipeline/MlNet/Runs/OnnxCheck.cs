@@ -20,23 +20,16 @@ public static class OnnxCheck
     /// engine side averages the same views as the graph.</summary>
     public static double MaxAbsDifference(Sequential model, byte[] onnx, FashionMnistSplit images, int count, TestTimeViews? views = null)
     {
-        int size = model.InputShape.Size, classes = model.OutputShape.Size;
+        int classes = model.OutputShape.Size;
         float[] pixels = images.Take(count).ScaledPixels();
         var expected = new float[count * classes];
         if (views is null) model.Predict(pixels, count, expected);
         else views.Predict(model, pixels, count, expected);
         using var session = new InferenceSession(onnx);
-        double max = 0;
         int batch = Math.Max(1, Batch / (views?.Views.Count ?? 1));   // the graph stacks the views: V·n images per call
-        for (int start = 0; start < count; start += batch)
-        {
-            int n = Math.Min(batch, count - start);
-            var tensor = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(pixels.AsMemory(start * size, n * size), [n, 1, 28, 28]);
-            using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)]);
-            int i = start * classes;
-            foreach (float p in results.First(r => r.Name == OnnxExporter.ProbabilitiesName).AsEnumerable<float>())
-                max = Math.Max(max, Math.Abs(expected[i++] - p));
-        }
+        float[] actual = OnnxBatches.Run(session, pixels, count, batch, OnnxExporter.ProbabilitiesName);
+        double max = 0;
+        for (int i = 0; i < actual.Length; i++) max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
         return max;
     }
 }
