@@ -21,6 +21,8 @@ public static class ScoringApi
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxBodyBytes);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // "Hosting failed to start" with a stack trace: the exception reaches serve, which reports it in one line.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         if (urls is not null) builder.WebHost.UseUrls(urls);
         configure?.Invoke(builder);
         var app = builder.Build();

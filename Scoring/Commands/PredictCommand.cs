@@ -6,7 +6,7 @@ using MlNetFashion.Scoring.Classification;
 namespace MlNetFashion.Scoring.Commands;
 
 /// <summary>
-/// predict --model FILE [--gpu N] [--json] IMAGE…: a table (or JSON) of file, label, confidence.
+/// predict --model FILE [--gpu N] [--json] IMAGE|FOLDER…: a table (or JSON) of file, label, confidence.
 /// predict --model FILE --idx IMAGES [--labels LABELS]: batch scoring with accuracy and images/second.
 /// </summary>
 public static class PredictCommand
@@ -18,13 +18,13 @@ public static class PredictCommand
         var json = new Option<bool>("--json") { Description = "Print a JSON array instead of a table." };
         var idx = new Option<string?>("--idx") { Description = "An IDX images file (.gz or raw) to score in batches." };
         var labels = new Option<string?>("--labels") { Description = "The IDX labels file matching --idx (prints accuracy)." };
-        var images = new Argument<string[]>("images") { Description = "Image files (PNG, JPEG, BMP, …).", Arity = ArgumentArity.ZeroOrMore };
+        var images = new Argument<string[]>("images") { Description = "Image files (PNG, JPEG, BMP, …), or folders of them.", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("predict", "Classify images, or score an IDX file.") { model, gpu, json, idx, labels, images };
         command.SetAction(parse =>
         {
             string modelPath = parse.GetValue(model)!;
             string? idxPath = parse.GetValue(idx);
-            string[] files = parse.GetValue(images) ?? [];
+            string[] files = ImageArguments.Expand(parse.GetValue(images) ?? []);
             if (idxPath is null && files.Length == 0) throw new ArgumentException("predict: expected image files or --idx FILE, received neither");
             if (idxPath is not null) return ScoreIdx(modelPath, idxPath, parse.GetValue(labels), parse.GetValue(gpu));
             using var classifier = FashionClassifier.Load(modelPath, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });

@@ -18,9 +18,20 @@ public static class ServeCommand
             // Many requests at once: one ONNX Runtime thread each, so they run side by side instead of contending.
             using var classifier = FashionClassifier.Load(parse.GetValue(model)!, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu), IntraOpThreads = 1 });
             if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
-            var app = ScoringApi.Build(classifier, parse.GetValue(urls));
-            Console.WriteLine($"serving {parse.GetValue(model)} on {parse.GetValue(urls)} (Ctrl+C to stop)");
-            app.Run();
+            string listen = parse.GetValue(urls)!;
+            using var app = ScoringApi.Build(classifier, listen);
+            try
+            {
+                app.Start();
+            }
+            catch (Exception ex) when (ex is FormatException or IOException)
+            {
+                // A malformed URL or a port in use: one line naming the option (the host's own log of it is muted).
+                throw new ArgumentException($"--urls {listen}: {Pipeline.Cli.ErrorReporting.OneLine(ex)}", ex);
+            }
+            // Printed once listening, with the addresses Kestrel bound (port 0 → the port it picked).
+            Console.WriteLine($"serving {parse.GetValue(model)} on {string.Join(", ", app.Urls)} (Ctrl+C to stop)");
+            app.WaitForShutdown();
             return 0;
         });
         return command;

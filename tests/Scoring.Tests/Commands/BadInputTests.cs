@@ -9,9 +9,24 @@ public sealed class BadInputTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("scoring-bad-").FullName;
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    // A port something already listens on (for urls-port-in-use).
+    private readonly System.Net.Sockets.TcpListener _busy = StartListener();
+    private int BusyPort => ((System.Net.IPEndPoint)_busy.LocalEndpoint).Port;
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number");
+    private static System.Net.Sockets.TcpListener StartListener()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return listener;
+    }
+
+    public void Dispose()
+    {
+        _busy.Stop();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-port-in-use");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -31,13 +46,16 @@ public sealed class BadInputTests : IDisposable
             "model-is-a-folder" => (new[] { "predict", "--model", _root, Write("ok.png", Png(28, 28)) }, "model file not found"),
             "bench-zero-images" => (new[] { "bench", "--model", good, "--images", "0" }, "--images: expected a positive number of images, received 0"),
             "images-not-a-number" => (new[] { "bench", "--model", good, "--images", "many" }, "error: --images: expected an integer, received \"many\" (see 'bench --help')"),
+            "urls-malformed" => (new[] { "serve", "--model", good, "--urls", "notaurl" }, "error: --urls notaurl: Invalid url"),
+            "urls-port-in-use" => (new[] { "serve", "--model", good, "--urls", $"http://127.0.0.1:{BusyPort}" }, $"error: --urls http://127.0.0.1:{BusyPort}: Failed to bind"),
             _ => throw new ArgumentException(name),
         };
         (string[] args, string mustName) = testCase;
         TextWriter originalError = Console.Error, originalOut = Console.Out;
         var error = new StringWriter();
         Console.SetError(error);
-        Console.SetOut(new StringWriter());
+        var output = new StringWriter();
+        Console.SetOut(output);
         int exit;
         try { exit = ScoringCommandLine.Run(args); }
         finally { Console.SetError(originalError); Console.SetOut(originalOut); }
@@ -46,6 +64,7 @@ public sealed class BadInputTests : IDisposable
         Assert.Single(lines);
         Assert.Contains(mustName, lines[0]);
         Assert.DoesNotContain("   at ", error.ToString());
+        Assert.DoesNotContain("   at ", output.ToString());
     }
 
     private string Write(string name, byte[] bytes)

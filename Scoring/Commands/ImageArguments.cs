@@ -1,0 +1,20 @@
+namespace MlNetFashion.Scoring.Commands;
+
+/// <summary>predict's image arguments: files as given, and a folder as the image files directly inside it.</summary>
+public static class ImageArguments
+{
+    /// <summary>The extensions a folder is searched for (what the decoder reads).</summary>
+    public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
+
+    /// <summary>Files stay in the order given; a folder's images follow in ordinal name order (reproducible output).</summary>
+    public static string[] Expand(IEnumerable<string> arguments) => [.. arguments.SelectMany(a => Directory.Exists(a) ? InFolder(a) : [a])];
+
+    private static string[] InFolder(string folder)
+    {
+        string[] found = [.. Directory.EnumerateFiles(folder)
+            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)];
+        return found.Length > 0 ? found
+            : throw new ArgumentException($"{folder}: no image files ({string.Join(", ", Extensions)}) in the folder");
+    }
+}
