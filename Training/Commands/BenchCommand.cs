@@ -26,14 +26,16 @@ public static class BenchCommand
         var command = new Command("bench", "Measure training and inference speed of a model on random data.") { preset, spec, batch, seconds, threads, json };
         command.SetAction(parse =>
         {
-            var (name, model, _) = ModelSource.Create(parse.GetValue(preset), parse.GetValue(spec));
-            var result = Run(model, parse.GetValue(batch), parse.GetValue(seconds), parse.GetValue(threads) ?? Environment.ProcessorCount);
+            var (name, model, recipe) = ModelSource.Create(parse.GetValue(preset), parse.GetValue(spec));
+            // The kernels the recipe trains with (MLNETFASHION_CONV still overrides them).
+            var result = Run(model, parse.GetValue(batch), parse.GetValue(seconds), parse.GetValue(threads) ?? Environment.ProcessorCount, recipe.Convolution);
+            string convolution = ConvolutionAlgorithm.Describe(ConvolutionAlgorithm.Resolve(recipe.Convolution));
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
                     preset = name, batchSize = parse.GetValue(batch), threads = Parallelism.Threads, gemm = Gemm.Description,
-                    convolution = ConvolutionAlgorithm.Description,
+                    convolution,
                     result.TrainImagesPerSecond, result.InferenceImagesPerSecond, result.TrainGflops, result.InferenceGflops,
                 }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
             }
@@ -41,7 +43,7 @@ public static class BenchCommand
             {
                 var c = CultureInfo.InvariantCulture;
                 Console.WriteLine(string.Create(c, $"preset {name}, batch {parse.GetValue(batch)}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}"));
-                Console.WriteLine($"convolution: {ConvolutionAlgorithm.Description}");
+                Console.WriteLine($"convolution: {convolution}");
                 Console.WriteLine(string.Create(c, $"train:     {result.TrainImagesPerSecond,10:N0} img/s  {result.TrainGflops,7:N1} GFLOP/s"));
                 Console.WriteLine(string.Create(c, $"inference: {result.InferenceImagesPerSecond,10:N0} img/s  {result.InferenceGflops,7:N1} GFLOP/s"));
             }
@@ -52,7 +54,7 @@ public static class BenchCommand
 
     public sealed record Result(double TrainImagesPerSecond, double InferenceImagesPerSecond, double TrainGflops, double InferenceGflops);
 
-    public static Result Run(Sequential model, int batchSize, double seconds, int threads)
+    public static Result Run(Sequential model, int batchSize, double seconds, int threads, ConvolutionAlgorithm.Choice? convolution = null)
     {
         if (batchSize <= 0 || seconds <= 0) throw new ArgumentException("bench: expected a positive --batch-size and --seconds");
         var random = new EngineRandom(1);
@@ -62,7 +64,7 @@ public static class BenchCommand
         for (int i = 0; i < pixels.Length; i++) pixels[i] = random.NextSingle();
         for (int i = 0; i < count; i++) labels[i] = random.Next(10);
         var data = new LabeledImages(pixels, labels, Presets.Input);
-        var trainer = new EngineTrainer(model, new EngineTrainerOptions { BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = "adam", Schedule = "constant" });
+        var trainer = new EngineTrainer(model, new EngineTrainerOptions { BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = "adam", Schedule = "constant", Convolution = convolution });
         using var timeUp = new CancellationTokenSource();
         var timer = new WarmTimer(seconds, timeUp);
         trainer.AddCallback(timer);

@@ -7,7 +7,8 @@ namespace MlNetFashion.Engine.Kernels;
 /// Which kernel computes a convolution: Winograd F(2×2, 3×3) where it applies (3×3, stride 1, pad 1 — every conv of
 /// the fast, best and seed001 nets but the first), the direct <see cref="SingleChannelKernel"/> for a one-channel input
 /// at stride 1 (every preset's first layer), im2col + GEMM elsewhere. The MLNETFASHION_CONV environment
-/// variable (auto | im2col | winograd | winograd4x4) or <see cref="Selected"/> overrides the rule, for benchmarks and tests.
+/// variable (auto | im2col | winograd | winograd4x4) or <see cref="Selected"/> overrides the rule, for benchmarks and tests;
+/// a recipe may name its own choice (a model spec's "convolution", <see cref="Use"/>), which the variable still overrides.
 /// winograd4x4 is the auto rule with F(4×4, 3×3) (<see cref="Winograd4x4Kernel"/>) in place of F(2×2), opt-in: on the
 /// Zen 3 pair `bench` trains and scores 1.19× faster with it, but in the train loop the gain was ~1.07×, and a default
 /// `./build.sh train` with it landed under the fast preset's goals (93.89 % in 9 min 38 s; README, "Winograd F(4×4)").
@@ -24,26 +25,72 @@ public static class ConvolutionAlgorithm
     /// </summary>
     public const int MinimumWinogradChannels = 8;
 
-    private static Choice? _selected;
+    private static Choice? _override;
+    private static bool _overrideRead;
 
-    public static Choice Selected
+    /// <summary>MLNETFASHION_CONV when set (or a value a test assigned): it wins over the rule and over any recipe's choice.</summary>
+    private static Choice? Override
     {
-        get => _selected ??= Parse(Environment.GetEnvironmentVariable(EnvironmentVariable));
-        set => _selected = value;
+        get
+        {
+            if (!_overrideRead)
+            {
+                string? value = Environment.GetEnvironmentVariable(EnvironmentVariable);
+                _override = string.IsNullOrWhiteSpace(value) ? null : Parse(value);
+                _overrideRead = true;
+            }
+            return _override;
+        }
     }
 
-    /// <summary>One line for logs and `bench`.</summary>
-    public static string Description => Selected switch
+    /// <summary>The choice for models whose recipe names none.</summary>
+    public static Choice Selected
     {
-        Choice.Im2Col => $"im2col + GEMM everywhere ({EnvironmentVariable}=im2col)",
-        Choice.Winograd => $"Winograd F(2×2, 3×3) wherever a layer is 3×3, stride 1, pad 1 ({EnvironmentVariable}=winograd); {Others}",
-        Choice.Winograd4x4 => $"Winograd F(4×4, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels ({EnvironmentVariable}=winograd4x4); {Others}",
+        get => Override ?? Choice.Auto;
+        set => (_override, _overrideRead) = (value, true);
+    }
+
+    /// <summary>
+    /// The choice for a recipe that may name one (<c>EngineTrainerOptions.Convolution</c>): the environment variable,
+    /// when set, still wins, so A/B runs of any preset stay a matter of MLNETFASHION_CONV=auto|winograd4x4.
+    /// </summary>
+    public static Choice Resolve(Choice? recipe) => Override ?? recipe ?? Choice.Auto;
+
+    [ThreadStatic] private static Choice? t_recipe;
+
+    /// <summary>
+    /// Layers built on this thread until the scope ends take <paramref name="recipe"/>'s choice (a model's kernels are
+    /// picked when it is built; the trainer builds under its recipe).
+    /// </summary>
+    public static IDisposable Use(Choice? recipe)
+    {
+        Choice? previous = t_recipe;
+        t_recipe = recipe;
+        return new Scope(() => t_recipe = previous);
+    }
+
+    private sealed class Scope(Action end) : IDisposable
+    {
+        public void Dispose() => end();
+    }
+
+    /// <summary>One line for logs and `bench` about <paramref name="choice"/>.</summary>
+    public static string Describe(Choice choice) => choice switch
+    {
+        Choice.Im2Col => $"im2col + GEMM everywhere (im2col)",
+        Choice.Winograd => $"Winograd F(2×2, 3×3) wherever a layer is 3×3, stride 1, pad 1 (winograd); {Others}",
+        Choice.Winograd4x4 => $"Winograd F(4×4, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels (winograd4x4); {Others}",
         _ => $"Winograd F(2×2, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels; {Others}",
     };
 
     private static string Others => Vector256.IsHardwareAccelerated
         ? "direct for 1-channel stride-1 layers, im2col + GEMM elsewhere"
         : "im2col + GEMM elsewhere";
+
+    /// <summary>The spellings of <see cref="Choice"/> in MLNETFASHION_CONV and in a model spec's "convolution".</summary>
+    public static readonly string[] Names = ["auto", "im2col", "winograd", "winograd4x4"];
+
+    public static string Name(Choice choice) => Names[(int)choice];
 
     internal static Choice Parse(string? value) => value?.Trim().ToLowerInvariant() switch
     {
@@ -55,9 +102,9 @@ public static class ConvolutionAlgorithm
     };
 
     public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads)
-        => Create(channels, filters, rows, cols, threads, Selected);
+        => Create(channels, filters, rows, cols, threads, Resolve(t_recipe));
 
-    internal static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads, Choice choice)
+    public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads, Choice choice)
     {
         bool winograd = WinogradKernel.Supports(rows, cols) && choice switch
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Layers;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
@@ -11,7 +12,8 @@ namespace MlNetFashion.Engine.Models;
 /// A model defined in JSON, loaded at run time so users change architectures without recompiling:
 /// <code>{"input":[1,28,28],"layers":[{"type":"Conv2D","filters":32,"kernelSize":3,"padding":"same"},{"type":"ReLU"},…],
 ///  "training":{"epochs":10,"batchSize":128,"optimizer":"adamw","learningRate":0.003,…}}</code>
-/// Layer fields are the layers' GetConfig names; "training" is optional.
+/// Layer fields are the layers' GetConfig names; "training" is optional (its "convolution" picks the kernels the net is
+/// built with: auto, im2col, winograd, winograd4x4).
 /// </summary>
 public sealed class ModelSpec
 {
@@ -118,6 +120,7 @@ public sealed class ModelSpec
         Augmentation = new AugmentationOptions(r.Int("cropPadding", 0, 0), r.Bool("horizontalFlip", false), r.Float("erasingProbability", 0f, 0f, 1f)),
         TestTimeAugmentation = r.Bool("testTimeAugmentation", false),
         ValidationFraction = r.Float("validationFraction", 0.1f, 0f, 0.99f),
+        Convolution = r.String("convolution", "", ConvolutionAlgorithm.Names) is { Length: > 0 } conv ? ConvolutionAlgorithm.Parse(conv) : null,
     };
 
     /// <summary>The spec of a model (from each layer's GetConfig) — the inverse of <see cref="Parse"/>.</summary>

@@ -30,7 +30,9 @@ public sealed class EngineTrainer
         Parallelism.Threads = options.Threads;
         Gemm.Configure(Gemm.Provider);
         Random = new EngineRandom(options.Seed);
-        if (!model.IsBuilt) model.Build(options.BatchSize, Random);
+        if (!model.IsBuilt)
+            using (ConvolutionAlgorithm.Use(options.Convolution))
+                model.Build(options.BatchSize, Random);
         Optimizer = Optimizer.Create(options.Optimizer, options.WeightDecay, options.Momentum, options.Nesterov);
         Schedule = LearningRateSchedule.Create(options.Schedule, options.WarmupFraction);
         _policies.AddRange(CreatePolicies());

@@ -18,6 +18,8 @@ public sealed record EngineTrainerOptions
     public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.None;
     /// <summary>Score the exported model on the views of <see cref="Augmentation"/> (<see cref="TestTimeViews"/>).</summary>
     public bool TestTimeAugmentation { get; init; }
+    /// <summary>The convolution kernels the model is built with (null: the auto rule); MLNETFASHION_CONV still overrides it.</summary>
+    public Kernels.ConvolutionAlgorithm.Choice? Convolution { get; init; }
     public ulong Seed { get; init; } = 1;
     public int Threads { get; init; } = Environment.ProcessorCount;
     /// <summary>Stop when validation accuracy has not improved for this many epochs (0: never).</summary>

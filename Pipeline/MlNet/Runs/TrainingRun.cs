@@ -118,6 +118,7 @@ public static class TrainingRun
         ["seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["threads"] = (options.Threads ?? Environment.ProcessorCount).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["GEMM"] = Engine.Kernels.Gemm.Description,
+        ["convolution"] = Engine.Kernels.ConvolutionAlgorithm.Name(result.Convolution),
         ["training seconds"] = result.TrainSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
         ["resumed from epoch"] = result.ResumedFromEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["model"] = options.ModelSpec ?? $"preset {trainer.Preset}",

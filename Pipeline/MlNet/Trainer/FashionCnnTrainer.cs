@@ -71,7 +71,10 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         TestTimeViews? views = engineOptions.TestTimeAugmentation ? TestTimeViews.For(engineOptions.Augmentation) : null;
         byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = FashionMnistClasses.Names, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views });
         ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName);
-        LastResult = new FashionCnnTrainingResult(name, model, onnx, [.. trainer.History], trainer.BestEpoch, seconds, train.Count, trainer.StopReason, resumedFrom, fraction, views);
+        LastResult = new FashionCnnTrainingResult(name, model, onnx, [.. trainer.History], trainer.BestEpoch, seconds, train.Count, trainer.StopReason, resumedFrom, fraction, views)
+        {
+            Convolution = Engine.Kernels.ConvolutionAlgorithm.Resolve(engineOptions.Convolution),
+        };
         return transformer;
     }
 
@@ -124,4 +127,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
 
 /// <summary>The engine-side outcome of a Fit.</summary>
 public sealed record FashionCnnTrainingResult(string Preset, Sequential Model, byte[] OnnxModel, IReadOnlyList<EpochMetrics> History,
-    int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch, float ValidationFraction, TestTimeViews? TestTimeViews = null);
+    int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch, float ValidationFraction, TestTimeViews? TestTimeViews = null)
+{
+    /// <summary>The convolution kernels the model was built with (they decide its rounding, so its exact weights).</summary>
+    public Engine.Kernels.ConvolutionAlgorithm.Choice Convolution { get; init; }
+}

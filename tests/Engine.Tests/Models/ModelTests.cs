@@ -37,6 +37,7 @@ public class ModelTests
     }
 
     [Theory]
+    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"convolution\": \"fft\"}}", "m.json: $.training.convolution: expected one of \"auto\", \"im2col\", \"winograd\", \"winograd4x4\", received \"fft\"")]
     [InlineData("{\"layers\": [ {\"type\": \"Conv2D\", \"filters\": \"abc\", \"kernelSize\": 3} ]}", "m.json: $.layers[0].filters: expected a positive integer, received \"abc\"")]
     [InlineData("{\"layers\": [ {\"type\": \"Conv3D\"} ]}", "m.json: $.layers[0].type: expected one of Conv2D")]
     [InlineData("{\"layers\": [ ]}", "m.json: $.layers: expected a non-empty array")]
@@ -67,5 +68,13 @@ public class ModelTests
         Assert.StartsWith("batch size 100,000: Conv2D 'conv2d_1' (input (1, 28, 28)) cannot allocate its buffers", ex.Message);
         Assert.Contains("2,508,800,000 floats", ex.Message);
         Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void ModelSpec_TrainingConvolution_ReachesTheRecipe()
+    {
+        ModelSpec spec = ModelSpec.Parse("""{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 10} ], "training": {"convolution": "winograd4x4"}}""");
+        Assert.Equal(Engine.Kernels.ConvolutionAlgorithm.Choice.Winograd4x4, spec.Training!.Convolution);
+        Assert.Null(ModelSpec.Parse("""{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 10} ], "training": {}}""").Training!.Convolution);
     }
 }

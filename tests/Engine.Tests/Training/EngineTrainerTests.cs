@@ -236,4 +236,22 @@ public class EngineTrainerTests
             if (++Batches == stopAfter) cancel.Cancel();
         }
     }
+
+    [Theory]
+    [InlineData(null, typeof(Engine.Kernels.WinogradKernel))]               // the auto rule: F(2×2) for a 3×3 'same' conv on ≥ 8 channels
+    [InlineData("winograd4x4", typeof(Engine.Kernels.Winograd4x4Kernel))]   // a recipe's "convolution"
+    [InlineData("im2col", typeof(Engine.Kernels.ConvolutionKernel))]
+    public void Build_UnderARecipesConvolution_PicksItsKernel(string? convolution, Type expected)
+    {
+        // (Assumes MLNETFASHION_CONV is unset, as in CI: it would override every recipe.)
+        Sequential model = new ModelBuilder(Presets.Input).Conv2D(8, 3, Engine.Layers.Padding.Same).ReLU().Conv2D(8, 3, Engine.Layers.Padding.Same).Flatten().Dense(10).Build();
+        var options = Options() with { Convolution = convolution is null ? null : Engine.Kernels.ConvolutionAlgorithm.Parse(convolution) };
+        _ = new EngineTrainer(model, options);
+        var second = Assert.IsType<Engine.Layers.Convolution.Conv2D>(model.Layers[2]);
+        Assert.IsType(expected, second.KernelOp);
+        // The scope ends with the build: a model built afterwards gets the auto rule again.
+        Sequential later = new ModelBuilder(Presets.Input).Conv2D(8, 3, Engine.Layers.Padding.Same).ReLU().Conv2D(8, 3, Engine.Layers.Padding.Same).Flatten().Dense(10).Build();
+        later.Build(1, new EngineRandom(1));
+        Assert.IsType<Engine.Kernels.WinogradKernel>(Assert.IsType<Engine.Layers.Convolution.Conv2D>(later.Layers[2]).KernelOp);
+    }
 }

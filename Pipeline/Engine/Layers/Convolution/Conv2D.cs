@@ -16,6 +16,9 @@ public sealed class Conv2D : Layer
     private Parameter _kernel = null!, _bias = null!;
     private Window _rows, _cols;
     private IConvolutionKernel _kernelOp = null!;
+
+    /// <summary>The kernel the build picked (tests check the recipe's choice reaches it).</summary>
+    internal IConvolutionKernel KernelOp => _kernelOp;
     private Tensor _output = null!, _inputGradient = null!, _input = null!;
 
     public Conv2D(int filters, int kernelSize, int stride = 1, Padding padding = Padding.Valid, bool useBias = true, Initializer? kernelInitializer = null)
