@@ -77,7 +77,7 @@ public static class ConvolutionAlgorithm
     /// <summary>One line for logs and `bench` about <paramref name="choice"/>.</summary>
     public static string Describe(Choice choice) => choice switch
     {
-        Choice.Im2Col => $"im2col + GEMM everywhere (im2col)",
+        Choice.Im2Col => "im2col + GEMM everywhere (im2col)",
         Choice.Winograd => $"Winograd F(2×2, 3×3) wherever a layer is 3×3, stride 1, pad 1 (winograd); {Others}",
         Choice.Winograd4x4 => $"Winograd F(4×4, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels (winograd4x4); {Others}",
         _ => $"Winograd F(2×2, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels; {Others}",
@@ -104,7 +104,7 @@ public static class ConvolutionAlgorithm
     public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads)
         => Create(channels, filters, rows, cols, threads, Resolve(t_recipe));
 
-    public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads, Choice choice)
+    internal static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads, Choice choice)
     {
         bool winograd = WinogradKernel.Supports(rows, cols) && choice switch
         {
