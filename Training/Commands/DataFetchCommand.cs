@@ -14,7 +14,7 @@ public static class DataFetchCommand
         fetch.SetAction(parse =>
         {
             string? url = parse.GetValue(baseUrl);
-            Uri uri = url is null ? FashionMnistDownloader.OfficialBaseUri : new Uri(url.EndsWith('/') ? url : url + "/");
+            Uri uri = url is null ? FashionMnistDownloader.OfficialBaseUri : MirrorUri(url);
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             var downloader = new FashionMnistDownloader(http, uri, FashionMnistDownloader.OfficialSha256);
             var files = downloader.DownloadAsync(parse.GetValue(dataDir)!, Console.WriteLine).GetAwaiter().GetResult();
@@ -23,4 +23,10 @@ public static class DataFetchCommand
         });
         return new Command("data", "Data set commands.") { fetch };
     }
+
+    /// <summary>The mirror as a folder URL (trailing slash, so file names resolve under it); http or https only.</summary>
+    private static Uri MirrorUri(string url) =>
+        Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new ArgumentException($"--base-url {url}: expected an http:// or https:// URL");
 }

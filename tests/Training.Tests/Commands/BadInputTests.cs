@@ -17,7 +17,7 @@ public sealed class BadInputTests : IDisposable
     [
         "truncated-images", "corrupt-gzip", "wrong-magic", "count-mismatch", "label-out-of-range", "empty-file", "missing-directory",
         "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "model-not-onnx", "model-missing", "model-truncated",
-        "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large",
+        "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large", "fetch-bad-url", "fetch-folder-under-a-file",
     ];
 
     [Theory]
@@ -162,6 +162,14 @@ public sealed class BadInputTests : IDisposable
                 // = 2.26 billion floats, past the 2³¹ an array holds (a batch above the training set's size is clamped to it).
                 return (["train", "--data-dir", Data(), "--out", outDir, "--preset", "best", "--epochs", "1", "--limit-test", "100", "--batch-size", "60000"],
                     "batch size 60,000: Conv2D 'conv2d_1'");
+            case "fetch-bad-url":
+                return (["data", "fetch", "--data-dir", Path.Combine(_root, "fetched"), "--base-url", "notaurl"], "--base-url notaurl: expected an http:// or https:// URL");
+            case "fetch-folder-under-a-file":
+            {
+                string file = Path.Combine(_root, "plain.txt");
+                File.WriteAllText(file, "a file, not a folder");
+                return (["data", "fetch", "--data-dir", Path.Combine(file, "data"), "--base-url", "http://127.0.0.1:9/"], $"{Path.Combine(file, "data")}: cannot create the folder");
+            }
             default:
                 throw new ArgumentException(name);
         }
