@@ -1,4 +1,3 @@
-using MlNetFashion.Scoring.Commands;
 using MlNetFashion.Scoring.Tests.Imaging;
 using SkiaSharp;
 
@@ -51,20 +50,13 @@ public sealed class BadInputTests : IDisposable
             _ => throw new ArgumentException(name),
         };
         (string[] args, string mustName) = testCase;
-        TextWriter originalError = Console.Error, originalOut = Console.Out;
-        var error = new StringWriter();
-        Console.SetError(error);
-        var output = new StringWriter();
-        Console.SetOut(output);
-        int exit;
-        try { exit = ScoringCommandLine.Run(args); }
-        finally { Console.SetError(originalError); Console.SetOut(originalOut); }
-        string[] lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var (exit, output, error) = Cli.Run(args);
+        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(1, exit);
         Assert.Single(lines);
         Assert.Contains(mustName, lines[0]);
-        Assert.DoesNotContain("   at ", error.ToString());
-        Assert.DoesNotContain("   at ", output.ToString());
+        Assert.DoesNotContain("   at ", error);
+        Assert.DoesNotContain("   at ", output);
     }
 
     private string Write(string name, byte[] bytes)

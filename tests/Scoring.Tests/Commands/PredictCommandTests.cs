@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using MlNetFashion.Scoring.Commands;
 using MlNetFashion.Scoring.Tests.Imaging;
 using SkiaSharp;
 
@@ -34,25 +33,15 @@ public sealed class PredictCommandTests : IDisposable
     {
         string folder = Directory.CreateDirectory(Path.Combine(_root, "empty")).FullName;
         File.WriteAllText(Path.Combine(folder, "readme.txt"), "no images here");
-        var (exit, _, error) = Run("predict", "--model", TrainedModel.Onnx, folder);
+        var (exit, _, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, folder);
         Assert.Equal(1, exit);
         Assert.Equal($"error: {folder}: no image files (.png, .jpg, .jpeg, .bmp, .gif, .webp) in the folder", error.Trim());
     }
 
     private static JsonArray Json(params string[] args)
     {
-        var (exit, output, error) = Run(args);
+        var (exit, output, error) = Cli.Run(args);
         Assert.True(exit == 0, error);
         return JsonNode.Parse(output)!.AsArray();
-    }
-
-    private static (int Exit, string Out, string Error) Run(params string[] args)
-    {
-        TextWriter originalOut = Console.Out, originalError = Console.Error;
-        var (output, error) = (new StringWriter(), new StringWriter());
-        Console.SetOut(output);
-        Console.SetError(error);
-        try { return (ScoringCommandLine.Run(args), output.ToString(), error.ToString()); }
-        finally { Console.SetOut(originalOut); Console.SetError(originalError); }
     }
 }
