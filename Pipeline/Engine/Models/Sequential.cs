@@ -47,10 +47,11 @@ public sealed class Sequential
             {
                 shape = layer.Build(shape, maxBatchSize, random);
             }
-            catch (Exception ex) when (ex is ArgumentOutOfRangeException { ParamName: "batch" } or OutOfMemoryException)
+            catch (OutOfMemoryException ex)
             {
                 // Buffers scale with the batch: name the layer and the remedy instead of an allocation failure.
-                throw new ArgumentException($"batch size {maxBatchSize:N0}: {layer.Kind} '{layer.Name}' (input {shape}) cannot allocate its buffers ({(ex is OutOfMemoryException ? "out of memory" : ErrorLine(ex))}); use a smaller batch size.", ex);
+                string why = ex is InsufficientMemoryException ? ex.Message.TrimEnd('.') : "out of memory";
+                throw new ArgumentException($"batch size {maxBatchSize:N0}: {layer.Kind} '{layer.Name}' (input {shape}) cannot allocate its buffers ({why}); use a smaller batch size.", ex);
             }
         }
         _layers[0].NeedsInputGradient = false;
@@ -105,12 +106,4 @@ public sealed class Sequential
 
     /// <summary>The Keras-style table (see <see cref="ModelSummary"/>).</summary>
     public string Summary() => ModelSummary.Format(this);
-
-    /// <summary>An exception's first line without .NET's " (Parameter 'x')" suffix.</summary>
-    private static string ErrorLine(Exception ex)
-    {
-        string line = ex.Message.Split('\n')[0].Trim();
-        int parameter = line.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        return (parameter > 0 ? line[..parameter] : line).TrimEnd('.');
-    }
 }

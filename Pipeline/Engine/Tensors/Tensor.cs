@@ -14,10 +14,11 @@ public sealed class Tensor
     {
         ArgumentNullException.ThrowIfNull(sample);
         if (batch <= 0) throw new ArgumentOutOfRangeException(nameof(batch), batch, "Expected a positive batch size.");
-        // int arithmetic would wrap silently past 2³¹ floats: check in long first.
+        // int arithmetic would wrap silently past 2³¹ floats: check in long first. A memory limit, reported as one
+        // (InsufficientMemoryException is an OutOfMemoryException whose message is only ours).
         long length = (long)batch * sample.Size;
         if (length > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(batch), batch,
+            throw new InsufficientMemoryException(
                 $"A batch of {batch:N0} × [{string.Join(", ", sample.ToArray())}] is {length:N0} floats, more than one tensor holds ({Array.MaxLength:N0}).");
         SampleShape = sample;
         SampleSize = sample.Size;
