@@ -54,14 +54,12 @@ public static class TrainingRun
         var testView = new FashionMnistDataView(testSplit);
         IDataView scored = model.Transform(testView);
         ClassificationReport report = ClassificationReport.From(ml.MulticlassClassification.Evaluate(scored));
-        byte[] onnx = OnnxExporter.Export(result.Model, new OnnxExportOptions
+        var export = new OnnxExportOptions
         {
             ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = report.Accuracy, TrainingDate = DateTimeOffset.UtcNow,
             TestTimeViews = result.TestTimeViews,
-        });
-        double onnxDiff = OnnxCheck.MaxAbsDifference(result.Model, onnx, testSplit, Math.Min(1000, testSplit.Count), result.TestTimeViews);
-        if (onnxDiff > OnnxTolerance)
-            throw new InvalidOperationException($"model.onnx: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {onnxDiff:G3}; nothing was written");
+        };
+        (byte[] onnx, double onnxDiff) = CheckedExport(result.Model, export, testSplit, "model.onnx");
 
         (byte[] Onnx, double Accuracy)? singleView = null;
         if (result.TestTimeViews is not null)
@@ -69,14 +67,7 @@ public static class TrainingRun
             // The views cost ~10× in scoring: users who need the speed get the same weights on the image alone, with its
             // own accuracy in metrics.json to weigh the trade.
             double accuracy = SingleViewAccuracy(result.Model, testSplit);
-            byte[] single = OnnxExporter.Export(result.Model, new OnnxExportOptions
-            {
-                ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = accuracy, TrainingDate = DateTimeOffset.UtcNow,
-            });
-            double diff = OnnxCheck.MaxAbsDifference(result.Model, single, testSplit, Math.Min(1000, testSplit.Count));
-            if (diff > OnnxTolerance)
-                throw new InvalidOperationException($"{SingleViewFile}: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {diff:G3}; nothing was written");
-            singleView = (single, accuracy);
+            singleView = (CheckedExport(result.Model, export with { TestAccuracy = accuracy, TestTimeViews = null }, testSplit, SingleViewFile).Onnx, accuracy);
         }
 
         progress.Stage($"writing artifacts to {options.OutputDirectory}");
@@ -96,6 +87,17 @@ public static class TrainingRun
         AtomicFile.WriteAllText(Path.Combine(outDir, "report.html"), HtmlReport.Create(summary));
         AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), MetricsJson.Create(summary));
         return summary;
+    }
+
+    /// <summary>The model exported, and ONNX Runtime's largest |Δp| from the engine on the first 1,000 test images; past
+    /// <see cref="OnnxTolerance"/> the run stops before anything is written.</summary>
+    private static (byte[] Onnx, double Diff) CheckedExport(Engine.Models.Sequential model, OnnxExportOptions export, FashionMnistSplit test, string file)
+    {
+        byte[] onnx = OnnxExporter.Export(model, export);
+        double diff = OnnxCheck.MaxAbsDifference(model, onnx, test, Math.Min(1000, test.Count), export.TestTimeViews);
+        if (diff > OnnxTolerance)
+            throw new InvalidOperationException($"{file}: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {diff:G3}; nothing was written");
+        return (onnx, diff);
     }
 
     /// <summary>Share of <paramref name="test"/> the engine classifies right from the image alone (argmax of one forward pass).</summary>
