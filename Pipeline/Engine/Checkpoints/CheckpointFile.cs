@@ -76,10 +76,14 @@ public static class CheckpointFile
         return (header, weights, Take(header.OptimizerLengths));
     }
 
-    /// <summary>Restores a checkpoint into a trainer built for the same model and options.</summary>
-    public static Header Restore(string path, EngineTrainer trainer)
+    /// <summary>
+    /// Restores a checkpoint into a trainer built for the same model and options; <paramref name="accept"/> sees the
+    /// header first and may throw to refuse it (a run with other settings), before anything of the trainer changes.
+    /// </summary>
+    public static Header Restore(string path, EngineTrainer trainer, Action<Header>? accept = null)
     {
         var (header, weights, optimizer) = Read(path);
+        accept?.Invoke(header);
         WeightsSnapshot.FromValues(weights).Restore(trainer.Model);
         trainer.Optimizer.SetState(optimizer, header.OptimizerSteps, trainer.Model.Parameters);
         trainer.Random.SetState([.. header.RandomState.Select(ulong.Parse)]);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using MlNetFashion.Engine.Augmentation;
@@ -46,12 +45,15 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         var trainer = new EngineTrainer(model, engineOptions);
         trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));
         string? checkpoints = _options.CheckpointDirectory ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
-        string optionsJson = JsonSerializer.Serialize(new { preset = name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer, engineOptions.LearningRate, engineOptions.Seed });
+        var settings = new ResumeSettings(name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer, engineOptions.LearningRate,
+            engineOptions.Seed, fraction, train.Count, Engine.Kernels.ConvolutionAlgorithm.Name(Engine.Kernels.ConvolutionAlgorithm.Resolve(engineOptions.Convolution)));
+        string optionsJson = settings.ToJson();
         int resumedFrom = 0;
         if (checkpoints is not null)
         {
             string last = Path.Combine(checkpoints, CheckpointWriter.LastFile);
-            if (_options.Resume && File.Exists(last)) resumedFrom = CheckpointFile.Restore(last, trainer).Epoch;
+            if (_options.Resume && File.Exists(last))
+                resumedFrom = CheckpointFile.Restore(last, trainer, header => ResumeSettings.Check(last, header, settings, model)).Epoch;
             trainer.AddCallback(new CheckpointWriter(trainer, checkpoints, optionsJson));
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -1,0 +1,90 @@
+using Microsoft.ML;
+using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Trainer;
+using MlNetFashion.Pipeline.Transforms;
+
+namespace MlNetFashion.Pipeline.Tests.Trainer;
+
+/// <summary>A resume continues a checkpoint only under the settings that wrote it, and says which ones differ.</summary>
+public sealed class ResumeSettingsTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("resume-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private FashionCnnTrainer.Options Run(int epochs, int batchSize = 32, ulong seed = 3, bool resume = false) => new()
+    {
+        Preset = "seed004", Epoch = epochs, BatchSize = batchSize, Seed = seed, ValidationSetFraction = 0,
+        CheckpointDirectory = Path.Combine(_root, "checkpoints"), Resume = resume,
+    };
+
+    private static void Fit(FashionCnnTrainer.Options options, int images = 200)
+    {
+        var ml = new MLContext(seed: 1);
+        ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options))
+            .Fit(new FashionMnistDataView(RealData.Data.Train.Take(images)));
+    }
+
+    private string Last => Path.Combine(_root, "checkpoints", CheckpointWriter.LastFile);
+
+    [Fact]
+    public void Fit_ResumingUnderAnotherBatchSizeAndSeed_RefusesNamingTheFileAndBothValuesAndKeepsTheCheckpoint()
+    {
+        Fit(Run(epochs: 1));
+        byte[] before = File.ReadAllBytes(Last);
+
+        var error = Assert.Throws<InvalidDataException>(() => Fit(Run(epochs: 2, batchSize: 64, seed: 4, resume: true)));
+
+        Assert.Contains(Last, error.Message);
+        Assert.Contains("batch size 32 → 64", error.Message);
+        Assert.Contains("seed 3 → 4", error.Message);
+        Assert.DoesNotContain("epochs", error.Message);   // more epochs is what a resume is for
+        Assert.Equal(before, File.ReadAllBytes(Last));
+    }
+
+    [Fact]
+    public void Fit_ResumingOnAnotherTrainingSetSize_Refuses()
+    {
+        Fit(Run(epochs: 1));
+        var error = Assert.Throws<InvalidDataException>(() => Fit(Run(epochs: 2, resume: true), images: 300));
+        Assert.Contains("training images 200 → 300", error.Message);
+    }
+
+    [Fact]
+    public void Fit_ResumingWithMoreEpochs_ContinuesFromTheCheckpoint()
+    {
+        Fit(Run(epochs: 1));
+        Fit(Run(epochs: 2, resume: true));
+        var header = CheckpointFile.Read(Last).Header;
+        Assert.Equal(2, header.Epoch);
+        Assert.Equal(2, header.History.Count);
+    }
+
+    [Fact]
+    public void Check_WeightsOfAnotherNetUnderTheSameName_RefusesNamingTheFile()
+    {
+        // A model spec edited between the runs keeps its name: the tensors tell.
+        Fit(Run(epochs: 1));
+        var header = CheckpointFile.Read(Last).Header;
+        var other = Engine.Models.Presets.Seed003();
+        other.Build(1, new Engine.Tensors.EngineRandom(0));
+        var settings = ResumeSettings.Parse(header.OptionsJson);
+
+        var error = Assert.Throws<InvalidDataException>(() => ResumeSettings.Check(Last, header, settings, other));
+
+        Assert.Contains(Last, error.Message);
+        Assert.Contains("do not fit model 'seed004'", error.Message);
+    }
+
+    [Fact]
+    public void Parse_OptionsOfACheckpointWrittenBeforeTheNewFields_ReadsTheOldOnesAndLeavesTheRestUncompared()
+    {
+        // The options JSON checkpoints carried until 2026-12-02.
+        var old = ResumeSettings.Parse("""{"preset":"fast","Epochs":8,"BatchSize":64,"Optimizer":"adamw","LearningRate":0.005,"Seed":1}""");
+
+        Assert.Equal(new ResumeSettings("fast", 8, 64, "adamw", 0.005f, 1UL), old);
+        Assert.Null(old.TrainImages);
+        Assert.Equal(ResumeSettings.Parse("not json"), ResumeSettings.Parse(null));
+    }
+}
