@@ -7,7 +7,7 @@ namespace MlNetFashion.Engine.Kernels;
 /// Which kernel computes a convolution: Winograd F(2×2, 3×3) where it applies (3×3, stride 1, pad 1 — every conv of
 /// the fast, best and seed001 nets but the first), the direct <see cref="SingleChannelKernel"/> for a one-channel input
 /// at stride 1 (every preset's first layer), im2col + GEMM elsewhere. The MLNETFASHION_CONV environment
-/// variable (auto | im2col | winograd | winograd4x4) or <see cref="Selected"/> overrides the rule, for benchmarks and tests;
+/// variable (auto | im2col | winograd | winograd4x4) overrides the rule, for benchmarks and A/B runs;
 /// a recipe may name its own choice (a model spec's "convolution", <see cref="Use"/>), which the variable still overrides.
 /// winograd4x4 is the auto rule with F(4×4, 3×3) (<see cref="Winograd4x4Kernel"/>) in place of F(2×2), opt-in: on the
 /// Zen 3 pair `bench` trains and scores 1.19× faster with it, but in the train loop the gain was ~1.07×, and a default
@@ -28,7 +28,7 @@ public static class ConvolutionAlgorithm
     private static Choice? _override;
     private static bool _overrideRead;
 
-    /// <summary>MLNETFASHION_CONV when set (or a value a test assigned): it wins over the rule and over any recipe's choice.</summary>
+    /// <summary>MLNETFASHION_CONV when set: it wins over the rule and over any recipe's choice (read once per process).</summary>
     private static Choice? Override
     {
         get
@@ -41,13 +41,6 @@ public static class ConvolutionAlgorithm
             }
             return _override;
         }
-    }
-
-    /// <summary>The choice for models whose recipe names none.</summary>
-    public static Choice Selected
-    {
-        get => Override ?? Choice.Auto;
-        set => (_override, _overrideRead) = (value, true);
     }
 
     /// <summary>
