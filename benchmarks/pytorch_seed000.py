@@ -6,10 +6,11 @@ with the article's. Prints one line per seed: final training accuracy and offici
 
 usage: /usr/bin/python3 benchmarks/pytorch_seed000.py [--data-dir /usr/share/datasets/fashion-mnist] [--seeds 1 2 3]
 """
-import argparse, gzip, os
-import numpy as np
+import argparse
 import torch
 import torch.nn as nn
+
+import fashion_mnist
 
 p = argparse.ArgumentParser()
 p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
@@ -19,16 +20,7 @@ p.add_argument("--epochs", type=int, default=10)
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 
-
-def idx(name, offset):
-    with gzip.open(os.path.join(a.data_dir, name)) as f:
-        return np.frombuffer(f.read(), np.uint8, offset=offset)
-
-
-x_train = torch.from_numpy(idx("train-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28).astype(np.float32) / 255)
-y_train = torch.from_numpy(idx("train-labels-idx1-ubyte.gz", 8).astype(np.int64))
-x_test = torch.from_numpy(idx("t10k-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28).astype(np.float32) / 255)
-y_test = torch.from_numpy(idx("t10k-labels-idx1-ubyte.gz", 8).astype(np.int64))
+x_train, y_train, x_test, y_test = fashion_mnist.load(a.data_dir)
 
 for seed in a.seeds:
     torch.manual_seed(seed)

@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""Accuracy reference for the seed001 preset (the paper's "MCNN"): the same net trained in Debian's PyTorch at the
+paper's settings, so our engine's seed001 figure can be compared with another framework's, not only with the paper's
+93.37 % (measured on a split of the training set, not on the official test set).
+
+Keras defaults throughout: Glorot-uniform weights, zero biases, batch norm with moving average 0.99 (PyTorch momentum
+0.01) and epsilon 1e-3, Adam 1e-3 with epsilon 1e-7; batch 128, up to 100 epochs; a stratified 10 % of the training
+set held out; early stopping (patience 5) keeping the best epoch's weights and ReduceLROnPlateau (patience 3, factor
+0.5) on validation loss. Our preset stops on validation *accuracy* (--monitor accuracy, the default here too);
+--monitor loss stops on validation loss, as Keras' EarlyStopping does by default. Prints one line per seed: epochs run,
+the restored epoch, its validation accuracy, and the official test accuracy.
+
+usage: /usr/bin/python3 benchmarks/pytorch_seed001.py [--data-dir /usr/share/datasets/fashion-mnist] [--seeds 1]
+       [--monitor accuracy|loss] [--threads 2]
+"""
+import argparse, copy, time
+import numpy as np
+import torch
+import torch.nn as nn
+
+import fashion_mnist
+
+p = argparse.ArgumentParser()
+p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
+p.add_argument("--seeds", type=int, nargs="+", default=[1])
+p.add_argument("--threads", type=int, default=2)
+p.add_argument("--epochs", type=int, default=100)
+p.add_argument("--monitor", choices=["accuracy", "loss"], default="accuracy")
+a = p.parse_args()
+torch.set_num_threads(a.threads)
+
+x_all, y_all, x_test, y_test = fashion_mnist.load(a.data_dir)
+
+
+def mcnn():
+    """Five blocks of conv 3×3 same → ReLU → BN → max-pool 2/2 'same' (ceil mode: 28→14→7→4→2→1) → dropout 0.25."""
+    layers, channels = [], 1
+    for filters in (32, 32, 64, 64, 128):
+        layers += [nn.Conv2d(channels, filters, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(filters, eps=1e-3, momentum=0.01),
+                   nn.MaxPool2d(2, 2, ceil_mode=True), nn.Dropout(0.25)]
+        channels = filters
+    layers += [nn.Flatten(), nn.Linear(128, 512), nn.ReLU(), nn.BatchNorm1d(512, eps=1e-3, momentum=0.01), nn.Linear(512, 10)]
+    net = nn.Sequential(*layers)
+    for m in net.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.xavier_uniform_(m.weight)
+            nn.init.zeros_(m.bias)
+    return net
+
+
+def evaluate(net, x, y):
+    net.eval()
+    with torch.no_grad():
+        loss, correct = 0.0, 0
+        for xb, yb in zip(x.split(1000), y.split(1000)):
+            logits = net(xb)
+            loss += nn.functional.cross_entropy(logits, yb, reduction="sum").item()
+            correct += (logits.argmax(1) == yb).sum().item()
+    return loss / len(y), correct / len(y)
+
+
+for seed in a.seeds:
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    # Stratified 10 % hold-out: a tenth of each class.
+    held = np.concatenate([rng.permutation(np.flatnonzero(y_all.numpy() == c))[:600] for c in range(10)])
+    mask = np.ones(len(y_all), bool)
+    mask[held] = False
+    x_train, y_train, x_val, y_val = x_all[mask], y_all[mask], x_all[held], y_all[held]
+    net = mcnn()
+    params = sum(t.numel() for t in net.parameters())
+    buffers = sum(b.numel() for n, b in net.named_buffers() if "running" in n)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
+    best, best_state, best_epoch, wait = None, None, 0, 0
+    plateau_best, plateau_wait = float("inf"), 0
+    started = time.time()
+    for epoch in range(1, a.epochs + 1):
+        net.train()
+        for batch in torch.randperm(len(x_train)).split(128):
+            opt.zero_grad(set_to_none=True)
+            nn.functional.cross_entropy(net(x_train[batch]), y_train[batch]).backward()
+            opt.step()
+        val_loss, val_acc = evaluate(net, x_val, y_val)
+        score = -val_loss if a.monitor == "loss" else val_acc
+        if best is None or score > best:
+            best, best_state, best_epoch, wait = score, copy.deepcopy(net.state_dict()), epoch, 0
+        else:
+            wait += 1
+        if val_loss < plateau_best - 1e-4:
+            plateau_best, plateau_wait = val_loss, 0
+        else:
+            plateau_wait += 1
+            if plateau_wait >= 3:
+                for g in opt.param_groups: g["lr"] *= 0.5
+                plateau_wait = 0
+        print(f"  seed {seed} epoch {epoch}: val loss {val_loss:.4f} acc {val_acc:.2%} lr {opt.param_groups[0]['lr']:.2e}", flush=True)
+        if wait >= 5:
+            break
+    net.load_state_dict(best_state)
+    _, val_acc = evaluate(net, x_val, y_val)
+    _, test_acc = evaluate(net, x_test, y_test)
+    print(f"seed {seed}: {params + buffers:,} parameters ({buffers:,} batch-norm statistics), monitor {a.monitor}, "
+          f"{epoch} epochs, best epoch {best_epoch} restored (validation {val_acc:.2%}), test accuracy {test_acc:.2%}, "
+          f"{(time.time() - started) / 60:.1f} min", flush=True)
