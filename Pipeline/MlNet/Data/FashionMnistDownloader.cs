@@ -24,15 +24,7 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
     /// <summary>Fetches every missing or invalid file into <paramref name="directory"/>; returns the files downloaded.</summary>
     public async Task<IReadOnlyList<string>> DownloadAsync(string directory, Action<string>? log = null, CancellationToken cancellation = default)
     {
-        try
-        {
-            Directory.CreateDirectory(directory);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // .NET says "Could not find file" for a parent that is a file or a read-only mount: say what failed.
-            throw new IOException($"{directory}: cannot create the folder ({ex.Message.TrimEnd('.')})", ex);
-        }
+        Engine.IO.OutputFolder.Create(directory);
         var fetched = new List<string>();
         foreach (string name in DataLocator.FileNames)
         {

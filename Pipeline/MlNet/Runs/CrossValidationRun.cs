@@ -18,7 +18,10 @@ public static class CrossValidationRun
     {
         options.Validate();
         if (folds < 2) throw new ArgumentException($"--folds: expected at least 2, received {folds}");
+        Engine.IO.OutputFolder.CheckWritable(options.OutputDirectory);
         FashionMnistSplit train = FashionMnist.LoadSplit(DataLocator.Locate(options.DataDir), "train").Take(options.LimitTrain);
+        // Each fold is scored on its own images: with more folds than images some would score none (0 % accuracy).
+        if (folds > train.Count) throw new ArgumentException($"--folds: expected at most {train.Count:N0} (one image per fold), received {folds:N0}");
         int[][] indices = StratifiedSplit.Folds([.. train.Labels.Select(l => (int)l)], folds, options.Seed);
         var accuracies = new double[folds];
         int epochs = options.EpochsToRun();
@@ -39,7 +42,7 @@ public static class CrossValidationRun
         }
         double mean = accuracies.Average();
         double std = Math.Sqrt(accuracies.Sum(a => (a - mean) * (a - mean)) / Math.Max(1, folds - 1));
-        Directory.CreateDirectory(options.OutputDirectory);
+        Engine.IO.OutputFolder.Create(options.OutputDirectory);
         Plots.BoxPlot($"{folds}-fold accuracy ({options.Preset ?? "fast"})", [(options.Preset ?? "fast", accuracies)], Path.Combine(options.OutputDirectory, "cv-boxplot.png"));
         return new Result(accuracies, mean, std);
     }

@@ -27,6 +27,7 @@ public static class TrainingRun
     public static TrainingRunSummary Execute(TrainingRunOptions options, ITrainingProgress progress, CancellationToken cancellation)
     {
         options.Validate();
+        OutputFolder.CheckWritable(options.OutputDirectory);
         var total = Stopwatch.StartNew();
         progress.Stage("loading Fashion-MNIST");
         FashionMnist data = FashionMnist.Load(options.DataDir);

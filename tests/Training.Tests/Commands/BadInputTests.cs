@@ -18,6 +18,7 @@ public sealed class BadInputTests : IDisposable
         "truncated-images", "corrupt-gzip", "wrong-magic", "count-mismatch", "label-out-of-range", "empty-file", "missing-directory",
         "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "model-not-onnx", "model-missing", "model-truncated",
         "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large", "fetch-bad-url", "fetch-folder-under-a-file",
+        "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images",
     ];
 
     [Theory]
@@ -170,6 +171,21 @@ public sealed class BadInputTests : IDisposable
                 File.WriteAllText(file, "a file, not a folder");
                 return (["data", "fetch", "--data-dir", Path.Combine(file, "data"), "--base-url", "http://127.0.0.1:9/"], $"{Path.Combine(file, "data")}: cannot create the folder");
             }
+            case "train-out-under-a-file":
+            case "cv-out-under-a-file":
+            {
+                // Checked before training: a best run took an hour before failing at its first write ("Could not find file").
+                string file = Path.Combine(_root, "plain.txt");
+                File.WriteAllText(file, "a file, not a folder");
+                string under = Path.Combine(file, "out");
+                string[] args = name.StartsWith("train", StringComparison.Ordinal)
+                    ? ["train", "--data-dir", Data(), "--out", under, "--epochs", "1", "--limit-train", "200", "--limit-test", "100"]
+                    : ["cv", "--data-dir", Data(), "--out", under, "--folds", "2", "--epochs", "1", "--limit-train", "200"];
+                return (args, $"{under}: cannot create the folder");
+            }
+            case "cv-more-folds-than-images":
+                return (["cv", "--data-dir", Data(), "--out", outDir, "--folds", "40", "--epochs", "1", "--limit-train", "30"],
+                    "--folds: expected at most 30 (one image per fold), received 40");
             default:
                 throw new ArgumentException(name);
         }
