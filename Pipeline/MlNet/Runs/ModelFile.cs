@@ -29,6 +29,9 @@ public static class ModelFile
                 throw new InvalidDataException($"{Path.GetFileName(path)}: not a loadable ML.NET model ({FirstLine(ex.Message)})", ex);
             }
         }
+        // By its name an ML.NET model: read as ONNX, random bytes would be reported as "not a valid ONNX model".
+        if (Path.GetExtension(path).Equals(".zip", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{Path.GetFileName(path)}: not a zip archive, so not an ML.NET model (train writes one as model.zip)");
         byte[] onnx = ReadOnnx(path);
         var schema = new FashionMnistDataView(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0]));
         ITransformer scale = ml.Transforms.ScalePixels().Fit(schema);

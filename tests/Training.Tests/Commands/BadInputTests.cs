@@ -18,7 +18,7 @@ public sealed class BadInputTests : IDisposable
         "truncated-images", "corrupt-gzip", "wrong-magic", "count-mismatch", "label-out-of-range", "empty-file", "missing-directory",
         "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "model-not-onnx", "model-missing", "model-truncated",
         "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large", "fetch-bad-url", "fetch-folder-under-a-file",
-        "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images",
+        "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
     ];
 
     [Theory]
@@ -182,6 +182,12 @@ public sealed class BadInputTests : IDisposable
                     ? ["train", "--data-dir", Data(), "--out", under, "--epochs", "1", "--limit-train", "200", "--limit-test", "100"]
                     : ["cv", "--data-dir", Data(), "--out", under, "--folds", "2", "--epochs", "1", "--limit-train", "200"];
                 return (args, $"{under}: cannot create the folder");
+            }
+            case "model-zip-not-a-zip":
+            {
+                string model = Path.Combine(_root, "model.zip");
+                File.WriteAllBytes(model, [.. Enumerable.Range(0, 1000).Select(i => (byte)(i * 37 + 11))]);
+                return (["evaluate", "--model", model], "model.zip: not a zip archive, so not an ML.NET model");
             }
             case "cv-more-folds-than-images":
                 return (["cv", "--data-dir", Data(), "--out", outDir, "--folds", "40", "--epochs", "1", "--limit-train", "30"],
