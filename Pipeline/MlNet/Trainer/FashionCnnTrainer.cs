@@ -43,6 +43,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         engineOptions = engineOptions with { BatchSize = Math.Min(engineOptions.BatchSize, Math.Max(1, train.Count)) };
 
         var trainer = new EngineTrainer(model, engineOptions);
+        CheckOutput(name, model);
         trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));
         string? checkpoints = _options.CheckpointDirectory ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
         var settings = new ResumeSettings(name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer, engineOptions.LearningRate,
@@ -89,8 +90,25 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
             .GetOutputSchema(inputSchema);
     }
 
-    private (string Name, Sequential Model, EngineTrainerOptions Defaults) CreateModel() =>
-        ModelSource.Create(_options.ModelSpecPath is null ? _options.Preset : null, _options.ModelSpecPath);
+    /// <summary>
+    /// The preset's or spec's net. One that takes other than one 28×28 plane, or (once built) ends anywhere but in ten
+    /// class scores, is named here rather than failing in the feature reader or the loss.
+    /// </summary>
+    private (string Name, Sequential Model, EngineTrainerOptions Defaults) CreateModel()
+    {
+        var created = ModelSource.Create(_options.ModelSpecPath is null ? _options.Preset : null, _options.ModelSpecPath);
+        if (!created.Model.InputShape.Equals(Presets.Input))
+            throw new ArgumentException($"{Source(created.Name)}: the model takes input {created.Model.InputShape}; Fashion-MNIST images are {Presets.Input} (\"input\": [1, 28, 28])");
+        return created;
+    }
+
+    private void CheckOutput(string name, Sequential model)
+    {
+        if (model.OutputShape.Rank != 1 || model.OutputShape.Size != FashionMnistClasses.Count)
+            throw new ArgumentException($"{Source(name)}: the model ends in {model.OutputShape}; expected {FashionMnistClasses.Count} values, one per class (end the layers with Flatten or GlobalAvgPool, then Dense with {FashionMnistClasses.Count} units)");
+    }
+
+    private string Source(string name) => _options.ModelSpecPath is { } spec ? Path.GetFileName(spec) : $"preset {name}";
 
     private EngineTrainerOptions Merge(EngineTrainerOptions d) => d with
     {

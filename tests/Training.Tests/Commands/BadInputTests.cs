@@ -19,6 +19,7 @@ public sealed class BadInputTests : IDisposable
         "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "model-not-onnx", "model-missing", "model-truncated",
         "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large", "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
+        "spec-output-not-ten-classes", "spec-input-not-one-plane",
     ];
 
     [Theory]
@@ -128,6 +129,19 @@ public sealed class BadInputTests : IDisposable
                 string spec = Path.Combine(_root, "model.json");
                 File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Conv2D\", \"filters\": \"abc\", \"kernelSize\": 3} ]}");
                 return (["train", "--model-spec", spec, "--out", outDir], "$.layers[0].filters: expected a positive integer, received \"abc\"");
+            }
+            case "spec-output-not-ten-classes":
+            {
+                // It used to fail in the loss: "SoftmaxCrossEntropy: expected labels in 0..6."
+                string spec = Path.Combine(_root, "seven.json");
+                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 7} ]}");
+                return (Train(Data(), "--model-spec", spec), "seven.json: the model ends in (7); expected 10 values, one per class");
+            }
+            case "spec-input-not-one-plane":
+            {
+                string spec = Path.Combine(_root, "rgb.json");
+                File.WriteAllText(spec, "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
+                return (Train(Data(), "--model-spec", spec), "rgb.json: the model takes input (3, 28, 28); Fashion-MNIST images are (1, 28, 28)");
             }
             case "epochs-zero":
                 return (["train", "--epochs", "0", "--out", outDir], "--epochs: expected at least 1");
