@@ -57,14 +57,15 @@ public static class BenchCommand
     public static Result Run(Sequential model, int batchSize, double seconds, int threads, ConvolutionAlgorithm.Choice? convolution = null)
     {
         if (batchSize <= 0 || seconds <= 0) throw new ArgumentException("bench: expected a positive --batch-size and --seconds");
+        var trainer = new EngineTrainer(model, new EngineTrainerOptions { BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = "adam", Schedule = "constant", Convolution = convolution });
+        // Random images of the net's input and labels over its outputs (built above): speed does not depend on the task.
         var random = new EngineRandom(1);
         int count = batchSize * 8;
-        var pixels = new float[count * Presets.Input.Size];
+        var pixels = new float[count * model.InputShape.Size];
         var labels = new int[count];
         for (int i = 0; i < pixels.Length; i++) pixels[i] = random.NextSingle();
-        for (int i = 0; i < count; i++) labels[i] = random.Next(10);
-        var data = new LabeledImages(pixels, labels, Presets.Input);
-        var trainer = new EngineTrainer(model, new EngineTrainerOptions { BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = "adam", Schedule = "constant", Convolution = convolution });
+        for (int i = 0; i < count; i++) labels[i] = random.Next(model.OutputShape.Size);
+        var data = new LabeledImages(pixels, labels, model.InputShape);
         using var timeUp = new CancellationTokenSource();
         var timer = new WarmTimer(seconds, timeUp);
         trainer.AddCallback(timer);
@@ -78,7 +79,7 @@ public static class BenchCommand
         }
         double trainRate = timer.ImagesPerSecond;
 
-        var probabilities = new float[count * 10];
+        var probabilities = new float[count * model.OutputShape.Size];
         model.Predict(pixels, count, probabilities);
         long scored = 0;
         var clock = Stopwatch.StartNew();
