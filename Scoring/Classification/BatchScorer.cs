@@ -82,7 +82,12 @@ public sealed class BatchScorer : IDisposable
         return probabilities;
     }
 
-    public sealed record Result(int Count, double? Accuracy, double Seconds, double ImagesPerSecond, int[] Predicted);
+    /// <summary>Predicted [count] class indices, Probabilities [count, 10], Labels [count] when a labels file was given.</summary>
+    public sealed record Result(int Count, double? Accuracy, double Seconds, double ImagesPerSecond, int[] Predicted)
+    {
+        public float[] Probabilities { get; init; } = [];
+        public byte[]? Labels { get; init; }
+    }
 
     /// <summary>Scores an IDX images file (and checks against a labels file when given).</summary>
     public Result ScoreIdx(string imagesPath, string? labelsPath, int batchSize = DefaultBatchSize)
@@ -101,7 +106,7 @@ public sealed class BatchScorer : IDisposable
         double seconds = clock.Elapsed.TotalSeconds;
         int[] predicted = [.. Enumerable.Range(0, images.Count).Select(i => ArgMax(probabilities.AsSpan(i * 10, 10)))];
         double? accuracy = labels is null ? null : (double)predicted.Where((p, i) => p == labels[i]).Count() / images.Count;
-        return new Result(images.Count, accuracy, seconds, images.Count / seconds, predicted);
+        return new Result(images.Count, accuracy, seconds, images.Count / seconds, predicted) { Probabilities = probabilities, Labels = labels };
     }
 
     private static int ArgMax(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(values);

@@ -38,6 +38,34 @@ public sealed class PredictCommandTests : IDisposable
         Assert.Equal($"error: {folder}: no image files (.png, .jpg, .jpeg, .bmp, .gif, .webp) in the folder", error.Trim());
     }
 
+    [Fact]
+    public void PredictIdx_Json_GivesEveryImagesPredictionAsTheClassifierScoresItAndTheAccuracyOfThoseRows()
+    {
+        var test = TrainedModel.Test.Take(40);
+        string images = Path.Combine(_root, "images.idx"), labels = Path.Combine(_root, "labels.idx");
+        Pipeline.Data.IdxWriter.WriteImages(images, test.Pixels, test.Count, 28, 28);
+        Pipeline.Data.IdxWriter.WriteLabels(labels, test.Labels);
+
+        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "--idx", images, "--labels", labels, "--json");
+
+        Assert.True(exit == 0, error);
+        JsonObject result = JsonNode.Parse(output)!.AsObject();
+        JsonArray rows = result["predictions"]!.AsArray();
+        Assert.Equal(40, (int)result["count"]!);
+        Assert.Equal(Enumerable.Range(0, 40), rows.Select(r => (int)r!["index"]!));
+        using var classifier = MlNetFashion.Scoring.Classification.FashionClassifier.Load(TrainedModel.Onnx);
+        for (int i = 0; i < 40; i++)
+        {
+            var alone = classifier.PredictPixels(test.Image(i));
+            Assert.Equal(alone.Label, (string)rows[i]!["label"]!);
+            Assert.Equal(Pipeline.FashionMnistClasses.Names[test.Labels[i]], (string)rows[i]!["actual"]!);
+            float[] probabilities = [.. rows[i]!["probabilities"]!.AsArray().Select(p => (float)p!)];
+            for (int k = 0; k < 10; k++) Assert.Equal(alone.Probabilities[k], probabilities[k], 1e-5f);
+        }
+        double share = rows.Count(r => (string)r!["label"]! == (string)r!["actual"]!) / 40.0;
+        Assert.Equal(share, (double)result["accuracy"]!, 1e-12);
+    }
+
     private static JsonArray Json(params string[] args)
     {
         var (exit, output, error) = Cli.Run(args);
