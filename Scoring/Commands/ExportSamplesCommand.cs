@@ -16,7 +16,8 @@ public static class ExportSamplesCommand
         command.SetAction(parse =>
         {
             FashionMnistSplit test = FashionMnist.LoadSplit(DataLocator.Locate(parse.GetValue(dataDir)), "t10k");
-            string dir = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
+            string dir = Path.GetFullPath(parse.GetValue(output)!);
+            Engine.IO.OutputFolder.Create(parse.GetValue(output)!);
             for (int label = 0; label < FashionMnistClasses.Count; label++)
             {
                 int index = Array.IndexOf(test.Labels, (byte)label);

@@ -25,7 +25,7 @@ public sealed class BadInputTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-port-in-use");
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-port-in-use", "samples-out-under-a-file");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -46,6 +46,8 @@ public sealed class BadInputTests : IDisposable
             "bench-zero-images" => (new[] { "bench", "--model", good, "--images", "0" }, "--images: expected a positive number of images, received 0"),
             "images-not-a-number" => (new[] { "bench", "--model", good, "--images", "many" }, "error: --images: expected an integer, received \"many\" (see 'bench --help')"),
             "urls-malformed" => (new[] { "serve", "--model", good, "--urls", "notaurl" }, "error: --urls notaurl: Invalid url"),
+            "samples-out-under-a-file" => (new[] { "export-samples", "--out", Path.Combine(Write("plain.txt", "a file"u8.ToArray()), "samples") },
+                $"{Path.Combine(_root, "plain.txt", "samples")}: cannot create the folder"),
             "urls-port-in-use" => (new[] { "serve", "--model", good, "--urls", $"http://127.0.0.1:{BusyPort}" }, $"error: --urls http://127.0.0.1:{BusyPort}: Failed to bind"),
             _ => throw new ArgumentException(name),
         };
