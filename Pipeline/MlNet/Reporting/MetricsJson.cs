@@ -29,6 +29,8 @@ public static class MetricsJson
         };
         if (run.StopReason is not null) root["stopReason"] = run.StopReason;
         if (run.SingleViewAccuracy is { } single) root["singleViewTestAccuracy"] = single;
+        // The held-out share's accuracy at the kept epoch: what a paper measured "on a split of the training set" reports.
+        if (run.History.FirstOrDefault(h => h.Epoch == run.BestEpoch)?.ValidationAccuracy is { } validation) root["validationAccuracy"] = validation;
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 }

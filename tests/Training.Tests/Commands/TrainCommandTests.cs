@@ -29,6 +29,9 @@ public sealed class TrainCommandTests : IDisposable
         long[][] matrix = metrics["confusionMatrix"]!.Deserialize<long[][]>()!;
         Assert.Equal(300, matrix.Sum(r => r.Sum()));
         Assert.Equal("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds", File.ReadLines(Path.Combine(_out, "history.csv")).First());
+        // seed000 holds out 10 %: the kept epoch's validation accuracy, as history.csv has it.
+        string[] kept = File.ReadLines(Path.Combine(_out, "history.csv")).Skip((int)metrics["bestEpoch"]!).First().Split(',');
+        Assert.Equal(double.Parse(kept[4], System.Globalization.CultureInfo.InvariantCulture), (double)metrics["validationAccuracy"]!, 1e-5);
         Assert.Contains("test accuracy", output);
         // No test-time views in seed000's recipe: one model, no second file.
         Assert.False(File.Exists(Path.Combine(_out, "model-single-view.onnx")));
@@ -58,6 +61,7 @@ public sealed class TrainCommandTests : IDisposable
             Assert.Contains(expected, evaluated.Out);
         }
         Assert.True(new FileInfo(single).Length < new FileInfo(Path.Combine(_out, "model.onnx")).Length, "the single-view graph has no view nodes");
+        Assert.False(metrics.ContainsKey("validationAccuracy"), "nothing was held out");
     }
 
     [Fact]
