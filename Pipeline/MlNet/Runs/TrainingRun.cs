@@ -50,6 +50,8 @@ public static class TrainingRun
         var trainView = new FashionMnistDataView(trainSplit);
         ITransformer model = pipeline.Fit(trainView);
         FashionCnnTrainingResult result = trainer.LastResult!;
+        if (result.ResumedFromEpoch > 0 && result.ResumedFromEpoch >= result.History.Count)
+            progress.Stage($"resumed after epoch {result.ResumedFromEpoch}: no epochs left to train (raise --epochs to train on); evaluating the checkpoint's weights");
 
         progress.Stage("evaluating on the test set");
         var testView = new FashionMnistDataView(testSplit);

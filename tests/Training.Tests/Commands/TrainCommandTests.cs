@@ -65,6 +65,20 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_ResumeOfARunThatHasItsEpochs_SaysSoAndEvaluatesTheCheckpoint()
+    {
+        string[] run = ["train", "--preset", "seed000", "--epochs", "1", "--limit-train", "500", "--limit-test", "100", "--out", _out];
+        Assert.Equal(0, Cli.Run(run).Exit);
+        string before = File.ReadAllText(Path.Combine(_out, "metrics.json")).Split("\"testAccuracy\"")[1][..12];
+
+        var (exit, output, error) = Cli.Run([.. run, "--resume"]);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("resumed after epoch 1: no epochs left to train (raise --epochs to train on)", output);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(_out, "metrics.json")).Split("\"testAccuracy\"")[1][..12]);
+    }
+
+    [Fact]
     public void Train_ModelSpecWithTrainingSection_ProgressCountsItsEpochs()
     {
         string spec = Path.Combine(_out, "tiny.json");
