@@ -6,7 +6,7 @@ using MlNetFashion.Scoring.Imaging;
 namespace MlNetFashion.Scoring.Api;
 
 /// <summary>
-/// The HTTP service: POST /predict (multipart field "image", or the raw image as the body) → the predict --json
+/// The HTTP service: POST /predict (multipart field "image" or a form's only file, or the raw image as the body) → the predict --json
 /// object plus the 28×28 image the model saw; GET /health; GET / the web page; GET /samples/… sample images.
 /// Limits: bodies over 1 MB → 413; not an image → 400; over 4096×4096 → 400 (checked from the header, before decoding).
 /// </summary>
@@ -57,8 +57,10 @@ public static class ScoringApi
         {
             request.Body = new MemoryStream(body);
             var form = await request.ReadFormAsync();
-            IFormFile? file = form.Files["image"];
-            if (file is null) return Results.BadRequest(new { error = "expected a multipart field named 'image'" });
+            // The field is "image"; a form with one file under any other name (curl -F file=@boot.png) means that file.
+            IFormFile? file = form.Files["image"] ?? (form.Files.Count == 1 ? form.Files[0] : null);
+            if (file is null)
+                return Results.BadRequest(new { error = $"expected a multipart file field named 'image' (or a single file), received {form.Files.Count} files" });
             name = file.FileName;
             using var buffer = new MemoryStream();
             await file.CopyToAsync(buffer);

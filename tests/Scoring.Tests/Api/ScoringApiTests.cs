@@ -52,6 +52,22 @@ public sealed class ScoringApiTests : IAsyncLifetime
         Assert.StartsWith("data:image/png;base64,", (string?)json["input28"]);
     }
 
+    [Theory]
+    [InlineData(new[] { "file" }, HttpStatusCode.OK)]
+    [InlineData(new[] { "first", "second" }, HttpStatusCode.BadRequest)]
+    public async Task PostPredict_MultipartWithoutAnImageField_TakesASingleFileAndRefusesSeveral(string[] fields, HttpStatusCode expected)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (string field in fields) form.Add(new ByteArrayContent(SamplePng(2)), field, $"{field}.png");
+        var response = await _client.PostAsync("/predict", form);
+        Assert.Equal(expected, response.StatusCode);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        if (expected == HttpStatusCode.OK)
+            Assert.Equal(_classifier.PredictPixels(TrainedModel.Test.Image(2)).Label, (string?)json["prediction"]!["label"]);
+        else
+            Assert.Equal("expected a multipart file field named 'image' (or a single file), received 2 files", (string?)json["error"]);
+    }
+
     [Fact]
     public async Task PostPredict_RawBody_200()
     {
