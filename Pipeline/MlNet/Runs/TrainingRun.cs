@@ -75,7 +75,7 @@ public static class TrainingRun
 
         progress.Stage($"writing artifacts to {options.OutputDirectory}");
         string outDir = options.OutputDirectory;
-        Directory.CreateDirectory(outDir);
+        OutputFolder.Create(outDir);
         AtomicFile.Write(Path.Combine(outDir, "model.zip"), s => ml.Model.Save(model, trainView.Schema, s));
         AtomicFile.WriteAllBytes(Path.Combine(outDir, "model.onnx"), onnx);
         if (singleView is { } sv) AtomicFile.WriteAllBytes(Path.Combine(outDir, SingleViewFile), sv.Onnx);
