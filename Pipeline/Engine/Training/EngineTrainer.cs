@@ -146,7 +146,8 @@ public sealed class EngineTrainer
             History.Add(metrics);
             CompletedEpochs = epoch;
             float score = valAccuracy ?? metrics.Accuracy;
-            if (score > BestValidationAccuracy)
+            // Without a validation set nothing is restored: the epoch whose weights the run keeps is always the last.
+            if (validation is null || score > BestValidationAccuracy)
             {
                 (BestValidationAccuracy, BestEpoch) = (score, epoch);
                 if (_options.RestoreBestWeights && validation is not null)

@@ -56,6 +56,21 @@ public class EngineTrainerTests
     }
 
     [Fact]
+    public void Fit_WithoutValidation_BestEpochIsTheLastEpochWhoseWeightsAreKept()
+    {
+        // A rate 50× too high in the last epoch pulls its training accuracy under the epoch before it.
+        var trainer = new EngineTrainer(Small(), Options(3)).AddCallback(new ScaleRateAfter(2, 50f));
+        var history = trainer.Fit(Bands(600, 2));
+        Assert.True(history[2].Accuracy < history[1].Accuracy, $"accuracies {history[1].Accuracy:P1} then {history[2].Accuracy:P1}");
+        Assert.Equal(3, trainer.BestEpoch);
+    }
+
+    private sealed class ScaleRateAfter(int epoch, float scale) : ITrainingCallback
+    {
+        public void OnEpochEnd(EpochMetrics metrics, TrainingControl control) { if (metrics.Epoch == epoch) control.LearningRateScale = scale; }
+    }
+
+    [Fact]
     public void Resume_FromCheckpointAfterEpochOne_EqualsUninterruptedRun()
     {
         LabeledImages data = Bands(200, 4);
