@@ -23,7 +23,7 @@ public class ExperimentSpecTests
     }
 
     [Theory]
-    [InlineData("fast", "fast-noaug-batch64-lr5e-3.json")]
+    [InlineData("fast", "fast-noaug-batch64-lr8e-3.json")]
     [InlineData("best", "best-crop1-mirror-erasing0.5-batch64-lr5e-3-22epochs-tta.json")]
     public void PresetSpec_HasThePresetsNetAndTrainingSettings(string name, string file)
     {
