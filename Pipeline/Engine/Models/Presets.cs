@@ -58,7 +58,7 @@ public static class Presets
     /// rounds differently, that recipe drew 93.98 % and at peak 8e-3 94.04 %. On all 60,000 images the 8e-3 peak gave
     /// 94.25 / 94.20 % (two seeds), but the default keeps its 10 % hold-out: the report's validation curves and
     /// restore-best need it, and 11 % more images per epoch would leave too little of the ten minutes on a slow stretch
-    /// of the machine (840–880 img/s there: 9.2 min of training).
+    /// of the machine (840–880 img/s there: 9.1 min of training).
     /// </summary>
     public static Sequential Fast() => Vgg(32, 64, 128);
 
