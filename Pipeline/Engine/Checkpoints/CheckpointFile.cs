@@ -27,7 +27,7 @@ public static class CheckpointFile
         var weights = WeightsSnapshot.Capture(trainer.Model).Values;
         var optimizer = trainer.Optimizer.GetState();
         var header = new Header(1, trainer.CompletedEpochs, trainer.Optimizer.Steps, [.. trainer.Random.GetState().Select(s => s.ToString())],
-            trainer.Control.LearningRateScale, trainer.BestEpoch, trainer.BestValidationAccuracy, optionsJson, trainer.History,
+            trainer.Control.LearningRateScale, trainer.BestEpoch, trainer.BestScore, optionsJson, trainer.History,
             [.. weights.Select(w => w.Length)], [.. optimizer.Select(o => o.Length)], trainer.Interrupted);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
         AtomicFile.Write(path, stream =>

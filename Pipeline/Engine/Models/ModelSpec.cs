@@ -120,6 +120,11 @@ public sealed class ModelSpec
         Augmentation = new AugmentationOptions(r.Int("cropPadding", 0, 0), r.Bool("horizontalFlip", false), r.Float("erasingProbability", 0f, 0f, 1f)),
         TestTimeAugmentation = r.Bool("testTimeAugmentation", false),
         ValidationFraction = r.Float("validationFraction", 0.1f, 0f, 0.99f),
+        EarlyStoppingPatience = r.Int("earlyStoppingPatience", 0, 0),
+        EarlyStoppingMinDelta = r.Float("earlyStoppingMinDelta", 0f, 0f, 1f),
+        Monitor = r.String("monitor", "accuracy", "accuracy", "loss"),
+        ReduceOnPlateauPatience = r.Int("reduceOnPlateauPatience", 0, 0),
+        ReduceOnPlateauFactor = r.Float("reduceOnPlateauFactor", 0.5f, 1e-3f, 1f),
         Convolution = r.String("convolution", "", ConvolutionAlgorithm.Names) is { Length: > 0 } conv ? ConvolutionAlgorithm.Parse(conv) : null,
     };
 

@@ -40,7 +40,7 @@ public sealed class EngineTrainer
 
     private IEnumerable<ITrainingCallback> CreatePolicies()
     {
-        if (_options.EarlyStoppingPatience > 0) yield return new EarlyStopping(_options.EarlyStoppingPatience);
+        if (_options.EarlyStoppingPatience > 0) yield return new EarlyStopping(_options.EarlyStoppingPatience, _options.EarlyStoppingMinDelta, _options.Monitor);
         if (_options.ReduceOnPlateauPatience > 0) yield return new ReduceLearningRateOnPlateau(_options.ReduceOnPlateauPatience, _options.ReduceOnPlateauFactor);
     }
 
@@ -71,11 +71,12 @@ public sealed class EngineTrainer
 
     /// <summary>Where an interrupted run stopped inside an epoch (null between epochs); saved in checkpoints.</summary>
     public PartialEpoch? Interrupted { get; set; }
-    public float BestValidationAccuracy { get; private set; } = float.NegativeInfinity;
+    /// <summary>The best epoch's <see cref="EarlyStopping.Score"/>: validation accuracy or negated validation loss (training figures when nothing is held out).</summary>
+    public float BestScore { get; private set; } = float.NegativeInfinity;
     public string? StopReason => Control.StopReason;
 
     /// <summary>Used when resuming: the best epoch so far, so restore-best still compares against it.</summary>
-    public void RestoreBest(int epoch, float score) => (BestEpoch, BestValidationAccuracy) = (epoch, score);
+    public void RestoreBest(int epoch, float score) => (BestEpoch, BestScore) = (epoch, score);
 
     public EngineTrainer AddCallback(ITrainingCallback callback)
     {
@@ -145,11 +146,11 @@ public sealed class EngineTrainer
                 lr, clock.Elapsed.TotalSeconds, train.Count / trainSeconds);
             History.Add(metrics);
             CompletedEpochs = epoch;
-            float score = valAccuracy ?? metrics.Accuracy;
+            float score = EarlyStopping.Score(metrics, _options.Monitor);
             // Without a validation set nothing is restored: the epoch whose weights the run keeps is always the last.
-            if (validation is null || score > BestValidationAccuracy)
+            if (validation is null || score > BestScore)
             {
-                (BestValidationAccuracy, BestEpoch) = (score, epoch);
+                (BestScore, BestEpoch) = (score, epoch);
                 if (_options.RestoreBestWeights && validation is not null)
                 {
                     if (best is null) best = WeightsSnapshot.Capture(Model);

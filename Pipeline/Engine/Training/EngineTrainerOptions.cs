@@ -22,8 +22,15 @@ public sealed record EngineTrainerOptions
     public Kernels.ConvolutionAlgorithm.Choice? Convolution { get; init; }
     public ulong Seed { get; init; } = 1;
     public int Threads { get; init; } = Environment.ProcessorCount;
-    /// <summary>Stop when validation accuracy has not improved for this many epochs (0: never).</summary>
+    /// <summary>Stop when the monitored validation metric has not improved for this many epochs (0: never).</summary>
     public int EarlyStoppingPatience { get; init; }
+    /// <summary>The least change that counts as an improvement (Keras' min_delta).</summary>
+    public float EarlyStoppingMinDelta { get; init; }
+    /// <summary>
+    /// "accuracy" (validation accuracy, ML.NET's default) or "loss" (validation loss, Keras' default): what early stopping
+    /// watches and what picks the best epoch that restore-best keeps.
+    /// </summary>
+    public string Monitor { get; init; } = "accuracy";
     /// <summary>Halve (× factor) the learning rate when validation loss has not improved for this many epochs (0: off).</summary>
     public int ReduceOnPlateauPatience { get; init; }
     public float ReduceOnPlateauFactor { get; init; } = 0.5f;
@@ -40,6 +47,8 @@ public sealed record EngineTrainerOptions
         if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "epochs: expected at least 1.");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size: expected at least 1.");
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate: expected a positive number.");
+        if (Monitor is not ("accuracy" or "loss")) throw new ArgumentOutOfRangeException(nameof(Monitor), Monitor, "monitor: expected accuracy or loss.");
+        if (!(EarlyStoppingMinDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "early stopping min delta: expected 0 or more.");
         if (Threads <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads: expected at least 1.");
     }
 }

@@ -16,20 +16,28 @@ public interface ITrainingCallback
     void OnEpochEnd(EpochMetrics metrics, TrainingControl control) { }
 }
 
-/// <summary>Stops when validation accuracy has not improved for <paramref name="patience"/> epochs.</summary>
-public sealed class EarlyStopping(int patience, float minDelta = 0f) : ITrainingCallback
+/// <summary>
+/// Stops when the monitored metric (validation accuracy, or validation loss when <paramref name="monitor"/> is "loss")
+/// has not improved by more than <paramref name="minDelta"/> for <paramref name="patience"/> epochs.
+/// </summary>
+public sealed class EarlyStopping(int patience, float minDelta = 0f, string monitor = "accuracy") : ITrainingCallback
 {
     private float _best = float.NegativeInfinity;
     private int _wait;
 
+    /// <summary>Higher is better: the accuracy, or the negated loss (validation figures when there are any).</summary>
+    public static float Score(EpochMetrics metrics, string monitor) => monitor == "loss"
+        ? -(metrics.ValidationLoss ?? metrics.Loss)
+        : metrics.ValidationAccuracy ?? metrics.Accuracy;
+
     public void OnEpochEnd(EpochMetrics metrics, TrainingControl control)
     {
-        float value = metrics.ValidationAccuracy ?? metrics.Accuracy;
+        float value = Score(metrics, monitor);
         if (value > _best + minDelta) { _best = value; _wait = 0; return; }
         if (++_wait >= patience)
         {
             control.StopRequested = true;
-            control.StopReason = $"early stopping: no validation-accuracy gain for {patience} epochs";
+            control.StopReason = $"early stopping: no validation-{monitor} gain for {patience} epochs";
         }
     }
 }

@@ -3,8 +3,11 @@ using MlNetFashion.Engine.Augmentation;
 
 namespace MlNetFashion.Pipeline.Trainer;
 
-/// <summary>Stop when validation accuracy has not improved by <see cref="MinDelta"/> for <see cref="Patience"/> epochs.</summary>
-public sealed record EarlyStopping(int Patience = 5, float MinDelta = 0f);
+/// <summary>What early stopping watches (as ML.NET's ImageClassificationTrainer.EarlyStoppingMetric); it also picks the epoch restore-best keeps.</summary>
+public enum EarlyStoppingMetric { Accuracy, Loss }
+
+/// <summary>Stop when the validation <see cref="Metric"/> has not improved by more than <see cref="MinDelta"/> for <see cref="Patience"/> epochs.</summary>
+public sealed record EarlyStopping(int Patience = 5, float MinDelta = 0f, EarlyStoppingMetric Metric = EarlyStoppingMetric.Accuracy);
 
 /// <summary>Progress reported to <see cref="FashionCnnTrainer.Options.MetricsCallback"/> (per batch and per epoch).</summary>
 public sealed record FashionCnnMetrics(int Epoch, int Batch, int BatchesPerEpoch, float Accuracy, float CrossEntropy, float LearningRate,

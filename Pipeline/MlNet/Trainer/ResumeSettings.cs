@@ -7,12 +7,13 @@ namespace MlNetFashion.Pipeline.Trainer;
 /// <summary>
 /// The settings a checkpoint records (its header's options JSON) and a resumed run must share with it: the net, the
 /// batch size (a mid-epoch position counts batches), the optimizer (its state), the seed and hold-out fraction (they
-/// decide which images are held out), the training set's size and the convolution kernels (their rounding). Epochs and
-/// learning rate may change on resume, as in Keras' fit(initial_epoch=…): training continues towards the new count.
+/// decide which images are held out), the training set's size, the convolution kernels (their rounding) and the
+/// monitor (the best epoch's score is in its units). Epochs and learning rate may change on resume, as in Keras'
+/// fit(initial_epoch=…): training continues towards the new count.
 /// Checkpoints written before a field existed leave it null, and a null is not compared.
 /// </summary>
 internal sealed record ResumeSettings(string? Preset, int? Epochs, int? BatchSize, string? Optimizer, float? LearningRate, ulong? Seed,
-    float? ValidationFraction = null, int? TrainImages = null, string? Convolution = null)
+    float? ValidationFraction = null, int? TrainImages = null, string? Convolution = null, string? Monitor = null)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
@@ -54,6 +55,8 @@ internal sealed record ResumeSettings(string? Preset, int? Epochs, int? BatchSiz
         Compare("validation fraction", saved.ValidationFraction, current.ValidationFraction);
         Compare("training images", saved.TrainImages, current.TrainImages);
         Compare("convolution", saved.Convolution, current.Convolution);
+        // The checkpoint's best score is an accuracy or a negated loss: compared across monitors it would pick the wrong epoch.
+        Compare("monitor", saved.Monitor, current.Monitor);
         const string Advice = "resume with the run's settings, or train into another --out";
         if (differences.Count > 0)
             throw new InvalidDataException($"{path}: saved by a run with other settings (saved → this run: {string.Join("; ", differences)}); {Advice}");

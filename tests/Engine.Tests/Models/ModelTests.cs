@@ -44,6 +44,7 @@ public class ModelTests
     [InlineData("{\"layers\": [ {\"type\": \"Dense\", \"units\": 10} ]}", "Dense 'dense_1': expected a feature shape (F)")]
     [InlineData("{\"layers\": [ {\"type\": \"Flatten\"}, ", "m.json: malformed JSON at line 1")]
     [InlineData("{\"input\": [1, -28, 28], \"layers\": [ {\"type\": \"Flatten\"} ]}", "m.json: $.input: expected positive dimensions")]
+    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"monitor\": \"f1\"}}", "m.json: $.training.monitor: expected one of \"accuracy\", \"loss\", received \"f1\"")]
     public void ModelSpec_Malformed_OneLineNamingTheField(string json, string expected)
     {
         var ex = Assert.Throws<SpecException>(() => ModelSpec.Parse(json, "m.json"));

@@ -65,6 +65,25 @@ public class EngineTrainerTests
         Assert.Equal(3, trainer.BestEpoch);
     }
 
+    [Theory]
+    [InlineData("loss")]
+    [InlineData("accuracy")]
+    public void Fit_RestoreBest_KeepsTheEpochTheMonitorRanksBest(string monitor)
+    {
+        // Shuffled validation labels: accuracy hovers near chance while the loss climbs, so the two monitors pick different epochs.
+        LabeledImages data = Bands(300, 7), noise = Bands(200, 8);
+        var shuffled = new LabeledImages(noise.Pixels, [.. noise.Labels.Select((l, i) => (l + i) % 10)], noise.Shape);
+        var trainer = new EngineTrainer(Small(), Options(5) with { Monitor = monitor });
+        var history = trainer.Fit(data, shuffled);
+        int byLoss = history.MinBy(h => h.ValidationLoss)!.Epoch, byAccuracy = history.MaxBy(h => h.ValidationAccuracy)!.Epoch;
+        Assert.NotEqual(byLoss, byAccuracy);
+        Assert.Equal(monitor == "loss" ? byLoss : byAccuracy, trainer.BestEpoch);
+        var (loss, accuracy) = trainer.Evaluate(shuffled, new Engine.Losses.SoftmaxCrossEntropy(10, 32), new Tensor(32, Presets.Input), new int[32]);
+        EpochMetrics kept = history[trainer.BestEpoch - 1];
+        Assert.Equal(kept.ValidationLoss!.Value, loss, 1e-4f);
+        Assert.Equal(kept.ValidationAccuracy!.Value, accuracy, 1e-4f);
+    }
+
     private sealed class ScaleRateAfter(int epoch, float scale) : ITrainingCallback
     {
         public void OnEpochEnd(EpochMetrics metrics, TrainingControl control) { if (metrics.Epoch == epoch) control.LearningRateScale = scale; }
@@ -216,7 +235,7 @@ public class EngineTrainerTests
         trainer.Fit(data); // warm-up: optimizer state, JIT
         var x = new Tensor(32, Presets.Input);
         data.Pixels.AsSpan(0, x.Length).CopyTo(x.Span);
-        var loss = new Losses.SoftmaxCrossEntropy(10, 32);
+        var loss = new Engine.Losses.SoftmaxCrossEntropy(10, 32);
         int[] labels = data.Labels[..32];
         void Step()
         {

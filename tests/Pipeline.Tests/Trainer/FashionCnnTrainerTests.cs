@@ -145,6 +145,22 @@ public class FashionCnnTrainerTests
         Assert.Single(trainer.LastResult.History);
     }
 
+    [Theory]
+    [InlineData(EarlyStoppingMetric.Accuracy)]
+    [InlineData(EarlyStoppingMetric.Loss)]
+    public void Fit_EarlyStoppingCriteria_ReachesTheEngineWithItsMinDeltaAndMetric(EarlyStoppingMetric metric)
+    {
+        // No epoch can gain more than 1 (accuracy) or 1 nat of loss after the first: patience 1 stops after epoch 2.
+        // Before MinDelta was passed on, this ran all 4 epochs.
+        var ml = new MLContext(seed: 1);
+        var options = SmallRun();
+        (options.Epoch, options.ValidationSetFraction, options.EarlyStoppingCriteria) = (4, 0.2f, new EarlyStopping(Patience: 1, MinDelta: 1f, Metric: metric));
+        var trainer = ml.MulticlassClassification.Trainers.FashionCnn(options);
+        ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 500));
+        Assert.Equal(2, trainer.LastResult!.History.Count);
+        Assert.Contains($"validation-{metric.ToString().ToLowerInvariant()}", trainer.LastResult.StopReason);
+    }
+
     private sealed class ScoreRow
     {
         public float[] Score { get; set; } = [];

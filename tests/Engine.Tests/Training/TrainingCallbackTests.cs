@@ -1,0 +1,51 @@
+using MlNetFashion.Engine.Training;
+
+namespace MlNetFashion.Engine.Tests.Training;
+
+public class TrainingCallbackTests
+{
+    /// <summary>Feeds (validation loss, validation accuracy) pairs to early stopping; returns the epoch it stopped at (0: never).</summary>
+    private static int StopEpoch(EarlyStopping stopping, params (float Loss, float Accuracy)[] epochs)
+    {
+        var control = new TrainingControl();
+        for (int e = 0; e < epochs.Length; e++)
+        {
+            stopping.OnEpochEnd(new EpochMetrics(e + 1, 0.5f, 0.8f, epochs[e].Loss, epochs[e].Accuracy, 1e-3f, 1, 1), control);
+            if (control.StopRequested) return e + 1;
+        }
+        return 0;
+    }
+
+    // Validation loss bottoms out at epoch 2 while accuracy keeps rising: the overfitting Keras' default monitor catches.
+    private static readonly (float, float)[] LossRisesAccuracyRises = [(0.40f, 0.85f), (0.30f, 0.88f), (0.31f, 0.89f), (0.33f, 0.90f), (0.36f, 0.91f)];
+
+    [Fact]
+    public void EarlyStopping_MonitorLoss_StopsWhenValidationLossStallsThoughAccuracyStillRises()
+    {
+        Assert.Equal(5, StopEpoch(new EarlyStopping(3, monitor: "loss"), LossRisesAccuracyRises));
+    }
+
+    [Fact]
+    public void EarlyStopping_MonitorAccuracy_KeepsGoingWhileAccuracyRises()
+    {
+        Assert.Equal(0, StopEpoch(new EarlyStopping(3), LossRisesAccuracyRises));
+    }
+
+    [Fact]
+    public void EarlyStopping_MinDelta_GainsNoLargerThanItDoNotCount()
+    {
+        (float, float)[] smallGains = [(0.4f, 0.850f), (0.4f, 0.855f), (0.4f, 0.860f)];
+        Assert.Equal(3, StopEpoch(new EarlyStopping(2, minDelta: 0.01f), smallGains));
+        Assert.Equal(0, StopEpoch(new EarlyStopping(2), smallGains));
+    }
+
+    [Fact]
+    public void Score_IsHigherForTheBetterEpochUnderEitherMonitor()
+    {
+        var better = new EpochMetrics(2, 0.3f, 0.9f, 0.25f, 0.91f, 1e-3f, 1, 1);
+        var worse = new EpochMetrics(1, 0.4f, 0.8f, 0.35f, 0.87f, 1e-3f, 1, 1);
+        Assert.True(EarlyStopping.Score(better, "loss") > EarlyStopping.Score(worse, "loss"));
+        Assert.True(EarlyStopping.Score(better, "accuracy") > EarlyStopping.Score(worse, "accuracy"));
+        Assert.Equal(-0.25f, EarlyStopping.Score(better, "loss"));
+    }
+}
