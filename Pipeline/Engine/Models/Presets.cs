@@ -31,9 +31,13 @@ public static class Presets
                 ValidationFraction = 0 }),
         new("seed000", "article: 2×2 convs 32-64, Adam, batch 1000, 10 epochs (89.5 %)", Seed000,
             new EngineTrainerOptions { Epochs = 10, BatchSize = 1000, Optimizer = "adam", LearningRate = 0.001f, WeightDecay = 0, Schedule = "constant" }),
-        new("seed001", "paper MCNN: five conv-BN-pool-dropout blocks, Dense 512, Adam, early stopping (93.37 %)", Seed001,
+        new("seed001", "paper MCNN: five conv-BN-pool-dropout blocks, Dense 512, Adam, early stopping on validation loss (93.37 %)", Seed001,
             new EngineTrainerOptions { Epochs = 100, BatchSize = 128, Optimizer = "adam", LearningRate = 0.001f, WeightDecay = 0, Schedule = "constant",
-                EarlyStoppingPatience = 5, ReduceOnPlateauPatience = 3, ReduceOnPlateauFactor = 0.5f }),
+                // The paper's Keras callbacks at their defaults: EarlyStopping and ReduceLROnPlateau both watch val_loss. On
+                // one signal the halved rate (after 3 epochs) gets 2 epochs to find a new minimum before the stop (after 5);
+                // on validation loss three seeds scored 92.96 / 92.82 / 91.97 % (42, 46, 22 epochs), against 91.88 % for seed 1
+                // stopping on validation accuracy (21 epochs) on the same Xeon machine (README).
+                EarlyStoppingPatience = 5, Monitor = "loss", ReduceOnPlateauPatience = 3, ReduceOnPlateauFactor = 0.5f }),
         new("seed002", "article: 3 convs, 2 pools, 2 dropouts, Dense 128 (93 %)", Seed002,
             new EngineTrainerOptions { Epochs = 10, BatchSize = 128, Optimizer = "adam", LearningRate = 0.001f, WeightDecay = 0, Schedule = "constant" }),
         new("seed003", "k-fold tutorial baseline: conv 32 + Dense 100, SGD 0.01 momentum 0.9, batch 32, 10 epochs (90.99 %)", Seed003,

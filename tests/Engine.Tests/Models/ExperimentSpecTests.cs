@@ -25,7 +25,7 @@ public class ExperimentSpecTests
     [Theory]
     [InlineData("fast", "fast-noaug-batch64-lr8e-3.json")]
     [InlineData("best", "best-crop1-mirror-erasing0.5-batch64-lr5e-3-22epochs-tta.json")]
-    [InlineData("seed001", "seed001-monitor-accuracy.json")]
+    [InlineData("seed001", "seed001-monitor-loss.json")]
     public void PresetSpec_HasThePresetsNetAndTrainingSettings(string name, string file)
     {
         // README's row for the preset and its "what we tried" rows compare against this file.
