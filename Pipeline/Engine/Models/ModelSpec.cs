@@ -125,6 +125,7 @@ public sealed class ModelSpec
         Monitor = r.String("monitor", "accuracy", "accuracy", "loss"),
         ReduceOnPlateauPatience = r.Int("reduceOnPlateauPatience", 0, 0),
         ReduceOnPlateauFactor = r.Float("reduceOnPlateauFactor", 0.5f, 1e-3f, 1f),
+        ReduceOnPlateauMinDelta = r.Float("reduceOnPlateauMinDelta", ReduceLearningRateOnPlateau.KerasMinDelta, 0f, 1f),
         Convolution = r.String("convolution", "", ConvolutionAlgorithm.Names) is { Length: > 0 } conv ? ConvolutionAlgorithm.Parse(conv) : null,
     };
 

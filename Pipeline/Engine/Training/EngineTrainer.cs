@@ -41,7 +41,7 @@ public sealed class EngineTrainer
     private IEnumerable<ITrainingCallback> CreatePolicies()
     {
         if (_options.EarlyStoppingPatience > 0) yield return new EarlyStopping(_options.EarlyStoppingPatience, _options.EarlyStoppingMinDelta, _options.Monitor);
-        if (_options.ReduceOnPlateauPatience > 0) yield return new ReduceLearningRateOnPlateau(_options.ReduceOnPlateauPatience, _options.ReduceOnPlateauFactor);
+        if (_options.ReduceOnPlateauPatience > 0) yield return new ReduceLearningRateOnPlateau(_options.ReduceOnPlateauPatience, _options.ReduceOnPlateauFactor, _options.ReduceOnPlateauMinDelta);
     }
 
     /// <summary>

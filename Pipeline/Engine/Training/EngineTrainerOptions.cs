@@ -34,6 +34,8 @@ public sealed record EngineTrainerOptions
     /// <summary>Halve (× factor) the learning rate when validation loss has not improved for this many epochs (0: off).</summary>
     public int ReduceOnPlateauPatience { get; init; }
     public float ReduceOnPlateauFactor { get; init; } = 0.5f;
+    /// <summary>The least fall of validation loss that counts as progress for the plateau (Keras' min_delta, 1e-4).</summary>
+    public float ReduceOnPlateauMinDelta { get; init; } = ReduceLearningRateOnPlateau.KerasMinDelta;
     /// <summary>Keras' restore_best_weights: end with the weights of the best validation epoch.</summary>
     public bool RestoreBestWeights { get; init; } = true;
     /// <summary>
@@ -49,6 +51,7 @@ public sealed record EngineTrainerOptions
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate: expected a positive number.");
         if (Monitor is not ("accuracy" or "loss")) throw new ArgumentOutOfRangeException(nameof(Monitor), Monitor, "monitor: expected accuracy or loss.");
         if (!(EarlyStoppingMinDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "early stopping min delta: expected 0 or more.");
+        if (!(ReduceOnPlateauMinDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(ReduceOnPlateauMinDelta), ReduceOnPlateauMinDelta, "plateau min delta: expected 0 or more.");
         if (Threads <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads: expected at least 1.");
     }
 }

@@ -42,16 +42,21 @@ public sealed class EarlyStopping(int patience, float minDelta = 0f, string moni
     }
 }
 
-/// <summary>Multiplies the learning rate by <paramref name="factor"/> when validation loss stalls for <paramref name="patience"/> epochs.</summary>
-public sealed class ReduceLearningRateOnPlateau(int patience, float factor = 0.5f, float minScale = 1e-3f) : ITrainingCallback
+/// <summary>
+/// Multiplies the learning rate by <paramref name="factor"/> when validation loss has not fallen by more than
+/// <paramref name="minDelta"/> for <paramref name="patience"/> epochs. Keras' ReduceLROnPlateau counts a fall of at most
+/// its min_delta (1e-4) as a stall; without it, 1e-5-sized wobbles of a flat loss would keep resetting the count.
+/// </summary>
+public sealed class ReduceLearningRateOnPlateau(int patience, float factor = 0.5f, float minDelta = ReduceLearningRateOnPlateau.KerasMinDelta, float minScale = 1e-3f) : ITrainingCallback
 {
+    public const float KerasMinDelta = 1e-4f;
     private float _best = float.PositiveInfinity;
     private int _wait;
 
     public void OnEpochEnd(EpochMetrics metrics, TrainingControl control)
     {
         float value = metrics.ValidationLoss ?? metrics.Loss;
-        if (value < _best) { _best = value; _wait = 0; return; }
+        if (value < _best - minDelta) { _best = value; _wait = 0; return; }
         if (++_wait >= patience)
         {
             control.LearningRateScale = Math.Max(minScale, control.LearningRateScale * factor);

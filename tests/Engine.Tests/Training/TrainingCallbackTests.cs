@@ -48,4 +48,37 @@ public class TrainingCallbackTests
         Assert.True(EarlyStopping.Score(better, "accuracy") > EarlyStopping.Score(worse, "accuracy"));
         Assert.Equal(-0.25f, EarlyStopping.Score(better, "loss"));
     }
+
+    /// <summary>Feeds validation losses to the plateau; returns the learning-rate scale after each epoch.</summary>
+    private static float[] Scales(ReduceLearningRateOnPlateau plateau, params float[] losses)
+    {
+        var control = new TrainingControl();
+        return [.. losses.Select((loss, e) =>
+        {
+            plateau.OnEpochEnd(new EpochMetrics(e + 1, 0.5f, 0.8f, loss, 0.9f, 1e-3f, 1, 1), control);
+            return control.LearningRateScale;
+        })];
+    }
+
+    // A flat validation loss that still creeps down by 3e-5 an epoch: Keras' min_delta (1e-4) calls it a plateau.
+    private static readonly float[] CreepingLoss = [0.30000f, 0.29997f, 0.29994f, 0.29991f, 0.29988f, 0.29985f, 0.29982f];
+
+    [Fact]
+    public void ReduceOnPlateau_KerasMinDelta_HalvesTheRateWhenTheLossOnlyCreepsDown()
+    {
+        // Epoch 4 halves; by epoch 5 the loss has fallen 1.2e-4 below the best, which counts as progress again.
+        Assert.Equal([1f, 1f, 1f, 0.5f, 0.5f, 0.5f, 0.5f], Scales(new ReduceLearningRateOnPlateau(3), CreepingLoss));
+    }
+
+    [Fact]
+    public void ReduceOnPlateau_ZeroMinDelta_CountsEveryFallAsProgress()
+    {
+        Assert.All(Scales(new ReduceLearningRateOnPlateau(3, minDelta: 0f), CreepingLoss), scale => Assert.Equal(1f, scale));
+    }
+
+    [Fact]
+    public void ReduceOnPlateau_ClearFalls_KeepTheRateAndAStallLowersIt()
+    {
+        Assert.Equal([1f, 1f, 1f, 1f, 1f, 0.5f], Scales(new ReduceLearningRateOnPlateau(2), 0.5f, 0.4f, 0.41f, 0.39f, 0.3901f, 0.3902f));
+    }
 }
