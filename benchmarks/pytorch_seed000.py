@@ -27,20 +27,9 @@ for seed in a.seeds:
     # Conv(32, 2×2 valid) → ReLU → MaxPool 2 → Conv(64, 2×2 valid) → ReLU → Flatten (64·12·12) → Dense(10)
     net = nn.Sequential(nn.Conv2d(1, 32, 2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 2), nn.ReLU(),
                         nn.Flatten(), nn.Linear(64 * 12 * 12, 10))
-    for m in net.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.xavier_uniform_(m.weight)
-            nn.init.zeros_(m.bias)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
+    fashion_mnist.keras_init(net)
+    opt = fashion_mnist.adam(net)
     for epoch in range(a.epochs):
-        correct = 0
-        for batch in torch.randperm(len(x_train)).split(1000):
-            opt.zero_grad(set_to_none=True)
-            logits = net(x_train[batch])
-            nn.functional.cross_entropy(logits, y_train[batch]).backward()
-            opt.step()
-            correct += (logits.argmax(1) == y_train[batch]).sum().item()
-    with torch.no_grad():
-        test = sum((net(xb).argmax(1) == yb).sum().item() for xb, yb in zip(x_test.split(1000), y_test.split(1000)))
-    print(f"seed {seed}: last-epoch training accuracy {correct / len(x_train):.2%}, test accuracy {test / len(x_test):.2%}",
-          flush=True)
+        train_acc = fashion_mnist.train_epoch(net, opt, x_train, y_train, 1000)
+    _, test_acc = fashion_mnist.evaluate(net, x_test, y_test)
+    print(f"seed {seed}: last-epoch training accuracy {train_acc:.2%}, test accuracy {test_acc:.2%}", flush=True)

@@ -15,7 +15,6 @@ usage: /usr/bin/python3 benchmarks/pytorch_seed001.py [--data-dir /usr/share/dat
        [--monitor loss|accuracy] [--threads 2]
 """
 import argparse, copy, time
-import numpy as np
 import torch
 import torch.nn as nn
 
@@ -41,46 +40,24 @@ def mcnn():
                    nn.MaxPool2d(2, 2, ceil_mode=True), nn.Dropout(0.25)]
         channels = filters
     layers += [nn.Flatten(), nn.Linear(128, 512), nn.ReLU(), nn.BatchNorm1d(512, eps=1e-3, momentum=0.01), nn.Linear(512, 10)]
-    net = nn.Sequential(*layers)
-    for m in net.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.xavier_uniform_(m.weight)
-            nn.init.zeros_(m.bias)
-    return net
+    return fashion_mnist.keras_init(nn.Sequential(*layers))
 
 
-def evaluate(net, x, y):
-    net.eval()
-    with torch.no_grad():
-        loss, correct = 0.0, 0
-        for xb, yb in zip(x.split(1000), y.split(1000)):
-            logits = net(xb)
-            loss += nn.functional.cross_entropy(logits, yb, reduction="sum").item()
-            correct += (logits.argmax(1) == yb).sum().item()
-    return loss / len(y), correct / len(y)
+evaluate = fashion_mnist.evaluate
 
 
 for seed in a.seeds:
     torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    # Stratified 10 % hold-out: a tenth of each class.
-    held = np.concatenate([rng.permutation(np.flatnonzero(y_all.numpy() == c))[:600] for c in range(10)])
-    mask = np.ones(len(y_all), bool)
-    mask[held] = False
-    x_train, y_train, x_val, y_val = x_all[mask], y_all[mask], x_all[held], y_all[held]
+    x_train, y_train, x_val, y_val = fashion_mnist.hold_out(x_all, y_all, 0.1, seed)
     net = mcnn()
     params = sum(t.numel() for t in net.parameters())
     buffers = sum(b.numel() for n, b in net.named_buffers() if "running" in n)
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
+    opt = fashion_mnist.adam(net)
     best, best_state, best_epoch, wait = None, None, 0, 0
     plateau_best, plateau_wait = float("inf"), 0
     started = time.time()
     for epoch in range(1, a.epochs + 1):
-        net.train()
-        for batch in torch.randperm(len(x_train)).split(128):
-            opt.zero_grad(set_to_none=True)
-            nn.functional.cross_entropy(net(x_train[batch]), y_train[batch]).backward()
-            opt.step()
+        fashion_mnist.train_epoch(net, opt, x_train, y_train, 128)
         val_loss, val_acc = evaluate(net, x_val, y_val)
         score = -val_loss if a.monitor == "loss" else val_acc
         if best is None or score > best:

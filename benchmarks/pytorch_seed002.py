@@ -12,7 +12,6 @@ usage: /usr/bin/python3 benchmarks/pytorch_seed002.py [--data-dir /usr/share/dat
        [--padding valid|same] [--validation-fraction 0.1] [--threads 2]
 """
 import argparse, time
-import numpy as np
 import torch
 import torch.nn as nn
 
@@ -40,39 +39,17 @@ def net002():
         nn.Conv2d(32, 64, 3, padding=pad), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
         nn.Conv2d(64, 128, 3, padding=pad), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25),
         nn.Flatten(), nn.Linear(128 * side * side, 128), nn.ReLU(), nn.Linear(128, 10))
-    for m in net.modules():
-        if isinstance(m, (nn.Conv2d, nn.Linear)):
-            nn.init.xavier_uniform_(m.weight)
-            nn.init.zeros_(m.bias)
-    return net
-
-
-def accuracy(net, x, y):
-    net.eval()
-    with torch.no_grad():
-        return sum((net(xb).argmax(1) == yb).sum().item() for xb, yb in zip(x.split(1000), y.split(1000))) / len(y)
+    return fashion_mnist.keras_init(net)
 
 
 for seed in a.seeds:
     torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    per_class = int(round(6000 * a.validation_fraction))
-    held = np.concatenate([rng.permutation(np.flatnonzero(y_all.numpy() == c))[:per_class] for c in range(10)])
-    mask = np.ones(len(y_all), bool)
-    mask[held] = False
-    x_train, y_train, x_val, y_val = x_all[mask], y_all[mask], x_all[held], y_all[held]
+    x_train, y_train, x_val, y_val = fashion_mnist.hold_out(x_all, y_all, a.validation_fraction, seed)
     net = net002()
-    opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
+    opt = fashion_mnist.adam(net)
     started = time.time()
     for epoch in range(1, a.epochs + 1):
-        net.train()
-        correct = 0
-        for batch in torch.randperm(len(x_train)).split(128):
-            opt.zero_grad(set_to_none=True)
-            logits = net(x_train[batch])
-            nn.functional.cross_entropy(logits, y_train[batch]).backward()
-            opt.step()
-            correct += (logits.argmax(1) == y_train[batch]).sum().item()
-    val = f", held-out accuracy {accuracy(net, x_val, y_val):.2%}" if len(y_val) else ""
-    print(f"seed {seed}: padding {a.padding}, last-epoch training accuracy {correct / len(x_train):.2%}{val}, "
-          f"test accuracy {accuracy(net, x_test, y_test):.2%}, {(time.time() - started) / 60:.1f} min", flush=True)
+        train_acc = fashion_mnist.train_epoch(net, opt, x_train, y_train, 128)
+    val = f", held-out accuracy {fashion_mnist.evaluate(net, x_val, y_val)[1]:.2%}" if len(y_val) else ""
+    print(f"seed {seed}: padding {a.padding}, last-epoch training accuracy {train_acc:.2%}{val}, "
+          f"test accuracy {fashion_mnist.evaluate(net, x_test, y_test)[1]:.2%}, {(time.time() - started) / 60:.1f} min", flush=True)
