@@ -115,6 +115,7 @@ public sealed class ModelSpec
         LearningRate = r.Float("learningRate", 0.003f, 1e-8f, 10f),
         WeightDecay = r.Float("weightDecay", 0f, 0f, 1f),
         Momentum = r.Float("momentum", 0.9f, 0f, 1f),
+        AdamEpsilon = r.Float("adamEpsilon", Optimizers.Adam.DefaultEpsilon, 1e-12f, 1f),
         Schedule = r.String("schedule", "onecycle", "constant", "step", "cosine", "onecycle"),
         LabelSmoothing = r.Float("labelSmoothing", 0f, 0f, 0.99f),
         Augmentation = new AugmentationOptions(r.Int("cropPadding", 0, 0), r.Bool("horizontalFlip", false), r.Float("erasingProbability", 0f, 0f, 1f)),

@@ -4,10 +4,14 @@ namespace MlNetFashion.Engine.Optimizers;
 /// Adam (PyTorch semantics): g ← g + λ·w (L2, coupled); m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
 /// w ← w − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε). AdamW overrides how decay is applied.
 /// </summary>
-public class Adam(float weightDecay = 0, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f) : Optimizer
+public class Adam(float weightDecay = 0, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = Adam.DefaultEpsilon) : Optimizer
 {
+    /// <summary>PyTorch's ε; Keras' is 1e-7 (<see cref="KerasEpsilon"/>).</summary>
+    public const float DefaultEpsilon = 1e-8f, KerasEpsilon = 1e-7f;
+
     public override string Name => "adam";
     public float WeightDecay { get; } = weightDecay;
+    public float Epsilon { get; } = epsilon;
     protected override int StateSlots => 2;
 
     /// <summary>L2 added to the gradient (Adam) vs decoupled shrinking of the weights (AdamW).</summary>
@@ -26,13 +30,13 @@ public class Adam(float weightDecay = 0, float beta1 = 0.9f, float beta2 = 0.999
             float g = gradient[i] + coupled * value[i];
             m[i] = beta1 * m[i] + (1 - beta1) * g;
             v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-            value[i] = value[i] * shrink - stepSize * m[i] / (MathF.Sqrt(v[i]) / rootCorrection2 + epsilon);
+            value[i] = value[i] * shrink - stepSize * m[i] / (MathF.Sqrt(v[i]) / rootCorrection2 + Epsilon);
         }
     }
 }
 
 /// <summary>AdamW: Adam with decoupled weight decay, w ← w·(1 − lr·λ) before the Adam step.</summary>
-public sealed class AdamW(float weightDecay = 0.01f) : Adam(weightDecay)
+public sealed class AdamW(float weightDecay = 0.01f, float epsilon = Adam.DefaultEpsilon) : Adam(weightDecay, epsilon: epsilon)
 {
     public override string Name => "adamw";
     protected override bool Decoupled => true;

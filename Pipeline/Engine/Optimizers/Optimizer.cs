@@ -51,10 +51,10 @@ public abstract class Optimizer
         Steps = steps;
     }
 
-    public static Optimizer Create(string name, float weightDecay, float momentum = 0.9f, bool nesterov = false) => name.ToLowerInvariant() switch
+    public static Optimizer Create(string name, float weightDecay, float momentum = 0.9f, bool nesterov = false, float adamEpsilon = Adam.DefaultEpsilon) => name.ToLowerInvariant() switch
     {
-        "adam" => new Adam(weightDecay),
-        "adamw" => new AdamW(weightDecay),
+        "adam" => new Adam(weightDecay, epsilon: adamEpsilon),
+        "adamw" => new AdamW(weightDecay, adamEpsilon),
         "sgd" => new Sgd(momentum, nesterov, weightDecay),
         _ => throw new ArgumentException($"optimizer: expected adam, adamw or sgd. Received \"{name}\"."),
     };

@@ -33,7 +33,7 @@ public sealed class EngineTrainer
         if (!model.IsBuilt)
             using (ConvolutionAlgorithm.Use(options.Convolution))
                 model.Build(options.BatchSize, Random);
-        Optimizer = Optimizer.Create(options.Optimizer, options.WeightDecay, options.Momentum, options.Nesterov);
+        Optimizer = Optimizer.Create(options.Optimizer, options.WeightDecay, options.Momentum, options.Nesterov, options.AdamEpsilon);
         Schedule = LearningRateSchedule.Create(options.Schedule, options.WarmupFraction);
         _policies.AddRange(CreatePolicies());
     }

@@ -11,6 +11,8 @@ public sealed record EngineTrainerOptions
     public float LearningRate { get; init; } = 0.003f;
     public float WeightDecay { get; init; } = 0.0005f;
     public float Momentum { get; init; } = 0.9f;
+    /// <summary>Adam's and AdamW's ε: PyTorch's 1e-8 unless a recipe from a Keras source asks for Keras' 1e-7.</summary>
+    public float AdamEpsilon { get; init; } = Optimizers.Adam.DefaultEpsilon;
     public bool Nesterov { get; init; } = true;
     public string Schedule { get; init; } = "onecycle";
     public float WarmupFraction { get; init; } = 0.2f;
@@ -49,6 +51,7 @@ public sealed record EngineTrainerOptions
         if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "epochs: expected at least 1.");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size: expected at least 1.");
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "learning rate: expected a positive number.");
+        if (!(AdamEpsilon > 0) || float.IsInfinity(AdamEpsilon)) throw new ArgumentOutOfRangeException(nameof(AdamEpsilon), AdamEpsilon, "adam epsilon: expected a positive number.");
         if (Monitor is not ("accuracy" or "loss")) throw new ArgumentOutOfRangeException(nameof(Monitor), Monitor, "monitor: expected accuracy or loss.");
         if (!(EarlyStoppingMinDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "early stopping min delta: expected 0 or more.");
         if (!(ReduceOnPlateauMinDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(ReduceOnPlateauMinDelta), ReduceOnPlateauMinDelta, "plateau min delta: expected 0 or more.");
