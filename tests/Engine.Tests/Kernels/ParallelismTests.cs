@@ -2,8 +2,18 @@ using MlNetFashion.Engine.Kernels;
 
 namespace MlNetFashion.Engine.Tests.Kernels;
 
-public class ParallelismTests
+/// <summary>
+/// Runs with at least two threads whatever an earlier test left in the process-wide setting (an EngineTrainer sets it
+/// from its options: a test that trained on one thread made the nested test's outer call run as a single chunk).
+/// </summary>
+public sealed class ParallelismTests : IDisposable
 {
+    private readonly int _threadsBefore = Parallelism.Threads;
+
+    public ParallelismTests() => Parallelism.Threads = Math.Max(2, Environment.ProcessorCount);
+
+    public void Dispose() => Parallelism.Threads = _threadsBefore;
+
     private readonly struct CountVisits(int[] visits, int[] owner) : IParallelRange
     {
         public void Execute(int start, int end)
@@ -76,7 +86,7 @@ public class ParallelismTests
     [Fact]
     public void For_Nested_RunsInlineOnTheCallingThread()
     {
-        int count = Math.Max(2, Parallelism.Threads);
+        int count = Parallelism.Threads;
         var mismatches = new int[count];
         var inRegion = new bool[count];
         Parallelism.For(count, new RecordNested(mismatches, inRegion));

@@ -26,7 +26,7 @@ public class AdamEpsilonTests
     public void EngineTrainer_BuildsItsAdamWithTheOptionsEpsilon()
     {
         Sequential model = new ModelBuilder(new Shape(1, 4, 4)).Flatten().Dense(10).Build();
-        var options = new EngineTrainerOptions { Optimizer = "adam", AdamEpsilon = Adam.KerasEpsilon, Threads = 1 };
+        var options = new EngineTrainerOptions { Optimizer = "adam", AdamEpsilon = Adam.KerasEpsilon };
         Assert.Equal(Adam.KerasEpsilon, Assert.IsAssignableFrom<Adam>(new EngineTrainer(model, options).Optimizer).Epsilon);
     }
 }
