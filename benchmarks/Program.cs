@@ -22,4 +22,9 @@ if (args is ["views", ..])
     TestTimeViewsBenchmark.Run(args[1..]);
     return;
 }
+if (args is ["checkpoints", ..])
+{
+    CheckpointAccuracyBenchmark.Run(args[1..]);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmark).Assembly).Run(args);

@@ -69,7 +69,7 @@ public static class TrainingRun
         {
             // The views cost ~10× in scoring: users who need the speed get the same weights on the image alone, with its
             // own accuracy in metrics.json to weigh the trade.
-            double accuracy = SingleViewAccuracy(result.Model, testSplit);
+            double accuracy = EngineAccuracy.On(result.Model, testSplit);
             singleView = (CheckedExport(result.Model, export with { TestAccuracy = accuracy, TestTimeViews = null }, testSplit, SingleViewFile).Onnx, accuracy);
         }
 
@@ -101,17 +101,6 @@ public static class TrainingRun
         if (diff > OnnxTolerance)
             throw new InvalidOperationException($"{file}: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {diff:G3}; nothing was written");
         return (onnx, diff);
-    }
-
-    /// <summary>Share of <paramref name="test"/> the engine classifies right from the image alone (argmax of one forward pass).</summary>
-    private static double SingleViewAccuracy(Engine.Models.Sequential model, FashionMnistSplit test)
-    {
-        int classes = model.OutputShape.Size, correct = 0;
-        var probabilities = new float[test.Count * classes];
-        model.Predict(test.ScaledPixels(), test.Count, probabilities);
-        for (int i = 0; i < test.Count; i++)
-            if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.AsSpan(i * classes, classes)) == test.Labels[i]) correct++;
-        return (double)correct / Math.Max(1, test.Count);
     }
 
     private static IReadOnlyDictionary<string, string> Settings(TrainingRunOptions options, FashionCnnTrainer.Options trainer, FashionCnnTrainingResult result) => new Dictionary<string, string>
