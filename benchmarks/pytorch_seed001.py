@@ -9,7 +9,8 @@ set held out; early stopping (patience 5) keeping the best epoch's weights and R
 0.5) on validation loss. Early stopping (and the best epoch kept) watches validation loss, as Keras' EarlyStopping does
 by default and as our preset does (--monitor loss, the default here too); --monitor accuracy watches validation
 accuracy, as the preset did until 2026-12-02's tenth session. Prints one line per seed: epochs run,
-the restored epoch, its validation accuracy, and the official test accuracy.
+the restored epoch, its validation accuracy, and the official test accuracy of the restored weights and of the last
+epoch's (what Keras' EarlyStopping keeps at its default, restore_best_weights=False).
 
 usage: /usr/bin/python3 benchmarks/pytorch_seed001.py [--data-dir /usr/share/datasets/fashion-mnist] [--seeds 1]
        [--monitor loss|accuracy] [--threads 2]
@@ -74,9 +75,10 @@ for seed in a.seeds:
         print(f"  seed {seed} epoch {epoch}: val loss {val_loss:.4f} acc {val_acc:.2%} lr {opt.param_groups[0]['lr']:.2e}", flush=True)
         if wait >= 5:
             break
+    _, last_test_acc = evaluate(net, x_test, y_test)
     net.load_state_dict(best_state)
     _, val_acc = evaluate(net, x_val, y_val)
     _, test_acc = evaluate(net, x_test, y_test)
     print(f"seed {seed}: {params + buffers:,} parameters ({buffers:,} batch-norm statistics), monitor {a.monitor}, "
-          f"{epoch} epochs, best epoch {best_epoch} restored (validation {val_acc:.2%}), test accuracy {test_acc:.2%}, "
-          f"{(time.time() - started) / 60:.1f} min", flush=True)
+          f"{epoch} epochs, best epoch {best_epoch} restored (validation {val_acc:.2%}), test accuracy {test_acc:.2%} "
+          f"(last epoch's weights: {last_test_acc:.2%}), {(time.time() - started) / 60:.1f} min", flush=True)
