@@ -1,0 +1,42 @@
+namespace MlNetFashion.Scoring.Tests.Commands;
+
+public sealed class BenchCommandTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("scoring-bench-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Bench_MoreImagesThanTheTestSet_SaysSoFirstThenMeasuresTheWholeSet()
+    {
+        WriteTestSet(30);
+
+        var (exit, output, error) = Cli.Run("bench", "--model", TrainedModel.Onnx, "--data-dir", _root, "--images", "50");
+
+        Assert.True(exit == 0, error);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"bench {TrainedModel.Onnx} on 30 test images from {_root} (--images 50: the test set has 30)", lines[0].TrimEnd());
+        Assert.Contains(lines, l => l.StartsWith("raw ONNX Runtime, 30 images:", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("BatchScorer, 30 images:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bench_FewerImagesThanTheTestSet_NamesTheCountWithoutAClampNote()
+    {
+        WriteTestSet(30);
+
+        var (exit, output, error) = Cli.Run("bench", "--model", TrainedModel.Onnx, "--data-dir", _root, "--images", "12");
+
+        Assert.True(exit == 0, error);
+        Assert.Equal($"bench {TrainedModel.Onnx} on 12 test images from {_root}", output.Split('\n')[0].TrimEnd());
+        Assert.Contains("BatchScorer, 12 images:", output);
+    }
+
+    /// <summary>A data folder whose official test set is the first <paramref name="count"/> images.</summary>
+    private void WriteTestSet(int count)
+    {
+        var test = TrainedModel.Test.Take(count);
+        Pipeline.Data.IdxWriter.WriteImages(Path.Combine(_root, "t10k-images-idx3-ubyte"), test.Pixels, test.Count, 28, 28);
+        Pipeline.Data.IdxWriter.WriteLabels(Path.Combine(_root, "t10k-labels-idx1-ubyte"), test.Labels);
+    }
+}
