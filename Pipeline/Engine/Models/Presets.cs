@@ -40,8 +40,12 @@ public static class Presets
                 // on validation loss three seeds scored 92.96 / 92.82 / 91.97 % (42, 46, 22 epochs), against 91.88 % for seed 1
                 // stopping on validation accuracy (21 epochs) on the same Xeon machine (README).
                 EarlyStoppingPatience = 5, Monitor = "loss", ReduceOnPlateauPatience = 3, ReduceOnPlateauFactor = 0.5f }),
-        new("seed002", "article: 3 convs, 2 pools, 2 dropouts, Dense 128 (93 %)", Seed002,
-            new EngineTrainerOptions { Epochs = 10, BatchSize = 128, Optimizer = "adam", LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon, WeightDecay = 0, Schedule = "constant" }),
+        new("seed002", "article: 3 convs, 2 pools, 2 dropouts, Dense 128, 10 epochs on all 60,000 images (93 %)", Seed002,
+            new EngineTrainerOptions { Epochs = 10, BatchSize = 128, Optimizer = "adam", LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon, WeightDecay = 0, Schedule = "constant",
+                // A 10-epoch Keras fit with no callbacks: all 60,000 images, the last epoch's weights (no hold-out, so no
+                // restore-best). Seeds 1/2/3: 92.50 / 92.49 / 92.84 %, against 92.23 / 92.32 / 92.75 % restoring the best
+                // epoch of a 10 % hold-out (README).
+                ValidationFraction = 0 }),
         new("seed003", "k-fold tutorial baseline: conv 32 + Dense 100, SGD 0.01 momentum 0.9, batch 32, 10 epochs (90.99 %)", Seed003,
             new EngineTrainerOptions { Epochs = 10, BatchSize = 32, Optimizer = "sgd", LearningRate = 0.01f, Momentum = 0.9f, Nesterov = false, WeightDecay = 0, Schedule = "constant" }),
         new("seed004", "two 3×3 same convs 32-64 with pooling, Dense 128", Seed004,
