@@ -52,13 +52,22 @@ public static class TrainCommand
             TrainingDisplay.PrintSummary(summary, options.OutputDirectory);
             return 0;
         }
+        catch (InterruptedAfterTrainingException e)
+        {
+            System.Console.Error.WriteLine($"interrupted while {e.Stage}, after training had finished (epoch {e.Epochs}): no model or report was written; " +
+                $"the weights are in {Path.Combine(options.OutputDirectory, "checkpoints")}; evaluate and export them with: {ResumeCommand(options)}");
+            return 130;
+        }
         catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
         {
             string last = Path.Combine(options.OutputDirectory, "checkpoints", "last.ckpt");
             System.Console.Error.WriteLine(File.Exists(last)
-                ? $"interrupted: stopped after the current batch and saved {last}; resume with: dotnet run --project Training -c Release -- train --resume --out {options.OutputDirectory} (and the same options)"
+                ? $"interrupted: stopped after the current batch and saved {last}; resume with: {ResumeCommand(options)}"
                 : "interrupted before the first epoch finished: nothing was saved");
             return 130;
         }
     }
+
+    private static string ResumeCommand(TrainingRunOptions options) =>
+        $"dotnet run --project Training -c Release -- train --resume --out {options.OutputDirectory} (and the same options)";
 }

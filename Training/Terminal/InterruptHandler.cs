@@ -13,7 +13,7 @@ internal sealed class InterruptHandler : IDisposable
     {
         if (_source.IsCancellationRequested) return; // a second Ctrl+C kills the process as usual
         e.Cancel = true;
-        System.Console.Error.WriteLine("stopping after the current batch… (Ctrl+C again to kill)");
+        System.Console.Error.WriteLine("stopping after the current batch, or before anything is written if training has finished… (Ctrl+C again to kill)");
         _source.Cancel();
     }
 

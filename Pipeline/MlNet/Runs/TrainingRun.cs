@@ -53,10 +53,26 @@ public static class TrainingRun
         if (result.ResumedFromEpoch > 0 && result.ResumedFromEpoch >= result.History.Count)
             progress.Stage($"resumed after epoch {result.ResumedFromEpoch}: no epochs left to train (raise --epochs to train on); evaluating the checkpoint's weights");
 
+        void StopIfInterrupted(string stage)
+        {
+            // Checked between stages (the evaluation also between rows); nothing is written before the last check.
+            if (cancellation.IsCancellationRequested) throw new InterruptedAfterTrainingException(result.History.Count, stage, cancellation);
+        }
+
+        StopIfInterrupted("finishing training");
         progress.Stage("evaluating on the test set");
-        var testView = new FashionMnistDataView(testSplit);
-        IDataView scored = model.Transform(testView);
-        ClassificationReport report = ClassificationReport.From(ml.MulticlassClassification.Evaluate(scored));
+        IDataView scored = model.Transform(new FashionMnistDataView(testSplit)); // the sample grid's, read while writing: not cancellable
+        ClassificationReport report;
+        try
+        {
+            // The view that stops between rows: the best preset scores ten views of each image here (about a minute).
+            report = ClassificationReport.From(ml.MulticlassClassification.Evaluate(model.Transform(new FashionMnistDataView(testSplit, cancellation))));
+        }
+        catch (Exception e) when (cancellation.IsCancellationRequested && CancelledWithin(e))
+        {
+            // ML.NET's parallel cursors wrap the view's OperationCanceledException in an InvalidOperationException.
+            throw new InterruptedAfterTrainingException(result.History.Count, "evaluating on the test set", cancellation);
+        }
         var export = new OnnxExportOptions
         {
             ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = report.Accuracy, TrainingDate = DateTimeOffset.UtcNow,
@@ -73,6 +89,8 @@ public static class TrainingRun
             singleView = (CheckedExport(result.Model, export with { TestAccuracy = accuracy, TestTimeViews = null }, testSplit, SingleViewFile).Onnx, accuracy);
         }
 
+        StopIfInterrupted("exporting to ONNX");
+        // From here on the run finishes: the files take a second or two, and a half-written set would be worse.
         progress.Stage($"writing artifacts to {options.OutputDirectory}");
         string outDir = options.OutputDirectory;
         OutputFolder.Create(outDir);
@@ -90,6 +108,13 @@ public static class TrainingRun
         AtomicFile.WriteAllText(Path.Combine(outDir, "report.html"), HtmlReport.Create(summary));
         AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), MetricsJson.Create(summary));
         return summary;
+    }
+
+    private static bool CancelledWithin(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is OperationCanceledException) return true;
+        return false;
     }
 
     /// <summary>The model exported, and ONNX Runtime's largest |Δp| from the engine on the first 1,000 test images; past

@@ -33,6 +33,17 @@ public class FashionMnistDataViewTests
     }
 
     [Fact]
+    public void Cursor_StopsAtTheNextRowOnceItsTokenIsCancelled()
+    {
+        using var cancel = new CancellationTokenSource();
+        var view = new FashionMnistDataView(Tiny(), cancel.Token);
+        using DataViewRowCursor cursor = view.GetRowCursor(view.Schema);
+        Assert.True(cursor.MoveNext());
+        cancel.Cancel();
+        Assert.Throws<OperationCanceledException>(() => cursor.MoveNext());
+    }
+
+    [Fact]
     public void Cursor_WithRandom_VisitsEveryRowOnceInAnotherOrder()
     {
         var split = new FashionMnistSplit(new byte[100 * 784], [.. Enumerable.Range(0, 100).Select(i => (byte)(i % 10))]);

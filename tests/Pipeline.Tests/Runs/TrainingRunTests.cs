@@ -1,0 +1,59 @@
+using MlNetFashion.Pipeline.Reporting;
+using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Pipeline.Trainer;
+
+namespace MlNetFashion.Pipeline.Tests.Runs;
+
+/// <summary>Ctrl+C after the last epoch: the run stops before writing anything, and --resume finishes it without training.</summary>
+public sealed class TrainingRunTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("run-").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    private TrainingRunOptions Run(bool resume = false) => new()
+    {
+        Preset = "seed000", Epochs = 1, LimitTrain = 500, LimitTest = 100, ValidationFraction = 0, Seed = 2, OutputDirectory = _out, Resume = resume,
+    };
+
+    private static readonly string[] Artefacts = ["model.zip", "model.onnx", "metrics.json", "history.csv", "report.html"];
+
+    [Fact]
+    public void Execute_CancelledWhileEvaluating_WritesNothingButTheCheckpointAndResumeExportsItWithoutTraining()
+    {
+        using var cancel = new CancellationTokenSource();
+        var progress = new Recorder(stage => { if (stage.StartsWith("evaluating", StringComparison.Ordinal)) cancel.Cancel(); });
+
+        var e = Assert.Throws<InterruptedAfterTrainingException>(() => TrainingRun.Execute(Run(), progress, cancel.Token));
+
+        Assert.Equal(1, e.Epochs);
+        Assert.Equal("evaluating on the test set", e.Stage);
+        Assert.All(Artefacts, file => Assert.False(File.Exists(Path.Combine(_out, file)), file));
+        Assert.True(File.Exists(Path.Combine(_out, "checkpoints", "last.ckpt")));
+
+        var resumed = new Recorder(_ => { });
+        TrainingRunSummary summary = TrainingRun.Execute(Run(resume: true), resumed, CancellationToken.None);
+
+        Assert.Contains(resumed.Stages, s => s.StartsWith("resumed after epoch 1: no epochs left to train", StringComparison.Ordinal));
+        Assert.Empty(resumed.Epochs);
+        Assert.Single(summary.History);
+        Assert.All(Artefacts, file => Assert.True(File.Exists(Path.Combine(_out, file)), file));
+    }
+
+    private sealed class Recorder(Action<string> onStage) : ITrainingProgress
+    {
+        public List<string> Stages { get; } = [];
+        public List<int> Epochs { get; } = [];
+
+        public void Stage(string message)
+        {
+            Stages.Add(message);
+            onStage(message);
+        }
+
+        public void Metrics(FashionCnnMetrics metrics, int totalEpochs)
+        {
+            if (metrics.EpochEnd) Epochs.Add(metrics.Epoch);
+        }
+    }
+}
