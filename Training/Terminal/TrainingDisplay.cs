@@ -19,12 +19,23 @@ internal static class TrainingDisplay
     public static void PrintSummary(TrainingRunSummary run, string outDir)
     {
         var c = CultureInfo.InvariantCulture;
-        System.Console.WriteLine(string.Create(c, $"test accuracy {run.Test.Accuracy:P2} (macro {run.Test.MacroAccuracy:P2}, log-loss {run.Test.LogLoss:F4}); {run.History.Count} epochs in {run.TrainSeconds / 60:F1} min, {run.TrainImagesPerSecond:N0} img/s; whole run {run.TotalSeconds / 60:F1} min"));
+        System.Console.WriteLine(string.Create(c, $"test accuracy {run.Test.Accuracy:P2} (macro {run.Test.MacroAccuracy:P2}, log-loss {run.Test.LogLoss:F4}); {Training(run)}; whole run {run.TotalSeconds / 60:F1} min"));
         System.Console.WriteLine(string.Create(c, $"ONNX export matches the engine within {run.OnnxMaxAbsDiff:G2} (max |Δp| on 1,000 test images)"));
         if (run.SingleViewAccuracy is { } single)
             System.Console.WriteLine(string.Create(c, $"the same weights on the image alone (no test-time views, ~10× cheaper to score): {single:P2} in {TrainingRun.SingleViewFile}"));
         string extra = run.SingleViewAccuracy is null ? "" : ", " + TrainingRun.SingleViewFile;
         System.Console.WriteLine($"wrote {Path.Combine(outDir, "model.zip")}, model.onnx{extra}, metrics.json, history.csv, report.html");
+    }
+
+    /// <summary>The epochs and their speed; after --resume only the epochs this run trained were timed.</summary>
+    private static string Training(TrainingRunSummary run)
+    {
+        var c = CultureInfo.InvariantCulture;
+        int total = run.History.Count, trained = total - run.ResumedFromEpoch;
+        string epochs = total == 1 ? "1 epoch" : string.Create(c, $"{total} epochs");
+        if (run.ResumedFromEpoch > 0 && trained <= 0) return $"{epochs}, all from the checkpoint (none trained in this run)";
+        string resumed = run.ResumedFromEpoch > 0 ? string.Create(c, $" ({trained} in this run, after epoch {run.ResumedFromEpoch} of the checkpoint)") : "";
+        return string.Create(c, $"{epochs}{resumed} in {run.TrainSeconds / 60:F1} min, {run.TrainImagesPerSecond:N0} img/s");
     }
 
     /// <summary>One epoch; without a validation set (a fraction of 0) the val_ fields are left out rather than left blank.</summary>

@@ -18,4 +18,8 @@ public sealed record TrainingRunSummary(
 {
     /// <summary>With test-time views: the accuracy of the same weights on the image alone (model-single-view.onnx).</summary>
     public double? SingleViewAccuracy { get; init; }
+
+    /// <summary>The checkpoint's epoch a --resume run started from (0: trained from scratch); TrainSeconds and
+    /// TrainImagesPerSecond cover only the epochs after it.</summary>
+    public int ResumedFromEpoch { get; init; }
 }

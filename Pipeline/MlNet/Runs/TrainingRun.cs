@@ -99,7 +99,7 @@ public static class TrainingRun
         if (singleView is { } sv) AtomicFile.WriteAllBytes(Path.Combine(outDir, SingleViewFile), sv.Onnx);
         var summary = new TrainingRunSummary(result.Preset, Settings(options, trainerOptions, result), result.History, result.BestEpoch,
             result.TrainSeconds, total.Elapsed.TotalSeconds, result.TrainImages * (double)result.History.Count(h => h.Epoch > result.ResumedFromEpoch) / Math.Max(1e-9, result.TrainSeconds),
-            report, onnxDiff, result.StopReason) { SingleViewAccuracy = singleView?.Accuracy };
+            report, onnxDiff, result.StopReason) { SingleViewAccuracy = singleView?.Accuracy, ResumedFromEpoch = result.ResumedFromEpoch };
         AtomicFile.WriteAllText(Path.Combine(outDir, "history.csv"), HistoryCsv.Create(result.History));
         Plots.LearningCurves(result.History, Path.Combine(outDir, HtmlReport.LossPng), Path.Combine(outDir, HtmlReport.AccuracyPng));
         Plots.ConfusionMatrix(report.ConfusionMatrix, FashionMnistClasses.Names, Path.Combine(outDir, HtmlReport.ConfusionPng));

@@ -76,7 +76,20 @@ public sealed class TrainCommandTests : IDisposable
 
         Assert.True(exit == 0, error);
         Assert.Contains("resumed after epoch 1: no epochs left to train (raise --epochs to train on)", output);
+        Assert.Contains("1 epoch, all from the checkpoint (none trained in this run)", output);
         Assert.Equal(before, File.ReadAllText(Path.Combine(_out, "metrics.json")).Split("\"testAccuracy\"")[1][..12]);
+    }
+
+    [Fact]
+    public void Train_ResumeWithMoreEpochs_SaysHowManyThisRunTrained()
+    {
+        string[] run = ["train", "--preset", "seed000", "--limit-train", "500", "--limit-test", "100", "--out", _out];
+        Assert.Equal(0, Cli.Run([.. run, "--epochs", "1"]).Exit);
+
+        var (exit, output, error) = Cli.Run([.. run, "--epochs", "3", "--resume"]);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("3 epochs (2 in this run, after epoch 1 of the checkpoint) in ", output);
     }
 
     [Fact]
