@@ -26,6 +26,19 @@ public static class ErrorReporting
         return 1;
     }
 
+    /// <summary>
+    /// A command that only groups verbs (the app itself, "data") given none, or one it does not have ("bogus", "fech"):
+    /// System.CommandLine says only "Required command was not provided". <paramref name="command"/> is null for the app.
+    /// </summary>
+    public static int UnknownCommand(string? token, string? command, IEnumerable<string> verbs)
+    {
+        string expected = string.Join(", ", verbs), help = command is null ? "--help" : $"{command} --help";
+        Console.Error.WriteLine(token is null
+            ? $"error: {command}: expected a command: {expected} (see '{help}')"
+            : $"error: unknown command '{token}'{(command is null ? "" : $" for {command}")}: expected {expected} (see '{help}')");
+        return 1;
+    }
+
     /// <summary>"Cannot parse argument 'abc' for option '--epochs' as expected type 'System.Int32'." → "--epochs: expected an integer, received "abc"".</summary>
     public static string ParseErrorLine(string message)
     {

@@ -44,6 +44,10 @@ public sealed class BadInputTests : IDisposable
     [InlineData("train --lr fast", "error: --lr: expected a number, received \"fast\" (see 'train --help')")]
     [InlineData("cv --bogus", "error: Unrecognized command or argument '--bogus' (see 'cv --help')")]
     [InlineData("evaluate", "error: Option '--model' is required (see 'evaluate --help')")]
+    [InlineData("bogus", "error: unknown command 'bogus': expected train, summary, bench, evaluate, cv, data (see '--help')")]
+    [InlineData("data fech", "error: unknown command 'fech' for data: expected fetch (see 'data --help')")]
+    [InlineData("data", "error: data: expected a command: fetch (see 'data --help')")]
+    [InlineData("data fetch --bogus", "error: Unrecognized command or argument '--bogus' (see 'data fetch --help')")]
     public void ParseError_OneLineNamingTheOptionAndNoHelpText(string command, string expected)
     {
         var (exit, output, error) = Cli.Run(command.Split(' '));
