@@ -20,7 +20,7 @@ internal static class TrainingDisplay
     {
         var c = CultureInfo.InvariantCulture;
         System.Console.WriteLine(string.Create(c, $"test accuracy {run.Test.Accuracy:P2} (macro {run.Test.MacroAccuracy:P2}, log-loss {run.Test.LogLoss:F4}); {Training(run)}; whole run {run.TotalSeconds / 60:F1} min"));
-        System.Console.WriteLine(string.Create(c, $"ONNX export matches the engine within {run.OnnxMaxAbsDiff:G2} (max |Δp| on 1,000 test images)"));
+        System.Console.WriteLine(string.Create(c, $"ONNX export matches the engine within {run.OnnxMaxAbsDiff:G2} (max |Δp| on {run.OnnxCheckedImages:N0} test images)"));
         if (run.SingleViewAccuracy is { } single)
             System.Console.WriteLine(string.Create(c, $"the same weights on the image alone (no test-time views, ~10× cheaper to score): {single:P2} in {TrainingRun.SingleViewFile}"));
         string extra = run.SingleViewAccuracy is null ? "" : ", " + TrainingRun.SingleViewFile;

@@ -57,7 +57,7 @@ public static class HtmlReport
             """);
         foreach (var (key, value) in run.Settings) html.Append($"<tr><td>{E(key)}</td><td>{E(value)}</td></tr>\n");
         html.Append(CultureInfo.InvariantCulture, $"<tr><td>whole command</td><td>{run.TotalSeconds:F1} s</td></tr>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<tr><td>ONNX vs engine (max |Δp|)</td><td>{run.OnnxMaxAbsDiff:G3}</td></tr>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<tr><td>ONNX vs engine (max |Δp| on {run.OnnxCheckedImages:N0} test images)</td><td>{run.OnnxMaxAbsDiff:G3}</td></tr>\n");
         if (run.StopReason is not null) html.Append($"<tr><td>stopped</td><td>{E(run.StopReason)}</td></tr>\n");
         html.Append("</table>\n<h2>Epochs</h2><table><tr><th>epoch</th><th>loss</th><th>accuracy</th><th>val loss</th><th>val accuracy</th><th>lr</th><th>seconds</th></tr>\n");
         foreach (var m in run.History)

@@ -20,6 +20,7 @@ public static class MetricsJson
             ["macroAccuracy"] = run.Test.MacroAccuracy,
             ["logLoss"] = run.Test.LogLoss,
             ["onnxMaxAbsDiff"] = run.OnnxMaxAbsDiff,
+            ["onnxCheckedImages"] = run.OnnxCheckedImages,
             ["perClass"] = new JsonArray([.. run.Test.PerClass.Select(c => (JsonNode)new JsonObject
             {
                 ["label"] = c.Label, ["precision"] = c.Precision, ["recall"] = c.Recall, ["f1"] = c.F1, ["support"] = c.Support,

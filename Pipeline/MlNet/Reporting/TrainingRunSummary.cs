@@ -22,4 +22,7 @@ public sealed record TrainingRunSummary(
     /// <summary>The checkpoint's epoch a --resume run started from (0: trained from scratch); TrainSeconds and
     /// TrainImagesPerSecond cover only the epochs after it.</summary>
     public int ResumedFromEpoch { get; init; }
+
+    /// <summary>Test images the ONNX check compared (<see cref="OnnxMaxAbsDiff"/> is their largest |Δp|).</summary>
+    public int OnnxCheckedImages { get; init; }
 }

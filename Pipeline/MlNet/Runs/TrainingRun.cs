@@ -21,6 +21,9 @@ public static class TrainingRun
 {
     public const double OnnxTolerance = 1e-4;
 
+    /// <summary>How many test images (at most) the ONNX check scores with both the engine and ONNX Runtime.</summary>
+    public const int OnnxCheckImages = 1000;
+
     /// <summary>Written beside model.onnx when that model averages test-time views: the same weights on the image alone.</summary>
     public const string SingleViewFile = "model-single-view.onnx";
 
@@ -34,12 +37,16 @@ public static class TrainingRun
         FashionMnistSplit trainSplit = data.Train.Take(options.LimitTrain), testSplit = data.Test.Take(options.LimitTest);
         progress.Stage($"data: {trainSplit.Count:N0} training and {testSplit.Count:N0} test images from {data.Directory}");
 
+        string lastCheckpoint = Path.Combine(options.OutputDirectory, "checkpoints", CheckpointWriter.LastFile);
+        if (options.Resume && !File.Exists(lastCheckpoint))
+            progress.Stage($"--resume: no checkpoint at {lastCheckpoint}, nothing to resume; training from the first epoch");
+
         var ml = new MLContext(seed: (int)options.Seed);
         var trainerOptions = new FashionCnnTrainer.Options
         {
             Preset = options.Preset ?? "fast", ModelSpecPath = options.ModelSpec, Epoch = options.Epochs, BatchSize = options.BatchSize,
             LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed, Threads = options.Threads,
-            ValidationSetFraction = options.ValidationFraction, CheckpointDirectory = Path.Combine(options.OutputDirectory, "checkpoints"),
+            ValidationSetFraction = options.ValidationFraction, CheckpointDirectory = Path.GetDirectoryName(lastCheckpoint),
             Resume = options.Resume, CancellationToken = cancellation,
         };
         int totalEpochs = 0;
@@ -99,7 +106,7 @@ public static class TrainingRun
         if (singleView is { } sv) AtomicFile.WriteAllBytes(Path.Combine(outDir, SingleViewFile), sv.Onnx);
         var summary = new TrainingRunSummary(result.Preset, Settings(options, trainerOptions, result), result.History, result.BestEpoch,
             result.TrainSeconds, total.Elapsed.TotalSeconds, result.TrainImages * (double)result.History.Count(h => h.Epoch > result.ResumedFromEpoch) / Math.Max(1e-9, result.TrainSeconds),
-            report, onnxDiff, result.StopReason) { SingleViewAccuracy = singleView?.Accuracy, ResumedFromEpoch = result.ResumedFromEpoch };
+            report, onnxDiff, result.StopReason) { SingleViewAccuracy = singleView?.Accuracy, ResumedFromEpoch = result.ResumedFromEpoch, OnnxCheckedImages = Math.Min(OnnxCheckImages, testSplit.Count) };
         AtomicFile.WriteAllText(Path.Combine(outDir, "history.csv"), HistoryCsv.Create(result.History));
         Plots.LearningCurves(result.History, Path.Combine(outDir, HtmlReport.LossPng), Path.Combine(outDir, HtmlReport.AccuracyPng));
         Plots.ConfusionMatrix(report.ConfusionMatrix, FashionMnistClasses.Names, Path.Combine(outDir, HtmlReport.ConfusionPng));
@@ -117,12 +124,12 @@ public static class TrainingRun
         return false;
     }
 
-    /// <summary>The model exported, and ONNX Runtime's largest |Δp| from the engine on the first 1,000 test images; past
+    /// <summary>The model exported, and ONNX Runtime's largest |Δp| from the engine on the first <see cref="OnnxCheckImages"/> test images; past
     /// <see cref="OnnxTolerance"/> the run stops before anything is written.</summary>
     private static (byte[] Onnx, double Diff) CheckedExport(Engine.Models.Sequential model, OnnxExportOptions export, FashionMnistSplit test, string file)
     {
         byte[] onnx = OnnxExporter.Export(model, export);
-        double diff = OnnxCheck.MaxAbsDifference(model, onnx, test, Math.Min(1000, test.Count), export.TestTimeViews);
+        double diff = OnnxCheck.MaxAbsDifference(model, onnx, test, Math.Min(OnnxCheckImages, test.Count), export.TestTimeViews);
         if (diff > OnnxTolerance)
             throw new InvalidOperationException($"{file}: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {diff:G3}; nothing was written");
         return (onnx, diff);

@@ -93,6 +93,26 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_LimitTestUnderAThousand_OnnxCheckNamesTheImagesItCompared()
+    {
+        var (exit, output, error) = Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100", "--out", _out);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("(max |Δp| on 100 test images)", output);
+        Assert.Equal(100, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")))!["onnxCheckedImages"]!);
+    }
+
+    [Fact]
+    public void Train_ResumeWithoutACheckpoint_SaysSoAndTrainsFromTheFirstEpoch()
+    {
+        var (exit, output, error) = Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100", "--out", _out, "--resume");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains($"--resume: no checkpoint at {Path.Combine(_out, "checkpoints", "last.ckpt")}, nothing to resume; training from the first epoch", output);
+        Assert.Contains("epoch 1/1 ", output);
+    }
+
+    [Fact]
     public void Train_ModelSpecWithTrainingSection_ProgressCountsItsEpochs()
     {
         string spec = Path.Combine(_out, "tiny.json");
