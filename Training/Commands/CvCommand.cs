@@ -16,6 +16,8 @@ public static class CvCommand
         var epochs = new Option<int?>("--epochs") { Description = "Epochs per fold (default: the preset's)." };
         var batch = new Option<int?>("--batch-size") { Description = "Batch size." };
         var lr = new Option<float?>("--lr") { Description = "Peak learning rate." };
+        var optimizer = new Option<string?>("--optimizer") { Description = "adam, adamw or sgd (default: the preset's)." };
+        var validation = new Option<float?>("--validation-fraction") { Description = "Hold-out within each fold's training images, for early stopping and restore-best (default 0: the fold's own images score it)." };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
         var threads = CommonOptions.Threads();
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
@@ -23,14 +25,14 @@ public static class CvCommand
         var output = new Option<string>("--out") { Description = "Where cv-boxplot.png goes.", DefaultValueFactory = _ => "artifacts" };
         var command = new Command("cv", "K-fold cross-validation on the training set (a fresh model per fold).")
         {
-            folds, preset, spec, epochs, batch, lr, seed, threads, limitTrain, dataDir, output,
+            folds, preset, spec, epochs, batch, lr, optimizer, validation, seed, threads, limitTrain, dataDir, output,
         };
         command.SetAction(parse =>
         {
             var options = new TrainingRunOptions
             {
                 Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec), Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch),
-                LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), LimitTrain = parse.GetValue(limitTrain),
+                LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer), ValidationFraction = parse.GetValue(validation), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), LimitTrain = parse.GetValue(limitTrain),
                 DataDir = parse.GetValue(dataDir), OutputDirectory = parse.GetValue(output)!,
             };
             using var interrupt = new InterruptHandler();

@@ -34,7 +34,8 @@ public static class CrossValidationRun
             {
                 Preset = options.Preset ?? "fast", ModelSpecPath = options.ModelSpec, Epoch = options.Epochs, BatchSize = options.BatchSize,
                 LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed + (ulong)f, Threads = options.Threads,
-                ValidationSetFraction = 0, CancellationToken = cancellation, MetricsCallback = m => progress.Metrics(m, epochs),
+                // The fold's own images score it; a hold-out inside the rest only when asked for (early stopping, restore-best).
+                ValidationSetFraction = options.ValidationFraction ?? 0, CancellationToken = cancellation, MetricsCallback = m => progress.Metrics(m, epochs),
             });
             ITransformer model = ml.Transforms.ScalePixels().Append(trainer).Fit(new FashionMnistDataView(train.Select(rest)));
             accuracies[f] = ml.MulticlassClassification.Evaluate(model.Transform(new FashionMnistDataView(train.Select(indices[f])))).MicroAccuracy;

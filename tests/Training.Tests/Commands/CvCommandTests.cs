@@ -35,6 +35,26 @@ public sealed partial class CvCommandTests : IDisposable
         Assert.Equal("error: --folds: expected at least 2, received 1", error.Trim());
     }
 
+    [Fact]
+    public void Cv_ValidationFraction_HoldsOutPartOfEachFoldsTrainingImages()
+    {
+        var (exit, output, error) = Cli.Run("cv", "--folds", "2", "--preset", "seed000", "--epochs", "1", "--limit-train", "600",
+            "--optimizer", "sgd", "--validation-fraction", "0.2", "--out", _out);
+
+        Assert.True(exit == 0, error);
+        // Each fold's epoch line reports the hold-out; without the option (default 0) there is none.
+        Assert.Equal(2, output.Split('\n').Count(l => l.StartsWith("epoch 1/1 ", StringComparison.Ordinal) && l.Contains("val_acc", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Cv_UnknownOptimizer_IsOneClearErrorLine()
+    {
+        var (exit, _, error) = Cli.Run("cv", "--folds", "2", "--optimizer", "rmsprop", "--out", _out);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("error: --optimizer: expected adam, adamw or sgd, received \"rmsprop\"", error.Trim());
+    }
+
     [GeneratedRegex(@"fold (\d): ([0-9.]+) %")]
     private static partial Regex FoldLine();
 
