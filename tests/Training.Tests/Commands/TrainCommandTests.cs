@@ -139,4 +139,25 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(inProcess.Exit == 0, inProcess.Error);
         Assert.Contains(expected, inProcess.Out);
     }
+
+    [Fact]
+    public void Evaluate_ConfusionMatrix_FitsEightyColumnsWithOneLinePerActualClass()
+    {
+        Assert.Equal(0, Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "200", "--out", _out).Exit);
+
+        var (exit, output, error) = Cli.Run("evaluate", "--model", Path.Combine(_out, "model.onnx"), "--limit-test", "200");
+
+        Assert.True(exit == 0, error);
+        Assert.StartsWith($"200 test images from {Pipeline.Data.DataLocator.Locate(null)}: accuracy ", output);
+        string[] lines = output.Split('\n');
+        Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 80, $"wider than 80 columns: {l}"));
+        long total = 0;
+        for (int r = 0; r < MlNetFashion.Pipeline.FashionMnistClasses.Count; r++)
+        {
+            string name = MlNetFashion.Pipeline.FashionMnistClasses.Names[r];
+            var row = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, $@"^\s*{r} {System.Text.RegularExpressions.Regex.Escape(name)}((?:\s+\d+){{10}})\s*$")).Single(m => m.Success);
+            total += row.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Sum(long.Parse);
+        }
+        Assert.Equal(200, total);
+    }
 }
