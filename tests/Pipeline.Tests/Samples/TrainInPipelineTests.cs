@@ -19,6 +19,15 @@ public sealed class TrainInPipelineTests : IDisposable
         return root.FullName;
     }
 
+    /// <summary>The sample as the solution built it, in this test run's configuration.</summary>
+    private static string App()
+    {
+        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        string app = Path.Combine(Root(), "samples", "TrainInPipeline", "bin", configuration, "net10.0", "TrainInPipeline.dll");
+        Assert.True(File.Exists(app), $"build the solution first: {app} not found");
+        return app;
+    }
+
     [Fact]
     public void Readme_TrainingPipelineCode_IsTheSamplesCodeLineForLine()
     {
@@ -45,9 +54,7 @@ public sealed class TrainInPipelineTests : IDisposable
     [Fact]
     public async Task Sample_OneEpochOnTwoThousandImages_PrintsTestAccuracyAndSavesALoadableModel()
     {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        string app = Path.Combine(Root(), "samples", "TrainInPipeline", "bin", configuration, "net10.0", "TrainInPipeline.dll");
-        Assert.True(File.Exists(app), $"build the solution first: {app} not found");
+        string app = App();
         string model = Path.Combine(_dir, "model.zip");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { app, "1", "2000", model }) info.ArgumentList.Add(a);
@@ -69,8 +76,7 @@ public sealed class TrainInPipelineTests : IDisposable
     [Fact]
     public void Sample_NonNumericEpochs_PrintsUsageAndExitsTwo()
     {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        string app = Path.Combine(Root(), "samples", "TrainInPipeline", "bin", configuration, "net10.0", "TrainInPipeline.dll");
+        string app = App();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { app, "ten" }) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
