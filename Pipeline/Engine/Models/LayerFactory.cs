@@ -12,10 +12,44 @@ namespace MlNetFashion.Engine.Models;
 /// <summary>Layer kind + JSON config → layer (the inverse of each layer's Kind and GetConfig).</summary>
 internal static class LayerFactory
 {
-    public static readonly string[] Kinds =
-        ["Conv2D", "ResidualBlock", "BatchNorm2D", "BatchNorm1D", "Standardize", "ReLU", "LeakyReLU", "MaxPool2D", "AvgPool2D", "GlobalAvgPool", "Dropout", "Flatten", "Dense"];
+    /// <summary>Each kind with the fields it takes besides "type": the ones Create reads (a test holds them equal).</summary>
+    private static readonly (string Kind, string[] Fields)[] Table =
+    [
+        ("Conv2D", ["filters", "kernelSize", "stride", "padding", "useBias", "kernelInitializer"]),
+        ("ResidualBlock", ["filters", "stride"]),
+        ("BatchNorm2D", ["momentum", "epsilon"]),
+        ("BatchNorm1D", ["momentum", "epsilon"]),
+        ("Standardize", ["mean", "std"]),
+        ("ReLU", []),
+        ("LeakyReLU", ["alpha"]),
+        ("MaxPool2D", ["poolSize", "stride", "padding", "ceilMode"]),
+        ("AvgPool2D", ["poolSize", "stride", "padding", "ceilMode"]),
+        ("GlobalAvgPool", []),
+        ("Dropout", ["rate"]),
+        ("Flatten", []),
+        ("Dense", ["units", "useBias", "kernelInitializer"]),
+    ];
 
-    public static Layer Create(string kind, SpecReader r) => kind switch
+    public static readonly string[] Kinds = [.. Table.Select(t => t.Kind)];
+
+    /// <summary>The fields <paramref name="kind"/> takes besides "type"; null for an unknown kind.</summary>
+    public static string[]? Fields(string kind)
+    {
+        foreach (var (known, fields) in Table)
+        {
+            if (known == kind) return fields;
+        }
+        return null;
+    }
+
+    /// <summary>Unknown keys are refused before any field is read, so a misspelt required field is named as the typo it is.</summary>
+    public static Layer Create(string kind, SpecReader r)
+    {
+        if (Fields(kind) is { } fields) r.RejectUnknownKeys(["type", .. fields], kind);
+        return Build(kind, r);
+    }
+
+    private static Layer Build(string kind, SpecReader r) => kind switch
     {
         "Conv2D" => new Conv2D(r.Int("filters"), r.Int("kernelSize"), r.Int("stride", 1), Pad(r), r.Bool("useBias", true), Init(r)),
         "ResidualBlock" => new ResidualBlock(r.Int("filters"), r.Int("stride", 1)),

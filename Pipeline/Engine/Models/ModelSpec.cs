@@ -13,7 +13,7 @@ namespace MlNetFashion.Engine.Models;
 /// <code>{"input":[1,28,28],"layers":[{"type":"Conv2D","filters":32,"kernelSize":3,"padding":"same"},{"type":"ReLU"},…],
 ///  "training":{"epochs":10,"batchSize":128,"optimizer":"adamw","learningRate":0.003,…}}</code>
 /// Layer fields are the layers' GetConfig names; "training" is optional (its "convolution" picks the kernels the net is
-/// built with: auto, im2col, winograd, winograd4x4).
+/// built with: auto, im2col, winograd, winograd4x4). Any other key is an error naming it and the keys accepted there.
 /// </summary>
 public sealed class ModelSpec
 {
@@ -47,13 +47,19 @@ public sealed class ModelSpec
         {
             throw new SpecException($"{file}: malformed JSON at line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}: {ex.Message.Split('.')[0]}", ex);
         }
+        new SpecReader(file, "$", root).RejectUnknownKeys(["input", "layers", "training"]);
         Shape input = ReadInput(root, file);
         if (root["layers"] is not JsonArray layers || layers.Count == 0)
             throw new SpecException($"{file}: $.layers: expected a non-empty array of layers, received {root["layers"]?.ToJsonString() ?? "nothing"}");
         // Validate everything now (by building once), so a bad spec fails before any data is loaded.
         Sequential Create() => Build(input, layers, file);
         Create().Build(1, new EngineRandom(0));
-        EngineTrainerOptions? training = root["training"] is JsonObject t ? ReadTraining(new SpecReader(file, "$.training", t)) : null;
+        EngineTrainerOptions? training = root["training"] switch
+        {
+            null => null,
+            JsonObject t => ReadTraining(new SpecReader(file, "$.training", t)),
+            JsonNode other => throw new SpecException($"{file}: $.training: expected an object, received {other.ToJsonString()}"),
+        };
         return new ModelSpec(Create, training);
     }
 
@@ -107,7 +113,15 @@ public sealed class ModelSpec
         return copy;
     }
 
-    private static EngineTrainerOptions ReadTraining(SpecReader r) => new()
+    /// <summary>Every field is optional and read, so the fields read are the ones accepted; anything else is a typo.</summary>
+    private static EngineTrainerOptions ReadTraining(SpecReader r)
+    {
+        EngineTrainerOptions options = ReadTrainingFields(r);
+        r.RejectUnknownKeys(r.Consulted);
+        return options;
+    }
+
+    private static EngineTrainerOptions ReadTrainingFields(SpecReader r) => new()
     {
         Epochs = r.Int("epochs", 10),
         BatchSize = r.Int("batchSize", 128),

@@ -6,16 +6,49 @@ namespace MlNetFashion.Engine.Models;
 /// <summary>Typed reads from a JSON object with errors that name the file and the JSON path.</summary>
 internal sealed class SpecReader(string file, string path, JsonObject node)
 {
+    private readonly List<string> _consulted = [];
+
     public string Path => path;
+
+    /// <summary>The fields asked for so far (read or tested with Has), in order: what a section with only optional fields accepts.</summary>
+    public IReadOnlyList<string> Consulted => _consulted;
+
+    /// <summary>
+    /// A key outside <paramref name="accepted"/> is an error, not ignored: a typo ("epoch") would otherwise run with the
+    /// default it meant to change.
+    /// </summary>
+    public void RejectUnknownKeys(IReadOnlyList<string> accepted, string? owner = null)
+    {
+        foreach (var (key, _) in node)
+        {
+            if (!accepted.Contains(key, StringComparer.Ordinal))
+                throw new SpecException($"{file}: {path}.{key}: unknown key{(owner is null ? "" : " for " + owner)} (expected {string.Join(", ", accepted)})");
+        }
+    }
+
+    private JsonNode? Get(string field)
+    {
+        Consult(field);
+        return node[field];
+    }
+
+    private void Consult(string field)
+    {
+        if (!_consulted.Contains(field)) _consulted.Add(field);
+    }
 
     public SpecException Error(string field, string expected, JsonNode? received) =>
         new($"{file}: {path}.{field}: expected {expected}, received {(received is null ? "nothing" : received.ToJsonString())}");
 
-    public bool Has(string field) => node.ContainsKey(field);
+    public bool Has(string field)
+    {
+        Consult(field);
+        return node.ContainsKey(field);
+    }
 
     public int Int(string field, int? fallback = null, int min = 1)
     {
-        JsonNode? value = node[field];
+        JsonNode? value = Get(field);
         if (value is null && fallback is not null) return fallback.Value;
         if (value is JsonValue v && v.TryGetValue(out int i) && i >= min) return i;
         throw Error(field, min == 1 ? "a positive integer" : $"an integer ≥ {min}", value);
@@ -23,7 +56,7 @@ internal sealed class SpecReader(string file, string path, JsonObject node)
 
     public float Float(string field, float fallback, float min = float.NegativeInfinity, float max = float.PositiveInfinity)
     {
-        JsonNode? value = node[field];
+        JsonNode? value = Get(field);
         if (value is null) return fallback;
         if (value is JsonValue v && Number(v) is double d && d >= min && d <= max) return (float)d;
         throw Error(field, $"a number in [{min}, {max}]", value);
@@ -35,7 +68,7 @@ internal sealed class SpecReader(string file, string path, JsonObject node)
 
     public bool Bool(string field, bool fallback)
     {
-        JsonNode? value = node[field];
+        JsonNode? value = Get(field);
         if (value is null) return fallback;
         if (value is JsonValue v && v.TryGetValue(out bool b)) return b;
         throw Error(field, "true or false", value);
@@ -43,7 +76,7 @@ internal sealed class SpecReader(string file, string path, JsonObject node)
 
     public string String(string field, string? fallback, params string[] allowed)
     {
-        JsonNode? value = node[field];
+        JsonNode? value = Get(field);
         if (value is null && fallback is not null) return fallback;
         if (value is JsonValue v && v.TryGetValue(out string? s) && (allowed.Length == 0 || allowed.Contains(s, StringComparer.OrdinalIgnoreCase))) return s!;
         throw Error(field, allowed.Length == 0 ? "a string" : "one of " + string.Join(", ", allowed.Select(a => $"\"{a}\"")), value);

@@ -45,6 +45,12 @@ public class ModelTests
     [InlineData("{\"layers\": [ {\"type\": \"Flatten\"}, ", "m.json: malformed JSON at line 1")]
     [InlineData("{\"input\": [1, -28, 28], \"layers\": [ {\"type\": \"Flatten\"} ]}", "m.json: $.input: expected positive dimensions")]
     [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"monitor\": \"f1\"}}", "m.json: $.training.monitor: expected one of \"accuracy\", \"loss\", received \"f1\"")]
+    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"epoch\": 1, \"batchsize\": 7}}", "m.json: $.training.epoch: unknown key (expected epochs, batchSize, optimizer, learningRate, weightDecay, momentum, adamEpsilon, schedule, labelSmoothing, cropPadding, horizontalFlip, erasingProbability, testTimeAugmentation, validationFraction, earlyStoppingPatience, earlyStoppingMinDelta, monitor, reduceOnPlateauPatience, reduceOnPlateauFactor, reduceOnPlateauMinDelta, convolution)")]
+    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10, \"activation\": \"relu\"} ]}", "m.json: $.layers[1].activation: unknown key for Dense (expected type, units, useBias, kernelInitializer)")]
+    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"unit\": 10} ]}", "m.json: $.layers[1].unit: unknown key for Dense (expected type, units, useBias, kernelInitializer)")]
+    [InlineData("{\"layers\": [ {\"type\": \"ReLU\", \"alpha\": 0.1}, {\"type\": \"Flatten\"} ]}", "m.json: $.layers[0].alpha: unknown key for ReLU (expected type)")]
+    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"trainig\": {\"epochs\": 1}}", "m.json: $.trainig: unknown key (expected input, layers, training)")]
+    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": 5}", "m.json: $.training: expected an object, received 5")]
     public void ModelSpec_Malformed_OneLineNamingTheField(string json, string expected)
     {
         var ex = Assert.Throws<SpecException>(() => ModelSpec.Parse(json, "m.json"));

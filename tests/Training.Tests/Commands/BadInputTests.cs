@@ -19,7 +19,7 @@ public sealed class BadInputTests : IDisposable
         "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "model-not-onnx", "model-missing", "model-truncated",
         "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large", "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
-        "spec-output-not-ten-classes", "spec-input-not-one-plane",
+        "spec-output-not-ten-classes", "spec-input-not-one-plane", "spec-unknown-key",
     ];
 
     [Theory]
@@ -146,6 +146,13 @@ public sealed class BadInputTests : IDisposable
                 string spec = Path.Combine(_root, "rgb.json");
                 File.WriteAllText(spec, "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
                 return (Train(Data(), "--model-spec", spec), "rgb.json: the model takes input (3, 28, 28); Fashion-MNIST images are (1, 28, 28)");
+            }
+            case "spec-unknown-key":
+            {
+                // "epoch" used to be ignored: the run trained the default 10 epochs at batch 128.
+                string spec = Path.Combine(_root, "tiny.json");
+                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ], \"training\": {\"epoch\": 1, \"batchsize\": 7}}");
+                return (Train(Data(), "--model-spec", spec), "tiny.json: $.training.epoch: unknown key (expected epochs, batchSize, ");
             }
             case "epochs-zero":
                 return (["train", "--epochs", "0", "--out", outDir], "--epochs: expected at least 1");
