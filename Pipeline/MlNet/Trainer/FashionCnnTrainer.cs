@@ -34,7 +34,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
     public ITransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var (name, model, defaults) = CreateModel();
+        var (name, model, defaults) = FashionMnistNet.Create(_options.ModelSpecPath is null ? _options.Preset : null, _options.ModelSpecPath);
         EngineTrainerOptions engineOptions = Merge(defaults);
         LabeledImages all = FeatureReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape);
         float fraction = _options.ValidationSet is null ? _options.ValidationSetFraction ?? defaults.ValidationFraction : 0;
@@ -43,7 +43,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         engineOptions = engineOptions with { BatchSize = Math.Min(engineOptions.BatchSize, Math.Max(1, train.Count)) };
 
         var trainer = new EngineTrainer(model, engineOptions);
-        CheckOutput(name, model);
+        FashionMnistNet.CheckOutput(model, name, _options.ModelSpecPath);
         trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));
         string? checkpoints = _options.CheckpointDirectory ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
         var settings = new ResumeSettings(name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer, engineOptions.LearningRate,
@@ -89,26 +89,6 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         return ScoringChain.CreateEstimator(_mlContext, OnnxExporter.Export(probe), _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName)
             .GetOutputSchema(inputSchema);
     }
-
-    /// <summary>
-    /// The preset's or spec's net. One that takes other than one 28×28 plane, or (once built) ends anywhere but in ten
-    /// class scores, is named here rather than failing in the feature reader or the loss.
-    /// </summary>
-    private (string Name, Sequential Model, EngineTrainerOptions Defaults) CreateModel()
-    {
-        var created = ModelSource.Create(_options.ModelSpecPath is null ? _options.Preset : null, _options.ModelSpecPath);
-        if (!created.Model.InputShape.Equals(Presets.Input))
-            throw new ArgumentException($"{Source(created.Name)}: the model takes input {created.Model.InputShape}; Fashion-MNIST images are {Presets.Input} (\"input\": [1, 28, 28])");
-        return created;
-    }
-
-    private void CheckOutput(string name, Sequential model)
-    {
-        if (model.OutputShape.Rank != 1 || model.OutputShape.Size != FashionMnistClasses.Count)
-            throw new ArgumentException($"{Source(name)}: the model ends in {model.OutputShape}; expected {FashionMnistClasses.Count} values, one per class (end the layers with Flatten or GlobalAvgPool, then Dense with {FashionMnistClasses.Count} units)");
-    }
-
-    private string Source(string name) => _options.ModelSpecPath is { } spec ? Path.GetFileName(spec) : $"preset {name}";
 
     private EngineTrainerOptions Merge(EngineTrainerOptions d) => d with
     {

@@ -20,6 +20,7 @@ public sealed class BadInputTests : IDisposable
         "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large", "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
         "spec-output-not-ten-classes", "spec-input-not-one-plane", "spec-unknown-key",
+        "summary-spec-output-not-ten-classes", "summary-spec-input-not-one-plane",
     ];
 
     [Theory]
@@ -146,6 +147,19 @@ public sealed class BadInputTests : IDisposable
                 string spec = Path.Combine(_root, "rgb.json");
                 File.WriteAllText(spec, "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
                 return (Train(Data(), "--model-spec", spec), "rgb.json: the model takes input (3, 28, 28); Fashion-MNIST images are (1, 28, 28)");
+            }
+            case "summary-spec-output-not-ten-classes":
+            {
+                // summary printed the table of a net train refuses.
+                string spec = Path.Combine(_root, "seven.json");
+                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 7} ]}");
+                return (["summary", "--model-spec", spec], "seven.json: the model ends in (7); expected 10 values, one per class");
+            }
+            case "summary-spec-input-not-one-plane":
+            {
+                string spec = Path.Combine(_root, "rgb.json");
+                File.WriteAllText(spec, "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
+                return (["summary", "--model-spec", spec], "rgb.json: the model takes input (3, 28, 28); Fashion-MNIST images are (1, 28, 28)");
             }
             case "spec-unknown-key":
             {
