@@ -55,21 +55,22 @@ public static class IdxReader
 
     private static byte[] Gunzip(string name, byte[] compressed)
     {
+        using var output = new MemoryStream();
         try
         {
             using var input = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
-            using var output = new MemoryStream();
             input.CopyTo(output);
-            // GZipStream accepts a stream cut short; the trailer's ISIZE (length mod 2³²) tells.
-            uint declared = compressed.Length < 18 ? uint.MaxValue : BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(compressed.Length - 4));
-            if (declared != (uint)output.Length)
-                throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data (decompressed {output.Length:N0} bytes, the gzip trailer declares {declared:N0})");
-            return output.ToArray();
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or EndOfStreamException)
         {
             throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data ({ex.Message.TrimEnd('.')})", ex);
         }
+        // GZipStream checks the trailer (CRC-32, ISIZE = length mod 2³²) of a stream that ends, but returns what it has,
+        // without error, from one cut short. The last 4 bytes of a cut file are not a trailer, so their value is not quoted.
+        uint declared = compressed.Length < 18 ? uint.MaxValue : BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(compressed.Length - 4));
+        if (declared != (uint)output.Length)
+            throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data (decompressed {N(output.Length)} bytes before the data ended)");
+        return output.ToArray();
     }
 
     private static string Describe(int magic) => magic switch

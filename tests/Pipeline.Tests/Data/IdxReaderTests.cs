@@ -100,6 +100,26 @@ public class IdxReaderTests : IDisposable
         Assert.StartsWith("train-labels-idx1-ubyte.gz: corrupt or truncated gzip data", ex.Message);
     }
 
+    [Theory]
+    [InlineData(8, "decompressed 5,008 bytes before the data ended")]    // only the trailer lost
+    [InlineData(30, "decompressed ")]                                     // cut inside the compressed data
+    public void Read_TruncatedGzip_OneMessageWithTheBytesBeforeTheEndAndNoTrailerSize(int cut, string detail)
+    {
+        // It said "x.gz: corrupt or truncated gzip data (x.gz: corrupt or truncated gzip data (decompressed 1,452 bytes,
+        // the gzip trailer declares 2,270,122,678))", quoting as a size the 4 bytes a cut file happens to end with.
+        string path = Path.Combine(_dir, "train-labels-idx1-ubyte.gz");
+        byte[] labels = new byte[5000];
+        new Random(3).NextBytes(labels);
+        IdxWriter.WriteLabels(path, labels, gzip: true);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^cut]);
+
+        var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic));
+
+        Assert.Matches(@"^train-labels-idx1-ubyte\.gz: corrupt or truncated gzip data \(decompressed [\d,]+ bytes before the data ended\)$", ex.Message);
+        Assert.Contains(detail, ex.Message);
+    }
+
     [Fact]
     public void LoadSplit_CountMismatch_NamesLabelsFileAndBothCounts()
     {
