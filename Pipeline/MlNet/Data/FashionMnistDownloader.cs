@@ -48,7 +48,16 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                     if (expected is long length && file.Length != length)
                         throw new FashionMnistDataException($"{name}.gz: expected {length:N0} bytes, received {file.Length:N0} (connection cut)");
                 }
-                string actual = HashOfUncompressed(temp);
+                string actual;
+                try
+                {
+                    actual = Hash(temp);
+                }
+                catch (InvalidDataException ex)
+                {
+                    // Named as the user knows it (not the temp file, which is gone by the time they read this).
+                    throw new FashionMnistDataException($"{name}.gz downloaded from {uri} is corrupt or truncated ({ex.Message.TrimEnd('.')}); it was not saved", ex);
+                }
                 if (actual != sha256[name]) throw new FashionMnistDataException($"{name}.gz: SHA-256 of the content is {actual}, expected {sha256[name]}");
                 File.Move(temp, target, overwrite: true);
                 fetched.Add(target);
@@ -70,12 +79,17 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
     {
         try
         {
-            using var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-            return Convert.ToHexStringLower(SHA256.HashData(stream));
+            return Hash(path);
         }
         catch (InvalidDataException ex)
         {
             throw new FashionMnistDataException($"{Path.GetFileName(path)}: corrupt or truncated gzip data ({ex.Message.TrimEnd('.')})", ex);
         }
+    }
+
+    private static string Hash(string path)
+    {
+        using var stream = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -111,6 +111,26 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     }
 
     [Fact]
+    public async Task DownloadAsync_CorruptGzip_NamesTheFileAndItsUrlNotTheTempFileAndLeavesNoFile()
+    {
+        // It said "train-labels-idx1-ubyte.gz.c74e….part: corrupt or truncated gzip data (…)".
+        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => Download((name, response, body) =>
+        {
+            if (name != "train-labels-idx1-ubyte") return false;
+            byte[] corrupt = [.. body];
+            corrupt[3] = 0xFF;  // reserved gzip header flags: not a stream GZipStream decodes
+            response.ContentLength64 = corrupt.Length;
+            response.OutputStream.Write(corrupt);
+            response.Close();
+            return true;
+        }));
+        Assert.Matches(@"^train-labels-idx1-ubyte\.gz downloaded from http://127\.0\.0\.1:\d+/train-labels-idx1-ubyte\.gz is corrupt or truncated \(.+\); it was not saved$", ex.Message);
+        Assert.DoesNotContain(".part", ex.Message);
+        Assert.False(File.Exists(Path.Combine(_dir, "train-labels-idx1-ubyte.gz")));
+        Assert.Empty(Directory.GetFiles(_dir, "*.part"));
+    }
+
+    [Fact]
     public async Task DownloadAsync_ValidFilePresent_IsNotDownloadedAgain()
     {
         File.WriteAllBytes(Path.Combine(_dir, "train-images-idx3-ubyte.gz"), _content["train-images-idx3-ubyte"]);
