@@ -1,8 +1,9 @@
 namespace MlNetFashion.Pipeline.Data;
 
 /// <summary>
-/// Finds the folder with the four Fashion-MNIST files: --data-dir, then $FASHION_MNIST_DIR, then ./data, then
-/// /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist). Files may be .gz or raw.
+/// Finds the folder with the four Fashion-MNIST files: --data-dir, then $FASHION_MNIST_DIR (whose folder must exist
+/// when it is set), then ./data, then /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist). Files
+/// may be .gz or raw.
 /// </summary>
 public static class DataLocator
 {
@@ -33,6 +34,10 @@ public static class DataLocator
             if (!Directory.Exists(dataDir)) throw new FashionMnistDataException($"--data-dir {dataDir}: the folder does not exist");
             return dataDir;
         }
+        // Set on purpose: a mistyped folder is an error, not a reason to train on whichever copy comes next.
+        string? env = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(env) && !Directory.Exists(env))
+            throw new FashionMnistDataException($"{EnvironmentVariable}={env}: the folder does not exist (unset the variable to search ./data and {DebianDirectory})");
         foreach (string candidate in Candidates(null))
         {
             if (FindFile(candidate, FileNames[0]) is not null) return candidate;

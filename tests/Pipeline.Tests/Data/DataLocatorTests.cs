@@ -1,0 +1,37 @@
+using MlNetFashion.Pipeline.Data;
+
+namespace MlNetFashion.Pipeline.Tests.Data;
+
+/// <summary>Sets FASHION_MNIST_DIR in this process; the assembly runs one test class at a time, and each test restores it.</summary>
+public sealed class DataLocatorTests : IDisposable
+{
+    private readonly string? _saved = Environment.GetEnvironmentVariable(DataLocator.EnvironmentVariable);
+    private readonly string _root = Directory.CreateTempSubdirectory("locator-tests-").FullName;
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable(DataLocator.EnvironmentVariable, _saved);
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public void Locate_EnvironmentFolderMissing_NamesTheVariableAndTheFolder()
+    {
+        // It fell back to ./data or /usr/share/datasets/fashion-mnist without a word.
+        string missing = Path.Combine(_root, "fashoin-mnist");
+        Environment.SetEnvironmentVariable(DataLocator.EnvironmentVariable, missing);
+
+        var ex = Assert.Throws<FashionMnistDataException>(() => DataLocator.Locate(null));
+
+        Assert.StartsWith($"FASHION_MNIST_DIR={missing}: the folder does not exist", ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void Locate_DataDirGiven_WinsOverAMissingEnvironmentFolder()
+    {
+        Environment.SetEnvironmentVariable(DataLocator.EnvironmentVariable, Path.Combine(_root, "absent"));
+
+        Assert.Equal(_root, DataLocator.Locate(_root));
+    }
+}
