@@ -29,7 +29,7 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
         foreach (string name in DataLocator.FileNames)
         {
             string target = Path.Combine(directory, name + ".gz");
-            if (File.Exists(target) && HashOfUncompressed(target) == sha256[name])
+            if (File.Exists(target) && IsValid(target, sha256[name]))
             {
                 log?.Invoke($"{name}.gz: present and valid");
                 continue;
@@ -84,6 +84,19 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
         catch (InvalidDataException ex)
         {
             throw new FashionMnistDataException($"{Path.GetFileName(path)}: corrupt or truncated gzip data ({ex.Message.TrimEnd('.')})", ex);
+        }
+    }
+
+    /// <summary>A present file that is not the official one, damaged gzip included, is fetched again (only a verified download replaces it).</summary>
+    private static bool IsValid(string path, string expectedSha256)
+    {
+        try
+        {
+            return Hash(path) == expectedSha256;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
         }
     }
 

@@ -131,6 +131,21 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     }
 
     [Fact]
+    public async Task DownloadAsync_CorruptFilePresent_IsReplacedByAVerifiedDownload()
+    {
+        // A damaged .gz already in the folder (an interrupted copy) stopped the fetch with "corrupt or truncated gzip data".
+        string target = Path.Combine(_dir, "train-images-idx3-ubyte.gz");
+        byte[] corrupt = [.. _content["train-images-idx3-ubyte"]];
+        corrupt[3] = 0xFF;
+        File.WriteAllBytes(target, corrupt);
+
+        var files = await Download();
+
+        Assert.Equal(4, files.Count);
+        Assert.Equal(_hashes["train-images-idx3-ubyte"], FashionMnistDownloader.HashOfUncompressed(target));
+    }
+
+    [Fact]
     public async Task DownloadAsync_ValidFilePresent_IsNotDownloadedAgain()
     {
         File.WriteAllBytes(Path.Combine(_dir, "train-images-idx3-ubyte.gz"), _content["train-images-idx3-ubyte"]);
