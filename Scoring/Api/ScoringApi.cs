@@ -6,7 +6,8 @@ using MlNetFashion.Scoring.Imaging;
 namespace MlNetFashion.Scoring.Api;
 
 /// <summary>
-/// The HTTP service: POST /predict (multipart field "image" or a form's only file, or the raw image as the body) → the predict --json
+/// The HTTP service: POST /predict (multipart field "image" or a form's only file, or the raw image as the body under any
+/// other content type) → the predict --json
 /// object plus the 28×28 image the model saw; GET /health; GET / the web page; GET /samples/… sample images.
 /// Limits: bodies over 1 MB → 413; not an image → 400; over 4096×4096 → 400 (checked from the header, before decoding).
 /// </summary>
@@ -53,10 +54,21 @@ public static class ScoringApi
         }
         if (body.Length > MaxBodyBytes) return TooLarge();
         string name = "image";
-        if (request.HasFormContentType)
+        // Only multipart is a form here: curl --data-binary @boot.png labels its raw bytes x-www-form-urlencoded.
+        bool multipart = request.HasFormContentType
+            && request.GetTypedHeaders().ContentType?.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
+        if (multipart)
         {
             request.Body = new MemoryStream(body);
-            var form = await request.ReadFormAsync();
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync();
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException)
+            {
+                return Results.BadRequest(new { error = $"malformed multipart body: {ex.Message}" });
+            }
             // The field is "image"; a form with one file under any other name (curl -F file=@boot.png) means that file.
             IFormFile? file = form.Files["image"] ?? (form.Files.Count == 1 ? form.Files[0] : null);
             if (file is null)

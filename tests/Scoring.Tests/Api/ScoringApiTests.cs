@@ -76,6 +76,36 @@ public sealed class ScoringApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostPredict_RawBodyLabelledFormUrlEncoded_ReadAsTheImage()
+    {
+        // What curl --data-binary @trouser.png sends without -H.
+        var body = new ByteArrayContent(SamplePng(1));
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        var response = await _client.PostAsync("/predict", body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(_classifier.PredictPixels(TrainedModel.Test.Image(1)).Label, (string?)json["prediction"]!["label"]);
+    }
+
+    [Fact]
+    public async Task PostPredict_FormUrlEncodedText_400NotAnImage()
+    {
+        var response = await _client.PostAsync("/predict", new FormUrlEncodedContent([new("image", "boot.png")]));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("image: not an image (PNG, JPEG, BMP, GIF or WebP expected)", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+    }
+
+    [Fact]
+    public async Task PostPredict_MultipartWithoutBoundary_400NamingTheMultipartBody()
+    {
+        var body = new ByteArrayContent(SamplePng(1));
+        body.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data");
+        var response = await _client.PostAsync("/predict", body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("malformed multipart body: ", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+    }
+
+    [Fact]
     public async Task PostPredict_NotAnImage_400WithMessage()
     {
         var response = await _client.PostAsync("/predict", new StringContent("definitely not a picture"));
