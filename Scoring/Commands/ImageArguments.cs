@@ -6,6 +6,14 @@ public static class ImageArguments
     /// <summary>The extensions a folder is searched for (what the decoder reads).</summary>
     public static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
 
+    /// <summary>
+    /// A mistyped option (--jsn) lands among the images, as they take any number of values: refused as an option unless
+    /// such a file or folder exists (./-odd.png stays usable).
+    /// </summary>
+    public static bool LooksLikeOption(string argument) =>
+        (argument.StartsWith("--", StringComparison.Ordinal) || (argument.Length > 1 && argument[0] == '-' && char.IsLetter(argument[1])))
+        && !File.Exists(argument) && !Directory.Exists(argument);
+
     /// <summary>Files stay in the order given; a folder's images follow in ordinal name order (reproducible output).</summary>
     public static string[] Expand(IEnumerable<string> arguments) => [.. arguments.SelectMany(a => Directory.Exists(a) ? InFolder(a) : [a])];
 

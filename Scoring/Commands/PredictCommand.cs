@@ -20,6 +20,12 @@ public static class PredictCommand
         var idx = new Option<string?>("--idx") { Description = "An IDX images file (.gz or raw) to score in batches." };
         var labels = new Option<string?>("--labels") { Description = "The IDX labels file matching --idx (prints accuracy)." };
         var images = new Argument<string[]>("images") { Description = "Image files (PNG, JPEG, BMP, …), or folders of them.", Arity = ArgumentArity.ZeroOrMore };
+        // System.CommandLine's own wording for an unknown option in the other verbs.
+        images.Validators.Add(result =>
+        {
+            if (result.Tokens.FirstOrDefault(t => ImageArguments.LooksLikeOption(t.Value)) is { } option)
+                result.AddError($"Unrecognized command or argument '{option.Value}'");
+        });
         var command = new Command("predict", "Classify images, or score an IDX file.") { model, gpu, json, idx, labels, images };
         command.SetAction(parse =>
         {

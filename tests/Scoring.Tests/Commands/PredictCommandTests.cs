@@ -38,6 +38,37 @@ public sealed class PredictCommandTests : IDisposable
         Assert.Equal($"error: {folder}: no image files (.png, .jpg, .jpeg, .bmp, .gif, .webp) in the folder", error.Trim());
     }
 
+    [Theory]
+    [InlineData("--jsn")]
+    [InlineData("-j")]
+    public void Predict_MisspeltOptionAmongImages_NamesIt(string option)
+    {
+        string image = Path.Combine(_root, "x.png");
+        File.WriteAllBytes(image, ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)x, (byte)y, 0)));
+
+        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, option, image);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: Unrecognized command or argument '{option}' (see 'predict --help')", error.Trim());
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void Predict_ExistingFileNamedLikeAnOption_IsScored()
+    {
+        File.WriteAllBytes(Path.Combine(_root, "-odd.png"), ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)x, (byte)y, 0)));
+        string previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = _root;
+        try
+        {
+            Assert.Equal("-odd.png", (string)Json("predict", "--model", TrainedModel.Onnx, "--json", "-odd.png").Single()!["file"]!);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+        }
+    }
+
     [Fact]
     public void PredictIdx_Json_GivesEveryImagesPredictionAsTheClassifierScoresItAndTheAccuracyOfThoseRows()
     {
