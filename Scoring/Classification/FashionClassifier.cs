@@ -47,7 +47,9 @@ public sealed class FashionClassifier : IDisposable
     public string? GpuStatus { get; }
 
     /// <summary>Classifies an image file (PNG, JPEG, BMP, …) of any size and colour.</summary>
-    public Prediction Predict(string imagePath) => Predict(File.ReadAllBytes(imagePath), Path.GetFileName(imagePath));
+    public Prediction Predict(string imagePath) => File.Exists(imagePath)
+        ? Predict(File.ReadAllBytes(imagePath), Path.GetFileName(imagePath))
+        : throw new FileNotFoundException($"{imagePath}: image file not found", imagePath);
 
     public Prediction Predict(Stream image, string name = "image")
     {
