@@ -14,7 +14,20 @@ public static class ScoringCommandLine
         };
         ParseResult parse = root.Parse(args);
         // No verb at all: System.CommandLine's overview help is what the user wants to see.
-        if (parse.Errors.Count > 0 && args.Length > 0) return ErrorReporting.ParseError(parse.Errors[0].Message, parse.CommandResult.Command.Name);
+        if (parse.Errors.Count > 0 && args.Length > 0)
+        {
+            // A mistyped verb: System.CommandLine's first error would be "Required command was not provided".
+            if (parse.CommandResult.Command == root)
+                return UnknownCommand(parse.UnmatchedTokens.FirstOrDefault() ?? args[0], root);
+            return ErrorReporting.ParseError(parse.Errors[0].Message, parse.CommandResult.Command.Name);
+        }
         return ErrorReporting.Invoke(() => parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+    }
+
+    private static int UnknownCommand(string token, RootCommand root)
+    {
+        (string kind, string expected) = token.StartsWith('-') ? ("unrecognized option", "a command: ") : ("unknown command", "");
+        Console.Error.WriteLine($"error: {kind} '{token}' (expected {expected}{string.Join(", ", root.Subcommands.Select(c => c.Name))}; see '--help')");
+        return 1;
     }
 }
