@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using MlNetFashion.Scoring.Api;
 using MlNetFashion.Scoring.Classification;
 
@@ -15,10 +16,11 @@ public static class ServeCommand
         var command = new Command("serve", "Serve POST /predict, GET /health and a web page.") { model, urls, gpu };
         command.SetAction(parse =>
         {
+            string listen = parse.GetValue(urls)!;
+            CheckPorts(listen);
             // Many requests at once: one ONNX Runtime thread each, so they run side by side instead of contending.
             using var classifier = FashionClassifier.Load(parse.GetValue(model)!, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu), IntraOpThreads = 1 });
             if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
-            string listen = parse.GetValue(urls)!;
             using var app = ScoringApi.Build(classifier, listen);
             try
             {
@@ -35,5 +37,24 @@ public static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Before loading the model: Kestrel reports a port past 65535 as "Specified argument was out of the range of valid values".</summary>
+    private static void CheckPorts(string urls)
+    {
+        foreach (string url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            BindingAddress address;
+            try
+            {
+                address = BindingAddress.Parse(url);
+            }
+            catch (FormatException)
+            {
+                continue;   // a malformed URL: app.Start reports it, as a port in use
+            }
+            if (address.Port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
+                throw new ArgumentException($"--urls: port {address.Port} is out of range ({IPEndPoint.MinPort}–{IPEndPoint.MaxPort}) in '{url}'");
+        }
     }
 }

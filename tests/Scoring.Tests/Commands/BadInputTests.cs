@@ -25,7 +25,7 @@ public sealed class BadInputTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-port-in-use", "samples-out-under-a-file");
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-port-in-use", "urls-port-out-of-range", "samples-out-under-a-file");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -48,6 +48,7 @@ public sealed class BadInputTests : IDisposable
             "urls-malformed" => (new[] { "serve", "--model", good, "--urls", "notaurl" }, "error: --urls notaurl: Invalid url"),
             "samples-out-under-a-file" => (new[] { "export-samples", "--out", Path.Combine(Write("plain.txt", "a file"u8.ToArray()), "samples") },
                 $"{Path.Combine(_root, "plain.txt", "samples")}: cannot create the folder"),
+            "urls-port-out-of-range" => (new[] { "serve", "--model", good, "--urls", "http://127.0.0.1:99999" }, "error: --urls: port 99999 is out of range (0–65535) in 'http://127.0.0.1:99999'"),
             "urls-port-in-use" => (new[] { "serve", "--model", good, "--urls", $"http://127.0.0.1:{BusyPort}" }, $"error: --urls http://127.0.0.1:{BusyPort}: Failed to bind"),
             _ => throw new ArgumentException(name),
         };
