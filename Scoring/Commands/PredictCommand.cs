@@ -20,13 +20,21 @@ public static class PredictCommand
         var idx = new Option<string?>("--idx") { Description = "An IDX images file (.gz or raw) to score in batches." };
         var labels = new Option<string?>("--labels") { Description = "The IDX labels file matching --idx (prints accuracy)." };
         var images = new Argument<string[]>("images") { Description = "Image files (PNG, JPEG, BMP, …), or folders of them.", Arity = ArgumentArity.ZeroOrMore };
-        // System.CommandLine's own wording for an unknown option in the other verbs.
-        images.Validators.Add(result =>
-        {
-            if (result.Tokens.FirstOrDefault(t => ImageArguments.LooksLikeOption(t.Value)) is { } option)
-                result.AddError($"Unrecognized command or argument '{option.Value}'");
-        });
         var command = new Command("predict", "Classify images, or score an IDX file.") { model, gpu, json, idx, labels, images };
+        // One validator: System.CommandLine skips an argument's own validators once a command validator has read its value
+        // (dotnet/command-line-api#2607).
+        command.Validators.Add(result =>
+        {
+            string[] given = result.GetValue(images) ?? [];
+            // System.CommandLine's own wording for an unknown option in the other verbs.
+            if (given.FirstOrDefault(ImageArguments.LooksLikeOption) is { } option)
+                result.AddError($"Unrecognized command or argument '{option}'");
+            // The two forms do not mix: one would be silently dropped.
+            else if (result.GetValue(idx) is not null && given.Length > 0)
+                result.AddError($"--idx cannot be combined with image arguments (received {given[0]}{(given.Length > 1 ? $" and {given.Length - 1} more" : "")}): score images or an IDX file, not both");
+            else if (result.GetValue(labels) is not null && result.GetValue(idx) is null)
+                result.AddError("--labels requires --idx: they are the labels of the IDX images file it scores");
+        });
         command.SetAction(parse =>
         {
             string modelPath = parse.GetValue(model)!;

@@ -70,12 +70,35 @@ public sealed class PredictCommandTests : IDisposable
     }
 
     [Fact]
+    public void Predict_IdxWithImageArguments_NamesBoth()
+    {
+        string images = WriteIdx(10).Images;
+
+        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "--idx", images, "a.png", "b.png");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("error: --idx cannot be combined with image arguments (received a.png and 1 more): score images or an IDX file, not both (see 'predict --help')", error.Trim());
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void Predict_LabelsWithoutIdx_NamesBoth()
+    {
+        string image = Path.Combine(_root, "x.png");
+        File.WriteAllBytes(image, ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)x, (byte)y, 0)));
+
+        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "--labels", WriteIdx(10).Labels, image);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("error: --labels requires --idx: they are the labels of the IDX images file it scores (see 'predict --help')", error.Trim());
+        Assert.Equal("", output);
+    }
+
+    [Fact]
     public void PredictIdx_Json_GivesEveryImagesPredictionAsTheClassifierScoresItAndTheAccuracyOfThoseRows()
     {
         var test = TrainedModel.Test.Take(40);
-        string images = Path.Combine(_root, "images.idx"), labels = Path.Combine(_root, "labels.idx");
-        Pipeline.Data.IdxWriter.WriteImages(images, test.Pixels, test.Count, 28, 28);
-        Pipeline.Data.IdxWriter.WriteLabels(labels, test.Labels);
+        (string images, string labels) = WriteIdx(40);
 
         var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "--idx", images, "--labels", labels, "--json");
 
@@ -95,6 +118,16 @@ public sealed class PredictCommandTests : IDisposable
         }
         double share = rows.Count(r => (string)r!["label"]! == (string)r!["actual"]!) / 40.0;
         Assert.Equal(share, (double)result["accuracy"]!, 1e-12);
+    }
+
+    /// <summary>The first <paramref name="count"/> test images and their labels as IDX files.</summary>
+    private (string Images, string Labels) WriteIdx(int count)
+    {
+        var test = TrainedModel.Test.Take(count);
+        string images = Path.Combine(_root, "images.idx"), labels = Path.Combine(_root, "labels.idx");
+        Pipeline.Data.IdxWriter.WriteImages(images, test.Pixels, test.Count, 28, 28);
+        Pipeline.Data.IdxWriter.WriteLabels(labels, test.Labels);
+        return (images, labels);
     }
 
     private static JsonArray Json(params string[] args)
