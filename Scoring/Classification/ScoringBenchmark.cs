@@ -19,9 +19,18 @@ public static class ScoringBenchmark
     public sealed record Figures(double RawP50Microseconds1Thread, double RawP50Microseconds2Threads, double PredictPngP50Microseconds,
         double RawBatchImagesPerSecond, string RawBatchSetting, double BatchScorerImagesPerSecond);
 
-    public static Figures Run(string modelPath, FashionMnistSplit test, int repetitions = 2000)
+    /// <summary>The model bench measures, checked before anything is printed: raw ONNX Runtime needs model.onnx.</summary>
+    public static byte[] ReadModel(string modelPath)
     {
-        byte[] onnx = modelPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? throw new ArgumentException("bench: expected model.onnx") : ModelFile.ReadOnnx(modelPath);
+        if (!File.Exists(modelPath)) throw new FileNotFoundException($"{modelPath}: model file not found");
+        if (modelPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"{modelPath}: bench expected model.onnx (raw ONNX Runtime cannot run an ML.NET model.zip; train writes both)");
+        return ModelFile.ReadOnnx(modelPath);
+    }
+
+    /// <param name="onnx">The bytes of <paramref name="modelPath"/> from <see cref="ReadModel"/>.</param>
+    public static Figures Run(string modelPath, byte[] onnx, FashionMnistSplit test, int repetitions = 2000)
+    {
         float[] one = [.. test.Image(0).ToArray().Select(p => p / 255f)];
         double raw1 = RawSingle(onnx, one, 1, repetitions), raw2 = RawSingle(onnx, one, 2, repetitions);
         using var classifier = FashionClassifier.Load(modelPath);

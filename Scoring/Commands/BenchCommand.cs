@@ -20,14 +20,16 @@ public static class BenchCommand
         {
             int? count = parse.GetValue(images);
             if (count is <= 0) throw new ArgumentException($"--images: expected a positive number of images, received {count}");
-            string modelPath = parse.GetValue(model)!, dir = DataLocator.Locate(parse.GetValue(dataDir));
+            string modelPath = parse.GetValue(model)!;
+            byte[] onnx = ScoringBenchmark.ReadModel(modelPath);
+            string dir = DataLocator.Locate(parse.GetValue(dataDir));
             FashionMnistSplit test = FashionMnist.LoadSplit(dir, "t10k").Take(count);
             var c = CultureInfo.InvariantCulture;
             // Said first: the batch rounds take minutes on all 10,000 images, and --images beyond the test set are
             // silently the whole set otherwise (as train's --limit-test).
             string clamped = count > test.Count ? string.Create(c, $" (--images {count:N0}: the test set has {test.Count:N0})") : "";
             Console.WriteLine(string.Create(c, $"bench {modelPath} on {test.Count:N0} test images from {dir}{clamped}"));
-            var f = ScoringBenchmark.Run(modelPath, test);
+            var f = ScoringBenchmark.Run(modelPath, onnx, test);
             double bestRaw = Math.Min(f.RawP50Microseconds1Thread, f.RawP50Microseconds2Threads);
             Console.WriteLine(string.Create(c, $"raw ONNX Runtime, one image:     p50 {f.RawP50Microseconds1Thread:F1} µs (1 thread), {f.RawP50Microseconds2Threads:F1} µs (2 threads)"));
             Console.WriteLine(string.Create(c, $"Predict(PNG bytes), one image:   p50 {f.PredictPngP50Microseconds:F1} µs = {f.PredictPngP50Microseconds / bestRaw:F2}× raw (goal ≤ 1.5×)"));

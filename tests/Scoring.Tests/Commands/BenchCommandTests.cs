@@ -32,6 +32,23 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Contains("BatchScorer, 12 images:", output);
     }
 
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("zip")]
+    public void Bench_ModelThatIsNotAnOnnxFile_OneLineNamingItBeforeTheHeader(string kind)
+    {
+        WriteTestSet(30);
+        (string model, string message) = kind == "missing"
+            ? (Path.Combine(_root, "nope.onnx"), "model file not found")
+            : (TrainedModel.Zip, "bench expected model.onnx (raw ONNX Runtime cannot run an ML.NET model.zip; train writes both)");
+
+        var (exit, output, error) = Cli.Run("bench", "--model", model, "--data-dir", _root);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: {model}: {message}", error.Trim());
+        Assert.Equal("", output);
+    }
+
     /// <summary>A data folder whose official test set is the first <paramref name="count"/> images.</summary>
     private void WriteTestSet(int count)
     {
