@@ -15,7 +15,7 @@ public static class PredictCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "model.onnx or model.zip", Required = true };
-        var gpu = new Option<int?>("--gpu") { Description = "CUDA device id (falls back to the CPU when CUDA is not available)." };
+        var gpu = GpuOption.Create();
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table (with --idx: the figures and every image's prediction)." };
         var idx = new Option<string?>("--idx") { Description = "An IDX images file (.gz or raw) to score in batches." };
         var labels = new Option<string?>("--labels") { Description = "The IDX labels file matching --idx (prints accuracy)." };

@@ -12,7 +12,7 @@ public static class ServeCommand
     {
         var model = new Option<string>("--model") { Description = "model.onnx or model.zip", Required = true };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var gpu = new Option<int?>("--gpu") { Description = "CUDA device id (falls back to the CPU)." };
+        var gpu = GpuOption.Create();
         var command = new Command("serve", "Serve POST /predict, GET /health and a web page.") { model, urls, gpu };
         command.SetAction(parse =>
         {

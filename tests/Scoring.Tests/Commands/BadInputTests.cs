@@ -25,7 +25,7 @@ public sealed class BadInputTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-port-in-use", "urls-port-out-of-range", "samples-out-under-a-file");
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-port-in-use", "urls-port-out-of-range", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -49,6 +49,9 @@ public sealed class BadInputTests : IDisposable
             "samples-out-under-a-file" => (new[] { "export-samples", "--out", Path.Combine(Write("plain.txt", "a file"u8.ToArray()), "samples") },
                 $"{Path.Combine(_root, "plain.txt", "samples")}: cannot create the folder"),
             "urls-port-out-of-range" => (new[] { "serve", "--model", good, "--urls", "http://127.0.0.1:99999" }, "error: --urls: port 99999 is out of range (0–65535) in 'http://127.0.0.1:99999'"),
+            "gpu-negative-predict" => (new[] { "predict", "--model", good, "--gpu", "-1", Write("ok.png", Png(28, 28)) }, "error: --gpu: expected a device id ≥ 0, received -1 (see 'predict --help')"),
+            // With a bad --urls too: a serve that took -1 fails on it instead of listening until killed.
+            "gpu-negative-serve" => (new[] { "serve", "--model", good, "--gpu", "-1", "--urls", "notaurl" }, "error: --gpu: expected a device id ≥ 0, received -1 (see 'serve --help')"),
             "urls-port-in-use" => (new[] { "serve", "--model", good, "--urls", $"http://127.0.0.1:{BusyPort}" }, $"error: --urls http://127.0.0.1:{BusyPort}: Failed to bind"),
             _ => throw new ArgumentException(name),
         };
