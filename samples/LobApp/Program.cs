@@ -8,11 +8,20 @@ if (args.Length < 2)
     return 2;
 }
 
-// One classifier per process; it is thread-safe, so a web app can share it too.
-using var classifier = FashionClassifier.Load(args[0]);
-foreach (string image in args[1..])
+try
 {
-    Prediction prediction = classifier.Predict(image);
-    Console.WriteLine($"{image}: {prediction.Label} ({prediction.Confidence:P0})");
+    // One classifier per process; it is thread-safe, so a web app can share it too.
+    using var classifier = FashionClassifier.Load(args[0]);
+    foreach (string image in args[1..])
+    {
+        Prediction prediction = classifier.Predict(image);
+        Console.WriteLine($"{image}: {prediction.Label} ({prediction.Confidence:P0})");
+    }
+    return 0;
 }
-return 0;
+catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+{
+    // A missing or unreadable file, a damaged model, not an image: the message names the file.
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
+}

@@ -5,8 +5,29 @@ namespace MlNetFashion.Scoring.Tests;
 /// <summary>The line-of-business sample, built by the solution, run as a user would run it.</summary>
 public class LobAppTests
 {
+    private static readonly string Trouser = Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png");
+
     [Fact]
     public void LobApp_ClassifiesSampleImagesWithATrainedModel()
+    {
+        var (exit, output, _) = Run(TrainedModel.Onnx, Trouser);
+        Assert.Equal(0, exit);
+        Assert.Matches(@"1-trouser\.png: Trouser \(\d+ %\)", output);
+    }
+
+    [Theory]
+    [InlineData("image")]
+    [InlineData("model")]
+    public void LobApp_MissingFile_OneLineNamingItAndExitOne(string missing)
+    {
+        string absent = Path.Combine(Path.GetTempPath(), $"lobapp-absent-{Guid.NewGuid():N}.{(missing == "model" ? "onnx" : "png")}");
+        var (exit, output, error) = missing == "model" ? Run(absent, Trouser) : Run(TrainedModel.Onnx, absent);
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: {absent}: {missing} file not found", error.Trim());
+        Assert.Equal("", output);
+    }
+
+    private static (int Exit, string Out, string Error) Run(params string[] args)
     {
         // tests/Scoring.Tests/bin/CONFIG/net10.0 → the repository root, and the same configuration of the sample.
         var output = new DirectoryInfo(AppContext.BaseDirectory);
@@ -15,13 +36,12 @@ public class LobAppTests
         while (!File.Exists(Path.Combine(root.FullName, "MlNetFashion.sln"))) root = root.Parent!;
         string app = Path.Combine(root.FullName, "samples", "LobApp", "bin", configuration, "net10.0", "LobApp.dll");
         Assert.True(File.Exists(app), $"build the solution first: {app} not found");
-        string trouser = Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { app, TrainedModel.Onnx, trouser }) info.ArgumentList.Add(a);
+        foreach (string a in args.Prepend(app)) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
-        string text = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        var error = process.StandardError.ReadToEndAsync();
+        string text = process.StandardOutput.ReadToEnd();
         Assert.True(process.WaitForExit(60_000));
-        Assert.Equal(0, process.ExitCode);
-        Assert.Matches(@"1-trouser\.png: Trouser \(\d+ %\)", text);
+        return (process.ExitCode, text, error.Result);
     }
 }
