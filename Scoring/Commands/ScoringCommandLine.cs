@@ -3,7 +3,7 @@ using MlNetFashion.Pipeline.Cli;
 
 namespace MlNetFashion.Scoring.Commands;
 
-/// <summary>The scoring app's verbs: predict (images or an IDX file) and serve (HTTP). Each verb is one file.</summary>
+/// <summary>The scoring app's verbs: predict (images or an IDX file), serve (HTTP), bench and export-samples. Each verb is one file.</summary>
 public static class ScoringCommandLine
 {
     public static int Run(string[] args)
@@ -18,16 +18,9 @@ public static class ScoringCommandLine
         {
             // A mistyped verb: System.CommandLine's first error would be "Required command was not provided".
             if (parse.CommandResult.Command == root)
-                return UnknownCommand(parse.UnmatchedTokens.FirstOrDefault() ?? args[0], root);
+                return ErrorReporting.UnknownCommand(parse.UnmatchedTokens.FirstOrDefault() ?? args[0], null, root.Subcommands.Select(c => c.Name));
             return ErrorReporting.ParseError(parse.Errors[0].Message, parse.CommandResult.Command.Name);
         }
         return ErrorReporting.Invoke(() => parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
-    }
-
-    private static int UnknownCommand(string token, RootCommand root)
-    {
-        (string kind, string expected) = token.StartsWith('-') ? ("unrecognized option", "a command: ") : ("unknown command", "");
-        Console.Error.WriteLine($"error: {kind} '{token}' (expected {expected}{string.Join(", ", root.Subcommands.Select(c => c.Name))}; see '--help')");
-        return 1;
     }
 }

@@ -32,10 +32,13 @@ public static class ErrorReporting
     /// </summary>
     public static int UnknownCommand(string? token, string? command, IEnumerable<string> verbs)
     {
-        string expected = string.Join(", ", verbs), help = command is null ? "--help" : $"{command} --help";
-        Console.Error.WriteLine(token is null
-            ? $"error: {command}: expected a command: {expected} (see '{help}')"
-            : $"error: unknown command '{token}'{(command is null ? "" : $" for {command}")}: expected {expected} (see '{help}')");
+        string expected = string.Join(", ", verbs), help = command is null ? "--help" : $"{command} --help", of = command is null ? "" : $" for {command}";
+        Console.Error.WriteLine(token switch
+        {
+            null => $"error: {command}: expected a command: {expected} (see '{help}')",
+            _ when token.StartsWith('-') => $"error: unrecognized option '{token}'{of}: expected a command: {expected} (see '{help}')",
+            _ => $"error: unknown command '{token}'{of}: expected {expected} (see '{help}')",
+        });
         return 1;
     }
 

@@ -48,6 +48,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("bogus", "error: unknown command 'bogus': expected train, summary, bench, evaluate, cv, data (see '--help')")]
     [InlineData("data fech", "error: unknown command 'fech' for data: expected fetch (see 'data --help')")]
     [InlineData("data", "error: data: expected a command: fetch (see 'data --help')")]
+    [InlineData("--epochs 3", "error: unrecognized option '--epochs': expected a command: train, summary, bench, evaluate, cv, data (see '--help')")]
     [InlineData("data fetch --bogus", "error: Unrecognized command or argument '--bogus' (see 'data fetch --help')")]
     public void ParseError_OneLineNamingTheOptionAndNoHelpText(string command, string expected)
     {
