@@ -8,12 +8,17 @@ $Config = "Release"
 function Invoke-Checked { param([string[]]$Cmd) & $Cmd[0] $Cmd[1..($Cmd.Length - 1)]; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE } }
 
 function Test-Data {
-    foreach ($d in @($env:FASHION_MNIST_DIR, ".\data")) {
+    $folders = if ($env:FASHION_MNIST_DIR) { @($env:FASHION_MNIST_DIR) } else { @(".\data") }
+    foreach ($d in $folders) {
         if ($d -and (Get-ChildItem -Path $d -Filter "train-images-idx3-ubyte*" -ErrorAction SilentlyContinue)) { return $true }
     }
     return $false
 }
-function Setup-Data { if (-not (Test-Data)) { Invoke-Checked @("dotnet", "run", "--project", "Training", "-c", $Config, "--", "data", "fetch", "--data-dir", ".\data") } }
+# With FASHION_MNIST_DIR set the apps read that folder and no other, so a missing copy is fetched there.
+function Setup-Data {
+    $target = if ($env:FASHION_MNIST_DIR) { $env:FASHION_MNIST_DIR } else { ".\data" }
+    if (-not (Test-Data)) { Invoke-Checked @("dotnet", "run", "--project", "Training", "-c", $Config, "--", "data", "fetch", "--data-dir", $target) }
+}
 function Restore { Invoke-Checked @("dotnet", "restore", "MlNetFashion.sln", "--nologo", "-v", "quiet") }
 function Build { Invoke-Checked @("dotnet", "build", "MlNetFashion.sln", "-c", $Config, "--nologo", "-v", "quiet", "--no-restore") }
 

@@ -24,13 +24,20 @@ apt_install() {
 
 have_data() {
   local d
-  for d in "${FASHION_MNIST_DIR:-}" ./data "$DATA_DIR_DEFAULT"; do
+  for d in ./data "$DATA_DIR_DEFAULT"; do
     [ -n "$d" ] && ls "$d"/train-images-idx3-ubyte* >/dev/null 2>&1 && return 0
   done
   return 1
 }
 
 setup_data() {
+  if [ -n "${FASHION_MNIST_DIR:-}" ]; then
+    # Set on purpose: the apps read that folder and no other, so a missing copy is fetched there.
+    ls "$FASHION_MNIST_DIR"/train-images-idx3-ubyte* >/dev/null 2>&1 && return 0
+    echo "build.sh: no Fashion-MNIST files in FASHION_MNIST_DIR=$FASHION_MNIST_DIR; downloading them there"
+    dotnet run --project Training -c $CONFIG -- data fetch --data-dir "$FASHION_MNIST_DIR"
+    return
+  fi
   have_data && return 0
   if command -v apt-get >/dev/null; then
     apt_install dataset-fashion-mnist

@@ -1,8 +1,8 @@
 namespace MlNetFashion.Pipeline.Data;
 
 /// <summary>
-/// Finds the folder with the four Fashion-MNIST files: --data-dir, then $FASHION_MNIST_DIR (whose folder must exist
-/// when it is set), then ./data, then /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist). Files
+/// Finds the folder with the four Fashion-MNIST files: --data-dir, then $FASHION_MNIST_DIR (when set, its folder is
+/// used as given, as --data-dir's), then ./data, then /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist). Files
 /// may be .gz or raw.
 /// </summary>
 public static class DataLocator
@@ -36,8 +36,13 @@ public static class DataLocator
         }
         // Set on purpose: a mistyped folder is an error, not a reason to train on whichever copy comes next.
         string? env = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(env) && !Directory.Exists(env))
-            throw new FashionMnistDataException($"{EnvironmentVariable}={env}: the folder does not exist (unset the variable to search ./data and {DebianDirectory})");
+        if (!string.IsNullOrWhiteSpace(env))
+        {
+            if (!Directory.Exists(env))
+                throw new FashionMnistDataException($"{EnvironmentVariable}={env}: the folder does not exist (unset the variable to search ./data and {DebianDirectory})");
+            // As --data-dir: used as given, so a folder without the files is named by the reader rather than skipped.
+            return env;
+        }
         foreach (string candidate in Candidates(null))
         {
             if (FindFile(candidate, FileNames[0]) is not null) return candidate;

@@ -34,4 +34,15 @@ public sealed class DataLocatorTests : IDisposable
 
         Assert.Equal(_root, DataLocator.Locate(_root));
     }
+
+    [Fact]
+    public void Load_EnvironmentFolderWithoutTheFiles_NamesTheFolderInsteadOfUsingAnotherCopy()
+    {
+        // It searched on and trained on ./data or /usr/share/datasets/fashion-mnist without a word.
+        Environment.SetEnvironmentVariable(DataLocator.EnvironmentVariable, _root);
+
+        var ex = Assert.Throws<FashionMnistDataException>(() => FashionMnist.Load());
+
+        Assert.Contains($"not found in {_root}", ex.Message);
+    }
 }
