@@ -30,7 +30,7 @@ public sealed class FashionMnist
         if (images.Dimensions.Length != 3 || images.Dimensions[1] != FashionMnistSplit.Rows || images.Dimensions[2] != FashionMnistSplit.Columns)
             throw new FashionMnistDataException($"{images.Name}: expected images of 28×28, found dimensions [{string.Join(", ", images.Dimensions)}]");
         if (images.Count != labels.Count)
-            throw new FashionMnistDataException($"{labels.Name}: expected {images.Count:N0} labels to match {images.Name}, found {labels.Count:N0}");
+            throw new FashionMnistDataException($"{labels.Name}: expected {images.Count:N0} labels to match {Path.GetFileName(images.Name)}, found {labels.Count:N0}");
         int bad = Array.FindIndex(labels.Data, l => l >= FashionMnistClasses.Count);
         if (bad >= 0)
             throw new FashionMnistDataException($"{labels.Name}: label {labels.Data[bad]} at index {bad} is outside 0..9");

@@ -7,13 +7,13 @@ namespace MlNetFashion.Pipeline.Data;
 /// <summary>
 /// Reads IDX files (LeCun's MNIST format: big-endian magic 0x0000 08 DD — 08 = unsigned byte, DD = number of
 /// dimensions — then DD big-endian int32 sizes, then the bytes), gzip-compressed or not (detected by the magic bytes
-/// 1F 8B, not by the extension). Every problem becomes one <see cref="FashionMnistDataException"/> naming the file.
+/// 1F 8B, not by the extension). Every problem becomes one <see cref="FashionMnistDataException"/> naming the file by its path.
 /// </summary>
 public static class IdxReader
 {
     public static IdxFile Read(string path, int expectedMagic)
     {
-        string name = Path.GetFileName(path);
+        string name = path;   // as given (folder included): the data may come from --data-dir, the variable, ./data or /usr/share
         byte[] bytes;
         try
         {

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.RegularExpressions;
 using CsCheck;
 using MlNetFashion.Pipeline.Data;
 
@@ -68,7 +69,7 @@ public class IdxReaderTests : IDisposable
     {
         IdxWriter.WriteLabels(Path.Combine(_dir, "train-images-idx3-ubyte"), [1, 2]);
         var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(Path.Combine(_dir, "train-images-idx3-ubyte"), IdxFile.ImagesMagic));
-        Assert.Equal("train-images-idx3-ubyte: expected IDX magic 0x00000803 (unsigned-byte images, 3 dimensions), found 0x00000801", ex.Message);
+        Assert.Equal($"{Path.Combine(_dir, "train-images-idx3-ubyte")}: expected IDX magic 0x00000803 (unsigned-byte images, 3 dimensions), found 0x00000801", ex.Message);
     }
 
     [Fact]
@@ -78,7 +79,7 @@ public class IdxReaderTests : IDisposable
         IdxWriter.WriteImages(path, Pixels(2), 2, 28, 28);
         using (var f = new FileStream(path, FileMode.Open)) f.SetLength(1000);
         var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.ImagesMagic));
-        Assert.Equal("train-images-idx3-ubyte: expected 1,584 bytes for dimensions [2, 28, 28], found 1,000", ex.Message);
+        Assert.Equal($"{path}: expected 1,584 bytes for dimensions [2, 28, 28], found 1,000", ex.Message);
     }
 
     [Fact]
@@ -86,7 +87,7 @@ public class IdxReaderTests : IDisposable
     {
         string path = Path.Combine(_dir, "t10k-labels-idx1-ubyte");
         File.WriteAllBytes(path, []);
-        Assert.Equal("t10k-labels-idx1-ubyte: the file is empty", Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic)).Message);
+        Assert.Equal($"{path}: the file is empty", Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic)).Message);
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public class IdxReaderTests : IDisposable
         byte[] bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic));
-        Assert.StartsWith("train-labels-idx1-ubyte.gz: corrupt or truncated gzip data", ex.Message);
+        Assert.StartsWith($"{path}: corrupt or truncated gzip data", ex.Message);
     }
 
     [Theory]
@@ -116,7 +117,7 @@ public class IdxReaderTests : IDisposable
 
         var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic));
 
-        Assert.Matches(@"^train-labels-idx1-ubyte\.gz: corrupt or truncated gzip data \(decompressed [\d,]+ bytes before the data ended\)$", ex.Message);
+        Assert.Matches($@"^{Regex.Escape(path)}: corrupt or truncated gzip data \(decompressed [\d,]+ bytes before the data ended\)$", ex.Message);
         Assert.Contains(detail, ex.Message);
     }
 
@@ -126,7 +127,7 @@ public class IdxReaderTests : IDisposable
         IdxWriter.WriteImages(Path.Combine(_dir, "train-images-idx3-ubyte"), Pixels(3), 3, 28, 28);
         IdxWriter.WriteLabels(Path.Combine(_dir, "train-labels-idx1-ubyte"), [1, 2]);
         var ex = Assert.Throws<FashionMnistDataException>(() => FashionMnist.LoadSplit(_dir, "train"));
-        Assert.Equal("train-labels-idx1-ubyte: expected 3 labels to match train-images-idx3-ubyte, found 2", ex.Message);
+        Assert.Equal($"{Path.Combine(_dir, "train-labels-idx1-ubyte")}: expected 3 labels to match train-images-idx3-ubyte, found 2", ex.Message);
     }
 
     [Fact]
@@ -135,7 +136,7 @@ public class IdxReaderTests : IDisposable
         IdxWriter.WriteImages(Path.Combine(_dir, "t10k-images-idx3-ubyte.gz"), Pixels(3), 3, 28, 28, gzip: true);
         IdxWriter.WriteLabels(Path.Combine(_dir, "t10k-labels-idx1-ubyte.gz"), [1, 12, 3], gzip: true);
         var ex = Assert.Throws<FashionMnistDataException>(() => FashionMnist.LoadSplit(_dir, "t10k"));
-        Assert.Equal("t10k-labels-idx1-ubyte.gz: label 12 at index 1 is outside 0..9", ex.Message);
+        Assert.Equal($"{Path.Combine(_dir, "t10k-labels-idx1-ubyte.gz")}: label 12 at index 1 is outside 0..9", ex.Message);
     }
 
     [Fact]
