@@ -83,7 +83,7 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
         }
         catch (InvalidDataException ex)
         {
-            throw new FashionMnistDataException($"{Path.GetFileName(path)}: corrupt or truncated gzip data ({ex.Message.TrimEnd('.')})", ex);
+            throw new FashionMnistDataException($"{Path.GetFileName(path)}: corrupt or truncated gzip data ({IdxReader.DamagedGzip})", ex);
         }
     }
 

@@ -53,6 +53,10 @@ public static class IdxReader
         return new IdxFile(name, dims, bytes.AsSpan(header).ToArray());
     }
 
+    /// <summary>For .NET's InvalidDataException, which words a bad checksum or bad deflate data as "The archive entry was
+    /// compressed using an unsupported compression method".</summary>
+    internal const string DamagedGzip = "the compressed data or its checksum is damaged";
+
     private static byte[] Gunzip(string name, byte[] compressed)
     {
         using var output = new MemoryStream();
@@ -63,7 +67,8 @@ public static class IdxReader
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or EndOfStreamException)
         {
-            throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data ({ex.Message.TrimEnd('.')})", ex);
+            string detail = ex is InvalidDataException ? DamagedGzip : ex.Message.TrimEnd('.');
+            throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data ({detail})", ex);
         }
         // GZipStream checks the trailer (CRC-32, ISIZE = length mod 2³²) of a stream that ends, but returns what it has,
         // without error, from one cut short. The last 4 bytes of a cut file are not a trailer, so their value is not quoted.

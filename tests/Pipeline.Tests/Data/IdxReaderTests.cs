@@ -101,6 +101,21 @@ public class IdxReaderTests : IDisposable
         Assert.StartsWith($"{path}: corrupt or truncated gzip data", ex.Message);
     }
 
+    [Fact]
+    public void Read_GzipWithBadChecksum_SaysTheDataIsDamagedNotAnUnsupportedMethod()
+    {
+        // .NET's own message was "The archive entry was compressed using an unsupported compression method".
+        string path = Path.Combine(_dir, "train-labels-idx1-ubyte.gz");
+        IdxWriter.WriteLabels(path, [.. Enumerable.Repeat((byte)1, 5000)], gzip: true);
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[^8] ^= 0xFF;   // the CRC-32 of the trailer
+        File.WriteAllBytes(path, bytes);
+
+        var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic));
+
+        Assert.Equal($"{path}: corrupt or truncated gzip data (the compressed data or its checksum is damaged)", ex.Message);
+    }
+
     [Theory]
     [InlineData(8, "decompressed 5,008 bytes before the data ended")]    // only the trailer lost
     [InlineData(30, "decompressed ")]                                     // cut inside the compressed data
