@@ -36,7 +36,17 @@ public static class CvCommand
                 DataDir = parse.GetValue(dataDir), OutputDirectory = parse.GetValue(output)!,
             };
             using var interrupt = new InterruptHandler();
-            var result = CrossValidationRun.Execute(options, parse.GetValue(folds), TrainingDisplay.Create(), interrupt.Token);
+            CrossValidationRun.Result result;
+            try
+            {
+                result = CrossValidationRun.Execute(options, parse.GetValue(folds), TrainingDisplay.Create(), interrupt.Token);
+            }
+            catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
+            {
+                // As train's Ctrl+C (exit 130), but there is nothing to resume: folds keep no checkpoints.
+                Console.Error.WriteLine("interrupted: cross-validation stopped after the current batch; no box plot was written (folds keep no checkpoints: a new cv starts over)");
+                return 130;
+            }
             var c = CultureInfo.InvariantCulture;
             for (int f = 0; f < result.FoldAccuracies.Length; f++) Console.WriteLine(string.Create(c, $"fold {f + 1}: {result.FoldAccuracies[f]:P2}"));
             Console.WriteLine(string.Create(c, $"accuracy {result.Mean:P2} ± {result.StandardDeviation:P2} over {result.FoldAccuracies.Length} folds; box plot in {Path.Combine(options.OutputDirectory, "cv-boxplot.png")}"));

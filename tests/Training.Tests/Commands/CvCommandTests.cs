@@ -55,6 +55,24 @@ public sealed partial class CvCommandTests : IDisposable
         Assert.Equal("error: --optimizer: expected adam, adamw or sgd, received \"rmsprop\"", error.Trim());
     }
 
+    [Fact]
+    public async Task Cv_InterruptedWithSigint_Exits130SayingNothingWasWritten()
+    {
+        // It said "error: The operation was canceled." and exited 1.
+        using var process = ChildProcess.Start("cv", "--folds", "2", "--preset", "seed004", "--epochs", "30", "--limit-train", "2000", "--threads", "2", "--out", _out);
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("epoch 1/30 ", StringComparison.Ordinal)) { }
+        Assert.NotNull(line);
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), "cv did not stop after SIGINT");
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("interrupted: cross-validation stopped after the current batch; no box plot was written", await stderr);
+        Assert.False(File.Exists(Path.Combine(_out, "cv-boxplot.png")));
+    }
+
     [GeneratedRegex(@"fold (\d): ([0-9.]+) %")]
     private static partial Regex FoldLine();
 
