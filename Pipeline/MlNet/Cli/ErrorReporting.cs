@@ -45,6 +45,10 @@ public static class ErrorReporting
     /// <summary>"Cannot parse argument 'abc' for option '--epochs' as expected type 'System.Int32'." → "--epochs: expected an integer, received "abc"".</summary>
     public static string ParseErrorLine(string message)
     {
+        // "Unrecognized command or argument '--modle'": worded as UnknownCommand words it, so a typo reads the same everywhere.
+        var unrecognized = System.Text.RegularExpressions.Regex.Match(message, @"^Unrecognized command or argument '(.*)'\.?$");
+        if (unrecognized.Success)
+            return unrecognized.Groups[1].Value.StartsWith('-') ? $"unrecognized option '{unrecognized.Groups[1].Value}'" : $"unexpected argument '{unrecognized.Groups[1].Value}'";
         var match = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$");
         if (!match.Success) return message.Split('\n')[0].Trim().TrimEnd('.');
         string type = match.Groups[3].Value, expected =

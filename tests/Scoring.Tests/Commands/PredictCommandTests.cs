@@ -49,7 +49,7 @@ public sealed class PredictCommandTests : IDisposable
         var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, option, image);
 
         Assert.Equal(1, exit);
-        Assert.Equal($"error: Unrecognized command or argument '{option}' (see 'predict --help')", error.Trim());
+        Assert.Equal($"error: unrecognized option '{option}' (see 'predict --help')", error.Trim());
         Assert.Equal("", output);
     }
 

@@ -43,13 +43,14 @@ public sealed class BadInputTests : IDisposable
     [InlineData("train --epochs abc", "error: --epochs: expected an integer, received \"abc\" (see 'train --help')")]
     [InlineData("train --seed -1", "error: --seed: expected a whole number ≥ 0, received \"-1\" (see 'train --help')")]
     [InlineData("train --lr fast", "error: --lr: expected a number, received \"fast\" (see 'train --help')")]
-    [InlineData("cv --bogus", "error: Unrecognized command or argument '--bogus' (see 'cv --help')")]
+    [InlineData("cv --bogus", "error: unrecognized option '--bogus' (see 'cv --help')")]
     [InlineData("evaluate", "error: Option '--model' is required (see 'evaluate --help')")]
     [InlineData("bogus", "error: unknown command 'bogus': expected train, summary, bench, evaluate, cv, data (see '--help')")]
     [InlineData("data fech", "error: unknown command 'fech' for data: expected fetch (see 'data --help')")]
     [InlineData("data", "error: data: expected a command: fetch (see 'data --help')")]
     [InlineData("--epochs 3", "error: unrecognized option '--epochs': expected a command: train, summary, bench, evaluate, cv, data (see '--help')")]
-    [InlineData("data fetch --bogus", "error: Unrecognized command or argument '--bogus' (see 'data fetch --help')")]
+    [InlineData("train extra", "error: unexpected argument 'extra' (see 'train --help')")]
+    [InlineData("data fetch --bogus", "error: unrecognized option '--bogus' (see 'data fetch --help')")]
     public void ParseError_OneLineNamingTheOptionAndNoHelpText(string command, string expected)
     {
         var (exit, output, error) = Cli.Run(command.Split(' '));
