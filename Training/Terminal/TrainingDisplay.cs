@@ -19,7 +19,7 @@ internal static class TrainingDisplay
     public static void PrintSummary(TrainingRunSummary run, string outDir)
     {
         var c = CultureInfo.InvariantCulture;
-        System.Console.WriteLine(string.Create(c, $"test accuracy {run.Test.Accuracy:P2} (macro {run.Test.MacroAccuracy:P2}, log-loss {run.Test.LogLoss:F4}); {Training(run)}; whole run {run.TotalSeconds / 60:F1} min"));
+        System.Console.WriteLine(string.Create(c, $"test accuracy {run.Test.Accuracy:P2} (macro {run.Test.MacroAccuracy:P2}, log-loss {run.Test.LogLoss:F4}); {Training(run)}; whole run {DurationText.Format(run.TotalSeconds)}"));
         System.Console.WriteLine(string.Create(c, $"ONNX export matches the engine within {run.OnnxMaxAbsDiff:G2} (max |Δp| on {run.OnnxCheckedImages:N0} test images)"));
         if (run.SingleViewAccuracy is { } single)
             System.Console.WriteLine(string.Create(c, $"the same weights on the image alone (no test-time views, ~10× cheaper to score): {single:P2} in {TrainingRun.SingleViewFile}"));
@@ -35,7 +35,7 @@ internal static class TrainingDisplay
         string epochs = total == 1 ? "1 epoch" : string.Create(c, $"{total} epochs");
         if (run.ResumedFromEpoch > 0 && trained <= 0) return $"{epochs}, all from the checkpoint (none trained in this run)";
         string resumed = run.ResumedFromEpoch > 0 ? string.Create(c, $" ({trained} in this run, after epoch {run.ResumedFromEpoch} of the checkpoint)") : "";
-        return string.Create(c, $"{epochs}{resumed} in {run.TrainSeconds / 60:F1} min, {run.TrainImagesPerSecond:N0} img/s");
+        return string.Create(c, $"{epochs}{resumed} in {DurationText.Format(run.TrainSeconds)}, {run.TrainImagesPerSecond:N0} img/s");
     }
 
     /// <summary>One epoch; without a validation set (a fraction of 0) the val_ fields are left out rather than left blank.</summary>

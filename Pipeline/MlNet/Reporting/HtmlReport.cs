@@ -38,7 +38,7 @@ public static class HtmlReport
               <div class="card">test accuracy<b>{{P(run.Test.Accuracy)}}</b></div>
               <div class="card">macro accuracy<b>{{P(run.Test.MacroAccuracy)}}</b></div>{{SingleViewCard(run)}}
               <div class="card">log-loss<b>{{run.Test.LogLoss.ToString("F4", CultureInfo.InvariantCulture)}}</b></div>
-              <div class="card">training time<b>{{(run.TrainSeconds / 60).ToString("F1", CultureInfo.InvariantCulture)}} min</b></div>
+              <div class="card">training time<b>{{DurationText.Format(run.TrainSeconds)}}</b></div>
               <div class="card">speed<b>{{run.TrainImagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)}} img/s</b></div>
             </div>
             <h2>Learning curves</h2>
