@@ -22,6 +22,9 @@ public static class CheckpointFile
         int BestEpoch, float BestScore, string OptionsJson, List<EpochMetrics> History, int[] WeightLengths, int[] OptimizerLengths,
         PartialEpoch? Interrupted = null);
 
+    /// <summary>Before the first epoch ends the best score is −∞ (and a diverging history may hold NaN): written as "-Infinity".</summary>
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public static void Save(string path, EngineTrainer trainer, string optionsJson)
     {
         var weights = WeightsSnapshot.Capture(trainer.Model).Values;
@@ -29,7 +32,7 @@ public static class CheckpointFile
         var header = new Header(1, trainer.CompletedEpochs, trainer.Optimizer.Steps, [.. trainer.Random.GetState().Select(s => s.ToString())],
             trainer.Control.LearningRateScale, trainer.BestEpoch, trainer.BestScore, optionsJson, trainer.History,
             [.. weights.Select(w => w.Length)], [.. optimizer.Select(o => o.Length)], trainer.Interrupted);
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         AtomicFile.Write(path, stream =>
         {
             stream.Write(Magic);
@@ -53,7 +56,7 @@ public static class CheckpointFile
         Header header;
         try
         {
-            header = JsonSerializer.Deserialize<Header>(bytes.AsSpan(12, headerLength)) ?? throw new InvalidDataException($"{name}: empty checkpoint header");
+            header = JsonSerializer.Deserialize<Header>(bytes.AsSpan(12, headerLength), Json) ?? throw new InvalidDataException($"{name}: empty checkpoint header");
         }
         catch (JsonException ex)
         {

@@ -154,8 +154,10 @@ public class EngineTrainerTests
         }
     }
 
-    [Fact]
-    public void Resume_FromCheckpointWrittenMidEpochOnCancel_EqualsUninterruptedRun()
+    [Theory]
+    [InlineData(14)]   // 10 batches per epoch: stops in epoch 2
+    [InlineData(4)]    // in epoch 1, before any best score (−∞, which JSON cannot hold as a number: the save threw)
+    public void Resume_FromCheckpointWrittenMidEpochOnCancel_EqualsUninterruptedRun(int stopAfter)
     {
         LabeledImages data = Bands(320, 9);
         var uninterrupted = new EngineTrainer(Small(), Options(2));
@@ -166,9 +168,9 @@ public class EngineTrainerTests
         {
             var interrupted = new EngineTrainer(Small(), Options(2));
             using var cancel = new CancellationTokenSource();
-            interrupted.AddCallback(new BatchCounter(cancel, stopAfter: 14)); // 10 batches per epoch: stops in epoch 2
+            interrupted.AddCallback(new BatchCounter(cancel, stopAfter));
             Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data, cancellation: cancel.Token));
-            Assert.Equal(new { Epoch = 2, Batch = 4 }, new { interrupted.Interrupted!.Epoch, interrupted.Interrupted.Batch });
+            Assert.Equal(new { Epoch = stopAfter / 10 + 1, Batch = stopAfter % 10 }, new { interrupted.Interrupted!.Epoch, interrupted.Interrupted.Batch });
             CheckpointFile.Save(path, interrupted, "{}");
 
             var resumed = new EngineTrainer(Small(), Options(2));
