@@ -72,8 +72,10 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         RestoreBestAfterResume(trainer, checkpoints, resumedFrom, engineOptions);
 
         TestTimeViews? views = engineOptions.TestTimeAugmentation ? TestTimeViews.For(engineOptions.Augmentation) : null;
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = FashionMnistClasses.Names, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views });
-        ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName);
+        IReadOnlyList<string> classNames = LabelNames.Of(input, _options.LabelColumnName);
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views });
+        ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName,
+            classNames: classNames);
         LastResult = new FashionCnnTrainingResult(name, model, onnx, [.. trainer.History], trainer.BestEpoch, seconds, train.Count, trainer.StopReason, resumedFrom, fraction, views)
         {
             Convolution = Engine.Kernels.ConvolutionAlgorithm.Resolve(engineOptions.Convolution),

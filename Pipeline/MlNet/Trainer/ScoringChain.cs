@@ -6,25 +6,33 @@ namespace MlNetFashion.Pipeline.Trainer;
 /// <summary>
 /// Turns ONNX bytes (our contract: input "input" [N,1,28,28], output "probabilities" [N,10]) into a chain of
 /// built-in, saveable ML.NET transformers that adds Score (Vector&lt;Single, 10&gt;) and PredictedLabel (a key with
-/// the class names, like Label). This is the path that survives Model.Save/Load (see mlnet-integration.md).
+/// the class names, like Label: the training label's key values, in its key order). This is the path that survives Model.Save/Load (see mlnet-integration.md).
 /// </summary>
 public static class ScoringChain
 {
     public const string InputColumn = "input", ProbabilitiesColumn = "probabilities";
-    internal const string ScoreColumn = "__Score", LabelNameColumn = "__PredictedLabelName";
+    internal const string ScoreColumn = "__Score", LabelNameColumn = "__PredictedLabelName", TrainingNameColumn = "__PredictedLabelTrainingName";
 
     public static IEstimator<ITransformer> CreateEstimator(MLContext mlContext, byte[] onnxModel, string featureColumn = "Features",
-        string scoreColumn = "Score", string predictedLabelColumn = "PredictedLabel", int? gpuDeviceId = null)
+        string scoreColumn = "Score", string predictedLabelColumn = "PredictedLabel", int? gpuDeviceId = null, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(onnxModel);
-        var names = mlContext.Data.LoadFromEnumerable(FashionMnistClasses.Names.Select(n => new ClassName { Name = n }));
-        return mlContext.Transforms.CopyColumns(InputColumn, featureColumn)
+        classNames ??= FashionMnistClasses.Names;
+        var names = mlContext.Data.LoadFromEnumerable(classNames.Select(n => new ClassName { Name = n }));
+        var chain = mlContext.Transforms.CopyColumns(InputColumn, featureColumn)
             .Append(mlContext.Transforms.ApplyOnnxModel([ProbabilitiesColumn], [InputColumn], new MemoryStream(onnxModel), gpuDeviceId))
             .Append(mlContext.Transforms.CustomMapping<ProbabilitiesRow, ArgmaxRow>(ArgmaxMapping.Map, ArgmaxMapping.ContractName))
-            .Append(mlContext.Transforms.CopyColumns(scoreColumn, ScoreColumn))
-            .Append(mlContext.Transforms.Conversion.MapValueToKey(predictedLabelColumn, LabelNameColumn, keyData: names))
-            .Append(mlContext.Transforms.DropColumns(InputColumn, ProbabilitiesColumn, ScoreColumn, LabelNameColumn));
+            .Append(mlContext.Transforms.CopyColumns(scoreColumn, ScoreColumn));
+        if (classNames.SequenceEqual(FashionMnistClasses.Names))
+            return chain.Append(mlContext.Transforms.Conversion.MapValueToKey(predictedLabelColumn, LabelNameColumn, keyData: names))
+                .Append(mlContext.Transforms.DropColumns(InputColumn, ProbabilitiesColumn, ScoreColumn, LabelNameColumn));
+        // Labels keyed in another order: the argmax names output k by Fashion-MNIST's class k (so models saved before
+        // keep loading); rename it to the training label's k-th key value, the key PredictedLabel then carries.
+        var rename = FashionMnistClasses.Names.Zip(classNames, (from, to) => new KeyValuePair<string, string>(from, to));
+        return chain.Append(mlContext.Transforms.Conversion.MapValue(TrainingNameColumn, rename, LabelNameColumn))
+            .Append(mlContext.Transforms.Conversion.MapValueToKey(predictedLabelColumn, TrainingNameColumn, keyData: names))
+            .Append(mlContext.Transforms.DropColumns(InputColumn, ProbabilitiesColumn, ScoreColumn, LabelNameColumn, TrainingNameColumn));
     }
 
     /// <summary>
@@ -33,9 +41,9 @@ public static class ScoringChain
     /// deletes its own on dispose.
     /// </summary>
     public static ITransformer Create(MLContext mlContext, byte[] onnxModel, IDataView schemaSource, string featureColumn = "Features",
-        string scoreColumn = "Score", string predictedLabelColumn = "PredictedLabel", int? gpuDeviceId = null)
+        string scoreColumn = "Score", string predictedLabelColumn = "PredictedLabel", int? gpuDeviceId = null, IReadOnlyList<string>? classNames = null)
     {
-        ITransformer fitted = CreateEstimator(mlContext, onnxModel, featureColumn, scoreColumn, predictedLabelColumn, gpuDeviceId).Fit(schemaSource);
+        ITransformer fitted = CreateEstimator(mlContext, onnxModel, featureColumn, scoreColumn, predictedLabelColumn, gpuDeviceId, classNames).Fit(schemaSource);
         using var buffer = new MemoryStream();
         mlContext.Model.Save(fitted, schemaSource.Schema, buffer);
         (fitted as IDisposable)?.Dispose();

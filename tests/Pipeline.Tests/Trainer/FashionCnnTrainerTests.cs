@@ -161,6 +161,49 @@ public class FashionCnnTrainerTests
         Assert.Contains($"validation-{metric.ToString().ToLowerInvariant()}", trainer.LastResult.StopReason);
     }
 
+    [Fact]
+    public void Fit_LabelKeyedByFirstAppearance_PredictedLabelCarriesTheLabelsKeyValues()
+    {
+        // MapValueToKey keys the raw classes as they first appear (9, 0, 3, …): the model's output k is the k-th key.
+        // PredictedLabel named output k after Fashion-MNIST's class k, so MapKeyToValue gave "T-shirt/top" for a 9.
+        var ml = new MLContext(seed: 1);
+        IEnumerable<OwnRow> Rows(FashionMnistSplit split, int count) => Enumerable.Range(0, count).Select(i => new OwnRow
+        {
+            Features = [.. split.Image(i).ToArray().Select(b => b / 255f)], Class = split.Labels[i],
+        });
+        IDataView train = ml.Data.LoadFromEnumerable(Rows(RealData.Data.Train, 2000)), test = ml.Data.LoadFromEnumerable(Rows(RealData.Data.Test, 500));
+        var options = SmallRun();
+        options.Epoch = 1;
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", nameof(OwnRow.Class))
+            .Append(ml.MulticlassClassification.Trainers.FashionCnn(options))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel"));
+        ITransformer model = pipeline.Fit(train);
+
+        using var saved = new MemoryStream();
+        ml.Model.Save(model, train.Schema, saved);
+        saved.Position = 0;
+        foreach (ITransformer m in new[] { model, ml.Model.Load(saved, out _) })
+        {
+            var rows = ml.Data.CreateEnumerable<PredictedClassRow>(m.Transform(test), reuseRowObject: false).ToList();
+            double agreement = rows.Count(r => r.PredictedClass == r.Class.ToString(System.Globalization.CultureInfo.InvariantCulture)) / (double)rows.Count;
+            Assert.True(agreement >= 0.6, $"predicted classes match the true ones on {agreement:P1} of 500 test images");
+        }
+        Assert.Equal(9u, RealData.Data.Train.Labels[0]);   // so the keys are indeed not in class order
+    }
+
+    private sealed class OwnRow
+    {
+        [Microsoft.ML.Data.VectorType(784)]
+        public float[] Features { get; set; } = [];
+        public uint Class { get; set; }
+    }
+
+    private sealed class PredictedClassRow
+    {
+        public uint Class { get; set; }
+        public string PredictedClass { get; set; } = "";
+    }
+
     private sealed class ScoreRow
     {
         public float[] Score { get; set; } = [];
