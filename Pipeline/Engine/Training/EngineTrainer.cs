@@ -148,7 +148,8 @@ public sealed class EngineTrainer
             CompletedEpochs = epoch;
             float score = EarlyStopping.Score(metrics, _options.Monitor);
             // Without a validation set nothing is restored: the epoch whose weights the run keeps is always the last.
-            if (validation is null || score > BestScore)
+            // As Keras' restore_best_weights, an epoch is better only by more than min delta, the margin early stopping uses.
+            if (validation is null || score > BestScore + _options.EarlyStoppingMinDelta)
             {
                 (BestScore, BestEpoch) = (score, epoch);
                 if (_options.RestoreBestWeights && validation is not null)

@@ -159,6 +159,8 @@ public class FashionCnnTrainerTests
         ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 500));
         Assert.Equal(2, trainer.LastResult!.History.Count);
         Assert.Contains($"validation-{metric.ToString().ToLowerInvariant()}", trainer.LastResult.StopReason);
+        // The kept epoch is the one early stopping counted from (Keras keeps it too): epoch 2 was no gain by MinDelta.
+        Assert.Equal(1, trainer.LastResult.BestEpoch);
     }
 
     [Fact]
