@@ -47,24 +47,36 @@ public sealed class FashionClassifier : IDisposable
     public string? GpuStatus { get; }
 
     /// <summary>Classifies an image file (PNG, JPEG, BMP, …) of any size and colour.</summary>
-    public Prediction Predict(string imagePath) => File.Exists(imagePath)
-        ? Predict(File.ReadAllBytes(imagePath), Path.GetFileName(imagePath))
-        : throw new FileNotFoundException($"{imagePath}: image file not found", imagePath);
+    public Prediction Predict(string imagePath)
+    {
+        ArgumentNullException.ThrowIfNull(imagePath);
+        return File.Exists(imagePath)
+            ? Predict(File.ReadAllBytes(imagePath), Path.GetFileName(imagePath))
+            : throw new FileNotFoundException($"{imagePath}: image file not found", imagePath);
+    }
 
     public Prediction Predict(Stream image, string name = "image")
     {
+        ArgumentNullException.ThrowIfNull(image);
         using var buffer = new MemoryStream();
         image.CopyTo(buffer);
         return Predict(buffer.ToArray(), name);
     }
 
-    public Prediction Predict(byte[] encodedImage, string name = "image") => PredictPixels(ImagePreprocessor.Preprocess(encodedImage, name).Pixels);
+    /// <summary>An encoded image (PNG, JPEG, …); 784 raw pixels go to <see cref="PredictPixels(ReadOnlySpan{byte})"/>.</summary>
+    public Prediction Predict(byte[] encodedImage, string name = "image")
+    {
+        ArgumentNullException.ThrowIfNull(encodedImage);
+        return PredictPixels(ImagePreprocessor.Preprocess(encodedImage, name).Pixels);
+    }
 
     /// <summary>784 raw pixels (0..255, row-major, light garment on black) as in the data set.</summary>
     public Prediction PredictPixels(ReadOnlySpan<byte> pixels)
     {
         if (pixels.Length != FashionMnistSplit.ImageSize)
             throw new ArgumentException($"pixels: expected {FashionMnistSplit.ImageSize} values (28×28), received {pixels.Length}");
+        // After Dispose the ONNX session is gone: ONNX Runtime would throw a NullReferenceException from inside.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var engine = _engines.Get();
         try
         {
@@ -86,7 +98,13 @@ public sealed class FashionClassifier : IDisposable
         return PredictPixels(bytes);
     }
 
-    public void Dispose() => (_model as IDisposable)?.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        (_model as IDisposable)?.Dispose();
+    }
+
+    private volatile bool _disposed;
 
     /// <summary>The ML.NET input row: the Pixels column our models expect.</summary>
     public sealed class PixelInput

@@ -70,6 +70,23 @@ public class FashionClassifierTests
     }
 
     [Fact]
+    public void Predict_AfterDispose_ThrowsObjectDisposed()
+    {
+        // ONNX Runtime threw a NullReferenceException from inside its session.
+        var classifier = FashionClassifier.Load(TrainedModel.Onnx);
+        classifier.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => classifier.PredictPixels(TrainedModel.Test.Image(0)));
+    }
+
+    [Fact]
+    public void Predict_NullArguments_ThrowArgumentNull()
+    {
+        Assert.Throws<ArgumentNullException>(() => s_classifier.Value.Predict((string)null!));
+        Assert.Throws<ArgumentNullException>(() => s_classifier.Value.Predict((Stream)null!));
+        Assert.Throws<ArgumentNullException>(() => s_classifier.Value.Predict((byte[])null!));
+    }
+
+    [Fact]
     public void Load_GpuRequestedOnCpuOnlyMachine_FallsBackAndStillPredicts()
     {
         using var classifier = FashionClassifier.Load(TrainedModel.Zip, new ClassifierOptions { GpuDeviceId = 0 });
