@@ -8,16 +8,18 @@ namespace MlNetFashion.Pipeline.Trainer;
 /// <summary>Reads a key Label column and a float Features column (784 values) of an IDataView into engine arrays.</summary>
 internal static class FeatureReader
 {
-    public static LabeledImages Read(IDataView data, string labelColumn, string featureColumn, Shape shape)
+    /// <param name="source">How messages name the data when it is not the training data ("validation set").</param>
+    public static LabeledImages Read(IDataView data, string labelColumn, string featureColumn, Shape shape, string? source = null)
     {
+        string of = source is null ? "" : $"{source}: ";
         DataViewSchema.Column label = data.Schema.GetColumnOrNull(labelColumn)
-            ?? throw new ArgumentException($"{labelColumn}: expected a label column of key type, found no such column");
+            ?? throw new ArgumentException($"{of}{labelColumn}: expected a label column of key type, found no such column");
         DataViewSchema.Column features = data.Schema.GetColumnOrNull(featureColumn)
-            ?? throw new ArgumentException($"{featureColumn}: expected a feature column, found no such column");
+            ?? throw new ArgumentException($"{of}{featureColumn}: expected a feature column, found no such column");
         if (label.Type is not KeyDataViewType { RawType: var raw } keyType || raw != typeof(uint) || keyType.Count != 10)
-            throw new ArgumentException($"{labelColumn}: expected Key<UInt32, 0-9> (use MapValueToKey), received {label.Type}");
+            throw new ArgumentException($"{of}{labelColumn}: expected Key<UInt32, 0-9> (use MapValueToKey), received {label.Type}");
         if (features.Type is not VectorDataViewType { ItemType: var item } vector || item != NumberDataViewType.Single || vector.Size != shape.Size)
-            throw new ArgumentException($"{featureColumn}: expected a vector of {shape.Size} Single values (pixels / 255), received {features.Type}");
+            throw new ArgumentException($"{of}{featureColumn}: expected a vector of {shape.Size} Single values (pixels / 255), received {features.Type}");
 
         var pixels = new List<float>(data.GetRowCount() is long n ? (int)Math.Min(n * shape.Size, int.MaxValue) : 0);
         var labels = new List<int>();
@@ -30,13 +32,16 @@ internal static class FeatureReader
         while (cursor.MoveNext())
         {
             getLabel(ref key);
-            if (key == 0 || key > 10) throw new ArgumentException($"{labelColumn}: row {cursor.Position} has a missing or out-of-range label (key {key}); expected 1..10");
+            if (key == 0 || key > 10) throw new ArgumentException($"{of}{labelColumn}: row {cursor.Position} has a missing or out-of-range label (key {key}); expected 1..10");
             getFeatures(ref row);
             row.CopyTo(dense);
+            // A NaN pixel would surface only as a diverged loss, blamed on the learning rate.
+            if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll<float>(dense))
+                throw new ArgumentException($"{of}{featureColumn}: row {cursor.Position} has a NaN or infinite value; expected pixels / 255");
             pixels.AddRange(dense);
             labels.Add((int)key - 1);
         }
-        if (labels.Count == 0) throw new ArgumentException("training data: expected at least one row, received none");
+        if (labels.Count == 0) throw new ArgumentException($"{source ?? "training data"}: expected at least one row, received none");
         return new LabeledImages([.. pixels], [.. labels], shape);
     }
 

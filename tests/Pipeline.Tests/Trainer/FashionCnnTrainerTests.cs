@@ -193,6 +193,34 @@ public class FashionCnnTrainerTests
         Assert.Equal(9u, RealData.Data.Train.Labels[0]);   // so the keys are indeed not in class order
     }
 
+    [Fact]
+    public void Fit_NaNFeature_NamesTheColumnAndRow()
+    {
+        // It trained, and stopped with "training diverged … try a lower learning rate (--lr)".
+        var ml = new MLContext(seed: 1);
+        var rows = Enumerable.Range(0, 20).Select(i => new OwnRow { Features = new float[784], Class = (uint)(i % 10) }).ToArray();
+        rows[3].Features[100] = float.NaN;
+        IDataView data = ml.Transforms.Conversion.MapValueToKey("Label", nameof(OwnRow.Class)).Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows));
+
+        var ex = Assert.Throws<ArgumentException>(() => ml.MulticlassClassification.Trainers.FashionCnn(SmallRun()).Fit(data));
+
+        Assert.Equal("Features: row 3 has a NaN or infinite value; expected pixels / 255", ex.Message);
+    }
+
+    [Fact]
+    public void Fit_ValidationSetWithoutLabel_SaysTheValidationSetLacksIt()
+    {
+        // The message named Label only, which the training data has.
+        var ml = new MLContext(seed: 1);
+        IDataView train = ml.Transforms.ScalePixels().Fit(Subset(ml, RealData.Data.Train, 50)).Transform(Subset(ml, RealData.Data.Train, 50));
+        var options = SmallRun();
+        options.ValidationSet = ml.Transforms.DropColumns("Label").Fit(train).Transform(train);
+
+        var ex = Assert.Throws<ArgumentException>(() => ml.MulticlassClassification.Trainers.FashionCnn(options).Fit(train));
+
+        Assert.Equal("validation set: Label: expected a label column of key type, found no such column", ex.Message);
+    }
+
     private sealed class OwnRow
     {
         [Microsoft.ML.Data.VectorType(784)]
