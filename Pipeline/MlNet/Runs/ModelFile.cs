@@ -20,14 +20,26 @@ public static class ModelFile
         byte[] head = ReadHead(path);
         if (head is [(byte)'P', (byte)'K', ..])
         {
+            ITransformer loaded;
             try
             {
-                return ml.Model.Load(path, out _);
+                loaded = ml.Model.Load(path, out _);
             }
             catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or IOException or ArgumentException)
             {
                 throw new InvalidDataException($"{Path.GetFileName(path)}: not a loadable ML.NET model ({FirstLine(ex.Message)})", ex);
             }
+            // A pipeline of the user's own (e.g. trained on a Features column) loads, then fails at the first prediction
+            // with ML.NET's "Could not find input column 'Features' (Parameter 'inputSchema')".
+            try
+            {
+                loaded.GetOutputSchema(new FashionMnistDataView(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0])).Schema);
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                throw new InvalidDataException($"{Path.GetFileName(path)}: the model does not take a {FashionMnistDataView.PixelsColumn} column of 28×28 bytes, as train's model.zip does ({FirstLine(ex.Message).Split(" (Parameter")[0]})", ex);
+            }
+            return loaded;
         }
         // By its name an ML.NET model: read as ONNX, random bytes would be reported as "not a valid ONNX model".
         if (Path.GetExtension(path).Equals(".zip", StringComparison.OrdinalIgnoreCase))

@@ -79,6 +79,32 @@ public class FashionClassifierTests
     }
 
     [Fact]
+    public void Load_ZipOfAPipelineOnFeatures_SaysItDoesNotTakePixels()
+    {
+        // It loaded, and said "Could not find input column 'Features' (Parameter 'inputSchema')" without naming the file.
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var schema = ml.Data.LoadFromEnumerable(new[] { new FeaturesRow() });
+        var model = MlNetFashion.Pipeline.Trainer.ScoringChain.Create(ml, File.ReadAllBytes(TrainedModel.Onnx), schema);
+        string path = Path.Combine(Path.GetTempPath(), $"features-{Guid.NewGuid():N}.zip");
+        try
+        {
+            ml.Model.Save(model, schema.Schema, path);
+            var ex = Assert.Throws<InvalidDataException>(() => FashionClassifier.Load(path));
+            Assert.Equal($"{Path.GetFileName(path)}: the model does not take a Pixels column of 28×28 bytes, as train's model.zip does (Could not find input column 'Features')", ex.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private sealed class FeaturesRow
+    {
+        [Microsoft.ML.Data.VectorType(784)]
+        public float[] Features { get; set; } = new float[784];
+    }
+
+    [Fact]
     public void Predict_NullArguments_ThrowArgumentNull()
     {
         Assert.Throws<ArgumentNullException>(() => s_classifier.Value.Predict((string)null!));
