@@ -56,5 +56,9 @@ public sealed record EngineTrainerOptions
         if (!(EarlyStoppingMinDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingMinDelta), EarlyStoppingMinDelta, "early stopping min delta: expected 0 or more.");
         if (!(ReduceOnPlateauMinDelta >= 0)) throw new ArgumentOutOfRangeException(nameof(ReduceOnPlateauMinDelta), ReduceOnPlateauMinDelta, "plateau min delta: expected 0 or more.");
         if (Threads <= 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads: expected at least 1.");
+        // Accepted silently before: a negative decay grows the weights, a negative patience meant "off" by accident.
+        if (!(WeightDecay >= 0) || float.IsInfinity(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "weight decay: expected 0 or more.");
+        if (EarlyStoppingPatience < 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "early stopping patience: expected 0 (off) or more.");
+        if (ReduceOnPlateauPatience < 0) throw new ArgumentOutOfRangeException(nameof(ReduceOnPlateauPatience), ReduceOnPlateauPatience, "plateau patience: expected 0 (off) or more.");
     }
 }

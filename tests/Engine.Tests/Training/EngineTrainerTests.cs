@@ -206,6 +206,19 @@ public class EngineTrainerTests
         }
     }
 
+    [Theory]
+    [InlineData("weight decay", -1f, 0, 0)]
+    [InlineData("weight decay", float.NaN, 0, 0)]
+    [InlineData("early stopping patience", 0f, -1, 0)]
+    [InlineData("plateau patience", 0f, 0, -1)]
+    public void Options_NegativeDecayOrPatience_RefusedNamingTheSetting(string setting, float decay, int patience, int plateau)
+    {
+        // Accepted before: a negative weight decay grows the weights every step.
+        var options = Options() with { WeightDecay = decay, EarlyStoppingPatience = patience, ReduceOnPlateauPatience = plateau };
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new EngineTrainer(Small(), options));
+        Assert.StartsWith($"{setting}: expected 0", ex.Message);
+    }
+
     [Fact]
     public void Fit_Cancelled_StopsWithinOneBatch()
     {
