@@ -36,6 +36,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         ArgumentNullException.ThrowIfNull(input);
         var (name, model, defaults) = FashionMnistNet.Create(_options.ModelSpecPath is null ? _options.Preset : null, _options.ModelSpecPath);
         EngineTrainerOptions engineOptions = Merge(defaults);
+        engineOptions.Validate();   // before reading the data: a bad option should not cost a pass over it
         LabeledImages all = FeatureReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape);
         float fraction = _options.ValidationSet is null ? _options.ValidationSetFraction ?? defaults.ValidationFraction : 0;
         (LabeledImages train, LabeledImages? validation) = SplitValidation(all, model, fraction);

@@ -194,6 +194,22 @@ public class FashionCnnTrainerTests
     }
 
     [Fact]
+    public void Fit_BadOption_RefusedBeforeTheDataIsRead()
+    {
+        // A view that cannot be read (its token is cancelled): the option error must come first.
+        var ml = new MLContext(seed: 1);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var unreadable = new FashionMnistDataView(RealData.Data.Train.Take(10), cancelled.Token);
+        var options = SmallRun();
+        options.Epoch = 0;
+
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options)).Fit(unreadable));
+
+        Assert.StartsWith("epochs: expected at least 1.", ex.Message);
+    }
+
+    [Fact]
     public void Fit_NaNFeature_NamesTheColumnAndRow()
     {
         // It trained, and stopped with "training diverged … try a lower learning rate (--lr)".
