@@ -6,14 +6,19 @@ namespace MlNetFashion.Pipeline.Trainer;
 /// <summary>Forwards engine progress to Options.MetricsCallback, or to MLContext.Log (one line per epoch) without one.</summary>
 internal sealed class ProgressReporter(IHostEnvironment? environment, Action<FashionCnnMetrics>? callback) : ITrainingCallback
 {
-    public void OnBatchEnd(BatchMetrics m) =>
+    private int _batchesPerEpoch;   // for the epoch-end report, which the engine's EpochMetrics does not count in batches
+
+    public void OnBatchEnd(BatchMetrics m)
+    {
+        _batchesPerEpoch = m.BatchesPerEpoch;
         callback?.Invoke(new FashionCnnMetrics(m.Epoch, m.Batch, m.BatchesPerEpoch, m.Accuracy, m.Loss, m.LearningRate, null, null, m.ImagesPerSecond, EpochEnd: false));
+    }
 
     public void OnEpochEnd(EpochMetrics m, TrainingControl control)
     {
         if (callback is not null)
         {
-            callback(new FashionCnnMetrics(m.Epoch, 0, 0, m.Accuracy, m.Loss, m.LearningRate, m.ValidationAccuracy, m.ValidationLoss, m.ImagesPerSecond, EpochEnd: true));
+            callback(new FashionCnnMetrics(m.Epoch, _batchesPerEpoch, _batchesPerEpoch, m.Accuracy, m.Loss, m.LearningRate, m.ValidationAccuracy, m.ValidationLoss, m.ImagesPerSecond, EpochEnd: true));
             return;
         }
         if (environment is null) return;

@@ -194,6 +194,21 @@ public class FashionCnnTrainerTests
     }
 
     [Fact]
+    public void MetricsCallback_EpochEnd_CountsTheEpochsBatches()
+    {
+        // The epoch-end report said batch 0 of 0.
+        var ml = new MLContext(seed: 1);
+        var reports = new List<FashionCnnMetrics>();
+        var options = SmallRun();
+        (options.Epoch, options.MetricsCallback) = (1, reports.Add);
+        ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options)).Fit(Subset(ml, RealData.Data.Train, 320));
+
+        Assert.Equal(10, reports.Count(r => !r.EpochEnd));
+        FashionCnnMetrics end = Assert.Single(reports, r => r.EpochEnd);
+        Assert.Equal((10, 10), (end.Batch, end.BatchesPerEpoch));
+    }
+
+    [Fact]
     public void Fit_BadOption_RefusedBeforeTheDataIsRead()
     {
         // A view that cannot be read (its token is cancelled): the option error must come first.
