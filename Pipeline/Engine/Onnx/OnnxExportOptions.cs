@@ -10,6 +10,8 @@ public sealed record OnnxExportOptions
     public IReadOnlyList<string> ClassNames { get; init; } = [];
     public string Preset { get; init; } = "";
     public double? TestAccuracy { get; init; }
+    /// <summary>How many test images <see cref="TestAccuracy"/> was measured on (fewer than 10,000 under --limit-test).</summary>
+    public int? TestImages { get; init; }
     public DateTimeOffset? TrainingDate { get; init; }
     public string ProducerVersion { get; init; } = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
     /// <summary>Views to average the logits over inside the graph (test-time augmentation); null: the image alone.</summary>

@@ -70,6 +70,7 @@ public static class OnnxExporter
         };
         if (options.TestTimeViews is { } views) metadata["test_time_augmentation"] = $"logits averaged over {views}";
         if (options.TestAccuracy is double accuracy) metadata["test_accuracy"] = accuracy.ToString("F4", CultureInfo.InvariantCulture);
+        if (options.TestImages is int images) metadata["test_images"] = images.ToString(CultureInfo.InvariantCulture);
         if (options.TrainingDate is DateTimeOffset date) metadata["training_date"] = date.ToString("O", CultureInfo.InvariantCulture);
         foreach (var (key, value) in options.Metadata) metadata[key] = value;
         return metadata;

@@ -82,7 +82,7 @@ public static class TrainingRun
         }
         var export = new OnnxExportOptions
         {
-            ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = report.Accuracy, TrainingDate = DateTimeOffset.UtcNow,
+            ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = report.Accuracy, TestImages = testSplit.Count, TrainingDate = DateTimeOffset.UtcNow,
             TestTimeViews = result.TestTimeViews,
         };
         (byte[] onnx, double onnxDiff) = CheckedExport(result.Model, export, testSplit, "model.onnx");

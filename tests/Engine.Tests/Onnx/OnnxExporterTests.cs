@@ -137,13 +137,14 @@ public class OnnxExporterTests
     {
         Sequential model = Presets.Seed000();
         model.Build(2, new EngineRandom(1));
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = new[] { "x", "y" }, Preset = "seed000", TestAccuracy = 0.9 });
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = new[] { "x", "y" }, Preset = "seed000", TestAccuracy = 0.9, TestImages = 500 });
         using var session = new InferenceSession(onnx);
         Assert.Equal([-1, 1, 28, 28], session.InputMetadata[OnnxExporter.InputName].Dimensions);
         Assert.Equal([-1, 10], session.OutputMetadata[OnnxExporter.ProbabilitiesName].Dimensions);
         Assert.Equal("[\"x\",\"y\"]", session.ModelMetadata.CustomMetadataMap["class_names"]);
         Assert.Equal("seed000", session.ModelMetadata.CustomMetadataMap["preset"]);
         Assert.Equal("0.9000", session.ModelMetadata.CustomMetadataMap["test_accuracy"]);
+        Assert.Equal("500", session.ModelMetadata.CustomMetadataMap["test_images"]);
     }
 
     /// <summary>The official checker (python3-onnx). Returns early, saying so, only when python3-onnx is not installed.</summary>
