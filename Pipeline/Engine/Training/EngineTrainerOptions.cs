@@ -60,5 +60,8 @@ public sealed record EngineTrainerOptions
         if (!(WeightDecay >= 0) || float.IsInfinity(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "weight decay: expected 0 or more.");
         if (EarlyStoppingPatience < 0) throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, "early stopping patience: expected 0 (off) or more.");
         if (ReduceOnPlateauPatience < 0) throw new ArgumentOutOfRangeException(nameof(ReduceOnPlateauPatience), ReduceOnPlateauPatience, "plateau patience: expected 0 (off) or more.");
+        // The names, checked where they are resolved (one list each); the objects are small and stateless until bound.
+        _ = Optimizers.Optimizer.Create(Optimizer, WeightDecay, Momentum, Nesterov, AdamEpsilon);
+        _ = Schedules.LearningRateSchedule.Create(Schedule, WarmupFraction);
     }
 }

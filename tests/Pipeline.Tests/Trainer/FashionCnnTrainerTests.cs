@@ -208,8 +208,10 @@ public class FashionCnnTrainerTests
         Assert.Equal((10, 10), (end.Batch, end.BatchesPerEpoch));
     }
 
-    [Fact]
-    public void Fit_BadOption_RefusedBeforeTheDataIsRead()
+    [Theory]
+    [InlineData(0, "adam", "epochs: expected at least 1.")]
+    [InlineData(1, "rmsprop", "optimizer: expected adam, adamw or sgd. Received \"rmsprop\".")]
+    public void Fit_BadOption_RefusedBeforeTheDataIsRead(int epochs, string optimizer, string expected)
     {
         // A view that cannot be read (its token is cancelled): the option error must come first.
         var ml = new MLContext(seed: 1);
@@ -217,11 +219,11 @@ public class FashionCnnTrainerTests
         cancelled.Cancel();
         var unreadable = new FashionMnistDataView(RealData.Data.Train.Take(10), cancelled.Token);
         var options = SmallRun();
-        options.Epoch = 0;
+        (options.Epoch, options.Optimizer) = (epochs, optimizer);
 
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options)).Fit(unreadable));
+        var ex = Assert.ThrowsAny<ArgumentException>(() => ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options)).Fit(unreadable));
 
-        Assert.StartsWith("epochs: expected at least 1.", ex.Message);
+        Assert.StartsWith(expected, ex.Message);
     }
 
     [Fact]
