@@ -56,9 +56,9 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                 catch (InvalidDataException ex)
                 {
                     // Named as the user knows it (not the temp file, which is gone by the time they read this).
-                    throw new FashionMnistDataException($"{name}.gz downloaded from {uri} is corrupt or truncated ({ex.Message.TrimEnd('.')}); it was not saved", ex);
+                    throw new FashionMnistDataException($"{name}.gz downloaded from {uri} is corrupt or truncated ({IdxReader.DamagedGzip}); it was not saved", ex);
                 }
-                if (actual != sha256[name]) throw new FashionMnistDataException($"{name}.gz: SHA-256 of the content is {actual}, expected {sha256[name]}");
+                if (actual != sha256[name]) throw new FashionMnistDataException($"{name}.gz downloaded from {uri}: SHA-256 of the content is {actual}, expected {sha256[name]} (not the official file); it was not saved");
                 File.Move(temp, target, overwrite: true);
                 fetched.Add(target);
             }
