@@ -39,7 +39,7 @@ public static class ServeCommand
         return command;
     }
 
-    /// <summary>Before loading the model: Kestrel reports a port past 65535 as "Specified argument was out of the range of valid values".</summary>
+    /// <summary>Before loading the model: a malformed URL, and a port past 65535, which Kestrel reports as "Specified argument was out of the range of valid values".</summary>
     private static void CheckPorts(string urls)
     {
         foreach (string url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -49,9 +49,10 @@ public static class ServeCommand
             {
                 address = BindingAddress.Parse(url);
             }
-            catch (FormatException)
+            catch (FormatException ex)
             {
-                continue;   // a malformed URL: app.Start reports it, as a port in use
+                // As app.Start would word it, but before the model is loaded.
+                throw new ArgumentException($"--urls {urls}: {Pipeline.Cli.ErrorReporting.OneLine(ex)}", ex);
             }
             if (address.Port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
                 throw new ArgumentException($"--urls: port {address.Port} is out of range ({IPEndPoint.MinPort}–{IPEndPoint.MaxPort}) in '{url}'");

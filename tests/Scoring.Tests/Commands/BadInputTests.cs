@@ -25,7 +25,7 @@ public sealed class BadInputTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-port-in-use", "urls-port-out-of-range", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model", "urls-port-in-use", "urls-port-out-of-range", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -46,6 +46,8 @@ public sealed class BadInputTests : IDisposable
             "bench-zero-images" => (new[] { "bench", "--model", good, "--images", "0" }, "--images: expected a positive number of images, received 0"),
             "images-not-a-number" => (new[] { "bench", "--model", good, "--images", "many" }, "error: --images: expected an integer, received \"many\" (see 'bench --help')"),
             "urls-malformed" => (new[] { "serve", "--model", good, "--urls", "notaurl" }, "error: --urls notaurl: Invalid url"),
+            // Checked before the model is read (it was reported only after loading the model).
+            "urls-malformed-before-the-model" => (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "notaurl" }, "error: --urls notaurl: Invalid url"),
             "samples-out-under-a-file" => (new[] { "export-samples", "--out", Path.Combine(Write("plain.txt", "a file"u8.ToArray()), "samples") },
                 $"{Path.Combine(_root, "plain.txt", "samples")}: cannot create the folder"),
             "urls-port-out-of-range" => (new[] { "serve", "--model", good, "--urls", "http://127.0.0.1:99999" }, "error: --urls: port 99999 is out of range (0–65535) in 'http://127.0.0.1:99999'"),
