@@ -33,7 +33,7 @@ public static class ModelFile
             // with ML.NET's "Could not find input column 'Features' (Parameter 'inputSchema')".
             try
             {
-                loaded.GetOutputSchema(new FashionMnistDataView(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0])).Schema);
+                loaded.GetOutputSchema(PixelRow().Schema);
             }
             catch (ArgumentOutOfRangeException ex)
             {
@@ -45,11 +45,14 @@ public static class ModelFile
         if (Path.GetExtension(path).Equals(".zip", StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"{Path.GetFileName(path)}: not a zip archive, so not an ML.NET model (train writes one as model.zip)");
         byte[] onnx = ReadOnnx(path);
-        var schema = new FashionMnistDataView(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0]));
+        var schema = PixelRow();
         ITransformer scale = ml.Transforms.ScalePixels().Fit(schema);
         ITransformer chain = ScoringChain.Create(ml, onnx, scale.Transform(schema), gpuDeviceId: gpuDeviceId);
         return scale.Append(chain);
     }
+
+    /// <summary>One blank image in the Pixels schema train's models take: what a loaded model is checked and fitted against.</summary>
+    private static FashionMnistDataView PixelRow() => new(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0]));
 
     /// <summary>The bytes of an ONNX file after checking it follows the contract (input [N,1,28,28], probabilities [N,10]).</summary>
     public static byte[] ReadOnnx(string path)
