@@ -26,9 +26,9 @@ public static class PredictCommand
         command.Validators.Add(result =>
         {
             string[] given = result.GetValue(images) ?? [];
-            // System.CommandLine's own wording for an unknown option in the other verbs.
+            // Worded as ErrorReporting words an unknown option in the other verbs.
             if (given.FirstOrDefault(ImageArguments.LooksLikeOption) is { } option)
-                result.AddError($"Unrecognized command or argument '{option}'");
+                result.AddError($"unrecognized option '{option}'");
             // The two forms do not mix: one would be silently dropped.
             else if (result.GetValue(idx) is not null && given.Length > 0)
                 result.AddError($"--idx cannot be combined with image arguments (received {given[0]}{(given.Length > 1 ? $" and {given.Length - 1} more" : "")}): score images or an IDX file, not both");
