@@ -37,7 +37,7 @@ public static class TrainingRun
         FashionMnistSplit trainSplit = data.Train.Take(options.LimitTrain), testSplit = data.Test.Take(options.LimitTest);
         progress.Stage($"data: {trainSplit.Count:N0} training and {testSplit.Count:N0} test images from {data.Directory}");
 
-        string lastCheckpoint = Path.Combine(options.OutputDirectory, "checkpoints", CheckpointWriter.LastFile);
+        string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints"), lastCheckpoint = Path.Combine(checkpoints, CheckpointWriter.LastFile);
         if (options.Resume && !File.Exists(lastCheckpoint))
             progress.Stage($"--resume: no checkpoint at {lastCheckpoint}, nothing to resume; training from the first epoch");
 
@@ -46,7 +46,7 @@ public static class TrainingRun
         {
             Preset = options.Preset ?? "fast", ModelSpecPath = options.ModelSpec, Epoch = options.Epochs, BatchSize = options.BatchSize,
             LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed, Threads = options.Threads,
-            ValidationSetFraction = options.ValidationFraction, CheckpointDirectory = Path.GetDirectoryName(lastCheckpoint),
+            ValidationSetFraction = options.ValidationFraction, CheckpointDirectory = checkpoints,
             Resume = options.Resume, CancellationToken = cancellation,
         };
         int totalEpochs = 0;
