@@ -19,9 +19,11 @@ public sealed class BatchScorer : IDisposable
     public const int DefaultBatchSize = 128;
 
     private readonly InferenceSession[] _sessions;   // one single-threaded session per worker: no shared arena
+    private readonly int[]? _outputOf;                // for each class, the model output scoring it; null: the same order
 
-    public BatchScorer(byte[] onnx, int? gpuDeviceId = null, int threads = 0)
+    public BatchScorer(byte[] onnx, int? gpuDeviceId = null, int threads = 0, string modelName = "model")
     {
+        _outputOf = CanonicalClassOrder.OutputOf(ModelFile.ClassNames(onnx), modelName);
         var options = gpuDeviceId is int id ? SessionOptions.MakeSessionOptionWithCudaProvider(id) : new SessionOptions();
         options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
         // One thread per run; Score runs one batch per core at a time (threads = how many). A GPU gets one session.
@@ -34,7 +36,7 @@ public sealed class BatchScorer : IDisposable
     {
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"{modelPath}: model file not found");
         byte[] onnx = modelPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? OnnxFromZip(modelPath) : ModelFile.ReadOnnx(modelPath);
-        return new BatchScorer(onnx, gpuDeviceId, threads);
+        return new BatchScorer(onnx, gpuDeviceId, threads, Path.GetFileName(modelPath));
     }
 
     /// <summary>ML.NET stores the ONNX bytes in model.zip as a length-prefixed entry "…/OnnxModel".</summary>
@@ -58,7 +60,7 @@ public sealed class BatchScorer : IDisposable
     }
 
     /// <summary>
-    /// Probabilities [count, 10] for count images of 784 bytes, in batches. Batches are spread over the cores, each
+    /// Probabilities [count, 10] for count images of 784 bytes, in batches, in Fashion-MNIST's class order. Batches are spread over the cores, each
     /// run single-threaded in ONNX Runtime: for these small networks that beats splitting every batch across threads.
     /// </summary>
     public float[] Score(byte[] pixels, int count, int batchSize = DefaultBatchSize)
@@ -77,6 +79,7 @@ public sealed class BatchScorer : IDisposable
                 var tensor = new DenseTensor<float>(input.AsMemory(0, n * 784), [n, 1, 28, 28]);
                 using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)], [OnnxExporter.ProbabilitiesName]);
                 ((DenseTensor<float>)results[0].AsTensor<float>()).Buffer.Span.CopyTo(probabilities.AsSpan(start * 10, n * 10));
+                if (_outputOf is not null) CanonicalClassOrder.ReorderRows(_outputOf, probabilities.AsSpan(start * 10, n * 10));
             }
         });
         return probabilities;

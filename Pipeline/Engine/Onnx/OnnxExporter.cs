@@ -23,6 +23,9 @@ public static class OnnxExporter
 {
     public const string InputName = "input", LogitsName = "logits", ProbabilitiesName = "probabilities";
 
+    /// <summary>The metadata key of the classes the outputs stand for: a JSON array, in output order.</summary>
+    public const string ClassNamesKey = "class_names";
+
     public static byte[] Export(Sequential model, OnnxExportOptions? options = null)
     {
         options ??= new OnnxExportOptions();
@@ -62,7 +65,7 @@ public static class OnnxExporter
         string standardize = model.Layers.OfType<Standardize>().Select(s => string.Create(CultureInfo.InvariantCulture, $", then (x - {s.Mean}) / {s.Std} inside the graph")).FirstOrDefault() ?? "";
         var metadata = new Dictionary<string, string>
         {
-            ["class_names"] = JsonSerializer.Serialize(options.ClassNames),
+            [ClassNamesKey] = JsonSerializer.Serialize(options.ClassNames),
             ["preprocessing"] = "grayscale 28x28, light garment on black; input = pixels / 255" + standardize,
             ["preset"] = options.Preset,
             ["producer"] = $"MlNetFashion {options.ProducerVersion}",

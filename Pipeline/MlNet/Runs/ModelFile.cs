@@ -13,7 +13,10 @@ namespace MlNetFashion.Pipeline.Runs;
 /// </summary>
 public static class ModelFile
 {
-    /// <summary>A transformer that takes the Pixels column (bytes) and adds Score and PredictedLabel.</summary>
+    /// <summary>
+    /// A transformer that takes the Pixels column (bytes) and adds Score and PredictedLabel, both in Fashion-MNIST's
+    /// class order whatever order the model was trained in (<see cref="CanonicalClassOrder"/>).
+    /// </summary>
     public static ITransformer LoadForPixels(MLContext ml, string path, int? gpuDeviceId = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found");
@@ -39,7 +42,7 @@ public static class ModelFile
             {
                 throw new InvalidDataException($"{Path.GetFileName(path)}: the model does not take a {FashionMnistDataView.PixelsColumn} column of 28×28 bytes, as train's model.zip does ({FirstLine(ex.Message).Split(" (Parameter")[0]})", ex);
             }
-            return loaded;
+            return CanonicalClassOrder.Apply(ml, loaded, PixelRow(), Path.GetFileName(path));
         }
         // By its name an ML.NET model: read as ONNX, random bytes would be reported as "not a valid ONNX model".
         if (Path.GetExtension(path).Equals(".zip", StringComparison.OrdinalIgnoreCase))
@@ -47,8 +50,8 @@ public static class ModelFile
         byte[] onnx = ReadOnnx(path);
         var schema = PixelRow();
         ITransformer scale = ml.Transforms.ScalePixels().Fit(schema);
-        ITransformer chain = ScoringChain.Create(ml, onnx, scale.Transform(schema), gpuDeviceId: gpuDeviceId);
-        return scale.Append(chain);
+        ITransformer chain = ScoringChain.Create(ml, onnx, scale.Transform(schema), gpuDeviceId: gpuDeviceId, classNames: ClassNames(onnx));
+        return CanonicalClassOrder.Apply(ml, scale.Append(chain), schema, Path.GetFileName(path));
     }
 
     /// <summary>One blank image in the Pixels schema train's models take: what a loaded model is checked and fitted against.</summary>
@@ -72,6 +75,25 @@ public static class ModelFile
             throw new InvalidDataException($"{name}: not a valid ONNX model ({FirstLine(ex.Message)})", ex);
         }
         return bytes;
+    }
+
+    /// <summary>
+    /// The classes an ONNX model's outputs stand for, from its "class_names" metadata (our exporter writes the training
+    /// label's key values, in key order); Fashion-MNIST's names in their order when it has none or they are unusable.
+    /// </summary>
+    public static IReadOnlyList<string> ClassNames(byte[] onnx)
+    {
+        using var session = new InferenceSession(onnx);
+        if (!session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxExporter.ClassNamesKey, out string? json)) return FashionMnistClasses.Names;
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<string[]>(json) is { Length: FashionMnistClasses.Count } names
+                && names.Distinct(StringComparer.Ordinal).Count() == names.Length ? names : FashionMnistClasses.Names;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return FashionMnistClasses.Names;
+        }
     }
 
     private static bool Matches(int[] dims, int[] sample) => dims.Length == sample.Length + 1 && dims.Skip(1).SequenceEqual(sample);
