@@ -70,12 +70,39 @@ public static class IdxReader
             string detail = ex is InvalidDataException ? DamagedGzip : ex.Message.TrimEnd('.');
             throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data ({detail})", ex);
         }
-        // GZipStream checks the trailer (CRC-32, ISIZE = length mod 2³²) of a stream that ends, but returns what it has,
-        // without error, from one cut short. The last 4 bytes of a cut file are not a trailer, so their value is not quoted.
-        uint declared = compressed.Length < 18 ? uint.MaxValue : BinaryPrimitives.ReadUInt32LittleEndian(compressed.AsSpan(compressed.Length - 4));
-        if (declared != (uint)output.Length)
+        // GZipStream checks each member's trailer (CRC-32, ISIZE) when the member ends, reads every member that follows
+        // (RFC 1952 allows several), and stops without error both at a file cut short and at bytes after the last
+        // member that are not gzip. A whole file ends with the last member's trailer: a CRC-32 and size that fit the
+        // last bytes decompressed (a cut file's last 8 bytes are data, and fit by chance once in 2³²).
+        int end = TrailerEnd(compressed, output.GetBuffer().AsSpan(0, (int)output.Length));
+        if (end < 0)
             throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data (decompressed {N(output.Length)} bytes before the data ended)");
+        if (end < compressed.Length)
+            throw new FashionMnistDataException($"{name}: corrupt gzip data ({N(compressed.Length - end)} bytes after the end of the gzip data are not gzip)");
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// Where the last member's trailer ends: the file's end if its last 8 bytes are a CRC-32 and size that fit the end
+    /// of <paramref name="output"/>; else the last offset where a single member's trailer (size = all of the output)
+    /// ends, when junk follows it; −1 if none. Only the exact size is searched for: a size that merely fits would send
+    /// about one offset in a hundred of a cut file to a CRC of megabytes.
+    /// </summary>
+    private static int TrailerEnd(ReadOnlySpan<byte> compressed, ReadOnlySpan<byte> output)
+    {
+        if (compressed.Length < 18) return -1;
+        if (TrailerFits(compressed, compressed.Length, output, anySize: true)) return compressed.Length;
+        for (int end = compressed.Length - 1; end >= 18; end--)
+            if (TrailerFits(compressed, end, output, anySize: false)) return end;
+        return -1;
+    }
+
+    /// <summary>Whether the 8 bytes before <paramref name="end"/> are the CRC-32 and size of the end of <paramref name="output"/>.</summary>
+    private static bool TrailerFits(ReadOnlySpan<byte> compressed, int end, ReadOnlySpan<byte> output, bool anySize)
+    {
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(compressed[(end - 4)..]);
+        bool plausible = anySize ? size > 0 && size <= output.Length : size == (uint)output.Length;
+        return plausible && System.IO.Hashing.Crc32.HashToUInt32(output[^(int)size..]) == BinaryPrimitives.ReadUInt32LittleEndian(compressed[(end - 8)..]);
     }
 
     private static string Describe(int magic) => magic switch

@@ -137,6 +137,42 @@ public class IdxReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_GzipOfTwoMembers_ReadsBothAsGunzipDoes()
+    {
+        // RFC 1952 allows several members one after another (`cat a.gz b.gz`, some parallel compressors); it was refused
+        // as "corrupt or truncated", because only the last member's size is in the file's last 4 bytes.
+        string raw = Path.Combine(_dir, "raw");
+        byte[] labels = new byte[5000];
+        new Random(4).NextBytes(labels);
+        for (int i = 0; i < labels.Length; i++) labels[i] %= 10;
+        IdxWriter.WriteLabels(raw, labels);
+        byte[] idx = File.ReadAllBytes(raw);
+        string path = Path.Combine(_dir, "train-labels-idx1-ubyte.gz");
+        File.WriteAllBytes(path, [.. Gzip(idx[..1000]), .. Gzip(idx[1000..])]);
+
+        Assert.Equal(labels, IdxReader.Read(path, IdxFile.LabelsMagic).Data);
+    }
+
+    [Fact]
+    public void Read_GzipWithJunkAfterIt_SaysSoInsteadOfTruncated()
+    {
+        string path = Path.Combine(_dir, "train-labels-idx1-ubyte.gz");
+        IdxWriter.WriteLabels(path, [.. Enumerable.Repeat((byte)1, 5000)], gzip: true);
+        File.AppendAllText(path, "<html>not found</html>\n");
+
+        var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic));
+
+        Assert.Equal($"{path}: corrupt gzip data (23 bytes after the end of the gzip data are not gzip)", ex.Message);
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(data);
+        return buffer.ToArray();
+    }
+
+    [Fact]
     public void LoadSplit_CountMismatch_NamesLabelsFileAndBothCounts()
     {
         IdxWriter.WriteImages(Path.Combine(_dir, "train-images-idx3-ubyte"), Pixels(3), 3, 28, 28);
