@@ -34,7 +34,7 @@ public sealed class BatchScorer : IDisposable
 
     public static BatchScorer Load(string modelPath, int? gpuDeviceId = null, int threads = 0)
     {
-        if (!File.Exists(modelPath)) throw new FileNotFoundException($"{modelPath}: model file not found");
+        ModelFile.MustExist(modelPath);
         byte[] onnx = modelPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? OnnxFromZip(modelPath) : ModelFile.ReadOnnx(modelPath);
         return new BatchScorer(onnx, gpuDeviceId, threads, Path.GetFileName(modelPath));
     }

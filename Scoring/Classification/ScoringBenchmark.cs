@@ -22,7 +22,7 @@ public static class ScoringBenchmark
     /// <summary>The model bench measures, checked before anything is printed: raw ONNX Runtime needs model.onnx.</summary>
     public static byte[] ReadModel(string modelPath)
     {
-        if (!File.Exists(modelPath)) throw new FileNotFoundException($"{modelPath}: model file not found");
+        ModelFile.MustExist(modelPath);
         if (modelPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"{modelPath}: bench expected model.onnx (raw ONNX Runtime cannot run an ML.NET model.zip; train writes both)");
         return ModelFile.ReadOnnx(modelPath);

@@ -19,7 +19,7 @@ public static class ModelFile
     /// </summary>
     public static ITransformer LoadForPixels(MLContext ml, string path, int? gpuDeviceId = null)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found");
+        MustExist(path);
         byte[] head = ReadHead(path);
         if (head is [(byte)'P', (byte)'K', ..])
         {
@@ -52,6 +52,12 @@ public static class ModelFile
         ITransformer scale = ml.Transforms.ScalePixels().Fit(schema);
         ITransformer chain = ScoringChain.Create(ml, onnx, scale.Transform(schema), gpuDeviceId: gpuDeviceId, classNames: ClassNames(onnx));
         return CanonicalClassOrder.Apply(ml, scale.Append(chain), schema, Path.GetFileName(path));
+    }
+
+    /// <summary>The one wording of a missing model, for every command that takes --model.</summary>
+    public static void MustExist(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found", path);
     }
 
     /// <summary>One blank image in the Pixels schema train's models take: what a loaded model is checked and fitted against.</summary>
