@@ -23,13 +23,21 @@ public sealed class BatchScorer : IDisposable
 
     public BatchScorer(byte[] onnx, int? gpuDeviceId = null, int threads = 0, string modelName = "model")
     {
-        _outputOf = CanonicalClassOrder.OutputOf(ModelFile.ClassNames(onnx), modelName);
         var options = gpuDeviceId is int id ? SessionOptions.MakeSessionOptionWithCudaProvider(id) : new SessionOptions();
         options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
         // One thread per run; Score runs one batch per core at a time (threads = how many). A GPU gets one session.
         options.IntraOpNumThreads = 1;
         int workers = gpuDeviceId is not null ? 1 : threads > 0 ? threads : Environment.ProcessorCount;
         _sessions = [.. Enumerable.Range(0, workers).Select(_ => new InferenceSession(onnx, options))];
+        try
+        {
+            _outputOf = CanonicalClassOrder.OutputOf(ModelFile.ClassNames(_sessions[0].ModelMetadata), modelName);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public static BatchScorer Load(string modelPath, int? gpuDeviceId = null, int threads = 0)

@@ -90,7 +90,14 @@ public static class ModelFile
     public static IReadOnlyList<string> ClassNames(byte[] onnx)
     {
         using var session = new InferenceSession(onnx);
-        if (!session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxExporter.ClassNamesKey, out string? json)) return FashionMnistClasses.Names;
+        return ClassNames(session.ModelMetadata);
+    }
+
+    /// <inheritdoc cref="ClassNames(byte[])"/>
+    public static IReadOnlyList<string> ClassNames(ModelMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (!metadata.CustomMetadataMap.TryGetValue(OnnxExporter.ClassNamesKey, out string? json)) return FashionMnistClasses.Names;
         try
         {
             return System.Text.Json.JsonSerializer.Deserialize<string[]>(json) is { Length: FashionMnistClasses.Count } names
