@@ -47,10 +47,10 @@ public static class ModelFile
         // By its name an ML.NET model: read as ONNX, random bytes would be reported as "not a valid ONNX model".
         if (Path.GetExtension(path).Equals(".zip", StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"{Path.GetFileName(path)}: not a zip archive, so not an ML.NET model (train writes one as model.zip)");
-        byte[] onnx = ReadOnnx(path);
+        byte[] onnx = ReadOnnx(path, out IReadOnlyList<string> classNames);
         var schema = PixelRow();
         ITransformer scale = ml.Transforms.ScalePixels().Fit(schema);
-        ITransformer chain = ScoringChain.Create(ml, onnx, scale.Transform(schema), gpuDeviceId: gpuDeviceId, classNames: ClassNames(onnx));
+        ITransformer chain = ScoringChain.Create(ml, onnx, scale.Transform(schema), gpuDeviceId: gpuDeviceId, classNames: classNames);
         return CanonicalClassOrder.Apply(ml, scale.Append(chain), schema, Path.GetFileName(path));
     }
 
@@ -64,13 +64,18 @@ public static class ModelFile
     private static FashionMnistDataView PixelRow() => new(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0]));
 
     /// <summary>The bytes of an ONNX file after checking it follows the contract (input [N,1,28,28], probabilities [N,10]).</summary>
-    public static byte[] ReadOnnx(string path)
+    public static byte[] ReadOnnx(string path) => ReadOnnx(path, out _);
+
+    /// <inheritdoc cref="ReadOnnx(string)"/>
+    /// <param name="classNames">What its outputs stand for (<see cref="ClassNames(ModelMetadata)"/>), read from the same session.</param>
+    public static byte[] ReadOnnx(string path, out IReadOnlyList<string> classNames)
     {
         string name = Path.GetFileName(path);
         byte[] bytes = File.ReadAllBytes(path);
         try
         {
             using var session = new InferenceSession(bytes);
+            classNames = ClassNames(session.ModelMetadata);
             if (!session.InputMetadata.TryGetValue(OnnxExporter.InputName, out var input) || !Matches(input.Dimensions, [1, 28, 28]))
                 throw new InvalidDataException($"{name}: expected an input '{OnnxExporter.InputName}' of shape [N, 1, 28, 28], found {Describe(session.InputMetadata)}");
             if (!session.OutputMetadata.TryGetValue(OnnxExporter.ProbabilitiesName, out var output) || !Matches(output.Dimensions, [10]))
@@ -87,13 +92,6 @@ public static class ModelFile
     /// The classes an ONNX model's outputs stand for, from its "class_names" metadata (our exporter writes the training
     /// label's key values, in key order); Fashion-MNIST's names in their order when it has none or they are unusable.
     /// </summary>
-    public static IReadOnlyList<string> ClassNames(byte[] onnx)
-    {
-        using var session = new InferenceSession(onnx);
-        return ClassNames(session.ModelMetadata);
-    }
-
-    /// <inheritdoc cref="ClassNames(byte[])"/>
     public static IReadOnlyList<string> ClassNames(ModelMetadata metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
