@@ -6,11 +6,3 @@ public sealed record EpochMetrics(int Epoch, float Loss, float Accuracy, float? 
 
 /// <summary>Progress within an epoch, for live progress bars (a struct: reporting a batch allocates nothing).</summary>
 public readonly record struct BatchMetrics(int Epoch, int Batch, int BatchesPerEpoch, int Images, float Loss, float Accuracy, float LearningRate, double ImagesPerSecond);
-
-/// <summary>NaN or infinite loss: training stops without touching any saved model.</summary>
-public sealed class TrainingDivergedException(int epoch, int batch, float learningRate)
-    : Exception($"training diverged: the loss became NaN/Inf at epoch {epoch}, batch {batch} (learning rate {learningRate:G3}); try a lower learning rate (--lr).")
-{
-    public int Epoch { get; } = epoch;
-    public int Batch { get; } = batch;
-}

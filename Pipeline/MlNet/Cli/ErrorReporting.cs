@@ -11,7 +11,9 @@ public static class ErrorReporting
         }
         catch (Exception ex) when (IsUserError(ex))
         {
-            Console.Error.WriteLine("error: " + OneLine(ex));
+            // The engine's advice in the command line's words.
+            string hint = ex is MlNetFashion.Engine.Training.TrainingDivergedException ? " (--lr)" : "";
+            Console.Error.WriteLine("error: " + OneLine(ex) + hint);
             return 1;
         }
     }

@@ -229,7 +229,7 @@ public class FashionCnnTrainerTests
     [Fact]
     public void Fit_NaNFeature_NamesTheColumnAndRow()
     {
-        // It trained, and stopped with "training diverged … try a lower learning rate (--lr)".
+        // It trained, and stopped with "training diverged … try a lower learning rate".
         var ml = new MLContext(seed: 1);
         var rows = Enumerable.Range(0, 20).Select(i => new OwnRow { Features = new float[784], Class = (uint)(i % 10) }).ToArray();
         rows[3].Features[100] = float.NaN;

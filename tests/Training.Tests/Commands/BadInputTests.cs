@@ -16,7 +16,7 @@ public sealed class BadInputTests : IDisposable
     private static readonly string[] CaseNames =
     [
         "truncated-images", "corrupt-gzip", "wrong-magic", "count-mismatch", "label-out-of-range", "empty-file", "missing-directory",
-        "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "model-not-onnx", "model-missing", "model-truncated",
+        "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "diverging-lr", "model-not-onnx", "model-missing", "model-truncated",
         "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large", "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
         "spec-output-not-ten-classes", "spec-input-not-one-plane", "spec-unknown-key",
@@ -174,6 +174,9 @@ public sealed class BadInputTests : IDisposable
                 return (["train", "--epochs", "0", "--out", outDir], "--epochs: expected at least 1");
             case "negative-lr":
                 return (["train", "--lr", "-1", "--out", outDir], "--lr: expected a positive number");
+            case "diverging-lr":
+                // The engine words its advice for every caller; the command line names its own option.
+                return (Train(Data(), "--preset", "seed004", "--lr", "1e30"), "); try a lower learning rate (--lr)");
             case "model-not-onnx":
             {
                 string model = Path.Combine(_root, "notes.onnx");
