@@ -20,5 +20,9 @@ used = {i for n in graph.node for i in n.input}
 initializers = [t for t in graph.initializer if t.name in used]
 del graph.initializer[:]
 graph.initializer.extend(initializers)
+# The copy scores the image alone: the views' description and the accuracy measured with them describe another model.
+kept_metadata = [p for p in model.metadata_props if p.key not in ("test_time_augmentation", "test_accuracy", "test_images")]
+del model.metadata_props[:]
+model.metadata_props.extend(kept_metadata)
 onnx.checker.check_model(model)
 onnx.save(model, sys.argv[2])
