@@ -1,3 +1,4 @@
+using System.Globalization;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Tensors;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
@@ -32,7 +33,11 @@ public sealed class TestTimeViews
         return views.Length > 1 ? new TestTimeViews(views) : null;
     }
 
-    public override string ToString() => $"{Views.Count} views ({string.Join(", ", Views.Select(v => $"{(v.Flip ? "mirror" : "image")}{(v.Dy, v.Dx) switch { (0, 0) => "", _ => $" shifted ({v.Dy}, {v.Dx})" }}"))})";
+    // Invariant: the text is the ONNX model's test_time_augmentation metadata, and some cultures write −1 with U+2212.
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Views.Count} views ({string.Join(", ", Views.Select(Describe))})");
+
+    private static string Describe(TestTimeView v) =>
+        (v.Flip ? "mirror" : "image") + (v.Dy == 0 && v.Dx == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" shifted ({v.Dy}, {v.Dx})"));
 
     /// <summary><paramref name="view"/> of <paramref name="count"/> images [count, C, H, W] into <paramref name="destination"/>.</summary>
     public static void Render(TestTimeView view, ReadOnlySpan<float> images, int count, Shape imageShape, Span<float> destination)

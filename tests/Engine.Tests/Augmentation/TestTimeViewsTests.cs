@@ -20,6 +20,26 @@ public class TestTimeViewsTests
     }
 
     [Fact]
+    public void ToString_UnderACultureWithAnotherMinusSign_WritesTheShiftsInvariant()
+    {
+        // The text goes into the ONNX model's test_time_augmentation metadata; a user's app in sv-SE wrote U+2212 there.
+        var culture = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+        culture.NumberFormat.NegativeSign = "\u2212";
+        var saved = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = culture;
+        try
+        {
+            string text = TestTimeViews.For(new AugmentationOptions(CropPadding: 1, HorizontalFlip: true))!.ToString();
+            Assert.Contains("image shifted (-1, 0)", text);
+            Assert.DoesNotContain("\u2212", text);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    [Fact]
     public void For_NoFlipsOrCrops_IsNull()
     {
         // Erasing is not a view: the image alone is what the model would score anyway.
