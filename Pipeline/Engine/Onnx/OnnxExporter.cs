@@ -31,6 +31,9 @@ public static class OnnxExporter
         options ??= new OnnxExportOptions();
         if (!model.IsBuilt) throw new InvalidOperationException("ONNX export: build (train) the model first.");
         if (model.OutputShape.Rank != 1) throw new InvalidOperationException($"ONNX export: expected a model that ends in class scores (K). Received output shape {model.OutputShape}.");
+        // class_names names the outputs in order: a list of another length would name them wrongly (none: not named).
+        if (options.ClassNames.Count != 0 && options.ClassNames.Count != model.OutputShape[0])
+            throw new ArgumentException($"ONNX export: {options.ClassNames.Count} class names for a model with {model.OutputShape[0]} outputs.", nameof(options));
         var graph = new OnnxGraph();
         graph.AddInput(InputName, [.. model.InputShape.ToArray().Select(d => (long)d)]);
         TestTimeViews? views = options.TestTimeViews;

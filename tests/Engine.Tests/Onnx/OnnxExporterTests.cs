@@ -37,7 +37,7 @@ public class OnnxExporterTests
     {
         const int count = 5;
         (Sequential model, Tensor x) = RandomModelAndImages(name, seed: 11, count);
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { FoldBatchNorm = foldBatchNorm, ClassNames = new[] { "a", "b" } });
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { FoldBatchNorm = foldBatchNorm });
         AssertOnnxRuntimeMatches(model, onnx, x, count);
     }
 
@@ -65,7 +65,7 @@ public class OnnxExporterTests
         Tensor x = LayerHarness.RandomTensor(count, Presets.Input, random, 0.5f);
         for (int i = 0; i < x.Length; i++) x.Data[i] = Math.Clamp(x.Data[i] + 0.5f, 0f, 1f);
 
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = new[] { "a" } });
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions());
 
         AssertOnnxRuntimeMatches(model, onnx, x, count);
         Assert.Equal(expectedBatchNormNodes, Occurrences(onnx, "BatchNormalization"));
@@ -93,7 +93,7 @@ public class OnnxExporterTests
         const int count = 7;
         (Sequential model, Tensor x) = RandomModelAndImages(name, seed: 13, count);
         TestTimeViews views = TestTimeViews.For(new AugmentationOptions(cropPadding, flip))!;
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = new[] { "a" }, TestTimeViews = views });
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { TestTimeViews = views });
         AssertOnnxRuntimeMatches(model, onnx, x, count, views);
         Assert.Equal(1, Occurrences(onnx, "test_time_augmentation"));
         // The views matter for this model and these images, so a wrong view in the graph would show above the tolerance.
@@ -137,14 +137,27 @@ public class OnnxExporterTests
     {
         Sequential model = Presets.Seed000();
         model.Build(2, new EngineRandom(1));
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = new[] { "x", "y" }, Preset = "seed000", TestAccuracy = 0.9, TestImages = 500 });
+        string[] names = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")];
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = names, Preset = "seed000", TestAccuracy = 0.9, TestImages = 500 });
         using var session = new InferenceSession(onnx);
         Assert.Equal([-1, 1, 28, 28], session.InputMetadata[OnnxExporter.InputName].Dimensions);
         Assert.Equal([-1, 10], session.OutputMetadata[OnnxExporter.ProbabilitiesName].Dimensions);
-        Assert.Equal("[\"x\",\"y\"]", session.ModelMetadata.CustomMetadataMap["class_names"]);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(names), session.ModelMetadata.CustomMetadataMap["class_names"]);
         Assert.Equal("seed000", session.ModelMetadata.CustomMetadataMap["preset"]);
         Assert.Equal("0.9000", session.ModelMetadata.CustomMetadataMap["test_accuracy"]);
         Assert.Equal("500", session.ModelMetadata.CustomMetadataMap["test_images"]);
+    }
+
+    [Fact]
+    public void Export_ClassNamesOfAnotherCountThanTheOutputs_Refused()
+    {
+        // They were written as given: two names for ten outputs told a consumer that output 2 had no class.
+        Sequential model = Presets.Seed000();
+        model.Build(2, new EngineRandom(1));
+
+        var ex = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = ["x", "y"] }));
+
+        Assert.StartsWith("ONNX export: 2 class names for a model with 10 outputs.", ex.Message);
     }
 
     /// <summary>The official checker (python3-onnx). Returns early, saying so, only when python3-onnx is not installed.</summary>
@@ -159,7 +172,7 @@ public class OnnxExporterTests
         Sequential model = AllLayers();
         model.Build(2, new EngineRandom(1));
         string path = Path.Combine(Path.GetTempPath(), $"mlnetfashion-check-{Guid.NewGuid():N}.onnx");
-        File.WriteAllBytes(path, OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = new[] { "a" } }));
+        File.WriteAllBytes(path, OnnxExporter.Export(model, new OnnxExportOptions()));
         try
         {
             (int exit, string output) = Run("/usr/bin/python3", "-c", $"import onnx; m = onnx.load('{path}'); onnx.checker.check_model(m, full_check=True); print('ok', m.opset_import[0].version, m.ir_version)");
