@@ -26,9 +26,10 @@ public static class ServeCommand
             {
                 app.Start();
             }
-            catch (Exception ex) when (ex is FormatException or IOException)
+            catch (Exception ex) when (ex is FormatException or IOException or System.Net.Sockets.SocketException)
             {
-                // A malformed URL or a port in use: one line naming the option (the host's own log of it is muted).
+                // A malformed URL, a port in use, or an address this machine does not have (a bare SocketException, which
+                // Kestrel does not wrap): one line naming the option (the host's own log of it is muted).
                 throw new ArgumentException($"--urls {listen}: {Pipeline.Cli.ErrorReporting.OneLine(ex)}", ex);
             }
             // Printed once listening, with the addresses Kestrel bound (port 0 → the port it picked).

@@ -25,7 +25,7 @@ public sealed class BadInputTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model", "urls-port-in-use", "urls-port-out-of-range", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model", "urls-port-in-use", "urls-address-not-on-this-machine", "urls-port-out-of-range", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -55,6 +55,8 @@ public sealed class BadInputTests : IDisposable
             // With a bad --urls too: a serve that took -1 fails on it instead of listening until killed.
             "gpu-negative-serve" => (new[] { "serve", "--model", good, "--gpu", "-1", "--urls", "notaurl" }, "error: --gpu: expected a device id ≥ 0, received -1 (see 'serve --help')"),
             "urls-port-in-use" => (new[] { "serve", "--model", good, "--urls", $"http://127.0.0.1:{BusyPort}" }, $"error: --urls http://127.0.0.1:{BusyPort}: Failed to bind"),
+            // 192.0.2.1 (TEST-NET-1) is no interface's address: Kestrel's bind fails with a bare SocketException.
+            "urls-address-not-on-this-machine" => (new[] { "serve", "--model", good, "--urls", "http://192.0.2.1:5099" }, "error: --urls http://192.0.2.1:5099: "),
             _ => throw new ArgumentException(name),
         };
         (string[] args, string mustName) = testCase;
