@@ -48,9 +48,13 @@ public static class ScoringApi
         {
             body = await ReadLimited(request.Body, MaxBodyBytes);
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (BadHttpRequestException ex)
         {
-            return TooLarge();
+            // Kestrel's verdict on the body's framing (a bad chunk, a body cut short): a JSON refusal like the others,
+            // not an unhandled exception with its stack trace in the server's log and an empty 400.
+            return ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge()
+                : Results.Json(new { error = $"malformed request body: {ex.Message}" }, statusCode: ex.StatusCode);
         }
         if (body.Length > MaxBodyBytes) return TooLarge();
         string name = "image";

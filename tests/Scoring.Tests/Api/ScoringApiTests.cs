@@ -106,6 +106,21 @@ public sealed class ScoringApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostPredict_MalformedChunkedBody_400WithJsonError()
+    {
+        // Only Kestrel parses chunked framing (TestServer does not), so this one runs on a real socket.
+        await using var server = await RealServer.StartAsync();
+        var uri = new Uri(server.Url);
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(uri.Host, uri.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync("POST /predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n"u8.ToArray());
+        string response = await new StreamReader(stream).ReadToEndAsync();
+        Assert.StartsWith("HTTP/1.1 400 ", response);
+        Assert.Contains("{\"error\":\"malformed request body: Bad chunk size data.\"}", response);
+    }
+
+    [Fact]
     public async Task PostPredict_NotAnImage_400WithMessage()
     {
         var response = await _client.PostAsync("/predict", new StringContent("definitely not a picture"));
