@@ -33,10 +33,13 @@ public static class ScoringApi
 
     public static void Map(IEndpointRouteBuilder app, FashionClassifier classifier)
     {
-        app.MapGet("/health", () => Results.Ok(new { status = "ok", model = Path.GetFileName(classifier.ModelPath) }));
-        app.MapGet("/", () => Results.Content(IndexPage.Html, "text/html; charset=utf-8"));
-        app.MapGet("/samples", () => Results.Ok(Samples.List()));
-        app.MapGet("/samples/{name}", (string name) => Samples.Open(name) is { } bytes ? Results.File(bytes, "image/png") : Results.NotFound());
+        // HEAD wherever GET is served (HTTP asks it of every server; `curl -I` and uptime monitors use it): MapGet alone
+        // answers it 405. Kestrel sends a HEAD's headers without the body.
+        string[] get = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/health", get, () => Results.Ok(new { status = "ok", model = Path.GetFileName(classifier.ModelPath) }));
+        app.MapMethods("/", get, () => Results.Content(IndexPage.Html, "text/html; charset=utf-8"));
+        app.MapMethods("/samples", get, () => Results.Ok(Samples.List()));
+        app.MapMethods("/samples/{name}", get, (string name) => Samples.Open(name) is { } bytes ? Results.File(bytes, "image/png") : Results.NotFound());
         app.MapPost("/predict", (HttpRequest request) => Predict(request, classifier));
     }
 

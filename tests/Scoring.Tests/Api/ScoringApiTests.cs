@@ -144,6 +144,18 @@ public sealed class ScoringApiTests : IAsyncLifetime
         Assert.Contains("4096×4096", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
     }
 
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/")]
+    [InlineData("/samples")]
+    [InlineData("/samples/1-trouser.png")]
+    public async Task Head_OnWhatGetServes_200(string path)
+    {
+        // What `curl -I` and uptime monitors send.
+        var response = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task GetHealthAndPage_200()
     {
