@@ -27,6 +27,19 @@ public static class ScoringApi
         if (urls is not null) builder.WebHost.UseUrls(urls);
         configure?.Invoke(builder);
         var app = builder.Build();
+        // A wrong path or method gets the same one-line JSON as every other refusal, not an empty body a client's
+        // JSON parser chokes on.
+        app.UseStatusCodePages(context =>
+        {
+            HttpContext http = context.HttpContext;
+            string? error = http.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => $"not found: {http.Request.Method} {http.Request.Path}",
+                StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}: expected {http.Response.Headers.Allow}",
+                _ => null,
+            };
+            return error is null ? Task.CompletedTask : http.Response.WriteAsJsonAsync(new { error });
+        });
         Map(app, classifier);
         return app;
     }
@@ -39,7 +52,7 @@ public static class ScoringApi
         app.MapMethods("/health", get, () => Results.Ok(new { status = "ok", model = Path.GetFileName(classifier.ModelPath) }));
         app.MapMethods("/", get, () => Results.Content(IndexPage.Html, "text/html; charset=utf-8"));
         app.MapMethods("/samples", get, () => Results.Ok(Samples.List()));
-        app.MapMethods("/samples/{name}", get, (string name) => Samples.Open(name) is { } bytes ? Results.File(bytes, "image/png") : Results.NotFound());
+        app.MapMethods("/samples/{name}", get, (string name) => Samples.Open(name) is { } bytes ? Results.File(bytes, "image/png") : Results.NotFound(new { error = $"no sample named '{name}'" }));
         app.MapPost("/predict", (HttpRequest request) => Predict(request, classifier));
     }
 

@@ -145,6 +145,18 @@ public sealed class ScoringApiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("GET", "/nope", HttpStatusCode.NotFound, "not found: GET /nope")]
+    [InlineData("GET", "/samples/nope.png", HttpStatusCode.NotFound, "no sample named 'nope.png'")]
+    [InlineData("GET", "/predict", HttpStatusCode.MethodNotAllowed, "GET is not allowed on /predict: expected POST")]
+    [InlineData("DELETE", "/health", HttpStatusCode.MethodNotAllowed, "DELETE is not allowed on /health: expected GET, HEAD")]
+    public async Task WrongPathOrMethod_JsonErrorNamingIt(string method, string path, HttpStatusCode expected, string error)
+    {
+        var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(error, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+    }
+
+    [Theory]
     [InlineData("/health")]
     [InlineData("/")]
     [InlineData("/samples")]
