@@ -40,12 +40,23 @@ public static class IndexPage
 </main>
 <script>
 const $ = id => document.getElementById(id);
+// A refused image must not stand beside the previous image's label and bars, as if they were its own.
+function showError(message) {
+  $('seen').removeAttribute('src'); $('label').textContent = '—'; $('confidence').textContent = 'pick an image'; $('bars').innerHTML = '';
+  $('error').textContent = message;
+}
 async function classify(blob, name) {
   $('error').textContent = '';
   const form = new FormData(); form.append('image', blob, name || 'image');
-  const response = await fetch('/predict', { method: 'POST', body: form });
-  const body = await response.json();
-  if (!response.ok) { $('error').textContent = body.error || ('HTTP ' + response.status); return; }
+  let response, body;
+  try {
+    response = await fetch('/predict', { method: 'POST', body: form });
+    body = await response.json();
+  } catch {
+    // The service is down, or something in between answered with a page that is not JSON.
+    showError(response ? 'HTTP ' + response.status : 'the service did not answer'); return;
+  }
+  if (!response.ok) { showError(body.error || ('HTTP ' + response.status)); return; }
   const p = body.prediction;
   $('seen').src = body.input28;
   $('label').textContent = p.label;

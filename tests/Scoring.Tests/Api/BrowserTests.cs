@@ -31,4 +31,26 @@ public class BrowserTests
         Assert.Equal(10, await page.Locator(".bar").CountAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "mlnetfashion-page.png") });
     }
+
+    [Fact]
+    public async Task Page_NotAnImageAfterASample_ShowsTheErrorWithoutTheSamplesResult()
+    {
+        if (!File.Exists(Chromium))
+        {
+            Console.WriteLine($"{Chromium} not installed: browser test not run (./build.sh test installs it).");
+            return;
+        }
+        await using var server = await RealServer.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(server.Url + "/");
+        await page.SetInputFilesAsync("#file", Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png"));
+        await page.WaitForFunctionAsync("document.getElementById('label').textContent !== '—'", null, new() { Timeout = 15000 });
+        await page.SetInputFilesAsync("#file", new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
+        await page.WaitForFunctionAsync("document.getElementById('error').textContent !== ''", null, new() { Timeout = 15000 });
+        Assert.Equal("notes.txt: not an image (PNG, JPEG, BMP, GIF or WebP expected)", await page.InnerTextAsync("#error"));
+        Assert.Equal("—", await page.InnerTextAsync("#label"));
+        Assert.Equal(0, await page.Locator(".bar").CountAsync());
+    }
 }
