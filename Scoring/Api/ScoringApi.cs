@@ -85,9 +85,15 @@ public static class ScoringApi
             {
                 form = await request.ReadFormAsync();
             }
-            catch (Exception ex) when (ex is InvalidDataException or IOException)
+            catch (InvalidDataException ex)
             {
                 return Results.BadRequest(new { error = $"malformed multipart body: {ex.Message}" });
+            }
+            catch (IOException)
+            {
+                // The body is already in memory, so this is the reader running out of it before the closing boundary;
+                // its own message ("… may have already been read by another component. ") points elsewhere.
+                return Results.BadRequest(new { error = "malformed multipart body: it ends before its closing boundary" });
             }
             // The field is "image"; a form with one file under any other name (curl -F file=@boot.png) means that file.
             IFormFile? file = form.Files["image"] ?? (form.Files.Count == 1 ? form.Files[0] : null);

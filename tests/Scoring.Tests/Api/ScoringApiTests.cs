@@ -121,6 +121,16 @@ public sealed class ScoringApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostPredict_MultipartCutShort_400SayingItEndsEarly()
+    {
+        var body = new ByteArrayContent("--xyz\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\nabc"u8.ToArray());
+        body.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=xyz");
+        var response = await _client.PostAsync("/predict", body);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("malformed multipart body: it ends before its closing boundary", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+    }
+
+    [Fact]
     public async Task PostPredict_NotAnImage_400WithMessage()
     {
         var response = await _client.PostAsync("/predict", new StringContent("definitely not a picture"));
