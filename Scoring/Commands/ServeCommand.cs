@@ -43,7 +43,10 @@ public static class ServeCommand
     /// <summary>Before loading the model: a malformed URL, and a port past 65535, which Kestrel reports as "Specified argument was out of the range of valid values".</summary>
     private static void CheckPorts(string urls)
     {
-        foreach (string url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        string[] each = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // No address at all: Kestrel would fall back to its own default, http://localhost:5000, not the one --help names.
+        if (each.Length == 0) throw new ArgumentException($"--urls: expected an address such as http://127.0.0.1:5080, received '{urls}'");
+        foreach (string url in each)
         {
             BindingAddress address;
             try

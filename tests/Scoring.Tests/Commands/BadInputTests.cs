@@ -25,7 +25,7 @@ public sealed class BadInputTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model", "urls-port-in-use", "urls-address-not-on-this-machine", "urls-port-out-of-range", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model", "urls-port-in-use", "urls-address-not-on-this-machine", "urls-empty", "urls-port-out-of-range", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -57,6 +57,8 @@ public sealed class BadInputTests : IDisposable
             "urls-port-in-use" => (new[] { "serve", "--model", good, "--urls", $"http://127.0.0.1:{BusyPort}" }, $"error: --urls http://127.0.0.1:{BusyPort}: Failed to bind"),
             // 192.0.2.1 (TEST-NET-1) is no interface's address: Kestrel's bind fails with a bare SocketException.
             "urls-address-not-on-this-machine" => (new[] { "serve", "--model", good, "--urls", "http://192.0.2.1:5099" }, "error: --urls http://192.0.2.1:5099: "),
+            // Model missing too: a serve that took "" listens on localhost:5000 (Kestrel's default) instead of failing.
+            "urls-empty" => (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "" }, "error: --urls: expected an address such as http://127.0.0.1:5080, received ''"),
             _ => throw new ArgumentException(name),
         };
         (string[] args, string mustName) = testCase;
