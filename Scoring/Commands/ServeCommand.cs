@@ -58,6 +58,10 @@ public static class ServeCommand
                 // As app.Start would word it, but before the model is loaded.
                 throw new ArgumentException($"--urls {urls}: {Pipeline.Cli.ErrorReporting.OneLine(ex)}", ex);
             }
+            // The slim host has no certificate set-up: Kestrel's own words for https are advice to the programmer
+            // ("Call UseKestrelHttpsConfiguration()"), and for ftp:// they come only after the model is loaded.
+            if (!address.Scheme.Equals("http", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"--urls: expected http:// addresses (serve has no TLS: put a TLS proxy in front for https), received '{url}'");
             if (address.Port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
                 throw new ArgumentException($"--urls: port {address.Port} is out of range ({IPEndPoint.MinPort}–{IPEndPoint.MaxPort}) in '{url}'");
         }

@@ -25,7 +25,7 @@ public sealed class BadInputTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model", "urls-port-in-use", "urls-address-not-on-this-machine", "urls-empty", "urls-port-out-of-range", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model", "urls-port-in-use", "urls-address-not-on-this-machine", "urls-empty", "urls-https", "urls-port-out-of-range", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -59,6 +59,7 @@ public sealed class BadInputTests : IDisposable
             "urls-address-not-on-this-machine" => (new[] { "serve", "--model", good, "--urls", "http://192.0.2.1:5099" }, "error: --urls http://192.0.2.1:5099: "),
             // Model missing too: a serve that took "" listens on localhost:5000 (Kestrel's default) instead of failing.
             "urls-empty" => (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "" }, "error: --urls: expected an address such as http://127.0.0.1:5080, received ''"),
+            "urls-https" => (new[] { "serve", "--model", good, "--urls", "https://127.0.0.1:0" }, "error: --urls: expected http:// addresses (serve has no TLS: put a TLS proxy in front for https), received 'https://127.0.0.1:0'"),
             _ => throw new ArgumentException(name),
         };
         (string[] args, string mustName) = testCase;
