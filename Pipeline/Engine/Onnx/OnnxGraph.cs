@@ -9,7 +9,7 @@ namespace MlNetFashion.Engine.Onnx;
 internal sealed class OnnxGraph
 {
     // onnx.proto field numbers.
-    private const int ModelIrVersion = 1, ModelProducerName = 2, ModelProducerVersion = 3, ModelDocString = 6, ModelGraph = 7, ModelOpsetImport = 8, ModelMetadata = 14;
+    private const int ModelIrVersion = 1, ModelProducerName = 2, ModelProducerVersion = 3, ModelVersion = 5, ModelDocString = 6, ModelGraph = 7, ModelOpsetImport = 8, ModelMetadata = 14;
     private const int GraphNode = 1, GraphName = 2, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12;
     private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5;
     private const int AttrName = 1, AttrF = 2, AttrI = 3, AttrInts = 8, AttrType = 20;
@@ -19,6 +19,12 @@ internal sealed class OnnxGraph
     private const int OpsetDomain = 1, OpsetVersion = 2, EntryKey = 1, EntryValue = 2;
 
     public const long IrVersion = 8;
+
+    /// <summary>
+    /// The version of our model contract (input, outputs, metadata keys). Unset, ONNX Runtime reports it as
+    /// 9,223,372,036,854,775,807 and tools show that.
+    /// </summary>
+    public const long ContractVersion = 1;
     public const long Opset = 17;
 
     private readonly List<Action<ProtoWriter>> _nodes = [];
@@ -81,6 +87,7 @@ internal sealed class OnnxGraph
         model.Int64(ModelIrVersion, IrVersion);
         model.String(ModelProducerName, producer);
         model.String(ModelProducerVersion, producerVersion);
+        model.Int64(ModelVersion, ContractVersion);
         model.String(ModelDocString, docString);
         model.Message(ModelGraph, g =>
         {

@@ -146,6 +146,7 @@ public class OnnxExporterTests
         Assert.Equal("seed000", session.ModelMetadata.CustomMetadataMap["preset"]);
         Assert.Equal("0.9000", session.ModelMetadata.CustomMetadataMap["test_accuracy"]);
         Assert.Equal("500", session.ModelMetadata.CustomMetadataMap["test_images"]);
+        Assert.Equal(1, session.ModelMetadata.Version);   // unset, ONNX Runtime reported long.MaxValue
     }
 
     [Fact]
