@@ -5,7 +5,7 @@ public static class IndexPage
 {
     public const string Html = """
 <!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>MlNetFashion — classify a garment</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>MlNetFashion — classify a garment</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
   body { font-family: system-ui, sans-serif; margin: 0; background: #f4f6fa; color: #1d2330; }

@@ -22,6 +22,9 @@ public class BrowserTests
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 700 } });
+        // Every request the page makes is answered.
+        var failed = new List<string>();
+        page.Response += (_, response) => { if (response.Status >= 400) failed.Add($"{response.Status} {response.Url}"); };
         await page.GotoAsync(server.Url + "/");
         string sample = Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png");
         await page.SetInputFilesAsync("#file", sample);
@@ -30,6 +33,7 @@ public class BrowserTests
         Assert.Equal(server.Classifier.Predict(sample).Label, label);
         Assert.Equal(10, await page.Locator(".bar").CountAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "mlnetfashion-page.png") });
+        Assert.Empty(failed);
     }
 
     [Fact]
