@@ -9,11 +9,18 @@ namespace MlNetFashion.Scoring.Api;
 /// The HTTP service: POST /predict (multipart field "image" or a form's only file, or the raw image as the body under any
 /// other content type) → the predict --json
 /// object plus the 28×28 image the model saw; GET /health; GET / the web page; GET /samples/… sample images.
-/// Limits: bodies over 1 MB → 413; not an image → 400; over 4096×4096 → 400 (checked from the header, before decoding).
+/// Limits: images over 1 MB → 413 (raw, or as a form's file); not an image → 400; over 4096×4096 → 400 (checked from the header, before decoding).
 /// </summary>
 public static class ScoringApi
 {
-    public const int MaxBodyBytes = 1 << 20;
+    /// <summary>The largest image accepted, raw or as a form's file.</summary>
+    public const int MaxImageBytes = 1 << 20;
+
+    /// <summary>
+    /// The largest body: an image of <see cref="MaxImageBytes"/> plus room for a form's boundaries and part headers (a
+    /// few hundred bytes), so the web page's "up to 1 MB" holds for a file just under it, as it does for a raw body.
+    /// </summary>
+    public const int MaxBodyBytes = MaxImageBytes + (16 << 10);
 
     /// <param name="configure">Extra host set-up (tests plug in a TestServer here).</param>
     public static WebApplication Build(FashionClassifier classifier, string? urls = null, Action<WebApplicationBuilder>? configure = null)
@@ -104,6 +111,7 @@ public static class ScoringApi
             await file.CopyToAsync(buffer);
             body = buffer.ToArray();
         }
+        if (body.Length > MaxImageBytes) return TooLarge();
         if (body.Length == 0) return Results.BadRequest(new { error = "expected an image in the request body, received nothing" });
         try
         {
@@ -118,7 +126,7 @@ public static class ScoringApi
         }
     }
 
-    private static IResult TooLarge() => Results.Json(new { error = $"expected at most {MaxBodyBytes:N0} bytes" }, statusCode: StatusCodes.Status413PayloadTooLarge);
+    private static IResult TooLarge() => Results.Json(new { error = $"expected an image of at most {MaxImageBytes:N0} bytes" }, statusCode: StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>Reads at most limit + 1 bytes, so an oversized chunked body is detected without buffering it all.</summary>
     private static async Task<byte[]> ReadLimited(Stream body, int limit)
