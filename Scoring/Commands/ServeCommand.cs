@@ -62,6 +62,9 @@ public static class ServeCommand
             // ("Call UseKestrelHttpsConfiguration()"), and for ftp:// they come only after the model is loaded.
             if (!address.Scheme.Equals("http", StringComparison.OrdinalIgnoreCase))
                 throw new ArgumentException($"--urls: expected http:// addresses (serve has no TLS: put a TLS proxy in front for https), received '{url}'");
+            // Kestrel's own words come after the model is loaded and name neither the option nor the fix.
+            if (address.Port == 0 && address.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"--urls: port 0 (a free port) needs an IP address, such as http://127.0.0.1:0; received '{url}'");
             if (address.Port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
                 throw new ArgumentException($"--urls: port {address.Port} is out of range ({IPEndPoint.MinPort}–{IPEndPoint.MaxPort}) in '{url}'");
         }

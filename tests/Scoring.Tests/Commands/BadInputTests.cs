@@ -25,7 +25,7 @@ public sealed class BadInputTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model", "urls-port-in-use", "urls-address-not-on-this-machine", "urls-empty", "urls-https", "urls-port-out-of-range", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
+    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model", "urls-port-in-use", "urls-address-not-on-this-machine", "urls-empty", "urls-https", "urls-port-out-of-range", "urls-free-port-on-localhost", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -50,6 +50,8 @@ public sealed class BadInputTests : IDisposable
             "urls-malformed-before-the-model" => (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "notaurl" }, "error: --urls notaurl: Invalid url"),
             "samples-out-under-a-file" => (new[] { "export-samples", "--out", Path.Combine(Write("plain.txt", "a file"u8.ToArray()), "samples") },
                 $"{Path.Combine(_root, "plain.txt", "samples")}: cannot create the folder"),
+            // It said "Dynamic port binding is not supported when binding to localhost…", after loading the model.
+            "urls-free-port-on-localhost" => (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "http://localhost:0" }, "error: --urls: port 0 (a free port) needs an IP address, such as http://127.0.0.1:0; received 'http://localhost:0'"),
             "urls-port-out-of-range" => (new[] { "serve", "--model", good, "--urls", "http://127.0.0.1:99999" }, "error: --urls: port 99999 is out of range (0–65535) in 'http://127.0.0.1:99999'"),
             "gpu-negative-predict" => (new[] { "predict", "--model", good, "--gpu", "-1", Write("ok.png", Png(28, 28)) }, "error: --gpu: expected a device id ≥ 0, received -1 (see 'predict --help')"),
             // With a bad --urls too: a serve that took -1 fails on it instead of listening until killed.
