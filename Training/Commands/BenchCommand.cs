@@ -56,7 +56,9 @@ public static class BenchCommand
 
     public static Result Run(Sequential model, int batchSize, double seconds, int threads, ConvolutionAlgorithm.Choice? convolution = null)
     {
-        if (batchSize <= 0 || seconds <= 0) throw new ArgumentException("bench: expected a positive --batch-size and --seconds");
+        // NaN and Infinity pass "> 0" checks one way or the other; either made the timer never fire, so bench ran forever.
+        if (batchSize <= 0 || !double.IsFinite(seconds) || seconds <= 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"bench: expected a positive --batch-size and a finite positive --seconds (received --batch-size {batchSize}, --seconds {seconds})"));
         var trainer = new EngineTrainer(model, new EngineTrainerOptions { BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = "adam", Schedule = "constant", Convolution = convolution });
         // Random images of the net's input and labels over its outputs (built above): speed does not depend on the task.
         var random = new EngineRandom(1);

@@ -50,4 +50,18 @@ public sealed class BenchCommandTests
             File.Delete(spec);
         }
     }
+
+    [Theory]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    public async Task Bench_NonFiniteSeconds_OneErrorLineInsteadOfRunningForever(string seconds)
+    {
+        // Before the check, the timer never fired and bench trained until killed: the timeout bounds the test.
+        var (exit, output, error) = await Task.Run(() => Cli.Run("bench", "--preset", "seed004", "--batch-size", "8", "--seconds", seconds))
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: bench: expected a positive --batch-size and a finite positive --seconds (received --batch-size 8, --seconds {seconds})", error.Trim());
+        Assert.Equal("", output);
+    }
 }
