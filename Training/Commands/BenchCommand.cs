@@ -95,7 +95,7 @@ public static class BenchCommand
         return new Result(trainRate, inferRate, trainRate * flops * 3 / 1e9, inferRate * flops / 1e9);
     }
 
-    /// <summary>Counts images after a warm-up of a quarter of the time, then cancels the run when the time is up.</summary>
+    /// <summary>Counts images after a warm-up of a quarter of the time, then cancels the run when the time is up (after one measured batch at least).</summary>
     private sealed class WarmTimer(double seconds, CancellationTokenSource timeUp) : ITrainingCallback
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -108,7 +108,8 @@ public static class BenchCommand
         {
             if (_measured is not null) _images += metrics.Images;
             else if (_clock.Elapsed.TotalSeconds >= seconds * 0.25) _measured = Stopwatch.StartNew();
-            if (_measured is not null && _measured.Elapsed.TotalSeconds >= seconds) timeUp.Cancel();
+            // At least one measured batch: a --seconds shorter than a step used to stop before any and print 0 img/s.
+            if (_images > 0 && _measured!.Elapsed.TotalSeconds >= seconds) timeUp.Cancel();
         }
     }
 }

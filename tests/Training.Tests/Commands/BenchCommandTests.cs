@@ -64,4 +64,13 @@ public sealed class BenchCommandTests
         Assert.Equal($"error: bench: expected a positive --batch-size and a finite positive --seconds (received --batch-size 8, --seconds {seconds})", error.Trim());
         Assert.Equal("", output);
     }
+
+    [Fact]
+    public void Bench_SecondsShorterThanOneStep_StillMeasuresABatch()
+    {
+        var (exit, output, error) = Cli.Run("bench", "--preset", "seed004", "--batch-size", "8", "--seconds", "1e-9", "--json");
+
+        Assert.True(exit == 0, error);
+        Assert.True((double)JsonNode.Parse(output)!["trainImagesPerSecond"]! > 0, output);
+    }
 }
