@@ -5,10 +5,32 @@ import sys
 
 import onnx
 
-model = onnx.load(sys.argv[1])
+USAGE = "usage: /usr/bin/python3 benchmarks/onnx_without_views.py MODEL.onnx OUT.onnx"
+if sys.argv[1:] in (["-h"], ["--help"]):
+    print(USAGE)
+    sys.exit(0)
+if len(sys.argv) != 3:
+    print(USAGE, file=sys.stderr)
+    sys.exit(2)
+
+
+def fail(message, path=sys.argv[1]):
+    # One line, no traceback: the other command lines README offers answer bad input the same way.
+    print(f"error: {path}: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+try:
+    model = onnx.load(sys.argv[1])
+except OSError as e:
+    fail(e.strerror or str(e))
+except Exception as e:  # protobuf's DecodeError and friends: not an ONNX file
+    fail(f"not an ONNX model ({e})")
 graph = model.graph
-stacked = next(n for n in graph.node if n.op_type == "Concat" and n.name.startswith("tta_views")).output[0]
-per_view = next(n for n in graph.node if n.op_type == "Reshape" and n.name.startswith("tta_grouped")).input[0]
+stacked = next((n.output[0] for n in graph.node if n.op_type == "Concat" and n.name.startswith("tta_views")), None)
+per_view = next((n.input[0] for n in graph.node if n.op_type == "Reshape" and n.name.startswith("tta_grouped")), None)
+if stacked is None or per_view is None:
+    fail("no test-time views in this model (it already scores the image alone)")
 for node in graph.node:
     node.input[:] = ["input" if i == stacked else i for i in node.input]
     if node.op_type == "Identity" and node.name == "logits":
@@ -25,4 +47,7 @@ kept_metadata = [p for p in model.metadata_props if p.key not in ("test_time_aug
 del model.metadata_props[:]
 model.metadata_props.extend(kept_metadata)
 onnx.checker.check_model(model)
-onnx.save(model, sys.argv[2])
+try:
+    onnx.save(model, sys.argv[2])
+except OSError as e:
+    fail(e.strerror or str(e), sys.argv[2])

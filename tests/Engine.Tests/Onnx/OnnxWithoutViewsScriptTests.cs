@@ -45,4 +45,34 @@ public class OnnxWithoutViewsScriptTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Script_ModelWithoutViews_OneErrorLineNoTraceback()
+    {
+        if (!OnnxExporterTests.PythonHasOnnx())
+        {
+            Console.WriteLine("python3-onnx not installed: onnx_without_views.py test not run (./build.sh test installs it).");
+            return;
+        }
+        // README's own default (`fast`) has no views; the script used to die there with a StopIteration traceback.
+        Sequential model = Presets.Get("seed004").CreateModel();
+        model.Build(2, new EngineRandom(1));
+        string dir = Directory.CreateTempSubdirectory("mlnetfashion-without-views-").FullName;
+        try
+        {
+            string source = Path.Combine(dir, "model.onnx"), cut = Path.Combine(dir, "single.onnx");
+            File.WriteAllBytes(source, OnnxExporter.Export(model));
+            string script = Path.Combine(RepositoryFolder.Find("benchmarks"), "onnx_without_views.py");
+
+            (int exit, string output) = OnnxExporterTests.Run("/usr/bin/python3", script, source, cut);
+
+            Assert.Equal(1, exit);
+            Assert.Equal($"error: {source}: no test-time views in this model (it already scores the image alone)", output.Trim());
+            Assert.False(File.Exists(cut));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
