@@ -34,9 +34,10 @@ public static class CheckpointAccuracyBenchmark
                 WeightsSnapshot.FromValues(weights).Restore(model);
                 Console.WriteLine($"{path} | {header.Epoch} | {EngineAccuracy.On(model, test):P2}");
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException)
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or System.Text.Json.JsonException)
             {
-                // A missing or foreign checkpoint, or a net it does not fit: one line, and on to the next file.
+                // A missing or foreign checkpoint, a net it does not fit or a bad spec (SpecException is a JsonException):
+                // one line, and on to the next file.
                 Console.Error.WriteLine($"error: {path}: {e.Message}");
                 Environment.ExitCode = 1;
             }

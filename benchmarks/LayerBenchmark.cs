@@ -20,9 +20,10 @@ public static class LayerBenchmark
 {
     public static void Run(string[] args)
     {
-        int batch = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 128;
-        int iterations = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
-        if (args.Length > 3) Parallelism.Threads = int.Parse(args[3], CultureInfo.InvariantCulture);
+        if (args.Length > 5) throw new ArgumentException($"layers: expected at most BATCH ITERATIONS THREADS PRESET, received {args.Length - 1} arguments");
+        int batch = Positive(args, 1, "BATCH", 128);
+        int iterations = Positive(args, 2, "ITERATIONS", 30);
+        if (args.Length > 3) Parallelism.Threads = Positive(args, 3, "THREADS", 0);
         string preset = args.Length > 4 ? args[4] : "seed001";
         Sequential model = Presets.Get(preset).CreateModel().Build(batch, new EngineRandom(1));
         var random = new EngineRandom(2);
@@ -79,6 +80,15 @@ public static class LayerBenchmark
             model.Backward(loss.Backward());
         });
         Console.WriteLine(string.Create(c, $"whole step (fwd + loss + bwd): {step:F2} ms = {batch / (step * 1e-3):N0} img/s (goal 2,700 img/s, ≤ {batch / 2.7:F1} ms incl. update)"));
+    }
+
+    /// <summary>A positional count: a bad one is one error line naming it (int.Parse threw a FormatException trace).</summary>
+    private static int Positive(string[] args, int index, string name, int fallback)
+    {
+        if (args.Length <= index) return fallback;
+        return int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
+            ? value
+            : throw new ArgumentException($"layers: {name}: expected a positive integer, received '{args[index]}'");
     }
 
     /// <summary>Multiply-adds × 2 of one forward pass (backward does twice as many).</summary>
