@@ -17,6 +17,9 @@ public static class TestTimeViewsBenchmark
 {
     public static void Run(string[] models)
     {
+        // Checked before the data loads and anything prints: a model whose graph already averages views would fill
+        // the "image" column with its ten-view accuracy (and the others with views of views), under the wrong names.
+        foreach (string path in models) MustHaveNoViews(path);
         FashionMnistSplit test = FashionMnist.Load().Test;
         float[] pixels = test.ScaledPixels();
         IReadOnlyList<TestTimeView> views = TestTimeViews.For(new AugmentationOptions(CropPadding: 1, HorizontalFlip: true))!.Views;
@@ -28,6 +31,15 @@ public static class TestTimeViewsBenchmark
             float[][] logits = [.. views.Select(v => Logits(path, View(pixels, test.Count, v), test.Count))];
             Console.WriteLine($"{path} | {Accuracy(logits, image, test):P2} | {Accuracy(logits, mirror, test):P2} | {Accuracy(logits, shifts, test):P2} | {Accuracy(logits, all, test):P2}");
         }
+    }
+
+    public static void MustHaveNoViews(string path)
+    {
+        ModelFile.MustExist(path);
+        ModelFile.ReadOnnx(path);
+        using var session = new InferenceSession(path);
+        if (session.ModelMetadata.CustomMetadataMap.ContainsKey("test_time_augmentation"))
+            throw new InvalidDataException($"{path}: this model already averages test-time views; give its model-single-view.onnx, or cut them out with /usr/bin/python3 benchmarks/onnx_without_views.py");
     }
 
     private static int Index(IReadOnlyList<TestTimeView> views, TestTimeView view) => views.ToList().IndexOf(view);

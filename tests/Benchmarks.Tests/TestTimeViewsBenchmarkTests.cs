@@ -1,0 +1,30 @@
+using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Benchmarks.Tests;
+
+public sealed class TestTimeViewsBenchmarkTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("views-bench-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Views_ModelThatAlreadyAveragesViews_RefusedBeforeAnyTable()
+    {
+        // The best preset's model.onnx: its ten-view accuracy used to be printed under "image", views of views beside it.
+        Sequential model = Presets.Get("seed004").CreateModel();
+        model.Build(2, new EngineRandom(1));
+        string path = Path.Combine(_dir, "model.onnx");
+        File.WriteAllBytes(path, OnnxExporter.Export(model, new OnnxExportOptions { TestTimeViews = TestTimeViews.For(new AugmentationOptions(1, true)) }));
+
+        var (exit, output, error) = Cli.Run("views", path);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith($"error: {path}: this model already averages test-time views; give its model-single-view.onnx", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+}
