@@ -5,10 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BATCH=128 SECONDS_EACH=10 THREADS=2
+usage="usage: benchmarks/bench_vs_pytorch.sh [--batch-size 128] [--seconds 10] [--threads 2]"
 while [ $# -gt 0 ]; do
   case "$1" in
+    -h|--help) echo "$usage"; exit 0 ;;
+    # A value is required: under set -u a bare "--seconds" died with "\$2: unbound variable".
+    --batch-size|--seconds|--threads) [ $# -ge 2 ] || { echo "error: $1: expected a value ($usage)" >&2; exit 2; } ;;&
     --batch-size) BATCH=$2; shift 2 ;; --seconds) SECONDS_EACH=$2; shift 2 ;; --threads) THREADS=$2; shift 2 ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
+    *) echo "error: unknown option $1 ($usage)" >&2; exit 2 ;;
   esac
 done
 if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace MlNetFashion.Benchmarks.Tests;
+
+/// <summary>benchmarks/bench_vs_pytorch.sh, which README offers for the engine-vs-PyTorch table: its argument handling.</summary>
+public sealed class BenchVsPytorchScriptTests
+{
+    [Fact]
+    public void Help_PrintsTheUsageAndExits0()
+    {
+        var (exit, output, error) = Script("--help");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Equal("usage: benchmarks/bench_vs_pytorch.sh [--batch-size 128] [--seconds 10] [--threads 2]", output.Trim());
+    }
+
+    [Theory]
+    [InlineData("--seconds")]
+    [InlineData("--batch-size")]
+    public void OptionWithoutItsValue_OneErrorLineNamingIt(string option)
+    {
+        // It was bash's own "line 10: $2: unbound variable".
+        var (exit, _, error) = Script("--threads", "2", option);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"error: {option}: expected a value (usage: ", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    private static (int Exit, string Out, string Error) Script(params string[] args)
+    {
+        string script = Path.Combine(Repository(), "benchmarks", "bench_vs_pytorch.sh");
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(script);
+        foreach (string a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output, error.Result);
+    }
+
+    private static string Repository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MlNetFashion.sln"))) return dir.FullName;
+        throw new InvalidOperationException("MlNetFashion.sln not found above " + AppContext.BaseDirectory);
+    }
+}
