@@ -15,7 +15,8 @@ public static class DataFetchCommand
         {
             string? url = parse.GetValue(baseUrl);
             Uri uri = url is null ? FashionMnistDownloader.OfficialBaseUri : MirrorUri(url);
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+            // The downloader applies it to the headers and to every read of the body: a minute of silence, not of download.
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
             var downloader = new FashionMnistDownloader(http, uri, FashionMnistDownloader.OfficialSha256);
             var files = downloader.DownloadAsync(parse.GetValue(dataDir)!, Console.WriteLine).GetAwaiter().GetResult();
             Console.WriteLine($"{files.Count} file(s) downloaded; all four verified in {parse.GetValue(dataDir)}");

@@ -43,7 +43,8 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                 {
                     if (!response.IsSuccessStatusCode) throw new FashionMnistDataException($"{name}.gz: download failed with HTTP {(int)response.StatusCode} from {uri}");
                     await using var file = new FileStream(temp, FileMode.CreateNew);
-                    await response.Content.CopyToAsync(file, cancellation);
+                    await using Stream body = await response.Content.ReadAsStreamAsync(cancellation);
+                    await CopyAsync(body, file, cancellation);
                     long? expected = response.Content.Headers.ContentLength;
                     if (expected is long length && file.Length != length)
                         throw new FashionMnistDataException($"{name}.gz: expected {length:N0} bytes, received {file.Length:N0} (connection cut)");
@@ -62,6 +63,11 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                 File.Move(temp, target, overwrite: true);
                 fetched.Add(target);
             }
+            catch (OperationCanceledException ex) when (!cancellation.IsCancellationRequested)
+            {
+                // HttpClient's own timeout (no headers in time) or CopyAsync's (no body bytes in time).
+                throw new FashionMnistDataException($"{name}.gz: no data from {new Uri(baseUri, name + ".gz")} for {http.Timeout.TotalSeconds:0} s (timed out); it was not saved", ex);
+            }
             catch (Exception ex) when (ex is HttpRequestException or IOException and not FashionMnistDataException)
             {
                 throw new FashionMnistDataException($"{name}.gz: download failed ({ex.Message.TrimEnd('.')})", ex);
@@ -72,6 +78,23 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
             }
         }
         return fetched;
+    }
+
+    /// <summary>
+    /// Copies the body, giving up when no byte arrives within HttpClient.Timeout: with ResponseHeadersRead that timeout
+    /// stops at the headers, so a server gone quiet mid-body hung the fetch forever.
+    /// </summary>
+    private async Task CopyAsync(Stream body, Stream file, CancellationToken cancellation)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        byte[] buffer = new byte[81920];
+        while (true)
+        {
+            if (http.Timeout != Timeout.InfiniteTimeSpan) idle.CancelAfter(http.Timeout);
+            int read = await body.ReadAsync(buffer, idle.Token);
+            if (read == 0) return;
+            await file.WriteAsync(buffer.AsMemory(0, read), cancellation);
+        }
     }
 
     /// <summary>SHA-256 (lower-case hex) of the gunzipped content; a damaged gzip stream is reported as such.</summary>

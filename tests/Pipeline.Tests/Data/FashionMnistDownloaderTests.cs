@@ -32,7 +32,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     }
 
     /// <summary>Serves every file; <paramref name="sabotage"/> may change how one is answered.</summary>
-    private async Task<IReadOnlyList<string>> Download(Func<string, HttpListenerResponse, byte[], bool>? sabotage = null)
+    private async Task<IReadOnlyList<string>> Download(Func<string, HttpListenerResponse, byte[], bool>? sabotage = null, TimeSpan? timeout = null)
     {
         int port = FreePort();
         using var listener = new HttpListener();
@@ -52,7 +52,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
                 context.Response.Close();
             }
         });
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        using var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(20) };
         try
         {
             return await new FashionMnistDownloader(http, new Uri($"http://127.0.0.1:{port}/"), _hashes).DownloadAsync(_dir);
@@ -151,5 +151,21 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         File.WriteAllBytes(Path.Combine(_dir, "train-images-idx3-ubyte.gz"), _content["train-images-idx3-ubyte"]);
         var files = await Download();
         Assert.Equal(3, files.Count);
+    }
+
+    [Fact]
+    public async Task DownloadAsync_ServerStallsMidBody_TimesOutNamingTheUrlAndLeavesNoFile()
+    {
+        // HttpClient.Timeout stops at the headers (ResponseHeadersRead): a server that went quiet mid-body hung the fetch forever.
+        var download = Download((name, response, body) =>
+        {
+            response.ContentLength64 = body.Length;
+            response.OutputStream.Write(body, 0, body.Length / 2);
+            response.OutputStream.Flush();
+            return true;  // never finished: the connection stays open, silent
+        }, timeout: TimeSpan.FromSeconds(2));
+        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => download.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Matches(@"^train-images-idx3-ubyte\.gz: no data from http://127\.0\.0\.1:\d+/train-images-idx3-ubyte\.gz for 2 s \(timed out\); it was not saved$", ex.Message);
+        Assert.Empty(Directory.GetFiles(_dir));
     }
 }
