@@ -44,10 +44,10 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                     if (!response.IsSuccessStatusCode) throw new FashionMnistDataException($"{name}.gz: download failed with HTTP {(int)response.StatusCode} from {uri}");
                     await using var file = new FileStream(temp, FileMode.CreateNew);
                     await using Stream body = await response.Content.ReadAsStreamAsync(cancellation);
-                    await CopyAsync(body, file, cancellation);
                     long? expected = response.Content.Headers.ContentLength;
+                    await CopyAsync(body, file, () => $"{name}.gz: the download from {uri} was cut short after {Bytes(file.Length, expected)}", cancellation);
                     if (expected is long length && file.Length != length)
-                        throw new FashionMnistDataException($"{name}.gz: expected {length:N0} bytes, received {file.Length:N0} (connection cut)");
+                        throw new FashionMnistDataException($"{name}.gz: the download from {uri} was cut short after {Bytes(file.Length, expected)}; it was not saved");
                 }
                 string actual;
                 try
@@ -84,18 +84,31 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
     /// Copies the body, giving up when no byte arrives within HttpClient.Timeout: with ResponseHeadersRead that timeout
     /// stops at the headers, so a server gone quiet mid-body hung the fetch forever.
     /// </summary>
-    private async Task CopyAsync(Stream body, Stream file, CancellationToken cancellation)
+    private async Task CopyAsync(Stream body, Stream file, Func<string> cutShort, CancellationToken cancellation)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         byte[] buffer = new byte[81920];
         while (true)
         {
             if (http.Timeout != Timeout.InfiniteTimeSpan) idle.CancelAfter(http.Timeout);
-            int read = await body.ReadAsync(buffer, idle.Token);
+            int read;
+            try
+            {
+                read = await body.ReadAsync(buffer, idle.Token);
+            }
+            catch (IOException ex)
+            {
+                // .NET words it "Error while copying content to a stream" or "The response ended prematurely": say which download and how far.
+                throw new FashionMnistDataException($"{cutShort()} ({Innermost(ex).Message.TrimEnd('.')}); it was not saved", ex);
+            }
             if (read == 0) return;
             await file.WriteAsync(buffer.AsMemory(0, read), cancellation);
         }
     }
+
+    private static string Bytes(long received, long? expected) => expected is long length ? $"{received:N0} of {length:N0} bytes" : $"{received:N0} bytes";
+
+    private static Exception Innermost(Exception ex) => ex.InnerException is null ? ex : Innermost(ex.InnerException);
 
     /// <summary>SHA-256 (lower-case hex) of the gunzipped content; a damaged gzip stream is reported as such.</summary>
     public static string HashOfUncompressed(string path)

@@ -168,4 +168,19 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         Assert.Matches(@"^train-images-idx3-ubyte\.gz: no data from http://127\.0\.0\.1:\d+/train-images-idx3-ubyte\.gz for 2 s \(timed out\); it was not saved$", ex.Message);
         Assert.Empty(Directory.GetFiles(_dir));
     }
+
+    [Fact]
+    public async Task DownloadAsync_ConnectionCutMidBody_SaysCutShortNamingTheUrlAndBytes()
+    {
+        // It said "train-images-idx3-ubyte.gz: download failed (Error while copying content to a stream)".
+        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => Download((name, response, body) =>
+        {
+            response.ContentLength64 = body.Length;
+            response.OutputStream.Write(body, 0, body.Length / 2);
+            response.Abort();
+            return true;
+        }));
+        Assert.Matches(@"^train-images-idx3-ubyte\.gz: the download from http://127\.0\.0\.1:\d+/train-images-idx3-ubyte\.gz was cut short after [\d,]+ of [\d,]+ bytes \(.+\); it was not saved$", ex.Message);
+        Assert.Empty(Directory.GetFiles(_dir));
+    }
 }
