@@ -38,11 +38,21 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
             try
             {
                 Uri uri = new(baseUri, name + ".gz");
+                FileStream file;
+                try
+                {
+                    file = new FileStream(temp, FileMode.CreateNew);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Before any request, naming the folder: it said "Access to the path '…/train-images-idx3-ubyte.gz.<guid>.part' is denied." after connecting.
+                    throw new FashionMnistDataException($"{directory}: cannot write in the folder ({(ex is UnauthorizedAccessException ? "permission denied" : ex.Message.Replace(temp, target).TrimEnd('.'))})", ex);
+                }
                 log?.Invoke($"downloading {uri}");
+                await using (file)
                 using (HttpResponseMessage response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellation))
                 {
                     if (!response.IsSuccessStatusCode) throw new FashionMnistDataException($"{name}.gz: download failed with HTTP {(int)response.StatusCode} from {uri}");
-                    await using var file = new FileStream(temp, FileMode.CreateNew);
                     await using Stream body = await response.Content.ReadAsStreamAsync(cancellation);
                     long? expected = response.Content.Headers.ContentLength;
                     await CopyAsync(body, file, () => $"{name}.gz: the download from {uri} was cut short after {Bytes(file.Length, expected)}", cancellation);

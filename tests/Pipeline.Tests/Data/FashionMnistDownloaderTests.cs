@@ -22,6 +22,8 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         }
     }
 
+    private int Requests { get; set; }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static byte[] Gzip(byte[] raw)
@@ -32,7 +34,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     }
 
     /// <summary>Serves every file; <paramref name="sabotage"/> may change how one is answered.</summary>
-    private async Task<IReadOnlyList<string>> Download(Func<string, HttpListenerResponse, byte[], bool>? sabotage = null, TimeSpan? timeout = null)
+    private async Task<IReadOnlyList<string>> Download(Func<string, HttpListenerResponse, byte[], bool>? sabotage = null, TimeSpan? timeout = null, string? directory = null)
     {
         int port = FreePort();
         using var listener = new HttpListener();
@@ -44,6 +46,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
             {
                 HttpListenerContext context;
                 try { context = await listener.GetContextAsync(); } catch (HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
+                Requests++;
                 string name = context.Request.Url!.AbsolutePath.Trim('/').Replace(".gz", "", StringComparison.Ordinal);
                 byte[] body = _content[name];
                 if (sabotage?.Invoke(name, context.Response, body) == true) continue;
@@ -55,7 +58,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         using var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(20) };
         try
         {
-            return await new FashionMnistDownloader(http, new Uri($"http://127.0.0.1:{port}/"), _hashes).DownloadAsync(_dir);
+            return await new FashionMnistDownloader(http, new Uri($"http://127.0.0.1:{port}/"), _hashes).DownloadAsync(directory ?? _dir);
         }
         finally
         {
@@ -182,5 +185,15 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         }));
         Assert.Matches(@"^train-images-idx3-ubyte\.gz: the download from http://127\.0\.0\.1:\d+/train-images-idx3-ubyte\.gz was cut short after [\d,]+ of [\d,]+ bytes \(.+\); it was not saved$", ex.Message);
         Assert.Empty(Directory.GetFiles(_dir));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_FolderNotWritable_NamesTheFolderBeforeAnyRequest()
+    {
+        // sysfs refuses new files even to root (the suite runs as root, where a chmod 555 folder is still writable).
+        // It said "Access to the path '/sys/train-images-idx3-ubyte.gz.<guid>.part' is denied." after connecting.
+        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => Download(directory: "/sys"));
+        Assert.Equal("/sys: cannot write in the folder (permission denied)", ex.Message);
+        Assert.Equal(0, Requests);
     }
 }
