@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Training.Terminal;
 
 namespace MlNetFashion.Training.Commands;
 
@@ -18,7 +19,18 @@ public static class DataFetchCommand
             // The downloader applies it to the headers and to every read of the body: a minute of silence, not of download.
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(1) };
             var downloader = new FashionMnistDownloader(http, uri, FashionMnistDownloader.OfficialSha256);
-            var files = downloader.DownloadAsync(parse.GetValue(dataDir)!, Console.WriteLine).GetAwaiter().GetResult();
+            // Ctrl+C cancels the download so its temp file is deleted: the default SIGINT exit left a .part of megabytes behind.
+            using var interrupt = new InterruptHandler("stopping the download… (Ctrl+C again to kill)");
+            IReadOnlyList<string> files;
+            try
+            {
+                files = downloader.DownloadAsync(parse.GetValue(dataDir)!, Console.WriteLine, interrupt.Token).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"interrupted: the download stopped; files verified so far are kept in {parse.GetValue(dataDir)}, no partial file is");
+                return 130;
+            }
             Console.WriteLine($"{files.Count} file(s) downloaded; all four verified in {parse.GetValue(dataDir)}");
             return 0;
         });

@@ -4,8 +4,14 @@ namespace MlNetFashion.Training.Terminal;
 internal sealed class InterruptHandler : IDisposable
 {
     private readonly CancellationTokenSource _source = new();
+    private readonly string _notice;
 
-    public InterruptHandler() => System.Console.CancelKeyPress += OnCancel;
+    /// <param name="notice">What the first Ctrl+C prints (training's wording by default).</param>
+    public InterruptHandler(string notice = "stopping after the current batch, or before anything is written if training has finished… (Ctrl+C again to kill)")
+    {
+        _notice = notice;
+        System.Console.CancelKeyPress += OnCancel;
+    }
 
     public CancellationToken Token => _source.Token;
 
@@ -13,7 +19,7 @@ internal sealed class InterruptHandler : IDisposable
     {
         if (_source.IsCancellationRequested) return; // a second Ctrl+C kills the process as usual
         e.Cancel = true;
-        System.Console.Error.WriteLine("stopping after the current batch, or before anything is written if training has finished… (Ctrl+C again to kill)");
+        System.Console.Error.WriteLine(_notice);
         _source.Cancel();
     }
 
