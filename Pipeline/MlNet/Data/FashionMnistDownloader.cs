@@ -34,6 +34,7 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                 log?.Invoke($"{name}.gz: present and valid");
                 continue;
             }
+            DeleteStaleTempFiles(directory, name);
             string temp = target + $".{Guid.NewGuid():N}.part";
             try
             {
@@ -113,6 +114,25 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
             }
             if (read == 0) return;
             await file.WriteAsync(buffer.AsMemory(0, read), cancellation);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the temp files of fetches that were killed (SIGTERM, SIGKILL, power loss: no finally ran), one per attempt of
+    /// megabytes. A live fetch's temp file is kept: .NET locks an open FileStream (flock), so FileShare.None fails on it.
+    /// </summary>
+    private static void DeleteStaleTempFiles(string directory, string name)
+    {
+        foreach (string stale in Directory.EnumerateFiles(directory, name + ".gz.*.part"))
+        {
+            try
+            {
+                using var _ = new FileStream(stale, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // In use by another fetch, or not ours to delete.
+            }
         }
     }
 

@@ -196,4 +196,19 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         Assert.Equal("/sys: cannot write in the folder (permission denied)", ex.Message);
         Assert.Equal(0, Requests);
     }
+
+    [Fact]
+    public async Task DownloadAsync_TempFileOfAKilledFetch_IsDeletedButOneInUseIsKept()
+    {
+        // A fetch killed by SIGTERM or SIGKILL runs no finally: its .part stayed, and each new attempt left another.
+        string stale = Path.Combine(_dir, "train-images-idx3-ubyte.gz.0123456789abcdef0123456789abcdef.part");
+        string live = Path.Combine(_dir, "train-labels-idx1-ubyte.gz.fedcba9876543210fedcba9876543210.part");
+        File.WriteAllBytes(stale, new byte[1000]);
+        using (var inUse = new FileStream(live, FileMode.CreateNew))
+        {
+            await Download();
+            Assert.True(File.Exists(live));
+        }
+        Assert.False(File.Exists(stale));
+    }
 }
