@@ -1,33 +1,12 @@
 using MlNetFashion.Training.Commands;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Training.Tests;
 
 /// <summary>Runs the training app's real entry point in-process, capturing stdout and stderr.</summary>
 internal static class Cli
 {
-    private static readonly object Gate = new();
-
-    public static (int Exit, string Out, string Error) Run(params string[] args)
-    {
-        lock (Gate)
-        {
-            TextWriter originalOut = Console.Out, originalError = Console.Error;
-            var output = new StringWriter();
-            var error = new StringWriter();
-            Console.SetOut(output);
-            Console.SetError(error);
-            try
-            {
-                int exit = CommandLine.Run(args);
-                return (exit, output.ToString(), error.ToString());
-            }
-            finally
-            {
-                Console.SetOut(originalOut);
-                Console.SetError(originalError);
-            }
-        }
-    }
+    public static (int Exit, string Out, string Error) Run(params string[] args) => ConsoleCapture.Run(() => CommandLine.Run(args));
 
     /// <summary>A folder with copies of the official files, optionally sabotaged.</summary>
     public static string DataCopy(string root)

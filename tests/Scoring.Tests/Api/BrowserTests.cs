@@ -3,25 +3,16 @@ using Microsoft.Playwright;
 namespace MlNetFashion.Scoring.Tests.Api;
 
 /// <summary>
-/// A real browser (Debian's Chromium driven by Playwright, no browser download) uploads a sample on the web page
-/// and reads the predicted label. ./build.sh test installs chromium; without it this test returns early, saying so.
+/// A real browser (Debian's Chromium driven by Playwright, no browser download) uploads images on the web page and
+/// reads what it shows. ./build.sh test installs chromium; without it these tests return early, saying so.
 /// </summary>
 public class BrowserTests
 {
     private const string Chromium = "/usr/bin/chromium";
 
     [Fact]
-    public async Task Page_UploadSample_ShowsThePredictedLabel()
+    public Task Page_UploadSample_ShowsThePredictedLabel() => WithPage(async (page, server) =>
     {
-        if (!File.Exists(Chromium))
-        {
-            Console.WriteLine($"{Chromium} not installed: browser test not run (./build.sh test installs it).");
-            return;
-        }
-        await using var server = await RealServer.StartAsync();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 700 } });
         // Every request the page makes is answered.
         var failed = new List<string>();
         page.Response += (_, response) => { if (response.Status >= 400) failed.Add($"{response.Status} {response.Url}"); };
@@ -34,10 +25,23 @@ public class BrowserTests
         Assert.Equal(10, await page.Locator(".bar").CountAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "mlnetfashion-page.png") });
         Assert.Empty(failed);
-    }
+    }, new() { ViewportSize = new() { Width = 1100, Height = 700 } });
 
     [Fact]
-    public async Task Page_NotAnImageAfterASample_ShowsTheErrorWithoutTheSamplesResult()
+    public Task Page_NotAnImageAfterASample_ShowsTheErrorWithoutTheSamplesResult() => WithPage(async (page, server) =>
+    {
+        await page.GotoAsync(server.Url + "/");
+        await page.SetInputFilesAsync("#file", Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png"));
+        await page.WaitForFunctionAsync("document.getElementById('label').textContent !== '—'", null, new() { Timeout = 15000 });
+        await page.SetInputFilesAsync("#file", new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
+        await page.WaitForFunctionAsync("document.getElementById('error').textContent !== ''", null, new() { Timeout = 15000 });
+        Assert.Equal("notes.txt: not an image (PNG, JPEG, BMP, GIF or WebP expected)", await page.InnerTextAsync("#error"));
+        Assert.Equal("—", await page.InnerTextAsync("#label"));
+        Assert.Equal(0, await page.Locator(".bar").CountAsync());
+    });
+
+    /// <summary>A served model and a fresh browser page (not yet navigated) for <paramref name="test"/>.</summary>
+    private static async Task WithPage(Func<IPage, RealServer, Task> test, BrowserNewPageOptions? options = null)
     {
         if (!File.Exists(Chromium))
         {
@@ -47,14 +51,6 @@ public class BrowserTests
         await using var server = await RealServer.StartAsync();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(server.Url + "/");
-        await page.SetInputFilesAsync("#file", Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png"));
-        await page.WaitForFunctionAsync("document.getElementById('label').textContent !== '—'", null, new() { Timeout = 15000 });
-        await page.SetInputFilesAsync("#file", new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
-        await page.WaitForFunctionAsync("document.getElementById('error').textContent !== ''", null, new() { Timeout = 15000 });
-        Assert.Equal("notes.txt: not an image (PNG, JPEG, BMP, GIF or WebP expected)", await page.InnerTextAsync("#error"));
-        Assert.Equal("—", await page.InnerTextAsync("#label"));
-        Assert.Equal(0, await page.Locator(".bar").CountAsync());
+        await test(await browser.NewPageAsync(options), server);
     }
 }

@@ -1,0 +1,33 @@
+namespace MlNetFashion.Tests.Shared;
+
+/// <summary>
+/// Runs an app's real entry point in-process with stdout and stderr captured. Compiled into each test project that
+/// drives a command line (linked, not referenced: the projects share no test library). One run at a time: Console is
+/// process-wide, and xunit runs test classes in parallel.
+/// </summary>
+internal static class ConsoleCapture
+{
+    private static readonly object Gate = new();
+
+    public static (int Exit, string Out, string Error) Run(Func<int> entryPoint)
+    {
+        lock (Gate)
+        {
+            TextWriter originalOut = Console.Out, originalError = Console.Error;
+            var (output, error) = (new StringWriter(), new StringWriter());
+            Console.SetOut(output);
+            Console.SetError(error);
+            try
+            {
+                int exit = entryPoint();
+                return (exit, output.ToString(), error.ToString());
+            }
+            finally
+            {
+                Console.SetOut(originalOut);
+                Console.SetError(originalError);
+                Environment.ExitCode = 0;   // an entry point may report through it; the test host must not inherit it
+            }
+        }
+    }
+}
