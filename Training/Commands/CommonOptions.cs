@@ -7,6 +7,20 @@ internal static class CommonOptions
 {
     public static Option<string?> Preset() => new("--preset") { Description = "fast (default), best, seed000 … seed004" };
     public static Option<string?> ModelSpec() => new("--model-spec") { Description = "A JSON model definition (instead of --preset)." };
-    public static Option<string?> DataDir() => new("--data-dir") { Description = "Folder with the four Fashion-MNIST files (.gz or raw)." };
+    public static Option<string?> DataDir() => RefuseEmpty(new Option<string?>("--data-dir") { Description = "Folder with the four Fashion-MNIST files (.gz or raw)." });
+
+    /// <summary>
+    /// An empty folder name (an unset variable in a script: --data-dir "$DIR") is refused: train and evaluate read an empty
+    /// --data-dir as "look in the usual places"; elsewhere .NET said "The value cannot be an empty string." without naming the option.
+    /// </summary>
+    public static Option<T> RefuseEmpty<T>(Option<T> option) where T : class?
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T>() is string dir && string.IsNullOrWhiteSpace(dir))
+                result.AddError($"{option.Name}: expected a folder, received '{dir}'");
+        });
+        return option;
+    }
     public static Option<int?> Threads() => new("--threads") { Description = "Engine threads (default: all cores)." };
 }

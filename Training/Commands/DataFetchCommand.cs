@@ -9,7 +9,7 @@ public static class DataFetchCommand
 {
     public static Command Create()
     {
-        var dataDir = new Option<string>("--data-dir") { Description = "Target folder.", DefaultValueFactory = _ => "data" };
+        var dataDir = CommonOptions.RefuseEmpty(new Option<string>("--data-dir") { Description = "Target folder.", DefaultValueFactory = _ => "data" });
         var baseUrl = new Option<string?>("--base-url") { Description = "Mirror to download from (default: the official Fashion-MNIST URL)." };
         var fetch = new Command("fetch", "Download the four Fashion-MNIST files and check their SHA-256.") { dataDir, baseUrl };
         fetch.SetAction(parse =>

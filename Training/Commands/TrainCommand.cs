@@ -21,7 +21,7 @@ public static class TrainCommand
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
         var limitTest = new Option<int?>("--limit-test") { Description = "Use only the first N test images." };
         var dataDir = CommonOptions.DataDir();
-        var output = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "artifacts" };
+        var output = CommonOptions.RefuseEmpty(new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "artifacts" });
         var resume = new Option<bool>("--resume") { Description = "Continue from --out/checkpoints/last.ckpt." };
         var command = new Command("train", "Train a CNN on Fashion-MNIST; write model.zip, model.onnx, metrics.json, history.csv, report.html.")
         {

@@ -59,6 +59,24 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal("", output.Trim());
     }
 
+    [Theory]
+    [InlineData("--data-dir", "train")]
+    [InlineData("--data-dir", "evaluate", "--model", "absent.onnx")]
+    [InlineData("--data-dir", "cv", "--folds", "2")]
+    [InlineData("--data-dir", "data", "fetch")]
+    [InlineData("--out", "train")]
+    [InlineData("--out", "cv", "--folds", "2")]
+    public void FolderOptionEmpty_OneLineNamingTheOption(string option, params string[] command)
+    {
+        // train and evaluate read an empty --data-dir as "look in the usual places" and trained or evaluated on them;
+        // data fetch and --out said "The value cannot be an empty string."
+        var (exit, output, error) = Cli.Run([.. command, option, ""]);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: {option}: expected a folder, received '' (see '{string.Join(' ', command.TakeWhile(a => !a.StartsWith('-')))} --help')", error.Trim());
+        Assert.Equal("", output.Trim());
+    }
+
     private (string[] Args, string MustName) Arrange(string name, string outDir)
     {
         string Data() => Cli.DataCopy(_root);
