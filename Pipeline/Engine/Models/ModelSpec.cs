@@ -24,6 +24,8 @@ public sealed class ModelSpec
 
     public static ModelSpec Load(string path)
     {
+        // .NET says "Access to the path … is denied" for a folder, which sends the user after permissions.
+        if (Directory.Exists(path)) throw new SpecException($"{path}: is a folder; expected a model spec JSON file");
         string text;
         try
         {

@@ -20,7 +20,7 @@ public sealed class BadInputTests : IDisposable
         "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large", "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
         "spec-output-not-ten-classes", "spec-input-not-one-plane", "spec-unknown-key",
-        "summary-spec-output-not-ten-classes", "summary-spec-input-not-one-plane",
+        "summary-spec-output-not-ten-classes", "summary-spec-is-a-folder", "summary-spec-input-not-one-plane",
     ];
 
     [Theory]
@@ -155,6 +155,9 @@ public sealed class BadInputTests : IDisposable
                 File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Conv2D\", \"filters\": \"abc\", \"kernelSize\": 3} ]}");
                 return (["train", "--model-spec", spec, "--out", outDir], "$.layers[0].filters: expected a positive integer, received \"abc\"");
             }
+            case "summary-spec-is-a-folder":
+                // It said "cannot read the model spec (Access to the path '…' is denied.)".
+                return (["summary", "--model-spec", _root], $"{_root}: is a folder; expected a model spec JSON file");
             case "spec-output-not-ten-classes":
             {
                 // It used to fail in the loss: "SoftmaxCrossEntropy: expected labels in 0..6."
