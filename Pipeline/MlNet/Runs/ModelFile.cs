@@ -98,8 +98,7 @@ public static class ModelFile
         if (!metadata.CustomMetadataMap.TryGetValue(OnnxExporter.ClassNamesKey, out string? json)) return FashionMnistClasses.Names;
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize<string[]>(json) is { Length: FashionMnistClasses.Count } names
-                && names.Distinct(StringComparer.Ordinal).Count() == names.Length ? names : FashionMnistClasses.Names;
+            return System.Text.Json.JsonSerializer.Deserialize<string[]>(json) is { } names ? LabelNames.Usable(names) : FashionMnistClasses.Names;
         }
         catch (System.Text.Json.JsonException)
         {

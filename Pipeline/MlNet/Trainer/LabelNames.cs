@@ -17,9 +17,15 @@ public static class LabelNames
             return FashionMnistClasses.Names;
         string[] names = (string[])typeof(LabelNames).GetMethod(nameof(Read), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(values.ItemType.RawType).Invoke(null, [label])!;
-        // Names MapValueToKey can key again: as many as classes, and distinct.
-        return names.Length == FashionMnistClasses.Count && names.Distinct(StringComparer.Ordinal).Count() == names.Length ? names : FashionMnistClasses.Names;
+        return Usable(names);
     }
+
+    /// <summary>
+    /// <paramref name="names"/> if MapValueToKey can key them again (as many as classes, and distinct); otherwise
+    /// Fashion-MNIST's names in their order.
+    /// </summary>
+    public static IReadOnlyList<string> Usable(IReadOnlyList<string> names) =>
+        names.Count == FashionMnistClasses.Count && names.Distinct(StringComparer.Ordinal).Count() == names.Count ? names : FashionMnistClasses.Names;
 
     private static string[] Read<T>(DataViewSchema.Column label)
     {
