@@ -17,7 +17,7 @@ public static class ServeCommand
         command.SetAction(parse =>
         {
             string listen = parse.GetValue(urls)!;
-            CheckPorts(listen);
+            CheckUrls(listen);
             // Many requests at once: one ONNX Runtime thread each, so they run side by side instead of contending.
             using var classifier = FashionClassifier.Load(parse.GetValue(model)!, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu), IntraOpThreads = 1 });
             if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
@@ -40,8 +40,11 @@ public static class ServeCommand
         return command;
     }
 
-    /// <summary>Before loading the model: a malformed URL, and a port past 65535, which Kestrel reports as "Specified argument was out of the range of valid values".</summary>
-    private static void CheckPorts(string urls)
+    /// <summary>
+    /// Before loading the model, what Kestrel would report late or in its own terms: no address, a malformed URL, a
+    /// scheme other than http, localhost:0, and a port past 65535 ("Specified argument was out of the range of valid values").
+    /// </summary>
+    private static void CheckUrls(string urls)
     {
         string[] each = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         // No address at all: Kestrel would fall back to its own default, http://localhost:5000, not the one --help names.
