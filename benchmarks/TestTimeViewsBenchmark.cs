@@ -38,7 +38,7 @@ public static class TestTimeViewsBenchmark
         ModelFile.MustExist(path);
         ModelFile.ReadOnnx(path);
         using var session = new InferenceSession(path);
-        if (session.ModelMetadata.CustomMetadataMap.ContainsKey("test_time_augmentation"))
+        if (session.ModelMetadata.CustomMetadataMap.ContainsKey(OnnxExporter.TestTimeViewsKey))
             throw new InvalidDataException($"{path}: this model already averages test-time views; give its model-single-view.onnx, or cut them out with /usr/bin/python3 benchmarks/onnx_without_views.py");
     }
 

@@ -26,6 +26,9 @@ public static class OnnxExporter
     /// <summary>The metadata key of the classes the outputs stand for: a JSON array, in output order.</summary>
     public const string ClassNamesKey = "class_names";
 
+    /// <summary>The metadata key present when the graph averages test-time views: which views.</summary>
+    public const string TestTimeViewsKey = "test_time_augmentation";
+
     public static byte[] Export(Sequential model, OnnxExportOptions? options = null)
     {
         options ??= new OnnxExportOptions();
@@ -74,7 +77,7 @@ public static class OnnxExporter
             ["producer"] = $"MlNetFashion {options.ProducerVersion}",
             ["model_spec"] = ModelSpec.ToJson(model),
         };
-        if (options.TestTimeViews is { } views) metadata["test_time_augmentation"] = $"logits averaged over {views}";
+        if (options.TestTimeViews is { } views) metadata[TestTimeViewsKey] = $"logits averaged over {views}";
         if (options.TestAccuracy is double accuracy) metadata["test_accuracy"] = accuracy.ToString("F4", CultureInfo.InvariantCulture);
         if (options.TestImages is int images) metadata["test_images"] = images.ToString(CultureInfo.InvariantCulture);
         if (options.TrainingDate is DateTimeOffset date) metadata["training_date"] = date.ToString("O", CultureInfo.InvariantCulture);
