@@ -11,7 +11,8 @@ if (args.Length > 3 || (args.Length > 0 && !int.TryParse(args[0], out epochs)) |
     Console.Error.WriteLine("usage: TrainInPipeline [EPOCHS] [TRAINING-IMAGES] [MODEL.zip]");
     return 2;
 }
-string modelPath = args.Length > 2 ? args[2] : "fashion-model.zip";
+string modelPath = "fashion-model.zip";
+if (args.Length > 2) modelPath = args[2];
 try
 {
     var ml = new MLContext(seed: 1);

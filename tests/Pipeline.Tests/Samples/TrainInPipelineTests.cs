@@ -12,7 +12,7 @@ public sealed class TrainInPipelineTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Root()
+    internal static string Root()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(root.FullName, "MlNetFashion.sln"))) root = root.Parent!;
