@@ -8,9 +8,9 @@ Keras defaults throughout: Glorot-uniform weights, zero biases, batch norm with 
 set held out; early stopping (patience 5) keeping the best epoch's weights and ReduceLROnPlateau (patience 3, factor
 0.5) on validation loss. Early stopping (and the best epoch kept) watches validation loss, as Keras' EarlyStopping does
 by default and as our preset does (--monitor loss, the default here too); --monitor accuracy watches validation
-accuracy, as the preset did until 2026-12-02's tenth session. Prints one line per seed: epochs run,
-the restored epoch, its validation accuracy, and the official test accuracy of the restored weights and of the last
-epoch's (what Keras' EarlyStopping keeps at its default, restore_best_weights=False).
+accuracy, as the preset's first recipe did (benchmarks/experiments/seed001-monitor-accuracy.json). Prints one line
+per seed: epochs run, the restored epoch, its validation accuracy, and the official test accuracy of the restored
+weights and of the last epoch's (what Keras' EarlyStopping keeps at its default, restore_best_weights=False).
 
 usage: /usr/bin/python3 benchmarks/pytorch_seed001.py [--data-dir /usr/share/datasets/fashion-mnist] [--seeds 1]
        [--monitor loss|accuracy] [--threads 2]
