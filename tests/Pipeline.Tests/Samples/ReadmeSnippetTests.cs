@@ -55,8 +55,7 @@ public sealed partial class ReadmeSnippetTests : IDisposable
     /// <summary>A console project as a user writes one: the repository's rules (nullable, warnings as errors), its libraries.</summary>
     private static string Project(string root)
     {
-        string library = Path.Combine(root, "Scoring", "Library", "MlNetFashion.Scoring.csproj");
-        string scoring = File.Exists(library) ? library : Path.Combine(root, "Scoring", "MlNetFashion.Scoring.csproj");
+        string scoring = Path.Combine(root, "Scoring", "Library", "MlNetFashion.Scoring.csproj");
         string pipeline = Path.Combine(root, "Pipeline", "MlNet", "MlNetFashion.Pipeline.csproj");
         return $"""
             <Project Sdk="Microsoft.NET.Sdk">
