@@ -16,6 +16,15 @@ public static class LayerHarness
         return layer;
     }
 
+    /// <summary>
+    /// Gives a built layer's batch norms non-trivial running statistics (eval mode reads them): three training
+    /// forwards of N(0, 2²) inputs.
+    /// </summary>
+    public static void WarmUp(Layer layer, int batch, EngineRandom random)
+    {
+        for (int i = 0; i < 3; i++) layer.Forward(RandomTensor(batch, layer.InputShape, random, 2f), training: true);
+    }
+
     public static Tensor RandomTensor(int batch, Shape shape, EngineRandom random, float scale = 1f)
     {
         var t = new Tensor(batch, shape);
@@ -24,13 +33,15 @@ public static class LayerHarness
     }
 
     /// <summary>Checks dL/dx (when the layer computes it) and dL/dθ for every parameter.</summary>
-    public static void CheckGradients(Layer layer, Shape input, int batch, bool training, int seed = 7, double step = 1e-2, double tolerance = 2e-2, int samples = 40)
+    public static void CheckGradients(
+        Layer layer, Shape input, int batch, bool training, int seed = 7, double step = 1e-2, double tolerance = 2e-2, int samples = 40)
     {
         var random = new EngineRandom((ulong)seed);
         if (!layer.IsBuilt) Build(layer, input, batch, seed);
         Tensor x = RandomTensor(batch, input, random);
         // Keep inputs off the kinks of ReLU-like functions: a finite difference across a kink measures nothing.
-        for (int i = 0; i < x.Length; i++) if (Math.Abs(x.Data[i]) < 4 * step) x.Data[i] = (float)Math.CopySign(4 * step + Math.Abs(x.Data[i]), x.Data[i]);
+        for (int i = 0; i < x.Length; i++)
+            if (Math.Abs(x.Data[i]) < 4 * step) x.Data[i] = (float)Math.CopySign(4 * step + Math.Abs(x.Data[i]), x.Data[i]);
         Tensor first = layer.Forward(x, training);
         Tensor projection = RandomTensor(batch, first.SampleShape, random);
         Tensor? dx = layer.Backward(projection);
@@ -58,7 +69,9 @@ public static class LayerHarness
     /// <paramref name="loss"/> on a seeded sample of entries (all when there are at most <paramref name="samples"/>).
     /// Used for layer inputs and parameters, and for the loss's logits.
     /// </summary>
-    public static void Compare(string what, float[] values, int length, float[] analytic, Func<double> loss, EngineRandom random, double step = 1e-2, double tolerance = 2e-2, int samples = 40)
+    public static void Compare(
+        string what, float[] values, int length, float[] analytic, Func<double> loss, EngineRandom random,
+        double step = 1e-2, double tolerance = 2e-2, int samples = 40)
     {
         int checkedCount = 0, kinks = 0;
         for (int s = 0; s < Math.Min(samples, length); s++)
@@ -77,7 +90,8 @@ public static class LayerHarness
             Assert.True(error <= tolerance * Math.Max(1, Math.Abs(numeric)),
                 $"d{what}[{i}]: finite difference {numeric:G6}, backward {analytic[i]:G6} (error {error:G3})");
         }
-        Assert.True(kinks <= Math.Max(2, checkedCount / 4), $"d{what}: {kinks} of {kinks + checkedCount} sampled entries sat on a kink; the check is not meaningful");
+        Assert.True(kinks <= Math.Max(2, checkedCount / 4),
+            $"d{what}: {kinks} of {kinks + checkedCount} sampled entries sat on a kink; the check is not meaningful");
     }
 
     private static double Difference(float[] values, int i, Func<double> loss, double step)

@@ -5,14 +5,15 @@ using MlNetFashion.Engine.Layers.Convolution;
 using MlNetFashion.Engine.Layers.Core;
 using MlNetFashion.Engine.Layers.Normalization;
 using MlNetFashion.Engine.Layers.Pooling;
+using MlNetFashion.Engine.Optimizers;
 using MlNetFashion.Engine.Tensors;
 
 namespace MlNetFashion.Engine.Tests.Harness;
 
 /// <summary>
-/// Reads the fixtures written by tests/fixtures/pytorch/make_fixtures.py (PyTorch 1.13 is the oracle) and compares
-/// engine results to them with |a − b| ≤ 1e-4·max(1, |b|). Two formats: layers/*.json and network_step.json (flat
-/// arrays plus shapes), and the top-level float64 set of seed_fixtures.py ({"shape", "data"} tensors).
+/// Reads the fixtures written by tests/fixtures/pytorch/make_fixtures.py (PyTorch is the oracle) and compares engine
+/// results to them with |a − b| ≤ 1e-4·max(1, |b|). Tensors are flat row-major arrays beside their shapes:
+/// layers/*.json (one layer or the loss each) and networks/*.json (a training step and optimizer steps).
 /// </summary>
 public static class PyTorchFixture
 {
@@ -21,34 +22,24 @@ public static class PyTorchFixture
     /// <summary>tests/fixtures/pytorch, found by walking up from the test binaries to the repository root.</summary>
     public static string Folder { get; } = RepositoryFolder.Find("tests", "fixtures", "pytorch");
 
-    /// <summary>"layers/relu.json", "network_step.json", or a top-level name without extension ("linear").</summary>
+    /// <summary>A fixture by its path under <see cref="Folder"/> without extension: "layers/relu", "networks/conv_bn_dense".</summary>
     public static JsonObject Load(string name) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, name.EndsWith(".json", StringComparison.Ordinal) ? name : name + ".json")))!.AsObject();
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, name + ".json")))!.AsObject();
 
-    // The top-level fixtures (seed_fixtures.py) store tensors as {"shape": [...], "data": [...]}.
-    public static int[] Shape(JsonNode node) => [.. node["shape"]!.AsArray().Select(v => (int)v!)];
-    public static float[] Data(JsonNode node) => [.. node["data"]!.AsArray().Select(v => (float)(double)v!)];
-
-    /// <summary>A tensor [N, ...] from a {"shape", "data"} fixture tensor.</summary>
-    public static Tensor Tensor(JsonNode node)
-    {
-        int[] shape = Shape(node);
-        return new Tensor(Data(node), shape[0], new Shape(shape[1..]));
-    }
-
-    /// <summary>AssertClose against a {"shape", "data"} fixture tensor.</summary>
-    public static void AssertClose(JsonNode expected, ReadOnlySpan<float> actual, string what) => AssertClose(Data(expected), actual, what);
-
-    /// <summary>Names of the single-layer fixtures of one kind ("Conv2D"), or of all layer kinds when null.</summary>
-    public static IEnumerable<string> LayerCases(Func<string, bool> kind) =>
-        Directory.GetFiles(Path.Combine(Folder, "layers"), "*.json")
-            .Select(f => Path.GetFileNameWithoutExtension(f))
-            .Where(name => kind(Load(Path.Combine("layers", name + ".json"))["kind"]!.GetValue<string>()))
+    /// <summary>The fixture names in one folder ("layers", "networks"), in ordinal order.</summary>
+    public static IEnumerable<string> Names(string folder) =>
+        Directory.GetFiles(Path.Combine(Folder, folder), "*.json")
+            .Select(f => Path.GetFileNameWithoutExtension(f)!)
             .Order(StringComparer.Ordinal);
 
-    public static float[] Floats(JsonNode? node) => node!.AsArray().Select(v => (float)v!.GetValue<double>()).ToArray();
+    /// <summary>The "kind" of a fixture: an engine layer kind ("Conv2D"), or "SoftmaxCrossEntropy".</summary>
+    public static string Kind(JsonNode fixture) => fixture["kind"]!.GetValue<string>();
 
-    public static int[] Ints(JsonNode? node) => node!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+    public static float[] Floats(JsonNode? node) => [.. node!.AsArray().Select(v => (float)v!.GetValue<double>())];
+
+    public static float Float(JsonNode? node) => (float)node!.GetValue<double>();
+
+    public static int[] Ints(JsonNode? node) => [.. node!.AsArray().Select(v => v!.GetValue<int>())];
 
     public static Shape ShapeOf(JsonNode? node) => new(Ints(node));
 
@@ -62,24 +53,59 @@ public static class PyTorchFixture
     /// <summary>Kind + config (as the script writes them) → engine layer.</summary>
     public static Layer CreateLayer(string kind, JsonObject c) => kind switch
     {
-        "Conv2D" => new Conv2D(Int(c, "filters"), Int(c, "kernelSize"), Int(c, "stride"), Pad(c), c["useBias"]!.GetValue<bool>()),
-        "BatchNorm2D" => new BatchNorm2D(Float(c, "momentum"), Float(c, "epsilon")),
-        "BatchNorm1D" => new BatchNorm1D(Float(c, "momentum"), Float(c, "epsilon")),
+        "Conv2D" => new Conv2D(Int(c, "filters"), Int(c, "kernelSize"), Int(c, "stride"), Pad(c), Bool(c, "useBias")),
+        "BatchNorm2D" => new BatchNorm2D(Float(c["momentum"]), Float(c["epsilon"])),
+        "BatchNorm1D" => new BatchNorm1D(Float(c["momentum"]), Float(c["epsilon"])),
         "ReLU" => new ReLU(),
-        "LeakyReLU" => new LeakyReLU(Float(c, "alpha")),
-        "MaxPool2D" => new MaxPool2D(Int(c, "poolSize"), Int(c, "stride"), Pad(c), c["ceilMode"]!.GetValue<bool>()),
-        "AvgPool2D" => new AvgPool2D(Int(c, "poolSize"), Int(c, "stride"), Pad(c), c["ceilMode"]!.GetValue<bool>()),
+        "LeakyReLU" => new LeakyReLU(Float(c["alpha"])),
+        "MaxPool2D" => new MaxPool2D(Int(c, "poolSize"), Int(c, "stride"), Pad(c), Bool(c, "ceilMode")),
+        "AvgPool2D" => new AvgPool2D(Int(c, "poolSize"), Int(c, "stride"), Pad(c), Bool(c, "ceilMode")),
         "GlobalAvgPool" => new GlobalAvgPool(),
         "Flatten" => new Flatten(),
-        "Standardize" => new Standardize(Float(c, "mean"), Float(c, "std")),
-        "Dense" => new Dense(Int(c, "units"), c["useBias"]!.GetValue<bool>()),
+        "Standardize" => new Standardize(Float(c["mean"]), Float(c["std"])),
+        "Dense" => new Dense(Int(c, "units"), Bool(c, "useBias")),
         "ResidualBlock" => new ResidualBlock(Int(c, "filters"), Int(c, "stride")),
         _ => throw new ArgumentException($"fixture kind: expected a layer kind the engine has. Received \"{kind}\"."),
     };
 
+    /// <summary>An engine optimizer from a run's "optimizer" object (kind adam or sgd, PyTorch's hyper-parameters).</summary>
+    public static Optimizer CreateOptimizer(JsonObject c) => c["kind"]!.GetValue<string>() switch
+    {
+        "adam" => new Adam(Float(c["weightDecay"]), Float(c["beta1"]), Float(c["beta2"]), Float(c["epsilon"])),
+        "sgd" => new Sgd(Float(c["momentum"]), Bool(c, "nesterov"), Float(c["weightDecay"])),
+        string kind => throw new ArgumentException($"fixture optimizer: expected adam or sgd. Received \"{kind}\"."),
+    };
+
     private static int Int(JsonObject c, string key) => c[key]!.GetValue<int>();
-    private static float Float(JsonObject c, string key) => (float)c[key]!.GetValue<double>();
+    private static bool Bool(JsonObject c, string key) => c[key]!.GetValue<bool>();
     private static Padding Pad(JsonObject c) => c["padding"]!.GetValue<string>() == "same" ? Padding.Same : Padding.Valid;
+
+    /// <summary>
+    /// Sets every parameter a fixture object lists ({"kernel": [...], "bias": [...]}, or for a residual block
+    /// "conv1.kernel", "bn2.gamma" …) on a built layer.
+    /// </summary>
+    public static void SetParameters(Layer layer, JsonNode? parameters)
+    {
+        foreach ((string name, JsonNode? values) in parameters!.AsObject())
+            Floats(values).CopyTo(FindParameter(layer, name).Value.Span);
+    }
+
+    /// <summary>AssertClose of every parameter value (or gradient) a fixture object lists against the layer's.</summary>
+    public static void AssertParameters(JsonNode? expected, Layer layer, bool gradients, string what)
+    {
+        foreach ((string name, JsonNode? values) in expected!.AsObject())
+        {
+            Parameter p = FindParameter(layer, name);
+            AssertClose(Floats(values), gradients ? p.Gradient.Span : p.Value.Span, $"{what} {(gradients ? "d" : "")}{name}");
+        }
+    }
+
+    /// <summary>AssertClose of a batch norm's running statistics against a {"runningMean", "runningVar"} object.</summary>
+    public static void AssertRunningStatistics(JsonNode? expected, BatchNorm norm, string what)
+    {
+        AssertClose(Floats(expected!["runningMean"]), norm.RunningMean.Span, $"{what} running mean");
+        AssertClose(Floats(expected["runningVar"]), norm.RunningVariance.Span, $"{what} running variance");
+    }
 
     /// <summary>
     /// The parameter a fixture names: "kernel", or for a residual block "conv1.kernel", "bn2.gamma",
@@ -98,7 +124,9 @@ public static class PyTorchFixture
             if (child is not null) return FindParameter(child, name[(dot + 1)..]);
         }
         return layer.Parameters.FirstOrDefault(p => p.Name == name)
-            ?? throw new ArgumentException($"fixture parameter: expected one of {string.Join(", ", layer.Parameters.Select(p => p.Name))} on {layer.Kind}. Received \"{name}\".");
+            ?? throw new ArgumentException(
+                $"fixture parameter: expected one of {string.Join(", ", layer.Parameters.Select(p => p.Name))} on {layer.Kind}. "
+                + $"Received \"{name}\".");
     }
 
     /// <summary>Asserts |actual − expected| ≤ 1e-4·max(1, |expected|) elementwise, naming the first entry that is not.</summary>

@@ -21,8 +21,7 @@ public class ResidualBlockTests
         var block = new ResidualBlock(filters, stride) { Name = "block" };
         block.Build(input, 4, new EngineRandom(5));
         var random = new EngineRandom(9);
-        // Give batch norms non-trivial running statistics for eval mode.
-        for (int i = 0; i < 3; i++) block.Forward(LayerHarness.RandomTensor(4, input, random, 2f), training: true);
+        LayerHarness.WarmUp(block, 4, random);
         Tensor x = LayerHarness.RandomTensor(4, input, random);
         Tensor y = block.Forward(x, training);
         Tensor dy = LayerHarness.RandomTensor(4, y.SampleShape, random);
@@ -75,6 +74,7 @@ public class ResidualBlockTests
     {
         Assert.Equal(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected[i])), $"{what}[{i}]: expected {expected[i]}, received {actual[i]}");
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected[i])),
+                $"{what}[{i}]: expected {expected[i]}, received {actual[i]}");
     }
 }

@@ -13,14 +13,14 @@ public class SoftmaxCrossEntropyTests
     [InlineData("softmax_cross_entropy_smoothed")]
     public void ForwardBackward_MatchPyTorch(string name)
     {
-        JsonObject f = PyTorchFixture.Load($"layers/{name}.json");
+        JsonObject f = PyTorchFixture.Load($"layers/{name}");
         int batch = f["batch"]!.GetValue<int>(), classes = f["classes"]!.GetValue<int>();
-        var loss = new SoftmaxCrossEntropy((float)f["config"]!["labelSmoothing"]!.GetValue<double>());
+        var loss = new SoftmaxCrossEntropy(PyTorchFixture.Float(f["config"]!["labelSmoothing"]));
         int[] labels = PyTorchFixture.Ints(f["labels"]);
 
         float value = loss.Forward(PyTorchFixture.TensorOf(f["logits"], batch, new Shape(classes)), labels);
 
-        PyTorchFixture.AssertClose([(float)f["loss"]!.GetValue<double>()], [value], $"{name} loss");
+        PyTorchFixture.AssertClose([PyTorchFixture.Float(f["loss"])], [value], $"{name} loss");
         PyTorchFixture.AssertClose(PyTorchFixture.Floats(f["probabilities"]), loss.Probabilities.Span, $"{name} probabilities");
         PyTorchFixture.AssertClose(PyTorchFixture.Floats(f["logitsGradient"]), loss.Backward().Span, $"{name} logits gradient");
     }
@@ -34,7 +34,8 @@ public class SoftmaxCrossEntropyTests
         var loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f);
         loss.Forward(logits, labels);
         float[] analytic = loss.Backward().Span.ToArray();
-        LayerHarness.Compare("logits", logits.Data, logits.Length, analytic, () => loss.Forward(logits, labels), random, tolerance: 1e-3, samples: 60);
+        LayerHarness.Compare(
+            "logits", logits.Data, logits.Length, analytic, () => loss.Forward(logits, labels), random, tolerance: 1e-3, samples: 60);
     }
 
     [Fact]
