@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 using MlNetFashion.Engine.Augmentation;
@@ -138,7 +137,8 @@ public class OnnxExporterTests
         Sequential model = Presets.Seed000();
         model.Build(2, new EngineRandom(1));
         string[] names = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")];
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = names, Preset = "seed000", TestAccuracy = 0.9, TestImages = 500 });
+        byte[] onnx = OnnxExporter.Export(
+            model, new OnnxExportOptions { ClassNames = names, Preset = "seed000", TestAccuracy = 0.9, TestImages = 500 });
         using var session = new InferenceSession(onnx);
         Assert.Equal([-1, 1, 28, 28], session.InputMetadata[OnnxExporter.InputName].Dimensions);
         Assert.Equal([-1, 10], session.OutputMetadata[OnnxExporter.ProbabilitiesName].Dimensions);
@@ -161,22 +161,18 @@ public class OnnxExporterTests
         Assert.StartsWith("ONNX export: 2 class names for a model with 10 outputs.", ex.Message);
     }
 
-    /// <summary>The official checker (python3-onnx). Returns early, saying so, only when python3-onnx is not installed.</summary>
-    [Fact]
-    public void Export_PassesOfficialOnnxCheckerWhenInstalled()
+    /// <summary>The official checker (python3-onnx), with its full check.</summary>
+    [PythonOnnxFact]
+    public void Export_AllLayers_PassesOfficialOnnxChecker()
     {
-        if (!PythonHasOnnx())
-        {
-            Console.WriteLine("python3-onnx not installed: ONNX checker test not run (./build.sh test installs it).");
-            return;
-        }
         Sequential model = AllLayers();
         model.Build(2, new EngineRandom(1));
         string path = Path.Combine(Path.GetTempPath(), $"mlnetfashion-check-{Guid.NewGuid():N}.onnx");
         File.WriteAllBytes(path, OnnxExporter.Export(model, new OnnxExportOptions()));
         try
         {
-            (int exit, string output) = Run("/usr/bin/python3", "-c", $"import onnx; m = onnx.load('{path}'); onnx.checker.check_model(m, full_check=True); print('ok', m.opset_import[0].version, m.ir_version)");
+            (int exit, string output) = Python.Run("-c", $"import onnx; m = onnx.load('{path}'); "
+                + "onnx.checker.check_model(m, full_check=True); print('ok', m.opset_import[0].version, m.ir_version)");
             Assert.True(exit == 0, "onnx.checker rejected the model: " + output);
             Assert.Contains("ok 17 8", output);
         }
@@ -184,18 +180,6 @@ public class OnnxExporterTests
         {
             File.Delete(path);
         }
-    }
-
-    internal static bool PythonHasOnnx() => File.Exists("/usr/bin/python3") && Run("/usr/bin/python3", "-c", "import onnx").Exit == 0;
-
-    internal static (int Exit, string Output) Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
     }
 
     /// <summary>Non-trivial weights and batch-norm statistics, so folding and pads are really exercised.</summary>

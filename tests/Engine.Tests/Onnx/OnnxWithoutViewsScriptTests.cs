@@ -10,32 +10,33 @@ namespace MlNetFashion.Engine.Tests.Onnx;
 /// <summary>benchmarks/onnx_without_views.py, which README offers users to cut the views out of an older model.onnx.</summary>
 public class OnnxWithoutViewsScriptTests
 {
-    [Fact]
+    [PythonOnnxFact]
     public void Script_DropsTheViewsMetadataAndTheAccuracyMeasuredWithThem()
     {
-        if (!OnnxExporterTests.PythonHasOnnx())
-        {
-            Console.WriteLine("python3-onnx not installed: onnx_without_views.py test not run (./build.sh test installs it).");
-            return;
-        }
         Sequential model = Presets.Get("seed004").CreateModel();
         model.Build(2, new EngineRandom(1));
         TestTimeViews views = TestTimeViews.For(new AugmentationOptions(1, true))!;
-        var export = new OnnxExportOptions { ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")], Preset = "seed004", TestAccuracy = 0.9, TestImages = 500, TestTimeViews = views };
+        var export = new OnnxExportOptions
+        {
+            ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")], Preset = "seed004", TestAccuracy = 0.9, TestImages = 500,
+            TestTimeViews = views,
+        };
         string dir = Directory.CreateTempSubdirectory("mlnetfashion-without-views-").FullName;
         try
         {
             string source = Path.Combine(dir, "model.onnx"), cut = Path.Combine(dir, "single.onnx");
             File.WriteAllBytes(source, OnnxExporter.Export(model, export));
             string script = Path.Combine(RepositoryFolder.Find("benchmarks"), "onnx_without_views.py");
-            (int exit, string output) = OnnxExporterTests.Run("/usr/bin/python3", script, source, cut);
+            (int exit, string output) = Python.Run(script, source, cut);
             Assert.True(exit == 0, output);
 
             using var session = new InferenceSession(cut);
             Dictionary<string, string> metadata = session.ModelMetadata.CustomMetadataMap;
             // The copy scores the image alone: "averaged over 10 views" and the views' accuracy would describe another model.
-            Assert.False(metadata.ContainsKey("test_time_augmentation"), "test_time_augmentation kept: " + metadata.GetValueOrDefault("test_time_augmentation"));
-            Assert.False(metadata.ContainsKey("test_accuracy"), "test_accuracy of the views kept: " + metadata.GetValueOrDefault("test_accuracy"));
+            Assert.False(metadata.ContainsKey("test_time_augmentation"),
+                "test_time_augmentation kept: " + metadata.GetValueOrDefault("test_time_augmentation"));
+            Assert.False(metadata.ContainsKey("test_accuracy"),
+                "test_accuracy of the views kept: " + metadata.GetValueOrDefault("test_accuracy"));
             Assert.False(metadata.ContainsKey("test_images"));
             Assert.StartsWith("[\"c0\",", metadata[OnnxExporter.ClassNamesKey]);
             Assert.Equal("seed004", metadata["preset"]);
@@ -46,14 +47,9 @@ public class OnnxWithoutViewsScriptTests
         }
     }
 
-    [Fact]
+    [PythonOnnxFact]
     public void Script_ModelWithoutViews_OneErrorLineNoTraceback()
     {
-        if (!OnnxExporterTests.PythonHasOnnx())
-        {
-            Console.WriteLine("python3-onnx not installed: onnx_without_views.py test not run (./build.sh test installs it).");
-            return;
-        }
         // README's own default (`fast`) has no views; the script used to die there with a StopIteration traceback.
         Sequential model = Presets.Get("seed004").CreateModel();
         model.Build(2, new EngineRandom(1));
@@ -64,7 +60,7 @@ public class OnnxWithoutViewsScriptTests
             File.WriteAllBytes(source, OnnxExporter.Export(model));
             string script = Path.Combine(RepositoryFolder.Find("benchmarks"), "onnx_without_views.py");
 
-            (int exit, string output) = OnnxExporterTests.Run("/usr/bin/python3", script, source, cut);
+            (int exit, string output) = Python.Run(script, source, cut);
 
             Assert.Equal(1, exit);
             Assert.Equal($"error: {source}: no test-time views in this model (it already scores the image alone)", output.Trim());

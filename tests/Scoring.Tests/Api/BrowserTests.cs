@@ -4,13 +4,11 @@ namespace MlNetFashion.Scoring.Tests.Api;
 
 /// <summary>
 /// A real browser (Debian's Chromium driven by Playwright, no browser download) uploads images on the web page and
-/// reads what it shows. ./build.sh test installs chromium; without it these tests return early, saying so.
+/// reads what it shows. ./build.sh test installs chromium; without it these tests are skipped, saying so.
 /// </summary>
 public class BrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
-
-    [Fact]
+    [ChromiumFact]
     public Task Page_UploadSample_ShowsThePredictedLabel() => WithPage(async (page, server) =>
     {
         // Every request the page makes is answered.
@@ -27,13 +25,14 @@ public class BrowserTests
         Assert.Empty(failed);
     }, new() { ViewportSize = new() { Width = 1100, Height = 700 } });
 
-    [Fact]
+    [ChromiumFact]
     public Task Page_NotAnImageAfterASample_ShowsTheErrorWithoutTheSamplesResult() => WithPage(async (page, server) =>
     {
         await page.GotoAsync(server.Url + "/");
         await page.SetInputFilesAsync("#file", Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png"));
         await page.WaitForFunctionAsync("document.getElementById('label').textContent !== '—'", null, new() { Timeout = 15000 });
-        await page.SetInputFilesAsync("#file", new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
+        await page.SetInputFilesAsync(
+            "#file", new FilePayload { Name = "notes.txt", MimeType = "text/plain", Buffer = "hello"u8.ToArray() });
         await page.WaitForFunctionAsync("document.getElementById('error').textContent !== ''", null, new() { Timeout = 15000 });
         Assert.Equal("notes.txt: not an image (PNG, JPEG, BMP, GIF or WebP expected)", await page.InnerTextAsync("#error"));
         Assert.Equal("—", await page.InnerTextAsync("#label"));
@@ -43,14 +42,10 @@ public class BrowserTests
     /// <summary>A served model and a fresh browser page (not yet navigated) for <paramref name="test"/>.</summary>
     private static async Task WithPage(Func<IPage, RealServer, Task> test, BrowserNewPageOptions? options = null)
     {
-        if (!File.Exists(Chromium))
-        {
-            Console.WriteLine($"{Chromium} not installed: browser test not run (./build.sh test installs it).");
-            return;
-        }
         await using var server = await RealServer.StartAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        await using var browser = await playwright.Chromium.LaunchAsync(
+            new() { ExecutablePath = ChromiumFactAttribute.Chromium, Headless = true, Args = ["--no-sandbox"] });
         await test(await browser.NewPageAsync(options), server);
     }
 }
