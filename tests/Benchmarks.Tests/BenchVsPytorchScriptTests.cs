@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MlNetFashion.Benchmarks.Tests;
 
 /// <summary>benchmarks/bench_vs_pytorch.sh, which README offers for the engine-vs-PyTorch table: its argument handling.</summary>
@@ -28,23 +26,6 @@ public sealed class BenchVsPytorchScriptTests
         Assert.Single(error.Trim().Split('\n'));
     }
 
-    private static (int Exit, string Out, string Error) Script(params string[] args)
-    {
-        string script = Path.Combine(Repository(), "benchmarks", "bench_vs_pytorch.sh");
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(script);
-        foreach (string a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
-    }
-
-    private static string Repository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MlNetFashion.sln"))) return dir.FullName;
-        throw new InvalidOperationException("MlNetFashion.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static (int Exit, string Out, string Error) Script(params string[] args) =>
+        Shell.Run(Path.Combine(Shell.Repository, "benchmarks", "bench_vs_pytorch.sh"), args);
 }

@@ -1,0 +1,109 @@
+using System.Runtime.Versioning;
+
+namespace MlNetFashion.Benchmarks.Tests;
+
+/// <summary>
+/// build.sh's test verb, run from a copy beside stand-ins for dotnet, dpkg and apt-get: the stand-in dotnet prints
+/// the per-assembly lines dotnet test prints and writes one TRX file, so only the script's own logic runs.
+/// </summary>
+[UnsupportedOSPlatform("windows")] // bash and Unix file modes
+public sealed class BuildScriptTests : IDisposable
+{
+    private const string PassedLine = "Passed!  - Failed:     0, Passed:     3, Skipped:     0, Total:     3, Duration: 1 s - A.Tests.dll";
+    private const string SkippedLine = "Skipped! - Failed:     0, Passed:     0, Skipped:     1, Total:     1, Duration: 1 s - B.Tests.dll";
+
+    // As the TRX logger writes it: one element per line, attribute values and text XML-escaped.
+    private const string Trx = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+          <Results>
+            <UnitTestResult executionId="1" testName="A.Tests.Passes" outcome="Passed" testListId="2">
+            </UnitTestResult>
+            <UnitTestResult executionId="3" testName="B.Tests.Page(size: &quot;large&quot;)" outcome="NotExecuted" testListId="2">
+              <Output>
+                <ErrorInfo>
+                  <Message>/usr/bin/chromium not installed: install chromium &amp; retry (&lt;see build.sh&gt;)</Message>
+                </ErrorInfo>
+              </Output>
+            </UnitTestResult>
+          </Results>
+        </TestRun>
+        """;
+
+    private const string SkippedListing =
+        "  skipped B.Tests.Page(size: \"large\") [/usr/bin/chromium not installed: install chromium & retry (<see build.sh>)]";
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("mlnetfashion-build-sh-").FullName;
+
+    public BuildScriptTests()
+    {
+        File.Copy(Path.Combine(Shell.Repository, "build.sh"), Path.Combine(_dir, "build.sh"));
+        string bin = Directory.CreateDirectory(Path.Combine(_dir, "bin")).FullName;
+        StandIn(bin, "dotnet", """
+            [ "$1" = test ] || exit 0
+            while [ $# -gt 0 ]; do [ "$1" = --results-directory ] && dir=$2; shift; done
+            mkdir -p "$dir" && printf '%s' "$FAKE_TRX" > "$dir/run.trx"
+            printf '%s\n' "$FAKE_OUTPUT"
+            exit "$FAKE_EXIT"
+            """);
+        StandIn(bin, "dpkg", "exit 0");
+        StandIn(bin, "apt-get", "exit 0");
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Test_ATestSkipped_FailsNamingTheTestAndItsReason()
+    {
+        var (exit, output, _) = Test(PassedLine + "\n" + SkippedLine, Trx);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("tests: 3 passed, 0 failed, 1 skipped\n", output);
+        Assert.Contains("tests: a skipped test fails the run (MLNETFASHION_ALLOW_SKIPS=1 allows skips):\n", output);
+        Assert.EndsWith("\n" + SkippedListing + "\n", output);
+    }
+
+    [Fact]
+    public void Test_ATestSkippedWithAllowSkips_PassesNamingTheTest()
+    {
+        var (exit, output, _) = Test(PassedLine + "\n" + SkippedLine, Trx, allowSkips: true);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("tests: skips allowed (MLNETFASHION_ALLOW_SKIPS=1):\n" + SkippedListing + "\n", output);
+    }
+
+    [Fact]
+    public void Test_NothingSkipped_PassesWithTheClosingLineLast()
+    {
+        var (exit, output, _) = Test(PassedLine, Trx.Replace("NotExecuted", "Passed"));
+
+        Assert.Equal(0, exit);
+        Assert.EndsWith("\ntests: 3 passed, 0 failed, 0 skipped\n", output);
+    }
+
+    [Fact]
+    public void Test_AFailureAndASkip_KeepsDotnetTestsExitCode()
+    {
+        string failedLine = PassedLine.Replace("Passed!  - Failed:     0, Passed:     3", "Failed!  - Failed:     2, Passed:     1");
+        var (exit, output, _) = Test(failedLine + "\n" + SkippedLine, Trx, dotnetExit: 3);
+
+        Assert.Equal(3, exit);
+        Assert.Contains("tests: 1 passed, 2 failed, 1 skipped\n", output);
+    }
+
+    private (int Exit, string Out, string Error) Test(string output, string trx, bool allowSkips = false, int dotnetExit = 0) =>
+        Shell.Run(Path.Combine(_dir, "build.sh"), ["test"], new Dictionary<string, string?>
+        {
+            ["PATH"] = Path.Combine(_dir, "bin") + ":" + Environment.GetEnvironmentVariable("PATH"),
+            ["FAKE_OUTPUT"] = output, ["FAKE_TRX"] = trx, ["FAKE_EXIT"] = dotnetExit.ToString(),
+            ["MLNETFASHION_ALLOW_SKIPS"] = allowSkips ? "1" : null,
+            ["FASHION_MNIST_DIR"] = null,
+        });
+
+    private static void StandIn(string bin, string name, string body)
+    {
+        string path = Path.Combine(bin, name);
+        File.WriteAllText(path, "#!/usr/bin/env bash\n" + body + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+}
