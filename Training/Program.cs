@@ -1,3 +1,3 @@
 using MlNetFashion.Training.Commands;
 
-return CommandLine.Run(args);
+return TrainingCommandLine.Run(args);

@@ -1,11 +1,11 @@
 using BenchmarkDotNet.Running;
-using MlNetFashion.Pipeline.Cli;
+using MlNetFashion.CommandLine;
 
 namespace MlNetFashion.Benchmarks;
 
 /// <summary>
 /// The plain console modes README offers (each prints its table in well under a minute); anything else goes to
-/// BenchmarkDotNet. Bad arguments are one line on stderr and exit code 1, as in the two apps (they were stack traces).
+/// BenchmarkDotNet. Bad arguments are one line on stderr and exit code 1, through the runner the two apps use.
 /// </summary>
 public static class BenchmarkCommandLine
 {
@@ -26,7 +26,7 @@ public static class BenchmarkCommandLine
             Console.WriteLine(Usage);
             return 0;
         }
-        return ErrorReporting.Invoke(() =>
+        return CommandLineRunner.Invoke(() =>
         {
             string mode = args[0];
             string[] rest = args[1..];
@@ -38,7 +38,8 @@ public static class BenchmarkCommandLine
             switch (mode)
             {
                 case "gemm":
-                    if (rest.Length > 1) throw new ArgumentException($"gemm: expected at most one FILTER, received {rest.Length} arguments");
+                    if (rest.Length > 1)
+                        throw new ArgumentException($"gemm: expected at most one FILTER, received {rest.Length} arguments");
                     GemmBenchmark.Run(filter: rest is [string filter] ? filter : "");
                     return 0;
                 case "layers":
@@ -69,7 +70,8 @@ public static class BenchmarkCommandLine
     private static int Help(string mode, bool missingArguments = false)
     {
         string line = Usage.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith(mode + " ", StringComparison.Ordinal));
-        string usage = $"usage: dotnet run --project benchmarks -c Release -- {System.Text.RegularExpressions.Regex.Replace(line, @"\s{2,}", " (")})";
+        string described = System.Text.RegularExpressions.Regex.Replace(line, @"\s{2,}", " (");
+        string usage = $"usage: dotnet run --project benchmarks -c Release -- {described})";
         if (!missingArguments)
         {
             Console.WriteLine(usage);

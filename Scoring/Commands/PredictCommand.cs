@@ -26,7 +26,7 @@ public static class PredictCommand
         command.Validators.Add(result =>
         {
             string[] given = result.GetValue(images) ?? [];
-            // Worded as ErrorReporting words an unknown option in the other verbs.
+            // Worded as the runner words an unknown option in the other verbs.
             if (given.FirstOrDefault(ImageArguments.LooksLikeOption) is { } option)
                 result.AddError($"unrecognized option '{option}'");
             // The two forms do not mix: one would be silently dropped.

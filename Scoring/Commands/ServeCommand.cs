@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using MlNetFashion.CommandLine;
 using MlNetFashion.Scoring.Api;
 using MlNetFashion.Scoring.Classification;
 
@@ -11,7 +12,10 @@ public static class ServeCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "model.onnx or model.zip", Required = true };
-        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080",
+        };
         var gpu = GpuOption.Create();
         var command = new Command("serve", "Serve POST /predict, GET /health and a web page.") { model, urls, gpu };
         command.SetAction(parse =>
@@ -19,7 +23,8 @@ public static class ServeCommand
             string listen = parse.GetValue(urls)!;
             CheckUrls(listen);
             // Many requests at once: one ONNX Runtime thread each, so they run side by side instead of contending.
-            using var classifier = FashionClassifier.Load(parse.GetValue(model)!, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu), IntraOpThreads = 1 });
+            var options = new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu), IntraOpThreads = 1 };
+            using var classifier = FashionClassifier.Load(parse.GetValue(model)!, options);
             if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
             using var app = ScoringApi.Build(classifier, listen);
             try
@@ -30,7 +35,7 @@ public static class ServeCommand
             {
                 // A malformed URL, a port in use, or an address this machine does not have (a bare SocketException, which
                 // Kestrel does not wrap): one line naming the option (the host's own log of it is muted).
-                throw new ArgumentException($"--urls {listen}: {Pipeline.Cli.ErrorReporting.OneLine(ex)}", ex);
+                throw new ArgumentException($"--urls {listen}: {ErrorLines.OneLine(ex)}", ex);
             }
             // Printed once listening, with the addresses Kestrel bound (port 0 → the port it picked).
             Console.WriteLine($"serving {parse.GetValue(model)} on {string.Join(", ", app.Urls)} (Ctrl+C to stop)");
@@ -59,17 +64,26 @@ public static class ServeCommand
             catch (FormatException ex)
             {
                 // As app.Start would word it, but before the model is loaded.
-                throw new ArgumentException($"--urls {urls}: {Pipeline.Cli.ErrorReporting.OneLine(ex)}", ex);
+                throw new ArgumentException($"--urls {urls}: {ErrorLines.OneLine(ex)}", ex);
             }
             // The slim host has no certificate set-up: Kestrel's own words for https are advice to the programmer
             // ("Call UseKestrelHttpsConfiguration()"), and for ftp:// they come only after the model is loaded.
             if (!address.Scheme.Equals("http", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"--urls: expected http:// addresses (serve has no TLS: put a TLS proxy in front for https), received '{url}'");
+            {
+                throw new ArgumentException(
+                    $"--urls: expected http:// addresses (serve has no TLS: put a TLS proxy in front for https), received '{url}'");
+            }
             // Kestrel's own words come after the model is loaded and name neither the option nor the fix.
             if (address.Port == 0 && address.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"--urls: port 0 (a free port) needs an IP address, such as http://127.0.0.1:0; received '{url}'");
+            {
+                throw new ArgumentException(
+                    $"--urls: port 0 (a free port) needs an IP address, such as http://127.0.0.1:0; received '{url}'");
+            }
             if (address.Port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
-                throw new ArgumentException($"--urls: port {address.Port} is out of range ({IPEndPoint.MinPort}–{IPEndPoint.MaxPort}) in '{url}'");
+            {
+                throw new ArgumentException(
+                    $"--urls: port {address.Port} is out of range ({IPEndPoint.MinPort}–{IPEndPoint.MaxPort}) in '{url}'");
+            }
         }
     }
 }
