@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
 using MlNetFashion.Scoring.Classification;
-using MlNetFashion.Scoring.Commands;
 using MlNetFashion.Scoring.Imaging;
 
 namespace MlNetFashion.Scoring.Api;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using MlNetFashion.Scoring.Classification;
 
 namespace MlNetFashion.Scoring.Commands;
@@ -16,10 +15,16 @@ public static class PredictCommand
     {
         var model = new Option<string>("--model") { Description = "model.onnx or model.zip", Required = true };
         var gpu = GpuOption.Create();
-        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table (with --idx: the figures and every image's prediction)." };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print JSON instead of a table (with --idx: the figures and every image's prediction).",
+        };
         var idx = new Option<string?>("--idx") { Description = "An IDX images file (.gz or raw) to score in batches." };
         var labels = new Option<string?>("--labels") { Description = "The IDX labels file matching --idx (prints accuracy)." };
-        var images = new Argument<string[]>("images") { Description = "Image files (PNG, JPEG, BMP, …), or folders of them.", Arity = ArgumentArity.ZeroOrMore };
+        var images = new Argument<string[]>("images")
+        {
+            Description = "Image files (PNG, JPEG, BMP, …), or folders of them.", Arity = ArgumentArity.ZeroOrMore,
+        };
         var command = new Command("predict", "Classify images, or score an IDX file.") { model, gpu, json, idx, labels, images };
         // One validator: System.CommandLine skips an argument's own validators once a command validator has read its value
         // (dotnet/command-line-api#2607).
@@ -31,7 +36,11 @@ public static class PredictCommand
                 result.AddError($"unrecognized option '{option}'");
             // The two forms do not mix: one would be silently dropped.
             else if (result.GetValue(idx) is not null && given.Length > 0)
-                result.AddError($"--idx cannot be combined with image arguments (received {given[0]}{(given.Length > 1 ? $" and {given.Length - 1} more" : "")}): score images or an IDX file, not both");
+            {
+                string more = given.Length > 1 ? $" and {given.Length - 1} more" : "";
+                result.AddError(
+                    $"--idx cannot be combined with image arguments (received {given[0]}{more}): score images or an IDX file, not both");
+            }
             else if (result.GetValue(labels) is not null && result.GetValue(idx) is null)
                 result.AddError("--labels requires --idx: they are the labels of the IDX images file it scores");
         });
@@ -40,8 +49,10 @@ public static class PredictCommand
             string modelPath = parse.GetValue(model)!;
             string? idxPath = parse.GetValue(idx);
             string[] files = ImageArguments.Expand(parse.GetValue(images) ?? []);
-            if (idxPath is null && files.Length == 0) throw new ArgumentException("predict: expected image files or --idx FILE, received neither");
-            if (idxPath is not null) return ScoreIdx(modelPath, idxPath, parse.GetValue(labels), parse.GetValue(gpu), parse.GetValue(json));
+            if (idxPath is null && files.Length == 0)
+                throw new ArgumentException("predict: expected image files or --idx FILE, received neither");
+            if (idxPath is not null)
+                return ScoreIdx(modelPath, idxPath, parse.GetValue(labels), parse.GetValue(gpu), parse.GetValue(json));
             using var classifier = FashionClassifier.Load(modelPath, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });
             if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
             var results = files.Select(f => (File: f, Prediction: classifier.Predict(f))).ToList();
@@ -50,7 +61,9 @@ public static class PredictCommand
             {
                 int width = Math.Max(4, results.Max(r => r.File.Length));
                 Console.WriteLine($"{"file".PadRight(width)}  {"label",-12} confidence");
-                foreach (var (file, p) in results) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}"));
+                var c = CultureInfo.InvariantCulture;
+                foreach (var (file, p) in results)
+                    Console.WriteLine(string.Create(c, $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}"));
             }
             return 0;
         });
@@ -69,36 +82,9 @@ public static class PredictCommand
             return 0;
         }
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"{result.Count:N0} images in {result.Seconds:F2} s: {result.ImagesPerSecond:N0} images/second"));
+        string rate = string.Create(c, $"{result.ImagesPerSecond:N0} images/second");
+        Console.WriteLine(string.Create(c, $"{result.Count:N0} images in {result.Seconds:F2} s: {rate}"));
         if (result.Accuracy is double accuracy) Console.WriteLine(string.Create(c, $"accuracy {accuracy:P2}"));
         return 0;
-    }
-}
-
-/// <summary>The JSON shape shared by predict --json and POST /predict.</summary>
-public static class PredictionJson
-{
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
-
-    public static object Row(string file, Prediction p) => new { file, label = p.Label, labelIndex = p.LabelIndex, confidence = p.Confidence, probabilities = p.Probabilities };
-
-    public static string Serialize(IEnumerable<(string File, Prediction Prediction)> results) =>
-        JsonSerializer.Serialize(results.Select(r => Row(r.File, r.Prediction)), Options);
-
-    /// <summary>
-    /// predict --idx --json: the run's figures and one row per image in file order (index, label, labelIndex, confidence,
-    /// probabilities, and actual with --labels). Not indented: 10,000 rows of ten probabilities.
-    /// </summary>
-    public static string SerializeIdx(BatchScorer.Result result)
-    {
-        IReadOnlyList<string> names = Pipeline.FashionMnistClasses.Names;
-        var rows = Enumerable.Range(0, result.Count).Select(i =>
-        {
-            float[] p = result.Probabilities.AsSpan(i * names.Count, names.Count).ToArray();
-            int k = result.Predicted[i];
-            return new { index = i, label = names[k], labelIndex = k, confidence = p[k], probabilities = p, actual = result.Labels is { } l ? names[l[i]] : null };
-        });
-        var document = new { count = result.Count, seconds = result.Seconds, imagesPerSecond = result.ImagesPerSecond, accuracy = result.Accuracy, predictions = rows };
-        return JsonSerializer.Serialize(document, new JsonSerializerOptions(Options) { WriteIndented = false, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull });
     }
 }

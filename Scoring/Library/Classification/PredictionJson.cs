@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MlNetFashion.Scoring.Classification;
+
+/// <summary>The JSON shape of predictions, shared by predict --json and the HTTP service's POST /predict.</summary>
+public static class PredictionJson
+{
+    private static readonly JsonSerializerOptions Options =
+        new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+    /// <summary>One image's prediction: file, label, labelIndex, confidence, probabilities.</summary>
+    public static object Row(string file, Prediction p) =>
+        new { file, label = p.Label, labelIndex = p.LabelIndex, confidence = p.Confidence, probabilities = p.Probabilities };
+
+    public static string Serialize(IEnumerable<(string File, Prediction Prediction)> results) =>
+        JsonSerializer.Serialize(results.Select(r => Row(r.File, r.Prediction)), Options);
+
+    /// <summary>
+    /// predict --idx --json: the run's figures and one row per image in file order (index, label, labelIndex, confidence,
+    /// probabilities, and actual with --labels). Not indented: 10,000 rows of ten probabilities.
+    /// </summary>
+    public static string SerializeIdx(BatchScorer.Result result)
+    {
+        IReadOnlyList<string> names = Pipeline.FashionMnistClasses.Names;
+        var rows = Enumerable.Range(0, result.Count).Select(i =>
+        {
+            float[] p = result.Probabilities.AsSpan(i * names.Count, names.Count).ToArray();
+            int k = result.Predicted[i];
+            string? actual = result.Labels is { } l ? names[l[i]] : null;
+            return new { index = i, label = names[k], labelIndex = k, confidence = p[k], probabilities = p, actual };
+        });
+        var document = new
+        {
+            count = result.Count, seconds = result.Seconds, imagesPerSecond = result.ImagesPerSecond, accuracy = result.Accuracy,
+            predictions = rows,
+        };
+        var compact = new JsonSerializerOptions(Options) { WriteIndented = false };
+        compact.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        return JsonSerializer.Serialize(document, compact);
+    }
+}
