@@ -4,10 +4,11 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Imaging;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
-namespace MlNetFashion.Scoring.Classification;
+namespace MlNetFashion.Benchmarks;
 
 /// <summary>
 /// What we add around ONNX Runtime, measured side by side in one run: raw InferenceSession single-image p50 (1 and
@@ -16,15 +17,18 @@ namespace MlNetFashion.Scoring.Classification;
 /// </summary>
 public static class ScoringBenchmark
 {
-    public sealed record Figures(double RawP50Microseconds1Thread, double RawP50Microseconds2Threads, double PredictPngP50Microseconds,
-        double RawBatchImagesPerSecond, string RawBatchSetting, double BatchScorerImagesPerSecond);
+    public sealed record Figures(double RawP50Microseconds1Thread, double RawP50Microseconds2Threads,
+        double PredictPngP50Microseconds, double RawBatchImagesPerSecond, string RawBatchSetting, double BatchScorerImagesPerSecond);
 
     /// <summary>The model bench measures, checked before anything is printed: raw ONNX Runtime needs model.onnx.</summary>
     public static byte[] ReadModel(string modelPath)
     {
         ModelFile.MustExist(modelPath);
         if (modelPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"{modelPath}: bench expected model.onnx (raw ONNX Runtime cannot run an ML.NET model.zip; train writes both)");
+        {
+            throw new ArgumentException(
+                $"{modelPath}: bench expected model.onnx (raw ONNX Runtime cannot run an ML.NET model.zip; train writes both)");
+        }
         return ModelFile.ReadOnnx(modelPath);
     }
 
@@ -41,8 +45,7 @@ public static class ScoringBenchmark
         // rounds, medians of each: a best-of-8 scan alone would be biased upward on a noisy machine.
         float[] all = test.ScaledPixels();
         (double bestRate, int bestBatch, int bestThreads) = (0, 0, 0);
-        // Sizes above the image count all run one batch of every image: scanned as that one size, and named by it
-        // (with --images 1 the best was reported as "batch 500").
+        // Sizes above the image count all run one batch of every image: scanned as that one size, and named by it.
         int[] sizes = [.. new[] { 100, 500, 1000, 2000 }.Where(b => b < test.Count).Append(Math.Min(test.Count, 2000)).Distinct()];
         foreach (int threads in new[] { 1, 2 })
         foreach (int batch in sizes)
@@ -62,7 +65,8 @@ public static class ScoringBenchmark
             for (int i = 0; i < 2; i++) scorer.Score(test.Pixels, test.Count);
             ours[r] = 2 * test.Count / clock.Elapsed.TotalSeconds;
         }
-        return new Figures(raw1, raw2, predict, MedianOf(raw), $"batch {bestBatch}, {bestThreads} threads; median of {rounds} rounds alternating with BatchScorer", MedianOf(ours));
+        string setting = $"batch {bestBatch}, {bestThreads} threads; median of {rounds} rounds alternating with BatchScorer";
+        return new Figures(raw1, raw2, predict, MedianOf(raw), setting, MedianOf(ours));
     }
 
     private static double MedianOf(double[] values)
@@ -73,7 +77,10 @@ public static class ScoringBenchmark
 
     private static double RawSingle(byte[] onnx, float[] image, int threads, int repetitions)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
         using var session = new InferenceSession(onnx, options);
         var tensor = new DenseTensor<float>(image, [1, 1, 28, 28]);
         var inputs = new[] { NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor) };
@@ -83,7 +90,10 @@ public static class ScoringBenchmark
     /// <summary>Raw ONNX Runtime on purpose: no output copied (OnnxBatches.Run gathers outputs, which is our cost, not its).</summary>
     private static double RawBatch(byte[] onnx, float[] pixels, int count, int batch, int threads)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
         using var session = new InferenceSession(onnx, options);
         void Pass()
         {
