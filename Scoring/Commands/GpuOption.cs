@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace MlNetFashion.Scoring.Commands;
 
@@ -7,11 +8,20 @@ public static class GpuOption
 {
     public static Option<int?> Create()
     {
-        var gpu = new Option<int?>("--gpu") { Description = "CUDA device id, 0 or more (falls back to the CPU when CUDA is not available)." };
-        // No device has a negative id; without CUDA it would pass silently as the CPU fallback.
+        var gpu = new Option<int?>("--gpu")
+        {
+            Description = "CUDA device id, 0 or more (falls back to the CPU when CUDA is not available).",
+        };
+        // No device has a negative id; without CUDA it would pass silently as the CPU fallback. The token is read as
+        // text: a value that is not an integer is System.CommandLine's own parse error, and reading the typed value
+        // from a validator throws on it.
         gpu.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is int id and < 0) result.AddError($"--gpu: expected a device id ≥ 0, received {id}");
+            if (result.Tokens is [{ Value: var text }] && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int id)
+                && id < 0)
+            {
+                result.AddError($"--gpu: expected a device id ≥ 0, received {id}");
+            }
         });
         return gpu;
     }

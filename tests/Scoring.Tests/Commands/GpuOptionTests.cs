@@ -1,0 +1,20 @@
+namespace MlNetFashion.Scoring.Tests.Commands;
+
+public sealed class GpuOptionTests
+{
+    [Theory]
+    [InlineData("predict")]
+    [InlineData("serve")]
+    public void Gpu_NotAnInteger_OneParseErrorLineNamingTheOption(string verb)
+    {
+        string model = Path.Combine(Path.GetTempPath(), $"gpu-option-{Guid.NewGuid():N}.onnx");
+
+        string[] args = [verb, "--model", model, "--gpu", "x", .. verb == "predict" ? ["image.png"] : Array.Empty<string>()];
+
+        var (exit, output, error) = Cli.Run(args);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: --gpu: expected an integer, received \"x\" (see '{verb} --help')", error.Trim());
+        Assert.Equal("", output);
+    }
+}
