@@ -1,0 +1,54 @@
+namespace MlNetFashion.CommandLine.Tests;
+
+public sealed class ErrorLinesTests
+{
+    [Theory]
+    [InlineData("System.Int32", "an integer")]
+    [InlineData("System.Nullable`1[System.Int32]", "an integer")]
+    [InlineData("System.UInt64", "a whole number ≥ 0")]
+    [InlineData("System.Single", "a number")]
+    [InlineData("System.Double", "a number")]
+    [InlineData("System.Boolean", "true or false")]
+    [InlineData("System.Guid", "a value of type System.Guid")]
+    public void ParseErrorLine_CannotParse_NamesTheOptionWhatItExpectsAndTheValue(string type, string expected)
+    {
+        string line = ErrorLines.ParseErrorLine($"Cannot parse argument 'abc' for option '--epochs' as expected type '{type}'.");
+
+        Assert.Equal($"--epochs: expected {expected}, received \"abc\"", line);
+    }
+
+    [Theory]
+    [InlineData("Unrecognized command or argument '--modle'.", "unrecognized option '--modle'")]
+    [InlineData("Unrecognized command or argument 'extra'.", "unexpected argument 'extra'")]
+    [InlineData("Option '--model' is required.\nmore detail", "Option '--model' is required")]
+    public void ParseErrorLine_OtherMessages_OneLineWithoutTheFinalStop(string message, string expected)
+    {
+        Assert.Equal(expected, ErrorLines.ParseErrorLine(message));
+    }
+
+    [Fact]
+    public void ParseError_AnyMessage_PointsAtTheVerbsHelp()
+    {
+        Assert.Equal("unexpected argument 'x' (see 'data fetch --help')",
+            ErrorLines.ParseError("Unrecognized command or argument 'x'.", "data fetch"));
+    }
+
+    [Theory]
+    [InlineData("bogus", null, "unknown command 'bogus': expected train, data (see '--help')")]
+    [InlineData("--bogus", null, "unrecognized option '--bogus': expected a command: train, data (see '--help')")]
+    [InlineData("fech", "data", "unknown command 'fech' for data: expected train, data (see 'data --help')")]
+    [InlineData("-x", "data", "unrecognized option '-x' for data: expected a command: train, data (see 'data --help')")]
+    [InlineData(null, "data", "data: expected a command: train, data (see 'data --help')")]
+    public void UnknownCommand_TokenAndCommand_NamesBothAndTheVerbs(string? token, string? command, string expected)
+    {
+        Assert.Equal(expected, ErrorLines.UnknownCommand(token, command, ["train", "data"]));
+    }
+
+    [Fact]
+    public void OneLine_ArgumentException_FirstLineWithoutTheParameterSuffix()
+    {
+        var ex = new ArgumentException("--lr: expected a positive number\nsecond line", "lr");
+
+        Assert.Equal("--lr: expected a positive number", ErrorLines.OneLine(ex));
+    }
+}
