@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# MlNetFashion build script. Verbs: setup | build | test | train [args] | bench [args]
+# MlNetFashion build script. Verbs: setup | build | test | pack | train [args] | bench [args]
 # On a fresh Debian/Ubuntu machine `./build.sh train` and `./build.sh test` install what they need themselves.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -53,6 +53,18 @@ setup_test_tools() { apt_install libopenblas0-pthread python3-onnx chromium; }
 restore() { dotnet restore MlNetFashion.sln --nologo -v quiet; }
 build() { dotnet build MlNetFashion.sln -c $CONFIG --nologo -v quiet --no-restore; }
 
+# The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts/packages (version: Directory.Build.props).
+PACKAGES=(Pipeline/Engine/MlNetFashion.Engine.csproj Pipeline/MlNet/MlNetFashion.Pipeline.csproj Scoring/Library/MlNetFashion.Scoring.csproj)
+pack() {
+  rm -f artifacts/packages/MlNetFashion.*.nupkg artifacts/packages/MlNetFashion.*.snupkg
+  local p
+  # ContinuousIntegrationBuild: source paths in the symbols read /_/…, so the same commit packs the same bytes anywhere.
+  for p in "${PACKAGES[@]}"; do
+    dotnet pack "$p" -c $CONFIG --nologo -v quiet -p:ContinuousIntegrationBuild=true -o artifacts/packages
+  done
+  ls artifacts/packages/MlNetFashion.*
+}
+
 verb="${1:-}"; [ $# -gt 0 ] && shift
 case "$verb" in
   setup) setup_data; setup_test_tools; restore ;;
@@ -66,11 +78,12 @@ case "$verb" in
            if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v } }
          END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
     rm -f "$log"; exit $status ;;
+  pack) pack ;;
   train)
     setup_data; apt_install libopenblas0-pthread; restore
     dotnet run --project Training -c $CONFIG -- train "$@" ;;
   bench)
     apt_install libopenblas0-pthread; restore
     dotnet run --project Training -c $CONFIG -- bench "$@" ;;
-  *) echo "usage: ./build.sh setup|build|test|train [args]|bench [args]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh setup|build|test|pack|train [args]|bench [args]" >&2; exit 2 ;;
 esac
