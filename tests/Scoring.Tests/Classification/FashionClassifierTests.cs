@@ -112,7 +112,8 @@ public class FashionClassifierTests
         Assert.Throws<ArgumentNullException>(() => s_classifier.Value.Predict((byte[])null!));
     }
 
-    [Fact]
+    [NoCudaFact]
+    [Trait("Category", "Gpu")]
     public void Load_GpuRequestedOnCpuOnlyMachine_FallsBackAndStillPredicts()
     {
         using var classifier = FashionClassifier.Load(TrainedModel.Zip, new ClassifierOptions { GpuDeviceId = 0 });
