@@ -55,6 +55,16 @@ build() { dotnet build MlNetFashion.sln -c $CONFIG --nologo -v quiet --no-restor
 
 # The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts/packages (version: Directory.Build.props).
 PACKAGES=(Pipeline/Engine/MlNetFashion.Engine.csproj Pipeline/MlNet/MlNetFashion.Pipeline.csproj Scoring/Library/MlNetFashion.Scoring.csproj)
+
+# The GPU variant (ONNX Runtime's CUDA package) of the scoring app and its tests, beside the CPU build (artifacts/gpu,
+# see Directory.Build.props), for this machine's RID only (the CUDA natives are ~550 MB per platform). Without CUDA
+# the --gpu tests (Category=Gpu) show the one-line CPU fallback.
+gpu_test() {
+  local rid; rid=$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')
+  dotnet build tests/Scoring.Tests -c $CONFIG -r "$rid" --self-contained false -p:OnnxRuntimeGpu=true --nologo -v quiet || return
+  dotnet test tests/Scoring.Tests -c $CONFIG -r "$rid" -p:OnnxRuntimeGpu=true --no-build --nologo --filter "Category=Gpu"
+}
+
 pack() {
   rm -f artifacts/packages/MlNetFashion.*.nupkg artifacts/packages/MlNetFashion.*.snupkg
   local p
@@ -73,6 +83,7 @@ case "$verb" in
     setup_data; setup_test_tools; restore; build
     log=$(mktemp); status=0
     dotnet test MlNetFashion.sln -c $CONFIG --no-build --nologo "$@" 2>&1 | tee "$log" || status=$?
+    gpu_test 2>&1 | tee -a "$log" || status=$?
     # One closing line over all test assemblies, in the plain form CI reads: "N passed, N failed, N skipped".
     awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { v = $(i+1); gsub(",", "", v)
            if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v } }
