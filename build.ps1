@@ -24,8 +24,11 @@ function Build { Invoke-Checked @("dotnet", "build", "MlNetFashion.sln", "-c", $
 # The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts\packages.
 function Pack {
     Remove-Item -Path "artifacts\packages\MlNetFashion.*.nupkg", "artifacts\packages\MlNetFashion.*.snupkg" -ErrorAction SilentlyContinue
+    # The same commit packs the same bytes anywhere: /_/ source paths, the commit's time on every file.
+    $epoch = try { git log -1 --format=%ct 2>$null } catch { $null }
+    $stamp = if ($epoch -match '^\d+$') { @("-p:DeterministicTimestamp=$epoch") } else { @() }
     foreach ($p in @("Pipeline\Engine\MlNetFashion.Engine.csproj", "Pipeline\MlNet\MlNetFashion.Pipeline.csproj", "Scoring\Library\MlNetFashion.Scoring.csproj")) {
-        Invoke-Checked @("dotnet", "pack", $p, "-c", $Config, "--nologo", "-v", "quiet", "-p:ContinuousIntegrationBuild=true", "-o", "artifacts\packages")
+        Invoke-Checked (@("dotnet", "pack", $p, "-c", $Config, "--nologo", "-v", "quiet", "-p:ContinuousIntegrationBuild=true", "-o", "artifacts\packages") + $stamp)
     }
 }
 

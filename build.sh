@@ -67,10 +67,13 @@ gpu_test() {
 
 pack() {
   rm -f artifacts/packages/MlNetFashion.*.nupkg artifacts/packages/MlNetFashion.*.snupkg
-  local p
-  # ContinuousIntegrationBuild: source paths in the symbols read /_/…, so the same commit packs the same bytes anywhere.
+  local p epoch
+  # The same commit packs the same bytes anywhere: source paths in the symbols read /_/… (ContinuousIntegrationBuild)
+  # and every file in the package carries the commit's time, not the build's.
+  epoch=$(git log -1 --format=%ct 2>/dev/null || true)
   for p in "${PACKAGES[@]}"; do
-    dotnet pack "$p" -c $CONFIG --nologo -v quiet -p:ContinuousIntegrationBuild=true -o artifacts/packages
+    dotnet pack "$p" -c $CONFIG --nologo -v quiet -p:ContinuousIntegrationBuild=true ${epoch:+-p:DeterministicTimestamp=$epoch} \
+      -o artifacts/packages
   done
   ls artifacts/packages/MlNetFashion.*
 }
