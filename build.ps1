@@ -1,4 +1,4 @@
-# MlNetFashion build script for Windows (mirror of build.sh). Verbs: setup | build | test | train [args] | bench [args]
+# MlNetFashion build script for Windows (mirror of build.sh). Verbs: setup | build | test | pack | train [args] | bench [args]
 # Data: put the four Fashion-MNIST files in .\data or $env:FASHION_MNIST_DIR, or let `setup` download them.
 param([Parameter(Position = 0)][string]$Verb = "", [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @())
 $ErrorActionPreference = "Stop"
@@ -21,12 +21,23 @@ function Setup-Data {
 }
 function Restore { Invoke-Checked @("dotnet", "restore", "MlNetFashion.sln", "--nologo", "-v", "quiet") }
 function Build { Invoke-Checked @("dotnet", "build", "MlNetFashion.sln", "-c", $Config, "--nologo", "-v", "quiet", "--no-restore") }
+# The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts\packages.
+function Pack {
+    Remove-Item -Path "artifacts\packages\MlNetFashion.*.nupkg", "artifacts\packages\MlNetFashion.*.snupkg" -ErrorAction SilentlyContinue
+    # The same commit packs the same bytes anywhere: /_/ source paths, the commit's time on every file.
+    $epoch = try { git log -1 --format=%ct 2>$null } catch { $null }
+    $stamp = if ($epoch -match '^\d+$') { @("-p:DeterministicTimestamp=$epoch") } else { @() }
+    foreach ($p in @("Pipeline\Engine\MlNetFashion.Engine.csproj", "Pipeline\MlNet\MlNetFashion.Pipeline.csproj", "Scoring\Library\MlNetFashion.Scoring.csproj")) {
+        Invoke-Checked (@("dotnet", "pack", $p, "-c", $Config, "--nologo", "-v", "quiet", "-p:ContinuousIntegrationBuild=true", "-o", "artifacts\packages") + $stamp)
+    }
+}
 
 switch ($Verb) {
     "setup" { Restore; Setup-Data }
     "build" { Restore; Build }
     "test" { Restore; Setup-Data; Build; Invoke-Checked (@("dotnet", "test", "MlNetFashion.sln", "-c", $Config, "--no-build", "--nologo") + $Rest) }
+    "pack" { Pack }
     "train" { Restore; Setup-Data; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "train") + $Rest) }
     "bench" { Restore; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "bench") + $Rest) }
-    default { Write-Error "usage: .\build.ps1 setup|build|test|train [args]|bench [args]"; exit 2 }
+    default { Write-Error "usage: .\build.ps1 setup|build|test|pack|train [args]|bench [args]"; exit 2 }
 }

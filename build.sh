@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# MlNetFashion build script. Verbs: setup | build | test | train [args] | bench [args]
+# MlNetFashion build script. Verbs: setup | build | test | pack | train [args] | bench [args]
 # On a fresh Debian/Ubuntu machine `./build.sh train` and `./build.sh test` install what they need themselves.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -53,6 +53,31 @@ setup_test_tools() { apt_install libopenblas0-pthread python3-onnx chromium; }
 restore() { dotnet restore MlNetFashion.sln --nologo -v quiet; }
 build() { dotnet build MlNetFashion.sln -c $CONFIG --nologo -v quiet --no-restore; }
 
+# The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts/packages (version: Directory.Build.props).
+PACKAGES=(Pipeline/Engine/MlNetFashion.Engine.csproj Pipeline/MlNet/MlNetFashion.Pipeline.csproj Scoring/Library/MlNetFashion.Scoring.csproj)
+
+# The GPU variant (ONNX Runtime's CUDA package) of the scoring app and its tests, beside the CPU build (artifacts/gpu,
+# see Directory.Build.props), for this machine's RID only (the CUDA natives are ~550 MB per platform). Without CUDA
+# the --gpu tests (Category=Gpu) show the one-line CPU fallback.
+gpu_test() {
+  local rid; rid=$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')
+  dotnet build tests/Scoring.Tests -c $CONFIG -r "$rid" --self-contained false -p:OnnxRuntimeGpu=true --nologo -v quiet || return
+  dotnet test tests/Scoring.Tests -c $CONFIG -r "$rid" -p:OnnxRuntimeGpu=true --no-build --nologo --filter "Category=Gpu"
+}
+
+pack() {
+  rm -f artifacts/packages/MlNetFashion.*.nupkg artifacts/packages/MlNetFashion.*.snupkg
+  local p epoch
+  # The same commit packs the same bytes anywhere: source paths in the symbols read /_/… (ContinuousIntegrationBuild)
+  # and every file in the package carries the commit's time, not the build's.
+  epoch=$(git log -1 --format=%ct 2>/dev/null || true)
+  for p in "${PACKAGES[@]}"; do
+    dotnet pack "$p" -c $CONFIG --nologo -v quiet -p:ContinuousIntegrationBuild=true ${epoch:+-p:DeterministicTimestamp=$epoch} \
+      -o artifacts/packages
+  done
+  ls artifacts/packages/MlNetFashion.*
+}
+
 verb="${1:-}"; [ $# -gt 0 ] && shift
 case "$verb" in
   setup) setup_data; setup_test_tools; restore ;;
@@ -62,6 +87,7 @@ case "$verb" in
     log=$(mktemp); trx=TestResults/build-test; rm -rf "$trx"; status=0
     dotnet test MlNetFashion.sln -c $CONFIG --no-build --nologo --logger trx --results-directory "$trx" "$@" 2>&1 \
       | tee "$log" || status=$?
+    gpu_test 2>&1 | tee -a "$log" || status=$?
     # One closing line over all test assemblies, in the plain form CI reads: "N passed, N failed, N skipped".
     summary=$(awk '/^(Passed|Failed|Skipped)!/ { for (i = 1; i <= NF; i++) { v = $(i+1); gsub(",", "", v)
            if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v } }
@@ -79,11 +105,12 @@ case "$verb" in
              gsub(/&amp;/, "\\&", line); print line; name = reason = "" }' "$trx"/*.trx || true
     fi
     rm -f "$log"; exit $status ;;
+  pack) pack ;;
   train)
     setup_data; apt_install libopenblas0-pthread; restore
     dotnet run --project Training -c $CONFIG -- train "$@" ;;
   bench)
     apt_install libopenblas0-pthread; restore
     dotnet run --project Training -c $CONFIG -- bench "$@" ;;
-  *) echo "usage: ./build.sh setup|build|test|train [args]|bench [args]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh setup|build|test|pack|train [args]|bench [args]" >&2; exit 2 ;;
 esac

@@ -51,7 +51,8 @@ public class FashionClassifierTests
         string dir = Path.Combine(AppContext.BaseDirectory, "samples");
         string[] files = Directory.GetFiles(dir, "*.png");
         Assert.Equal(10, files.Length);
-        int right = files.Count(f => Classifier.Predict(f).LabelIndex == int.Parse(Path.GetFileName(f)[..1], System.Globalization.CultureInfo.InvariantCulture));
+        int right = files.Count(f =>
+            Classifier.Predict(f).LabelIndex == int.Parse(Path.GetFileName(f)[..1], System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(right >= 6, $"{right}/10 samples right");
     }
 
@@ -61,7 +62,8 @@ public class FashionClassifierTests
         var test = TrainedModel.Test;
         Prediction[] sequential = [.. Enumerable.Range(0, 200).Select(i => Classifier.PredictPixels(test.Image(i)))];
         var parallel = new Prediction[200];
-        Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i] = Classifier.PredictPixels(test.Image(i)));
+        Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            i => parallel[i] = Classifier.PredictPixels(test.Image(i)));
         for (int i = 0; i < 200; i++)
         {
             Assert.Equal(sequential[i].LabelIndex, parallel[i].LabelIndex);
@@ -90,7 +92,8 @@ public class FashionClassifierTests
         {
             ml.Model.Save(model, schema.Schema, path);
             var ex = Assert.Throws<InvalidDataException>(() => FashionClassifier.Load(path));
-            Assert.Equal($"{Path.GetFileName(path)}: the model does not take a Pixels column of 28×28 bytes, as train's model.zip does (Could not find input column 'Features')", ex.Message);
+            Assert.Equal($"{Path.GetFileName(path)}: the model does not take a Pixels column of 28×28 bytes, as train's model.zip does"
+                + " (Could not find input column 'Features')", ex.Message);
         }
         finally
         {
@@ -112,7 +115,8 @@ public class FashionClassifierTests
         Assert.Throws<ArgumentNullException>(() => s_classifier.Value.Predict((byte[])null!));
     }
 
-    [Fact]
+    [NoCudaFact]
+    [Trait("Category", "Gpu")]
     public void Load_GpuRequestedOnCpuOnlyMachine_FallsBackAndStillPredicts()
     {
         using var classifier = FashionClassifier.Load(TrainedModel.Zip, new ClassifierOptions { GpuDeviceId = 0 });
@@ -127,7 +131,10 @@ public class FashionClassifierTests
     {
         using var zip = FashionClassifier.Load(TrainedModel.Zip);
         for (int i = 0; i < 5; i++)
-            Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(i)).Probabilities, zip.PredictPixels(TrainedModel.Test.Image(i)).Probabilities);
+        {
+            Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(i)).Probabilities,
+                zip.PredictPixels(TrainedModel.Test.Image(i)).Probabilities);
+        }
     }
 
     [Fact]
@@ -135,7 +142,8 @@ public class FashionClassifierTests
     {
         string dir = Pipeline.Data.DataLocator.Locate(null);
         using var scorer = BatchScorer.Load(TrainedModel.Zip);
-        var result = scorer.ScoreIdx(Pipeline.Data.DataLocator.RequireFile(dir, "t10k-images-idx3-ubyte"), Pipeline.Data.DataLocator.RequireFile(dir, "t10k-labels-idx1-ubyte"));
+        var result = scorer.ScoreIdx(Pipeline.Data.DataLocator.RequireFile(dir, "t10k-images-idx3-ubyte"),
+            Pipeline.Data.DataLocator.RequireFile(dir, "t10k-labels-idx1-ubyte"));
         Assert.Equal(10_000, result.Count);
         Assert.InRange(result.Accuracy!.Value, 0.75, 1.0);
         for (int i = 0; i < 50; i++) Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(i)).LabelIndex, result.Predicted[i]);
