@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Text.Json;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
 
@@ -59,7 +61,7 @@ public static class BenchCommand
         // NaN and Infinity pass "> 0" checks one way or the other; either made the timer never fire, so bench ran forever.
         if (batchSize <= 0 || !double.IsFinite(seconds) || seconds <= 0)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"bench: expected a positive --batch-size and a finite positive --seconds (received --batch-size {batchSize}, --seconds {seconds})"));
-        var trainer = new EngineTrainer(model, new EngineTrainerOptions { BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = "adam", Schedule = "constant", Convolution = convolution });
+        var trainer = new EngineTrainer(model, new EngineTrainerOptions { BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = OptimizerKind.Adam, Schedule = ScheduleKind.Constant, Convolution = convolution });
         // Random images of the net's input and labels over its outputs (built above): speed does not depend on the task.
         var random = new EngineRandom(1);
         int count = batchSize * 8;

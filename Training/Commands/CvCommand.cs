@@ -16,7 +16,7 @@ public static class CvCommand
         var epochs = new Option<int?>("--epochs") { Description = "Epochs per fold (default: the preset's)." };
         var batch = new Option<int?>("--batch-size") { Description = "Batch size." };
         var lr = new Option<float?>("--lr") { Description = "Peak learning rate." };
-        var optimizer = new Option<string?>("--optimizer") { Description = "adam, adamw or sgd (default: the preset's)." };
+        var optimizer = CommonOptions.Optimizer();
         var validation = new Option<float?>("--validation-fraction") { Description = "Hold-out within each fold's training images, for early stopping and restore-best (default 0: the fold's own images score it)." };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
         var threads = CommonOptions.Threads();

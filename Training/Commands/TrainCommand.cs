@@ -14,7 +14,7 @@ public static class TrainCommand
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the preset's)." };
         var batch = new Option<int?>("--batch-size") { Description = "Batch size (default: the preset's)." };
         var lr = new Option<float?>("--lr") { Description = "Peak learning rate (default: the preset's)." };
-        var optimizer = new Option<string?>("--optimizer") { Description = "adam, adamw or sgd (default: the preset's)." };
+        var optimizer = CommonOptions.Optimizer();
         var seed = new Option<ulong>("--seed") { Description = "Seed of the run's one RNG.", DefaultValueFactory = _ => 1 };
         var threads = CommonOptions.Threads();
         var validation = new Option<float?>("--validation-fraction") { Description = "Stratified hold-out for validation, 0 for none (default: the preset's, 0.1 for all but best)." };

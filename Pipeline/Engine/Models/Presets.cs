@@ -1,6 +1,8 @@
 using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Initializers;
 using MlNetFashion.Engine.Layers;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
 
@@ -17,11 +19,11 @@ public static class Presets
     public static IReadOnlyList<Preset> All { get; } =
     [
         new("fast", "ours: VGG-style 32-64-64-128-128 with BN, batch 64, AdamW one-cycle peak 8e-3, label smoothing, no augmentation, 8 epochs", Fast,
-            new EngineTrainerOptions { Epochs = 8, BatchSize = 64, Optimizer = "adamw", LearningRate = 0.008f, WeightDecay = 0.05f,
-                Schedule = "onecycle", WarmupFraction = 0.2f, LabelSmoothing = 0.1f }),
+            new EngineTrainerOptions { Epochs = 8, BatchSize = 64, Optimizer = OptimizerKind.AdamW, LearningRate = 0.008f, WeightDecay = 0.05f,
+                Schedule = ScheduleKind.OneCycle, WarmupFraction = 0.2f, LabelSmoothing = 0.1f }),
         new("best", "ours: the fast net 1.5× wider (48-96-96-192-192, ~98 MFLOP), ±1-px crops + mirror + erasing (p 0.5), batch 64, AdamW one-cycle, 22 epochs on all 60,000 images, scored on 10 views", Best,
-            new EngineTrainerOptions { Epochs = 22, BatchSize = 64, Optimizer = "adamw", LearningRate = 0.005f, WeightDecay = 0.05f,
-                Schedule = "onecycle", WarmupFraction = 0.2f, LabelSmoothing = 0.1f,
+            new EngineTrainerOptions { Epochs = 22, BatchSize = 64, Optimizer = OptimizerKind.AdamW, LearningRate = 0.005f, WeightDecay = 0.05f,
+                Schedule = ScheduleKind.OneCycle, WarmupFraction = 0.2f, LabelSmoothing = 0.1f,
                 Augmentation = new AugmentationOptions(CropPadding: 1, HorizontalFlip: true, ErasingProbability: 0.5f),
                 // The exported model averages the image, its mirror image and their one-pixel shifts (ten views):
                 // +0.12–0.32 pt on four best models for 10× the scoring work (README, "Test-time augmentation").
@@ -30,26 +32,26 @@ public static class Presets
                 // is worth more as training images than as a curve.
                 ValidationFraction = 0 }),
         new("seed000", "article: 2×2 convs 32-64, Adam, batch 1000, 10 epochs on all 60,000 images (89.5 %)", Seed000,
-            new EngineTrainerOptions { Epochs = 10, BatchSize = 1000, Optimizer = "adam", LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon, WeightDecay = 0, Schedule = "constant",
+            new EngineTrainerOptions { Epochs = 10, BatchSize = 1000, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon, WeightDecay = 0, Schedule = ScheduleKind.Constant,
                 // The article trains on the whole training set (no callbacks watch a hold-out), as its PyTorch oracle does.
                 ValidationFraction = 0 }),
         new("seed001", "paper MCNN: five conv-BN-pool-dropout blocks, Dense 512, Adam, early stopping on validation loss (93.37 %)", Seed001,
-            new EngineTrainerOptions { Epochs = 100, BatchSize = 128, Optimizer = "adam", LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon, WeightDecay = 0, Schedule = "constant",
+            new EngineTrainerOptions { Epochs = 100, BatchSize = 128, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon, WeightDecay = 0, Schedule = ScheduleKind.Constant,
                 // The paper's Keras callbacks at their defaults: EarlyStopping and ReduceLROnPlateau both watch val_loss. On
                 // one signal the halved rate (after 3 epochs) gets 2 epochs to find a new minimum before the stop (after 5);
                 // on validation loss three seeds scored 92.96 / 92.82 / 91.97 % (42, 46, 22 epochs), against 91.88 % for seed 1
                 // stopping on validation accuracy (21 epochs) on the same Xeon machine (README).
-                EarlyStoppingPatience = 5, Monitor = "loss", ReduceOnPlateauPatience = 3, ReduceOnPlateauFactor = 0.5f }),
+                EarlyStopping = new(Patience: 5, Metric: EarlyStoppingMetric.Loss), ReduceOnPlateauPatience = 3, ReduceOnPlateauFactor = 0.5f }),
         new("seed002", "article: 3 convs, 2 pools, 2 dropouts, Dense 128, 10 epochs on all 60,000 images (93 %)", Seed002,
-            new EngineTrainerOptions { Epochs = 10, BatchSize = 128, Optimizer = "adam", LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon, WeightDecay = 0, Schedule = "constant",
+            new EngineTrainerOptions { Epochs = 10, BatchSize = 128, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon, WeightDecay = 0, Schedule = ScheduleKind.Constant,
                 // A 10-epoch Keras fit with no callbacks: all 60,000 images, the last epoch's weights (no hold-out, so no
                 // restore-best). Seeds 1/2/3: 92.50 / 92.49 / 92.84 %, against 92.23 / 92.32 / 92.75 % restoring the best
                 // epoch of a 10 % hold-out (README).
                 ValidationFraction = 0 }),
         new("seed003", "k-fold tutorial baseline: conv 32 + Dense 100, SGD 0.01 momentum 0.9, batch 32, 10 epochs (90.99 %)", Seed003,
-            new EngineTrainerOptions { Epochs = 10, BatchSize = 32, Optimizer = "sgd", LearningRate = 0.01f, Momentum = 0.9f, Nesterov = false, WeightDecay = 0, Schedule = "constant" }),
+            new EngineTrainerOptions { Epochs = 10, BatchSize = 32, Optimizer = OptimizerKind.Sgd, LearningRate = 0.01f, Momentum = 0.9f, Nesterov = false, WeightDecay = 0, Schedule = ScheduleKind.Constant }),
         new("seed004", "two 3×3 same convs 32-64 with pooling, Dense 128", Seed004,
-            new EngineTrainerOptions { Epochs = 10, BatchSize = 128, Optimizer = "adam", LearningRate = 0.001f, WeightDecay = 0, Schedule = "constant" }),
+            new EngineTrainerOptions { Epochs = 10, BatchSize = 128, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, WeightDecay = 0, Schedule = ScheduleKind.Constant }),
     ];
 
     /// <summary>The sources of seed000–seed002 trained with Keras' Adam, whose ε is 1e-7 (PyTorch's 1e-8 is the engine's default).</summary>

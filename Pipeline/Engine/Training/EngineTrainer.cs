@@ -40,7 +40,7 @@ public sealed class EngineTrainer
 
     private IEnumerable<ITrainingCallback> CreatePolicies()
     {
-        if (_options.EarlyStoppingPatience > 0) yield return new EarlyStopping(_options.EarlyStoppingPatience, _options.EarlyStoppingMinDelta, _options.Monitor);
+        if (_options.EarlyStopping.CreateCallback() is { } earlyStopping) yield return earlyStopping;
         if (_options.ReduceOnPlateauPatience > 0) yield return new ReduceLearningRateOnPlateau(_options.ReduceOnPlateauPatience, _options.ReduceOnPlateauFactor, _options.ReduceOnPlateauMinDelta);
     }
 
@@ -146,10 +146,10 @@ public sealed class EngineTrainer
                 lr, clock.Elapsed.TotalSeconds, train.Count / trainSeconds);
             History.Add(metrics);
             CompletedEpochs = epoch;
-            float score = EarlyStopping.Score(metrics, _options.Monitor);
+            float score = _options.EarlyStopping.Score(metrics);
             // Without a validation set nothing is restored: the epoch whose weights the run keeps is always the last.
             // As Keras' restore_best_weights, an epoch is better only by more than min delta, the margin early stopping uses.
-            if (validation is null || score > BestScore + _options.EarlyStoppingMinDelta)
+            if (validation is null || score > BestScore + _options.EarlyStopping.MinDelta)
             {
                 (BestScore, BestEpoch) = (score, epoch);
                 if (_options.RestoreBestWeights && validation is not null)

@@ -48,7 +48,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));
         string? checkpoints = _options.CheckpointDirectory ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
         var settings = new ResumeSettings(name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer, engineOptions.LearningRate,
-            engineOptions.Seed, fraction, train.Count, Engine.Kernels.ConvolutionAlgorithm.Name(Engine.Kernels.ConvolutionAlgorithm.Resolve(engineOptions.Convolution)), engineOptions.Monitor);
+            engineOptions.Seed, fraction, train.Count, Engine.Kernels.ConvolutionAlgorithm.Name(Engine.Kernels.ConvolutionAlgorithm.Resolve(engineOptions.Convolution)), engineOptions.EarlyStopping.Metric);
         string optionsJson = settings.ToJson();
         int resumedFrom = 0;
         if (checkpoints is not null)
@@ -104,9 +104,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         LabelSmoothing = _options.LabelSmoothing ?? d.LabelSmoothing,
         Augmentation = _options.Augmentation ?? d.Augmentation,
         TestTimeAugmentation = _options.TestTimeAugmentation ?? d.TestTimeAugmentation,
-        EarlyStoppingPatience = _options.EarlyStoppingCriteria?.Patience ?? d.EarlyStoppingPatience,
-        EarlyStoppingMinDelta = _options.EarlyStoppingCriteria?.MinDelta ?? d.EarlyStoppingMinDelta,
-        Monitor = _options.EarlyStoppingCriteria is { } criteria ? criteria.Metric.ToString().ToLowerInvariant() : d.Monitor,
+        EarlyStopping = _options.EarlyStoppingCriteria ?? d.EarlyStopping,
         ReduceOnPlateauPatience = _options.ReduceLearningRateOnPlateauPatience ?? d.ReduceOnPlateauPatience,
         Seed = _options.Seed,
         Threads = _options.Threads ?? d.Threads,

@@ -1,6 +1,8 @@
 using MlNetFashion.Engine.Checkpoints;
 using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
 
@@ -27,7 +29,7 @@ public class EngineTrainerTests
 
     private static EngineTrainerOptions Options(int epochs = 1) => new()
     {
-        Epochs = epochs, BatchSize = 32, Optimizer = "adamw", LearningRate = 0.01f, Schedule = "onecycle", Seed = 42, Threads = 2,
+        Epochs = epochs, BatchSize = 32, Optimizer = OptimizerKind.AdamW, LearningRate = 0.01f, Schedule = ScheduleKind.OneCycle, Seed = 42, Threads = 2,
         Augmentation = new AugmentationOptions(2, true, 0.3f),
     };
 
@@ -66,18 +68,18 @@ public class EngineTrainerTests
     }
 
     [Theory]
-    [InlineData("loss")]
-    [InlineData("accuracy")]
-    public void Fit_RestoreBest_KeepsTheEpochTheMonitorRanksBest(string monitor)
+    [InlineData(EarlyStoppingMetric.Loss)]
+    [InlineData(EarlyStoppingMetric.Accuracy)]
+    public void Fit_RestoreBest_KeepsTheEpochTheMonitorRanksBest(EarlyStoppingMetric monitor)
     {
         // Shuffled validation labels: accuracy hovers near chance while the loss climbs, so the two monitors pick different epochs.
         LabeledImages data = Bands(300, 7), noise = Bands(200, 8);
         var shuffled = new LabeledImages(noise.Pixels, [.. noise.Labels.Select((l, i) => (l + i) % 10)], noise.Shape);
-        var trainer = new EngineTrainer(Small(), Options(5) with { Monitor = monitor });
+        var trainer = new EngineTrainer(Small(), Options(5) with { EarlyStopping = EarlyStopping.Off with { Metric = monitor } });
         var history = trainer.Fit(data, shuffled);
         int byLoss = history.MinBy(h => h.ValidationLoss)!.Epoch, byAccuracy = history.MaxBy(h => h.ValidationAccuracy)!.Epoch;
         Assert.NotEqual(byLoss, byAccuracy);
-        Assert.Equal(monitor == "loss" ? byLoss : byAccuracy, trainer.BestEpoch);
+        Assert.Equal(monitor == EarlyStoppingMetric.Loss ? byLoss : byAccuracy, trainer.BestEpoch);
         var (loss, accuracy) = trainer.Evaluate(shuffled, new Engine.Losses.SoftmaxCrossEntropy(10, 32), new Tensor(32, Presets.Input), new int[32]);
         EpochMetrics kept = history[trainer.BestEpoch - 1];
         Assert.Equal(kept.ValidationLoss!.Value, loss, 1e-4f);
@@ -127,7 +129,10 @@ public class EngineTrainerTests
         LabeledImages data = Bands(200, 5), noise = Bands(100, 6);
         var shuffled = new LabeledImages(noise.Pixels, [.. noise.Labels.Select((l, i) => (l + i) % 10)], noise.Shape);
         // Final weights, not the best epoch's: restoring those after a resume is the ML.NET trainer's job (best.ckpt).
-        EngineTrainerOptions options = Options(12) with { Schedule = "constant", EarlyStoppingPatience = 2, ReduceOnPlateauPatience = 1, RestoreBestWeights = false };
+        EngineTrainerOptions options = Options(12) with
+        {
+            Schedule = ScheduleKind.Constant, EarlyStopping = new(Patience: 2), ReduceOnPlateauPatience = 1, RestoreBestWeights = false,
+        };
         var uninterrupted = new EngineTrainer(Small(), options);
         uninterrupted.Fit(data, shuffled);
         int stoppedAt = uninterrupted.CompletedEpochs;
@@ -214,7 +219,7 @@ public class EngineTrainerTests
     public void Options_NegativeDecayOrPatience_RefusedNamingTheSetting(string setting, float decay, int patience, int plateau)
     {
         // Accepted before: a negative weight decay grows the weights every step.
-        var options = Options() with { WeightDecay = decay, EarlyStoppingPatience = patience, ReduceOnPlateauPatience = plateau };
+        var options = Options() with { WeightDecay = decay, EarlyStopping = new(Patience: patience), ReduceOnPlateauPatience = plateau };
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new EngineTrainer(Small(), options));
         Assert.StartsWith($"{setting}: expected 0", ex.Message);
     }
@@ -235,7 +240,7 @@ public class EngineTrainerTests
     {
         LabeledImages data = Bands(256, 7);
         for (int i = 0; i < data.Pixels.Length; i++) data.Pixels[i] *= 1e20f;
-        var trainer = new EngineTrainer(new ModelBuilder(Presets.Input).Flatten().Dense(10).Build(), Options() with { LearningRate = 1e10f, Schedule = "constant", Augmentation = AugmentationOptions.None });
+        var trainer = new EngineTrainer(new ModelBuilder(Presets.Input).Flatten().Dense(10).Build(), Options() with { LearningRate = 1e10f, Schedule = ScheduleKind.Constant, Augmentation = AugmentationOptions.None });
         var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data));
         Assert.Contains("epoch 1, batch", ex.Message);
         Assert.Contains("lower learning rate", ex.Message);

@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Training;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Trainer;
 using MlNetFashion.Pipeline.Transforms;
@@ -83,8 +85,20 @@ public sealed class ResumeSettingsTests : IDisposable
         // The options JSON checkpoints carried until 2026-12-02.
         var old = ResumeSettings.Parse("""{"preset":"fast","Epochs":8,"BatchSize":64,"Optimizer":"adamw","LearningRate":0.005,"Seed":1}""");
 
-        Assert.Equal(new ResumeSettings("fast", 8, 64, "adamw", 0.005f, 1UL), old);
+        Assert.Equal(new ResumeSettings("fast", 8, 64, OptimizerKind.AdamW, 0.005f, 1UL), old);
         Assert.Null(old.TrainImages);
         Assert.Equal(ResumeSettings.Parse("not json"), ResumeSettings.Parse(null));
+    }
+
+    [Fact]
+    public void ToJson_WritesTheEnumsAsTheSpecSpellsThem_AndParseReadsThemBack()
+    {
+        var settings = new ResumeSettings("mcnn-paper", 100, 128, OptimizerKind.Adam, 0.001f, 1UL, Monitor: EarlyStoppingMetric.Loss);
+
+        string json = settings.ToJson();
+
+        Assert.Contains("\"Optimizer\":\"adam\"", json);
+        Assert.Contains("\"Monitor\":\"loss\"", json);
+        Assert.Equal(settings, ResumeSettings.Parse(json));
     }
 }

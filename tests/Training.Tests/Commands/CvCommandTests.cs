@@ -52,7 +52,19 @@ public sealed partial class CvCommandTests : IDisposable
         var (exit, _, error) = Cli.Run("cv", "--folds", "2", "--optimizer", "rmsprop", "--out", _out);
 
         Assert.Equal(1, exit);
-        Assert.Equal("error: --optimizer: expected adam, adamw or sgd, received \"rmsprop\"", error.Trim());
+        Assert.Equal("error: --optimizer: expected adam, adamw or sgd, received \"rmsprop\" (see 'cv --help')", error.Trim());
+    }
+
+    [Theory]
+    [InlineData("SGD")]
+    [InlineData("AdamW")]
+    public void Cv_OptimizerInAnyCase_IsAccepted(string optimizer)
+    {
+        // --folds 1 is refused after the options are parsed: the optimizer got through the parser.
+        var (exit, _, error) = Cli.Run("cv", "--folds", "1", "--optimizer", optimizer, "--out", _out);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("error: --folds: expected at least 2, received 1", error.Trim());
     }
 
     [Fact]
