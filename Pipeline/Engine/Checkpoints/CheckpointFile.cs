@@ -29,9 +29,10 @@ public static class CheckpointFile
     {
         var weights = WeightsSnapshot.Capture(trainer.Model).Values;
         var optimizer = trainer.Optimizer.GetState();
-        var header = new Header(1, trainer.CompletedEpochs, trainer.Optimizer.Steps, [.. trainer.Random.GetState().Select(s => s.ToString())],
-            trainer.Control.LearningRateScale, trainer.BestEpoch, trainer.BestScore, optionsJson, trainer.History,
-            [.. weights.Select(w => w.Length)], [.. optimizer.Select(o => o.Length)], trainer.Interrupted);
+        ResumeState state = trainer.State;
+        var header = new Header(1, state.CompletedEpochs, trainer.Optimizer.Steps, [.. trainer.Random.GetState().Select(s => s.ToString())],
+            state.LearningRateScale, state.BestEpoch, state.BestScore, optionsJson, [.. state.History],
+            [.. weights.Select(w => w.Length)], [.. optimizer.Select(o => o.Length)], state.Interrupted);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         AtomicFile.Write(path, stream =>
         {
@@ -90,13 +91,8 @@ public static class CheckpointFile
         WeightsSnapshot.FromValues(weights).Restore(trainer.Model);
         trainer.Optimizer.SetState(optimizer, header.OptimizerSteps, trainer.Model.Parameters);
         trainer.Random.SetState([.. header.RandomState.Select(ulong.Parse)]);
-        trainer.Control.LearningRateScale = header.LearningRateScale;
-        trainer.CompletedEpochs = header.Epoch;
-        trainer.RestoreBest(header.BestEpoch, header.BestScore);
-        trainer.History.Clear();
-        trainer.History.AddRange(header.History);
-        trainer.ReplayHistoryIntoPolicies();
-        trainer.Interrupted = header.Interrupted;
+        trainer.Resume(new ResumeState(header.Epoch, header.History, header.BestEpoch, header.BestScore, header.LearningRateScale,
+            header.Interrupted));
         return header;
     }
 }

@@ -59,25 +59,27 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
             trainer.AddCallback(new CheckpointWriter(trainer, checkpoints, optionsJson));
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        TrainingResult fitted;
         try
         {
-            trainer.Fit(train, validation, _options.CancellationToken);
+            fitted = trainer.Fit(train, validation, _options.CancellationToken);
         }
-        catch (OperationCanceledException) when (checkpoints is not null && trainer.Interrupted is not null)
+        catch (OperationCanceledException) when (checkpoints is not null && trainer.State.Interrupted is not null)
         {
             // Ctrl+C: keep the exact position (mid-epoch) so --resume continues as if nothing happened.
             CheckpointFile.Save(Path.Combine(checkpoints, CheckpointWriter.LastFile), trainer, optionsJson);
             throw;
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        RestoreBestAfterResume(trainer, checkpoints, resumedFrom, engineOptions);
+        RestoreBestAfterResume(trainer.Model, fitted, checkpoints, resumedFrom, engineOptions);
 
         TestTimeViews? views = engineOptions.TestTimeAugmentation ? TestTimeViews.For(engineOptions.Augmentation) : null;
         IReadOnlyList<string> classNames = LabelNames.Of(input, _options.LabelColumnName);
         byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views });
         ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName,
             classNames: classNames);
-        LastResult = new FashionCnnTrainingResult(name, model, onnx, [.. trainer.History], trainer.BestEpoch, seconds, train.Count, trainer.StopReason, resumedFrom, fraction, views)
+        LastResult = new FashionCnnTrainingResult(name, model, onnx, fitted.History, fitted.BestEpoch, seconds, train.Count, fitted.StopReason,
+            resumedFrom, fraction, views)
         {
             Convolution = Engine.Kernels.ConvolutionAlgorithm.Resolve(engineOptions.Convolution),
         };
@@ -120,11 +122,13 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
     }
 
     /// <summary>The in-memory best snapshot does not survive a restart; after a resume the best checkpoint file holds it.</summary>
-    private static void RestoreBestAfterResume(EngineTrainer trainer, string? checkpoints, int resumedFrom, EngineTrainerOptions options)
+    private static void RestoreBestAfterResume(Sequential model, TrainingResult fitted, string? checkpoints, int resumedFrom,
+        EngineTrainerOptions options)
     {
-        if (checkpoints is null || resumedFrom == 0 || !options.RestoreBestWeights || trainer.BestEpoch > resumedFrom || trainer.BestEpoch == trainer.CompletedEpochs) return;
+        if (checkpoints is null || resumedFrom == 0 || !options.RestoreBestWeights) return;
+        if (fitted.BestEpoch > resumedFrom || fitted.BestEpoch == fitted.CompletedEpochs) return;
         string best = Path.Combine(checkpoints, CheckpointWriter.BestFile);
-        if (File.Exists(best)) WeightsSnapshot.FromValues(CheckpointFile.Read(best).Weights).Restore(trainer.Model);
+        if (File.Exists(best)) WeightsSnapshot.FromValues(CheckpointFile.Read(best).Weights).Restore(model);
     }
 }
 

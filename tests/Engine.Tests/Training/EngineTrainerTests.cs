@@ -53,7 +53,7 @@ public class EngineTrainerTests
     public void Fit_LearnableData_ReachesHighAccuracy()
     {
         var trainer = new EngineTrainer(Small(), Options(3));
-        var history = trainer.Fit(Bands(1000, 2), Bands(300, 3));
+        var history = trainer.Fit(Bands(1000, 2), Bands(300, 3)).History;
         Assert.True(history[^1].ValidationAccuracy > 0.9, $"validation accuracy {history[^1].ValidationAccuracy:P1}");
     }
 
@@ -62,9 +62,10 @@ public class EngineTrainerTests
     {
         // A rate 50× too high in the last epoch pulls its training accuracy under the epoch before it.
         var trainer = new EngineTrainer(Small(), Options(3)).AddCallback(new ScaleRateAfter(2, 50f));
-        var history = trainer.Fit(Bands(600, 2));
+        TrainingResult result = trainer.Fit(Bands(600, 2));
+        var history = result.History;
         Assert.True(history[2].Accuracy < history[1].Accuracy, $"accuracies {history[1].Accuracy:P1} then {history[2].Accuracy:P1}");
-        Assert.Equal(3, trainer.BestEpoch);
+        Assert.Equal(3, result.BestEpoch);
     }
 
     [Theory]
@@ -76,12 +77,13 @@ public class EngineTrainerTests
         LabeledImages data = Bands(300, 7), noise = Bands(200, 8);
         var shuffled = new LabeledImages(noise.Pixels, [.. noise.Labels.Select((l, i) => (l + i) % 10)], noise.Shape);
         var trainer = new EngineTrainer(Small(), Options(5) with { EarlyStopping = EarlyStopping.Off with { Metric = monitor } });
-        var history = trainer.Fit(data, shuffled);
+        TrainingResult result = trainer.Fit(data, shuffled);
+        var history = result.History;
         int byLoss = history.MinBy(h => h.ValidationLoss)!.Epoch, byAccuracy = history.MaxBy(h => h.ValidationAccuracy)!.Epoch;
         Assert.NotEqual(byLoss, byAccuracy);
-        Assert.Equal(monitor == EarlyStoppingMetric.Loss ? byLoss : byAccuracy, trainer.BestEpoch);
-        var (loss, accuracy) = trainer.Evaluate(shuffled, new Engine.Losses.SoftmaxCrossEntropy(10, 32), new Tensor(32, Presets.Input), new int[32]);
-        EpochMetrics kept = history[trainer.BestEpoch - 1];
+        Assert.Equal(monitor == EarlyStoppingMetric.Loss ? byLoss : byAccuracy, result.BestEpoch);
+        var (loss, accuracy) = trainer.Evaluate(shuffled);
+        EpochMetrics kept = history[result.BestEpoch - 1];
         Assert.Equal(kept.ValidationLoss!.Value, loss, 1e-4f);
         Assert.Equal(kept.ValidationAccuracy!.Value, accuracy, 1e-4f);
     }
@@ -89,6 +91,39 @@ public class EngineTrainerTests
     private sealed class ScaleRateAfter(int epoch, float scale) : ITrainingCallback
     {
         public void OnEpochEnd(EpochMetrics metrics, TrainingControl control) { if (metrics.Epoch == epoch) control.LearningRateScale = scale; }
+    }
+
+    [Fact]
+    public void Fit_Result_IsTheStateItLeaves()
+    {
+        var trainer = new EngineTrainer(Small(), Options(2)).AddCallback(new StopAfterEpoch(1));
+        LabeledImages data = Bands(200, 4), validation = Bands(100, 3);
+        TrainingResult first = trainer.Fit(data, validation);
+        ResumeState afterOne = trainer.State;
+
+        Assert.Equal(1, first.CompletedEpochs);
+        Assert.Equal((first.CompletedEpochs, first.BestEpoch, first.BestScore),
+            (afterOne.CompletedEpochs, afterOne.BestEpoch, afterOne.BestScore));
+        Assert.Equal(first.History, afterOne.History);
+        Assert.Null(afterOne.Interrupted);
+        Assert.Single(afterOne.History);
+    }
+
+    [Fact]
+    public void Fit_ResumedAtItsLastEpoch_TrainsNothingAndReturnsTheSavedHistory()
+    {
+        LabeledImages data = Bands(200, 4);
+        var done = new EngineTrainer(Small(), Options(2));
+        TrainingResult whole = done.Fit(data);
+        float[] weights = Weights(done.Model);
+
+        var again = new EngineTrainer(done.Model, Options(2));
+        again.Resume(done.State);
+        TrainingResult rest = again.Fit(data);
+
+        Assert.Equal(whole.History, rest.History);
+        Assert.Equal(whole.BestEpoch, rest.BestEpoch);
+        Assert.Equal(weights, Weights(again.Model));
     }
 
     [Fact]
@@ -108,8 +143,8 @@ public class EngineTrainerTests
             CheckpointFile.Save(path, firstHalf, "{}");
             var resumed = new EngineTrainer(Small(), Options(2));
             CheckpointFile.Restore(path, resumed);
-            Assert.Equal(1, resumed.CompletedEpochs);
-            resumed.Fit(data);
+            Assert.Equal(1, resumed.State.CompletedEpochs);
+            Assert.Equal(2, resumed.Fit(data).CompletedEpochs);
             Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
         }
         finally
@@ -134,8 +169,8 @@ public class EngineTrainerTests
             Schedule = ScheduleKind.Constant, EarlyStopping = new(Patience: 2), ReduceOnPlateauPatience = 1, RestoreBestWeights = false,
         };
         var uninterrupted = new EngineTrainer(Small(), options);
-        uninterrupted.Fit(data, shuffled);
-        int stoppedAt = uninterrupted.CompletedEpochs;
+        TrainingResult whole = uninterrupted.Fit(data, shuffled);
+        int stoppedAt = whole.CompletedEpochs;
         Assert.InRange(stoppedAt, 3, 11);
 
         string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
@@ -147,10 +182,11 @@ public class EngineTrainerTests
             CheckpointFile.Save(path, firstPart, "{}");
             var resumed = new EngineTrainer(Small(), options);
             CheckpointFile.Restore(path, resumed);
-            resumed.Fit(data, shuffled);
+            TrainingResult rest = resumed.Fit(data, shuffled);
 
-            Assert.Equal(stoppedAt, resumed.CompletedEpochs);
-            Assert.Equal(uninterrupted.StopReason, resumed.StopReason);
+            Assert.Equal(stoppedAt, rest.CompletedEpochs);
+            Assert.Equal(whole.StopReason, rest.StopReason);
+            Assert.Equal(whole.History.Select(h => h.Loss), rest.History.Select(h => h.Loss));
             Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
         }
         finally
@@ -166,7 +202,7 @@ public class EngineTrainerTests
     {
         LabeledImages data = Bands(320, 9);
         var uninterrupted = new EngineTrainer(Small(), Options(2));
-        uninterrupted.Fit(data);
+        TrainingResult whole = uninterrupted.Fit(data);
 
         string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
         try
@@ -175,14 +211,16 @@ public class EngineTrainerTests
             using var cancel = new CancellationTokenSource();
             interrupted.AddCallback(new BatchCounter(cancel, stopAfter));
             Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data, cancellation: cancel.Token));
-            Assert.Equal(new { Epoch = stopAfter / 10 + 1, Batch = stopAfter % 10 }, new { interrupted.Interrupted!.Epoch, interrupted.Interrupted.Batch });
+            PartialEpoch stopped = interrupted.State.Interrupted!;
+            Assert.Equal(new { Epoch = stopAfter / 10 + 1, Batch = stopAfter % 10 }, new { stopped.Epoch, stopped.Batch });
             CheckpointFile.Save(path, interrupted, "{}");
 
             var resumed = new EngineTrainer(Small(), Options(2));
             CheckpointFile.Restore(path, resumed);
-            resumed.Fit(data);
+            TrainingResult rest = resumed.Fit(data);
             Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
-            Assert.Equal(uninterrupted.History[^1].Loss, resumed.History[^1].Loss);
+            Assert.Equal(whole.History[^1].Loss, rest.History[^1].Loss);
+            Assert.Null(resumed.State.Interrupted);
         }
         finally
         {
