@@ -25,12 +25,14 @@ public static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Seconds to train and to score.", DefaultValueFactory = _ => 10 };
         var threads = CommonOptions.Threads();
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("bench", "Measure training and inference speed of a model on random data.") { preset, spec, batch, seconds, threads, json };
+        var command = new Command("bench", "Measure training and inference speed of a model on random data.") { preset, spec, batch,
+            seconds, threads, json };
         command.SetAction(parse =>
         {
             var (name, model, recipe) = ModelSource.Create(parse.GetValue(preset), parse.GetValue(spec));
             // The kernels the recipe trains with (MLNETFASHION_CONV still overrides them).
-            var result = Run(model, parse.GetValue(batch), parse.GetValue(seconds), parse.GetValue(threads) ?? Environment.ProcessorCount, recipe.Convolution);
+            var result = Run(model, parse.GetValue(batch), parse.GetValue(seconds), parse.GetValue(threads) ?? Environment.ProcessorCount,
+                recipe.Convolution);
             string convolution = ConvolutionAlgorithm.Describe(ConvolutionAlgorithm.Resolve(recipe.Convolution));
             if (parse.GetValue(json))
             {
@@ -44,10 +46,13 @@ public static class BenchCommand
             else
             {
                 var c = CultureInfo.InvariantCulture;
-                Console.WriteLine(string.Create(c, $"preset {name}, batch {parse.GetValue(batch)}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}"));
+                Console.WriteLine(string.Create(c,
+                    $"preset {name}, batch {parse.GetValue(batch)}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}"));
                 Console.WriteLine($"convolution: {convolution}");
-                Console.WriteLine(string.Create(c, $"train:     {result.TrainImagesPerSecond,10:N0} img/s  {result.TrainGflops,7:N1} GFLOP/s"));
-                Console.WriteLine(string.Create(c, $"inference: {result.InferenceImagesPerSecond,10:N0} img/s  {result.InferenceGflops,7:N1} GFLOP/s"));
+                Console.WriteLine(string.Create(c,
+                    $"train:     {result.TrainImagesPerSecond,10:N0} img/s  {result.TrainGflops,7:N1} GFLOP/s"));
+                Console.WriteLine(string.Create(c,
+                    $"inference: {result.InferenceImagesPerSecond,10:N0} img/s  {result.InferenceGflops,7:N1} GFLOP/s"));
             }
             return 0;
         });
@@ -60,8 +65,12 @@ public static class BenchCommand
     {
         // NaN and Infinity pass "> 0" checks one way or the other; either made the timer never fire, so bench ran forever.
         if (batchSize <= 0 || !double.IsFinite(seconds) || seconds <= 0)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"bench: expected a positive --batch-size and a finite positive --seconds (received --batch-size {batchSize}, --seconds {seconds})"));
-        var trainer = new EngineTrainer(model, new EngineTrainerOptions { BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = OptimizerKind.Adam, Schedule = ScheduleKind.Constant, Convolution = convolution });
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"bench: expected a positive --batch-size and a finite positive --seconds "
+                + $"(received --batch-size {batchSize}, --seconds {seconds})"));
+        var trainer = new EngineTrainer(model,
+            new EngineTrainerOptions { BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = OptimizerKind.Adam,
+            Schedule = ScheduleKind.Constant, Convolution = convolution });
         // Random images of the net's input and labels over its outputs (built above): speed does not depend on the task.
         var random = new EngineRandom(1);
         int count = batchSize * 8;
@@ -97,7 +106,10 @@ public static class BenchCommand
         return new Result(trainRate, inferRate, trainRate * flops * 3 / 1e9, inferRate * flops / 1e9);
     }
 
-    /// <summary>Counts images after a warm-up of a quarter of the time, then cancels the run when the time is up (after one measured batch at least).</summary>
+    /// <summary>
+    /// Counts images after a warm-up of a quarter of the time, then cancels the run when the time is up (after one measured
+    /// batch at least).
+    /// </summary>
     private sealed class WarmTimer(double seconds, CancellationTokenSource timeUp) : ITrainingCallback
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Optimizers;
 using MlNetFashion.Engine.Training;
 
@@ -7,7 +8,10 @@ namespace MlNetFashion.Training.Commands;
 /// <summary>Options several verbs share, defined once so names and help texts stay identical.</summary>
 internal static class CommonOptions
 {
-    public static Option<string?> Preset() => new("--preset") { Description = "fast (default), best, seed000 … seed004" };
+    public static Option<string?> Preset() => new("--preset")
+    {
+        Description = $"{Presets.Names} (fast is the default; a name in parentheses is the former name, still accepted).",
+    };
     public static Option<string?> ModelSpec() => new("--model-spec") { Description = "A JSON model definition (instead of --preset)." };
     public static Option<string?> DataDir() =>
         RefuseEmpty(new Option<string?>("--data-dir") { Description = "Folder with the four Fashion-MNIST files (.gz or raw)." });

@@ -22,8 +22,13 @@ public static class CheckpointFile
         int BestEpoch, float BestScore, string OptionsJson, List<EpochMetrics> History, int[] WeightLengths, int[] OptimizerLengths,
         PartialEpoch? Interrupted = null);
 
-    /// <summary>Before the first epoch ends the best score is −∞ (and a diverging history may hold NaN): written as "-Infinity".</summary>
-    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    /// <summary>
+    /// Before the first epoch ends the best score is −∞ (and a diverging history may hold NaN): written as "-Infinity".
+    /// </summary>
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static void Save(string path, EngineTrainer trainer, string optionsJson)
     {
@@ -57,14 +62,16 @@ public static class CheckpointFile
         Header header;
         try
         {
-            header = JsonSerializer.Deserialize<Header>(bytes.AsSpan(12, headerLength), Json) ?? throw new InvalidDataException($"{name}: empty checkpoint header");
+            header = JsonSerializer.Deserialize<Header>(bytes.AsSpan(12, headerLength), Json)
+                ?? throw new InvalidDataException($"{name}: empty checkpoint header");
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"{name}: corrupt checkpoint header ({ex.Message})", ex);
         }
         long expected = 12L + headerLength + 4L * (header.WeightLengths.Sum(l => (long)l) + header.OptimizerLengths.Sum(l => (long)l));
-        if (bytes.LongLength != expected) throw new InvalidDataException($"{name}: expected {expected:N0} bytes, found {bytes.LongLength:N0} (truncated or corrupt)");
+        if (bytes.LongLength != expected)
+            throw new InvalidDataException($"{name}: expected {expected:N0} bytes, found {bytes.LongLength:N0} (truncated or corrupt)");
         int offset = 12 + headerLength;
         List<float[]> Take(int[] lengths)
         {

@@ -53,7 +53,8 @@ public sealed record EngineTrainerOptions
         if (!(AdamEpsilon > 0) || float.IsInfinity(AdamEpsilon))
             throw Invalid(nameof(AdamEpsilon), AdamEpsilon, "adam epsilon: expected a positive number.");
         if (!Enum.IsDefined(EarlyStopping.Metric))
-            throw Invalid(nameof(EarlyStopping), EarlyStopping.Metric, $"monitor: expected {EnumSpelling.Expected<EarlyStoppingMetric>()}.");
+            throw Invalid(nameof(EarlyStopping), EarlyStopping.Metric,
+                $"monitor: expected {EnumSpelling.Expected<EarlyStoppingMetric>()}.");
         if (!(EarlyStopping.MinDelta >= 0))
             throw Invalid(nameof(EarlyStopping), EarlyStopping.MinDelta, "early stopping min delta: expected 0 or more.");
         if (!(ReduceOnPlateauMinDelta >= 0))

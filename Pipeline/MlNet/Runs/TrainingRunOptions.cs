@@ -27,12 +27,15 @@ public sealed record TrainingRunOptions
     {
         if (Epochs is <= 0) throw new ArgumentException($"--epochs: expected at least 1, received {Epochs}");
         if (BatchSize is <= 0) throw new ArgumentException($"--batch-size: expected at least 1, received {BatchSize}");
-        if (LearningRate is not null && !(LearningRate > 0 && float.IsFinite(LearningRate.Value))) throw new ArgumentException($"--lr: expected a positive number, received {LearningRate}");
+        if (LearningRate is not null && !(LearningRate > 0 && float.IsFinite(LearningRate.Value)))
+            throw new ArgumentException($"--lr: expected a positive number, received {LearningRate}");
         if (Threads is <= 0) throw new ArgumentException($"--threads: expected at least 1, received {Threads}");
-        if (ValidationFraction is < 0 or >= 1) throw new ArgumentException($"--validation-fraction: expected a value in [0, 1), received {ValidationFraction}");
+        if (ValidationFraction is < 0 or >= 1)
+            throw new ArgumentException($"--validation-fraction: expected a value in [0, 1), received {ValidationFraction}");
         if (LimitTrain is <= 0) throw new ArgumentException($"--limit-train: expected at least 1, received {LimitTrain}");
         if (LimitTest is <= 0) throw new ArgumentException($"--limit-test: expected at least 1, received {LimitTest}");
-        if (Preset is not null && ModelSpec is not null) throw new ArgumentException("--preset and --model-spec: expected one of them, received both");
+        if (Preset is not null && ModelSpec is not null)
+            throw new ArgumentException("--preset and --model-spec: expected one of them, received both");
         if (Preset is not null) Engine.Models.Presets.Get(Preset);
         if (ModelSpec is not null) Engine.Models.ModelSpec.Load(ModelSpec);
     }

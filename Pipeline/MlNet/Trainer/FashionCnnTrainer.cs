@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Engine.Training;
@@ -34,7 +35,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
     public ITransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var (name, model, defaults) = FashionMnistNet.Create(_options.ModelSpecPath is null ? _options.Preset : null, _options.ModelSpecPath);
+        var (name, model, defaults) = FashionMnistNet.Create(_options.ModelSpecPath is null ? _options.Preset : null,
+            _options.ModelSpecPath);
         EngineTrainerOptions engineOptions = Merge(defaults);
         engineOptions.Validate();   // before reading the data: a bad option should not cost a pass over it
         LabeledImages all = FeatureReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape);
@@ -46,9 +48,12 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         var trainer = new EngineTrainer(model, engineOptions);
         FashionMnistNet.CheckOutput(model, name, _options.ModelSpecPath);
         trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));
-        string? checkpoints = _options.CheckpointDirectory ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
-        var settings = new ResumeSettings(name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer, engineOptions.LearningRate,
-            engineOptions.Seed, fraction, train.Count, Engine.Kernels.ConvolutionAlgorithm.Name(Engine.Kernels.ConvolutionAlgorithm.Resolve(engineOptions.Convolution)), engineOptions.EarlyStopping.Metric);
+        string? checkpoints = _options.CheckpointDirectory
+            ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
+        var settings = new ResumeSettings(name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer,
+            engineOptions.LearningRate,
+            engineOptions.Seed, fraction, train.Count, ConvolutionAlgorithm.Name(ConvolutionAlgorithm.Resolve(engineOptions.Convolution)),
+            engineOptions.EarlyStopping.Metric);
         string optionsJson = settings.ToJson();
         int resumedFrom = 0;
         if (checkpoints is not null)
@@ -75,10 +80,13 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
 
         TestTimeViews? views = engineOptions.TestTimeAugmentation ? TestTimeViews.For(engineOptions.Augmentation) : null;
         IReadOnlyList<string> classNames = LabelNames.Of(input, _options.LabelColumnName);
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views });
-        ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName,
+        byte[] onnx = OnnxExporter.Export(model,
+            new OnnxExportOptions { ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views });
+        ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName,
+            _options.PredictedLabelColumnName,
             classNames: classNames);
-        LastResult = new FashionCnnTrainingResult(name, model, onnx, fitted.History, fitted.BestEpoch, seconds, train.Count, fitted.StopReason,
+        LastResult = new FashionCnnTrainingResult(name, model, onnx, fitted.History, fitted.BestEpoch, seconds, train.Count,
+        fitted.StopReason,
             resumedFrom, fraction, views)
         {
             Convolution = Engine.Kernels.ConvolutionAlgorithm.Resolve(engineOptions.Convolution),
@@ -89,9 +97,12 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
     /// <summary>Built by asking the same built-in chain (SchemaShape columns cannot be constructed outside ML.NET).</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var probe = new Sequential(Presets.Input).Add(new Engine.Layers.Core.Flatten()).Add(new Engine.Layers.Core.Dense(FashionMnistClasses.Count));
+        var probe = new Sequential(Presets.Input)
+            .Add(new Engine.Layers.Core.Flatten())
+            .Add(new Engine.Layers.Core.Dense(FashionMnistClasses.Count));
         probe.Build(1, new Engine.Tensors.EngineRandom(0));
-        return ScoringChain.CreateEstimator(_mlContext, OnnxExporter.Export(probe), _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName)
+        return ScoringChain.CreateEstimator(_mlContext, OnnxExporter.Export(probe), _options.FeatureColumnName, _options.ScoreColumnName,
+            _options.PredictedLabelColumnName)
             .GetOutputSchema(inputSchema);
     }
 
@@ -115,7 +126,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
     private (LabeledImages Train, LabeledImages? Validation) SplitValidation(LabeledImages all, Sequential model, float fraction)
     {
         if (_options.ValidationSet is not null)
-            return (all, FeatureReader.Read(_options.ValidationSet, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape, "validation set"));
+            return (all, FeatureReader.Read(_options.ValidationSet, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape,
+                "validation set"));
         if (fraction == 0) return (all, null);
         var (train, holdout) = StratifiedSplit.Split(all.Labels, fraction, _options.Seed);
         return holdout.Length == 0 ? (all, null) : (FeatureReader.Subset(all, train), FeatureReader.Subset(all, holdout));
@@ -134,7 +146,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
 
 /// <summary>The engine-side outcome of a Fit.</summary>
 public sealed record FashionCnnTrainingResult(string Preset, Sequential Model, byte[] OnnxModel, IReadOnlyList<EpochMetrics> History,
-    int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch, float ValidationFraction, TestTimeViews? TestTimeViews = null)
+    int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch, float ValidationFraction,
+    TestTimeViews? TestTimeViews = null)
 {
     /// <summary>The convolution kernels the model was built with (they decide its rounding, so its exact weights).</summary>
     public Engine.Kernels.ConvolutionAlgorithm.Choice Convolution { get; init; }

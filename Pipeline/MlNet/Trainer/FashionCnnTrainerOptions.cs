@@ -23,7 +23,10 @@ public sealed partial class FashionCnnTrainer
         public string ScoreColumnName { get; set; } = "Score";
         public string PredictedLabelColumnName { get; set; } = "PredictedLabel";
 
-        /// <summary>Architecture and default settings: fast (default), best, seed000 … seed004.</summary>
+        /// <summary>
+        /// Architecture and default settings: fast (default), best, article-2x2conv, mcnn-paper, article-3conv,
+        /// kfold-tutorial, two-conv (<see cref="Engine.Models.Presets.All"/>; their former names seed000 … seed004 also work).
+        /// </summary>
         public string Preset { get; set; } = "fast";
         /// <summary>A JSON model definition file; overrides <see cref="Preset"/>.</summary>
         public string? ModelSpecPath { get; set; }

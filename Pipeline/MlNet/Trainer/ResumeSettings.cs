@@ -40,6 +40,9 @@ internal sealed record ResumeSettings(string? Preset, int? Epochs, int? BatchSiz
         }
     }
 
+    private static string? PresetName(string? name) =>
+        name is not null && Presets.All.FirstOrDefault(p => p.IsCalled(name)) is { } preset ? preset.Name : name;
+
     private static string? Show(object? value) => value is Enum e ? EnumSpelling.Of(e) : value?.ToString();
 
     private static readonly ResumeSettings Unknown = new(null, null, null, null, null, null);
@@ -58,7 +61,8 @@ internal sealed record ResumeSettings(string? Preset, int? Epochs, int? BatchSiz
             if (was is not null && now is not null && !EqualityComparer<T>.Default.Equals(was, now))
                 differences.Add($"{name} {Show(was)} → {Show(now)}");
         }
-        Compare("preset", saved.Preset, current.Preset);
+        // A checkpoint written under a preset's old name (seed001) continues under its new one (mcnn-paper).
+        Compare("preset", PresetName(saved.Preset), PresetName(current.Preset));
         Compare("batch size", saved.BatchSize, current.BatchSize);
         Compare("optimizer", saved.Optimizer, current.Optimizer);
         Compare("seed", saved.Seed, current.Seed);

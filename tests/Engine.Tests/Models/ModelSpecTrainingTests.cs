@@ -54,7 +54,8 @@ public class ModelSpecTrainingTests
     [InlineData("\"optimizer\": \"1\"", "$.training.optimizer: expected one of \"adam\", \"adamw\", \"sgd\", received \"1\"")]
     [InlineData("\"schedule\": \"one-cycle\"",
         "$.training.schedule: expected one of \"constant\", \"step\", \"cosine\", \"onecycle\", received \"one-cycle\"")]
-    [InlineData("\"monitor\": \"accuracy, loss\"", "$.training.monitor: expected one of \"accuracy\", \"loss\", received \"accuracy, loss\"")]
+    [InlineData("\"monitor\": \"accuracy, loss\"",
+        "$.training.monitor: expected one of \"accuracy\", \"loss\", received \"accuracy, loss\"")]
     public void Load_BadEnumValue_OneLineNamingFileAndPath(string fields, string expected)
     {
         string path = Path.Combine(Path.GetTempPath(), $"spec-{Guid.NewGuid():N}.json");

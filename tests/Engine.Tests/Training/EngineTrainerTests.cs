@@ -25,15 +25,19 @@ public class EngineTrainerTests
         return new LabeledImages(pixels, labels, Presets.Input);
     }
 
-    private static Sequential Small() => new ModelBuilder(Presets.Input).Conv2D(4, 3, Engine.Layers.Padding.Same).BatchNorm().ReLU().MaxPool2D(2).Dropout(0.2f).Flatten().Dense(10).Build();
+    private static Sequential Small()
+        => new ModelBuilder(Presets.Input).Conv2D(4, 3,
+        Engine.Layers.Padding.Same).BatchNorm().ReLU().MaxPool2D(2).Dropout(0.2f).Flatten().Dense(10).Build();
 
     private static EngineTrainerOptions Options(int epochs = 1) => new()
     {
-        Epochs = epochs, BatchSize = 32, Optimizer = OptimizerKind.AdamW, LearningRate = 0.01f, Schedule = ScheduleKind.OneCycle, Seed = 42, Threads = 2,
+        Epochs = epochs, BatchSize = 32, Optimizer = OptimizerKind.AdamW, LearningRate = 0.01f, Schedule = ScheduleKind.OneCycle, Seed = 42,
+        Threads = 2,
         Augmentation = new AugmentationOptions(2, true, 0.3f),
     };
 
-    private static float[] Weights(Sequential model) => [.. model.Parameters.SelectMany(p => p.Value.Span.ToArray()).Concat(model.Buffers.SelectMany(b => b.Span.ToArray()))];
+    private static float[] Weights(Sequential model)
+        => [.. model.Parameters.SelectMany(p => p.Value.Span.ToArray()).Concat(model.Buffers.SelectMany(b => b.Span.ToArray()))];
 
     [Fact]
     public void Fit_SameSeedSameThreads_BitwiseIdenticalWeights()
@@ -90,7 +94,8 @@ public class EngineTrainerTests
 
     private sealed class ScaleRateAfter(int epoch, float scale) : ITrainingCallback
     {
-        public void OnEpochEnd(EpochMetrics metrics, TrainingControl control) { if (metrics.Epoch == epoch) control.LearningRateScale = scale; }
+        public void OnEpochEnd(EpochMetrics metrics,
+            TrainingControl control) { if (metrics.Epoch == epoch) control.LearningRateScale = scale; }
     }
 
     [Fact]
@@ -278,7 +283,8 @@ public class EngineTrainerTests
     {
         LabeledImages data = Bands(256, 7);
         for (int i = 0; i < data.Pixels.Length; i++) data.Pixels[i] *= 1e20f;
-        var trainer = new EngineTrainer(new ModelBuilder(Presets.Input).Flatten().Dense(10).Build(), Options() with { LearningRate = 1e10f, Schedule = ScheduleKind.Constant, Augmentation = AugmentationOptions.None });
+        var trainer = new EngineTrainer(new ModelBuilder(Presets.Input).Flatten().Dense(10).Build(),
+            Options() with { LearningRate = 1e10f, Schedule = ScheduleKind.Constant, Augmentation = AugmentationOptions.None });
         var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data));
         Assert.Contains("epoch 1, batch", ex.Message);
         Assert.Contains("lower learning rate", ex.Message);
@@ -330,19 +336,22 @@ public class EngineTrainerTests
     }
 
     [Theory]
-    [InlineData(null, typeof(Engine.Kernels.WinogradKernel))]               // the auto rule: F(2×2) for a 3×3 'same' conv on ≥ 8 channels
+    // null: the auto rule, F(2×2) for a 3×3 'same' conv on ≥ 8 channels.
+    [InlineData(null, typeof(Engine.Kernels.WinogradKernel))]
     [InlineData("winograd4x4", typeof(Engine.Kernels.Winograd4x4Kernel))]   // a recipe's "convolution"
     [InlineData("im2col", typeof(Engine.Kernels.ConvolutionKernel))]
     public void Build_UnderARecipesConvolution_PicksItsKernel(string? convolution, Type expected)
     {
         // (Assumes MLNETFASHION_CONV is unset, as in CI: it would override every recipe.)
-        Sequential model = new ModelBuilder(Presets.Input).Conv2D(8, 3, Engine.Layers.Padding.Same).ReLU().Conv2D(8, 3, Engine.Layers.Padding.Same).Flatten().Dense(10).Build();
+        Sequential model = new ModelBuilder(Presets.Input).Conv2D(8, 3, Engine.Layers.Padding.Same).ReLU().Conv2D(8, 3,
+            Engine.Layers.Padding.Same).Flatten().Dense(10).Build();
         var options = Options() with { Convolution = convolution is null ? null : Engine.Kernels.ConvolutionAlgorithm.Parse(convolution) };
         _ = new EngineTrainer(model, options);
         var second = Assert.IsType<Engine.Layers.Convolution.Conv2D>(model.Layers[2]);
         Assert.IsType(expected, second.KernelOp);
         // The scope ends with the build: a model built afterwards gets the auto rule again.
-        Sequential later = new ModelBuilder(Presets.Input).Conv2D(8, 3, Engine.Layers.Padding.Same).ReLU().Conv2D(8, 3, Engine.Layers.Padding.Same).Flatten().Dense(10).Build();
+        Sequential later = new ModelBuilder(Presets.Input).Conv2D(8, 3, Engine.Layers.Padding.Same).ReLU().Conv2D(8, 3,
+            Engine.Layers.Padding.Same).Flatten().Dense(10).Build();
         later.Build(1, new EngineRandom(1));
         Assert.IsType<Engine.Kernels.WinogradKernel>(Assert.IsType<Engine.Layers.Convolution.Conv2D>(later.Layers[2]).KernelOp);
     }
