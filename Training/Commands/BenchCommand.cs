@@ -25,8 +25,10 @@ public static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Seconds to train and to score.", DefaultValueFactory = _ => 10 };
         var threads = CommonOptions.Threads();
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("bench", "Measure training and inference speed of a model on random data.") { preset, spec, batch,
-            seconds, threads, json };
+        var command = new Command("bench", "Measure training and inference speed of a model on random data.")
+        {
+            preset, spec, batch, seconds, threads, json,
+        };
         command.SetAction(parse =>
         {
             var (name, model, recipe) = ModelSource.Create(parse.GetValue(preset), parse.GetValue(spec));
@@ -68,9 +70,11 @@ public static class BenchCommand
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"bench: expected a positive --batch-size and a finite positive --seconds "
                 + $"(received --batch-size {batchSize}, --seconds {seconds})"));
-        var trainer = new EngineTrainer(model,
-            new EngineTrainerOptions { BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = OptimizerKind.Adam,
-            Schedule = ScheduleKind.Constant, Convolution = convolution });
+        var trainer = new EngineTrainer(model, new EngineTrainerOptions
+        {
+            BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = OptimizerKind.Adam,
+            Schedule = ScheduleKind.Constant, Convolution = convolution,
+        });
         // Random images of the net's input and labels over its outputs (built above): speed does not depend on the task.
         var random = new EngineRandom(1);
         int count = batchSize * 8;

@@ -26,8 +26,8 @@ public static class CvCommand
         var threads = CommonOptions.Threads();
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
         var dataDir = CommonOptions.DataDir();
-        var output = CommonOptions.RefuseEmpty(new Option<string>("--out") { Description = "Where cv-boxplot.png goes.",
-            DefaultValueFactory = _ => "artifacts" });
+        var output = CommonOptions.RefuseEmpty(
+            new Option<string>("--out") { Description = "Where cv-boxplot.png goes.", DefaultValueFactory = _ => "artifacts" });
         var command = new Command("cv", "K-fold cross-validation on the training set (a fresh model per fold).")
         {
             folds, preset, spec, epochs, batch, lr, optimizer, validation, seed, threads, limitTrain, dataDir, output,
@@ -36,8 +36,8 @@ public static class CvCommand
         {
             var options = new TrainingRunOptions
             {
-                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec), Epochs = parse.GetValue(epochs),
-                BatchSize = parse.GetValue(batch),
+                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec),
+                Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch),
                 LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer), ValidationFraction = parse.GetValue(validation),
                 Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), LimitTrain = parse.GetValue(limitTrain),
                 DataDir = parse.GetValue(dataDir), OutputDirectory = parse.GetValue(output)!,
@@ -56,8 +56,8 @@ public static class CvCommand
                 return 130;
             }
             var c = CultureInfo.InvariantCulture;
-            for (int f = 0; f < result.FoldAccuracies.Length; f++) Console.WriteLine(string.Create(c,
-                $"fold {f + 1}: {result.FoldAccuracies[f]:P2}"));
+            for (int f = 0; f < result.FoldAccuracies.Length; f++)
+                Console.WriteLine(string.Create(c, $"fold {f + 1}: {result.FoldAccuracies[f]:P2}"));
             string plot = Path.Combine(options.OutputDirectory, "cv-boxplot.png");
             Console.WriteLine(string.Create(c, $"accuracy {result.Mean:P2} ± {result.StandardDeviation:P2} over "
                 + $"{result.FoldAccuracies.Length} folds; box plot in {plot}"));

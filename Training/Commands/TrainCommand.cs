@@ -24,8 +24,8 @@ public static class TrainCommand
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
         var limitTest = new Option<int?>("--limit-test") { Description = "Use only the first N test images." };
         var dataDir = CommonOptions.DataDir();
-        var output = CommonOptions.RefuseEmpty(new Option<string>("--out") { Description = "Output folder.",
-            DefaultValueFactory = _ => "artifacts" });
+        var output = CommonOptions.RefuseEmpty(
+            new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "artifacts" });
         var resume = new Option<bool>("--resume") { Description = "Continue from --out/checkpoints/last.ckpt." };
         var command = new Command("train",
             "Train a CNN on Fashion-MNIST; write model.zip, model.onnx, metrics.json, history.csv, report.html.")
@@ -36,10 +36,9 @@ public static class TrainCommand
         {
             var options = new TrainingRunOptions
             {
-                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec), Epochs = parse.GetValue(epochs),
-                BatchSize = parse.GetValue(batch),
-                LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer), Seed = parse.GetValue(seed),
-                Threads = parse.GetValue(threads),
+                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec),
+                Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                Optimizer = parse.GetValue(optimizer), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
                 ValidationFraction = parse.GetValue(validation), LimitTrain = parse.GetValue(limitTrain),
                 LimitTest = parse.GetValue(limitTest),
                 DataDir = parse.GetValue(dataDir), OutputDirectory = parse.GetValue(output)!, Resume = parse.GetValue(resume),

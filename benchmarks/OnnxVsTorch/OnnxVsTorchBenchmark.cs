@@ -10,7 +10,7 @@ using MlNetFashion.Engine.Tensors;
 namespace MlNetFashion.Benchmarks.OnnxVsTorch;
 
 /// <summary>
-/// Our ONNX export of seed001 against torch.onnx.export of the same network with the same weights, both run by the
+/// Our ONNX export of mcnn-paper against torch.onnx.export of the same network with the same weights, both run by the
 /// same ONNX Runtime: single-image p50 (1 thread) and batch-1000 images/second (best of 1 and 2 threads).
 /// </summary>
 public static class OnnxVsTorchBenchmark
@@ -43,7 +43,7 @@ public static class OnnxVsTorchBenchmark
         if (python.ExitCode != 0) throw new InvalidOperationException("export_torch.py failed (needs Debian's python3-torch)");
         byte[] theirs = File.ReadAllBytes(Path.Combine(dir, "torch.onnx"));
 
-        Console.WriteLine("seed001, same weights, ONNX Runtime " + OrtEnv.Instance().GetVersionString());
+        Console.WriteLine("mcnn-paper, same weights, ONNX Runtime " + OrtEnv.Instance().GetVersionString());
         Console.WriteLine($"{"(medians of 3 rounds)",-22}{"single image p50 (1 thread)",28}{"batch 1000 img/s (best of 1, 2 threads)",42}");
         // Alternate the two models over three rounds and keep medians: the order and the machine's noise then favour neither.
         var rounds = Enumerable.Range(0, 3).Select(_ => (Ours: Measure(ours, images), Torch: Measure(theirs, images))).ToList();

@@ -37,8 +37,8 @@ public static class TrainingRun
         FashionMnistSplit trainSplit = data.Train.Take(options.LimitTrain), testSplit = data.Test.Take(options.LimitTest);
         progress.Stage($"data: {trainSplit.Count:N0} training and {testSplit.Count:N0} test images from {data.Directory}");
 
-        string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints"), lastCheckpoint = Path.Combine(checkpoints,
-            CheckpointWriter.LastFile);
+        string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints");
+        string lastCheckpoint = Path.Combine(checkpoints, CheckpointWriter.LastFile);
         if (options.Resume && !File.Exists(lastCheckpoint))
             progress.Stage($"--resume: no checkpoint at {lastCheckpoint}, nothing to resume; training from the first epoch");
 
@@ -65,8 +65,8 @@ public static class TrainingRun
         void StopIfInterrupted(string stage)
         {
             // Checked between stages (the evaluation also between rows); nothing is written before the last check.
-            if (cancellation.IsCancellationRequested) throw new InterruptedAfterTrainingException(result.History.Count, stage,
-                cancellation);
+            if (cancellation.IsCancellationRequested)
+                throw new InterruptedAfterTrainingException(result.History.Count, stage, cancellation);
         }
 
         StopIfInterrupted("finishing training");
@@ -76,8 +76,8 @@ public static class TrainingRun
         try
         {
             // The view that stops between rows: the best preset scores ten views of each image here (about a minute).
-            report = ClassificationReport.From(ml.MulticlassClassification.Evaluate(model.Transform(new FashionMnistDataView(testSplit,
-                cancellation))));
+            var cancellable = new FashionMnistDataView(testSplit, cancellation);
+            report = ClassificationReport.From(ml.MulticlassClassification.Evaluate(model.Transform(cancellable)));
         }
         catch (Exception e) when (cancellation.IsCancellationRequested && CancelledWithin(e))
         {
@@ -98,8 +98,8 @@ public static class TrainingRun
             // The views cost ~10× in scoring: users who need the speed get the same weights on the image alone, with its
             // own accuracy in metrics.json to weigh the trade.
             double accuracy = EngineAccuracy.On(result.Model, testSplit);
-            singleView = (CheckedExport(result.Model, export with { TestAccuracy = accuracy, TestTimeViews = null }, testSplit,
-                SingleViewFile).Onnx, accuracy);
+            var single = export with { TestAccuracy = accuracy, TestTimeViews = null };
+            singleView = (CheckedExport(result.Model, single, testSplit, SingleViewFile).Onnx, accuracy);
         }
 
         StopIfInterrupted("exporting to ONNX");

@@ -50,10 +50,9 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));
         string? checkpoints = _options.CheckpointDirectory
             ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
+        string convolution = ConvolutionAlgorithm.Name(ConvolutionAlgorithm.Resolve(engineOptions.Convolution));
         var settings = new ResumeSettings(name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer,
-            engineOptions.LearningRate,
-            engineOptions.Seed, fraction, train.Count, ConvolutionAlgorithm.Name(ConvolutionAlgorithm.Resolve(engineOptions.Convolution)),
-            engineOptions.EarlyStopping.Metric);
+            engineOptions.LearningRate, engineOptions.Seed, fraction, train.Count, convolution, engineOptions.EarlyStopping.Metric);
         string optionsJson = settings.ToJson();
         int resumedFrom = 0;
         if (checkpoints is not null)
@@ -83,13 +82,11 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         byte[] onnx = OnnxExporter.Export(model,
             new OnnxExportOptions { ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views });
         ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName,
-            _options.PredictedLabelColumnName,
-            classNames: classNames);
+            _options.PredictedLabelColumnName, classNames: classNames);
         LastResult = new FashionCnnTrainingResult(name, model, onnx, fitted.History, fitted.BestEpoch, seconds, train.Count,
-        fitted.StopReason,
-            resumedFrom, fraction, views)
+            fitted.StopReason, resumedFrom, fraction, views)
         {
-            Convolution = Engine.Kernels.ConvolutionAlgorithm.Resolve(engineOptions.Convolution),
+            Convolution = ConvolutionAlgorithm.Resolve(engineOptions.Convolution),
         };
         return transformer;
     }

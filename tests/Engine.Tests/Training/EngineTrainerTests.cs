@@ -25,9 +25,8 @@ public class EngineTrainerTests
         return new LabeledImages(pixels, labels, Presets.Input);
     }
 
-    private static Sequential Small()
-        => new ModelBuilder(Presets.Input).Conv2D(4, 3,
-        Engine.Layers.Padding.Same).BatchNorm().ReLU().MaxPool2D(2).Dropout(0.2f).Flatten().Dense(10).Build();
+    private static Sequential Small() => new ModelBuilder(Presets.Input)
+        .Conv2D(4, 3, Engine.Layers.Padding.Same).BatchNorm().ReLU().MaxPool2D(2).Dropout(0.2f).Flatten().Dense(10).Build();
 
     private static EngineTrainerOptions Options(int epochs = 1) => new()
     {
@@ -94,8 +93,10 @@ public class EngineTrainerTests
 
     private sealed class ScaleRateAfter(int epoch, float scale) : ITrainingCallback
     {
-        public void OnEpochEnd(EpochMetrics metrics,
-            TrainingControl control) { if (metrics.Epoch == epoch) control.LearningRateScale = scale; }
+        public void OnEpochEnd(EpochMetrics metrics, TrainingControl control)
+        {
+            if (metrics.Epoch == epoch) control.LearningRateScale = scale;
+        }
     }
 
     [Fact]

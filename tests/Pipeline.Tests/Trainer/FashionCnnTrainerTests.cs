@@ -31,8 +31,8 @@ public class FashionCnnTrainerTests
         var ml = new MLContext(seed: 1);
         var options = SmallRun();
         options.Epoch = 1;
-        ITransformer model = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options)).Fit(Subset(ml,
-            RealData.Data.Train, 600));
+        ITransformer model = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options))
+            .Fit(Subset(ml, RealData.Data.Train, 600));
         DataViewSchema schema = model.GetOutputSchema(new FashionMnistDataView(RealData.Data.Test.Take(1)).Schema);
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 10), schema["Score"].Type);
         var predicted = Assert.IsType<KeyDataViewType>(schema["PredictedLabel"].Type);
@@ -123,8 +123,8 @@ public class FashionCnnTrainerTests
         try
         {
             var ml = new MLContext(seed: 1);
-            var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options { ModelSpecPath = spec,
-                ValidationSetFraction = option });
+            var trainer = ml.MulticlassClassification.Trainers.FashionCnn(
+                new FashionCnnTrainer.Options { ModelSpecPath = spec, ValidationSetFraction = option });
             ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 600));
             Assert.Equal(trained, trainer.LastResult!.TrainImages);
             Assert.Equal(trained < 600, trainer.LastResult.History[0].ValidationAccuracy is not null);
@@ -179,8 +179,8 @@ public class FashionCnnTrainerTests
         {
             Features = [.. split.Image(i).ToArray().Select(b => b / 255f)], Class = split.Labels[i],
         });
-        IDataView train = ml.Data.LoadFromEnumerable(Rows(RealData.Data.Train,
-            2000)), test = ml.Data.LoadFromEnumerable(Rows(RealData.Data.Test, 500));
+        IDataView train = ml.Data.LoadFromEnumerable(Rows(RealData.Data.Train, 2000));
+        IDataView test = ml.Data.LoadFromEnumerable(Rows(RealData.Data.Test, 500));
         var options = SmallRun();
         options.Epoch = 1;
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", nameof(OwnRow.Class))
@@ -209,8 +209,8 @@ public class FashionCnnTrainerTests
         var reports = new List<FashionCnnMetrics>();
         var options = SmallRun();
         (options.Epoch, options.MetricsCallback) = (1, reports.Add);
-        ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options)).Fit(Subset(ml, RealData.Data.Train,
-            320));
+        ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options))
+            .Fit(Subset(ml, RealData.Data.Train, 320));
 
         Assert.Equal(10, reports.Count(r => !r.EpochEnd));
         FashionCnnMetrics end = Assert.Single(reports, r => r.EpochEnd);
@@ -243,8 +243,8 @@ public class FashionCnnTrainerTests
         var ml = new MLContext(seed: 1);
         var rows = Enumerable.Range(0, 20).Select(i => new OwnRow { Features = new float[784], Class = (uint)(i % 10) }).ToArray();
         rows[3].Features[100] = float.NaN;
-        IDataView data = ml.Transforms.Conversion.MapValueToKey("Label",
-            nameof(OwnRow.Class)).Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows));
+        IDataView data = ml.Transforms.Conversion.MapValueToKey("Label", nameof(OwnRow.Class))
+            .Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows));
 
         var ex = Assert.Throws<ArgumentException>(() => ml.MulticlassClassification.Trainers.FashionCnn(SmallRun()).Fit(data));
 
@@ -256,8 +256,8 @@ public class FashionCnnTrainerTests
     {
         // The message named Label only, which the training data has.
         var ml = new MLContext(seed: 1);
-        IDataView train = ml.Transforms.ScalePixels().Fit(Subset(ml, RealData.Data.Train, 50)).Transform(Subset(ml, RealData.Data.Train,
-            50));
+        IDataView train = ml.Transforms.ScalePixels().Fit(Subset(ml, RealData.Data.Train, 50))
+            .Transform(Subset(ml, RealData.Data.Train, 50));
         var options = SmallRun();
         options.ValidationSet = ml.Transforms.DropColumns("Label").Fit(train).Transform(train);
 
