@@ -1,17 +1,44 @@
 using System.CommandLine;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Training;
 
 namespace MlNetFashion.Training.Commands;
 
 /// <summary>Options several verbs share, defined once so names and help texts stay identical.</summary>
 internal static class CommonOptions
 {
-    public static Option<string?> Preset() => new("--preset") { Description = "fast (default), best, seed000 … seed004" };
+    public static Option<string?> Preset() => new("--preset")
+    {
+        Description = $"{Presets.Names} (fast is the default; a name in parentheses is the former name, still accepted).",
+    };
     public static Option<string?> ModelSpec() => new("--model-spec") { Description = "A JSON model definition (instead of --preset)." };
-    public static Option<string?> DataDir() => RefuseEmpty(new Option<string?>("--data-dir") { Description = "Folder with the four Fashion-MNIST files (.gz or raw)." });
+    public static Option<string?> DataDir() =>
+        RefuseEmpty(new Option<string?>("--data-dir") { Description = "Folder with the four Fashion-MNIST files (.gz or raw)." });
+
+    public static Option<OptimizerKind?> Optimizer() => Choice<OptimizerKind>("--optimizer", "The optimizer (default: the preset's).");
+
+    /// <summary>
+    /// An option whose values are an enum's names as the JSON spec spells them (adam, adamw, sgd), any case; anything else
+    /// is one error naming the option and the names (System.CommandLine's own enum parsing also takes numbers).
+    /// </summary>
+    private static Option<T?> Choice<T>(string name, string description) where T : struct, Enum => new(name)
+    {
+        Description = description,
+        HelpName = string.Join('|', EnumSpelling.Names<T>()),
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+            if (EnumSpelling.TryParse(token, out T value)) return value;
+            result.AddError($"{name}: expected {EnumSpelling.Expected<T>()}, received \"{token}\"");
+            return null;
+        },
+    };
 
     /// <summary>
     /// An empty folder name (an unset variable in a script: --data-dir "$DIR") is refused: train and evaluate read an empty
-    /// --data-dir as "look in the usual places"; elsewhere .NET said "The value cannot be an empty string." without naming the option.
+    /// --data-dir as "look in the usual places"; elsewhere .NET said "The value cannot be an empty string." without naming
+    /// the option.
     /// </summary>
     public static Option<T> RefuseEmpty<T>(Option<T> option) where T : class?
     {

@@ -16,13 +16,18 @@ public static class CvCommand
         var epochs = new Option<int?>("--epochs") { Description = "Epochs per fold (default: the preset's)." };
         var batch = new Option<int?>("--batch-size") { Description = "Batch size." };
         var lr = new Option<float?>("--lr") { Description = "Peak learning rate." };
-        var optimizer = new Option<string?>("--optimizer") { Description = "adam, adamw or sgd (default: the preset's)." };
-        var validation = new Option<float?>("--validation-fraction") { Description = "Hold-out within each fold's training images, for early stopping and restore-best (default 0: the fold's own images score it)." };
+        var optimizer = CommonOptions.Optimizer();
+        var validation = new Option<float?>("--validation-fraction")
+        {
+            Description = "Hold-out within each fold's training images, for early stopping and restore-best "
+                + "(default 0: the fold's own images score it).",
+        };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
         var threads = CommonOptions.Threads();
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
         var dataDir = CommonOptions.DataDir();
-        var output = CommonOptions.RefuseEmpty(new Option<string>("--out") { Description = "Where cv-boxplot.png goes.", DefaultValueFactory = _ => "artifacts" });
+        var output = CommonOptions.RefuseEmpty(
+            new Option<string>("--out") { Description = "Where cv-boxplot.png goes.", DefaultValueFactory = _ => "artifacts" });
         var command = new Command("cv", "K-fold cross-validation on the training set (a fresh model per fold).")
         {
             folds, preset, spec, epochs, batch, lr, optimizer, validation, seed, threads, limitTrain, dataDir, output,
@@ -31,8 +36,10 @@ public static class CvCommand
         {
             var options = new TrainingRunOptions
             {
-                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec), Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch),
-                LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer), ValidationFraction = parse.GetValue(validation), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), LimitTrain = parse.GetValue(limitTrain),
+                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec),
+                Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch),
+                LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer), ValidationFraction = parse.GetValue(validation),
+                Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), LimitTrain = parse.GetValue(limitTrain),
                 DataDir = parse.GetValue(dataDir), OutputDirectory = parse.GetValue(output)!,
             };
             using var interrupt = new InterruptHandler();
@@ -44,12 +51,16 @@ public static class CvCommand
             catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
             {
                 // As train's Ctrl+C (exit 130), but there is nothing to resume: folds keep no checkpoints.
-                Console.Error.WriteLine("interrupted: cross-validation stopped after the current batch; no box plot was written (folds keep no checkpoints: a new cv starts over)");
+                Console.Error.WriteLine("interrupted: cross-validation stopped after the current batch; no box plot was written "
+                    + "(folds keep no checkpoints: a new cv starts over)");
                 return 130;
             }
             var c = CultureInfo.InvariantCulture;
-            for (int f = 0; f < result.FoldAccuracies.Length; f++) Console.WriteLine(string.Create(c, $"fold {f + 1}: {result.FoldAccuracies[f]:P2}"));
-            Console.WriteLine(string.Create(c, $"accuracy {result.Mean:P2} ± {result.StandardDeviation:P2} over {result.FoldAccuracies.Length} folds; box plot in {Path.Combine(options.OutputDirectory, "cv-boxplot.png")}"));
+            for (int f = 0; f < result.FoldAccuracies.Length; f++)
+                Console.WriteLine(string.Create(c, $"fold {f + 1}: {result.FoldAccuracies[f]:P2}"));
+            string plot = Path.Combine(options.OutputDirectory, "cv-boxplot.png");
+            Console.WriteLine(string.Create(c, $"accuracy {result.Mean:P2} ± {result.StandardDeviation:P2} over "
+                + $"{result.FoldAccuracies.Length} folds; box plot in {plot}"));
             return 0;
         });
         return command;

@@ -14,16 +14,21 @@ public static class TrainCommand
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the preset's)." };
         var batch = new Option<int?>("--batch-size") { Description = "Batch size (default: the preset's)." };
         var lr = new Option<float?>("--lr") { Description = "Peak learning rate (default: the preset's)." };
-        var optimizer = new Option<string?>("--optimizer") { Description = "adam, adamw or sgd (default: the preset's)." };
+        var optimizer = CommonOptions.Optimizer();
         var seed = new Option<ulong>("--seed") { Description = "Seed of the run's one RNG.", DefaultValueFactory = _ => 1 };
         var threads = CommonOptions.Threads();
-        var validation = new Option<float?>("--validation-fraction") { Description = "Stratified hold-out for validation, 0 for none (default: the preset's, 0.1 for all but best)." };
+        var validation = new Option<float?>("--validation-fraction")
+        {
+            Description = "Stratified hold-out for validation, 0 for none (default: the preset's, 0.1 for all but best).",
+        };
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
         var limitTest = new Option<int?>("--limit-test") { Description = "Use only the first N test images." };
         var dataDir = CommonOptions.DataDir();
-        var output = CommonOptions.RefuseEmpty(new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "artifacts" });
+        var output = CommonOptions.RefuseEmpty(
+            new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "artifacts" });
         var resume = new Option<bool>("--resume") { Description = "Continue from --out/checkpoints/last.ckpt." };
-        var command = new Command("train", "Train a CNN on Fashion-MNIST; write model.zip, model.onnx, metrics.json, history.csv, report.html.")
+        var command = new Command("train",
+            "Train a CNN on Fashion-MNIST; write model.zip, model.onnx, metrics.json, history.csv, report.html.")
         {
             preset, spec, epochs, batch, lr, optimizer, seed, threads, validation, limitTrain, limitTest, dataDir, output, resume,
         };
@@ -31,9 +36,11 @@ public static class TrainCommand
         {
             var options = new TrainingRunOptions
             {
-                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec), Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch),
-                LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
-                ValidationFraction = parse.GetValue(validation), LimitTrain = parse.GetValue(limitTrain), LimitTest = parse.GetValue(limitTest),
+                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec),
+                Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                Optimizer = parse.GetValue(optimizer), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
+                ValidationFraction = parse.GetValue(validation), LimitTrain = parse.GetValue(limitTrain),
+                LimitTest = parse.GetValue(limitTest),
                 DataDir = parse.GetValue(dataDir), OutputDirectory = parse.GetValue(output)!, Resume = parse.GetValue(resume),
             };
             return Run(options);
@@ -54,8 +61,10 @@ public static class TrainCommand
         }
         catch (InterruptedAfterTrainingException e)
         {
-            System.Console.Error.WriteLine($"interrupted while {e.Stage}, after training had finished (epoch {e.Epochs}): no model or report was written; " +
-                $"the weights are in {Path.Combine(options.OutputDirectory, "checkpoints")}; evaluate and export them with: {ResumeCommand(options)}");
+            string weights = Path.Combine(options.OutputDirectory, "checkpoints");
+            System.Console.Error.WriteLine(
+                $"interrupted while {e.Stage}, after training had finished (epoch {e.Epochs}): no model or report was written; " +
+                $"the weights are in {weights}; evaluate and export them with: {ResumeCommand(options)}");
             return 130;
         }
         catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
 
@@ -27,7 +29,7 @@ public static class TrainingBenchmark
             throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "expected a finite positive number of seconds");
         var options = new EngineTrainerOptions
         {
-            BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = "adam", Schedule = "constant",
+            BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = OptimizerKind.Adam, Schedule = ScheduleKind.Constant,
             Convolution = convolution,
         };
         var trainer = new EngineTrainer(model, options);

@@ -10,7 +10,7 @@ using MlNetFashion.Engine.Tensors;
 namespace MlNetFashion.Benchmarks.OnnxVsTorch;
 
 /// <summary>
-/// Our ONNX export of seed001 against torch.onnx.export of the same network with the same weights, both run by the
+/// Our ONNX export of mcnn-paper against torch.onnx.export of the same network with the same weights, both run by the
 /// same ONNX Runtime: single-image p50 (1 thread) and batch-1000 images/second (best of 1 and 2 threads).
 /// </summary>
 public static class OnnxVsTorchBenchmark
@@ -19,7 +19,7 @@ public static class OnnxVsTorchBenchmark
     {
         string dir = Directory.CreateTempSubdirectory("onnx-vs-torch-").FullName;
         var random = new EngineRandom(7);
-        Sequential model = Presets.Seed001();
+        Sequential model = Presets.McnnPaper();
         model.Build(1000, random);
         // Non-trivial batch-norm statistics, as after training.
         foreach (var bn in model.Layers.OfType<MlNetFashion.Engine.Layers.Normalization.BatchNorm>())
@@ -27,7 +27,9 @@ public static class OnnxVsTorchBenchmark
             for (int i = 0; i < bn.RunningMean.Length; i++) bn.RunningMean.Data[i] = (float)(random.NextGaussian() * 0.1);
             for (int i = 0; i < bn.RunningVariance.Length; i++) bn.RunningVariance.Data[i] = 0.5f + random.NextSingle();
         }
-        var weights = model.Layers.SelectMany(l => l.Parameters.Select(p => p.Value.Span.ToArray()).Concat(l.Buffers.Select(b => b.Span.ToArray()))).ToList();
+        var weights = model.Layers
+            .SelectMany(l => l.Parameters.Select(p => p.Value.Span.ToArray()).Concat(l.Buffers.Select(b => b.Span.ToArray())))
+            .ToList();
         File.WriteAllText(Path.Combine(dir, "weights.json"), JsonSerializer.Serialize(weights));
         float[] images = [.. Enumerable.Range(0, 1000 * 784).Select(_ => random.NextSingle())];
         var probabilities = new float[4 * 10];
@@ -35,18 +37,20 @@ public static class OnnxVsTorchBenchmark
         File.WriteAllText(Path.Combine(dir, "check.json"), JsonSerializer.Serialize(new { input = images[..(4 * 784)], probabilities }));
         byte[] ours = OnnxExporter.Export(model);
         File.WriteAllBytes(Path.Combine(dir, "ours.onnx"), ours);
-        var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "OnnxVsTorch", "export_torch.py"), dir]))!;
+        string script = Path.Combine(AppContext.BaseDirectory, "OnnxVsTorch", "export_torch.py");
+        var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, dir]))!;
         python.WaitForExit();
         if (python.ExitCode != 0) throw new InvalidOperationException("export_torch.py failed (needs Debian's python3-torch)");
         byte[] theirs = File.ReadAllBytes(Path.Combine(dir, "torch.onnx"));
 
-        Console.WriteLine("seed001, same weights, ONNX Runtime " + OrtEnv.Instance().GetVersionString());
+        Console.WriteLine("mcnn-paper, same weights, ONNX Runtime " + OrtEnv.Instance().GetVersionString());
         Console.WriteLine($"{"(medians of 3 rounds)",-22}{"single image p50 (1 thread)",28}{"batch 1000 img/s (best of 1, 2 threads)",42}");
         // Alternate the two models over three rounds and keep medians: the order and the machine's noise then favour neither.
         var rounds = Enumerable.Range(0, 3).Select(_ => (Ours: Measure(ours, images), Torch: Measure(theirs, images))).ToList();
         static double Median(IEnumerable<double> values) => values.Order().ElementAt(1);
         double oursP50 = Median(rounds.Select(r => r.Ours.P50Microseconds)), oursRate = Median(rounds.Select(r => r.Ours.ImagesPerSecond));
-        double torchP50 = Median(rounds.Select(r => r.Torch.P50Microseconds)), torchRate = Median(rounds.Select(r => r.Torch.ImagesPerSecond));
+        double torchP50 = Median(rounds.Select(r => r.Torch.P50Microseconds));
+        double torchRate = Median(rounds.Select(r => r.Torch.ImagesPerSecond));
         Console.WriteLine($"{"our export",-22}{oursP50,24:F1} µs{oursRate,38:N0}");
         Console.WriteLine($"{"torch.onnx.export",-22}{torchP50,24:F1} µs{torchRate,38:N0}");
         Console.WriteLine($"{"ratio (ours/torch)",-22}{Latency(oursP50, torchP50),30}{oursRate / torchRate,33:F2}× the throughput");

@@ -22,16 +22,22 @@ public static class CheckpointFile
         int BestEpoch, float BestScore, string OptionsJson, List<EpochMetrics> History, int[] WeightLengths, int[] OptimizerLengths,
         PartialEpoch? Interrupted = null);
 
-    /// <summary>Before the first epoch ends the best score is −∞ (and a diverging history may hold NaN): written as "-Infinity".</summary>
-    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    /// <summary>
+    /// Before the first epoch ends the best score is −∞ (and a diverging history may hold NaN): written as "-Infinity".
+    /// </summary>
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static void Save(string path, EngineTrainer trainer, string optionsJson)
     {
         var weights = WeightsSnapshot.Capture(trainer.Model).Values;
         var optimizer = trainer.Optimizer.GetState();
-        var header = new Header(1, trainer.CompletedEpochs, trainer.Optimizer.Steps, [.. trainer.Random.GetState().Select(s => s.ToString())],
-            trainer.Control.LearningRateScale, trainer.BestEpoch, trainer.BestScore, optionsJson, trainer.History,
-            [.. weights.Select(w => w.Length)], [.. optimizer.Select(o => o.Length)], trainer.Interrupted);
+        ResumeState state = trainer.State;
+        var header = new Header(1, state.CompletedEpochs, trainer.Optimizer.Steps, [.. trainer.Random.GetState().Select(s => s.ToString())],
+            state.LearningRateScale, state.BestEpoch, state.BestScore, optionsJson, [.. state.History],
+            [.. weights.Select(w => w.Length)], [.. optimizer.Select(o => o.Length)], state.Interrupted);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         AtomicFile.Write(path, stream =>
         {
@@ -56,14 +62,16 @@ public static class CheckpointFile
         Header header;
         try
         {
-            header = JsonSerializer.Deserialize<Header>(bytes.AsSpan(12, headerLength), Json) ?? throw new InvalidDataException($"{name}: empty checkpoint header");
+            header = JsonSerializer.Deserialize<Header>(bytes.AsSpan(12, headerLength), Json)
+                ?? throw new InvalidDataException($"{name}: empty checkpoint header");
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"{name}: corrupt checkpoint header ({ex.Message})", ex);
         }
         long expected = 12L + headerLength + 4L * (header.WeightLengths.Sum(l => (long)l) + header.OptimizerLengths.Sum(l => (long)l));
-        if (bytes.LongLength != expected) throw new InvalidDataException($"{name}: expected {expected:N0} bytes, found {bytes.LongLength:N0} (truncated or corrupt)");
+        if (bytes.LongLength != expected)
+            throw new InvalidDataException($"{name}: expected {expected:N0} bytes, found {bytes.LongLength:N0} (truncated or corrupt)");
         int offset = 12 + headerLength;
         List<float[]> Take(int[] lengths)
         {
@@ -90,13 +98,8 @@ public static class CheckpointFile
         WeightsSnapshot.FromValues(weights).Restore(trainer.Model);
         trainer.Optimizer.SetState(optimizer, header.OptimizerSteps, trainer.Model.Parameters);
         trainer.Random.SetState([.. header.RandomState.Select(ulong.Parse)]);
-        trainer.Control.LearningRateScale = header.LearningRateScale;
-        trainer.CompletedEpochs = header.Epoch;
-        trainer.RestoreBest(header.BestEpoch, header.BestScore);
-        trainer.History.Clear();
-        trainer.History.AddRange(header.History);
-        trainer.ReplayHistoryIntoPolicies();
-        trainer.Interrupted = header.Interrupted;
+        trainer.Resume(new ResumeState(header.Epoch, header.History, header.BestEpoch, header.BestScore, header.LearningRateScale,
+            header.Interrupted));
         return header;
     }
 }

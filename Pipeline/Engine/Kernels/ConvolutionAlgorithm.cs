@@ -5,7 +5,7 @@ namespace MlNetFashion.Engine.Kernels;
 
 /// <summary>
 /// Which kernel computes a convolution: Winograd F(2×2, 3×3) where it applies (3×3, stride 1, pad 1 — every conv of
-/// the fast, best and seed001 nets but the first), the direct <see cref="SingleChannelKernel"/> for a one-channel input
+/// the fast, best and mcnn-paper nets but the first), the direct <see cref="SingleChannelKernel"/> for a one-channel input
 /// at stride 1 (every preset's first layer), im2col + GEMM elsewhere. The MLNETFASHION_CONV environment
 /// variable (auto | im2col | winograd | winograd4x4) overrides the rule, for benchmarks and A/B runs;
 /// a recipe may name its own choice (a model spec's "convolution", <see cref="Use"/>), which the variable still overrides.
@@ -72,7 +72,8 @@ public static class ConvolutionAlgorithm
     {
         Choice.Im2Col => "im2col + GEMM everywhere (im2col)",
         Choice.Winograd => $"Winograd F(2×2, 3×3) wherever a layer is 3×3, stride 1, pad 1 (winograd); {Others}",
-        Choice.Winograd4x4 => $"Winograd F(4×4, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels (winograd4x4); {Others}",
+        Choice.Winograd4x4 => $"Winograd F(4×4, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels "
+            + $"(winograd4x4); {Others}",
         _ => $"Winograd F(2×2, 3×3) for 3×3 stride-1 pad-1 layers with ≥ {MinimumWinogradChannels} input channels; {Others}",
     };
 
@@ -91,7 +92,8 @@ public static class ConvolutionAlgorithm
         "im2col" => Choice.Im2Col,
         "winograd" => Choice.Winograd,
         "winograd4x4" => Choice.Winograd4x4,
-        _ => throw new InvalidOperationException($"{EnvironmentVariable}: expected auto, im2col, winograd or winograd4x4, received '{value}'."),
+        _ => throw new InvalidOperationException(
+            $"{EnvironmentVariable}: expected auto, im2col, winograd or winograd4x4, received '{value}'."),
     };
 
     public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads)

@@ -37,8 +37,8 @@ public static unsafe class Gemm
     }
 
     /// <summary>
-    /// Selects the implementation. Auto measures both (a few ms) and keeps the faster; OpenBlas throws when
-    /// libopenblas.so.0 does not load. Returns the resolved provider.
+    /// Selects the implementation. Auto applies <see cref="GemmAutoSelection"/>'s fixed rule (no timing, so every
+    /// process picks the same one); OpenBlas throws when libopenblas.so.0 does not load. Returns the resolved provider.
     /// </summary>
     public static GemmProvider Configure(GemmProvider requested)
     {
@@ -51,7 +51,8 @@ public static unsafe class Gemm
                     break;
                 case GemmProvider.OpenBlas when !OpenBlas.IsAvailable:
                     throw new InvalidOperationException(
-                        "Gemm provider: expected OpenBLAS (libopenblas.so.0) to load, received no such library; install libopenblas0 or use 'managed'.");
+                        "Gemm provider: expected OpenBLAS (libopenblas.so.0) to load, received no such library; "
+                        + "install libopenblas0 or use 'managed'.");
                 case GemmProvider.OpenBlas:
                     if (_provider != requested) _choiceNote = "";
                     break;
@@ -113,10 +114,12 @@ public static unsafe class Gemm
     private static void CheckMatrix(string name, int rows, int columns, int length, int stride)
     {
         if (stride < Math.Max(1, columns))
-            throw new ArgumentException($"Gemm: expected ld{name} ≥ {Math.Max(1, columns)} (its stored row length), received {stride}.", "ld" + name);
+            throw new ArgumentException(
+                $"Gemm: expected ld{name} ≥ {Math.Max(1, columns)} (its stored row length), received {stride}.", "ld" + name);
         long needed = rows == 0 || columns == 0 ? 0 : (long)(rows - 1) * stride + columns;
         if (length < needed)
-            throw new ArgumentException($"Gemm: expected {name} to hold ≥ {needed} floats ({rows}×{columns}, stride {stride}), received {length}.", name);
+            throw new ArgumentException(
+                $"Gemm: expected {name} to hold ≥ {needed} floats ({rows}×{columns}, stride {stride}), received {length}.", name);
     }
 
     /// <summary>Scalar reference twin used by tests: the plain triple loop, accumulated in double.</summary>

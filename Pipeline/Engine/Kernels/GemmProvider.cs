@@ -1,6 +1,6 @@
 namespace MlNetFashion.Engine.Kernels;
 
-/// <summary>Which SGEMM implementation the kernels use. Auto picks the faster one available on this machine.</summary>
+/// <summary>Which SGEMM implementation the kernels use. Auto applies a fixed rule (<see cref="GemmAutoSelection"/>).</summary>
 public enum GemmProvider
 {
     Auto,

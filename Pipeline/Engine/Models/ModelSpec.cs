@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Layers;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
 
@@ -47,12 +49,14 @@ public sealed class ModelSpec
         }
         catch (JsonException ex) when (ex is not SpecException)
         {
-            throw new SpecException($"{file}: malformed JSON at line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}: {ex.Message.Split('.')[0]}", ex);
+            string where = $"line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}";
+            throw new SpecException($"{file}: malformed JSON at {where}: {ex.Message.Split('.')[0]}", ex);
         }
         new SpecReader(file, "$", root).RejectUnknownKeys(["input", "layers", "training"]);
         Shape input = ReadInput(root, file);
         if (root["layers"] is not JsonArray layers || layers.Count == 0)
-            throw new SpecException($"{file}: $.layers: expected a non-empty array of layers, received {root["layers"]?.ToJsonString() ?? "nothing"}");
+            throw new SpecException(
+                $"{file}: $.layers: expected a non-empty array of layers, received {root["layers"]?.ToJsonString() ?? "nothing"}");
         // Validate everything now (by building once), so a bad spec fails before any data is loaded.
         Sequential Create() => Build(input, layers, file);
         Create().Build(1, new EngineRandom(0));
@@ -75,7 +79,8 @@ public sealed class ModelSpec
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
-            throw new SpecException($"{file}: $.input: expected positive dimensions like [1, 28, 28], received {root["input"]!.ToJsonString()}", ex);
+            throw new SpecException(
+                $"{file}: $.input: expected positive dimensions like [1, 28, 28], received {root["input"]!.ToJsonString()}", ex);
         }
     }
 
@@ -84,7 +89,8 @@ public sealed class ModelSpec
         var model = new Sequential(input);
         for (int i = 0; i < layers.Count; i++)
         {
-            if (layers[i] is not JsonObject node) throw new SpecException($"{file}: $.layers[{i}]: expected an object, received {layers[i]?.ToJsonString() ?? "null"}");
+            if (layers[i] is not JsonObject node)
+                throw new SpecException($"{file}: $.layers[{i}]: expected an object, received {layers[i]?.ToJsonString() ?? "null"}");
             var reader = new SpecReader(file, $"$.layers[{i}]", node);
             string kind = reader.String("type", null);
             try
@@ -127,23 +133,28 @@ public sealed class ModelSpec
     {
         Epochs = r.Int("epochs", 10),
         BatchSize = r.Int("batchSize", 128),
-        Optimizer = r.String("optimizer", "adamw", "adam", "adamw", "sgd"),
+        Optimizer = r.Enum("optimizer", OptimizerKind.AdamW),
         LearningRate = r.Float("learningRate", 0.003f, 1e-8f, 10f),
         WeightDecay = r.Float("weightDecay", 0f, 0f, 1f),
         Momentum = r.Float("momentum", 0.9f, 0f, 1f),
-        AdamEpsilon = r.Float("adamEpsilon", Optimizers.Adam.DefaultEpsilon, 1e-12f, 1f),
-        Schedule = r.String("schedule", "onecycle", "constant", "step", "cosine", "onecycle"),
+        AdamEpsilon = r.Float("adamEpsilon", Adam.DefaultEpsilon, 1e-12f, 1f),
+        Schedule = r.Enum("schedule", ScheduleKind.OneCycle),
         LabelSmoothing = r.Float("labelSmoothing", 0f, 0f, 0.99f),
-        Augmentation = new AugmentationOptions(r.Int("cropPadding", 0, 0), r.Bool("horizontalFlip", false), r.Float("erasingProbability", 0f, 0f, 1f)),
+        Augmentation = new AugmentationOptions(
+            r.Int("cropPadding", 0, 0), r.Bool("horizontalFlip", false), r.Float("erasingProbability", 0f, 0f, 1f)),
         TestTimeAugmentation = r.Bool("testTimeAugmentation", false),
         ValidationFraction = r.Float("validationFraction", 0.1f, 0f, 0.99f),
-        EarlyStoppingPatience = r.Int("earlyStoppingPatience", 0, 0),
-        EarlyStoppingMinDelta = r.Float("earlyStoppingMinDelta", 0f, 0f, 1f),
-        Monitor = r.String("monitor", "accuracy", "accuracy", "loss"),
+        // The spec keeps Keras' flat keys; in the engine they are one EarlyStopping.
+        EarlyStopping = new EarlyStopping(
+            r.Int("earlyStoppingPatience", 0, 0),
+            r.Float("earlyStoppingMinDelta", 0f, 0f, 1f),
+            r.Enum("monitor", EarlyStoppingMetric.Accuracy)),
         ReduceOnPlateauPatience = r.Int("reduceOnPlateauPatience", 0, 0),
         ReduceOnPlateauFactor = r.Float("reduceOnPlateauFactor", 0.5f, 1e-3f, 1f),
         ReduceOnPlateauMinDelta = r.Float("reduceOnPlateauMinDelta", ReduceLearningRateOnPlateau.KerasMinDelta, 0f, 1f),
-        Convolution = r.String("convolution", "", ConvolutionAlgorithm.Names) is { Length: > 0 } conv ? ConvolutionAlgorithm.Parse(conv) : null,
+        Convolution = r.String("convolution", "", ConvolutionAlgorithm.Names) is { Length: > 0 } conv
+            ? ConvolutionAlgorithm.Parse(conv)
+            : null,
     };
 
     /// <summary>The spec of a model (from each layer's GetConfig) — the inverse of <see cref="Parse"/>.</summary>
@@ -156,7 +167,11 @@ public sealed class ModelSpec
             foreach (var (key, value) in layer.GetConfig()) node[key] = value?.DeepClone();
             layers.Add(node);
         }
-        var root = new JsonObject { ["input"] = new JsonArray([.. model.InputShape.ToArray().Select(d => (JsonNode)d)]), ["layers"] = layers };
+        var root = new JsonObject
+        {
+            ["input"] = new JsonArray([.. model.InputShape.ToArray().Select(d => (JsonNode)d)]),
+            ["layers"] = layers,
+        };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 }

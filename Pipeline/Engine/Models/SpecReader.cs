@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MlNetFashion.Engine.Training;
 
 namespace MlNetFashion.Engine.Models;
 
@@ -10,7 +11,9 @@ internal sealed class SpecReader(string file, string path, JsonObject node)
 
     public string Path => path;
 
-    /// <summary>The fields asked for so far (read or tested with Has), in order: what a section with only optional fields accepts.</summary>
+    /// <summary>
+    /// The fields asked for so far (read or tested with Has), in order: what a section with only optional fields accepts.
+    /// </summary>
     public IReadOnlyList<string> Consulted => _consulted;
 
     /// <summary>
@@ -22,7 +25,8 @@ internal sealed class SpecReader(string file, string path, JsonObject node)
         foreach (var (key, _) in node)
         {
             if (!accepted.Contains(key, StringComparer.Ordinal))
-                throw new SpecException($"{file}: {path}.{key}: unknown key{(owner is null ? "" : " for " + owner)} (expected {string.Join(", ", accepted)})");
+                throw new SpecException(
+                    $"{file}: {path}.{key}: unknown key{(owner is null ? "" : " for " + owner)} (expected {string.Join(", ", accepted)})");
         }
     }
 
@@ -74,11 +78,22 @@ internal sealed class SpecReader(string file, string path, JsonObject node)
         throw Error(field, "true or false", value);
     }
 
+    /// <summary>An enum field in its lower-case spelling (<see cref="EnumSpelling"/>), any case accepted.</summary>
+    public T Enum<T>(string field, T fallback) where T : struct, System.Enum
+    {
+        JsonNode? value = Get(field);
+        if (value is null) return fallback;
+        if (value is JsonValue v && v.TryGetValue(out string? s) && EnumSpelling.TryParse(s, out T parsed)) return parsed;
+        throw Error(field, "one of " + string.Join(", ", EnumSpelling.Names<T>().Select(a => $"\"{a}\"")), value);
+    }
+
     public string String(string field, string? fallback, params string[] allowed)
     {
         JsonNode? value = Get(field);
         if (value is null && fallback is not null) return fallback;
-        if (value is JsonValue v && v.TryGetValue(out string? s) && (allowed.Length == 0 || allowed.Contains(s, StringComparer.OrdinalIgnoreCase))) return s!;
+        if (value is JsonValue v && v.TryGetValue(out string? s)
+            && (allowed.Length == 0 || allowed.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            return s!;
         throw Error(field, allowed.Length == 0 ? "a string" : "one of " + string.Join(", ", allowed.Select(a => $"\"{a}\"")), value);
     }
 }

@@ -9,7 +9,7 @@ public class Adam(float weightDecay = 0, float beta1 = 0.9f, float beta2 = 0.999
     /// <summary>PyTorch's ε; Keras' is 1e-7 (<see cref="KerasEpsilon"/>).</summary>
     public const float DefaultEpsilon = 1e-8f, KerasEpsilon = 1e-7f;
 
-    public override string Name => "adam";
+    public override OptimizerKind Kind => OptimizerKind.Adam;
     public float WeightDecay { get; } = weightDecay;
     public float Epsilon { get; } = epsilon;
     protected override int StateSlots => 2;
@@ -38,6 +38,6 @@ public class Adam(float weightDecay = 0, float beta1 = 0.9f, float beta2 = 0.999
 /// <summary>AdamW: Adam with decoupled weight decay, w ← w·(1 − lr·λ) before the Adam step.</summary>
 public sealed class AdamW(float weightDecay = 0.01f, float epsilon = Adam.DefaultEpsilon) : Adam(weightDecay, epsilon: epsilon)
 {
-    public override string Name => "adamw";
+    public override OptimizerKind Kind => OptimizerKind.AdamW;
     protected override bool Decoupled => true;
 }

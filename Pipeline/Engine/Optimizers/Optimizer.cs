@@ -10,8 +10,7 @@ public abstract class Optimizer
 {
     private float[][][]? _state;
 
-    /// <summary>"adam", "adamw", "sgd" — the names the CLI and the JSON spec use.</summary>
-    public abstract string Name { get; }
+    public abstract OptimizerKind Kind { get; }
 
     /// <summary>Per-parameter state buffers (Adam: m, v; SGD with momentum: velocity).</summary>
     protected abstract int StateSlots { get; }
@@ -22,7 +21,8 @@ public abstract class Optimizer
     public void Step(IReadOnlyList<Parameter> parameters, float learningRate)
     {
         _state ??= [.. parameters.Select(p => Enumerable.Range(0, StateSlots).Select(_ => new float[p.Count]).ToArray())];
-        if (_state.Length != parameters.Count) throw new InvalidOperationException($"Optimizer: expected {_state.Length} parameters. Received {parameters.Count}.");
+        if (_state.Length != parameters.Count)
+            throw new InvalidOperationException($"Optimizer: expected {_state.Length} parameters. Received {parameters.Count}.");
         Steps++;
         for (int i = 0; i < parameters.Count; i++)
         {
@@ -42,20 +42,25 @@ public abstract class Optimizer
         _state = [.. parameters.Select(p => Enumerable.Range(0, StateSlots).Select(_ => new float[p.Count]).ToArray())];
         var flat = _state.SelectMany(s => s).ToList();
         if (buffers.Count == 0) { Steps = steps; return; }
-        if (buffers.Count != flat.Count) throw new InvalidDataException($"Optimizer state: expected {flat.Count} buffers. Received {buffers.Count}.");
+        if (buffers.Count != flat.Count)
+            throw new InvalidDataException($"Optimizer state: expected {flat.Count} buffers. Received {buffers.Count}.");
         for (int i = 0; i < flat.Count; i++)
         {
-            if (buffers[i].Length != flat[i].Length) throw new InvalidDataException($"Optimizer state buffer {i}: expected {flat[i].Length} floats. Received {buffers[i].Length}.");
+            if (buffers[i].Length != flat[i].Length)
+                throw new InvalidDataException(
+                    $"Optimizer state buffer {i}: expected {flat[i].Length} floats. Received {buffers[i].Length}.");
             buffers[i].CopyTo(flat[i], 0);
         }
         Steps = steps;
     }
 
-    public static Optimizer Create(string name, float weightDecay, float momentum = 0.9f, bool nesterov = false, float adamEpsilon = Adam.DefaultEpsilon) => name.ToLowerInvariant() switch
+    public static Optimizer Create(OptimizerKind kind, float weightDecay, float momentum = 0.9f, bool nesterov = false,
+        float adamEpsilon = Adam.DefaultEpsilon) => kind switch
     {
-        "adam" => new Adam(weightDecay, epsilon: adamEpsilon),
-        "adamw" => new AdamW(weightDecay, adamEpsilon),
-        "sgd" => new Sgd(momentum, nesterov, weightDecay),
-        _ => throw new ArgumentException($"optimizer: expected adam, adamw or sgd. Received \"{name}\"."),
+        OptimizerKind.Adam => new Adam(weightDecay, epsilon: adamEpsilon),
+        OptimizerKind.AdamW => new AdamW(weightDecay, adamEpsilon),
+        OptimizerKind.Sgd => new Sgd(momentum, nesterov, weightDecay),
+        _ => throw new ArgumentOutOfRangeException(
+            nameof(kind), kind, $"optimizer: expected {Training.EnumSpelling.Expected<OptimizerKind>()}."),
     };
 }

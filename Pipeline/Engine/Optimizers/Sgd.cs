@@ -6,7 +6,7 @@ namespace MlNetFashion.Engine.Optimizers;
 /// </summary>
 public sealed class Sgd(float momentum = 0f, bool nesterov = false, float weightDecay = 0f) : Optimizer
 {
-    public override string Name => "sgd";
+    public override OptimizerKind Kind => OptimizerKind.Sgd;
     protected override int StateSlots => 1;
 
     protected override void Update(Span<float> value, ReadOnlySpan<float> gradient, float[][] state, float learningRate, bool decay)

@@ -8,14 +8,16 @@ public abstract record LearningRateSchedule
 {
     public abstract float At(long step, long totalSteps, float baseRate);
 
-    public static LearningRateSchedule Create(string name, float warmupFraction = 0.1f, int stepEvery = 0, float stepFactor = 0.5f) => name.ToLowerInvariant() switch
-    {
-        "constant" => new ConstantSchedule(),
-        "cosine" => new CosineSchedule(warmupFraction),
-        "onecycle" or "one-cycle" => new OneCycleSchedule(warmupFraction),
-        "step" => new StepSchedule(stepEvery, stepFactor),
-        _ => throw new ArgumentException($"schedule: expected constant, step, cosine or onecycle. Received \"{name}\"."),
-    };
+    public static LearningRateSchedule Create(ScheduleKind kind, float warmupFraction = 0.1f, int stepEvery = 0, float stepFactor = 0.5f)
+        => kind switch
+        {
+            ScheduleKind.Constant => new ConstantSchedule(),
+            ScheduleKind.Cosine => new CosineSchedule(warmupFraction),
+            ScheduleKind.OneCycle => new OneCycleSchedule(warmupFraction),
+            ScheduleKind.Step => new StepSchedule(stepEvery, stepFactor),
+            _ => throw new ArgumentOutOfRangeException(
+                nameof(kind), kind, $"schedule: expected {Training.EnumSpelling.Expected<ScheduleKind>()}."),
+        };
 }
 
 /// <summary>lr(t) = base.</summary>
@@ -28,7 +30,8 @@ public sealed record ConstantSchedule : LearningRateSchedule
 /// <summary>lr(t) = base · factor^⌊t / every⌋ (every in steps).</summary>
 public sealed record StepSchedule(int Every, float Factor) : LearningRateSchedule
 {
-    public override float At(long step, long totalSteps, float baseRate) => Every <= 0 ? baseRate : baseRate * MathF.Pow(Factor, step / Every);
+    public override float At(long step, long totalSteps, float baseRate) =>
+        Every <= 0 ? baseRate : baseRate * MathF.Pow(Factor, step / Every);
     public override string ToString() => $"step(every {Every}, ×{Factor})";
 }
 

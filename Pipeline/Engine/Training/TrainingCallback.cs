@@ -16,28 +16,21 @@ public interface ITrainingCallback
     void OnEpochEnd(EpochMetrics metrics, TrainingControl control) { }
 }
 
-/// <summary>
-/// Stops when the monitored metric (validation accuracy, or validation loss when <paramref name="monitor"/> is "loss")
-/// has not improved by more than <paramref name="minDelta"/> for <paramref name="patience"/> epochs.
-/// </summary>
-public sealed class EarlyStopping(int patience, float minDelta = 0f, string monitor = "accuracy") : ITrainingCallback
+/// <summary>Applies an <see cref="EarlyStopping"/>: counts the epochs since its metric last improved.</summary>
+public sealed class EarlyStoppingCallback(EarlyStopping criteria) : ITrainingCallback
 {
     private float _best = float.NegativeInfinity;
     private int _wait;
 
-    /// <summary>Higher is better: the accuracy, or the negated loss (validation figures when there are any).</summary>
-    public static float Score(EpochMetrics metrics, string monitor) => monitor == "loss"
-        ? -(metrics.ValidationLoss ?? metrics.Loss)
-        : metrics.ValidationAccuracy ?? metrics.Accuracy;
-
     public void OnEpochEnd(EpochMetrics metrics, TrainingControl control)
     {
-        float value = Score(metrics, monitor);
-        if (value > _best + minDelta) { _best = value; _wait = 0; return; }
-        if (++_wait >= patience)
+        float value = criteria.Score(metrics);
+        if (value > _best + criteria.MinDelta) { _best = value; _wait = 0; return; }
+        if (++_wait >= criteria.Patience)
         {
             control.StopRequested = true;
-            control.StopReason = $"early stopping: no validation-{monitor} gain for {patience} epochs";
+            control.StopReason =
+                $"early stopping: no validation-{EnumSpelling.Of(criteria.Metric)} gain for {criteria.Patience} epochs";
         }
     }
 }
@@ -47,7 +40,9 @@ public sealed class EarlyStopping(int patience, float minDelta = 0f, string moni
 /// <paramref name="minDelta"/> for <paramref name="patience"/> epochs. Keras' ReduceLROnPlateau counts a fall of at most
 /// its min_delta (1e-4) as a stall; without it, 1e-5-sized wobbles of a flat loss would keep resetting the count.
 /// </summary>
-public sealed class ReduceLearningRateOnPlateau(int patience, float factor = 0.5f, float minDelta = ReduceLearningRateOnPlateau.KerasMinDelta, float minScale = 1e-3f) : ITrainingCallback
+public sealed class ReduceLearningRateOnPlateau(
+    int patience, float factor = 0.5f, float minDelta = ReduceLearningRateOnPlateau.KerasMinDelta, float minScale = 1e-3f)
+    : ITrainingCallback
 {
     public const float KerasMinDelta = 1e-4f;
     private float _best = float.PositiveInfinity;

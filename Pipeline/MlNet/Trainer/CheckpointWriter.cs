@@ -12,7 +12,9 @@ internal sealed class CheckpointWriter(EngineTrainer trainer, string directory, 
     {
         Directory.CreateDirectory(directory);
         CheckpointFile.Save(Path.Combine(directory, LastFile), trainer, optionsJson);
-        if (trainer.BestEpoch == metrics.Epoch) File.Copy(Path.Combine(directory, LastFile), Path.Combine(directory, BestFile + ".tmp"), overwrite: true);
-        if (trainer.BestEpoch == metrics.Epoch) File.Move(Path.Combine(directory, BestFile + ".tmp"), Path.Combine(directory, BestFile), overwrite: true);
+        if (trainer.State.BestEpoch != metrics.Epoch) return;
+        string temp = Path.Combine(directory, BestFile + ".tmp");
+        File.Copy(Path.Combine(directory, LastFile), temp, overwrite: true);
+        File.Move(temp, Path.Combine(directory, BestFile), overwrite: true);
     }
 }

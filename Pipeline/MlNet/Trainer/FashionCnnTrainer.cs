@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Engine.Training;
@@ -34,7 +35,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
     public ITransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var (name, model, defaults) = FashionMnistNet.Create(_options.ModelSpecPath is null ? _options.Preset : null, _options.ModelSpecPath);
+        var (name, model, defaults) = FashionMnistNet.Create(_options.ModelSpecPath is null ? _options.Preset : null,
+            _options.ModelSpecPath);
         EngineTrainerOptions engineOptions = Merge(defaults);
         engineOptions.Validate();   // before reading the data: a bad option should not cost a pass over it
         LabeledImages all = FeatureReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape);
@@ -46,9 +48,11 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         var trainer = new EngineTrainer(model, engineOptions);
         FashionMnistNet.CheckOutput(model, name, _options.ModelSpecPath);
         trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));
-        string? checkpoints = _options.CheckpointDirectory ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
-        var settings = new ResumeSettings(name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer, engineOptions.LearningRate,
-            engineOptions.Seed, fraction, train.Count, Engine.Kernels.ConvolutionAlgorithm.Name(Engine.Kernels.ConvolutionAlgorithm.Resolve(engineOptions.Convolution)), engineOptions.Monitor);
+        string? checkpoints = _options.CheckpointDirectory
+            ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
+        string convolution = ConvolutionAlgorithm.Name(ConvolutionAlgorithm.Resolve(engineOptions.Convolution));
+        var settings = new ResumeSettings(name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer,
+            engineOptions.LearningRate, engineOptions.Seed, fraction, train.Count, convolution, engineOptions.EarlyStopping.Metric);
         string optionsJson = settings.ToJson();
         int resumedFrom = 0;
         if (checkpoints is not null)
@@ -59,27 +63,30 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
             trainer.AddCallback(new CheckpointWriter(trainer, checkpoints, optionsJson));
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        TrainingResult fitted;
         try
         {
-            trainer.Fit(train, validation, _options.CancellationToken);
+            fitted = trainer.Fit(train, validation, _options.CancellationToken);
         }
-        catch (OperationCanceledException) when (checkpoints is not null && trainer.Interrupted is not null)
+        catch (OperationCanceledException) when (checkpoints is not null && trainer.State.Interrupted is not null)
         {
             // Ctrl+C: keep the exact position (mid-epoch) so --resume continues as if nothing happened.
             CheckpointFile.Save(Path.Combine(checkpoints, CheckpointWriter.LastFile), trainer, optionsJson);
             throw;
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        RestoreBestAfterResume(trainer, checkpoints, resumedFrom, engineOptions);
+        RestoreBestAfterResume(trainer.Model, fitted, checkpoints, resumedFrom, engineOptions);
 
         TestTimeViews? views = engineOptions.TestTimeAugmentation ? TestTimeViews.For(engineOptions.Augmentation) : null;
         IReadOnlyList<string> classNames = LabelNames.Of(input, _options.LabelColumnName);
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views });
-        ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName,
-            classNames: classNames);
-        LastResult = new FashionCnnTrainingResult(name, model, onnx, [.. trainer.History], trainer.BestEpoch, seconds, train.Count, trainer.StopReason, resumedFrom, fraction, views)
+        byte[] onnx = OnnxExporter.Export(model,
+            new OnnxExportOptions { ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views });
+        ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName,
+            _options.PredictedLabelColumnName, classNames: classNames);
+        LastResult = new FashionCnnTrainingResult(name, model, onnx, fitted.History, fitted.BestEpoch, seconds, train.Count,
+            fitted.StopReason, resumedFrom, fraction, views)
         {
-            Convolution = Engine.Kernels.ConvolutionAlgorithm.Resolve(engineOptions.Convolution),
+            Convolution = ConvolutionAlgorithm.Resolve(engineOptions.Convolution),
         };
         return transformer;
     }
@@ -87,9 +94,12 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
     /// <summary>Built by asking the same built-in chain (SchemaShape columns cannot be constructed outside ML.NET).</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var probe = new Sequential(Presets.Input).Add(new Engine.Layers.Core.Flatten()).Add(new Engine.Layers.Core.Dense(FashionMnistClasses.Count));
+        var probe = new Sequential(Presets.Input)
+            .Add(new Engine.Layers.Core.Flatten())
+            .Add(new Engine.Layers.Core.Dense(FashionMnistClasses.Count));
         probe.Build(1, new Engine.Tensors.EngineRandom(0));
-        return ScoringChain.CreateEstimator(_mlContext, OnnxExporter.Export(probe), _options.FeatureColumnName, _options.ScoreColumnName, _options.PredictedLabelColumnName)
+        return ScoringChain.CreateEstimator(_mlContext, OnnxExporter.Export(probe), _options.FeatureColumnName, _options.ScoreColumnName,
+            _options.PredictedLabelColumnName)
             .GetOutputSchema(inputSchema);
     }
 
@@ -104,9 +114,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         LabelSmoothing = _options.LabelSmoothing ?? d.LabelSmoothing,
         Augmentation = _options.Augmentation ?? d.Augmentation,
         TestTimeAugmentation = _options.TestTimeAugmentation ?? d.TestTimeAugmentation,
-        EarlyStoppingPatience = _options.EarlyStoppingCriteria?.Patience ?? d.EarlyStoppingPatience,
-        EarlyStoppingMinDelta = _options.EarlyStoppingCriteria?.MinDelta ?? d.EarlyStoppingMinDelta,
-        Monitor = _options.EarlyStoppingCriteria is { } criteria ? criteria.Metric.ToString().ToLowerInvariant() : d.Monitor,
+        EarlyStopping = _options.EarlyStoppingCriteria ?? d.EarlyStopping,
         ReduceOnPlateauPatience = _options.ReduceLearningRateOnPlateauPatience ?? d.ReduceOnPlateauPatience,
         Seed = _options.Seed,
         Threads = _options.Threads ?? d.Threads,
@@ -115,24 +123,28 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
     private (LabeledImages Train, LabeledImages? Validation) SplitValidation(LabeledImages all, Sequential model, float fraction)
     {
         if (_options.ValidationSet is not null)
-            return (all, FeatureReader.Read(_options.ValidationSet, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape, "validation set"));
+            return (all, FeatureReader.Read(_options.ValidationSet, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape,
+                "validation set"));
         if (fraction == 0) return (all, null);
         var (train, holdout) = StratifiedSplit.Split(all.Labels, fraction, _options.Seed);
         return holdout.Length == 0 ? (all, null) : (FeatureReader.Subset(all, train), FeatureReader.Subset(all, holdout));
     }
 
     /// <summary>The in-memory best snapshot does not survive a restart; after a resume the best checkpoint file holds it.</summary>
-    private static void RestoreBestAfterResume(EngineTrainer trainer, string? checkpoints, int resumedFrom, EngineTrainerOptions options)
+    private static void RestoreBestAfterResume(Sequential model, TrainingResult fitted, string? checkpoints, int resumedFrom,
+        EngineTrainerOptions options)
     {
-        if (checkpoints is null || resumedFrom == 0 || !options.RestoreBestWeights || trainer.BestEpoch > resumedFrom || trainer.BestEpoch == trainer.CompletedEpochs) return;
+        if (checkpoints is null || resumedFrom == 0 || !options.RestoreBestWeights) return;
+        if (fitted.BestEpoch > resumedFrom || fitted.BestEpoch == fitted.CompletedEpochs) return;
         string best = Path.Combine(checkpoints, CheckpointWriter.BestFile);
-        if (File.Exists(best)) WeightsSnapshot.FromValues(CheckpointFile.Read(best).Weights).Restore(trainer.Model);
+        if (File.Exists(best)) WeightsSnapshot.FromValues(CheckpointFile.Read(best).Weights).Restore(model);
     }
 }
 
 /// <summary>The engine-side outcome of a Fit.</summary>
 public sealed record FashionCnnTrainingResult(string Preset, Sequential Model, byte[] OnnxModel, IReadOnlyList<EpochMetrics> History,
-    int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch, float ValidationFraction, TestTimeViews? TestTimeViews = null)
+    int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch, float ValidationFraction,
+    TestTimeViews? TestTimeViews = null)
 {
     /// <summary>The convolution kernels the model was built with (they decide its rounding, so its exact weights).</summary>
     public Engine.Kernels.ConvolutionAlgorithm.Choice Convolution { get; init; }

@@ -1,17 +1,14 @@
 using Microsoft.ML;
 using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Schedules;
+using MlNetFashion.Engine.Training;
 
 namespace MlNetFashion.Pipeline.Trainer;
 
-/// <summary>What early stopping watches (as ML.NET's ImageClassificationTrainer.EarlyStoppingMetric); it also picks the epoch restore-best keeps.</summary>
-public enum EarlyStoppingMetric { Accuracy, Loss }
-
-/// <summary>Stop when the validation <see cref="Metric"/> has not improved by more than <see cref="MinDelta"/> for <see cref="Patience"/> epochs.</summary>
-public sealed record EarlyStopping(int Patience = 5, float MinDelta = 0f, EarlyStoppingMetric Metric = EarlyStoppingMetric.Accuracy);
-
 /// <summary>Progress reported to <see cref="FashionCnnTrainer.Options.MetricsCallback"/> (per batch and per epoch).</summary>
-public sealed record FashionCnnMetrics(int Epoch, int Batch, int BatchesPerEpoch, float Accuracy, float CrossEntropy, float LearningRate,
-    float? ValidationAccuracy, float? ValidationCrossEntropy, double ImagesPerSecond, bool EpochEnd);
+public sealed record FashionCnnMetrics(int Epoch, int Batch, int BatchesPerEpoch, float Accuracy, float CrossEntropy,
+    float LearningRate, float? ValidationAccuracy, float? ValidationCrossEntropy, double ImagesPerSecond, bool EpochEnd);
 
 public sealed partial class FashionCnnTrainer
 {
@@ -26,7 +23,10 @@ public sealed partial class FashionCnnTrainer
         public string ScoreColumnName { get; set; } = "Score";
         public string PredictedLabelColumnName { get; set; } = "PredictedLabel";
 
-        /// <summary>Architecture and default settings: fast (default), best, seed000 … seed004.</summary>
+        /// <summary>
+        /// Architecture and default settings: fast (default), best, article-2x2conv, mcnn-paper, article-3conv,
+        /// kfold-tutorial, two-conv (<see cref="Engine.Models.Presets.All"/>; their former names seed000 … seed004 also work).
+        /// </summary>
         public string Preset { get; set; } = "fast";
         /// <summary>A JSON model definition file; overrides <see cref="Preset"/>.</summary>
         public string? ModelSpecPath { get; set; }
@@ -34,22 +34,26 @@ public sealed partial class FashionCnnTrainer
         public int? Epoch { get; set; }
         public int? BatchSize { get; set; }
         public float? LearningRate { get; set; }
-        /// <summary>adam, adamw or sgd.</summary>
-        public string? Optimizer { get; set; }
-        /// <summary>constant, step, cosine or onecycle.</summary>
-        public string? Schedule { get; set; }
+        public OptimizerKind? Optimizer { get; set; }
+        public ScheduleKind? Schedule { get; set; }
         public float? WeightDecay { get; set; }
         public float? LabelSmoothing { get; set; }
         public AugmentationOptions? Augmentation { get; set; }
         /// <summary>Average the exported model's logits over the training augmentation's views (flips, one-pixel
         /// shifts; <see cref="TestTimeViews"/>); null: the preset's choice.</summary>
         public bool? TestTimeAugmentation { get; set; }
+        /// <summary>
+        /// As ImageClassificationTrainer's: e.g. <c>new EarlyStopping(Patience: 5, Metric: EarlyStoppingMetric.Loss)</c>;
+        /// its metric also picks the epoch whose weights are kept. Null: the preset's.
+        /// </summary>
         public EarlyStopping? EarlyStoppingCriteria { get; set; }
         public int? ReduceLearningRateOnPlateauPatience { get; set; }
 
         /// <summary>Called after every batch and every epoch. Without it progress goes to MLContext.Log.</summary>
         public Action<FashionCnnMetrics>? MetricsCallback { get; set; }
-        /// <summary>Validation data; when null, <see cref="ValidationSetFraction"/> of the training data (stratified) is held out.</summary>
+        /// <summary>
+        /// Validation data; when null, <see cref="ValidationSetFraction"/> of the training data (stratified) is held out.
+        /// </summary>
         public IDataView? ValidationSet { get; set; }
         /// <summary>0 trains on all of it; null: the preset's or model spec's (0.1 unless it says otherwise).</summary>
         public float? ValidationSetFraction { get; set; }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using MlNetFashion.Engine.Checkpoints;
 using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Training;
 
 namespace MlNetFashion.Pipeline.Trainer;
 
@@ -12,12 +14,17 @@ namespace MlNetFashion.Pipeline.Trainer;
 /// fit(initial_epoch=…): training continues towards the new count.
 /// Checkpoints written before a field existed leave it null, and a null is not compared.
 /// </summary>
-internal sealed record ResumeSettings(string? Preset, int? Epochs, int? BatchSize, string? Optimizer, float? LearningRate, ulong? Seed,
-    float? ValidationFraction = null, int? TrainImages = null, string? Convolution = null, string? Monitor = null)
+internal sealed record ResumeSettings(string? Preset, int? Epochs, int? BatchSize, OptimizerKind? Optimizer, float? LearningRate,
+    ulong? Seed, float? ValidationFraction = null, int? TrainImages = null, string? Convolution = null, EarlyStoppingMetric? Monitor = null)
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
+    /// <summary>The enums as the JSON spec spells them ("adamw", "loss"), as checkpoints have always stored them.</summary>
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNameCaseInsensitive = true,
+        Converters = { EnumSpelling.JsonConverter },
+    };
 
-    public string ToJson() => JsonSerializer.Serialize(this);
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>The settings in a checkpoint header's options JSON; all null when it holds none we can read.</summary>
     public static ResumeSettings Parse(string? json)
@@ -33,6 +40,11 @@ internal sealed record ResumeSettings(string? Preset, int? Epochs, int? BatchSiz
         }
     }
 
+    private static string? PresetName(string? name) =>
+        name is not null && Presets.All.FirstOrDefault(p => p.IsCalled(name)) is { } preset ? preset.Name : name;
+
+    private static string? Show(object? value) => value is Enum e ? EnumSpelling.Of(e) : value?.ToString();
+
     private static readonly ResumeSettings Unknown = new(null, null, null, null, null, null);
 
     /// <summary>
@@ -46,9 +58,11 @@ internal sealed record ResumeSettings(string? Preset, int? Epochs, int? BatchSiz
         var differences = new List<string>();
         void Compare<T>(string name, T? was, T? now)
         {
-            if (was is not null && now is not null && !EqualityComparer<T>.Default.Equals(was, now)) differences.Add($"{name} {was} → {now}");
+            if (was is not null && now is not null && !EqualityComparer<T>.Default.Equals(was, now))
+                differences.Add($"{name} {Show(was)} → {Show(now)}");
         }
-        Compare("preset", saved.Preset, current.Preset);
+        // A checkpoint written under a preset's old name (seed001) continues under its new one (mcnn-paper).
+        Compare("preset", PresetName(saved.Preset), PresetName(current.Preset));
         Compare("batch size", saved.BatchSize, current.BatchSize);
         Compare("optimizer", saved.Optimizer, current.Optimizer);
         Compare("seed", saved.Seed, current.Seed);
@@ -59,11 +73,13 @@ internal sealed record ResumeSettings(string? Preset, int? Epochs, int? BatchSiz
         Compare("monitor", saved.Monitor, current.Monitor);
         const string Advice = "resume with the run's settings, or train into another --out";
         if (differences.Count > 0)
-            throw new InvalidDataException($"{path}: saved by a run with other settings (saved → this run: {string.Join("; ", differences)}); {Advice}");
+            throw new InvalidDataException(
+                $"{path}: saved by a run with other settings (saved → this run: {string.Join("; ", differences)}); {Advice}");
         int[] lengths = [.. model.Parameters.Select(p => p.Value.Length).Concat(model.Buffers.Select(b => b.Length))];
         if (!header.WeightLengths.SequenceEqual(lengths))
             throw new InvalidDataException(
-                $"{path}: its {header.WeightLengths.Length} weight tensors ({header.WeightLengths.Sum():N0} values) do not fit model '{current.Preset}' " +
+                $"{path}: its {header.WeightLengths.Length} weight tensors ({header.WeightLengths.Sum():N0} values) " +
+                $"do not fit model '{current.Preset}' " +
                 $"({lengths.Length} tensors, {lengths.Sum():N0} values; was its model spec edited?); {Advice}");
     }
 }

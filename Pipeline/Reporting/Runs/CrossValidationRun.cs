@@ -21,30 +21,38 @@ public static class CrossValidationRun
         Engine.IO.OutputFolder.CheckWritable(options.OutputDirectory);
         FashionMnistSplit train = FashionMnist.LoadSplit(DataLocator.Locate(options.DataDir), "train").Take(options.LimitTrain);
         // Each fold is scored on its own images: with more folds than images some would score none (0 % accuracy).
-        if (folds > train.Count) throw new ArgumentException($"--folds: expected at most {train.Count:N0} (one image per fold), received {folds:N0}");
+        if (folds > train.Count)
+            throw new ArgumentException($"--folds: expected at most {train.Count:N0} (one image per fold), received {folds:N0}");
         int[][] indices = StratifiedSplit.Folds([.. train.Labels.Select(l => (int)l)], folds, options.Seed);
         var accuracies = new double[folds];
         int epochs = options.EpochsToRun();
         for (int f = 0; f < folds; f++)
         {
-            progress.Stage($"fold {f + 1}/{folds}: training on {train.Count - indices[f].Length:N0} images, scoring {indices[f].Length:N0}");
+            progress.Stage(
+                $"fold {f + 1}/{folds}: training on {train.Count - indices[f].Length:N0} images, scoring {indices[f].Length:N0}");
             var ml = new MLContext(seed: (int)options.Seed);
             int[] rest = [.. Enumerable.Range(0, folds).Where(g => g != f).SelectMany(g => indices[g]).Order()];
             var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
             {
                 Preset = options.Preset ?? "fast", ModelSpecPath = options.ModelSpec, Epoch = options.Epochs, BatchSize = options.BatchSize,
-                LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed + (ulong)f, Threads = options.Threads,
+                LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed + (ulong)f,
+                Threads = options.Threads,
                 // The fold's own images score it; a hold-out inside the rest only when asked for (early stopping, restore-best).
-                ValidationSetFraction = options.ValidationFraction ?? 0, CancellationToken = cancellation, MetricsCallback = m => progress.Metrics(m, epochs),
+                ValidationSetFraction = options.ValidationFraction ?? 0, CancellationToken = cancellation,
+                MetricsCallback = m => progress.Metrics(m, epochs),
             });
             ITransformer model = ml.Transforms.ScalePixels().Append(trainer).Fit(new FashionMnistDataView(train.Select(rest)));
-            accuracies[f] = ml.MulticlassClassification.Evaluate(model.Transform(new FashionMnistDataView(train.Select(indices[f])))).MicroAccuracy;
+            IDataView scored = model.Transform(new FashionMnistDataView(train.Select(indices[f])));
+            accuracies[f] = ml.MulticlassClassification.Evaluate(scored).MicroAccuracy;
             progress.Stage($"fold {f + 1}: accuracy {accuracies[f]:P2}");
         }
         double mean = accuracies.Average();
         double std = Math.Sqrt(accuracies.Sum(a => (a - mean) * (a - mean)) / Math.Max(1, folds - 1));
         Engine.IO.OutputFolder.Create(options.OutputDirectory);
-        Plots.BoxPlot($"{folds}-fold accuracy ({options.Preset ?? "fast"})", [(options.Preset ?? "fast", accuracies)], Path.Combine(options.OutputDirectory, "cv-boxplot.png"));
+        string name = options.ModelSpec is not null
+            ? Path.GetFileNameWithoutExtension(options.ModelSpec)
+            : Engine.Models.Presets.Get(options.Preset ?? "fast").Name;
+        Plots.BoxPlot($"{folds}-fold accuracy ({name})", [(name, accuracies)], Path.Combine(options.OutputDirectory, "cv-boxplot.png"));
         return new Result(accuracies, mean, std);
     }
 }

@@ -37,7 +37,8 @@ public static class TrainingRun
         FashionMnistSplit trainSplit = data.Train.Take(options.LimitTrain), testSplit = data.Test.Take(options.LimitTest);
         progress.Stage($"data: {trainSplit.Count:N0} training and {testSplit.Count:N0} test images from {data.Directory}");
 
-        string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints"), lastCheckpoint = Path.Combine(checkpoints, CheckpointWriter.LastFile);
+        string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints");
+        string lastCheckpoint = Path.Combine(checkpoints, CheckpointWriter.LastFile);
         if (options.Resume && !File.Exists(lastCheckpoint))
             progress.Stage($"--resume: no checkpoint at {lastCheckpoint}, nothing to resume; training from the first epoch");
 
@@ -58,12 +59,14 @@ public static class TrainingRun
         ITransformer model = pipeline.Fit(trainView);
         FashionCnnTrainingResult result = trainer.LastResult!;
         if (result.ResumedFromEpoch > 0 && result.ResumedFromEpoch >= result.History.Count)
-            progress.Stage($"resumed after epoch {result.ResumedFromEpoch}: no epochs left to train (raise --epochs to train on); evaluating the checkpoint's weights");
+            progress.Stage($"resumed after epoch {result.ResumedFromEpoch}: no epochs left to train (raise --epochs to train on); "
+                + "evaluating the checkpoint's weights");
 
         void StopIfInterrupted(string stage)
         {
             // Checked between stages (the evaluation also between rows); nothing is written before the last check.
-            if (cancellation.IsCancellationRequested) throw new InterruptedAfterTrainingException(result.History.Count, stage, cancellation);
+            if (cancellation.IsCancellationRequested)
+                throw new InterruptedAfterTrainingException(result.History.Count, stage, cancellation);
         }
 
         StopIfInterrupted("finishing training");
@@ -73,7 +76,8 @@ public static class TrainingRun
         try
         {
             // The view that stops between rows: the best preset scores ten views of each image here (about a minute).
-            report = ClassificationReport.From(ml.MulticlassClassification.Evaluate(model.Transform(new FashionMnistDataView(testSplit, cancellation))));
+            var cancellable = new FashionMnistDataView(testSplit, cancellation);
+            report = ClassificationReport.From(ml.MulticlassClassification.Evaluate(model.Transform(cancellable)));
         }
         catch (Exception e) when (cancellation.IsCancellationRequested && CancelledWithin(e))
         {
@@ -82,7 +86,8 @@ public static class TrainingRun
         }
         var export = new OnnxExportOptions
         {
-            ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = report.Accuracy, TestImages = testSplit.Count, TrainingDate = DateTimeOffset.UtcNow,
+            ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = report.Accuracy, TestImages = testSplit.Count,
+            TrainingDate = DateTimeOffset.UtcNow,
             TestTimeViews = result.TestTimeViews,
         };
         (byte[] onnx, double onnxDiff) = CheckedExport(result.Model, export, testSplit, "model.onnx");
@@ -93,7 +98,8 @@ public static class TrainingRun
             // The views cost ~10× in scoring: users who need the speed get the same weights on the image alone, with its
             // own accuracy in metrics.json to weigh the trade.
             double accuracy = EngineAccuracy.On(result.Model, testSplit);
-            singleView = (CheckedExport(result.Model, export with { TestAccuracy = accuracy, TestTimeViews = null }, testSplit, SingleViewFile).Onnx, accuracy);
+            var single = export with { TestAccuracy = accuracy, TestTimeViews = null };
+            singleView = (CheckedExport(result.Model, single, testSplit, SingleViewFile).Onnx, accuracy);
         }
 
         StopIfInterrupted("exporting to ONNX");
@@ -105,8 +111,13 @@ public static class TrainingRun
         AtomicFile.WriteAllBytes(Path.Combine(outDir, "model.onnx"), onnx);
         if (singleView is { } sv) AtomicFile.WriteAllBytes(Path.Combine(outDir, SingleViewFile), sv.Onnx);
         var summary = new TrainingRunSummary(result.Preset, Settings(options, trainerOptions, result), result.History, result.BestEpoch,
-            result.TrainSeconds, total.Elapsed.TotalSeconds, result.TrainImages * (double)result.History.Count(h => h.Epoch > result.ResumedFromEpoch) / Math.Max(1e-9, result.TrainSeconds),
-            report, onnxDiff, result.StopReason) { SingleViewAccuracy = singleView?.Accuracy, ResumedFromEpoch = result.ResumedFromEpoch, OnnxCheckedImages = Math.Min(OnnxCheckImages, testSplit.Count) };
+            result.TrainSeconds, total.Elapsed.TotalSeconds,
+            result.TrainImages * (double)result.History.Count(h => h.Epoch > result.ResumedFromEpoch) / Math.Max(1e-9, result.TrainSeconds),
+            report, onnxDiff, result.StopReason)
+        {
+            SingleViewAccuracy = singleView?.Accuracy, ResumedFromEpoch = result.ResumedFromEpoch,
+            OnnxCheckedImages = Math.Min(OnnxCheckImages, testSplit.Count),
+        };
         AtomicFile.WriteAllText(Path.Combine(outDir, "history.csv"), HistoryCsv.Create(result.History));
         Plots.LearningCurves(result.History, Path.Combine(outDir, HtmlReport.LossPng), Path.Combine(outDir, HtmlReport.AccuracyPng));
         Plots.ConfusionMatrix(report.ConfusionMatrix, FashionMnistClasses.Names, Path.Combine(outDir, HtmlReport.ConfusionPng));
@@ -124,18 +135,24 @@ public static class TrainingRun
         return false;
     }
 
-    /// <summary>The model exported, and ONNX Runtime's largest |Δp| from the engine on the first <see cref="OnnxCheckImages"/> test images; past
-    /// <see cref="OnnxTolerance"/> the run stops before anything is written.</summary>
-    private static (byte[] Onnx, double Diff) CheckedExport(Engine.Models.Sequential model, OnnxExportOptions export, FashionMnistSplit test, string file)
+    /// <summary>
+    /// The model exported, and ONNX Runtime's largest |Δp| from the engine on the first <see cref="OnnxCheckImages"/> test
+    /// images; past <see cref="OnnxTolerance"/> the run stops before anything is written.
+    /// </summary>
+    private static (byte[] Onnx, double Diff) CheckedExport(Engine.Models.Sequential model, OnnxExportOptions export,
+        FashionMnistSplit test, string file)
     {
         byte[] onnx = OnnxExporter.Export(model, export);
         double diff = OnnxCheck.MaxAbsDifference(model, onnx, test, Math.Min(OnnxCheckImages, test.Count), export.TestTimeViews);
         if (diff > OnnxTolerance)
-            throw new InvalidOperationException($"{file}: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {diff:G3}; nothing was written");
+            throw new InvalidOperationException(
+                $"{file}: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {diff:G3}; "
+                + "nothing was written");
         return (onnx, diff);
     }
 
-    private static IReadOnlyDictionary<string, string> Settings(TrainingRunOptions options, FashionCnnTrainer.Options trainer, FashionCnnTrainingResult result) => new Dictionary<string, string>
+    private static IReadOnlyDictionary<string, string> Settings(TrainingRunOptions options, FashionCnnTrainer.Options trainer,
+        FashionCnnTrainingResult result) => new Dictionary<string, string>
     {
         ["preset"] = result.Preset,
         ["epochs (completed)"] = result.History.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -147,7 +164,7 @@ public static class TrainingRun
         ["convolution"] = Engine.Kernels.ConvolutionAlgorithm.Name(result.Convolution),
         ["training seconds"] = result.TrainSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
         ["resumed from epoch"] = result.ResumedFromEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["model"] = options.ModelSpec ?? $"preset {trainer.Preset}",
+        ["model"] = options.ModelSpec ?? $"preset {result.Preset}",
         ["test-time augmentation"] = result.TestTimeViews?.ToString() ?? "none",
     };
 

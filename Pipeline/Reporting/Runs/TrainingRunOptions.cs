@@ -8,7 +8,7 @@ public sealed record TrainingRunOptions
     public int? Epochs { get; init; }
     public int? BatchSize { get; init; }
     public float? LearningRate { get; init; }
-    public string? Optimizer { get; init; }
+    public Engine.Optimizers.OptimizerKind? Optimizer { get; init; }
     public ulong Seed { get; init; } = 1;
     public int? Threads { get; init; }
     /// <summary>null: the preset's (0.1 for every preset but best, which trains on all 60,000 images).</summary>
@@ -27,14 +27,16 @@ public sealed record TrainingRunOptions
     {
         if (Epochs is <= 0) throw new ArgumentException($"--epochs: expected at least 1, received {Epochs}");
         if (BatchSize is <= 0) throw new ArgumentException($"--batch-size: expected at least 1, received {BatchSize}");
-        if (LearningRate is not null && !(LearningRate > 0 && float.IsFinite(LearningRate.Value))) throw new ArgumentException($"--lr: expected a positive number, received {LearningRate}");
+        if (LearningRate is not null && !(LearningRate > 0 && float.IsFinite(LearningRate.Value)))
+            throw new ArgumentException($"--lr: expected a positive number, received {LearningRate}");
         if (Threads is <= 0) throw new ArgumentException($"--threads: expected at least 1, received {Threads}");
-        if (ValidationFraction is < 0 or >= 1) throw new ArgumentException($"--validation-fraction: expected a value in [0, 1), received {ValidationFraction}");
+        if (ValidationFraction is < 0 or >= 1)
+            throw new ArgumentException($"--validation-fraction: expected a value in [0, 1), received {ValidationFraction}");
         if (LimitTrain is <= 0) throw new ArgumentException($"--limit-train: expected at least 1, received {LimitTrain}");
         if (LimitTest is <= 0) throw new ArgumentException($"--limit-test: expected at least 1, received {LimitTest}");
-        if (Preset is not null && ModelSpec is not null) throw new ArgumentException("--preset and --model-spec: expected one of them, received both");
+        if (Preset is not null && ModelSpec is not null)
+            throw new ArgumentException("--preset and --model-spec: expected one of them, received both");
         if (Preset is not null) Engine.Models.Presets.Get(Preset);
         if (ModelSpec is not null) Engine.Models.ModelSpec.Load(ModelSpec);
-        if (Optimizer is not null && Optimizer is not ("adam" or "adamw" or "sgd")) throw new ArgumentException($"--optimizer: expected adam, adamw or sgd, received \"{Optimizer}\"");
     }
 }

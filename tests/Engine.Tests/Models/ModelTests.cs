@@ -6,9 +6,9 @@ namespace MlNetFashion.Engine.Tests.Models;
 public class ModelTests
 {
     [Fact]
-    public void Summary_Seed001_ShowsThePapersParameterCounts()
+    public void Summary_McnnPaper_ShowsThePapersParameterCounts()
     {
-        Sequential model = Presets.Seed001();
+        Sequential model = Presets.McnnPaper();
         model.Build(1, new EngineRandom(1));
         Assert.Equal((213_354L, 211_690L, 1_664L), ModelSummary.Count(model));
         string summary = model.Summary();
@@ -22,11 +22,11 @@ public class ModelTests
     [Theory]
     [InlineData("fast")]
     [InlineData("best")]
-    [InlineData("seed000")]
-    [InlineData("seed001")]
-    [InlineData("seed002")]
-    [InlineData("seed003")]
-    [InlineData("seed004")]
+    [InlineData("article-2x2conv")]
+    [InlineData("mcnn-paper")]
+    [InlineData("article-3conv")]
+    [InlineData("kfold-tutorial")]
+    [InlineData("two-conv")]
     public void ModelSpec_RoundTrip_GivesTheSameSummary(string preset)
     {
         Sequential model = Presets.Get(preset).CreateModel();
@@ -37,19 +37,38 @@ public class ModelTests
     }
 
     [Theory]
-    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"convolution\": \"fft\"}}", "m.json: $.training.convolution: expected one of \"auto\", \"im2col\", \"winograd\", \"winograd4x4\", received \"fft\"")]
-    [InlineData("{\"layers\": [ {\"type\": \"Conv2D\", \"filters\": \"abc\", \"kernelSize\": 3} ]}", "m.json: $.layers[0].filters: expected a positive integer, received \"abc\"")]
+    [InlineData(
+        "{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"convolution\": \"fft\"}}",
+        "m.json: $.training.convolution: expected one of \"auto\", \"im2col\", \"winograd\", \"winograd4x4\", received \"fft\"")]
+    [InlineData(
+        "{\"layers\": [ {\"type\": \"Conv2D\", \"filters\": \"abc\", \"kernelSize\": 3} ]}",
+        "m.json: $.layers[0].filters: expected a positive integer, received \"abc\"")]
     [InlineData("{\"layers\": [ {\"type\": \"Conv3D\"} ]}", "m.json: $.layers[0].type: expected one of Conv2D")]
     [InlineData("{\"layers\": [ ]}", "m.json: $.layers: expected a non-empty array")]
     [InlineData("{\"layers\": [ {\"type\": \"Dense\", \"units\": 10} ]}", "Dense 'dense_1': expected a feature shape (F)")]
     [InlineData("{\"layers\": [ {\"type\": \"Flatten\"}, ", "m.json: malformed JSON at line 1")]
     [InlineData("{\"input\": [1, -28, 28], \"layers\": [ {\"type\": \"Flatten\"} ]}", "m.json: $.input: expected positive dimensions")]
-    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"monitor\": \"f1\"}}", "m.json: $.training.monitor: expected one of \"accuracy\", \"loss\", received \"f1\"")]
-    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"epoch\": 1, \"batchsize\": 7}}", "m.json: $.training.epoch: unknown key (expected epochs, batchSize, optimizer, learningRate, weightDecay, momentum, adamEpsilon, schedule, labelSmoothing, cropPadding, horizontalFlip, erasingProbability, testTimeAugmentation, validationFraction, earlyStoppingPatience, earlyStoppingMinDelta, monitor, reduceOnPlateauPatience, reduceOnPlateauFactor, reduceOnPlateauMinDelta, convolution)")]
-    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10, \"activation\": \"relu\"} ]}", "m.json: $.layers[1].activation: unknown key for Dense (expected type, units, useBias, kernelInitializer)")]
-    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"unit\": 10} ]}", "m.json: $.layers[1].unit: unknown key for Dense (expected type, units, useBias, kernelInitializer)")]
-    [InlineData("{\"layers\": [ {\"type\": \"ReLU\", \"alpha\": 0.1}, {\"type\": \"Flatten\"} ]}", "m.json: $.layers[0].alpha: unknown key for ReLU (expected type)")]
-    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"trainig\": {\"epochs\": 1}}", "m.json: $.trainig: unknown key (expected input, layers, training)")]
+    [InlineData(
+        "{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"monitor\": \"f1\"}}",
+        "m.json: $.training.monitor: expected one of \"accuracy\", \"loss\", received \"f1\"")]
+    [InlineData(
+        "{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"epoch\": 1, \"batchsize\": 7}}",
+        "m.json: $.training.epoch: unknown key (expected epochs, batchSize, optimizer, learningRate, weightDecay, momentum, "
+            + "adamEpsilon, schedule, labelSmoothing, cropPadding, horizontalFlip, erasingProbability, testTimeAugmentation, "
+            + "validationFraction, earlyStoppingPatience, earlyStoppingMinDelta, monitor, reduceOnPlateauPatience, "
+            + "reduceOnPlateauFactor, reduceOnPlateauMinDelta, convolution)")]
+    [InlineData(
+        "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10, \"activation\": \"relu\"} ]}",
+        "m.json: $.layers[1].activation: unknown key for Dense (expected type, units, useBias, kernelInitializer)")]
+    [InlineData(
+        "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"unit\": 10} ]}",
+        "m.json: $.layers[1].unit: unknown key for Dense (expected type, units, useBias, kernelInitializer)")]
+    [InlineData(
+        "{\"layers\": [ {\"type\": \"ReLU\", \"alpha\": 0.1}, {\"type\": \"Flatten\"} ]}",
+        "m.json: $.layers[0].alpha: unknown key for ReLU (expected type)")]
+    [InlineData(
+        "{\"layers\": [ {\"type\": \"Flatten\"} ], \"trainig\": {\"epochs\": 1}}",
+        "m.json: $.trainig: unknown key (expected input, layers, training)")]
     [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": 5}", "m.json: $.training: expected an object, received 5")]
     public void ModelSpec_Malformed_OneLineNamingTheField(string json, string expected)
     {
@@ -59,18 +78,40 @@ public class ModelTests
     }
 
     [Fact]
-    public void Presets_Unknown_ListsTheKnownOnes()
+    public void Presets_Unknown_ListsTheKnownOnesWithTheirAliases()
     {
         var ex = Assert.Throws<ArgumentException>(() => Presets.Get("seed999"));
-        Assert.Contains("fast, best, seed000", ex.Message);
+        Assert.Equal("preset: expected one of fast, best, article-2x2conv (seed000), mcnn-paper (seed001), article-3conv (seed002), "
+            + "kfold-tutorial (seed003), two-conv (seed004). Received \"seed999\".", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("seed000", "article-2x2conv")]
+    [InlineData("seed001", "mcnn-paper")]
+    [InlineData("SEED002", "article-3conv")]
+    [InlineData("seed003", "kfold-tutorial")]
+    [InlineData("Seed004", "two-conv")]
+    [InlineData("MCNN-Paper", "mcnn-paper")]
+    [InlineData("fast", "fast")]
+    public void Presets_OldNameOrAnyCase_IsThePresetOfItsName(string asked, string name)
+    {
+        Assert.Equal(name, Presets.Get(asked).Name);
+    }
+
+    [Fact]
+    public void Presets_EveryNameAndAlias_IsOneOfAKind()
+    {
+        string[] names = [.. Presets.All.SelectMany(p => new[] { p.Name, p.Alias }).OfType<string>().Select(n => n.ToLowerInvariant())];
+        Assert.Equal(names.Length, names.Distinct().Count());
+        Assert.Equal(5, Presets.All.Count(p => p.Alias is not null));
     }
 
     [Fact]
     public void Build_BatchPastWhatATensorHolds_NamesTheBatchSizeAndTheLayer()
     {
-        // seed004's first convolution: 100,000 × 32 × 28 × 28 = 2.5 billion floats, past Array.MaxLength (int arithmetic
+        // two-conv's first convolution: 100,000 × 32 × 28 × 28 = 2.5 billion floats, past Array.MaxLength (int arithmetic
         // would wrap to a small positive length and hand out a short buffer).
-        Sequential model = Presets.Seed004();
+        Sequential model = Presets.TwoConv();
         var ex = Assert.Throws<ArgumentException>(() => model.Build(100_000, new EngineRandom(1)));
         Assert.StartsWith("batch size 100,000: Conv2D 'conv2d_1' (input (1, 28, 28)) cannot allocate its buffers", ex.Message);
         Assert.Contains("2,508,800,000 floats", ex.Message);
@@ -80,8 +121,10 @@ public class ModelTests
     [Fact]
     public void ModelSpec_TrainingConvolution_ReachesTheRecipe()
     {
-        ModelSpec spec = ModelSpec.Parse("""{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 10} ], "training": {"convolution": "winograd4x4"}}""");
+        ModelSpec spec = ModelSpec.Parse(
+            """{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 10} ], "training": {"convolution": "winograd4x4"}}""");
         Assert.Equal(Engine.Kernels.ConvolutionAlgorithm.Choice.Winograd4x4, spec.Training!.Convolution);
-        Assert.Null(ModelSpec.Parse("""{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 10} ], "training": {}}""").Training!.Convolution);
+        ModelSpec empty = ModelSpec.Parse("""{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 10} ], "training": {}}""");
+        Assert.Null(empty.Training!.Convolution);
     }
 }

@@ -84,7 +84,7 @@ public class NetworkStepTests
         JsonArray after = recorded["after"]!.AsArray();
         Assert.Equal(model.Layers.Count, after.Count);
         for (int i = 0; i < model.Layers.Count; i++)
-            PyTorchFixture.AssertParameters(after[i], model.Layers[i], gradients: false, $"{optimizer.Name} step {steps}, layer {i}");
+            PyTorchFixture.AssertParameters(after[i], model.Layers[i], gradients: false, $"{optimizer.Kind} step {steps}, layer {i}");
     }
 
     /// <summary>The fixture's layers in a built Sequential with PyTorch's starting weights, its input and labels.</summary>

@@ -13,8 +13,8 @@ public class OnnxExporterTests
 {
     public static TheoryData<string, bool> Models => new()
     {
-        { "seed001", true }, { "seed001", false }, { "fast", true }, { "best", true }, { "seed000", true }, { "seed002", true },
-        { "seed003", true }, { "all-layers", true }, { "all-layers", false },
+        { "mcnn-paper", true }, { "mcnn-paper", false }, { "fast", true }, { "best", true }, { "article-2x2conv", true },
+        { "article-3conv", true }, { "kfold-tutorial", true }, { "all-layers", true }, { "all-layers", false },
     };
 
     /// <summary>Every layer kind, with pads (Keras same, ceil mode) and both kinds of batch norm placement.</summary>
@@ -49,7 +49,7 @@ public class OnnxExporterTests
     [InlineData(true, 5)]
     public void Export_MovesOrFoldsBatchNormAfterReluOnlyWhenExact(bool negateOneScale, int expectedBatchNormNodes)
     {
-        Sequential model = Presets.Seed001();
+        Sequential model = Presets.McnnPaper();
         var random = new EngineRandom(12);
         model.Build(8, random);
         Randomize(model, random);
@@ -134,16 +134,16 @@ public class OnnxExporterTests
     [Fact]
     public void Export_DeclaresDynamicBatchAndMetadata()
     {
-        Sequential model = Presets.Seed000();
+        Sequential model = Presets.Article2x2Conv();
         model.Build(2, new EngineRandom(1));
         string[] names = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")];
         byte[] onnx = OnnxExporter.Export(
-            model, new OnnxExportOptions { ClassNames = names, Preset = "seed000", TestAccuracy = 0.9, TestImages = 500 });
+            model, new OnnxExportOptions { ClassNames = names, Preset = "article-2x2conv", TestAccuracy = 0.9, TestImages = 500 });
         using var session = new InferenceSession(onnx);
         Assert.Equal([-1, 1, 28, 28], session.InputMetadata[OnnxExporter.InputName].Dimensions);
         Assert.Equal([-1, 10], session.OutputMetadata[OnnxExporter.ProbabilitiesName].Dimensions);
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(names), session.ModelMetadata.CustomMetadataMap["class_names"]);
-        Assert.Equal("seed000", session.ModelMetadata.CustomMetadataMap["preset"]);
+        Assert.Equal("article-2x2conv", session.ModelMetadata.CustomMetadataMap["preset"]);
         Assert.Equal("0.9000", session.ModelMetadata.CustomMetadataMap["test_accuracy"]);
         Assert.Equal("500", session.ModelMetadata.CustomMetadataMap["test_images"]);
         Assert.Equal(1, session.ModelMetadata.Version);   // unset, ONNX Runtime reported long.MaxValue
@@ -153,7 +153,7 @@ public class OnnxExporterTests
     public void Export_ClassNamesOfAnotherCountThanTheOutputs_Refused()
     {
         // They were written as given: two names for ten outputs told a consumer that output 2 had no class.
-        Sequential model = Presets.Seed000();
+        Sequential model = Presets.Article2x2Conv();
         model.Build(2, new EngineRandom(1));
 
         var ex = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = ["x", "y"] }));

@@ -1,6 +1,8 @@
 using MlNetFashion.Engine.Checkpoints;
 using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
 
@@ -23,15 +25,18 @@ public class EngineTrainerTests
         return new LabeledImages(pixels, labels, Presets.Input);
     }
 
-    private static Sequential Small() => new ModelBuilder(Presets.Input).Conv2D(4, 3, Engine.Layers.Padding.Same).BatchNorm().ReLU().MaxPool2D(2).Dropout(0.2f).Flatten().Dense(10).Build();
+    private static Sequential Small() => new ModelBuilder(Presets.Input)
+        .Conv2D(4, 3, Engine.Layers.Padding.Same).BatchNorm().ReLU().MaxPool2D(2).Dropout(0.2f).Flatten().Dense(10).Build();
 
     private static EngineTrainerOptions Options(int epochs = 1) => new()
     {
-        Epochs = epochs, BatchSize = 32, Optimizer = "adamw", LearningRate = 0.01f, Schedule = "onecycle", Seed = 42, Threads = 2,
+        Epochs = epochs, BatchSize = 32, Optimizer = OptimizerKind.AdamW, LearningRate = 0.01f, Schedule = ScheduleKind.OneCycle, Seed = 42,
+        Threads = 2,
         Augmentation = new AugmentationOptions(2, true, 0.3f),
     };
 
-    private static float[] Weights(Sequential model) => [.. model.Parameters.SelectMany(p => p.Value.Span.ToArray()).Concat(model.Buffers.SelectMany(b => b.Span.ToArray()))];
+    private static float[] Weights(Sequential model)
+        => [.. model.Parameters.SelectMany(p => p.Value.Span.ToArray()).Concat(model.Buffers.SelectMany(b => b.Span.ToArray()))];
 
     [Fact]
     public void Fit_SameSeedSameThreads_BitwiseIdenticalWeights()
@@ -51,7 +56,7 @@ public class EngineTrainerTests
     public void Fit_LearnableData_ReachesHighAccuracy()
     {
         var trainer = new EngineTrainer(Small(), Options(3));
-        var history = trainer.Fit(Bands(1000, 2), Bands(300, 3));
+        var history = trainer.Fit(Bands(1000, 2), Bands(300, 3)).History;
         Assert.True(history[^1].ValidationAccuracy > 0.9, $"validation accuracy {history[^1].ValidationAccuracy:P1}");
     }
 
@@ -60,33 +65,71 @@ public class EngineTrainerTests
     {
         // A rate 50× too high in the last epoch pulls its training accuracy under the epoch before it.
         var trainer = new EngineTrainer(Small(), Options(3)).AddCallback(new ScaleRateAfter(2, 50f));
-        var history = trainer.Fit(Bands(600, 2));
+        TrainingResult result = trainer.Fit(Bands(600, 2));
+        var history = result.History;
         Assert.True(history[2].Accuracy < history[1].Accuracy, $"accuracies {history[1].Accuracy:P1} then {history[2].Accuracy:P1}");
-        Assert.Equal(3, trainer.BestEpoch);
+        Assert.Equal(3, result.BestEpoch);
     }
 
     [Theory]
-    [InlineData("loss")]
-    [InlineData("accuracy")]
-    public void Fit_RestoreBest_KeepsTheEpochTheMonitorRanksBest(string monitor)
+    [InlineData(EarlyStoppingMetric.Loss)]
+    [InlineData(EarlyStoppingMetric.Accuracy)]
+    public void Fit_RestoreBest_KeepsTheEpochTheMonitorRanksBest(EarlyStoppingMetric monitor)
     {
         // Shuffled validation labels: accuracy hovers near chance while the loss climbs, so the two monitors pick different epochs.
         LabeledImages data = Bands(300, 7), noise = Bands(200, 8);
         var shuffled = new LabeledImages(noise.Pixels, [.. noise.Labels.Select((l, i) => (l + i) % 10)], noise.Shape);
-        var trainer = new EngineTrainer(Small(), Options(5) with { Monitor = monitor });
-        var history = trainer.Fit(data, shuffled);
+        var trainer = new EngineTrainer(Small(), Options(5) with { EarlyStopping = EarlyStopping.Off with { Metric = monitor } });
+        TrainingResult result = trainer.Fit(data, shuffled);
+        var history = result.History;
         int byLoss = history.MinBy(h => h.ValidationLoss)!.Epoch, byAccuracy = history.MaxBy(h => h.ValidationAccuracy)!.Epoch;
         Assert.NotEqual(byLoss, byAccuracy);
-        Assert.Equal(monitor == "loss" ? byLoss : byAccuracy, trainer.BestEpoch);
-        var (loss, accuracy) = trainer.Evaluate(shuffled, new Engine.Losses.SoftmaxCrossEntropy(10, 32), new Tensor(32, Presets.Input), new int[32]);
-        EpochMetrics kept = history[trainer.BestEpoch - 1];
+        Assert.Equal(monitor == EarlyStoppingMetric.Loss ? byLoss : byAccuracy, result.BestEpoch);
+        var (loss, accuracy) = trainer.Evaluate(shuffled);
+        EpochMetrics kept = history[result.BestEpoch - 1];
         Assert.Equal(kept.ValidationLoss!.Value, loss, 1e-4f);
         Assert.Equal(kept.ValidationAccuracy!.Value, accuracy, 1e-4f);
     }
 
     private sealed class ScaleRateAfter(int epoch, float scale) : ITrainingCallback
     {
-        public void OnEpochEnd(EpochMetrics metrics, TrainingControl control) { if (metrics.Epoch == epoch) control.LearningRateScale = scale; }
+        public void OnEpochEnd(EpochMetrics metrics, TrainingControl control)
+        {
+            if (metrics.Epoch == epoch) control.LearningRateScale = scale;
+        }
+    }
+
+    [Fact]
+    public void Fit_Result_IsTheStateItLeaves()
+    {
+        var trainer = new EngineTrainer(Small(), Options(2)).AddCallback(new StopAfterEpoch(1));
+        LabeledImages data = Bands(200, 4), validation = Bands(100, 3);
+        TrainingResult first = trainer.Fit(data, validation);
+        ResumeState afterOne = trainer.State;
+
+        Assert.Equal(1, first.CompletedEpochs);
+        Assert.Equal((first.CompletedEpochs, first.BestEpoch, first.BestScore),
+            (afterOne.CompletedEpochs, afterOne.BestEpoch, afterOne.BestScore));
+        Assert.Equal(first.History, afterOne.History);
+        Assert.Null(afterOne.Interrupted);
+        Assert.Single(afterOne.History);
+    }
+
+    [Fact]
+    public void Fit_ResumedAtItsLastEpoch_TrainsNothingAndReturnsTheSavedHistory()
+    {
+        LabeledImages data = Bands(200, 4);
+        var done = new EngineTrainer(Small(), Options(2));
+        TrainingResult whole = done.Fit(data);
+        float[] weights = Weights(done.Model);
+
+        var again = new EngineTrainer(done.Model, Options(2));
+        again.Resume(done.State);
+        TrainingResult rest = again.Fit(data);
+
+        Assert.Equal(whole.History, rest.History);
+        Assert.Equal(whole.BestEpoch, rest.BestEpoch);
+        Assert.Equal(weights, Weights(again.Model));
     }
 
     [Fact]
@@ -106,8 +149,8 @@ public class EngineTrainerTests
             CheckpointFile.Save(path, firstHalf, "{}");
             var resumed = new EngineTrainer(Small(), Options(2));
             CheckpointFile.Restore(path, resumed);
-            Assert.Equal(1, resumed.CompletedEpochs);
-            resumed.Fit(data);
+            Assert.Equal(1, resumed.State.CompletedEpochs);
+            Assert.Equal(2, resumed.Fit(data).CompletedEpochs);
             Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
         }
         finally
@@ -127,10 +170,13 @@ public class EngineTrainerTests
         LabeledImages data = Bands(200, 5), noise = Bands(100, 6);
         var shuffled = new LabeledImages(noise.Pixels, [.. noise.Labels.Select((l, i) => (l + i) % 10)], noise.Shape);
         // Final weights, not the best epoch's: restoring those after a resume is the ML.NET trainer's job (best.ckpt).
-        EngineTrainerOptions options = Options(12) with { Schedule = "constant", EarlyStoppingPatience = 2, ReduceOnPlateauPatience = 1, RestoreBestWeights = false };
+        EngineTrainerOptions options = Options(12) with
+        {
+            Schedule = ScheduleKind.Constant, EarlyStopping = new(Patience: 2), ReduceOnPlateauPatience = 1, RestoreBestWeights = false,
+        };
         var uninterrupted = new EngineTrainer(Small(), options);
-        uninterrupted.Fit(data, shuffled);
-        int stoppedAt = uninterrupted.CompletedEpochs;
+        TrainingResult whole = uninterrupted.Fit(data, shuffled);
+        int stoppedAt = whole.CompletedEpochs;
         Assert.InRange(stoppedAt, 3, 11);
 
         string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
@@ -142,10 +188,11 @@ public class EngineTrainerTests
             CheckpointFile.Save(path, firstPart, "{}");
             var resumed = new EngineTrainer(Small(), options);
             CheckpointFile.Restore(path, resumed);
-            resumed.Fit(data, shuffled);
+            TrainingResult rest = resumed.Fit(data, shuffled);
 
-            Assert.Equal(stoppedAt, resumed.CompletedEpochs);
-            Assert.Equal(uninterrupted.StopReason, resumed.StopReason);
+            Assert.Equal(stoppedAt, rest.CompletedEpochs);
+            Assert.Equal(whole.StopReason, rest.StopReason);
+            Assert.Equal(whole.History.Select(h => h.Loss), rest.History.Select(h => h.Loss));
             Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
         }
         finally
@@ -161,7 +208,7 @@ public class EngineTrainerTests
     {
         LabeledImages data = Bands(320, 9);
         var uninterrupted = new EngineTrainer(Small(), Options(2));
-        uninterrupted.Fit(data);
+        TrainingResult whole = uninterrupted.Fit(data);
 
         string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
         try
@@ -170,14 +217,16 @@ public class EngineTrainerTests
             using var cancel = new CancellationTokenSource();
             interrupted.AddCallback(new BatchCounter(cancel, stopAfter));
             Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data, cancellation: cancel.Token));
-            Assert.Equal(new { Epoch = stopAfter / 10 + 1, Batch = stopAfter % 10 }, new { interrupted.Interrupted!.Epoch, interrupted.Interrupted.Batch });
+            PartialEpoch stopped = interrupted.State.Interrupted!;
+            Assert.Equal(new { Epoch = stopAfter / 10 + 1, Batch = stopAfter % 10 }, new { stopped.Epoch, stopped.Batch });
             CheckpointFile.Save(path, interrupted, "{}");
 
             var resumed = new EngineTrainer(Small(), Options(2));
             CheckpointFile.Restore(path, resumed);
-            resumed.Fit(data);
+            TrainingResult rest = resumed.Fit(data);
             Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
-            Assert.Equal(uninterrupted.History[^1].Loss, resumed.History[^1].Loss);
+            Assert.Equal(whole.History[^1].Loss, rest.History[^1].Loss);
+            Assert.Null(resumed.State.Interrupted);
         }
         finally
         {
@@ -214,7 +263,7 @@ public class EngineTrainerTests
     public void Options_NegativeDecayOrPatience_RefusedNamingTheSetting(string setting, float decay, int patience, int plateau)
     {
         // Accepted before: a negative weight decay grows the weights every step.
-        var options = Options() with { WeightDecay = decay, EarlyStoppingPatience = patience, ReduceOnPlateauPatience = plateau };
+        var options = Options() with { WeightDecay = decay, EarlyStopping = new(Patience: patience), ReduceOnPlateauPatience = plateau };
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new EngineTrainer(Small(), options));
         Assert.StartsWith($"{setting}: expected 0", ex.Message);
     }
@@ -235,7 +284,8 @@ public class EngineTrainerTests
     {
         LabeledImages data = Bands(256, 7);
         for (int i = 0; i < data.Pixels.Length; i++) data.Pixels[i] *= 1e20f;
-        var trainer = new EngineTrainer(new ModelBuilder(Presets.Input).Flatten().Dense(10).Build(), Options() with { LearningRate = 1e10f, Schedule = "constant", Augmentation = AugmentationOptions.None });
+        var trainer = new EngineTrainer(new ModelBuilder(Presets.Input).Flatten().Dense(10).Build(),
+            Options() with { LearningRate = 1e10f, Schedule = ScheduleKind.Constant, Augmentation = AugmentationOptions.None });
         var ex = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data));
         Assert.Contains("epoch 1, batch", ex.Message);
         Assert.Contains("lower learning rate", ex.Message);
@@ -287,19 +337,22 @@ public class EngineTrainerTests
     }
 
     [Theory]
-    [InlineData(null, typeof(Engine.Kernels.WinogradKernel))]               // the auto rule: F(2×2) for a 3×3 'same' conv on ≥ 8 channels
+    // null: the auto rule, F(2×2) for a 3×3 'same' conv on ≥ 8 channels.
+    [InlineData(null, typeof(Engine.Kernels.WinogradKernel))]
     [InlineData("winograd4x4", typeof(Engine.Kernels.Winograd4x4Kernel))]   // a recipe's "convolution"
     [InlineData("im2col", typeof(Engine.Kernels.ConvolutionKernel))]
     public void Build_UnderARecipesConvolution_PicksItsKernel(string? convolution, Type expected)
     {
         // (Assumes MLNETFASHION_CONV is unset, as in CI: it would override every recipe.)
-        Sequential model = new ModelBuilder(Presets.Input).Conv2D(8, 3, Engine.Layers.Padding.Same).ReLU().Conv2D(8, 3, Engine.Layers.Padding.Same).Flatten().Dense(10).Build();
+        Sequential model = new ModelBuilder(Presets.Input).Conv2D(8, 3, Engine.Layers.Padding.Same).ReLU().Conv2D(8, 3,
+            Engine.Layers.Padding.Same).Flatten().Dense(10).Build();
         var options = Options() with { Convolution = convolution is null ? null : Engine.Kernels.ConvolutionAlgorithm.Parse(convolution) };
         _ = new EngineTrainer(model, options);
         var second = Assert.IsType<Engine.Layers.Convolution.Conv2D>(model.Layers[2]);
         Assert.IsType(expected, second.KernelOp);
         // The scope ends with the build: a model built afterwards gets the auto rule again.
-        Sequential later = new ModelBuilder(Presets.Input).Conv2D(8, 3, Engine.Layers.Padding.Same).ReLU().Conv2D(8, 3, Engine.Layers.Padding.Same).Flatten().Dense(10).Build();
+        Sequential later = new ModelBuilder(Presets.Input).Conv2D(8, 3, Engine.Layers.Padding.Same).ReLU().Conv2D(8, 3,
+            Engine.Layers.Padding.Same).Flatten().Dense(10).Build();
         later.Build(1, new EngineRandom(1));
         Assert.IsType<Engine.Kernels.WinogradKernel>(Assert.IsType<Engine.Layers.Convolution.Conv2D>(later.Layers[2]).KernelOp);
     }

@@ -4,9 +4,12 @@ namespace MlNetFashion.Engine.Tests.Training;
 
 public class TrainingCallbackTests
 {
-    /// <summary>Feeds (validation loss, validation accuracy) pairs to early stopping; returns the epoch it stopped at (0: never).</summary>
-    private static int StopEpoch(EarlyStopping stopping, params (float Loss, float Accuracy)[] epochs)
+    /// <summary>
+    /// Feeds (validation loss, validation accuracy) pairs to early stopping's callback; returns the epoch it stopped at (0: never).
+    /// </summary>
+    private static int StopEpoch(EarlyStopping criteria, params (float Loss, float Accuracy)[] epochs)
     {
+        ITrainingCallback stopping = criteria.CreateCallback()!;
         var control = new TrainingControl();
         for (int e = 0; e < epochs.Length; e++)
         {
@@ -17,12 +20,13 @@ public class TrainingCallbackTests
     }
 
     // Validation loss bottoms out at epoch 2 while accuracy keeps rising: the overfitting Keras' default monitor catches.
-    private static readonly (float, float)[] LossRisesAccuracyRises = [(0.40f, 0.85f), (0.30f, 0.88f), (0.31f, 0.89f), (0.33f, 0.90f), (0.36f, 0.91f)];
+    private static readonly (float, float)[] LossRisesAccuracyRises =
+        [(0.40f, 0.85f), (0.30f, 0.88f), (0.31f, 0.89f), (0.33f, 0.90f), (0.36f, 0.91f)];
 
     [Fact]
     public void EarlyStopping_MonitorLoss_StopsWhenValidationLossStallsThoughAccuracyStillRises()
     {
-        Assert.Equal(5, StopEpoch(new EarlyStopping(3, monitor: "loss"), LossRisesAccuracyRises));
+        Assert.Equal(5, StopEpoch(new EarlyStopping(3, Metric: EarlyStoppingMetric.Loss), LossRisesAccuracyRises));
     }
 
     [Fact]
@@ -35,7 +39,7 @@ public class TrainingCallbackTests
     public void EarlyStopping_MinDelta_GainsNoLargerThanItDoNotCount()
     {
         (float, float)[] smallGains = [(0.4f, 0.850f), (0.4f, 0.855f), (0.4f, 0.860f)];
-        Assert.Equal(3, StopEpoch(new EarlyStopping(2, minDelta: 0.01f), smallGains));
+        Assert.Equal(3, StopEpoch(new EarlyStopping(2, MinDelta: 0.01f), smallGains));
         Assert.Equal(0, StopEpoch(new EarlyStopping(2), smallGains));
     }
 
@@ -44,9 +48,10 @@ public class TrainingCallbackTests
     {
         var better = new EpochMetrics(2, 0.3f, 0.9f, 0.25f, 0.91f, 1e-3f, 1, 1);
         var worse = new EpochMetrics(1, 0.4f, 0.8f, 0.35f, 0.87f, 1e-3f, 1, 1);
-        Assert.True(EarlyStopping.Score(better, "loss") > EarlyStopping.Score(worse, "loss"));
-        Assert.True(EarlyStopping.Score(better, "accuracy") > EarlyStopping.Score(worse, "accuracy"));
-        Assert.Equal(-0.25f, EarlyStopping.Score(better, "loss"));
+        EarlyStopping byLoss = new(Metric: EarlyStoppingMetric.Loss), byAccuracy = new(Metric: EarlyStoppingMetric.Accuracy);
+        Assert.True(byLoss.Score(better) > byLoss.Score(worse));
+        Assert.True(byAccuracy.Score(better) > byAccuracy.Score(worse));
+        Assert.Equal(-0.25f, byLoss.Score(better));
     }
 
     /// <summary>Feeds validation losses to the plateau; returns the learning-rate scale after each epoch.</summary>
@@ -64,6 +69,22 @@ public class TrainingCallbackTests
     private static readonly float[] CreepingLoss = [0.30000f, 0.29997f, 0.29994f, 0.29991f, 0.29988f, 0.29985f, 0.29982f];
 
     [Fact]
+    public void CreateCallback_PatienceZero_IsNone()
+    {
+        Assert.Null(EarlyStopping.Off.CreateCallback());
+        Assert.NotNull(new EarlyStopping(Patience: 1).CreateCallback());
+    }
+
+    [Fact]
+    public void EarlyStopping_StopReason_NamesTheMetricAsTheSpecSpellsIt()
+    {
+        var control = new TrainingControl();
+        ITrainingCallback stopping = new EarlyStopping(1, Metric: EarlyStoppingMetric.Loss).CreateCallback()!;
+        foreach (int epoch in new[] { 1, 2 }) stopping.OnEpochEnd(new EpochMetrics(epoch, 0.5f, 0.8f, 0.3f, 0.9f, 1e-3f, 1, 1), control);
+        Assert.Equal("early stopping: no validation-loss gain for 1 epochs", control.StopReason);
+    }
+
+    [Fact]
     public void ReduceOnPlateau_KerasMinDelta_HalvesTheRateWhenTheLossOnlyCreepsDown()
     {
         // Epoch 4 halves; by epoch 5 the loss has fallen 1.2e-4 below the best, which counts as progress again.
@@ -79,6 +100,7 @@ public class TrainingCallbackTests
     [Fact]
     public void ReduceOnPlateau_ClearFalls_KeepTheRateAndAStallLowersIt()
     {
-        Assert.Equal([1f, 1f, 1f, 1f, 1f, 0.5f], Scales(new ReduceLearningRateOnPlateau(2), 0.5f, 0.4f, 0.41f, 0.39f, 0.3901f, 0.3902f));
+        Assert.Equal([1f, 1f, 1f, 1f, 1f, 0.5f],
+            Scales(new ReduceLearningRateOnPlateau(2), 0.5f, 0.4f, 0.41f, 0.39f, 0.3901f, 0.3902f));
     }
 }

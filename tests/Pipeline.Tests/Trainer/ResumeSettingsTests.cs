@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Training;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Trainer;
 using MlNetFashion.Pipeline.Transforms;
@@ -13,9 +15,10 @@ public sealed class ResumeSettingsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private FashionCnnTrainer.Options Run(int epochs, int batchSize = 32, ulong seed = 3, bool resume = false) => new()
+    private FashionCnnTrainer.Options Run(int epochs, int batchSize = 32, ulong seed = 3, bool resume = false, string preset = "two-conv")
+        => new()
     {
-        Preset = "seed004", Epoch = epochs, BatchSize = batchSize, Seed = seed, ValidationSetFraction = 0,
+        Preset = preset, Epoch = epochs, BatchSize = batchSize, Seed = seed, ValidationSetFraction = 0,
         CheckpointDirectory = Path.Combine(_root, "checkpoints"), Resume = resume,
     };
 
@@ -62,19 +65,44 @@ public sealed class ResumeSettingsTests : IDisposable
     }
 
     [Fact]
+    public void Fit_CheckpointWrittenUnderThePresetsOldName_ResumesUnderItsNewName()
+    {
+        Fit(Run(epochs: 1));
+        // What a checkpoint of the preset's former name carries in its options.
+        var header = CheckpointFile.Read(Last).Header;
+        Assert.Contains("\"Preset\":\"two-conv\"", header.OptionsJson);
+        ResumeSettings old = ResumeSettings.Parse(header.OptionsJson) with { Preset = "seed004" };
+        var model = Engine.Models.Presets.TwoConv();
+        model.Build(1, new Engine.Tensors.EngineRandom(0));
+
+        ResumeSettings.Check(Last, header with { OptionsJson = old.ToJson() }, ResumeSettings.Parse(header.OptionsJson), model);
+
+        Fit(Run(epochs: 2, resume: true, preset: "SEED004"));
+        Assert.Equal(2, CheckpointFile.Read(Last).Header.Epoch);
+    }
+
+    [Fact]
+    public void Check_AnotherPreset_RefusesNamingBoth()
+    {
+        Fit(Run(epochs: 1));
+        var error = Assert.Throws<InvalidDataException>(() => Fit(Run(epochs: 2, resume: true, preset: "seed000")));
+        Assert.Contains("preset two-conv → article-2x2conv", error.Message);
+    }
+
+    [Fact]
     public void Check_WeightsOfAnotherNetUnderTheSameName_RefusesNamingTheFile()
     {
         // A model spec edited between the runs keeps its name: the tensors tell.
         Fit(Run(epochs: 1));
         var header = CheckpointFile.Read(Last).Header;
-        var other = Engine.Models.Presets.Seed003();
+        var other = Engine.Models.Presets.KFoldTutorial();
         other.Build(1, new Engine.Tensors.EngineRandom(0));
         var settings = ResumeSettings.Parse(header.OptionsJson);
 
         var error = Assert.Throws<InvalidDataException>(() => ResumeSettings.Check(Last, header, settings, other));
 
         Assert.Contains(Last, error.Message);
-        Assert.Contains("do not fit model 'seed004'", error.Message);
+        Assert.Contains("do not fit model 'two-conv'", error.Message);
     }
 
     [Fact]
@@ -83,8 +111,20 @@ public sealed class ResumeSettingsTests : IDisposable
         // The options JSON checkpoints carried until 2026-12-02.
         var old = ResumeSettings.Parse("""{"preset":"fast","Epochs":8,"BatchSize":64,"Optimizer":"adamw","LearningRate":0.005,"Seed":1}""");
 
-        Assert.Equal(new ResumeSettings("fast", 8, 64, "adamw", 0.005f, 1UL), old);
+        Assert.Equal(new ResumeSettings("fast", 8, 64, OptimizerKind.AdamW, 0.005f, 1UL), old);
         Assert.Null(old.TrainImages);
         Assert.Equal(ResumeSettings.Parse("not json"), ResumeSettings.Parse(null));
+    }
+
+    [Fact]
+    public void ToJson_WritesTheEnumsAsTheSpecSpellsThem_AndParseReadsThemBack()
+    {
+        var settings = new ResumeSettings("mcnn-paper", 100, 128, OptimizerKind.Adam, 0.001f, 1UL, Monitor: EarlyStoppingMetric.Loss);
+
+        string json = settings.ToJson();
+
+        Assert.Contains("\"Optimizer\":\"adam\"", json);
+        Assert.Contains("\"Monitor\":\"loss\"", json);
+        Assert.Equal(settings, ResumeSettings.Parse(json));
     }
 }

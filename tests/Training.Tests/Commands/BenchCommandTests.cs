@@ -13,7 +13,7 @@ public sealed class BenchCommandTests
         var result = JsonNode.Parse(output)!.AsObject();
         Assert.True((double)result["trainImagesPerSecond"]! > 0, output);
         Assert.True((double)result["inferenceImagesPerSecond"]! > 0, output);
-        Assert.Equal("seed004", (string?)result["preset"]);
+        Assert.Equal("two-conv", (string?)result["preset"]);
         Assert.False(string.IsNullOrWhiteSpace((string?)result["gemm"]));
         Assert.False(string.IsNullOrWhiteSpace((string?)result["convolution"]));
     }
@@ -35,7 +35,10 @@ public sealed class BenchCommandTests
     {
         // bench measures any net's speed; random labels over ten classes failed a seven-class net in the loss.
         string spec = Path.Combine(Path.GetTempPath(), $"bench-rgb-{Guid.NewGuid():N}.json");
-        File.WriteAllText(spec, """{"input": [3, 32, 32], "layers": [{"type": "Conv2D", "filters": 4, "kernelSize": 3}, {"type": "Flatten"}, {"type": "Dense", "units": 7}]}""");
+        File.WriteAllText(spec, """
+            {"input": [3, 32, 32],
+             "layers": [{"type": "Conv2D", "filters": 4, "kernelSize": 3}, {"type": "Flatten"}, {"type": "Dense", "units": 7}]}
+            """);
         try
         {
             var (exit, output, error) = Cli.Run("bench", "--model-spec", spec, "--batch-size", "8", "--seconds", "0.2", "--json");
@@ -61,7 +64,8 @@ public sealed class BenchCommandTests
             .WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, exit);
-        Assert.Equal($"error: bench: expected a positive --batch-size and a finite positive --seconds (received --batch-size 8, --seconds {seconds})", error.Trim());
+        Assert.Equal("error: bench: expected a positive --batch-size and a finite positive --seconds "
+            + $"(received --batch-size 8, --seconds {seconds})", error.Trim());
         Assert.Equal("", output);
     }
 

@@ -12,7 +12,8 @@ public sealed partial class CvCommandTests : IDisposable
     [Fact]
     public void Cv_TwoFolds_PrintsEachFoldTheMeanAndWritesTheBoxPlot()
     {
-        var (exit, output, error) = Cli.Run("cv", "--folds", "2", "--preset", "seed000", "--epochs", "2", "--batch-size", "100", "--limit-train", "2000", "--out", _out);
+        var (exit, output, error) = Cli.Run("cv", "--folds", "2", "--preset", "seed000", "--epochs", "2", "--batch-size", "100",
+            "--limit-train", "2000", "--out", _out);
 
         Assert.True(exit == 0, error);
         double[] folds = [.. FoldLine().Matches(output).Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))];
@@ -43,7 +44,8 @@ public sealed partial class CvCommandTests : IDisposable
 
         Assert.True(exit == 0, error);
         // Each fold's epoch line reports the hold-out; without the option (default 0) there is none.
-        Assert.Equal(2, output.Split('\n').Count(l => l.StartsWith("epoch 1/1 ", StringComparison.Ordinal) && l.Contains("val_acc", StringComparison.Ordinal)));
+        Assert.Equal(2, output.Split('\n').Count(l => l.StartsWith("epoch 1/1 ", StringComparison.Ordinal)
+            && l.Contains("val_acc", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -52,20 +54,35 @@ public sealed partial class CvCommandTests : IDisposable
         var (exit, _, error) = Cli.Run("cv", "--folds", "2", "--optimizer", "rmsprop", "--out", _out);
 
         Assert.Equal(1, exit);
-        Assert.Equal("error: --optimizer: expected adam, adamw or sgd, received \"rmsprop\"", error.Trim());
+        Assert.Equal("error: --optimizer: expected adam, adamw or sgd, received \"rmsprop\" (see 'cv --help')", error.Trim());
+    }
+
+    [Theory]
+    [InlineData("SGD")]
+    [InlineData("AdamW")]
+    public void Cv_OptimizerInAnyCase_IsAccepted(string optimizer)
+    {
+        // --folds 1 is refused after the options are parsed: the optimizer got through the parser.
+        var (exit, _, error) = Cli.Run("cv", "--folds", "1", "--optimizer", optimizer, "--out", _out);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("error: --folds: expected at least 2, received 1", error.Trim());
     }
 
     [Fact]
     public async Task Cv_InterruptedWithSigint_Exits130SayingNothingWasWritten()
     {
         // It said "error: The operation was canceled." and exited 1.
-        using var process = ChildProcess.StartInterruptible("cv", "--folds", "2", "--preset", "seed004", "--epochs", "30", "--limit-train", "2000", "--threads", "2", "--out", _out);
+        using var process = ChildProcess.StartInterruptible("cv", "--folds", "2", "--preset", "seed004", "--epochs", "30", "--limit-train",
+            "2000", "--threads", "2", "--out", _out);
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         string? line;
-        while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("epoch 1/30 ", StringComparison.Ordinal)) { }
+        while ((line = await process.StandardOutput.ReadLineAsync()) is not null
+            && !line.StartsWith("epoch 1/30 ", StringComparison.Ordinal)) { }
         Assert.NotNull(line);
         Assert.False(process.HasExited, "cv finished before the signal was sent");
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using (var kill = System.Diagnostics.Process.Start("kill",
+            ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
         _ = process.StandardOutput.ReadToEndAsync();
         Assert.True(process.WaitForExit(60_000), "cv did not stop after SIGINT");
 

@@ -15,24 +15,29 @@ public sealed class TrainCommandTests : IDisposable
         var (exit, output, error) = Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "1500", "--limit-test", "300",
             "--validation-fraction", "0.1", "--out", _out);
         Assert.True(exit == 0, error);
-        foreach (string file in new[] { "model.zip", "model.onnx", "metrics.json", "history.csv", "report.html", "loss.png", "accuracy.png", "confusion-matrix.png", "test-samples.png", "checkpoints/last.ckpt" })
+        foreach (string file in new[] { "model.zip", "model.onnx", "metrics.json", "history.csv", "report.html", "loss.png", "accuracy.png",
+            "confusion-matrix.png", "test-samples.png", "checkpoints/last.ckpt" })
             Assert.True(File.Exists(Path.Combine(_out, file)), $"{file} missing");
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")))!.AsObject();
-        foreach (string key in new[] { "preset", "epochs", "trainSeconds", "trainImagesPerSecond", "testAccuracy", "macroAccuracy", "logLoss", "perClass", "confusionMatrix", "onnxMaxAbsDiff" })
+        foreach (string key in new[] { "preset", "epochs", "trainSeconds", "trainImagesPerSecond", "testAccuracy", "macroAccuracy",
+            "logLoss", "perClass", "confusionMatrix", "onnxMaxAbsDiff" })
             Assert.True(metrics.ContainsKey(key), $"metrics.json lacks {key}");
-        Assert.Equal("seed000", (string?)metrics["preset"]);
+        Assert.Equal("article-2x2conv", (string?)metrics["preset"]);   // the preset's name, though asked for by its former one
         Assert.Equal(1, (int)metrics["epochs"]!);
         Assert.InRange((double)metrics["testAccuracy"]!, 0.3, 1.0);
         Assert.InRange((double)metrics["onnxMaxAbsDiff"]!, 0, 1e-4);
         var perClass = metrics["perClass"]!.AsArray();
         Assert.Equal(10, perClass.Count);
-        Assert.All(perClass, c => Assert.True(c!["label"] is not null && c["precision"] is not null && c["recall"] is not null && c["f1"] is not null && c["support"] is not null));
+        Assert.All(perClass, c => Assert.True(c!["label"] is not null && c["precision"] is not null && c["recall"] is not null
+            && c["f1"] is not null && c["support"] is not null));
         long[][] matrix = metrics["confusionMatrix"]!.Deserialize<long[][]>()!;
         Assert.Equal(300, matrix.Sum(r => r.Sum()));
-        Assert.Equal("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds", File.ReadLines(Path.Combine(_out, "history.csv")).First());
+        Assert.Equal("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds",
+            File.ReadLines(Path.Combine(_out, "history.csv")).First());
         // 10 % held out (seed000's recipe holds out none): the kept epoch's validation accuracy, as history.csv has it.
         string[] kept = File.ReadLines(Path.Combine(_out, "history.csv")).Skip((int)metrics["bestEpoch"]!).First().Split(',');
-        Assert.Equal(double.Parse(kept[4], System.Globalization.CultureInfo.InvariantCulture), (double)metrics["validationAccuracy"]!, 1e-5);
+        Assert.Equal(double.Parse(kept[4], System.Globalization.CultureInfo.InvariantCulture), (double)metrics["validationAccuracy"]!,
+            1e-5);
         Assert.Contains("test accuracy", output);
         // No test-time views in seed000's recipe: one model, no second file.
         Assert.False(File.Exists(Path.Combine(_out, "model-single-view.onnx")));
@@ -45,7 +50,8 @@ public sealed class TrainCommandTests : IDisposable
         string spec = Path.Combine(_out, "views.json");
         File.WriteAllText(spec, """
             {"input":[1,28,28],"layers":[{"type":"Flatten"},{"type":"Dense","units":10}],
-             "training":{"epochs":1,"batchSize":50,"horizontalFlip":true,"cropPadding":1,"testTimeAugmentation":true,"validationFraction":0}}
+             "training":{"epochs":1,"batchSize":50,"horizontalFlip":true,"cropPadding":1,"testTimeAugmentation":true,
+                         "validationFraction":0}}
             """);
         var (exit, output, error) = Cli.Run("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "300", "--out", _out);
         Assert.True(exit == 0, error);
@@ -61,7 +67,8 @@ public sealed class TrainCommandTests : IDisposable
             Assert.True(evaluated.Exit == 0, evaluated.Error);
             Assert.Contains(expected, evaluated.Out);
         }
-        Assert.True(new FileInfo(single).Length < new FileInfo(Path.Combine(_out, "model.onnx")).Length, "the single-view graph has no view nodes");
+        Assert.True(new FileInfo(single).Length < new FileInfo(Path.Combine(_out, "model.onnx")).Length,
+            "the single-view graph has no view nodes");
         Assert.False(metrics.ContainsKey("validationAccuracy"), "nothing was held out");
     }
 
@@ -95,7 +102,8 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void Train_LimitTestUnderAThousand_OnnxCheckNamesTheImagesItCompared()
     {
-        var (exit, output, error) = Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100", "--out", _out);
+        var (exit, output, error) = Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100",
+            "--out", _out);
 
         Assert.True(exit == 0, error);
         Assert.Contains("(max |Δp| on 100 test images)", output);
@@ -105,10 +113,12 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void Train_ResumeWithoutACheckpoint_SaysSoAndTrainsFromTheFirstEpoch()
     {
-        var (exit, output, error) = Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100", "--out", _out, "--resume");
+        var (exit, output, error) = Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100",
+            "--out", _out, "--resume");
 
         Assert.True(exit == 0, error);
-        Assert.Contains($"--resume: no checkpoint at {Path.Combine(_out, "checkpoints", "last.ckpt")}, nothing to resume; training from the first epoch", output);
+        string last = Path.Combine(_out, "checkpoints", "last.ckpt");
+        Assert.Contains($"--resume: no checkpoint at {last}, nothing to resume; training from the first epoch", output);
         Assert.Contains("epoch 1/1 ", output);
     }
 
@@ -116,7 +126,8 @@ public sealed class TrainCommandTests : IDisposable
     public void Train_ModelSpecWithTrainingSection_ProgressCountsItsEpochs()
     {
         string spec = Path.Combine(_out, "tiny.json");
-        File.WriteAllText(spec, """{"input":[1,28,28],"layers":[{"type":"Flatten"},{"type":"Dense","units":10}],"training":{"epochs":2,"batchSize":50}}""");
+        File.WriteAllText(spec,
+            """{"input":[1,28,28],"layers":[{"type":"Flatten"},{"type":"Dense","units":10}],"training":{"epochs":2,"batchSize":50}}""");
 
         var (exit, output, error) = Cli.Run("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "100", "--out", _out);
 
@@ -128,7 +139,8 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void Evaluate_SavedModelInAFreshProcess_ReproducesTheTrainingRunsAccuracy()
     {
-        Assert.Equal(0, Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "1000", "--limit-test", "500", "--out", _out).Exit);
+        Assert.Equal(0, Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "1000", "--limit-test", "500", "--out",
+            _out).Exit);
         double trained = (double)JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")))!["testAccuracy"]!;
         string expected = $"accuracy {trained.ToString("P2", System.Globalization.CultureInfo.InvariantCulture)}";
         // model.zip through ML.NET's Model.Load in a new process; model.onnx in-process.
@@ -143,7 +155,8 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void Evaluate_ConfusionMatrix_FitsEightyColumnsWithOneLinePerActualClass()
     {
-        Assert.Equal(0, Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "200", "--out", _out).Exit);
+        Assert.Equal(0, Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "200", "--out",
+            _out).Exit);
 
         var (exit, output, error) = Cli.Run("evaluate", "--model", Path.Combine(_out, "model.onnx"), "--limit-test", "200");
 
@@ -155,7 +168,8 @@ public sealed class TrainCommandTests : IDisposable
         for (int r = 0; r < MlNetFashion.Pipeline.FashionMnistClasses.Count; r++)
         {
             string name = MlNetFashion.Pipeline.FashionMnistClasses.Names[r];
-            var row = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, $@"^\s*{r} {System.Text.RegularExpressions.Regex.Escape(name)}((?:\s+\d+){{10}})\s*$")).Single(m => m.Success);
+            var row = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l,
+                $@"^\s*{r} {System.Text.RegularExpressions.Regex.Escape(name)}((?:\s+\d+){{10}})\s*$")).Single(m => m.Success);
             total += row.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Sum(long.Parse);
         }
         Assert.Equal(200, total);

@@ -1,0 +1,73 @@
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Optimizers;
+using MlNetFashion.Engine.Schedules;
+using MlNetFashion.Engine.Training;
+
+namespace MlNetFashion.Engine.Tests.Models;
+
+/// <summary>The spec's "training" section keeps its lower-case strings; the reader turns them into the engine's enums.</summary>
+public class ModelSpecTrainingTests
+{
+    private static string Spec(string trainingFields) =>
+        """{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 10} ], "training": {""" + trainingFields + "}}";
+
+    private static EngineTrainerOptions Training(string fields) => ModelSpec.Parse(Spec(fields)).Training!;
+
+    [Theory]
+    [InlineData("adam", OptimizerKind.Adam)]
+    [InlineData("adamw", OptimizerKind.AdamW)]
+    [InlineData("sgd", OptimizerKind.Sgd)]
+    [InlineData("AdamW", OptimizerKind.AdamW)]
+    public void Parse_Optimizer_IsTheEnumOfItsName(string name, OptimizerKind expected)
+    {
+        Assert.Equal(expected, Training($"\"optimizer\": \"{name}\"").Optimizer);
+    }
+
+    [Theory]
+    [InlineData("constant", ScheduleKind.Constant)]
+    [InlineData("step", ScheduleKind.Step)]
+    [InlineData("cosine", ScheduleKind.Cosine)]
+    [InlineData("onecycle", ScheduleKind.OneCycle)]
+    public void Parse_Schedule_IsTheEnumOfItsName(string name, ScheduleKind expected)
+    {
+        Assert.Equal(expected, Training($"\"schedule\": \"{name}\"").Schedule);
+    }
+
+    [Fact]
+    public void Parse_EarlyStoppingKeys_MakeOneEarlyStopping()
+    {
+        EngineTrainerOptions options = Training("\"earlyStoppingPatience\": 4, \"earlyStoppingMinDelta\": 0.01, \"monitor\": \"loss\"");
+        Assert.Equal(new EarlyStopping(Patience: 4, MinDelta: 0.01f, Metric: EarlyStoppingMetric.Loss), options.EarlyStopping);
+    }
+
+    [Fact]
+    public void Parse_NoTrainingFields_GivesTheDefaults()
+    {
+        EngineTrainerOptions options = Training("");
+        Assert.Equal((OptimizerKind.AdamW, ScheduleKind.OneCycle), (options.Optimizer, options.Schedule));
+        Assert.Equal(EarlyStopping.Off, options.EarlyStopping);
+    }
+
+    [Theory]
+    [InlineData("\"optimizer\": \"rmsprop\"", "$.training.optimizer: expected one of \"adam\", \"adamw\", \"sgd\", received \"rmsprop\"")]
+    [InlineData("\"optimizer\": 1", "$.training.optimizer: expected one of \"adam\", \"adamw\", \"sgd\", received 1")]
+    [InlineData("\"optimizer\": \"1\"", "$.training.optimizer: expected one of \"adam\", \"adamw\", \"sgd\", received \"1\"")]
+    [InlineData("\"schedule\": \"one-cycle\"",
+        "$.training.schedule: expected one of \"constant\", \"step\", \"cosine\", \"onecycle\", received \"one-cycle\"")]
+    [InlineData("\"monitor\": \"accuracy, loss\"",
+        "$.training.monitor: expected one of \"accuracy\", \"loss\", received \"accuracy, loss\"")]
+    public void Load_BadEnumValue_OneLineNamingFileAndPath(string fields, string expected)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"spec-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, Spec(fields));
+        try
+        {
+            var ex = Assert.Throws<SpecException>(() => ModelSpec.Load(path));
+            Assert.Equal($"{Path.GetFileName(path)}: {expected}", ex.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
