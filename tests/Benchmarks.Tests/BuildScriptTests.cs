@@ -41,6 +41,8 @@ public sealed class BuildScriptTests : IDisposable
         string bin = Directory.CreateDirectory(Path.Combine(_dir, "bin")).FullName;
         StandIn(bin, "dotnet", """
             [ "$1" = test ] || exit 0
+            # The GPU variant's run (Category=Gpu) is a second dotnet test: it stands for a run of no tests here.
+            case "$*" in *Category=Gpu*) exit 0 ;; esac
             while [ $# -gt 0 ]; do [ "$1" = --results-directory ] && dir=$2; shift; done
             mkdir -p "$dir" && printf '%s' "$FAKE_TRX" > "$dir/run.trx"
             printf '%s\n' "$FAKE_OUTPUT"
