@@ -28,7 +28,10 @@ internal static class ImageTree
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.White);
-            using var ink = new SKPaint { Color = new SKColor(20, 20, 20), IsAntialias = true, StrokeWidth = 5, Style = SKPaintStyle.Stroke };
+            using var ink = new SKPaint
+            {
+                Color = new SKColor(20, 20, 20), IsAntialias = true, StrokeWidth = 5, Style = SKPaintStyle.Stroke,
+            };
             float x = 14 + random.Next(20), y = 14 + random.Next(20), size = 8 + random.Next(6);
             switch (shape % 4)
             {

@@ -30,6 +30,9 @@ public sealed class Dense : Layer
     public Parameter? Bias => UseBias ? _bias : null;
     public override IReadOnlyList<Parameter> Parameters => UseBias ? [_kernel, _bias] : [_kernel];
 
+    /// <summary>An unbuilt layer like this one with another number of units (a classifier head for other classes).</summary>
+    public Dense WithUnits(int units) => new(units, UseBias, _initializer);
+
     protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random)
     {
         Require(inputShape.Rank == 1, "a feature shape (F) — add Flatten after convolutions", inputShape);
