@@ -24,6 +24,7 @@ public static class IndexPage
   .seen img { width: 140px; height: 140px; image-rendering: pixelated; background: #000; border-radius: 6px; }
   #label { font-size: 1.8rem; font-weight: 700; } #confidence { color: #5a6477; }
   .bar { display: grid; grid-template-columns: 7.5rem 1fr 3.5rem; align-items: center; gap: .5rem; margin: .25rem 0; font-size: .9rem; }
+  .pick { color: #3b6fe0; cursor: pointer; text-decoration: underline; }
   .bar div.track { background: #e9edf3; border-radius: 4px; height: .8rem; }
   .bar div.fill { background: #3b6fe0; height: 100%; border-radius: 4px; }
   .bar.top div.fill { background: #1aa260; } #error { color: #c62828; min-height: 1.2rem; }
@@ -32,15 +33,15 @@ public static class IndexPage
 <body><header><h1>MlNetFashion · what garment is this?</h1></header>
 <main>
   <section class="panel">
-    <div id="drop">Drop an image here, or <label style="color:#3b6fe0;cursor:pointer;text-decoration:underline">pick a file<input
-      id="file" type="file" accept="image/*" hidden></label>
+    <div id="drop">Drop an image here, or
+      <label class="pick">pick a file<input id="file" type="file" accept="image/*" hidden></label>
       <div style="color:#5a6477;font-size:.85rem;margin-top:.4rem">any size or colour · up to 1 MB</div></div>
     <div class="samples" id="samples"></div>
     <p id="error"></p>
   </section>
   <section class="panel">
-    <div class="seen"><img id="seen" alt="the 28×28 image the model sees"><div><div id="label">—</div><div
-      id="confidence">pick an image</div></div></div>
+    <div class="seen"><img id="seen" alt="the 28×28 image the model sees">
+      <div><div id="label">—</div><div id="confidence">pick an image</div></div></div>
     <div id="bars" style="margin-top:1rem"></div>
     <p id="classes" style="color:#5a6477;font-size:.85rem"></p>
   </section>
