@@ -30,6 +30,7 @@ public static class EvaluateCommand
             if (count is <= 0) throw new ArgumentException($"--limit-test: expected at least 1, received {count}");
             var ml = new MLContext(seed: 1);
             ITransformer transformer = ModelFile.LoadForPixels(ml, parse.GetValue(model)!);
+            ImageFolderTraining.RequireFashionMnistClasses(transformer, parse.GetValue(model)!);
             string directory = DataLocator.Locate(parse.GetValue(dataDir));
             FashionMnistSplit test = FashionMnist.LoadSplit(directory, "t10k").Take(count);
             var metrics = ml.MulticlassClassification.Evaluate(transformer.Transform(new FashionMnistDataView(test)));

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MlNetFashion.Pipeline;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Evaluation;
 using MlNetFashion.Pipeline.Runs;
@@ -36,14 +37,32 @@ internal static class ImageFolderTraining
             "with --images, use a smaller folder");
         var ml = new MLContext(seed: 1);
         ITransformer transformer = ModelFile.LoadForPixels(ml, modelPath);
-        var blank = new FashionMnistDataView(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0]));
-        IReadOnlyList<string> classes = LabelNames.Of(transformer.Transform(blank), "PredictedLabel");
+        IReadOnlyList<string> classes = ClassesOf(transformer);
         ImageFolder folder = ImageFolder.Load(images, onBadImage, classes);
         foreach (SkippedImage s in folder.Skipped) Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
         var test = new FashionMnistDataView(folder.ToSplit(), classNames: classes);
         var metrics = ml.MulticlassClassification.Evaluate(transformer.Transform(test));
         ReportTables.Print(ClassificationReport.From(metrics, classes), folder.Images.Count, images);
         return 0;
+    }
+
+    /// <summary>
+    /// evaluate without --images scores Fashion-MNIST's test set: a model of other classes is named, with the way to
+    /// evaluate it, rather than failing inside ML.NET's evaluator.
+    /// </summary>
+    public static void RequireFashionMnistClasses(ITransformer model, string modelPath)
+    {
+        IReadOnlyList<string> classes = ClassesOf(model);
+        if (!classes.SequenceEqual(FashionMnistClasses.Names))
+            throw new InvalidDataException($"{modelPath}: the model's classes are {string.Join(", ", classes.Select(c => $"\"{c}\""))}, " +
+                "not Fashion-MNIST's; evaluate it on a folder of its classes with --images DIR");
+    }
+
+    /// <summary>The loaded model's classes: its PredictedLabel key values, in score order.</summary>
+    private static IReadOnlyList<string> ClassesOf(ITransformer model)
+    {
+        var blank = new FashionMnistDataView(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0]));
+        return LabelNames.Of(model.Transform(blank), "PredictedLabel");
     }
 
     /// <summary>The folder options without --images have nothing to act on: refused rather than ignored.</summary>

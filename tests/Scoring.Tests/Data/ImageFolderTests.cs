@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetFashion.Pipeline.Trainer;
 using MlNetFashion.Pipeline.Transforms;
 using MlNetFashion.Scoring.Data;
 using MlNetFashion.Tests.Shared;
@@ -111,6 +112,32 @@ public sealed class ImageFolderTests : IDisposable
         Assert.Equal(folder.Images.Select(i => (uint)i.Label + 1), rows.Select(r => r.Label));
         Assert.Equal(folder.Images[4].Encoded, rows[4].Image);
         Assert.Equal(folder.Images[4].Pixels.Select(p => p / 255f), rows[4].Features);
+    }
+
+    [Fact]
+    public void Fit_FolderDataViewInAUsersOwnPipeline_PredictsTheFolderClassesAfterSaveAndLoad()
+    {
+        string dir = ImageTree.Create(Path.Combine(_root, "images"), ["ring", "bar", "Strich"], perClass: 8);
+        var ml = new MLContext(seed: 1);
+        IDataView data = ImageFolder.Load(dir).ToDataView(ml);
+        var pipeline = ml.Transforms.PreprocessImages()
+            .Append(ml.Transforms.ScalePixels())
+            .Append(ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
+            {
+                Preset = "fast", Epoch = 1, BatchSize = 8, ValidationSetFraction = 0,
+            }));
+        ITransformer model = pipeline.Fit(data);
+        string zip = Path.Combine(_root, "model.zip");
+        ml.Model.Save(model, data.Schema, zip);
+
+        ITransformer loaded = new MLContext(seed: 2).Model.Load(zip, out _);
+        IDataView scored = loaded.Transform(data);
+        VBuffer<ReadOnlyMemory<char>> keys = default;
+        scored.Schema["PredictedLabel"].GetKeyValues(ref keys);
+        Assert.Equal(["Strich", "bar", "ring"], keys.DenseValues().Select(k => k.ToString()));
+        var metrics = ml.MulticlassClassification.Evaluate(scored);
+        Assert.Equal(3, metrics.ConfusionMatrix.NumberOfClasses);
+        Assert.Equal(24, metrics.ConfusionMatrix.Counts.Sum(row => row.Sum()));
     }
 
     [Fact]

@@ -55,6 +55,12 @@ public sealed class ImageFolderTrainingTests : IDisposable
         Assert.Contains($"10 test images from {test}: accuracy", report);
         Assert.Contains("nein", report);
         Assert.DoesNotContain("T-shirt", report);
+
+        string modelPath = Path.Combine(output, "model.onnx");
+        var (onFashionMnist, _, refusal) = Cli.Run("evaluate", "--model", modelPath);
+        Assert.Equal(1, onFashionMnist);
+        Assert.Equal($"error: {modelPath}: the model's classes are \"ja\", \"nein\", not Fashion-MNIST's; " +
+            "evaluate it on a folder of its classes with --images DIR", refusal.Trim());
     }
 
     public static TheoryData<string> BadFolders => new(
