@@ -59,7 +59,8 @@ public sealed class BatchScorer : IDisposable
 
     /// <summary>
     /// Probabilities [count, K] for count images of 784 bytes, in batches, in <see cref="Classes"/> order (Fashion-MNIST's
-    /// class order for a Fashion-MNIST model). Batches are spread over the cores, each run single-threaded in ONNX Runtime: for these small networks that beats splitting every batch across threads.
+    /// class order for a Fashion-MNIST model). Batches are spread over the cores, each run single-threaded in ONNX
+    /// Runtime: for these small networks that beats splitting every batch across threads.
     /// </summary>
     public float[] Score(byte[] pixels, int count, int batchSize = DefaultBatchSize)
     {

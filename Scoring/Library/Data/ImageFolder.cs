@@ -16,10 +16,10 @@ public sealed record SkippedImage(string Path, string Reason);
 /// <summary>
 /// A labelled image folder, as Keras' image_dataset_from_directory and PyTorch's ImageFolder read one:
 /// <c>DIR/&lt;label&gt;/*.{png,jpg,jpeg,bmp,gif,webp}</c> (subfolders of a class folder included). The labels are the
-/// folder names as the file system spells them (any Unicode); the classes are ordered by ordinal comparison of those names, so label k is the
-/// same class on every machine and in every run. Every image is read and prepared (<see cref="ImagePreprocessor"/>) at
-/// load: one that cannot be, or a file of another kind, is refused or skipped by <see cref="BadImagePolicy"/>. Hidden
-/// files (".DS_Store") and files directly in DIR are not looked at.
+/// folder names as the file system spells them (any Unicode); the classes are ordered by ordinal comparison of those
+/// names, so label k is the same class on every machine and in every run. Every image is read and prepared
+/// (<see cref="ImagePreprocessor"/>) at load: one that cannot be, or a file of another kind, is refused or skipped by
+/// <see cref="BadImagePolicy"/>. Hidden files (".DS_Store") and files directly in DIR are not looked at.
 /// </summary>
 public sealed class ImageFolder
 {

@@ -60,11 +60,13 @@ public sealed class Dense : Layer
     {
         CheckBatch(outputGradient, OutputShape);
         int n = outputGradient.BatchSize;
-        Gemm.Multiply(true, false, Units, _inputs, n, 1f, outputGradient.Span, Units, _input.Span, _inputs, 0f, _kernel.Gradient.Span, _inputs);
+        Gemm.Multiply(true, false, Units, _inputs, n, 1f, outputGradient.Span, Units, _input.Span, _inputs, 0f, _kernel.Gradient.Span,
+            _inputs);
         if (UseBias) RowBias.SumRows(outputGradient.Span, n, _bias.Gradient.Span);
         if (!NeedsInputGradient) return null;
         _inputGradient.SetBatchSize(n);
-        Gemm.Multiply(false, false, n, _inputs, Units, 1f, outputGradient.Span, Units, _kernel.Value.Span, _inputs, 0f, _inputGradient.Span, _inputs);
+        Gemm.Multiply(false, false, n, _inputs, Units, 1f, outputGradient.Span, Units, _kernel.Value.Span, _inputs, 0f,
+            _inputGradient.Span, _inputs);
         return _inputGradient;
     }
 
