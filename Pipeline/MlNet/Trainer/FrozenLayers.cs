@@ -7,7 +7,7 @@ namespace MlNetFashion.Pipeline.Trainer;
 
 /// <summary>
 /// Freezes the feature extractor — every layer before the first Dense (convolutions, their batch normalization with
-/// its running statistics) — for the first <paramref name="epochs"/> epochs of fine-tuning, as Keras' trainable = False
+/// its running statistics) — for the first epochs of fine-tuning (<c>epochs</c>), as Keras' trainable = False
 /// on a pretrained base: after every batch of those epochs its weights are put back to the values they started with, so
 /// only the classifier layers learn while the new head is still random.
 /// </summary>
