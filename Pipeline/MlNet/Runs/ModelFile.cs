@@ -98,7 +98,9 @@ public static class ModelFile
     public static byte[] ReadOnnx(string path) => ReadOnnx(path, out _);
 
     /// <inheritdoc cref="ReadOnnx(string)"/>
-    /// <param name="classNames">What its outputs stand for (<see cref="ClassNames(ModelMetadata, int)"/>), read from the same session.</param>
+    /// <param name="classNames">
+    /// What its outputs stand for (<see cref="ClassNames(ModelMetadata, int)"/>), read from the same session.
+    /// </param>
     public static byte[] ReadOnnx(string path, out IReadOnlyList<string> classNames) => ReadOnnx(path, out classNames, out _);
 
     /// <inheritdoc cref="ReadOnnx(string, out IReadOnlyList{string})"/>
