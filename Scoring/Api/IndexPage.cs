@@ -1,6 +1,9 @@
 namespace MlNetFashion.Scoring.Api;
 
-/// <summary>The web page at GET /: drop or pick an image (or a sample), see the 28×28 the model sees, the label and the probabilities.</summary>
+/// <summary>
+/// The web page at GET /: drop or pick an image (or a sample), see the 28×28 the model sees, the label and the
+/// probabilities of the model's own classes (GET /classes).
+/// </summary>
 public static class IndexPage
 {
     public const string Html = """
@@ -21,25 +24,34 @@ public static class IndexPage
   .seen img { width: 140px; height: 140px; image-rendering: pixelated; background: #000; border-radius: 6px; }
   #label { font-size: 1.8rem; font-weight: 700; } #confidence { color: #5a6477; }
   .bar { display: grid; grid-template-columns: 7.5rem 1fr 3.5rem; align-items: center; gap: .5rem; margin: .25rem 0; font-size: .9rem; }
-  .bar div.track { background: #e9edf3; border-radius: 4px; height: .8rem; } .bar div.fill { background: #3b6fe0; height: 100%; border-radius: 4px; }
+  .pick { color: #3b6fe0; cursor: pointer; text-decoration: underline; }
+  .bar div.track { background: #e9edf3; border-radius: 4px; height: .8rem; }
+  .bar div.fill { background: #3b6fe0; height: 100%; border-radius: 4px; }
   .bar.top div.fill { background: #1aa260; } #error { color: #c62828; min-height: 1.2rem; }
   @media (max-width: 720px) { main { grid-template-columns: 1fr; } }
 </style></head>
 <body><header><h1>MlNetFashion · what garment is this?</h1></header>
 <main>
   <section class="panel">
-    <div id="drop">Drop an image here, or <label style="color:#3b6fe0;cursor:pointer;text-decoration:underline">pick a file<input id="file" type="file" accept="image/*" hidden></label>
+    <div id="drop">Drop an image here, or
+      <label class="pick">pick a file<input id="file" type="file" accept="image/*" hidden></label>
       <div style="color:#5a6477;font-size:.85rem;margin-top:.4rem">any size or colour · up to 1 MB</div></div>
     <div class="samples" id="samples"></div>
     <p id="error"></p>
   </section>
   <section class="panel">
-    <div class="seen"><img id="seen" alt="the 28×28 image the model sees"><div><div id="label">—</div><div id="confidence">pick an image</div></div></div>
+    <div class="seen"><img id="seen" alt="the 28×28 image the model sees">
+      <div><div id="label">—</div><div id="confidence">pick an image</div></div></div>
     <div id="bars" style="margin-top:1rem"></div>
+    <p id="classes" style="color:#5a6477;font-size:.85rem"></p>
   </section>
 </main>
 <script>
 const $ = id => document.getElementById(id);
+const escapeHtml = s => String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+// The model's own classes (a folder's labels, or Fashion-MNIST's ten), in probability order.
+let names = [];
+fetch('/classes').then(r => r.json()).then(list => { names = list; $('classes').textContent = 'classes: ' + list.join(' · '); });
 // A refused image must not stand beside the previous image's label and bars, as if they were its own.
 function showError(message) {
   $('seen').removeAttribute('src'); $('label').textContent = '—'; $('confidence').textContent = 'pick an image'; $('bars').innerHTML = '';
@@ -61,15 +73,17 @@ async function classify(blob, name) {
   $('seen').src = body.input28;
   $('label').textContent = p.label;
   $('confidence').textContent = (100 * p.confidence).toFixed(1) + ' % confident';
-  const names = ['T-shirt/top','Trouser','Pullover','Dress','Coat','Sandal','Shirt','Sneaker','Bag','Ankle boot'];
   $('bars').innerHTML = p.probabilities.map((v, i) =>
-    `<div class="bar${i === p.labelIndex ? ' top' : ''}"><span>${names[i]}</span><div class="track"><div class="fill" style="width:${(100 * v).toFixed(1)}%"></div></div><span>${(100 * v).toFixed(1)}%</span></div>`).join('');
+    `<div class="bar${i === p.labelIndex ? ' top' : ''}"><span>${escapeHtml(names[i] ?? i)}</span><div class="track">` +
+    `<div class="fill" style="width:${(100 * v).toFixed(1)}%"></div></div><span>${(100 * v).toFixed(1)}%</span></div>`).join('');
 }
 $('file').addEventListener('change', e => { const f = e.target.files[0]; if (f) classify(f, f.name); });
 const drop = $('drop');
 drop.addEventListener('dragover', e => { e.preventDefault(); drop.classList.add('over'); });
 drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-drop.addEventListener('drop', e => { e.preventDefault(); drop.classList.remove('over'); const f = e.dataTransfer.files[0]; if (f) classify(f, f.name); });
+drop.addEventListener('drop', e => {
+  e.preventDefault(); drop.classList.remove('over'); const f = e.dataTransfer.files[0]; if (f) classify(f, f.name);
+});
 fetch('/samples').then(r => r.json()).then(list => {
   $('samples').innerHTML = list.map(n => `<button title="${n}" data-name="${n}"><img src="/samples/${n}" alt="${n}"></button>`).join('');
   document.querySelectorAll('.samples button').forEach(b => b.addEventListener('click', async () => {

@@ -7,8 +7,10 @@ namespace MlNetFashion.Scoring.Api;
 /// <summary>
 /// The HTTP service: POST /predict (multipart field "image" or a form's only file, or the raw image as the body under any
 /// other content type) → the predict --json
-/// object plus the 28×28 image the model saw; GET /health; GET / the web page; GET /samples/… sample images.
-/// Limits: images over 1 MB → 413 (raw, or as a form's file); not an image → 400; over 4096×4096 → 400 (checked from the header, before decoding).
+/// object plus the 28×28 image the model saw; GET /health; GET / the web page; GET /classes the model's
+/// classes in probability order; GET /samples/… sample images.
+/// Limits: images over 1 MB → 413 (raw, or as a form's file); not an image → 400; over 4096×4096 → 400 (checked from the
+/// header, before decoding).
 /// </summary>
 public static class ScoringApi
 {
@@ -41,7 +43,8 @@ public static class ScoringApi
             string? error = http.Response.StatusCode switch
             {
                 StatusCodes.Status404NotFound => $"not found: {http.Request.Method} {http.Request.Path}",
-                StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}: expected {http.Response.Headers.Allow}",
+                StatusCodes.Status405MethodNotAllowed =>
+                    $"{http.Request.Method} is not allowed on {http.Request.Path}: expected {http.Response.Headers.Allow}",
                 _ => null,
             };
             return error is null ? Task.CompletedTask : http.Response.WriteAsJsonAsync(new { error });
@@ -58,7 +61,10 @@ public static class ScoringApi
         app.MapMethods("/health", get, () => Results.Ok(new { status = "ok", model = Path.GetFileName(classifier.ModelPath) }));
         app.MapMethods("/", get, () => Results.Content(IndexPage.Html, "text/html; charset=utf-8"));
         app.MapMethods("/samples", get, () => Results.Ok(Samples.List()));
-        app.MapMethods("/samples/{name}", get, (string name) => Samples.Open(name) is { } bytes ? Results.File(bytes, "image/png") : Results.NotFound(new { error = $"no sample named '{name}'" }));
+        app.MapMethods("/classes", get, () => Results.Ok(classifier.Classes));
+        app.MapMethods("/samples/{name}", get, (string name) => Samples.Open(name) is { } bytes
+            ? Results.File(bytes, "image/png")
+            : Results.NotFound(new { error = $"no sample named '{name}'" }));
         app.MapPost("/predict", (HttpRequest request) => Predict(request, classifier));
     }
 
@@ -104,7 +110,10 @@ public static class ScoringApi
             // The field is "image"; a form with one file under any other name (curl -F file=@boot.png) means that file.
             IFormFile? file = form.Files["image"] ?? (form.Files.Count == 1 ? form.Files[0] : null);
             if (file is null)
-                return Results.BadRequest(new { error = $"expected a multipart file field named 'image' (or a single file), received {form.Files.Count} files" });
+                return Results.BadRequest(new
+                {
+                    error = $"expected a multipart file field named 'image' (or a single file), received {form.Files.Count} files",
+                });
             name = file.FileName;
             using var buffer = new MemoryStream();
             await file.CopyToAsync(buffer);
@@ -117,7 +126,10 @@ public static class ScoringApi
             GrayImage seen = ImagePreprocessor.Preprocess(body, name);
             Prediction prediction = classifier.PredictPixels(seen.Pixels);
             var row = PredictionJson.Row(name, prediction);
-            return Results.Ok(new { prediction = row, input28 = "data:image/png;base64," + Convert.ToBase64String(ImagePreprocessor.EncodePng(seen)) });
+            return Results.Ok(new
+            {
+                prediction = row, input28 = "data:image/png;base64," + Convert.ToBase64String(ImagePreprocessor.EncodePng(seen)),
+            });
         }
         catch (ImageRejectedException ex)
         {
@@ -125,7 +137,9 @@ public static class ScoringApi
         }
     }
 
-    private static IResult TooLarge() => Results.Json(new { error = $"expected an image of at most {MaxImageBytes:N0} bytes" }, statusCode: StatusCodes.Status413PayloadTooLarge);
+    private static IResult TooLarge() =>
+        Results.Json(new { error = $"expected an image of at most {MaxImageBytes:N0} bytes" },
+            statusCode: StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>Reads at most limit + 1 bytes, so an oversized chunked body is detected without buffering it all.</summary>
     private static async Task<byte[]> ReadLimited(Stream body, int limit)

@@ -15,14 +15,22 @@ public static class EvaluateCommand
         var model = new Option<string>("--model") { Description = "model.zip or model.onnx", Required = true };
         var dataDir = CommonOptions.DataDir();
         var limit = new Option<int?>("--limit-test") { Description = "Use only the first N test images." };
-        var command = new Command("evaluate", "Evaluate a trained model on the official Fashion-MNIST test set.") { model, dataDir, limit };
+        var folder = new ImageFolderOptions();
+        var command = new Command("evaluate", "Evaluate a trained model on the official Fashion-MNIST test set (or --images DIR).")
+        {
+            model, dataDir, limit, folder.Images, folder.OnBadImage,
+        };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(folder.Images) is { } images)
+                return ImageFolderTraining.Evaluate(parse.GetValue(model)!, images, parse.GetValue(folder.OnBadImage),
+                    parse.GetValue(dataDir), parse.GetValue(limit));
             int? count = parse.GetValue(limit);
             // As train's --limit-test (TrainingRunOptions.Validate): checked before any file is read.
             if (count is <= 0) throw new ArgumentException($"--limit-test: expected at least 1, received {count}");
             var ml = new MLContext(seed: 1);
             ITransformer transformer = ModelFile.LoadForPixels(ml, parse.GetValue(model)!);
+            ImageFolderTraining.RequireFashionMnistClasses(transformer, parse.GetValue(model)!);
             string directory = DataLocator.Locate(parse.GetValue(dataDir));
             FashionMnistSplit test = FashionMnist.LoadSplit(directory, "t10k").Take(count);
             var metrics = ml.MulticlassClassification.Evaluate(transformer.Transform(new FashionMnistDataView(test)));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MlNetFashion.Pipeline.Reporting;
 using MlNetFashion.Pipeline.Runs;
 using MlNetFashion.Training.Terminal;
 
@@ -27,11 +28,13 @@ public static class TrainCommand
         var output = CommonOptions.RefuseEmpty(
             new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "artifacts" });
         var resume = new Option<bool>("--resume") { Description = "Continue from --out/checkpoints/last.ckpt." };
+        var folder = new ImageFolderOptions();
         var command = new Command("train",
-            "Train a CNN on Fashion-MNIST; write model.zip, model.onnx, metrics.json, history.csv, report.html.")
+            "Train a CNN on Fashion-MNIST (or --images DIR); write model.zip, model.onnx, metrics.json, history.csv, report.html.")
         {
             preset, spec, epochs, batch, lr, optimizer, seed, threads, validation, limitTrain, limitTest, dataDir, output, resume,
         };
+        foreach (Option option in folder.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var options = new TrainingRunOptions
@@ -42,20 +45,28 @@ public static class TrainCommand
                 ValidationFraction = parse.GetValue(validation), LimitTrain = parse.GetValue(limitTrain),
                 LimitTest = parse.GetValue(limitTest),
                 DataDir = parse.GetValue(dataDir), OutputDirectory = parse.GetValue(output)!, Resume = parse.GetValue(resume),
+                InitFrom = parse.GetValue(folder.InitFrom), FreezeEpochs = parse.GetValue(folder.FreezeEpochs),
             };
+            if (parse.GetValue(folder.Images) is { } images)
+                return ImageFolderTraining.Run(options, images, parse.GetValue(folder.TestImages), parse.GetValue(folder.TestFraction),
+                    parse.GetValue(folder.OnBadImage));
+            ImageFolderTraining.RefuseWithoutImages(parse.GetValue(folder.TestImages), parse.GetValue(folder.TestFraction));
             return Run(options);
         });
         return command;
     }
 
-    private static int Run(TrainingRunOptions options)
+    private static int Run(TrainingRunOptions options) => Run(options, (progress, token) => TrainingRun.Execute(options, progress, token));
+
+    /// <summary>Runs a training with the terminal's progress display, Ctrl+C handling and summary.</summary>
+    internal static int Run(TrainingRunOptions options, Func<ITrainingProgress, CancellationToken, TrainingRunSummary> execute)
     {
         options.Validate();
         using var interrupt = new InterruptHandler();
         ITrainingProgress progress = TrainingDisplay.Create();
         try
         {
-            var summary = TrainingRun.Execute(options, progress, interrupt.Token);
+            var summary = execute(progress, interrupt.Token);
             TrainingDisplay.PrintSummary(summary, options.OutputDirectory);
             return 0;
         }

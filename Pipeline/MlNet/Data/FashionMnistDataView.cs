@@ -5,9 +5,10 @@ namespace MlNetFashion.Pipeline.Data;
 
 /// <summary>
 /// A real IDataView over a split in memory (no per-row objects): column Label = Key&lt;UInt32, 0-9&gt; with the
-/// class names as KeyValues, column Pixels = Vector&lt;Byte, 28, 28&gt;. Cursors allocate nothing per row and
-/// shuffle when given a Random. Given a token, cursors stop with OperationCanceledException once it is cancelled, so a
-/// long scoring pass (ten test-time views of 10,000 images) can be interrupted between rows.
+/// class names as KeyValues (or a key of K values with a folder's class names), column Pixels = Vector&lt;Byte, 28, 28&gt;.
+/// Cursors allocate nothing per row and shuffle when given a Random. Given a token, cursors stop with
+/// OperationCanceledException once it is cancelled, so a long scoring pass (ten test-time views of 10,000 images) can
+/// be interrupted between rows.
 /// </summary>
 public sealed class FashionMnistDataView : IDataView
 {
@@ -15,12 +16,18 @@ public sealed class FashionMnistDataView : IDataView
     private readonly FashionMnistSplit _split;
     private readonly CancellationToken _cancellation;
 
-    public FashionMnistDataView(FashionMnistSplit split, CancellationToken cancellation = default)
+    /// <param name="classNames">What labels 0 … K−1 stand for; null: Fashion-MNIST's ten classes.</param>
+    public FashionMnistDataView(FashionMnistSplit split, CancellationToken cancellation = default, IReadOnlyList<string>? classNames = null)
     {
         _split = split ?? throw new ArgumentNullException(nameof(split));
         _cancellation = cancellation;
-        Schema = CreateSchema();
+        ClassNames = classNames ?? FashionMnistClasses.Names;
+        if (ClassNames.Count < 2) throw new ArgumentException($"classNames: expected at least 2, received {ClassNames.Count}");
+        Schema = CreateSchema(ClassNames);
     }
+
+    /// <summary>The Label key's values: what labels 0 … K−1 stand for.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
 
     public DataViewSchema Schema { get; }
     public bool CanShuffle => true;
@@ -30,19 +37,21 @@ public sealed class FashionMnistDataView : IDataView
     public static VectorDataViewType PixelsType { get; } = new(NumberDataViewType.Byte, FashionMnistSplit.Rows, FashionMnistSplit.Columns);
 
     /// <summary>The class names as the KeyValues annotation every key column of ours carries.</summary>
-    public static DataViewSchema.Annotations ClassNameAnnotations()
+    public static DataViewSchema.Annotations ClassNameAnnotations(IReadOnlyList<string>? classNames = null)
     {
+        IReadOnlyList<string> classes = classNames ?? FashionMnistClasses.Names;
         var builder = new DataViewSchema.Annotations.Builder();
         ValueGetter<VBuffer<ReadOnlyMemory<char>>> names = (ref VBuffer<ReadOnlyMemory<char>> value) =>
-            value = new VBuffer<ReadOnlyMemory<char>>(FashionMnistClasses.Count, [.. FashionMnistClasses.Names.Select(n => n.AsMemory())]);
-        builder.Add("KeyValues", new VectorDataViewType(TextDataViewType.Instance, FashionMnistClasses.Count), names);
+            value = new VBuffer<ReadOnlyMemory<char>>(classes.Count, [.. classes.Select(n => n.AsMemory())]);
+        builder.Add("KeyValues", new VectorDataViewType(TextDataViewType.Instance, classes.Count), names);
         return builder.ToAnnotations();
     }
 
-    private static DataViewSchema CreateSchema()
+    private static DataViewSchema CreateSchema(IReadOnlyList<string> classNames)
     {
         var builder = new DataViewSchema.Builder();
-        builder.AddColumn(LabelColumn, LabelType, ClassNameAnnotations());
+        KeyDataViewType labelType = classNames.Count == FashionMnistClasses.Count ? LabelType : new(typeof(uint), classNames.Count);
+        builder.AddColumn(LabelColumn, labelType, ClassNameAnnotations(classNames));
         builder.AddColumn(PixelsColumn, PixelsType);
         return builder.ToSchema();
     }
@@ -98,9 +107,11 @@ public sealed class FashionMnistDataView : IDataView
             if (!active[column.Index]) throw new InvalidOperationException($"column {column.Name} is not active in this cursor");
             Delegate getter = column.Index switch
             {
-                0 when typeof(TValue) == typeof(uint) => (ValueGetter<uint>)((ref uint value) => value = (uint)parent._split.Labels[_row] + 1),
+                0 when typeof(TValue) == typeof(uint) =>
+                    (ValueGetter<uint>)((ref uint value) => value = (uint)parent._split.Labels[_row] + 1),
                 1 when typeof(TValue) == typeof(VBuffer<byte>) => (ValueGetter<VBuffer<byte>>)GetPixels,
-                _ => throw new InvalidOperationException($"column {column.Name}: expected the getter type {column.Type.RawType.Name}, received {typeof(TValue).Name}"),
+                _ => throw new InvalidOperationException(
+                    $"column {column.Name}: expected the getter type {column.Type.RawType.Name}, received {typeof(TValue).Name}"),
             };
             return (ValueGetter<TValue>)getter;
         }

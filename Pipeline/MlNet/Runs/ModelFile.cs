@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using MlNetFashion.Engine.Onnx;
@@ -14,8 +15,15 @@ namespace MlNetFashion.Pipeline.Runs;
 public static class ModelFile
 {
     /// <summary>
-    /// A transformer that takes the Pixels column (bytes) and adds Score and PredictedLabel, both in Fashion-MNIST's
-    /// class order whatever order the model was trained in (<see cref="CanonicalClassOrder"/>).
+    /// The metadata key ("true") of a model trained on classes of the user's own (a folder of images): its class names
+    /// are never matched to Fashion-MNIST's, not even "0" … "9" (digits are not garment numbers).
+    /// </summary>
+    public const string OwnClassesKey = "own_classes";
+
+    /// <summary>
+    /// A transformer that takes the Pixels column (bytes) and adds Score and PredictedLabel: for a Fashion-MNIST model
+    /// both in Fashion-MNIST's class order whatever order it was trained in (<see cref="CanonicalClassOrder"/>), for a
+    /// model of the user's own classes in its own order.
     /// </summary>
     public static ITransformer LoadForPixels(MLContext ml, string path, int? gpuDeviceId = null)
     {
@@ -28,7 +36,8 @@ public static class ModelFile
             {
                 loaded = ml.Model.Load(path, out _);
             }
-            catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or IOException or ArgumentException)
+            catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or IOException
+                or ArgumentException)
             {
                 throw new InvalidDataException($"{Path.GetFileName(path)}: not a loadable ML.NET model ({FirstLine(ex.Message)})", ex);
             }
@@ -40,18 +49,40 @@ public static class ModelFile
             }
             catch (ArgumentOutOfRangeException ex)
             {
-                throw new InvalidDataException($"{Path.GetFileName(path)}: the model does not take a {FashionMnistDataView.PixelsColumn} column of 28×28 bytes, as train's model.zip does ({FirstLine(ex.Message).Split(" (Parameter")[0]})", ex);
+                throw new InvalidDataException($"{Path.GetFileName(path)}: the model does not take a {FashionMnistDataView.PixelsColumn} " +
+                    $"column of 28×28 bytes, as train's model.zip does ({FirstLine(ex.Message).Split(" (Parameter")[0]})", ex);
             }
-            return CanonicalClassOrder.Apply(ml, loaded, PixelRow(), Path.GetFileName(path));
+            return ZipHasOwnClasses(path) ? loaded : CanonicalClassOrder.Apply(ml, loaded, PixelRow());
         }
         // By its name an ML.NET model: read as ONNX, random bytes would be reported as "not a valid ONNX model".
         if (Path.GetExtension(path).Equals(".zip", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidDataException($"{Path.GetFileName(path)}: not a zip archive, so not an ML.NET model (train writes one as model.zip)");
-        byte[] onnx = ReadOnnx(path, out IReadOnlyList<string> classNames);
+            throw new InvalidDataException(
+                $"{Path.GetFileName(path)}: not a zip archive, so not an ML.NET model (train writes one as model.zip)");
+        byte[] onnx = ReadOnnx(path, out IReadOnlyList<string> classNames, out bool ownClasses);
         var schema = PixelRow();
         ITransformer scale = ml.Transforms.ScalePixels().Fit(schema);
         ITransformer chain = ScoringChain.Create(ml, onnx, scale.Transform(schema), gpuDeviceId: gpuDeviceId, classNames: classNames);
-        return CanonicalClassOrder.Apply(ml, scale.Append(chain), schema, Path.GetFileName(path));
+        return ownClasses ? scale.Append(chain) : CanonicalClassOrder.Apply(ml, scale.Append(chain), schema);
+    }
+
+    /// <summary>ML.NET stores the ONNX bytes in model.zip as a length-prefixed entry "…/OnnxModel".</summary>
+    public static byte[] OnnxInZip(string path)
+    {
+        try
+        {
+            using ZipArchive zip = ZipFile.OpenRead(path);
+            ZipArchiveEntry entry = zip.Entries.FirstOrDefault(e => e.Name == "OnnxModel")
+                ?? throw new InvalidDataException($"{Path.GetFileName(path)}: no ONNX model inside this ML.NET model");
+            using var stream = entry.Open();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            byte[] bytes = buffer.ToArray();
+            return bytes.Length > 4 && BitConverter.ToInt32(bytes, 0) == bytes.Length - 4 ? bytes[4..] : bytes;
+        }
+        catch (InvalidDataException ex) when (ex.Message.Contains("End of Central Directory", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"{Path.GetFileName(path)}: not a valid zip file", ex);
+        }
     }
 
     /// <summary>The one wording of a missing model, for every command that takes --model.</summary>
@@ -63,23 +94,35 @@ public static class ModelFile
     /// <summary>One blank image in the Pixels schema train's models take: what a loaded model is checked and fitted against.</summary>
     private static FashionMnistDataView PixelRow() => new(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0]));
 
-    /// <summary>The bytes of an ONNX file after checking it follows the contract (input [N,1,28,28], probabilities [N,10]).</summary>
+    /// <summary>The bytes of an ONNX file after checking it follows the contract (input [N,1,28,28], probabilities [N,K]).</summary>
     public static byte[] ReadOnnx(string path) => ReadOnnx(path, out _);
 
     /// <inheritdoc cref="ReadOnnx(string)"/>
-    /// <param name="classNames">What its outputs stand for (<see cref="ClassNames(ModelMetadata)"/>), read from the same session.</param>
-    public static byte[] ReadOnnx(string path, out IReadOnlyList<string> classNames)
+    /// <param name="classNames">
+    /// What its outputs stand for (<see cref="ClassNames(ModelMetadata, int)"/>), read from the same session.
+    /// </param>
+    public static byte[] ReadOnnx(string path, out IReadOnlyList<string> classNames) => ReadOnnx(path, out classNames, out _);
+
+    /// <inheritdoc cref="ReadOnnx(string, out IReadOnlyList{string})"/>
+    /// <param name="ownClasses">Whether its classes are the user's own (<see cref="OwnClassesKey"/>).</param>
+    public static byte[] ReadOnnx(string path, out IReadOnlyList<string> classNames, out bool ownClasses)
     {
         string name = Path.GetFileName(path);
         byte[] bytes = File.ReadAllBytes(path);
         try
         {
             using var session = new InferenceSession(bytes);
-            classNames = ClassNames(session.ModelMetadata);
             if (!session.InputMetadata.TryGetValue(OnnxExporter.InputName, out var input) || !Matches(input.Dimensions, [1, 28, 28]))
-                throw new InvalidDataException($"{name}: expected an input '{OnnxExporter.InputName}' of shape [N, 1, 28, 28], found {Describe(session.InputMetadata)}");
-            if (!session.OutputMetadata.TryGetValue(OnnxExporter.ProbabilitiesName, out var output) || !Matches(output.Dimensions, [10]))
-                throw new InvalidDataException($"{name}: expected an output '{OnnxExporter.ProbabilitiesName}' of shape [N, 10], found {Describe(session.OutputMetadata)}");
+                throw new InvalidDataException(
+                    $"{name}: expected an input '{OnnxExporter.InputName}' of shape [N, 1, 28, 28], " +
+                    $"found {Describe(session.InputMetadata)}");
+            if (!session.OutputMetadata.TryGetValue(OnnxExporter.ProbabilitiesName, out var output)
+                || output.Dimensions is not [_, >= 2 and var classes])
+                throw new InvalidDataException(
+                    $"{name}: expected an output '{OnnxExporter.ProbabilitiesName}' of shape [N, K] with K ≥ 2 classes, " +
+                    $"found {Describe(session.OutputMetadata)}");
+            classNames = ClassNames(session.ModelMetadata, classes);
+            ownClasses = HasOwnClasses(session.ModelMetadata);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -89,27 +132,51 @@ public static class ModelFile
     }
 
     /// <summary>
-    /// The classes an ONNX model's outputs stand for, from its "class_names" metadata (our exporter writes the training
-    /// label's key values, in key order); Fashion-MNIST's names in their order when it has none or they are unusable.
+    /// The classes an ONNX model's <paramref name="count"/> outputs stand for, from its "class_names" metadata (our
+    /// exporter writes the training label's key values, in key order); when it has none or they are unusable,
+    /// Fashion-MNIST's names in their order for ten outputs, else "0" … "K−1" (<see cref="LabelNames.Usable"/>).
     /// </summary>
-    public static IReadOnlyList<string> ClassNames(ModelMetadata metadata)
+    public static IReadOnlyList<string> ClassNames(ModelMetadata metadata, int count = FashionMnistClasses.Count)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        if (!metadata.CustomMetadataMap.TryGetValue(OnnxExporter.ClassNamesKey, out string? json)) return FashionMnistClasses.Names;
+        if (!metadata.CustomMetadataMap.TryGetValue(OnnxExporter.ClassNamesKey, out string? json)) return LabelNames.Usable([], count);
         try
         {
-            return System.Text.Json.JsonSerializer.Deserialize<string[]>(json) is { } names ? LabelNames.Usable(names) : FashionMnistClasses.Names;
+            return LabelNames.Usable(System.Text.Json.JsonSerializer.Deserialize<string[]>(json) ?? [], count);
         }
         catch (System.Text.Json.JsonException)
         {
-            return FashionMnistClasses.Names;
+            return LabelNames.Usable([], count);
+        }
+    }
+
+    /// <summary>Whether a model's metadata marks its classes as the user's own (<see cref="OwnClassesKey"/>).</summary>
+    public static bool HasOwnClasses(ModelMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return metadata.CustomMetadataMap.TryGetValue(OwnClassesKey, out string? value) && value == "true";
+    }
+
+    /// <summary>Read from the ONNX model inside; a pipeline without one (not train's) has no such mark.</summary>
+    private static bool ZipHasOwnClasses(string path)
+    {
+        try
+        {
+            using var session = new InferenceSession(OnnxInZip(path));
+            return HasOwnClasses(session.ModelMetadata);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or OnnxRuntimeException)
+        {
+            return false;
         }
     }
 
     private static bool Matches(int[] dims, int[] sample) => dims.Length == sample.Length + 1 && dims.Skip(1).SequenceEqual(sample);
 
     private static string Describe(IReadOnlyDictionary<string, NodeMetadata> values) =>
-        string.Join(", ", values.Select(v => $"'{v.Key}' [{string.Join(", ", v.Value.Dimensions.Select(d => d < 0 ? "N" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]"));
+        string.Join(", ", values.Select(v => $"'{v.Key}' [{string.Join(", ", v.Value.Dimensions.Select(Dimension))}]"));
+
+    private static string Dimension(int d) => d < 0 ? "N" : d.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static byte[] ReadHead(string path)
     {

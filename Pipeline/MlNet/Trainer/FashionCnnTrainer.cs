@@ -37,16 +37,30 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         ArgumentNullException.ThrowIfNull(input);
         var (name, model, defaults) = FashionMnistNet.Create(_options.ModelSpecPath is null ? _options.Preset : null,
             _options.ModelSpecPath);
+        // Fine-tuning moves trained weights: a tenth of the preset's rate unless one is given.
+        if (_options.InitFrom is not null) defaults = defaults with { LearningRate = defaults.LearningRate / 10 };
         EngineTrainerOptions engineOptions = Merge(defaults);
         engineOptions.Validate();   // before reading the data: a bad option should not cost a pass over it
+        if (_options.FreezeEpochs < 0) throw new ArgumentException($"FreezeEpochs: expected 0 or more, received {_options.FreezeEpochs}");
+        if (_options.FreezeEpochs > 0 && _options.InitFrom is null)
+            throw new ArgumentException(
+                "FreezeEpochs: expected InitFrom too (frozen layers keep trained weights; fresh ones would stay random)");
+        if (_options.InitFrom is not null) InitialWeights.CheckpointFor(_options.InitFrom);
         LabeledImages all = FeatureReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape);
+        int classes = FeatureReader.ClassCount(input, _options.LabelColumnName);
+        model = FashionMnistNet.WithClasses(model, classes);
         float fraction = _options.ValidationSet is null ? _options.ValidationSetFraction ?? defaults.ValidationFraction : 0;
         (LabeledImages train, LabeledImages? validation) = SplitValidation(all, model, fraction);
         // A batch larger than the training set is the whole set in one step (as in Keras): allocate no more than that.
         engineOptions = engineOptions with { BatchSize = Math.Min(engineOptions.BatchSize, Math.Max(1, train.Count)) };
 
         var trainer = new EngineTrainer(model, engineOptions);
-        FashionMnistNet.CheckOutput(model, name, _options.ModelSpecPath);
+        FashionMnistNet.CheckOutput(model, name, _options.ModelSpecPath, classes);
+        if (_options.InitFrom is not null)
+        {
+            InitialWeights.Load(_options.InitFrom, model);
+            if (_options.FreezeEpochs > 0) trainer.AddCallback(new FrozenLayers(model, _options.FreezeEpochs));
+        }
         trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));
         string? checkpoints = _options.CheckpointDirectory
             ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
@@ -59,7 +73,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         {
             string last = Path.Combine(checkpoints, CheckpointWriter.LastFile);
             if (_options.Resume && File.Exists(last))
-                resumedFrom = CheckpointFile.Restore(last, trainer, header => ResumeSettings.Check(last, header, settings, model)).Epoch;
+                resumedFrom = CheckpointFile.Restore(last, trainer,
+                    header => ResumeSettings.Check(last, header, settings, model)).Epoch;
             trainer.AddCallback(new CheckpointWriter(trainer, checkpoints, optionsJson));
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -87,6 +102,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
             fitted.StopReason, resumedFrom, fraction, views)
         {
             Convolution = ConvolutionAlgorithm.Resolve(engineOptions.Convolution),
+            ClassNames = classNames,
         };
         return transformer;
     }
@@ -146,6 +162,9 @@ public sealed record FashionCnnTrainingResult(string Preset, Sequential Model, b
     int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch, float ValidationFraction,
     TestTimeViews? TestTimeViews = null)
 {
+    /// <summary>What the model's outputs stand for, in output order (the label's key values).</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = FashionMnistClasses.Names;
+
     /// <summary>The convolution kernels the model was built with (they decide its rounding, so its exact weights).</summary>
     public Engine.Kernels.ConvolutionAlgorithm.Choice Convolution { get; init; }
 }

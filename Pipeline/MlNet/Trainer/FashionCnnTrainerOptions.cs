@@ -64,6 +64,15 @@ public sealed partial class FashionCnnTrainer
         /// <summary>Continue from CheckpointDirectory/last.ckpt when it exists.</summary>
         public bool Resume { get; set; }
 
+        /// <summary>
+        /// Fine-tuning: start from a trained run's weights (a checkpoint, or a model.onnx with its run's checkpoints beside
+        /// it; <see cref="InitialWeights"/>) instead of a fresh initialization; the classifier head is replaced when the
+        /// classes differ. The default learning rate is then a tenth of the preset's.
+        /// </summary>
+        public string? InitFrom { get; set; }
+        /// <summary>With <see cref="InitFrom"/>: the layers before the first Dense stay as loaded for this many epochs.</summary>
+        public int FreezeEpochs { get; set; }
+
         public ulong Seed { get; set; } = 1;
         public int? Threads { get; set; }
         public CancellationToken CancellationToken { get; set; }

@@ -1,10 +1,11 @@
+using MlNetFashion.Engine.Layers.Core;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Training;
 
 namespace MlNetFashion.Pipeline.Trainer;
 
 /// <summary>
-/// A preset's or spec's net as Fashion-MNIST needs it: one 28×28 plane in, ten class scores out. The trainer and the
+/// A preset's or spec's net as the images need it: one 28×28 plane in, one score per class out. The trainer and the
 /// summary command both check here, so summary refuses what train would.
 /// </summary>
 public static class FashionMnistNet
@@ -17,16 +18,41 @@ public static class FashionMnistNet
     {
         var created = ModelSource.Create(preset, modelSpecPath);
         if (!created.Model.InputShape.Equals(Presets.Input))
-            throw new ArgumentException($"{Source(created.Name, modelSpecPath)}: the model takes input {created.Model.InputShape}; Fashion-MNIST images are {Presets.Input} (\"input\": [1, 28, 28])");
+            throw new ArgumentException($"{Source(created.Name, modelSpecPath)}: the model takes input {created.Model.InputShape}; " +
+                $"Fashion-MNIST images are {Presets.Input} (\"input\": [1, 28, 28])");
         return created;
     }
 
-    /// <summary>On a built net (output shapes are known only then): one that ends anywhere but in ten class scores is named here rather than failing in the loss.</summary>
-    public static void CheckOutput(Sequential model, string name, string? modelSpecPath)
+    /// <summary>
+    /// The unbuilt <paramref name="model"/> with its Fashion-MNIST head, a last Dense of 10 units (every preset's, and a
+    /// spec written for Fashion-MNIST), giving <paramref name="classes"/> scores instead: a folder of images has its own
+    /// class count. The same model when the count already fits, or when the last layer is anything else: a spec that
+    /// chose another head is taken at its word and <see cref="CheckOutput"/> names a mismatch.
+    /// </summary>
+    public static Sequential WithClasses(Sequential model, int classes)
     {
-        if (model.OutputShape.Rank != 1 || model.OutputShape.Size != FashionMnistClasses.Count)
-            throw new ArgumentException($"{Source(name, modelSpecPath)}: the model ends in {model.OutputShape}; expected {FashionMnistClasses.Count} values, one per class (end the layers with Flatten or GlobalAvgPool, then Dense with {FashionMnistClasses.Count} units)");
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.IsBuilt) throw new InvalidOperationException("FashionMnistNet.WithClasses: expected an unbuilt model");
+        if (model.Layers.Count == 0 || model.Layers[^1] is not Dense { Units: FashionMnistClasses.Count } head || classes == head.Units)
+            return model;
+        var result = new Sequential(model.InputShape);
+        foreach (var layer in model.Layers.Take(model.Layers.Count - 1)) result.Add(layer);
+        return result.Add(head.WithUnits(classes));
     }
 
-    private static string Source(string name, string? modelSpecPath) => modelSpecPath is not null ? Path.GetFileName(modelSpecPath) : $"preset {name}";
+    /// <summary>
+    /// On a built net (output shapes are known only then): one that ends anywhere but in one score per class is named
+    /// here rather than failing in the loss.
+    /// </summary>
+    public static void CheckOutput(Sequential model, string name, string? modelSpecPath, int classes = FashionMnistClasses.Count)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.OutputShape.Rank != 1 || model.OutputShape.Size != classes)
+            throw new ArgumentException(
+                $"{Source(name, modelSpecPath)}: the model ends in {model.OutputShape}; expected {classes} values, " +
+                $"one per class (end the layers with Flatten or GlobalAvgPool, then Dense with {classes} units)");
+    }
+
+    private static string Source(string name, string? modelSpecPath) =>
+        modelSpecPath is not null ? Path.GetFileName(modelSpecPath) : $"preset {name}";
 }

@@ -29,13 +29,34 @@ public static class TrainingRun
 
     public static TrainingRunSummary Execute(TrainingRunOptions options, ITrainingProgress progress, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(progress);
         options.Validate();
         OutputFolder.CheckWritable(options.OutputDirectory);
         var total = Stopwatch.StartNew();
         progress.Stage("loading Fashion-MNIST");
         FashionMnist data = FashionMnist.Load(options.DataDir);
-        FashionMnistSplit trainSplit = data.Train.Take(options.LimitTrain), testSplit = data.Test.Take(options.LimitTest);
-        progress.Stage($"data: {trainSplit.Count:N0} training and {testSplit.Count:N0} test images from {data.Directory}");
+        var images = new TrainingData(data.Train.Take(options.LimitTrain), data.Test.Take(options.LimitTest), FashionMnistClasses.Names,
+            data.Directory) { OwnClasses = false };
+        return Execute(options, images, progress, cancellation, total);
+    }
+
+    /// <summary>The same run on images of any K classes (a folder of the user's own, prepared by the scoring library).</summary>
+    public static TrainingRunSummary Execute(TrainingRunOptions options, TrainingData data, ITrainingProgress progress,
+        CancellationToken cancellation) => Execute(options, data, progress, cancellation, Stopwatch.StartNew());
+
+    private static TrainingRunSummary Execute(TrainingRunOptions options, TrainingData data, ITrainingProgress progress,
+        CancellationToken cancellation, Stopwatch total)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(progress);
+        options.Validate();
+        data.Validate();
+        OutputFolder.CheckWritable(options.OutputDirectory);
+        FashionMnistSplit trainSplit = data.Train, testSplit = data.Test;
+        IReadOnlyList<string> classNames = data.ClassNames;
+        progress.Stage($"data: {trainSplit.Count:N0} training and {testSplit.Count:N0} test images from {data.Source}");
 
         string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints");
         string lastCheckpoint = Path.Combine(checkpoints, CheckpointWriter.LastFile);
@@ -48,14 +69,14 @@ public static class TrainingRun
             Preset = options.Preset ?? "fast", ModelSpecPath = options.ModelSpec, Epoch = options.Epochs, BatchSize = options.BatchSize,
             LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed, Threads = options.Threads,
             ValidationSetFraction = options.ValidationFraction, CheckpointDirectory = checkpoints,
-            Resume = options.Resume, CancellationToken = cancellation,
+            Resume = options.Resume, CancellationToken = cancellation, InitFrom = options.InitFrom, FreezeEpochs = options.FreezeEpochs,
         };
         int totalEpochs = 0;
         trainerOptions.MetricsCallback = m => progress.Metrics(m, totalEpochs);
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(trainerOptions);
         totalEpochs = options.EpochsToRun();
         var pipeline = ml.Transforms.ScalePixels().Append(trainer);
-        var trainView = new FashionMnistDataView(trainSplit);
+        var trainView = new FashionMnistDataView(trainSplit, classNames: classNames);
         ITransformer model = pipeline.Fit(trainView);
         FashionCnnTrainingResult result = trainer.LastResult!;
         if (result.ResumedFromEpoch > 0 && result.ResumedFromEpoch >= result.History.Count)
@@ -71,13 +92,14 @@ public static class TrainingRun
 
         StopIfInterrupted("finishing training");
         progress.Stage("evaluating on the test set");
-        IDataView scored = model.Transform(new FashionMnistDataView(testSplit)); // the sample grid's, read while writing: not cancellable
+        // The sample grid's, read while writing: not cancellable.
+        IDataView scored = model.Transform(new FashionMnistDataView(testSplit, classNames: classNames));
         ClassificationReport report;
         try
         {
             // The view that stops between rows: the best preset scores ten views of each image here (about a minute).
-            var cancellable = new FashionMnistDataView(testSplit, cancellation);
-            report = ClassificationReport.From(ml.MulticlassClassification.Evaluate(model.Transform(cancellable)));
+            var test = new FashionMnistDataView(testSplit, cancellation, classNames);
+            report = ClassificationReport.From(ml.MulticlassClassification.Evaluate(model.Transform(test)), classNames);
         }
         catch (Exception e) when (cancellation.IsCancellationRequested && CancelledWithin(e))
         {
@@ -86,8 +108,11 @@ public static class TrainingRun
         }
         var export = new OnnxExportOptions
         {
-            ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = report.Accuracy, TestImages = testSplit.Count,
+            ClassNames = classNames, Preset = result.Preset, TestAccuracy = report.Accuracy, TestImages = testSplit.Count,
             TrainingDate = DateTimeOffset.UtcNow,
+            Metadata = data.OwnClasses
+                ? new Dictionary<string, string> { [ModelFile.OwnClassesKey] = "true" }
+                : new Dictionary<string, string>(),
             TestTimeViews = result.TestTimeViews,
         };
         (byte[] onnx, double onnxDiff) = CheckedExport(result.Model, export, testSplit, "model.onnx");
@@ -120,8 +145,8 @@ public static class TrainingRun
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "history.csv"), HistoryCsv.Create(result.History));
         Plots.LearningCurves(result.History, Path.Combine(outDir, HtmlReport.LossPng), Path.Combine(outDir, HtmlReport.AccuracyPng));
-        Plots.ConfusionMatrix(report.ConfusionMatrix, FashionMnistClasses.Names, Path.Combine(outDir, HtmlReport.ConfusionPng));
-        ImageGrid.Write(SampleCells(ml, scored, testSplit, 40), 10, Path.Combine(outDir, HtmlReport.SamplesPng));
+        Plots.ConfusionMatrix(report.ConfusionMatrix, classNames, Path.Combine(outDir, HtmlReport.ConfusionPng));
+        ImageGrid.Write(SampleCells(ml, scored, testSplit, classNames, 40), 10, Path.Combine(outDir, HtmlReport.SamplesPng));
         summary = summary with { TotalSeconds = total.Elapsed.TotalSeconds };
         AtomicFile.WriteAllText(Path.Combine(outDir, "report.html"), HtmlReport.Create(summary));
         AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), MetricsJson.Create(summary));
@@ -165,14 +190,19 @@ public static class TrainingRun
         ["training seconds"] = result.TrainSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
         ["resumed from epoch"] = result.ResumedFromEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["model"] = options.ModelSpec ?? $"preset {result.Preset}",
+        ["classes"] = string.Join(", ", result.ClassNames),
+        ["initialized from"] = options.InitFrom is null
+            ? "random"
+            : $"{options.InitFrom} (convolutions frozen for {options.FreezeEpochs} epochs)",
         ["test-time augmentation"] = result.TestTimeViews?.ToString() ?? "none",
     };
 
-    private static List<ImageGrid.Cell> SampleCells(MLContext ml, IDataView scored, FashionMnistSplit test, int count)
+    private static List<ImageGrid.Cell> SampleCells(MLContext ml, IDataView scored, FashionMnistSplit test,
+        IReadOnlyList<string> classNames, int count)
     {
         var rows = ml.Data.CreateEnumerable<PredictionRow>(scored, reuseRowObject: false).Take(count).ToList();
-        return [.. rows.Select((r, i) => new ImageGrid.Cell(test.Image(i).ToArray(), FashionMnistClasses.Names[test.Labels[i]],
-            FashionMnistClasses.Names[(int)r.PredictedLabel - 1], r.Score.Max()))];
+        return [.. rows.Select((r, i) => new ImageGrid.Cell(test.Image(i).ToArray(), classNames[test.Labels[i]],
+            classNames[(int)r.PredictedLabel - 1], r.Score.Max()))];
     }
 
     private sealed class PredictionRow

@@ -18,6 +18,10 @@ public sealed record TrainingRunOptions
     public string? DataDir { get; init; }
     public string OutputDirectory { get; init; } = "artifacts";
     public bool Resume { get; init; }
+    /// <summary>Fine-tuning: a trained run's checkpoint or model.onnx to start from (<see cref="Trainer.InitialWeights"/>).</summary>
+    public string? InitFrom { get; init; }
+    /// <summary>With <see cref="InitFrom"/>: epochs during which the layers before the first Dense keep the loaded weights.</summary>
+    public int FreezeEpochs { get; init; }
 
     /// <summary>--epochs, else the preset's or the model spec's "training" epochs (for "epoch 3/10" in the progress).</summary>
     public int EpochsToRun() => Epochs ?? Engine.Models.ModelSource.Create(ModelSpec is null ? Preset : null, ModelSpec).Defaults.Epochs;
@@ -38,5 +42,9 @@ public sealed record TrainingRunOptions
             throw new ArgumentException("--preset and --model-spec: expected one of them, received both");
         if (Preset is not null) Engine.Models.Presets.Get(Preset);
         if (ModelSpec is not null) Engine.Models.ModelSpec.Load(ModelSpec);
+        if (FreezeEpochs < 0) throw new ArgumentException($"--freeze-epochs: expected 0 or more, received {FreezeEpochs}");
+        if (FreezeEpochs > 0 && InitFrom is null)
+            throw new ArgumentException("--freeze-epochs: expected --init-from too (it freezes loaded weights)");
+        if (InitFrom is not null) Trainer.InitialWeights.CheckpointFor(InitFrom);
     }
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using Microsoft.ML.OnnxRuntime;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Pipeline;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
 
@@ -31,7 +31,12 @@ public sealed class BatchScorer : IDisposable
         _sessions = [.. Enumerable.Range(0, workers).Select(_ => new InferenceSession(onnx, options))];
         try
         {
-            _outputOf = CanonicalClassOrder.OutputOf(ModelFile.ClassNames(_sessions[0].ModelMetadata), modelName);
+            Classes = _sessions[0].OutputMetadata.TryGetValue(OnnxExporter.ProbabilitiesName, out var output)
+                && output.Dimensions is [_, >= 2 and var count]
+                ? ModelFile.ClassNames(_sessions[0].ModelMetadata, count)
+                : throw new InvalidDataException($"{modelName}: expected an output '{OnnxExporter.ProbabilitiesName}' of shape [N, K]");
+            _outputOf = ModelFile.HasOwnClasses(_sessions[0].ModelMetadata) ? null : CanonicalClassOrder.OutputOf(Classes);
+            if (_outputOf is not null) Classes = FashionMnistClasses.Names;
         }
         catch
         {
@@ -40,40 +45,27 @@ public sealed class BatchScorer : IDisposable
         }
     }
 
+    /// <summary>The classes the probabilities stand for, in their order (Fashion-MNIST's for a Fashion-MNIST model).</summary>
+    public IReadOnlyList<string> Classes { get; }
+
     public static BatchScorer Load(string modelPath, int? gpuDeviceId = null, int threads = 0)
     {
         ModelFile.MustExist(modelPath);
-        byte[] onnx = modelPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? OnnxFromZip(modelPath) : ModelFile.ReadOnnx(modelPath);
+        byte[] onnx = modelPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)
+            ? ModelFile.OnnxInZip(modelPath)
+            : ModelFile.ReadOnnx(modelPath);
         return new BatchScorer(onnx, gpuDeviceId, threads, Path.GetFileName(modelPath));
     }
 
-    /// <summary>ML.NET stores the ONNX bytes in model.zip as a length-prefixed entry "…/OnnxModel".</summary>
-    private static byte[] OnnxFromZip(string path)
-    {
-        try
-        {
-            using ZipArchive zip = ZipFile.OpenRead(path);
-            ZipArchiveEntry entry = zip.Entries.FirstOrDefault(e => e.Name == "OnnxModel")
-                ?? throw new InvalidDataException($"{Path.GetFileName(path)}: no ONNX model inside this ML.NET model");
-            using var stream = entry.Open();
-            using var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            byte[] bytes = buffer.ToArray();
-            return bytes.Length > 4 && BitConverter.ToInt32(bytes, 0) == bytes.Length - 4 ? bytes[4..] : bytes;
-        }
-        catch (InvalidDataException ex) when (ex.Message.Contains("End of Central Directory", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidDataException($"{Path.GetFileName(path)}: not a valid zip file", ex);
-        }
-    }
-
     /// <summary>
-    /// Probabilities [count, 10] for count images of 784 bytes, in batches, in Fashion-MNIST's class order. Batches are spread over the cores, each
-    /// run single-threaded in ONNX Runtime: for these small networks that beats splitting every batch across threads.
+    /// Probabilities [count, K] for count images of 784 bytes, in batches, in <see cref="Classes"/> order (Fashion-MNIST's
+    /// class order for a Fashion-MNIST model). Batches are spread over the cores, each run single-threaded in ONNX
+    /// Runtime: for these small networks that beats splitting every batch across threads.
     /// </summary>
     public float[] Score(byte[] pixels, int count, int batchSize = DefaultBatchSize)
     {
-        var probabilities = new float[count * 10];
+        int k = Classes.Count;
+        var probabilities = new float[count * k];
         int batches = (count + batchSize - 1) / batchSize, next = -1;
         // Each worker owns one session and takes the next batch until none are left.
         Parallel.For(0, _sessions.Length, new ParallelOptions { MaxDegreeOfParallelism = _sessions.Length }, worker =>
@@ -85,19 +77,22 @@ public sealed class BatchScorer : IDisposable
                 int start = b * batchSize, n = Math.Min(batchSize, count - start);
                 FashionMnistSplit.Scale(pixels.AsSpan(start * 784, n * 784), input);
                 var tensor = new DenseTensor<float>(input.AsMemory(0, n * 784), [n, 1, 28, 28]);
-                using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)], [OnnxExporter.ProbabilitiesName]);
-                ((DenseTensor<float>)results[0].AsTensor<float>()).Buffer.Span.CopyTo(probabilities.AsSpan(start * 10, n * 10));
-                if (_outputOf is not null) CanonicalClassOrder.ReorderRows(_outputOf, probabilities.AsSpan(start * 10, n * 10));
+                using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)],
+                    [OnnxExporter.ProbabilitiesName]);
+                ((DenseTensor<float>)results[0].AsTensor<float>()).Buffer.Span.CopyTo(probabilities.AsSpan(start * k, n * k));
+                if (_outputOf is not null) CanonicalClassOrder.ReorderRows(_outputOf, probabilities.AsSpan(start * k, n * k));
             }
         });
         return probabilities;
     }
 
-    /// <summary>Predicted [count] class indices, Probabilities [count, 10], Labels [count] when a labels file was given.</summary>
+    /// <summary>Predicted [count] class indices, Probabilities [count, K], Labels [count] when a labels file was given.</summary>
     public sealed record Result(int Count, double? Accuracy, double Seconds, double ImagesPerSecond, int[] Predicted)
     {
         public float[] Probabilities { get; init; } = [];
         public byte[]? Labels { get; init; }
+        /// <summary>What the probabilities and predicted indices stand for.</summary>
+        public IReadOnlyList<string> Classes { get; init; } = FashionMnistClasses.Names;
     }
 
     /// <summary>Scores an IDX images file (and checks against a labels file when given).</summary>
@@ -105,7 +100,8 @@ public sealed class BatchScorer : IDisposable
     {
         IdxFile images = IdxReader.Read(imagesPath, IdxFile.ImagesMagic);
         if (images.Dimensions is not [_, 28, 28])
-            throw new InvalidDataException($"{images.Name}: expected images of 28×28, found dimensions [{string.Join(", ", images.Dimensions)}]");
+            throw new InvalidDataException(
+                $"{images.Name}: expected images of 28×28, found dimensions [{string.Join(", ", images.Dimensions)}]");
         byte[]? labels = null;
         if (labelsPath is not null)
         {
@@ -115,9 +111,13 @@ public sealed class BatchScorer : IDisposable
         var clock = Stopwatch.StartNew();
         float[] probabilities = Score(images.Data, images.Count, batchSize);
         double seconds = clock.Elapsed.TotalSeconds;
-        int[] predicted = [.. Enumerable.Range(0, images.Count).Select(i => ArgMax(probabilities.AsSpan(i * 10, 10)))];
+        int k = Classes.Count;
+        int[] predicted = [.. Enumerable.Range(0, images.Count).Select(i => ArgMax(probabilities.AsSpan(i * k, k)))];
         double? accuracy = labels is null ? null : (double)predicted.Where((p, i) => p == labels[i]).Count() / images.Count;
-        return new Result(images.Count, accuracy, seconds, images.Count / seconds, predicted) { Probabilities = probabilities, Labels = labels };
+        return new Result(images.Count, accuracy, seconds, images.Count / seconds, predicted)
+        {
+            Probabilities = probabilities, Labels = labels, Classes = Classes,
+        };
     }
 
     private static int ArgMax(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(values);

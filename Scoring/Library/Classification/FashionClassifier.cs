@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using MlNetFashion.Pipeline;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Pipeline.Trainer;
 using MlNetFashion.Scoring.Imaging;
 
 namespace MlNetFashion.Scoring.Classification;
@@ -29,19 +30,30 @@ public sealed class FashionClassifier : IDisposable
             _ml.FallbackToCpu = false;
         }
         // The session options ML.NET's ONNX transformer uses; MLContext is the host environment they hang on.
-        Microsoft.ML.Transforms.Onnx.OnnxSessionOptionsExtensions.SetOnnxSessionOption((Microsoft.ML.Runtime.IHostEnvironment)_ml, new Microsoft.ML.Transforms.Onnx.OnnxSessionOptions
-        {
-            PerSessionThreads = true,
-            IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
-        });
+        Microsoft.ML.Transforms.Onnx.OnnxSessionOptionsExtensions.SetOnnxSessionOption((Microsoft.ML.Runtime.IHostEnvironment)_ml,
+            new Microsoft.ML.Transforms.Onnx.OnnxSessionOptions
+            {
+                PerSessionThreads = true,
+                IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
+            });
         _model = ModelFile.LoadForPixels(_ml, path, device);
         ModelPath = path;
-        _engines = new DefaultObjectPool<PredictionEngine<PixelInput, ScoreOutput>>(new EnginePolicy(_ml, _model), Environment.ProcessorCount * 4);
+        Classes = ClassesOf(_ml, _model);
+        _engines = new DefaultObjectPool<PredictionEngine<PixelInput, ScoreOutput>>(new EnginePolicy(_ml, _model),
+            Environment.ProcessorCount * 4);
     }
 
-    public static FashionClassifier Load(string modelPath, ClassifierOptions? options = null) => new(modelPath, options ?? new ClassifierOptions());
+    public static FashionClassifier Load(string modelPath, ClassifierOptions? options = null) =>
+        new(modelPath, options ?? new ClassifierOptions());
 
     public string ModelPath { get; }
+
+    /// <summary>
+    /// What the model tells apart, in <see cref="Prediction.LabelIndex"/> and probability order: Fashion-MNIST's ten
+    /// classes in their official order for a Fashion-MNIST model (whatever order it was trained in), else the model's
+    /// own classes (a folder's labels) in its output order.
+    /// </summary>
+    public IReadOnlyList<string> Classes { get; }
 
     /// <summary>Null when scoring runs where asked; otherwise one line saying why not ("CUDA not available; scoring on CPU").</summary>
     public string? GpuStatus { get; }
@@ -82,7 +94,7 @@ public sealed class FashionClassifier : IDisposable
         {
             var output = engine.Predict(new PixelInput { Pixels = pixels.ToArray() });
             int index = (int)output.PredictedLabel - 1;
-            return new Prediction(FashionMnistClasses.Names[index], index, output.Score[index], output.Score);
+            return new Prediction(Classes[index], index, output.Score[index], output.Score);
         }
         finally
         {
@@ -105,6 +117,13 @@ public sealed class FashionClassifier : IDisposable
     }
 
     private volatile bool _disposed;
+
+    /// <summary>The PredictedLabel key's values: the classes of the loaded model, in its score order.</summary>
+    private static IReadOnlyList<string> ClassesOf(MLContext ml, ITransformer model)
+    {
+        var blank = ml.Data.LoadFromEnumerable(new[] { new PixelInput { Pixels = new byte[FashionMnistSplit.ImageSize] } });
+        return LabelNames.Of(model.Transform(blank), "PredictedLabel");
+    }
 
     /// <summary>The ML.NET input row: the Pixels column our models expect.</summary>
     public sealed class PixelInput

@@ -22,7 +22,7 @@ public static class PredictionJson
     /// </summary>
     public static string SerializeIdx(BatchScorer.Result result)
     {
-        IReadOnlyList<string> names = Pipeline.FashionMnistClasses.Names;
+        IReadOnlyList<string> names = result.Classes;
         var rows = Enumerable.Range(0, result.Count).Select(i =>
         {
             float[] p = result.Probabilities.AsSpan(i * names.Count, names.Count).ToArray();

@@ -39,10 +39,25 @@ public class BrowserTests
         Assert.Equal(0, await page.Locator(".bar").CountAsync());
     });
 
-    /// <summary>A served model and a fresh browser page (not yet navigated) for <paramref name="test"/>.</summary>
-    private static async Task WithPage(Func<IPage, RealServer, Task> test, BrowserNewPageOptions? options = null)
+    [ChromiumFact]
+    public Task Page_OwnClassesModel_ShowsItsClassesAndOneBarEach() => WithPage(async (page, server) =>
     {
-        await using var server = await RealServer.StartAsync();
+        await page.GotoAsync(server.Url + "/");
+        string image = Directory.EnumerateFiles(Path.Combine(OwnClassesModel.Images, "靴")).Order(StringComparer.Ordinal).First();
+        await page.SetInputFilesAsync("#file", image);
+        await page.WaitForFunctionAsync("document.getElementById('label').textContent !== '—'", null, new() { Timeout = 15000 });
+
+        Assert.Equal(server.Classifier.Predict(image).Label, await page.InnerTextAsync("#label"));
+        Assert.Equal(3, await page.Locator(".bar").CountAsync());
+        Assert.Equal(OwnClassesModel.Classes, await page.Locator(".bar span:first-child").AllInnerTextsAsync());
+        Assert.Equal("classes: Schuhe-ä · Stiefel · 靴", await page.InnerTextAsync("#classes"));
+    }, modelPath: OwnClassesModel.Onnx);
+
+    /// <summary>A served model and a fresh browser page (not yet navigated) for <paramref name="test"/>.</summary>
+    private static async Task WithPage(Func<IPage, RealServer, Task> test, BrowserNewPageOptions? options = null,
+        string? modelPath = null)
+    {
+        await using var server = await RealServer.StartAsync(modelPath);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(
             new() { ExecutablePath = ChromiumFactAttribute.Chromium, Headless = true, Args = ["--no-sandbox"] });

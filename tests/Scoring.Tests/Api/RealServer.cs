@@ -16,7 +16,8 @@ public sealed class RealServer : IAsyncDisposable
     public string Url { get; }
     public FashionClassifier Classifier { get; }
 
-    public static async Task<RealServer> StartAsync()
+    /// <param name="modelPath">The model to serve; null: the test run's Fashion-MNIST model (or MLNETFASHION_LOAD_MODEL).</param>
+    public static async Task<RealServer> StartAsync(string? modelPath = null)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -24,7 +25,7 @@ public sealed class RealServer : IAsyncDisposable
         listener.Stop();
         string url = $"http://127.0.0.1:{port}";
         // As `serve` does: one ONNX Runtime thread per request. MLNETFASHION_LOAD_MODEL scores another model (benchmarks).
-        string model = Environment.GetEnvironmentVariable("MLNETFASHION_LOAD_MODEL") ?? TrainedModel.Onnx;
+        string model = modelPath ?? Environment.GetEnvironmentVariable("MLNETFASHION_LOAD_MODEL") ?? TrainedModel.Onnx;
         var classifier = FashionClassifier.Load(model, new ClassifierOptions { IntraOpThreads = 1 });
         var app = ScoringApi.Build(classifier, url);
         await app.StartAsync();

@@ -30,6 +30,9 @@ public sealed class Dense : Layer
     public Parameter? Bias => UseBias ? _bias : null;
     public override IReadOnlyList<Parameter> Parameters => UseBias ? [_kernel, _bias] : [_kernel];
 
+    /// <summary>An unbuilt layer like this one with another number of units (a classifier head for other classes).</summary>
+    public Dense WithUnits(int units) => new(units, UseBias, _initializer);
+
     protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random)
     {
         Require(inputShape.Rank == 1, "a feature shape (F) — add Flatten after convolutions", inputShape);
@@ -57,11 +60,13 @@ public sealed class Dense : Layer
     {
         CheckBatch(outputGradient, OutputShape);
         int n = outputGradient.BatchSize;
-        Gemm.Multiply(true, false, Units, _inputs, n, 1f, outputGradient.Span, Units, _input.Span, _inputs, 0f, _kernel.Gradient.Span, _inputs);
+        Gemm.Multiply(true, false, Units, _inputs, n, 1f, outputGradient.Span, Units, _input.Span, _inputs, 0f, _kernel.Gradient.Span,
+            _inputs);
         if (UseBias) RowBias.SumRows(outputGradient.Span, n, _bias.Gradient.Span);
         if (!NeedsInputGradient) return null;
         _inputGradient.SetBatchSize(n);
-        Gemm.Multiply(false, false, n, _inputs, Units, 1f, outputGradient.Span, Units, _kernel.Value.Span, _inputs, 0f, _inputGradient.Span, _inputs);
+        Gemm.Multiply(false, false, n, _inputs, Units, 1f, outputGradient.Span, Units, _kernel.Value.Span, _inputs, 0f,
+            _inputGradient.Span, _inputs);
         return _inputGradient;
     }
 

@@ -1,0 +1,149 @@
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Scoring.Imaging;
+
+namespace MlNetFashion.Scoring.Data;
+
+/// <summary>One image of a folder: its file, its class (an index into <see cref="ImageFolder.ClassNames"/>), its bytes.</summary>
+public sealed record ImageFile(string Path, int Label, byte[] Encoded)
+{
+    /// <summary>The 28×28 image the model takes (<see cref="ImagePreprocessor"/>), made when the folder was loaded.</summary>
+    public required byte[] Pixels { get; init; }
+}
+
+/// <summary>A file left out under <see cref="BadImagePolicy.Skip"/>, and why.</summary>
+public sealed record SkippedImage(string Path, string Reason);
+
+/// <summary>
+/// A labelled image folder, as Keras' image_dataset_from_directory and PyTorch's ImageFolder read one:
+/// <c>DIR/&lt;label&gt;/*.{png,jpg,jpeg,bmp,gif,webp}</c> (subfolders of a class folder included). The labels are the
+/// folder names as the file system spells them (any Unicode); the classes are ordered by ordinal comparison of those
+/// names, so label k is the same class on every machine and in every run. Every image is read and prepared
+/// (<see cref="ImagePreprocessor"/>) at load: one that cannot be, or a file of another kind, is refused or skipped by
+/// <see cref="BadImagePolicy"/>. Hidden files (".DS_Store") and files directly in DIR are not looked at.
+/// </summary>
+public sealed class ImageFolder
+{
+    /// <summary>The file name extensions taken as images (case-insensitive).</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
+
+    /// <summary>Labels are bytes in memory (<see cref="FashionMnistSplit"/>).</summary>
+    public const int MaxClasses = 255;
+
+    private ImageFolder(string directory, IReadOnlyList<string> classNames, IReadOnlyList<ImageFile> images,
+        IReadOnlyList<SkippedImage> skipped)
+    {
+        (Directory, ClassNames, Images, Skipped) = (directory, classNames, images, skipped);
+    }
+
+    public string Directory { get; }
+    /// <summary>The class names, label k = ClassNames[k].</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+    /// <summary>The images in class order, then by path (ordinal).</summary>
+    public IReadOnlyList<ImageFile> Images { get; }
+    public IReadOnlyList<SkippedImage> Skipped { get; }
+
+    /// <summary>
+    /// Reads <paramref name="directory"/>. With <paramref name="classNames"/> (a test folder for a training folder's
+    /// classes), its subfolders must be among them and the labels follow that list. Throws <see cref="DirectoryNotFoundException"/>
+    /// or <see cref="InvalidDataException"/> naming the path: a missing folder, no class subfolders, fewer than two
+    /// classes, an empty class, more than <see cref="MaxClasses"/>, or (under <see cref="BadImagePolicy.Fail"/>) a bad file.
+    /// </summary>
+    public static ImageFolder Load(string directory, BadImagePolicy onBadImage = BadImagePolicy.Fail,
+        IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (File.Exists(directory)) throw new InvalidDataException($"{directory}: expected a folder of class subfolders, found a file");
+        if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: folder not found");
+        var folders = new DirectoryInfo(directory).EnumerateDirectories()
+            .Where(d => !d.Name.StartsWith('.'))
+            .Select(d => (d.Name, Path: Path.Combine(directory, d.Name)))
+            .OrderBy(d => d.Name, StringComparer.Ordinal)
+            .ToList();
+        if (folders.Count == 0)
+            throw new InvalidDataException($"{directory}: expected one subfolder per class (DIR/<label>/*.png …), found none");
+        if (classNames is null)
+        {
+            if (folders.Count < 2)
+                throw new InvalidDataException(
+                    $"{directory}: expected at least 2 class folders, found 1 (\"{folders[0].Name}\"): " +
+                    "a classifier needs classes to tell apart");
+            if (folders.Count > MaxClasses)
+                throw new InvalidDataException($"{directory}: expected at most {MaxClasses} class folders, found {folders.Count}");
+        }
+        IReadOnlyList<string> classes = classNames ?? [.. folders.Select(f => f.Name)];
+        var images = new List<ImageFile>();
+        var skipped = new List<SkippedImage>();
+        foreach (var (name, path) in folders)
+        {
+            int label = IndexOf(classes, name);
+            if (label < 0)
+                throw new InvalidDataException(
+                    $"{path}: class \"{name}\" is not one of the training classes ({string.Join(", ", classes.Select(c => $"\"{c}\""))})");
+            int before = images.Count;
+            foreach (string file in Files(path))
+            {
+                if (Read(file, label, onBadImage, skipped) is { } image) images.Add(image);
+            }
+            if (images.Count == before)
+                throw new InvalidDataException($"{path}: class \"{name}\" has no usable images " +
+                    $"({string.Join(", ", Extensions)}{(skipped.Count > 0 ? "; some were skipped" : "")})");
+        }
+        return new ImageFolder(directory, classes, images, skipped);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> classes, string name)
+    {
+        for (int i = 0; i < classes.Count; i++)
+            if (string.Equals(classes[i], name, StringComparison.Ordinal)) return i;
+        return -1;
+    }
+
+    /// <summary>Every non-hidden file under a class folder, in ordinal path order.</summary>
+    private static IEnumerable<string> Files(string classFolder) =>
+        new DirectoryInfo(classFolder).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(classFolder, f.FullName))
+            .Where(relative => !relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
+            .Select(relative => Path.Combine(classFolder, relative))
+            .OrderBy(f => f, StringComparer.Ordinal);
+
+    private static ImageFile? Read(string file, int label, BadImagePolicy onBadImage, List<SkippedImage> skipped)
+    {
+        string? reason = null;
+        byte[] encoded = [];
+        GrayImage? image = null;
+        if (!Extensions.Contains(Path.GetExtension(file).ToLowerInvariant()))
+            reason = $"not an image file (expected {string.Join(", ", Extensions)})";
+        else
+        {
+            try
+            {
+                encoded = File.ReadAllBytes(file);
+                image = ImagePreprocessor.Preprocess(encoded, file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The preprocessor's messages start with the name it was given: the file.
+                reason = ex.Message.StartsWith(file + ": ", StringComparison.Ordinal) ? ex.Message[(file.Length + 2)..] : ex.Message;
+            }
+        }
+        if (reason is null) return new ImageFile(file, label, encoded) { Pixels = image!.Pixels };
+        if (onBadImage == BadImagePolicy.Fail)
+            throw new InvalidDataException($"{file}: {reason} (--on-bad-image skip leaves such files out)");
+        skipped.Add(new SkippedImage(file, reason));
+        return null;
+    }
+
+    /// <summary>The prepared images as an in-memory set: 28×28 pixels and labels, in <see cref="Images"/> order.</summary>
+    public FashionMnistSplit ToSplit(IReadOnlyList<int>? indices = null)
+    {
+        IReadOnlyList<int> rows = indices ?? [.. Enumerable.Range(0, Images.Count)];
+        var pixels = new byte[rows.Count * FashionMnistSplit.ImageSize];
+        var labels = new byte[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Images[rows[i]].Pixels.CopyTo(pixels.AsSpan(i * FashionMnistSplit.ImageSize));
+            labels[i] = (byte)Images[rows[i]].Label;
+        }
+        return new FashionMnistSplit(pixels, labels);
+    }
+}

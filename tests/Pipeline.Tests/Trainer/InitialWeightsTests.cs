@@ -1,0 +1,109 @@
+using Microsoft.ML;
+using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Engine.Layers.Core;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Trainer;
+using MlNetFashion.Pipeline.Transforms;
+
+namespace MlNetFashion.Pipeline.Tests.Trainer;
+
+/// <summary>Fine-tuning: a trained run's weights as the start of another, with a new head and frozen convolutions.</summary>
+public sealed class InitialWeightsTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("init-from-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static readonly string[] ThreeClasses = ["Stiefel", "Schuhe-ä", "靴"];
+
+    /// <summary>A trained ten-class run's best.ckpt (seed004, one epoch on 300 images).</summary>
+    private string Pretrained()
+    {
+        string checkpoints = Path.Combine(_root, "pretrained", "checkpoints");
+        var ml = new MLContext(seed: 1);
+        var options = new FashionCnnTrainer.Options
+        {
+            Preset = "seed004", Epoch = 1, BatchSize = 50, Seed = 3, ValidationSetFraction = 0, CheckpointDirectory = checkpoints,
+        };
+        ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options))
+            .Fit(new FashionMnistDataView(RealData.Data.Train.Take(300)));
+        return Path.Combine(checkpoints, CheckpointWriter.BestFile);
+    }
+
+    /// <summary>Other images relabelled into three classes: what a user's folder looks like to the trainer.</summary>
+    private static IDataView ThreeClassData()
+    {
+        FashionMnistSplit images = RealData.Data.Test.Take(150);
+        var split = new FashionMnistSplit(images.Pixels, [.. images.Labels.Select(l => (byte)(l % 3))]);
+        return new FashionMnistDataView(split, classNames: ThreeClasses);
+    }
+
+    private static Sequential FineTune(string initFrom, int freezeEpochs, int epochs = 1)
+    {
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
+        {
+            Preset = "seed004", Epoch = epochs, BatchSize = 30, Seed = 5, ValidationSetFraction = 0, InitFrom = initFrom,
+            FreezeEpochs = freezeEpochs,
+        });
+        ml.Transforms.ScalePixels().Append(trainer).Fit(ThreeClassData());
+        return trainer.LastResult!.Model;
+    }
+
+    /// <summary>The values of the layers before the first Dense, and the checkpoint's tensors in the same places.</summary>
+    private static (float[][] Model, float[][] Saved) Convolutions(Sequential model, string checkpoint)
+    {
+        float[][] values =
+            [.. model.Layers.TakeWhile(l => l is not Dense).SelectMany(l => l.Parameters).Select(p => p.Value.Span.ToArray())];
+        IReadOnlyList<float[]> saved = CheckpointFile.Read(checkpoint).Weights;
+        return (values, [.. saved.Take(values.Length)]);
+    }
+
+    [Fact]
+    public void Fit_InitFromTenClassRunOnThreeClasses_ReplacesTheHeadAndLoadsTheRest()
+    {
+        string checkpoint = Pretrained();
+        Sequential model = FineTune(checkpoint, freezeEpochs: 1);
+
+        var head = Assert.IsType<Dense>(model.Layers[^1]);
+        Assert.Equal(3, head.Units);
+        Assert.Equal(3, model.OutputShape.Size);
+        var (convolutions, saved) = Convolutions(model, checkpoint);
+        Assert.NotEmpty(convolutions);
+        Assert.Equal(saved, convolutions);
+    }
+
+    [Fact]
+    public void Fit_FrozenForFewerEpochsThanTrained_ConvolutionsMoveAfterwards()
+    {
+        string checkpoint = Pretrained();
+        var (afterFrozenOnly, saved) = Convolutions(FineTune(checkpoint, freezeEpochs: 1, epochs: 2), checkpoint);
+        var (neverFrozen, _) = Convolutions(FineTune(checkpoint, freezeEpochs: 0), checkpoint);
+
+        Assert.NotEqual(saved, afterFrozenOnly);   // the second epoch trained them
+        Assert.NotEqual(saved, neverFrozen);
+    }
+
+    [Fact]
+    public void Fit_InitFromAnotherNet_RefusedNamingTheCheckpoint()
+    {
+        string checkpoint = Pretrained();
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
+        {
+            Preset = "fast", Epoch = 1, ValidationSetFraction = 0, InitFrom = checkpoint,
+        });
+        var ex = Assert.Throws<InvalidDataException>(() => ml.Transforms.ScalePixels().Append(trainer).Fit(ThreeClassData()));
+        Assert.StartsWith("best.ckpt: --init-from: ", ex.Message);
+    }
+
+    [Fact]
+    public void CheckpointFor_ModelOnnxWithoutItsRun_NamesWhereTheWeightsWereExpected()
+    {
+        string onnx = Path.Combine(_root, "model.onnx");
+        File.WriteAllBytes(onnx, [1, 2, 3]);
+        var ex = Assert.Throws<FileNotFoundException>(() => InitialWeights.CheckpointFor(onnx));
+        Assert.Contains(Path.Combine(_root, "checkpoints", "best.ckpt"), ex.Message);
+    }
+}

@@ -1,0 +1,172 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MlNetFashion.Pipeline.Trainer;
+using MlNetFashion.Pipeline.Transforms;
+using MlNetFashion.Scoring.Data;
+using MlNetFashion.Tests.Shared;
+
+namespace MlNetFashion.Scoring.Tests.Data;
+
+public sealed class ImageFolderTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("image-folder-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Tree(params string[] labels) => ImageTree.Create(Path.Combine(_root, "images"), labels, perClass: 3);
+
+    [Fact]
+    public void Load_TinyTree_ClassesAreFolderNamesInOrdinalOrder()
+    {
+        string dir = Tree("靴", "Schuhe-ä", "Boots", "bags");
+        ImageFolder folder = ImageFolder.Load(dir);
+
+        // Ordinal: upper case before lower case, Latin before CJK; the same order on every machine.
+        Assert.Equal(["Boots", "Schuhe-ä", "bags", "靴"], folder.ClassNames);
+        Assert.Equal(12, folder.Images.Count);
+        Assert.All(folder.Images, i => Assert.Equal(folder.ClassNames[i.Label], Path.GetFileName(Path.GetDirectoryName(i.Path))));
+        Assert.Equal([0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3], folder.Images.Select(i => i.Label));
+        Assert.All(folder.Images, i => Assert.Equal(28 * 28, i.Pixels.Length));
+        Assert.Empty(folder.Skipped);
+    }
+
+    [Fact]
+    public void Load_HiddenFilesAndFilesBesideTheClasses_AreNotLookedAt()
+    {
+        string dir = Tree("a", "b");
+        File.WriteAllText(Path.Combine(dir, "README.txt"), "not a class");
+        File.WriteAllText(Path.Combine(dir, "a", ".DS_Store"), "finder");
+        Directory.CreateDirectory(Path.Combine(dir, ".cache"));
+
+        ImageFolder folder = ImageFolder.Load(dir);
+        Assert.Equal(["a", "b"], folder.ClassNames);
+        Assert.Equal(6, folder.Images.Count);
+    }
+
+    [Fact]
+    public void Load_BadFilesUnderSkip_AreSkippedWithPathAndReason()
+    {
+        string dir = Tree("a", "b");
+        string corrupt = Path.Combine(dir, "a", "corrupt.png"), text = Path.Combine(dir, "b", "notes.txt");
+        File.WriteAllBytes(corrupt, "not a png at all"u8.ToArray());
+        File.WriteAllText(text, "hello");
+
+        ImageFolder folder = ImageFolder.Load(dir, BadImagePolicy.Skip);
+
+        Assert.Equal(6, folder.Images.Count);
+        Assert.Equal([corrupt, text], folder.Skipped.Select(s => s.Path).Order(StringComparer.Ordinal));
+        Assert.Contains("not an image", folder.Skipped.Single(s => s.Path == corrupt).Reason);
+        Assert.Contains("not an image file", folder.Skipped.Single(s => s.Path == text).Reason);
+    }
+
+    [Fact]
+    public void Load_BadFileUnderFail_ThrowsNamingThePath()
+    {
+        string dir = Tree("a", "b");
+        string corrupt = Path.Combine(dir, "b", "x.jpg");
+        File.WriteAllBytes(corrupt, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
+        var ex = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir));
+        Assert.StartsWith(corrupt + ": ", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("missing", "folder not found")]
+    [InlineData("file", "expected a folder of class subfolders, found a file")]
+    [InlineData("no-subfolders", "expected one subfolder per class")]
+    [InlineData("one-class", "expected at least 2 class folders, found 1")]
+    [InlineData("empty-class", "class \"empty\" has no usable images")]
+    public void Load_BadFolder_ThrowsOneLineNamingThePath(string kind, string expected)
+    {
+        string dir = Path.Combine(_root, "images");
+        switch (kind)
+        {
+            case "file": File.WriteAllText(dir, "x"); break;
+            case "no-subfolders": Directory.CreateDirectory(dir); break;
+            case "one-class": Tree("only"); break;
+            case "empty-class": Tree("a", "b"); Directory.CreateDirectory(Path.Combine(dir, "empty")); break;
+        }
+        Exception ex = Assert.ThrowsAny<Exception>(() => ImageFolder.Load(dir));
+        Assert.True(ex is InvalidDataException or DirectoryNotFoundException, ex.GetType().Name);
+        Assert.Contains(expected, ex.Message);
+        Assert.Contains(kind == "empty-class" ? Path.Combine(dir, "empty") : dir, ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void ToDataView_TinyTree_PathLabelKeyAndBytesThenFeatures()
+    {
+        string dir = Tree("b", "a", "c");
+        ImageFolder folder = ImageFolder.Load(dir);
+        var ml = new MLContext(seed: 1);
+
+        IDataView data = folder.ToDataView(ml);
+        var label = data.Schema[ImageFolderDataView.LabelColumn];
+        Assert.Equal(3UL, Assert.IsType<KeyDataViewType>(label.Type).Count);
+        VBuffer<ReadOnlyMemory<char>> keys = default;
+        label.GetKeyValues(ref keys);
+        Assert.Equal(["a", "b", "c"], keys.DenseValues().Select(k => k.ToString()));
+
+        IDataView features = ml.Transforms.PreprocessImages().Append(ml.Transforms.ScalePixels()).Fit(data).Transform(data);
+        var rows = ml.Data.CreateEnumerable<Row>(features, reuseRowObject: false).ToList();
+        Assert.Equal(folder.Images.Select(i => i.Path), rows.Select(r => r.ImagePath));
+        Assert.Equal(folder.Images.Select(i => (uint)i.Label + 1), rows.Select(r => r.Label));
+        Assert.Equal(folder.Images[4].Encoded, rows[4].Image);
+        Assert.Equal(folder.Images[4].Pixels.Select(p => p / 255f), rows[4].Features);
+    }
+
+    [Fact]
+    public void Fit_FolderDataViewInAUsersOwnPipeline_PredictsTheFolderClassesAfterSaveAndLoad()
+    {
+        string dir = ImageTree.Create(Path.Combine(_root, "images"), ["ring", "bar", "Strich"], perClass: 8);
+        var ml = new MLContext(seed: 1);
+        IDataView data = ImageFolder.Load(dir).ToDataView(ml);
+        var pipeline = ml.Transforms.PreprocessImages()
+            .Append(ml.Transforms.ScalePixels())
+            .Append(ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
+            {
+                Preset = "fast", Epoch = 1, BatchSize = 8, ValidationSetFraction = 0,
+            }));
+        ITransformer model = pipeline.Fit(data);
+        string zip = Path.Combine(_root, "model.zip");
+        ml.Model.Save(model, data.Schema, zip);
+
+        ITransformer loaded = new MLContext(seed: 2).Model.Load(zip, out _);
+        IDataView scored = loaded.Transform(data);
+        VBuffer<ReadOnlyMemory<char>> keys = default;
+        scored.Schema["PredictedLabel"].GetKeyValues(ref keys);
+        Assert.Equal(["Strich", "bar", "ring"], keys.DenseValues().Select(k => k.ToString()));
+        var metrics = ml.MulticlassClassification.Evaluate(scored);
+        Assert.Equal(3, metrics.ConfusionMatrix.NumberOfClasses);
+        Assert.Equal(24, metrics.ConfusionMatrix.Counts.Sum(row => row.Sum()));
+    }
+
+    [Fact]
+    public void Split_TestFraction_HoldsOutEveryClassStratifiedAndSeeded()
+    {
+        string dir = ImageTree.Create(Path.Combine(_root, "images"), ["a", "b"], perClass: 10);
+        var first = ImageFolderSplit.Load(dir, null, 0.3f, BadImagePolicy.Fail, seed: 7);
+        var again = ImageFolderSplit.Load(dir, null, 0.3f, BadImagePolicy.Fail, seed: 7);
+
+        Assert.Equal([3, 3], first.Data.Test.Labels.GroupBy(l => l).Select(g => g.Count()));
+        Assert.Equal(14, first.Data.Train.Count);
+        Assert.Equal(first.Data.Test.Pixels, again.Data.Test.Pixels);
+        Assert.True(first.Data.OwnClasses);
+    }
+
+    [Fact]
+    public void Split_TestFolderWithAnotherClass_ThrowsNamingIt()
+    {
+        string train = ImageTree.Create(Path.Combine(_root, "train"), ["a", "b"], perClass: 2);
+        string test = ImageTree.Create(Path.Combine(_root, "test"), ["a", "z"], perClass: 2);
+        var ex = Assert.Throws<InvalidDataException>(() => ImageFolderSplit.Load(train, test, null, BadImagePolicy.Fail, seed: 1));
+        Assert.StartsWith(Path.Combine(test, "z") + ": class \"z\" is not one of the training classes", ex.Message);
+    }
+
+    private sealed class Row
+    {
+        public string ImagePath { get; set; } = "";
+        public uint Label { get; set; }
+        public byte[] Image { get; set; } = [];
+        public float[] Features { get; set; } = [];
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML.OnnxRuntime;
+using MlNetFashion.Tests.Shared;
+using SkiaSharp;
+
+namespace MlNetFashion.Training.Tests.Commands;
+
+/// <summary>train --images and evaluate --images through the real command line, and every bad folder refused.</summary>
+public sealed class ImageFolderTrainingTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("train-images-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Tree(string name, params string[] labels) => ImageTree.Create(Path.Combine(_root, name), labels, perClass: 12);
+
+    [Fact]
+    public void Train_ThreeClassFolderWithABadFileSkipped_WritesEveryOutputWithTheFolderNames()
+    {
+        string images = Tree("images", "Stiefel", "Schuhe-ä", "靴");
+        string corrupt = Path.Combine(images, "靴", "broken.png");
+        File.WriteAllBytes(corrupt, "not a png"u8.ToArray());
+        string output = Path.Combine(_root, "out");
+
+        var (exit, stdout, error) = Cli.Run("train", "--images", images, "--on-bad-image", "skip", "--test-fraction", "0.25",
+            "--preset", "fast", "--epochs", "2", "--batch-size", "16", "--out", output);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains($"skipped {corrupt}: ", error);
+        Assert.Contains("skipped 1 file(s)", error);
+        Assert.Contains("27 training and 9 test images from " + images, stdout);
+        foreach (string file in new[] { "model.zip", "model.onnx", "metrics.json", "history.csv", "report.html", "checkpoints/last.ckpt" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        using var session = new InferenceSession(Path.Combine(output, "model.onnx"));
+        Assert.Equal(["Schuhe-ä", "Stiefel", "靴"],
+            JsonNode.Parse(session.ModelMetadata.CustomMetadataMap["class_names"])!.AsArray().Select(n => (string?)n));
+        var perClass = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")))!["perClass"]!.AsArray();
+        Assert.Equal(3, perClass.Count);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "history.csv")).Length);   // header + 2 epochs
+    }
+
+    [Fact]
+    public void TrainThenEvaluate_TwoClassFoldersWithATestFolder_ReportsTheFolderNames()
+    {
+        string images = Tree("images", "ja", "nein");
+        string test = ImageTree.Create(Path.Combine(_root, "test"), ["ja", "nein"], perClass: 5, seed: 9);
+        string output = Path.Combine(_root, "out");
+        var (exit, _, error) = Cli.Run("train", "--images", images, "--test-images", test, "--preset", "fast", "--epochs", "1",
+            "--out", output);
+        Assert.True(exit == 0, error);
+
+        var (evaluated, report, evaluateError) = Cli.Run("evaluate", "--model", Path.Combine(output, "model.onnx"), "--images", test);
+
+        Assert.True(evaluated == 0, evaluateError);
+        Assert.Contains($"10 test images from {test}: accuracy", report);
+        Assert.Contains("nein", report);
+        Assert.DoesNotContain("T-shirt", report);
+
+        string modelPath = Path.Combine(output, "model.onnx");
+        var (onFashionMnist, _, refusal) = Cli.Run("evaluate", "--model", modelPath);
+        Assert.Equal(1, onFashionMnist);
+        Assert.Equal($"error: {modelPath}: the model's classes are \"ja\", \"nein\", not Fashion-MNIST's; " +
+            "evaluate it on a folder of its classes with --images DIR", refusal.Trim());
+    }
+
+    public static TheoryData<string> BadFolders => new(
+    [
+        "missing-folder", "a-file", "no-subfolders", "one-class", "empty-class", "corrupt-image", "non-image-file", "image-over-limits",
+        "test-folder-unknown-class", "test-fraction-and-test-images", "test-fraction-out-of-range", "freeze-without-init-from",
+        "init-from-missing", "test-images-without-images", "limit-train-with-images", "data-dir-with-images",
+    ]);
+
+    [Theory]
+    [MemberData(nameof(BadFolders))]
+    public void Train_BadFolder_OneClearLineNamingItNothingWritten(string name)
+    {
+        string output = Path.Combine(_root, "out");
+        (string[] args, string mustName) = Arrange(name);
+        var (exit, _, error) = Cli.Run(["train", .. args, "--epochs", "1", "--out", output]);
+        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(1, exit);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(mustName, lines[0]);
+        Assert.DoesNotContain("   at ", error);
+        Assert.False(Directory.Exists(output), "nothing may be written");
+    }
+
+    private (string[] Args, string MustName) Arrange(string name)
+    {
+        string images = Path.Combine(_root, "images");
+        switch (name)
+        {
+            case "missing-folder": return (["--images", images], $"{images}: folder not found");
+            case "a-file":
+                File.WriteAllText(images, "x");
+                return (["--images", images], $"{images}: expected a folder of class subfolders, found a file");
+            case "no-subfolders":
+                Directory.CreateDirectory(images);
+                return (["--images", images], $"{images}: expected one subfolder per class");
+            case "one-class":
+                Tree("images", "only");
+                return (["--images", images], $"{images}: expected at least 2 class folders, found 1");
+            case "empty-class":
+                Tree("images", "a", "b");
+                Directory.CreateDirectory(Path.Combine(images, "c"));
+                return (["--images", images], $"{Path.Combine(images, "c")}: class \"c\" has no usable images");
+            case "corrupt-image":
+            {
+                Tree("images", "a", "b");
+                string file = Path.Combine(images, "b", "cut.png");
+                File.WriteAllBytes(file, ImageTree.Draw(0, new Random(1))[..60]);
+                return (["--images", images], $"{file}: ");
+            }
+            case "non-image-file":
+            {
+                Tree("images", "a", "b");
+                string file = Path.Combine(images, "a", "labels.csv");
+                File.WriteAllText(file, "a,b");
+                return (["--images", images], $"{file}: not an image file");
+            }
+            case "image-over-limits":
+            {
+                Tree("images", "a", "b");
+                string file = Path.Combine(images, "a", "panorama.png");
+                using (var bitmap = new SKBitmap(5000, 2))
+                using (SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100))
+                    File.WriteAllBytes(file, png.ToArray());
+                return (["--images", images], $"{file}: expected at most");
+            }
+            case "test-folder-unknown-class":
+            {
+                Tree("images", "a", "b");
+                string test = Tree("test", "a", "z");
+                return (["--images", images, "--test-images", test],
+                    $"{Path.Combine(test, "z")}: class \"z\" is not one of the training classes");
+            }
+            case "test-fraction-and-test-images":
+                Tree("images", "a", "b");
+                return (["--images", images, "--test-images", Tree("test", "a", "b"), "--test-fraction", "0.3"], "--test-fraction");
+            case "test-fraction-out-of-range":
+                Tree("images", "a", "b");
+                return (["--images", images, "--test-fraction", "1.5"], "--test-fraction: expected a value in (0, 1)");
+            case "freeze-without-init-from":
+                Tree("images", "a", "b");
+                return (["--images", images, "--freeze-epochs", "2"], "--freeze-epochs: expected --init-from too");
+            case "init-from-missing":
+            {
+                Tree("images", "a", "b");
+                string missing = Path.Combine(_root, "nowhere", "model.onnx");
+                return (["--images", images, "--init-from", missing], $"{missing}: --init-from: file not found");
+            }
+            case "test-images-without-images": return (["--test-images", Tree("test", "a", "b")], "--test-images: expected --images too");
+            case "limit-train-with-images":
+                Tree("images", "a", "b");
+                return (["--images", images, "--limit-train", "10"], "--limit-train");
+            case "data-dir-with-images":
+                Tree("images", "a", "b");
+                return (["--images", images, "--data-dir", _root], "--images and --data-dir");
+            default: throw new ArgumentOutOfRangeException(nameof(name), name, "no such case");
+        }
+    }
+}
