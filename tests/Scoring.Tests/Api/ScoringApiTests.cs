@@ -7,7 +7,6 @@ using MlNetFashion.Scoring.Api;
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Imaging;
 using MlNetFashion.Scoring.Tests.Imaging;
-using SkiaSharp;
 
 namespace MlNetFashion.Scoring.Tests.Api;
 
@@ -163,12 +162,17 @@ public sealed class ScoringApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PostPredict_AbsurdDimensions_400BeforeDecoding()
+    public async Task PostPredict_DecompressionBomb_400BeforeDecoding()
     {
-        byte[] png = ImagePreprocessorTests.Encode(4097, 8, (_, _) => SKColors.White);
-        var response = await _client.PostAsync("/predict", new ByteArrayContent(png));
+        // 57 bytes claiming 100,000 × 100,000 pixels (30 GB as RGB): refused from the header, quickly.
+        byte[] bomb = TestImages.PngClaiming(100_000, 100_000);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var response = await _client.PostAsync("/predict", new ByteArrayContent(bomb));
+        clock.Stop();
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("4096×4096", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+        Assert.Equal("image: expected at most 50 megapixels, received 100000×100000 (10000 megapixels)",
+            (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
     }
 
     [Theory]
