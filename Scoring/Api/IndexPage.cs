@@ -29,7 +29,7 @@ public static class IndexPage
 <main>
   <section class="panel">
     <div id="drop">Drop an image here, or <label style="color:#3b6fe0;cursor:pointer;text-decoration:underline">pick a file<input id="file" type="file" accept="image/*" hidden></label>
-      <div style="color:#5a6477;font-size:.85rem;margin-top:.4rem">any size or colour · up to 1 MB</div></div>
+      <div style="color:#5a6477;font-size:.85rem;margin-top:.4rem">any size or colour, on a plain backdrop · up to 20 MB and 50 megapixels</div></div>
     <div class="samples" id="samples"></div>
     <p id="error"></p>
   </section>

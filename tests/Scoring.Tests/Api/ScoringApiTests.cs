@@ -142,9 +142,9 @@ public sealed class ScoringApiTests : IAsyncLifetime
     [InlineData(true, 1, HttpStatusCode.RequestEntityTooLarge)]
     [InlineData(true, -100, HttpStatusCode.BadRequest)]    // read, then refused as not an image: the size passed
     [InlineData(false, -100, HttpStatusCode.BadRequest)]
-    public async Task PostPredict_ImageOverOneMegabyte_413RawOrAsAFormsFile(bool form, int overLimit, HttpStatusCode expected)
+    public async Task PostPredict_ImageOverTwentyMegabytes_413RawOrAsAFormsFile(bool form, int overLimit, HttpStatusCode expected)
     {
-        // A form's file just under 1 MB was refused: the limit counted the form's boundaries and headers too.
+        // A form's file just under the limit was refused: the limit counted the form's boundaries and headers too.
         var bytes = new ByteArrayContent(new byte[ScoringApi.MaxImageBytes + overLimit]);
         HttpContent body = bytes;
         using var multipart = new MultipartFormDataContent();
@@ -158,7 +158,30 @@ public sealed class ScoringApiTests : IAsyncLifetime
 
         Assert.Equal(expected, response.StatusCode);
         if (expected == HttpStatusCode.RequestEntityTooLarge)
-            Assert.Equal("expected an image of at most 1,048,576 bytes", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+            Assert.Equal("expected an image of at most 20,971,520 bytes", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+    }
+
+    [Theory]
+    [InlineData(20, HttpStatusCode.OK)]
+    [InlineData(21, HttpStatusCode.RequestEntityTooLarge)]
+    public async Task PostPredict_PhotoOfTwentyOrTwentyOneMegabytes_AcceptedOrRefused(int megabytes, HttpStatusCode expected)
+    {
+        // A real image padded to the size (decoders stop at the PNG's IEND; what follows is ignored, as in a camera's
+        // JPEG with trailing data), sent as a form's file the way the web page sends it.
+        byte[] png = SamplePng(0);
+        var padded = new byte[megabytes << 20];
+        png.CopyTo(padded, 0);
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(padded), "image", "photo.png");
+
+        var response = await _client.PostAsync("/predict", form);
+
+        Assert.Equal(expected, response.StatusCode);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        if (expected == HttpStatusCode.OK)
+            Assert.Equal(_classifier.PredictPixels(TrainedModel.Test.Image(0)).Label, (string?)json["prediction"]!["label"]);
+        else
+            Assert.Equal("expected an image of at most 20,971,520 bytes", (string?)json["error"]);
     }
 
     [Fact]
