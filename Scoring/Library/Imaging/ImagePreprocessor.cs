@@ -35,7 +35,7 @@ public static class ImagePreprocessor
     public const float DenoiseFraction = 0.03f;
 
     /// <summary>The crop threshold over the backdrop's blotches (see <see cref="Thresholds"/>).</summary>
-    public const float CropBandFactor = 2f;
+    public const float CropBandFactor = 1.2f;
 
     /// <summary>The denoise threshold in units of the backdrop's median noise distance (<see cref="BackgroundModel.Noise"/>).</summary>
     public const float DenoiseNoiseFactor = 1.5f;
@@ -97,7 +97,7 @@ public static class ImagePreprocessor
 
     /// <summary>
     /// (crop, denoise) from the 3×3-smoothed distances: the crop threshold is the larger of 5 % of the largest
-    /// smoothed distance (the garment's contrast, Xiao et al.'s trim) and twice the 90th percentile of the smoothed
+    /// smoothed distance (the garment's contrast, Xiao et al.'s trim) and 1.2 × the 90th percentile of the smoothed
     /// distances in the border band (the backdrop's own blotches: noise that JPEG turned into 8×8 blocks); the denoise
     /// threshold the larger of 3 % of the contrast and 1.5 × the backdrop's median per-pixel noise.
     /// </summary>
