@@ -30,7 +30,9 @@ public static class RobustnessBenchmark
         foreach (Delivery delivery in Enum.GetValues<Delivery>())
         {
             int correct = 0;
-            Parallel.For(0, test.Count, () => 0, (i, _, local) =>
+            // One rendering per core at a time: a busy machine's thread pool would otherwise start dozens of 1000×750 canvases.
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+            Parallel.For(0, test.Count, parallel, () => 0, (i, _, local) =>
             {
                 var random = new Random(i * 16 + (int)delivery);
                 byte[] encoded = GarmentRenderer.Render(test.Image(i), delivery, random);
