@@ -39,28 +39,33 @@ public static class GarmentRenderer
                 return Scoring.Imaging.ImagePreprocessor.EncodePng(new Scoring.Imaging.GrayImage(28, 28, garment));
             case Delivery.Catalog:
             {
-                using SKBitmap bitmap = Compose(garment, SKColors.Black, SKColors.White, random.Next(300, 601), random);
+                using SKBitmap bitmap = Compose(
+                    garment, SKColors.Black, SKColors.White, random.Next(300, 601), random);
                 return Encode(bitmap, SKEncodedImageFormat.Jpeg, 90);
             }
             case Delivery.GreyBackdrop:
             {
                 byte level = (byte)random.Next(30, 171), light = (byte)random.Next(225, 256);
-                using SKBitmap bitmap = Compose(garment, new SKColor(light, light, light), new SKColor(level, level, level), random.Next(300, 501), random);
+                using SKBitmap bitmap = Compose(
+                    garment, new SKColor(light, light, light), new SKColor(level, level, level), random.Next(300, 501), random);
                 return Encode(bitmap, SKEncodedImageFormat.Jpeg, 90);
             }
             case Delivery.DarkColouredBackdrop:
             {
-                using SKBitmap bitmap = Compose(garment, RandomColour(random, 170, 256), RandomColour(random, 20, 111), random.Next(300, 501), random);
+                using SKBitmap bitmap = Compose(
+                    garment, RandomColour(random, 170, 256), RandomColour(random, 20, 111), random.Next(300, 501), random);
                 return Encode(bitmap, SKEncodedImageFormat.Jpeg, 90);
             }
             case Delivery.LightColouredBackdrop:
             {
-                using SKBitmap bitmap = Compose(garment, RandomColour(random, 0, 91), RandomColour(random, 170, 256), random.Next(300, 501), random);
+                using SKBitmap bitmap = Compose(
+                    garment, RandomColour(random, 0, 91), RandomColour(random, 170, 256), random.Next(300, 501), random);
                 return Encode(bitmap, SKEncodedImageFormat.Jpeg, 90);
             }
             case Delivery.LightingGradient:
             {
-                using SKBitmap bitmap = Compose(garment, RandomColour(random, 0, 61), RandomColour(random, 200, 256), random.Next(300, 501), random);
+                using SKBitmap bitmap = Compose(
+                    garment, RandomColour(random, 0, 61), RandomColour(random, 200, 256), random.Next(300, 501), random);
                 ApplyLighting(bitmap, random);
                 return Encode(bitmap, SKEncodedImageFormat.Jpeg, 90);
             }
@@ -68,7 +73,8 @@ public static class GarmentRenderer
             {
                 byte level = (byte)random.Next(60, 181);
                 byte tone = level < 120 ? (byte)random.Next(220, 256) : (byte)random.Next(0, 41);
-                using SKBitmap bitmap = Compose(garment, new SKColor(tone, tone, tone), new SKColor(level, level, level), random.Next(300, 501), random);
+                using SKBitmap bitmap = Compose(
+                    garment, new SKColor(tone, tone, tone), new SKColor(level, level, level), random.Next(300, 501), random);
                 AddNoise(bitmap, 12, random);
                 return Encode(bitmap, SKEncodedImageFormat.Jpeg, 30);
             }
@@ -87,7 +93,8 @@ public static class GarmentRenderer
             }
             case Delivery.TransparentCutOut:
             {
-                using SKBitmap bitmap = Compose(garment, RandomColour(random, 0, 120), SKColors.White, random.Next(300, 501), random);
+                using SKBitmap bitmap = Compose(
+                    garment, RandomColour(random, 0, 120), SKColors.White, random.Next(300, 501), random);
                 using SKBitmap cutOut = CutOut(bitmap);
                 return Encode(cutOut, SKEncodedImageFormat.Png, 100);
             }
@@ -155,7 +162,8 @@ public static class GarmentRenderer
         for (int x = 0; x < w; x++)
         {
             // t in [0, 1] along the direction across the whole canvas.
-            double t = ((x / (double)(w - 1) - 0.5) * dx + (y / (double)(h - 1) - 0.5) * dy) / (Math.Abs(dx) / 2 + Math.Abs(dy) / 2) / 2 + 0.5;
+            double along = (x / (double)(w - 1) - 0.5) * dx + (y / (double)(h - 1) - 0.5) * dy;
+            double t = along / (Math.Abs(dx) / 2 + Math.Abs(dy) / 2) / 2 + 0.5;
             double factor = 1 - (1 - darkest) * t;
             for (int c = 0; c < 3; c++) pixels[4 * (y * w + x) + c] = (byte)Math.Round(pixels[4 * (y * w + x) + c] * factor);
         }

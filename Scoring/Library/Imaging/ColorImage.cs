@@ -9,7 +9,8 @@ public sealed class ColorImage
     public ColorImage(int width, int height, float[] rgba)
     {
         if (width <= 0 || height <= 0) throw new ArgumentException($"expected a positive size, received {width}×{height}");
-        if (rgba.Length != 4 * width * height) throw new ArgumentException($"expected {4 * width * height} channel values, received {rgba.Length}");
+        if (rgba.Length != 4 * width * height)
+            throw new ArgumentException($"expected {4 * width * height} channel values, received {rgba.Length}");
         Width = width;
         Height = height;
         Rgba = rgba;

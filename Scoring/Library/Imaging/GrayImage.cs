@@ -5,7 +5,9 @@ public sealed class GrayImage(int width, int height, byte[] pixels)
 {
     public int Width { get; } = width;
     public int Height { get; } = height;
-    public byte[] Pixels { get; } = pixels.Length == width * height ? pixels : throw new ArgumentException($"expected {width * height} pixels, received {pixels.Length}");
+    public byte[] Pixels { get; } = pixels.Length == width * height
+        ? pixels
+        : throw new ArgumentException($"expected {width * height} pixels, received {pixels.Length}");
 
     public byte this[int x, int y] => Pixels[y * Width + x];
 

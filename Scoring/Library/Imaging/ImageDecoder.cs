@@ -19,7 +19,8 @@ public static class ImageDecoder
     public static ColorImage Decode(ReadOnlySpan<byte> encoded, string name = "image")
     {
         using var data = SKData.CreateCopy(encoded);
-        using SKCodec codec = SKCodec.Create(data) ?? throw new ImageRejectedException($"{name}: not an image (PNG, JPEG, BMP, GIF or WebP expected)");
+        using SKCodec codec = SKCodec.Create(data)
+            ?? throw new ImageRejectedException($"{name}: not an image (PNG, JPEG, BMP, GIF or WebP expected)");
         SKImageInfo header = codec.Info;
         CheckHeader(header.Width, header.Height, name);
         SKSizeI size = DecodeSize(codec, header.Width, header.Height);
@@ -39,7 +40,8 @@ public static class ImageDecoder
         long pixels = (long)width * height;
         if (pixels > MaxPixels)
             throw new ImageRejectedException(
-                $"{name}: expected at most {MaxPixels / 1_000_000} megapixels, received {width}×{height} ({pixels / 1e6:0.##} megapixels)");
+                $"{name}: expected at most {MaxPixels / 1_000_000} megapixels, "
+                + $"received {width}×{height} ({pixels / 1e6:0.##} megapixels)");
     }
 
     /// <summary>
@@ -105,7 +107,8 @@ public static class ImageDecoder
     /// <summary>
     /// Turns stored pixels upright as the EXIF orientation says (values 1–8 = TopLeft … LeftBottom). The upright image
     /// D takes, at (x, y), the stored pixel S(sx, sy) with (W, H the stored size):
-    /// 1 (x, y) · 2 (W−1−x, y) · 3 (W−1−x, H−1−y) · 4 (x, H−1−y) · 5 (y, x) · 6 (y, H−1−x) · 7 (W−1−y, H−1−x) · 8 (W−1−y, x);
+    /// 1 (x, y) · 2 (W−1−x, y) · 3 (W−1−x, H−1−y) · 4 (x, H−1−y) ·
+    /// 5 (y, x) · 6 (y, H−1−x) · 7 (W−1−y, H−1−x) · 8 (W−1−y, x);
     /// 5–8 swap width and height.
     /// </summary>
     public static ColorImage Orient(ColorImage stored, SKEncodedOrigin origin)

@@ -105,7 +105,8 @@ public static class ImagePreprocessor
     {
         float contrast = smoothed.Max();
         float blotches = BandPercentile(smoothed, 0.9);
-        return (Math.Max(CropFraction * contrast, CropBandFactor * blotches), Math.Max(DenoiseFraction * contrast, DenoiseNoiseFactor * noise));
+        float crop = Math.Max(CropFraction * contrast, CropBandFactor * blotches);
+        return (crop, Math.Max(DenoiseFraction * contrast, DenoiseNoiseFactor * noise));
     }
 
     /// <summary>The given percentile of the values in the border band (<see cref="BackgroundModel.BandFraction"/>).</summary>

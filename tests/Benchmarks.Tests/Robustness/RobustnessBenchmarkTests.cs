@@ -34,7 +34,8 @@ public sealed class RobustnessBenchmarkTests : IDisposable
         Assert.Equal("", error);
         string[] lines = output.Trim().Split('\n');
         Assert.Equal(2 + Enum.GetValues<Delivery>().Length, lines.Length);
-        foreach (Delivery delivery in Enum.GetValues<Delivery>()) Assert.Contains(lines, l => l.StartsWith(delivery + " ", StringComparison.Ordinal));
+        foreach (Delivery delivery in Enum.GetValues<Delivery>())
+            Assert.Contains(lines, l => l.StartsWith(delivery + " ", StringComparison.Ordinal));
 
         // The plain rendering goes through PNG and the preprocessor untouched: the raw pixels' accuracy exactly.
         FashionMnistSplit test = FashionMnist.LoadSplit(DataLocator.Locate(null), "t10k").Take(6);
@@ -58,7 +59,7 @@ public sealed class RobustnessBenchmarkTests : IDisposable
 
     [Theory]
     [InlineData(new[] { "robustness", "--images", "5" }, "robustness: --model FILE is required")]
-    [InlineData(new[] { "robustness", "--model", "m.onnx", "--images", "0" }, "robustness: --images expects a positive whole number, received '0'")]
+    [InlineData(new[] { "robustness", "--model", "m.onnx", "--images", "0" }, "--images expects a positive whole number, received '0'")]
     [InlineData(new[] { "robustness", "--model", "m.onnx", "--seed", "1" }, "robustness: unrecognized argument '--seed'")]
     public void Robustness_BadArguments_OneErrorLine(string[] args, string message)
     {

@@ -55,14 +55,16 @@ public class ImageDecoderTests
             upright[4 * (y * w + x)] = upright[4 * (y * w + x) + 1] = upright[4 * (y * w + x) + 2] = v;
             upright[4 * (y * w + x) + 3] = 255;
         }
-        byte[][] results = [.. Enumerable.Range(1, 8).Select(o => ImagePreprocessor.Preprocess(StoredJpeg(upright, w, h, o, tag: true), $"o{o}.jpg").Pixels)];
+        byte[] Seen(int o) => ImagePreprocessor.Preprocess(StoredJpeg(upright, w, h, o, tag: true), $"o{o}.jpg").Pixels;
+        byte[][] results = [.. Enumerable.Range(1, 8).Select(Seen)];
         for (int o = 2; o <= 8; o++)
         {
             int worst = Enumerable.Range(0, 784).Max(i => Math.Abs(results[o - 1][i] - results[0][i]));
             Assert.True(worst <= 12, $"orientation {o}: a pixel differs by {worst} from orientation 1's");
         }
         byte[] untagged = ImagePreprocessor.Preprocess(StoredJpeg(upright, w, h, 6, tag: false)).Pixels;
-        Assert.True(Enumerable.Range(0, 784).Max(i => Math.Abs(untagged[i] - results[0][i])) > 100, "without the tag the garment lies sideways");
+        int largest = Enumerable.Range(0, 784).Max(i => Math.Abs(untagged[i] - results[0][i]));
+        Assert.True(largest > 100, "without the tag the garment lies sideways");
     }
 
     private static byte[] StoredJpeg(byte[] upright, int width, int height, int orientation, bool tag)
@@ -77,7 +79,8 @@ public class ImageDecoderTests
     [Fact]
     public void Decode_LargeJpeg_DecodedAtReducedScaleToWorkingSize()
     {
-        byte[] jpeg = ImagePreprocessorTests.Encode(2000, 1500, (x, y) => new SKColor((byte)(x / 8), (byte)(y / 6), 128), SKEncodedImageFormat.Jpeg);
+        byte[] jpeg = ImagePreprocessorTests.Encode(
+            2000, 1500, (x, y) => new SKColor((byte)(x / 8), (byte)(y / 6), 128), SKEncodedImageFormat.Jpeg);
         ColorImage image = ImageDecoder.Decode(jpeg, "big.jpg");
         // The codec decodes at ½ (1000×750, the smallest n/8 scale still ≥ 512 px), then area averaging halves it.
         Assert.Equal((500, 375), (image.Width, image.Height));

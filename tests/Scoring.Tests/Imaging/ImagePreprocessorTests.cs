@@ -55,7 +55,8 @@ public class ImagePreprocessorTests
     [Fact]
     public void Preprocess_HeaderOverFiftyMegapixels_RejectedFromTheHeader()
     {
-        var ex = Assert.Throws<ImageRejectedException>(() => ImagePreprocessor.Preprocess(TestImages.PngClaiming(10_000, 6_000), "wide.png"));
+        byte[] png = TestImages.PngClaiming(10_000, 6_000);
+        var ex = Assert.Throws<ImageRejectedException>(() => ImagePreprocessor.Preprocess(png, "wide.png"));
         Assert.Equal("wide.png: expected at most 50 megapixels, received 10000×6000 (60 megapixels)", ex.Message);
     }
 
@@ -87,7 +88,8 @@ public class ImagePreprocessorTests
     public void Thresholds_ContrastOrNoise_WhicheverIsLarger(float noise, float ring, float crop, float denoise)
     {
         // Smoothed distances: 100 inside a 5×5 map, the given value on its one-pixel border band.
-        var map = new IntensityMap(5, 5, [.. Enumerable.Range(0, 25).Select(i => i % 5 is >= 1 and <= 3 && i / 5 is >= 1 and <= 3 ? 100f : ring)]);
+        float[] values = [.. Enumerable.Range(0, 25).Select(i => i % 5 is >= 1 and <= 3 && i / 5 is >= 1 and <= 3 ? 100f : ring)];
+        var map = new IntensityMap(5, 5, values);
         var (c, d) = ImagePreprocessor.Thresholds(map, noise);
         Assert.Equal(crop, c, 0.001f);
         Assert.Equal(denoise, d, 0.001f);
@@ -135,7 +137,8 @@ public class ImagePreprocessorTests
         static double Opacity(int x, int y) => x is >= 30 and < 90 && y is >= 20 and < 140 ? 0.4 + 0.6 * ((x + y) % 7) / 6.0 : 0;
         byte Mix(int x, int y, byte g, byte b) => (byte)Math.Round(b + Opacity(x, y) * (g - b));
         byte[] reference = Encode(120, 160, (x, y) => { byte v = Mix(x, y, 0, 255); return new SKColor(v, v, v); });
-        byte[] coloured = Encode(120, 160, (x, y) => new SKColor(Mix(x, y, garment[0], background[0]), Mix(x, y, garment[1], background[1]), Mix(x, y, garment[2], background[2])));
+        byte[] coloured = Encode(120, 160, (x, y) =>
+            new SKColor(Mix(x, y, garment[0], background[0]), Mix(x, y, garment[1], background[1]), Mix(x, y, garment[2], background[2])));
         byte[] expected = ImagePreprocessor.Preprocess(reference).Pixels, actual = ImagePreprocessor.Preprocess(coloured).Pixels;
         int worst = Enumerable.Range(0, 784).Max(i => Math.Abs(expected[i] - actual[i]));
         Assert.True(worst <= 6, $"{backdrop}: a pixel differs by {worst}");
