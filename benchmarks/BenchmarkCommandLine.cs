@@ -16,6 +16,7 @@ public static class BenchmarkCommandLine
           onnx-vs-torch                                  our ONNX export of seed001 vs torch.onnx.export (needs /usr/bin/python3 with torch)
           views MODEL.onnx...                            test accuracy of models without views, on 1, 2, 5 and 10 test-time views
           checkpoints PRESET|SPEC.json CKPT...           test accuracy of each checkpoint's weights
+          robustness --model FILE [--images N] [--data-dir DIR]  accuracy on test images rendered as photos, per kind of rendering
           anything else                                  BenchmarkDotNet (e.g. --filter '*')
         """;
 
@@ -53,6 +54,11 @@ public static class BenchmarkCommandLine
                     if (rest.Length == 0) return Help(mode, missingArguments: true);
                     TestTimeViewsBenchmark.Run(rest);
                     return 0;
+                case "robustness":
+                    if (rest is ["-h" or "--help"]) return Help(mode);
+                    if (rest.Length == 0) return Help(mode, missingArguments: true);
+                    RunRobustness(rest);
+                    return 0;
                 case "checkpoints":
                     if (rest.Length < 2) return Help(mode, missingArguments: true);
                     CheckpointAccuracyBenchmark.Run(rest);
@@ -62,6 +68,34 @@ public static class BenchmarkCommandLine
                     return 0;
             }
         });
+    }
+
+    /// <summary>robustness's options: --model FILE (required), --images N, --data-dir DIR.</summary>
+    private static void RunRobustness(string[] options)
+    {
+        string? model = null, dataDir = null;
+        int? images = null;
+        for (int i = 0; i < options.Length; i++)
+        {
+            string option = options[i];
+            if (option is not ("--model" or "--images" or "--data-dir"))
+                throw new ArgumentException($"robustness: unrecognized argument '{option}' (see 'robustness --help')");
+            if (i + 1 >= options.Length || options[i + 1].StartsWith("--", StringComparison.Ordinal))
+                throw new ArgumentException($"robustness: {option} expects a value");
+            string value = options[++i];
+            switch (option)
+            {
+                case "--model": model = value; break;
+                case "--data-dir": dataDir = value; break;
+                default:
+                    images = int.TryParse(value, out int n) && n > 0
+                        ? n
+                        : throw new ArgumentException($"robustness: --images expects a positive whole number, received '{value}'");
+                    break;
+            }
+        }
+        if (model is null) throw new ArgumentException("robustness: --model FILE is required");
+        Robustness.RobustnessBenchmark.Run(model, images, dataDir);
     }
 
     private static readonly string[] Modes = ["gemm", "layers", "onnx-vs-torch", "views", "checkpoints"];

@@ -35,7 +35,7 @@ public static class IndexPage
   <section class="panel">
     <div id="drop">Drop an image here, or
       <label class="pick">pick a file<input id="file" type="file" accept="image/*" hidden></label>
-      <div style="color:#5a6477;font-size:.85rem;margin-top:.4rem">any size or colour · up to 1 MB</div></div>
+      <div style="color:#5a6477;font-size:.85rem;margin-top:.4rem">any size or colour, on a plain backdrop · up to 20 MB and 50 megapixels</div></div>
     <div class="samples" id="samples"></div>
     <p id="error"></p>
   </section>

@@ -9,17 +9,17 @@ namespace MlNetFashion.Scoring.Api;
 /// other content type) → the predict --json
 /// object plus the 28×28 image the model saw; GET /health; GET / the web page; GET /classes the model's
 /// classes in probability order; GET /samples/… sample images.
-/// Limits: images over 1 MB → 413 (raw, or as a form's file); not an image → 400; over 4096×4096 → 400 (checked from the
-/// header, before decoding).
+/// Limits: images over 20 MB → 413 (raw, or as a form's file); not an image → 400; over 50 megapixels → 400 (checked
+/// from the header, before decoding).
 /// </summary>
 public static class ScoringApi
 {
-    /// <summary>The largest image accepted, raw or as a form's file.</summary>
-    public const int MaxImageBytes = 1 << 20;
+    /// <summary>The largest image accepted, raw or as a form's file: 20 MB, room for any phone's photo (most are 2–6 MB).</summary>
+    public const int MaxImageBytes = 20 << 20;
 
     /// <summary>
     /// The largest body: an image of <see cref="MaxImageBytes"/> plus room for a form's boundaries and part headers (a
-    /// few hundred bytes), so the web page's "up to 1 MB" holds for a file just under it, as it does for a raw body.
+    /// few hundred bytes), so the web page's "up to 20 MB" holds for a file just under it, as it does for a raw body.
     /// </summary>
     public const int MaxBodyBytes = MaxImageBytes + (16 << 10);
 

@@ -7,7 +7,6 @@ using MlNetFashion.Scoring.Api;
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Imaging;
 using MlNetFashion.Scoring.Tests.Imaging;
-using SkiaSharp;
 
 namespace MlNetFashion.Scoring.Tests.Api;
 
@@ -143,9 +142,9 @@ public sealed class ScoringApiTests : IAsyncLifetime
     [InlineData(true, 1, HttpStatusCode.RequestEntityTooLarge)]
     [InlineData(true, -100, HttpStatusCode.BadRequest)]    // read, then refused as not an image: the size passed
     [InlineData(false, -100, HttpStatusCode.BadRequest)]
-    public async Task PostPredict_ImageOverOneMegabyte_413RawOrAsAFormsFile(bool form, int overLimit, HttpStatusCode expected)
+    public async Task PostPredict_ImageOverTwentyMegabytes_413RawOrAsAFormsFile(bool form, int overLimit, HttpStatusCode expected)
     {
-        // A form's file just under 1 MB was refused: the limit counted the form's boundaries and headers too.
+        // A form's file just under the limit was refused: the limit counted the form's boundaries and headers too.
         var bytes = new ByteArrayContent(new byte[ScoringApi.MaxImageBytes + overLimit]);
         HttpContent body = bytes;
         using var multipart = new MultipartFormDataContent();
@@ -159,16 +158,44 @@ public sealed class ScoringApiTests : IAsyncLifetime
 
         Assert.Equal(expected, response.StatusCode);
         if (expected == HttpStatusCode.RequestEntityTooLarge)
-            Assert.Equal("expected an image of at most 1,048,576 bytes", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+            Assert.Equal("expected an image of at most 20,971,520 bytes", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+    }
+
+    [Theory]
+    [InlineData(20, HttpStatusCode.OK)]
+    [InlineData(21, HttpStatusCode.RequestEntityTooLarge)]
+    public async Task PostPredict_PhotoOfTwentyOrTwentyOneMegabytes_AcceptedOrRefused(int megabytes, HttpStatusCode expected)
+    {
+        // A real image padded to the size (decoders stop at the PNG's IEND; what follows is ignored, as in a camera's
+        // JPEG with trailing data), sent as a form's file the way the web page sends it.
+        byte[] png = SamplePng(0);
+        var padded = new byte[megabytes << 20];
+        png.CopyTo(padded, 0);
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(padded), "image", "photo.png");
+
+        var response = await _client.PostAsync("/predict", form);
+
+        Assert.Equal(expected, response.StatusCode);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        if (expected == HttpStatusCode.OK)
+            Assert.Equal(_classifier.PredictPixels(TrainedModel.Test.Image(0)).Label, (string?)json["prediction"]!["label"]);
+        else
+            Assert.Equal("expected an image of at most 20,971,520 bytes", (string?)json["error"]);
     }
 
     [Fact]
-    public async Task PostPredict_AbsurdDimensions_400BeforeDecoding()
+    public async Task PostPredict_DecompressionBomb_400BeforeDecoding()
     {
-        byte[] png = ImagePreprocessorTests.Encode(4097, 8, (_, _) => SKColors.White);
-        var response = await _client.PostAsync("/predict", new ByteArrayContent(png));
+        // 57 bytes claiming 100,000 × 100,000 pixels (30 GB as RGB): refused from the header, quickly.
+        byte[] bomb = TestImages.PngClaiming(100_000, 100_000);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var response = await _client.PostAsync("/predict", new ByteArrayContent(bomb));
+        clock.Stop();
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("4096×4096", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+        Assert.Equal("image: expected at most 50 megapixels, received 100000×100000 (10000 megapixels)",
+            (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
     }
 
     [Theory]

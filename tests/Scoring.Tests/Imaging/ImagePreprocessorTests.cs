@@ -22,7 +22,7 @@ public class ImagePreprocessorTests
     }
 
     [Fact]
-    public void Preprocess_DarkGarmentOnWhite_IsInvertedCroppedAndCentred()
+    public void Preprocess_DarkGarmentOnWhite_IsNegatedCroppedAndCentred()
     {
         // A dark 60×120 rectangle (a "trouser") on a white 300×200 canvas, off-centre.
         byte[] png = Encode(300, 200, (x, y) => x is >= 20 and < 80 && y is >= 40 and < 160 ? new SKColor(30, 30, 30) : SKColors.White);
@@ -30,7 +30,7 @@ public class ImagePreprocessorTests
         Assert.Equal(28, image.Width);
         Assert.Equal(0, image[0, 14]);             // background ends up black …
         Assert.Equal(0, image[27, 14]);
-        Assert.True(image[14, 14] > 200, "… and the garment light");
+        Assert.Equal(255, image[14, 14]);         // … and the garment light, stretched to 255
         var box = image.BoundingBox(128);
         Assert.Equal(28, box.Height);             // the longer side fills the frame
         Assert.InRange(box.Width, 13, 15);        // aspect ratio 1:2 kept
@@ -53,11 +53,104 @@ public class ImagePreprocessorTests
     }
 
     [Fact]
-    public void Preprocess_OverMaxDimension_RejectedFromTheHeader()
+    public void Preprocess_HeaderOverFiftyMegapixels_RejectedFromTheHeader()
     {
-        // 5000×10 PNG: small file, absurd width.
-        byte[] png = Encode(5000, 10, (_, _) => SKColors.White);
+        byte[] png = TestImages.PngClaiming(10_000, 6_000);
         var ex = Assert.Throws<ImageRejectedException>(() => ImagePreprocessor.Preprocess(png, "wide.png"));
-        Assert.Equal("wide.png: expected at most 4096×4096 pixels, received 5000×10", ex.Message);
+        Assert.Equal("wide.png: expected at most 50 megapixels, received 10000×6000 (60 megapixels)", ex.Message);
+    }
+
+    [Fact]
+    public void AsDataSetImage_GrayOnDarkOrLightOrColoured_OnlyTheFirstPassesThrough()
+    {
+        byte[] pixels = TrainedModel.Test.Image(3).ToArray();
+        ColorImage Gray(Func<byte, byte> f) => new(28, 28, [.. pixels.SelectMany(p => new float[] { f(p), f(p), f(p), 255 })]);
+        Assert.Equal(pixels, ImagePreprocessor.AsDataSetImage(Gray(p => p))!.Pixels);
+        Assert.Null(ImagePreprocessor.AsDataSetImage(Gray(p => (byte)(255 - p))));
+        var tinted = new ColorImage(28, 28, [.. pixels.SelectMany(p => new float[] { p, p, 0, 255 })]);
+        Assert.Null(ImagePreprocessor.AsDataSetImage(tinted));
+    }
+
+    [Fact]
+    public void Distance_OpaqueAndHalfTransparent_DistanceTimesAlpha()
+    {
+        // On white: a white pixel is 0; black at alpha 128 is 255 · 128 / 255 = 128; a (255, 0, 255) pixel √(255² / 3).
+        var image = new ColorImage(3, 1, [255, 255, 255, 255, 0, 0, 0, 128, 255, 0, 255, 255]);
+        IntensityMap distance = ImagePreprocessor.Distance(image, BackgroundModel.Plain(255, 255, 255));
+        Assert.Equal(0, distance[0, 0], 0.001f);
+        Assert.Equal(128, distance[1, 0], 0.001f);
+        Assert.Equal(255 / MathF.Sqrt(3), distance[2, 0], 0.001f);
+    }
+
+    [Theory]
+    [InlineData(1, 0, 5, 3)]       // a clean backdrop: 5 % and 3 % of the contrast (100)
+    [InlineData(4, 10, 12, 6)]     // a blotchy, noisy one: 1.2 times its blotches (10), 1.5 times its noise (4)
+    public void Thresholds_ContrastOrNoise_WhicheverIsLarger(float noise, float ring, float crop, float denoise)
+    {
+        // Smoothed distances: 100 inside a 5×5 map, the given value on its one-pixel border band.
+        float[] values = [.. Enumerable.Range(0, 25).Select(i => i % 5 is >= 1 and <= 3 && i / 5 is >= 1 and <= 3 ? 100f : ring)];
+        var map = new IntensityMap(5, 5, values);
+        var (c, d) = ImagePreprocessor.Thresholds(map, noise);
+        Assert.Equal(crop, c, 0.001f);
+        Assert.Equal(denoise, d, 0.001f);
+    }
+
+    [Fact]
+    public void GarmentBox_LonePixelAndBlockEdges_OnlyTheBlock()
+    {
+        // A 2×2 block of 90 at (2, 2) and a lone 90 at (0, 3): the block's 3×3 means reach 40, the lone pixel's 15; the
+        // pixels around the block have means of 10–20 but distance 0.
+        var values = new float[36];
+        foreach (int i in new[] { 2 * 6 + 2, 2 * 6 + 3, 3 * 6 + 2, 3 * 6 + 3, 3 * 6 + 0 }) values[i] = 90;
+        var distance = new IntensityMap(6, 6, values);
+        Assert.Equal((2, 2, 2, 2), ImagePreprocessor.GarmentBox(distance, distance.BoxBlur3(), threshold: 20));
+        Assert.Equal((0, 2, 4, 2), ImagePreprocessor.GarmentBox(distance, distance, threshold: 20));
+    }
+
+    [Fact]
+    public void Denoise_SubtractsTheThreshold_NotBelowZero()
+    {
+        IntensityMap denoised = ImagePreprocessor.Denoise(new IntensityMap(4, 1, [0, 2, 5, 10]), 3);
+        Assert.Equal(new float[] { 0, 0, 2, 7 }, denoised.Values);
+    }
+
+    [Fact]
+    public void Stretch_BrightestTo255_EmptyStaysBlack()
+    {
+        Assert.Equal(new byte[] { 0, 51, 255 }, ImagePreprocessor.Stretch(new IntensityMap(3, 1, [0, 20, 100])).Pixels);
+        Assert.Equal(new byte[] { 0, 0, 0 }, ImagePreprocessor.Stretch(new IntensityMap(3, 1, [0, 0, 0])).Pixels);
+    }
+
+    public static TheoryData<string, byte[], byte[]> Backdrops => new()
+    {
+        { "light on black", [235, 235, 235], [0, 0, 0] },
+        { "light on grey", [250, 250, 250], [110, 110, 110] },
+        { "light on a blue-grey table", [230, 225, 215], [70, 90, 120] },
+        { "dark on pastel", [40, 20, 60], [240, 220, 200] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Backdrops))]
+    public void Preprocess_SameGarmentOnAnyPlainBackdrop_SameInputAsOnWhite(string backdrop, byte[] garment, byte[] background)
+    {
+        // A garment shape (opacity 0–1 over the backdrop) drawn dark on white, and in the given colours.
+        static double Opacity(int x, int y) => x is >= 30 and < 90 && y is >= 20 and < 140 ? 0.4 + 0.6 * ((x + y) % 7) / 6.0 : 0;
+        byte Mix(int x, int y, byte g, byte b) => (byte)Math.Round(b + Opacity(x, y) * (g - b));
+        byte[] reference = Encode(120, 160, (x, y) => { byte v = Mix(x, y, 0, 255); return new SKColor(v, v, v); });
+        byte[] coloured = Encode(120, 160, (x, y) =>
+            new SKColor(Mix(x, y, garment[0], background[0]), Mix(x, y, garment[1], background[1]), Mix(x, y, garment[2], background[2])));
+        byte[] expected = ImagePreprocessor.Preprocess(reference).Pixels, actual = ImagePreprocessor.Preprocess(coloured).Pixels;
+        int worst = Enumerable.Range(0, 784).Max(i => Math.Abs(expected[i] - actual[i]));
+        Assert.True(worst <= 6, $"{backdrop}: a pixel differs by {worst}");
+        Assert.Equal(255, actual.Max());
+    }
+
+    [Fact]
+    public void Preprocess_TransparentCutOut_SameInputAsOnWhite()
+    {
+        static bool Inside(int x, int y) => x is >= 30 and < 90 && y is >= 20 and < 140;
+        byte[] onWhite = Encode(120, 160, (x, y) => Inside(x, y) ? new SKColor(40, 40, 40) : SKColors.White);
+        byte[] cutOut = Encode(120, 160, (x, y) => Inside(x, y) ? new SKColor(40, 40, 40) : new SKColor(0, 0, 0, 0));
+        Assert.Equal(ImagePreprocessor.Preprocess(onWhite).Pixels, ImagePreprocessor.Preprocess(cutOut).Pixels);
     }
 }
