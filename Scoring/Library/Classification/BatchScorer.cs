@@ -48,7 +48,7 @@ public sealed class BatchScorer : IDisposable
     }
 
     /// <summary>ML.NET stores the ONNX bytes in model.zip as a length-prefixed entry "…/OnnxModel".</summary>
-    private static byte[] OnnxFromZip(string path)
+    internal static byte[] OnnxFromZip(string path)
     {
         try
         {

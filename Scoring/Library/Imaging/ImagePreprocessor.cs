@@ -29,13 +29,16 @@ public static class ImagePreprocessor
     }
 
     /// <summary>The same steps from an already decoded grayscale image.</summary>
+    /// <remarks>The result's <see cref="GrayImage.SourceHasForeground"/> says whether the source had any foreground.</remarks>
     public static GrayImage Normalize(GrayImage gray)
     {
+        ArgumentNullException.ThrowIfNull(gray);
+        bool source = Foreground.HasSourceForeground(gray);
         bool lightBackground = gray.BorderMean() > 127;
-        if (gray.Width == Size && gray.Height == Size && !lightBackground) return gray;
+        if (gray.Width == Size && gray.Height == Size && !lightBackground) return new GrayImage(Size, Size, gray.Pixels) { SourceHasForeground = source };
         if (lightBackground) gray = gray.Inverted();
         var box = gray.BoundingBox(threshold: 25);
-        return gray.FitInto(Size, FitPixels, box);
+        return new GrayImage(Size, Size, gray.FitInto(Size, FitPixels, box).Pixels) { SourceHasForeground = source };
     }
 
     private static GrayImage Decode(SKCodec codec, SKImageInfo header, string name)

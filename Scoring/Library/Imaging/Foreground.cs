@@ -1,0 +1,55 @@
+namespace MlNetFashion.Scoring.Imaging;
+
+/// <summary>
+/// How much of a 28×28 preprocessed image stands out from its background. A blank or uniform image has none, and
+/// the network's scores cannot be trusted to say so (a flat input still gives confident logits), so such an image is
+/// never a garment whatever its score.
+/// </summary>
+public static class Foreground
+{
+    /// <summary>A pixel is foreground when it differs from the mean of the image's outer ring by more than this.</summary>
+    public const int Contrast = 32;
+
+    /// <summary>
+    /// Below this share of foreground pixels (8 of 784) an image is not a garment. The smallest share among
+    /// Fashion-MNIST's 60,000 training images is 1.4 % (11 pixels), so no garment of the data set is refused.
+    /// </summary>
+    public const double MinShare = 0.01;
+
+    /// <summary>The share of pixels differing from the outer ring's mean by more than <see cref="Contrast"/>.</summary>
+    public static double Share(ReadOnlySpan<byte> pixels, int width = ImagePreprocessor.Size)
+    {
+        if (width <= 0 || pixels.Length == 0 || pixels.Length % width != 0)
+            throw new ArgumentException($"pixels: expected a whole number of rows of {width}, received {pixels.Length} values");
+        int height = pixels.Length / width;
+        long sum = 0;
+        int ring = 0;
+        for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++)
+        {
+            if (y != 0 && y != height - 1 && x != 0 && x != width - 1) continue;
+            sum += pixels[y * width + x];
+            ring++;
+        }
+        double background = (double)sum / ring;
+        int foreground = 0;
+        foreach (byte p in pixels) if (Math.Abs(p - background) > Contrast) foreground++;
+        return (double)foreground / pixels.Length;
+    }
+
+    /// <summary>
+    /// In the image as given (any size), the share of foreground pixels below which it counts as blank or uniform: a
+    /// garment may fill little of a large photo, so this bar is 5× lower than <see cref="MinShare"/>.
+    /// </summary>
+    public const double MinSourceShare = 0.002;
+
+    /// <summary>True when an image as given, before preprocessing, has any foreground (see <see cref="MinSourceShare"/>).</summary>
+    public static bool HasSourceForeground(GrayImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return Share(image.Pixels, image.Width) >= MinSourceShare;
+    }
+
+    /// <summary>True when a 28×28 image has enough foreground to be a garment at all.</summary>
+    public static bool HasGarmentForeground(ReadOnlySpan<byte> pixels) => Share(pixels) >= MinShare;
+}

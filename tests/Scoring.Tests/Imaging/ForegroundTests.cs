@@ -1,0 +1,28 @@
+using MlNetFashion.Scoring.Imaging;
+
+namespace MlNetFashion.Scoring.Tests.Imaging;
+
+public class ForegroundTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(200)]
+    public void Share_UniformImage_Zero(byte value) => Assert.Equal(0, Foreground.Share(Enumerable.Repeat(value, 784).ToArray()));
+
+    [Fact]
+    public void Share_OneBrightPixelOnBlack_OnePixelOf784()
+    {
+        var pixels = new byte[784];
+        pixels[14 * 28 + 14] = 255;
+
+        Assert.Equal(1 / 784.0, Foreground.Share(pixels), 9);
+        Assert.False(Foreground.HasGarmentForeground(pixels));
+    }
+
+    [Fact]
+    public void HasGarmentForeground_FirstThousandTestImages_All()
+    {
+        var test = TrainedModel.Test;
+        Assert.All(Enumerable.Range(0, 1000), i => Assert.True(Foreground.HasGarmentForeground(test.Image(i)), $"test image {i}"));
+    }
+}
