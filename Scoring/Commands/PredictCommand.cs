@@ -17,10 +17,14 @@ public static class PredictCommand
         var model = new Option<string>("--model") { Description = "model.onnx or model.zip", Required = true };
         var gpu = GpuOption.Create();
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table (with --idx: the figures and every image's prediction)." };
+        var explain = new Option<bool>("--explain")
+        {
+            Description = "Also write what each prediction rests on beside the image: IMAGE.heat.json (28×28 numbers) and IMAGE.heat.png.",
+        };
         var idx = new Option<string?>("--idx") { Description = "An IDX images file (.gz or raw) to score in batches." };
         var labels = new Option<string?>("--labels") { Description = "The IDX labels file matching --idx (prints accuracy)." };
         var images = new Argument<string[]>("images") { Description = "Image files (PNG, JPEG, BMP, …), or folders of them.", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("predict", "Classify images, or score an IDX file.") { model, gpu, json, idx, labels, images };
+        var command = new Command("predict", "Classify images, or score an IDX file.") { model, gpu, json, explain, idx, labels, images };
         // One validator: System.CommandLine skips an argument's own validators once a command validator has read its value
         // (dotnet/command-line-api#2607).
         command.Validators.Add(result =>
@@ -32,6 +36,8 @@ public static class PredictCommand
             // The two forms do not mix: one would be silently dropped.
             else if (result.GetValue(idx) is not null && given.Length > 0)
                 result.AddError($"--idx cannot be combined with image arguments (received {given[0]}{(given.Length > 1 ? $" and {given.Length - 1} more" : "")}): score images or an IDX file, not both");
+            else if (result.GetValue(explain) && result.GetValue(idx) is not null)
+                result.AddError("--explain cannot be combined with --idx: it explains image files");
             else if (result.GetValue(labels) is not null && result.GetValue(idx) is null)
                 result.AddError("--labels requires --idx: they are the labels of the IDX images file it scores");
         });
@@ -44,17 +50,29 @@ public static class PredictCommand
             if (idxPath is not null) return ScoreIdx(modelPath, idxPath, parse.GetValue(labels), parse.GetValue(gpu), parse.GetValue(json));
             using var classifier = FashionClassifier.Load(modelPath, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });
             if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
-            var results = files.Select(f => (File: f, Prediction: classifier.Predict(f))).ToList();
+            bool explaining = parse.GetValue(explain);
+            var results = files.Select(f => (File: f, Prediction: explaining ? ExplainBeside(classifier, f) : classifier.Predict(f))).ToList();
             if (parse.GetValue(json)) Console.WriteLine(PredictionJson.Serialize(results));
             else
             {
                 int width = Math.Max(4, results.Max(r => r.File.Length));
-                Console.WriteLine($"{"file".PadRight(width)}  {"label",-12} confidence");
-                foreach (var (file, p) in results) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}"));
+                Console.WriteLine($"{"file".PadRight(width)}  {"label",-12} confidence  verdict");
+                foreach (var (file, p) in results)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}   {p.Verdict}"));
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The prediction, after writing IMAGE.heat.json and IMAGE.heat.png beside the image (each atomically).</summary>
+    private static Prediction ExplainBeside(FashionClassifier classifier, string file)
+    {
+        Explanation e = classifier.Explain(file);
+        string stem = file + ".heat";
+        Engine.IO.AtomicFile.WriteAllText(stem + ".json", JsonSerializer.Serialize(PredictionJson.HeatMap(e)));
+        Engine.IO.AtomicFile.WriteAllBytes(stem + ".png", Imaging.HeatMapImage.EncodePng(e.Input, e.Heat));
+        return e.Prediction;
     }
 
     private static int ScoreIdx(string modelPath, string idxPath, string? labelsPath, int? gpu, bool json)
@@ -80,7 +98,25 @@ public static class PredictionJson
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
-    public static object Row(string file, Prediction p) => new { file, label = p.Label, labelIndex = p.LabelIndex, confidence = p.Confidence, probabilities = p.Probabilities };
+    public static object Row(string file, Prediction p) => new
+    {
+        file, label = p.Label, labelIndex = p.LabelIndex, confidence = p.Confidence, probabilities = p.Probabilities,
+        inDistributionScore = p.InDistributionScore, verdict = p.Verdict,
+    };
+
+    /// <summary>IMAGE.heat.json: the predicted label, the heat map's size and its 784 values, row-major.</summary>
+    public static object HeatMap(Explanation e) => new
+    {
+        label = e.Prediction.Label, labelIndex = e.Prediction.LabelIndex, width = Classification.Explanation.Size,
+        height = Classification.Explanation.Size, heat = e.Heat,
+    };
+
+    /// <summary>An explanation as JSON: the 784 heat values (row-major 28×28) and the heat map as a data: PNG.</summary>
+    public static object Explanation(Explanation e) => new
+    {
+        heatMap = e.Heat, width = Classification.Explanation.Size, height = Classification.Explanation.Size,
+        png = "data:image/png;base64," + Convert.ToBase64String(Imaging.HeatMapImage.EncodePng(e.Input, e.Heat)),
+    };
 
     public static string Serialize(IEnumerable<(string File, Prediction Prediction)> results) =>
         JsonSerializer.Serialize(results.Select(r => Row(r.File, r.Prediction)), Options);
