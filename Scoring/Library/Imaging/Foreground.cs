@@ -50,6 +50,33 @@ public static class Foreground
         return Share(image.Pixels, image.Width) >= MinSourceShare;
     }
 
-    /// <summary>True when a 28×28 image has enough foreground to be a garment at all.</summary>
-    public static bool HasGarmentForeground(ReadOnlySpan<byte> pixels) => Share(pixels) >= MinShare;
+    /// <summary>A pixel of the outer ring is dark (background) at or below this level.</summary>
+    public const int DarkLevel = 40;
+
+    /// <summary>
+    /// Below this share of dark pixels in its outer ring, a 28×28 image is not a garment on a background: noise and
+    /// textures fill the frame. In every one of Fashion-MNIST's 60,000 training images at least 39.8 % of the ring is dark.
+    /// </summary>
+    public const double MinDarkBorderShare = 0.35;
+
+    /// <summary>The share of the outer ring's pixels at or below <see cref="DarkLevel"/>.</summary>
+    public static double DarkBorderShare(ReadOnlySpan<byte> pixels, int width = ImagePreprocessor.Size)
+    {
+        int height = pixels.Length / width, ring = 0, dark = 0;
+        for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++)
+        {
+            if (y != 0 && y != height - 1 && x != 0 && x != width - 1) continue;
+            ring++;
+            if (pixels[y * width + x] <= DarkLevel) dark++;
+        }
+        return ring == 0 ? 0 : (double)dark / ring;
+    }
+
+    /// <summary>
+    /// True when a 28×28 image looks like a garment on a background at all: enough foreground (<see cref="MinShare"/>)
+    /// and a mostly dark outer ring (<see cref="MinDarkBorderShare"/>), as every training image has.
+    /// </summary>
+    public static bool HasGarmentForeground(ReadOnlySpan<byte> pixels) =>
+        Share(pixels) >= MinShare && DarkBorderShare(pixels) >= MinDarkBorderShare;
 }

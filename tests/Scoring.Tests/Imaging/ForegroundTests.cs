@@ -25,4 +25,23 @@ public class ForegroundTests
         var test = TrainedModel.Test;
         Assert.All(Enumerable.Range(0, 1000), i => Assert.True(Foreground.HasGarmentForeground(test.Image(i)), $"test image {i}"));
     }
+
+    [Fact]
+    public void HasGarmentForeground_UniformNoise_False()
+    {
+        var pixels = new byte[784];
+        new Random(4).NextBytes(pixels);
+
+        Assert.True(Foreground.Share(pixels) > 0.5);
+        Assert.False(Foreground.HasGarmentForeground(pixels));
+    }
+
+    [Fact]
+    public void DarkBorderShare_BrightFrameOnBlack_Zero()
+    {
+        var pixels = new byte[784];
+        for (int i = 0; i < 28; i++) pixels[i] = pixels[27 * 28 + i] = pixels[i * 28] = pixels[i * 28 + 27] = 200;
+
+        Assert.Equal(0, Foreground.DarkBorderShare(pixels));
+    }
 }
