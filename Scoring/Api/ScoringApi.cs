@@ -120,7 +120,8 @@ public static class ScoringApi
             if (!ExplainRequested(request))
                 return Results.Ok(new { prediction = PredictionJson.Row(name, classifier.Predict(seen)), input28 });
             Explanation explanation = classifier.Explain(seen);
-            return Results.Ok(new { prediction = PredictionJson.Row(name, explanation.Prediction), input28, explanation = PredictionJson.Explanation(explanation) });
+            return Results.Ok(new { prediction = PredictionJson.Row(name, explanation.Prediction), input28,
+                explanation = PredictionJson.Explanation(explanation) });
         }
         catch (ImageRejectedException ex)
         {

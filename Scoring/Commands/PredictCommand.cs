@@ -51,14 +51,16 @@ public static class PredictCommand
             using var classifier = FashionClassifier.Load(modelPath, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });
             if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
             bool explaining = parse.GetValue(explain);
-            var results = files.Select(f => (File: f, Prediction: explaining ? ExplainBeside(classifier, f) : classifier.Predict(f))).ToList();
+            var results = files.Select(f => (File: f, Prediction: explaining ? ExplainBeside(classifier, f)
+                : classifier.Predict(f))).ToList();
             if (parse.GetValue(json)) Console.WriteLine(PredictionJson.Serialize(results));
             else
             {
                 int width = Math.Max(4, results.Max(r => r.File.Length));
                 Console.WriteLine($"{"file".PadRight(width)}  {"label",-12} confidence  verdict");
                 foreach (var (file, p) in results)
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}   {p.Verdict}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}   {p.Verdict}"));
             }
             return 0;
         });

@@ -20,7 +20,8 @@ public static class CalibratedModel
         string dir = System.IO.Directory.CreateTempSubdirectory("scoring-tests-calibrated-").FullName;
         TrainingRun.Execute(new TrainingRunOptions
         {
-            Preset = "seed004", Epochs = 1, BatchSize = 64, LimitTrain = 4000, LimitTest = 1000, OutputDirectory = dir, ValidationFraction = 0.2f,
+            Preset = "seed004", Epochs = 1, BatchSize = 64, LimitTrain = 4000, LimitTest = 1000, OutputDirectory = dir,
+                ValidationFraction = 0.2f,
         }, new Silent(), CancellationToken.None);
         return dir;
     }

@@ -62,7 +62,8 @@ public sealed class TestTimeViews
         int classes = model.OutputShape.Size;
         float[] mean = new float[count * classes];
         PredictLogits(model, images, count, mean);
-        for (int n = 0; n < count; n++) TensorPrimitives.SoftMax(mean.AsSpan(n * classes, classes), probabilities.Slice(n * classes, classes));
+        for (int n = 0; n < count; n++) TensorPrimitives.SoftMax(mean.AsSpan(n * classes, classes), probabilities.Slice(n * classes,
+            classes));
     }
 
     /// <summary>Eval-mode logits [count, classes]: the mean over the views of the model's logits (the exported graph's "logits").</summary>
@@ -70,7 +71,8 @@ public sealed class TestTimeViews
     {
         int size = model.InputShape.Size, classes = model.OutputShape.Size;
         if (images.Length < count * size || logits.Length < count * classes)
-            throw new ArgumentException($"TestTimeViews.Predict: expected {count * size} input and {count * classes} output floats. Received {images.Length} and {logits.Length}.");
+            throw new ArgumentException($"TestTimeViews.Predict: expected {count * size} input and {count * classes} output floats. "
+                + $"Received {images.Length} and {logits.Length}.");
         float[] view = new float[count * size], one = new float[count * classes], sum = new float[count * classes];
         foreach (TestTimeView v in Views)
         {

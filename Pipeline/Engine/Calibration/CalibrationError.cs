@@ -24,7 +24,9 @@ public static class CalibrationError
     public static Bin[] Reliability(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, int classes, int bins = DefaultBins)
     {
         if (classes <= 0 || probabilities.Length != labels.Length * classes)
-            throw new ArgumentException($"Calibration error: expected {labels.Length} × {classes} probabilities. Received {probabilities.Length}.", nameof(probabilities));
+            throw new ArgumentException(
+                $"Calibration error: expected {labels.Length} × {classes} probabilities. Received {probabilities.Length}.",
+                nameof(probabilities));
         if (bins <= 0) throw new ArgumentOutOfRangeException(nameof(bins), bins, "Calibration error: expected at least one bin.");
         var count = new int[bins];
         var confidence = new double[bins];

@@ -1,6 +1,7 @@
 namespace MlNetFashion.Engine.Calibration;
 
-/// <summary>How an image's raw logits z (the exported graph's "logits") become one in-distribution score: higher = more like the training images.</summary>
+/// <summary>How an image's raw logits z (the exported graph's "logits") become one in-distribution score: higher = more like the training
+/// images.</summary>
 public enum InDistributionScoreKind
 {
     /// <summary>log Σ_k exp(z_k): the negative free energy (Liu et al., 2020).</summary>
@@ -35,7 +36,8 @@ public static class InDistributionScore
     /// <summary>The score of one image's logits.</summary>
     public static double Of(InDistributionScoreKind kind, ReadOnlySpan<float> logits)
     {
-        if (logits.IsEmpty) throw new ArgumentException("In-distribution score: expected at least one logit. Received none.", nameof(logits));
+        if (logits.IsEmpty) throw new ArgumentException("In-distribution score: expected at least one logit. Received none.",
+            nameof(logits));
         double max = double.NegativeInfinity;
         foreach (float v in logits) max = Math.Max(max, v);
         return kind switch
@@ -61,7 +63,8 @@ public static class InDistributionScore
     /// </summary>
     public static double Threshold(IReadOnlyList<double> scores, double acceptRate = DefaultTrueAcceptRate)
     {
-        if (scores.Count == 0) throw new ArgumentException("In-distribution threshold: expected held-out scores. Received none.", nameof(scores));
+        if (scores.Count == 0) throw new ArgumentException("In-distribution threshold: expected held-out scores. Received none.",
+            nameof(scores));
         if (acceptRate is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(acceptRate), acceptRate, "expected a share in (0, 1]");
         double[] sorted = [.. scores.Order()];
         return sorted[Math.Clamp((int)Math.Floor((1 - acceptRate) * sorted.Length), 0, sorted.Length - 1)];

@@ -20,7 +20,8 @@ public sealed record ModelCalibration(double Temperature, InDistributionRule? In
     /// <see cref="InDistributionScore.DefaultTrueAcceptRate"/> of them, from the logits the exported graph gives
     /// (the mean over <paramref name="views"/> when it averages them).
     /// </summary>
-    public static ModelCalibration Fit(Sequential model, LabeledImages? heldOut, TestTimeViews? views = null, InDistributionScoreKind score = DefaultScore)
+    public static ModelCalibration Fit(Sequential model, LabeledImages? heldOut, TestTimeViews? views = null,
+        InDistributionScoreKind score = DefaultScore)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (heldOut is null || heldOut.Count == 0) return None("no validation split: temperature 1 and no in-distribution threshold");

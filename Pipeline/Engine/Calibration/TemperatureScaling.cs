@@ -17,11 +17,13 @@ public static class TemperatureScaling
     public static double Fit(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes)
     {
         Check(logits, labels, classes);
-        if (labels.Length == 0) throw new ArgumentException("Temperature scaling: expected at least one held-out image. Received none.", nameof(labels));
+        if (labels.Length == 0) throw new ArgumentException("Temperature scaling: expected at least one held-out image. Received none.",
+            nameof(labels));
         double invPhi = (Math.Sqrt(5) - 1) / 2;
         double a = Math.Log(MinTemperature), b = Math.Log(MaxTemperature);
         double c = b - invPhi * (b - a), d = a + invPhi * (b - a);
-        double fc = NegativeLogLikelihood(logits, labels, classes, Math.Exp(c)), fd = NegativeLogLikelihood(logits, labels, classes, Math.Exp(d));
+        double fc = NegativeLogLikelihood(logits, labels, classes, Math.Exp(c)), fd = NegativeLogLikelihood(logits, labels, classes,
+            Math.Exp(d));
         // 60 steps shrink the interval by 0.618^60 ≈ 3e-13 of its width: far below float rounding of the logits.
         for (int step = 0; step < 60; step++)
         {
@@ -58,7 +60,8 @@ public static class TemperatureScaling
     public static void Softmax(ReadOnlySpan<float> logits, int classes, double temperature, Span<float> probabilities)
     {
         if (classes <= 0 || logits.Length % classes != 0 || probabilities.Length < logits.Length)
-            throw new ArgumentException($"Softmax: expected logits [n, {classes}] and as many probabilities. Received {logits.Length} and {probabilities.Length}.");
+            throw new ArgumentException(
+                $"Softmax: expected logits [n, {classes}] and as many probabilities. Received {logits.Length} and {probabilities.Length}.");
         for (int n = 0; n < logits.Length / classes; n++)
         {
             ReadOnlySpan<float> z = logits.Slice(n * classes, classes);
@@ -80,6 +83,7 @@ public static class TemperatureScaling
     private static void Check(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes)
     {
         if (classes <= 0 || logits.Length != labels.Length * classes)
-            throw new ArgumentException($"Temperature scaling: expected {labels.Length} × {classes} logits. Received {logits.Length}.", nameof(logits));
+            throw new ArgumentException($"Temperature scaling: expected {labels.Length} × {classes} logits. Received {logits.Length}.",
+                nameof(logits));
     }
 }

@@ -22,7 +22,8 @@ public sealed record OnnxExportOptions
     /// stays the raw logits); 1 leaves the graph as it was. Written as the "temperature" metadata.
     /// </summary>
     public double Temperature { get; init; } = 1;
-    /// <summary>The in-distribution score and the threshold a scorer accepts an image at ("ood_score", "ood_threshold"); null: none stored.</summary>
+    /// <summary>The in-distribution score and the threshold a scorer accepts an image at ("ood_score", "ood_threshold"); null: none
+    /// stored.</summary>
     public InDistributionRule? InDistribution { get; init; }
     /// <summary>Extra metadata_props entries.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();

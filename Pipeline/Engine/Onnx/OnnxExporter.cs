@@ -68,7 +68,8 @@ public static class OnnxExporter
             if (!(options.Temperature > 0) || double.IsInfinity(options.Temperature))
                 throw new ArgumentException($"ONNX export: expected a temperature > 0. Received {options.Temperature}.", nameof(options));
             softmaxInput = graph.NewName("calibrated_logits");
-            graph.AddNode("Div", "temperature", [LogitsName, graph.AddInitializer("temperature_T", [(float)options.Temperature])], [softmaxInput]);
+            graph.AddNode("Div", "temperature", [LogitsName, graph.AddInitializer("temperature_T", [(float)options.Temperature])],
+                [softmaxInput]);
         }
         graph.AddNode("Softmax", "softmax", [softmaxInput], [ProbabilitiesName], OnnxAttribute.Int("axis", 1));
         graph.AddOutput(LogitsName, classes);

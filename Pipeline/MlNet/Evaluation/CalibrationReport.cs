@@ -23,7 +23,8 @@ public sealed record CalibrationReport(
     /// <summary>Test images per ONNX Runtime call: bounds the arena (see <see cref="OnnxCheck"/>).</summary>
     private const int Batch = 100;
 
-    /// <summary>Scores <paramref name="test"/> through <paramref name="onnx"/>'s raw "logits" and bins them with T = 1 and with the calibration's T.</summary>
+    /// <summary>Scores <paramref name="test"/> through <paramref name="onnx"/>'s raw "logits" and bins them with T = 1 and with the
+    /// calibration's T.</summary>
     public static CalibrationReport From(byte[] onnx, FashionMnistSplit test, ModelCalibration calibration, int views = 1)
     {
         ArgumentNullException.ThrowIfNull(test);

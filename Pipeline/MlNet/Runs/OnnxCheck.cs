@@ -20,7 +20,8 @@ public static class OnnxCheck
     /// <summary>The largest |p_engine − p_onnx| over <paramref name="count"/> images; with <paramref name="views"/>, the
     /// engine side averages the same views as the graph; p_engine = softmax(logits / <paramref name="temperature"/>), as
     /// the graph's calibrated "probabilities".</summary>
-    public static double MaxAbsDifference(Sequential model, byte[] onnx, FashionMnistSplit images, int count, TestTimeViews? views = null, double temperature = 1)
+    public static double MaxAbsDifference(Sequential model, byte[] onnx, FashionMnistSplit images, int count, TestTimeViews? views = null,
+        double temperature = 1)
     {
         int classes = model.OutputShape.Size;
         float[] pixels = images.Take(count).ScaledPixels();

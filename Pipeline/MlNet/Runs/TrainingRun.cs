@@ -83,7 +83,8 @@ public static class TrainingRun
         var export = new OnnxExportOptions
         {
             ClassNames = FashionMnistClasses.Names, Preset = result.Preset, TestAccuracy = report.Accuracy, TestImages = testSplit.Count, TrainingDate = DateTimeOffset.UtcNow,
-            TestTimeViews = result.TestTimeViews, Temperature = result.Calibration.Temperature, InDistribution = result.Calibration.InDistribution,
+            TestTimeViews = result.TestTimeViews, Temperature = result.Calibration.Temperature,
+                InDistribution = result.Calibration.InDistribution,
         };
         (byte[] onnx, double onnxDiff) = CheckedExport(result.Model, export, testSplit, "model.onnx");
         if (result.Calibration.Note is { } note) progress.Stage($"calibration: {note}");
@@ -108,7 +109,8 @@ public static class TrainingRun
         if (singleView is { } sv) AtomicFile.WriteAllBytes(Path.Combine(outDir, SingleViewFile), sv.Onnx);
         var summary = new TrainingRunSummary(result.Preset, Settings(options, trainerOptions, result), result.History, result.BestEpoch,
             result.TrainSeconds, total.Elapsed.TotalSeconds, result.TrainImages * (double)result.History.Count(h => h.Epoch > result.ResumedFromEpoch) / Math.Max(1e-9, result.TrainSeconds),
-            report, onnxDiff, result.StopReason) { SingleViewAccuracy = singleView?.Accuracy, ResumedFromEpoch = result.ResumedFromEpoch, OnnxCheckedImages = Math.Min(OnnxCheckImages, testSplit.Count),
+            report, onnxDiff, result.StopReason) { SingleViewAccuracy = singleView?.Accuracy, ResumedFromEpoch = result.ResumedFromEpoch,
+                OnnxCheckedImages = Math.Min(OnnxCheckImages, testSplit.Count),
             Calibration = calibration };
         AtomicFile.WriteAllText(Path.Combine(outDir, "history.csv"), HistoryCsv.Create(result.History));
         Plots.LearningCurves(result.History, Path.Combine(outDir, HtmlReport.LossPng), Path.Combine(outDir, HtmlReport.AccuracyPng));
@@ -132,7 +134,8 @@ public static class TrainingRun
     private static (byte[] Onnx, double Diff) CheckedExport(Engine.Models.Sequential model, OnnxExportOptions export, FashionMnistSplit test, string file)
     {
         byte[] onnx = OnnxExporter.Export(model, export);
-        double diff = OnnxCheck.MaxAbsDifference(model, onnx, test, Math.Min(OnnxCheckImages, test.Count), export.TestTimeViews, export.Temperature);
+        double diff = OnnxCheck.MaxAbsDifference(model, onnx, test, Math.Min(OnnxCheckImages, test.Count), export.TestTimeViews,
+            export.Temperature);
         if (diff > OnnxTolerance)
             throw new InvalidOperationException($"{file}: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {diff:G3}; nothing was written");
         return (onnx, diff);

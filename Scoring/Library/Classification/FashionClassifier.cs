@@ -76,7 +76,8 @@ public sealed partial class FashionClassifier : IDisposable
         return Predict(ImagePreprocessor.Preprocess(encodedImage, name));
     }
 
-    /// <summary>An image <see cref="ImagePreprocessor"/> made: its pixels, and "not a garment" when its source was blank or uniform.</summary>
+    /// <summary>An image <see cref="ImagePreprocessor"/> made: its pixels, and "not a garment" when its source was blank or
+    /// uniform.</summary>
     public Prediction Predict(GrayImage preprocessed)
     {
         ArgumentNullException.ThrowIfNull(preprocessed);
@@ -120,7 +121,8 @@ public sealed partial class FashionClassifier : IDisposable
     /// <summary>The score kind the model stores ("ood_score"); energy for a model without one.</summary>
     public InDistributionScoreKind InDistributionScoreKind => _session.Rule?.Score ?? ModelCalibration.DefaultScore;
 
-    /// <summary>The threshold in use: <see cref="ClassifierOptions.InDistributionThreshold"/>, else the model's; null: none (every image with a foreground is accepted).</summary>
+    /// <summary>The threshold in use: <see cref="ClassifierOptions.InDistributionThreshold"/>, else the model's; null: none (every image
+    /// with a foreground is accepted).</summary>
     public double? InDistributionThreshold => _threshold;
 
     /// <summary>T of the model's calibrated softmax(logits / T) (its "temperature" metadata; 1 without).</summary>

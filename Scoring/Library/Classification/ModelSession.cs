@@ -27,7 +27,8 @@ internal sealed class ModelSession : IDisposable
         _session = new InferenceSession(onnx, options);
         Dictionary<string, string> metadata = _session.ModelMetadata.CustomMetadataMap;
         _outputOf = CanonicalClassOrder.OutputOf(ModelFile.ClassNames(_session.ModelMetadata), Path.GetFileName(path));
-        Temperature = metadata.TryGetValue(OnnxExporter.TemperatureKey, out string? t) && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double tv) ? tv : 1;
+        Temperature = metadata.TryGetValue(OnnxExporter.TemperatureKey, out string? t) && double.TryParse(t, NumberStyles.Float,
+            CultureInfo.InvariantCulture, out double tv) ? tv : 1;
         if (metadata.TryGetValue(OnnxExporter.InDistributionScoreKey, out string? score) && InDistributionScore.Parse(score) is { } kind
             && metadata.TryGetValue(OnnxExporter.InDistributionThresholdKey, out string? threshold)
             && double.TryParse(threshold, NumberStyles.Float, CultureInfo.InvariantCulture, out double th))

@@ -13,7 +13,8 @@ public static class HeatMapImage
     public static byte[] EncodePng(ReadOnlySpan<byte> input, ReadOnlySpan<float> heat, int size = 28)
     {
         if (input.Length != size * size || heat.Length != size * size)
-            throw new ArgumentException($"heat map: expected {size * size} pixels and heat values, received {input.Length} and {heat.Length}");
+            throw new ArgumentException(
+                $"heat map: expected {size * size} pixels and heat values, received {input.Length} and {heat.Length}");
         float max = 0;
         foreach (float h in heat) max = Math.Max(max, h);
         var info = new SKImageInfo(size * Scale, size * Scale, SKColorType.Rgba8888, SKAlphaType.Opaque);

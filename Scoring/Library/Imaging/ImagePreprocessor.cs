@@ -35,7 +35,8 @@ public static class ImagePreprocessor
         ArgumentNullException.ThrowIfNull(gray);
         bool source = Foreground.HasSourceForeground(gray);
         bool lightBackground = gray.BorderMean() > 127;
-        if (gray.Width == Size && gray.Height == Size && !lightBackground) return new GrayImage(Size, Size, gray.Pixels) { SourceHasForeground = source };
+        if (gray.Width == Size && gray.Height == Size && !lightBackground) return new GrayImage(Size, Size,
+            gray.Pixels) { SourceHasForeground = source };
         if (lightBackground) gray = gray.Inverted();
         var box = gray.BoundingBox(threshold: 25);
         return new GrayImage(Size, Size, gray.FitInto(Size, FitPixels, box).Pixels) { SourceHasForeground = source };

@@ -27,7 +27,8 @@ public class InDistributionScoreTests
     [InlineData(InDistributionScoreKind.Energy)]
     [InlineData(InDistributionScoreKind.MaxLogit)]
     [InlineData(InDistributionScoreKind.MaxProbability)]
-    public void Parse_Name_RoundTrips(InDistributionScoreKind kind) => Assert.Equal(kind, InDistributionScore.Parse(InDistributionScore.Name(kind)));
+    public void Parse_Name_RoundTrips(InDistributionScoreKind kind) => Assert.Equal(kind,
+        InDistributionScore.Parse(InDistributionScore.Name(kind)));
 
     [Fact]
     public void Parse_UnknownName_Null() => Assert.Null(InDistributionScore.Parse("entropy"));

@@ -67,7 +67,8 @@ public class OnnxExporterCalibrationTests
     private static (float[] Logits, float[] Probabilities) Run(byte[] onnx, float[] images, int count)
     {
         using var session = new InferenceSession(onnx);
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor(images, [count, 1, 28, 28]))]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor(images, [count, 1, 28,
+            28]))]);
         return (results.First(r => r.Name == OnnxExporter.LogitsName).AsEnumerable<float>().ToArray(),
             results.First(r => r.Name == OnnxExporter.ProbabilitiesName).AsEnumerable<float>().ToArray());
     }

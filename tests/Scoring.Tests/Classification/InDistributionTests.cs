@@ -57,7 +57,8 @@ public class InDistributionTests
     [InlineData(90, 140, 200)]
     public void Predict_BlankOrUniformPhoto_NotAGarmentEvenWithLowestThreshold(byte r, byte g, byte b)
     {
-        using var lenient = FashionClassifier.Load(CalibratedModel.Onnx, new ClassifierOptions { InDistributionThreshold = double.MinValue });
+        using var lenient = FashionClassifier.Load(CalibratedModel.Onnx,
+            new ClassifierOptions { InDistributionThreshold = double.MinValue });
         byte[] png = ImagePreprocessorTests.Encode(300, 200, (_, _) => new SKColor(r, g, b), SKEncodedImageFormat.Png);
 
         Assert.False(lenient.Predict(png, "blank.png").IsKnownClass);
@@ -67,8 +68,10 @@ public class InDistributionTests
     public void PredictPixels_CallerThreshold_ReplacesModelThreshold()
     {
         byte[] garment = TrainedModel.Test.Image(0).ToArray();
-        using var strict = FashionClassifier.Load(CalibratedModel.Onnx, new ClassifierOptions { InDistributionThreshold = double.MaxValue });
-        using var lenient = FashionClassifier.Load(CalibratedModel.Onnx, new ClassifierOptions { InDistributionThreshold = double.MinValue });
+        using var strict = FashionClassifier.Load(CalibratedModel.Onnx,
+            new ClassifierOptions { InDistributionThreshold = double.MaxValue });
+        using var lenient = FashionClassifier.Load(CalibratedModel.Onnx,
+            new ClassifierOptions { InDistributionThreshold = double.MinValue });
 
         Assert.False(strict.PredictPixels(garment).IsKnownClass);
         Assert.True(lenient.PredictPixels(garment).IsKnownClass);

@@ -32,7 +32,8 @@ public sealed class PredictCommandTests : IDisposable
     public void Predict_Explain_WritesHeatJsonAndPngBesideTheImage()
     {
         string image = Path.Combine(_root, "garment.png");
-        File.WriteAllBytes(image, Scoring.Imaging.ImagePreprocessor.EncodePng(new Scoring.Imaging.GrayImage(28, 28, TrainedModel.Test.Image(0).ToArray())));
+        File.WriteAllBytes(image, Scoring.Imaging.ImagePreprocessor.EncodePng(new Scoring.Imaging.GrayImage(28, 28,
+            TrainedModel.Test.Image(0).ToArray())));
 
         JsonNode row = Json("predict", "--model", TrainedModel.Onnx, "--json", "--explain", image).Single()!;
 
