@@ -6,7 +6,7 @@ namespace MlNetFashion.Pipeline.Tests.Reporting;
 
 public class ReliabilityDiagramTests
 {
-    private static readonly CalibrationError.Bin[] Bins = CalibrationError.Reliability([0.9f, 0.1f, 0.6f, 0.4f, 0.95f, 0.05f], [0, 1, 0]);
+    private static readonly CalibrationError.Bin[] Bins = CalibrationError.Reliability([0.9f, 0.1f, 0.6f, 0.4f, 0.95f, 0.05f], [0, 1, 0], 2);
 
     [Fact]
     public void Svg_ThreeNonEmptyBins_OneBarEachBesideTheFrame()
