@@ -17,6 +17,7 @@ public static class BenchmarkCommandLine
           views MODEL.onnx...                            test accuracy of models without views, on 1, 2, 5 and 10 test-time views
           checkpoints PRESET|SPEC.json CKPT...           test accuracy of each checkpoint's weights
           robustness --model FILE [--images N] [--data-dir DIR]  accuracy on test images rendered as photos, per kind of rendering
+          confidence --model FILE [--images N] [--ood-dir DIR] [--data-dir DIR]  calibration, not-a-garment detection, explanations
           anything else                                  BenchmarkDotNet (e.g. --filter '*')
         """;
 
@@ -31,7 +32,7 @@ public static class BenchmarkCommandLine
         {
             string mode = args[0];
             string[] rest = args[1..];
-            if (Modes.Contains(mode) && rest is [string first, ..] && first.StartsWith('-'))
+            if (Modes.Contains(mode) && mode != "confidence" && rest is [string first, ..] && first.StartsWith('-'))
             {
                 if (first is "-h" or "--help") return Help(mode);
                 throw new ArgumentException($"{mode}: unrecognized option '{first}' (see '{mode} --help')");
@@ -63,6 +64,10 @@ public static class BenchmarkCommandLine
                     if (rest.Length < 2) return Help(mode, missingArguments: true);
                     CheckpointAccuracyBenchmark.Run(rest);
                     return Environment.ExitCode;
+                case "confidence":
+                    if (rest is ["-h" or "--help"]) return Help(mode);
+                    ConfidenceBenchmark.Run(rest);
+                    return 0;
                 default:
                     BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmark).Assembly).Run(args);
                     return 0;
@@ -98,7 +103,7 @@ public static class BenchmarkCommandLine
         Robustness.RobustnessBenchmark.Run(model, images, dataDir);
     }
 
-    private static readonly string[] Modes = ["gemm", "layers", "onnx-vs-torch", "views", "checkpoints"];
+    private static readonly string[] Modes = ["gemm", "layers", "onnx-vs-torch", "views", "checkpoints", "confidence"];
 
     /// <summary>The usage for MODE --help (exit 0), or for MODE given too few arguments (exit 2, on stderr).</summary>
     private static int Help(string mode, bool missingArguments = false)

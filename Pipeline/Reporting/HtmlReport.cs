@@ -53,8 +53,10 @@ public static class HtmlReport
             </table></div>
             <h2>Test images</h2><p class="sub">actual label, then prediction and confidence; wrong predictions framed in red.</p>
             <img src="{SamplesPng}" alt="test images with predictions">
-            <h2>Settings and timings</h2><table>
+
             """);
+        if (run.Calibration is { } calibration) html.Append(ReliabilityDiagram.Section(calibration));
+        html.Append("<h2>Settings and timings</h2><table>\n");
         foreach (var (key, value) in run.Settings) html.Append($"<tr><td>{E(key)}</td><td>{E(value)}</td></tr>\n");
         html.Append(CultureInfo.InvariantCulture, $"<tr><td>whole command</td><td>{run.TotalSeconds:F1} s</td></tr>\n");
         html.Append(CultureInfo.InvariantCulture, $"<tr><td>ONNX vs engine (max |Δp| on {run.OnnxCheckedImages:N0} test images)</td><td>{run.OnnxMaxAbsDiff:G3}</td></tr>\n");

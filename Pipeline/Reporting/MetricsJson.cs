@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MlNetFashion.Engine.Calibration;
 
 namespace MlNetFashion.Pipeline.Reporting;
 
@@ -32,6 +33,20 @@ public static class MetricsJson
         if (run.SingleViewAccuracy is { } single) root["singleViewTestAccuracy"] = single;
         // The held-out share's accuracy at the kept epoch: what a paper measured "on a split of the training set" reports.
         if (run.History.FirstOrDefault(h => h.Epoch == run.BestEpoch)?.ValidationAccuracy is { } validation) root["validationAccuracy"] = validation;
+        if (run.Calibration is { } c)
+        {
+            root["temperature"] = c.Temperature;
+            root["eceBefore"] = c.EceBefore;
+            root["eceAfter"] = c.EceAfter;
+            root["eceBins"] = c.After.Count;
+            root["calibrationImages"] = c.HeldOutImages;
+            if (c.InDistribution is { } rule)
+            {
+                root["oodScore"] = InDistributionScore.Name(rule.Score);
+                root["oodThreshold"] = rule.Threshold;
+            }
+            if (c.Note is not null) root["calibrationNote"] = c.Note;
+        }
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 }

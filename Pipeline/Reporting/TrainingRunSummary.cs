@@ -25,4 +25,7 @@ public sealed record TrainingRunSummary(
 
     /// <summary>Test images the ONNX check compared (<see cref="OnnxMaxAbsDiff"/> is their largest |Δp|).</summary>
     public int OnnxCheckedImages { get; init; }
+
+    /// <summary>The temperature, the in-distribution rule and the test set's calibration error before and after.</summary>
+    public CalibrationReport? Calibration { get; init; }
 }

@@ -124,11 +124,14 @@ public static class ScoringApi
         try
         {
             GrayImage seen = ImagePreprocessor.Preprocess(body, name);
-            Prediction prediction = classifier.PredictPixels(seen.Pixels);
-            var row = PredictionJson.Row(name, prediction);
+            string input28 = "data:image/png;base64," + Convert.ToBase64String(ImagePreprocessor.EncodePng(seen));
+            if (!ExplainRequested(request))
+                return Results.Ok(new { prediction = PredictionJson.Row(name, classifier.Predict(seen)), input28 });
+            Explanation explanation = classifier.Explain(seen);
             return Results.Ok(new
             {
-                prediction = row, input28 = "data:image/png;base64," + Convert.ToBase64String(ImagePreprocessor.EncodePng(seen)),
+                prediction = PredictionJson.Row(name, explanation.Prediction), input28,
+                explanation = PredictionJson.Explanation(explanation),
             });
         }
         catch (ImageRejectedException ex)
@@ -136,6 +139,10 @@ public static class ScoringApi
             return Results.BadRequest(new { error = ex.Message });
         }
     }
+
+    /// <summary>?explain=true (or 1): add the occlusion heat map to the answer.</summary>
+    private static bool ExplainRequested(HttpRequest request) =>
+        request.Query["explain"].ToString() is var v && (v.Equals("true", StringComparison.OrdinalIgnoreCase) || v == "1");
 
     private static IResult TooLarge() =>
         Results.Json(new { error = $"expected an image of at most {MaxImageBytes:N0} bytes" },

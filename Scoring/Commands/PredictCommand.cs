@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using MlNetFashion.Scoring.Classification;
 
 namespace MlNetFashion.Scoring.Commands;
@@ -19,13 +20,17 @@ public static class PredictCommand
         {
             Description = "Print JSON instead of a table (with --idx: the figures and every image's prediction).",
         };
+        var explain = new Option<bool>("--explain")
+        {
+            Description = "Also write what each prediction rests on beside the image: IMAGE.heat.json (28×28 numbers) and IMAGE.heat.png.",
+        };
         var idx = new Option<string?>("--idx") { Description = "An IDX images file (.gz or raw) to score in batches." };
         var labels = new Option<string?>("--labels") { Description = "The IDX labels file matching --idx (prints accuracy)." };
         var images = new Argument<string[]>("images")
         {
             Description = "Image files (PNG, JPEG, BMP, …), or folders of them.", Arity = ArgumentArity.ZeroOrMore,
         };
-        var command = new Command("predict", "Classify images, or score an IDX file.") { model, gpu, json, idx, labels, images };
+        var command = new Command("predict", "Classify images, or score an IDX file.") { model, gpu, json, explain, idx, labels, images };
         // One validator: System.CommandLine skips an argument's own validators once a command validator has read its value
         // (dotnet/command-line-api#2607).
         command.Validators.Add(result =>
@@ -41,6 +46,8 @@ public static class PredictCommand
                 result.AddError(
                     $"--idx cannot be combined with image arguments (received {given[0]}{more}): score images or an IDX file, not both");
             }
+            else if (result.GetValue(explain) && result.GetValue(idx) is not null)
+                result.AddError("--explain cannot be combined with --idx: it explains image files");
             else if (result.GetValue(labels) is not null && result.GetValue(idx) is null)
                 result.AddError("--labels requires --idx: they are the labels of the IDX images file it scores");
         });
@@ -55,19 +62,31 @@ public static class PredictCommand
                 return ScoreIdx(modelPath, idxPath, parse.GetValue(labels), parse.GetValue(gpu), parse.GetValue(json));
             using var classifier = FashionClassifier.Load(modelPath, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });
             if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
-            var results = files.Select(f => (File: f, Prediction: classifier.Predict(f))).ToList();
+            bool explaining = parse.GetValue(explain);
+            var results = files.Select(f => (File: f, Prediction: explaining ? ExplainBeside(classifier, f)
+                : classifier.Predict(f))).ToList();
             if (parse.GetValue(json)) Console.WriteLine(PredictionJson.Serialize(results));
             else
             {
                 int width = Math.Max(4, results.Max(r => r.File.Length));
-                Console.WriteLine($"{"file".PadRight(width)}  {"label",-12} confidence");
-                var c = CultureInfo.InvariantCulture;
+                Console.WriteLine($"{"file".PadRight(width)}  {"label",-12} confidence  verdict");
                 foreach (var (file, p) in results)
-                    Console.WriteLine(string.Create(c, $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}   {p.Verdict}"));
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The prediction, after writing IMAGE.heat.json and IMAGE.heat.png beside the image (each atomically).</summary>
+    private static Prediction ExplainBeside(FashionClassifier classifier, string file)
+    {
+        Explanation e = classifier.Explain(file);
+        string stem = file + ".heat";
+        Engine.IO.AtomicFile.WriteAllText(stem + ".json", JsonSerializer.Serialize(PredictionJson.HeatMap(e)));
+        Engine.IO.AtomicFile.WriteAllBytes(stem + ".png", Imaging.HeatMapImage.EncodePng(e.Input, e.Heat));
+        return e.Prediction;
     }
 
     private static int ScoreIdx(string modelPath, string idxPath, string? labelsPath, int? gpu, bool json)

@@ -59,17 +59,27 @@ public sealed class TestTimeViews
     /// </summary>
     public void Predict(Sequential model, ReadOnlySpan<float> images, int count, Span<float> probabilities)
     {
+        int classes = model.OutputShape.Size;
+        float[] mean = new float[count * classes];
+        PredictLogits(model, images, count, mean);
+        for (int n = 0; n < count; n++) TensorPrimitives.SoftMax(mean.AsSpan(n * classes, classes), probabilities.Slice(n * classes,
+            classes));
+    }
+
+    /// <summary>Eval-mode logits [count, classes]: the mean over the views of the model's logits (the exported graph's "logits").</summary>
+    public void PredictLogits(Sequential model, ReadOnlySpan<float> images, int count, Span<float> logits)
+    {
         int size = model.InputShape.Size, classes = model.OutputShape.Size;
-        if (images.Length < count * size || probabilities.Length < count * classes)
-            throw new ArgumentException($"TestTimeViews.Predict: expected {count * size} input and {count * classes} output floats. Received {images.Length} and {probabilities.Length}.");
-        float[] view = new float[count * size], logits = new float[count * classes], sum = new float[count * classes];
+        if (images.Length < count * size || logits.Length < count * classes)
+            throw new ArgumentException($"TestTimeViews.Predict: expected {count * size} input and {count * classes} output floats. "
+                + $"Received {images.Length} and {logits.Length}.");
+        float[] view = new float[count * size], one = new float[count * classes], sum = new float[count * classes];
         foreach (TestTimeView v in Views)
         {
             Render(v, images, count, model.InputShape, view);
-            model.PredictLogits(view, count, logits);
-            TensorPrimitives.Add(sum, logits, sum);
+            model.PredictLogits(view, count, one);
+            TensorPrimitives.Add(sum, one, sum);
         }
-        TensorPrimitives.Multiply(sum, 1f / Views.Count, sum);
-        for (int n = 0; n < count; n++) TensorPrimitives.SoftMax(sum.AsSpan(n * classes, classes), probabilities.Slice(n * classes, classes));
+        TensorPrimitives.Multiply(sum, 1f / Views.Count, logits[..(count * classes)]);
     }
 }

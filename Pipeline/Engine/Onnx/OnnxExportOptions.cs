@@ -1,4 +1,5 @@
 using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Calibration;
 
 namespace MlNetFashion.Engine.Onnx;
 
@@ -16,6 +17,14 @@ public sealed record OnnxExportOptions
     public string ProducerVersion { get; init; } = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
     /// <summary>Views to average the logits over inside the graph (test-time augmentation); null: the image alone.</summary>
     public TestTimeViews? TestTimeViews { get; init; }
+    /// <summary>
+    /// T of temperature scaling: "probabilities" = softmax(logits / T) through a Div node before the Softmax ("logits"
+    /// stays the raw logits); 1 leaves the graph as it was. Written as the "temperature" metadata.
+    /// </summary>
+    public double Temperature { get; init; } = 1;
+    /// <summary>The in-distribution score and the threshold a scorer accepts an image at ("ood_score", "ood_threshold"); null: none
+    /// stored.</summary>
+    public InDistributionRule? InDistribution { get; init; }
     /// <summary>Extra metadata_props entries.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Calibration;
 using MlNetFashion.Engine.Layers;
 using MlNetFashion.Engine.Layers.Activation;
 using MlNetFashion.Engine.Layers.Convolution;
@@ -28,6 +29,9 @@ public static class OnnxExporter
 
     /// <summary>The metadata key present when the graph averages test-time views: which views.</summary>
     public const string TestTimeViewsKey = "test_time_augmentation";
+
+    /// <summary>Metadata keys of calibration: T of softmax(logits / T), the in-distribution score's name and its threshold.</summary>
+    public const string TemperatureKey = "temperature", InDistributionScoreKey = "ood_score", InDistributionThresholdKey = "ood_threshold";
 
     public static byte[] Export(Sequential model, OnnxExportOptions? options = null)
     {
@@ -58,7 +62,16 @@ public static class OnnxExporter
         long classes = model.OutputShape[0];
         if (views is not null) current = EmitViewMean(graph, current, views.Views.Count, classes);
         graph.AddNode("Identity", "logits", [current], [LogitsName]);
-        graph.AddNode("Softmax", "softmax", [LogitsName], [ProbabilitiesName], OnnxAttribute.Int("axis", 1));
+        string softmaxInput = LogitsName;
+        if (options.Temperature != 1)
+        {
+            if (!(options.Temperature > 0) || double.IsInfinity(options.Temperature))
+                throw new ArgumentException($"ONNX export: expected a temperature > 0. Received {options.Temperature}.", nameof(options));
+            softmaxInput = graph.NewName("calibrated_logits");
+            graph.AddNode("Div", "temperature", [LogitsName, graph.AddInitializer("temperature_T", [(float)options.Temperature])],
+                [softmaxInput]);
+        }
+        graph.AddNode("Softmax", "softmax", [softmaxInput], [ProbabilitiesName], OnnxAttribute.Int("axis", 1));
         graph.AddOutput(LogitsName, classes);
         graph.AddOutput(ProbabilitiesName, classes);
         return graph.Serialize("MlNetFashion", "MlNetFashion", options.ProducerVersion,
@@ -81,6 +94,13 @@ public static class OnnxExporter
         if (options.TestAccuracy is double accuracy) metadata["test_accuracy"] = accuracy.ToString("F4", CultureInfo.InvariantCulture);
         if (options.TestImages is int images) metadata["test_images"] = images.ToString(CultureInfo.InvariantCulture);
         if (options.TrainingDate is DateTimeOffset date) metadata["training_date"] = date.ToString("O", CultureInfo.InvariantCulture);
+        // "R" round-trips: a scorer reading it back gets the very double the run used.
+        metadata[TemperatureKey] = ((float)options.Temperature).ToString("R", CultureInfo.InvariantCulture);
+        if (options.InDistribution is { } rule)
+        {
+            metadata[InDistributionScoreKey] = InDistributionScore.Name(rule.Score);
+            metadata[InDistributionThresholdKey] = rule.Threshold.ToString("R", CultureInfo.InvariantCulture);
+        }
         foreach (var (key, value) in options.Metadata) metadata[key] = value;
         return metadata;
     }

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Calibration;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline.Data;
@@ -17,14 +18,18 @@ public static class OnnxCheck
     private const int Batch = 100;   // images × views
 
     /// <summary>The largest |p_engine − p_onnx| over <paramref name="count"/> images; with <paramref name="views"/>, the
-    /// engine side averages the same views as the graph.</summary>
-    public static double MaxAbsDifference(Sequential model, byte[] onnx, FashionMnistSplit images, int count, TestTimeViews? views = null)
+    /// engine side averages the same views as the graph; p_engine = softmax(logits / <paramref name="temperature"/>), as
+    /// the graph's calibrated "probabilities".</summary>
+    public static double MaxAbsDifference(Sequential model, byte[] onnx, FashionMnistSplit images, int count, TestTimeViews? views = null,
+        double temperature = 1)
     {
         int classes = model.OutputShape.Size;
         float[] pixels = images.Take(count).ScaledPixels();
+        var logits = new float[count * classes];
+        if (views is null) model.PredictLogits(pixels, count, logits);
+        else views.PredictLogits(model, pixels, count, logits);
         var expected = new float[count * classes];
-        if (views is null) model.Predict(pixels, count, expected);
-        else views.Predict(model, pixels, count, expected);
+        TemperatureScaling.Softmax(logits, classes, temperature, expected);
         using var session = new InferenceSession(onnx);
         int batch = Math.Max(1, Batch / (views?.Views.Count ?? 1));   // the graph stacks the views: V·n images per call
         float[] actual = OnnxBatches.Run(session, pixels, count, batch, OnnxExporter.ProbabilitiesName);

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Calibration;
 using MlNetFashion.Engine.Checkpoints;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Models;
@@ -94,8 +95,13 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
 
         TestTimeViews? views = engineOptions.TestTimeAugmentation ? TestTimeViews.For(engineOptions.Augmentation) : null;
         IReadOnlyList<string> classNames = LabelNames.Of(input, _options.LabelColumnName);
-        byte[] onnx = OnnxExporter.Export(model,
-            new OnnxExportOptions { ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views });
+        // On the held-out split, after training: calibrated probabilities and the in-distribution threshold go into the graph.
+        ModelCalibration calibration = ModelCalibration.Fit(model, validation, views);
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions
+        {
+            ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views,
+            Temperature = calibration.Temperature, InDistribution = calibration.InDistribution,
+        });
         ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName,
             _options.PredictedLabelColumnName, classNames: classNames);
         LastResult = new FashionCnnTrainingResult(name, model, onnx, fitted.History, fitted.BestEpoch, seconds, train.Count,
@@ -103,6 +109,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         {
             Convolution = ConvolutionAlgorithm.Resolve(engineOptions.Convolution),
             ClassNames = classNames,
+            Calibration = calibration,
         };
         return transformer;
     }
@@ -167,4 +174,7 @@ public sealed record FashionCnnTrainingResult(string Preset, Sequential Model, b
 
     /// <summary>The convolution kernels the model was built with (they decide its rounding, so its exact weights).</summary>
     public Engine.Kernels.ConvolutionAlgorithm.Choice Convolution { get; init; }
+
+    /// <summary>The temperature and in-distribution rule fitted on the held-out split (T = 1 and no rule without one).</summary>
+    public ModelCalibration Calibration { get; init; } = ModelCalibration.None("not calibrated");
 }

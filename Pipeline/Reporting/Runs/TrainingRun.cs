@@ -113,9 +113,12 @@ public static class TrainingRun
             Metadata = data.OwnClasses
                 ? new Dictionary<string, string> { [ModelFile.OwnClassesKey] = "true" }
                 : new Dictionary<string, string>(),
-            TestTimeViews = result.TestTimeViews,
+            TestTimeViews = result.TestTimeViews, Temperature = result.Calibration.Temperature,
+            InDistribution = result.Calibration.InDistribution,
         };
         (byte[] onnx, double onnxDiff) = CheckedExport(result.Model, export, testSplit, "model.onnx");
+        if (result.Calibration.Note is { } note) progress.Stage($"calibration: {note}");
+        CalibrationReport calibration = CalibrationReport.From(onnx, testSplit, result.Calibration, result.TestTimeViews?.Views.Count ?? 1);
 
         (byte[] Onnx, double Accuracy)? singleView = null;
         if (result.TestTimeViews is not null)
@@ -142,6 +145,7 @@ public static class TrainingRun
         {
             SingleViewAccuracy = singleView?.Accuracy, ResumedFromEpoch = result.ResumedFromEpoch,
             OnnxCheckedImages = Math.Min(OnnxCheckImages, testSplit.Count),
+            Calibration = calibration,
         };
         AtomicFile.WriteAllText(Path.Combine(outDir, "history.csv"), HistoryCsv.Create(result.History));
         Plots.LearningCurves(result.History, Path.Combine(outDir, HtmlReport.LossPng), Path.Combine(outDir, HtmlReport.AccuracyPng));
@@ -168,7 +172,8 @@ public static class TrainingRun
         FashionMnistSplit test, string file)
     {
         byte[] onnx = OnnxExporter.Export(model, export);
-        double diff = OnnxCheck.MaxAbsDifference(model, onnx, test, Math.Min(OnnxCheckImages, test.Count), export.TestTimeViews);
+        double diff = OnnxCheck.MaxAbsDifference(model, onnx, test, Math.Min(OnnxCheckImages, test.Count), export.TestTimeViews,
+            export.Temperature);
         if (diff > OnnxTolerance)
             throw new InvalidOperationException(
                 $"{file}: expected ONNX Runtime to match the engine within {OnnxTolerance:G1}, found a difference of {diff:G3}; "

@@ -11,4 +11,11 @@ public sealed record ClassifierOptions
     /// concurrent requests may prefer 1: the requests then run side by side instead of sharing the cores.
     /// </summary>
     public int? IntraOpThreads { get; init; }
+
+    /// <summary>
+    /// The in-distribution score an image needs to be a garment (<see cref="Prediction.IsKnownClass"/>); null: the
+    /// model's own threshold (95 % of held-out garments accepted). Raise it to refuse more non-garments, at the cost of
+    /// refusing more garments.
+    /// </summary>
+    public double? InDistributionThreshold { get; init; }
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetFashion.Engine.Calibration;
+using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
@@ -14,11 +16,13 @@ namespace MlNetFashion.Scoring.Classification;
 /// ONNX transformer → Score / PredictedLabel. One instance is safe to share between threads (a server): ML.NET's
 /// PredictionEngine is not, so engines are pooled and each call borrows one.
 /// </summary>
-public sealed class FashionClassifier : IDisposable
+public sealed partial class FashionClassifier : IDisposable
 {
     private readonly MLContext _ml = new(seed: 1);
     private readonly ITransformer _model;
     private readonly ObjectPool<PredictionEngine<PixelInput, ScoreOutput>> _engines;
+    private readonly ModelSession _session;
+    private readonly double? _threshold;
 
     private FashionClassifier(string path, ClassifierOptions options)
     {
@@ -39,6 +43,8 @@ public sealed class FashionClassifier : IDisposable
         _model = ModelFile.LoadForPixels(_ml, path, device);
         ModelPath = path;
         Classes = ClassesOf(_ml, _model);
+        _session = new ModelSession(path, options.IntraOpThreads);
+        _threshold = options.InDistributionThreshold ?? _session.Rule?.Threshold;
         _engines = new DefaultObjectPool<PredictionEngine<PixelInput, ScoreOutput>>(new EnginePolicy(_ml, _model),
             Environment.ProcessorCount * 4);
     }
@@ -79,7 +85,16 @@ public sealed class FashionClassifier : IDisposable
     public Prediction Predict(byte[] encodedImage, string name = "image")
     {
         ArgumentNullException.ThrowIfNull(encodedImage);
-        return PredictPixels(ImagePreprocessor.Preprocess(encodedImage, name).Pixels);
+        return Predict(ImagePreprocessor.Preprocess(encodedImage, name));
+    }
+
+    /// <summary>An image <see cref="ImagePreprocessor"/> made: its pixels, and "not a garment" when its source was blank or
+    /// uniform.</summary>
+    public Prediction Predict(GrayImage preprocessed)
+    {
+        ArgumentNullException.ThrowIfNull(preprocessed);
+        Prediction p = PredictPixels(preprocessed.Pixels);
+        return preprocessed.SourceHasForeground ? p : p with { IsKnownClass = false };
     }
 
     /// <summary>784 raw pixels (0..255, row-major, light garment on black) as in the data set.</summary>
@@ -94,7 +109,12 @@ public sealed class FashionClassifier : IDisposable
         {
             var output = engine.Predict(new PixelInput { Pixels = pixels.ToArray() });
             int index = (int)output.PredictedLabel - 1;
-            return new Prediction(Classes[index], index, output.Score[index], output.Score);
+            double score = InDistributionScoreOf(pixels);
+            bool known = Foreground.HasGarmentForeground(pixels) && (_threshold is not double t || score >= t);
+            return new Prediction(Classes[index], index, output.Score[index], output.Score)
+            {
+                InDistributionScore = score, IsKnownClass = known,
+            };
         }
         finally
         {
@@ -110,10 +130,28 @@ public sealed class FashionClassifier : IDisposable
         return PredictPixels(bytes);
     }
 
+    /// <summary>The score kind the model stores ("ood_score"); energy for a model without one.</summary>
+    public InDistributionScoreKind InDistributionScoreKind => _session.Rule?.Score ?? ModelCalibration.DefaultScore;
+
+    /// <summary>The threshold in use: <see cref="ClassifierOptions.InDistributionThreshold"/>, else the model's; null: none (every image
+    /// with a foreground is accepted).</summary>
+    public double? InDistributionThreshold => _threshold;
+
+    /// <summary>T of the model's calibrated softmax(logits / T) (its "temperature" metadata; 1 without).</summary>
+    public double Temperature => _session.Temperature;
+
+    private double InDistributionScoreOf(ReadOnlySpan<byte> pixels)
+    {
+        var scaled = new float[FashionMnistSplit.ImageSize];
+        FashionMnistSplit.Scale(pixels, scaled);
+        return InDistributionScore.Of(InDistributionScoreKind, _session.Run(scaled, 1, OnnxExporter.LogitsName));
+    }
+
     public void Dispose()
     {
         _disposed = true;
         (_model as IDisposable)?.Dispose();
+        _session.Dispose();
     }
 
     private volatile bool _disposed;

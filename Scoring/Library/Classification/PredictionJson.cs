@@ -9,9 +9,26 @@ public static class PredictionJson
     private static readonly JsonSerializerOptions Options =
         new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
-    /// <summary>One image's prediction: file, label, labelIndex, confidence, probabilities.</summary>
-    public static object Row(string file, Prediction p) =>
-        new { file, label = p.Label, labelIndex = p.LabelIndex, confidence = p.Confidence, probabilities = p.Probabilities };
+    /// <summary>One image's prediction: file, label, labelIndex, confidence, probabilities, inDistributionScore, verdict.</summary>
+    public static object Row(string file, Prediction p) => new
+    {
+        file, label = p.Label, labelIndex = p.LabelIndex, confidence = p.Confidence, probabilities = p.Probabilities,
+        inDistributionScore = p.InDistributionScore, verdict = p.Verdict,
+    };
+
+    /// <summary>IMAGE.heat.json: the predicted label, the heat map's size and its 784 values, row-major.</summary>
+    public static object HeatMap(Explanation e) => new
+    {
+        label = e.Prediction.Label, labelIndex = e.Prediction.LabelIndex, width = Classification.Explanation.Size,
+        height = Classification.Explanation.Size, heat = e.Heat,
+    };
+
+    /// <summary>An explanation as JSON: the 784 heat values (row-major 28×28) and the heat map as a data: PNG.</summary>
+    public static object Explanation(Explanation e) => new
+    {
+        heatMap = e.Heat, width = Classification.Explanation.Size, height = Classification.Explanation.Size,
+        png = "data:image/png;base64," + Convert.ToBase64String(Imaging.HeatMapImage.EncodePng(e.Input, e.Heat)),
+    };
 
     public static string Serialize(IEnumerable<(string File, Prediction Prediction)> results) =>
         JsonSerializer.Serialize(results.Select(r => Row(r.File, r.Prediction)), Options);

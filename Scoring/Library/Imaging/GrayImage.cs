@@ -11,6 +11,13 @@ public sealed class GrayImage(int width, int height, byte[] pixels)
 
     public byte this[int x, int y] => Pixels[y * Width + x];
 
+    /// <summary>
+    /// Set by <see cref="ImagePreprocessor"/> on its result: false when the image it came from had no foreground at all
+    /// (<see cref="Foreground.HasSourceForeground(IntensityMap)"/>: blank or uniform), which the 28×28 result cannot show once a
+    /// uniform non-square image has been fitted onto the black canvas as a gray rectangle.
+    /// </summary>
+    public bool SourceHasForeground { get; init; } = true;
+
     /// <summary>Mean of the outermost ring of pixels: light (&gt; 127) means dark garment on a light background.</summary>
     public double BorderMean()
     {

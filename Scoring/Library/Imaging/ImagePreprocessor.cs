@@ -42,17 +42,34 @@ public static class ImagePreprocessor
 
     public static GrayImage Preprocess(ReadOnlySpan<byte> encoded, string name = "image") => Normalize(ImageDecoder.Decode(encoded, name));
 
-    /// <summary>Steps 2–8 on an upright decoded image.</summary>
+    /// <summary>
+    /// Steps 2–8 on an upright decoded image. The result's <see cref="GrayImage.SourceHasForeground"/> says whether the
+    /// image as given stood out from its backdrop at all (a blank or uniform image does not, see <see cref="Foreground"/>).
+    /// </summary>
     public static GrayImage Normalize(ColorImage image)
     {
-        if (AsDataSetImage(image) is { } plain) return plain;
+        if (AsDataSetImage(image) is { } plain)
+            return new GrayImage(Size, Size, plain.Pixels) { SourceHasForeground = Foreground.HasSourceForeground(plain) };
         BackgroundModel background = BackgroundModel.Estimate(image);
         IntensityMap distance = Distance(image, background);
         IntensityMap smoothed = distance.BoxBlur3();
         (float crop, float denoise) = Thresholds(smoothed, background.Noise);
         var box = GarmentBox(distance, smoothed, crop);
         IntensityMap fitted = Denoise(distance, denoise).FitInto(Size, FitPixels, box);
-        return Stretch(fitted);
+        return new GrayImage(Size, Size, Stretch(fitted).Pixels) { SourceHasForeground = Foreground.HasSourceForeground(distance) };
+    }
+
+    /// <summary>The same steps from a decoded grayscale image (an opaque gray <see cref="ColorImage"/>).</summary>
+    public static GrayImage Normalize(GrayImage gray)
+    {
+        ArgumentNullException.ThrowIfNull(gray);
+        var rgba = new byte[4 * gray.Pixels.Length];
+        for (int i = 0; i < gray.Pixels.Length; i++)
+        {
+            rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = gray.Pixels[i];
+            rgba[4 * i + 3] = 255;
+        }
+        return Normalize(ColorImage.FromRgba8(gray.Width, gray.Height, rgba));
     }
 
     /// <summary>The image itself as 28×28 gray when it is one already, light on a dark border; otherwise null.</summary>

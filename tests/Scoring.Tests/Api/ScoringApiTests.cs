@@ -51,6 +51,28 @@ public sealed class ScoringApiTests : IAsyncLifetime
         Assert.StartsWith("data:image/png;base64,", (string?)json["input28"]);
     }
 
+    [Fact]
+    public async Task PostPredict_ExplainTrue_AddsHeatMapAsNumbersAndPngWithVerdict()
+    {
+        var response = await _client.PostAsync("/predict?explain=true", new ByteArrayContent(SamplePng(0)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(784, json["explanation"]!["heatMap"]!.AsArray().Count);
+        Assert.StartsWith("data:image/png;base64,", (string?)json["explanation"]!["png"]);
+        Assert.Contains((string?)json["prediction"]!["verdict"], new[] { "garment", "not a garment" });
+        Assert.NotNull(json["prediction"]!["inDistributionScore"]);
+    }
+
+    [Fact]
+    public async Task PostPredict_WithoutExplain_NoExplanation()
+    {
+        var response = await _client.PostAsync("/predict", new ByteArrayContent(SamplePng(0)));
+
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Null(json["explanation"]);
+    }
+
     [Theory]
     [InlineData(new[] { "file" }, HttpStatusCode.OK)]
     [InlineData(new[] { "first", "second" }, HttpStatusCode.BadRequest)]

@@ -29,6 +29,32 @@ public sealed class PredictCommandTests : IDisposable
     }
 
     [Fact]
+    public void Predict_Explain_WritesHeatJsonAndPngBesideTheImage()
+    {
+        string image = Path.Combine(_root, "garment.png");
+        File.WriteAllBytes(image, Scoring.Imaging.ImagePreprocessor.EncodePng(new Scoring.Imaging.GrayImage(28, 28,
+            TrainedModel.Test.Image(0).ToArray())));
+
+        JsonNode row = Json("predict", "--model", TrainedModel.Onnx, "--json", "--explain", image).Single()!;
+
+        JsonNode heat = JsonNode.Parse(File.ReadAllText(image + ".heat.json"))!;
+        Assert.Equal(784, heat["heat"]!.AsArray().Count);
+        Assert.Equal((string?)row["label"], (string?)heat["label"]);
+        using var png = SKBitmap.Decode(image + ".heat.png");
+        Assert.Equal(28 * 8, png.Width);
+        Assert.Contains((string?)row["verdict"], new[] { "garment", "not a garment" });
+    }
+
+    [Fact]
+    public void Predict_ExplainWithIdx_Refused()
+    {
+        var (exit, _, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "--explain", "--idx", "images.idx");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("--explain cannot be combined with --idx", error);
+    }
+
+    [Fact]
     public void Predict_FolderWithoutImages_OneLineNamingTheFolder()
     {
         string folder = Directory.CreateDirectory(Path.Combine(_root, "empty")).FullName;

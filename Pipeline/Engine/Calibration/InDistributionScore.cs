@@ -1,0 +1,72 @@
+namespace MlNetFashion.Engine.Calibration;
+
+/// <summary>How an image's raw logits z (the exported graph's "logits") become one in-distribution score: higher = more like the training
+/// images.</summary>
+public enum InDistributionScoreKind
+{
+    /// <summary>log Σ_k exp(z_k): the negative free energy (Liu et al., 2020).</summary>
+    Energy,
+
+    /// <summary>max_k z_k (Hendrycks et al., 2022).</summary>
+    MaxLogit,
+
+    /// <summary>max_k softmax(z)_k (Hendrycks and Gimpel, 2017): the baseline.</summary>
+    MaxProbability,
+}
+
+/// <summary>The scores of <see cref="InDistributionScoreKind"/> and the threshold that accepts a chosen share of held-out images.</summary>
+public static class InDistributionScore
+{
+    /// <summary>The share of in-distribution images a threshold is chosen to accept.</summary>
+    public const double DefaultTrueAcceptRate = 0.95;
+
+    /// <summary>The names written into ONNX metadata ("ood_score"): one per kind, snake_case as ONNX metadata keys are.</summary>
+    public static string Name(InDistributionScoreKind kind) => kind switch
+    {
+        InDistributionScoreKind.Energy => "energy",
+        InDistributionScoreKind.MaxLogit => "max_logit",
+        InDistributionScoreKind.MaxProbability => "max_probability",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    /// <summary>The kind a metadata name stands for; null when the name is none of them.</summary>
+    public static InDistributionScoreKind? Parse(string? name) =>
+        Enum.GetValues<InDistributionScoreKind>().Cast<InDistributionScoreKind?>().FirstOrDefault(k => Name(k!.Value) == name);
+
+    /// <summary>The score of one image's logits.</summary>
+    public static double Of(InDistributionScoreKind kind, ReadOnlySpan<float> logits)
+    {
+        if (logits.IsEmpty) throw new ArgumentException("In-distribution score: expected at least one logit. Received none.",
+            nameof(logits));
+        double max = double.NegativeInfinity;
+        foreach (float v in logits) max = Math.Max(max, v);
+        return kind switch
+        {
+            InDistributionScoreKind.Energy => TemperatureScaling.LogSumExp(logits),
+            InDistributionScoreKind.MaxLogit => max,
+            InDistributionScoreKind.MaxProbability => Math.Exp(max - TemperatureScaling.LogSumExp(logits)),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
+
+    /// <summary>The scores of logits [n, classes], one per image.</summary>
+    public static double[] Of(InDistributionScoreKind kind, ReadOnlySpan<float> logits, int classes)
+    {
+        var scores = new double[logits.Length / classes];
+        for (int n = 0; n < scores.Length; n++) scores[n] = Of(kind, logits.Slice(n * classes, classes));
+        return scores;
+    }
+
+    /// <summary>
+    /// The threshold t with score ≥ t for a share <paramref name="acceptRate"/> of <paramref name="scores"/>: their
+    /// lower (1 − rate) quantile, the ⌊(1 − rate)·n⌋-th smallest score.
+    /// </summary>
+    public static double Threshold(IReadOnlyList<double> scores, double acceptRate = DefaultTrueAcceptRate)
+    {
+        if (scores.Count == 0) throw new ArgumentException("In-distribution threshold: expected held-out scores. Received none.",
+            nameof(scores));
+        if (acceptRate is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(acceptRate), acceptRate, "expected a share in (0, 1]");
+        double[] sorted = [.. scores.Order()];
+        return sorted[Math.Clamp((int)Math.Floor((1 - acceptRate) * sorted.Length), 0, sorted.Length - 1)];
+    }
+}

@@ -1,0 +1,34 @@
+using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Pipeline.Trainer;
+
+namespace MlNetFashion.Scoring.Tests;
+
+/// <summary>
+/// A small model trained once per test run with a validation split (seed004, 1 epoch on 4,000 images, 20 % held out),
+/// so it carries a fitted temperature and an in-distribution threshold; <see cref="TrainedModel"/> holds none out.
+/// </summary>
+public static class CalibratedModel
+{
+    private static readonly Lazy<string> s_dir = new(Train);
+
+    public static string Directory => s_dir.Value;
+    public static string Onnx => Path.Combine(Directory, "model.onnx");
+    public static string MetricsJson => Path.Combine(Directory, "metrics.json");
+
+    private static string Train()
+    {
+        string dir = System.IO.Directory.CreateTempSubdirectory("scoring-tests-calibrated-").FullName;
+        TrainingRun.Execute(new TrainingRunOptions
+        {
+            Preset = "seed004", Epochs = 1, BatchSize = 64, LimitTrain = 4000, LimitTest = 1000, OutputDirectory = dir,
+                ValidationFraction = 0.2f,
+        }, new Silent(), CancellationToken.None);
+        return dir;
+    }
+
+    private sealed class Silent : ITrainingProgress
+    {
+        public void Stage(string message) { }
+        public void Metrics(FashionCnnMetrics metrics, int totalEpochs) { }
+    }
+}
