@@ -48,7 +48,7 @@ setup_data() {
 }
 
 # Tools the tests use when present: OpenBLAS (GEMM provider), the ONNX checker, Chromium for the browser test.
-setup_test_tools() { apt_install libopenblas0-pthread python3-onnx chromium; }
+setup_test_tools() { apt_install libopenblas0-pthread python3-onnx chromium haproxy; }
 
 restore() { dotnet restore MlNetFashion.sln --nologo -v quiet; }
 build() { dotnet build MlNetFashion.sln -c $CONFIG --nologo -v quiet --no-restore; }
