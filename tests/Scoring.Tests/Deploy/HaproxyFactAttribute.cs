@@ -16,3 +16,12 @@ internal static class Haproxy
     public static string? Executable { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/sbin")
         .Select(dir => Path.Combine(dir, "haproxy")).FirstOrDefault(File.Exists);
 }
+
+/// <summary>A test that sends POSIX signals (SIGTERM) to a process, skipped elsewhere.</summary>
+public sealed class PosixSignalsFactAttribute : FactAttribute
+{
+    public PosixSignalsFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux()) Skip = "sends SIGTERM to a Linux process";
+    }
+}

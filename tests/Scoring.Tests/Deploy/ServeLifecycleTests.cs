@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using MlNetFashion.Scoring.Imaging;
+
+namespace MlNetFashion.Scoring.Tests.Deploy;
+
+/// <summary>`serve` as a process: configured from the environment, JSON logs, SIGTERM's drain and exit.</summary>
+public class ServeLifecycleTests
+{
+    private static readonly byte[] Png = ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(0).ToArray()));
+
+    [PosixSignalsFact]
+    public async Task Serve_ConfiguredByEnvironmentWithJsonLogs_OneJsonLinePerRequestWithoutTheImage()
+    {
+        int port = ServeProcess.FreePort();
+        using var serve = ServeProcess.StartServe(["serve", "--log-format", "json"], new Dictionary<string, string?>
+        {
+            ["MLNETFASHION_MODEL"] = TrainedModel.Onnx, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}", ["MLNETFASHION_REPLICA"] = "east-1",
+        });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        for (int i = 0; i < 3; i++) (await http.PostAsync("/predict", new ByteArrayContent(Png))).EnsureSuccessStatusCode();
+        (await http.GetAsync("/ready")).EnsureSuccessStatusCode();
+        var refused = await http.PostAsync("/predict", new StringContent("not a picture"));
+        Assert.Equal("east-1", refused.Headers.GetValues("X-Replica").Single());
+        serve.Terminate();
+        Assert.True(serve.Process.WaitForExit(10_000), "serve did not exit within 10 s of SIGTERM");
+        serve.Process.WaitForExit();   // the output readers drain
+
+        JsonNode[] requests = [.. serve.Lines.Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!)
+            .Where(j => (string?)j["Category"] == "MlNetFashion.Scoring.Requests")];
+        Assert.Equal(4, requests.Length);   // three predictions and one refusal; /ready is a probe, not logged
+        Assert.Equal([200, 200, 200, 400], requests.Select(r => (int)r["State"]!["Status"]!));
+        Assert.All(requests[..3], r => Assert.False(string.IsNullOrEmpty((string?)r["State"]!["Label"])));
+        Assert.All(requests, r => Assert.True((double)r["State"]!["LatencyMs"]! > 0));
+        Assert.DoesNotContain(serve.Lines, l => l.Contains("base64", StringComparison.Ordinal) || l.Length > 1000);
+        Assert.Equal(0, serve.Process.ExitCode);
+    }
+
+    [PosixSignalsFact]
+    public async Task Serve_Sigterm_ReadyTurns503AtOnceRequestsServedWhileDrainingThenExitZero()
+    {
+        int port = ServeProcess.FreePort();
+        using var serve = ServeProcess.StartServe(["serve", "--model", TrainedModel.Onnx, "--urls", $"http://127.0.0.1:{port}"],
+            new Dictionary<string, string?> { ["Serve__DrainDelay"] = "00:00:03" });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/ready")).StatusCode);
+
+        var clock = Stopwatch.StartNew();
+        serve.Terminate();
+        HttpStatusCode ready;
+        while ((ready = (await http.GetAsync("/ready")).StatusCode) == HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(20);
+        double turned = clock.Elapsed.TotalSeconds;
+        var during = await http.PostAsync("/predict", new ByteArrayContent(Png));
+        bool exited = serve.Process.WaitForExit(10_000);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
+        Assert.True(turned < 1, $"/ready turned 503 after {turned:F2} s");
+        Assert.Equal(HttpStatusCode.OK, during.StatusCode);
+        Assert.True(exited, "serve did not exit within 10 s of SIGTERM");
+        Assert.True(clock.Elapsed.TotalSeconds >= 3, $"serve stopped after {clock.Elapsed.TotalSeconds:F1} s, before its 3 s drain");
+        Assert.Equal(0, serve.Process.ExitCode);
+    }
+}
