@@ -37,7 +37,8 @@ internal static class RequestLog
         {
             logger.LogInformation("{Method} {Path} {Status} {LatencyMs} ms label {Label} model {ModelVersion}",
                 http.Request.Method, http.Request.Path.Value, http.Response.StatusCode,
-                Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3), http.Items[LabelKey] as string, http.Items[VersionKey] as string);
+                Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3),
+                http.Items[LabelKey] as string, http.Items[VersionKey] as string);
         }
     }
 }

@@ -31,6 +31,9 @@ public sealed record ServeSettings
     /// <summary>Load a replaced model file and swap it in without a restart.</summary>
     public bool WatchModel { get; init; } = true;
 
+    /// <summary>Also check the model file this often (none: only on file-system events, which network volumes may not raise).</summary>
+    public TimeSpan? ModelPollInterval { get; init; }
+
     /// <summary>
     /// After SIGTERM, how long /ready answers 503 while requests are still served, so a load balancer's health checks
     /// take the replica out before it stops listening.
@@ -54,8 +57,8 @@ public sealed record ServeSettings
         bool jsonConsole = string.Equals(configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase);
         if (configuration[$"{Section}:{nameof(LogFormat)}"] is null && jsonConsole) settings = settings with { LogFormat = LogFormat.Json };
         if (settings.DrainDelay < TimeSpan.Zero || settings.DrainDelay >= settings.ShutdownTimeout)
-            throw new ArgumentException($"{Section}:{nameof(DrainDelay)}: expected at least 0 and less than {Section}:{nameof(ShutdownTimeout)} "
-                + $"({settings.ShutdownTimeout}), received {settings.DrainDelay}");
+            throw new ArgumentException($"{Section}:{nameof(DrainDelay)}: expected at least 0 and less than "
+                + $"{Section}:{nameof(ShutdownTimeout)} ({settings.ShutdownTimeout}), received {settings.DrainDelay}");
         return settings;
     }
 }

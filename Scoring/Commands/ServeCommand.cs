@@ -19,16 +19,26 @@ public static class ServeCommand
 
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "model.onnx or model.zip (or MLNETFASHION_MODEL, Serve:Model in appsettings.json)." };
+        var model = new Option<string?>("--model")
+        {
+            Description = "model.onnx or model.zip (or MLNETFASHION_MODEL, Serve:Model in appsettings.json).",
+        };
         var urls = new Option<string?>("--urls") { Description = $"Where to listen (or ASPNETCORE_URLS); default {DefaultUrls}." };
-        var logFormat = new Option<LogFormat?>("--log-format") { Description = "text, or json: one JSON line per log entry and per request." };
+        var logFormat = new Option<LogFormat?>("--log-format")
+        {
+            Description = "text, or json: one JSON line per log entry and per request.",
+        };
         var gpu = GpuOption.Create();
-        var command = new Command("serve", "Serve POST /predict, GET /health, /ready, /metrics and a web page.") { model, urls, gpu, logFormat };
+        var command = new Command("serve", "Serve POST /predict, GET /health, /ready, /metrics and a web page.")
+        {
+            model, urls, gpu, logFormat,
+        };
         command.SetAction(parse =>
         {
             var overrides = new Dictionary<string, string?>();
-            if (parse.GetValue(model) is { } modelPath) overrides[$"{ServeSettings.Section}:{nameof(ServeSettings.Model)}"] = modelPath;
-            if (parse.GetValue(logFormat) is { } format) overrides[$"{ServeSettings.Section}:{nameof(ServeSettings.LogFormat)}"] = format.ToString();
+            const string section = ServeSettings.Section;
+            if (parse.GetValue(model) is { } modelPath) overrides[$"{section}:{nameof(ServeSettings.Model)}"] = modelPath;
+            if (parse.GetValue(logFormat) is { } format) overrides[$"{section}:{nameof(ServeSettings.LogFormat)}"] = format.ToString();
             var builder = ScoringApi.CreateBuilder(overrides);
             string? given = parse.GetValue(urls);
             // The option's name in errors when it was given; else the configuration key that supplied the address.
@@ -42,7 +52,13 @@ public static class ServeCommand
             ModelFile.MustExist(path);
             builder.WebHost.UseUrls(listen);
             // Many requests at once: one ONNX Runtime thread each, so they run side by side instead of contending.
-            builder.Services.AddFashionClassifier(path, settings.WatchModel, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu), IntraOpThreads = 1 });
+            builder.Services.AddFashionClassifier(new FashionClassifierPoolOptions
+            {
+                ModelPath = path,
+                WatchForChanges = settings.WatchModel,
+                PollInterval = settings.WatchModel ? settings.ModelPollInterval : null,
+                Classifier = new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu), IntraOpThreads = 1 },
+            });
             using var app = ScoringApi.Build(builder);
             using (var lease = app.Services.GetRequiredService<FashionClassifierPool>().Acquire())
                 if (lease.Classifier.GpuStatus is not null) Console.Error.WriteLine(lease.Classifier.GpuStatus);
@@ -73,7 +89,8 @@ public static class ServeCommand
     {
         string[] each = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         // No address at all: Kestrel would fall back to its own default, http://localhost:5000, not the one --help names.
-        if (each.Length == 0) throw new ArgumentException($"{source}: expected an address such as http://127.0.0.1:5080, received '{urls}'");
+        if (each.Length == 0)
+            throw new ArgumentException($"{source}: expected an address such as http://127.0.0.1:5080, received '{urls}'");
         foreach (string url in each)
         {
             BindingAddress address;
@@ -89,12 +106,15 @@ public static class ServeCommand
             // The slim host has no certificate set-up: Kestrel's own words for https are advice to the programmer
             // ("Call UseKestrelHttpsConfiguration()"), and for ftp:// they come only after the model is loaded.
             if (!address.Scheme.Equals("http", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"{source}: expected http:// addresses (serve has no TLS: put a TLS proxy in front for https), received '{url}'");
+                throw new ArgumentException(
+                    $"{source}: expected http:// addresses (serve has no TLS: put a TLS proxy in front for https), received '{url}'");
             // Kestrel's own words come after the model is loaded and name neither the option nor the fix.
             if (address.Port == 0 && address.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"{source}: port 0 (a free port) needs an IP address, such as http://127.0.0.1:0; received '{url}'");
+                throw new ArgumentException(
+                    $"{source}: port 0 (a free port) needs an IP address, such as http://127.0.0.1:0; received '{url}'");
             if (address.Port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
-                throw new ArgumentException($"{source}: port {address.Port} is out of range ({IPEndPoint.MinPort}–{IPEndPoint.MaxPort}) in '{url}'");
+                throw new ArgumentException(
+                    $"{source}: port {address.Port} is out of range ({IPEndPoint.MinPort}–{IPEndPoint.MaxPort}) in '{url}'");
         }
     }
 }

@@ -47,7 +47,8 @@ public sealed partial class OperationsTests : IAsyncLifetime
     {
         var response = await _client.PostAsync("/predict", new ByteArrayContent(Png(0)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(ModelInfo.VersionOf(File.ReadAllBytes(TrainedModel.Onnx)), response.Headers.GetValues(ScoringApi.ModelVersionHeader).Single());
+        Assert.Equal(ModelInfo.VersionOf(File.ReadAllBytes(TrainedModel.Onnx)),
+            response.Headers.GetValues(ScoringApi.ModelVersionHeader).Single());
     }
 
     [Fact]
@@ -77,7 +78,8 @@ public sealed partial class OperationsTests : IAsyncLifetime
         Assert.Equal(requests, Value("mlnetfashion_inference_seconds_count"));
         Assert.Equal(requests, Value("mlnetfashion_predictions_total"));
         Assert.InRange(Value("mlnetfashion_inference_seconds_sum") + Value("mlnetfashion_preprocess_seconds_sum"), 1e-6, serverSeconds);
-        Assert.Equal(1, Value("mlnetfashion_model_info", $"version=\"{_classifier.Info.Version}\"", "name=\"model.onnx\"", "preset=\"seed004\""));
+        Assert.Equal(1, Value("mlnetfashion_model_info",
+            $"version=\"{_classifier.Info.Version}\"", "name=\"model.onnx\"", "preset=\"seed004\""));
         Assert.Contains(samples, s => s.Name == "http_requests_in_progress");
     }
 
@@ -96,7 +98,13 @@ public sealed partial class OperationsTests : IAsyncLifetime
             Assert.True(match.Success, $"not a Prometheus sample line: {line}");
             string[] labels = [.. LabelPair().Matches(match.Groups["labels"].Value).Select(m => m.Value)];
             string number = match.Groups["value"].Value;
-            double value = number switch { "+Inf" => double.PositiveInfinity, "-Inf" => double.NegativeInfinity, "NaN" => double.NaN, _ => double.Parse(number, CultureInfo.InvariantCulture) };
+            double value = number switch
+            {
+                "+Inf" => double.PositiveInfinity,
+                "-Inf" => double.NegativeInfinity,
+                "NaN" => double.NaN,
+                _ => double.Parse(number, CultureInfo.InvariantCulture),
+            };
             samples.Add(new Sample(match.Groups["name"].Value, labels, value));
         }
         return samples;

@@ -52,13 +52,15 @@ public partial class DeployFilesTests
         Assert.Equal("/metrics", Scalar(annotations, "prometheus.io/path"));
 
         // The model file sits on the models volume's mount.
-        var mount = ((YamlSequenceNode)container.Children["volumeMounts"]).Cast<YamlMappingNode>().Single(m => Scalar(m, "name") == "models");
+        var mount = ((YamlSequenceNode)container.Children["volumeMounts"]).Cast<YamlMappingNode>()
+            .Single(m => Scalar(m, "name") == "models");
         Assert.StartsWith(Scalar(mount, "mountPath") + "/", env["MLNETFASHION_MODEL"]);
         // The kubelet's SIGKILL comes after the service's own bounded shutdown (its drain included).
         var shutdown = TimeSpan.Parse(env["Serve__ShutdownTimeout"], System.Globalization.CultureInfo.InvariantCulture);
         var drain = TimeSpan.Parse(env["Serve__DrainDelay"], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(drain, TimeSpan.FromSeconds(1), shutdown - TimeSpan.FromSeconds(5));
-        Assert.True(int.Parse(Scalar(pod, "terminationGracePeriodSeconds"), System.Globalization.CultureInfo.InvariantCulture) > shutdown.TotalSeconds);
+        int grace = int.Parse(Scalar(pod, "terminationGracePeriodSeconds"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(grace > shutdown.TotalSeconds, $"terminationGracePeriodSeconds {grace} is not above the shutdown timeout {shutdown}");
         Assert.Equal("true", Scalar(Map(pod, "securityContext"), "runAsNonRoot"));
 
         var service = Manifest("service.yaml");
@@ -66,15 +68,18 @@ public partial class DeployFilesTests
         var labels = Map(deployment, "spec", "template", "metadata", "labels");
         Assert.All(Map(service, "spec", "selector").Children, s => Assert.Equal(s.Value.ToString(), labels.Children[s.Key].ToString()));
         var target = Map(Manifest("hpa.yaml"), "spec", "scaleTargetRef");
-        Assert.Equal((Scalar(deployment, "kind"), Scalar(Map(deployment, "metadata"), "name")), (Scalar(target, "kind"), Scalar(target, "name")));
+        Assert.Equal((Scalar(deployment, "kind"), Scalar(Map(deployment, "metadata"), "name")),
+            (Scalar(target, "kind"), Scalar(target, "name")));
         Assert.NotNull(Map(container, "resources", "requests").Children["cpu"]);   // the HPA's utilization is of this request
     }
 
     [Fact]
     public async Task Manifests_ProbeAndScrapePaths_AnsweredByTheService()
     {
-        var container = (YamlMappingNode)((YamlSequenceNode)Map(Manifest("deployment.yaml"), "spec", "template", "spec").Children["containers"]).Single();
-        string[] paths = [.. new[] { "readinessProbe", "livenessProbe", "startupProbe" }.Select(p => Scalar(Map(container, p, "httpGet"), "path")),
+        var pod = Map(Manifest("deployment.yaml"), "spec", "template", "spec");
+        var container = (YamlMappingNode)((YamlSequenceNode)pod.Children["containers"]).Single();
+        string[] paths = [
+            .. new[] { "readinessProbe", "livenessProbe", "startupProbe" }.Select(p => Scalar(Map(container, p, "httpGet"), "path")),
             Scalar(Map(Manifest("deployment.yaml"), "spec", "template", "metadata", "annotations"), "prometheus.io/path")];
         using var classifier = FashionClassifier.Load(TrainedModel.Onnx);
         await using var app = ScoringApi.Build(classifier, configure: b => b.WebHost.UseTestServer());
@@ -91,7 +96,8 @@ public partial class DeployFilesTests
         Assert.Equal("./build.sh publish /app", DockerLine("RUN"));
         Assert.Equal("$APP_UID", DockerLine("USER"));
         Assert.Equal("""["dotnet", "MlNetFashion.Scoring.App.dll", "serve"]""", DockerLine("ENTRYPOINT"));
-        Assert.Matches(@"(?m)^\s+dotnet publish Scoring/MlNetFashion\.Scoring\.App\.csproj ", File.ReadAllText(Path.Combine(ServeProcess.Root, "build.sh")));
+        Assert.Matches(@"(?m)^\s+dotnet publish Scoring/MlNetFashion\.Scoring\.App\.csproj ",
+            File.ReadAllText(Path.Combine(ServeProcess.Root, "build.sh")));
     }
 
     [PosixSignalsFact]
@@ -112,7 +118,9 @@ public partial class DeployFilesTests
             int port = ServeProcess.FreePort();
             using var serve = ServeProcess.Start("dotnet", [Path.Combine(output, entry), "serve"], new Dictionary<string, string?>
             {
-                ["MLNETFASHION_MODEL"] = TrainedModel.Onnx, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}", ["Serve__DrainDelay"] = "00:00:00",
+                ["MLNETFASHION_MODEL"] = TrainedModel.Onnx,
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+                ["Serve__DrainDelay"] = "00:00:00",
             });
             using var http = new HttpClient();
             HttpStatusCode status = default;

@@ -21,15 +21,20 @@ public class ScaleOutTests
         File.Copy(TrainedModel.Onnx, model);
         byte[] next = File.ReadAllBytes(ReorderedModel.Onnx);
         string oldVersion = ModelInfo.VersionOf(File.ReadAllBytes(model)), newVersion = ModelInfo.VersionOf(next);
-        byte[][] images = [.. Enumerable.Range(0, 20).Select(i => ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(i).ToArray())))];
-        var labels = new Dictionary<string, string[]> { [oldVersion] = Labels(TrainedModel.Onnx, images), [newVersion] = Labels(ReorderedModel.Onnx, images) };
+        byte[][] images = [.. Enumerable.Range(0, 20)
+            .Select(i => ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(i).ToArray())))];
+        var labels = new Dictionary<string, string[]>
+        {
+            [oldVersion] = Labels(TrainedModel.Onnx, images), [newVersion] = Labels(ReorderedModel.Onnx, images),
+        };
 
         int[] ports = [ServeProcess.FreePort(), ServeProcess.FreePort(), ServeProcess.FreePort()];
         int lbPort = ServeProcess.FreePort();
         ServeProcess StartReplica(int k) => ServeProcess.StartServe(["serve", "--model", model, "--urls", $"http://127.0.0.1:{ports[k]}"],
             new Dictionary<string, string?> { ["MLNETFASHION_REPLICA"] = $"r{k + 1}" });
         var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(k => Task.Run(() => StartReplica(k))));
-        using var haproxy = ServeProcess.Start(Haproxy.Executable!, ["-f", Path.Combine(ServeProcess.Root, "deploy", "haproxy", "haproxy.cfg")],
+        string config = Path.Combine(ServeProcess.Root, "deploy", "haproxy", "haproxy.cfg");
+        using var haproxy = ServeProcess.Start(Haproxy.Executable!, ["-f", config],
             new Dictionary<string, string?>
             {
                 ["MLNETFASHION_LB_BIND"] = $"127.0.0.1:{lbPort}",
@@ -46,9 +51,10 @@ public class ScaleOutTests
             // What the balancer costs: the same loops against one replica directly, then through HAProxy to three, after a
             // warm-up of both (the first seconds of a process run at tier-0 JIT).
             await new LoadDriver(http, images, labels).RunAsync(lb, Loops, Stop(TimeSpan.FromSeconds(3)));
-            await new LoadDriver(http, images, labels).RunAsync(new Uri($"http://127.0.0.1:{ports[2]}"), Loops, Stop(TimeSpan.FromSeconds(1)));
+            var one = new Uri($"http://127.0.0.1:{ports[2]}");
+            await new LoadDriver(http, images, labels).RunAsync(one, Loops, Stop(TimeSpan.FromSeconds(1)));
             var direct = new LoadDriver(http, images, labels);
-            double directSeconds = await direct.RunAsync(new Uri($"http://127.0.0.1:{ports[2]}"), Loops, Stop(TimeSpan.FromSeconds(4)));
+            double directSeconds = await direct.RunAsync(one, Loops, Stop(TimeSpan.FromSeconds(4)));
             var balanced = new LoadDriver(http, images, labels);
             double balancedSeconds = await balanced.RunAsync(lb, Loops, Stop(TimeSpan.FromSeconds(4)));
 
@@ -83,20 +89,23 @@ public class ScaleOutTests
             double directRate = direct.Answered / directSeconds, balancedRate = balanced.Answered / balancedSeconds;
             long total = balanced.Answered + balanced.Failed + chaos.Answered + chaos.Failed;
             Console.WriteLine($"scale-out: direct to one replica {directRate:N0} req/s; through HAProxy to three {balancedRate:N0} req/s "
-                + $"({balancedRate / directRate:P0}); under faults {chaos.Answered:N0} answered in {chaosSeconds:F1} s; {total:N0} requests through "
-                + $"HAProxy, {balanced.Failed + chaos.Failed} failed; by replica {Describe(balanced, chaos)}; SIGTERM → exit {exitCode} in {exitSeconds:F1} s; "
+                + $"({balancedRate / directRate:P0}); under faults {chaos.Answered:N0} answered in {chaosSeconds:F1} s; "
+                + $"{total:N0} requests through HAProxy, {balanced.Failed + chaos.Failed} failed; by replica {Describe(balanced, chaos)}; "
+                + $"SIGTERM → exit {exitCode} in {exitSeconds:F1} s; "
                 + $"model versions {string.Join(", ", chaos.ByVersion.Select(p => $"{p.Key}: {p.Value:N0}"))}");
 
             Assert.True(exited && exitCode == 0, $"SIGTERM: expected exit 0 within 10 s, got {exitCode} after {exitSeconds:F1} s");
             Assert.True(exitSeconds < 10, $"SIGTERM: exit took {exitSeconds:F1} s");
             Assert.True(direct.Failed + balanced.Failed + chaos.Failed == 0,
-                $"{direct.Failed + balanced.Failed + chaos.Failed} requests failed: {direct.Problems} {balanced.Problems} {chaos.Problems}");
-            Assert.True(direct.Wrong + balanced.Wrong + chaos.Wrong == 0, $"answers not from a complete model: {balanced.Problems} {chaos.Problems}");
+                $"{direct.Failed + balanced.Failed + chaos.Failed} failed: {direct.Problems} {balanced.Problems} {chaos.Problems}");
+            Assert.True(direct.Wrong + balanced.Wrong + chaos.Wrong == 0,
+                $"answers not from a complete model: {balanced.Problems} {chaos.Problems}");
             Assert.True(chaos.ByVersion.GetValueOrDefault(newVersion) > 0, $"the new model {newVersion} never answered");
             Assert.Equal(["r1", "r2", "r3"], balanced.ByReplica.Keys.Order());
             long least = balanced.ByReplica.Values.Min();
             Assert.True(least >= balanced.Answered / 10, $"requests not spread over the replicas: {Describe(balanced, chaos)}");
-            Assert.True(chaos.ByReplica.Keys.Order().SequenceEqual(["r1", "r2", "r3"]), $"a replica never answered during the faults: {Describe(balanced, chaos)}");
+            Assert.True(chaos.ByReplica.Keys.Order().SequenceEqual(["r1", "r2", "r3"]),
+                $"a replica never answered during the faults: {Describe(balanced, chaos)}");
         }
         finally
         {
@@ -125,11 +134,13 @@ public class ScaleOutTests
         while (seen.Count < 3)
         {
             if (haproxy.Process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(30))
-                throw new InvalidOperationException($"HAProxy did not reach three replicas ({string.Join(", ", seen)}): {string.Join(" | ", haproxy.Lines)}");
+                throw new InvalidOperationException(
+                    $"HAProxy did not reach three replicas ({string.Join(", ", seen)}): {string.Join(" | ", haproxy.Lines)}");
             try
             {
                 using var response = await http.GetAsync(new Uri(lb, "/ready"));
-                if (response.IsSuccessStatusCode && response.Headers.TryGetValues(MlNetFashion.Scoring.Api.ScoringApi.ReplicaHeader, out var r)) seen.Add(r.First());
+                if (response.IsSuccessStatusCode && response.Headers.TryGetValues(Scoring.Api.ScoringApi.ReplicaHeader, out var r))
+                    seen.Add(r.First());
             }
             catch (HttpRequestException)
             {

@@ -16,7 +16,9 @@ public class ServeLifecycleTests
         int port = ServeProcess.FreePort();
         using var serve = ServeProcess.StartServe(["serve", "--log-format", "json"], new Dictionary<string, string?>
         {
-            ["MLNETFASHION_MODEL"] = TrainedModel.Onnx, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}", ["MLNETFASHION_REPLICA"] = "east-1",
+            ["MLNETFASHION_MODEL"] = TrainedModel.Onnx,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["MLNETFASHION_REPLICA"] = "east-1",
         });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         for (int i = 0; i < 3; i++) (await http.PostAsync("/predict", new ByteArrayContent(Png))).EnsureSuccessStatusCode();
@@ -49,7 +51,8 @@ public class ServeLifecycleTests
         var clock = Stopwatch.StartNew();
         serve.Terminate();
         HttpStatusCode ready;
-        while ((ready = (await http.GetAsync("/ready")).StatusCode) == HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(20);
+        while ((ready = (await http.GetAsync("/ready")).StatusCode) == HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(2))
+            await Task.Delay(20);
         double turned = clock.Elapsed.TotalSeconds;
         var during = await http.PostAsync("/predict", new ByteArrayContent(Png));
         bool exited = serve.Process.WaitForExit(10_000);
