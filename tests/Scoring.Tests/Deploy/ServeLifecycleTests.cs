@@ -64,4 +64,50 @@ public class ServeLifecycleTests
         Assert.True(clock.Elapsed.TotalSeconds >= 3, $"serve stopped after {clock.Elapsed.TotalSeconds:F1} s, before its 3 s drain");
         Assert.Equal(0, serve.Process.ExitCode);
     }
+
+    [PosixSignalsFact]
+    public async Task Serve_SigtermUnderLoad_EveryAcceptedRequestAnsweredAndExitZeroWithin10Seconds()
+    {
+        int port = ServeProcess.FreePort();
+        using var serve = ServeProcess.StartServe(["serve", "--model", TrainedModel.Onnx, "--urls", $"http://127.0.0.1:{port}"]);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
+        long answered = 0, refused = 0;
+        var lost = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        async Task Loop()
+        {
+            while (!serve.Process.HasExited)
+            {
+                try
+                {
+                    using var response = await http.PostAsync("/predict", new ByteArrayContent(Png));
+                    if (response.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref answered);
+                    else lost.Enqueue($"status {(int)response.StatusCode}");
+                }
+                catch (HttpRequestException ex) when (ex.InnerException is System.Net.Sockets.SocketException
+                    { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+                {
+                    // Not accepted: the server had stopped listening. A balancer sends such a request elsewhere.
+                    Interlocked.Increment(ref refused);
+                    await Task.Delay(10);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    lost.Enqueue(ex.Message);
+                }
+            }
+        }
+        var loops = Enumerable.Range(0, 8).Select(_ => Task.Run(Loop)).ToArray();
+        await Task.Delay(1500);
+        long before = Interlocked.Read(ref answered);
+        var clock = Stopwatch.StartNew();
+        serve.Terminate();
+        bool exited = serve.Process.WaitForExit(10_000);
+        double seconds = clock.Elapsed.TotalSeconds;
+        await Task.WhenAll(loops);
+
+        Assert.True(exited, "serve did not exit within 10 s of SIGTERM");
+        Assert.Equal(0, serve.Process.ExitCode);
+        Assert.True(Interlocked.Read(ref answered) > before, "no request was answered after SIGTERM (the drain serves them)");
+        Assert.True(lost.IsEmpty, $"{lost.Count} accepted requests not answered in {seconds:F1} s: {string.Join(" | ", lost.Take(3))}");
+    }
 }
