@@ -97,6 +97,14 @@ public static class ScoringApi
             return error is null ? Task.CompletedTask : http.Response.WriteAsJsonAsync(new { error });
         });
         app.UseRouting();
+        // While draining, every answer closes its connection: when the server stops listening no client holds an idle
+        // keep-alive connection to send its next request on, only to see it closed unanswered.
+        ServiceState state = app.Services.GetRequiredService<ServiceState>();
+        app.Use((http, next) =>
+        {
+            if (state.Draining) http.Response.Headers.Connection = "close";
+            return next(http);
+        });
         if (!string.IsNullOrEmpty(settings.Replica))
             app.Use((http, next) =>
             {
