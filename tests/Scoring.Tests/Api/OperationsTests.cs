@@ -78,8 +78,11 @@ public sealed partial class OperationsTests : IAsyncLifetime
         Assert.Equal(requests, Value("mlnetfashion_inference_seconds_count"));
         Assert.Equal(requests, Value("mlnetfashion_predictions_total"));
         Assert.InRange(Value("mlnetfashion_inference_seconds_sum") + Value("mlnetfashion_preprocess_seconds_sum"), 1e-6, serverSeconds);
-        Assert.Equal(1, Value("mlnetfashion_model_info",
-            $"version=\"{_classifier.Info.Version}\"", "name=\"model.onnx\"", "preset=\"seed004\""));
+        // The model's own metadata, as train wrote it, in the labels.
+        Assert.False(string.IsNullOrEmpty(_classifier.Info.Preset));
+        string accuracy = _classifier.Info.TestAccuracy!.Value.ToString("F4", CultureInfo.InvariantCulture);
+        Assert.Equal(1, Value("mlnetfashion_model_info", $"version=\"{_classifier.Info.Version}\"", "name=\"model.onnx\"",
+            $"preset=\"{_classifier.Info.Preset}\"", $"accuracy=\"{accuracy}\""));
         Assert.Contains(samples, s => s.Name == "http_requests_in_progress");
     }
 
