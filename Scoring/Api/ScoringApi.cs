@@ -69,7 +69,8 @@ public static class ScoringApi
     {
         ServeSettings settings = ServeSettings.Read(builder.Configuration);
         if (settings.LogFormat == LogFormat.Json)
-            builder.Logging.ClearProviders().AddJsonConsole(o => o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false });
+            builder.Logging.ClearProviders()
+                .AddJsonConsole(o => o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false });
         else
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
