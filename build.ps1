@@ -1,4 +1,5 @@
-# MlNetFashion build script for Windows (mirror of build.sh). Verbs: setup | build | test | pack | train [args] | bench [args]
+# MlNetFashion build script for Windows (mirror of build.sh). Verbs: setup | build | test | pack | train [args] | bench [args] |
+# publish [DIR] [args]
 # Data: put the four Fashion-MNIST files in .\data or $env:FASHION_MNIST_DIR, or let `setup` download them.
 param([Parameter(Position = 0)][string]$Verb = "", [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @())
 $ErrorActionPreference = "Stop"
@@ -39,5 +40,11 @@ switch ($Verb) {
     "pack" { Pack }
     "train" { Restore; Setup-Data; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "train") + $Rest) }
     "bench" { Restore; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "bench") + $Rest) }
-    default { Write-Error "usage: .\build.ps1 setup|build|test|pack|train [args]|bench [args]"; exit 2 }
+    "publish" {
+        # The scoring service as deployed (build.sh's publish verb, which deploy/Dockerfile runs).
+        $out = if ($Rest.Count -gt 0) { $Rest[0] } else { "artifacts\publish\scoring" }
+        $more = if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] } else { @() }
+        Invoke-Checked (@("dotnet", "publish", "Scoring/MlNetFashion.Scoring.App.csproj", "-c", $Config, "--nologo", "-v", "quiet", "-o", $out) + $more)
+    }
+    default { Write-Error "usage: .\build.ps1 setup|build|test|pack|train [args]|bench [args]|publish [DIR] [args]"; exit 2 }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# MlNetFashion build script. Verbs: setup | build | test | pack | train [args] | bench [args]
+# MlNetFashion build script. Verbs: setup | build | test | pack | train [args] | bench [args] | publish [DIR] [args]
 # On a fresh Debian/Ubuntu machine `./build.sh train` and `./build.sh test` install what they need themselves.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -48,7 +48,7 @@ setup_data() {
 }
 
 # Tools the tests use when present: OpenBLAS (GEMM provider), the ONNX checker, Chromium for the browser test.
-setup_test_tools() { apt_install libopenblas0-pthread python3-onnx chromium; }
+setup_test_tools() { apt_install libopenblas0-pthread python3-onnx chromium haproxy; }
 
 restore() { dotnet restore MlNetFashion.sln --nologo -v quiet; }
 build() { dotnet build MlNetFashion.sln -c $CONFIG --nologo -v quiet --no-restore; }
@@ -112,5 +112,9 @@ case "$verb" in
   bench)
     apt_install libopenblas0-pthread; restore
     dotnet run --project Training -c $CONFIG -- bench "$@" ;;
-  *) echo "usage: ./build.sh setup|build|test|pack|train [args]|bench [args]" >&2; exit 2 ;;
+  publish)
+    # The scoring service as deployed: deploy/Dockerfile runs exactly this, and the deploy tests run it with --no-build.
+    out="${1:-artifacts/publish/scoring}"; [ $# -gt 0 ] && shift
+    dotnet publish Scoring/MlNetFashion.Scoring.App.csproj -c $CONFIG --nologo -v quiet -o "$out" "$@" ;;
+  *) echo "usage: ./build.sh setup|build|test|pack|train [args]|bench [args]|publish [DIR] [args]" >&2; exit 2 ;;
 esac

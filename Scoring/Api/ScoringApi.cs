@@ -1,14 +1,18 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using MlNetFashion.Scoring.Classification;
+using MlNetFashion.Scoring.Hosting;
 using MlNetFashion.Scoring.Imaging;
+using Prometheus;
 
 namespace MlNetFashion.Scoring.Api;
 
 /// <summary>
 /// The HTTP service: POST /predict (multipart field "image" or a form's only file, or the raw image as the body under any
 /// other content type) → the predict --json
-/// object plus the 28×28 image the model saw; GET /health; GET / the web page; GET /classes the model's
-/// classes in probability order; GET /samples/… sample images.
+/// object plus the 28×28 image the model saw; GET /health (liveness), GET /ready (readiness), GET /metrics (Prometheus);
+/// GET / the web page; GET /classes the model's classes in probability order; GET /samples/… sample images.
 /// Limits: images over 20 MB → 413 (raw, or as a form's file); not an image → 400; over 50 megapixels → 400 (checked
 /// from the header, before decoding).
 /// </summary>
@@ -23,18 +27,62 @@ public static class ScoringApi
     /// </summary>
     public const int MaxBodyBytes = MaxImageBytes + (16 << 10);
 
+    /// <summary>The service over a classifier the caller owns (tests, benchmarks): no model swap.</summary>
     /// <param name="configure">Extra host set-up (tests plug in a TestServer here).</param>
     public static WebApplication Build(FashionClassifier classifier, string? urls = null, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = CreateBuilder();
+        if (urls is not null) builder.WebHost.UseUrls(urls);
+        builder.Services.AddSingleton(new FashionClassifierPool(classifier));
+        configure?.Invoke(builder);
+        return Build(builder);
+    }
+
+    /// <summary>
+    /// The host builder with the service's limits and ASP.NET Core's configuration sources: appsettings.json beside the
+    /// app, environment variables (and <see cref="ServeSettings.EnvironmentAliases"/>), then <paramref name="overrides"/>
+    /// (serve's command-line options). Register a <see cref="FashionClassifierPool"/> (AddFashionClassifier), then
+    /// <see cref="Build(WebApplicationBuilder)"/>.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(ServeSettings.EnvironmentAliases
+            .Where(alias => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(alias.Key)))
+            .Select(alias => KeyValuePair.Create(alias.Value, Environment.GetEnvironmentVariable(alias.Key))));
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
         builder.Services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = MaxBodyBytes);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // "Hosting failed to start" with a stack trace: the exception reaches serve, which reports it in one line.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
-        if (urls is not null) builder.WebHost.UseUrls(urls);
-        configure?.Invoke(builder);
+        // A 503 from /ready while draining is the answer meant, not an error to log at every balancer's check.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.None);
+        return builder;
+    }
+
+    /// <summary>
+    /// Builds the service: resolves the <see cref="FashionClassifierPool"/> registered in <paramref name="builder"/> (so the
+    /// model is loaded and warmed up before anything listens), /health, /ready, /metrics, request logs, graceful drain.
+    /// </summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ServeSettings settings = ServeSettings.Read(builder.Configuration);
+        if (settings.LogFormat == LogFormat.Json)
+            builder.Logging.ClearProviders()
+                .AddJsonConsole(o => o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false });
+        else
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<ServiceState>();
+        builder.Services.AddSingleton<ScoringMetrics>();
+        builder.Services.AddHostedService<DrainService>();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
         var app = builder.Build();
+        var pool = app.Services.GetRequiredService<FashionClassifierPool>();
+        var metrics = app.Services.GetRequiredService<ScoringMetrics>();
+        metrics.Track(pool);
         // A wrong path or method gets the same one-line JSON as every other refusal, not an empty body a client's
         // JSON parser chokes on.
         app.UseStatusCodePages(context =>
@@ -49,27 +97,70 @@ public static class ScoringApi
             };
             return error is null ? Task.CompletedTask : http.Response.WriteAsJsonAsync(new { error });
         });
-        Map(app, classifier);
+        app.UseRouting();
+        // While draining, every answer closes its connection: when the server stops listening no client holds an idle
+        // keep-alive connection to send its next request on, only to see it closed unanswered.
+        ServiceState state = app.Services.GetRequiredService<ServiceState>();
+        app.Use((http, next) =>
+        {
+            if (state.Draining) http.Response.Headers.Connection = "close";
+            return next(http);
+        });
+        if (!string.IsNullOrEmpty(settings.Replica))
+            app.Use((http, next) =>
+            {
+                http.Response.Headers[ReplicaHeader] = settings.Replica;
+                return next(http);
+            });
+        if (settings.LogFormat == LogFormat.Json || settings.LogRequests)
+        {
+            ILogger requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLog.Category);
+            app.Use((http, next) => RequestLog.Write(http, () => next(http), requests));
+        }
+        app.UseHttpMetrics(o => o.SetMetricFactory(metrics.Factory));
+        Map(app, pool);
+        app.MapHealthChecks("/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = (http, report) => http.Response.WriteAsJsonAsync(new
+            {
+                status = report.Entries.Values.Select(e => e.Description).FirstOrDefault(),
+                model = Path.GetFileName(pool.ModelPath),
+                version = pool.Info.Version,
+            }),
+        });
+        app.MapMetrics("/metrics", metrics.Registry);
         return app;
     }
 
-    public static void Map(IEndpointRouteBuilder app, FashionClassifier classifier)
+    /// <summary>The header naming the replica that answered (<see cref="ServeSettings.Replica"/>).</summary>
+    public const string ReplicaHeader = "X-Replica";
+
+    /// <summary>The header of every /predict answer naming the model version that scored it (<see cref="ModelInfo.Version"/>).</summary>
+    public const string ModelVersionHeader = "X-Model-Version";
+
+    public static void Map(IEndpointRouteBuilder app, FashionClassifierPool pool)
     {
         // HEAD wherever GET is served (HTTP asks it of every server; `curl -I` and uptime monitors use it): MapGet alone
         // answers it 405. Kestrel sends a HEAD's headers without the body.
         string[] get = [HttpMethods.Get, HttpMethods.Head];
-        app.MapMethods("/health", get, () => Results.Ok(new { status = "ok", model = Path.GetFileName(classifier.ModelPath) }));
+        app.MapMethods("/health", get, () => Results.Ok(new { status = "ok", model = Path.GetFileName(pool.ModelPath) }));
         app.MapMethods("/", get, () => Results.Content(IndexPage.Html, "text/html; charset=utf-8"));
         app.MapMethods("/samples", get, () => Results.Ok(Samples.List()));
-        app.MapMethods("/classes", get, () => Results.Ok(classifier.Classes));
+        app.MapMethods("/classes", get, () =>
+        {
+            using var lease = pool.Acquire();
+            return Results.Ok(lease.Classifier.Classes);
+        });
         app.MapMethods("/samples/{name}", get, (string name) => Samples.Open(name) is { } bytes
             ? Results.File(bytes, "image/png")
             : Results.NotFound(new { error = $"no sample named '{name}'" }));
-        app.MapPost("/predict", (HttpRequest request) => Predict(request, classifier));
+        app.MapPost("/predict", (HttpContext http, ScoringMetrics metrics) => Predict(http, pool, metrics));
     }
 
-    private static async Task<IResult> Predict(HttpRequest request, FashionClassifier classifier)
+    private static async Task<IResult> Predict(HttpContext http, FashionClassifierPool pool, ScoringMetrics metrics)
     {
+        HttpRequest request = http.Request;
         if (request.ContentLength > MaxBodyBytes) return TooLarge();
         byte[] body;
         try
@@ -123,16 +214,22 @@ public static class ScoringApi
         if (body.Length == 0) return Results.BadRequest(new { error = "expected an image in the request body, received nothing" });
         try
         {
+            long start = Stopwatch.GetTimestamp();
             GrayImage seen = ImagePreprocessor.Preprocess(body, name);
+            TimeSpan preprocess = Stopwatch.GetElapsedTime(start);
+            // One model from scoring to the header that names it, even when another is swapped in meanwhile.
+            using var lease = pool.Acquire();
+            start = Stopwatch.GetTimestamp();
+            Explanation? explanation = ExplainRequested(request) ? lease.Classifier.Explain(seen) : null;
+            Prediction prediction = explanation?.Prediction ?? lease.Classifier.Predict(seen);
+            metrics.Observe(preprocess, Stopwatch.GetElapsedTime(start), prediction.Label);
+            http.Response.Headers[ModelVersionHeader] = lease.Classifier.Info.Version;
+            RequestLog.Note(http, prediction.Label, lease.Classifier.Info.Version);
+            var row = PredictionJson.Row(name, prediction);
             string input28 = "data:image/png;base64," + Convert.ToBase64String(ImagePreprocessor.EncodePng(seen));
-            if (!ExplainRequested(request))
-                return Results.Ok(new { prediction = PredictionJson.Row(name, classifier.Predict(seen)), input28 });
-            Explanation explanation = classifier.Explain(seen);
-            return Results.Ok(new
-            {
-                prediction = PredictionJson.Row(name, explanation.Prediction), input28,
-                explanation = PredictionJson.Explanation(explanation),
-            });
+            return explanation is null
+                ? Results.Ok(new { prediction = row, input28 })
+                : Results.Ok(new { prediction = row, input28, explanation = PredictionJson.Explanation(explanation) });
         }
         catch (ImageRejectedException ex)
         {

@@ -9,6 +9,7 @@ namespace MlNetFashion.Scoring.Commands;
 /// predict --model FILE [--gpu N] [--json] IMAGE|FOLDER…: a table (or JSON) of file, label, confidence.
 /// predict --model FILE --idx IMAGES [--labels LABELS] [--json]: batch scoring with accuracy and images/second (with
 /// --json, also every image's prediction).
+/// predict --model FILE --idx IMAGES --out FILE.csv|.jsonl [--resume]: streamed into a predictions file (PredictToFile).
 /// </summary>
 public static class PredictCommand
 {
@@ -30,7 +31,15 @@ public static class PredictCommand
         {
             Description = "Image files (PNG, JPEG, BMP, …), or folders of them.", Arity = ArgumentArity.ZeroOrMore,
         };
-        var command = new Command("predict", "Classify images, or score an IDX file.") { model, gpu, json, explain, idx, labels, images };
+        var output = new Option<string?>("--out")
+        {
+            Description = "With --idx: write a row per image to this .csv or .jsonl file as it goes (any file size, bounded memory).",
+        };
+        var resume = new Option<bool>("--resume") { Description = "With --out: continue the rows a stopped or killed run wrote." };
+        var command = new Command("predict", "Classify images, or score an IDX file.")
+        {
+            model, gpu, json, explain, idx, labels, images, output, resume,
+        };
         // One validator: System.CommandLine skips an argument's own validators once a command validator has read its value
         // (dotnet/command-line-api#2607).
         command.Validators.Add(result =>
@@ -50,6 +59,12 @@ public static class PredictCommand
                 result.AddError("--explain cannot be combined with --idx: it explains image files");
             else if (result.GetValue(labels) is not null && result.GetValue(idx) is null)
                 result.AddError("--labels requires --idx: they are the labels of the IDX images file it scores");
+            else if (result.GetValue(output) is not null && result.GetValue(idx) is null)
+                result.AddError("--out requires --idx: it holds the predictions of the IDX images file");
+            else if (result.GetValue(output) is not null && (result.GetValue(labels) is not null || result.GetValue(json)))
+                result.AddError("--out writes the predictions themselves: it does not combine with --labels or --json");
+            else if (result.GetValue(resume) && result.GetValue(output) is null)
+                result.AddError("--resume requires --out: it continues that file");
         });
         command.SetAction(parse =>
         {
@@ -58,6 +73,8 @@ public static class PredictCommand
             string[] files = ImageArguments.Expand(parse.GetValue(images) ?? []);
             if (idxPath is null && files.Length == 0)
                 throw new ArgumentException("predict: expected image files or --idx FILE, received neither");
+            if (idxPath is not null && parse.GetValue(output) is { } outPath)
+                return PredictToFile.Run(modelPath, idxPath, outPath, parse.GetValue(resume), parse.GetValue(gpu));
             if (idxPath is not null)
                 return ScoreIdx(modelPath, idxPath, parse.GetValue(labels), parse.GetValue(gpu), parse.GetValue(json));
             using var classifier = FashionClassifier.Load(modelPath, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });

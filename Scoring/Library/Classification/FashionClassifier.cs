@@ -40,7 +40,17 @@ public sealed partial class FashionClassifier : IDisposable
                 PerSessionThreads = true,
                 IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
             });
+        // The bytes read before and after loading must agree, so Info describes the model that was loaded even when
+        // the file is replaced meanwhile (a hot swap): then loading fails and is tried again on the next change.
+        byte[]? before = File.Exists(path) ? File.ReadAllBytes(path) : null;
         _model = ModelFile.LoadForPixels(_ml, path, device);
+        byte[] after = File.ReadAllBytes(path);
+        if (before is null || !before.AsSpan().SequenceEqual(after))
+        {
+            (_model as IDisposable)?.Dispose();
+            throw new IOException($"{path}: the model file changed while it was being loaded");
+        }
+        Info = ModelInfo.Read(path, after);
         ModelPath = path;
         Classes = ClassesOf(_ml, _model);
         _session = new ModelSession(path, options.IntraOpThreads);
@@ -60,6 +70,9 @@ public sealed partial class FashionClassifier : IDisposable
     /// own classes (a folder's labels) in its output order.
     /// </summary>
     public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>The loaded model's name, version (a hash of its bytes) and the metadata train wrote into it.</summary>
+    public ModelInfo Info { get; }
 
     /// <summary>Null when scoring runs where asked; otherwise one line saying why not ("CUDA not available; scoring on CPU").</summary>
     public string? GpuStatus { get; }

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Configuration;
+
+namespace MlNetFashion.Scoring.Api;
+
+/// <summary>How serve logs: plain lines, or one JSON object per line (a line per request too).</summary>
+public enum LogFormat
+{
+    Text,
+    Json,
+}
+
+/// <summary>
+/// The service's settings, section "Serve" of ASP.NET Core's configuration: appsettings.json, then environment variables
+/// (Serve__Model, or MLNETFASHION_MODEL and MLNETFASHION_REPLICA), then serve's command-line options.
+/// </summary>
+public sealed record ServeSettings
+{
+    public const string Section = "Serve";
+
+    /// <summary>The model file (serve's --model).</summary>
+    public string? Model { get; init; }
+
+    /// <summary>This replica's name, sent as the X-Replica header of every answer (none when empty).</summary>
+    public string? Replica { get; init; }
+
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary>A log line per request (method, path, status, latency, label, model version) also with text logs.</summary>
+    public bool LogRequests { get; init; }
+
+    /// <summary>Load a replaced model file and swap it in without a restart.</summary>
+    public bool WatchModel { get; init; } = true;
+
+    /// <summary>Also check the model file this often (none: only on file-system events, which network volumes may not raise).</summary>
+    public TimeSpan? ModelPollInterval { get; init; }
+
+    /// <summary>
+    /// After SIGTERM, how long /ready answers 503 while requests are still served, so a load balancer's health checks
+    /// take the replica out before it stops listening.
+    /// </summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The whole shutdown after SIGTERM, drain included: requests still running then are cut.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Environment variables that stand for a setting, as their names are easier to give a container.</summary>
+    public static readonly IReadOnlyDictionary<string, string> EnvironmentAliases = new Dictionary<string, string>
+    {
+        ["MLNETFASHION_MODEL"] = $"{Section}:{nameof(Model)}",
+        ["MLNETFASHION_REPLICA"] = $"{Section}:{nameof(Replica)}",
+    };
+
+    public static ServeSettings Read(IConfiguration configuration)
+    {
+        ServeSettings settings = configuration.GetSection(Section).Get<ServeSettings>() ?? new ServeSettings();
+        // ASP.NET Core's own switch to JSON logs means the same as ours.
+        bool jsonConsole = string.Equals(configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase);
+        if (configuration[$"{Section}:{nameof(LogFormat)}"] is null && jsonConsole) settings = settings with { LogFormat = LogFormat.Json };
+        if (settings.DrainDelay < TimeSpan.Zero || settings.DrainDelay >= settings.ShutdownTimeout)
+            throw new ArgumentException($"{Section}:{nameof(DrainDelay)}: expected at least 0 and less than "
+                + $"{Section}:{nameof(ShutdownTimeout)} ({settings.ShutdownTimeout}), received {settings.DrainDelay}");
+        return settings;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace MlNetFashion.Scoring.Tests.Deploy;
+
+/// <summary>A process of the built app or of a tool, its output collected, killed on Dispose if still running.</summary>
+internal sealed partial class ServeProcess : IDisposable
+{
+    private const int SigTerm = 15;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private ServeProcess(Process process) => Process = process;
+
+    public Process Process { get; }
+
+    /// <summary>Every line written so far, stdout and stderr.</summary>
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    /// <summary>The scoring app as built beside this test project (tests/Scoring.Tests/bin/CONFIG → Scoring/bin/CONFIG).</summary>
+    public static string AppDll { get; } = Locate();
+
+    /// <summary>The repository's root folder.</summary>
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>`dotnet App.dll ARGS` with these environment variables; returns once it printed "serving …" (or failed).</summary>
+    public static ServeProcess StartServe(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var serve = Start("dotnet", args.Prepend(AppDll), environment);
+        var clock = Stopwatch.StartNew();
+        while (!serve.Lines.Any(l => l.StartsWith("serving ", StringComparison.Ordinal)))
+        {
+            if (serve.Process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(60))
+                throw new InvalidOperationException($"serve did not start: {string.Join(" | ", serve.Lines)}");
+            Thread.Sleep(50);
+        }
+        return serve;
+    }
+
+    public static ServeProcess Start(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in args) info.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) info.Environment[key] = value;
+        var process = new Process { StartInfo = info };
+        var started = new ServeProcess(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) started._lines.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) started._lines.Enqueue(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return started;
+    }
+
+    /// <summary>SIGKILL: no drain, no cleanup, as a crash or the OOM killer.</summary>
+    public void Kill() => Process.Kill();
+
+    /// <summary>SIGTERM, as Kubernetes and systemd stop a service.</summary>
+    public void Terminate()
+    {
+        if (Kill(Process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {Process.Id} failed");
+    }
+
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public void Dispose()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill();
+            Process.WaitForExit(10_000);
+        }
+        Process.Dispose();
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    private static string FindRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "MlNetFashion.sln"))) root = root.Parent!;
+        return root.FullName;
+    }
+
+    private static string Locate()
+    {
+        // tests/Scoring.Tests/bin/CONFIG/net10.0 → the same configuration of the app.
+        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        return Path.Combine(FindRoot(), "Scoring", "bin", configuration, "net10.0", "MlNetFashion.Scoring.App.dll");
+    }
+}
