@@ -15,7 +15,7 @@ namespace MlNetFashion.Scoring.Classification;
 /// </summary>
 internal sealed class ModelSession : IDisposable
 {
-    private const int Pixels = 28 * 28, Classes = 10;
+    private const int Pixels = 28 * 28;
     private readonly InferenceSession _session;
     private readonly int[]? _outputOf;
 
@@ -41,12 +41,17 @@ internal sealed class ModelSession : IDisposable
     /// <summary>The model's stored score and threshold; null for a model exported without them.</summary>
     public InDistributionRule? Rule { get; }
 
-    /// <summary>The named output [count, 10] for count images of pixels / 255, in Fashion-MNIST's class order.</summary>
+    /// <summary>
+    /// The named output [count, K] for count images of pixels / 255: a Fashion-MNIST model's in Fashion-MNIST's class
+    /// order, any other model's in its own.
+    /// </summary>
     public float[] Run(float[] scaled, int count, string output)
     {
         var tensor = new DenseTensor<float>(scaled.AsMemory(0, count * Pixels), [count, 1, 28, 28]);
         using var results = _session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)], [output]);
-        float[] values = ((DenseTensor<float>)results[0].AsTensor<float>()).Buffer.Span[..(count * Classes)].ToArray();
+        var scores = (DenseTensor<float>)results[0].AsTensor<float>();
+        int classes = scores.Dimensions[1];
+        float[] values = scores.Buffer.Span[..(count * classes)].ToArray();
         if (_outputOf is not null) CanonicalClassOrder.ReorderRows(_outputOf, values);
         return values;
     }

@@ -123,10 +123,9 @@ public sealed class ImageFolderTrainingTests : IDisposable
             case "image-over-limits":
             {
                 Tree("images", "a", "b");
+                // A header claiming 10,000 × 6,000 pixels: over the 50-megapixel limit, refused before any decoding.
                 string file = Path.Combine(images, "a", "panorama.png");
-                using (var bitmap = new SKBitmap(5000, 2))
-                using (SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100))
-                    File.WriteAllBytes(file, png.ToArray());
+                File.WriteAllBytes(file, Scoring.Tests.Imaging.TestImages.PngClaiming(10_000, 6_000));
                 return (["--images", images], $"{file}: expected at most");
             }
             case "test-folder-unknown-class":
