@@ -49,8 +49,8 @@ public static class LayerBenchmark
             g = model.Layers[i].Backward(g) ?? g;
         }
 
-        // Warm-up: the first layer used to be timed while its kernels were still at tier-0 JIT (a forward 3× too slow,
-        // and a negative backward after subtracting it).
+        // Warm-up: kernels timed at tier-0 JIT run a forward ~3× too slow, and the backward, measured by subtraction,
+        // could then come out negative.
         for (int i = 0; i < 40; i++)
         {
             loss.Forward(model.Forward(input, training: true), labels);

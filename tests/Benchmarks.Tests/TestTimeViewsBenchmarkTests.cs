@@ -14,7 +14,7 @@ public sealed class TestTimeViewsBenchmarkTests : IDisposable
     [Fact]
     public void Views_ModelThatAlreadyAveragesViews_RefusedBeforeAnyTable()
     {
-        // The best preset's model.onnx: its ten-view accuracy used to be printed under "image", views of views beside it.
+        // A model.onnx that already averages views (as the best preset's does): scoring views of views would be meaningless.
         Sequential model = Presets.Get("seed004").CreateModel();
         model.Build(2, new EngineRandom(1));
         string path = Path.Combine(_dir, "model.onnx");

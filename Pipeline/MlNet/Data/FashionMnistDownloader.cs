@@ -46,7 +46,7 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    // Before any request, naming the folder: it said "Access to the path '…/train-images-idx3-ubyte.gz.<guid>.part' is denied." after connecting.
+                    // Before any request, and naming the folder rather than the temp file inside it that the user never asked for.
                     throw new FashionMnistDataException($"{directory}: cannot write in the folder ({(ex is UnauthorizedAccessException ? "permission denied" : ex.Message.Replace(temp, target).TrimEnd('.'))})", ex);
                 }
                 log?.Invoke($"downloading {uri}");

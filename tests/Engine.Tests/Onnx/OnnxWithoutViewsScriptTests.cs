@@ -50,7 +50,7 @@ public class OnnxWithoutViewsScriptTests
     [PythonOnnxFact]
     public void Script_ModelWithoutViews_OneErrorLineNoTraceback()
     {
-        // README's own default (`fast`) has no views; the script used to die there with a StopIteration traceback.
+        // The default preset's model has no views: the script must say so in one line, not fail inside.
         Sequential model = Presets.Get("seed004").CreateModel();
         model.Build(2, new EngineRandom(1));
         string dir = Directory.CreateTempSubdirectory("mlnetfashion-without-views-").FullName;

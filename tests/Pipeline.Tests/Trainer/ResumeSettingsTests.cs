@@ -108,7 +108,7 @@ public sealed class ResumeSettingsTests : IDisposable
     [Fact]
     public void Parse_OptionsOfACheckpointWrittenBeforeTheNewFields_ReadsTheOldOnesAndLeavesTheRestUncompared()
     {
-        // The options JSON checkpoints carried until 2026-12-02.
+        // The older options JSON that checkpoints written before the settings header still carry.
         var old = ResumeSettings.Parse("""{"preset":"fast","Epochs":8,"BatchSize":64,"Optimizer":"adamw","LearningRate":0.005,"Seed":1}""");
 
         Assert.Equal(new ResumeSettings("fast", 8, 64, OptimizerKind.AdamW, 0.005f, 1UL), old);

@@ -160,7 +160,7 @@ public sealed class BadInputTests : IDisposable
                 return (["summary", "--model-spec", _root], $"{_root}: is a folder; expected a model spec JSON file");
             case "spec-output-not-ten-classes":
             {
-                // It used to fail in the loss: "SoftmaxCrossEntropy: expected labels in 0..6."
+                // Seven outputs for ten classes: refused before training, not deep inside the loss.
                 string spec = Path.Combine(_root, "seven.json");
                 File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 7} ]}");
                 return (Train(Data(), "--model-spec", spec), "seven.json: the model ends in (7); expected 10 values, one per class");
@@ -186,7 +186,7 @@ public sealed class BadInputTests : IDisposable
             }
             case "spec-unknown-key":
             {
-                // "epoch" used to be ignored: the run trained the default 10 epochs at batch 128.
+                // Misspelt keys must be refused: ignoring them would silently train with the defaults.
                 string spec = Path.Combine(_root, "tiny.json");
                 File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ], \"training\": {\"epoch\": 1, \"batchsize\": 7}}");
                 return (Train(Data(), "--model-spec", spec), "tiny.json: $.training.epoch: unknown key (expected epochs, batchSize, ");
