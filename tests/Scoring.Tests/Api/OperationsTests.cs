@@ -12,40 +12,22 @@ using MlNetFashion.Scoring.Imaging;
 namespace MlNetFashion.Scoring.Tests.Api;
 
 /// <summary>What an operator reads from the service: /ready, the model version header and /metrics (Prometheus' format).</summary>
-public sealed partial class OperationsTests : IAsyncLifetime
+public sealed partial class OperationsTests : InProcessService
 {
-    private FashionClassifier _classifier = null!;
-    private WebApplication _app = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _classifier = FashionClassifier.Load(TrainedModel.Onnx);
-        _app = ScoringApi.Build(_classifier, configure: b => b.WebHost.UseTestServer());
-        await _app.StartAsync();
-        _client = _app.GetTestClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        _classifier.Dispose();
-    }
-
     [Fact]
     public async Task GetReady_Started_200NamingTheModelVersion()
     {
-        var response = await _client.GetAsync("/ready");
+        var response = await Client.GetAsync("/ready");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("ready", (string?)json["status"]);
-        Assert.Equal(_classifier.Info.Version, (string?)json["version"]);
+        Assert.Equal(Classifier.Info.Version, (string?)json["version"]);
     }
 
     [Fact]
     public async Task PostPredict_Answer_CarriesTheVersionOfTheModelThatScoredIt()
     {
-        var response = await _client.PostAsync("/predict", new ByteArrayContent(Png(0)));
+        var response = await Client.PostAsync("/predict", new ByteArrayContent(Png(0)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(ModelInfo.VersionOf(File.ReadAllBytes(TrainedModel.Onnx)),
             response.Headers.GetValues(ScoringApi.ModelVersionHeader).Single());
@@ -59,12 +41,12 @@ public sealed partial class OperationsTests : IAsyncLifetime
         for (int i = 0; i < requests; i++)
         {
             var clock = Stopwatch.StartNew();
-            (await _client.PostAsync("/predict", new ByteArrayContent(Png(i)))).EnsureSuccessStatusCode();
+            (await Client.PostAsync("/predict", new ByteArrayContent(Png(i)))).EnsureSuccessStatusCode();
             clientSeconds += clock.Elapsed.TotalSeconds;
         }
-        (await _client.PostAsync("/predict", new StringContent("not an image"))).Dispose();
+        (await Client.PostAsync("/predict", new StringContent("not an image"))).Dispose();
 
-        var samples = Parse(await _client.GetStringAsync("/metrics"));
+        var samples = Parse(await Client.GetStringAsync("/metrics"));
         double Value(string name, params string[] labels) =>
             samples.Where(s => s.Name == name && labels.All(s.Labels.Contains)).Sum(s => s.Value);
         string post = "method=\"POST\"", predict = "endpoint=\"/predict\"";
@@ -79,10 +61,10 @@ public sealed partial class OperationsTests : IAsyncLifetime
         Assert.Equal(requests, Value("mlnetfashion_predictions_total"));
         Assert.InRange(Value("mlnetfashion_inference_seconds_sum") + Value("mlnetfashion_preprocess_seconds_sum"), 1e-6, serverSeconds);
         // The model's own metadata, as train wrote it, in the labels.
-        Assert.False(string.IsNullOrEmpty(_classifier.Info.Preset));
-        string accuracy = _classifier.Info.TestAccuracy!.Value.ToString("F4", CultureInfo.InvariantCulture);
-        Assert.Equal(1, Value("mlnetfashion_model_info", $"version=\"{_classifier.Info.Version}\"", "name=\"model.onnx\"",
-            $"preset=\"{_classifier.Info.Preset}\"", $"accuracy=\"{accuracy}\""));
+        Assert.False(string.IsNullOrEmpty(Classifier.Info.Preset));
+        string accuracy = Classifier.Info.TestAccuracy!.Value.ToString("F4", CultureInfo.InvariantCulture);
+        Assert.Equal(1, Value("mlnetfashion_model_info", $"version=\"{Classifier.Info.Version}\"", "name=\"model.onnx\"",
+            $"preset=\"{Classifier.Info.Preset}\"", $"accuracy=\"{accuracy}\""));
         Assert.Contains(samples, s => s.Name == "http_requests_in_progress");
     }
 

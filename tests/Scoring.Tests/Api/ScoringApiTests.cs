@@ -11,26 +11,8 @@ using MlNetFashion.Scoring.Tests.Imaging;
 namespace MlNetFashion.Scoring.Tests.Api;
 
 /// <summary>The HTTP API in process (ASP.NET Core TestServer).</summary>
-public sealed class ScoringApiTests : IAsyncLifetime
+public sealed class ScoringApiTests : InProcessService
 {
-    private FashionClassifier _classifier = null!;
-    private WebApplication _app = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _classifier = FashionClassifier.Load(TrainedModel.Onnx);
-        _app = ScoringApi.Build(_classifier, configure: b => b.WebHost.UseTestServer());
-        await _app.StartAsync();
-        _client = _app.GetTestClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        _classifier.Dispose();
-    }
-
     private static byte[] SamplePng(int index) => ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(index).ToArray()));
 
     [Fact]
@@ -40,10 +22,10 @@ public sealed class ScoringApiTests : IAsyncLifetime
         var image = new ByteArrayContent(SamplePng(0));
         image.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         form.Add(image, "image", "boot.png");
-        var response = await _client.PostAsync("/predict", form);
+        var response = await Client.PostAsync("/predict", form);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        var expected = _classifier.PredictPixels(TrainedModel.Test.Image(0));
+        var expected = Classifier.PredictPixels(TrainedModel.Test.Image(0));
         Assert.Equal("boot.png", (string?)json["prediction"]!["file"]);
         Assert.Equal(expected.Label, (string?)json["prediction"]!["label"]);
         Assert.Equal(expected.LabelIndex, (int)json["prediction"]!["labelIndex"]!);
@@ -54,7 +36,7 @@ public sealed class ScoringApiTests : IAsyncLifetime
     [Fact]
     public async Task PostPredict_ExplainTrue_AddsHeatMapAsNumbersAndPngWithVerdict()
     {
-        var response = await _client.PostAsync("/predict?explain=true", new ByteArrayContent(SamplePng(0)));
+        var response = await Client.PostAsync("/predict?explain=true", new ByteArrayContent(SamplePng(0)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -67,7 +49,7 @@ public sealed class ScoringApiTests : IAsyncLifetime
     [Fact]
     public async Task PostPredict_WithoutExplain_NoExplanation()
     {
-        var response = await _client.PostAsync("/predict", new ByteArrayContent(SamplePng(0)));
+        var response = await Client.PostAsync("/predict", new ByteArrayContent(SamplePng(0)));
 
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Null(json["explanation"]);
@@ -80,11 +62,11 @@ public sealed class ScoringApiTests : IAsyncLifetime
     {
         using var form = new MultipartFormDataContent();
         foreach (string field in fields) form.Add(new ByteArrayContent(SamplePng(2)), field, $"{field}.png");
-        var response = await _client.PostAsync("/predict", form);
+        var response = await Client.PostAsync("/predict", form);
         Assert.Equal(expected, response.StatusCode);
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         if (expected == HttpStatusCode.OK)
-            Assert.Equal(_classifier.PredictPixels(TrainedModel.Test.Image(2)).Label, (string?)json["prediction"]!["label"]);
+            Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(2)).Label, (string?)json["prediction"]!["label"]);
         else
             Assert.Equal("expected a multipart file field named 'image' (or a single file), received 2 files", (string?)json["error"]);
     }
@@ -92,7 +74,7 @@ public sealed class ScoringApiTests : IAsyncLifetime
     [Fact]
     public async Task PostPredict_RawBody_200()
     {
-        var response = await _client.PostAsync("/predict", new ByteArrayContent(SamplePng(1)));
+        var response = await Client.PostAsync("/predict", new ByteArrayContent(SamplePng(1)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
@@ -102,16 +84,16 @@ public sealed class ScoringApiTests : IAsyncLifetime
         // What curl --data-binary @trouser.png sends without -H.
         var body = new ByteArrayContent(SamplePng(1));
         body.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
-        var response = await _client.PostAsync("/predict", body);
+        var response = await Client.PostAsync("/predict", body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal(_classifier.PredictPixels(TrainedModel.Test.Image(1)).Label, (string?)json["prediction"]!["label"]);
+        Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(1)).Label, (string?)json["prediction"]!["label"]);
     }
 
     [Fact]
     public async Task PostPredict_FormUrlEncodedText_400NotAnImage()
     {
-        var response = await _client.PostAsync("/predict", new FormUrlEncodedContent([new("image", "boot.png")]));
+        var response = await Client.PostAsync("/predict", new FormUrlEncodedContent([new("image", "boot.png")]));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("image: not an image (PNG, JPEG, BMP, GIF or WebP expected)", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
     }
@@ -121,7 +103,7 @@ public sealed class ScoringApiTests : IAsyncLifetime
     {
         var body = new ByteArrayContent(SamplePng(1));
         body.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data");
-        var response = await _client.PostAsync("/predict", body);
+        var response = await Client.PostAsync("/predict", body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.StartsWith("malformed multipart body: ", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
     }
@@ -146,7 +128,7 @@ public sealed class ScoringApiTests : IAsyncLifetime
     {
         var body = new ByteArrayContent("--xyz\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\nabc"u8.ToArray());
         body.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=xyz");
-        var response = await _client.PostAsync("/predict", body);
+        var response = await Client.PostAsync("/predict", body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("malformed multipart body: it ends before its closing boundary", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
     }
@@ -154,7 +136,7 @@ public sealed class ScoringApiTests : IAsyncLifetime
     [Fact]
     public async Task PostPredict_NotAnImage_400WithMessage()
     {
-        var response = await _client.PostAsync("/predict", new StringContent("definitely not a picture"));
+        var response = await Client.PostAsync("/predict", new StringContent("definitely not a picture"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("not an image", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
     }
@@ -176,7 +158,7 @@ public sealed class ScoringApiTests : IAsyncLifetime
             body = multipart;
         }
 
-        var response = await _client.PostAsync("/predict", body);
+        var response = await Client.PostAsync("/predict", body);
 
         Assert.Equal(expected, response.StatusCode);
         if (expected == HttpStatusCode.RequestEntityTooLarge)
@@ -196,12 +178,12 @@ public sealed class ScoringApiTests : IAsyncLifetime
         using var form = new MultipartFormDataContent();
         form.Add(new ByteArrayContent(padded), "image", "photo.png");
 
-        var response = await _client.PostAsync("/predict", form);
+        var response = await Client.PostAsync("/predict", form);
 
         Assert.Equal(expected, response.StatusCode);
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         if (expected == HttpStatusCode.OK)
-            Assert.Equal(_classifier.PredictPixels(TrainedModel.Test.Image(0)).Label, (string?)json["prediction"]!["label"]);
+            Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(0)).Label, (string?)json["prediction"]!["label"]);
         else
             Assert.Equal("expected an image of at most 20,971,520 bytes", (string?)json["error"]);
     }
@@ -212,7 +194,7 @@ public sealed class ScoringApiTests : IAsyncLifetime
         // 57 bytes claiming 100,000 × 100,000 pixels (30 GB as RGB): refused from the header, quickly.
         byte[] bomb = TestImages.PngClaiming(100_000, 100_000);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var response = await _client.PostAsync("/predict", new ByteArrayContent(bomb));
+        var response = await Client.PostAsync("/predict", new ByteArrayContent(bomb));
         clock.Stop();
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("image: expected at most 50 megapixels, received 100000×100000 (10000 megapixels)",
@@ -227,7 +209,7 @@ public sealed class ScoringApiTests : IAsyncLifetime
     [InlineData("DELETE", "/health", HttpStatusCode.MethodNotAllowed, "DELETE is not allowed on /health: expected GET, HEAD")]
     public async Task WrongPathOrMethod_JsonErrorNamingIt(string method, string path, HttpStatusCode expected, string error)
     {
-        var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        var response = await Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal(error, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
     }
@@ -240,18 +222,18 @@ public sealed class ScoringApiTests : IAsyncLifetime
     public async Task Head_OnWhatGetServes_200(string path)
     {
         // What `curl -I` and uptime monitors send.
-        var response = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        var response = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
     public async Task GetHealthAndPage_200()
     {
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health")).StatusCode);
-        string page = await _client.GetStringAsync("/");
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/health")).StatusCode);
+        string page = await Client.GetStringAsync("/");
         Assert.Contains("<input id=\"file\"", page);
-        var samples = JsonNode.Parse(await _client.GetStringAsync("/samples"))!.AsArray();
+        var samples = JsonNode.Parse(await Client.GetStringAsync("/samples"))!.AsArray();
         Assert.Equal(10, samples.Count);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/samples/..%2Fsecret.png")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/samples/..%2Fsecret.png")).StatusCode);
     }
 }
