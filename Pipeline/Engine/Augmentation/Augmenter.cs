@@ -8,7 +8,12 @@ public sealed record AugmentationOptions(int CropPadding = 0, bool HorizontalFli
     public static AugmentationOptions None { get; } = new();
     public bool IsEnabled => CropPadding > 0 || HorizontalFlip || ErasingProbability > 0;
     public override string ToString() => IsEnabled
-        ? string.Join(" + ", new[] { CropPadding > 0 ? $"crop(pad {CropPadding})" : null, HorizontalFlip ? "flip" : null, ErasingProbability > 0 ? $"erase(p {ErasingProbability})" : null }.Where(s => s is not null))
+        ? string.Join(" + ", new[]
+            {
+                CropPadding > 0 ? $"crop(pad {CropPadding})" : null,
+                HorizontalFlip ? "flip" : null,
+                ErasingProbability > 0 ? $"erase(p {ErasingProbability})" : null
+            }.Where(s => s is not null))
         : "none";
 }
 

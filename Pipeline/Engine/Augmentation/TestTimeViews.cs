@@ -34,10 +34,12 @@ public sealed class TestTimeViews
     }
 
     // Invariant: the text is the ONNX model's test_time_augmentation metadata, and some cultures write −1 with U+2212.
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Views.Count} views ({string.Join(", ", Views.Select(Describe))})");
+    public override string ToString()
+        => string.Create(CultureInfo.InvariantCulture, $"{Views.Count} views ({string.Join(", ", Views.Select(Describe))})");
 
     private static string Describe(TestTimeView v) =>
-        (v.Flip ? "mirror" : "image") + (v.Dy == 0 && v.Dx == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" shifted ({v.Dy}, {v.Dx})"));
+        (v.Flip ? "mirror" : "image")
+            + (v.Dy == 0 && v.Dx == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" shifted ({v.Dy}, {v.Dx})"));
 
     /// <summary><paramref name="view"/> of <paramref name="count"/> images [count, C, H, W] into <paramref name="destination"/>.</summary>
     public static void Render(TestTimeView view, ReadOnlySpan<float> images, int count, Shape imageShape, Span<float> destination)

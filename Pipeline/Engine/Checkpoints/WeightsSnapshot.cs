@@ -30,11 +30,13 @@ public sealed class WeightsSnapshot
     public void Restore(Sequential model)
     {
         var tensors = model.Parameters.Select(p => p.Value).Concat(model.Buffers).ToList();
-        if (tensors.Count != _values.Length) throw new InvalidDataException($"weights: expected {tensors.Count} tensors for this model. Received {_values.Length}.");
+        if (tensors.Count != _values.Length)
+            throw new InvalidDataException($"weights: expected {tensors.Count} tensors for this model. Received {_values.Length}.");
         for (int i = 0; i < tensors.Count; i++)
         {
             if (tensors[i].Length != _values[i].Length)
-                throw new InvalidDataException($"weights: tensor {i} expected {tensors[i].Length} values for this model. Received {_values[i].Length}.");
+                throw new InvalidDataException($"weights: tensor {i} expected {tensors[i].Length} values for this model. Received " +
+                    $"{_values[i].Length}.");
             _values[i].CopyTo(tensors[i].Span);
         }
     }

@@ -21,7 +21,8 @@ public abstract class Initializer
         "he_uniform" => HeUniform,
         "glorot_uniform" => GlorotUniform,
         "zeros" => Zeros,
-        _ => throw new ArgumentException($"initializer: expected one of he_normal, he_uniform, glorot_uniform, zeros. Received \"{name}\"."),
+        _ => throw new ArgumentException($"initializer: expected one of he_normal, he_uniform, glorot_uniform, zeros. Received " +
+            $"\"{name}\"."),
     };
 
     protected static void FillUniform(Span<float> weights, double limit, EngineRandom random)
@@ -50,14 +51,16 @@ public abstract class Initializer
     private sealed class HeUniformInitializer : Initializer
     {
         public override string Name => "he_uniform";
-        public override void Fill(Span<float> weights, int fanIn, int fanOut, EngineRandom random) => FillUniform(weights, Math.Sqrt(6.0 / fanIn), random);
+        public override void Fill(Span<float> weights, int fanIn, int fanOut, EngineRandom random)
+            => FillUniform(weights, Math.Sqrt(6.0 / fanIn), random);
     }
 
     /// <summary>Glorot uniform: U(−√(6/(fanIn+fanOut)), +…) — Keras' default.</summary>
     private sealed class GlorotUniformInitializer : Initializer
     {
         public override string Name => "glorot_uniform";
-        public override void Fill(Span<float> weights, int fanIn, int fanOut, EngineRandom random) => FillUniform(weights, Math.Sqrt(6.0 / (fanIn + fanOut)), random);
+        public override void Fill(Span<float> weights, int fanIn, int fanOut, EngineRandom random)
+            => FillUniform(weights, Math.Sqrt(6.0 / (fanIn + fanOut)), random);
     }
 
     private sealed class ZerosInitializer : Initializer

@@ -20,7 +20,8 @@ public static unsafe class Activations
     /// <summary>y = x if x &gt; 0 else α·x (α = 0: ReLU)</summary>
     public static void LeakyRelu(ReadOnlySpan<float> x, float alpha, Span<float> y)
     {
-        if (y.Length < x.Length) throw new ArgumentException($"Activations: expected a destination of at least {x.Length} floats. Received {y.Length}.");
+        if (y.Length < x.Length)
+            throw new ArgumentException($"Activations: expected a destination of at least {x.Length} floats. Received {y.Length}.");
         if (x.Length < ParallelThreshold)
         {
             LeakyReluSerial(x, alpha, y);
@@ -33,7 +34,9 @@ public static unsafe class Activations
     /// <summary>dx = dy if y &gt; 0 else α·dy (y is the forward output; its sign equals the input's for α ≥ 0).</summary>
     public static void LeakyReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, float alpha, Span<float> dx)
     {
-        if (dy.Length < y.Length || dx.Length < y.Length) throw new ArgumentException($"Activations: expected dy and dx of at least {y.Length} floats. Received {dy.Length} and {dx.Length}.");
+        if (dy.Length < y.Length || dx.Length < y.Length)
+            throw new ArgumentException($"Activations: expected dy and dx of at least {y.Length} floats. Received {dy.Length} and " +
+                $"{dx.Length}.");
         if (y.Length < ParallelThreshold)
         {
             LeakyReluBackwardSerial(y, dy, alpha, dx);
@@ -48,7 +51,8 @@ public static unsafe class Activations
         public void Execute(int start, int end)
         {
             int first = start * Block, count = Math.Min(end * Block, length) - first;
-            if (backward) LeakyReluBackwardSerial(new ReadOnlySpan<float>(a + first, count), new ReadOnlySpan<float>(b + first, count), alpha, new Span<float>(destination + first, count));
+            if (backward) LeakyReluBackwardSerial(new ReadOnlySpan<float>(a + first, count), new ReadOnlySpan<float>(b + first, count),
+                alpha, new Span<float>(destination + first, count));
             else LeakyReluSerial(new ReadOnlySpan<float>(a + first, count), alpha, new Span<float>(destination + first, count));
         }
     }

@@ -12,7 +12,8 @@ public static class Affine
 {
     public static void Apply(ReadOnlySpan<float> x, float a, float b, Span<float> y)
     {
-        if (y.Length < x.Length) throw new ArgumentException($"Affine: expected a destination of at least {x.Length} floats. Received {y.Length}.");
+        if (y.Length < x.Length)
+            throw new ArgumentException($"Affine: expected a destination of at least {x.Length} floats. Received {y.Length}.");
         ref float xs = ref MemoryMarshal.GetReference(x);
         ref float ys = ref MemoryMarshal.GetReference(y);
         int i = 0;

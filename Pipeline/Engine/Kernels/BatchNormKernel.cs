@@ -120,8 +120,9 @@ public static unsafe class BatchNormKernel
     }
 
     /// <summary>Scalar reference twin of <see cref="Forward"/> (double accumulation; mean and invStd [C] out).</summary>
-    public static void ForwardReference(ReadOnlySpan<float> x, int batch, int channels, int length, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
-        Span<float> runningMean, Span<float> runningVar, float momentum, float epsilon, bool training, Span<float> mean, Span<float> invStd, Span<float> y)
+    public static void ForwardReference(ReadOnlySpan<float> x, int batch, int channels, int length, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> beta, Span<float> runningMean, Span<float> runningVar, float momentum, float epsilon, bool training,
+        Span<float> mean, Span<float> invStd, Span<float> y)
     {
         int m = batch * length;
         for (int c = 0; c < channels; c++)
@@ -149,8 +150,9 @@ public static unsafe class BatchNormKernel
     }
 
     /// <summary>Scalar reference twin of <see cref="Backward"/>, from the mean and invStd Forward wrote.</summary>
-    public static void BackwardReference(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int channels, int length, ReadOnlySpan<float> gamma,
-        ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd, bool training, Span<float> dGamma, Span<float> dBeta, Span<float> dx)
+    public static void BackwardReference(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int channels, int length,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> mean, ReadOnlySpan<float> invStd, bool training, Span<float> dGamma,
+        Span<float> dBeta, Span<float> dx)
     {
         int m = batch * length;
         for (int c = 0; c < channels; c++)

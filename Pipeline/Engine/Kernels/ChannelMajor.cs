@@ -19,7 +19,8 @@ public static unsafe class ChannelMajor
     }
 
     /// <summary>dst[c, n·L + l] = src[n, c, l]; channelSums[c] = Σ over n, l (when not empty).</summary>
-    public static void ToChannelMajor(ReadOnlySpan<float> src, int batch, int channels, int length, Span<float> dst, Span<float> channelSums)
+    public static void ToChannelMajor(ReadOnlySpan<float> src, int batch, int channels, int length, Span<float> dst,
+        Span<float> channelSums)
     {
         fixed (float* s = src)
         fixed (float* d = dst)
@@ -66,7 +67,8 @@ public static unsafe class ChannelMajor
     }
 
     /// <summary>Scalar reference twin of <see cref="ToBatchMajor"/>.</summary>
-    public static void ToBatchMajorReference(ReadOnlySpan<float> src, ReadOnlySpan<float> bias, int batch, int channels, int length, Span<float> dst)
+    public static void ToBatchMajorReference(ReadOnlySpan<float> src, ReadOnlySpan<float> bias, int batch, int channels, int length,
+        Span<float> dst)
     {
         for (int n = 0; n < batch; n++)
         for (int c = 0; c < channels; c++)
@@ -75,7 +77,8 @@ public static unsafe class ChannelMajor
     }
 
     /// <summary>Scalar reference twin of <see cref="ToChannelMajor"/>.</summary>
-    public static void ToChannelMajorReference(ReadOnlySpan<float> src, int batch, int channels, int length, Span<float> dst, Span<float> channelSums)
+    public static void ToChannelMajorReference(ReadOnlySpan<float> src, int batch, int channels, int length, Span<float> dst,
+        Span<float> channelSums)
     {
         for (int c = 0; c < channels; c++)
         {

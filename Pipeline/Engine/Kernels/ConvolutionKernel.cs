@@ -43,7 +43,8 @@ public sealed unsafe class ConvolutionKernel : IConvolutionKernel
         _flipped = new float[_transposedInput ? filters * _patch : 0];
         _table = cols.Output < 8 ? Im2ColTable.Build(rows, cols) : null;
         int colSize = _transposedInput ? Math.Max(_patch * columns, filters * rows.Kernel * cols.Kernel * inColumns) : _patch * columns;
-        int outSize = _transposedInput ? Math.Max(Math.Max(_filters, _patch) * columns, channels * inColumns) : Math.Max(_filters, _patch) * columns;
+        int outSize = _transposedInput ? Math.Max(Math.Max(_filters, _patch) * columns, channels * inColumns)
+            : Math.Max(_filters, _patch) * columns;
         _col = [.. Enumerable.Range(0, threads).Select(_ => new float[colSize])];
         _out = [.. Enumerable.Range(0, threads).Select(_ => new float[outSize])];
         _dW = [.. Enumerable.Range(0, threads).Select(_ => new float[_filters * _patch])];
@@ -76,7 +77,8 @@ public sealed unsafe class ConvolutionKernel : IConvolutionKernel
     public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y)
     {
         fixed (float* px = x) fixed (float* pw = weights) fixed (float* pb = bias) fixed (float* py = y)
-            Parallelism.For(Math.Min(_threads, batch), new Body(this, px, pw, bias.IsEmpty ? null : pb, py, null, batch, backward: false, needInput: false));
+            Parallelism.For(Math.Min(_threads, batch),
+                new Body(this, px, pw, bias.IsEmpty ? null : pb, py, null, batch, backward: false, needInput: false));
     }
 
     /// <summary>dW, db (may be empty) and dx (may be empty: not needed) from dy and the forward input x.</summary>
@@ -98,7 +100,8 @@ public sealed unsafe class ConvolutionKernel : IConvolutionKernel
         }
     }
 
-    private readonly struct Body(ConvolutionKernel k, float* x, float* w, float* bias, float* y, float* dy, int batch, bool backward, bool needInput) : IParallelRange
+    private readonly struct Body(ConvolutionKernel k, float* x, float* w, float* bias, float* y, float* dy, int batch, bool backward,
+        bool needInput) : IParallelRange
     {
         public void Execute(int start, int end)
         {
@@ -119,7 +122,8 @@ public sealed unsafe class ConvolutionKernel : IConvolutionKernel
         {
             int s = Math.Min(_chunk, last - n0), columns = s * _outPlane;
             UnfoldInput(new ReadOnlySpan<float>(x + (long)n0 * _channels * _inPlane, s * _channels * _inPlane), s, col);
-            Gemm.Multiply(false, false, _filters, columns, _patch, 1f, new ReadOnlySpan<float>(w, _filters * _patch), _patch, col, columns, 0f, output, columns);
+            Gemm.Multiply(false, false, _filters, columns, _patch, 1f, new ReadOnlySpan<float>(w, _filters * _patch), _patch, col, columns,
+                0f, output, columns);
             ChannelMajor.ToBatchMajor(output, bias == null ? default : new ReadOnlySpan<float>(bias, _filters), s, _filters, _outPlane,
                 new Span<float>(y + (long)n0 * _filters * _outPlane, s * _filters * _outPlane));
         }
@@ -135,20 +139,25 @@ public sealed unsafe class ConvolutionKernel : IConvolutionKernel
             UnfoldInput(new ReadOnlySpan<float>(x + (long)n0 * _channels * _inPlane, s * _channels * _inPlane), s, col);
             // dY' [F, S·L]; its row sums are this chunk's bias gradient (accumulated into dB).
             float[] sums = firstChunk ? dB : _sums[t];
-            ChannelMajor.ToChannelMajor(new ReadOnlySpan<float>(dy + (long)n0 * _filters * _outPlane, s * _filters * _outPlane), s, _filters, _outPlane, gradient, sums);
+            ChannelMajor.ToChannelMajor(new ReadOnlySpan<float>(dy + (long)n0 * _filters * _outPlane, s * _filters * _outPlane), s,
+                _filters, _outPlane, gradient, sums);
             if (!firstChunk) System.Numerics.Tensors.TensorPrimitives.Add(dB, sums, dB);
             Gemm.Multiply(false, true, _filters, _patch, columns, 1f, gradient, columns, col, columns, firstChunk ? 0f : 1f, dW, _patch);
             if (needInput && _transposedInput)
             {
                 // w is the flipped kernel Wf [C, F·k·k] here.
                 int inColumns = s * _inPlane, patchT = _filters * _rows.Kernel * _cols.Kernel;
-                Im2Col.Unfold(new ReadOnlySpan<float>(dy + (long)n0 * _filters * _outPlane, s * _filters * _outPlane), s, _filters, _rowsT, _colsT, col);
-                Gemm.Multiply(false, false, _channels, inColumns, patchT, 1f, new ReadOnlySpan<float>(w, _channels * patchT), patchT, col, inColumns, 0f, gradient, inColumns);
-                ChannelMajor.ToBatchMajor(gradient, default, s, _channels, _inPlane, new Span<float>(dx + (long)n0 * _channels * _inPlane, s * _channels * _inPlane));
+                Im2Col.Unfold(new ReadOnlySpan<float>(dy + (long)n0 * _filters * _outPlane, s * _filters * _outPlane), s, _filters, _rowsT,
+                    _colsT, col);
+                Gemm.Multiply(false, false, _channels, inColumns, patchT, 1f, new ReadOnlySpan<float>(w, _channels * patchT), patchT, col,
+                    inColumns, 0f, gradient, inColumns);
+                ChannelMajor.ToBatchMajor(gradient, default, s, _channels, _inPlane,
+                    new Span<float>(dx + (long)n0 * _channels * _inPlane, s * _channels * _inPlane));
             }
             else if (needInput)
             {
-                Gemm.Multiply(true, false, _patch, columns, _filters, 1f, new ReadOnlySpan<float>(w, _filters * _patch), _patch, gradient, columns, 0f, col, columns);
+                Gemm.Multiply(true, false, _patch, columns, _filters, 1f, new ReadOnlySpan<float>(w, _filters * _patch), _patch, gradient,
+                    columns, 0f, col, columns);
                 FoldInput(col, s, new Span<float>(dx + (long)n0 * _channels * _inPlane, s * _channels * _inPlane));
             }
             firstChunk = false;

@@ -29,8 +29,8 @@ public static class ConvolutionReference
     }
 
     /// <summary>dW, db (may be empty) and dx (may be empty) from dy.</summary>
-    public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int channels, int filters, Window rows, Window cols,
-        ReadOnlySpan<float> weights, Span<float> dWeights, Span<float> dBias, Span<float> dx)
+    public static void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int batch, int channels, int filters, Window rows,
+        Window cols, ReadOnlySpan<float> weights, Span<float> dWeights, Span<float> dBias, Span<float> dx)
     {
         var dw = new double[filters * channels * rows.Kernel * cols.Kernel];
         var db = new double[filters];

@@ -33,7 +33,8 @@ public static class DropoutMask
         }
     }
 
-    /// <summary>scale when the low 16 bits are ≥ threshold, else +0 — branch-free (a kept/dropped branch mispredicts at rate 0.25).</summary>
+    /// <summary>scale when the low 16 bits are ≥ threshold, else +0 — branch-free
+    /// (a kept/dropped branch mispredicts at rate 0.25).</summary>
     private static float Keep(ulong bits, uint threshold, int scaleBits)
     {
         int keep = (uint)(bits & 0xFFFF) >= threshold ? 1 : 0;

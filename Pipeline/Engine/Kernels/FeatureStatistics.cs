@@ -142,5 +142,6 @@ internal static unsafe class FeatureStatistics
         }
     }
 
-    private static Span<float> Plane(float* p, in BatchNormKernel.Buffers b, int n, int c) => new(p + ((long)n * b.Channels + c) * b.Length, b.Length);
+    private static Span<float> Plane(float* p, in BatchNormKernel.Buffers b, int n, int c)
+        => new(p + ((long)n * b.Channels + c) * b.Length, b.Length);
 }

@@ -13,7 +13,8 @@ public static class FusedPasses
     /// <summary>(Σ a, Σ a·b) in one pass (b = a gives Σx and Σx²).</summary>
     public static (float Sum, float Dot) SumAndDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
-        if (b.Length < a.Length) throw new ArgumentException($"FusedPasses.SumAndDot: expected b of at least {a.Length} floats. Received {b.Length}.");
+        if (b.Length < a.Length)
+            throw new ArgumentException($"FusedPasses.SumAndDot: expected b of at least {a.Length} floats. Received {b.Length}.");
         ref float ra = ref MemoryMarshal.GetReference(a);
         ref float rb = ref MemoryMarshal.GetReference(b);
         int i = 0;
@@ -52,7 +53,9 @@ public static class FusedPasses
     /// <summary>z = k·a + p·b + q with scalars k, p, q, in one pass.</summary>
     public static void Combine(ReadOnlySpan<float> a, float k, ReadOnlySpan<float> b, float p, float q, Span<float> z)
     {
-        if (b.Length < a.Length || z.Length < a.Length) throw new ArgumentException($"FusedPasses.Combine: expected b and z of at least {a.Length} floats. Received {b.Length} and {z.Length}.");
+        if (b.Length < a.Length || z.Length < a.Length)
+            throw new ArgumentException($"FusedPasses.Combine: expected b and z of at least {a.Length} floats. Received {b.Length} and " +
+                $"{z.Length}.");
         ref float ra = ref MemoryMarshal.GetReference(a);
         ref float rb = ref MemoryMarshal.GetReference(b);
         ref float rz = ref MemoryMarshal.GetReference(z);

@@ -70,7 +70,8 @@ public static unsafe class Im2Col
                         }
                         float* line = src + iy * cols.Input + j - cols.PadBefore;
                         for (int ox = 0; ox < first; ox++) dst[ox] = 0;
-                        if (cols.Stride == 1) new ReadOnlySpan<float>(line + first, last - first).CopyTo(new Span<float>(dst + first, last - first));
+                        if (cols.Stride == 1)
+                            new ReadOnlySpan<float>(line + first, last - first).CopyTo(new Span<float>(dst + first, last - first));
                         else for (int ox = first; ox < last; ox++) dst[ox] = line[ox * cols.Stride];
                         for (int ox = last; ox < cols.Output; ox++) dst[ox] = 0;
                     }
@@ -124,7 +125,8 @@ public static unsafe class Im2Col
             int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
             bool inside = iy >= 0 && iy < rows.Input && ix >= 0 && ix < cols.Input;
             int r = (c * rows.Kernel + i) * cols.Kernel + j;
-            col[r * columns + (n * rows.Output + oy) * cols.Output + ox] = inside ? input[((n * channels + c) * rows.Input + iy) * cols.Input + ix] : 0;
+            col[r * columns + (n * rows.Output + oy) * cols.Output + ox] = inside
+                ? input[((n * channels + c) * rows.Input + iy) * cols.Input + ix] : 0;
         }
     }
 

@@ -28,7 +28,8 @@ public static unsafe class Im2ColTable
     }
 
     /// <summary>col [C·k·k, N·L] from x [N, C, H, W] (L = Ho·Wo), single-threaded (called per chunk).</summary>
-    public static void Unfold(ReadOnlySpan<float> input, int batch, int channels, Window rows, Window cols, ReadOnlySpan<int> table, Span<float> col)
+    public static void Unfold(ReadOnlySpan<float> input, int batch, int channels, Window rows, Window cols, ReadOnlySpan<int> table,
+        Span<float> col)
     {
         int taps = rows.Kernel * cols.Kernel, outPlane = rows.Output * cols.Output, inPlane = rows.Input * cols.Input;
         long columns = (long)batch * outPlane;
@@ -50,7 +51,8 @@ public static unsafe class Im2ColTable
     }
 
     /// <summary>x [N, C, H, W] = col2im(col): every column entry added back into its input cell (x cleared first).</summary>
-    public static void Fold(ReadOnlySpan<float> col, int batch, int channels, Window rows, Window cols, ReadOnlySpan<int> table, Span<float> input)
+    public static void Fold(ReadOnlySpan<float> col, int batch, int channels, Window rows, Window cols, ReadOnlySpan<int> table,
+        Span<float> input)
     {
         int taps = rows.Kernel * cols.Kernel, outPlane = rows.Output * cols.Output, inPlane = rows.Input * cols.Input;
         long columns = (long)batch * outPlane;

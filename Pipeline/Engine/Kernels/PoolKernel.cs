@@ -48,7 +48,8 @@ public static unsafe class PoolKernel
 
     private readonly struct MaxBody(float* x, float* y, int* argmax, Window rows, Window cols) : IParallelRange
     {
-        private void TwoByTwo(int start, int end, int inPlane, int outPlane) => TwoByTwoPlanes(x, y, argmax, rows, cols, start, end, inPlane, outPlane);
+        private void TwoByTwo(int start, int end, int inPlane, int outPlane)
+            => TwoByTwoPlanes(x, y, argmax, rows, cols, start, end, inPlane, outPlane);
 
         public void Execute(int start, int end)
         {
@@ -59,7 +60,8 @@ public static unsafe class PoolKernel
                 return;
             }
             for (int p = start; p < end; p++)
-                GeneralMax(x + (long)p * inPlane, y + (long)p * outPlane, argmax + (long)p * outPlane, rows, cols, 0, rows.Output, 0, cols.Output);
+                GeneralMax(x + (long)p * inPlane, y + (long)p * outPlane, argmax + (long)p * outPlane, rows, cols, 0, rows.Output, 0,
+                    cols.Output);
         }
     }
 
@@ -68,7 +70,8 @@ public static unsafe class PoolKernel
     /// comparisons unpredictable, so branches would mispredict half the time), border windows through the general code.
     /// Ties go to the first cell in scan order (r0c0, r0c1, r1c0, r1c1), as PyTorch.
     /// </summary>
-    private static void TwoByTwoPlanes(float* x, float* y, int* argmax, Window rows, Window cols, int start, int end, int inPlane, int outPlane)
+    private static void TwoByTwoPlanes(float* x, float* y, int* argmax, Window rows, Window cols, int start, int end, int inPlane,
+        int outPlane)
     {
         int w = cols.Input, fullRows = rows.Input / 2, fullCols = cols.Input / 2;
         for (int p = start; p < end; p++)
@@ -223,14 +226,16 @@ public static unsafe class PoolKernel
             for (int j = 0; j < cols.Kernel; j++)
             {
                 int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
-                if (iy >= 0 && iy < rows.Input && ix >= 0 && ix < cols.Input) best = Math.Max(best, x[(p * rows.Input + iy) * cols.Input + ix]);
+                if (iy >= 0 && iy < rows.Input && ix >= 0 && ix < cols.Input)
+                    best = Math.Max(best, x[(p * rows.Input + iy) * cols.Input + ix]);
             }
             y[(p * rows.Output + oy) * cols.Output + ox] = best;
         }
     }
 
     /// <summary>Scalar reference twin of <see cref="MaxBackward"/>: each dy goes to the first maximal cell of its window.</summary>
-    public static void MaxBackwardReference(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int planes, Window rows, Window cols, Span<float> dx)
+    public static void MaxBackwardReference(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int planes, Window rows, Window cols,
+        Span<float> dx)
     {
         dx.Slice(0, planes * rows.Input * cols.Input).Clear();
         for (int p = 0; p < planes; p++)

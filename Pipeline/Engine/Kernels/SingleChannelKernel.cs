@@ -31,7 +31,8 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
     public SingleChannelKernel(int filters, Window rows, Window cols, int threads)
     {
         if (!Supports(1, rows, cols))
-            throw new ArgumentException($"SingleChannelKernel: expected stride-1 windows padded by less than the kernel on each side. Received {rows} and {cols}.");
+            throw new ArgumentException($"SingleChannelKernel: expected stride-1 windows padded by less than the kernel on each side. " +
+                $"Received {rows} and {cols}.");
         (_filters, _threads) = (filters, threads);
         (_kh, _kw, _h, _w, _ho, _wo) = (rows.Kernel, cols.Kernel, rows.Input, cols.Input, rows.Output, cols.Output);
         (_padTop, _padLeft) = (rows.PadBefore, cols.PadBefore);
@@ -74,7 +75,8 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
         CheckWeights(weights);
         int threads = Math.Min(_threads, batch), taps = _kh * _kw;
         if (dWeights.Length < _filters * taps)
-            throw new ArgumentException($"SingleChannelKernel: expected room for {_filters * taps} weight gradients. Received {dWeights.Length}.");
+            throw new ArgumentException($"SingleChannelKernel: expected room for {_filters * taps} weight gradients. Received " +
+                $"{dWeights.Length}.");
         if (!dx.IsEmpty)
         {
             for (int f = 0; f < _filters; f++)
@@ -106,8 +108,10 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
             throw new ArgumentException($"SingleChannelKernel: expected {_filters * _kh * _kw} weights. Received {weights.Length}.");
     }
 
-    /// <summary>One thread's slice of the batch; <c>y</c> is the output in forward and dx (or null) in backward, w the flipped kernel there.</summary>
-    private readonly struct Body(SingleChannelKernel k, float* x, float* w, float* bias, float* y, float* dy, int batch, bool backward) : IParallelRange
+    /// <summary>One thread's slice of the batch; <c>y</c> is the output in forward and dx (or null) in backward,
+    /// w the flipped kernel there.</summary>
+    private readonly struct Body(SingleChannelKernel k, float* x, float* w, float* bias, float* y, float* dy, int batch, bool backward)
+        : IParallelRange
     {
         public void Execute(int start, int end)
         {
@@ -162,7 +166,8 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
                 for (int f = 0; f < _filters; f++)
                 {
                     float* g = dy + ((long)n * _filters + f) * outPlane;
-                    // dy[f] with dx's padding (k − 1 − pad before): its first pad-free cell at (kh − 1 − padTop, kw − 1 − padLeft).
+                    // dy[f] with dx's padding (k − 1 − pad before):
+                    // its first pad-free cell at (kh − 1 − padTop, kw − 1 − padLeft).
                     // For dW the same plane is read from that cell on, where it lines up with the output grid (stride S).
                     float* padded = dyPlanes + (long)f * gradientPlane;
                     float* origin = padded + shiftTop * _stride + shiftLeft;
@@ -219,7 +224,8 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
             {
                 Vector256<float> u = Vector256.Create(w0[tap]), v = Vector256.Create(w1[tap]);
                 float* s = src + offsets[tap];
-                Vector256<float> x0 = Vector256.Load(s), x1 = Vector256.Load(s + Lanes), x2 = Vector256.Load(s + 2 * Lanes), x3 = Vector256.Load(s + 3 * Lanes);
+                Vector256<float> x0 = Vector256.Load(s), x1 = Vector256.Load(s + Lanes), x2 = Vector256.Load(s + 2 * Lanes),
+                    x3 = Vector256.Load(s + 3 * Lanes);
                 a0 = Vector256.FusedMultiplyAdd(u, x0, a0); b0 = Vector256.FusedMultiplyAdd(v, x0, b0);
                 a1 = Vector256.FusedMultiplyAdd(u, x1, a1); b1 = Vector256.FusedMultiplyAdd(v, x1, b1);
                 a2 = Vector256.FusedMultiplyAdd(u, x2, a2); b2 = Vector256.FusedMultiplyAdd(v, x2, b2);
@@ -282,15 +288,16 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
             {
                 float* src = input + (long)c * planeSize + q * Lanes;
                 float* wc = w + c * taps;
-                for (int tap = 0; tap < taps; tap++) a = Vector256.FusedMultiplyAdd(Vector256.Create(wc[tap]), Vector256.Load(src + offsets[tap]), a);
+                for (int tap = 0; tap < taps; tap++)
+                    a = Vector256.FusedMultiplyAdd(Vector256.Create(wc[tap]), Vector256.Load(src + offsets[tap]), a);
             }
             a.Store(output + q * Lanes);
         }
     }
 
     /// <summary>
-    /// acc[tap] += Σ_q g[q] · x[q·8 + offset(tap)] and biasAcc += Σ_q g[q] (lane-wise; the lanes are summed once at the end). g is a stride-S
-    /// gradient plane whose cells past each row's end are zero, so the dropped output cells add nothing.
+    /// acc[tap] += Σ_q g[q] · x[q·8 + offset(tap)] and biasAcc += Σ_q g[q] (lane-wise; the lanes are summed once at the end).
+    /// g is a stride-S gradient plane whose cells past each row's end are zero, so the dropped output cells add nothing.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightGradient(float* g, float* x, int* offsets, int taps, int vectors, float* acc, float* biasAcc)
@@ -308,11 +315,16 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
             for (; q + 4 <= vectors; q += 4)
             {
                 int o = q * Lanes;
-                Vector256<float> g0 = Vector256.Load(g + o), g1 = Vector256.Load(g + o + Lanes), g2 = Vector256.Load(g + o + 2 * Lanes), g3 = Vector256.Load(g + o + 3 * Lanes);
-                a0 = Vector256.FusedMultiplyAdd(g0, Vector256.Load(s + o), a0); b0 = Vector256.FusedMultiplyAdd(g0, Vector256.Load(r + o), b0);
-                a1 = Vector256.FusedMultiplyAdd(g1, Vector256.Load(s + o + Lanes), a1); b1 = Vector256.FusedMultiplyAdd(g1, Vector256.Load(r + o + Lanes), b1);
-                a2 = Vector256.FusedMultiplyAdd(g2, Vector256.Load(s + o + 2 * Lanes), a2); b2 = Vector256.FusedMultiplyAdd(g2, Vector256.Load(r + o + 2 * Lanes), b2);
-                a3 = Vector256.FusedMultiplyAdd(g3, Vector256.Load(s + o + 3 * Lanes), a3); b3 = Vector256.FusedMultiplyAdd(g3, Vector256.Load(r + o + 3 * Lanes), b3);
+                Vector256<float> g0 = Vector256.Load(g + o), g1 = Vector256.Load(g + o + Lanes), g2 = Vector256.Load(g + o + 2 * Lanes),
+                    g3 = Vector256.Load(g + o + 3 * Lanes);
+                a0 = Vector256.FusedMultiplyAdd(g0, Vector256.Load(s + o), a0);
+                b0 = Vector256.FusedMultiplyAdd(g0, Vector256.Load(r + o), b0);
+                a1 = Vector256.FusedMultiplyAdd(g1, Vector256.Load(s + o + Lanes), a1);
+                b1 = Vector256.FusedMultiplyAdd(g1, Vector256.Load(r + o + Lanes), b1);
+                a2 = Vector256.FusedMultiplyAdd(g2, Vector256.Load(s + o + 2 * Lanes), a2);
+                b2 = Vector256.FusedMultiplyAdd(g2, Vector256.Load(r + o + 2 * Lanes), b2);
+                a3 = Vector256.FusedMultiplyAdd(g3, Vector256.Load(s + o + 3 * Lanes), a3);
+                b3 = Vector256.FusedMultiplyAdd(g3, Vector256.Load(r + o + 3 * Lanes), b3);
             }
             for (; q < vectors; q++)
             {

@@ -11,13 +11,15 @@ namespace MlNetFashion.Engine.Kernels;
 public static class SoftmaxCrossEntropyKernel
 {
     /// <summary>Writes p [N, K]; returns the summed (not averaged) loss of the N rows.</summary>
-    public static double Forward(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes, float labelSmoothing, Span<float> probabilities)
+    public static double Forward(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes, float labelSmoothing,
+        Span<float> probabilities)
     {
         double total = 0;
         for (int n = 0; n < labels.Length; n++)
         {
             int label = labels[n];
-            if ((uint)label >= (uint)classes) throw new ArgumentOutOfRangeException(nameof(labels), label, $"SoftmaxCrossEntropy: expected labels in 0..{classes - 1}.");
+            if ((uint)label >= (uint)classes)
+                throw new ArgumentOutOfRangeException(nameof(labels), label, $"SoftmaxCrossEntropy: expected labels in 0..{classes - 1}.");
             ReadOnlySpan<float> z = logits.Slice(n * classes, classes);
             Span<float> p = probabilities.Slice(n * classes, classes);
             float max = TensorPrimitives.Max(z);
@@ -32,7 +34,8 @@ public static class SoftmaxCrossEntropyKernel
     }
 
     /// <summary>gradient [N, K] = scale·(p − t).</summary>
-    public static void Backward(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, int classes, float labelSmoothing, float scale, Span<float> gradient)
+    public static void Backward(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, int classes, float labelSmoothing, float scale,
+        Span<float> gradient)
     {
         float off = labelSmoothing / classes;
         for (int n = 0; n < labels.Length; n++)
@@ -45,7 +48,8 @@ public static class SoftmaxCrossEntropyKernel
     }
 
     /// <summary>Scalar reference twin of <see cref="Forward"/> (double throughout).</summary>
-    public static double ForwardReference(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes, float labelSmoothing, Span<float> probabilities)
+    public static double ForwardReference(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes, float labelSmoothing,
+        Span<float> probabilities)
     {
         double total = 0;
         for (int n = 0; n < labels.Length; n++)
@@ -65,7 +69,8 @@ public static class SoftmaxCrossEntropyKernel
     }
 
     /// <summary>Scalar reference twin of <see cref="Backward"/>.</summary>
-    public static void BackwardReference(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, int classes, float labelSmoothing, float scale, Span<float> gradient)
+    public static void BackwardReference(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, int classes, float labelSmoothing,
+        float scale, Span<float> gradient)
     {
         for (int n = 0; n < labels.Length; n++)
         for (int k = 0; k < classes; k++)

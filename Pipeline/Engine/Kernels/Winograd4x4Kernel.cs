@@ -74,7 +74,8 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
         }
     }
 
-    protected override unsafe void BackwardSlice(int t, int count, ReadOnlySpan<float> input, ReadOnlySpan<float> gradient, Span<float> inputGradient)
+    protected override unsafe void BackwardSlice(int t, int count, ReadOnlySpan<float> input, ReadOnlySpan<float> gradient,
+        Span<float> inputGradient)
     {
         float[] v = _v[t], m = _m[t], dU = DU[t], dB = DB[t];
         int inSize = Channels * Height * Width, outSize = Filters * Height * Width, pairs = Filters * Channels;
@@ -130,7 +131,8 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
                 float* target = v + c * columns + g;
                 for (int ty = 0; ty < _tilesY; ty++)
                 for (int tx = 0; tx < _tilesX; tx++)
-                    Winograd4x4Lanes.Input(cells + (4 * ty * _inStride + 4 * tx) * Lanes, _inStride, target + (ty * _tilesX + tx) * s8, xiStride);
+                    Winograd4x4Lanes.Input(cells + (4 * ty * _inStride + 4 * tx) * Lanes, _inStride, target + (ty * _tilesX + tx) * s8,
+                        xiStride);
             }
         }
     }
@@ -146,7 +148,8 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
                 float* source = m + f * columns + g;
                 for (int ty = 0; ty < _tilesY; ty++)
                 for (int tx = 0; tx < _tilesX; tx++)
-                    Winograd4x4Lanes.Output(source + (ty * _tilesX + tx) * s8, xiStride, cells + (4 * ty * _outStride + 4 * tx) * Lanes, _outStride);
+                    Winograd4x4Lanes.Output(source + (ty * _tilesX + tx) * s8, xiStride, cells + (4 * ty * _outStride + 4 * tx) * Lanes,
+                        _outStride);
                 float b = bias == null ? 0f : bias[f];
                 for (int lane = 0; lane < Math.Min(Lanes, samples - g); lane++)
                 {
@@ -173,12 +176,14 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
                 int valid = Math.Min(Lanes, samples - g);
                 if (valid < Lanes) new Span<float>(cells, _cells[t].Length).Clear();
                 float* source = dy + ((long)g * Filters + f) * hw;
-                for (int lane = 0; lane < valid; lane++) dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source + (long)lane * Filters * hw, hw));
+                for (int lane = 0; lane < valid; lane++)
+                    dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source + (long)lane * Filters * hw, hw));
                 Interleave(source, Filters, valid, cells, _outStride, 0, 0);
                 float* target = m + f * columns + g;
                 for (int ty = 0; ty < _tilesY; ty++)
                 for (int tx = 0; tx < _tilesX; tx++)
-                    Winograd4x4Lanes.OutputAdjoint(cells + (4 * ty * _outStride + 4 * tx) * Lanes, _outStride, target + (ty * _tilesX + tx) * s8, xiStride);
+                    Winograd4x4Lanes.OutputAdjoint(cells + (4 * ty * _outStride + 4 * tx) * Lanes, _outStride,
+                        target + (ty * _tilesX + tx) * s8, xiStride);
             }
         }
     }
@@ -195,7 +200,8 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
                 float* source = dv + c * columns + g;
                 for (int ty = 0; ty < _tilesY; ty++)
                 for (int tx = 0; tx < _tilesX; tx++)
-                    Winograd4x4Lanes.InputAdjointAdd(source + (ty * _tilesX + tx) * s8, xiStride, cells + (4 * ty * _inStride + 4 * tx) * Lanes, _inStride);
+                    Winograd4x4Lanes.InputAdjointAdd(source + (ty * _tilesX + tx) * s8, xiStride,
+                        cells + (4 * ty * _inStride + 4 * tx) * Lanes, _inStride);
                 for (int lane = 0; lane < Math.Min(Lanes, samples - g); lane++)
                 {
                     float* plane = dx + ((long)(g + lane) * Channels + c) * hw;

@@ -66,7 +66,8 @@ public static unsafe class Winograd4x4Lanes
         for (int j = 0; j < 6; j++)
         {
             float* c = m + j * xiStride;
-            AtMap(L(c), L(c + s), L(c + 2 * s), L(c + 3 * s), L(c + 4 * s), L(c + 5 * s), out q[j], out q[6 + j], out q[12 + j], out q[18 + j]);
+            AtMap(L(c), L(c + s), L(c + 2 * s), L(c + 3 * s), L(c + 4 * s), L(c + 5 * s), out q[j], out q[6 + j], out q[12 + j],
+                out q[18 + j]);
         }
         for (int a = 0; a < 4; a++)
         {
@@ -88,7 +89,8 @@ public static unsafe class Winograd4x4Lanes
         for (int b = 0; b < 4; b++)
         {
             float* c = y + b * Lanes;
-            AMap(L(c), L(c + row), L(c + 2 * row), L(c + 3 * row), out p[b], out p[4 + b], out p[8 + b], out p[12 + b], out p[16 + b], out p[20 + b]);
+            AMap(L(c), L(c + row), L(c + 2 * row), L(c + 3 * row), out p[b], out p[4 + b], out p[8 + b], out p[12 + b], out p[16 + b],
+                out p[20 + b]);
         }
         for (int i = 0; i < 6; i++)
         {
@@ -107,7 +109,8 @@ public static unsafe class Winograd4x4Lanes
     {
         Vector256<float>* s = stackalloc Vector256<float>[18];   // s = G g, [i, j] (6×3)
         for (int j = 0; j < 3; j++)
-            GMap(Gather9(g + j), Gather9(g + 3 + j), Gather9(g + 6 + j), out s[j], out s[3 + j], out s[6 + j], out s[9 + j], out s[12 + j], out s[15 + j]);
+            GMap(Gather9(g + j), Gather9(g + 3 + j), Gather9(g + 6 + j), out s[j], out s[3 + j], out s[6 + j], out s[9 + j], out s[12 + j],
+                out s[15 + j]);
         for (int i = 0; i < 6; i++)
         {
             GMap(s[3 * i], s[3 * i + 1], s[3 * i + 2], out var u0, out var u1, out var u2, out var u3, out var u4, out var u5);
@@ -147,7 +150,8 @@ public static unsafe class Winograd4x4Lanes
     /// <summary>s = G x for one column x0..x2 (rows of G in <see cref="Winograd4x4Transforms.G"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void GMap(Vector256<float> x0, Vector256<float> x1, Vector256<float> x2,
-        out Vector256<float> s0, out Vector256<float> s1, out Vector256<float> s2, out Vector256<float> s3, out Vector256<float> s4, out Vector256<float> s5)
+        out Vector256<float> s0, out Vector256<float> s1, out Vector256<float> s2,
+        out Vector256<float> s3, out Vector256<float> s4, out Vector256<float> s5)
     {
         Vector256<float> even = x0 + x2, quarter = x0 * (1f / 24) + x2 * (1f / 6), odd = x1 * (1f / 12);
         s0 = x0 * 0.25f;
@@ -160,7 +164,8 @@ public static unsafe class Winograd4x4Lanes
 
     /// <summary>x = Gᵀ s for one column s0..s5 (the adjoint of <see cref="GMap"/>: column k of G).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GtMap(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3, Vector256<float> s4, Vector256<float> s5,
+    private static void GtMap(
+        Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3, Vector256<float> s4, Vector256<float> s5,
         out Vector256<float> x0, out Vector256<float> x1, out Vector256<float> x2)
     {
         Vector256<float> sum12 = s1 + s2, sum34 = s3 + s4;
@@ -174,7 +179,8 @@ public static unsafe class Winograd4x4Lanes
 
     /// <summary>One row of six transformed values, ξ = 6·i + 0 … 5, <paramref name="xiStride"/> apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* o, int xiStride, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3, Vector256<float> v4, Vector256<float> v5)
+    private static void Store(float* o, int xiStride, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3,
+        Vector256<float> v4, Vector256<float> v5)
     {
         v0.Store(o);
         v1.Store(o + xiStride);
@@ -186,8 +192,10 @@ public static unsafe class Winograd4x4Lanes
 
     /// <summary>t = Bᵀ d for one column d0..d5 (rows of Bᵀ in <see cref="Winograd4x4Transforms.BT"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BtMap(Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3, Vector256<float> d4, Vector256<float> d5,
-        out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3, out Vector256<float> t4, out Vector256<float> t5)
+    private static void BtMap(
+        Vector256<float> d0, Vector256<float> d1, Vector256<float> d2, Vector256<float> d3, Vector256<float> d4, Vector256<float> d5,
+        out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2,
+        out Vector256<float> t3, out Vector256<float> t4, out Vector256<float> t5)
     {
         Vector256<float> a = d4 - 4f * d2, b = d3 - 4f * d1, c = d4 - d2, e = 2f * (d3 - d1);
         t0 = 4f * d0 - 5f * d2 + d4;
@@ -200,8 +208,10 @@ public static unsafe class Winograd4x4Lanes
 
     /// <summary>w = B v (the adjoint of <see cref="BtMap"/>: column i of Bᵀ).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BMap(Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3, Vector256<float> v4, Vector256<float> v5,
-        out Vector256<float> w0, out Vector256<float> w1, out Vector256<float> w2, out Vector256<float> w3, out Vector256<float> w4, out Vector256<float> w5)
+    private static void BMap(
+        Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3, Vector256<float> v4, Vector256<float> v5,
+        out Vector256<float> w0, out Vector256<float> w1, out Vector256<float> w2,
+        out Vector256<float> w3, out Vector256<float> w4, out Vector256<float> w5)
     {
         Vector256<float> d12 = v2 - v1, s12 = v1 + v2, d34 = v4 - v3, s34 = v3 + v4;
         w0 = 4f * v0;
@@ -214,7 +224,8 @@ public static unsafe class Winograd4x4Lanes
 
     /// <summary>q = Aᵀ m for one column m0..m5.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AtMap(Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3, Vector256<float> m4, Vector256<float> m5,
+    private static void AtMap(
+        Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3, Vector256<float> m4, Vector256<float> m5,
         out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2, out Vector256<float> y3)
     {
         Vector256<float> s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4;
@@ -227,7 +238,8 @@ public static unsafe class Winograd4x4Lanes
     /// <summary>p = A y (the adjoint of <see cref="AtMap"/>) for one column y0..y3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AMap(Vector256<float> y0, Vector256<float> y1, Vector256<float> y2, Vector256<float> y3,
-        out Vector256<float> p0, out Vector256<float> p1, out Vector256<float> p2, out Vector256<float> p3, out Vector256<float> p4, out Vector256<float> p5)
+        out Vector256<float> p0, out Vector256<float> p1, out Vector256<float> p2,
+        out Vector256<float> p3, out Vector256<float> p4, out Vector256<float> p5)
     {
         Vector256<float> even = y0 + y2, odd = y1 + y3, even4 = y0 + 4f * y2, odd4 = 2f * (y1 + 4f * y3);
         p0 = y0;

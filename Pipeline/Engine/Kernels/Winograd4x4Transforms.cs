@@ -71,7 +71,8 @@ public static unsafe class Winograd4x4Transforms
     /// <summary>dd = B dV Bᵀ (6×6 → 6×6).</summary>
     public static void InputAdjoint(ReadOnlySpan<float> dv, Span<float> dd) => Sandwich(BT, 6, 6, dv, dd, adjoint: true);
 
-    /// <summary>out = L x Lᵀ (adjoint: Lᵀ x L) for L [rows, cols]; x and out square (G: 3×3 → 6×6, adjoint 6×6 → 3×3).</summary>
+    /// <summary>out = L x Lᵀ (adjoint: Lᵀ x L) for L [rows, cols]; x and out square
+    /// (G: 3×3 → 6×6, adjoint 6×6 → 3×3).</summary>
     private static void Sandwich(ReadOnlySpan<float> l, int rows, int cols, ReadOnlySpan<float> x, Span<float> result, bool adjoint)
     {
         int n = adjoint ? rows : cols, p = adjoint ? cols : rows;   // x is n×n, out p×p

@@ -19,7 +19,8 @@ public abstract class WinogradConvolution : IConvolutionKernel
     protected WinogradConvolution(int channels, int filters, Window rows, Window cols, int threads, int xi)
     {
         if (!Supports(rows, cols))
-            throw new ArgumentException($"{GetType().Name}: expected 3×3 stride-1 windows padded by 1 on each side. Received {rows} and {cols}.");
+            throw new ArgumentException($"{GetType().Name}: expected 3×3 stride-1 windows padded by 1 on each side. Received {rows} and " +
+                $"{cols}.");
         (Channels, Filters, Height, Width, Threads, _xi) = (channels, filters, rows.Input, cols.Input, threads, xi);
         U = new float[xi * filters * channels];
         _transformedFrom = new float[9 * filters * channels];
@@ -56,7 +57,8 @@ public abstract class WinogradConvolution : IConvolutionKernel
     /// <summary>u[ξ·xiStride + k] = (G g_k Gᵀ)[ξ] for <paramref name="count"/> consecutive 3×3 kernels g_k at g + 9k.</summary>
     protected abstract unsafe void KernelTransform(float* g, float* u, int xiStride, int count);
 
-    /// <summary>dg_k (3×3, at dg + 9k) = Gᵀ dU_k G from du[ξ·xiStride + k], for <paramref name="count"/> consecutive kernels.</summary>
+    /// <summary>dg_k (3×3, at dg + 9k) = Gᵀ dU_k G from du[ξ·xiStride + k],
+    /// for <paramref name="count"/> consecutive kernels.</summary>
     protected abstract unsafe void KernelTransformAdjoint(float* du, int xiStride, float* dg, int count);
 
     /// <summary>y of <paramref name="count"/> images of thread <paramref name="t"/>'s slice.</summary>
@@ -84,7 +86,8 @@ public abstract class WinogradConvolution : IConvolutionKernel
     }
 
     /// <summary>Filters [start, end) of U = G W Gᵀ (forward) or dW = Gᵀ dU G (adjoint); each pair (f, c) is independent.</summary>
-    private readonly unsafe struct KernelBody(WinogradConvolution k, float* spatial, float* transformed, int channels, int pairs, bool adjoint) : IParallelRange
+    private readonly unsafe struct KernelBody(WinogradConvolution k, float* spatial, float* transformed, int channels, int pairs,
+        bool adjoint) : IParallelRange
     {
         public void Execute(int start, int end)
         {
@@ -100,7 +103,8 @@ public abstract class WinogradConvolution : IConvolutionKernel
         unsafe
         {
             fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = y)
-                Parallelism.For(Math.Min(Threads, batch), new Body(this, px, bias.IsEmpty ? null : pb, py, null, batch, backward: false, needInput: false));
+                Parallelism.For(Math.Min(Threads, batch),
+                    new Body(this, px, bias.IsEmpty ? null : pb, py, null, batch, backward: false, needInput: false));
         }
     }
 
@@ -118,7 +122,8 @@ public abstract class WinogradConvolution : IConvolutionKernel
         float[] dU = DU[0];
         for (int t = 1; t < threads; t++) TensorPrimitives.Add(dU, DU[t], dU);
         int pairs = Filters * Channels;
-        if (dWeights.Length < 9 * pairs) throw new ArgumentException($"{GetType().Name}: expected room for {9 * pairs} weight gradients. Received {dWeights.Length}.");
+        if (dWeights.Length < 9 * pairs)
+            throw new ArgumentException($"{GetType().Name}: expected room for {9 * pairs} weight gradients. Received {dWeights.Length}.");
         unsafe
         {
             fixed (float* pdu = dU) fixed (float* pdw = dWeights)
@@ -132,7 +137,8 @@ public abstract class WinogradConvolution : IConvolutionKernel
     }
 
     /// <summary>One thread's slice of the batch; <c>y</c> is the output in forward and dx in backward.</summary>
-    private readonly unsafe struct Body(WinogradConvolution k, float* x, float* bias, float* y, float* dy, int batch, bool backward, bool needInput) : IParallelRange
+    private readonly unsafe struct Body(WinogradConvolution k, float* x, float* bias, float* y, float* dy, int batch, bool backward,
+        bool needInput) : IParallelRange
     {
         public void Execute(int start, int end)
         {

@@ -129,7 +129,8 @@ public sealed class WinogradKernel : WinogradConvolution
                         WinogradRows.Input(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
                     continue;
                 }
-                for (int row = 0; row < Height; row++) new ReadOnlySpan<float>(source + row * Width, Width).CopyTo(plane.Slice((row + 1) * _paddedStride + 1, Width));
+                for (int row = 0; row < Height; row++)
+                    new ReadOnlySpan<float>(source + row * Width, Width).CopyTo(plane.Slice((row + 1) * _paddedStride + 1, Width));
                 for (int ty = 0; ty < _tilesY; ty++)
                 {
                     float* line = pp + 2 * ty * _paddedStride;
@@ -204,7 +205,8 @@ public sealed class WinogradKernel : WinogradConvolution
                         WinogradRows.OutputAdjoint(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
                     continue;
                 }
-                for (int row = 0; row < Height; row++) new ReadOnlySpan<float>(source + row * Width, Width).CopyTo(plane.Slice(row * _tileStride, Width));
+                for (int row = 0; row < Height; row++)
+                    new ReadOnlySpan<float>(source + row * Width, Width).CopyTo(plane.Slice(row * _tileStride, Width));
                 for (int ty = 0; ty < _tilesY; ty++)
                 {
                     float* line = pp + 2 * ty * _tileStride;
@@ -240,9 +242,11 @@ public sealed class WinogradKernel : WinogradConvolution
                 for (int ty = 0; ty < _tilesY; ty++)
                 {
                     float* line = pp + 2 * ty * _paddedStride;
-                    for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.InputAdjointAdd(source++, xiStride, line + 2 * tx, _paddedStride);
+                    for (int tx = 0; tx < _tilesX; tx++)
+                        WinogradTransforms.InputAdjointAdd(source++, xiStride, line + 2 * tx, _paddedStride);
                 }
-                for (int row = 0; row < Height; row++) plane.Slice((row + 1) * _paddedStride + 1, Width).CopyTo(new Span<float>(target + row * Width, Width));
+                for (int row = 0; row < Height; row++)
+                    plane.Slice((row + 1) * _paddedStride + 1, Width).CopyTo(new Span<float>(target + row * Width, Width));
             }
     }
 }

@@ -25,7 +25,8 @@ public static unsafe class WinogradRows
         Column(Load(a), Load(b), Load(c), Load(d), out var e0t0, out var e0t1, out var e0t2, out var e0t3);
         Column(Load(a + half), Load(b + half), Load(c + half), Load(d + half), out var o0t0, out var o0t1, out var o0t2, out var o0t3);
         Column(Load(a + 1), Load(b + 1), Load(c + 1), Load(d + 1), out var e1t0, out var e1t1, out var e1t2, out var e1t3);
-        Column(Load(a + half + 1), Load(b + half + 1), Load(c + half + 1), Load(d + half + 1), out var o1t0, out var o1t1, out var o1t2, out var o1t3);
+        Column(Load(a + half + 1), Load(b + half + 1), Load(c + half + 1), Load(d + half + 1), out var o1t0, out var o1t1, out var o1t2,
+            out var o1t3);
         // Then B along the columns of each row i: (E0 − E1, O0 + E1, E1 − O0, O0 − O1).
         Row(e0t0, o0t0, e1t0, o1t0, dst, xiStride);
         Row(e0t1, o0t1, e1t1, o1t1, dst + 4 * xiStride, xiStride);

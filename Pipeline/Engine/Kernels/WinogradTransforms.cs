@@ -37,7 +37,8 @@ public static unsafe class WinogradTransforms
     {
         // h = Gᵀ dU (3×4): rows dU0 + ½(dU1 + dU2), ½(dU1 − dU2), ½(dU1 + dU2) + dU3; then dg = h G, the same map along each row.
         float* r0 = du, r1 = du + 4 * xiStride, r2 = du + 8 * xiStride, r3 = du + 12 * xiStride;
-        float a0 = r1[0] + r2[0], a1 = r1[xiStride] + r2[xiStride], a2 = r1[2 * xiStride] + r2[2 * xiStride], a3 = r1[3 * xiStride] + r2[3 * xiStride];
+        float a0 = r1[0] + r2[0], a1 = r1[xiStride] + r2[xiStride], a2 = r1[2 * xiStride] + r2[2 * xiStride],
+            a3 = r1[3 * xiStride] + r2[3 * xiStride];
         AdjointRow(r0[0] + 0.5f * a0, r0[xiStride] + 0.5f * a1, r0[2 * xiStride] + 0.5f * a2, r0[3 * xiStride] + 0.5f * a3, dg);
         AdjointRow(0.5f * (r1[0] - r2[0]), 0.5f * (r1[xiStride] - r2[xiStride]), 0.5f * (r1[2 * xiStride] - r2[2 * xiStride]),
             0.5f * (r1[3 * xiStride] - r2[3 * xiStride]), dg + 3);
@@ -72,7 +73,8 @@ public static unsafe class WinogradTransforms
         }
     }
 
-    /// <summary>dd = B dV Bᵀ, the adjoint of <see cref="Input"/>, from dv[ξ·xiStride], added into the 4×4 tile at <paramref name="d"/>.</summary>
+    /// <summary>dd = B dV Bᵀ, the adjoint of <see cref="Input"/>, from dv[ξ·xiStride],
+    /// added into the 4×4 tile at <paramref name="d"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void InputAdjointAdd(float* dv, int xiStride, float* d, int stride)
     {
@@ -110,7 +112,8 @@ public static unsafe class WinogradTransforms
         y[stride + 1] = q11 - q12 - q13;
     }
 
-    /// <summary>dM = A dY Aᵀ, the adjoint of <see cref="Output"/>, for the 2×2 tile at <paramref name="y"/>, into dm[ξ·xiStride].</summary>
+    /// <summary>dM = A dY Aᵀ, the adjoint of <see cref="Output"/>,
+    /// for the 2×2 tile at <paramref name="y"/>, into dm[ξ·xiStride].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void OutputAdjoint(float* y, int stride, float* dm, int xiStride)
     {

@@ -73,8 +73,10 @@ public abstract class Layer
     protected void CheckBatch(Tensor tensor, Shape expected)
     {
         if (!tensor.SampleShape.Equals(expected) || tensor.BatchSize > MaxBatchSize)
-            throw new ArgumentException($"{Kind} '{Name}': expected [N ≤ {MaxBatchSize}, {string.Join(", ", expected.ToArray())}]. Received {tensor}.");
+            throw new ArgumentException($"{Kind} '{Name}': expected [N ≤ {MaxBatchSize}, {string.Join(", ", expected.ToArray())}]. " +
+                $"Received {tensor}.");
     }
 
-    private InvalidOperationException NotBuilt() => new($"{Kind} '{Name}' is not built yet: call Build (the model does it from its input shape).");
+    private InvalidOperationException NotBuilt()
+        => new($"{Kind} '{Name}' is not built yet: call Build (the model does it from its input shape).");
 }

@@ -19,12 +19,15 @@ public sealed class SoftmaxCrossEntropy
     /// </summary>
     public SoftmaxCrossEntropy(float labelSmoothing = 0)
     {
-        if (labelSmoothing is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "SoftmaxCrossEntropy: expected label smoothing in [0, 1).");
+        if (labelSmoothing is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing,
+                "SoftmaxCrossEntropy: expected label smoothing in [0, 1).");
         LabelSmoothing = labelSmoothing;
     }
 
     /// <summary>Allocates for <paramref name="classes"/> × <paramref name="maxBatchSize"/> up front.</summary>
-    public SoftmaxCrossEntropy(int classes, int maxBatchSize, float labelSmoothing = 0) : this(labelSmoothing) => Allocate(classes, maxBatchSize);
+    public SoftmaxCrossEntropy(int classes, int maxBatchSize, float labelSmoothing = 0) : this(labelSmoothing)
+        => Allocate(classes, maxBatchSize);
 
     /// <summary>Number of classes K (0 until the first Forward when built with the one-argument constructor).</summary>
     public int Classes { get; private set; }
@@ -34,7 +37,9 @@ public sealed class SoftmaxCrossEntropy
 
     private void Allocate(int classes, int maxBatchSize)
     {
-        if (classes <= 0 || maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(classes), $"SoftmaxCrossEntropy: expected positive classes and batch size. Received {classes} and {maxBatchSize}.");
+        if (classes <= 0 || maxBatchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(classes),
+                $"SoftmaxCrossEntropy: expected positive classes and batch size. Received {classes} and {maxBatchSize}.");
         Classes = classes;
         _probabilities = new Tensor(maxBatchSize, new Shape(classes));
         _gradient = new Tensor(maxBatchSize, new Shape(classes));
@@ -47,7 +52,8 @@ public sealed class SoftmaxCrossEntropy
         int n = logits.BatchSize;
         if (Classes == 0) Allocate(logits.SampleSize, logits.MaxBatchSize);
         if (logits.SampleSize != Classes || labels.Length != n || n > _labels.Length)
-            throw new ArgumentException($"SoftmaxCrossEntropy: expected logits [N ≤ {_labels.Length}, {Classes}] and N labels. Received {logits} and {labels.Length} labels.");
+            throw new ArgumentException($"SoftmaxCrossEntropy: expected logits [N ≤ {_labels.Length}, {Classes}] and N labels. " +
+                $"Received {logits} and {labels.Length} labels.");
         _probabilities.SetBatchSize(n);
         labels.CopyTo(_labels);
         return (float)(SoftmaxCrossEntropyKernel.Forward(logits.Span, labels, Classes, LabelSmoothing, _probabilities.Span) / n);
@@ -66,7 +72,8 @@ public sealed class SoftmaxCrossEntropy
     public int CountCorrect(ReadOnlySpan<int> labels)
     {
         if (labels.Length != _probabilities.BatchSize)
-            throw new ArgumentException($"SoftmaxCrossEntropy.CountCorrect: expected {_probabilities.BatchSize} labels (the last batch). Received {labels.Length}.");
+            throw new ArgumentException($"SoftmaxCrossEntropy.CountCorrect: expected {_probabilities.BatchSize} labels (the last batch). " +
+                $"Received {labels.Length}.");
         int correct = 0;
         for (int i = 0; i < labels.Length; i++)
         {

@@ -67,7 +67,8 @@ internal static class LayerFactory
         _ => throw r.Error("type", "one of " + string.Join(", ", Kinds), JsonValue.Create(kind)),
     };
 
-    private static Padding Pad(SpecReader r) => r.String("padding", "valid", "valid", "same").Equals("same", StringComparison.OrdinalIgnoreCase) ? Padding.Same : Padding.Valid;
+    private static Padding Pad(SpecReader r)
+        => r.String("padding", "valid", "valid", "same").Equals("same", StringComparison.OrdinalIgnoreCase) ? Padding.Same : Padding.Valid;
 
     private static Initializer? Init(SpecReader r) => r.Has("kernelInitializer")
         ? Initializer.FromName(r.String("kernelInitializer", null, "he_normal", "he_uniform", "glorot_uniform", "zeros"))

@@ -26,7 +26,8 @@ public sealed class ModelBuilder(Shape inputShape)
         return this;
     }
 
-    public ModelBuilder Conv2D(int filters, int kernelSize, Padding padding = Padding.Valid, int stride = 1, Initializer? initializer = null, bool useBias = true)
+    public ModelBuilder Conv2D(int filters, int kernelSize, Padding padding = Padding.Valid, int stride = 1,
+        Initializer? initializer = null, bool useBias = true)
         => Add(new Conv2D(filters, kernelSize, stride, padding, useBias, initializer));
     public ModelBuilder ReLU() => Add(new ReLU());
     public ModelBuilder LeakyReLU(float alpha = 0.01f) => Add(new LeakyReLU(alpha));
@@ -40,7 +41,8 @@ public sealed class ModelBuilder(Shape inputShape)
     public ModelBuilder GlobalAvgPool() => Add(new GlobalAvgPool());
     public ModelBuilder Dropout(float rate) => Add(new Dropout(rate));
     public ModelBuilder Flatten() => Add(new Flatten());
-    public ModelBuilder Dense(int units, Initializer? initializer = null, bool useBias = true) => Add(new Dense(units, useBias, initializer));
+    public ModelBuilder Dense(int units, Initializer? initializer = null, bool useBias = true)
+        => Add(new Dense(units, useBias, initializer));
     public ModelBuilder Residual(int filters, int stride = 1) => Add(new ResidualBlock(filters, stride));
 
     /// <summary>The model, not yet built (the trainer builds it for its batch size).</summary>

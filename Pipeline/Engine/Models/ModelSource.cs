@@ -8,7 +8,8 @@ public static class ModelSource
     /// <summary>Spec files without a "training" section train with the default preset's settings.</summary>
     public static (string Name, Sequential Model, EngineTrainerOptions Defaults) Create(string? preset, string? modelSpecPath)
     {
-        if (preset is not null && modelSpecPath is not null) throw new ArgumentException("--preset and --model-spec: expected one of them, received both");
+        if (preset is not null && modelSpecPath is not null)
+            throw new ArgumentException("--preset and --model-spec: expected one of them, received both");
         if (modelSpecPath is not null)
         {
             ModelSpec spec = ModelSpec.Load(modelSpecPath);

@@ -51,7 +51,8 @@ public sealed class Sequential
             {
                 // Buffers scale with the batch: name the layer and the remedy instead of an allocation failure.
                 string why = ex is InsufficientMemoryException ? ex.Message.TrimEnd('.') : "out of memory";
-                throw new ArgumentException($"batch size {maxBatchSize:N0}: {layer.Kind} '{layer.Name}' (input {shape}) cannot allocate its buffers ({why}); use a smaller batch size.", ex);
+                throw new ArgumentException($"batch size {maxBatchSize:N0}: {layer.Kind} '{layer.Name}' (input {shape}) cannot allocate " +
+                    $"its buffers ({why}); use a smaller batch size.", ex);
             }
         }
         _layers[0].NeedsInputGradient = false;
@@ -85,7 +86,8 @@ public sealed class Sequential
     {
         PredictLogits(images, count, probabilities);
         int classes = OutputShape.Size;
-        for (int i = 0; i < count; i++) TensorPrimitives.SoftMax(probabilities.Slice(i * classes, classes), probabilities.Slice(i * classes, classes));
+        for (int i = 0; i < count; i++)
+            TensorPrimitives.SoftMax(probabilities.Slice(i * classes, classes), probabilities.Slice(i * classes, classes));
     }
 
     /// <summary>Eval-mode logits [count, classes], as <see cref="Predict"/> before its softmax.</summary>
@@ -94,7 +96,8 @@ public sealed class Sequential
         if (!IsBuilt) throw new InvalidOperationException("Sequential: call Build before Predict.");
         int size = InputShape.Size, classes = OutputShape.Size;
         if (images.Length < count * size || logits.Length < count * classes)
-            throw new ArgumentException($"Predict: expected {count * size} input and {count * classes} output floats. Received {images.Length} and {logits.Length}.");
+            throw new ArgumentException($"Predict: expected {count * size} input and {count * classes} output floats. Received " +
+                $"{images.Length} and {logits.Length}.");
         for (int start = 0; start < count; start += MaxBatchSize)
         {
             int n = Math.Min(MaxBatchSize, count - start);

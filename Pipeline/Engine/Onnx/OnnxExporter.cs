@@ -16,7 +16,8 @@ namespace MlNetFashion.Engine.Onnx;
 /// <summary>
 /// Writes an engine model as ONNX (opset 17, IR 8). Contract: input "input" float [N, C, H, W] holding pixels / 255;
 /// outputs "logits" [N, K] and "probabilities" [N, K] (softmax; with test-time views the logits are their mean over
-/// the views). Dropout disappears; BatchNorm right after a Conv or Dense is folded into its weights (W' = W·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β); one before a Dense folds into its
+/// the views). Dropout disappears; BatchNorm right after a Conv or Dense is folded into its weights
+/// (W' = W·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β); one before a Dense folds into its
 /// input side; others move behind a following MaxPool when they can, or stay BatchNormalization nodes. Pads are
 /// written explicitly, so Keras 'same' and ceil_mode need no special casing.
 /// </summary>
@@ -37,10 +38,13 @@ public static class OnnxExporter
     {
         options ??= new OnnxExportOptions();
         if (!model.IsBuilt) throw new InvalidOperationException("ONNX export: build (train) the model first.");
-        if (model.OutputShape.Rank != 1) throw new InvalidOperationException($"ONNX export: expected a model that ends in class scores (K). Received output shape {model.OutputShape}.");
+        if (model.OutputShape.Rank != 1)
+            throw new InvalidOperationException($"ONNX export: expected a model that ends in class scores (K). Received output shape " +
+                $"{model.OutputShape}.");
         // class_names names the outputs in order: a list of another length would name them wrongly (none: not named).
         if (options.ClassNames.Count != 0 && options.ClassNames.Count != model.OutputShape[0])
-            throw new ArgumentException($"ONNX export: {options.ClassNames.Count} class names for a model with {model.OutputShape[0]} outputs.", nameof(options));
+            throw new ArgumentException($"ONNX export: {options.ClassNames.Count} class names for a model with {model.OutputShape[0]} " +
+                $"outputs.", nameof(options));
         var graph = new OnnxGraph();
         graph.AddInput(InputName, [.. model.InputShape.ToArray().Select(d => (long)d)]);
         TestTimeViews? views = options.TestTimeViews;
@@ -81,7 +85,9 @@ public static class OnnxExporter
 
     private static Dictionary<string, string> Metadata(Sequential model, OnnxExportOptions options)
     {
-        string standardize = model.Layers.OfType<Standardize>().Select(s => string.Create(CultureInfo.InvariantCulture, $", then (x - {s.Mean}) / {s.Std} inside the graph")).FirstOrDefault() ?? "";
+        string standardize = model.Layers.OfType<Standardize>()
+            .Select(s => string.Create(CultureInfo.InvariantCulture, $", then (x - {s.Mean}) / {s.Std} inside the graph"))
+            .FirstOrDefault() ?? "";
         var metadata = new Dictionary<string, string>
         {
             [ClassNamesKey] = JsonSerializer.Serialize(options.ClassNames),
@@ -112,14 +118,18 @@ public static class OnnxExporter
     /// </summary>
     private static string EmitViews(OnnxGraph g, TestTimeViews views, string input, Shape inputShape)
     {
-        if (inputShape.Rank != 3) throw new InvalidOperationException($"ONNX export: test-time views need an image input [C, H, W]. Received {inputShape}.");
+        if (inputShape.Rank != 3)
+            throw new InvalidOperationException($"ONNX export: test-time views need an image input [C, H, W]. Received {inputShape}.");
         long h = inputShape[1], w = inputShape[2];
-        if (views.Views.Any(v => Math.Abs(v.Dy) > 1 || Math.Abs(v.Dx) > 1)) throw new InvalidOperationException("ONNX export: test-time shifts of more than one pixel are not supported.");
+        if (views.Views.Any(v => Math.Abs(v.Dy) > 1 || Math.Abs(v.Dx) > 1))
+            throw new InvalidOperationException("ONNX export: test-time shifts of more than one pixel are not supported.");
         string mirrored = "";
         if (views.Views.Any(v => v.Flip))
         {
             mirrored = g.NewName("tta_mirror");
-            g.AddNode("Gather", mirrored, [input, g.AddInt64Initializer("tta_reversed_columns", [.. Enumerable.Range(0, (int)w).Reverse().Select(i => (long)i)])], [mirrored], OnnxAttribute.Int("axis", 3));
+            g.AddNode("Gather", mirrored,
+                [input, g.AddInt64Initializer("tta_reversed_columns", [.. Enumerable.Range(0, (int)w).Reverse().Select(i => (long)i)])],
+                [mirrored], OnnxAttribute.Int("axis", 3));
         }
         string pads = g.AddInt64Initializer("tta_pads", 0, 0, 1, 1, 0, 0, 1, 1), axes = g.AddInt64Initializer("tta_axes", 2, 3);
         var padded = new Dictionary<string, string>();
@@ -134,7 +144,10 @@ public static class OnnxExporter
                 g.AddNode("Pad", p, [source, pads], [p]);
             }
             string shifted = g.NewName("tta_view");
-            g.AddNode("Slice", shifted, [p, g.AddInt64Initializer(shifted + "_starts", 1 + v.Dy, 1 + v.Dx), g.AddInt64Initializer(shifted + "_ends", h + 1 + v.Dy, w + 1 + v.Dx), axes], [shifted]);
+            g.AddNode("Slice", shifted,
+                [p, g.AddInt64Initializer(shifted + "_starts", 1 + v.Dy, 1 + v.Dx),
+                    g.AddInt64Initializer(shifted + "_ends", h + 1 + v.Dy, w + 1 + v.Dx), axes],
+                [shifted]);
             outputs.Add(shifted);
         }
         string stacked = g.NewName("tta_views");
@@ -166,8 +179,10 @@ public static class OnnxExporter
             {
                 int c = bn.Gamma.Count;
                 g.AddNode("BatchNormalization", layer.Name,
-                    [input, g.AddInitializer(output + "_scale", bn.Gamma.Value.Span, c), g.AddInitializer(output + "_bias", bn.Beta.Value.Span, c),
-                        g.AddInitializer(output + "_mean", bn.RunningMean.Span, c), g.AddInitializer(output + "_var", bn.RunningVariance.Span, c)],
+                    [input, g.AddInitializer(output + "_scale", bn.Gamma.Value.Span, c),
+                        g.AddInitializer(output + "_bias", bn.Beta.Value.Span, c),
+                        g.AddInitializer(output + "_mean", bn.RunningMean.Span, c),
+                        g.AddInitializer(output + "_var", bn.RunningVariance.Span, c)],
                     [output], OnnxAttribute.Float("epsilon", bn.Epsilon));
                 return output;
             }
@@ -194,7 +209,8 @@ public static class OnnxExporter
                 };
                 // Padding only after the input (Keras 'same' with an odd size, PyTorch ceil_mode) is ONNX's ceil_mode:
                 // ONNX Runtime takes its plain pooling path for it, faster than explicit pads.
-                if (pool.PadTop == 0 && pool.PadLeft == 0 && CeilCovers(pool)) attributes.Add(OnnxAttribute.Int("ceil_mode", pool.PadBottom + pool.PadRight > 0 ? 1 : 0));
+                if (pool.PadTop == 0 && pool.PadLeft == 0 && CeilCovers(pool))
+                    attributes.Add(OnnxAttribute.Int("ceil_mode", pool.PadBottom + pool.PadRight > 0 ? 1 : 0));
                 else attributes.Add(OnnxAttribute.Ints("pads", pool.PadTop, pool.PadLeft, pool.PadBottom, pool.PadRight));
                 if (layer is AvgPool2D) attributes.Add(OnnxAttribute.Int("count_include_pad", 0));
                 g.AddNode(layer is MaxPool2D ? "MaxPool" : "AveragePool", layer.Name, [input], [output], [.. attributes]);
@@ -225,7 +241,8 @@ public static class OnnxExporter
     /// commutes with an increasing map); otherwise, before a MaxPool with every a > 0, it moves behind the pool and
     /// normalizes a quarter of the values. A following Conv cannot absorb it: its zero padding would see b.
     /// </summary>
-    private static bool Reroute(IReadOnlyList<Layer> layers, int index, BatchNorm bn, Dictionary<int, BatchNorm> foldIntoDense, Dictionary<int, BatchNorm> afterPool)
+    private static bool Reroute(IReadOnlyList<Layer> layers, int index, BatchNorm bn, Dictionary<int, BatchNorm> foldIntoDense,
+        Dictionary<int, BatchNorm> afterPool)
     {
         bool increasing = true;
         ReadOnlySpan<float> gamma = bn.Gamma.Value.Span;
@@ -268,7 +285,9 @@ public static class OnnxExporter
     private static void FoldInput(float[] w, float[] b, Dense dense, BatchNorm bn)
     {
         int features = dense.InputShape[0], channels = bn.Gamma.Count, per = features / channels;
-        if (per * channels != features) throw new InvalidOperationException($"ONNX export: cannot fold {bn.Name} ({channels} channels) into {dense.Name} ({features} inputs).");
+        if (per * channels != features)
+            throw new InvalidOperationException($"ONNX export: cannot fold {bn.Name} ({channels} channels) into {dense.Name} ({features} " +
+                $"inputs).");
         (double[] scale, double[] shift) = Affine(bn);
         for (int u = 0; u < dense.Units; u++)
         {
@@ -285,7 +304,8 @@ public static class OnnxExporter
     /// <summary>A batch norm in eval mode as y = scale·x + shift per channel: scale = γ/√(σ²+ε), shift = β − μ·scale.</summary>
     private static (double[] Scale, double[] Shift) Affine(BatchNorm bn)
     {
-        ReadOnlySpan<float> gamma = bn.Gamma.Value.Span, beta = bn.Beta.Value.Span, mean = bn.RunningMean.Span, variance = bn.RunningVariance.Span;
+        ReadOnlySpan<float> gamma = bn.Gamma.Value.Span, beta = bn.Beta.Value.Span, mean = bn.RunningMean.Span,
+            variance = bn.RunningVariance.Span;
         var scale = new double[gamma.Length];
         var shift = new double[gamma.Length];
         for (int c = 0; c < gamma.Length; c++)

@@ -9,13 +9,15 @@ namespace MlNetFashion.Engine.Onnx;
 internal sealed class OnnxGraph
 {
     // onnx.proto field numbers.
-    private const int ModelIrVersion = 1, ModelProducerName = 2, ModelProducerVersion = 3, ModelVersion = 5, ModelDocString = 6, ModelGraph = 7, ModelOpsetImport = 8, ModelMetadata = 14;
+    private const int ModelIrVersion = 1, ModelProducerName = 2, ModelProducerVersion = 3, ModelVersion = 5, ModelDocString = 6,
+        ModelGraph = 7, ModelOpsetImport = 8, ModelMetadata = 14;
     private const int GraphNode = 1, GraphName = 2, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12;
     private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5;
     private const int AttrName = 1, AttrF = 2, AttrI = 3, AttrInts = 8, AttrType = 20;
     private const int AttrTypeFloat = 1, AttrTypeInt = 2, AttrTypeInts = 7;
     private const int TensorDims = 1, TensorDataType = 2, TensorName = 8, TensorRawData = 9, DataTypeFloat = 1, DataTypeInt64 = 7;
-    private const int ValueName = 1, ValueType = 2, TypeTensor = 1, TensorElemType = 1, TensorShape = 2, ShapeDim = 1, DimValue = 1, DimParam = 2;
+    private const int ValueName = 1, ValueType = 2, TypeTensor = 1, TensorElemType = 1, TensorShape = 2, ShapeDim = 1, DimValue = 1,
+        DimParam = 2;
     private const int OpsetDomain = 1, OpsetVersion = 2, EntryKey = 1, EntryValue = 2;
 
     public const long IrVersion = 8;
@@ -81,7 +83,8 @@ internal sealed class OnnxGraph
         });
     }
 
-    public byte[] Serialize(string graphName, string producer, string producerVersion, string docString, IReadOnlyDictionary<string, string> metadata)
+    public byte[] Serialize(string graphName, string producer, string producerVersion, string docString,
+        IReadOnlyDictionary<string, string> metadata)
     {
         var model = new ProtoWriter();
         model.Int64(ModelIrVersion, IrVersion);
@@ -122,8 +125,14 @@ internal sealed class OnnxGraph
         }));
     }
 
-    internal static void AttributeInt(ProtoWriter w, string name, long value) { w.String(AttrName, name); w.Int64(AttrI, value); w.Int64(AttrType, AttrTypeInt); }
-    internal static void AttributeFloat(ProtoWriter w, string name, float value) { w.String(AttrName, name); w.Float(AttrF, value); w.Int64(AttrType, AttrTypeFloat); }
+    internal static void AttributeInt(ProtoWriter w, string name, long value)
+    {
+        w.String(AttrName, name); w.Int64(AttrI, value); w.Int64(AttrType, AttrTypeInt);
+    }
+    internal static void AttributeFloat(ProtoWriter w, string name, float value)
+    {
+        w.String(AttrName, name); w.Float(AttrF, value); w.Int64(AttrType, AttrTypeFloat);
+    }
     internal static void AttributeInts(ProtoWriter w, string name, long[] values)
     {
         w.String(AttrName, name);

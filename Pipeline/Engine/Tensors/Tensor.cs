@@ -19,7 +19,8 @@ public sealed class Tensor
         long length = (long)batch * sample.Size;
         if (length > Array.MaxLength)
             throw new InsufficientMemoryException(
-                $"A batch of {batch:N0} × [{string.Join(", ", sample.ToArray())}] is {length:N0} floats, more than one tensor holds ({Array.MaxLength:N0}).");
+                $"A batch of {batch:N0} × [{string.Join(", ", sample.ToArray())}] is {length:N0} floats, more than one tensor holds " +
+                    $"({Array.MaxLength:N0}).");
         SampleShape = sample;
         SampleSize = sample.Size;
         _dims = [batch, .. sample.Dims];
@@ -33,7 +34,8 @@ public sealed class Tensor
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(sample);
         if (data.Length < (long)batch * sample.Size)
-            throw new ArgumentException($"Expected at least {batch * sample.Size} floats for [{batch}, {string.Join(", ", sample.ToArray())}]. Received {data.Length}.", nameof(data));
+            throw new ArgumentException($"Expected at least {batch * sample.Size} floats for [{batch}, " +
+                $"{string.Join(", ", sample.ToArray())}]. Received {data.Length}.", nameof(data));
         SampleShape = sample;
         SampleSize = sample.Size;
         _dims = [batch, .. sample.Dims];

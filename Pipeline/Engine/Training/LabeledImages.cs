@@ -10,7 +10,8 @@ public sealed class LabeledImages
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(labels);
         if (pixels.Length != labels.Length * shape.Size)
-            throw new ArgumentException($"images: expected {labels.Length} × {shape.Size} = {labels.Length * shape.Size} floats for {labels.Length} labels. Received {pixels.Length}.");
+            throw new ArgumentException($"images: expected {labels.Length} × {shape.Size} = {labels.Length * shape.Size} floats for " +
+                $"{labels.Length} labels. Received {pixels.Length}.");
         (Pixels, Labels, Shape) = (pixels, labels, shape);
     }
 

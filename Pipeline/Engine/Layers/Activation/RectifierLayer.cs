@@ -9,7 +9,8 @@ public abstract class RectifierLayer(float alpha) : Layer
 {
     private Tensor _output = null!, _inputGradient = null!;
 
-    public float Alpha { get; } = alpha >= 0 ? alpha : throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Expected a non-negative slope.");
+    public float Alpha { get; } = alpha >= 0 ? alpha :
+        throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Expected a non-negative slope.");
 
     protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random)
     {

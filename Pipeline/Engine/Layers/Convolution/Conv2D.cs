@@ -21,10 +21,12 @@ public sealed class Conv2D : Layer
     internal IConvolutionKernel KernelOp => _kernelOp;
     private Tensor _output = null!, _inputGradient = null!, _input = null!;
 
-    public Conv2D(int filters, int kernelSize, int stride = 1, Padding padding = Padding.Valid, bool useBias = true, Initializer? kernelInitializer = null)
+    public Conv2D(int filters, int kernelSize, int stride = 1, Padding padding = Padding.Valid, bool useBias = true,
+        Initializer? kernelInitializer = null)
     {
         if (filters <= 0) throw new ArgumentOutOfRangeException(nameof(filters), filters, "Conv2D: expected a positive number of filters.");
-        if (kernelSize <= 0) throw new ArgumentOutOfRangeException(nameof(kernelSize), kernelSize, "Conv2D: expected a positive kernel size.");
+        if (kernelSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(kernelSize), kernelSize, "Conv2D: expected a positive kernel size.");
         if (stride <= 0) throw new ArgumentOutOfRangeException(nameof(stride), stride, "Conv2D: expected a positive stride.");
         (Filters, KernelSize, Stride, Padding, UseBias) = (filters, kernelSize, stride, padding, useBias);
         _initializer = kernelInitializer ?? Initializer.GlorotUniform;

@@ -24,7 +24,8 @@ public sealed class ResidualBlock : Layer
 
     public ResidualBlock(int filters, int stride = 1)
     {
-        if (filters <= 0) throw new ArgumentOutOfRangeException(nameof(filters), filters, "ResidualBlock: expected a positive number of filters.");
+        if (filters <= 0)
+            throw new ArgumentOutOfRangeException(nameof(filters), filters, "ResidualBlock: expected a positive number of filters.");
         (Filters, Stride) = (filters, stride);
         _conv1 = new Conv2D(filters, 3, stride, Padding.Same, useBias: false, Initializer.HeNormal);
         _bn1 = new BatchNorm2D();
@@ -53,7 +54,8 @@ public sealed class ResidualBlock : Layer
     {
         Require(inputShape.Rank == 3, "an image shape (C, H, W)", inputShape);
         (string a, string b) = ($"{Name}/conv1", $"{Name}/conv2");
-        _conv1.Name = a; _bn1.Name = $"{Name}/bn1"; _relu1.Name = $"{Name}/relu1"; _conv2.Name = b; _bn2.Name = $"{Name}/bn2"; _reluOut.Name = $"{Name}/relu";
+        _conv1.Name = a; _bn1.Name = $"{Name}/bn1"; _relu1.Name = $"{Name}/relu1";
+        _conv2.Name = b; _bn2.Name = $"{Name}/bn2"; _reluOut.Name = $"{Name}/relu";
         Shape shape = _conv1.Build(inputShape, maxBatchSize, random);
         shape = _bn1.Build(shape, maxBatchSize, random);
         shape = _relu1.Build(shape, maxBatchSize, random);
@@ -61,7 +63,8 @@ public sealed class ResidualBlock : Layer
         shape = _bn2.Build(shape, maxBatchSize, random);
         if (Stride != 1 || inputShape[0] != Filters)
         {
-            _projection = new Conv2D(Filters, 1, Stride, Padding.Same, useBias: false, Initializer.HeNormal) { Name = $"{Name}/projection" };
+            _projection = new Conv2D(Filters, 1, Stride, Padding.Same, useBias: false, Initializer.HeNormal)
+                { Name = $"{Name}/projection" };
             _projectionBn = new BatchNorm2D { Name = $"{Name}/projection_bn" };
             Shape projected = _projectionBn.Build(_projection.Build(inputShape, maxBatchSize, random), maxBatchSize, random);
             Require(projected.Equals(shape), $"the projection to match the main path {shape}", projected);
@@ -75,7 +78,8 @@ public sealed class ResidualBlock : Layer
     public override Tensor Forward(Tensor input, bool training)
     {
         CheckBatch(input, InputShape);
-        Tensor main = _bn2.Forward(_conv2.Forward(_relu1.Forward(_bn1.Forward(_conv1.Forward(input, training), training), training), training), training);
+        Tensor main = _bn2.Forward(_conv2.Forward(_relu1.Forward(_bn1.Forward(_conv1.Forward(input, training), training), training),
+            training), training);
         Tensor skip = _projection is null ? input : _projectionBn!.Forward(_projection.Forward(input, training), training);
         _sum.SetBatchSize(input.BatchSize);
         TensorPrimitives.Add(main.Span, skip.Span, _sum.Span);

@@ -19,7 +19,8 @@ public abstract unsafe class BatchNorm : Layer
 
     protected BatchNorm(float momentum, float epsilon)
     {
-        if (momentum is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"{Kind}: expected momentum in (0, 1].");
+        if (momentum is <= 0 or > 1)
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"{Kind}: expected momentum in (0, 1].");
         if (epsilon <= 0) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"{Kind}: expected a positive epsilon.");
         (Momentum, Epsilon) = (momentum, epsilon);
     }
@@ -57,7 +58,8 @@ public abstract unsafe class BatchNorm : Layer
     {
         CheckBatch(input, InputShape);
         if (training && input.BatchSize * _length < 2)
-            throw new InvalidOperationException($"{Kind} '{Name}': expected more than one value per channel in training. Received a batch of {input.BatchSize}.");
+            throw new InvalidOperationException($"{Kind} '{Name}': expected more than one value per channel in training. Received a " +
+                $"batch of {input.BatchSize}.");
         _input = input;
         _lastTraining = training;
         _output.SetBatchSize(input.BatchSize);
