@@ -9,7 +9,8 @@ public static class DataLocator
 {
     public const string EnvironmentVariable = "FASHION_MNIST_DIR";
     public const string DebianDirectory = "/usr/share/datasets/fashion-mnist";
-    public static readonly string[] FileNames = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+    public static readonly string[] FileNames =
+        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
     /// <summary>The folders searched, in order (the explicit one first when given).</summary>
     public static IReadOnlyList<string> Candidates(string? dataDir)
@@ -39,7 +40,8 @@ public static class DataLocator
         if (!string.IsNullOrWhiteSpace(env))
         {
             if (!Directory.Exists(env))
-                throw new FashionMnistDataException($"{EnvironmentVariable}={env}: the folder does not exist (unset the variable to search ./data and {DebianDirectory})");
+                throw new FashionMnistDataException($"{EnvironmentVariable}={env}: the folder does not exist (unset the variable to " +
+                    $"search ./data and {DebianDirectory})");
             // As --data-dir: used as given, so a folder without the files is named by the reader rather than skipped.
             return env;
         }
@@ -48,7 +50,8 @@ public static class DataLocator
             if (FindFile(candidate, FileNames[0]) is not null) return candidate;
         }
         throw new FashionMnistDataException(
-            $"Fashion-MNIST not found (looked in {string.Join(", ", Candidates(null))}); install it with `./build.sh setup` (Debian package dataset-fashion-mnist) " +
+            $"Fashion-MNIST not found (looked in {string.Join(", ", Candidates(null))}); install it with `./build.sh setup` (Debian " +
+            "package dataset-fashion-mnist) " +
             "or download it with `dotnet run --project Training -c Release -- data fetch --data-dir ./data`");
     }
 

@@ -22,7 +22,8 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
     };
 
     /// <summary>Fetches every missing or invalid file into <paramref name="directory"/>; returns the files downloaded.</summary>
-    public async Task<IReadOnlyList<string>> DownloadAsync(string directory, Action<string>? log = null, CancellationToken cancellation = default)
+    public async Task<IReadOnlyList<string>> DownloadAsync(string directory, Action<string>? log = null,
+        CancellationToken cancellation = default)
     {
         Engine.IO.OutputFolder.Create(directory);
         var fetched = new List<string>();
@@ -47,18 +48,23 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     // Before any request, and naming the folder rather than the temp file inside it that the user never asked for.
-                    throw new FashionMnistDataException($"{directory}: cannot write in the folder ({(ex is UnauthorizedAccessException ? "permission denied" : ex.Message.Replace(temp, target).TrimEnd('.'))})", ex);
+                    throw new FashionMnistDataException($"{directory}: cannot write in the folder " +
+                        $"({(ex is UnauthorizedAccessException ? "permission denied" : ex.Message.Replace(temp, target).TrimEnd('.'))})",
+                        ex);
                 }
                 log?.Invoke($"downloading {uri}");
                 await using (file)
                 using (HttpResponseMessage response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellation))
                 {
-                    if (!response.IsSuccessStatusCode) throw new FashionMnistDataException($"{name}.gz: download failed with HTTP {(int)response.StatusCode} from {uri}");
+                    if (!response.IsSuccessStatusCode) throw new FashionMnistDataException($"{name}.gz: download failed with HTTP " +
+                        $"{(int)response.StatusCode} from {uri}");
                     await using Stream body = await response.Content.ReadAsStreamAsync(cancellation);
                     long? expected = response.Content.Headers.ContentLength;
-                    await CopyAsync(body, file, () => $"{name}.gz: the download from {uri} was cut short after {Bytes(file.Length, expected)}", cancellation);
+                    await CopyAsync(body, file,
+                        () => $"{name}.gz: the download from {uri} was cut short after {Bytes(file.Length, expected)}", cancellation);
                     if (expected is long length && file.Length != length)
-                        throw new FashionMnistDataException($"{name}.gz: the download from {uri} was cut short after {Bytes(file.Length, expected)}; it was not saved");
+                        throw new FashionMnistDataException($"{name}.gz: the download from {uri} was cut short after " +
+                            $"{Bytes(file.Length, expected)}; it was not saved");
                 }
                 string actual;
                 try
@@ -68,16 +74,19 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                 catch (InvalidDataException ex)
                 {
                     // Named as the user knows it (not the temp file, which is gone by the time they read this).
-                    throw new FashionMnistDataException($"{name}.gz downloaded from {uri} is corrupt or truncated ({IdxReader.DamagedGzip}); it was not saved", ex);
+                    throw new FashionMnistDataException($"{name}.gz downloaded from {uri} is corrupt or truncated " +
+                        $"({IdxReader.DamagedGzip}); it was not saved", ex);
                 }
-                if (actual != sha256[name]) throw new FashionMnistDataException($"{name}.gz downloaded from {uri}: SHA-256 of the content is {actual}, expected {sha256[name]} (not the official file); it was not saved");
+                if (actual != sha256[name]) throw new FashionMnistDataException($"{name}.gz downloaded from {uri}: SHA-256 of the " +
+                    $"content is {actual}, expected {sha256[name]} (not the official file); it was not saved");
                 File.Move(temp, target, overwrite: true);
                 fetched.Add(target);
             }
             catch (OperationCanceledException ex) when (!cancellation.IsCancellationRequested)
             {
                 // HttpClient's own timeout (no headers in time) or CopyAsync's (no body bytes in time).
-                throw new FashionMnistDataException($"{name}.gz: no data from {new Uri(baseUri, name + ".gz")} for {http.Timeout.TotalSeconds:0} s (timed out); it was not saved", ex);
+                throw new FashionMnistDataException($"{name}.gz: no data from {new Uri(baseUri, name + ".gz")} for " +
+                    $"{http.Timeout.TotalSeconds:0} s (timed out); it was not saved", ex);
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException and not FashionMnistDataException)
             {
@@ -109,7 +118,8 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
             }
             catch (IOException ex)
             {
-                // .NET words it "Error while copying content to a stream" or "The response ended prematurely": say which download and how far.
+                // .NET words it "Error while copying content to a stream" or "The
+                // response ended prematurely": say which download and how far.
                 throw new FashionMnistDataException($"{cutShort()} ({Innermost(ex).Message.TrimEnd('.')}); it was not saved", ex);
             }
             if (read == 0) return;
@@ -136,7 +146,8 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
         }
     }
 
-    private static string Bytes(long received, long? expected) => expected is long length ? $"{received:N0} of {length:N0} bytes" : $"{received:N0} bytes";
+    private static string Bytes(long received, long? expected) =>
+        expected is long length ? $"{received:N0} of {length:N0} bytes" : $"{received:N0} bytes";
 
     private static Exception Innermost(Exception ex) => ex.InnerException is null ? ex : Innermost(ex.InnerException);
 
@@ -153,7 +164,9 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
         }
     }
 
-    /// <summary>A present file that is not the official one, damaged gzip included, is fetched again (only a verified download replaces it).</summary>
+    /// <summary>
+    /// A present file that is not the official one, damaged gzip included, is fetched again (only a verified download replaces it).
+    /// </summary>
     private static bool IsValid(string path, string expectedSha256)
     {
         try

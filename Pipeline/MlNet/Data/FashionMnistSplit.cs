@@ -10,7 +10,8 @@ public sealed class FashionMnistSplit
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentNullException.ThrowIfNull(labels);
         if (pixels.Length != labels.Length * ImageSize)
-            throw new ArgumentException($"expected {labels.Length} × {ImageSize} pixels for {labels.Length} labels, received {pixels.Length}");
+            throw new ArgumentException($"expected {labels.Length} × {ImageSize} pixels for {labels.Length} labels, received " +
+                $"{pixels.Length}");
         (Pixels, Labels) = (pixels, labels);
     }
 

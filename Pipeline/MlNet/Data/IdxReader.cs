@@ -34,10 +34,12 @@ public static class IdxReader
         if (bytes.Length < 4) throw new FashionMnistDataException($"{name}: expected at least 4 header bytes, found {bytes.Length}");
         int magic = BinaryPrimitives.ReadInt32BigEndian(bytes);
         if (magic != expectedMagic)
-            throw new FashionMnistDataException($"{name}: expected IDX magic 0x{expectedMagic:X8} ({Describe(expectedMagic)}), found 0x{magic:X8}");
+            throw new FashionMnistDataException($"{name}: expected IDX magic 0x{expectedMagic:X8} ({Describe(expectedMagic)}), found " +
+                $"0x{magic:X8}");
         int rank = magic & 0xFF;
         int header = 4 + 4 * rank;
-        if (bytes.Length < header) throw new FashionMnistDataException($"{name}: expected a {header}-byte header, found {bytes.Length} bytes");
+        if (bytes.Length < header) throw new FashionMnistDataException($"{name}: expected a {header}-byte header, found {bytes.Length} " +
+            "bytes");
         var dims = new int[rank];
         long expected = 1;
         for (int i = 0; i < rank; i++)
@@ -49,7 +51,8 @@ public static class IdxReader
         }
         expected += header;
         if (bytes.LongLength != expected)
-            throw new FashionMnistDataException($"{name}: expected {N(expected)} bytes for dimensions [{string.Join(", ", dims)}], found {N(bytes.LongLength)}");
+            throw new FashionMnistDataException($"{name}: expected {N(expected)} bytes for dimensions [{string.Join(", ", dims)}], found " +
+                $"{N(bytes.LongLength)}");
         return new IdxFile(name, dims, bytes.AsSpan(header).ToArray());
     }
 
@@ -76,9 +79,11 @@ public static class IdxReader
         // last bytes decompressed (a cut file's last 8 bytes are data, and fit by chance once in 2³²).
         int end = TrailerEnd(compressed, output.GetBuffer().AsSpan(0, (int)output.Length));
         if (end < 0)
-            throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data (decompressed {N(output.Length)} bytes before the data ended)");
+            throw new FashionMnistDataException($"{name}: corrupt or truncated gzip data (decompressed {N(output.Length)} bytes before " +
+                "the data ended)");
         if (end < compressed.Length)
-            throw new FashionMnistDataException($"{name}: corrupt gzip data ({N(compressed.Length - end)} bytes after the end of the gzip data are not gzip)");
+            throw new FashionMnistDataException($"{name}: corrupt gzip data ({N(compressed.Length - end)} bytes after the end of the " +
+                "gzip data are not gzip)");
         return output.ToArray();
     }
 
@@ -97,12 +102,15 @@ public static class IdxReader
         return -1;
     }
 
-    /// <summary>Whether the 8 bytes before <paramref name="end"/> are the CRC-32 and size of the end of <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Whether the 8 bytes before <paramref name="end"/> are the CRC-32 and size of the end of <paramref name="output"/>.
+    /// </summary>
     private static bool TrailerFits(ReadOnlySpan<byte> compressed, int end, ReadOnlySpan<byte> output, bool anySize)
     {
         uint size = BinaryPrimitives.ReadUInt32LittleEndian(compressed[(end - 4)..]);
         bool plausible = anySize ? size > 0 && size <= output.Length : size == (uint)output.Length;
-        return plausible && System.IO.Hashing.Crc32.HashToUInt32(output[^(int)size..]) == BinaryPrimitives.ReadUInt32LittleEndian(compressed[(end - 8)..]);
+        return plausible && System.IO.Hashing.Crc32.HashToUInt32(output[^(int)size..])
+            == BinaryPrimitives.ReadUInt32LittleEndian(compressed[(end - 8)..]);
     }
 
     private static string Describe(int magic) => magic switch

@@ -10,13 +10,15 @@ namespace MlNetFashion.Pipeline.Trainer;
 public static class FashionCnnCatalog
 {
     public static FashionCnnTrainer FashionCnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", string preset = "fast", int? epoch = null, int? batchSize = null)
+        string labelColumnName = "Label", string featureColumnName = "Features", string preset = "fast", int? epoch = null,
+            int? batchSize = null)
         => FashionCnn(catalog, new FashionCnnTrainer.Options
         {
             LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Preset = preset, Epoch = epoch, BatchSize = batchSize,
         });
 
-    public static FashionCnnTrainer FashionCnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, FashionCnnTrainer.Options options)
+    public static FashionCnnTrainer FashionCnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        FashionCnnTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new FashionCnnTrainer(EnvironmentOf(catalog), options);
