@@ -2,7 +2,9 @@ using System.Globalization;
 
 namespace MlNetFashion.Pipeline.Reporting;
 
-/// <summary>Durations as the console and the report show them: seconds under a minute (a short run said "0.0 min"), minutes above.</summary>
+/// <summary>
+/// Durations as the console and the report show them: seconds under a minute (a short run said "0.0 min"), minutes above.
+/// </summary>
 public static class DurationText
 {
     public static string Format(double seconds) => seconds < 59.95

@@ -10,7 +10,8 @@ namespace MlNetFashion.Pipeline.Reporting;
 /// </summary>
 public static class HtmlReport
 {
-    public const string LossPng = "loss.png", AccuracyPng = "accuracy.png", ConfusionPng = "confusion-matrix.png", SamplesPng = "test-samples.png";
+    public const string LossPng = "loss.png", AccuracyPng = "accuracy.png", ConfusionPng = "confusion-matrix.png",
+        SamplesPng = "test-samples.png";
 
     public static string Create(TrainingRunSummary run)
     {
@@ -48,7 +49,9 @@ public static class HtmlReport
             <table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>
             """);
         foreach (var c in run.Test.PerClass)
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Label)}</td><td>{c.Precision:F4}</td><td>{c.Recall:F4}</td><td>{c.F1:F4}</td><td>{c.Support:N0}</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{E(c.Label)}</td><td>{c.Precision:F4}</td><td>{c.Recall:F4}</td>" +
+                $"<td>{c.F1:F4}</td><td>{c.Support:N0}</td></tr>\n");
         html.Append($"""
             </table></div>
             <h2>Test images</h2><p class="sub">actual label, then prediction and confidence; wrong predictions framed in red.</p>
@@ -59,11 +62,15 @@ public static class HtmlReport
         html.Append("<h2>Settings and timings</h2><table>\n");
         foreach (var (key, value) in run.Settings) html.Append($"<tr><td>{E(key)}</td><td>{E(value)}</td></tr>\n");
         html.Append(CultureInfo.InvariantCulture, $"<tr><td>whole command</td><td>{run.TotalSeconds:F1} s</td></tr>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<tr><td>ONNX vs engine (max |Δp| on {run.OnnxCheckedImages:N0} test images)</td><td>{run.OnnxMaxAbsDiff:G3}</td></tr>\n");
+        html.Append(CultureInfo.InvariantCulture,
+            $"<tr><td>ONNX vs engine (max |Δp| on {run.OnnxCheckedImages:N0} test images)</td><td>{run.OnnxMaxAbsDiff:G3}</td></tr>\n");
         if (run.StopReason is not null) html.Append($"<tr><td>stopped</td><td>{E(run.StopReason)}</td></tr>\n");
-        html.Append("</table>\n<h2>Epochs</h2><table><tr><th>epoch</th><th>loss</th><th>accuracy</th><th>val loss</th><th>val accuracy</th><th>lr</th><th>seconds</th></tr>\n");
+        html.Append("</table>\n<h2>Epochs</h2><table><tr><th>epoch</th><th>loss</th><th>accuracy</th><th>val loss</th><th>val " +
+            "accuracy</th><th>lr</th><th>seconds</th></tr>\n");
         foreach (var m in run.History)
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{m.Epoch}</td><td>{m.Loss:F4}</td><td>{m.Accuracy:P2}</td><td>{m.ValidationLoss:F4}</td><td>{m.ValidationAccuracy:P2}</td><td>{m.LearningRate:G3}</td><td>{m.Seconds:F1}</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>{m.Epoch}</td><td>{m.Loss:F4}</td><td>{m.Accuracy:P2}</td><td>{m.ValidationLoss:F4}</td>" +
+                $"<td>{m.ValidationAccuracy:P2}</td><td>{m.LearningRate:G3}</td><td>{m.Seconds:F1}</td></tr>\n");
         html.Append("</table></body></html>\n");
         return html.ToString();
     }

@@ -26,13 +26,15 @@ public static class MetricsJson
             {
                 ["label"] = c.Label, ["precision"] = c.Precision, ["recall"] = c.Recall, ["f1"] = c.F1, ["support"] = c.Support,
             })]),
-            ["confusionMatrix"] = new JsonArray([.. run.Test.ConfusionMatrix.Select(row => (JsonNode)new JsonArray([.. row.Select(v => (JsonNode)v)]))]),
+            ["confusionMatrix"] =
+                new JsonArray([.. run.Test.ConfusionMatrix.Select(row => (JsonNode)new JsonArray([.. row.Select(v => (JsonNode)v)]))]),
             ["settings"] = new JsonObject([.. run.Settings.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))]),
         };
         if (run.StopReason is not null) root["stopReason"] = run.StopReason;
         if (run.SingleViewAccuracy is { } single) root["singleViewTestAccuracy"] = single;
         // The held-out share's accuracy at the kept epoch: what a paper measured "on a split of the training set" reports.
-        if (run.History.FirstOrDefault(h => h.Epoch == run.BestEpoch)?.ValidationAccuracy is { } validation) root["validationAccuracy"] = validation;
+        if (run.History.FirstOrDefault(h => h.Epoch == run.BestEpoch)?.ValidationAccuracy is { } validation)
+            root["validationAccuracy"] = validation;
         if (run.Calibration is { } c)
         {
             root["temperature"] = c.Temperature;

@@ -11,17 +11,21 @@ public static class Plots
     {
         double[] epochs = [.. history.Select(h => (double)h.Epoch)];
         var loss = new ScottPlot.Plot();
-        Curve(loss, "Loss", epochs, [.. history.Select(h => (double)h.Loss)], Valid(history.Select(h => h.ValidationLoss)), ScottPlot.Alignment.UpperRight);
+        Curve(loss, "Loss", epochs, [.. history.Select(h => (double)h.Loss)], Valid(history.Select(h => h.ValidationLoss)),
+            ScottPlot.Alignment.UpperRight);
         Save(lossPath, p => loss.SavePng(p, 560, 380));
         var accuracy = new ScottPlot.Plot();
-        Curve(accuracy, "Accuracy", epochs, [.. history.Select(h => (double)h.Accuracy)], Valid(history.Select(h => h.ValidationAccuracy)), ScottPlot.Alignment.LowerRight);
+        Curve(accuracy, "Accuracy", epochs, [.. history.Select(h => (double)h.Accuracy)], Valid(history.Select(h => h.ValidationAccuracy)),
+            ScottPlot.Alignment.LowerRight);
         Save(accuracyPath, p => accuracy.SavePng(p, 560, 380));
     }
 
-    private static double[]? Valid(IEnumerable<float?> values) => values.All(v => v is not null) ? [.. values.Select(v => (double)v!.Value)] : null;
+    private static double[]? Valid(IEnumerable<float?> values) =>
+        values.All(v => v is not null) ? [.. values.Select(v => (double)v!.Value)] : null;
 
     /// <summary><paramref name="legend"/>: the corner the curves leave empty (loss falls, accuracy rises).</summary>
-    private static void Curve(ScottPlot.Plot plot, string title, double[] epochs, double[] train, double[]? validation, ScottPlot.Alignment legend)
+    private static void Curve(ScottPlot.Plot plot, string title, double[] epochs, double[] train, double[]? validation,
+        ScottPlot.Alignment legend)
     {
         var t = plot.Add.Scatter(epochs, train);
         t.LegendText = "training";
