@@ -9,8 +9,10 @@ public static class DataFetchCommand
 {
     public static Command Create()
     {
-        var dataDir = CommonOptions.RefuseEmpty(new Option<string>("--data-dir") { Description = "Target folder.", DefaultValueFactory = _ => "data" });
-        var baseUrl = new Option<string?>("--base-url") { Description = "Mirror to download from (default: the official Fashion-MNIST URL)." };
+        var dataDir = CommonOptions.RefuseEmpty(
+            new Option<string>("--data-dir") { Description = "Target folder.", DefaultValueFactory = _ => "data" });
+        var baseUrl =
+            new Option<string?>("--base-url") { Description = "Mirror to download from (default: the official Fashion-MNIST URL)." };
         var fetch = new Command("fetch", "Download the four Fashion-MNIST files and check their SHA-256.") { dataDir, baseUrl };
         fetch.SetAction(parse =>
         {
@@ -28,7 +30,8 @@ public static class DataFetchCommand
             }
             catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
             {
-                Console.Error.WriteLine($"interrupted: the download stopped; files verified so far are kept in {parse.GetValue(dataDir)}, no partial file is");
+                Console.Error.WriteLine($"interrupted: the download stopped; files verified so far are kept in " +
+                    $"{parse.GetValue(dataDir)}, no partial file is");
                 return 130;
             }
             Console.WriteLine($"{files.Count} file(s) downloaded; all four verified in {parse.GetValue(dataDir)}");
@@ -39,7 +42,8 @@ public static class DataFetchCommand
 
     /// <summary>The mirror as a folder URL (trailing slash, so file names resolve under it); http or https only.</summary>
     private static Uri MirrorUri(string url) =>
-        Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out Uri? uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? uri
             : throw new ArgumentException($"--base-url {url}: expected an http:// or https:// URL");
 }

@@ -7,7 +7,8 @@ internal sealed class InterruptHandler : IDisposable
     private readonly string _notice;
 
     /// <param name="notice">What the first Ctrl+C prints (training's wording by default).</param>
-    public InterruptHandler(string notice = "stopping after the current batch, or before anything is written if training has finished… (Ctrl+C again to kill)")
+    public InterruptHandler(string notice = "stopping after the current batch, or before anything is written if training has finished… " +
+        "(Ctrl+C again to kill)")
     {
         _notice = notice;
         System.Console.CancelKeyPress += OnCancel;

@@ -19,10 +19,15 @@ internal static class TrainingDisplay
     public static void PrintSummary(TrainingRunSummary run, string outDir)
     {
         var c = CultureInfo.InvariantCulture;
-        System.Console.WriteLine(string.Create(c, $"test accuracy {run.Test.Accuracy:P2} (macro {run.Test.MacroAccuracy:P2}, log-loss {run.Test.LogLoss:F4}); {Training(run)}; whole run {DurationText.Format(run.TotalSeconds)}"));
-        System.Console.WriteLine(string.Create(c, $"ONNX export matches the engine within {run.OnnxMaxAbsDiff:G2} (max |Δp| on {run.OnnxCheckedImages:N0} test images)"));
+        System.Console.WriteLine(string.Create(c,
+            $"test accuracy {run.Test.Accuracy:P2} (macro {run.Test.MacroAccuracy:P2}, log-loss {run.Test.LogLoss:F4}); {Training(run)}; " +
+            $"whole run {DurationText.Format(run.TotalSeconds)}"));
+        System.Console.WriteLine(string.Create(c,
+            $"ONNX export matches the engine within {run.OnnxMaxAbsDiff:G2} (max |Δp| on {run.OnnxCheckedImages:N0} test images)"));
         if (run.SingleViewAccuracy is { } single)
-            System.Console.WriteLine(string.Create(c, $"the same weights on the image alone (no test-time views, ~10× cheaper to score): {single:P2} in {TrainingRun.SingleViewFile}"));
+            System.Console.WriteLine(string.Create(c,
+                $"the same weights on the image alone (no test-time views, ~10× cheaper to score): {single:P2} in " +
+                $"{TrainingRun.SingleViewFile}"));
         string extra = run.SingleViewAccuracy is null ? "" : ", " + TrainingRun.SingleViewFile;
         System.Console.WriteLine($"wrote {Path.Combine(outDir, "model.zip")}, model.onnx{extra}, metrics.json, history.csv, report.html");
     }
@@ -34,7 +39,8 @@ internal static class TrainingDisplay
         int total = run.History.Count, trained = total - run.ResumedFromEpoch;
         string epochs = total == 1 ? "1 epoch" : string.Create(c, $"{total} epochs");
         if (run.ResumedFromEpoch > 0 && trained <= 0) return $"{epochs}, all from the checkpoint (none trained in this run)";
-        string resumed = run.ResumedFromEpoch > 0 ? string.Create(c, $" ({trained} in this run, after epoch {run.ResumedFromEpoch} of the checkpoint)") : "";
+        string resumed = run.ResumedFromEpoch > 0
+            ? string.Create(c, $" ({trained} in this run, after epoch {run.ResumedFromEpoch} of the checkpoint)") : "";
         return string.Create(c, $"{epochs}{resumed} in {DurationText.Format(run.TrainSeconds)}, {run.TrainImagesPerSecond:N0} img/s");
     }
 
@@ -42,9 +48,11 @@ internal static class TrainingDisplay
     private static string Line(FashionCnnMetrics m, int total)
     {
         var c = CultureInfo.InvariantCulture;
-        string validation = m.ValidationAccuracy is null ? "" : string.Create(c, $"val_loss {m.ValidationCrossEntropy:F4}  val_acc {m.ValidationAccuracy:P2}  ");
+        string validation = m.ValidationAccuracy is null ? ""
+            : string.Create(c, $"val_loss {m.ValidationCrossEntropy:F4}  val_acc {m.ValidationAccuracy:P2}  ");
         return string.Create(c,
-            $"epoch {m.Epoch}/{(total > 0 ? total.ToString(c) : "?")}  loss {m.CrossEntropy:F4}  acc {m.Accuracy:P2}  {validation}lr {m.LearningRate:G3}  {m.ImagesPerSecond:N0} img/s");
+            $"epoch {m.Epoch}/{(total > 0 ? total.ToString(c) : "?")}  loss {m.CrossEntropy:F4}  acc {m.Accuracy:P2}  {validation}lr " +
+            $"{m.LearningRate:G3}  {m.ImagesPerSecond:N0} img/s");
     }
 
     private sealed class PlainProgress : ITrainingProgress
@@ -83,7 +91,8 @@ internal static class TrainingDisplay
             if (_task is null) Start(m.Epoch, totalEpochs, m.BatchesPerEpoch);
             _task!.Value = m.Batch;
             _task.Description = string.Create(CultureInfo.InvariantCulture,
-                $"epoch {m.Epoch}/{totalEpochs}  loss {m.CrossEntropy:F3}  acc {m.Accuracy:P1}  {m.ImagesPerSecond:N0} img/s  lr {m.LearningRate:G2}");
+                $"epoch {m.Epoch}/{totalEpochs}  loss {m.CrossEntropy:F3}  acc {m.Accuracy:P1}  {m.ImagesPerSecond:N0} img/s  lr " +
+                $"{m.LearningRate:G2}");
         }
 
         private void Start(int epoch, int total, int batches)
