@@ -11,7 +11,8 @@ public static class ExportSamplesCommand
     public static Command Create()
     {
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the Fashion-MNIST files." };
-        var output = new Option<string>("--out") { Description = "Target folder.", DefaultValueFactory = _ => Path.Combine("assets", "samples") };
+        var output =
+            new Option<string>("--out") { Description = "Target folder.", DefaultValueFactory = _ => Path.Combine("assets", "samples") };
         var command = new Command("export-samples", "Write one 28×28 PNG per class from the test set.") { dataDir, output };
         command.SetAction(parse =>
         {
@@ -32,5 +33,6 @@ public static class ExportSamplesCommand
 
     /// <summary>"0-t-shirt-top.png" … "9-ankle-boot.png"</summary>
     public static string SampleName(int label) =>
-        $"{label}-{new string([.. FashionMnistClasses.Names[label].ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : '-')])}.png";
+        $"{label}-" +
+        $"{new string([.. FashionMnistClasses.Names[label].ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : '-')])}.png";
 }
