@@ -58,7 +58,8 @@ public static class GemmBenchmark
         bool openBlas = TryConfigure(GemmProvider.OpenBlas);
         int threads = Parallelism.Threads;
         Console.WriteLine($"SGEMM GFLOP/s, median of {runs} runs; OpenBLAS: {(openBlas ? OpenBlasDescription() : "not found")}");
-        Console.WriteLine($"{"shape (M×N×K)",-40} {"managed 1t",10} {"OpenBLAS 1t",11} {"ratio",6} {$"managed {threads}t",10} {$"OpenBLAS {threads}t",11} {"ratio",6}");
+        Console.WriteLine($"{"shape (M×N×K)",-40} {"managed 1t",10} {"OpenBLAS 1t",11} {"ratio",6} {$"managed {threads}t",10} " +
+            $"{$"OpenBLAS {threads}t",11} {"ratio",6}");
         foreach (Case c in Cases.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))
         {
             var a = Random(c.M * c.K, 1);

@@ -20,7 +20,8 @@ public static class LayerBenchmark
 {
     public static void Run(string[] args)
     {
-        if (args.Length > 5) throw new ArgumentException($"layers: expected at most BATCH ITERATIONS THREADS PRESET, received {args.Length - 1} arguments");
+        if (args.Length > 5) throw new ArgumentException($"layers: expected at most BATCH ITERATIONS THREADS PRESET, received " +
+            $"{args.Length - 1} arguments");
         int batch = Positive(args, 1, "BATCH", 128);
         int iterations = Positive(args, 2, "ITERATIONS", 30);
         if (args.Length > 3) Parallelism.Threads = Positive(args, 3, "THREADS", 0);
@@ -58,7 +59,9 @@ public static class LayerBenchmark
         }
 
         var c = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(c, $"{preset} layers, batch {batch}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}, best of {iterations} (the minimum: other processes share the 2 cores)"));
+        Console.WriteLine(string.Create(c,
+            $"{preset} layers, batch {batch}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}, best of {iterations} " +
+            $"(the minimum: other processes share the 2 cores)"));
         Console.WriteLine(string.Create(c, $"{"layer",-28} {"input",-14} {"fwd ms",8} {"bwd ms",8} {"GFLOP/s",8}"));
         double total = 0;
         for (int i = 0; i < model.Layers.Count; i++)
@@ -79,7 +82,9 @@ public static class LayerBenchmark
             loss.Forward(y, labels);
             model.Backward(loss.Backward());
         });
-        Console.WriteLine(string.Create(c, $"whole step (fwd + loss + bwd): {step:F2} ms = {batch / (step * 1e-3):N0} img/s (goal 2,700 img/s, ≤ {batch / 2.7:F1} ms incl. update)"));
+        Console.WriteLine(string.Create(c,
+            $"whole step (fwd + loss + bwd): {step:F2} ms = {batch / (step * 1e-3):N0} img/s " +
+            $"(goal 2,700 img/s, ≤ {batch / 2.7:F1} ms incl. update)"));
     }
 
     /// <summary>A positional count: a bad one is one error line naming it (int.Parse threw a FormatException trace).</summary>

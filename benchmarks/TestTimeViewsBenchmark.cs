@@ -29,7 +29,8 @@ public static class TestTimeViewsBenchmark
         foreach (string path in models)
         {
             float[][] logits = [.. views.Select(v => Logits(path, View(pixels, test.Count, v), test.Count))];
-            Console.WriteLine($"{path} | {Accuracy(logits, image, test):P2} | {Accuracy(logits, mirror, test):P2} | {Accuracy(logits, shifts, test):P2} | {Accuracy(logits, all, test):P2}");
+            Console.WriteLine($"{path} | {Accuracy(logits, image, test):P2} | {Accuracy(logits, mirror, test):P2} | " +
+                $"{Accuracy(logits, shifts, test):P2} | {Accuracy(logits, all, test):P2}");
         }
     }
 
@@ -39,7 +40,8 @@ public static class TestTimeViewsBenchmark
         ModelFile.ReadOnnx(path);
         using var session = new InferenceSession(path);
         if (session.ModelMetadata.CustomMetadataMap.ContainsKey(OnnxExporter.TestTimeViewsKey))
-            throw new InvalidDataException($"{path}: this model already averages test-time views; give its model-single-view.onnx, or cut them out with /usr/bin/python3 benchmarks/onnx_without_views.py");
+            throw new InvalidDataException($"{path}: this model already averages test-time views; give its model-single-view.onnx, or " +
+                "cut them out with /usr/bin/python3 benchmarks/onnx_without_views.py");
     }
 
     private static int Index(IReadOnlyList<TestTimeView> views, TestTimeView view) => views.ToList().IndexOf(view);

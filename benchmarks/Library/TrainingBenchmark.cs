@@ -29,7 +29,8 @@ public static class TrainingBenchmark
             throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "expected a finite positive number of seconds");
         var options = new EngineTrainerOptions
         {
-            BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = OptimizerKind.Adam, Schedule = ScheduleKind.Constant,
+            BatchSize = batchSize, Threads = threads, Epochs = int.MaxValue, Optimizer = OptimizerKind.Adam,
+            Schedule = ScheduleKind.Constant,
             Convolution = convolution,
         };
         var trainer = new EngineTrainer(model, options);
