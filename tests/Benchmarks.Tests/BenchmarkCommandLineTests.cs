@@ -9,7 +9,8 @@ public sealed class BenchmarkCommandLineTests
         var (exit, output, _) = Cli.Run("--help");
 
         Assert.Equal(0, exit);
-        foreach (string mode in new[] { "gemm", "layers", "onnx-vs-torch", "views", "checkpoints" }) Assert.Contains($"\n  {mode} ", output);
+        foreach (string mode in new[] { "gemm", "layers", "onnx-vs-torch", "views", "checkpoints" })
+            Assert.Contains($"\n  {mode} ", output);
     }
 
     [Theory]

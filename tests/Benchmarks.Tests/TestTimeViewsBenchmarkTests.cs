@@ -18,7 +18,8 @@ public sealed class TestTimeViewsBenchmarkTests : IDisposable
         Sequential model = Presets.Get("seed004").CreateModel();
         model.Build(2, new EngineRandom(1));
         string path = Path.Combine(_dir, "model.onnx");
-        File.WriteAllBytes(path, OnnxExporter.Export(model, new OnnxExportOptions { TestTimeViews = TestTimeViews.For(new AugmentationOptions(1, true)) }));
+        File.WriteAllBytes(path,
+            OnnxExporter.Export(model, new OnnxExportOptions { TestTimeViews = TestTimeViews.For(new AugmentationOptions(1, true)) }));
 
         var (exit, output, error) = Cli.Run("views", path);
 
