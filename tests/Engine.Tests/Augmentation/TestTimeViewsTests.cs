@@ -78,7 +78,8 @@ public class TestTimeViewsTests
         }
         for (int n = 0; n < count; n++)
         {
-            double max = Enumerable.Range(0, 10).Max(k => mean[n * 10 + k]), sum = Enumerable.Range(0, 10).Sum(k => Math.Exp(mean[n * 10 + k] - max));
+            double max = Enumerable.Range(0, 10).Max(k => mean[n * 10 + k]),
+                sum = Enumerable.Range(0, 10).Sum(k => Math.Exp(mean[n * 10 + k] - max));
             for (int k = 0; k < 10; k++) Assert.Equal(Math.Exp(mean[n * 10 + k] - max) / sum, actual[n * 10 + k], 5);
         }
         // Averaging changed something: a random net is not mirror-invariant.

@@ -18,7 +18,8 @@ public class BatchNormKernelTests
             float[] x = KernelCases.Random(size, seed, 2f), dy = KernelCases.Random(size, seed + 1);
             for (int i = 0; i < size; i++) x[i] += 0.7f; // a non-zero mean
             float[] gamma = KernelCases.Random(channels, seed + 2), beta = KernelCases.Random(channels, seed + 3);
-            float[] runningMean = KernelCases.Random(channels, seed + 4), runningVar = [.. KernelCases.Random(channels, seed + 5).Select(v => v + 1.5f)];
+            float[] runningMean = KernelCases.Random(channels, seed + 4),
+                runningVar = [.. KernelCases.Random(channels, seed + 5).Select(v => v + 1.5f)];
             float[] refMean = (float[])runningMean.Clone(), refVar = (float[])runningVar.Clone();
             float[] y = new float[size], mean = new float[channels], invStd = new float[channels];
             float[] ey = new float[size], eMean = new float[channels], eInvStd = new float[channels];
@@ -26,17 +27,20 @@ public class BatchNormKernelTests
             float[] edx = new float[size], edGamma = new float[channels], edBeta = new float[channels];
             string what = $"batch {batch}, channels {channels}, length {length}, training {training}";
 
-            fixed (float* px = x, py = y, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, pm = mean, ps = invStd, pdy = dy, pdx = dx, pdg = dGamma, pdb = dBeta)
+            fixed (float* px = x, py = y, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, pm = mean, ps = invStd, pdy = dy,
+                pdx = dx, pdg = dGamma, pdb = dBeta)
             {
                 var buffers = new BatchNormKernel.Buffers
                 {
                     X = px, Y = py, Gamma = pg, Beta = pb, RunningMean = prm, RunningVar = prv, Mean = pm, InvStd = ps,
-                    DY = pdy, DX = pdx, DGamma = pdg, DBeta = pdb, Batch = batch, Channels = channels, Length = length, Momentum = 0.1f, Epsilon = 1e-5f,
+                    DY = pdy, DX = pdx, DGamma = pdg, DBeta = pdb, Batch = batch, Channels = channels, Length = length, Momentum = 0.1f,
+                    Epsilon = 1e-5f,
                 };
                 BatchNormKernel.Forward(buffers, training);
                 BatchNormKernel.Backward(buffers, training, needInputGradient: true);
             }
-            BatchNormKernel.ForwardReference(x, batch, channels, length, gamma, beta, refMean, refVar, 0.1f, 1e-5f, training, eMean, eInvStd, ey);
+            BatchNormKernel.ForwardReference(x, batch, channels, length, gamma, beta, refMean, refVar, 0.1f, 1e-5f, training, eMean,
+                eInvStd, ey);
             BatchNormKernel.BackwardReference(x, dy, batch, channels, length, gamma, eMean, eInvStd, training, edGamma, edBeta, edx);
 
             KernelCases.AssertClose(ey, y, $"{what} y", 1e-4);

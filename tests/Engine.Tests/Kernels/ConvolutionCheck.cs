@@ -6,7 +6,8 @@ namespace MlNetFashion.Engine.Tests.Kernels;
 /// <summary>Any convolution kernel's three passes against the direct definition (ConvolutionReference), on seeded random data.</summary>
 public static class ConvolutionCheck
 {
-    public static void AgainstReference(IConvolutionKernel kernel, int batch, int channels, int filters, Window rows, Window cols, bool bias, int seed, string what)
+    public static void AgainstReference(IConvolutionKernel kernel, int batch, int channels, int filters, Window rows, Window cols,
+        bool bias, int seed, string what)
     {
         int inputSize = batch * channels * rows.Input * cols.Input, outputSize = batch * filters * rows.Output * cols.Output;
         int weightSize = filters * channels * rows.Kernel * cols.Kernel;
@@ -29,9 +30,11 @@ public static class ConvolutionCheck
     }
 
     /// <summary>Skipping dx (a first layer) must not change dW.</summary>
-    public static void WeightGradientWithoutInputGradient(IConvolutionKernel kernel, int batch, int channels, int filters, Window rows, Window cols)
+    public static void WeightGradientWithoutInputGradient(IConvolutionKernel kernel, int batch, int channels, int filters, Window rows,
+        Window cols)
     {
-        float[] x = KernelCases.Random(batch * channels * rows.Input * cols.Input, 1), w = KernelCases.Random(filters * channels * rows.Kernel * cols.Kernel, 2);
+        float[] x = KernelCases.Random(batch * channels * rows.Input * cols.Input, 1),
+            w = KernelCases.Random(filters * channels * rows.Kernel * cols.Kernel, 2);
         float[] dy = KernelCases.Random(batch * filters * rows.Output * cols.Output, 3);
         float[] dw1 = new float[w.Length], dw2 = new float[w.Length], db = new float[filters];
         kernel.Backward(x, batch, w, dy, dw1, db, new float[x.Length]);
@@ -45,14 +48,16 @@ public static class ConvolutionCheck
     public static void WeightsChangedInPlace(IConvolutionKernel kernel, Window rows, Window cols)
     {
         int plane = rows.Input * cols.Input;
-        float[] x = KernelCases.Random(2 * 3 * plane, 1), w = KernelCases.Random(4 * 3 * 9, 2), y = new float[2 * 4 * plane], expected = new float[y.Length];
+        float[] x = KernelCases.Random(2 * 3 * plane, 1), w = KernelCases.Random(4 * 3 * 9, 2), y = new float[2 * 4 * plane],
+            expected = new float[y.Length];
         kernel.Forward(x, 2, w, [], y);
         w[17] += 0.5f;
         w[^1] = -0f;
         kernel.Forward(x, 2, w, [], y);
         ConvolutionReference.Forward(x, 2, 3, 4, rows, cols, w, [], expected);
         KernelCases.AssertClose(expected, y, "forward after an in-place change", 1e-4);
-        float[] dw = new float[w.Length], dx = new float[x.Length], edw = new float[w.Length], edb = new float[4], edx = new float[x.Length];
+        float[] dw = new float[w.Length], dx = new float[x.Length], edw = new float[w.Length], edb = new float[4],
+            edx = new float[x.Length];
         float[] dy = KernelCases.Random(y.Length, 3);
         w[0] -= 0.25f; // between forward and backward too
         kernel.Backward(x, 2, w, dy, dw, default, dx);

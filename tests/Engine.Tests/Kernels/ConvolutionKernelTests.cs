@@ -16,7 +16,8 @@ public class ConvolutionKernelTests
 
     // Square kernels and equal strides, as Conv2D builds them; odd sizes everywhere; batches past one chunk sometimes.
     private static readonly Gen<Case> Cases =
-        Gen.Select(Gen.OneOf(Gen.Int[1, 5], Gen.Int[60, 90]), Gen.Int[1, 4], Gen.Int[1, 6], Gen.Int[1, 11], Gen.Int[1, 9], Gen.Int[1, 4], Gen.Int[1, 3])
+        Gen.Select(Gen.OneOf(Gen.Int[1, 5], Gen.Int[60, 90]), Gen.Int[1, 4], Gen.Int[1, 6], Gen.Int[1, 11], Gen.Int[1, 9], Gen.Int[1, 4],
+            Gen.Int[1, 3])
             .Select(Gen.Int[0, 2], Gen.Bool, Gen.Int[0, 10_000], (t, mode, bias, seed) =>
             {
                 (int batch, int channels, int filters, int h, int w, int k, int s) = t;
@@ -45,14 +46,16 @@ public class ConvolutionKernelTests
         Check(new Case(Batch: 70, Channels: 2, Filters: 2, rows, cols, Bias: false, Seed: k * 100 + w));
     }
 
-    private static void Check(Case c) => ConvolutionCheck.AgainstReference(new ConvolutionKernel(c.Channels, c.Filters, c.Rows, c.Cols, Parallelism.Threads),
+    private static void Check(Case c) =>
+        ConvolutionCheck.AgainstReference(new ConvolutionKernel(c.Channels, c.Filters, c.Rows, c.Cols, Parallelism.Threads),
         c.Batch, c.Channels, c.Filters, c.Rows, c.Cols, c.Bias, c.Seed, c.ToString());
 
     [Fact]
     public void Backward_NoInputGradient_LeavesWeightGradientsUnchanged()
     {
         Window rows = Window.Create(7, 3, 1, Padding.Same, false, "rows"), cols = Window.Create(5, 3, 2, Padding.Same, false, "cols");
-        ConvolutionCheck.WeightGradientWithoutInputGradient(new ConvolutionKernel(2, 3, rows, cols, Parallelism.Threads), 4, 2, 3, rows, cols);
+        ConvolutionCheck.WeightGradientWithoutInputGradient(new ConvolutionKernel(2, 3, rows, cols, Parallelism.Threads), 4, 2, 3, rows,
+            cols);
     }
 
     [Fact]

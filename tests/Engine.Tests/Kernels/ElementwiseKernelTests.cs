@@ -7,7 +7,8 @@ namespace MlNetFashion.Engine.Tests.Kernels;
 /// <summary>Activations, affine, layout moves, row bias and softmax cross-entropy against their scalar twins (odd lengths).</summary>
 public class ElementwiseKernelTests
 {
-    private static readonly Gen<(int Length, int Seed)> Lengths = Gen.Select(Gen.OneOf(Gen.Int[0, 40], Gen.Int[200, 1100]), Gen.Int[0, 10_000]);
+    private static readonly Gen<(int Length, int Seed)> Lengths =
+        Gen.Select(Gen.OneOf(Gen.Int[0, 40], Gen.Int[200, 1100]), Gen.Int[0, 10_000]);
 
     [Fact]
     public void Activations_RandomLengths_MatchReference()

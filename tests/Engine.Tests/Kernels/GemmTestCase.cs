@@ -33,7 +33,9 @@ public sealed record GemmTestCase(bool TransposeA, bool TransposeB, int M, int N
         return c;
     }
 
-    /// <summary>Asserts the m×n result matches: |Δ| ≤ 1e-5·(k + 8)·max(1, |alpha|)·max(1, |expected|) (float sums of k terms in ±1).</summary>
+    /// <summary>
+    /// Asserts the m×n result matches: |Δ| ≤ 1e-5·(k + 8)·max(1, |alpha|)·max(1, |expected|) (float sums of k terms in ±1).
+    /// </summary>
     public void AssertClose(float[] expected, float[] actual)
     {
         float tolerance = 1e-5f * (K + 8) * Math.Max(1, Math.Abs(Alpha));

@@ -13,7 +13,9 @@ public static class KernelCases
         for (int i = 0; i < count; i++) yield return generator.Generate(pcg, null, out _);
     }
 
-    /// <summary>One axis of a sliding window: input 1..10, kernel 1..4, stride 1..3, padding/ceil mode (valid needs input ≥ kernel).</summary>
+    /// <summary>
+    /// One axis of a sliding window: input 1..10, kernel 1..4, stride 1..3, padding/ceil mode (valid needs input ≥ kernel).
+    /// </summary>
     public static readonly Gen<Window> Axis =
         Gen.Select(Gen.Int[1, 10], Gen.Int[1, 4], Gen.Int[1, 3], Gen.Int[0, 2])
             .Select(t => Window.Create(Math.Max(t.Item1, t.Item2), t.Item2, t.Item3,

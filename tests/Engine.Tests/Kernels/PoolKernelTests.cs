@@ -9,12 +9,14 @@ public class PoolKernelTests
 {
     // Square windows as the layers build them; 2×2/2 often, since it has its own fast path.
     private static readonly Gen<(int Planes, Window Rows, Window Cols, bool Ties, int Seed)> Cases =
-        Gen.Select(Gen.Int[1, 7], Gen.Int[1, 13], Gen.Int[1, 13], Gen.OneOf(Gen.Const((2, 2)), Gen.Select(Gen.Int[1, 4], Gen.Int[1, 3])), Gen.Int[0, 2])
+        Gen.Select(Gen.Int[1, 7], Gen.Int[1, 13], Gen.Int[1, 13], Gen.OneOf(Gen.Const((2, 2)), Gen.Select(Gen.Int[1, 4], Gen.Int[1, 3])),
+            Gen.Int[0, 2])
             .Select(Gen.Bool, Gen.Int[0, 10_000], (t, ties, seed) =>
             {
                 (int planes, int h, int w, (int k, int s), int mode) = t;
                 var padding = mode == 1 ? Padding.Same : Padding.Valid;
-                return (planes, Window.Create(Math.Max(h, k), k, s, padding, mode == 2, "rows"), Window.Create(Math.Max(w, k), k, s, padding, mode == 2, "cols"), ties, seed);
+                return (planes, Window.Create(Math.Max(h, k), k, s, padding, mode == 2, "rows"),
+                    Window.Create(Math.Max(w, k), k, s, padding, mode == 2, "cols"), ties, seed);
             });
 
     private static float[] Input(int length, bool ties, int seed)

@@ -4,14 +4,18 @@ using MlNetFashion.Engine.Layers;
 
 namespace MlNetFashion.Engine.Tests.Kernels;
 
-/// <summary>The direct one-channel convolution against the direct definition: kernels 1–5, same and valid, maps from 1×1 to 30×30.</summary>
+/// <summary>
+/// The direct one-channel convolution against the direct definition: kernels 1–5, same and valid, maps from 1×1 to 30×30.
+/// </summary>
 public class SingleChannelKernelTests
 {
     public sealed record Case(int Batch, int Filters, int Height, int Width, int Kernel, bool Same, bool Bias, int Seed);
 
     private static readonly Gen<Case> Cases =
-        Gen.Select(Gen.OneOf(Gen.Int[1, 5], Gen.Int[20, 40]), Gen.Int[1, 9], Gen.Int[1, 30], Gen.Int[1, 30], Gen.Int[1, 5], Gen.Bool, Gen.Bool, Gen.Int[0, 10_000])
-            .Select(t => new Case(t.Item1, t.Item2, Math.Max(t.Item3, t.Item5), Math.Max(t.Item4, t.Item5), t.Item5, t.Item6, t.Item7, t.Item8));
+        Gen.Select(Gen.OneOf(Gen.Int[1, 5], Gen.Int[20, 40]), Gen.Int[1, 9], Gen.Int[1, 30], Gen.Int[1, 30], Gen.Int[1, 5], Gen.Bool,
+            Gen.Bool, Gen.Int[0, 10_000])
+            .Select(t =>
+                new Case(t.Item1, t.Item2, Math.Max(t.Item3, t.Item5), Math.Max(t.Item4, t.Item5), t.Item5, t.Item6, t.Item7, t.Item8));
 
     [Fact]
     public void ForwardBackward_RandomShapes_MatchDirectConvolution()
@@ -33,7 +37,8 @@ public class SingleChannelKernelTests
     public void Backward_NoInputGradient_GivesTheSameWeightGradients()
     {
         (Window rows, Window cols) = Windows(new Case(5, 4, 11, 9, 3, true, true, 0));
-        ConvolutionCheck.WeightGradientWithoutInputGradient(new SingleChannelKernel(4, rows, cols, Parallelism.Threads), 5, 1, 4, rows, cols);
+        ConvolutionCheck.WeightGradientWithoutInputGradient(new SingleChannelKernel(4, rows, cols, Parallelism.Threads), 5, 1, 4, rows,
+            cols);
     }
 
     [Fact]
@@ -46,7 +51,8 @@ public class SingleChannelKernelTests
             ConvolutionAlgorithm.Create(1, 32, same, same, 1, auto));
         Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(1, 32, same, same, 1, ConvolutionAlgorithm.Choice.Im2Col));
         Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(1, 32, strided, strided, 1, auto));
-        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(2, 32, Window.Create(28, 2, 1, Padding.Valid, false, "rows"), Window.Create(28, 2, 1, Padding.Valid, false, "cols"), 1, auto));
+        Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(2, 32, Window.Create(28, 2, 1, Padding.Valid, false, "rows"),
+            Window.Create(28, 2, 1, Padding.Valid, false, "cols"), 1, auto));
         Assert.Throws<ArgumentException>(() => new SingleChannelKernel(32, strided, strided, 1));
     }
 

@@ -27,7 +27,8 @@ public class Winograd4x4KernelTests
     public void Backward_NoInputGradient_GivesTheSameWeightGradients()
     {
         (Window rows, Window cols) = WinogradCase.For(9, 6);
-        ConvolutionCheck.WeightGradientWithoutInputGradient(new Winograd4x4Kernel(3, 4, rows, cols, Parallelism.Threads), 5, 3, 4, rows, cols);
+        ConvolutionCheck.WeightGradientWithoutInputGradient(new Winograd4x4Kernel(3, 4, rows, cols, Parallelism.Threads), 5, 3, 4, rows,
+            cols);
     }
 
     [Fact]
@@ -43,7 +44,8 @@ public class Winograd4x4KernelTests
         const int lanes = Winograd4x4Lanes.Lanes, stride = 7, xiStride = 11 * lanes;   // a 6×7-cell plane; ξ planes 88 floats apart
         float[] plane = KernelCases.Random(6 * stride * lanes, 5), transformed = KernelCases.Random(36 * xiStride, 6);
         float[] outputs = new float[6 * stride * lanes], accumulated = (float[])plane.Clone(), values = new float[36 * xiStride];
-        fixed (float* p = plane) fixed (float* v = values) fixed (float* t = transformed) fixed (float* o = outputs) fixed (float* a = accumulated)
+        fixed (float* p = plane) fixed (float* v = values) fixed (float* t = transformed) fixed (float* o = outputs)
+        fixed (float* a = accumulated)
         {
             Winograd4x4Lanes.Input(p, stride, v, xiStride);
             Winograd4x4Lanes.Output(t, xiStride, o, stride);
@@ -54,7 +56,8 @@ public class Winograd4x4KernelTests
             float[] tile = Gather(plane, 6, 6, lane), tileXi = new float[36], expected = new float[36];
             for (int xi = 0; xi < 36; xi++) tileXi[xi] = transformed[xi * xiStride + lane];
             Winograd4x4Transforms.Input(tile, expected);
-            KernelCases.AssertClose(expected, [.. Enumerable.Range(0, 36).Select(xi => values[xi * xiStride + lane])], $"V, lane {lane}", 1e-5);
+            KernelCases.AssertClose(expected, [.. Enumerable.Range(0, 36).Select(xi => values[xi * xiStride + lane])], $"V, lane {lane}",
+                1e-5);
             float[] y = new float[16];
             Winograd4x4Transforms.Output(tileXi, y);
             KernelCases.AssertClose(y, Gather(outputs, 4, 4, lane), $"Y, lane {lane}", 1e-5);
@@ -73,8 +76,10 @@ public class Winograd4x4KernelTests
     {
         const int lanes = Winograd4x4Lanes.Lanes, xiStride = 3 * lanes + 5;   // ξ planes 29 floats apart, as U's are F·C apart
         float[] kernels = KernelCases.Random(9 * lanes, 11), du = KernelCases.Random(36 * xiStride, 12);
-        float[] u = new float[36 * xiStride], dg = new float[9 * lanes], expectedU = new float[36 * xiStride], expectedDg = new float[9 * lanes];
-        fixed (float* g = kernels) fixed (float* pu = u) fixed (float* pdu = du) fixed (float* pdg = dg) fixed (float* eu = expectedU) fixed (float* edg = expectedDg)
+        float[] u = new float[36 * xiStride], dg = new float[9 * lanes], expectedU = new float[36 * xiStride],
+            expectedDg = new float[9 * lanes];
+        fixed (float* g = kernels) fixed (float* pu = u) fixed (float* pdu = du) fixed (float* pdg = dg)
+        fixed (float* eu = expectedU) fixed (float* edg = expectedDg)
         {
             Winograd4x4Lanes.Kernel(g, pu, xiStride);
             Winograd4x4Lanes.KernelAdjoint(pdu, xiStride, pdg);
@@ -93,7 +98,8 @@ public class Winograd4x4KernelTests
     [Fact]
     public void PerTileTransforms_AreAdjointPairs()
     {
-        // ⟨Bᵀ d B, v⟩ = ⟨d, B v Bᵀ⟩ and ⟨Aᵀ m A, y⟩ = ⟨m, A y Aᵀ⟩: the backward maps are the forward maps' transposes.
+        // ⟨Bᵀ d B, v⟩ = ⟨d, B v Bᵀ⟩ and ⟨Aᵀ m A, y⟩ = ⟨m, A y Aᵀ⟩:
+        // the backward maps are the forward maps' transposes.
         float[] d = KernelCases.Random(36, 7), v = KernelCases.Random(36, 8), m = KernelCases.Random(36, 9), y = KernelCases.Random(16, 10);
         float[] bd = new float[36], bv = new float[36], am = new float[16], ay = new float[36];
         Winograd4x4Transforms.Input(d, bd);
@@ -118,5 +124,6 @@ public class Winograd4x4KernelTests
         Assert.Equal(f4, ConvolutionAlgorithm.Parse("Winograd4x4"));
     }
 
-    private static void Check(WinogradCase c) => c.Check(new Winograd4x4Kernel(c.Channels, c.Filters, c.Windows.Rows, c.Windows.Cols, Parallelism.Threads));
+    private static void Check(WinogradCase c) =>
+        c.Check(new Winograd4x4Kernel(c.Channels, c.Filters, c.Windows.Rows, c.Windows.Cols, Parallelism.Threads));
 }

@@ -4,7 +4,9 @@ using MlNetFashion.Engine.Layers;
 
 namespace MlNetFashion.Engine.Tests.Kernels;
 
-/// <summary>A 3×3 stride-1 'same' convolution to check a Winograd kernel on: odd and even maps, tiny maps, batches of one or many chunks.</summary>
+/// <summary>
+/// A 3×3 stride-1 'same' convolution to check a Winograd kernel on: odd and even maps, tiny maps, batches of one or many chunks.
+/// </summary>
 public sealed record WinogradCase(int Batch, int Channels, int Filters, int Height, int Width, bool Bias, int Seed)
 {
     /// <summary>Random cases whose batch is drawn from <paramref name="batches"/> (small, or past a kernel's chunk).</summary>

@@ -50,7 +50,8 @@ public class WinogradKernelTests
         (Window rows, Window cols) = WinogradCase.For(14, 14);
         Assert.IsType<WinogradKernel>(ConvolutionAlgorithm.Create(32, 64, rows, cols, 1, auto));
         Assert.IsNotType<WinogradKernel>(ConvolutionAlgorithm.Create(1, 32, rows, cols, 1, auto));
-        Window strided = Window.Create(14, 3, 2, Padding.Same, false, "rows"), valid = Window.Create(14, 3, 1, Padding.Valid, false, "rows");
+        Window strided = Window.Create(14, 3, 2, Padding.Same, false, "rows"),
+            valid = Window.Create(14, 3, 1, Padding.Valid, false, "rows");
         Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(32, 64, strided, strided, 1, auto));
         Assert.IsType<ConvolutionKernel>(ConvolutionAlgorithm.Create(32, 64, valid, valid, 1, auto));
         Assert.Throws<ArgumentException>(() => new WinogradKernel(32, 64, valid, valid, 1));
@@ -69,5 +70,6 @@ public class WinogradKernelTests
     }
 
     private static void Check(WinogradCase c, bool vector = true) =>
-        c.Check(new WinogradKernel(c.Channels, c.Filters, c.Windows.Rows, c.Windows.Cols, Parallelism.Threads, vector && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated));
+        c.Check(new WinogradKernel(c.Channels, c.Filters, c.Windows.Rows, c.Windows.Cols, Parallelism.Threads,
+            vector && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated));
 }
