@@ -16,7 +16,8 @@ public class FashionMnistDataViewTests
         Assert.Equal(new KeyDataViewType(typeof(uint), 10), label.Type);
         VBuffer<ReadOnlyMemory<char>> names = default;
         label.GetKeyValues(ref names);
-        Assert.Equal(["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"], names.DenseValues().Select(n => n.ToString()));
+        Assert.Equal(["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+            names.DenseValues().Select(n => n.ToString()));
         var pixels = Assert.IsType<VectorDataViewType>(view.Schema["Pixels"].Type);
         Assert.Equal(NumberDataViewType.Byte, pixels.ItemType);
         Assert.Equal([28, 28], pixels.Dimensions.ToArray());

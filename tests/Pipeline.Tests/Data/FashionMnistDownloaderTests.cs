@@ -34,7 +34,8 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     }
 
     /// <summary>Serves every file; <paramref name="sabotage"/> may change how one is answered.</summary>
-    private async Task<IReadOnlyList<string>> Download(Func<string, HttpListenerResponse, byte[], bool>? sabotage = null, TimeSpan? timeout = null, string? directory = null)
+    private async Task<IReadOnlyList<string>> Download(Func<string, HttpListenerResponse, byte[], bool>? sabotage = null,
+        TimeSpan? timeout = null, string? directory = null)
     {
         int port = FreePort();
         using var listener = new HttpListener();
@@ -45,7 +46,9 @@ public sealed class FashionMnistDownloaderTests : IDisposable
             for (int i = 0; i < 4 && listener.IsListening; i++)
             {
                 HttpListenerContext context;
-                try { context = await listener.GetContextAsync(); } catch (HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
+                try { context = await listener.GetContextAsync(); }
+                catch (HttpListenerException) { return; }
+                catch (ObjectDisposedException) { return; }
                 Requests++;
                 string name = context.Request.Url!.AbsolutePath.Trim('/').Replace(".gz", "", StringComparison.Ordinal);
                 byte[] body = _content[name];
@@ -107,7 +110,8 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     {
         _hashes["train-labels-idx1-ubyte"] = new string('0', 64);
         var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => Download());
-        Assert.Matches(@"^train-labels-idx1-ubyte\.gz downloaded from http://\S+/train-labels-idx1-ubyte\.gz: SHA-256 of the content is", ex.Message);
+        Assert.Matches(@"^train-labels-idx1-ubyte\.gz downloaded from http://\S+/train-labels-idx1-ubyte\.gz: SHA-256 of the content is",
+            ex.Message);
         Assert.Contains("expected " + new string('0', 64), ex.Message);
         Assert.False(File.Exists(Path.Combine(_dir, "train-labels-idx1-ubyte.gz")));
         Assert.Empty(Directory.GetFiles(_dir, "*.part"));
@@ -127,7 +131,8 @@ public sealed class FashionMnistDownloaderTests : IDisposable
             response.Close();
             return true;
         }));
-        Assert.Matches(@"^train-labels-idx1-ubyte\.gz downloaded from http://127\.0\.0\.1:\d+/train-labels-idx1-ubyte\.gz is corrupt or truncated \(.+\); it was not saved$", ex.Message);
+        Assert.Matches(@"^train-labels-idx1-ubyte\.gz downloaded from http://127\.0\.0\.1:\d+/train-labels-idx1-ubyte\.gz is corrupt or " +
+            @"truncated \(.+\); it was not saved$", ex.Message);
         Assert.DoesNotContain(".part", ex.Message);
         Assert.False(File.Exists(Path.Combine(_dir, "train-labels-idx1-ubyte.gz")));
         Assert.Empty(Directory.GetFiles(_dir, "*.part"));
@@ -168,7 +173,8 @@ public sealed class FashionMnistDownloaderTests : IDisposable
             return true;  // never finished: the connection stays open, silent
         }, timeout: TimeSpan.FromSeconds(2));
         var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => download.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Matches(@"^train-images-idx3-ubyte\.gz: no data from http://127\.0\.0\.1:\d+/train-images-idx3-ubyte\.gz for 2 s \(timed out\); it was not saved$", ex.Message);
+        Assert.Matches(@"^train-images-idx3-ubyte\.gz: no data from http://127\.0\.0\.1:\d+/train-images-idx3-ubyte\.gz for 2 s \(timed " +
+            @"out\); it was not saved$", ex.Message);
         Assert.Empty(Directory.GetFiles(_dir));
     }
 
@@ -183,7 +189,8 @@ public sealed class FashionMnistDownloaderTests : IDisposable
             response.Abort();
             return true;
         }));
-        Assert.Matches(@"^train-images-idx3-ubyte\.gz: the download from http://127\.0\.0\.1:\d+/train-images-idx3-ubyte\.gz was cut short after [\d,]+ of [\d,]+ bytes \(.+\); it was not saved$", ex.Message);
+        Assert.Matches(@"^train-images-idx3-ubyte\.gz: the download from http://127\.0\.0\.1:\d+/train-images-idx3-ubyte\.gz was cut " +
+            @"short after [\d,]+ of [\d,]+ bytes \(.+\); it was not saved$", ex.Message);
         Assert.Empty(Directory.GetFiles(_dir));
     }
 

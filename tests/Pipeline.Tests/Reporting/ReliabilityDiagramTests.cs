@@ -6,7 +6,8 @@ namespace MlNetFashion.Pipeline.Tests.Reporting;
 
 public class ReliabilityDiagramTests
 {
-    private static readonly CalibrationError.Bin[] Bins = CalibrationError.Reliability([0.9f, 0.1f, 0.6f, 0.4f, 0.95f, 0.05f], [0, 1, 0], 2);
+    private static readonly CalibrationError.Bin[] Bins =
+        CalibrationError.Reliability([0.9f, 0.1f, 0.6f, 0.4f, 0.95f, 0.05f], [0, 1, 0], 2);
 
     [Fact]
     public void Svg_ThreeNonEmptyBins_OneBarEachBesideTheFrame()
@@ -22,7 +23,8 @@ public class ReliabilityDiagramTests
     [Fact]
     public void Section_Report_NamesTemperatureEceAndThreshold()
     {
-        var report = new CalibrationReport(1.25, 0.08, 0.012, Bins, Bins, new InDistributionRule(InDistributionScoreKind.Energy, 3.5), 6000, null);
+        var report =
+            new CalibrationReport(1.25, 0.08, 0.012, Bins, Bins, new InDistributionRule(InDistributionScoreKind.Energy, 3.5), 6000, null);
 
         string html = ReliabilityDiagram.Section(report);
 

@@ -7,7 +7,8 @@ namespace MlNetFashion.Pipeline.Tests.Transforms;
 
 public class PixelTransformsTests
 {
-    private static FashionMnistDataView View() => new(new FashionMnistSplit([.. Enumerable.Range(0, 2 * 784).Select(i => (byte)(i % 256))], [3, 7]));
+    private static FashionMnistDataView View() =>
+        new(new FashionMnistSplit([.. Enumerable.Range(0, 2 * 784).Select(i => (byte)(i % 256))], [3, 7]));
 
     [Theory]
     [InlineData(false)]
