@@ -20,7 +20,8 @@ public static class TrainedModel
         string dir = System.IO.Directory.CreateTempSubdirectory("scoring-tests-model-").FullName;
         TrainingRun.Execute(new TrainingRunOptions
         {
-            Preset = "seed004", Epochs = 2, BatchSize = 64, LimitTrain = 6000, LimitTest = 1000, OutputDirectory = dir, ValidationFraction = 0,
+            Preset = "seed004", Epochs = 2, BatchSize = 64, LimitTrain = 6000, LimitTest = 1000, OutputDirectory = dir,
+            ValidationFraction = 0,
         }, new Silent(), CancellationToken.None);
         return dir;
     }

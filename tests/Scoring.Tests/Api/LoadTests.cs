@@ -16,9 +16,11 @@ public class LoadTests
     {
         const int clients = 50;
         int total = int.TryParse(Environment.GetEnvironmentVariable("MLNETFASHION_LOAD_REQUESTS"), out int n) && n >= 5000 ? n : 5000;
-        double minutes = double.TryParse(Environment.GetEnvironmentVariable("MLNETFASHION_LOAD_MINUTES"), System.Globalization.CultureInfo.InvariantCulture, out double m) && m > 0 ? m : 2;
+        double minutes = double.TryParse(Environment.GetEnvironmentVariable("MLNETFASHION_LOAD_MINUTES"),
+            System.Globalization.CultureInfo.InvariantCulture, out double m) && m > 0 ? m : 2;
         await using var server = await RealServer.StartAsync();
-        byte[][] images = [.. Enumerable.Range(0, 20).Select(i => ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(i).ToArray())))];
+        byte[][] images = [.. Enumerable.Range(0, 20)
+            .Select(i => ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(i).ToArray())))];
         string[] expected = [.. Enumerable.Range(0, 20).Select(i => server.Classifier.PredictPixels(TrainedModel.Test.Image(i)).Label)];
         // Warm-up outside the measurement: the first requests build engines and JIT the pipeline.
         using (var warm = new HttpClient { BaseAddress = new Uri(server.Url) })
@@ -39,7 +41,8 @@ public class LoadTests
                     using var response = await http.PostAsync("/predict", new ByteArrayContent(images[i % images.Length]), deadline.Token);
                     string body = await response.Content.ReadAsStringAsync(deadline.Token);
                     if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
-                    else if ((string?)JsonNode.Parse(body)!["prediction"]!["label"] != expected[i % images.Length]) Interlocked.Increment(ref wrong);
+                    else if ((string?)JsonNode.Parse(body)!["prediction"]!["label"] != expected[i % images.Length])
+                        Interlocked.Increment(ref wrong);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
@@ -58,7 +61,8 @@ public class LoadTests
         Assert.Equal(0, errors);
         Assert.Equal(0, wrong);
         double[] sorted = [.. latencies.Order()];
-        Console.WriteLine($"load: {total} requests, {clients} clients, {total / seconds:N0} req/s, p50 {sorted[total / 2]:F1} ms, p99 {sorted[total * 99 / 100]:F1} ms, managed memory {memoryAfterFirst / 1e6:F1} → {memoryAtEnd / 1e6:F1} MB");
+        Console.WriteLine($"load: {total} requests, {clients} clients, {total / seconds:N0} req/s, p50 {sorted[total / 2]:F1} ms, p99 " +
+            $"{sorted[total * 99 / 100]:F1} ms, managed memory {memoryAfterFirst / 1e6:F1} → {memoryAtEnd / 1e6:F1} MB");
         Assert.True(memoryAtEnd < memoryAfterFirst * 1.5 + 20_000_000, $"memory grew from {memoryAfterFirst:N0} to {memoryAtEnd:N0} bytes");
     }
 }

@@ -13,7 +13,8 @@ namespace MlNetFashion.Scoring.Tests.Api;
 /// <summary>The HTTP API in process (ASP.NET Core TestServer).</summary>
 public sealed class ScoringApiTests : InProcessService
 {
-    private static byte[] SamplePng(int index) => ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(index).ToArray()));
+    private static byte[] SamplePng(int index) =>
+        ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(index).ToArray()));
 
     [Fact]
     public async Task PostPredict_MultipartImage_200WithThePredictionJson()
@@ -95,7 +96,8 @@ public sealed class ScoringApiTests : InProcessService
     {
         var response = await Client.PostAsync("/predict", new FormUrlEncodedContent([new("image", "boot.png")]));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("image: not an image (PNG, JPEG, BMP, GIF or WebP expected)", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+        Assert.Equal("image: not an image (PNG, JPEG, BMP, GIF or WebP expected)",
+            (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
     }
 
     [Fact]
@@ -117,7 +119,8 @@ public sealed class ScoringApiTests : InProcessService
         using var socket = new System.Net.Sockets.TcpClient();
         await socket.ConnectAsync(uri.Host, uri.Port);
         var stream = socket.GetStream();
-        await stream.WriteAsync("POST /predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n"u8.ToArray());
+        await stream.WriteAsync(
+            "POST /predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n"u8.ToArray());
         string response = await new StreamReader(stream).ReadToEndAsync();
         Assert.StartsWith("HTTP/1.1 400 ", response);
         Assert.Contains("{\"error\":\"malformed request body: Bad chunk size data.\"}", response);
@@ -126,11 +129,13 @@ public sealed class ScoringApiTests : InProcessService
     [Fact]
     public async Task PostPredict_MultipartCutShort_400SayingItEndsEarly()
     {
-        var body = new ByteArrayContent("--xyz\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\nabc"u8.ToArray());
+        var body = new ByteArrayContent(
+            "--xyz\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\nabc"u8.ToArray());
         body.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=xyz");
         var response = await Client.PostAsync("/predict", body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("malformed multipart body: it ends before its closing boundary", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+        Assert.Equal("malformed multipart body: it ends before its closing boundary",
+            (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
     }
 
     [Fact]
@@ -162,7 +167,8 @@ public sealed class ScoringApiTests : InProcessService
 
         Assert.Equal(expected, response.StatusCode);
         if (expected == HttpStatusCode.RequestEntityTooLarge)
-            Assert.Equal("expected an image of at most 20,971,520 bytes", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+            Assert.Equal("expected an image of at most 20,971,520 bytes",
+                (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
     }
 
     [Theory]

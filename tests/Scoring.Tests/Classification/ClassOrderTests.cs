@@ -29,7 +29,8 @@ public class ClassOrderTests
     {
         using var classifier = FashionClassifier.Load(onnx ? ReorderedModel.Onnx : ReorderedModel.Zip);
         var test = TrainedModel.Test;
-        var predictions = Enumerable.Range(0, 300).Select(i => (Label: test.Labels[i], Prediction: classifier.PredictPixels(test.Image(i)))).ToList();
+        var predictions =
+            Enumerable.Range(0, 300).Select(i => (Label: test.Labels[i], Prediction: classifier.PredictPixels(test.Image(i)))).ToList();
 
         int right = predictions.Count(p => p.Prediction.LabelIndex == p.Label);
         Assert.True(right >= 210, $"{right}/300 right");
@@ -49,7 +50,8 @@ public class ClassOrderTests
 
         float[] probabilities = scorer.Score(test.Pixels, test.Count);
 
-        int right = Enumerable.Range(0, test.Count).Count(i => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.AsSpan(i * 10, 10)) == test.Labels[i]);
+        int right = Enumerable.Range(0, test.Count)
+            .Count(i => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.AsSpan(i * 10, 10)) == test.Labels[i]);
         Assert.True(right >= 140, $"{right}/200 right");
         for (int i = 0; i < test.Count; i++)
         {

@@ -25,7 +25,11 @@ public sealed class BadInputTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    public static TheoryData<string> Cases => new("truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input", "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model", "urls-port-in-use", "urls-address-not-on-this-machine", "urls-empty", "urls-https", "urls-port-out-of-range", "urls-free-port-on-localhost", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
+    public static TheoryData<string> Cases => new(
+        "truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input",
+        "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model",
+        "urls-port-in-use", "urls-address-not-on-this-machine", "urls-empty", "urls-https", "urls-port-out-of-range",
+        "urls-free-port-on-localhost", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -38,31 +42,60 @@ public sealed class BadInputTests : IDisposable
             "not-an-image" => (new[] { "predict", "--model", good, Write("notes.txt", "hello"u8.ToArray()) }, "notes.txt: not an image"),
             "absurd-dimensions" => (new[] { "predict", "--model", good, Write("wide.png", TestImages.PngClaiming(60_000, 2_000)) },
                 "wide.png: expected at most 50 megapixels, received 60000×2000 (120 megapixels)"),
-            "missing-image" => (new[] { "predict", "--model", good, Path.Combine(_root, "nope.png") }, $"error: {Path.Combine(_root, "nope.png")}: image file not found"),
-            "model-not-onnx" => (new[] { "predict", "--model", Write("m.onnx", "text"u8.ToArray()), Write("ok.png", Png(28, 28)) }, "m.onnx: not a valid ONNX model"),
-            "model-truncated" => (new[] { "predict", "--model", Write("half.onnx", File.ReadAllBytes(good)[..5000]), Write("ok.png", Png(28, 28)) }, "half.onnx: not a valid ONNX model"),
-            "model-wrong-input" => (new[] { "predict", "--model", Write("w.onnx", WrongShape()), Write("ok.png", Png(28, 28)) }, "w.onnx: expected an input 'input' of shape [N, 1, 28, 28]"),
+            "missing-image" =>
+                (new[] { "predict", "--model", good, Path.Combine(_root, "nope.png") },
+                $"error: {Path.Combine(_root, "nope.png")}: image file not found"),
+            "model-not-onnx" =>
+                (new[] { "predict", "--model", Write("m.onnx", "text"u8.ToArray()), Write("ok.png", Png(28, 28)) },
+                "m.onnx: not a valid ONNX model"),
+            "model-truncated" =>
+                (new[] { "predict", "--model", Write("half.onnx", File.ReadAllBytes(good)[..5000]), Write("ok.png", Png(28, 28)) },
+                "half.onnx: not a valid ONNX model"),
+            "model-wrong-input" =>
+                (new[] { "predict", "--model", Write("w.onnx", WrongShape()), Write("ok.png", Png(28, 28)) },
+                "w.onnx: expected an input 'input' of shape [N, 1, 28, 28]"),
             "no-images" => (new[] { "predict", "--model", good }, "expected image files or --idx FILE"),
             "model-is-a-folder" => (new[] { "predict", "--model", _root, Write("ok.png", Png(28, 28)) }, "model file not found"),
-            "bench-zero-images" => (new[] { "bench", "--model", good, "--images", "0" }, "--images: expected a positive number of images, received 0"),
-            "images-not-a-number" => (new[] { "bench", "--model", good, "--images", "many" }, "error: --images: expected an integer, received \"many\" (see 'bench --help')"),
+            "bench-zero-images" =>
+                (new[] { "bench", "--model", good, "--images", "0" }, "--images: expected a positive number of images, received 0"),
+            "images-not-a-number" =>
+                (new[] { "bench", "--model", good, "--images", "many" },
+                "error: --images: expected an integer, received \"many\" (see 'bench --help')"),
             "urls-malformed" => (new[] { "serve", "--model", good, "--urls", "notaurl" }, "error: --urls notaurl: Invalid url"),
             // Checked before the model is read (it was reported only after loading the model).
-            "urls-malformed-before-the-model" => (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "notaurl" }, "error: --urls notaurl: Invalid url"),
-            "samples-out-under-a-file" => (new[] { "export-samples", "--out", Path.Combine(Write("plain.txt", "a file"u8.ToArray()), "samples") },
+            "urls-malformed-before-the-model" =>
+                (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "notaurl" }, "error: --urls notaurl: Invalid url"),
+            "samples-out-under-a-file" =>
+                (new[] { "export-samples", "--out", Path.Combine(Write("plain.txt", "a file"u8.ToArray()), "samples") },
                 $"{Path.Combine(_root, "plain.txt", "samples")}: cannot create the folder"),
             // It said "Dynamic port binding is not supported when binding to localhost…", after loading the model.
-            "urls-free-port-on-localhost" => (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "http://localhost:0" }, "error: --urls: port 0 (a free port) needs an IP address, such as http://127.0.0.1:0; received 'http://localhost:0'"),
-            "urls-port-out-of-range" => (new[] { "serve", "--model", good, "--urls", "http://127.0.0.1:99999" }, "error: --urls: port 99999 is out of range (0–65535) in 'http://127.0.0.1:99999'"),
-            "gpu-negative-predict" => (new[] { "predict", "--model", good, "--gpu", "-1", Write("ok.png", Png(28, 28)) }, "error: --gpu: expected a device id ≥ 0, received -1 (see 'predict --help')"),
+            "urls-free-port-on-localhost" =>
+                (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "http://localhost:0" },
+                "error: --urls: port 0 (a free port) needs an IP address, such as http://127.0.0.1:0; received 'http://localhost:0'"),
+            "urls-port-out-of-range" =>
+                (new[] { "serve", "--model", good, "--urls", "http://127.0.0.1:99999" },
+                "error: --urls: port 99999 is out of range (0–65535) in 'http://127.0.0.1:99999'"),
+            "gpu-negative-predict" =>
+                (new[] { "predict", "--model", good, "--gpu", "-1", Write("ok.png", Png(28, 28)) },
+                "error: --gpu: expected a device id ≥ 0, received -1 (see 'predict --help')"),
             // With a bad --urls too: a serve that took -1 fails on it instead of listening until killed.
-            "gpu-negative-serve" => (new[] { "serve", "--model", good, "--gpu", "-1", "--urls", "notaurl" }, "error: --gpu: expected a device id ≥ 0, received -1 (see 'serve --help')"),
-            "urls-port-in-use" => (new[] { "serve", "--model", good, "--urls", $"http://127.0.0.1:{BusyPort}" }, $"error: --urls http://127.0.0.1:{BusyPort}: Failed to bind"),
+            "gpu-negative-serve" =>
+                (new[] { "serve", "--model", good, "--gpu", "-1", "--urls", "notaurl" },
+                "error: --gpu: expected a device id ≥ 0, received -1 (see 'serve --help')"),
+            "urls-port-in-use" =>
+                (new[] { "serve", "--model", good, "--urls", $"http://127.0.0.1:{BusyPort}" },
+                $"error: --urls http://127.0.0.1:{BusyPort}: Failed to bind"),
             // 192.0.2.1 (TEST-NET-1) is no interface's address: Kestrel's bind fails with a bare SocketException.
-            "urls-address-not-on-this-machine" => (new[] { "serve", "--model", good, "--urls", "http://192.0.2.1:5099" }, "error: --urls http://192.0.2.1:5099: "),
+            "urls-address-not-on-this-machine" =>
+                (new[] { "serve", "--model", good, "--urls", "http://192.0.2.1:5099" }, "error: --urls http://192.0.2.1:5099: "),
             // Model missing too: a serve that took "" listens on localhost:5000 (Kestrel's default) instead of failing.
-            "urls-empty" => (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "" }, "error: --urls: expected an address such as http://127.0.0.1:5080, received ''"),
-            "urls-https" => (new[] { "serve", "--model", good, "--urls", "https://127.0.0.1:0" }, "error: --urls: expected http:// addresses (serve has no TLS: put a TLS proxy in front for https), received 'https://127.0.0.1:0'"),
+            "urls-empty" =>
+                (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "" },
+                "error: --urls: expected an address such as http://127.0.0.1:5080, received ''"),
+            "urls-https" =>
+                (new[] { "serve", "--model", good, "--urls", "https://127.0.0.1:0" },
+                "error: --urls: expected http:// addresses (serve has no TLS: put a TLS proxy in front for https), received " +
+                "'https://127.0.0.1:0'"),
             _ => throw new ArgumentException(name),
         };
         (string[] args, string mustName) = testCase;
@@ -88,7 +121,8 @@ public sealed class BadInputTests : IDisposable
 
     private static byte[] WrongShape()
     {
-        var model = new Engine.Models.Sequential(new Engine.Tensors.Shape(1, 32, 32)).Add(new Engine.Layers.Core.Flatten()).Add(new Engine.Layers.Core.Dense(10));
+        var model = new Engine.Models.Sequential(new Engine.Tensors.Shape(1, 32, 32))
+            .Add(new Engine.Layers.Core.Flatten()).Add(new Engine.Layers.Core.Dense(10));
         model.Build(1, new Engine.Tensors.EngineRandom(1));
         return Engine.Onnx.OnnxExporter.Export(model);
     }

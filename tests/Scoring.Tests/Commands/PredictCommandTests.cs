@@ -14,8 +14,10 @@ public sealed class PredictCommandTests : IDisposable
     public void Predict_Folder_ScoresEveryImageInsideInNameOrderAsEachFileAlone()
     {
         string folder = Directory.CreateDirectory(Path.Combine(_root, "photos")).FullName;
-        File.WriteAllBytes(Path.Combine(folder, "b.png"), ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)(x * 9), (byte)(y * 9), 0)));
-        File.WriteAllBytes(Path.Combine(folder, "a.JPG"), ImagePreprocessorTests.Encode(40, 30, (x, y) => new SKColor(200, (byte)(x * y), 50), SKEncodedImageFormat.Jpeg));
+        File.WriteAllBytes(Path.Combine(folder, "b.png"),
+            ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)(x * 9), (byte)(y * 9), 0)));
+        File.WriteAllBytes(Path.Combine(folder, "a.JPG"),
+            ImagePreprocessorTests.Encode(40, 30, (x, y) => new SKColor(200, (byte)(x * y), 50), SKEncodedImageFormat.Jpeg));
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image: skipped");
 
         JsonArray rows = Json("predict", "--model", TrainedModel.Onnx, "--json", folder);
@@ -82,7 +84,8 @@ public sealed class PredictCommandTests : IDisposable
     [Fact]
     public void Predict_ExistingFileNamedLikeAnOption_IsScored()
     {
-        File.WriteAllBytes(Path.Combine(_root, "-odd.png"), ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)x, (byte)y, 0)));
+        File.WriteAllBytes(Path.Combine(_root, "-odd.png"),
+            ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)x, (byte)y, 0)));
         string previous = Environment.CurrentDirectory;
         Environment.CurrentDirectory = _root;
         try
@@ -103,7 +106,8 @@ public sealed class PredictCommandTests : IDisposable
         var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "--idx", images, "a.png", "b.png");
 
         Assert.Equal(1, exit);
-        Assert.Equal("error: --idx cannot be combined with image arguments (received a.png and 1 more): score images or an IDX file, not both (see 'predict --help')", error.Trim());
+        Assert.Equal("error: --idx cannot be combined with image arguments (received a.png and 1 more): score images or an IDX file, not " +
+            "both (see 'predict --help')", error.Trim());
         Assert.Equal("", output);
     }
 
@@ -116,7 +120,8 @@ public sealed class PredictCommandTests : IDisposable
         var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "--labels", WriteIdx(10).Labels, image);
 
         Assert.Equal(1, exit);
-        Assert.Equal("error: --labels requires --idx: they are the labels of the IDX images file it scores (see 'predict --help')", error.Trim());
+        Assert.Equal("error: --labels requires --idx: they are the labels of the IDX images file it scores (see 'predict --help')",
+            error.Trim());
         Assert.Equal("", output);
     }
 

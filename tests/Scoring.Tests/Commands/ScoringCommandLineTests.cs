@@ -18,6 +18,7 @@ public sealed class ScoringCommandLineTests
         var (exit, _, error) = Cli.Run("--modle", "m.onnx");
 
         Assert.Equal(1, exit);
-        Assert.Equal("error: unrecognized option '--modle': expected a command: predict, serve, bench, export-samples (see '--help')", error.Trim());
+        Assert.Equal("error: unrecognized option '--modle': expected a command: predict, serve, bench, export-samples (see '--help')",
+            error.Trim());
     }
 }

@@ -5,7 +5,8 @@ namespace MlNetFashion.Scoring.Tests.Imaging;
 
 public class ImagePreprocessorTests
 {
-    internal static byte[] Encode(int width, int height, Func<int, int, SKColor> color, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
+    internal static byte[] Encode(int width, int height, Func<int, int, SKColor> color,
+        SKEncodedImageFormat format = SKEncodedImageFormat.Png)
     {
         using var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         for (int y = 0; y < height; y++) for (int x = 0; x < width; x++) bitmap.SetPixel(x, y, color(x, y));
