@@ -19,7 +19,10 @@ internal static class ChildProcess
     private static Process Start(bool interruptible, string[] args)
     {
         // env execs the app in its own process, so the pid the tests signal is the app's.
-        var info = new ProcessStartInfo(interruptible ? "/usr/bin/env" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(interruptible ? "/usr/bin/env" : "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false
+        };
         if (interruptible)
         {
             info.ArgumentList.Add("--default-signal=INT");

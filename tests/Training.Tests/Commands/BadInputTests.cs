@@ -16,8 +16,9 @@ public sealed class BadInputTests : IDisposable
     private static readonly string[] CaseNames =
     [
         "truncated-images", "corrupt-gzip", "wrong-magic", "count-mismatch", "label-out-of-range", "empty-file", "missing-directory",
-        "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "diverging-lr", "model-not-onnx", "model-missing", "model-truncated",
-        "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large", "fetch-bad-url", "fetch-folder-under-a-file",
+        "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "diverging-lr", "model-not-onnx",
+        "model-missing", "model-truncated", "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large",
+        "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
         "spec-output-not-ten-classes", "spec-input-not-one-plane", "spec-unknown-key",
         "summary-spec-output-not-ten-classes", "summary-spec-is-a-folder", "summary-spec-input-not-one-plane",
@@ -36,7 +37,8 @@ public sealed class BadInputTests : IDisposable
         Assert.StartsWith("error: ", lines[0]);
         Assert.Contains(mustName, lines[0]);
         Assert.DoesNotContain("   at ", error);
-        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Any(), "nothing may be written");
+        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Any(),
+            "nothing may be written");
     }
 
     [Theory]
@@ -48,7 +50,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData("bogus", "error: unknown command 'bogus': expected train, summary, bench, evaluate, cv, data (see '--help')")]
     [InlineData("data fech", "error: unknown command 'fech' for data: expected fetch (see 'data --help')")]
     [InlineData("data", "error: data: expected a command: fetch (see 'data --help')")]
-    [InlineData("--epochs 3", "error: unrecognized option '--epochs': expected a command: train, summary, bench, evaluate, cv, data (see '--help')")]
+    [InlineData("--epochs 3",
+        "error: unrecognized option '--epochs': expected a command: train, summary, bench, evaluate, cv, data (see '--help')")]
     [InlineData("train extra", "error: unexpected argument 'extra' (see 'train --help')")]
     [InlineData("data fetch --bogus", "error: unrecognized option '--bogus' (see 'data fetch --help')")]
     public void ParseError_OneLineNamingTheOptionAndNoHelpText(string command, string expected)
@@ -73,18 +76,21 @@ public sealed class BadInputTests : IDisposable
         var (exit, output, error) = Cli.Run([.. command, option, ""]);
 
         Assert.Equal(1, exit);
-        Assert.Equal($"error: {option}: expected a folder, received '' (see '{string.Join(' ', command.TakeWhile(a => !a.StartsWith('-')))} --help')", error.Trim());
+        Assert.Equal($"error: {option}: expected a folder, received '' (see " +
+            $"'{string.Join(' ', command.TakeWhile(a => !a.StartsWith('-')))} --help')", error.Trim());
         Assert.Equal("", output.Trim());
     }
 
     private (string[] Args, string MustName) Arrange(string name, string outDir)
     {
         string Data() => Cli.DataCopy(_root);
-        string[] Train(string dir, params string[] more) => ["train", "--data-dir", dir, "--out", outDir, "--epochs", "1", "--limit-train", "200", "--limit-test", "100", .. more];
+        string[] Train(string dir, params string[] more) =>
+            ["train", "--data-dir", dir, "--out", outDir, "--epochs", "1", "--limit-train", "200", "--limit-test", "100", .. more];
         string Raw(string dir, string file)
         {
             string gz = Path.Combine(dir, file + ".gz");
-            byte[] content = IdxReader.Read(gz, file.Contains("images") ? IdxFile.ImagesMagic : IdxFile.LabelsMagic) is { } f ? Rebuild(f, file) : [];
+            byte[] content = IdxReader.Read(gz, file.Contains("images") ? IdxFile.ImagesMagic : IdxFile.LabelsMagic) is { } f
+                ? Rebuild(f, file) : [];
             File.Delete(gz);
             string path = Path.Combine(dir, file);
             File.WriteAllBytes(path, content);
@@ -153,7 +159,8 @@ public sealed class BadInputTests : IDisposable
             {
                 string spec = Path.Combine(_root, "model.json");
                 File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Conv2D\", \"filters\": \"abc\", \"kernelSize\": 3} ]}");
-                return (["train", "--model-spec", spec, "--out", outDir], "$.layers[0].filters: expected a positive integer, received \"abc\"");
+                return (["train", "--model-spec", spec, "--out", outDir],
+                    "$.layers[0].filters: expected a positive integer, received \"abc\"");
             }
             case "summary-spec-is-a-folder":
                 // It said "cannot read the model spec (Access to the path '…' is denied.)".
@@ -168,8 +175,10 @@ public sealed class BadInputTests : IDisposable
             case "spec-input-not-one-plane":
             {
                 string spec = Path.Combine(_root, "rgb.json");
-                File.WriteAllText(spec, "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
-                return (Train(Data(), "--model-spec", spec), "rgb.json: the model takes input (3, 28, 28); Fashion-MNIST images are (1, 28, 28)");
+                File.WriteAllText(spec,
+                    "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
+                return (Train(Data(), "--model-spec", spec),
+                    "rgb.json: the model takes input (3, 28, 28); Fashion-MNIST images are (1, 28, 28)");
             }
             case "summary-spec-output-not-ten-classes":
             {
@@ -181,14 +190,18 @@ public sealed class BadInputTests : IDisposable
             case "summary-spec-input-not-one-plane":
             {
                 string spec = Path.Combine(_root, "rgb.json");
-                File.WriteAllText(spec, "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
-                return (["summary", "--model-spec", spec], "rgb.json: the model takes input (3, 28, 28); Fashion-MNIST images are (1, 28, 28)");
+                File.WriteAllText(spec,
+                    "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
+                return (["summary", "--model-spec", spec],
+                    "rgb.json: the model takes input (3, 28, 28); Fashion-MNIST images are (1, 28, 28)");
             }
             case "spec-unknown-key":
             {
                 // Misspelt keys must be refused: ignoring them would silently train with the defaults.
                 string spec = Path.Combine(_root, "tiny.json");
-                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ], \"training\": {\"epoch\": 1, \"batchsize\": 7}}");
+                File.WriteAllText(spec,
+                    "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ], \"training\": {\"epoch\": 1, " +
+                    "\"batchsize\": 7}}");
                 return (Train(Data(), "--model-spec", spec), "tiny.json: $.training.epoch: unknown key (expected epochs, batchSize, ");
             }
             case "epochs-zero":
@@ -217,24 +230,30 @@ public sealed class BadInputTests : IDisposable
             {
                 string model = Path.Combine(_root, "wide.onnx");
                 File.WriteAllBytes(model, TinyModels.Onnx(new Engine.Tensors.Shape(1, 32, 32)));
-                return (["evaluate", "--model", model], "wide.onnx: expected an input 'input' of shape [N, 1, 28, 28], found 'input' [N, 1, 32, 32]");
+                return (["evaluate", "--model", model],
+                    "wide.onnx: expected an input 'input' of shape [N, 1, 28, 28], found 'input' [N, 1, 32, 32]");
             }
             case "evaluate-limit-negative":
-                return (["evaluate", "--model", Path.Combine(_root, "absent.onnx"), "--limit-test", "-1"], "--limit-test: expected at least 1, received -1");
+                return (["evaluate", "--model", Path.Combine(_root, "absent.onnx"), "--limit-test", "-1"],
+                    "--limit-test: expected at least 1, received -1");
             case "evaluate-limit-zero":
-                return (["evaluate", "--model", Path.Combine(_root, "absent.onnx"), "--limit-test", "0"], "--limit-test: expected at least 1, received 0");
+                return (["evaluate", "--model", Path.Combine(_root, "absent.onnx"), "--limit-test", "0"],
+                    "--limit-test: expected at least 1, received 0");
             case "batch-too-large":
                 // All 60,000 images in one batch: the best net's first convolution alone would hold 60,000 × 48 × 28 × 28
                 // = 2.26 billion floats, past the 2³¹ an array holds (a batch above the training set's size is clamped to it).
-                return (["train", "--data-dir", Data(), "--out", outDir, "--preset", "best", "--epochs", "1", "--limit-test", "100", "--batch-size", "60000"],
+                return (["train", "--data-dir", Data(), "--out", outDir, "--preset", "best", "--epochs", "1", "--limit-test", "100",
+                    "--batch-size", "60000"],
                     "batch size 60,000: Conv2D 'conv2d_1'");
             case "fetch-bad-url":
-                return (["data", "fetch", "--data-dir", Path.Combine(_root, "fetched"), "--base-url", "notaurl"], "--base-url notaurl: expected an http:// or https:// URL");
+                return (["data", "fetch", "--data-dir", Path.Combine(_root, "fetched"), "--base-url", "notaurl"],
+                    "--base-url notaurl: expected an http:// or https:// URL");
             case "fetch-folder-under-a-file":
             {
                 string file = Path.Combine(_root, "plain.txt");
                 File.WriteAllText(file, "a file, not a folder");
-                return (["data", "fetch", "--data-dir", Path.Combine(file, "data"), "--base-url", "http://127.0.0.1:9/"], $"{Path.Combine(file, "data")}: cannot create the folder");
+                return (["data", "fetch", "--data-dir", Path.Combine(file, "data"), "--base-url", "http://127.0.0.1:9/"],
+                    $"{Path.Combine(file, "data")}: cannot create the folder");
             }
             case "train-out-under-a-file":
             case "cv-out-under-a-file":

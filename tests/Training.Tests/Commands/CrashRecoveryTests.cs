@@ -29,7 +29,8 @@ public sealed class CrashRecoveryTests : IDisposable
             Thread.Sleep(300);
             // Otherwise the exit code below would say 0 without saying why.
             Assert.False(process.HasExited, "training finished before the signal was sent");
-            using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+            using (var kill = System.Diagnostics.Process.Start("kill",
+                ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
             Assert.True(process.WaitForExit(60_000), "training did not stop after SIGINT");
             Assert.Equal(130, process.ExitCode);
             Assert.Contains("train --resume --out", await stderr);
@@ -50,7 +51,8 @@ public sealed class CrashRecoveryTests : IDisposable
     private const int Epochs = 8;
 
     private static string[] Args(string outDir, params string[] more) =>
-        ["train", "--preset", "seed004", "--epochs", $"{Epochs}", "--limit-train", "4000", "--limit-test", "500", "--seed", "5", "--threads", "2", "--out", outDir, .. more];
+        ["train", "--preset", "seed004", "--epochs", $"{Epochs}", "--limit-train", "4000", "--limit-test", "500", "--seed", "5",
+            "--threads", "2", "--out", outDir, .. more];
 
     [Fact]
     public void Train_KilledMidEpochThenResumed_EndsWithTheUninterruptedWeights()

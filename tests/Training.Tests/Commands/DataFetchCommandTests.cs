@@ -35,7 +35,8 @@ public sealed class DataFetchCommandTests : IDisposable
         while (Directory.GetFiles(_dir, "*.part").Length == 0 && !process.HasExited && DateTime.UtcNow < deadline) await Task.Delay(50);
         await Task.Delay(1000);  // into the body
         Assert.False(process.HasExited, "data fetch ended before the signal was sent");
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        using (var kill = System.Diagnostics.Process.Start("kill",
+            ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
         Assert.True(process.WaitForExit(30_000), "data fetch did not stop after SIGINT");
         listener.Stop();
 
