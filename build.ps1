@@ -1,15 +1,25 @@
 # MlNetFashion build script for Windows (mirror of build.sh). Verbs: setup | build | test | pack | train [args] | bench [args] |
 # publish [DIR] [args]
-# Data: put the four Fashion-MNIST files in .\data or $env:FASHION_MNIST_DIR, or let `setup` download them.
+# Data: put the four Fashion-MNIST files in ./data or $env:FASHION_MNIST_DIR, or let `setup` download them.
+# Paths use forward slashes, which Windows and PowerShell on Linux both read.
 param([Parameter(Position = 0)][string]$Verb = "", [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @())
 $ErrorActionPreference = "Stop"
 Set-Location $PSScriptRoot
 $Config = "Release"
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = "1"; $env:DOTNET_NOLOGO = "1"
 
 function Invoke-Checked { param([string[]]$Cmd) & $Cmd[0] $Cmd[1..($Cmd.Length - 1)]; if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE } }
 
+# Runs a command, echoing its output and adding every line to $Log; returns its exit code.
+function Invoke-Logged {
+    param([System.Collections.Generic.List[string]]$Log, [string[]]$Cmd)
+    & $Cmd[0] $Cmd[1..($Cmd.Length - 1)] 2>&1 | ForEach-Object { $line = "$_"; $Log.Add($line); [Console]::WriteLine($line) }
+    return $LASTEXITCODE
+}
+
 function Test-Data {
-    $folders = if ($env:FASHION_MNIST_DIR) { @($env:FASHION_MNIST_DIR) } else { @(".\data") }
+    # The apps' own order after --data-dir: FASHION_MNIST_DIR alone when set, else ./data, then Debian's package folder.
+    $folders = if ($env:FASHION_MNIST_DIR) { @($env:FASHION_MNIST_DIR) } else { @("./data", "/usr/share/datasets/fashion-mnist") }
     foreach ($d in $folders) {
         if ($d -and (Get-ChildItem -Path $d -Filter "train-images-idx3-ubyte*" -ErrorAction SilentlyContinue)) { return $true }
     }
@@ -17,34 +27,89 @@ function Test-Data {
 }
 # With FASHION_MNIST_DIR set the apps read that folder and no other, so a missing copy is fetched there.
 function Setup-Data {
-    $target = if ($env:FASHION_MNIST_DIR) { $env:FASHION_MNIST_DIR } else { ".\data" }
-    if (-not (Test-Data)) { Invoke-Checked @("dotnet", "run", "--project", "Training", "-c", $Config, "--", "data", "fetch", "--data-dir", $target) }
+    $target = if ($env:FASHION_MNIST_DIR) { $env:FASHION_MNIST_DIR } else { "./data" }
+    if (-not (Test-Data)) {
+        Invoke-Checked @("dotnet", "run", "--project", "Training", "-c", $Config, "--", "data", "fetch", "--data-dir", $target)
+    }
 }
 function Restore { Invoke-Checked @("dotnet", "restore", "MlNetFashion.sln", "--nologo", "-v", "quiet") }
 function Build { Invoke-Checked @("dotnet", "build", "MlNetFashion.sln", "-c", $Config, "--nologo", "-v", "quiet", "--no-restore") }
-# The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts\packages.
+# The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts/packages.
 function Pack {
-    Remove-Item -Path "artifacts\packages\MlNetFashion.*.nupkg", "artifacts\packages\MlNetFashion.*.snupkg" -ErrorAction SilentlyContinue
+    Remove-Item -Path "artifacts/packages/MlNetFashion.*.nupkg", "artifacts/packages/MlNetFashion.*.snupkg" -ErrorAction SilentlyContinue
     # The same commit packs the same bytes anywhere: /_/ source paths, the commit's time on every file.
     $epoch = try { git log -1 --format=%ct 2>$null } catch { $null }
     $stamp = if ($epoch -match '^\d+$') { @("-p:DeterministicTimestamp=$epoch") } else { @() }
-    foreach ($p in @("Pipeline\Engine\MlNetFashion.Engine.csproj", "Pipeline\MlNet\MlNetFashion.Pipeline.csproj", "Scoring\Library\MlNetFashion.Scoring.csproj")) {
-        Invoke-Checked (@("dotnet", "pack", $p, "-c", $Config, "--nologo", "-v", "quiet", "-p:ContinuousIntegrationBuild=true", "-o", "artifacts\packages") + $stamp)
+    $projects = @("Pipeline/Engine/MlNetFashion.Engine.csproj", "Pipeline/MlNet/MlNetFashion.Pipeline.csproj",
+        "Scoring/Library/MlNetFashion.Scoring.csproj")
+    foreach ($p in $projects) {
+        Invoke-Checked (@("dotnet", "pack", $p, "-c", $Config, "--nologo", "-v", "quiet", "-p:ContinuousIntegrationBuild=true",
+                "-o", "artifacts/packages") + $stamp)
     }
+    Get-ChildItem -Path "artifacts/packages/MlNetFashion.*" | ForEach-Object { [Console]::WriteLine($_.FullName) }
+}
+
+# The GPU variant (ONNX Runtime's CUDA package) of the scoring tests, beside the CPU build (artifacts/gpu), for this
+# machine's RID only; without CUDA its Category=Gpu tests check the one-line CPU fallback. As build.sh's gpu_test.
+function Test-Gpu {
+    param([System.Collections.Generic.List[string]]$Log)
+    $info = & dotnet --info | Select-String -Pattern '^\s*RID:\s*(\S+)' | Select-Object -First 1
+    $rid = if ($info) { $info.Matches[0].Groups[1].Value } else { "" }
+    $variant = @("-c", $Config, "-r", $rid, "-p:OnnxRuntimeGpu=true", "--nologo")
+    $built = Invoke-Logged $Log (@("dotnet", "build", "tests/Scoring.Tests", "--self-contained", "false", "-v", "quiet") + $variant)
+    if ($built -ne 0) { return $built }
+    return Invoke-Logged $Log (@("dotnet", "test", "tests/Scoring.Tests", "--no-build", "--filter", "Category=Gpu") + $variant)
+}
+
+function Test {
+    Restore; Setup-Data; Build
+    $trx = "TestResults/build-test"
+    Remove-Item -Recurse -Force -Path $trx -ErrorAction SilentlyContinue
+    $log = [System.Collections.Generic.List[string]]::new()
+    $status = Invoke-Logged $log (@("dotnet", "test", "MlNetFashion.sln", "-c", $Config, "--no-build", "--nologo", "--logger", "trx",
+            "--results-directory", $trx) + $Rest)
+    $gpu = Test-Gpu $log
+    if ($gpu -ne 0) { $status = $gpu }
+    # One closing line over all test assemblies, in the plain form CI reads: "N passed, N failed, N skipped".
+    $count = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($line in $log | Where-Object { $_ -match '^(Passed|Failed|Skipped)!' }) {
+        foreach ($key in @("Passed", "Failed", "Skipped")) { if ($line -match "\b${key}:\s*(\d+)") { $count[$key] += [int]$Matches[1] } }
+    }
+    [Console]::WriteLine("tests: $($count.Passed) passed, $($count.Failed) failed, $($count.Skipped) skipped")
+    # Every tool a test needs is installed by setup, so a skip is a test that did not run: it fails the run unless
+    # MLNETFASHION_ALLOW_SKIPS=1. Names and reasons from the TRX files.
+    if ($count.Skipped -ne 0) {
+        if ($env:MLNETFASHION_ALLOW_SKIPS -eq "1") { [Console]::WriteLine("tests: skips allowed (MLNETFASHION_ALLOW_SKIPS=1):") }
+        else {
+            [Console]::WriteLine("tests: a skipped test fails the run (MLNETFASHION_ALLOW_SKIPS=1 allows skips):")
+            if ($status -eq 0) { $status = 1 }
+        }
+        foreach ($file in Get-ChildItem -Path $trx -Filter "*.trx" -ErrorAction SilentlyContinue) {
+            $run = [xml](Get-Content -Raw -Path $file.FullName)
+            foreach ($result in $run.TestRun.Results.UnitTestResult | Where-Object { $_.outcome -eq "NotExecuted" }) {
+                [Console]::WriteLine("  skipped $($result.testName) [$($result.Output.ErrorInfo.Message)]")
+            }
+        }
+    }
+    exit $status
 }
 
 switch ($Verb) {
     "setup" { Restore; Setup-Data }
     "build" { Restore; Build }
-    "test" { Restore; Setup-Data; Build; Invoke-Checked (@("dotnet", "test", "MlNetFashion.sln", "-c", $Config, "--no-build", "--nologo") + $Rest) }
+    "test" { Test }
     "pack" { Pack }
     "train" { Restore; Setup-Data; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "train") + $Rest) }
     "bench" { Restore; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "bench") + $Rest) }
     "publish" {
         # The scoring service as deployed (build.sh's publish verb, which deploy/Dockerfile runs).
-        $out = if ($Rest.Count -gt 0) { $Rest[0] } else { "artifacts\publish\scoring" }
+        $out = if ($Rest.Count -gt 0) { $Rest[0] } else { "artifacts/publish/scoring" }
         $more = if ($Rest.Count -gt 1) { $Rest[1..($Rest.Count - 1)] } else { @() }
-        Invoke-Checked (@("dotnet", "publish", "Scoring/MlNetFashion.Scoring.App.csproj", "-c", $Config, "--nologo", "-v", "quiet", "-o", $out) + $more)
+        $publish = @("dotnet", "publish", "Scoring/MlNetFashion.Scoring.App.csproj", "-c", $Config, "--nologo", "-v", "quiet", "-o", $out)
+        Invoke-Checked ($publish + $more)
     }
-    default { Write-Error "usage: .\build.ps1 setup|build|test|pack|train [args]|bench [args]|publish [DIR] [args]"; exit 2 }
+    default {
+        [Console]::Error.WriteLine("usage: ./build.ps1 setup|build|test|pack|train [args]|bench [args]|publish [DIR] [args]")
+        exit 2
+    }
 }

@@ -48,14 +48,29 @@ setup_data() {
 }
 
 # Tools the tests use: OpenBLAS (GEMM provider), the ONNX checker, scikit-learn, PIL and numpy for the image-export
-# scripts, Chromium for the browser tests, HAProxy for the scale-out test. A test whose tool is missing is skipped, which fails the run.
-setup_test_tools() { apt_install libopenblas0-pthread python3-onnx python3-sklearn python3-pil python3-numpy chromium haproxy; }
+# scripts, Chromium for the browser tests, HAProxy for the scale-out test, curl for README's example, PowerShell for the
+# build.ps1 tests. A test whose tool is missing is skipped, which fails the run.
+setup_test_tools() {
+  apt_install libopenblas0-pthread python3-onnx python3-sklearn python3-pil python3-numpy chromium haproxy curl
+  setup_pwsh
+}
+
+# PowerShell as a .NET tool in artifacts/tools (from the NuGet feed, no apt source needed). 7.7 does not install on .NET 10.
+PWSH_VERSION=7.6.10
+setup_pwsh() {
+  [ -x artifacts/tools/pwsh ] && return 0
+  echo "build.sh: installing PowerShell $PWSH_VERSION into artifacts/tools"
+  dotnet tool install --tool-path artifacts/tools PowerShell --version $PWSH_VERSION >/dev/null \
+    || echo "build.sh: PowerShell could not be installed; the build.ps1 tests will be skipped" >&2
+}
 
 restore() { dotnet restore MlNetFashion.sln --nologo -v quiet; }
 build() { dotnet build MlNetFashion.sln -c $CONFIG --nologo -v quiet --no-restore; }
 
-# The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts/packages (version: Directory.Build.props).
-PACKAGES=(Pipeline/Engine/MlNetFashion.Engine.csproj Pipeline/MlNet/MlNetFashion.Pipeline.csproj Scoring/Library/MlNetFashion.Scoring.csproj)
+# The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts/packages (version:
+# Directory.Build.props).
+PACKAGES=(Pipeline/Engine/MlNetFashion.Engine.csproj Pipeline/MlNet/MlNetFashion.Pipeline.csproj
+  Scoring/Library/MlNetFashion.Scoring.csproj)
 
 # The GPU variant (ONNX Runtime's CUDA package) of the scoring app and its tests, beside the CPU build (artifacts/gpu,
 # see Directory.Build.props), for this machine's RID only (the CUDA natives are ~550 MB per platform). Without CUDA

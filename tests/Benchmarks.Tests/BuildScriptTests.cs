@@ -9,11 +9,12 @@ namespace MlNetFashion.Benchmarks.Tests;
 [UnsupportedOSPlatform("windows")] // bash and Unix file modes
 public sealed class BuildScriptTests : IDisposable
 {
-    private const string PassedLine = "Passed!  - Failed:     0, Passed:     3, Skipped:     0, Total:     3, Duration: 1 s - A.Tests.dll";
-    private const string SkippedLine = "Skipped! - Failed:     0, Passed:     0, Skipped:     1, Total:     1, Duration: 1 s - B.Tests.dll";
+    internal const string PassedLine = "Passed!  - Failed:     0, Passed:     3, Skipped:     0, Total:     3, Duration: 1 s - A.Tests.dll";
+    internal const string SkippedLine =
+        "Skipped! - Failed:     0, Passed:     0, Skipped:     1, Total:     1, Duration: 1 s - B.Tests.dll";
 
     // As the TRX logger writes it: one element per line, attribute values and text XML-escaped.
-    private const string Trx = """
+    internal const string Trx = """
         <?xml version="1.0" encoding="utf-8"?>
         <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
           <Results>
@@ -30,7 +31,7 @@ public sealed class BuildScriptTests : IDisposable
         </TestRun>
         """;
 
-    private const string SkippedListing =
+    internal const string SkippedListing =
         "  skipped B.Tests.Page(size: \"large\") [/usr/bin/chromium not installed: install chromium & retry (<see build.sh>)]";
 
     private readonly string _dir = Directory.CreateTempSubdirectory("mlnetfashion-build-sh-").FullName;
@@ -40,6 +41,7 @@ public sealed class BuildScriptTests : IDisposable
         File.Copy(Path.Combine(Shell.Repository, "build.sh"), Path.Combine(_dir, "build.sh"));
         string bin = Directory.CreateDirectory(Path.Combine(_dir, "bin")).FullName;
         StandIn(bin, "dotnet", """
+            printf 'dotnet %s\n' "$*" >> calls.log
             [ "$1" = test ] || exit 0
             # The GPU variant's run (Category=Gpu) is a second dotnet test: it stands for a run of no tests here.
             case "$*" in *Category=Gpu*) exit 0 ;; esac
@@ -48,9 +50,12 @@ public sealed class BuildScriptTests : IDisposable
             printf '%s\n' "$FAKE_OUTPUT"
             exit "$FAKE_EXIT"
             """);
-        StandIn(bin, "dpkg", "exit 0");
-        StandIn(bin, "apt-get", "exit 0");
+        StandIn(bin, "dpkg", "exit ${FAKE_DPKG_EXIT:-0}");   // 1: no package is installed
+        StandIn(bin, "sudo", "exec \"$@\"");   // without root: the stand-ins, never the machine's apt-get
+        StandIn(bin, "apt-get", "printf 'apt-get %s\\n' \"$*\" >> calls.log");
     }
+
+    private string[] Calls => File.ReadAllLines(Path.Combine(_dir, "calls.log"));
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -91,6 +96,59 @@ public sealed class BuildScriptTests : IDisposable
 
         Assert.Equal(3, exit);
         Assert.Contains("tests: 1 passed, 2 failed, 1 skipped\n", output);
+    }
+
+    [Fact]
+    public void Setup_NothingInstalled_InstallsTheTestToolsAndPowerShellThenRestores()
+    {
+        var (exit, _, error) = Verb(["setup"], new() { ["FAKE_DPKG_EXIT"] = "1" });
+
+        Assert.True(exit == 0, error);
+        string install = Assert.Single(Calls, c => c.StartsWith("apt-get install ", StringComparison.Ordinal)
+            && c.Contains(" chromium haproxy curl", StringComparison.Ordinal));
+        int tools = Array.IndexOf(Calls, install);
+        int pwsh = Array.IndexOf(Calls, "dotnet tool install --tool-path artifacts/tools PowerShell --version 7.6.10");
+        int restore = Array.IndexOf(Calls, "dotnet restore MlNetFashion.sln --nologo -v quiet");
+        Assert.True(tools >= 0 && tools < pwsh && pwsh < restore, string.Join('\n', Calls));
+    }
+
+    [Fact]
+    public void Build_RestoresThenBuildsTheSolution()
+    {
+        var (exit, _, error) = Verb(["build"]);
+
+        Assert.True(exit == 0, error);
+        Assert.Equal(["dotnet restore MlNetFashion.sln --nologo -v quiet",
+            "dotnet build MlNetFashion.sln -c Release --nologo -v quiet --no-restore"], Calls);
+    }
+
+    [Theory]
+    [InlineData("train", "--preset best")]
+    [InlineData("bench", "--seconds 2 --json")]
+    public void TrainAndBench_Arguments_PassedToTheTrainingAppsVerb(string verb, string args)
+    {
+        var (exit, _, error) = Verb([verb, .. args.Split(' ')]);
+
+        Assert.True(exit == 0, error);
+        Assert.Equal($"dotnet run --project Training -c Release -- {verb} {args}", Calls[^1]);
+    }
+
+    [Fact]
+    public void Usage_UnknownVerb_Exit2WithTheUsageLineOnly()
+    {
+        var (exit, output, error) = Verb(["deploy"]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal("usage: ./build.sh setup|build|test|pack|train [args]|bench [args]|publish [DIR] [args]\n", error);
+    }
+
+    private (int Exit, string Out, string Error) Verb(string[] args, Dictionary<string, string?>? environment = null)
+    {
+        environment ??= [];
+        environment["PATH"] = Path.Combine(_dir, "bin") + ":" + Environment.GetEnvironmentVariable("PATH");
+        environment["FASHION_MNIST_DIR"] = null;
+        return Shell.Run(Path.Combine(_dir, "build.sh"), args, environment);
     }
 
     private (int Exit, string Out, string Error) Test(string output, string trx, bool allowSkips = false, int dotnetExit = 0) =>

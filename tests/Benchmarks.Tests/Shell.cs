@@ -13,10 +13,14 @@ internal static class Shell
     /// removes one).
     /// </summary>
     public static (int Exit, string Out, string Error) Run(
-        string script, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null)
+        string script, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null) =>
+        Execute("bash", [script, .. args], environment);
+
+    /// <summary><paramref name="program"/> <paramref name="args"/>, waited for, with its output and exit code.</summary>
+    public static (int Exit, string Out, string Error) Execute(
+        string program, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(script);
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in args) info.ArgumentList.Add(a);
         foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
         {
