@@ -10,13 +10,66 @@ public sealed class DataFetchCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task DataFetch_InterruptedWithSigintMidDownload_Exits130AndLeavesNoPartialFile()
+    public async Task DataFetch_FromAMirror_WritesTheFourVerifiedFilesAndAgainFetchesNothing()
     {
-        // The default SIGINT exit skipped the downloader's cleanup: a train-images-idx3-ubyte.gz.<guid>.part stayed behind.
+        string source = Pipeline.Data.DataLocator.Locate(null);
+        using var listener = new HttpListener();
+        int port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        // A mirror of the official .gz files, from wherever the tests read the data set (gzipped here if it is not).
+        _ = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await listener.GetContextAsync(); }
+                catch (HttpListenerException) { return; }
+                byte[] body = Gzipped(source, Path.GetFileNameWithoutExtension(context.Request.Url!.AbsolutePath));
+                context.Response.ContentLength64 = body.Length;
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+        });
+
+        var (exit, output) = ChildProcess.RunTrainingApp("data", "fetch", "--data-dir", _dir, "--base-url", $"http://127.0.0.1:{port}");
+        var (again, secondOutput) = ChildProcess.RunTrainingApp("data", "fetch", "--data-dir", _dir, "--base-url",
+            $"http://127.0.0.1:{port}");
+        listener.Stop();
+
+        Assert.True(exit == 0, output);
+        Assert.Contains($"4 file(s) downloaded; all four verified in {_dir}", output);
+        foreach (string name in Pipeline.Data.DataLocator.FileNames)
+            Assert.Equal(Gzipped(source, name), await File.ReadAllBytesAsync(Path.Combine(_dir, name + ".gz")));
+        Assert.Equal(4, Directory.GetFiles(_dir).Length);
+        Assert.True(again == 0, secondOutput);
+        Assert.Contains($"0 file(s) downloaded; all four verified in {_dir}", secondOutput);
+    }
+
+    private static byte[] Gzipped(string folder, string name)
+    {
+        string gz = Path.Combine(folder, name + ".gz");
+        if (File.Exists(gz)) return File.ReadAllBytes(gz);
+        using var packed = new MemoryStream();
+        using (var zip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest))
+            zip.Write(File.ReadAllBytes(Path.Combine(folder, name)));
+        return packed.ToArray();
+    }
+
+    private static int FreePort()
+    {
         var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         socket.Start();
         int port = ((IPEndPoint)socket.LocalEndpoint).Port;
         socket.Stop();
+        return port;
+    }
+
+    [Fact]
+    public async Task DataFetch_InterruptedWithSigintMidDownload_Exits130AndLeavesNoPartialFile()
+    {
+        // The default SIGINT exit skipped the downloader's cleanup: a train-images-idx3-ubyte.gz.<guid>.part stayed behind.
+        int port = FreePort();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();

@@ -63,6 +63,26 @@ public sealed class ImageFolderTrainingTests : IDisposable
             "evaluate it on a folder of its classes with --images DIR", refusal.Trim());
     }
 
+    [Fact]
+    public void Train_InitFromAnotherRunWithFreezeEpochs_StartsFromItsBestCheckpointAndSaysSo()
+    {
+        string images = Tree("images", "ja", "nein");
+        string first = Path.Combine(_root, "first"), tuned = Path.Combine(_root, "tuned");
+        var (trained, _, trainError) = Cli.Run("train", "--images", images, "--test-fraction", "0.25", "--preset", "fast", "--epochs", "1",
+            "--out", first);
+        Assert.True(trained == 0, trainError);
+        string onnx = Path.Combine(first, "model.onnx");
+
+        var (exit, _, error) = Cli.Run("train", "--images", images, "--test-fraction", "0.25", "--preset", "fast", "--epochs", "2",
+            "--init-from", onnx, "--freeze-epochs", "1", "--out", tuned);
+
+        Assert.True(exit == 0, error);
+        var settings = JsonNode.Parse(File.ReadAllText(Path.Combine(tuned, "metrics.json")))!["settings"]!;
+        Assert.Equal($"{onnx} (convolutions frozen for 1 epochs)", (string?)settings["initialized from"]);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(tuned, "history.csv")).Length);   // header + 2 epochs
+        Assert.True(File.Exists(Path.Combine(tuned, "model.onnx")));
+    }
+
     public static TheoryData<string> BadFolders => new(
     [
         "missing-folder", "a-file", "no-subfolders", "one-class", "empty-class", "corrupt-image", "non-image-file", "image-over-limits",
