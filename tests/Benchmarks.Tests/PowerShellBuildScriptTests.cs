@@ -5,9 +5,9 @@ using static MlNetFashion.Benchmarks.Tests.BuildScriptTests;
 namespace MlNetFashion.Benchmarks.Tests;
 
 /// <summary>
-/// build.ps1 run by PowerShell 7 as a Windows user runs it: its usage verb, and its pack verb for real beside build.sh's;
-/// its test verb (the same closing line, skip listing and GPU variant as build.sh's) from a copy beside a stand-in dotnet,
-/// as in <see cref="BuildScriptTests"/>.
+/// build.ps1 run by PowerShell 7 as a Windows user runs it: its usage verb; its pack verb for real beside build.sh's,
+/// in a copy of the sources; its test verb (the same closing line, skip listing and GPU variant as build.sh's) from a
+/// copy beside a stand-in dotnet, as in <see cref="BuildScriptTests"/>.
 /// </summary>
 [UnsupportedOSPlatform("windows")] // the stand-in dotnet is a bash script
 public sealed class PowerShellBuildScriptTests : IDisposable
@@ -50,12 +50,15 @@ public sealed class PowerShellBuildScriptTests : IDisposable
     [PwshFact]
     public void Pack_BuildShAndBuildPs1_TheSameThreeLibraryPackagesWithTheirSymbols()
     {
-        string packages = Path.Combine(Shell.Repository, "artifacts", "packages");
-        var (bashExit, bashOutput, bashError) = Shell.Run(Path.Combine(Shell.Repository, "build.sh"), ["pack"]);
+        // In a copy of the sources: pack compiles the libraries anew, which must not touch the build other tests use.
+        string repository = Path.Combine(_dir, "repository");
+        CopySources(Shell.Repository, repository);
+        string packages = Path.Combine(repository, "artifacts", "packages");
+        var (bashExit, bashOutput, bashError) = Shell.Run(Path.Combine(repository, "build.sh"), ["pack"]);
         Assert.True(bashExit == 0, bashOutput + bashError);
         Dictionary<string, string[]> bash = Contents(packages);
 
-        var (exit, output, error) = Pwsh(Path.Combine(Shell.Repository, "build.ps1"), ["pack"]);
+        var (exit, output, error) = Pwsh(Path.Combine(repository, "build.ps1"), ["pack"]);
 
         Assert.True(exit == 0, output + error);
         Dictionary<string, string[]> powerShell = Contents(packages);
@@ -65,6 +68,16 @@ public sealed class PowerShellBuildScriptTests : IDisposable
         Assert.Equal(6, powerShell.Count);
         Assert.Equal(bash.Keys.Order(), powerShell.Keys.Order());
         foreach (var (package, entries) in bash) Assert.Equal(entries, powerShell[package]);
+    }
+
+    private static readonly HashSet<string> NotSources = ["bin", "obj", "artifacts", "TestResults", ".git", "BenchmarkDotNet.Artifacts"];
+
+    private static void CopySources(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (string dir in Directory.GetDirectories(from).Where(d => !NotSources.Contains(Path.GetFileName(d))))
+            CopySources(dir, Path.Combine(to, Path.GetFileName(dir)));
     }
 
     /// <summary>Package file → its entries with their CRC-32, but for the package's random-named core properties.</summary>
