@@ -12,6 +12,7 @@ public static class BenchmarkCommandLine
     public const string Usage = """
         usage: dotnet run --project benchmarks -c Release -- MODE
           gemm [FILTER]                                  managed vs OpenBLAS SGEMM GFLOP/s (shapes whose name contains FILTER)
+          engine [--quick] [--seconds S] [--batch-size B] [--threads T] [--gemm-size N]  fast, mcnn-paper: ratios to SGEMM and PyTorch
           layers [BATCH] [ITERATIONS] [THREADS] [PRESET] forward and backward time of every layer (default 128 30 all seed001)
           onnx-vs-torch                                  our ONNX export of seed001 vs torch.onnx.export (needs /usr/bin/python3 with torch)
           views MODEL.onnx...                            test accuracy of models without views, on 1, 2, 5 and 10 test-time views
@@ -43,6 +44,10 @@ public static class BenchmarkCommandLine
                     if (rest.Length > 1)
                         throw new ArgumentException($"gemm: expected at most one FILTER, received {rest.Length} arguments");
                     GemmBenchmark.Run(filter: rest is [string filter] ? filter : "");
+                    return 0;
+                case "engine":
+                    if (rest is ["-h" or "--help"]) return Help(mode);
+                    EngineBenchmark.Run(rest);
                     return 0;
                 case "layers":
                     LayerBenchmark.Run(args);

@@ -82,6 +82,25 @@ public static class GemmBenchmark
         Console.WriteLine($"Parallelism.For round trip ({threads} chunks, empty body): {ForRoundTripMicroseconds():F1} µs median");
     }
 
+    /// <summary>
+    /// The managed kernel's GFLOP/s on size³ (2·size³ per multiply) at <see cref="Parallelism.Threads"/>, median of
+    /// <paramref name="runs"/>; the provider is left at <see cref="GemmProvider.Auto"/>.
+    /// </summary>
+    public static double SquareManagedGflops(int size, int runs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(runs);
+        var square = new Case($"square {size}³", false, false, size, size, size);
+        try
+        {
+            return Measure(GemmProvider.Managed, square, Random(size * size, 1), Random(size * size, 2), new float[size * size], runs);
+        }
+        finally
+        {
+            Gemm.Configure(GemmProvider.Auto);
+        }
+    }
+
     private readonly struct Empty : IParallelRange
     {
         public void Execute(int start, int end) { }

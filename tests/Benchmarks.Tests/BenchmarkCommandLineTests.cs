@@ -9,7 +9,7 @@ public sealed class BenchmarkCommandLineTests
         var (exit, output, _) = Cli.Run("--help");
 
         Assert.Equal(0, exit);
-        foreach (string mode in new[] { "gemm", "layers", "onnx-vs-torch", "views", "checkpoints" })
+        foreach (string mode in new[] { "gemm", "engine", "layers", "onnx-vs-torch", "views", "checkpoints" })
             Assert.Contains($"\n  {mode} ", output);
     }
 

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace MlNetFashion.Benchmarks.Tests;
+
+/// <summary>`benchmarks -- engine`: the one command that prints the engine/SGEMM and engine/PyTorch ratios.</summary>
+public sealed class EngineBenchmarkTests
+{
+    public sealed class TorchFactAttribute : FactAttribute
+    {
+        public TorchFactAttribute()
+        {
+            if (!File.Exists("/usr/bin/python3")) Skip = "no /usr/bin/python3: install python3-torch.";
+            else
+            {
+                using var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", "import torch"])
+                {
+                    RedirectStandardError = true,
+                })!;
+                python.StandardError.ReadToEnd();
+                python.WaitForExit();
+                if (python.ExitCode != 0) Skip = "/usr/bin/python3 cannot import torch: install python3-torch.";
+            }
+        }
+    }
+
+    [TorchFact]
+    public void Run_TinySizes_PrintsBothNetsWithEveryRatio()
+    {
+        var (exit, output, error) = Cli.Run("engine", "--seconds", "0.2", "--batch-size", "4", "--gemm-size", "64", "--threads", "1");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("managed SGEMM 64³: ", output);
+        Assert.DoesNotContain("PyTorch not measured", output);
+        string[] lines = output.Split('\n');
+        foreach (string net in new[] { "fast", "mcnn-paper" })
+        {
+            string[] cells = lines.Single(l => l.StartsWith(net + " ", StringComparison.Ordinal))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // net, train img/s, GFLOP/s, /SGEMM, ≥, goal, PyTorch img/s, /PyTorch, ≥, goal, infer img/s, PyTorch, ratio
+            Assert.Equal(13, cells.Length);
+            foreach (int column in new[] { 1, 2, 3, 6, 7, 10, 11, 12 })
+                Assert.True(double.Parse(cells[column], NumberStyles.Number, CultureInfo.InvariantCulture) > 0, $"{net}: {cells[column]}");
+        }
+    }
+
+    [Fact]
+    public void Table_WithoutPyTorch_RatioToSgemmAndDashes()
+    {
+        var row = new EngineBenchmark.Row("mcnn-paper", "Winograd", 1000, 120, 4000, null, null);
+
+        string table = EngineBenchmark.Table([row], sgemmGflops: 300);
+
+        string[] cells = table.Split('\n')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["mcnn-paper", "1,000", "120.0", "0.40", "≥", "0.6", "—", "—", "≥", "2.5", "4,000", "—", "—"], cells);
+    }
+
+    [Fact]
+    public void Table_WithPyTorch_RatiosOfImagesPerSecond()
+    {
+        var row = new EngineBenchmark.Row("fast", "Winograd", 1500, 300, 6000, 500, 2000);
+
+        string table = EngineBenchmark.Table([row], sgemmGflops: 250);
+
+        string[] cells = table.Split('\n')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["fast", "1,500", "300.0", "1.20", "≥", "1.0", "500", "3.00", "≥", "2.5", "6,000", "2,000", "3.00"], cells);
+    }
+
+    [Fact]
+    public void Parse_Quick_ShorterMeasurements()
+    {
+        var settings = EngineBenchmark.Parse(["--quick", "--threads", "3"]);
+
+        Assert.Equal(EngineBenchmark.Settings.Quick with { Threads = 3 }, settings);
+        Assert.True(settings.Seconds < EngineBenchmark.Settings.Default.Seconds);
+    }
+
+    [Theory]
+    [InlineData("--seconds", "0", "--seconds expects a positive number, received '0'")]
+    [InlineData("--gemm-size", "x", "--gemm-size expects a positive whole number, received 'x'")]
+    [InlineData("--batch-size", "-1", "--batch-size expects a positive whole number, received '-1'")]
+    [InlineData("--bogus", "1", "unrecognized argument '--bogus'")]
+    public void Run_BadOption_OneErrorLineNamingIt(string option, string value, string expected)
+    {
+        var (exit, output, error) = Cli.Run("engine", option, value);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"error: engine: {expected}", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void Run_OptionWithoutValue_OneErrorLine()
+    {
+        var (exit, _, error) = Cli.Run("engine", "--threads");
+
+        Assert.Equal(1, exit);
+        Assert.Equal("error: engine: --threads expects a value", error.Trim());
+    }
+}
