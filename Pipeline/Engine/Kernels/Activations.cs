@@ -86,7 +86,10 @@ public static unsafe class Activations
         for (; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i];
     }
 
-    private static void LeakyReluBackwardSerial(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, float alpha, Span<float> dx)
+    /// <summary>
+    /// <see cref="LeakyReluBackward"/> on the calling thread (for kernels that fuse it into their own passes); dx may be dy.
+    /// </summary>
+    internal static void LeakyReluBackwardSerial(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, float alpha, Span<float> dx)
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)

@@ -9,6 +9,11 @@ namespace MlNetFashion.Engine.Kernels;
 /// Backward, with x̂ = (x − μ)·s, s = 1/√(σ² + ε), recomputed from x (no x̂ buffer, one pass less each way):
 /// dγ = Σ dy·x̂, dβ = Σ dy; training: dx = γ·s·(dy − dβ/M − x̂·dγ/M); eval: dx = γ·s·dy.
 /// Planes (L ≥ 16) are processed per channel on the pool; features (small L) row by row across channels.
+/// A ReLU beside a plane batch norm runs inside its passes, on each plane while it is in cache (the [128, 32, 28, 28]
+/// maps are 12.8 MB; each separate pass is a trip through memory): <see cref="Buffers.ReluOutput"/> gives
+/// y = max(y, 0) (batch norm → ReLU), <see cref="Buffers.ReluInput"/> dx = dx where x &gt; 0, else 0·dx (ReLU → batch
+/// norm, x being the ReLU's output). Both are the ReLU kernels' own element-wise arithmetic, so the bits are the same as
+/// with separate passes.
 /// </summary>
 public static unsafe class BatchNormKernel
 {
@@ -18,9 +23,16 @@ public static unsafe class BatchNormKernel
         public float* X, Y, Gamma, Beta, RunningMean, RunningVar, Mean, InvStd, DGamma, DBeta, DY, DX;
         public int Batch, Channels, Length;
         public float Momentum, Epsilon;
+
+        /// <summary>Forward on planes: y = max(γ·x̂ + β, 0), a ReLU after the batch norm.</summary>
+        public bool ReluOutput;
+
+        /// <summary>Backward on planes: x is a ReLU's output, and dx goes through that ReLU's backward too.</summary>
+        public bool ReluInput;
     }
 
-    private const int PlaneThreshold = 16;
+    /// <summary>Values per channel and sample from which channels are processed as planes (and a ReLU can be fused).</summary>
+    internal const int PlaneThreshold = 16;
 
     public static void Forward(Buffers b, bool training)
     {
@@ -76,7 +88,12 @@ public static unsafe class BatchNormKernel
                 }
                 Statistics(ref buffers, c, sum, sumSq, m, training);
                 float scale = b.Gamma[c] * b.InvStd[c], shift = b.Beta[c] - b.Mean[c] * scale;
-                for (int n = 0; n < b.Batch; n++) Affine.Apply(Plane(b.X, n, c), scale, shift, Plane(b.Y, n, c));
+                for (int n = 0; n < b.Batch; n++)
+                {
+                    var y = Plane(b.Y, n, c);
+                    Affine.Apply(Plane(b.X, n, c), scale, shift, y);
+                    if (b.ReluOutput) TensorPrimitives.Max(y, 0f, y);
+                }
             }
         }
 
@@ -112,6 +129,7 @@ public static unsafe class BatchNormKernel
                     var dx = Plane(b.DX, n, c);
                     if (training) FusedPasses.Combine(Plane(b.DY, n, c), k, Plane(b.X, n, c), a, d, dx);
                     else TensorPrimitives.Multiply(Plane(b.DY, n, c), k, dx);
+                    if (b.ReluInput) Activations.LeakyReluBackwardSerial(Plane(b.X, n, c), dx, 0f, dx);
                 }
             }
         }

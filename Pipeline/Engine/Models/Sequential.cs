@@ -56,10 +56,41 @@ public sealed class Sequential
             }
         }
         _layers[0].NeedsInputGradient = false;
+        if (FuseActivations) FuseRelus();
         _input = new Tensor(maxBatchSize, InputShape);
         MaxBatchSize = maxBatchSize;
         IsBuilt = true;
         return this;
+    }
+
+    /// <summary>
+    /// Whether Build lets plane batch norms run their neighbouring ReLUs (BatchNormKernel): the same bits, one pass over
+    /// memory less per pair. Off only to compare against the separate passes.
+    /// </summary>
+    internal bool FuseActivations { get; set; } = FuseByDefault;
+
+    /// <summary>MLNETFASHION_FUSE=0 keeps every ReLU a separate pass, for A/B runs and bisecting (read once per process).</summary>
+    private static readonly bool FuseByDefault = Environment.GetEnvironmentVariable("MLNETFASHION_FUSE") != "0";
+
+    /// <summary>
+    /// batch norm → ReLU: the batch norm writes max(y, 0) and the ReLU passes it on (its backward masks by that output).
+    /// ReLU → batch norm: the batch norm's backward masks dx by its input (the ReLU's output), the ReLU's passes dy on.
+    /// </summary>
+    private void FuseRelus()
+    {
+        for (int i = 0; i + 1 < _layers.Count; i++)
+        {
+            switch (_layers[i], _layers[i + 1])
+            {
+                case (Layers.Normalization.BatchNorm bn, Layers.Activation.RectifierLayer { Alpha: 0 } relu) when bn.CanFuseRelu:
+                    bn.ReluOutput = relu.FusedIntoPrevious = true;
+                    break;
+                case (Layers.Activation.RectifierLayer { Alpha: 0 } relu, Layers.Normalization.BatchNorm bn)
+                    when bn.CanFuseRelu && relu.NeedsInputGradient:
+                    bn.ReluInput = relu.FusedIntoNext = true;
+                    break;
+            }
+        }
     }
 
     /// <summary>input [N, ...InputShape] → logits [N, ...OutputShape] (a buffer of the last layer).</summary>

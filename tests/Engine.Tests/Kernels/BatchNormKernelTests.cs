@@ -51,4 +51,49 @@ public class BatchNormKernelTests
             KernelCases.AssertClose(edx, dx, $"{what} dx", 1e-4);
         }
     }
+
+    [Theory]
+    [InlineData(3, 5, 16, true)]
+    [InlineData(4, 7, 49, true)]
+    [InlineData(2, 3, 196, false)]
+    public unsafe void ForwardBackward_FusedRelu_SameBitsAsSeparatePasses(int batch, int channels, int length, bool training)
+    {
+        int size = batch * channels * length;
+        float[] x = KernelCases.Random(size, 5, 2f), dy = KernelCases.Random(size, 6);
+        float[] gamma = KernelCases.Random(channels, 7), beta = KernelCases.Random(channels, 8);
+        for (int i = 0; i < size; i += 3) x[i] = Math.Max(x[i], 0f);   // some inputs as a ReLU leaves them
+        // Separate passes: ReLU after the batch norm's output, and the input's ReLU backward after its dx.
+        float[] y = Run(x, dy, gamma, beta, batch, channels, length, training, fused: false, out float[] dx);
+        Activations.Relu(y, y);
+        Activations.ReluBackward(x, dx, dx);
+
+        float[] fusedY = Run(x, dy, gamma, beta, batch, channels, length, training, fused: true, out float[] fusedDx);
+
+        Assert.Equal(y.Select(BitConverter.SingleToInt32Bits), fusedY.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(dx.Select(BitConverter.SingleToInt32Bits), fusedDx.Select(BitConverter.SingleToInt32Bits));
+        Assert.Contains(fusedDx, v => v == 0f);
+        Assert.Contains(fusedY, v => v == 0f);
+    }
+
+    private static unsafe float[] Run(float[] x, float[] dy, float[] gamma, float[] beta, int batch, int channels, int length,
+        bool training, bool fused, out float[] dx)
+    {
+        float[] y = new float[x.Length], mean = new float[channels], invStd = new float[channels];
+        float[] runningMean = new float[channels], runningVar = [.. Enumerable.Repeat(1f, channels)];
+        float[] dGamma = new float[channels], dBeta = new float[channels];
+        dx = new float[x.Length];
+        fixed (float* px = x, py = y, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, pm = mean, ps = invStd, pdy = dy,
+            pdx = dx, pdg = dGamma, pdb = dBeta)
+        {
+            var buffers = new BatchNormKernel.Buffers
+            {
+                X = px, Y = py, Gamma = pg, Beta = pb, RunningMean = prm, RunningVar = prv, Mean = pm, InvStd = ps,
+                DY = pdy, DX = pdx, DGamma = pdg, DBeta = pdb, Batch = batch, Channels = channels, Length = length, Momentum = 0.1f,
+                Epsilon = 1e-5f, ReluOutput = fused, ReluInput = fused,
+            };
+            BatchNormKernel.Forward(buffers, training);
+            BatchNormKernel.Backward(buffers, training, needInputGradient: true);
+        }
+        return y;
+    }
 }

@@ -8,9 +8,16 @@ namespace MlNetFashion.Engine.Layers.Activation;
 public abstract class RectifierLayer(float alpha) : Layer
 {
     private Tensor _output = null!, _inputGradient = null!;
+    private Tensor? _fusedOutput;
 
     public float Alpha { get; } = alpha >= 0 ? alpha :
         throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Expected a non-negative slope.");
+
+    /// <summary>The preceding batch norm computes this ReLU's output (its output is passed on as this layer's).</summary>
+    internal bool FusedIntoPrevious { get; set; }
+
+    /// <summary>The following batch norm's backward includes this ReLU's (the gradient is passed on as it is).</summary>
+    internal bool FusedIntoNext { get; set; }
 
     protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random)
     {
@@ -22,6 +29,11 @@ public abstract class RectifierLayer(float alpha) : Layer
     public override Tensor Forward(Tensor input, bool training)
     {
         CheckBatch(input, InputShape);
+        if (FusedIntoPrevious)
+        {
+            _fusedOutput = input;
+            return input;
+        }
         _output.SetBatchSize(input.BatchSize);
         if (Alpha == 0) Activations.Relu(input.Span, _output.Span);
         else Activations.LeakyRelu(input.Span, Alpha, _output.Span);
@@ -31,8 +43,10 @@ public abstract class RectifierLayer(float alpha) : Layer
     public override Tensor? Backward(Tensor outputGradient)
     {
         if (!NeedsInputGradient) return null;
+        if (FusedIntoNext) return outputGradient;
         _inputGradient.SetBatchSize(outputGradient.BatchSize);
-        Activations.LeakyReluBackward(_output.Span, outputGradient.Span, Alpha, _inputGradient.Span);
+        Tensor output = FusedIntoPrevious ? _fusedOutput! : _output;
+        Activations.LeakyReluBackward(output.Span, outputGradient.Span, Alpha, _inputGradient.Span);
         return _inputGradient;
     }
 }

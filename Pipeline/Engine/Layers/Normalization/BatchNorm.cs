@@ -34,6 +34,15 @@ public abstract unsafe class BatchNorm : Layer
     public override IReadOnlyList<Parameter> Parameters => [_gamma, _beta];
     public override IReadOnlyList<Tensor> Buffers => [_runningMean, _runningVar];
 
+    /// <summary>Whether a neighbouring ReLU can run inside this layer's passes (BatchNormKernel's planes).</summary>
+    internal bool CanFuseRelu => _length >= BatchNormKernel.PlaneThreshold;
+
+    /// <summary>The output is the following ReLU's: y = max(γ·x̂ + β, 0) (that ReLU then passes it on).</summary>
+    internal bool ReluOutput { get; set; }
+
+    /// <summary>The input is the preceding ReLU's output; the input gradient includes that ReLU's backward.</summary>
+    internal bool ReluInput { get; set; }
+
     /// <summary>Channels and values per channel per sample for this input shape (checks the rank).</summary>
     protected abstract (int Channels, int Length) Layout(Shape inputShape);
 
@@ -70,6 +79,7 @@ public abstract unsafe class BatchNorm : Layer
             {
                 X = x, Y = y, Gamma = gamma, Beta = beta, RunningMean = runningMean, RunningVar = runningVar, Mean = mean, InvStd = invStd,
                 Batch = input.BatchSize, Channels = _channels, Length = _length, Momentum = Momentum, Epsilon = Epsilon,
+                ReluOutput = ReluOutput,
             }, training);
         }
         return _output;
@@ -85,7 +95,7 @@ public abstract unsafe class BatchNorm : Layer
             BatchNormKernel.Backward(new BatchNormKernel.Buffers
             {
                 X = x, DY = dy, DX = dx, Gamma = gamma, DGamma = dGamma, DBeta = dBeta, Mean = mean, InvStd = invStd,
-                Batch = outputGradient.BatchSize, Channels = _channels, Length = _length,
+                Batch = outputGradient.BatchSize, Channels = _channels, Length = _length, ReluInput = ReluInput,
             }, _lastTraining, NeedsInputGradient);
         }
         return NeedsInputGradient ? _inputGradient : null;

@@ -1,0 +1,68 @@
+using MlNetFashion.Engine.Layers.Activation;
+using MlNetFashion.Engine.Layers.Normalization;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Tensors;
+
+namespace MlNetFashion.Engine.Tests.Models;
+
+/// <summary>
+/// Build lets plane batch norms run their neighbouring ReLUs: batch norm → ReLU (fast) in the forward pass, ReLU →
+/// batch norm (mcnn-paper) in the backward pass. The fused model must give the bits of the separate passes.
+/// </summary>
+public class SequentialFusionTests
+{
+    public static TheoryData<string> Nets => new() { "fast", "mcnn-paper", "best" };
+
+    [Theory]
+    [MemberData(nameof(Nets))]
+    public void Build_PresetWithBatchNormBesideReLU_FusesThem(string preset)
+    {
+        Sequential model = Presets.Get(preset).CreateModel().Build(4, new EngineRandom(1));
+
+        var norms = model.Layers.OfType<BatchNorm>().Where(b => b.ReluOutput || b.ReluInput).ToList();
+        Assert.NotEmpty(norms);
+        Assert.All(norms, b => Assert.True(b.CanFuseRelu));
+        // mcnn-paper's last block (2×2 planes) and its dense batch norm stay on the feature path, unfused.
+        Assert.All(model.Layers.OfType<BatchNorm>().Where(b => !b.CanFuseRelu), b => Assert.False(b.ReluOutput || b.ReluInput));
+    }
+
+    [Theory]
+    [MemberData(nameof(Nets))]
+    public void ForwardBackward_Fused_SameBitsAsSeparatePasses(string preset)
+    {
+        const int batch = 5;
+        Sequential fused = Build(preset, batch, fuse: true), separate = Build(preset, batch, fuse: false);
+        Assert.Contains(separate.Layers, l => l is RectifierLayer);
+        Assert.DoesNotContain(separate.Layers.OfType<BatchNorm>(), b => b.ReluOutput || b.ReluInput);
+        var random = new EngineRandom(7);
+        float[] images = [.. Enumerable.Range(0, batch * 784).Select(_ => random.NextSingle())];
+        float[] gradient = [.. Enumerable.Range(0, batch * 10).Select(_ => random.NextSingle() - 0.5f)];
+
+        foreach (bool training in new[] { true, false })
+        {
+            Tensor a = fused.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training);
+            Tensor b = separate.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training);
+            AssertSameBits(b.Span, a.Span, $"{preset} logits, training {training}");
+            fused.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
+            separate.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
+            foreach (var (p, q) in fused.Parameters.Zip(separate.Parameters))
+                AssertSameBits(q.Gradient.Span, p.Gradient.Span, $"{preset} gradient of {p.Name}, training {training}");
+        }
+        foreach (var (p, q) in fused.Buffers.Zip(separate.Buffers)) AssertSameBits(q.Span, p.Span, $"{preset} running statistics");
+    }
+
+    private static Sequential Build(string preset, int batch, bool fuse)
+    {
+        Sequential model = Presets.Get(preset).CreateModel();
+        model.FuseActivations = fuse;
+        return model.Build(batch, new EngineRandom(3));
+    }
+
+    private static void AssertSameBits(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                Assert.Fail($"{what}: element {i} is {actual[i]:R}, expected {expected[i]:R}");
+    }
+}
