@@ -46,10 +46,11 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         if (_options.FreezeEpochs > 0 && _options.InitFrom is null)
             throw new ArgumentException(
                 "FreezeEpochs: expected InitFrom too (frozen layers keep trained weights; fresh ones would stay random)");
-        if (_options.InitFrom is not null) InitialWeights.CheckpointFor(_options.InitFrom);
+        if (_options.InitFrom is not null) InitialWeights.Check(_options.InitFrom);
         LabeledImages all = FeatureReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape);
         int classes = FeatureReader.ClassCount(input, _options.LabelColumnName);
-        model = FashionMnistNet.WithClasses(model, classes);
+        // Fine-tuning replaces whatever head the net had; otherwise only the Fashion-MNIST one adapts to the data.
+        model = _options.InitFrom is null ? FashionMnistNet.WithClasses(model, classes) : FashionMnistNet.WithHead(model, classes);
         float fraction = _options.ValidationSet is null ? _options.ValidationSetFraction ?? defaults.ValidationFraction : 0;
         (LabeledImages train, LabeledImages? validation) = SplitValidation(all, model, fraction);
         // A batch larger than the training set is the whole set in one step (as in Keras): allocate no more than that.
