@@ -115,9 +115,14 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         return transformer;
     }
 
-    /// <summary>Built by asking the same built-in chain (SchemaShape columns cannot be constructed outside ML.NET).</summary>
+    /// <summary>
+    /// Built by asking the same built-in chain (SchemaShape columns cannot be constructed outside ML.NET). A SchemaShape
+    /// carries no vector sizes or key counts (Score is a vector of Single, PredictedLabel a UInt32 key, whatever the
+    /// class count), so the probe's class count does not show; the label column is checked as Fit will need it.
+    /// </summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
+        CheckLabel(inputSchema, _options.LabelColumnName);
         var probe = new Sequential(Presets.Input)
             .Add(new Engine.Layers.Core.Flatten())
             .Add(new Engine.Layers.Core.Dense(FashionMnistClasses.Count));
@@ -125,6 +130,19 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         return ScoringChain.CreateEstimator(_mlContext, OnnxExporter.Export(probe), _options.FeatureColumnName, _options.ScoreColumnName,
             _options.PredictedLabelColumnName)
             .GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>The label column must be a scalar key (its count is the class count); ML.NET's trainers check the same.</summary>
+    private static void CheckLabel(SchemaShape inputSchema, string labelColumn)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        if (!inputSchema.Any(c => c.Name == labelColumn))
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"label column '{labelColumn}' not found");
+        SchemaShape.Column label = inputSchema.Last(c => c.Name == labelColumn);
+        bool scalar = label.Kind == SchemaShape.Column.VectorKind.Scalar;
+        if (!scalar || !label.IsKey)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"label column '{labelColumn}': expected a key (MapValueToKey), found {(scalar ? "" : "a vector of ")}{label.ItemType}");
     }
 
     private EngineTrainerOptions Merge(EngineTrainerOptions d) => d with
