@@ -87,7 +87,7 @@ public sealed class ImageFolderTrainingTests : IDisposable
     [
         "missing-folder", "a-file", "no-subfolders", "one-class", "empty-class", "corrupt-image", "non-image-file", "image-over-limits",
         "test-folder-unknown-class", "test-fraction-and-test-images", "test-fraction-out-of-range", "freeze-without-init-from",
-        "init-from-missing", "test-images-without-images", "limit-train-with-images", "data-dir-with-images",
+        "init-from-missing", "init-from-foreign-onnx", "test-images-without-images", "limit-train-with-images", "data-dir-with-images",
     ]);
 
     [Theory]
@@ -169,6 +169,14 @@ public sealed class ImageFolderTrainingTests : IDisposable
                 Tree("images", "a", "b");
                 string missing = Path.Combine(_root, "nowhere", "model.onnx");
                 return (["--images", images, "--init-from", missing], $"{missing}: --init-from: file not found");
+            }
+            case "init-from-foreign-onnx":
+            {
+                Tree("images", "a", "b");
+                string foreign = Path.Combine(_root, "resnet18.onnx");
+                // A ModelProto from another exporter: producer_name "pytorch" (field 2), an empty graph (field 7).
+                File.WriteAllBytes(foreign, [0x12, 7, .. "pytorch"u8, 0x3A, 0]);
+                return (["--images", images, "--init-from", foreign], "resnet18.onnx: --init-from: not a model MlNetFashion exported");
             }
             case "test-images-without-images": return (["--test-images", Tree("test", "a", "b")], "--test-images: expected --images too");
             case "limit-train-with-images":
