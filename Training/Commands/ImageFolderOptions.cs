@@ -25,7 +25,7 @@ internal sealed class ImageFolderOptions
     };
     public Option<string?> InitFrom { get; } = CommonOptions.RefuseEmpty(new Option<string?>("--init-from")
     {
-        Description = "Fine-tune: start from a trained run's weights (a .ckpt, or a model.onnx with its checkpoints/ beside it).",
+        Description = "Fine-tune: start from a trained run's weights (a model.onnx that train wrote, or a .ckpt).",
     });
     public Option<int> FreezeEpochs { get; } = new("--freeze-epochs")
     {

@@ -20,7 +20,7 @@ public static class CheckpointFile
 
     public sealed record Header(int Version, int Epoch, long OptimizerSteps, string[] RandomState, float LearningRateScale,
         int BestEpoch, float BestScore, string OptionsJson, List<EpochMetrics> History, int[] WeightLengths, int[] OptimizerLengths,
-        PartialEpoch? Interrupted = null);
+        PartialEpoch? Interrupted = null, long[]? ParameterSteps = null);
 
     /// <summary>
     /// Before the first epoch ends the best score is −∞ (and a diverging history may hold NaN): written as "-Infinity".
@@ -37,7 +37,8 @@ public static class CheckpointFile
         ResumeState state = trainer.State;
         var header = new Header(1, state.CompletedEpochs, trainer.Optimizer.Steps, [.. trainer.Random.GetState().Select(s => s.ToString())],
             state.LearningRateScale, state.BestEpoch, state.BestScore, optionsJson, [.. state.History],
-            [.. weights.Select(w => w.Length)], [.. optimizer.Select(o => o.Length)], state.Interrupted);
+            [.. weights.Select(w => w.Length)], [.. optimizer.Select(o => o.Length)], state.Interrupted,
+            [.. trainer.Optimizer.ParameterSteps]);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         AtomicFile.Write(path, stream =>
         {
@@ -96,7 +97,8 @@ public static class CheckpointFile
         var (header, weights, optimizer) = Read(path);
         accept?.Invoke(header);
         WeightsSnapshot.FromValues(weights).Restore(trainer.Model);
-        trainer.Optimizer.SetState(optimizer, header.OptimizerSteps, trainer.Model.Parameters);
+        trainer.Optimizer.SetState(optimizer, header.OptimizerSteps, trainer.Model.Parameters,
+            header.ParameterSteps is { Length: > 0 } counts ? counts : null);
         trainer.Random.SetState([.. header.RandomState.Select(ulong.Parse)]);
         trainer.Resume(new ResumeState(header.Epoch, header.History, header.BestEpoch, header.BestScore, header.LearningRateScale,
             header.Interrupted));

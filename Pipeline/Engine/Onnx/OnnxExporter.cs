@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Calibration;
@@ -34,6 +35,13 @@ public static class OnnxExporter
     /// <summary>Metadata keys of calibration: T of softmax(logits / T), the in-distribution score's name and its threshold.</summary>
     public const string TemperatureKey = "temperature", InDistributionScoreKey = "ood_score", InDistributionThresholdKey = "ood_threshold";
 
+    /// <summary>
+    /// The metadata key of the batch norms' own values, which folding merges into the weights: {"folded": bool,
+    /// "values": [base64 of float32 γ | β | μ | σ², one per batch norm in layer order]}. With them
+    /// <see cref="OnnxWeights"/> gives back the layers' weights from the graph alone.
+    /// </summary>
+    public const string BatchNormKey = "batch_norm";
+
     public static byte[] Export(Sequential model, OnnxExportOptions? options = null)
     {
         options ??= new OnnxExportOptions();
@@ -50,18 +58,15 @@ public static class OnnxExporter
         TestTimeViews? views = options.TestTimeViews;
         string current = views is null ? InputName : EmitViews(graph, views, InputName, model.InputShape);
         var layers = model.Layers;
-        var foldIntoDense = new Dictionary<int, BatchNorm>();   // Dense index → a batch norm folded into its input side
-        var afterPool = new Dictionary<int, BatchNorm>();       // MaxPool index → a batch norm emitted after it instead
+        var plan = BatchNormFolding.Plan(layers, options.FoldBatchNorm);
         for (int i = 0; i < layers.Count; i++)
         {
-            BatchNorm? next = options.FoldBatchNorm && i + 1 < layers.Count ? layers[i + 1] as BatchNorm : null;
-            bool folds = next is not null && layers[i] is Conv2D or Dense;
-            if (options.FoldBatchNorm && layers[i] is BatchNorm bn && Reroute(layers, i, bn, foldIntoDense, afterPool)) continue;
-            current = layers[i] is Dense dense && foldIntoDense.TryGetValue(i, out BatchNorm? before)
-                ? EmitDense(graph, dense, current, before, folds ? next : null)
-                : Emit(graph, layers[i], current, folds ? next : null);
-            if (afterPool.TryGetValue(i, out BatchNorm? moved)) current = Emit(graph, moved, current, null);
-            if (folds) i++;
+            if (plan.Moved.Contains(i)) continue;
+            BatchNorm? after = plan.IntoOutput.GetValueOrDefault(i);
+            current = layers[i] is Dense dense && plan.IntoDenseInput.TryGetValue(i, out BatchNorm? before)
+                ? EmitDense(graph, dense, current, before, after)
+                : Emit(graph, layers[i], current, after);
+            if (plan.AfterPool.TryGetValue(i, out BatchNorm? moved)) current = Emit(graph, moved, current, null);
         }
         long classes = model.OutputShape[0];
         if (views is not null) current = EmitViewMean(graph, current, views.Views.Count, classes);
@@ -95,6 +100,7 @@ public static class OnnxExporter
             ["preset"] = options.Preset,
             ["producer"] = $"MlNetFashion {options.ProducerVersion}",
             ["model_spec"] = ModelSpec.ToJson(model),
+            [BatchNormKey] = BatchNormValues(model, options.FoldBatchNorm),
         };
         if (options.TestTimeViews is { } views) metadata[TestTimeViewsKey] = $"logits averaged over {views}";
         if (options.TestAccuracy is double accuracy) metadata["test_accuracy"] = accuracy.ToString("F4", CultureInfo.InvariantCulture);
@@ -109,6 +115,16 @@ public static class OnnxExporter
         }
         foreach (var (key, value) in options.Metadata) metadata[key] = value;
         return metadata;
+    }
+
+    private static string BatchNormValues(Sequential model, bool folded)
+    {
+        var values = BatchNormFolding.All(model.Layers).Select(bn =>
+        {
+            float[] v = [.. bn.Gamma.Value.Span, .. bn.Beta.Value.Span, .. bn.RunningMean.Span, .. bn.RunningVariance.Span];
+            return Convert.ToBase64String(MemoryMarshal.AsBytes(v.AsSpan()));
+        });
+        return JsonSerializer.Serialize(new { folded, values });
     }
 
     /// <summary>
@@ -235,35 +251,6 @@ public static class OnnxExporter
         }
     }
 
-    /// <summary>
-    /// Plans a batch norm that could not fold into the layer before it (seed001 puts it after the ReLU). y = a·x + b per
-    /// channel: it folds exactly into the next Dense (through Dropout, Flatten, and MaxPool when every a > 0, since max
-    /// commutes with an increasing map); otherwise, before a MaxPool with every a > 0, it moves behind the pool and
-    /// normalizes a quarter of the values. A following Conv cannot absorb it: its zero padding would see b.
-    /// </summary>
-    private static bool Reroute(IReadOnlyList<Layer> layers, int index, BatchNorm bn, Dictionary<int, BatchNorm> foldIntoDense,
-        Dictionary<int, BatchNorm> afterPool)
-    {
-        bool increasing = true;
-        ReadOnlySpan<float> gamma = bn.Gamma.Value.Span;
-        for (int c = 0; c < gamma.Length; c++) increasing &= gamma[c] > 0;
-        int j = index + 1;
-        while (j < layers.Count && (layers[j] is Dropout or Flatten || (increasing && layers[j] is MaxPool2D))) j++;
-        if (j < layers.Count && layers[j] is Dense && !foldIntoDense.ContainsKey(j))
-        {
-            foldIntoDense[j] = bn;
-            return true;
-        }
-        j = index + 1;
-        while (j < layers.Count && layers[j] is Dropout) j++;
-        if (increasing && j < layers.Count && layers[j] is MaxPool2D && !afterPool.ContainsKey(j))
-        {
-            afterPool[j] = bn;
-            return true;
-        }
-        return false;
-    }
-
     /// <summary>Gemm with an optional batch norm folded into its input side (<paramref name="before"/>) and one after it.</summary>
     private static string EmitDense(OnnxGraph g, Dense dense, string input, BatchNorm? before, BatchNorm? after)
     {
@@ -288,7 +275,7 @@ public static class OnnxExporter
         if (per * channels != features)
             throw new InvalidOperationException($"ONNX export: cannot fold {bn.Name} ({channels} channels) into {dense.Name} ({features} " +
                 $"inputs).");
-        (double[] scale, double[] shift) = Affine(bn);
+        (double[] scale, double[] shift) = BatchNormFolding.Affine(bn);
         for (int u = 0; u < dense.Units; u++)
         {
             double sum = b[u];
@@ -299,21 +286,6 @@ public static class OnnxExporter
             }
             b[u] = (float)sum;
         }
-    }
-
-    /// <summary>A batch norm in eval mode as y = scale·x + shift per channel: scale = γ/√(σ²+ε), shift = β − μ·scale.</summary>
-    private static (double[] Scale, double[] Shift) Affine(BatchNorm bn)
-    {
-        ReadOnlySpan<float> gamma = bn.Gamma.Value.Span, beta = bn.Beta.Value.Span, mean = bn.RunningMean.Span,
-            variance = bn.RunningVariance.Span;
-        var scale = new double[gamma.Length];
-        var shift = new double[gamma.Length];
-        for (int c = 0; c < gamma.Length; c++)
-        {
-            scale[c] = gamma[c] / Math.Sqrt(variance[c] + (double)bn.Epsilon);
-            shift[c] = beta[c] - mean[c] * scale[c];
-        }
-        return (scale, shift);
     }
 
     /// <summary>True when ceil_mode without pads gives exactly the engine's output size (pads only after, less than a stride).</summary>
@@ -364,7 +336,7 @@ public static class OnnxExporter
         if (bn is null) return;
         int per = w.Length / filters;
         ReadOnlySpan<float> beta = bn.Beta.Value.Span, mean = bn.RunningMean.Span;
-        double[] scale = Affine(bn).Scale;
+        double[] scale = BatchNormFolding.Affine(bn).Scale;
         for (int f = 0; f < filters; f++)
         {
             for (int i = 0; i < per; i++) w[f * per + i] = (float)(w[f * per + i] * scale[f]);

@@ -17,11 +17,12 @@ public class Adam(float weightDecay = 0, float beta1 = 0.9f, float beta2 = 0.999
     /// <summary>L2 added to the gradient (Adam) vs decoupled shrinking of the weights (AdamW).</summary>
     protected virtual bool Decoupled => false;
 
-    protected override void Update(Span<float> value, ReadOnlySpan<float> gradient, float[][] state, float learningRate, bool decay)
+    protected override void Update(Span<float> value, ReadOnlySpan<float> gradient, float[][] state, float learningRate, bool decay,
+        long step)
     {
         float[] m = state[0], v = state[1];
         float wd = decay ? WeightDecay : 0f;
-        float correction1 = 1f - MathF.Pow(beta1, Steps), correction2 = 1f - MathF.Pow(beta2, Steps);
+        float correction1 = 1f - MathF.Pow(beta1, step), correction2 = 1f - MathF.Pow(beta2, step);
         float stepSize = learningRate / correction1, rootCorrection2 = MathF.Sqrt(correction2);
         float shrink = Decoupled ? 1f - learningRate * wd : 1f;
         float coupled = Decoupled ? 0f : wd;

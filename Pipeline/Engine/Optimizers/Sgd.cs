@@ -9,11 +9,12 @@ public sealed class Sgd(float momentum = 0f, bool nesterov = false, float weight
     public override OptimizerKind Kind => OptimizerKind.Sgd;
     protected override int StateSlots => 1;
 
-    protected override void Update(Span<float> value, ReadOnlySpan<float> gradient, float[][] state, float learningRate, bool decay)
+    protected override void Update(Span<float> value, ReadOnlySpan<float> gradient, float[][] state, float learningRate, bool decay,
+        long step)
     {
         float[] b = state[0];
         float wd = decay ? weightDecay : 0f;
-        bool first = Steps == 1;
+        bool first = step == 1;
         for (int i = 0; i < value.Length; i++)
         {
             float g = gradient[i] + wd * value[i];

@@ -15,6 +15,11 @@ public sealed class Parameter
     public string Name { get; }
     /// <summary>Weight-decay applies to kernels, not to biases or batch-norm scales (as Keras/PyTorch users expect).</summary>
     public bool Decay { get; }
+    /// <summary>
+    /// While true the optimizer passes it over: no update, no moments, no weight decay (Keras' trainable = False). The
+    /// gradient is still computed: the layers below need theirs.
+    /// </summary>
+    public bool Frozen { get; set; }
     /// <summary>[1, ...shape]</summary>
     public Tensor Value { get; }
     public Tensor Gradient { get; }

@@ -114,6 +114,7 @@ public sealed class EngineTrainer
         {
             PartialEpoch? resume = _interrupted is { } p && p.Epoch == epoch ? p : null;
             _interrupted = null;
+            foreach (var callback in _callbacks) callback.OnEpochStart(epoch);
             EpochOutcome outcome = epochs.Run(epoch, resume, _control.LearningRateScale, validation, _callbacks, cancellation);
             if (outcome.Interrupted is not null)
             {

@@ -12,6 +12,8 @@ public sealed class TrainingControl
 /// <summary>Small objects the loop calls (Keras callbacks): early stopping, plateau, checkpoints, progress.</summary>
 public interface ITrainingCallback
 {
+    /// <summary>Before the first batch of <paramref name="epoch"/> (1-based), also of one a resume continues.</summary>
+    void OnEpochStart(int epoch) { }
     void OnBatchEnd(BatchMetrics metrics) { }
     void OnEpochEnd(EpochMetrics metrics, TrainingControl control) { }
 }

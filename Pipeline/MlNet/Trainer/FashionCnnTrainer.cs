@@ -46,10 +46,11 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         if (_options.FreezeEpochs > 0 && _options.InitFrom is null)
             throw new ArgumentException(
                 "FreezeEpochs: expected InitFrom too (frozen layers keep trained weights; fresh ones would stay random)");
-        if (_options.InitFrom is not null) InitialWeights.CheckpointFor(_options.InitFrom);
+        if (_options.InitFrom is not null) InitialWeights.Check(_options.InitFrom);
         LabeledImages all = FeatureReader.Read(input, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape);
         int classes = FeatureReader.ClassCount(input, _options.LabelColumnName);
-        model = FashionMnistNet.WithClasses(model, classes);
+        // Fine-tuning replaces whatever head the net had; otherwise only the Fashion-MNIST one adapts to the data.
+        model = _options.InitFrom is null ? FashionMnistNet.WithClasses(model, classes) : FashionMnistNet.WithHead(model, classes);
         float fraction = _options.ValidationSet is null ? _options.ValidationSetFraction ?? defaults.ValidationFraction : 0;
         (LabeledImages train, LabeledImages? validation) = SplitValidation(all, model, fraction);
         // A batch larger than the training set is the whole set in one step (as in Keras): allocate no more than that.
@@ -114,9 +115,14 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         return transformer;
     }
 
-    /// <summary>Built by asking the same built-in chain (SchemaShape columns cannot be constructed outside ML.NET).</summary>
+    /// <summary>
+    /// Built by asking the same built-in chain (SchemaShape columns cannot be constructed outside ML.NET). A SchemaShape
+    /// carries no vector sizes or key counts (Score is a vector of Single, PredictedLabel a UInt32 key, whatever the
+    /// class count), so the probe's class count does not show; the label column is checked as Fit will need it.
+    /// </summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
+        CheckLabel(inputSchema, _options.LabelColumnName);
         var probe = new Sequential(Presets.Input)
             .Add(new Engine.Layers.Core.Flatten())
             .Add(new Engine.Layers.Core.Dense(FashionMnistClasses.Count));
@@ -124,6 +130,19 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         return ScoringChain.CreateEstimator(_mlContext, OnnxExporter.Export(probe), _options.FeatureColumnName, _options.ScoreColumnName,
             _options.PredictedLabelColumnName)
             .GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>The label column must be a scalar key (its count is the class count); ML.NET's trainers check the same.</summary>
+    private static void CheckLabel(SchemaShape inputSchema, string labelColumn)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        if (!inputSchema.Any(c => c.Name == labelColumn))
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"label column '{labelColumn}' not found");
+        SchemaShape.Column label = inputSchema.Last(c => c.Name == labelColumn);
+        bool scalar = label.Kind == SchemaShape.Column.VectorKind.Scalar;
+        if (!scalar || !label.IsKey)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema),
+                $"label column '{labelColumn}': expected a key (MapValueToKey), found {(scalar ? "" : "a vector of ")}{label.ItemType}");
     }
 
     private EngineTrainerOptions Merge(EngineTrainerOptions d) => d with

@@ -32,9 +32,20 @@ public static class FashionMnistNet
     public static Sequential WithClasses(Sequential model, int classes)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (model.IsBuilt) throw new InvalidOperationException("FashionMnistNet.WithClasses: expected an unbuilt model");
-        if (model.Layers.Count == 0 || model.Layers[^1] is not Dense { Units: FashionMnistClasses.Count } head || classes == head.Units)
-            return model;
+        return model.Layers.Count > 0 && model.Layers[^1] is Dense { Units: FashionMnistClasses.Count } ? WithHead(model, classes) : model;
+    }
+
+    /// <summary>
+    /// The unbuilt <paramref name="model"/> with any last Dense giving <paramref name="classes"/> scores: fine-tuning
+    /// moves a net trained on some classes to others (ten to two, three to five), so whatever head it had is replaced.
+    /// The same model when the count already fits or the last layer is not a Dense (<see cref="CheckOutput"/> names that).
+    /// </summary>
+    public static Sequential WithHead(Sequential model, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.IsBuilt) throw new InvalidOperationException("FashionMnistNet.WithHead: expected an unbuilt model");
+        if (classes < 1) throw new ArgumentOutOfRangeException(nameof(classes), classes, "FashionMnistNet.WithHead: expected 1 or more");
+        if (model.Layers.Count == 0 || model.Layers[^1] is not Dense head || classes == head.Units) return model;
         var result = new Sequential(model.InputShape);
         foreach (var layer in model.Layers.Take(model.Layers.Count - 1)) result.Add(layer);
         return result.Add(head.WithUnits(classes));

@@ -45,6 +45,6 @@ public sealed record TrainingRunOptions
         if (FreezeEpochs < 0) throw new ArgumentException($"--freeze-epochs: expected 0 or more, received {FreezeEpochs}");
         if (FreezeEpochs > 0 && InitFrom is null)
             throw new ArgumentException("--freeze-epochs: expected --init-from too (it freezes loaded weights)");
-        if (InitFrom is not null) Trainer.InitialWeights.CheckpointFor(InitFrom);
+        if (InitFrom is not null) Trainer.InitialWeights.Check(InitFrom);
     }
 }

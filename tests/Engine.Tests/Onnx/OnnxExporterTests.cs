@@ -18,7 +18,7 @@ public class OnnxExporterTests
     };
 
     /// <summary>Every layer kind, with pads (Keras same, ceil mode) and both kinds of batch norm placement.</summary>
-    private static Sequential AllLayers() => new ModelBuilder(Presets.Input)
+    internal static Sequential AllLayers() => new ModelBuilder(Presets.Input)
         .Standardize(0.286f, 0.353f)
         .Conv2D(6, 3, Padding.Same).BatchNorm().LeakyReLU(0.1f)
         .MaxPool2D(3, 2, ceilMode: true)
@@ -183,7 +183,7 @@ public class OnnxExporterTests
     }
 
     /// <summary>Non-trivial weights and batch-norm statistics, so folding and pads are really exercised.</summary>
-    private static void Randomize(Sequential model, EngineRandom random)
+    internal static void Randomize(Sequential model, EngineRandom random)
     {
         foreach (var p in model.Parameters)
         {

@@ -165,6 +165,50 @@ public class EngineTrainerTests
     /// counters come back from the history (with fresh counters the resumed run would train on).
     /// </summary>
     [Fact]
+    public void Resume_AfterAnEpochWithFrozenLayers_EqualsUninterruptedRun()
+    {
+        LabeledImages data = Bands(200, 4);
+        var uninterrupted = FreezingConvolutionInEpochOne();
+        uninterrupted.Fit(data);
+
+        string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            var firstHalf = FreezingConvolutionInEpochOne();
+            firstHalf.AddCallback(new StopAfterEpoch(1));
+            firstHalf.Fit(data);
+            CheckpointFile.Save(path, firstHalf, "{}");
+            var resumed = FreezingConvolutionInEpochOne();
+            CheckpointFile.Restore(path, resumed);
+            // The convolution's own step count (not the run's) comes back: its Adam bias correction continues from it.
+            Assert.Equal(firstHalf.Optimizer.ParameterSteps, resumed.Optimizer.ParameterSteps);
+            Assert.Equal(0L, resumed.Optimizer.ParameterSteps[0]);
+            resumed.Fit(data);
+            Assert.Equal(uninterrupted.Optimizer.ParameterSteps, resumed.Optimizer.ParameterSteps);
+            Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>A two-epoch trainer whose first layer (the convolution) is frozen during epoch 1 only.</summary>
+    private static EngineTrainer FreezingConvolutionInEpochOne()
+    {
+        var trainer = new EngineTrainer(Small(), Options(2));
+        return trainer.AddCallback(new FreezeInEpochOne(trainer.Model.Layers[0].Parameters));
+    }
+
+    private sealed class FreezeInEpochOne(IReadOnlyList<Parameter> parameters) : ITrainingCallback
+    {
+        public void OnEpochStart(int epoch)
+        {
+            foreach (Parameter p in parameters) p.Frozen = epoch == 1;
+        }
+    }
+
+    [Fact]
     public void Resume_WithEarlyStoppingAndPlateau_StopsWhereTheUninterruptedRunStopped()
     {
         LabeledImages data = Bands(200, 5), noise = Bands(100, 6);

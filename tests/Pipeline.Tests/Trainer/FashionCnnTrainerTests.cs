@@ -42,6 +42,61 @@ public class FashionCnnTrainerTests
         Assert.Equal(FashionMnistClasses.Names, names.DenseValues().Select(n => n.ToString()));
     }
 
+    /// <summary>The shape ML.NET's estimator chains hand an estimator (SchemaShape.Create is not public).</summary>
+    private static SchemaShape Shape(DataViewSchema schema) =>
+        (SchemaShape)typeof(SchemaShape).GetMethod("Create",
+            System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public,
+            [typeof(DataViewSchema)])!.Invoke(null, [schema])!;
+
+    [Fact]
+    public void GetOutputSchema_ThreeClassLabelKey_ScoreVectorAndKeyedPredictedLabel()
+    {
+        var ml = new MLContext(seed: 1);
+        FashionMnistSplit images = RealData.Data.Test.Take(3);
+        var view = new FashionMnistDataView(new FashionMnistSplit(images.Pixels, [0, 1, 2]), classNames: ["a", "b", "c"]);
+        var pipeline = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(SmallRun()));
+
+        SchemaShape shape = pipeline.GetOutputSchema(Shape(view.Schema));
+
+        SchemaShape.Column predicted = Assert.Single(shape, c => c.Name == "PredictedLabel");
+        Assert.True(predicted.IsKey);
+        SchemaShape.Column score = Assert.Single(shape, c => c.Name == "Score");
+        Assert.Equal(SchemaShape.Column.VectorKind.Vector, score.Kind);
+        Assert.Equal(NumberDataViewType.Single, score.ItemType);
+    }
+
+    [Fact]
+    public void GetOutputSchema_LabelNotAKey_RefusedNamingIt()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new FloatLabel() });
+        var trainer = ml.MulticlassClassification.Trainers.FashionCnn(SmallRun());
+
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => { trainer.GetOutputSchema(Shape(data.Schema)); });
+
+        Assert.Contains("label column 'Label': expected a key (MapValueToKey), found Single", ex.Message);
+    }
+
+    private sealed class FloatLabel
+    {
+        public float Label { get; set; }
+        [VectorType(784)] public float[] Features { get; set; } = new float[784];
+    }
+
+    [Fact]
+    public void GetOutputSchema_NoLabelColumn_RefusedNamingIt()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallRun();
+        options.LabelColumnName = "Garment";
+        var pipeline = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options));
+        var schema = Shape(new FashionMnistDataView(RealData.Data.Test.Take(1)).Schema);
+
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => { pipeline.GetOutputSchema(schema); });
+
+        Assert.Contains("label column 'Garment' not found", ex.Message);
+    }
+
     [Fact]
     public void CrossValidate_TwoFoldsOnTinyData_ReturnsAMetricPerFold()
     {

@@ -2,6 +2,8 @@ using Microsoft.ML;
 using MlNetFashion.Engine.Checkpoints;
 using MlNetFashion.Engine.Layers.Core;
 using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Trainer;
 using MlNetFashion.Pipeline.Transforms;
@@ -98,12 +100,82 @@ public sealed class InitialWeightsTests : IDisposable
         Assert.StartsWith("best.ckpt: --init-from: ", ex.Message);
     }
 
+    /// <summary>A trained-looking net exported alone, with no run beside it: the weights can come only from the file.</summary>
+    private string ExportedAlone(Sequential model, string file = "model.onnx")
+    {
+        model.Build(8, new EngineRandom(9));
+        string folder = Directory.CreateDirectory(Path.Combine(_root, "copied-elsewhere")).FullName;
+        string path = Path.Combine(folder, file);
+        File.WriteAllBytes(path, OnnxExporter.Export(model));
+        return path;
+    }
+
+    private static float[][] Values(IEnumerable<Parameter> parameters) => [.. parameters.Select(p => p.Value.Span.ToArray())];
+
     [Fact]
-    public void CheckpointFor_ModelOnnxWithoutItsRun_NamesWhereTheWeightsWereExpected()
+    public void Fit_InitFromModelOnnxWithoutItsRun_LoadsTheFilesOwnWeights()
+    {
+        Sequential exported = Presets.TwoConv();
+        string onnx = ExportedAlone(exported);
+        Sequential model = FineTune(onnx, freezeEpochs: 1);
+
+        var convolutions = exported.Layers.TakeWhile(l => l is not Dense).SelectMany(l => l.Parameters);
+        var loaded = model.Layers.TakeWhile(l => l is not Dense).SelectMany(l => l.Parameters);
+        Assert.NotEmpty(convolutions);
+        Assert.Equal(Values(convolutions), Values(loaded));   // frozen for the one epoch: exactly as exported
+        Assert.Equal(3, model.OutputShape.Size);
+    }
+
+    [Fact]
+    public void Fit_InitFromThreeClassSpecOnFiveClasses_ReplacesItsHead()
+    {
+        string spec = Path.Combine(_root, "three.json");
+        File.WriteAllText(spec, """
+            {"layers": [ {"type": "Conv2D", "filters": 4, "kernelSize": 3}, {"type": "ReLU"}, {"type": "MaxPool2D", "poolSize": 2},
+              {"type": "Flatten"}, {"type": "Dense", "units": 3} ]}
+            """);
+        string onnx = ExportedAlone(ModelSpec.Load(spec).CreateModel(), "three-classes.onnx");
+        FashionMnistSplit images = RealData.Data.Test.Take(100);
+        var five = new FashionMnistDataView(new FashionMnistSplit(images.Pixels, [.. images.Labels.Select(l => (byte)(l % 5))]),
+            classNames: ["a", "b", "c", "d", "e"]);
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
+        {
+            ModelSpecPath = spec, Epoch = 1, BatchSize = 25, Seed = 5, ValidationSetFraction = 0, InitFrom = onnx, FreezeEpochs = 1,
+        });
+
+        ITransformer fitted = ml.Transforms.ScalePixels().Append(trainer).Fit(five);
+
+        Assert.Equal(5, Assert.IsType<Dense>(trainer.LastResult!.Model.Layers[^1]).Units);
+        Assert.Equal(5, ((Microsoft.ML.Data.VectorDataViewType)fitted.GetOutputSchema(five.Schema)["Score"].Type).Size);
+    }
+
+    [Fact]
+    public void Check_ForeignOnnx_OneLineNamingIt()
+    {
+        string onnx = Path.Combine(_root, "resnet.onnx");
+        // A ModelProto with producer_name "pytorch" (field 2) and an empty graph (field 7).
+        File.WriteAllBytes(onnx, [0x12, 7, .. "pytorch"u8, 0x3A, 0]);
+        var ex = Assert.Throws<InvalidDataException>(() => InitialWeights.Check(onnx));
+        Assert.Equal("resnet.onnx: --init-from: not a model MlNetFashion exported (producer \"pytorch\", no model_spec in its metadata)",
+            ex.Message);
+    }
+
+    [Fact]
+    public void Check_NotOnnx_OneLineNamingIt()
     {
         string onnx = Path.Combine(_root, "model.onnx");
         File.WriteAllBytes(onnx, [1, 2, 3]);
-        var ex = Assert.Throws<FileNotFoundException>(() => InitialWeights.CheckpointFor(onnx));
+        var ex = Assert.Throws<InvalidDataException>(() => InitialWeights.Check(onnx));
+        Assert.StartsWith("model.onnx: --init-from: not an ONNX model (", ex.Message);
+    }
+
+    [Fact]
+    public void Check_ModelZipWithoutItsRun_NamesWhereTheWeightsWereExpected()
+    {
+        string zip = Path.Combine(_root, "model.zip");
+        File.WriteAllBytes(zip, [1, 2, 3]);
+        var ex = Assert.Throws<FileNotFoundException>(() => InitialWeights.Check(zip));
         Assert.Contains(Path.Combine(_root, "checkpoints", "best.ckpt"), ex.Message);
     }
 }

@@ -64,14 +64,16 @@ public sealed class ImageFolderTrainingTests : IDisposable
     }
 
     [Fact]
-    public void Train_InitFromAnotherRunWithFreezeEpochs_StartsFromItsBestCheckpointAndSaysSo()
+    public void Train_InitFromARunsModelOnnxCopiedElsewhere_StartsFromItAndSaysSo()
     {
         string images = Tree("images", "ja", "nein");
         string first = Path.Combine(_root, "first"), tuned = Path.Combine(_root, "tuned");
         var (trained, _, trainError) = Cli.Run("train", "--images", images, "--test-fraction", "0.25", "--preset", "fast", "--epochs", "1",
             "--out", first);
         Assert.True(trained == 0, trainError);
-        string onnx = Path.Combine(first, "model.onnx");
+        // Alone in another folder, without the run's checkpoints: the weights come from the ONNX file itself.
+        string onnx = Path.Combine(Directory.CreateDirectory(Path.Combine(_root, "copied")).FullName, "model.onnx");
+        File.Copy(Path.Combine(first, "model.onnx"), onnx);
 
         var (exit, _, error) = Cli.Run("train", "--images", images, "--test-fraction", "0.25", "--preset", "fast", "--epochs", "2",
             "--init-from", onnx, "--freeze-epochs", "1", "--out", tuned);
@@ -87,7 +89,7 @@ public sealed class ImageFolderTrainingTests : IDisposable
     [
         "missing-folder", "a-file", "no-subfolders", "one-class", "empty-class", "corrupt-image", "non-image-file", "image-over-limits",
         "test-folder-unknown-class", "test-fraction-and-test-images", "test-fraction-out-of-range", "freeze-without-init-from",
-        "init-from-missing", "test-images-without-images", "limit-train-with-images", "data-dir-with-images",
+        "init-from-missing", "init-from-foreign-onnx", "test-images-without-images", "limit-train-with-images", "data-dir-with-images",
     ]);
 
     [Theory]
@@ -169,6 +171,14 @@ public sealed class ImageFolderTrainingTests : IDisposable
                 Tree("images", "a", "b");
                 string missing = Path.Combine(_root, "nowhere", "model.onnx");
                 return (["--images", images, "--init-from", missing], $"{missing}: --init-from: file not found");
+            }
+            case "init-from-foreign-onnx":
+            {
+                Tree("images", "a", "b");
+                string foreign = Path.Combine(_root, "resnet18.onnx");
+                // A ModelProto from another exporter: producer_name "pytorch" (field 2), an empty graph (field 7).
+                File.WriteAllBytes(foreign, [0x12, 7, .. "pytorch"u8, 0x3A, 0]);
+                return (["--images", images, "--init-from", foreign], "resnet18.onnx: --init-from: not a model MlNetFashion exported");
             }
             case "test-images-without-images": return (["--test-images", Tree("test", "a", "b")], "--test-images: expected --images too");
             case "limit-train-with-images":
