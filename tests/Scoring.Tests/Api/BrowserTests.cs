@@ -75,6 +75,7 @@ public class BrowserTests
         Assert.Equal(191, alpha[hottest]);
         Assert.All(Enumerable.Range(0, heat.Length).Where(i => heat[i] <= 0), i => Assert.Equal(0, alpha[i]));
         Assert.Contains(alpha, a => a is > 0 and < 191);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "mlnetfashion-page-why.png") });
 
         await page.UncheckAsync("#why");
         Assert.False(await page.Locator("#heat").IsVisibleAsync());
