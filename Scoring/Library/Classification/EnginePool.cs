@@ -1,11 +1,11 @@
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using PixelInput = MlNetFashion.Scoring.Classification.FashionClassifier.PixelInput;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
 using MlNetFashion.Pipeline.Transforms;
+using PixelInput = MlNetFashion.Scoring.Classification.FashionClassifier.PixelInput;
 
 namespace MlNetFashion.Scoring.Classification;
 
