@@ -2,7 +2,8 @@ namespace MlNetFashion.Scoring.Api;
 
 /// <summary>
 /// The web page at GET /: drop or pick an image (or a sample), see the 28×28 the model sees, the label and the
-/// probabilities of the model's own classes (GET /classes).
+/// probabilities of the model's own classes (GET /classes); "show why" overlays the explanation's heat map (POST
+/// /predict?explain=true) on the 28×28.
 /// </summary>
 public static class IndexPage
 {
@@ -21,7 +22,10 @@ public static class IndexPage
   .samples button { border: 1px solid #d5dae4; background: #000; padding: 0; border-radius: 6px; cursor: pointer; }
   .samples img { width: 42px; height: 42px; image-rendering: pixelated; display: block; border-radius: 5px; }
   .seen { display: flex; gap: 1rem; align-items: center; }
-  .seen img { width: 140px; height: 140px; image-rendering: pixelated; background: #000; border-radius: 6px; }
+  .view { position: relative; width: 140px; height: 140px; flex: none; background: #000; border-radius: 6px; overflow: hidden; }
+  .view img, .view canvas { position: absolute; inset: 0; width: 100%; height: 100%; image-rendering: pixelated; }
+  .view img[hidden], .view canvas[hidden] { display: none; }
+  .why { display: block; margin-top: .6rem; color: #5a6477; font-size: .9rem; cursor: pointer; }
   #label { font-size: 1.8rem; font-weight: 700; } #confidence { color: #5a6477; }
   .bar { display: grid; grid-template-columns: 7.5rem 1fr 3.5rem; align-items: center; gap: .5rem; margin: .25rem 0; font-size: .9rem; }
   .pick { color: #3b6fe0; cursor: pointer; text-decoration: underline; }
@@ -35,13 +39,16 @@ public static class IndexPage
   <section class="panel">
     <div id="drop">Drop an image here, or
       <label class="pick">pick a file<input id="file" type="file" accept="image/*" hidden></label>
-      <div style="color:#5a6477;font-size:.85rem;margin-top:.4rem">any size or colour, on a plain backdrop · up to 20 MB and 50 megapixels</div></div>
+      <div style="color:#5a6477;font-size:.85rem;margin-top:.4rem">
+        any size or colour, on a plain backdrop · up to 20 MB and 50 megapixels</div></div>
     <div class="samples" id="samples"></div>
     <p id="error"></p>
   </section>
   <section class="panel">
-    <div class="seen"><img id="seen" alt="the 28×28 image the model sees">
-      <div><div id="label">—</div><div id="confidence">pick an image</div></div></div>
+    <div class="seen"><div class="view" title="the 28×28 image the model sees">
+        <img id="seen" alt="the 28×28 image the model sees" hidden><canvas id="heat" width="28" height="28" hidden></canvas></div>
+      <div><div id="label">—</div><div id="confidence">pick an image</div>
+        <label class="why"><input id="why" type="checkbox"> show why (the pixels that raised this class, in red)</label></div></div>
     <div id="bars" style="margin-top:1rem"></div>
     <p id="classes" style="color:#5a6477;font-size:.85rem"></p>
   </section>
@@ -54,15 +61,37 @@ let names = [];
 fetch('/classes').then(r => r.json()).then(list => { names = list; $('classes').textContent = 'classes: ' + list.join(' · '); });
 // A refused image must not stand beside the previous image's label and bars, as if they were its own.
 function showError(message) {
-  $('seen').removeAttribute('src'); $('label').textContent = '—'; $('confidence').textContent = 'pick an image'; $('bars').innerHTML = '';
+  $('seen').hidden = true; $('seen').removeAttribute('src'); $('heat').hidden = true;
+  $('label').textContent = '—'; $('confidence').textContent = 'pick an image'; $('bars').innerHTML = '';
   $('error').textContent = message;
 }
+// The explanation's heat over the 28×28: positive heat (what raised the predicted class) in red, the hottest pixel at
+// alpha 0.75 so the garment stays visible under it; negative heat is left out, as in the heat map PNG.
+function drawHeat(explanation) {
+  const canvas = $('heat'), context = canvas.getContext('2d');
+  const image = context.createImageData(explanation.width, explanation.height);
+  const max = Math.max(0, ...explanation.heatMap);
+  explanation.heatMap.forEach((h, i) => {
+    image.data[4 * i] = 255;
+    image.data[4 * i + 3] = max > 0 ? Math.round(191 * Math.min(1, Math.max(0, h / max))) : 0;
+  });
+  context.putImageData(image, 0, 0);
+  canvas.hidden = false;
+}
+// The last image classified, asked again when "show why" is turned on.
+let last = null;
+$('why').addEventListener('change', () => {
+  if (!$('why').checked) $('heat').hidden = true;
+  else if (last) classify(last.blob, last.name);
+});
 async function classify(blob, name) {
   $('error').textContent = '';
+  last = { blob, name };
   const form = new FormData(); form.append('image', blob, name || 'image');
+  const explain = $('why').checked;
   let response, body;
   try {
-    response = await fetch('/predict', { method: 'POST', body: form });
+    response = await fetch(explain ? '/predict?explain=true' : '/predict', { method: 'POST', body: form });
     body = await response.json();
   } catch {
     // The service is down, or something in between answered with a page that is not JSON.
@@ -70,7 +99,8 @@ async function classify(blob, name) {
   }
   if (!response.ok) { showError(body.error || ('HTTP ' + response.status)); return; }
   const p = body.prediction;
-  $('seen').src = body.input28;
+  $('seen').src = body.input28; $('seen').hidden = false;
+  if (explain && body.explanation) drawHeat(body.explanation); else $('heat').hidden = true;
   $('label').textContent = p.label;
   $('confidence').textContent = (100 * p.confidence).toFixed(1) + ' % confident';
   $('bars').innerHTML = p.probabilities.map((v, i) =>

@@ -28,41 +28,79 @@ public static class ModelFile
     public static ITransformer LoadForPixels(MLContext ml, string path, int? gpuDeviceId = null)
     {
         MustExist(path);
-        byte[] head = ReadHead(path);
-        if (head is [(byte)'P', (byte)'K', ..])
+        if (IsZip(path))
         {
-            ITransformer loaded;
-            try
-            {
-                loaded = ml.Model.Load(path, out _);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or IOException
-                or ArgumentException)
-            {
-                throw new InvalidDataException($"{Path.GetFileName(path)}: not a loadable ML.NET model ({FirstLine(ex.Message)})", ex);
-            }
-            // A pipeline of the user's own (e.g. trained on a Features column) loads, then fails at the first prediction
-            // with ML.NET's "Could not find input column 'Features' (Parameter 'inputSchema')".
-            try
-            {
-                loaded.GetOutputSchema(PixelRow().Schema);
-            }
-            catch (ArgumentOutOfRangeException ex)
-            {
-                throw new InvalidDataException($"{Path.GetFileName(path)}: the model does not take a {FashionMnistDataView.PixelsColumn} " +
-                    $"column of 28×28 bytes, as train's model.zip does ({FirstLine(ex.Message).Split(" (Parameter")[0]})", ex);
-            }
+            ITransformer loaded = LoadZip(ml, path);
             return ZipHasOwnClasses(path) ? loaded : CanonicalClassOrder.Apply(ml, loaded, PixelRow());
         }
-        // By its name an ML.NET model: read as ONNX, random bytes would be reported as "not a valid ONNX model".
-        if (Path.GetExtension(path).Equals(".zip", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidDataException(
-                $"{Path.GetFileName(path)}: not a zip archive, so not an ML.NET model (train writes one as model.zip)");
         byte[] onnx = ReadOnnx(path, out IReadOnlyList<string> classNames, out bool ownClasses);
         var schema = PixelRow();
         ITransformer scale = ml.Transforms.ScalePixels().Fit(schema);
         ITransformer chain = ScoringChain.Create(ml, onnx, scale.Transform(schema), gpuDeviceId: gpuDeviceId, classNames: classNames);
         return ownClasses ? scale.Append(chain) : CanonicalClassOrder.Apply(ml, scale.Append(chain), schema);
+    }
+
+    /// <summary>
+    /// The ONNX graph of model.onnx, or the one inside model.zip (checked as <see cref="LoadForPixels"/> checks the file),
+    /// with what its outputs stand for: a scorer that runs the graph itself (after <see cref="PixelTransforms.ScalePixels"/>,
+    /// as train's model.zip does) needs nothing else. A zip's classes are its PredictedLabel's key values.
+    /// </summary>
+    public static ModelGraph ReadGraph(MLContext ml, string path)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        MustExist(path);
+        if (!IsZip(path)) return Check(Path.GetFileName(path), File.ReadAllBytes(path));
+        ITransformer loaded = LoadZip(ml, path);
+        IReadOnlyList<string> names;
+        try
+        {
+            names = LabelNames.Of(loaded.Transform(PixelRow()), "PredictedLabel");
+        }
+        finally
+        {
+            (loaded as IDisposable)?.Dispose();
+        }
+        ModelGraph graph = Check(Path.GetFileName(path), OnnxInZip(path));
+        return names.Count == graph.ClassNames.Count ? graph with { ClassNames = names } : graph;
+    }
+
+    /// <summary>Whether the file is a zip archive (an ML.NET model); a ".zip" that is not one is reported as such.</summary>
+    private static bool IsZip(string path)
+    {
+        if (ReadHead(path) is [(byte)'P', (byte)'K', ..]) return true;
+        // By its name an ML.NET model: read as ONNX, random bytes would be reported as "not a valid ONNX model".
+        if (Path.GetExtension(path).Equals(".zip", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException(
+                $"{Path.GetFileName(path)}: not a zip archive, so not an ML.NET model (train writes one as model.zip)");
+        return false;
+    }
+
+    /// <summary>An ML.NET model.zip, checked to take the Pixels column train's models take.</summary>
+    private static ITransformer LoadZip(MLContext ml, string path)
+    {
+        ITransformer loaded;
+        try
+        {
+            loaded = ml.Model.Load(path, out _);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException or FormatException or IOException
+            or ArgumentException)
+        {
+            throw new InvalidDataException($"{Path.GetFileName(path)}: not a loadable ML.NET model ({FirstLine(ex.Message)})", ex);
+        }
+        // A pipeline of the user's own (e.g. trained on a Features column) loads, then fails at the first prediction
+        // with ML.NET's "Could not find input column 'Features' (Parameter 'inputSchema')".
+        try
+        {
+            loaded.GetOutputSchema(PixelRow().Schema);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            (loaded as IDisposable)?.Dispose();
+            throw new InvalidDataException($"{Path.GetFileName(path)}: the model does not take a {FashionMnistDataView.PixelsColumn} " +
+                $"column of 28×28 bytes, as train's model.zip does ({FirstLine(ex.Message).Split(" (Parameter")[0]})", ex);
+        }
+        return loaded;
     }
 
     /// <summary>ML.NET stores the ONNX bytes in model.zip as a length-prefixed entry "…/OnnxModel".</summary>
@@ -107,8 +145,15 @@ public static class ModelFile
     /// <param name="ownClasses">Whether its classes are the user's own (<see cref="OwnClassesKey"/>).</param>
     public static byte[] ReadOnnx(string path, out IReadOnlyList<string> classNames, out bool ownClasses)
     {
-        string name = Path.GetFileName(path);
-        byte[] bytes = File.ReadAllBytes(path);
+        ModelGraph graph = Check(Path.GetFileName(path), File.ReadAllBytes(path));
+        classNames = graph.ClassNames;
+        ownClasses = graph.OwnClasses;
+        return graph.Onnx;
+    }
+
+    /// <summary>ONNX bytes checked to follow the contract (input [N,1,28,28], probabilities [N,K]); name is the file's.</summary>
+    private static ModelGraph Check(string name, byte[] bytes)
+    {
         try
         {
             using var session = new InferenceSession(bytes);
@@ -121,14 +166,15 @@ public static class ModelFile
                 throw new InvalidDataException(
                     $"{name}: expected an output '{OnnxExporter.ProbabilitiesName}' of shape [N, K] with K ≥ 2 classes, " +
                     $"found {Describe(session.OutputMetadata)}");
-            classNames = ClassNames(session.ModelMetadata, classes);
-            ownClasses = HasOwnClasses(session.ModelMetadata);
+            bool hasLogits = session.OutputMetadata.TryGetValue(OnnxExporter.LogitsName, out var logits)
+                && logits.Dimensions is [_, var k] && k == classes;
+            return new ModelGraph(bytes, ClassNames(session.ModelMetadata, classes), HasOwnClasses(session.ModelMetadata), hasLogits,
+                new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap));
         }
         catch (OnnxRuntimeException ex)
         {
             throw new InvalidDataException($"{name}: not a valid ONNX model ({FirstLine(ex.Message)})", ex);
         }
-        return bytes;
     }
 
     /// <summary>

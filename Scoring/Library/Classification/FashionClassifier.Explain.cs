@@ -41,7 +41,8 @@ public sealed partial class FashionClassifier
     public Explanation ExplainPixels(ReadOnlySpan<byte> pixels)
     {
         Prediction prediction = PredictPixels(pixels);
-        const int size = Explanation.Size, image = size * size, classes = 10;
+        const int size = Explanation.Size, image = size * size;
+        int classes = Classes.Count;
         int perSide = (size - OcclusionPatch) / OcclusionStride + 1, patches = perSide * perSide;
         var batch = new float[(patches + 1) * image];
         FashionMnistSplit.Scale(pixels, batch.AsSpan(0, image));
@@ -52,7 +53,7 @@ public sealed partial class FashionClassifier
             int top = p / perSide * OcclusionStride, left = p % perSide * OcclusionStride;
             for (int y = top; y < top + OcclusionPatch; y++) copy.Slice(y * size + left, OcclusionPatch).Clear();
         }
-        float[] probabilities = _session.Run(batch, patches + 1, OnnxExporter.ProbabilitiesName);
+        float[] probabilities = _session.Value.Run(batch, patches + 1, OnnxExporter.ProbabilitiesName);
         int k = prediction.LabelIndex;
         float baseline = probabilities[k];
         var heat = new float[image];

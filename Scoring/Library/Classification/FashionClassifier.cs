@@ -1,8 +1,9 @@
-using Microsoft.Extensions.ObjectPool;
+using System.Numerics.Tensors;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Transforms.Onnx;
 using MlNetFashion.Engine.Calibration;
-using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
@@ -12,19 +13,21 @@ using MlNetFashion.Scoring.Imaging;
 namespace MlNetFashion.Scoring.Classification;
 
 /// <summary>
-/// Classifies garments with a trained model (model.onnx or model.zip) through ML.NET: pixels → ScalePixels →
-/// ONNX transformer → Score / PredictedLabel. One instance is safe to share between threads (a server): ML.NET's
-/// PredictionEngine is not, so engines are pooled and each call borrows one.
+/// Classifies garments with a trained model (model.onnx or model.zip) through ML.NET: pixels → ScalePixels → ONNX
+/// transformer → probabilities and logits, one ONNX Runtime run per image. One instance is safe to share between
+/// threads (a server): ML.NET's PredictionEngine is not, so engines are pooled and each call borrows one.
 /// </summary>
 public sealed partial class FashionClassifier : IDisposable
 {
     private readonly MLContext _ml = new(seed: 1);
-    private readonly ITransformer _model;
-    private readonly ObjectPool<PredictionEngine<PixelInput, ScoreOutput>> _engines;
-    private readonly ModelSession _session;
+    private readonly ModelGraph _graph;
+    private readonly EnginePool _engines;
+    private readonly int[]? _outputOf;
+    private readonly Lazy<ModelSession> _session;
+    private readonly SessionOptionsSource _sessionOptions;
     private readonly double? _threshold;
 
-    private FashionClassifier(string path, ClassifierOptions options)
+    private FashionClassifier(string path, ClassifierOptions options, string? onnxProfilePrefix)
     {
         (int? device, string? message) = GpuSelection.Resolve(options.GpuDeviceId);
         GpuStatus = message;
@@ -33,34 +36,41 @@ public sealed partial class FashionClassifier : IDisposable
             _ml.GpuDeviceId = id;
             _ml.FallbackToCpu = false;
         }
+        _sessionOptions = new SessionOptionsSource(options.IntraOpThreads ?? Environment.ProcessorCount, onnxProfilePrefix);
         // The session options ML.NET's ONNX transformer uses; MLContext is the host environment they hang on.
-        Microsoft.ML.Transforms.Onnx.OnnxSessionOptionsExtensions.SetOnnxSessionOption((Microsoft.ML.Runtime.IHostEnvironment)_ml,
-            new Microsoft.ML.Transforms.Onnx.OnnxSessionOptions
-            {
-                PerSessionThreads = true,
-                IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
-            });
+        OnnxSessionOptionsExtensions.SetOnnxSessionOption((IHostEnvironment)_ml, _sessionOptions.ForMlNet());
         // The bytes read before and after loading must agree, so Info describes the model that was loaded even when
         // the file is replaced meanwhile (a hot swap): then loading fails and is tried again on the next change.
         byte[]? before = File.Exists(path) ? File.ReadAllBytes(path) : null;
-        _model = ModelFile.LoadForPixels(_ml, path, device);
+        _graph = ModelFile.ReadGraph(_ml, path);
         byte[] after = File.ReadAllBytes(path);
         if (before is null || !before.AsSpan().SequenceEqual(after))
-        {
-            (_model as IDisposable)?.Dispose();
             throw new IOException($"{path}: the model file changed while it was being loaded");
-        }
         Info = ModelInfo.Read(path, after);
         ModelPath = path;
-        Classes = ClassesOf(_ml, _model);
-        _session = new ModelSession(path, options.IntraOpThreads);
-        _threshold = options.InDistributionThreshold ?? _session.Rule?.Threshold;
-        _engines = new DefaultObjectPool<PredictionEngine<PixelInput, ScoreOutput>>(new EnginePolicy(_ml, _model),
-            Environment.ProcessorCount * 4);
+        Classes = _graph.Classes;
+        _outputOf = _graph.OutputOf;
+        InDistributionRule? rule = _graph.InDistributionRule;
+        _threshold = options.InDistributionThreshold ?? rule?.Threshold;
+        InDistributionScoreKind = rule?.Score ?? ModelCalibration.DefaultScore;
+        Temperature = _graph.Temperature;
+        _engines = new EnginePool(_ml, _graph, device);
+        _session = new Lazy<ModelSession>(() =>
+        {
+            using var sessionOptions = _sessionOptions.ForOnnxRuntime();
+            return new ModelSession(_graph, sessionOptions);
+        });
     }
 
     public static FashionClassifier Load(string modelPath, ClassifierOptions? options = null) =>
-        new(modelPath, options ?? new ClassifierOptions());
+        new(modelPath, options ?? new ClassifierOptions(), onnxProfilePrefix: null);
+
+    /// <summary>
+    /// <see cref="Load"/> with ONNX Runtime's profiling on in every session the classifier creates: each writes one JSON file
+    /// named <paramref name="onnxProfilePrefix"/>… when it ends, with an event per run.
+    /// </summary>
+    internal static FashionClassifier LoadProfiled(string modelPath, ClassifierOptions options, string onnxProfilePrefix) =>
+        new(modelPath, options, onnxProfilePrefix);
 
     public string ModelPath { get; }
 
@@ -117,22 +127,19 @@ public sealed partial class FashionClassifier : IDisposable
             throw new ArgumentException($"pixels: expected {FashionMnistSplit.ImageSize} values (28×28), received {pixels.Length}");
         // After Dispose the ONNX session is gone: ONNX Runtime would throw a NullReferenceException from inside.
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var engine = _engines.Get();
-        try
+        EnginePool.NetworkOutput output = _engines.Run(pixels.ToArray());
+        float[] probabilities = output.Probabilities;
+        if (_outputOf is not null) CanonicalClassOrder.ReorderRows(_outputOf, probabilities);
+        int index = TensorPrimitives.IndexOfMax(probabilities);
+        // A graph without logits (not one our exporter writes): ln p stands in, as softmax(ln p) = p; max_probability stays
+        // exact, energy and max_logit lose the per-image offset the softmax removes.
+        float[] logits = output.Logits.Length == probabilities.Length ? output.Logits : [.. probabilities.Select(p => MathF.Log(p))];
+        double score = InDistributionScore.Of(InDistributionScoreKind, logits);
+        bool known = Foreground.HasGarmentForeground(pixels) && (_threshold is not double t || score >= t);
+        return new Prediction(Classes[index], index, probabilities[index], probabilities)
         {
-            var output = engine.Predict(new PixelInput { Pixels = pixels.ToArray() });
-            int index = (int)output.PredictedLabel - 1;
-            double score = InDistributionScoreOf(pixels);
-            bool known = Foreground.HasGarmentForeground(pixels) && (_threshold is not double t || score >= t);
-            return new Prediction(Classes[index], index, output.Score[index], output.Score)
-            {
-                InDistributionScore = score, IsKnownClass = known,
-            };
-        }
-        finally
-        {
-            _engines.Return(engine);
-        }
+            InDistributionScore = score, IsKnownClass = known,
+        };
     }
 
     /// <summary>784 floats already scaled to [0, 1].</summary>
@@ -144,54 +151,28 @@ public sealed partial class FashionClassifier : IDisposable
     }
 
     /// <summary>The score kind the model stores ("ood_score"); energy for a model without one.</summary>
-    public InDistributionScoreKind InDistributionScoreKind => _session.Rule?.Score ?? ModelCalibration.DefaultScore;
+    public InDistributionScoreKind InDistributionScoreKind { get; }
 
     /// <summary>The threshold in use: <see cref="ClassifierOptions.InDistributionThreshold"/>, else the model's; null: none (every image
     /// with a foreground is accepted).</summary>
     public double? InDistributionThreshold => _threshold;
 
     /// <summary>T of the model's calibrated softmax(logits / T) (its "temperature" metadata; 1 without).</summary>
-    public double Temperature => _session.Temperature;
-
-    private double InDistributionScoreOf(ReadOnlySpan<byte> pixels)
-    {
-        var scaled = new float[FashionMnistSplit.ImageSize];
-        FashionMnistSplit.Scale(pixels, scaled);
-        return InDistributionScore.Of(InDistributionScoreKind, _session.Run(scaled, 1, OnnxExporter.LogitsName));
-    }
+    public double Temperature { get; }
 
     public void Dispose()
     {
         _disposed = true;
-        (_model as IDisposable)?.Dispose();
-        _session.Dispose();
+        _engines.Dispose();
+        if (_session.IsValueCreated) _session.Value.Dispose();
     }
 
     private volatile bool _disposed;
-
-    /// <summary>The PredictedLabel key's values: the classes of the loaded model, in its score order.</summary>
-    private static IReadOnlyList<string> ClassesOf(MLContext ml, ITransformer model)
-    {
-        var blank = ml.Data.LoadFromEnumerable(new[] { new PixelInput { Pixels = new byte[FashionMnistSplit.ImageSize] } });
-        return LabelNames.Of(model.Transform(blank), "PredictedLabel");
-    }
 
     /// <summary>The ML.NET input row: the Pixels column our models expect.</summary>
     public sealed class PixelInput
     {
         [VectorType(28, 28)]
         public byte[] Pixels { get; set; } = [];
-    }
-
-    public sealed class ScoreOutput
-    {
-        public float[] Score { get; set; } = [];
-        public uint PredictedLabel { get; set; }
-    }
-
-    private sealed class EnginePolicy(MLContext ml, ITransformer model) : IPooledObjectPolicy<PredictionEngine<PixelInput, ScoreOutput>>
-    {
-        public PredictionEngine<PixelInput, ScoreOutput> Create() => ml.Model.CreatePredictionEngine<PixelInput, ScoreOutput>(model);
-        public bool Return(PredictionEngine<PixelInput, ScoreOutput> engine) => true;
     }
 }

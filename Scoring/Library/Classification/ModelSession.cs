@@ -1,7 +1,5 @@
-using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using MlNetFashion.Engine.Calibration;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline.Runs;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
@@ -9,9 +7,9 @@ using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 namespace MlNetFashion.Scoring.Classification;
 
 /// <summary>
-/// The model's ONNX graph in a plain ONNX Runtime session, beside ML.NET's engines: it gives the raw "logits" the
-/// in-distribution score is computed from and scores the occluded copies of an explanation in one run. Run is
-/// thread-safe in ONNX Runtime, so one session serves every caller.
+/// The model's ONNX graph in a plain ONNX Runtime session, for explanations: it scores an image's occluded copies in one
+/// batched run, which ML.NET's transformer (one row per run) cannot. Run is thread-safe in ONNX Runtime, so one session
+/// serves every caller.
 /// </summary>
 internal sealed class ModelSession : IDisposable
 {
@@ -19,27 +17,11 @@ internal sealed class ModelSession : IDisposable
     private readonly InferenceSession _session;
     private readonly int[]? _outputOf;
 
-    public ModelSession(string path, int? intraOpThreads)
+    public ModelSession(ModelGraph graph, SessionOptions options)
     {
-        byte[] onnx = path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? ModelFile.OnnxInZip(path) : File.ReadAllBytes(path);
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        options.IntraOpNumThreads = intraOpThreads ?? Environment.ProcessorCount;
-        _session = new InferenceSession(onnx, options);
-        Dictionary<string, string> metadata = _session.ModelMetadata.CustomMetadataMap;
-        _outputOf = CanonicalClassOrder.OutputOf(ModelFile.ClassNames(_session.ModelMetadata));
-        Temperature = metadata.TryGetValue(OnnxExporter.TemperatureKey, out string? t) && double.TryParse(t, NumberStyles.Float,
-            CultureInfo.InvariantCulture, out double tv) ? tv : 1;
-        if (metadata.TryGetValue(OnnxExporter.InDistributionScoreKey, out string? score) && InDistributionScore.Parse(score) is { } kind
-            && metadata.TryGetValue(OnnxExporter.InDistributionThresholdKey, out string? threshold)
-            && double.TryParse(threshold, NumberStyles.Float, CultureInfo.InvariantCulture, out double th))
-            Rule = new InDistributionRule(kind, th);
+        _session = new InferenceSession(graph.Onnx, options);
+        _outputOf = graph.OutputOf;
     }
-
-    /// <summary>T of the graph's softmax(logits / T) (1 for a model exported without calibration).</summary>
-    public double Temperature { get; }
-
-    /// <summary>The model's stored score and threshold; null for a model exported without them.</summary>
-    public InDistributionRule? Rule { get; }
 
     /// <summary>
     /// The named output [count, K] for count images of pixels / 255: a Fashion-MNIST model's in Fashion-MNIST's class

@@ -53,6 +53,60 @@ public class BrowserTests
         Assert.Equal("classes: Schuhe-ä · Stiefel · 靴", await page.InnerTextAsync("#classes"));
     }, modelPath: OwnClassesModel.Onnx);
 
+    [ChromiumFact]
+    public Task Page_ShowWhyChecked_OverlaysTheHeatMapOnThe28By28() => WithPage(async (page, server) =>
+    {
+        var requests = new List<string>();
+        page.Request += (_, request) => requests.Add(request.Url);
+        await page.GotoAsync(server.Url + "/");
+        string sample = Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png");
+        await page.CheckAsync("#why");
+        await page.SetInputFilesAsync("#file", sample);
+        await page.WaitForFunctionAsync("!document.getElementById('heat').hidden", null, new() { Timeout = 15000 });
+
+        Assert.Contains(requests, url => url.EndsWith("/predict?explain=true", StringComparison.Ordinal));
+        // The overlay covers the 28×28 view exactly; its red alpha follows the explanation's positive heat.
+        var (seen, overlay) = (await page.Locator("#seen").BoundingBoxAsync(), await page.Locator("#heat").BoundingBoxAsync());
+        Assert.Equal((seen!.X, seen.Y, seen.Width, seen.Height), (overlay!.X, overlay.Y, overlay.Width, overlay.Height));
+        int[] alpha = await page.EvaluateAsync<int[]>(
+            "Array.from(document.getElementById('heat').getContext('2d').getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 3))");
+        float[] heat = server.Classifier.Explain(sample).Heat;
+        int hottest = Array.IndexOf(heat, heat.Max());
+        Assert.Equal(191, alpha[hottest]);
+        Assert.All(Enumerable.Range(0, heat.Length).Where(i => heat[i] <= 0), i => Assert.Equal(0, alpha[i]));
+        Assert.Contains(alpha, a => a is > 0 and < 191);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "mlnetfashion-page-why.png") });
+
+        await page.UncheckAsync("#why");
+        Assert.False(await page.Locator("#heat").IsVisibleAsync());
+        Assert.True(await page.Locator("#seen").IsVisibleAsync());
+    });
+
+    [ChromiumFact]
+    public Task Page_ShowWhyCheckedAfterAPrediction_AsksAgainAndOverlays() => WithPage(async (page, server) =>
+    {
+        await page.GotoAsync(server.Url + "/");
+        await page.SetInputFilesAsync("#file", Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png"));
+        await page.WaitForFunctionAsync("document.getElementById('label').textContent !== '—'", null, new() { Timeout = 15000 });
+        Assert.False(await page.Locator("#heat").IsVisibleAsync());
+
+        await page.CheckAsync("#why");
+
+        await page.WaitForFunctionAsync("!document.getElementById('heat').hidden", null, new() { Timeout = 15000 });
+        Assert.True(await page.Locator("#heat").IsVisibleAsync());
+    });
+
+    [ChromiumFact]
+    public Task Page_BeforeAnyImage_ShowsAnEmptyViewNotABrokenImage() => WithPage(async (page, server) =>
+    {
+        await page.GotoAsync(server.Url + "/");
+
+        Assert.True(await page.Locator(".view").IsVisibleAsync());
+        Assert.False(await page.Locator("#seen").IsVisibleAsync());
+        Assert.False(await page.Locator("#heat").IsVisibleAsync());
+        Assert.Equal("pick an image", await page.InnerTextAsync("#confidence"));
+    });
+
     /// <summary>A served model and a fresh browser page (not yet navigated) for <paramref name="test"/>.</summary>
     private static async Task WithPage(Func<IPage, RealServer, Task> test, BrowserNewPageOptions? options = null,
         string? modelPath = null)

@@ -1,3 +1,4 @@
+using MlNetFashion.Engine.Tests.Harness;
 using MlNetFashion.Pipeline;
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Imaging;
@@ -134,6 +135,35 @@ public class FashionClassifierTests
         {
             Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(i)).Probabilities,
                 zip.PredictPixels(TrainedModel.Test.Image(i)).Probabilities);
+        }
+    }
+
+    [PythonOnnxFact]
+    public void Predict_ModelWithoutLogitsOutput_SameProbabilitiesAndLnPStandsIn()
+    {
+        // An ONNX model that follows the contract but for "logits" (not one our exporter writes): the graph of
+        // TrainedModel with that output removed.
+        string path = Path.Combine(Path.GetTempPath(), $"no-logits-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            var (exit, output) = Python.Run("-c", "import onnx, sys; m = onnx.load(sys.argv[1]); " +
+                "kept = [o for o in m.graph.output if o.name != 'logits']; del m.graph.output[:]; m.graph.output.extend(kept); " +
+                "onnx.save(m, sys.argv[2])", TrainedModel.Onnx, path);
+            Assert.True(exit == 0, output);
+            using var bare = FashionClassifier.Load(path);
+            for (int i = 0; i < 5; i++)
+            {
+                Prediction expected = Classifier.PredictPixels(TrainedModel.Test.Image(i));
+                Prediction p = bare.PredictPixels(TrainedModel.Test.Image(i));
+                Assert.Equal(expected.LabelIndex, p.LabelIndex);
+                Assert.Equal(expected.Probabilities, p.Probabilities);
+                // Energy of ln p = log Σ p = 0: no in-distribution information without logits.
+                Assert.Equal(0, p.InDistributionScore, 4);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
         }
     }
 

@@ -52,6 +52,19 @@ public sealed class OwnClassesTests
     }
 
     [Fact]
+    public void Explain_OwnClassesModel_HeatMapOfItsPredictedClass()
+    {
+        using var classifier = FashionClassifier.Load(OwnClassesModel.Onnx);
+        string image = ImageOf(OwnClassesModel.Labels[0]);
+
+        Explanation e = classifier.Explain(image);
+
+        Assert.Equal(classifier.Predict(image).LabelIndex, e.Prediction.LabelIndex);
+        Assert.Equal(28 * 28, e.Heat.Length);
+        Assert.Contains(e.Heat, h => h != 0);
+    }
+
+    [Fact]
     public void PredictCommand_OwnClassesModel_PrintsTheFolderNames()
     {
         string image = ImageOf("靴");
