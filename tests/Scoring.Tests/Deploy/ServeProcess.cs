@@ -9,7 +9,7 @@ namespace MlNetFashion.Scoring.Tests.Deploy;
 /// <summary>A process of the built app or of a tool, its output collected, killed on Dispose if still running.</summary>
 internal sealed partial class ServeProcess : IDisposable
 {
-    private const int SigTerm = 15;
+    private const int SigInt = 2, SigTerm = 15;
     private readonly ConcurrentQueue<string> _lines = new();
 
     private ServeProcess(Process process) => Process = process;
@@ -61,6 +61,12 @@ internal sealed partial class ServeProcess : IDisposable
     public void Terminate()
     {
         if (Kill(Process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {Process.Id} failed");
+    }
+
+    /// <summary>SIGINT, as Ctrl+C at a terminal.</summary>
+    public void Interrupt()
+    {
+        if (Kill(Process.Id, SigInt) != 0) throw new InvalidOperationException($"kill -INT {Process.Id} failed");
     }
 
     public static int FreePort()
