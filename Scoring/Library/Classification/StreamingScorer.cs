@@ -37,12 +37,29 @@ public static class StreamingScorer
         long scored = 0;
         var clock = Stopwatch.StartNew();
         progress?.Invoke(new ScoringProgress(output.Rows, images.Count, 0));
+        // A chunk's rows are formatted and flushed to disk while the next chunk is read and scored; one write at a time,
+        // awaited before the next starts, so rows still reach the file in order and whole chunks at a time.
+        Task writing = Task.CompletedTask;
         int n;
-        while (!cancellation.IsCancellationRequested && (n = images.Read(pixels)) > 0)
+        try
         {
-            output.Append(scorer.Score(pixels, n));
-            scored += n;
-            progress?.Invoke(new ScoringProgress(output.Rows, images.Count, scored / clock.Elapsed.TotalSeconds));
+            while (!cancellation.IsCancellationRequested && (n = images.Read(pixels)) > 0)
+            {
+                float[] probabilities = scorer.Score(pixels, n);
+                writing.GetAwaiter().GetResult();
+                int count = n;
+                writing = Task.Run(() =>
+                {
+                    output.Append(probabilities);
+                    scored += count;
+                    progress?.Invoke(new ScoringProgress(output.Rows, images.Count, scored / clock.Elapsed.TotalSeconds));
+                });
+            }
+        }
+        finally
+        {
+            // Also when scoring failed: the rows already scored are written before the error surfaces.
+            writing.GetAwaiter().GetResult();
         }
         return scored;
     }
