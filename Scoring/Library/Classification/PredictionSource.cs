@@ -47,9 +47,17 @@ public sealed record PredictionSource(string Model, string ModelVersion, string 
     public static PredictionSource ForFolder(string modelPath, ImageFileWalk walk) =>
         new(Path.GetFullPath(modelPath), VersionOf(modelPath), walk.Folder, PredictionInputKind.Folder, walk.Count, null);
 
-    /// <summary>Writes the record beside <paramref name="predictionsPath"/> (atomically: it is whole or absent).</summary>
-    public void WriteBeside(string predictionsPath) =>
+    /// <summary>
+    /// Writes the record beside <paramref name="predictionsPath"/> (atomically: it is whole or absent). The folder must
+    /// exist, as for the predictions file: a mistyped folder is an error, not a new folder.
+    /// </summary>
+    public void WriteBeside(string predictionsPath)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(predictionsPath));
+        if (folder is not null && !Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"{predictionsPath}: folder {folder} not found");
         AtomicFile.WriteAllText(PathFor(predictionsPath), JsonSerializer.Serialize(this, Json) + "\n");
+    }
 
     /// <summary>
     /// Checks that <paramref name="predictionsPath"/> was made from this model and input, reading the record beside it.

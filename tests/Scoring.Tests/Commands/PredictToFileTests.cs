@@ -46,6 +46,7 @@ public sealed class PredictToFileTests : IDisposable
     [InlineData("bad-extension", "expected a .csv or .jsonl file name")]
     [InlineData("without-idx", "--out requires --idx FILE or one FOLDER")]
     [InlineData("two-folders", "--out takes --idx FILE or one FOLDER of images, received 2 argument(s)")]
+    [InlineData("missing-folder", "p.csv: folder ")]
     [InlineData("resume-without-out", "--resume requires --out")]
     public void Predict_BadOutUse_OneErrorLine(string name, string expected)
     {
@@ -57,6 +58,7 @@ public sealed class PredictToFileTests : IDisposable
             "bad-extension" => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(_dir, "p.txt")],
             "without-idx" => ["predict", "--model", TrainedModel.Onnx, "--out", Path.Combine(_dir, "p.csv")],
             "two-folders" => ["predict", "--model", TrainedModel.Onnx, _dir, _dir, "--out", Path.Combine(_dir, "p.csv")],
+            "missing-folder" => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(_dir, "nope", "p.csv")],
             _ => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--resume"],
         };
         var (exit, _, error) = Cli.Run(args);
@@ -64,6 +66,7 @@ public sealed class PredictToFileTests : IDisposable
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(expected, error);
         Assert.Equal("kept", File.ReadAllText(existing));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "nope")));
     }
 
     [PosixSignalsFact]
