@@ -19,6 +19,8 @@ public static class BenchmarkCommandLine
           checkpoints PRESET|SPEC.json CKPT...           test accuracy of each checkpoint's weights
           robustness --model FILE [--images N] [--data-dir DIR]  accuracy on test images rendered as photos, per kind of rendering
           confidence --model FILE [--images N] [--ood-dir DIR] [--data-dir DIR]  calibration, not-a-garment detection, explanations
+          batch-scoring --model FILE [--images N] [--kill-resume] [--data-dir DIR] [--work-dir DIR]  predict --idx streamed vs in memory
+          scale-out --model FILE [--seconds S] [--clients C] [--data-dir DIR]  POST /predict: three replicas via HAProxy vs one direct
           anything else                                  BenchmarkDotNet (e.g. --filter '*')
         """;
 
@@ -69,6 +71,16 @@ public static class BenchmarkCommandLine
                     if (rest.Length < 2) return Help(mode, missingArguments: true);
                     CheckpointAccuracyBenchmark.Run(rest);
                     return Environment.ExitCode;
+                case "batch-scoring":
+                    if (rest is ["-h" or "--help"]) return Help(mode);
+                    if (rest.Length == 0) return Help(mode, missingArguments: true);
+                    RunBatchScoring(rest);
+                    return 0;
+                case "scale-out":
+                    if (rest is ["-h" or "--help"]) return Help(mode);
+                    if (rest.Length == 0) return Help(mode, missingArguments: true);
+                    RunScaleOut(rest);
+                    return 0;
                 case "confidence":
                     if (rest is ["-h" or "--help"]) return Help(mode);
                     ConfidenceBenchmark.Run(rest);
@@ -107,6 +119,54 @@ public static class BenchmarkCommandLine
         if (model is null) throw new ArgumentException("robustness: --model FILE is required");
         Robustness.RobustnessBenchmark.Run(model, images, dataDir);
     }
+
+    /// <summary>batch-scoring's options: --model FILE (required), --images N, --kill-resume, --data-dir DIR, --work-dir DIR.</summary>
+    private static void RunBatchScoring(string[] options)
+    {
+        var values = ModeOptions("batch-scoring", options, ["--model", "--images", "--data-dir", "--work-dir"], ["--kill-resume"]);
+        var run = new Operations.BatchScoringBenchmark.Options(Required("batch-scoring", values, "--model"),
+            values.TryGetValue("--images", out string? n)
+                ? Positive("batch-scoring", "--images", n)
+                : Operations.BatchScoringBenchmark.DefaultImages,
+            values.ContainsKey("--kill-resume"), values.GetValueOrDefault("--data-dir"), values.GetValueOrDefault("--work-dir"));
+        Operations.BatchScoringBenchmark.Run(run);
+    }
+
+    /// <summary>scale-out's options: --model FILE (required), --seconds S, --clients C, --data-dir DIR.</summary>
+    private static void RunScaleOut(string[] options)
+    {
+        var values = ModeOptions("scale-out", options, ["--model", "--seconds", "--clients", "--data-dir"], []);
+        var run = new Operations.ScaleOutBenchmark.Options(Required("scale-out", values, "--model"),
+            values.TryGetValue("--seconds", out string? s) ? Positive("scale-out", "--seconds", s) : 20,
+            values.TryGetValue("--clients", out string? c) ? Positive("scale-out", "--clients", c) : 8,
+            values.GetValueOrDefault("--data-dir"));
+        Operations.ScaleOutBenchmark.Run(run).GetAwaiter().GetResult();
+    }
+
+    /// <summary>A mode's options: each of <paramref name="valued"/> takes a value, each of <paramref name="flags"/> none.</summary>
+    private static Dictionary<string, string> ModeOptions(string mode, string[] options, string[] valued, string[] flags)
+    {
+        var values = new Dictionary<string, string>();
+        for (int i = 0; i < options.Length; i++)
+        {
+            string option = options[i];
+            if (flags.Contains(option)) values[option] = "";
+            else if (!valued.Contains(option))
+                throw new ArgumentException($"{mode}: unrecognized argument '{option}' (see '{mode} --help')");
+            else if (i + 1 >= options.Length || options[i + 1].StartsWith("--", StringComparison.Ordinal))
+                throw new ArgumentException($"{mode}: {option} expects a value");
+            else values[option] = options[++i];
+        }
+        return values;
+    }
+
+    private static string Required(string mode, Dictionary<string, string> values, string option) =>
+        values.TryGetValue(option, out string? value) ? value : throw new ArgumentException($"{mode}: {option} FILE is required");
+
+    private static int Positive(string mode, string option, string value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n > 0
+            ? n
+            : throw new ArgumentException($"{mode}: {option} expects a positive whole number, received '{value}'");
 
     private static readonly string[] Modes = ["gemm", "layers", "onnx-vs-torch", "views", "checkpoints", "confidence"];
 

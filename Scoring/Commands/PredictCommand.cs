@@ -9,7 +9,8 @@ namespace MlNetFashion.Scoring.Commands;
 /// predict --model FILE [--gpu N] [--json] IMAGE|FOLDER…: a table (or JSON) of file, label, confidence.
 /// predict --model FILE --idx IMAGES [--labels LABELS] [--json]: batch scoring with accuracy and images/second (with
 /// --json, also every image's prediction).
-/// predict --model FILE --idx IMAGES --out FILE.csv|.jsonl [--resume]: streamed into a predictions file (PredictToFile).
+/// predict --model FILE (--idx IMAGES | FOLDER) --out FILE.csv|.jsonl [--resume]: streamed into a predictions file
+/// (PredictToFile).
 /// </summary>
 public static class PredictCommand
 {
@@ -33,9 +34,13 @@ public static class PredictCommand
         };
         var output = new Option<string?>("--out")
         {
-            Description = "With --idx: write a row per image to this .csv or .jsonl file as it goes (any file size, bounded memory).",
+            Description = "With --idx or one FOLDER (its subfolders too): write a row per image to this .csv or .jsonl file as it goes "
+                + "(any number of images, bounded memory).",
         };
-        var resume = new Option<bool>("--resume") { Description = "With --out: continue the rows a stopped or killed run wrote." };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "With --out: continue the rows a stopped or killed run wrote (same model and input, checked).",
+        };
         var command = new Command("predict", "Classify images, or score an IDX file.")
         {
             model, gpu, json, explain, idx, labels, images, output, resume,
@@ -59,8 +64,11 @@ public static class PredictCommand
                 result.AddError("--explain cannot be combined with --idx: it explains image files");
             else if (result.GetValue(labels) is not null && result.GetValue(idx) is null)
                 result.AddError("--labels requires --idx: they are the labels of the IDX images file it scores");
-            else if (result.GetValue(output) is not null && result.GetValue(idx) is null)
-                result.AddError("--out requires --idx: it holds the predictions of the IDX images file");
+            else if (result.GetValue(output) is not null && result.GetValue(idx) is null && !(given is [var one] && Directory.Exists(one)))
+                result.AddError(given.Length == 0 ? "--out requires --idx FILE or one FOLDER: it holds their predictions"
+                    : $"--out takes --idx FILE or one FOLDER of images, received {given.Length} argument(s) starting with {given[0]}");
+            else if (result.GetValue(output) is not null && result.GetValue(explain))
+                result.AddError("--explain cannot be combined with --out: it writes files beside each image");
             else if (result.GetValue(output) is not null && (result.GetValue(labels) is not null || result.GetValue(json)))
                 result.AddError("--out writes the predictions themselves: it does not combine with --labels or --json");
             else if (result.GetValue(resume) && result.GetValue(output) is null)
@@ -70,11 +78,16 @@ public static class PredictCommand
         {
             string modelPath = parse.GetValue(model)!;
             string? idxPath = parse.GetValue(idx);
+            if (parse.GetValue(output) is { } outPath)
+            {
+                return idxPath is not null
+                    ? PredictToFile.Run(modelPath, PredictionInputKind.Idx, idxPath, outPath, parse.GetValue(resume), parse.GetValue(gpu))
+                    : PredictToFile.Run(modelPath, PredictionInputKind.Folder, parse.GetValue(images)![0], outPath, parse.GetValue(resume),
+                        parse.GetValue(gpu));
+            }
             string[] files = ImageArguments.Expand(parse.GetValue(images) ?? []);
             if (idxPath is null && files.Length == 0)
                 throw new ArgumentException("predict: expected image files or --idx FILE, received neither");
-            if (idxPath is not null && parse.GetValue(output) is { } outPath)
-                return PredictToFile.Run(modelPath, idxPath, outPath, parse.GetValue(resume), parse.GetValue(gpu));
             if (idxPath is not null)
                 return ScoreIdx(modelPath, idxPath, parse.GetValue(labels), parse.GetValue(gpu), parse.GetValue(json));
             using var classifier = FashionClassifier.Load(modelPath, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });

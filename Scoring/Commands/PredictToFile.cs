@@ -4,19 +4,31 @@ using MlNetFashion.Scoring.Classification;
 namespace MlNetFashion.Scoring.Commands;
 
 /// <summary>
-/// predict --model FILE --idx IMAGES --out PREDICTIONS.csv|.jsonl [--resume]: streams an IDX file of any size into a
-/// predictions file, with progress and time left on stderr; --resume continues a run that was stopped or killed.
+/// predict --model FILE (--idx IMAGES | FOLDER) --out PREDICTIONS.csv|.jsonl [--resume]: streams an IDX file or a folder of
+/// image files (its subfolders included) of any size into a predictions file, with progress and time left on stderr;
+/// --resume continues a run that was stopped or killed, once PREDICTIONS.source.json shows the same model and input.
+/// A folder's unreadable image is a row with its error, counted at the end; the run goes on.
 /// </summary>
 internal static class PredictToFile
 {
-    public static int Run(string modelPath, string idxPath, string outPath, bool resume, int? gpu)
+    public static int Run(string modelPath, PredictionInputKind kind, string input, string outPath, bool resume, int? gpu)
     {
         PredictionFile.FormatOf(outPath);
+        bool exists = File.Exists(outPath);
+        if (exists && !resume) throw new IOException($"{outPath}: already exists; continue it with --resume, or remove it");
         (int? device, string? message) = GpuSelection.Resolve(gpu);
         if (message is not null) Console.Error.WriteLine(message);
-        using var images = new IdxImageStream(idxPath);
+        using var idx = kind == PredictionInputKind.Idx ? new IdxImageStream(input) : null;
+        var folder = kind == PredictionInputKind.Folder ? new Data.ImageFileWalk(input) : null;
         using var scorer = BatchScorer.Load(modelPath, device);
-        using var output = PredictionFile.Open(outPath, resume);
+        if (folder is not null) Console.Error.WriteLine($"counting the images in {input} …");
+        PredictionSource source = idx is not null ? PredictionSource.ForIdx(modelPath, input, idx)
+            : PredictionSource.ForFolder(modelPath, folder!);
+        // Checked before the file is opened for writing: a mismatch changes nothing. A new file gets its record first, so a
+        // kill at any moment leaves no predictions without one.
+        if (exists) source.Verify(outPath);
+        else source.WriteBeside(outPath);
+        using var output = PredictionFile.Open(outPath, resume, scorer.Classes, files: folder is not null);
         int already = output.Rows;
         using var cancel = new CancellationTokenSource();
         // Ctrl+C: finish the chunk being written, then stop; --resume continues there.
@@ -27,9 +39,11 @@ internal static class PredictToFile
         };
         Console.CancelKeyPress += stop;
         var reporter = new ProgressLine();
+        long errors = 0;
         try
         {
-            StreamingScorer.Run(scorer, images, output, reporter.Report, cancellation: cancel.Token);
+            if (idx is not null) StreamingScorer.Run(scorer, idx, output, reporter.Report, cancellation: cancel.Token);
+            else errors = StreamingScorer.Run(scorer, folder!, output, reporter.Report, cancellation: cancel.Token).Errors;
         }
         finally
         {
@@ -37,14 +51,15 @@ internal static class PredictToFile
             reporter.Finish();
         }
         var c = CultureInfo.InvariantCulture;
-        if (output.Rows < images.Count)
+        if (output.Rows < source.Images)
         {
             Console.Error.WriteLine(string.Create(c,
-                $"interrupted: {outPath} has {output.Rows:N0} of {images.Count:N0} rows; continue with --resume"));
+                $"interrupted: {outPath} has {output.Rows:N0} of {source.Images:N0} rows; continue with --resume"));
             return 130;
         }
-        Console.WriteLine(string.Create(c, $"{outPath}: {images.Count:N0} rows ({(already > 0 ? $"{already:N0} kept from before, " : "")}"
-            + $"{images.Count - already:N0} scored now)"));
+        string kept = already > 0 ? string.Create(c, $"{already:N0} kept from before, ") : "";
+        string failed = errors > 0 ? string.Create(c, $"; {errors:N0} could not be read or decoded: their rows carry the error") : "";
+        Console.WriteLine(string.Create(c, $"{outPath}: {source.Images:N0} rows ({kept}{source.Images - already:N0} scored now){failed}"));
         return 0;
     }
 

@@ -74,7 +74,7 @@ public static class ServeCommand
             }
             // Printed once listening, with the addresses Kestrel bound (port 0 → the port it picked).
             Console.WriteLine($"serving {path} on {string.Join(", ", app.Urls)} (Ctrl+C to stop)");
-            // SIGTERM or Ctrl+C: drain, finish the requests in flight, exit 0 (ServeSettings.DrainDelay, ShutdownTimeout).
+            // SIGTERM: drain, finish the requests in flight, exit 0 (ServeSettings.DrainDelay, ShutdownTimeout); Ctrl+C: no drain delay.
             app.WaitForShutdown();
             return 0;
         });

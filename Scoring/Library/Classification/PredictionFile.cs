@@ -14,21 +14,34 @@ public enum PredictionFileFormat
 
 /// <summary>
 /// A predictions file written a chunk at a time and flushed to disk after each, one row per image in input order
-/// (index, label, labelIndex, confidence, the ten probabilities). After a crash it is resumed: a row cut short is
-/// dropped, and scoring continues at the first image without a complete row — no row twice, none missing.
+/// (index, label, labelIndex, confidence, a probability per class). Rows of image files also carry the file (relative to
+/// the folder scored) and an error: an image that cannot be read or decoded is a row with its error and no prediction, so
+/// rows stay one per file. After a crash it is resumed: a row cut short is dropped, and scoring continues at the first
+/// image without a complete row — no row twice, none missing. Nothing in an existing file changes before the first
+/// write, so a resumed run refused after <see cref="Open"/> leaves the file as it was.
 /// </summary>
 public sealed class PredictionFile : IDisposable
 {
-    private static readonly string CsvHeader =
-        "index,label,labelIndex,confidence," + string.Join(',', Enumerable.Range(0, 10).Select(k => $"p{k}"));
     private readonly FileStream _stream;
     private readonly PredictionFileFormat _format;
+    private readonly IReadOnlyList<string> _classes;
+    private readonly bool _files;
     private readonly StringBuilder _text = new();
+    private long _end;
 
-    private PredictionFile(FileStream stream, PredictionFileFormat format, int rows) => (_stream, _format, Rows) = (stream, format, rows);
+    private PredictionFile(string path, FileStream stream, PredictionFileFormat format, IReadOnlyList<string> classes, bool files)
+    {
+        (FilePath, _stream, _format, _classes, _files) = (path, stream, format, classes, files);
+    }
+
+    /// <summary>The file's path, as given to <see cref="Open"/>.</summary>
+    public string FilePath { get; }
 
     /// <summary>Complete rows in the file: the index of the next image to write.</summary>
     public int Rows { get; private set; }
+
+    /// <summary>The file of the last complete row of image files; null when there is none (or rows carry no file).</summary>
+    public string? LastFile { get; private set; }
 
     /// <summary>.csv → CSV; .jsonl, .ndjson → JSON Lines; anything else is refused.</summary>
     public static PredictionFileFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
@@ -38,13 +51,21 @@ public sealed class PredictionFile : IDisposable
         _ => throw new ArgumentException($"{path}: expected a .csv or .jsonl file name (the extension picks the format)"),
     };
 
+    /// <summary>The CSV header: index[,file],label,labelIndex,confidence,p0…p(K-1)[,error].</summary>
+    public static string CsvHeader(int classes, bool files) =>
+        "index," + (files ? "file," : "") + "label,labelIndex,confidence,"
+        + string.Join(',', Enumerable.Range(0, classes).Select(k => $"p{k}")) + (files ? ",error" : "");
+
     /// <summary>
     /// A new file, or with <paramref name="resume"/> the file a previous run left (its complete rows are kept). An
     /// existing file without <paramref name="resume"/> is refused, so a finished run is never overwritten by mistake.
+    /// <paramref name="classes"/> (Fashion-MNIST's when null) name the probabilities; <paramref name="files"/>: rows of
+    /// image files (<see cref="AppendFiles"/>) rather than of an IDX file's images (<see cref="Append"/>).
     /// </summary>
-    public static PredictionFile Open(string path, bool resume)
+    public static PredictionFile Open(string path, bool resume, IReadOnlyList<string>? classes = null, bool files = false)
     {
         PredictionFileFormat format = FormatOf(path);
+        classes ??= FashionMnistClasses.Names;
         bool exists = File.Exists(path);
         if (exists && !resume) throw new IOException($"{path}: already exists; continue it with --resume, or remove it");
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -52,10 +73,9 @@ public sealed class PredictionFile : IDisposable
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
         {
-            int rows = exists ? Recover(stream, path, format) : 0;
-            stream.Seek(0, SeekOrigin.End);
-            var file = new PredictionFile(stream, format, rows);
-            if (stream.Length == 0 && format == PredictionFileFormat.Csv) file.WriteText(CsvHeader + "\n");
+            var file = new PredictionFile(path, stream, format, classes, files);
+            if (exists && stream.Length > 0) file.Recover(path);
+            else if (format == PredictionFileFormat.Csv) file.WriteText(CsvHeader(classes.Count, files) + "\n");
             return file;
         }
         catch
@@ -65,75 +85,151 @@ public sealed class PredictionFile : IDisposable
         }
     }
 
-    /// <summary>Appends rows for the next images (probabilities [n, 10] in Fashion-MNIST's order) and flushes them to disk.</summary>
+    /// <summary>Appends rows for the next images (probabilities [n, K] in the classes' order) and flushes them to disk.</summary>
     public void Append(ReadOnlySpan<float> probabilities)
     {
-        IReadOnlyList<string> names = FashionMnistClasses.Names;
-        var c = CultureInfo.InvariantCulture;
-        int n = probabilities.Length / 10;
+        if (_files) throw new InvalidOperationException("rows of image files name their file: use AppendFiles");
+        int n = probabilities.Length / _classes.Count;
         _text.Clear();
-        for (int i = 0; i < n; i++)
-        {
-            ReadOnlySpan<float> p = probabilities.Slice(i * 10, 10);
-            int k = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p);
-            int index = Rows + i;
-            if (_format == PredictionFileFormat.Csv)
-            {
-                _text.Append(c, $"{index},\"{names[k]}\",{k},{p[k]:R}");
-                foreach (float v in p) _text.Append(c, $",{v:R}");
-            }
-            else
-            {
-                _text.Append(c, $"{{\"index\":{index},\"label\":{JsonSerializer.Serialize(names[k])},\"labelIndex\":{k},")
-                    .Append(c, $"\"confidence\":{p[k]:R},\"probabilities\":[");
-                for (int j = 0; j < 10; j++) _text.Append(c, $"{(j > 0 ? "," : "")}{p[j]:R}");
-                _text.Append("]}");
-            }
-            _text.Append('\n');
-        }
+        for (int i = 0; i < n; i++) AppendRow(Rows + i, null, probabilities.Slice(i * _classes.Count, _classes.Count), null);
         WriteText(_text.ToString());
         Rows += n;
     }
+
+    /// <summary>
+    /// Appends a row per file (probabilities [n, K], aligned with <paramref name="files"/>; a file with an error has
+    /// none, its probabilities are ignored) and flushes them to disk.
+    /// </summary>
+    public void AppendFiles(IReadOnlyList<string> files, ReadOnlySpan<float> probabilities, IReadOnlyList<string?> errors)
+    {
+        if (!_files) throw new InvalidOperationException("this file's rows are an IDX file's images: use Append");
+        int k = _classes.Count;
+        _text.Clear();
+        for (int i = 0; i < files.Count; i++) AppendRow(Rows + i, files[i], probabilities.Slice(i * k, k), errors[i]);
+        WriteText(_text.ToString());
+        Rows += files.Count;
+        if (files.Count > 0) LastFile = AsWritten(files[^1]);
+    }
+
+    /// <summary>What <see cref="LastFile"/> reads back for a file written as <paramref name="file"/>.</summary>
+    public string AsWritten(string file) =>
+        _format == PredictionFileFormat.Csv ? file.Replace('\r', '\uFFFD').Replace('\n', '\uFFFD') : file;
+
+    private void AppendRow(int index, string? file, ReadOnlySpan<float> p, string? error)
+    {
+        var c = CultureInfo.InvariantCulture;
+        int k = error is null ? System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p) : -1;
+        if (_format == PredictionFileFormat.Csv)
+        {
+            _text.Append(c, $"{index}");
+            if (file is not null) _text.Append(',').Append(CsvField(file));
+            if (k >= 0)
+            {
+                _text.Append(',').Append(CsvField(_classes[k])).Append(c, $",{k},{p[k]:R}");
+                foreach (float v in p) _text.Append(c, $",{v:R}");
+            }
+            else _text.Append(',', 3 + _classes.Count);
+            if (_files) _text.Append(',').Append(error is null ? "" : CsvField(error));
+        }
+        else
+        {
+            _text.Append(c, $"{{\"index\":{index}");
+            if (file is not null) _text.Append(",\"file\":").Append(JsonSerializer.Serialize(file));
+            if (k >= 0)
+            {
+                _text.Append(c, $",\"label\":{JsonSerializer.Serialize(_classes[k])},\"labelIndex\":{k},")
+                    .Append(c, $"\"confidence\":{p[k]:R},\"probabilities\":[");
+                for (int j = 0; j < p.Length; j++) _text.Append(c, $"{(j > 0 ? "," : "")}{p[j]:R}");
+                _text.Append(']');
+            }
+            else _text.Append(",\"error\":").Append(JsonSerializer.Serialize(error));
+            _text.Append('}');
+        }
+        _text.Append('\n');
+    }
+
+    /// <summary>
+    /// A CSV field, always quoted: label names and messages may hold commas (RFC 4180: quotes doubled). A line break
+    /// becomes U+FFFD: a row is one line, which is what lets a killed run be recovered line by line.
+    /// </summary>
+    private static string CsvField(string value) =>
+        "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal).Replace('\r', '\uFFFD').Replace('\n', '\uFFFD') + "\"";
 
     public void Dispose() => _stream.Dispose();
 
     private void WriteText(string text)
     {
+        // A row a crash cut short is dropped only now, once the run is certain to write after it.
+        if (_stream.Length > _end) _stream.SetLength(_end);
+        _stream.Seek(0, SeekOrigin.End);
         _stream.Write(Encoding.UTF8.GetBytes(text));
         _stream.Flush(flushToDisk: true);
+        _end = _stream.Length;
     }
 
     /// <summary>
-    /// Counts the complete rows, checks they are numbered 0, 1, 2, …, and cuts off a row a crash left half-written. Reads
-    /// line by line: a file of a million rows is not held in memory.
+    /// Counts the complete rows, checks the header and that rows are numbered 0, 1, 2, …, and notes where the complete
+    /// rows end (a row a crash left half-written is after it). Reads line by line: a file of a million rows is not held
+    /// in memory. Changes nothing.
     /// </summary>
-    private static int Recover(FileStream stream, string path, PredictionFileFormat format)
+    private void Recover(string path)
     {
-        long end = EndOfLastLine(stream);   // everything after the last newline is a row cut short
-        stream.Position = 0;
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16,
+        _end = EndOfLastLine(_stream);
+        _stream.Position = 0;
+        using var reader = new StreamReader(_stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16,
             leaveOpen: true);
         long consumed = 0;
         int lineNumber = 0, rows = 0;
-        while (consumed < end && reader.ReadLine() is { } line)
+        string header = CsvHeader(_classes.Count, _files);
+        string? last = null;
+        while (consumed < _end && reader.ReadLine() is { } line)
         {
             consumed += Encoding.UTF8.GetByteCount(line) + 1;
             lineNumber++;
-            if (format == PredictionFileFormat.Csv && lineNumber == 1)
+            if (_format == PredictionFileFormat.Csv && lineNumber == 1)
             {
-                if (line != CsvHeader)
-                    throw new InvalidDataException($"{path}: not a predictions file of this program (its first line is not {CsvHeader})");
+                if (line != header)
+                    throw new InvalidDataException($"{path}: not a predictions file of this run (its first line is not {header})");
                 continue;
             }
-            string number = format == PredictionFileFormat.Csv ? line.Split(',')[0]
-                : line.StartsWith("{\"index\":", StringComparison.Ordinal) && line.IndexOf(',') > 9 ? line[9..line.IndexOf(',')] : "";
+            int cut = line.IndexOfAny([',', '}']);
+            string number = _format == PredictionFileFormat.Csv ? line.Split(',')[0]
+                : line.StartsWith("{\"index\":", StringComparison.Ordinal) && cut > 9 ? line[9..cut] : "";
             if (number != rows.ToString(CultureInfo.InvariantCulture))
                 throw new InvalidDataException(
                     $"{path}: line {lineNumber}: expected the row of image {rows}, found '{line[..Math.Min(line.Length, 40)]}'");
             rows++;
+            last = line;
         }
-        stream.SetLength(end);
-        return rows;
+        Rows = rows;
+        if (_files && last is not null) LastFile = FileOf(last, path);
+    }
+
+    /// <summary>The file column of a row of image files.</summary>
+    private string FileOf(string row, string path)
+    {
+        if (_format == PredictionFileFormat.JsonLines)
+        {
+            using var json = JsonDocument.Parse(row);
+            return json.RootElement.TryGetProperty("file", out JsonElement file) && file.ValueKind == JsonValueKind.String
+                ? file.GetString()!
+                : throw new InvalidDataException($"{path}: its last row has no \"file\": not the predictions of an image folder");
+        }
+        int start = row.IndexOf(',') + 1;
+        if (start == 0 || start >= row.Length) throw new InvalidDataException($"{path}: its last row has no file column");
+        if (row[start] != '"')
+        {
+            int end = row.IndexOf(',', start);
+            return row[start..(end >= 0 ? end : row.Length)];
+        }
+        var value = new StringBuilder();
+        for (int i = start + 1; i < row.Length; i++)
+        {
+            if (row[i] != '"') value.Append(row[i]);
+            else if (i + 1 < row.Length && row[i + 1] == '"') value.Append(row[++i]);
+            else return value.ToString();
+        }
+        throw new InvalidDataException($"{path}: its last row's file column has no closing quote");
     }
 
     /// <summary>The offset just past the file's last newline (0 when it has none), found by reading back from the end.</summary>

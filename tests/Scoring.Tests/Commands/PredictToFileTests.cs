@@ -44,7 +44,9 @@ public sealed class PredictToFileTests : IDisposable
     [Theory]
     [InlineData("exists", "already exists; continue it with --resume, or remove it")]
     [InlineData("bad-extension", "expected a .csv or .jsonl file name")]
-    [InlineData("without-idx", "--out requires --idx")]
+    [InlineData("without-idx", "--out requires --idx FILE or one FOLDER")]
+    [InlineData("two-folders", "--out takes --idx FILE or one FOLDER of images, received 2 argument(s)")]
+    [InlineData("missing-folder", "p.csv: folder ")]
     [InlineData("resume-without-out", "--resume requires --out")]
     public void Predict_BadOutUse_OneErrorLine(string name, string expected)
     {
@@ -55,6 +57,8 @@ public sealed class PredictToFileTests : IDisposable
             "exists" => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", existing],
             "bad-extension" => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(_dir, "p.txt")],
             "without-idx" => ["predict", "--model", TrainedModel.Onnx, "--out", Path.Combine(_dir, "p.csv")],
+            "two-folders" => ["predict", "--model", TrainedModel.Onnx, _dir, _dir, "--out", Path.Combine(_dir, "p.csv")],
+            "missing-folder" => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(_dir, "nope", "p.csv")],
             _ => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--resume"],
         };
         var (exit, _, error) = Cli.Run(args);
@@ -62,5 +66,55 @@ public sealed class PredictToFileTests : IDisposable
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(expected, error);
         Assert.Equal("kept", File.ReadAllText(existing));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "nope")));
+    }
+
+    [PosixSignalsFact]
+    public void Predict_FolderKilledMidRunThenResumed_EveryFileOnceInWalkOrder()
+    {
+        string images = Path.Combine(_dir, "images"), output = Path.Combine(_dir, "predictions.csv");
+        var files = StreamingScorerTests.WriteFolder(images, 4000);
+        string[] args = [ServeProcess.AppDll, "predict", "--model", TrainedModel.Onnx, images, "--out", output];
+        using (var run = ServeProcess.Start("dotnet", args))
+        {
+            // Killed once the first chunk is on disk (the header alone is one line).
+            while (!run.Process.HasExited && (!File.Exists(output) || File.ReadLines(output).Count() < 2)) Thread.Sleep(20);
+            Assert.False(run.Process.HasExited, $"the run finished before it could be killed: {string.Join(" | ", run.Lines)}");
+            run.Kill();
+            run.Process.WaitForExit();
+        }
+        int before = File.ReadLines(output).Count() - 1;
+        Assert.InRange(before, 1, files.Count - 1);
+
+        var (exit, text, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", output, "--resume");
+
+        Assert.True(exit == 0, error);
+        string jsonl = Path.Combine(_dir, "once.jsonl");
+        Assert.Equal(0, Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", jsonl).Exit);
+        var once = StreamingScorerTests.FileRows(jsonl);
+        string[] rows = [.. File.ReadLines(output).Skip(1)];
+        Assert.Equal(Enumerable.Range(0, files.Count), rows.Select(r => int.Parse(r[..r.IndexOf(',')])));
+        Assert.Equal(once.Select(r => $"{r.Index},\"{r.File.Replace("\"", "\"\"")}\","), rows.Select(r => r[..(r.IndexOf(".png\",") + 6)]));
+        Assert.Contains($"{output}: 4,001 rows (", text);
+        Assert.Contains(" kept from before, ", text);
+        Assert.Contains("; 1 could not be read or decoded: their rows carry the error", text);
+    }
+
+    [Fact]
+    public void Predict_ResumeWithAnotherModel_OneErrorLineFileUnchanged()
+    {
+        string images = Path.Combine(_dir, "images"), output = Path.Combine(_dir, "predictions.jsonl");
+        StreamingScorerTests.WriteFolder(images, 30);
+        Assert.Equal(0, Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", output).Exit);
+        string[] lines = File.ReadAllLines(output);
+        File.WriteAllText(output, string.Join('\n', lines[..10]) + "\n" + lines[10][..20]);
+        byte[] before = File.ReadAllBytes(output);
+
+        var (exit, _, error) = Cli.Run("predict", "--model", ReorderedModel.Onnx, images, "--out", output, "--resume");
+
+        Assert.Equal(1, exit);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains($"{output}: made by model version ", error);
+        Assert.Equal(before, File.ReadAllBytes(output));
     }
 }

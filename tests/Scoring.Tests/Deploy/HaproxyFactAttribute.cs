@@ -10,13 +10,6 @@ public sealed class HaproxyFactAttribute : FactAttribute
     }
 }
 
-internal static class Haproxy
-{
-    /// <summary>haproxy on PATH or in /usr/sbin; null when not installed.</summary>
-    public static string? Executable { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/sbin")
-        .Select(dir => Path.Combine(dir, "haproxy")).FirstOrDefault(File.Exists);
-}
-
 /// <summary>A test that sends POSIX signals (SIGTERM) to a process, skipped elsewhere.</summary>
 public sealed class PosixSignalsFactAttribute : FactAttribute
 {

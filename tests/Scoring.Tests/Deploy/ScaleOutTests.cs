@@ -33,20 +33,12 @@ public class ScaleOutTests
         ServeProcess StartReplica(int k) => ServeProcess.StartServe(["serve", "--model", model, "--urls", $"http://127.0.0.1:{ports[k]}"],
             new Dictionary<string, string?> { ["MLNETFASHION_REPLICA"] = $"r{k + 1}" });
         var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(k => Task.Run(() => StartReplica(k))));
-        string config = Path.Combine(ServeProcess.Root, "deploy", "haproxy", "haproxy.cfg");
-        using var haproxy = ServeProcess.Start(Haproxy.Executable!, ["-f", config],
-            new Dictionary<string, string?>
-            {
-                ["MLNETFASHION_LB_BIND"] = $"127.0.0.1:{lbPort}",
-                ["MLNETFASHION_REPLICA_1"] = $"127.0.0.1:{ports[0]}",
-                ["MLNETFASHION_REPLICA_2"] = $"127.0.0.1:{ports[1]}",
-                ["MLNETFASHION_REPLICA_3"] = $"127.0.0.1:{ports[2]}",
-            });
+        using var haproxy = Haproxy.Start(lbPort, ports);
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var lb = new Uri($"http://127.0.0.1:{lbPort}");
-            await WaitUntilAllUp(http, lb, haproxy);
+            await Haproxy.WaitUntilAllUp(http, lb, haproxy);
 
             // What the balancer costs: the same loops against one replica directly, then through HAProxy to three, after a
             // warm-up of both (the first seconds of a process run at tier-0 JIT).
@@ -125,28 +117,4 @@ public class ScaleOutTests
     private static string Describe(LoadDriver balanced, LoadDriver chaos) =>
         string.Join(", ", balanced.ByReplica.Keys.Union(chaos.ByReplica.Keys).Order()
             .Select(r => $"{r}: {balanced.ByReplica.GetValueOrDefault(r):N0} + {chaos.ByReplica.GetValueOrDefault(r):N0}"));
-
-    /// <summary>HAProxy is listening and every replica answers through it (its checks need two passes to mark one up).</summary>
-    private static async Task WaitUntilAllUp(HttpClient http, Uri lb, ServeProcess haproxy)
-    {
-        var seen = new HashSet<string>();
-        var clock = Stopwatch.StartNew();
-        while (seen.Count < 3)
-        {
-            if (haproxy.Process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(30))
-                throw new InvalidOperationException(
-                    $"HAProxy did not reach three replicas ({string.Join(", ", seen)}): {string.Join(" | ", haproxy.Lines)}");
-            try
-            {
-                using var response = await http.GetAsync(new Uri(lb, "/ready"));
-                if (response.IsSuccessStatusCode && response.Headers.TryGetValues(Scoring.Api.ScoringApi.ReplicaHeader, out var r))
-                    seen.Add(r.First());
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
-        }
-    }
 }

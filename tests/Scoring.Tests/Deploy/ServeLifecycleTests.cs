@@ -66,6 +66,25 @@ public class ServeLifecycleTests
     }
 
     [PosixSignalsFact]
+    public async Task Serve_Sigint_StopsWithoutTheDrainDelayAndExitsZero()
+    {
+        int port = ServeProcess.FreePort();
+        using var serve = ServeProcess.StartServe(["serve", "--model", TrainedModel.Onnx, "--urls", $"http://127.0.0.1:{port}"],
+            new Dictionary<string, string?> { ["Serve__DrainDelay"] = "00:00:05", ["Serve__ShutdownTimeout"] = "00:00:09" });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        (await http.PostAsync("/predict", new ByteArrayContent(Png))).EnsureSuccessStatusCode();
+
+        var clock = Stopwatch.StartNew();
+        serve.Interrupt();
+        bool exited = serve.Process.WaitForExit(10_000);
+        double seconds = clock.Elapsed.TotalSeconds;
+
+        Assert.True(exited, "serve did not exit within 10 s of SIGINT");
+        Assert.True(seconds < 3, $"serve took {seconds:F1} s to stop after SIGINT (the 5 s drain delay is for SIGTERM)");
+        Assert.Equal(0, serve.Process.ExitCode);
+    }
+
+    [PosixSignalsFact]
     public async Task Serve_SigtermUnderLoad_EveryAcceptedRequestAnsweredAndExitZeroWithin10Seconds()
     {
         int port = ServeProcess.FreePort();

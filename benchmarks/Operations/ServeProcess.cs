@@ -4,12 +4,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace MlNetFashion.Scoring.Tests.Deploy;
+namespace MlNetFashion.Benchmarks.Operations;
 
 /// <summary>A process of the built app or of a tool, its output collected, killed on Dispose if still running.</summary>
-internal sealed partial class ServeProcess : IDisposable
+public sealed partial class ServeProcess : IDisposable
 {
-    private const int SigTerm = 15;
+    private const int SigInt = 2, SigTerm = 15;
     private readonly ConcurrentQueue<string> _lines = new();
 
     private ServeProcess(Process process) => Process = process;
@@ -19,7 +19,10 @@ internal sealed partial class ServeProcess : IDisposable
     /// <summary>Every line written so far, stdout and stderr.</summary>
     public IReadOnlyCollection<string> Lines => _lines;
 
-    /// <summary>The scoring app as built beside this test project (tests/Scoring.Tests/bin/CONFIG → Scoring/bin/CONFIG).</summary>
+    /// <summary>
+    /// The scoring app in the same configuration as this program (tests/Scoring.Tests/bin/CONFIG or benchmarks/bin/CONFIG →
+    /// Scoring/bin/CONFIG).
+    /// </summary>
     public static string AppDll { get; } = Locate();
 
     /// <summary>The repository's root folder.</summary>
@@ -63,6 +66,12 @@ internal sealed partial class ServeProcess : IDisposable
         if (Kill(Process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {Process.Id} failed");
     }
 
+    /// <summary>SIGINT, as Ctrl+C at a terminal.</summary>
+    public void Interrupt()
+    {
+        if (Kill(Process.Id, SigInt) != 0) throw new InvalidOperationException($"kill -INT {Process.Id} failed");
+    }
+
     public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -94,7 +103,7 @@ internal sealed partial class ServeProcess : IDisposable
 
     private static string Locate()
     {
-        // tests/Scoring.Tests/bin/CONFIG/net10.0 → the same configuration of the app.
+        // …/bin/CONFIG/net10.0 → the same configuration of the app.
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         return Path.Combine(FindRoot(), "Scoring", "bin", configuration, "net10.0", "MlNetFashion.Scoring.App.dll");
     }

@@ -3,13 +3,13 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MlNetFashion.Scoring.Api;
 
-namespace MlNetFashion.Scoring.Tests.Deploy;
+namespace MlNetFashion.Benchmarks.Operations;
 
 /// <summary>
 /// Concurrent loops of POST /predict, each answer checked: status 200, a model version that is one of the expected ones,
 /// and the label that version gives for the image. Counts answers by replica (X-Replica) and by model version.
 /// </summary>
-internal sealed class LoadDriver(HttpClient http, byte[][] images, IReadOnlyDictionary<string, string[]> labelsByVersion)
+public sealed class LoadDriver(HttpClient http, byte[][] images, IReadOnlyDictionary<string, string[]> labelsByVersion)
 {
     private long _sent, _failed, _wrong;
     private readonly ConcurrentQueue<string> _problems = new();

@@ -1,0 +1,29 @@
+using MlNetFashion.Benchmarks.Operations;
+
+namespace MlNetFashion.Benchmarks.Tests.Operations;
+
+/// <summary>scale-out for a few seconds: three replicas behind HAProxy and one direct, every answer checked.</summary>
+public sealed class ScaleOutBenchmarkTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("scale-out-bench-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [HaproxyFact]
+    public async Task Run_FewSeconds_BothPathsAnsweredEveryReplicaUsedNoneFailed()
+    {
+        var output = new StringWriter();
+
+        ScaleOutBenchmark.Result r = await ScaleOutBenchmark.Run(
+            new ScaleOutBenchmark.Options(BatchScoringBenchmarkTests.SmallModel(_dir), Seconds: 2, Clients: 2), output);
+
+        Assert.True(r.DirectAnswered > 0 && r.BalancedAnswered > 0, output.ToString());
+        Assert.Equal(0, r.Failed);
+        Assert.Equal(["r1", "r2", "r3"], r.ByReplica.Keys.Order());
+        Assert.Equal(r.BalancedPerSecond / r.DirectPerSecond, r.Ratio, 12);
+        string text = output.ToString();
+        Assert.Contains($"CPU: {MeasuredRun.CpuModelName()}", text);
+        Assert.Contains("| one replica, direct |", text);
+        Assert.Contains("| three via HAProxy / one direct |", text);
+    }
+}

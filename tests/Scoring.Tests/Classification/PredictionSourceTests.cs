@@ -1,0 +1,82 @@
+using MlNetFashion.Scoring.Classification;
+using MlNetFashion.Scoring.Data;
+
+namespace MlNetFashion.Scoring.Tests.Classification;
+
+/// <summary>FILE.source.json: which model and input made a predictions file, checked before a resumed run appends.</summary>
+public sealed class PredictionSourceTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("source-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Verify_SameModelAndIdxFile_Passes()
+    {
+        string idx = StreamingScorerTests.WriteIdx(_dir, 20, gzip: false), output = Path.Combine(_dir, "p.csv");
+        using (var images = new IdxImageStream(idx)) PredictionSource.ForIdx(TrainedModel.Onnx, idx, images).WriteBeside(output);
+
+        using var again = new IdxImageStream(idx);
+        PredictionSource source = PredictionSource.ForIdx(TrainedModel.Onnx, idx, again);
+        source.Verify(output);
+        Assert.Equal(PredictionInputKind.Idx, source.InputKind);
+        Assert.Equal(20, source.Images);
+        Assert.Equal(16 + 20 * 784, source.InputBytes);
+    }
+
+    [Fact]
+    public void Verify_AnotherModel_ErrorNamingBothVersions()
+    {
+        string idx = StreamingScorerTests.WriteIdx(_dir, 20, gzip: false), output = Path.Combine(_dir, "p.csv");
+        string other = Path.Combine(_dir, "other.onnx");
+        File.WriteAllBytes(other, [.. File.ReadAllBytes(TrainedModel.Onnx), 0]);
+        using var images = new IdxImageStream(idx);
+        PredictionSource.ForIdx(TrainedModel.Onnx, idx, images).WriteBeside(output);
+
+        var ex = Assert.Throws<InvalidDataException>(() => PredictionSource.ForIdx(other, idx, images).Verify(output));
+
+        string was = ModelInfo.VersionOf(File.ReadAllBytes(TrainedModel.Onnx)), now = ModelInfo.VersionOf(File.ReadAllBytes(other));
+        string expected = $"{output}: made by model version {was} ({Path.GetFullPath(TrainedModel.Onnx)}), not {now} ({other})";
+        Assert.StartsWith(expected, ex.Message);
+    }
+
+    [Fact]
+    public void Verify_FolderGainedAnImage_ErrorSayingTheInputChanged()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(_dir, "images")).FullName, output = Path.Combine(_dir, "p.jsonl");
+        File.WriteAllBytes(Path.Combine(folder, "a.png"), [1]);
+        PredictionSource.ForFolder(TrainedModel.Onnx, new ImageFileWalk(folder)).WriteBeside(output);
+        File.WriteAllBytes(Path.Combine(folder, "b.png"), [1]);
+
+        var ex = Assert.Throws<InvalidDataException>(() => PredictionSource.ForFolder(TrainedModel.Onnx, new ImageFileWalk(folder))
+            .Verify(output));
+
+        Assert.StartsWith($"{output}: made from {folder} when it held 1 images, it now holds 2 images: the input changed", ex.Message);
+    }
+
+    [Fact]
+    public void Verify_AnotherInput_ErrorNamingBoth()
+    {
+        string idx = StreamingScorerTests.WriteIdx(_dir, 20, gzip: false), output = Path.Combine(_dir, "p.csv");
+        string folder = Directory.CreateDirectory(Path.Combine(_dir, "images")).FullName;
+        using var images = new IdxImageStream(idx);
+        PredictionSource.ForIdx(TrainedModel.Onnx, idx, images).WriteBeside(output);
+
+        var ex = Assert.Throws<InvalidDataException>(() => PredictionSource.ForFolder(TrainedModel.Onnx, new ImageFileWalk(folder))
+            .Verify(output));
+
+        Assert.StartsWith($"{output}: made from the IDX file {idx}, not the folder {folder}", ex.Message);
+    }
+
+    [Fact]
+    public void Verify_NoRecordBesideTheFile_ErrorSayingItCannotBeChecked()
+    {
+        string idx = StreamingScorerTests.WriteIdx(_dir, 20, gzip: false), output = Path.Combine(_dir, "p.csv");
+        using var images = new IdxImageStream(idx);
+
+        var ex = Assert.Throws<InvalidDataException>(() => PredictionSource.ForIdx(TrainedModel.Onnx, idx, images).Verify(output));
+
+        Assert.Equal($"{output}: p.csv.source.json is missing beside it, so which model and input made it cannot be checked; "
+            + "remove it to score from the start", ex.Message);
+    }
+}

@@ -1,0 +1,69 @@
+using MlNetFashion.Scoring.Data;
+
+namespace MlNetFashion.Scoring.Tests.Data;
+
+/// <summary>The sorted, lazy walk of a folder's image files that streaming scoring and its resume rely on.</summary>
+public sealed class ImageFileWalkTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("walk-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private void Touch(string relative)
+    {
+        string path = Path.Combine(_dir, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, [1]);
+    }
+
+    [Fact]
+    public void Files_NestedFolders_OrdinalOrderPerFolderOnlyImagesNoHiddenEntries()
+    {
+        string[] created = ["b.png", "B.JPG", "a/z.webp", "a/b/c.bmp", "a/a.gif", "a-b.jpeg", "10.png", "9.png", ".hidden.png",
+            ".cache/x.png", "notes.txt", "a/b/readme.md"];
+        // Created in a shuffled order: the walk must not depend on the order the file system returns.
+        foreach (string file in created.OrderBy(f => f.GetHashCode(StringComparison.Ordinal))) Touch(file);
+
+        var walk = new ImageFileWalk(_dir);
+
+        Assert.Equal(["10.png", "9.png", "B.JPG", "a/a.gif", "a/b/c.bmp", "a/z.webp", "a-b.jpeg", "b.png"], walk.Files());
+        Assert.Equal(8, walk.Count);
+    }
+
+    [Fact]
+    public void Files_SymbolicLinkToAFolder_NotFollowed()
+    {
+        Touch("real/x.png");
+        Directory.CreateSymbolicLink(Path.Combine(_dir, "loop"), _dir);
+
+        var walk = new ImageFileWalk(_dir);
+
+        Assert.Equal(["real/x.png"], walk.Files());
+        Assert.Equal(1, walk.Count);
+    }
+
+    [Fact]
+    public void Files_ManyFilesInOneFolder_SameSequenceEveryWalk()
+    {
+        var random = new Random(7);
+        foreach (int n in Enumerable.Range(0, 2000).OrderBy(_ => random.Next())) Touch($"{n:x}.png");
+
+        var walk = new ImageFileWalk(_dir);
+        string[] first = [.. walk.Files()];
+
+        Assert.Equal(first.Order(StringComparer.Ordinal), first);
+        Assert.Equal(first, walk.Files());
+        Assert.Equal(2000, walk.Count);
+    }
+
+    [Fact]
+    public void Constructor_MissingFolderOrAFile_ErrorNamingIt()
+    {
+        string missing = Path.Combine(_dir, "nope");
+        Assert.Equal($"{missing}: folder not found", Assert.Throws<DirectoryNotFoundException>(() => new ImageFileWalk(missing)).Message);
+        Touch("one.png");
+        string file = Path.Combine(_dir, "one.png");
+        Assert.Equal($"{file}: expected a folder, found a file",
+            Assert.Throws<DirectoryNotFoundException>(() => new ImageFileWalk(file)).Message);
+    }
+}
