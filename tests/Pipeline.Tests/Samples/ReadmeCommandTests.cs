@@ -40,7 +40,7 @@ public sealed partial class ReadmeCommandTests
         ["dotnet run --project Training -c Release -- train --images photos --test-fraction 0.2 --out my-model"] =
             [ImageFolder + "Train_ThreeClassFolderWithABadFileSkipped_WritesEveryOutputWithTheFolderNames"],
         ["dotnet run --project Training -c Release -- train --images photos --init-from artifacts/model.onnx --freeze-epochs 2"] =
-            [ImageFolder + "Train_InitFromAnotherRunWithFreezeEpochs_StartsFromItsBestCheckpointAndSaysSo"],
+            [ImageFolder + "Train_InitFromARunsModelOnnxCopiedElsewhere_StartsFromItAndSaysSo"],
         ["dotnet run --project Training -c Release -- evaluate --model my-model/model.onnx --images test-photos"] =
             [ImageFolder + "TrainThenEvaluate_TwoClassFoldersWithATestFolder_ReportsTheFolderNames"],
         ["dotnet run --project Scoring -c Release -- serve --model my-model/model.onnx"] =
@@ -80,6 +80,8 @@ public sealed partial class ReadmeCommandTests
             [ScaleOut + "Haproxy_KillTerminateAndModelSwapUnderLoad_NoFailedRequestCompleteModelsSpreadOverReplicas"],
         ["haproxy -f deploy/haproxy/haproxy.cfg"] =
             [ScaleOut + "Haproxy_KillTerminateAndModelSwapUnderLoad_NoFailedRequestCompleteModelsSpreadOverReplicas"],
+        ["dotnet run --project benchmarks -c Release -- scale-out --model artifacts/model.onnx"] =
+            ["Benchmarks.Tests/Operations/ScaleOutBenchmarkTests.cs: Run_FewSeconds_BothPathsAnsweredEveryReplicaUsedNoneFailed"],
         ["docker build -f deploy/Dockerfile -t mlnetfashion-scoring ."] =
             [NotRunHere("no registry serves the base images to this machine")],
         ["docker build"] = [NotRunHere("no registry serves the base images to this machine")],
