@@ -25,6 +25,9 @@ public static class OnnxExporter
 {
     public const string InputName = "input", LogitsName = "logits", ProbabilitiesName = "probabilities";
 
+    /// <summary>The output [N, 1] of <see cref="FeatureDistance"/>'s score, present when the export options carry one.</summary>
+    public const string InDistributionScoreName = "in_distribution_score";
+
     /// <summary>The metadata key of the classes the outputs stand for: a JSON array, in output order.</summary>
     public const string ClassNamesKey = "class_names";
 
@@ -50,6 +53,10 @@ public static class OnnxExporter
         TestTimeViews? views = options.TestTimeViews;
         string current = views is null ? InputName : EmitViews(graph, views, InputName, model.InputShape);
         var layers = model.Layers;
+        FeatureDistance? features = options.FeatureDistance;
+        if (features is not null && views is not null)
+            throw new ArgumentException("ONNX export: a feature distance needs the image alone, not test-time views.", nameof(options));
+        var layerOutputs = new Dictionary<int, string>();   // layer index → the graph value equal to its engine output
         var foldIntoDense = new Dictionary<int, BatchNorm>();   // Dense index → a batch norm folded into its input side
         var afterPool = new Dictionary<int, BatchNorm>();       // MaxPool index → a batch norm emitted after it instead
         for (int i = 0; i < layers.Count; i++)
@@ -61,7 +68,8 @@ public static class OnnxExporter
                 ? EmitDense(graph, dense, current, before, folds ? next : null)
                 : Emit(graph, layers[i], current, folds ? next : null);
             if (afterPool.TryGetValue(i, out BatchNorm? moved)) current = Emit(graph, moved, current, null);
-            if (folds) i++;
+            else layerOutputs[i] = current;
+            if (folds) layerOutputs[++i] = current;
         }
         long classes = model.OutputShape[0];
         if (views is not null) current = EmitViewMean(graph, current, views.Views.Count, classes);
@@ -78,6 +86,11 @@ public static class OnnxExporter
         graph.AddNode("Softmax", "softmax", [softmaxInput], [ProbabilitiesName], OnnxAttribute.Int("axis", 1));
         graph.AddOutput(LogitsName, classes);
         graph.AddOutput(ProbabilitiesName, classes);
+        if (features is not null)
+        {
+            FeatureDistanceGraph.Emit(graph, features, layerOutputs, InDistributionScoreName);
+            graph.AddOutput(InDistributionScoreName, 1);
+        }
         return graph.Serialize("MlNetFashion", "MlNetFashion", options.ProducerVersion,
             "Fashion-MNIST classifier. Input: pixels / 255 as float [N,1,28,28]. Outputs: logits and softmax probabilities [N,10].",
             Metadata(model, options));
