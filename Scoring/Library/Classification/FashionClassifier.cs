@@ -144,7 +144,7 @@ public sealed partial class FashionClassifier : IDisposable
     }
 
     /// <summary>The score kind the model stores ("ood_score"); energy for a model without one.</summary>
-    public InDistributionScoreKind InDistributionScoreKind => _session.Rule?.Score ?? ModelCalibration.DefaultScore;
+    public InDistributionScoreKind InDistributionScoreKind => _session.Rule?.Score ?? ModelCalibration.DefaultLogitScore;
 
     /// <summary>The threshold in use: <see cref="ClassifierOptions.InDistributionThreshold"/>, else the model's; null: none (every image
     /// with a foreground is accepted).</summary>
@@ -157,7 +157,9 @@ public sealed partial class FashionClassifier : IDisposable
     {
         var scaled = new float[FashionMnistSplit.ImageSize];
         FashionMnistSplit.Scale(pixels, scaled);
-        return InDistributionScore.Of(InDistributionScoreKind, _session.Run(scaled, 1, OnnxExporter.LogitsName));
+        return InDistributionScore.FromLogits(InDistributionScoreKind)
+            ? InDistributionScore.Of(InDistributionScoreKind, _session.Run(scaled, 1, OnnxExporter.LogitsName))
+            : _session.Run(scaled, 1, OnnxExporter.InDistributionScoreName)[0];
     }
 
     public void Dispose()

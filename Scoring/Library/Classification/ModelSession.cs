@@ -33,6 +33,13 @@ internal sealed class ModelSession : IDisposable
             && metadata.TryGetValue(OnnxExporter.InDistributionThresholdKey, out string? threshold)
             && double.TryParse(threshold, NumberStyles.Float, CultureInfo.InvariantCulture, out double th))
             Rule = new InDistributionRule(kind, th);
+        if (Rule is { } rule && !InDistributionScore.FromLogits(rule.Score)
+            && !_session.OutputMetadata.ContainsKey(OnnxExporter.InDistributionScoreName))
+        {
+            _session.Dispose();
+            throw new InvalidDataException($"{Path.GetFileName(path)}: the model's in-distribution score is " +
+                $"{InDistributionScore.Name(rule.Score)} but it has no output '{OnnxExporter.InDistributionScoreName}'");
+        }
     }
 
     /// <summary>T of the graph's softmax(logits / T) (1 for a model exported without calibration).</summary>
@@ -43,7 +50,7 @@ internal sealed class ModelSession : IDisposable
 
     /// <summary>
     /// The named output [count, K] for count images of pixels / 255: a Fashion-MNIST model's in Fashion-MNIST's class
-    /// order, any other model's in its own.
+    /// order, any other model's in its own (a one-column output, the in-distribution score, as it is).
     /// </summary>
     public float[] Run(float[] scaled, int count, string output)
     {
@@ -52,7 +59,7 @@ internal sealed class ModelSession : IDisposable
         var scores = (DenseTensor<float>)results[0].AsTensor<float>();
         int classes = scores.Dimensions[1];
         float[] values = scores.Buffer.Span[..(count * classes)].ToArray();
-        if (_outputOf is not null) CanonicalClassOrder.ReorderRows(_outputOf, values);
+        if (_outputOf is not null && classes > 1) CanonicalClassOrder.ReorderRows(_outputOf, values);
         return values;
     }
 
