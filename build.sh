@@ -49,7 +49,7 @@ setup_data() {
 
 # Tools the tests use: OpenBLAS (GEMM provider), the ONNX checker, scikit-learn, PIL and numpy for the image-export
 # scripts, Chromium for the browser tests, HAProxy for the scale-out test. A test whose tool is missing is skipped, which fails the run.
-setup_test_tools() { apt_install libopenblas0-pthread python3-onnx python3-sklearn python3-pil python3-numpy chromium haproxy; }
+setup_test_tools() { apt_install libopenblas0-pthread python3-onnx python3-sklearn python3-pil python3-numpy chromium haproxy adwaita-icon-theme; }
 
 restore() { dotnet restore MlNetFashion.sln --nologo -v quiet; }
 build() { dotnet build MlNetFashion.sln -c $CONFIG --nologo -v quiet --no-restore; }

@@ -18,6 +18,7 @@ public static class BenchmarkCommandLine
           checkpoints PRESET|SPEC.json CKPT...           test accuracy of each checkpoint's weights
           robustness --model FILE [--images N] [--data-dir DIR]  accuracy on test images rendered as photos, per kind of rendering
           confidence --model FILE [--images N] [--ood-dir DIR] [--data-dir DIR]  calibration, not-a-garment detection, explanations
+          recalibrate PRESET CKPT OUT.onnx [FRACTION [SEED]]  a finished run's calibration fitted again, exported with it
           anything else                                  BenchmarkDotNet (e.g. --filter '*')
         """;
 
@@ -67,6 +68,9 @@ public static class BenchmarkCommandLine
                 case "confidence":
                     if (rest is ["-h" or "--help"]) return Help(mode);
                     ConfidenceBenchmark.Run(rest);
+                    return 0;
+                case "recalibrate":
+                    RecalibrateBenchmark.Run(rest);
                     return 0;
                 default:
                     BenchmarkSwitcher.FromAssembly(typeof(GemmBenchmark).Assembly).Run(args);
