@@ -1,7 +1,7 @@
 namespace MlNetFashion.Engine.Calibration;
 
-/// <summary>How an image's raw logits z (the exported graph's "logits") become one in-distribution score: higher = more like the training
-/// images.</summary>
+/// <summary>How an image becomes one in-distribution score, from its raw logits z (the exported graph's "logits") or its features:
+/// higher = more like the training images.</summary>
 public enum InDistributionScoreKind
 {
     /// <summary>log Σ_k exp(z_k): the negative free energy (Liu et al., 2020).</summary>
@@ -12,6 +12,10 @@ public enum InDistributionScoreKind
 
     /// <summary>max_k softmax(z)_k (Hendrycks and Gimpel, 2017): the baseline.</summary>
     MaxProbability,
+
+    /// <summary>The distance of the image's internal features from the training images' (<see cref="Calibration.FeatureDistance"/>):
+    /// computed by the graph, not from the logits.</summary>
+    FeatureDistance,
 }
 
 /// <summary>The scores of <see cref="InDistributionScoreKind"/> and the threshold that accepts a chosen share of held-out images.</summary>
@@ -26,6 +30,7 @@ public static class InDistributionScore
         InDistributionScoreKind.Energy => "energy",
         InDistributionScoreKind.MaxLogit => "max_logit",
         InDistributionScoreKind.MaxProbability => "max_probability",
+        InDistributionScoreKind.FeatureDistance => "feature_distance",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -33,9 +38,15 @@ public static class InDistributionScore
     public static InDistributionScoreKind? Parse(string? name) =>
         Enum.GetValues<InDistributionScoreKind>().Cast<InDistributionScoreKind?>().FirstOrDefault(k => Name(k!.Value) == name);
 
+    /// <summary>True for the kinds computed from the logits alone (all but
+    /// <see cref="InDistributionScoreKind.FeatureDistance"/>).</summary>
+    public static bool FromLogits(InDistributionScoreKind kind) => kind != InDistributionScoreKind.FeatureDistance;
+
     /// <summary>The score of one image's logits.</summary>
     public static double Of(InDistributionScoreKind kind, ReadOnlySpan<float> logits)
     {
+        if (!FromLogits(kind))
+            throw new ArgumentException($"In-distribution score: {Name(kind)} is computed from features, not logits.", nameof(kind));
         if (logits.IsEmpty) throw new ArgumentException("In-distribution score: expected at least one logit. Received none.",
             nameof(logits));
         double max = double.NegativeInfinity;

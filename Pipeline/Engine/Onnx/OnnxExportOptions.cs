@@ -25,6 +25,8 @@ public sealed record OnnxExportOptions
     /// <summary>The in-distribution score and the threshold a scorer accepts an image at ("ood_score", "ood_threshold"); null: none
     /// stored.</summary>
     public InDistributionRule? InDistribution { get; init; }
+    /// <summary>The feature distance the graph computes as its "in_distribution_score" output [N, 1]; null: no such output.</summary>
+    public FeatureDistance? FeatureDistance { get; init; }
     /// <summary>Extra metadata_props entries.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 }

@@ -26,6 +26,9 @@ public static class OnnxExporter
 {
     public const string InputName = "input", LogitsName = "logits", ProbabilitiesName = "probabilities";
 
+    /// <summary>The output [N, 1] of <see cref="FeatureDistance"/>'s score, present when the export options carry one.</summary>
+    public const string InDistributionScoreName = "in_distribution_score";
+
     /// <summary>The metadata key of the classes the outputs stand for: a JSON array, in output order.</summary>
     public const string ClassNamesKey = "class_names";
 
@@ -58,6 +61,10 @@ public static class OnnxExporter
         TestTimeViews? views = options.TestTimeViews;
         string current = views is null ? InputName : EmitViews(graph, views, InputName, model.InputShape);
         var layers = model.Layers;
+        FeatureDistance? features = options.FeatureDistance;
+        if (features is not null && views is not null)
+            throw new ArgumentException("ONNX export: a feature distance needs the image alone, not test-time views.", nameof(options));
+        var layerOutputs = new Dictionary<int, string>();   // layer index → the graph value equal to its engine output
         var plan = BatchNormFolding.Plan(layers, options.FoldBatchNorm);
         for (int i = 0; i < layers.Count; i++)
         {
@@ -67,6 +74,9 @@ public static class OnnxExporter
                 ? EmitDense(graph, dense, current, before, after)
                 : Emit(graph, layers[i], current, after);
             if (plan.AfterPool.TryGetValue(i, out BatchNorm? moved)) current = Emit(graph, moved, current, null);
+            else layerOutputs[i] = current;
+            // A batch norm folded into this layer's output: the folded value is that batch norm's engine output.
+            if (after is not null) layerOutputs[i + 1] = current;
         }
         long classes = model.OutputShape[0];
         if (views is not null) current = EmitViewMean(graph, current, views.Views.Count, classes);
@@ -83,6 +93,11 @@ public static class OnnxExporter
         graph.AddNode("Softmax", "softmax", [softmaxInput], [ProbabilitiesName], OnnxAttribute.Int("axis", 1));
         graph.AddOutput(LogitsName, classes);
         graph.AddOutput(ProbabilitiesName, classes);
+        if (features is not null)
+        {
+            FeatureDistanceGraph.Emit(graph, features, layerOutputs, InDistributionScoreName);
+            graph.AddOutput(InDistributionScoreName, 1);
+        }
         return graph.Serialize("MlNetFashion", "MlNetFashion", options.ProducerVersion,
             "Fashion-MNIST classifier. Input: pixels / 255 as float [N,1,28,28]. Outputs: logits and softmax probabilities [N,10].",
             Metadata(model, options));

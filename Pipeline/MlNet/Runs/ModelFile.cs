@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
+using MlNetFashion.Engine.Calibration;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Trainer;
@@ -168,8 +169,14 @@ public static class ModelFile
                     $"found {Describe(session.OutputMetadata)}");
             bool hasLogits = session.OutputMetadata.TryGetValue(OnnxExporter.LogitsName, out var logits)
                 && logits.Dimensions is [_, var k] && k == classes;
-            return new ModelGraph(bytes, ClassNames(session.ModelMetadata, classes), HasOwnClasses(session.ModelMetadata), hasLogits,
-                new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap));
+            bool hasScore = session.OutputMetadata.TryGetValue(OnnxExporter.InDistributionScoreName, out var score)
+                && score.Dimensions is [_, 1];
+            var graph = new ModelGraph(bytes, ClassNames(session.ModelMetadata, classes), HasOwnClasses(session.ModelMetadata), hasLogits,
+                new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap), hasScore);
+            if (graph.InDistributionRule is { } rule && !InDistributionScore.FromLogits(rule.Score) && !hasScore)
+                throw new InvalidDataException($"{name}: the model's in-distribution score is {InDistributionScore.Name(rule.Score)} " +
+                    $"but it has no output '{OnnxExporter.InDistributionScoreName}' of shape [N, 1]");
+            return graph;
         }
         catch (OnnxRuntimeException ex)
         {

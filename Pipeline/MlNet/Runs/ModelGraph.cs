@@ -13,8 +13,10 @@ namespace MlNetFashion.Pipeline.Runs;
 /// <param name="OwnClasses">The user's own classes (<see cref="ModelFile.OwnClassesKey"/>): never matched to Fashion-MNIST's.</param>
 /// <param name="HasLogits">Whether the graph has the "logits" output beside "probabilities".</param>
 /// <param name="Metadata">The graph's custom metadata.</param>
+/// <param name="HasInDistributionScore">Whether the graph computes its own in-distribution score ("in_distribution_score",
+/// [N, 1]: a feature distance).</param>
 public sealed record ModelGraph(byte[] Onnx, IReadOnlyList<string> ClassNames, bool OwnClasses, bool HasLogits,
-    IReadOnlyDictionary<string, string> Metadata)
+    IReadOnlyDictionary<string, string> Metadata, bool HasInDistributionScore = false)
 {
     /// <summary>
     /// For each Fashion-MNIST class c, the output that scores it (<see cref="CanonicalClassOrder.OutputOf"/>); null when the

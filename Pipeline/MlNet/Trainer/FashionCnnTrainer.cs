@@ -97,11 +97,11 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         TestTimeViews? views = engineOptions.TestTimeAugmentation ? TestTimeViews.For(engineOptions.Augmentation) : null;
         IReadOnlyList<string> classNames = LabelNames.Of(input, _options.LabelColumnName);
         // On the held-out split, after training: calibrated probabilities and the in-distribution threshold go into the graph.
-        ModelCalibration calibration = ModelCalibration.Fit(model, validation, views);
+        ModelCalibration calibration = ModelCalibration.Fit(model, validation, views, train);
         byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions
         {
             ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views,
-            Temperature = calibration.Temperature, InDistribution = calibration.InDistribution,
+            Temperature = calibration.Temperature, InDistribution = calibration.InDistribution, FeatureDistance = calibration.Features,
         });
         ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName,
             _options.PredictedLabelColumnName, classNames: classNames);

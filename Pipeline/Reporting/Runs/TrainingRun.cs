@@ -114,7 +114,7 @@ public static class TrainingRun
                 ? new Dictionary<string, string> { [ModelFile.OwnClassesKey] = "true" }
                 : new Dictionary<string, string>(),
             TestTimeViews = result.TestTimeViews, Temperature = result.Calibration.Temperature,
-            InDistribution = result.Calibration.InDistribution,
+            InDistribution = result.Calibration.InDistribution, FeatureDistance = result.Calibration.Features,
         };
         (byte[] onnx, double onnxDiff) = CheckedExport(result.Model, export, testSplit, "model.onnx");
         if (result.Calibration.Note is { } note) progress.Stage($"calibration: {note}");

@@ -10,8 +10,9 @@ using PixelInput = MlNetFashion.Scoring.Classification.FashionClassifier.PixelIn
 namespace MlNetFashion.Scoring.Classification;
 
 /// <summary>
-/// The classifier's ML.NET path: Pixels → ScalePixels → ONNX transformer asked for both "probabilities" and "logits",
-/// so one ONNX Runtime run per image gives the class probabilities and the in-distribution score's input. The outputs
+/// The classifier's ML.NET path: Pixels → ScalePixels → ONNX transformer asked for "probabilities", "logits" and, when
+/// the graph computes one, "in_distribution_score", so one ONNX Runtime run per image gives the class probabilities and
+/// the in-distribution score (or its input, the logits). The outputs
 /// are the graph's own, in its output order. ML.NET's PredictionEngine is not thread-safe: engines are pooled and each
 /// call borrows one.
 /// </summary>
@@ -23,7 +24,12 @@ internal sealed class EnginePool : IDisposable
 
     public EnginePool(MLContext ml, ModelGraph graph, int? gpuDeviceId)
     {
-        string[] outputs = graph.HasLogits ? [OnnxExporter.ProbabilitiesName, OnnxExporter.LogitsName] : [OnnxExporter.ProbabilitiesName];
+        string[] outputs =
+        [
+            OnnxExporter.ProbabilitiesName,
+            .. graph.HasLogits ? [OnnxExporter.LogitsName] : Array.Empty<string>(),
+            .. graph.HasInDistributionScore ? [OnnxExporter.InDistributionScoreName] : Array.Empty<string>(),
+        ];
         IDataView schema = ml.Data.LoadFromEnumerable(new[] { new PixelInput { Pixels = new byte[FashionMnistSplit.ImageSize] } });
         // ApplyOnnxModel(Stream) leaves its temp copy behind; from a file of our own, which ONNX Runtime has read once the
         // session exists, nothing is left.
@@ -68,11 +74,15 @@ internal sealed class EnginePool : IDisposable
 
         [ColumnName(OnnxExporter.LogitsName)]
         public float[] Logits { get; set; } = [];
+
+        /// <summary>[1]: the graph's own in-distribution score (a feature distance); empty for a graph without it.</summary>
+        [ColumnName(OnnxExporter.InDistributionScoreName)]
+        public float[] InDistributionScore { get; set; } = [];
     }
 
     private sealed class EnginePolicy(MLContext ml, ITransformer model) : IPooledObjectPolicy<PredictionEngine<PixelInput, NetworkOutput>>
     {
-        // A graph without logits leaves NetworkOutput.Logits empty.
+        // A graph without logits or a score of its own leaves those outputs empty.
         public PredictionEngine<PixelInput, NetworkOutput> Create() =>
             ml.Model.CreatePredictionEngine<PixelInput, NetworkOutput>(model, ignoreMissingColumns: true);
 

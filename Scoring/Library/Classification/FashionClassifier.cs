@@ -52,7 +52,7 @@ public sealed partial class FashionClassifier : IDisposable
         _outputOf = _graph.OutputOf;
         InDistributionRule? rule = _graph.InDistributionRule;
         _threshold = options.InDistributionThreshold ?? rule?.Threshold;
-        InDistributionScoreKind = rule?.Score ?? ModelCalibration.DefaultScore;
+        InDistributionScoreKind = rule?.Score ?? ModelCalibration.DefaultLogitScore;
         Temperature = _graph.Temperature;
         _engines = new EnginePool(_ml, _graph, device);
         _session = new Lazy<ModelSession>(() =>
@@ -134,7 +134,9 @@ public sealed partial class FashionClassifier : IDisposable
         // A graph without logits (not one our exporter writes): ln p stands in, as softmax(ln p) = p; max_probability stays
         // exact, energy and max_logit lose the per-image offset the softmax removes.
         float[] logits = output.Logits.Length == probabilities.Length ? output.Logits : [.. probabilities.Select(p => MathF.Log(p))];
-        double score = InDistributionScore.Of(InDistributionScoreKind, logits);
+        double score = InDistributionScore.FromLogits(InDistributionScoreKind)
+            ? InDistributionScore.Of(InDistributionScoreKind, logits)
+            : output.InDistributionScore[0];
         bool known = Foreground.HasGarmentForeground(pixels) && (_threshold is not double t || score >= t);
         return new Prediction(Classes[index], index, probabilities[index], probabilities)
         {

@@ -25,7 +25,7 @@ internal sealed class ModelSession : IDisposable
 
     /// <summary>
     /// The named output [count, K] for count images of pixels / 255: a Fashion-MNIST model's in Fashion-MNIST's class
-    /// order, any other model's in its own.
+    /// order, any other model's in its own (a one-column output, the in-distribution score, as it is).
     /// </summary>
     public float[] Run(float[] scaled, int count, string output)
     {
@@ -34,7 +34,7 @@ internal sealed class ModelSession : IDisposable
         var scores = (DenseTensor<float>)results[0].AsTensor<float>();
         int classes = scores.Dimensions[1];
         float[] values = scores.Buffer.Span[..(count * classes)].ToArray();
-        if (_outputOf is not null) CanonicalClassOrder.ReorderRows(_outputOf, values);
+        if (_outputOf is not null && classes > 1) CanonicalClassOrder.ReorderRows(_outputOf, values);
         return values;
     }
 

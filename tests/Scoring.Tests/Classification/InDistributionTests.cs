@@ -20,7 +20,7 @@ public class InDistributionTests
         using var session = new InferenceSession(CalibratedModel.Onnx);
         Dictionary<string, string> metadata = session.ModelMetadata.CustomMetadataMap;
 
-        Assert.Equal("energy", metadata[OnnxExporter.InDistributionScoreKey]);
+        Assert.Equal("feature_distance", metadata[OnnxExporter.InDistributionScoreKey]);
         Assert.Equal((double)metrics["oodThreshold"]!, Classifier.InDistributionThreshold!.Value, 9);
         Assert.Equal(double.Parse(metadata[OnnxExporter.TemperatureKey], CultureInfo.InvariantCulture), Classifier.Temperature);
         Assert.Equal((float)(double)metrics["temperature"]!, (float)Classifier.Temperature);

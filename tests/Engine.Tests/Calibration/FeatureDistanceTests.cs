@@ -1,0 +1,116 @@
+using Microsoft.ML.OnnxRuntime;
+using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Calibration;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Engine.Tensors;
+using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
+
+namespace MlNetFashion.Engine.Tests.Calibration;
+
+public class FeatureDistanceTests
+{
+    private const int Pixels = 784;
+
+    [Fact]
+    public void TapPoints_FastNet_EveryStageEndAndThePooledVector()
+    {
+        Sequential model = Presets.Fast();
+        model.Build(1, new EngineRandom(1));
+
+        var taps = FeatureDistance.TapPoints(model);
+
+        // conv-BN-ReLU blocks at 32, 64, 64, 128, 128: the ReLUs before the three pools, then GlobalAvgPool's 128.
+        Assert.Equal([(true, 64), (true, 128), (true, 256), (false, 128)], taps.Select(t => (t.ChannelStatistics, t.Width)));
+        Assert.All(taps.Take(3), t => Assert.Equal("ReLU", model.Layers[t.Layer].Kind));
+        Assert.Equal("GlobalAvgPool", model.Layers[taps[3].Layer].Kind);
+    }
+
+    [Fact]
+    public void Score_ImagesUnlikeTheFittedOnes_ScoreLower()
+    {
+        Sequential model = Presets.TwoConv();
+        model.Build(50, new EngineRandom(3));
+        var random = new Random(5);
+        (float[] fit, int[] labels) = Blobs(random, 400);
+        (float[] heldOut, _) = Blobs(random, 200);
+        float[] noise = [.. Enumerable.Range(0, 200 * Pixels).Select(_ => (float)random.NextDouble())];
+
+        FeatureDistance distance = FeatureDistance.Fit(model, fit, labels, 400)!;
+        double threshold = InDistributionScore.Threshold(distance.Score(model, heldOut, 200));
+        double[] noiseScores = distance.Score(model, noise, 200);
+
+        Assert.True(noiseScores.Count(s => s >= threshold) <= 10, $"{noiseScores.Count(s => s >= threshold)} of 200 noise images accepted");
+    }
+
+    [Fact]
+    public void Export_FeatureDistance_GraphScoreMatchesEngine()
+    {
+        const int count = 200;
+        Sequential model = Presets.Fast();
+        model.Build(50, new EngineRandom(7));
+        var random = new Random(9);
+        (float[] images, int[] labels) = Blobs(random, count);
+        FeatureDistance distance = FeatureDistance.Fit(model, images, labels, count)!;
+        double[] engine = distance.Score(model, images, count);
+
+        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { FeatureDistance = distance });
+        using var session = new InferenceSession(onnx);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName,
+            new DenseTensor(images, [count, 1, 28, 28]))]);
+        float[] graph = [.. results.First(r => r.Name == OnnxExporter.InDistributionScoreName).AsEnumerable<float>()];
+
+        Assert.Equal(count, graph.Length);
+        double spread = engine.Max() - engine.Min();
+        Assert.True(spread > 0);
+        // Float features through a whitening fitted on 200 images in 448 dimensions: agreement to a small share of the spread.
+        for (int n = 0; n < count; n++) Assert.True(Math.Abs(engine[n] - graph[n]) <= 2e-3 * Math.Max(1, spread),
+            $"image {n}: engine {engine[n]}, graph {graph[n]}");
+    }
+
+    [Fact]
+    public void Export_FeatureDistanceWithTestTimeViews_Refused()
+    {
+        Sequential model = Presets.Fast();
+        model.Build(20, new EngineRandom(7));
+        (float[] images, int[] labels) = Blobs(new Random(2), 20);
+        FeatureDistance distance = FeatureDistance.Fit(model, images, labels, 20)!;
+
+        var ex = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(model, new OnnxExportOptions
+        {
+            FeatureDistance = distance, TestTimeViews = TestTimeViews.For(new AugmentationOptions(HorizontalFlip: true))!,
+        }));
+
+        Assert.Contains("test-time views", ex.Message);
+    }
+
+    [Fact]
+    public void ChannelStatistics_Map_MeansThenStandardDeviations()
+    {
+        float[] map = [1, 3, 1, 3, 5, 5, 5, 5];   // two channels of 2×2
+        var features = new float[4];
+
+        FeatureDistance.ChannelStatistics(map, 2, features);
+
+        Assert.Equal([2f, 5f, 1f, 0f], features);
+    }
+
+    /// <summary>Ten classes of images: a bright square at a class's place on a dark, noisy ground.</summary>
+    private static (float[] Images, int[] Labels) Blobs(Random random, int count)
+    {
+        var images = new float[count * Pixels];
+        var labels = new int[count];
+        for (int n = 0; n < count; n++)
+        {
+            int k = labels[n] = n % 10;
+            int top = 4 + 2 * (k / 5) * 5, left = 2 + (k % 5) * 4;
+            for (int p = 0; p < Pixels; p++)
+            {
+                int y = p / 28, x = p % 28;
+                bool inside = y >= top && y < top + 10 && x >= left && x < left + 8;
+                images[n * Pixels + p] = (float)Math.Clamp((inside ? 0.8 : 0.05) + 0.1 * (random.NextDouble() - 0.5), 0, 1);
+            }
+        }
+        return (images, labels);
+    }
+}

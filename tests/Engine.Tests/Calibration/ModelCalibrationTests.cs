@@ -1,0 +1,74 @@
+using MlNetFashion.Engine.Calibration;
+using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Training;
+
+namespace MlNetFashion.Engine.Tests.Calibration;
+
+public class ModelCalibrationTests
+{
+    [Fact]
+    public void Fit_NoHeldOutImages_FeatureThresholdFromOtherTrainingImagesAndTemperatureOne()
+    {
+        Sequential model = Presets.TwoConv();
+        model.Build(50, new EngineRandom(3));
+        LabeledImages train = Images(new Random(4), 400);
+
+        ModelCalibration calibration = ModelCalibration.Fit(model, heldOut: null, views: null, train: train);
+
+        Assert.Equal(1, calibration.Temperature);
+        Assert.Equal(0, calibration.HeldOutImages);
+        Assert.NotNull(calibration.Features);
+        Assert.Equal(InDistributionScoreKind.FeatureDistance, calibration.InDistribution!.Score);
+        Assert.Contains("200 training images", calibration.Note);
+        // Fitted on the first half, chosen on the second: 95 % of the second half pass.
+        double[] second = calibration.Features!.Score(model, train.Pixels.AsSpan(200 * 784), 200);
+        Assert.Equal(190, second.Count(s => calibration.InDistribution.Accepts(s)));
+    }
+
+    [Fact]
+    public void Fit_HeldOutImages_FeatureThresholdAcceptsNineteenInTwentyOfThem()
+    {
+        Sequential model = Presets.TwoConv();
+        model.Build(50, new EngineRandom(3));
+        var random = new Random(6);
+        LabeledImages train = Images(random, 300), heldOut = Images(random, 200);
+
+        ModelCalibration calibration = ModelCalibration.Fit(model, heldOut, views: null, train: train);
+
+        Assert.Equal(200, calibration.HeldOutImages);
+        Assert.Null(calibration.Note);
+        double[] scores = calibration.Features!.Score(model, heldOut.Pixels, 200);
+        Assert.Equal(190, scores.Count(s => calibration.InDistribution!.Accepts(s)));
+    }
+
+    [Fact]
+    public void Fit_NoImagesAtAll_NoRule()
+    {
+        Sequential model = Presets.TwoConv();
+        model.Build(1, new EngineRandom(3));
+
+        ModelCalibration calibration = ModelCalibration.Fit(model, heldOut: null);
+
+        Assert.Null(calibration.InDistribution);
+        Assert.Null(calibration.Features);
+        Assert.Equal(1, calibration.Temperature);
+    }
+
+    /// <summary>Ten classes: a bright bar at a class's height on a dark, noisy ground.</summary>
+    private static LabeledImages Images(Random random, int count)
+    {
+        var pixels = new float[count * 784];
+        var labels = new int[count];
+        for (int n = 0; n < count; n++)
+        {
+            int k = labels[n] = n % 10;
+            for (int p = 0; p < 784; p++)
+            {
+                bool bar = p / 28 >= 2 + 2 * k && p / 28 < 6 + 2 * k;
+                pixels[n * 784 + p] = (float)Math.Clamp((bar ? 0.8 : 0.05) + 0.1 * (random.NextDouble() - 0.5), 0, 1);
+            }
+        }
+        return new LabeledImages(pixels, labels, Presets.Input);
+    }
+}
