@@ -142,13 +142,14 @@ public class FashionClassifierTests
     public void Predict_ModelWithoutLogitsOutput_SameProbabilitiesAndLnPStandsIn()
     {
         // An ONNX model that follows the contract but for "logits" (not one our exporter writes): the graph of
-        // TrainedModel with that output removed.
+        // TrainedModel with only "probabilities" left as an output and no stored in-distribution rule.
         string path = Path.Combine(Path.GetTempPath(), $"no-logits-{Guid.NewGuid():N}.onnx");
         try
         {
             var (exit, output) = Python.Run("-c", "import onnx, sys; m = onnx.load(sys.argv[1]); " +
-                "kept = [o for o in m.graph.output if o.name != 'logits']; del m.graph.output[:]; m.graph.output.extend(kept); " +
-                "onnx.save(m, sys.argv[2])", TrainedModel.Onnx, path);
+                "kept = [o for o in m.graph.output if o.name == 'probabilities']; del m.graph.output[:]; m.graph.output.extend(kept); " +
+                "props = [p for p in m.metadata_props if p.key not in ('ood_score', 'ood_threshold')]; " +
+                "del m.metadata_props[:]; m.metadata_props.extend(props); onnx.save(m, sys.argv[2])", TrainedModel.Onnx, path);
             Assert.True(exit == 0, output);
             using var bare = FashionClassifier.Load(path);
             for (int i = 0; i < 5; i++)
