@@ -4,8 +4,9 @@ namespace MlNetFashion.Scoring.Imaging;
 /// The backdrop's colour at every pixel, fitted to the image's border: per channel a quadratic surface
 /// c(x, y) = c0 + cx·u + cy·v + cuu·u² + cvv·v² + cuv·u·v with u = x / (W − 1) − ½ and v = y / (H − 1) − ½, so a plain
 /// backdrop is a constant, light falling across it a slope, and a vignette or a lamp's falloff the curvature
-/// (<see cref="Curvature"/>); the four edges of the border determine all six terms. <see cref="Noise"/> is the median colour distance of the backdrop's border pixels
-/// from the surface: how much the backdrop itself varies (sensor and JPEG noise, texture).
+/// (<see cref="Curvature"/>); the four edges of the border determine all six terms. <see cref="Noise"/> is the median
+/// colour distance of the backdrop's border pixels from the surface: how much the backdrop itself varies (sensor and
+/// JPEG noise, texture).
 /// </summary>
 public sealed record BackgroundModel(float[] Constant, float[] SlopeX, float[] SlopeY, float Noise)
 {
@@ -43,8 +44,9 @@ public sealed record BackgroundModel(float[] Constant, float[] SlopeX, float[] S
 
     /// <summary>
     /// Estimates the backdrop from the border band: a least-squares plane per channel through the opaque band pixels, or
-    /// the curved surface when it fits markedly better (<see cref="CurvatureGain"/>), refitted three times on the pixels within 2.5 median distances of the last fit, so a garment that touches the
-    /// border (a minority of the band) does not pull the fit. When the band is mostly transparent (a cut-out), the
+    /// the curved surface when it fits markedly better (<see cref="CurvatureGain"/>), refitted three times on the pixels
+    /// within 2.5 median distances of the last fit, so a garment that touches the border (a minority of the band) does
+    /// not pull the fit. When the band is mostly transparent (a cut-out), the
     /// backdrop is white, as in the product photos Fashion-MNIST was made from, unless the garment itself is nearly white
     /// (median luminance ≥ <see cref="LightGarment"/>): then black, where it shows. Transparency is background.
     /// </summary>
