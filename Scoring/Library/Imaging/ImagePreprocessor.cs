@@ -196,16 +196,52 @@ public static class ImagePreprocessor
     }
 
     /// <summary>
-    /// The bounding box of the pixels whose distance and whose 3×3 mean distance (<paramref name="smoothed"/>) both
-    /// exceed <paramref name="threshold"/>: a lone noisy pixel does not widen it, nor does the mean spread the
-    /// garment's edge outward. The whole image when no pixel does.
+    /// The bounding box of the garment: the pixels whose distance and whose 3×3 mean distance (<paramref name="smoothed"/>)
+    /// both exceed <paramref name="threshold"/> (a lone noisy pixel does not count, nor does the mean spread the
+    /// garment's edge outward), grouped into 8-connected regions, of which those of at least
+    /// <see cref="MinRegionShare"/> of the largest region's pixels count: a garment is one large region (or a few, a
+    /// sandal's straps), while noise that survives the threshold forms specks scattered over the backdrop. The whole
+    /// image when no pixel exceeds it.
     /// </summary>
     public static (int X, int Y, int Width, int Height) GarmentBox(IntensityMap distance, IntensityMap smoothed, float threshold)
     {
-        var both = new float[distance.Values.Length];
-        System.Numerics.Tensors.TensorPrimitives.Min(distance.Values, smoothed.Values, both);
-        return new IntensityMap(distance.Width, distance.Height, both).BoundingBox(threshold);
+        int w = distance.Width, h = distance.Height;
+        var above = new bool[w * h];
+        for (int i = 0; i < above.Length; i++) above[i] = distance.Values[i] > threshold && smoothed.Values[i] > threshold;
+        var label = new int[w * h];
+        var regions = new List<(int Size, int MinX, int MinY, int MaxX, int MaxY)>();
+        var stack = new Stack<int>();
+        for (int start = 0; start < above.Length; start++)
+        {
+            if (!above[start] || label[start] != 0) continue;
+            int id = regions.Count + 1, size = 0, minX = w, minY = h, maxX = -1, maxY = -1;
+            label[start] = id;
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                int i = stack.Pop(), x = i % w, y = i / w;
+                size++;
+                (minX, maxX, minY, maxY) = (Math.Min(minX, x), Math.Max(maxX, x), Math.Min(minY, y), Math.Max(maxY, y));
+                for (int ny = Math.Max(0, y - 1); ny <= Math.Min(h - 1, y + 1); ny++)
+                for (int nx = Math.Max(0, x - 1); nx <= Math.Min(w - 1, x + 1); nx++)
+                {
+                    int n = ny * w + nx;
+                    if (!above[n] || label[n] != 0) continue;
+                    label[n] = id;
+                    stack.Push(n);
+                }
+            }
+            regions.Add((size, minX, minY, maxX, maxY));
+        }
+        if (regions.Count == 0) return (0, 0, w, h);
+        int largest = regions.Max(r => r.Size);
+        var kept = regions.Where(r => r.Size >= MinRegionShare * largest).ToList();
+        int left = kept.Min(r => r.MinX), top = kept.Min(r => r.MinY);
+        return (left, top, kept.Max(r => r.MaxX) - left + 1, kept.Max(r => r.MaxY) - top + 1);
     }
+
+    /// <summary>A region of the garment mask counts when it has at least this share of the largest region's pixels.</summary>
+    public const double MinRegionShare = 0.01;
 
     /// <summary>max(0, v − threshold) for every value: the backdrop's noise to 0, the garment shifted by a few levels.</summary>
     public static IntensityMap Denoise(IntensityMap distance, float threshold)

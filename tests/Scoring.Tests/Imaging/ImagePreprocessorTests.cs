@@ -144,6 +144,20 @@ public class ImagePreprocessorTests
     }
 
     [Fact]
+    public void GarmentBox_SpeckFarFromTheGarment_LeftOut()
+    {
+        // A 20×10 block of 90 at (2, 2) (200 pixels) and a 1×1 speck of 90 at (38, 18) that survives the threshold on
+        // its own: under 1 % of the block's pixels, so it does not stretch the box; a 2×2 block of 4 pixels (2 %) does.
+        var values = new float[40 * 20];
+        for (int y = 2; y < 12; y++) for (int x = 2; x < 22; x++) values[y * 40 + x] = 90;
+        values[18 * 40 + 38] = 90;
+        var distance = new IntensityMap(40, 20, values);
+        Assert.Equal((2, 2, 20, 10), ImagePreprocessor.GarmentBox(distance, distance, threshold: 20));
+        foreach (int i in new[] { 17 * 40 + 37, 17 * 40 + 38, 18 * 40 + 37 }) values[i] = 90;
+        Assert.Equal((2, 2, 37, 17), ImagePreprocessor.GarmentBox(distance, distance, threshold: 20));
+    }
+
+    [Fact]
     public void Denoise_SubtractsTheThreshold_NotBelowZero()
     {
         IntensityMap denoised = ImagePreprocessor.Denoise(new IntensityMap(4, 1, [0, 2, 5, 10]), 3);
