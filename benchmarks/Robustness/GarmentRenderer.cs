@@ -25,9 +25,29 @@ public enum Delivery
     ExifRotated,
     /// <summary>A catalog photo cut out: RGBA PNG, the backdrop transparent.</summary>
     TransparentCutOut,
+
+    // Held out: renderings whose parameters lie outside the ones above, never used to choose the preprocessing's
+    // constants, so their rows show how far it generalises (GarmentRenderer.IsHeldOut).
+
+    /// <summary>Light or dark grey garment on a saturated colour (one or two channels 150–230, the rest 0–60), JPEG 85.</summary>
+    SaturatedBackdrop,
+    /// <summary>Dark garment (0–50) on a mid-to-light grey (120–200), 4:3 canvas, JPEG 75.</summary>
+    DarkOnGrey,
+    /// <summary>Garment on grey with noise σ 4–22 and JPEG quality 15–60, both drawn per image.</summary>
+    NoiseAndQualityRange,
+    /// <summary>A 2016×1512 phone-sized canvas, the garment 25–45 % of its height anywhere on a pastel backdrop.</summary>
+    PhoneCanvas,
+    /// <summary>Dark garment on a light backdrop darkened radially (a vignette) to 60–80 % in the corners.</summary>
+    Vignette,
+    /// <summary>Dark garment on a light backdrop over its own soft shadow (blurred, offset, 20–40 % black).</summary>
+    SoftShadow,
+    /// <summary>Catalog framing turned 3–8° either way (a phone held not quite level), 4:3 canvas, JPEG 85.</summary>
+    SlightlyRotated,
+    /// <summary>Light garment on a dark colour as lossy WebP (quality 60–80).</summary>
+    WebP,
 }
 
-public static class GarmentRenderer
+public static partial class GarmentRenderer
 {
     /// <summary>Renders a 28×28 test image (light garment on black, row-major) as <paramref name="delivery"/>.</summary>
     public static byte[] Render(ReadOnlySpan<byte> pixels, Delivery delivery, Random random)
@@ -99,7 +119,7 @@ public static class GarmentRenderer
                 return Encode(cutOut, SKEncodedImageFormat.Png, 100);
             }
             default:
-                throw new ArgumentOutOfRangeException(nameof(delivery), delivery, null);
+                return RenderHeldOut(garment, delivery, random);
         }
     }
 
@@ -136,7 +156,8 @@ public static class GarmentRenderer
         return bitmap;
     }
 
-    private static void Draw(SKCanvas canvas, byte[] garment, SKColor colour, SKRect target)
+    /// <summary>The garment in <paramref name="colour"/> at opacity = pixel value / 255 × opacity / 255, scaled into the target.</summary>
+    private static void Draw(SKCanvas canvas, byte[] garment, SKColor colour, SKRect target, SKPaint? paint = null, byte opacity = 255)
     {
         var rgba = new byte[28 * 28 * 4];
         for (int i = 0; i < garment.Length; i++)
@@ -144,11 +165,11 @@ public static class GarmentRenderer
             rgba[4 * i] = colour.Red;
             rgba[4 * i + 1] = colour.Green;
             rgba[4 * i + 2] = colour.Blue;
-            rgba[4 * i + 3] = garment[i];
+            rgba[4 * i + 3] = (byte)(garment[i] * opacity / 255);
         }
         using SKBitmap small = FromRgba(rgba, 28, 28);
         using SKImage image = SKImage.FromBitmap(small);
-        canvas.DrawImage(image, target, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None));
+        canvas.DrawImage(image, target, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None), paint);
     }
 
     /// <summary>Multiplies every pixel by a brightness falling linearly from 1 to 0.55–0.75 in a random direction.</summary>

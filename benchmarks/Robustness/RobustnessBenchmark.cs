@@ -8,7 +8,8 @@ namespace MlNetFashion.Benchmarks.Robustness;
 /// `robustness --model FILE [--images N] [--data-dir DIR]`: the official test images rendered the ways people deliver
 /// them (<see cref="Delivery"/>), each rendering encoded and scored through the public
 /// <see cref="FashionClassifier.Predict(byte[], string)"/> — decoding and preprocessing included — and one accuracy per
-/// way beside the plain 28×28 one. Each image's rendering is seeded by its index and the way, so runs repeat.
+/// way beside the plain 28×28 one. Each image's rendering is seeded by its index and the way, so runs repeat. The
+/// held-out ways (<see cref="GarmentRenderer.IsHeldOut"/>) come last, under their own heading.
 /// </summary>
 public static class RobustnessBenchmark
 {
@@ -29,6 +30,7 @@ public static class RobustnessBenchmark
         var results = new List<Result>();
         foreach (Delivery delivery in Enum.GetValues<Delivery>())
         {
+            if (delivery == GarmentRenderer.FirstHeldOut) output.WriteLine("held out (never tuned on):");
             int correct = 0;
             // One rendering per core at a time: a busy machine's thread pool would otherwise start dozens of 1000×750 canvases.
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };

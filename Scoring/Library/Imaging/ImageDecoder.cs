@@ -6,8 +6,9 @@ namespace MlNetFashion.Scoring.Imaging;
 /// Encoded bytes → a <see cref="ColorImage"/> upright and at working resolution. The header is read first and an image
 /// over <see cref="MaxPixels"/> refused before any pixel is decoded (a small file can claim huge dimensions). A JPEG is
 /// decoded by the codec at 1/2, 1/4 or 1/8 scale when that still leaves <see cref="WorkingSize"/> pixels on the longer
-/// side, so a 12 MP photo costs a few MB, not ~50; anything still larger is area-averaged down to it. The EXIF
-/// orientation a phone writes (pixels stored sideways, a tag saying how to turn them) is applied last.
+/// side (a WebP straight at the working size), so a 12 MP photo costs a few MB, not ~50; anything still larger is
+/// area-averaged down to it. The EXIF orientation a phone writes (pixels stored sideways, a tag saying how to turn
+/// them) is applied last.
 /// </summary>
 public static class ImageDecoder
 {
@@ -45,13 +46,21 @@ public static class ImageDecoder
     }
 
     /// <summary>
-    /// The smallest size the codec decodes to directly (JPEG: n/8 scales; other formats: full size) whose longer side
-    /// is still at least <see cref="WorkingSize"/>.
+    /// The smallest size the codec decodes to directly whose longer side is still at least <see cref="WorkingSize"/>:
+    /// JPEG at n/8 scales; WebP at any size, so the working size itself (libwebp averages as it scales). Other formats
+    /// are decoded whole before <see cref="Downsample"/>: SkiaSharp's PNG, GIF and BMP codecs neither scale nor hand
+    /// out rows (scanline decoding is unimplemented for PNG), so a 50-megapixel PNG briefly costs 4 bytes a pixel,
+    /// ~200 MB.
     /// </summary>
     private static SKSizeI DecodeSize(SKCodec codec, int width, int height)
     {
         int longer = Math.Max(width, height);
         if (longer <= WorkingSize) return new SKSizeI(width, height);
+        if (codec.EncodedFormat == SKEncodedImageFormat.Webp)
+        {
+            int k = (longer + WorkingSize - 1) / WorkingSize;
+            return new SKSizeI((width + k - 1) / k, (height + k - 1) / k);
+        }
         SKSizeI best = new(width, height);
         foreach (float scale in new[] { 0.5f, 0.25f, 0.125f })
         {

@@ -9,13 +9,17 @@ namespace MlNetFashion.Scoring.Imaging;
 /// white backdrop to any plain one:
 /// <list type="number">
 /// <item><see cref="ImageDecoder.Decode"/>: header check (≤ 50 megapixels), decode at working resolution, EXIF orientation.</item>
-/// <item><see cref="BackgroundModel.Estimate"/>: the backdrop's colour from the border (a plane per channel, for uneven light).</item>
-/// <item><see cref="Distance"/>: intensity = colour distance from the backdrop, alpha-weighted (transparent = backdrop).</item>
-/// <item><see cref="Thresholds"/>: how far is "not backdrop", from the garment's contrast and the backdrop's noise
-/// (both on the distances smoothed over 3×3 pixels).</item>
+/// <item><see cref="BackgroundModel.Estimate"/>: the backdrop's colour from the border (a quadratic surface per channel,
+/// for uneven light).</item>
+/// <item><see cref="Difference"/>: each channel's signed difference from the backdrop, alpha-weighted (transparent =
+/// backdrop); its <see cref="Magnitude"/> is the colour distance.</item>
+/// <item><see cref="CropThreshold"/>: how far is "not backdrop", from the garment's contrast and the backdrop's
+/// blotches (on the distances smoothed over 3×3 pixels).</item>
 /// <item><see cref="GarmentBox"/>: crop to the pixels above it (isolated noise smoothed away first).</item>
-/// <item><see cref="Denoise"/>: subtract the small threshold (JPEG noise, a soft shadow) from every value.</item>
-/// <item><see cref="IntensityMap.FitInto"/>: the box's longer edge to 28 px by area averaging, centred on 28×28.</item>
+/// <item><see cref="IntensityMap.FitInto"/>: each channel's difference in the box, its longer edge to 28 px by area
+/// averaging, centred on 28×28; then the <see cref="Magnitude"/>. Averaging before the distance lets noise cancel.</item>
+/// <item><see cref="Denoise"/>: subtract <see cref="DenoiseThreshold"/> (the backdrop's noise at that scale, see
+/// <see cref="NoiseAtScale"/>) from every value.</item>
 /// <item><see cref="Stretch"/>: the brightest value to 255, as in every Fashion-MNIST image.</item>
 /// </list>
 /// A 28×28 opaque grayscale image with a dark border (mean ≤ 127) is taken to be in the data set's form already and
@@ -34,11 +38,15 @@ public static class ImagePreprocessor
     /// <summary>The share of the garment's contrast taken off every value as noise.</summary>
     public const float DenoiseFraction = 0.03f;
 
-    /// <summary>The crop threshold over the backdrop's blotches (see <see cref="Thresholds"/>).</summary>
+    /// <summary>The crop threshold over the backdrop's blotches (see <see cref="CropThreshold"/>).</summary>
     public const float CropBandFactor = 1.2f;
 
-    /// <summary>The denoise threshold in units of the backdrop's median noise distance (<see cref="BackgroundModel.Noise"/>).</summary>
-    public const float DenoiseNoiseFactor = 1.5f;
+    /// <summary>
+    /// The denoise threshold in units of the backdrop's median noise distance at the 28×28 scale: for Gaussian noise in
+    /// three channels the distance follows a Maxwell law (median ≈ 1.54 σ), and twice its median, ≈ 3 σ, leaves
+    /// under 1 % of the backdrop's pixels above 0.
+    /// </summary>
+    public const float DenoiseNoiseFactor = 2f;
 
     public static GrayImage Preprocess(ReadOnlySpan<byte> encoded, string name = "image") => Normalize(ImageDecoder.Decode(encoded, name));
 
@@ -51,12 +59,15 @@ public static class ImagePreprocessor
         if (AsDataSetImage(image) is { } plain)
             return new GrayImage(Size, Size, plain.Pixels) { SourceHasForeground = Foreground.HasSourceForeground(plain) };
         BackgroundModel background = BackgroundModel.Estimate(image);
-        IntensityMap distance = Distance(image, background);
+        IntensityMap[] difference = Difference(image, background);
+        IntensityMap distance = Magnitude(difference);
         IntensityMap smoothed = distance.BoxBlur3();
-        (float crop, float denoise) = Thresholds(smoothed, background.Noise);
+        float crop = CropThreshold(smoothed);
         var box = GarmentBox(distance, smoothed, crop);
-        IntensityMap fitted = Denoise(distance, denoise).FitInto(Size, FitPixels, box);
-        return new GrayImage(Size, Size, Stretch(fitted).Pixels) { SourceHasForeground = Foreground.HasSourceForeground(distance) };
+        IntensityMap fitted = Magnitude([.. difference.Select(d => d.FitInto(Size, FitPixels, box))]);
+        float noise = NoiseAtScale(difference, box, BlockSide(box));
+        IntensityMap denoised = Denoise(fitted, DenoiseThreshold(fitted.Max(), noise));
+        return new GrayImage(Size, Size, Stretch(denoised).Pixels) { SourceHasForeground = Foreground.HasSourceForeground(distance) };
     }
 
     /// <summary>The same steps from a decoded grayscale image (an opaque gray <see cref="ColorImage"/>).</summary>
@@ -86,44 +97,87 @@ public static class ImagePreprocessor
     /// Each pixel's colour distance from the backdrop (<see cref="BackgroundModel.Distance"/>) times its alpha / 255:
     /// the distance of the pixel composited onto the backdrop, so a transparent pixel is backdrop (0).
     /// </summary>
-    public static IntensityMap Distance(ColorImage image, BackgroundModel background)
+    public static IntensityMap Distance(ColorImage image, BackgroundModel background) => Magnitude(Difference(image, background));
+
+    /// <summary>
+    /// Per channel (R, G, B) the signed difference from the backdrop times alpha / 255, (c − b(x, y)) · α / 255: the
+    /// pixel composited onto the backdrop, minus the backdrop. Signed, so noise averages out when it is resampled.
+    /// </summary>
+    public static IntensityMap[] Difference(ColorImage image, BackgroundModel background)
     {
         int w = image.Width, h = image.Height;
         float[] rgba = image.Rgba;
-        var values = new float[w * h];
-        Span<float> rowStart = stackalloc float[3];
-        Span<float> step = stackalloc float[3];
+        float[][] channels = [new float[w * h], new float[w * h], new float[w * h]];
+        float[] us = [.. Enumerable.Range(0, w).Select(x => BackgroundModel.U(x, w))];
         for (int y = 0; y < h; y++)
         {
-            // The plane along a row: its value at x = 0 plus x times its step per pixel.
+            float v = BackgroundModel.U(y, h);
             for (int c = 0; c < 3; c++)
-            {
-                rowStart[c] = background.At(0, y, w, h, c);
-                step[c] = w > 1 ? background.SlopeX[c] / (w - 1) : 0;
-            }
             for (int x = 0; x < w; x++)
             {
                 int i = 4 * (y * w + x);
-                float dr = rgba[i] - (rowStart[0] + x * step[0]), dg = rgba[i + 1] - (rowStart[1] + x * step[1]);
-                float db = rgba[i + 2] - (rowStart[2] + x * step[2]);
-                values[y * w + x] = rgba[i + 3] / 255f * MathF.Sqrt((dr * dr + dg * dg + db * db) / 3);
+                channels[c][y * w + x] = rgba[i + 3] / 255f * (rgba[i + c] - background.At(us[x], v, c));
             }
         }
-        return new IntensityMap(w, h, values);
+        return [.. channels.Select(v => new IntensityMap(w, h, v))];
+    }
+
+    /// <summary>√((r² + g² + b²) / 3) of three difference maps: a colour distance on the scale of one channel.</summary>
+    public static IntensityMap Magnitude(IReadOnlyList<IntensityMap> difference)
+    {
+        float[] r = difference[0].Values, g = difference[1].Values, b = difference[2].Values;
+        var values = new float[r.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = MathF.Sqrt((r[i] * r[i] + g[i] * g[i] + b[i] * b[i]) / 3);
+        return new IntensityMap(difference[0].Width, difference[0].Height, values);
     }
 
     /// <summary>
-    /// (crop, denoise) from the 3×3-smoothed distances: the crop threshold is the larger of 5 % of the largest
-    /// smoothed distance (the garment's contrast, Xiao et al.'s trim) and 1.2 × the 90th percentile of the smoothed
-    /// distances in the border band (the backdrop's own blotches: noise that JPEG turned into 8×8 blocks); the denoise
-    /// threshold the larger of 3 % of the contrast and 1.5 × the backdrop's median per-pixel noise.
+    /// The crop threshold from the 3×3-smoothed distances: the larger of 5 % of the largest one (the garment's contrast,
+    /// Xiao et al.'s trim) and 1.2 × the 90th percentile of those in the border band (the backdrop's own blotches:
+    /// noise that JPEG turned into 8×8 blocks).
     /// </summary>
-    public static (float Crop, float Denoise) Thresholds(IntensityMap smoothed, float noise)
+    public static float CropThreshold(IntensityMap smoothed) =>
+        Math.Max(CropFraction * smoothed.Max(), CropBandFactor * BandPercentile(smoothed, 0.9));
+
+    /// <summary>
+    /// The denoise threshold on the 28×28 distances: the larger of 3 % of the garment's contrast there and
+    /// <see cref="DenoiseNoiseFactor"/> × the backdrop's median noise at that scale (<see cref="NoiseAtScale"/>).
+    /// </summary>
+    public static float DenoiseThreshold(float contrast, float noise) => Math.Max(DenoiseFraction * contrast, DenoiseNoiseFactor * noise);
+
+    /// <summary>The side of the source block that becomes one of the 28×28 pixels: the box's longer side / 28, at least 1.</summary>
+    public static int BlockSide((int X, int Y, int Width, int Height) box) =>
+        Math.Max(1, (int)Math.Round((double)Math.Max(box.Width, box.Height) / FitPixels));
+
+    /// <summary>
+    /// The backdrop's noise as the 28×28 image sees it: the median distance of the mean difference over side×side
+    /// blocks that lie wholly outside the garment's box (the mean is taken before the distance, as in the resampled
+    /// image, so independent noise shrinks by the block's side and JPEG's correlated noise by less). 0 when no block
+    /// fits outside the box (a garment that fills the frame: the contrast term of the threshold decides).
+    /// </summary>
+    public static float NoiseAtScale(IReadOnlyList<IntensityMap> difference, (int X, int Y, int Width, int Height) box, int side)
     {
-        float contrast = smoothed.Max();
-        float blotches = BandPercentile(smoothed, 0.9);
-        float crop = Math.Max(CropFraction * contrast, CropBandFactor * blotches);
-        return (crop, Math.Max(DenoiseFraction * contrast, DenoiseNoiseFactor * noise));
+        int w = difference[0].Width, h = difference[0].Height;
+        var distances = new List<float>();
+        for (int top = 0; top + side <= h; top += side)
+        for (int left = 0; left + side <= w; left += side)
+        {
+            bool overlaps = left < box.X + box.Width && left + side > box.X && top < box.Y + box.Height && top + side > box.Y;
+            if (overlaps) continue;
+            double sum2 = 0;
+            foreach (IntensityMap channel in difference)
+            {
+                double sum = 0;
+                for (int y = top; y < top + side; y++)
+                for (int x = left; x < left + side; x++) sum += channel[x, y];
+                double mean = sum / (side * side);
+                sum2 += mean * mean;
+            }
+            distances.Add((float)Math.Sqrt(sum2 / 3));
+        }
+        if (distances.Count == 0) return 0;
+        distances.Sort();
+        return distances[distances.Count / 2];
     }
 
     /// <summary>The given percentile of the values in the border band (<see cref="BackgroundModel.BandFraction"/>).</summary>
@@ -142,16 +196,52 @@ public static class ImagePreprocessor
     }
 
     /// <summary>
-    /// The bounding box of the pixels whose distance and whose 3×3 mean distance (<paramref name="smoothed"/>) both
-    /// exceed <paramref name="threshold"/>: a lone noisy pixel does not widen it, nor does the mean spread the
-    /// garment's edge outward. The whole image when no pixel does.
+    /// The bounding box of the garment: the pixels whose distance and whose 3×3 mean distance (<paramref name="smoothed"/>)
+    /// both exceed <paramref name="threshold"/> (a lone noisy pixel does not count, nor does the mean spread the
+    /// garment's edge outward), grouped into 8-connected regions, of which those of at least
+    /// <see cref="MinRegionShare"/> of the largest region's pixels count: a garment is one large region (or a few, a
+    /// sandal's straps), while noise that survives the threshold forms specks scattered over the backdrop. The whole
+    /// image when no pixel exceeds it.
     /// </summary>
     public static (int X, int Y, int Width, int Height) GarmentBox(IntensityMap distance, IntensityMap smoothed, float threshold)
     {
-        var both = new float[distance.Values.Length];
-        System.Numerics.Tensors.TensorPrimitives.Min(distance.Values, smoothed.Values, both);
-        return new IntensityMap(distance.Width, distance.Height, both).BoundingBox(threshold);
+        int w = distance.Width, h = distance.Height;
+        var above = new bool[w * h];
+        for (int i = 0; i < above.Length; i++) above[i] = distance.Values[i] > threshold && smoothed.Values[i] > threshold;
+        var label = new int[w * h];
+        var regions = new List<(int Size, int MinX, int MinY, int MaxX, int MaxY)>();
+        var stack = new Stack<int>();
+        for (int start = 0; start < above.Length; start++)
+        {
+            if (!above[start] || label[start] != 0) continue;
+            int id = regions.Count + 1, size = 0, minX = w, minY = h, maxX = -1, maxY = -1;
+            label[start] = id;
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                int i = stack.Pop(), x = i % w, y = i / w;
+                size++;
+                (minX, maxX, minY, maxY) = (Math.Min(minX, x), Math.Max(maxX, x), Math.Min(minY, y), Math.Max(maxY, y));
+                for (int ny = Math.Max(0, y - 1); ny <= Math.Min(h - 1, y + 1); ny++)
+                for (int nx = Math.Max(0, x - 1); nx <= Math.Min(w - 1, x + 1); nx++)
+                {
+                    int n = ny * w + nx;
+                    if (!above[n] || label[n] != 0) continue;
+                    label[n] = id;
+                    stack.Push(n);
+                }
+            }
+            regions.Add((size, minX, minY, maxX, maxY));
+        }
+        if (regions.Count == 0) return (0, 0, w, h);
+        int largest = regions.Max(r => r.Size);
+        var kept = regions.Where(r => r.Size >= MinRegionShare * largest).ToList();
+        int left = kept.Min(r => r.MinX), top = kept.Min(r => r.MinY);
+        return (left, top, kept.Max(r => r.MaxX) - left + 1, kept.Max(r => r.MaxY) - top + 1);
     }
+
+    /// <summary>A region of the garment mask counts when it has at least this share of the largest region's pixels.</summary>
+    public const double MinRegionShare = 0.01;
 
     /// <summary>max(0, v − threshold) for every value: the backdrop's noise to 0, the garment shifted by a few levels.</summary>
     public static IntensityMap Denoise(IntensityMap distance, float threshold)

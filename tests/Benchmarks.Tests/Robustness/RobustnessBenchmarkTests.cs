@@ -33,7 +33,8 @@ public sealed class RobustnessBenchmarkTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Equal("", error);
         string[] lines = output.Trim().Split('\n');
-        Assert.Equal(2 + Enum.GetValues<Delivery>().Length, lines.Length);
+        Assert.Equal(3 + Enum.GetValues<Delivery>().Length, lines.Length);
+        Assert.Equal("held out (never tuned on):", lines[2 + (int)GarmentRenderer.FirstHeldOut]);
         foreach (Delivery delivery in Enum.GetValues<Delivery>())
             Assert.Contains(lines, l => l.StartsWith(delivery + " ", StringComparison.Ordinal));
 
@@ -75,6 +76,9 @@ public sealed class RobustnessBenchmarkTests : IDisposable
     [InlineData(Delivery.ExifRotated, SKEncodedImageFormat.Jpeg)]
     [InlineData(Delivery.TransparentCutOut, SKEncodedImageFormat.Png)]
     [InlineData(Delivery.SmallOffCentre, SKEncodedImageFormat.Jpeg)]
+    [InlineData(Delivery.PhoneCanvas, SKEncodedImageFormat.Jpeg)]
+    [InlineData(Delivery.SoftShadow, SKEncodedImageFormat.Jpeg)]
+    [InlineData(Delivery.WebP, SKEncodedImageFormat.Webp)]
     public void Render_EachDelivery_DecodableInItsFormat(Delivery delivery, SKEncodedImageFormat format)
     {
         FashionMnistSplit test = FashionMnist.LoadSplit(DataLocator.Locate(null), "t10k").Take(1);
@@ -83,6 +87,7 @@ public sealed class RobustnessBenchmarkTests : IDisposable
         Assert.Equal(format, codec.EncodedFormat);
         if (delivery == Delivery.ExifRotated) Assert.NotEqual(SKEncodedOrigin.TopLeft, codec.EncodedOrigin);
         if (delivery == Delivery.SmallOffCentre) Assert.Equal((1000, 750), (codec.Info.Width, codec.Info.Height));
+        if (delivery == Delivery.PhoneCanvas) Assert.Equal((2016, 1512), (codec.Info.Width, codec.Info.Height));
         if (delivery == Delivery.TransparentCutOut)
         {
             using var bitmap = SKBitmap.Decode(encoded);

@@ -46,6 +46,27 @@ public class BackgroundModelTests
     }
 
     [Fact]
+    public void Estimate_Vignette_FitsTheCurvatureAndTheCentreBehindTheGarment()
+    {
+        // A radial falloff, c = 230 − 160·(u² + v²): 230 in the centre, 150 in the corners; a dark garment in the middle.
+        var rgba = new float[4 * 40 * 30];
+        for (int y = 0; y < 30; y++)
+        for (int x = 0; x < 40; x++)
+        {
+            float u = x / 39f - 0.5f, v = y / 29f - 0.5f;
+            bool garment = x is >= 12 and < 28 && y is >= 8 and < 22;
+            float level = garment ? 20 : 230 - 160 * (u * u + v * v);
+            new[] { level, level, level, 255 }.CopyTo(rgba, 4 * (y * 40 + x));
+        }
+        BackgroundModel model = BackgroundModel.Estimate(new ColorImage(40, 30, rgba));
+        Assert.Equal(230, model.Constant[0], 0.05f);
+        Assert.Equal(-160, model.Curvature[0], 0.05f);     // u²
+        Assert.Equal(-160, model.Curvature[1], 0.05f);     // v²
+        Assert.Equal(0, model.Curvature[2], 0.05f);        // u·v
+        Assert.Equal(150, model.At(0, 0, 40, 30, 1), 0.05f);
+    }
+
+    [Fact]
     public void Estimate_GarmentTouchingTheBorder_IgnoredByTheRefit()
     {
         // A dark garment across the whole bottom edge: a quarter of the band, left out after the first fit.

@@ -88,6 +88,18 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void Decode_LargeWebP_ScaledByTheCodecToWorkingSize()
+    {
+        byte[] webp = ImagePreprocessorTests.Encode(
+            2000, 1500, (x, y) => x < 1000 ? new SKColor(200, 40, 40) : new SKColor(20, 60, 220), SKEncodedImageFormat.Webp);
+        ColorImage image = ImageDecoder.Decode(webp, "big.webp");
+        // ⌈2000 / 512⌉ = 4: 500×375, each half keeping its colour.
+        Assert.Equal((500, 375), (image.Width, image.Height));
+        Assert.Equal(200, image[100, 200, 0], 6f);
+        Assert.Equal(220, image[400, 200, 2], 6f);
+    }
+
+    [Fact]
     public void Decode_HeaderClaimingTenGigapixels_RefusedBeforeDecoding()
     {
         byte[] bomb = TestImages.PngClaiming(100_000, 100_000);

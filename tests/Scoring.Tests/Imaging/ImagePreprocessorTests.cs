@@ -84,17 +84,52 @@ public class ImagePreprocessorTests
     }
 
     [Theory]
-    [InlineData(1, 0, 5, 3)]       // a clean backdrop: 5 % and 3 % of the contrast (100)
-    [InlineData(4, 10, 12, 6)]     // a blotchy, noisy one: 1.2 times its blotches (10), 1.5 times its noise (4)
-    public void Thresholds_ContrastOrNoise_WhicheverIsLarger(float noise, float ring, float crop, float denoise)
+    [InlineData(0, 5)]       // a clean backdrop: 5 % of the contrast (100)
+    [InlineData(10, 12)]     // a blotchy one: 1.2 times its blotches (10)
+    public void CropThreshold_ContrastOrBlotches_WhicheverIsLarger(float ring, float crop)
     {
         // Smoothed distances: 100 inside a 5×5 map, the given value on its one-pixel border band.
         float[] values = [.. Enumerable.Range(0, 25).Select(i => i % 5 is >= 1 and <= 3 && i / 5 is >= 1 and <= 3 ? 100f : ring)];
-        var map = new IntensityMap(5, 5, values);
-        var (c, d) = ImagePreprocessor.Thresholds(map, noise);
-        Assert.Equal(crop, c, 0.001f);
-        Assert.Equal(denoise, d, 0.001f);
+        Assert.Equal(crop, ImagePreprocessor.CropThreshold(new IntensityMap(5, 5, values)), 0.001f);
     }
+
+    [Theory]
+    [InlineData(1, 3)]       // 3 % of the contrast (100)
+    [InlineData(4, 8)]       // twice the noise at scale (4)
+    public void DenoiseThreshold_ContrastOrNoise_WhicheverIsLarger(float noise, float denoise) =>
+        Assert.Equal(denoise, ImagePreprocessor.DenoiseThreshold(100, noise), 0.001f);
+
+    [Fact]
+    public void Difference_SignedPerChannelTimesAlpha_MagnitudeIsTheDistance()
+    {
+        // On (100, 100, 100): (160, 40, 100) opaque is (60, −60, 0), distance √(7200 / 3); black at alpha 51 is −20 each.
+        var image = new ColorImage(2, 1, [160, 40, 100, 255, 0, 0, 0, 51]);
+        IntensityMap[] difference = ImagePreprocessor.Difference(image, BackgroundModel.Plain(100, 100, 100));
+        Assert.Equal(new float[] { 60, -20 }, difference[0].Values);
+        Assert.Equal(new float[] { -60, -20 }, difference[1].Values);
+        Assert.Equal(new float[] { 0, -20 }, difference[2].Values);
+        Assert.Equal(MathF.Sqrt(2400), ImagePreprocessor.Magnitude(difference)[0, 0], 0.001f);
+        Assert.Equal(20, ImagePreprocessor.Magnitude(difference)[1, 0], 0.001f);
+    }
+
+    [Fact]
+    public void NoiseAtScale_AlternatingNoiseOutsideTheBox_CancelsInBlocks()
+    {
+        // A 6×4 map: ±10 in a checkerboard (per-pixel distance 10) except the box (4, 0, 2, 4), which holds 90.
+        // Blocks of 2 outside the box: each holds two +10 and two −10, mean 0; blocks of 1: distance 10 each.
+        float[] values = [.. Enumerable.Range(0, 24).Select(i => i % 6 >= 4 ? 90f : (i % 6 + i / 6) % 2 == 0 ? 10f : -10f)];
+        IntensityMap[] difference = [.. Enumerable.Range(0, 3).Select(_ => new IntensityMap(6, 4, values))];
+        Assert.Equal(0, ImagePreprocessor.NoiseAtScale(difference, (4, 0, 2, 4), side: 2), 0.001f);
+        Assert.Equal(10, ImagePreprocessor.NoiseAtScale(difference, (4, 0, 2, 4), side: 1), 0.001f);
+        Assert.Equal(0, ImagePreprocessor.NoiseAtScale(difference, (0, 0, 6, 4), side: 1));   // nothing outside the box
+    }
+
+    [Theory]
+    [InlineData(28, 1)]
+    [InlineData(280, 10)]
+    [InlineData(10, 1)]
+    public void BlockSide_BoxLongerSideOver28_AtLeastOne(int longer, int side) =>
+        Assert.Equal(side, ImagePreprocessor.BlockSide((0, 0, longer / 2 + 1, longer)));
 
     [Fact]
     public void GarmentBox_LonePixelAndBlockEdges_OnlyTheBlock()
@@ -106,6 +141,20 @@ public class ImagePreprocessorTests
         var distance = new IntensityMap(6, 6, values);
         Assert.Equal((2, 2, 2, 2), ImagePreprocessor.GarmentBox(distance, distance.BoxBlur3(), threshold: 20));
         Assert.Equal((0, 2, 4, 2), ImagePreprocessor.GarmentBox(distance, distance, threshold: 20));
+    }
+
+    [Fact]
+    public void GarmentBox_SpeckFarFromTheGarment_LeftOut()
+    {
+        // A 20×10 block of 90 at (2, 2) (200 pixels) and a 1×1 speck of 90 at (38, 18) that survives the threshold on
+        // its own: under 1 % of the block's pixels, so it does not stretch the box; a 2×2 block of 4 pixels (2 %) does.
+        var values = new float[40 * 20];
+        for (int y = 2; y < 12; y++) for (int x = 2; x < 22; x++) values[y * 40 + x] = 90;
+        values[18 * 40 + 38] = 90;
+        var distance = new IntensityMap(40, 20, values);
+        Assert.Equal((2, 2, 20, 10), ImagePreprocessor.GarmentBox(distance, distance, threshold: 20));
+        foreach (int i in new[] { 17 * 40 + 37, 17 * 40 + 38, 18 * 40 + 37 }) values[i] = 90;
+        Assert.Equal((2, 2, 37, 17), ImagePreprocessor.GarmentBox(distance, distance, threshold: 20));
     }
 
     [Fact]
