@@ -22,6 +22,30 @@ public class ImagePreprocessorTests
         Assert.Equal(pixels, ImagePreprocessor.Preprocess(png).Pixels);
     }
 
+    /// <summary>scikit-learn's first digit, a "0" (values 0–16): a ring that touches the top and bottom rows.</summary>
+    private static readonly int[,] DigitZero =
+    {
+        { 0, 0, 5, 13, 9, 1, 0, 0 }, { 0, 0, 13, 15, 10, 15, 5, 0 }, { 0, 3, 15, 2, 0, 11, 8, 0 }, { 0, 4, 12, 0, 0, 8, 8, 0 },
+        { 0, 5, 8, 0, 0, 9, 8, 0 }, { 0, 4, 11, 0, 1, 12, 7, 0 }, { 0, 2, 14, 5, 10, 12, 0, 0 }, { 0, 0, 6, 13, 10, 0, 0, 0 },
+    };
+
+    [Fact]
+    public void Preprocess_Small8x8LightDigitOnBlack_KeepsItsRingShape()
+    {
+        byte[] png = Encode(8, 8, (x, y) =>
+        {
+            byte v = (byte)Math.Round(DigitZero[y, x] * 255.0 / 16);
+            return new SKColor(v, v, v);
+        });
+        GrayImage image = ImagePreprocessor.Preprocess(png);
+        var box = image.BoundingBox(64);
+        Assert.Equal(28, box.Height);                              // the digit's rows fill the frame
+        Assert.InRange(box.Width, 14, 24);                         // a ring taller than wide, not a band across
+        Assert.True(image[14, 14] < 64, $"the ring's hole is dark, got {image[14, 14]}");
+        int left = Enumerable.Range(0, 14).Max(x => image[x, 14]), right = Enumerable.Range(14, 14).Max(x => image[x, 14]);
+        Assert.True(left > 128 && right > 128, $"its strokes either side of the hole are light, got {left} and {right}");
+    }
+
     [Fact]
     public void Preprocess_DarkGarmentOnWhite_IsNegatedCroppedAndCentred()
     {
