@@ -77,8 +77,8 @@ public static class TrainingRun
         totalEpochs = options.EpochsToRun();
         var pipeline = ml.Transforms.ScalePixels().Append(trainer);
         var trainView = new FashionMnistDataView(trainSplit, classNames: classNames);
-        ITransformer model = pipeline.Fit(trainView);
-        FashionCnnTrainingResult result = trainer.LastResult!;
+        var model = pipeline.Fit(trainView);
+        FashionCnnTrainingResult result = model.LastTransformer.Model;
         if (result.ResumedFromEpoch > 0 && result.ResumedFromEpoch >= result.History.Count)
             progress.Stage($"resumed after epoch {result.ResumedFromEpoch}: no epochs left to train (raise --epochs to train on); "
                 + "evaluating the checkpoint's weights");

@@ -49,8 +49,7 @@ public sealed class InitialWeightsTests : IDisposable
             Preset = "seed004", Epoch = epochs, BatchSize = 30, Seed = 5, ValidationSetFraction = 0, InitFrom = initFrom,
             FreezeEpochs = freezeEpochs,
         });
-        ml.Transforms.ScalePixels().Append(trainer).Fit(ThreeClassData());
-        return trainer.LastResult!.Model;
+        return ml.Transforms.ScalePixels().Append(trainer).Fit(ThreeClassData()).LastTransformer.Model.Model;
     }
 
     /// <summary>The values of the layers before the first Dense, and the checkpoint's tensors in the same places.</summary>
