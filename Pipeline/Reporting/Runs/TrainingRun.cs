@@ -106,7 +106,7 @@ public static class TrainingRun
             // ML.NET's parallel cursors wrap the view's OperationCanceledException in an InvalidOperationException.
             throw new InterruptedAfterTrainingException(result.History.Count, "evaluating on the test set", cancellation);
         }
-        var export = new OnnxExportOptions
+        OnnxExportOptions export = FashionMnistOnnx.ExportOptions with
         {
             ClassNames = classNames, Preset = result.Preset, TestAccuracy = report.Accuracy, TestImages = testSplit.Count,
             TrainingDate = DateTimeOffset.UtcNow,

@@ -150,6 +150,33 @@ public class OnnxExporterTests
     }
 
     [Fact]
+    public void Export_NoDescriptionOrPreprocessing_DescribesTheModelsOwnShapes()
+    {
+        Sequential model = new ModelBuilder(new Shape(1, 12, 10)).Flatten().Dense(3).Build();
+        model.Build(2, new EngineRandom(1));
+
+        using var session = new InferenceSession(OnnxExporter.Export(model));
+
+        Assert.Equal("Image classifier. Input: pixels / 255 as float [N,1,12,10]. Outputs: logits and softmax probabilities [N,3].",
+            session.ModelMetadata.Description);
+        Assert.Equal("input = pixels / 255", session.ModelMetadata.CustomMetadataMap["preprocessing"]);
+    }
+
+    [Fact]
+    public void Export_DescriptionAndPreprocessingGiven_WritesThemWithTheGraphsStandardization()
+    {
+        Sequential model = new ModelBuilder(new Shape(1, 4, 4)).Standardize(0.5f, 0.25f).Flatten().Dense(2).Build();
+        model.Build(2, new EngineRandom(1));
+        var options = new OnnxExportOptions { Description = "digits, 4×4", Preprocessing = "dark ink on white; input = pixels / 255" };
+
+        using var session = new InferenceSession(OnnxExporter.Export(model, options));
+
+        Assert.Equal("digits, 4×4", session.ModelMetadata.Description);
+        Assert.Equal("dark ink on white; input = pixels / 255, then (x - 0.5) / 0.25 inside the graph",
+            session.ModelMetadata.CustomMetadataMap["preprocessing"]);
+    }
+
+    [Fact]
     public void Export_ClassNamesOfAnotherCountThanTheOutputs_Refused()
     {
         // They were written as given: two names for ten outputs told a consumer that output 2 had no class.
