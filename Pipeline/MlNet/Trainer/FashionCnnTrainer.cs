@@ -98,8 +98,13 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         ModelCalibration calibration = ModelCalibration.Fit(model, validation, views, train);
         byte[] onnx = OnnxExporter.Export(model, FashionMnistOnnx.ExportOptions with
         {
-            ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views,
-            Temperature = calibration.Temperature, InDistribution = calibration.InDistribution, FeatureDistance = calibration.Features,
+            ClassNames = classNames,
+            Preset = name,
+            TrainingDate = DateTimeOffset.UtcNow,
+            TestTimeViews = views,
+            Temperature = calibration.Temperature,
+            InDistribution = calibration.InDistribution,
+            FeatureDistance = calibration.Features,
         });
         ITransformer chain = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName,
             _options.PredictedLabelColumnName, classNames: classNames);

@@ -74,7 +74,7 @@ public class OnnxExporterTests
     {
         byte[] needle = System.Text.Encoding.ASCII.GetBytes(text);
         int found = 0;
-        for (int i = haystack.AsSpan().IndexOf(needle); i >= 0; )
+        for (int i = haystack.AsSpan().IndexOf(needle); i >= 0;)
         {
             found++;
             int next = haystack.AsSpan(i + 1).IndexOf(needle);

@@ -64,7 +64,7 @@ public sealed class ResidualBlock : Layer
         if (Stride != 1 || inputShape[0] != Filters)
         {
             _projection = new Conv2D(Filters, 1, Stride, Padding.Same, useBias: false, Initializer.HeNormal)
-                { Name = $"{Name}/projection" };
+            { Name = $"{Name}/projection" };
             _projectionBn = new BatchNorm2D { Name = $"{Name}/projection_bn" };
             Shape projected = _projectionBn.Build(_projection.Build(inputShape, maxBatchSize, random), maxBatchSize, random);
             Require(projected.Equals(shape), $"the projection to match the main path {shape}", projected);
