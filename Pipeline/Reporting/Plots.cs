@@ -1,5 +1,5 @@
-using MlNetFashion.Engine.Training;
 using MlNetFashion.Engine.IO;
+using MlNetFashion.Engine.Training;
 
 namespace MlNetFashion.Pipeline.Reporting;
 

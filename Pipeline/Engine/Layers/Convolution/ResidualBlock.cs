@@ -1,10 +1,10 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Text.Json.Nodes;
 using MlNetFashion.Engine.Initializers;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Layers.Activation;
 using MlNetFashion.Engine.Layers.Normalization;
 using MlNetFashion.Engine.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MlNetFashion.Engine.Layers.Convolution;
 
