@@ -28,7 +28,7 @@ public static class ScaleOutBenchmark
         public double Ratio => BalancedPerSecond / DirectPerSecond;
     }
 
-    public static async Task<Result> Run(Options options, TextWriter? output = null)
+    public static async Task<Result> RunAsync(Options options, TextWriter? output = null)
     {
         output ??= Console.Out;
         ModelFile.MustExist(options.Model);

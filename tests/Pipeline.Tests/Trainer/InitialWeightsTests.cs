@@ -143,9 +143,9 @@ public sealed class InitialWeightsTests : IDisposable
             ModelSpecPath = spec, Epoch = 1, BatchSize = 25, Seed = 5, ValidationSetFraction = 0, InitFrom = onnx, FreezeEpochs = 1,
         });
 
-        ITransformer fitted = ml.Transforms.ScalePixels().Append(trainer).Fit(five);
+        var fitted = ml.Transforms.ScalePixels().Append(trainer).Fit(five);
 
-        Assert.Equal(5, Assert.IsType<Dense>(trainer.LastResult!.Model.Layers[^1]).Units);
+        Assert.Equal(5, Assert.IsType<Dense>(fitted.LastTransformer.Model.Model.Layers[^1]).Units);
         Assert.Equal(5, ((Microsoft.ML.Data.VectorDataViewType)fitted.GetOutputSchema(five.Schema)["Score"].Type).Size);
     }
 

@@ -54,7 +54,7 @@ public class BrowserTests
     }, modelPath: OwnClassesModel.Onnx);
 
     [ChromiumFact]
-    public Task Page_ShowWhyChecked_OverlaysTheHeatMapOnThe28By28() => WithPage(async (page, server) =>
+    public Task Page_ShowWhyChecked_OverlaysTheHeatMapOnThe28By28() => WithPageAsync(async (page, server) =>
     {
         var requests = new List<string>();
         page.Request += (_, request) => requests.Add(request.Url);
@@ -83,7 +83,7 @@ public class BrowserTests
     });
 
     [ChromiumFact]
-    public Task Page_ShowWhyCheckedAfterAPrediction_AsksAgainAndOverlays() => WithPage(async (page, server) =>
+    public Task Page_ShowWhyCheckedAfterAPrediction_AsksAgainAndOverlays() => WithPageAsync(async (page, server) =>
     {
         await page.GotoAsync(server.Url + "/");
         await page.SetInputFilesAsync("#file", Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png"));
@@ -97,7 +97,7 @@ public class BrowserTests
     });
 
     [ChromiumFact]
-    public Task Page_BeforeAnyImage_ShowsAnEmptyViewNotABrokenImage() => WithPage(async (page, server) =>
+    public Task Page_BeforeAnyImage_ShowsAnEmptyViewNotABrokenImage() => WithPageAsync(async (page, server) =>
     {
         await page.GotoAsync(server.Url + "/");
 
