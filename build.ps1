@@ -34,11 +34,8 @@ function Setup-Data {
 }
 function Restore { Invoke-Checked @("dotnet", "restore", "MlNetFashion.sln", "--nologo", "-v", "quiet") }
 function Build { Invoke-Checked @("dotnet", "build", "MlNetFashion.sln", "-c", $Config, "--nologo", "-v", "quiet", "--no-restore") }
-# Code style as .editorconfig states it (build.sh's check_style): whitespace by dotnet format, which skips the files in
-# .ci/format-exclude.txt, and C# lines of at most 140 characters; the build checks the naming rules.
-function Format-Exclude {
-    if (Test-Path ".ci/format-exclude.txt") { Get-Content ".ci/format-exclude.txt" | Where-Object { $_ -and -not $_.StartsWith("#") } }
-}
+# Code style as .editorconfig states it (build.sh's check_style): whitespace by dotnet format, and C# lines of at most
+# 140 characters; the build checks the naming rules.
 function Check-Style {
     $failed = $false
     $sources = Get-ChildItem -Recurse -Filter *.cs -File |
@@ -48,7 +45,7 @@ function Check-Style {
         [Console]::WriteLine("style: ${at}: longer than 140 characters (max_line_length in .editorconfig)")
         $failed = $true
     }
-    & dotnet format whitespace MlNetFashion.sln --verify-no-changes -v quiet --exclude (Format-Exclude) *> $null
+    & dotnet format whitespace MlNetFashion.sln --verify-no-changes -v quiet *> $null
     if ($LASTEXITCODE -eq 2) {
         [Console]::WriteLine("style: whitespace differs from .editorconfig (./build.ps1 format fixes it; git diff shows where)")
         $failed = $true
@@ -120,9 +117,7 @@ switch ($Verb) {
     "setup" { Restore; Setup-Data }
     "build" { Restore; Build }
     "test" { Test }
-    "format" {
-        Restore; Invoke-Checked (@("dotnet", "format", "whitespace", "MlNetFashion.sln", "-v", "quiet", "--exclude") + (Format-Exclude))
-    }
+    "format" { Restore; Invoke-Checked @("dotnet", "format", "whitespace", "MlNetFashion.sln", "-v", "quiet") }
     "pack" { Pack }
     "train" { Restore; Setup-Data; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "train") + $Rest) }
     "bench" { Restore; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "bench") + $Rest) }

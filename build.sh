@@ -67,16 +67,15 @@ setup_pwsh() {
 
 restore() { dotnet restore MlNetFashion.sln --nologo -v quiet; }
 
-# Code style as .editorconfig states it: whitespace (dotnet format, which skips the files in .ci/format-exclude.txt)
-# and C# lines of at most 140 characters (max_line_length, which dotnet format does not check). The build checks the
-# naming rules (EnforceCodeStyleInBuild). `./build.sh format` applies the whitespace rules.
-format_exclude() { [ ! -f .ci/format-exclude.txt ] || grep -v '^#' .ci/format-exclude.txt; }
+# Code style as .editorconfig states it: whitespace (dotnet format) and C# lines of at most 140 characters
+# (max_line_length, which dotnet format does not check). The build checks the naming rules (EnforceCodeStyleInBuild).
+# `./build.sh format` applies the whitespace rules.
 check_style() {
   local status=0 long at out rc=0
   long=$(find . -name '*.cs' -not -path '*/bin/*' -not -path '*/obj/*' -not -path './artifacts/*' -not -path './TestResults/*' \
     -print0 | sort -z | xargs -0 env LC_ALL=C.UTF-8 grep -HnE '^.{141,}' | cut -d: -f1,2 || true)
   for at in $long; do echo "style: ${at#./}: longer than 140 characters (max_line_length in .editorconfig)"; status=1; done
-  out=$(dotnet format whitespace MlNetFashion.sln --verify-no-changes -v quiet --exclude $(format_exclude) 2>&1) || rc=$?
+  out=$(dotnet format whitespace MlNetFashion.sln --verify-no-changes -v quiet 2>&1) || rc=$?
   if [ $rc -eq 2 ]; then echo "style: whitespace differs from .editorconfig (./build.sh format fixes it; git diff shows where)"; status=1
   elif [ $rc -ne 0 ]; then echo "$out"; echo "style: dotnet format whitespace failed (exit $rc)"; status=1; fi
   return $status
@@ -114,7 +113,7 @@ verb="${1:-}"; [ $# -gt 0 ] && shift
 case "$verb" in
   setup) setup_data; setup_test_tools; restore ;;
   build) restore; build ;;
-  format) restore; dotnet format whitespace MlNetFashion.sln -v quiet --exclude $(format_exclude) ;;
+  format) restore; dotnet format whitespace MlNetFashion.sln -v quiet ;;
   test)
     setup_data; setup_test_tools; restore; check_style; build
     log=$(mktemp); trx=TestResults/build-test; rm -rf "$trx"; status=0

@@ -180,7 +180,7 @@ public class FashionCnnTrainerTests
         var expected = new float[20 * 10];
         result.TestTimeViews.Predict(result.Model, test.ScaledPixels(), 20, expected);
         for (int i = 0; i < 20; i++)
-        for (int k = 0; k < 10; k++) Assert.Equal(expected[i * 10 + k], scores[i][k], 4);
+            for (int k = 0; k < 10; k++) Assert.Equal(expected[i * 10 + k], scores[i][k], 4);
     }
 
     private static float[][] Scores(MLContext ml, ITransformer model, IDataView data) =>
