@@ -1,5 +1,5 @@
-# MlNetFashion build script for Windows (mirror of build.sh). Verbs: setup | build | test | pack | train [args] | bench [args] |
-# publish [DIR] [args]
+# MlNetFashion build script for Windows (mirror of build.sh). Verbs: setup | build | test | format | pack | train [args] |
+# bench [args] | publish [DIR] [args]
 # Data: put the four Fashion-MNIST files in ./data or $env:FASHION_MNIST_DIR, or let `setup` download them.
 # Paths use forward slashes, which Windows and PowerShell on Linux both read.
 param([Parameter(Position = 0)][string]$Verb = "", [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @())
@@ -34,6 +34,25 @@ function Setup-Data {
 }
 function Restore { Invoke-Checked @("dotnet", "restore", "MlNetFashion.sln", "--nologo", "-v", "quiet") }
 function Build { Invoke-Checked @("dotnet", "build", "MlNetFashion.sln", "-c", $Config, "--nologo", "-v", "quiet", "--no-restore") }
+# Code style as .editorconfig states it (build.sh's check_style): whitespace by dotnet format, and C# lines of at most
+# 140 characters; the build checks the naming rules.
+function Check-Style {
+    $failed = $false
+    $sources = Get-ChildItem -Recurse -Filter *.cs -File |
+        Where-Object { $_.FullName -notmatch '[\\/](bin|obj|artifacts|TestResults)[\\/]' }
+    foreach ($line in ($sources | Select-String -Pattern '^.{141,}' -Encoding utf8)) {
+        $at = "$(Resolve-Path -Relative $line.Path):$($line.LineNumber)"
+        [Console]::WriteLine("style: ${at}: longer than 140 characters (max_line_length in .editorconfig)")
+        $failed = $true
+    }
+    & dotnet format whitespace MlNetFashion.sln --verify-no-changes -v quiet *> $null
+    if ($LASTEXITCODE -eq 2) {
+        [Console]::WriteLine("style: whitespace differs from .editorconfig (./build.ps1 format fixes it; git diff shows where)")
+        $failed = $true
+    }
+    elseif ($LASTEXITCODE -ne 0) { [Console]::WriteLine("style: dotnet format whitespace failed (exit $LASTEXITCODE)"); $failed = $true }
+    if ($failed) { exit 1 }
+}
 # The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts/packages.
 function Pack {
     Remove-Item -Path "artifacts/packages/MlNetFashion.*.nupkg", "artifacts/packages/MlNetFashion.*.snupkg" -ErrorAction SilentlyContinue
@@ -62,7 +81,7 @@ function Test-Gpu {
 }
 
 function Test {
-    Restore; Setup-Data; Build
+    Restore; Setup-Data; Check-Style; Build
     $trx = "TestResults/build-test"
     Remove-Item -Recurse -Force -Path $trx -ErrorAction SilentlyContinue
     $log = [System.Collections.Generic.List[string]]::new()
@@ -98,6 +117,7 @@ switch ($Verb) {
     "setup" { Restore; Setup-Data }
     "build" { Restore; Build }
     "test" { Test }
+    "format" { Restore; Invoke-Checked @("dotnet", "format", "whitespace", "MlNetFashion.sln", "-v", "quiet") }
     "pack" { Pack }
     "train" { Restore; Setup-Data; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "train") + $Rest) }
     "bench" { Restore; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "bench") + $Rest) }
@@ -109,7 +129,7 @@ switch ($Verb) {
         Invoke-Checked ($publish + $more)
     }
     default {
-        [Console]::Error.WriteLine("usage: ./build.ps1 setup|build|test|pack|train [args]|bench [args]|publish [DIR] [args]")
+        [Console]::Error.WriteLine("usage: ./build.ps1 setup|build|test|format|pack|train [args]|bench [args]|publish [DIR] [args]")
         exit 2
     }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# MlNetFashion build script. Verbs: setup | build | test | pack | train [args] | bench [args] | publish [DIR] [args]
+# MlNetFashion build script. Verbs: setup | build | test | format | pack | train [args] | bench [args] | publish [DIR] [args]
 # On a fresh Debian/Ubuntu machine `./build.sh train` and `./build.sh test` install what they need themselves.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -66,6 +66,20 @@ setup_pwsh() {
 }
 
 restore() { dotnet restore MlNetFashion.sln --nologo -v quiet; }
+
+# Code style as .editorconfig states it: whitespace (dotnet format) and C# lines of at most 140 characters
+# (max_line_length, which dotnet format does not check). The build checks the naming rules (EnforceCodeStyleInBuild).
+# `./build.sh format` applies the whitespace rules.
+check_style() {
+  local status=0 long at out rc=0
+  long=$(find . -name '*.cs' -not -path '*/bin/*' -not -path '*/obj/*' -not -path './artifacts/*' -not -path './TestResults/*' \
+    -print0 | sort -z | xargs -0 env LC_ALL=C.UTF-8 grep -HnE '^.{141,}' | cut -d: -f1,2 || true)
+  for at in $long; do echo "style: ${at#./}: longer than 140 characters (max_line_length in .editorconfig)"; status=1; done
+  out=$(dotnet format whitespace MlNetFashion.sln --verify-no-changes -v quiet 2>&1) || rc=$?
+  if [ $rc -eq 2 ]; then echo "style: whitespace differs from .editorconfig (./build.sh format fixes it; git diff shows where)"; status=1
+  elif [ $rc -ne 0 ]; then echo "$out"; echo "style: dotnet format whitespace failed (exit $rc)"; status=1; fi
+  return $status
+}
 build() { dotnet build MlNetFashion.sln -c $CONFIG --nologo -v quiet --no-restore; }
 
 # The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts/packages (version:
@@ -99,8 +113,9 @@ verb="${1:-}"; [ $# -gt 0 ] && shift
 case "$verb" in
   setup) setup_data; setup_test_tools; restore ;;
   build) restore; build ;;
+  format) restore; dotnet format whitespace MlNetFashion.sln -v quiet ;;
   test)
-    setup_data; setup_test_tools; restore; build
+    setup_data; setup_test_tools; restore; check_style; build
     log=$(mktemp); trx=TestResults/build-test; rm -rf "$trx"; status=0
     dotnet test MlNetFashion.sln -c $CONFIG --no-build --nologo --logger trx --results-directory "$trx" "$@" 2>&1 \
       | tee "$log" || status=$?
@@ -133,5 +148,5 @@ case "$verb" in
     # The scoring service as deployed: deploy/Dockerfile runs exactly this, and the deploy tests run it with --no-build.
     out="${1:-artifacts/publish/scoring}"; [ $# -gt 0 ] && shift
     dotnet publish Scoring/MlNetFashion.Scoring.App.csproj -c $CONFIG --nologo -v quiet -o "$out" "$@" ;;
-  *) echo "usage: ./build.sh setup|build|test|pack|train [args]|bench [args]|publish [DIR] [args]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh setup|build|test|format|pack|train [args]|bench [args]|publish [DIR] [args]" >&2; exit 2 ;;
 esac

@@ -144,7 +144,7 @@ public static class BenchmarkCommandLine
             values.TryGetValue("--seconds", out string? s) ? Positive("scale-out", "--seconds", s) : 20,
             values.TryGetValue("--clients", out string? c) ? Positive("scale-out", "--clients", c) : 8,
             values.GetValueOrDefault("--data-dir"));
-        Operations.ScaleOutBenchmark.Run(run).GetAwaiter().GetResult();
+        Operations.ScaleOutBenchmark.RunAsync(run).GetAwaiter().GetResult();
     }
 
     /// <summary>A mode's options: each of <paramref name="valued"/> takes a value, each of <paramref name="flags"/> none.</summary>

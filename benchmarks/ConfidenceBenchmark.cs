@@ -419,8 +419,11 @@ public static class ConfidenceBenchmark
         string dir = Directory.CreateTempSubdirectory("confidence-ood-").FullName;
         try
         {
-            using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, dir]) { RedirectStandardOutput = true,
-                RedirectStandardError = true })!;
+            using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, dir])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
             string error = process.StandardError.ReadToEnd();
             process.StandardOutput.ReadToEnd();
             process.WaitForExit();

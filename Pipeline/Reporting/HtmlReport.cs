@@ -17,8 +17,11 @@ public static class HtmlReport
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         static string P(double v) => v.ToString("P2", CultureInfo.InvariantCulture);
+        static string Epochs(int count) => count == 1 ? "1 epoch" : $"{count} epochs";
         static string SingleViewCard(TrainingRunSummary run) => run.SingleViewAccuracy is { } single
             ? $"\n  <div class=\"card\">image alone (model-single-view.onnx)<b>{P(single)}</b></div>" : "";
+        string written = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        string testImages = run.Test.ConfusionMatrix.Sum(r => r.Sum()).ToString("N0", CultureInfo.InvariantCulture);
         var html = new StringBuilder();
         html.Append($$"""
             <!DOCTYPE html>
@@ -29,12 +32,13 @@ public static class HtmlReport
               .cards { display: flex; gap: 1rem; flex-wrap: wrap; margin: 1.5rem 0; }
               .card { background: #f4f6fa; border-radius: 8px; padding: .8rem 1.2rem; min-width: 150px; }
               .card b { display: block; font-size: 1.6rem; }
-              table { border-collapse: collapse; margin: 1rem 0; } td, th { padding: .3rem .8rem; border-bottom: 1px solid #ddd; text-align: right; }
+              table { border-collapse: collapse; margin: 1rem 0; }
+              td, th { padding: .3rem .8rem; border-bottom: 1px solid #ddd; text-align: right; }
               th:first-child, td:first-child { text-align: left; }
               img { max-width: 100%; border: 1px solid #eee; } .row { display: flex; gap: 1rem; flex-wrap: wrap; }
             </style></head><body>
             <h1>MlNetFashion training report</h1>
-            <p class="sub">Preset <b>{{E(run.Preset)}}</b> · {{run.History.Count}} epochs (best: {{run.BestEpoch}}) · {{DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}} UTC</p>
+            <p class="sub">Preset <b>{{E(run.Preset)}}</b> · {{Epochs(run.History.Count)}} (best: {{run.BestEpoch}}) · {{written}} UTC</p>
             <div class="cards">
               <div class="card">test accuracy<b>{{P(run.Test.Accuracy)}}</b></div>
               <div class="card">macro accuracy<b>{{P(run.Test.MacroAccuracy)}}</b></div>{{SingleViewCard(run)}}
@@ -44,7 +48,7 @@ public static class HtmlReport
             </div>
             <h2>Learning curves</h2>
             <div class="row"><img src="{{LossPng}}" alt="loss per epoch"><img src="{{AccuracyPng}}" alt="accuracy per epoch"></div>
-            <h2>Test set ({{run.Test.ConfusionMatrix.Sum(r => r.Sum()).ToString("N0", CultureInfo.InvariantCulture)}} official test images)</h2>
+            <h2>Test set ({{testImages}} official test images)</h2>
             <div class="row"><img src="{{ConfusionPng}}" alt="confusion matrix" style="max-width:560px">
             <table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>
             """);

@@ -24,12 +24,12 @@ public static class ImageGrid
             Cell cell = cells[i];
             int x0 = i % columns * cellWidth + pad, y0 = i / columns * cellHeight + pad;
             for (int y = 0; y < 28; y++)
-            for (int x = 0; x < 28; x++)
-            {
-                byte v = cell.Pixels[y * 28 + x];
-                pixel.Color = new SKColor(v, v, v);
-                canvas.DrawRect(x0 + x * scale, y0 + y * scale, scale, scale, pixel);
-            }
+                for (int x = 0; x < 28; x++)
+                {
+                    byte v = cell.Pixels[y * 28 + x];
+                    pixel.Color = new SKColor(v, v, v);
+                    canvas.DrawRect(x0 + x * scale, y0 + y * scale, scale, scale, pixel);
+                }
             bool ok = cell.Actual == cell.Predicted;
             if (!ok) canvas.DrawRect(x0 - 2, y0 - 2, image + 4, image + 4, wrong);
             text.Color = SKColors.Black;

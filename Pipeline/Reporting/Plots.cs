@@ -1,5 +1,5 @@
-using MlNetFashion.Engine.Training;
 using MlNetFashion.Engine.IO;
+using MlNetFashion.Engine.Training;
 
 namespace MlNetFashion.Pipeline.Reporting;
 
@@ -51,13 +51,13 @@ public static class Plots
         var heatmap = plot.Add.Heatmap(data);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
         for (int r = 0; r < k; r++)
-        for (int c = 0; c < k; c++)
-        {
-            var text = plot.Add.Text(counts[r][c].ToString(System.Globalization.CultureInfo.InvariantCulture), c, k - 1 - r);
-            text.LabelFontColor = data[r, c] > 2 ? ScottPlot.Colors.Black : ScottPlot.Colors.White;
-            text.LabelFontSize = 11;
-            text.LabelAlignment = ScottPlot.Alignment.MiddleCenter;
-        }
+            for (int c = 0; c < k; c++)
+            {
+                var text = plot.Add.Text(counts[r][c].ToString(System.Globalization.CultureInfo.InvariantCulture), c, k - 1 - r);
+                text.LabelFontColor = data[r, c] > 2 ? ScottPlot.Colors.Black : ScottPlot.Colors.White;
+                text.LabelFontSize = 11;
+                text.LabelAlignment = ScottPlot.Alignment.MiddleCenter;
+            }
         double[] positions = [.. Enumerable.Range(0, k).Select(i => (double)i)];
         plot.Axes.Bottom.SetTicks(positions, [.. labels]);
         plot.Axes.Left.SetTicks([.. positions.Reverse()], [.. labels]);

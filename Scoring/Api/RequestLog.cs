@@ -21,7 +21,7 @@ internal static class RequestLog
 
     private static readonly string[] s_probes = ["/health", "/ready", "/metrics"];
 
-    public static async Task Write(HttpContext http, Func<Task> next, ILogger logger)
+    public static async Task WriteAsync(HttpContext http, Func<Task> next, ILogger logger)
     {
         if (s_probes.Contains(http.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
         {

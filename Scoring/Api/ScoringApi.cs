@@ -115,7 +115,7 @@ public static class ScoringApi
         if (settings.LogFormat == LogFormat.Json || settings.LogRequests)
         {
             ILogger requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(RequestLog.Category);
-            app.Use((http, next) => RequestLog.Write(http, () => next(http), requests));
+            app.Use((http, next) => RequestLog.WriteAsync(http, () => next(http), requests));
         }
         app.UseHttpMetrics(o => o.SetMetricFactory(metrics.Factory));
         Map(app, pool);
@@ -155,17 +155,17 @@ public static class ScoringApi
         app.MapMethods("/samples/{name}", get, (string name) => Samples.Open(name) is { } bytes
             ? Results.File(bytes, "image/png")
             : Results.NotFound(new { error = $"no sample named '{name}'" }));
-        app.MapPost("/predict", (HttpContext http, ScoringMetrics metrics) => Predict(http, pool, metrics));
+        app.MapPost("/predict", (HttpContext http, ScoringMetrics metrics) => PredictAsync(http, pool, metrics));
     }
 
-    private static async Task<IResult> Predict(HttpContext http, FashionClassifierPool pool, ScoringMetrics metrics)
+    private static async Task<IResult> PredictAsync(HttpContext http, FashionClassifierPool pool, ScoringMetrics metrics)
     {
         HttpRequest request = http.Request;
         if (request.ContentLength > MaxBodyBytes) return TooLarge();
         byte[] body;
         try
         {
-            body = await ReadLimited(request.Body, MaxBodyBytes);
+            body = await ReadLimitedAsync(request.Body, MaxBodyBytes);
         }
         catch (BadHttpRequestException ex)
         {
@@ -246,7 +246,7 @@ public static class ScoringApi
             statusCode: StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>Reads at most limit + 1 bytes, so an oversized chunked body is detected without buffering it all.</summary>
-    private static async Task<byte[]> ReadLimited(Stream body, int limit)
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, int limit)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];

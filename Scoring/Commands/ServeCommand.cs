@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Net;
 using MlNetFashion.CommandLine;
-using MlNetFashion.Scoring.Api;
 using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Scoring.Api;
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Hosting;
 

@@ -4,8 +4,8 @@ using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Evaluation;
 using MlNetFashion.Pipeline.Runs;
 using MlNetFashion.Pipeline.Trainer;
-using MlNetFashion.Training.Terminal;
 using MlNetFashion.Scoring.Data;
+using MlNetFashion.Training.Terminal;
 
 namespace MlNetFashion.Training.Commands;
 

@@ -48,11 +48,11 @@ public static class ScoringBenchmark
         // Sizes above the image count all run one batch of every image: scanned as that one size, and named by it.
         int[] sizes = [.. new[] { 100, 500, 1000, 2000 }.Where(b => b < test.Count).Append(Math.Min(test.Count, 2000)).Distinct()];
         foreach (int threads in new[] { 1, 2 })
-        foreach (int batch in sizes)
-        {
-            double rate = RawBatch(onnx, all, test.Count, batch, threads);
-            if (rate > bestRate) (bestRate, bestBatch, bestThreads) = (rate, batch, threads);
-        }
+            foreach (int batch in sizes)
+            {
+                double rate = RawBatch(onnx, all, test.Count, batch, threads);
+                if (rate > bestRate) (bestRate, bestBatch, bestThreads) = (rate, batch, threads);
+            }
         using var scorer = new BatchScorer(onnx);
         scorer.Score(test.Pixels, test.Count);
         const int rounds = 5;

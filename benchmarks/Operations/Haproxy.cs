@@ -27,7 +27,7 @@ public static class Haproxy
     }
 
     /// <summary>HAProxy is listening and every replica answers through it (its checks need two passes to mark one up).</summary>
-    public static async Task WaitUntilAllUp(HttpClient http, Uri lb, ServeProcess haproxy, int replicas = 3)
+    public static async Task WaitUntilAllUpAsync(HttpClient http, Uri lb, ServeProcess haproxy, int replicas = 3)
     {
         var seen = new HashSet<string>();
         var clock = Stopwatch.StartNew();

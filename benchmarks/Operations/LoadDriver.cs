@@ -27,11 +27,11 @@ public sealed class LoadDriver(HttpClient http, byte[][] images, IReadOnlyDictio
     public async Task<double> RunAsync(Uri url, int loops, CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, loops).Select(_ => Task.Run(() => Loop(url, stop))));
+        await Task.WhenAll(Enumerable.Range(0, loops).Select(_ => Task.Run(() => LoopAsync(url, stop))));
         return clock.Elapsed.TotalSeconds;
     }
 
-    private async Task Loop(Uri url, CancellationToken stop)
+    private async Task LoopAsync(Uri url, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {

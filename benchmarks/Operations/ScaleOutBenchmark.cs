@@ -28,7 +28,7 @@ public static class ScaleOutBenchmark
         public double Ratio => BalancedPerSecond / DirectPerSecond;
     }
 
-    public static async Task<Result> Run(Options options, TextWriter? output = null)
+    public static async Task<Result> RunAsync(Options options, TextWriter? output = null)
     {
         output ??= Console.Out;
         ModelFile.MustExist(options.Model);
@@ -55,7 +55,7 @@ public static class ScaleOutBenchmark
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var lb = new Uri($"http://127.0.0.1:{lbPort}");
             var one = new Uri($"http://127.0.0.1:{ports[0]}");
-            await Haproxy.WaitUntilAllUp(http, lb, haproxy);
+            await Haproxy.WaitUntilAllUpAsync(http, lb, haproxy);
             // Warm-up: the first seconds of a process run at tier-0 JIT.
             var warmUp = TimeSpan.FromSeconds(Math.Min(3, options.Seconds / 4));
             await new LoadDriver(http, images, expected).RunAsync(lb, options.Clients, Stop(warmUp));

@@ -180,14 +180,14 @@ public static partial class GarmentRenderer
         Span<byte> pixels = bitmap.GetPixelSpan();
         int w = bitmap.Width, h = bitmap.Height;
         for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-        {
-            // t in [0, 1] along the direction across the whole canvas.
-            double along = (x / (double)(w - 1) - 0.5) * dx + (y / (double)(h - 1) - 0.5) * dy;
-            double t = along / (Math.Abs(dx) / 2 + Math.Abs(dy) / 2) / 2 + 0.5;
-            double factor = 1 - (1 - darkest) * t;
-            for (int c = 0; c < 3; c++) pixels[4 * (y * w + x) + c] = (byte)Math.Round(pixels[4 * (y * w + x) + c] * factor);
-        }
+            for (int x = 0; x < w; x++)
+            {
+                // t in [0, 1] along the direction across the whole canvas.
+                double along = (x / (double)(w - 1) - 0.5) * dx + (y / (double)(h - 1) - 0.5) * dy;
+                double t = along / (Math.Abs(dx) / 2 + Math.Abs(dy) / 2) / 2 + 0.5;
+                double factor = 1 - (1 - darkest) * t;
+                for (int c = 0; c < 3; c++) pixels[4 * (y * w + x) + c] = (byte)Math.Round(pixels[4 * (y * w + x) + c] * factor);
+            }
     }
 
     private static void AddNoise(SKBitmap bitmap, double sigma, Random random)

@@ -41,22 +41,22 @@ public static class JpegOrientation
         int w = swap ? height : width, h = swap ? width : height;   // stored size
         var stored = new byte[upright.Length];
         for (int y = 0; y < height; y++)
-        for (int x = 0; x < width; x++)
-        {
-            // Upright (x, y) is read from stored (sx, sy): the reader's mapping (ImageDecoder.Orient), inverted by writing.
-            (int sx, int sy) = orientation switch
+            for (int x = 0; x < width; x++)
             {
-                2 => (w - 1 - x, y),
-                3 => (w - 1 - x, h - 1 - y),
-                4 => (x, h - 1 - y),
-                5 => (y, x),
-                6 => (y, h - 1 - x),
-                7 => (w - 1 - y, h - 1 - x),
-                8 => (w - 1 - y, x),
-                _ => (x, y),
-            };
-            Array.Copy(upright, 4 * (y * width + x), stored, 4 * (sy * w + sx), 4);
-        }
+                // Upright (x, y) is read from stored (sx, sy): the reader's mapping (ImageDecoder.Orient), inverted by writing.
+                (int sx, int sy) = orientation switch
+                {
+                    2 => (w - 1 - x, y),
+                    3 => (w - 1 - x, h - 1 - y),
+                    4 => (x, h - 1 - y),
+                    5 => (y, x),
+                    6 => (y, h - 1 - x),
+                    7 => (w - 1 - y, h - 1 - x),
+                    8 => (w - 1 - y, x),
+                    _ => (x, y),
+                };
+                Array.Copy(upright, 4 * (y * width + x), stored, 4 * (sy * w + sx), 4);
+            }
         return (stored, w, h);
     }
 }

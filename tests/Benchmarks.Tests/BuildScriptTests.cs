@@ -140,7 +140,7 @@ public sealed class BuildScriptTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Equal("", output);
-        Assert.Equal("usage: ./build.sh setup|build|test|pack|train [args]|bench [args]|publish [DIR] [args]\n", error);
+        Assert.Equal("usage: ./build.sh setup|build|test|format|pack|train [args]|bench [args]|publish [DIR] [args]\n", error);
     }
 
     private (int Exit, string Out, string Error) Verb(string[] args, Dictionary<string, string?>? environment = null)

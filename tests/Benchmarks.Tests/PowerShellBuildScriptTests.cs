@@ -44,7 +44,7 @@ public sealed class PowerShellBuildScriptTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Equal("", output);
-        Assert.Equal("usage: ./build.ps1 setup|build|test|pack|train [args]|bench [args]|publish [DIR] [args]\n", error);
+        Assert.Equal("usage: ./build.ps1 setup|build|test|format|pack|train [args]|bench [args]|publish [DIR] [args]\n", error);
     }
 
     [PwshFact]

@@ -21,7 +21,7 @@ public static class CalibratedModel
         TrainingRun.Execute(new TrainingRunOptions
         {
             Preset = "seed004", Epochs = 1, BatchSize = 64, LimitTrain = 4000, LimitTest = 1000, OutputDirectory = dir,
-                ValidationFraction = 0.2f,
+            ValidationFraction = 0.2f,
         }, new Silent(), CancellationToken.None);
         return dir;
     }

@@ -1,5 +1,5 @@
-using MlNetFashion.Training.Commands;
 using MlNetFashion.Tests.Shared;
+using MlNetFashion.Training.Commands;
 
 namespace MlNetFashion.Training.Tests;
 

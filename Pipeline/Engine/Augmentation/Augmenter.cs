@@ -55,10 +55,10 @@ public sealed class Augmenter(AugmentationOptions options, Shape imageShape)
         image.Clear();
         int x0 = Math.Max(0, -dx), x1 = Math.Min(w, w - dx);
         for (int c = 0; c < channels; c++)
-        for (int y = Math.Max(0, -dy); y < Math.Min(h, h - dy); y++)
-        {
-            source.Slice((c * h + y + dy) * w + x0 + dx, x1 - x0).CopyTo(image.Slice((c * h + y) * w + x0, x1 - x0));
-        }
+            for (int y = Math.Max(0, -dy); y < Math.Min(h, h - dy); y++)
+            {
+                source.Slice((c * h + y + dy) * w + x0 + dx, x1 - x0).CopyTo(image.Slice((c * h + y) * w + x0, x1 - x0));
+            }
     }
 
     public void FlipHorizontal(Span<float> image)
@@ -78,7 +78,7 @@ public sealed class Augmenter(AugmentationOptions options, Shape imageShape)
             if (eh < 1 || ew < 1 || eh >= h || ew >= w) continue;
             int top = random.Next(h - eh + 1), left = random.Next(w - ew + 1);
             for (int c = 0; c < channels; c++)
-            for (int y = top; y < top + eh; y++) image.Slice((c * h + y) * w + left, ew).Clear();
+                for (int y = top; y < top + eh; y++) image.Slice((c * h + y) * w + left, ew).Clear();
             return;
         }
     }

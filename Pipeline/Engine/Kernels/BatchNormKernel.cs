@@ -159,11 +159,11 @@ public static unsafe class BatchNormKernel
             mean[c] = (float)mu;
             invStd[c] = (float)(1 / Math.Sqrt(variance + epsilon));
             for (int n = 0; n < batch; n++)
-            for (int l = 0; l < length; l++)
-            {
-                int i = (n * channels + c) * length + l;
-                y[i] = (float)(gamma[c] * (x[i] - mu) * invStd[c] + beta[c]);
-            }
+                for (int l = 0; l < length; l++)
+                {
+                    int i = (n * channels + c) * length + l;
+                    y[i] = (float)(gamma[c] * (x[i] - mu) * invStd[c] + beta[c]);
+                }
         }
     }
 
@@ -177,22 +177,22 @@ public static unsafe class BatchNormKernel
         {
             double g = 0, bsum = 0;
             for (int n = 0; n < batch; n++)
-            for (int l = 0; l < length; l++)
-            {
-                int i = (n * channels + c) * length + l;
-                g += dy[i] * (x[i] - mean[c]) * invStd[c];
-                bsum += dy[i];
-            }
+                for (int l = 0; l < length; l++)
+                {
+                    int i = (n * channels + c) * length + l;
+                    g += dy[i] * (x[i] - mean[c]) * invStd[c];
+                    bsum += dy[i];
+                }
             dGamma[c] = (float)g;
             dBeta[c] = (float)bsum;
             for (int n = 0; n < batch; n++)
-            for (int l = 0; l < length; l++)
-            {
-                int i = (n * channels + c) * length + l;
-                double xHat = (x[i] - mean[c]) * invStd[c];
-                double k = gamma[c] * invStd[c];
-                dx[i] = (float)(training ? k * (dy[i] - bsum / m - xHat * g / m) : k * dy[i]);
-            }
+                for (int l = 0; l < length; l++)
+                {
+                    int i = (n * channels + c) * length + l;
+                    double xHat = (x[i] - mean[c]) * invStd[c];
+                    double k = gamma[c] * invStd[c];
+                    dx[i] = (float)(training ? k * (dy[i] - bsum / m - xHat * g / m) : k * dy[i]);
+                }
         }
     }
 }

@@ -71,9 +71,9 @@ public static unsafe class ChannelMajor
         Span<float> dst)
     {
         for (int n = 0; n < batch; n++)
-        for (int c = 0; c < channels; c++)
-        for (int l = 0; l < length; l++)
-            dst[(n * channels + c) * length + l] = src[(c * batch + n) * length + l] + (bias.IsEmpty ? 0 : bias[c]);
+            for (int c = 0; c < channels; c++)
+                for (int l = 0; l < length; l++)
+                    dst[(n * channels + c) * length + l] = src[(c * batch + n) * length + l] + (bias.IsEmpty ? 0 : bias[c]);
     }
 
     /// <summary>Scalar reference twin of <see cref="ToChannelMajor"/>.</summary>
@@ -84,12 +84,12 @@ public static unsafe class ChannelMajor
         {
             double sum = 0;
             for (int n = 0; n < batch; n++)
-            for (int l = 0; l < length; l++)
-            {
-                float v = src[(n * channels + c) * length + l];
-                dst[(c * batch + n) * length + l] = v;
-                sum += v;
-            }
+                for (int l = 0; l < length; l++)
+                {
+                    float v = src[(n * channels + c) * length + l];
+                    dst[(c * batch + n) * length + l] = v;
+                    sum += v;
+                }
             if (!channelSums.IsEmpty) channelSums[c] = (float)sum;
         }
     }

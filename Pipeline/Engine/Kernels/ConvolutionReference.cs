@@ -13,19 +13,19 @@ public static class ConvolutionReference
         ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y)
     {
         for (int n = 0; n < batch; n++)
-        for (int f = 0; f < filters; f++)
-        for (int oy = 0; oy < rows.Output; oy++)
-        for (int ox = 0; ox < cols.Output; ox++)
-        {
-            double sum = bias.IsEmpty ? 0 : bias[f];
-            for (int c = 0; c < channels; c++)
-            for (int i = 0; i < rows.Kernel; i++)
-            for (int j = 0; j < cols.Kernel; j++)
-            {
-                if (Tap(n, f, c, i, j, oy, ox, channels, rows, cols) is (int xi, int wi)) sum += (double)x[xi] * weights[wi];
-            }
-            y[((n * filters + f) * rows.Output + oy) * cols.Output + ox] = (float)sum;
-        }
+            for (int f = 0; f < filters; f++)
+                for (int oy = 0; oy < rows.Output; oy++)
+                    for (int ox = 0; ox < cols.Output; ox++)
+                    {
+                        double sum = bias.IsEmpty ? 0 : bias[f];
+                        for (int c = 0; c < channels; c++)
+                            for (int i = 0; i < rows.Kernel; i++)
+                                for (int j = 0; j < cols.Kernel; j++)
+                                {
+                                    if (Tap(n, f, c, i, j, oy, ox, channels, rows, cols) is (int xi, int wi)) sum += (double)x[xi] * weights[wi];
+                                }
+                        y[((n * filters + f) * rows.Output + oy) * cols.Output + ox] = (float)sum;
+                    }
     }
 
     /// <summary>dW, db (may be empty) and dx (may be empty) from dy.</summary>
@@ -36,21 +36,21 @@ public static class ConvolutionReference
         var db = new double[filters];
         var dxd = new double[batch * channels * rows.Input * cols.Input];
         for (int n = 0; n < batch; n++)
-        for (int f = 0; f < filters; f++)
-        for (int oy = 0; oy < rows.Output; oy++)
-        for (int ox = 0; ox < cols.Output; ox++)
-        {
-            double g = dy[((n * filters + f) * rows.Output + oy) * cols.Output + ox];
-            db[f] += g;
-            for (int c = 0; c < channels; c++)
-            for (int i = 0; i < rows.Kernel; i++)
-            for (int j = 0; j < cols.Kernel; j++)
-            {
-                if (Tap(n, f, c, i, j, oy, ox, channels, rows, cols) is not (int xi, int wi)) continue;
-                dw[wi] += g * x[xi];
-                dxd[xi] += g * weights[wi];
-            }
-        }
+            for (int f = 0; f < filters; f++)
+                for (int oy = 0; oy < rows.Output; oy++)
+                    for (int ox = 0; ox < cols.Output; ox++)
+                    {
+                        double g = dy[((n * filters + f) * rows.Output + oy) * cols.Output + ox];
+                        db[f] += g;
+                        for (int c = 0; c < channels; c++)
+                            for (int i = 0; i < rows.Kernel; i++)
+                                for (int j = 0; j < cols.Kernel; j++)
+                                {
+                                    if (Tap(n, f, c, i, j, oy, ox, channels, rows, cols) is not (int xi, int wi)) continue;
+                                    dw[wi] += g * x[xi];
+                                    dxd[xi] += g * weights[wi];
+                                }
+                    }
         for (int i = 0; i < dw.Length; i++) dWeights[i] = (float)dw[i];
         if (!dBias.IsEmpty) for (int i = 0; i < filters; i++) dBias[i] = (float)db[i];
         if (!dx.IsEmpty) for (int i = 0; i < dxd.Length; i++) dx[i] = (float)dxd[i];

@@ -116,18 +116,18 @@ public static unsafe class Im2Col
     {
         int columns = batch * rows.Output * cols.Output;
         for (int c = 0; c < channels; c++)
-        for (int i = 0; i < rows.Kernel; i++)
-        for (int j = 0; j < cols.Kernel; j++)
-        for (int n = 0; n < batch; n++)
-        for (int oy = 0; oy < rows.Output; oy++)
-        for (int ox = 0; ox < cols.Output; ox++)
-        {
-            int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
-            bool inside = iy >= 0 && iy < rows.Input && ix >= 0 && ix < cols.Input;
-            int r = (c * rows.Kernel + i) * cols.Kernel + j;
-            col[r * columns + (n * rows.Output + oy) * cols.Output + ox] = inside
-                ? input[((n * channels + c) * rows.Input + iy) * cols.Input + ix] : 0;
-        }
+            for (int i = 0; i < rows.Kernel; i++)
+                for (int j = 0; j < cols.Kernel; j++)
+                    for (int n = 0; n < batch; n++)
+                        for (int oy = 0; oy < rows.Output; oy++)
+                            for (int ox = 0; ox < cols.Output; ox++)
+                            {
+                                int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
+                                bool inside = iy >= 0 && iy < rows.Input && ix >= 0 && ix < cols.Input;
+                                int r = (c * rows.Kernel + i) * cols.Kernel + j;
+                                col[r * columns + (n * rows.Output + oy) * cols.Output + ox] = inside
+                                    ? input[((n * channels + c) * rows.Input + iy) * cols.Input + ix] : 0;
+                            }
     }
 
     /// <summary>Scalar reference twin of <see cref="Fold"/>.</summary>
@@ -136,16 +136,16 @@ public static unsafe class Im2Col
         input.Slice(0, batch * channels * rows.Input * cols.Input).Clear();
         int columns = batch * rows.Output * cols.Output;
         for (int c = 0; c < channels; c++)
-        for (int i = 0; i < rows.Kernel; i++)
-        for (int j = 0; j < cols.Kernel; j++)
-        for (int n = 0; n < batch; n++)
-        for (int oy = 0; oy < rows.Output; oy++)
-        for (int ox = 0; ox < cols.Output; ox++)
-        {
-            int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
-            if (iy < 0 || iy >= rows.Input || ix < 0 || ix >= cols.Input) continue;
-            int r = (c * rows.Kernel + i) * cols.Kernel + j;
-            input[((n * channels + c) * rows.Input + iy) * cols.Input + ix] += col[r * columns + (n * rows.Output + oy) * cols.Output + ox];
-        }
+            for (int i = 0; i < rows.Kernel; i++)
+                for (int j = 0; j < cols.Kernel; j++)
+                    for (int n = 0; n < batch; n++)
+                        for (int oy = 0; oy < rows.Output; oy++)
+                            for (int ox = 0; ox < cols.Output; ox++)
+                            {
+                                int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
+                                if (iy < 0 || iy >= rows.Input || ix < 0 || ix >= cols.Input) continue;
+                                int r = (c * rows.Kernel + i) * cols.Kernel + j;
+                                input[((n * channels + c) * rows.Input + iy) * cols.Input + ix] += col[r * columns + (n * rows.Output + oy) * cols.Output + ox];
+                            }
     }
 }

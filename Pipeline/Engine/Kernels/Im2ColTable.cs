@@ -16,14 +16,14 @@ public static unsafe class Im2ColTable
         int outPlane = rows.Output * cols.Output;
         var table = new int[rows.Kernel * cols.Kernel * outPlane];
         for (int i = 0; i < rows.Kernel; i++)
-        for (int j = 0; j < cols.Kernel; j++)
-        for (int oy = 0; oy < rows.Output; oy++)
-        for (int ox = 0; ox < cols.Output; ox++)
-        {
-            int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
-            bool inside = iy >= 0 && iy < rows.Input && ix >= 0 && ix < cols.Input;
-            table[(i * cols.Kernel + j) * outPlane + oy * cols.Output + ox] = inside ? iy * cols.Input + ix : -1;
-        }
+            for (int j = 0; j < cols.Kernel; j++)
+                for (int oy = 0; oy < rows.Output; oy++)
+                    for (int ox = 0; ox < cols.Output; ox++)
+                    {
+                        int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
+                        bool inside = iy >= 0 && iy < rows.Input && ix >= 0 && ix < cols.Input;
+                        table[(i * cols.Kernel + j) * outPlane + oy * cols.Output + ox] = inside ? iy * cols.Input + ix : -1;
+                    }
         return table;
     }
 
@@ -37,16 +37,16 @@ public static unsafe class Im2ColTable
         fixed (float* x = input) fixed (float* c = col) fixed (int* t = table)
         {
             for (int ch = 0; ch < channels; ch++)
-            for (int tap = 0; tap < taps; tap++)
-            {
-                int* map = t + tap * outPlane;
-                float* dst = c + (ch * taps + tap) * columns;
-                for (int n = 0; n < batch; n++, dst += outPlane)
+                for (int tap = 0; tap < taps; tap++)
                 {
-                    float* src = x + ((long)n * channels + ch) * inPlane;
-                    for (int o = 0; o < outPlane; o++) dst[o] = map[o] >= 0 ? src[map[o]] : 0f;
+                    int* map = t + tap * outPlane;
+                    float* dst = c + (ch * taps + tap) * columns;
+                    for (int n = 0; n < batch; n++, dst += outPlane)
+                    {
+                        float* src = x + ((long)n * channels + ch) * inPlane;
+                        for (int o = 0; o < outPlane; o++) dst[o] = map[o] >= 0 ? src[map[o]] : 0f;
+                    }
                 }
-            }
         }
     }
 
@@ -61,19 +61,19 @@ public static unsafe class Im2ColTable
         fixed (float* x = input) fixed (float* c = col) fixed (int* t = table)
         {
             for (int ch = 0; ch < channels; ch++)
-            for (int tap = 0; tap < taps; tap++)
-            {
-                int* map = t + tap * outPlane;
-                float* src = c + (ch * taps + tap) * columns;
-                for (int n = 0; n < batch; n++, src += outPlane)
+                for (int tap = 0; tap < taps; tap++)
                 {
-                    float* dst = x + ((long)n * channels + ch) * inPlane;
-                    for (int o = 0; o < outPlane; o++)
+                    int* map = t + tap * outPlane;
+                    float* src = c + (ch * taps + tap) * columns;
+                    for (int n = 0; n < batch; n++, src += outPlane)
                     {
-                        if (map[o] >= 0) dst[map[o]] += src[o];
+                        float* dst = x + ((long)n * channels + ch) * inPlane;
+                        for (int o = 0; o < outPlane; o++)
+                        {
+                            if (map[o] >= 0) dst[map[o]] += src[o];
+                        }
                     }
                 }
-            }
         }
     }
 

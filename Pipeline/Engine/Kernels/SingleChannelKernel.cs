@@ -43,7 +43,7 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
         _gradientRows = _h + _kh;
         _offsets = new int[_kh * _kw];
         for (int i = 0; i < _kh; i++)
-        for (int j = 0; j < _kw; j++) _offsets[i * _kw + j] = i * _stride + j;
+            for (int j = 0; j < _kw; j++) _offsets[i * _kw + j] = i * _stride + j;
         _flipped = new float[filters * _kh * _kw];
         int outRows = Math.Max(_ho, _h);
         _plane = Buffers(threads, _inputRows * _stride);
@@ -80,7 +80,7 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
         if (!dx.IsEmpty)
         {
             for (int f = 0; f < _filters; f++)
-            for (int t = 0; t < taps; t++) _flipped[f * taps + t] = weights[f * taps + taps - 1 - t];
+                for (int t = 0; t < taps; t++) _flipped[f * taps + t] = weights[f * taps + taps - 1 - t];
         }
         fixed (float* px = x) fixed (float* pw = _flipped) fixed (float* pdy = dy) fixed (float* pdx = dx)
             Parallelism.For(threads, new Body(this, px, pw, null, dx.IsEmpty ? null : pdx, pdy, batch, backward: true));

@@ -73,10 +73,10 @@ public static class SoftmaxCrossEntropyKernel
         float scale, Span<float> gradient)
     {
         for (int n = 0; n < labels.Length; n++)
-        for (int k = 0; k < classes; k++)
-        {
-            double target = (k == labels[n] ? 1 - labelSmoothing : 0) + labelSmoothing / (double)classes;
-            gradient[n * classes + k] = (float)(scale * (probabilities[n * classes + k] - target));
-        }
+            for (int k = 0; k < classes; k++)
+            {
+                double target = (k == labels[n] ? 1 - labelSmoothing : 0) + labelSmoothing / (double)classes;
+                gradient[n * classes + k] = (float)(scale * (probabilities[n * classes + k] - target));
+            }
     }
 }

@@ -62,16 +62,16 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
         float[] v = _v[t], m = _m[t];
         int inSize = Channels * Height * Width, outSize = Filters * Height * Width, pairs = Filters * Channels;
         fixed (float* x = input) fixed (float* bias = biases) fixed (float* y = output)
-        for (int n0 = 0; n0 < count; n0 += _chunk)
-        {
-            int s = Math.Min(_chunk, count - n0), columns = RoundUp(s) * _tiles;
-            int vStride = Stride(Channels, columns), mStride = Stride(Filters, columns);
-            TransformInput(t, x + (long)n0 * inSize, s, v, vStride);
-            for (int xi = 0; xi < Xi; xi++)
-                Gemm.Multiply(false, false, Filters, columns, Channels, 1f, U.AsSpan(xi * pairs, pairs), Channels,
-                    v.AsSpan(xi * vStride, Channels * columns), columns, 0f, m.AsSpan(xi * mStride, Filters * columns), columns);
-            TransformOutput(t, m, mStride, s, bias, y + (long)n0 * outSize);
-        }
+            for (int n0 = 0; n0 < count; n0 += _chunk)
+            {
+                int s = Math.Min(_chunk, count - n0), columns = RoundUp(s) * _tiles;
+                int vStride = Stride(Channels, columns), mStride = Stride(Filters, columns);
+                TransformInput(t, x + (long)n0 * inSize, s, v, vStride);
+                for (int xi = 0; xi < Xi; xi++)
+                    Gemm.Multiply(false, false, Filters, columns, Channels, 1f, U.AsSpan(xi * pairs, pairs), Channels,
+                        v.AsSpan(xi * vStride, Channels * columns), columns, 0f, m.AsSpan(xi * mStride, Filters * columns), columns);
+                TransformOutput(t, m, mStride, s, bias, y + (long)n0 * outSize);
+            }
     }
 
     protected override unsafe void BackwardSlice(int t, int count, ReadOnlySpan<float> input, ReadOnlySpan<float> gradient,
@@ -81,23 +81,23 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
         int inSize = Channels * Height * Width, outSize = Filters * Height * Width, pairs = Filters * Channels;
         Array.Clear(dB);
         fixed (float* x = input) fixed (float* dy = gradient) fixed (float* dx = inputGradient)
-        for (int n0 = 0; n0 < count; n0 += _chunk)
-        {
-            int s = Math.Min(_chunk, count - n0), columns = RoundUp(s) * _tiles;
-            int vStride = Stride(Channels, columns), mStride = Stride(Filters, columns);
-            long image = n0;
-            TransformInput(t, x + image * inSize, s, v, vStride);
-            TransformGradient(t, dy + image * outSize, s, m, mStride, dB);
-            for (int xi = 0; xi < Xi; xi++)
-                Gemm.Multiply(false, true, Filters, Channels, columns, 1f, m.AsSpan(xi * mStride, Filters * columns), columns,
-                    v.AsSpan(xi * vStride, Channels * columns), columns, n0 == 0 ? 0f : 1f, dU.AsSpan(xi * pairs, pairs), Channels);
-            if (dx == null) continue;
-            // dV overwrites V, which this chunk no longer needs.
-            for (int xi = 0; xi < Xi; xi++)
-                Gemm.Multiply(true, false, Channels, columns, Filters, 1f, U.AsSpan(xi * pairs, pairs), Channels,
-                    m.AsSpan(xi * mStride, Filters * columns), columns, 0f, v.AsSpan(xi * vStride, Channels * columns), columns);
-            TransformInputGradient(t, v, vStride, s, dx + image * inSize);
-        }
+            for (int n0 = 0; n0 < count; n0 += _chunk)
+            {
+                int s = Math.Min(_chunk, count - n0), columns = RoundUp(s) * _tiles;
+                int vStride = Stride(Channels, columns), mStride = Stride(Filters, columns);
+                long image = n0;
+                TransformInput(t, x + image * inSize, s, v, vStride);
+                TransformGradient(t, dy + image * outSize, s, m, mStride, dB);
+                for (int xi = 0; xi < Xi; xi++)
+                    Gemm.Multiply(false, true, Filters, Channels, columns, 1f, m.AsSpan(xi * mStride, Filters * columns), columns,
+                        v.AsSpan(xi * vStride, Channels * columns), columns, n0 == 0 ? 0f : 1f, dU.AsSpan(xi * pairs, pairs), Channels);
+                if (dx == null) continue;
+                // dV overwrites V, which this chunk no longer needs.
+                for (int xi = 0; xi < Xi; xi++)
+                    Gemm.Multiply(true, false, Channels, columns, Filters, 1f, U.AsSpan(xi * pairs, pairs), Channels,
+                        m.AsSpan(xi * mStride, Filters * columns), columns, 0f, v.AsSpan(xi * vStride, Channels * columns), columns);
+                TransformInputGradient(t, v, vStride, s, dx + image * inSize);
+            }
     }
 
     /// <summary>Eight images' planes [8, H, W] of one channel (or filter) into interleaved cells, at cell offset (r0, c0).</summary>
@@ -123,17 +123,17 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
         {
             new Span<float>(cells, _cells[t].Length).Clear();   // padding and cells past the map stay zero
             for (int c = 0; c < Channels; c++)
-            for (int g = 0; g < samples; g += Lanes)
-            {
-                int valid = Math.Min(Lanes, samples - g);
-                if (valid < Lanes) new Span<float>(cells, _cells[t].Length).Clear();   // lanes past the last image: zero images
-                Interleave(x + ((long)g * Channels + c) * Height * Width, Channels, valid, cells, _inStride, 1, 1);
-                float* target = v + c * columns + g;
-                for (int ty = 0; ty < _tilesY; ty++)
-                for (int tx = 0; tx < _tilesX; tx++)
-                    Winograd4x4Lanes.Input(cells + (4 * ty * _inStride + 4 * tx) * Lanes, _inStride, target + (ty * _tilesX + tx) * s8,
-                        xiStride);
-            }
+                for (int g = 0; g < samples; g += Lanes)
+                {
+                    int valid = Math.Min(Lanes, samples - g);
+                    if (valid < Lanes) new Span<float>(cells, _cells[t].Length).Clear();   // lanes past the last image: zero images
+                    Interleave(x + ((long)g * Channels + c) * Height * Width, Channels, valid, cells, _inStride, 1, 1);
+                    float* target = v + c * columns + g;
+                    for (int ty = 0; ty < _tilesY; ty++)
+                        for (int tx = 0; tx < _tilesX; tx++)
+                            Winograd4x4Lanes.Input(cells + (4 * ty * _inStride + 4 * tx) * Lanes, _inStride, target + (ty * _tilesX + tx) * s8,
+                                xiStride);
+                }
         }
     }
 
@@ -143,24 +143,24 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
         int s8 = RoundUp(samples), columns = s8 * _tiles, hw = Height * Width;
         fixed (float* cells = _cells[t]) fixed (float* m = mBuffer)
             for (int f = 0; f < Filters; f++)
-            for (int g = 0; g < samples; g += Lanes)
-            {
-                float* source = m + f * columns + g;
-                for (int ty = 0; ty < _tilesY; ty++)
-                for (int tx = 0; tx < _tilesX; tx++)
-                    Winograd4x4Lanes.Output(source + (ty * _tilesX + tx) * s8, xiStride, cells + (4 * ty * _outStride + 4 * tx) * Lanes,
-                        _outStride);
-                float b = bias == null ? 0f : bias[f];
-                for (int lane = 0; lane < Math.Min(Lanes, samples - g); lane++)
+                for (int g = 0; g < samples; g += Lanes)
                 {
-                    float* plane = y + ((long)(g + lane) * Filters + f) * hw;
-                    for (int r = 0; r < Height; r++)
+                    float* source = m + f * columns + g;
+                    for (int ty = 0; ty < _tilesY; ty++)
+                        for (int tx = 0; tx < _tilesX; tx++)
+                            Winograd4x4Lanes.Output(source + (ty * _tilesX + tx) * s8, xiStride, cells + (4 * ty * _outStride + 4 * tx) * Lanes,
+                                _outStride);
+                    float b = bias == null ? 0f : bias[f];
+                    for (int lane = 0; lane < Math.Min(Lanes, samples - g); lane++)
                     {
-                        float* cell = cells + r * _outStride * Lanes + lane, line = plane + r * Width;
-                        for (int c = 0; c < Width; c++) line[c] = cell[c * Lanes] + b;
+                        float* plane = y + ((long)(g + lane) * Filters + f) * hw;
+                        for (int r = 0; r < Height; r++)
+                        {
+                            float* cell = cells + r * _outStride * Lanes + lane, line = plane + r * Width;
+                            for (int c = 0; c < Width; c++) line[c] = cell[c * Lanes] + b;
+                        }
                     }
                 }
-            }
     }
 
     /// <summary>dM[ξ, f, tile·S8 + image] = A dy Aᵀ per tile (cells past the map are zero); adds Σ dy per filter into db.</summary>
@@ -171,20 +171,20 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
         {
             new Span<float>(cells, _cells[t].Length).Clear();
             for (int f = 0; f < Filters; f++)
-            for (int g = 0; g < samples; g += Lanes)
-            {
-                int valid = Math.Min(Lanes, samples - g);
-                if (valid < Lanes) new Span<float>(cells, _cells[t].Length).Clear();
-                float* source = dy + ((long)g * Filters + f) * hw;
-                for (int lane = 0; lane < valid; lane++)
-                    dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source + (long)lane * Filters * hw, hw));
-                Interleave(source, Filters, valid, cells, _outStride, 0, 0);
-                float* target = m + f * columns + g;
-                for (int ty = 0; ty < _tilesY; ty++)
-                for (int tx = 0; tx < _tilesX; tx++)
-                    Winograd4x4Lanes.OutputAdjoint(cells + (4 * ty * _outStride + 4 * tx) * Lanes, _outStride,
-                        target + (ty * _tilesX + tx) * s8, xiStride);
-            }
+                for (int g = 0; g < samples; g += Lanes)
+                {
+                    int valid = Math.Min(Lanes, samples - g);
+                    if (valid < Lanes) new Span<float>(cells, _cells[t].Length).Clear();
+                    float* source = dy + ((long)g * Filters + f) * hw;
+                    for (int lane = 0; lane < valid; lane++)
+                        dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source + (long)lane * Filters * hw, hw));
+                    Interleave(source, Filters, valid, cells, _outStride, 0, 0);
+                    float* target = m + f * columns + g;
+                    for (int ty = 0; ty < _tilesY; ty++)
+                        for (int tx = 0; tx < _tilesX; tx++)
+                            Winograd4x4Lanes.OutputAdjoint(cells + (4 * ty * _outStride + 4 * tx) * Lanes, _outStride,
+                                target + (ty * _tilesX + tx) * s8, xiStride);
+                }
         }
     }
 
@@ -194,23 +194,23 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
         int s8 = RoundUp(samples), columns = s8 * _tiles, hw = Height * Width;
         fixed (float* cells = _cells[t]) fixed (float* dv = dvBuffer)
             for (int c = 0; c < Channels; c++)
-            for (int g = 0; g < samples; g += Lanes)
-            {
-                new Span<float>(cells, _cells[t].Length).Clear();
-                float* source = dv + c * columns + g;
-                for (int ty = 0; ty < _tilesY; ty++)
-                for (int tx = 0; tx < _tilesX; tx++)
-                    Winograd4x4Lanes.InputAdjointAdd(source + (ty * _tilesX + tx) * s8, xiStride,
-                        cells + (4 * ty * _inStride + 4 * tx) * Lanes, _inStride);
-                for (int lane = 0; lane < Math.Min(Lanes, samples - g); lane++)
+                for (int g = 0; g < samples; g += Lanes)
                 {
-                    float* plane = dx + ((long)(g + lane) * Channels + c) * hw;
-                    for (int r = 0; r < Height; r++)
+                    new Span<float>(cells, _cells[t].Length).Clear();
+                    float* source = dv + c * columns + g;
+                    for (int ty = 0; ty < _tilesY; ty++)
+                        for (int tx = 0; tx < _tilesX; tx++)
+                            Winograd4x4Lanes.InputAdjointAdd(source + (ty * _tilesX + tx) * s8, xiStride,
+                                cells + (4 * ty * _inStride + 4 * tx) * Lanes, _inStride);
+                    for (int lane = 0; lane < Math.Min(Lanes, samples - g); lane++)
                     {
-                        float* cell = cells + ((r + 1) * _inStride + 1) * Lanes + lane, line = plane + r * Width;
-                        for (int col = 0; col < Width; col++) line[col] = cell[col * Lanes];
+                        float* plane = dx + ((long)(g + lane) * Channels + c) * hw;
+                        for (int r = 0; r < Height; r++)
+                        {
+                            float* cell = cells + ((r + 1) * _inStride + 1) * Lanes + lane, line = plane + r * Width;
+                            for (int col = 0; col < Width; col++) line[col] = cell[col * Lanes];
+                        }
                     }
                 }
-            }
     }
 }

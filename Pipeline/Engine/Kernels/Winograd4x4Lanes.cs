@@ -139,8 +139,8 @@ public static unsafe class Winograd4x4Lanes
             e2.Store(lanes + (3 * k + 2) * Lanes);
         }
         for (int kernel = 0; kernel < Lanes; kernel++)
-        for (int e = 0; e < 9; e++)
-            dg[9 * kernel + e] = lanes[e * Lanes + kernel];
+            for (int e = 0; e < 9; e++)
+                dg[9 * kernel + e] = lanes[e * Lanes + kernel];
     }
 
     /// <summary>Element e of eight kernels laid out 9 floats apart: (p[0], p[9], …, p[63]).</summary>

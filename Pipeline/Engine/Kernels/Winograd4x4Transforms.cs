@@ -78,19 +78,19 @@ public static unsafe class Winograd4x4Transforms
         int n = adjoint ? rows : cols, p = adjoint ? cols : rows;   // x is n×n, out p×p
         Span<float> t = stackalloc float[36];                       // t = L x (or Lᵀ x), p×n
         for (int i = 0; i < p; i++)
-        for (int j = 0; j < n; j++)
-        {
-            float sum = 0;
-            for (int k = 0; k < n; k++) sum += At(l, cols, i, k, adjoint) * x[n * k + j];
-            t[n * i + j] = sum;
-        }
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0;
+                for (int k = 0; k < n; k++) sum += At(l, cols, i, k, adjoint) * x[n * k + j];
+                t[n * i + j] = sum;
+            }
         for (int i = 0; i < p; i++)
-        for (int j = 0; j < p; j++)
-        {
-            float sum = 0;
-            for (int k = 0; k < n; k++) sum += t[n * i + k] * At(l, cols, j, k, adjoint);
-            result[p * i + j] = sum;
-        }
+            for (int j = 0; j < p; j++)
+            {
+                float sum = 0;
+                for (int k = 0; k < n; k++) sum += t[n * i + k] * At(l, cols, j, k, adjoint);
+                result[p * i + j] = sum;
+            }
 
         static float At(ReadOnlySpan<float> l, int cols, int i, int k, bool adjoint) => adjoint ? l[cols * k + i] : l[cols * i + k];
     }

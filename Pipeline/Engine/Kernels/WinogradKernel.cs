@@ -112,31 +112,31 @@ public sealed class WinogradKernel : WinogradConvolution
         int hw = Height * Width, xiStride = Stride(Channels, columns), rowStride = 2 * _half;
         fixed (float* pp = plane) fixed (float* pv = v) fixed (float* px = x)
             for (int c = 0; c < Channels; c++)
-            for (int n = 0; n < samples; n++)
-            {
-                float* source = px + (n * Channels + c) * hw, target = pv + c * columns + n * _tiles;
-                if (_vector)
+                for (int n = 0; n < samples; n++)
                 {
-                    // Padded row r ↔ input row r − 1; padded column 2k ↔ input column 2k − 1 (E), 2k + 1 ↔ 2k (O).
-                    for (int row = 0; row < Height; row++)
+                    float* source = px + (n * Channels + c) * hw, target = pv + c * columns + n * _tiles;
+                    if (_vector)
                     {
-                        float* e = pp + (row + 1) * rowStride, o = e + _half, line = source + row * Width;
-                        for (int k = 1; 2 * k - 1 < Width; k++) e[k] = line[2 * k - 1];
-                        for (int k = 0; 2 * k < Width; k++) o[k] = line[2 * k];
+                        // Padded row r ↔ input row r − 1; padded column 2k ↔ input column 2k − 1 (E), 2k + 1 ↔ 2k (O).
+                        for (int row = 0; row < Height; row++)
+                        {
+                            float* e = pp + (row + 1) * rowStride, o = e + _half, line = source + row * Width;
+                            for (int k = 1; 2 * k - 1 < Width; k++) e[k] = line[2 * k - 1];
+                            for (int k = 0; 2 * k < Width; k++) o[k] = line[2 * k];
+                        }
+                        for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
+                            for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
+                                WinogradRows.Input(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
+                        continue;
                     }
-                    for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
-                    for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
-                        WinogradRows.Input(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
-                    continue;
+                    for (int row = 0; row < Height; row++)
+                        new ReadOnlySpan<float>(source + row * Width, Width).CopyTo(plane.Slice((row + 1) * _paddedStride + 1, Width));
+                    for (int ty = 0; ty < _tilesY; ty++)
+                    {
+                        float* line = pp + 2 * ty * _paddedStride;
+                        for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.Input(line + 2 * tx, _paddedStride, target++, xiStride);
+                    }
                 }
-                for (int row = 0; row < Height; row++)
-                    new ReadOnlySpan<float>(source + row * Width, Width).CopyTo(plane.Slice((row + 1) * _paddedStride + 1, Width));
-                for (int ty = 0; ty < _tilesY; ty++)
-                {
-                    float* line = pp + 2 * ty * _paddedStride;
-                    for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.Input(line + 2 * tx, _paddedStride, target++, xiStride);
-                }
-            }
     }
 
     /// <summary>y [S, F, H, W] (+ bias) from M[ξ, f, column].</summary>
@@ -146,35 +146,35 @@ public sealed class WinogradKernel : WinogradConvolution
         int hw = Height * Width, xiStride = Stride(Filters, columns), rowStride = 2 * _half;
         fixed (float* pp = plane) fixed (float* pm = m) fixed (float* py = y)
             for (int n = 0; n < samples; n++)
-            for (int f = 0; f < Filters; f++)
-            {
-                float* source = pm + f * columns + n * _tiles, target = py + (n * Filters + f) * hw;
-                float b = bias.IsEmpty ? 0f : bias[f];
-                if (_vector)
+                for (int f = 0; f < Filters; f++)
                 {
-                    // Output row r as E[k] = y[r, 2k], O[k] = y[r, 2k + 1].
-                    for (int ty = 0; ty < _tilesY; ty++, source += _tilesX)
-                    for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
-                        WinogradRows.Output(source + tx0, xiStride, pp + 2 * ty * rowStride, _half, tx0);
+                    float* source = pm + f * columns + n * _tiles, target = py + (n * Filters + f) * hw;
+                    float b = bias.IsEmpty ? 0f : bias[f];
+                    if (_vector)
+                    {
+                        // Output row r as E[k] = y[r, 2k], O[k] = y[r, 2k + 1].
+                        for (int ty = 0; ty < _tilesY; ty++, source += _tilesX)
+                            for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
+                                WinogradRows.Output(source + tx0, xiStride, pp + 2 * ty * rowStride, _half, tx0);
+                        for (int row = 0; row < Height; row++)
+                        {
+                            float* e = pp + row * rowStride, o = e + _half, line = target + row * Width;
+                            for (int k = 0; 2 * k < Width; k++) line[2 * k] = e[k] + b;
+                            for (int k = 0; 2 * k + 1 < Width; k++) line[2 * k + 1] = o[k] + b;
+                        }
+                        continue;
+                    }
+                    for (int ty = 0; ty < _tilesY; ty++)
+                    {
+                        float* line = pp + 2 * ty * _tileStride;
+                        for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.Output(source++, xiStride, line + 2 * tx, _tileStride);
+                    }
                     for (int row = 0; row < Height; row++)
                     {
-                        float* e = pp + row * rowStride, o = e + _half, line = target + row * Width;
-                        for (int k = 0; 2 * k < Width; k++) line[2 * k] = e[k] + b;
-                        for (int k = 0; 2 * k + 1 < Width; k++) line[2 * k + 1] = o[k] + b;
+                        float* line = pp + row * _tileStride, destination = target + row * Width;
+                        for (int x = 0; x < Width; x++) destination[x] = line[x] + b;
                     }
-                    continue;
                 }
-                for (int ty = 0; ty < _tilesY; ty++)
-                {
-                    float* line = pp + 2 * ty * _tileStride;
-                    for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.Output(source++, xiStride, line + 2 * tx, _tileStride);
-                }
-                for (int row = 0; row < Height; row++)
-                {
-                    float* line = pp + row * _tileStride, destination = target + row * Width;
-                    for (int x = 0; x < Width; x++) destination[x] = line[x] + b;
-                }
-            }
     }
 
     /// <summary>
@@ -188,31 +188,31 @@ public sealed class WinogradKernel : WinogradConvolution
         int hw = Height * Width, xiStride = Stride(Filters, columns), rowStride = 2 * _half;
         fixed (float* pp = plane) fixed (float* pm = m) fixed (float* pdy = dy)
             for (int f = 0; f < Filters; f++)
-            for (int n = 0; n < samples; n++)
-            {
-                float* source = pdy + (n * Filters + f) * hw, target = pm + f * columns + n * _tiles;
-                dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source, hw));
-                if (_vector)
+                for (int n = 0; n < samples; n++)
                 {
-                    for (int row = 0; row < Height; row++)
+                    float* source = pdy + (n * Filters + f) * hw, target = pm + f * columns + n * _tiles;
+                    dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source, hw));
+                    if (_vector)
                     {
-                        float* e = pp + row * rowStride, o = e + _half, line = source + row * Width;
-                        for (int k = 0; 2 * k < Width; k++) e[k] = line[2 * k];
-                        for (int k = 0; 2 * k + 1 < Width; k++) o[k] = line[2 * k + 1];
+                        for (int row = 0; row < Height; row++)
+                        {
+                            float* e = pp + row * rowStride, o = e + _half, line = source + row * Width;
+                            for (int k = 0; 2 * k < Width; k++) e[k] = line[2 * k];
+                            for (int k = 0; 2 * k + 1 < Width; k++) o[k] = line[2 * k + 1];
+                        }
+                        for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
+                            for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
+                                WinogradRows.OutputAdjoint(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
+                        continue;
                     }
-                    for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
-                    for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
-                        WinogradRows.OutputAdjoint(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
-                    continue;
+                    for (int row = 0; row < Height; row++)
+                        new ReadOnlySpan<float>(source + row * Width, Width).CopyTo(plane.Slice(row * _tileStride, Width));
+                    for (int ty = 0; ty < _tilesY; ty++)
+                    {
+                        float* line = pp + 2 * ty * _tileStride;
+                        for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.OutputAdjoint(line + 2 * tx, _tileStride, target++, xiStride);
+                    }
                 }
-                for (int row = 0; row < Height; row++)
-                    new ReadOnlySpan<float>(source + row * Width, Width).CopyTo(plane.Slice(row * _tileStride, Width));
-                for (int ty = 0; ty < _tilesY; ty++)
-                {
-                    float* line = pp + 2 * ty * _tileStride;
-                    for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.OutputAdjoint(line + 2 * tx, _tileStride, target++, xiStride);
-                }
-            }
     }
 
     /// <summary>dx [S, C, H, W] = Σ over tiles of B dV Bᵀ (tiles overlap by two cells), from dV[ξ, c, column].</summary>
@@ -222,31 +222,31 @@ public sealed class WinogradKernel : WinogradConvolution
         int hw = Height * Width, xiStride = Stride(Channels, columns), rowStride = 2 * _half;
         fixed (float* pp = plane) fixed (float* pv = dv) fixed (float* pdx = dx)
             for (int n = 0; n < samples; n++)
-            for (int c = 0; c < Channels; c++)
-            {
-                plane.Clear();
-                float* source = pv + c * columns + n * _tiles, target = pdx + (n * Channels + c) * hw;
-                if (_vector)
+                for (int c = 0; c < Channels; c++)
                 {
-                    for (int ty = 0; ty < _tilesY; ty++, source += _tilesX)
-                    for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
-                        WinogradRows.InputAdjointAdd(source + tx0, xiStride, _tilesX - tx0, pp + 2 * ty * rowStride, _half, tx0);
-                    for (int row = 0; row < Height; row++)
+                    plane.Clear();
+                    float* source = pv + c * columns + n * _tiles, target = pdx + (n * Channels + c) * hw;
+                    if (_vector)
                     {
-                        float* e = pp + (row + 1) * rowStride, o = e + _half, line = target + row * Width;
-                        for (int k = 1; 2 * k - 1 < Width; k++) line[2 * k - 1] = e[k];
-                        for (int k = 0; 2 * k < Width; k++) line[2 * k] = o[k];
+                        for (int ty = 0; ty < _tilesY; ty++, source += _tilesX)
+                            for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
+                                WinogradRows.InputAdjointAdd(source + tx0, xiStride, _tilesX - tx0, pp + 2 * ty * rowStride, _half, tx0);
+                        for (int row = 0; row < Height; row++)
+                        {
+                            float* e = pp + (row + 1) * rowStride, o = e + _half, line = target + row * Width;
+                            for (int k = 1; 2 * k - 1 < Width; k++) line[2 * k - 1] = e[k];
+                            for (int k = 0; 2 * k < Width; k++) line[2 * k] = o[k];
+                        }
+                        continue;
                     }
-                    continue;
+                    for (int ty = 0; ty < _tilesY; ty++)
+                    {
+                        float* line = pp + 2 * ty * _paddedStride;
+                        for (int tx = 0; tx < _tilesX; tx++)
+                            WinogradTransforms.InputAdjointAdd(source++, xiStride, line + 2 * tx, _paddedStride);
+                    }
+                    for (int row = 0; row < Height; row++)
+                        plane.Slice((row + 1) * _paddedStride + 1, Width).CopyTo(new Span<float>(target + row * Width, Width));
                 }
-                for (int ty = 0; ty < _tilesY; ty++)
-                {
-                    float* line = pp + 2 * ty * _paddedStride;
-                    for (int tx = 0; tx < _tilesX; tx++)
-                        WinogradTransforms.InputAdjointAdd(source++, xiStride, line + 2 * tx, _paddedStride);
-                }
-                for (int row = 0; row < Height; row++)
-                    plane.Slice((row + 1) * _paddedStride + 1, Width).CopyTo(new Span<float>(target + row * Width, Width));
-            }
     }
 }

@@ -1,6 +1,6 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MlNetFashion.Engine.Losses;
 

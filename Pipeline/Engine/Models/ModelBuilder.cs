@@ -1,12 +1,12 @@
 using MlNetFashion.Engine.Initializers;
 using MlNetFashion.Engine.Layers;
-using Layers = MlNetFashion.Engine.Layers;
 using MlNetFashion.Engine.Layers.Activation;
 using MlNetFashion.Engine.Layers.Convolution;
 using MlNetFashion.Engine.Layers.Core;
 using MlNetFashion.Engine.Layers.Normalization;
 using MlNetFashion.Engine.Layers.Pooling;
 using MlNetFashion.Engine.Tensors;
+using Layers = MlNetFashion.Engine.Layers;
 
 namespace MlNetFashion.Engine.Models;
 

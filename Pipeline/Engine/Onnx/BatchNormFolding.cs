@@ -40,7 +40,7 @@ internal sealed class BatchNormFolding
     }
 
     /// <summary>
-    /// Plans a batch norm that could not fold into the layer before it (seed001 puts it after the ReLU). y = a·x + b per
+    /// Plans a batch norm that could not fold into the layer before it (mcnn-paper puts it after the ReLU). y = a·x + b per
     /// channel: it folds exactly into the next Dense (through Dropout, Flatten, and MaxPool when every a > 0, since max
     /// commutes with an increasing map); otherwise, before a MaxPool with every a > 0, it moves behind the pool and
     /// normalizes a quarter of the values. A following Conv cannot absorb it: its zero padding would see b.

@@ -10,6 +10,13 @@ public sealed record OnnxExportOptions
     public bool FoldBatchNorm { get; init; } = true;
     public IReadOnlyList<string> ClassNames { get; init; } = [];
     public string Preset { get; init; } = "";
+    /// <summary>The model's doc string, for people reading the file; null: one giving the input and output shapes.</summary>
+    public string? Description { get; init; }
+    /// <summary>
+    /// How an image becomes the input, the "preprocessing" metadata (a Standardize layer's formula is appended); null:
+    /// "input = pixels / 255", the contract of the input.
+    /// </summary>
+    public string? Preprocessing { get; init; }
     public double? TestAccuracy { get; init; }
     /// <summary>How many test images <see cref="TestAccuracy"/> was measured on (fewer than 10,000 under --limit-test).</summary>
     public int? TestImages { get; init; }

@@ -98,10 +98,14 @@ public static class OnnxExporter
             FeatureDistanceGraph.Emit(graph, features, layerOutputs, InDistributionScoreName);
             graph.AddOutput(InDistributionScoreName, 1);
         }
-        return graph.Serialize("MlNetFashion", "MlNetFashion", options.ProducerVersion,
-            "Fashion-MNIST classifier. Input: pixels / 255 as float [N,1,28,28]. Outputs: logits and softmax probabilities [N,10].",
+        return graph.Serialize("MlNetFashion", "MlNetFashion", options.ProducerVersion, options.Description ?? Description(model),
             Metadata(model, options));
     }
+
+    /// <summary>The doc string when the caller gives none: "… float [N,C,H,W] … [N,K]" with the model's own shapes.</summary>
+    private static string Description(Sequential model) =>
+        $"Image classifier. Input: pixels / 255 as float [N,{string.Join(',', model.InputShape.ToArray())}]. " +
+        $"Outputs: logits and softmax probabilities [N,{model.OutputShape[0]}].";
 
     private static Dictionary<string, string> Metadata(Sequential model, OnnxExportOptions options)
     {
@@ -111,7 +115,7 @@ public static class OnnxExporter
         var metadata = new Dictionary<string, string>
         {
             [ClassNamesKey] = JsonSerializer.Serialize(options.ClassNames),
-            ["preprocessing"] = "grayscale 28x28, light garment on black; input = pixels / 255" + standardize,
+            ["preprocessing"] = (options.Preprocessing ?? "input = pixels / 255") + standardize,
             ["preset"] = options.Preset,
             ["producer"] = $"MlNetFashion {options.ProducerVersion}",
             ["model_spec"] = ModelSpec.ToJson(model),
@@ -274,9 +278,9 @@ public static class OnnxExporter
         (float[] w, float[] b) = Copy(dense.Kernel, dense.Bias, dense.Units);
         if (before is not null) FoldInput(w, b, dense, before);
         Fold(w, b, dense.Units, after);
-        string wn = g.AddInitializer(output + "_W", w, dense.Units, features);
-        string bn = g.AddInitializer(output + "_B", b, dense.Units);
-        g.AddNode("Gemm", dense.Name, [input, wn, bn], [output], OnnxAttribute.Int("transB", 1));
+        string weights = g.AddInitializer(output + "_W", w, dense.Units, features);
+        string bias = g.AddInitializer(output + "_B", b, dense.Units);
+        g.AddNode("Gemm", dense.Name, [input, weights, bias], [output], OnnxAttribute.Int("transB", 1));
         return output;
     }
 
@@ -318,9 +322,9 @@ public static class OnnxExporter
         int inChannels = conv.InputShape[0], k = conv.KernelSize;
         (float[] w, float[] b) = Copy(conv.Kernel, conv.Bias, conv.Filters);
         Fold(w, b, conv.Filters, folded);
-        string wn = g.AddInitializer(output + "_W", w, conv.Filters, inChannels, k, k);
-        string bn = g.AddInitializer(output + "_B", b, conv.Filters);
-        g.AddNode("Conv", conv.Name.Replace('/', '_'), [input, wn, bn], [output],
+        string weights = g.AddInitializer(output + "_W", w, conv.Filters, inChannels, k, k);
+        string bias = g.AddInitializer(output + "_B", b, conv.Filters);
+        g.AddNode("Conv", conv.Name.Replace('/', '_'), [input, weights, bias], [output],
             OnnxAttribute.Ints("kernel_shape", k, k),
             OnnxAttribute.Ints("strides", conv.Stride, conv.Stride),
             OnnxAttribute.Ints("pads", conv.PadTop, conv.PadLeft, conv.PadBottom, conv.PadRight));

@@ -76,11 +76,11 @@ public abstract class Optimizer
 
     public static Optimizer Create(OptimizerKind kind, float weightDecay, float momentum = 0.9f, bool nesterov = false,
         float adamEpsilon = Adam.DefaultEpsilon) => kind switch
-    {
-        OptimizerKind.Adam => new Adam(weightDecay, epsilon: adamEpsilon),
-        OptimizerKind.AdamW => new AdamW(weightDecay, adamEpsilon),
-        OptimizerKind.Sgd => new Sgd(momentum, nesterov, weightDecay),
-        _ => throw new ArgumentOutOfRangeException(
-            nameof(kind), kind, $"optimizer: expected {Training.EnumSpelling.Expected<OptimizerKind>()}."),
-    };
+        {
+            OptimizerKind.Adam => new Adam(weightDecay, epsilon: adamEpsilon),
+            OptimizerKind.AdamW => new AdamW(weightDecay, adamEpsilon),
+            OptimizerKind.Sgd => new Sgd(momentum, nesterov, weightDecay),
+            _ => throw new ArgumentOutOfRangeException(
+                nameof(kind), kind, $"optimizer: expected {Training.EnumSpelling.Expected<OptimizerKind>()}."),
+        };
 }

@@ -88,7 +88,7 @@ public sealed class EngineTrainer
         _policies = CreatePolicies();
         var replay = new TrainingControl();
         foreach (EpochMetrics metrics in _history)
-        foreach (ITrainingCallback policy in _policies) policy.OnEpochEnd(metrics, replay);
+            foreach (ITrainingCallback policy in _policies) policy.OnEpochEnd(metrics, replay);
         (_control.StopRequested, _control.StopReason) = (replay.StopRequested, replay.StopReason);
     }
 

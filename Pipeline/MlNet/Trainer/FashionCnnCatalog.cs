@@ -25,10 +25,12 @@ public static class FashionCnnCatalog
     }
 
     /// <summary>
-    /// The catalog's host environment (the one MLContext.Log listens to). ML.NET exposes it only through an internal
-    /// interface, so it is read by reflection; without it the trainer still works and logs nowhere.
+    /// The catalog's host environment, the one MLContext.Log listens to. ML.NET offers a trainer outside its own
+    /// assemblies no public way to it: TrainCatalogBase keeps it in a private protected property and hands it out only
+    /// through the internal IInternalCatalog interface, which the trainer catalogs implement explicitly. So it is read by
+    /// reflection; should an ML.NET release move it, training still works and logs nowhere (FashionCnnCatalogTests fail).
     /// </summary>
-    private static IHostEnvironment? EnvironmentOf(MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog)
+    internal static IHostEnvironment? EnvironmentOf(MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog)
     {
         var property = catalog.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "IInternalCatalog")?.GetProperty("Environment");
         return property?.GetValue(catalog) as IHostEnvironment;

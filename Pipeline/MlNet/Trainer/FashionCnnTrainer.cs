@@ -16,7 +16,7 @@ namespace MlNetFashion.Pipeline.Trainer;
 /// the engine model, exports it to ONNX and returns built-in transformers (ONNX scoring → Score, PredictedLabel), so
 /// the result works in Append chains, Evaluate, CrossValidate and Model.Save/Load like any ML.NET model.
 /// </summary>
-public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
+public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionTransformer>
 {
     // Transformers are built in a private context: ML.NET hands catalogs an environment, not the MLContext.
     private readonly MLContext _mlContext = new();
@@ -30,10 +30,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         _options = options ?? throw new ArgumentNullException(nameof(options));
     }
 
-    /// <summary>What the last Fit produced besides the transformer: the engine model, ONNX bytes and history.</summary>
-    public FashionCnnTrainingResult? LastResult { get; private set; }
-
-    public ITransformer Fit(IDataView input)
+    /// <summary>Trains on <paramref name="input"/>; the transformer's Model holds the engine model, ONNX bytes and history.</summary>
+    public FashionCnnPredictionTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var (name, model, defaults) = FashionMnistNet.Create(_options.ModelSpecPath is null ? _options.Preset : null,
@@ -98,21 +96,26 @@ public sealed partial class FashionCnnTrainer : IEstimator<ITransformer>
         IReadOnlyList<string> classNames = LabelNames.Of(input, _options.LabelColumnName);
         // On the held-out split, after training: calibrated probabilities and the in-distribution threshold go into the graph.
         ModelCalibration calibration = ModelCalibration.Fit(model, validation, views, train);
-        byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions
+        byte[] onnx = OnnxExporter.Export(model, FashionMnistOnnx.ExportOptions with
         {
-            ClassNames = classNames, Preset = name, TrainingDate = DateTimeOffset.UtcNow, TestTimeViews = views,
-            Temperature = calibration.Temperature, InDistribution = calibration.InDistribution, FeatureDistance = calibration.Features,
+            ClassNames = classNames,
+            Preset = name,
+            TrainingDate = DateTimeOffset.UtcNow,
+            TestTimeViews = views,
+            Temperature = calibration.Temperature,
+            InDistribution = calibration.InDistribution,
+            FeatureDistance = calibration.Features,
         });
-        ITransformer transformer = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName,
+        ITransformer chain = ScoringChain.Create(_mlContext, onnx, input, _options.FeatureColumnName, _options.ScoreColumnName,
             _options.PredictedLabelColumnName, classNames: classNames);
-        LastResult = new FashionCnnTrainingResult(name, model, onnx, fitted.History, fitted.BestEpoch, seconds, train.Count,
+        var result = new FashionCnnTrainingResult(name, model, onnx, fitted.History, fitted.BestEpoch, seconds, train.Count,
             fitted.StopReason, resumedFrom, fraction, views)
         {
             Convolution = ConvolutionAlgorithm.Resolve(engineOptions.Convolution),
             ClassNames = classNames,
             Calibration = calibration,
         };
-        return transformer;
+        return new FashionCnnPredictionTransformer(chain, result);
     }
 
     /// <summary>

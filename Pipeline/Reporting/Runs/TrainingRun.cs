@@ -37,7 +37,10 @@ public static class TrainingRun
         progress.Stage("loading Fashion-MNIST");
         FashionMnist data = FashionMnist.Load(options.DataDir);
         var images = new TrainingData(data.Train.Take(options.LimitTrain), data.Test.Take(options.LimitTest), FashionMnistClasses.Names,
-            data.Directory) { OwnClasses = false };
+            data.Directory)
+        {
+            OwnClasses = false,
+        };
         return Execute(options, images, progress, cancellation, total);
     }
 
@@ -77,8 +80,8 @@ public static class TrainingRun
         totalEpochs = options.EpochsToRun();
         var pipeline = ml.Transforms.ScalePixels().Append(trainer);
         var trainView = new FashionMnistDataView(trainSplit, classNames: classNames);
-        ITransformer model = pipeline.Fit(trainView);
-        FashionCnnTrainingResult result = trainer.LastResult!;
+        var model = pipeline.Fit(trainView);
+        FashionCnnTrainingResult result = model.LastTransformer.Model;
         if (result.ResumedFromEpoch > 0 && result.ResumedFromEpoch >= result.History.Count)
             progress.Stage($"resumed after epoch {result.ResumedFromEpoch}: no epochs left to train (raise --epochs to train on); "
                 + "evaluating the checkpoint's weights");
@@ -106,15 +109,20 @@ public static class TrainingRun
             // ML.NET's parallel cursors wrap the view's OperationCanceledException in an InvalidOperationException.
             throw new InterruptedAfterTrainingException(result.History.Count, "evaluating on the test set", cancellation);
         }
-        var export = new OnnxExportOptions
+        OnnxExportOptions export = FashionMnistOnnx.ExportOptions with
         {
-            ClassNames = classNames, Preset = result.Preset, TestAccuracy = report.Accuracy, TestImages = testSplit.Count,
+            ClassNames = classNames,
+            Preset = result.Preset,
+            TestAccuracy = report.Accuracy,
+            TestImages = testSplit.Count,
             TrainingDate = DateTimeOffset.UtcNow,
             Metadata = data.OwnClasses
                 ? new Dictionary<string, string> { [ModelFile.OwnClassesKey] = "true" }
                 : new Dictionary<string, string>(),
-            TestTimeViews = result.TestTimeViews, Temperature = result.Calibration.Temperature,
-            InDistribution = result.Calibration.InDistribution, FeatureDistance = result.Calibration.Features,
+            TestTimeViews = result.TestTimeViews,
+            Temperature = result.Calibration.Temperature,
+            InDistribution = result.Calibration.InDistribution,
+            FeatureDistance = result.Calibration.Features,
         };
         (byte[] onnx, double onnxDiff) = CheckedExport(result.Model, export, testSplit, "model.onnx");
         if (result.Calibration.Note is { } note) progress.Stage($"calibration: {note}");
@@ -183,24 +191,24 @@ public static class TrainingRun
 
     private static IReadOnlyDictionary<string, string> Settings(TrainingRunOptions options, FashionCnnTrainer.Options trainer,
         FashionCnnTrainingResult result) => new Dictionary<string, string>
-    {
-        ["preset"] = result.Preset,
-        ["epochs (completed)"] = result.History.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["training images"] = result.TrainImages.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-        ["validation fraction"] = result.ValidationFraction.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["threads"] = (options.Threads ?? Environment.ProcessorCount).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["GEMM"] = Engine.Kernels.Gemm.Description,
-        ["convolution"] = Engine.Kernels.ConvolutionAlgorithm.Name(result.Convolution),
-        ["training seconds"] = result.TrainSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
-        ["resumed from epoch"] = result.ResumedFromEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["model"] = options.ModelSpec ?? $"preset {result.Preset}",
-        ["classes"] = string.Join(", ", result.ClassNames),
-        ["initialized from"] = options.InitFrom is null
+        {
+            ["preset"] = result.Preset,
+            ["epochs (completed)"] = result.History.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["training images"] = result.TrainImages.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+            ["validation fraction"] = result.ValidationFraction.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["threads"] = (options.Threads ?? Environment.ProcessorCount).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["GEMM"] = Engine.Kernels.Gemm.Description,
+            ["convolution"] = Engine.Kernels.ConvolutionAlgorithm.Name(result.Convolution),
+            ["training seconds"] = result.TrainSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
+            ["resumed from epoch"] = result.ResumedFromEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["model"] = options.ModelSpec ?? $"preset {result.Preset}",
+            ["classes"] = string.Join(", ", result.ClassNames),
+            ["initialized from"] = options.InitFrom is null
             ? "random"
             : $"{options.InitFrom} (convolutions frozen for {options.FreezeEpochs} epochs)",
-        ["test-time augmentation"] = result.TestTimeViews?.ToString() ?? "none",
-    };
+            ["test-time augmentation"] = result.TestTimeViews?.ToString() ?? "none",
+        };
 
     private static List<ImageGrid.Cell> SampleCells(MLContext ml, IDataView scored, FashionMnistSplit test,
         IReadOnlyList<string> classNames, int count)

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
-using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace MlNetFashion.Scoring.Classification;
 

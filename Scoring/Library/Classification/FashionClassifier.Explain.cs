@@ -63,11 +63,11 @@ public sealed partial class FashionClassifier
             float drop = baseline - probabilities[(p + 1) * classes + k];
             int top = p / perSide * OcclusionStride, left = p % perSide * OcclusionStride;
             for (int y = top; y < top + OcclusionPatch; y++)
-            for (int x = left; x < left + OcclusionPatch; x++)
-            {
-                heat[y * size + x] += drop;
-                covered[y * size + x]++;
-            }
+                for (int x = left; x < left + OcclusionPatch; x++)
+                {
+                    heat[y * size + x] += drop;
+                    covered[y * size + x]++;
+                }
         }
         for (int i = 0; i < image; i++) heat[i] = covered[i] == 0 ? 0 : heat[i] / covered[i];
         return new Explanation(prediction, heat, pixels.ToArray());

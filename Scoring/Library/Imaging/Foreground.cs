@@ -25,12 +25,12 @@ public static class Foreground
         long sum = 0;
         int ring = 0;
         for (int y = 0; y < height; y++)
-        for (int x = 0; x < width; x++)
-        {
-            if (y != 0 && y != height - 1 && x != 0 && x != width - 1) continue;
-            sum += pixels[y * width + x];
-            ring++;
-        }
+            for (int x = 0; x < width; x++)
+            {
+                if (y != 0 && y != height - 1 && x != 0 && x != width - 1) continue;
+                sum += pixels[y * width + x];
+                ring++;
+            }
         double background = (double)sum / ring;
         int foreground = 0;
         foreach (byte p in pixels) if (Math.Abs(p - background) > Contrast) foreground++;
@@ -76,12 +76,12 @@ public static class Foreground
     {
         int height = pixels.Length / width, ring = 0, dark = 0;
         for (int y = 0; y < height; y++)
-        for (int x = 0; x < width; x++)
-        {
-            if (y != 0 && y != height - 1 && x != 0 && x != width - 1) continue;
-            ring++;
-            if (pixels[y * width + x] <= DarkLevel) dark++;
-        }
+            for (int x = 0; x < width; x++)
+            {
+                if (y != 0 && y != height - 1 && x != 0 && x != width - 1) continue;
+                ring++;
+                if (pixels[y * width + x] <= DarkLevel) dark++;
+            }
         return ring == 0 ? 0 : (double)dark / ring;
     }
 

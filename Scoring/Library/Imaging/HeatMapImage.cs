@@ -21,15 +21,15 @@ public static class HeatMapImage
         using var bitmap = new SKBitmap(info);
         Span<byte> rgba = bitmap.GetPixelSpan();
         for (int y = 0; y < size * Scale; y++)
-        for (int x = 0; x < size * Scale; x++)
-        {
-            int i = y / Scale * size + x / Scale, o = 4 * (y * size * Scale + x);
-            double gray = input[i] * 0.6, a = max > 0 ? Math.Clamp(heat[i] / max, 0, 1) : 0;
-            rgba[o] = (byte)Math.Round(gray * (1 - a) + 255 * a);
-            rgba[o + 1] = (byte)Math.Round(gray * (1 - a));
-            rgba[o + 2] = (byte)Math.Round(gray * (1 - a));
-            rgba[o + 3] = 255;
-        }
+            for (int x = 0; x < size * Scale; x++)
+            {
+                int i = y / Scale * size + x / Scale, o = 4 * (y * size * Scale + x);
+                double gray = input[i] * 0.6, a = max > 0 ? Math.Clamp(heat[i] / max, 0, 1) : 0;
+                rgba[o] = (byte)Math.Round(gray * (1 - a) + 255 * a);
+                rgba[o + 1] = (byte)Math.Round(gray * (1 - a));
+                rgba[o + 2] = (byte)Math.Round(gray * (1 - a));
+                rgba[o + 3] = 255;
+            }
         using SKData png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();
     }

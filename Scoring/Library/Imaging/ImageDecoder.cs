@@ -128,21 +128,21 @@ public static class ImageDecoder
         int outW = swap ? h : w, outH = swap ? w : h;
         var result = new float[stored.Rgba.Length];
         for (int y = 0; y < outH; y++)
-        for (int x = 0; x < outW; x++)
-        {
-            (int sx, int sy) = origin switch
+            for (int x = 0; x < outW; x++)
             {
-                SKEncodedOrigin.TopRight => (w - 1 - x, y),
-                SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),
-                SKEncodedOrigin.BottomLeft => (x, h - 1 - y),
-                SKEncodedOrigin.LeftTop => (y, x),
-                SKEncodedOrigin.RightTop => (y, h - 1 - x),
-                SKEncodedOrigin.RightBottom => (w - 1 - y, h - 1 - x),
-                SKEncodedOrigin.LeftBottom => (w - 1 - y, x),
-                _ => (x, y),
-            };
-            Array.Copy(stored.Rgba, 4 * (sy * w + sx), result, 4 * (y * outW + x), 4);
-        }
+                (int sx, int sy) = origin switch
+                {
+                    SKEncodedOrigin.TopRight => (w - 1 - x, y),
+                    SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),
+                    SKEncodedOrigin.BottomLeft => (x, h - 1 - y),
+                    SKEncodedOrigin.LeftTop => (y, x),
+                    SKEncodedOrigin.RightTop => (y, h - 1 - x),
+                    SKEncodedOrigin.RightBottom => (w - 1 - y, h - 1 - x),
+                    SKEncodedOrigin.LeftBottom => (w - 1 - y, x),
+                    _ => (x, y),
+                };
+                Array.Copy(stored.Rgba, 4 * (sy * w + sx), result, 4 * (y * outW + x), 4);
+            }
         return new ColorImage(outW, outH, result);
     }
 }

@@ -26,12 +26,12 @@ public sealed class IntensityMap
     {
         int minX = Width, minY = Height, maxX = -1, maxY = -1;
         for (int y = 0; y < Height; y++)
-        for (int x = 0; x < Width; x++)
-        {
-            if (this[x, y] <= threshold) continue;
-            minX = Math.Min(minX, x); maxX = Math.Max(maxX, x);
-            minY = Math.Min(minY, y); maxY = Math.Max(maxY, y);
-        }
+            for (int x = 0; x < Width; x++)
+            {
+                if (this[x, y] <= threshold) continue;
+                minX = Math.Min(minX, x); maxX = Math.Max(maxX, x);
+                minY = Math.Min(minY, y); maxY = Math.Max(maxY, y);
+            }
         return maxX < 0 ? (0, 0, Width, Height) : (minX, minY, maxX - minX + 1, maxY - minY + 1);
     }
 

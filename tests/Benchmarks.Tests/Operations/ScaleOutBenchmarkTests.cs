@@ -14,7 +14,7 @@ public sealed class ScaleOutBenchmarkTests : IDisposable
     {
         var output = new StringWriter();
 
-        ScaleOutBenchmark.Result r = await ScaleOutBenchmark.Run(
+        ScaleOutBenchmark.Result r = await ScaleOutBenchmark.RunAsync(
             new ScaleOutBenchmark.Options(BatchScoringBenchmarkTests.SmallModel(_dir), Seconds: 2, Clients: 2), output);
 
         Assert.True(r.DirectAnswered > 0 && r.BalancedAnswered > 0, output.ToString());

@@ -65,13 +65,13 @@ public class TestTimeViewsTests
         {
             var view = new float[count * h * w];
             for (int n = 0; n < count; n++)
-            for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-            {
-                int sy = y + v.Dy, sx = x + v.Dx;
-                if (sy < 0 || sy >= h || sx < 0 || sx >= w) continue;
-                view[(n * h + y) * w + x] = images.Data[(n * h + sy) * w + (v.Flip ? w - 1 - sx : sx)];
-            }
+                for (int y = 0; y < h; y++)
+                    for (int x = 0; x < w; x++)
+                    {
+                        int sy = y + v.Dy, sx = x + v.Dx;
+                        if (sy < 0 || sy >= h || sx < 0 || sx >= w) continue;
+                        view[(n * h + y) * w + x] = images.Data[(n * h + sy) * w + (v.Flip ? w - 1 - sx : sx)];
+                    }
             var logits = new float[count * 10];
             model.PredictLogits(view, count, logits);
             for (int i = 0; i < mean.Length; i++) mean[i] += logits[i] / (double)views.Views.Count;

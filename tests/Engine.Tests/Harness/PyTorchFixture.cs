@@ -118,8 +118,13 @@ public static class PyTorchFixture
         {
             Layer? child = name[..dot] switch
             {
-                "conv1" => block.Conv1, "bn1" => block.Bn1, "conv2" => block.Conv2, "bn2" => block.Bn2,
-                "projection" => block.Projection, "projectionBn" => block.ProjectionBn, _ => null,
+                "conv1" => block.Conv1,
+                "bn1" => block.Bn1,
+                "conv2" => block.Conv2,
+                "bn2" => block.Bn2,
+                "projection" => block.Projection,
+                "projectionBn" => block.ProjectionBn,
+                _ => null,
             };
             if (child is not null) return FindParameter(child, name[(dot + 1)..]);
         }

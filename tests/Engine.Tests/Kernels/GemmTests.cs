@@ -23,12 +23,12 @@ public class GemmTests
     public void Multiply_EdgeShapesAllTransposes_MatchesReference(int m, int n, int k)
     {
         foreach (bool ta in new[] { false, true })
-        foreach (bool tb in new[] { false, true })
-        foreach (float beta in new[] { 0f, 1f, 0.5f })
-        {
-            var testCase = new GemmTestCase(ta, tb, m, n, k, Alpha: 1.5f, beta, PadA: 1, PadB: 2, PadC: 3, Seed: m + n + k);
-            testCase.AssertClose(testCase.Run(null), testCase.Run(GemmProvider.Managed));
-        }
+            foreach (bool tb in new[] { false, true })
+                foreach (float beta in new[] { 0f, 1f, 0.5f })
+                {
+                    var testCase = new GemmTestCase(ta, tb, m, n, k, Alpha: 1.5f, beta, PadA: 1, PadB: 2, PadC: 3, Seed: m + n + k);
+                    testCase.AssertClose(testCase.Run(null), testCase.Run(GemmProvider.Managed));
+                }
     }
 
     [Fact]

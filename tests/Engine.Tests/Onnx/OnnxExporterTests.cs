@@ -1,11 +1,11 @@
 using Microsoft.ML.OnnxRuntime;
-using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Layers;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Tests.Harness;
+using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 
 namespace MlNetFashion.Engine.Tests.Onnx;
 
@@ -74,7 +74,7 @@ public class OnnxExporterTests
     {
         byte[] needle = System.Text.Encoding.ASCII.GetBytes(text);
         int found = 0;
-        for (int i = haystack.AsSpan().IndexOf(needle); i >= 0; )
+        for (int i = haystack.AsSpan().IndexOf(needle); i >= 0;)
         {
             found++;
             int next = haystack.AsSpan(i + 1).IndexOf(needle);
@@ -147,6 +147,33 @@ public class OnnxExporterTests
         Assert.Equal("0.9000", session.ModelMetadata.CustomMetadataMap["test_accuracy"]);
         Assert.Equal("500", session.ModelMetadata.CustomMetadataMap["test_images"]);
         Assert.Equal(1, session.ModelMetadata.Version);   // unset, ONNX Runtime reported long.MaxValue
+    }
+
+    [Fact]
+    public void Export_NoDescriptionOrPreprocessing_DescribesTheModelsOwnShapes()
+    {
+        Sequential model = new ModelBuilder(new Shape(1, 12, 10)).Flatten().Dense(3).Build();
+        model.Build(2, new EngineRandom(1));
+
+        using var session = new InferenceSession(OnnxExporter.Export(model));
+
+        Assert.Equal("Image classifier. Input: pixels / 255 as float [N,1,12,10]. Outputs: logits and softmax probabilities [N,3].",
+            session.ModelMetadata.Description);
+        Assert.Equal("input = pixels / 255", session.ModelMetadata.CustomMetadataMap["preprocessing"]);
+    }
+
+    [Fact]
+    public void Export_DescriptionAndPreprocessingGiven_WritesThemWithTheGraphsStandardization()
+    {
+        Sequential model = new ModelBuilder(new Shape(1, 4, 4)).Standardize(0.5f, 0.25f).Flatten().Dense(2).Build();
+        model.Build(2, new EngineRandom(1));
+        var options = new OnnxExportOptions { Description = "digits, 4×4", Preprocessing = "dark ink on white; input = pixels / 255" };
+
+        using var session = new InferenceSession(OnnxExporter.Export(model, options));
+
+        Assert.Equal("digits, 4×4", session.ModelMetadata.Description);
+        Assert.Equal("dark ink on white; input = pixels / 255, then (x - 0.5) / 0.25 inside the graph",
+            session.ModelMetadata.CustomMetadataMap["preprocessing"]);
     }
 
     [Fact]

@@ -63,12 +63,12 @@ public sealed class OnnxWeightsTests : IDisposable
         float[][] expected = Values(exported), actual = Values(loaded);
         Assert.Equal(expected.Length, actual.Length);
         for (int t = 0; t < expected.Length; t++)
-        for (int i = 0; i < expected[t].Length; i++)
-        {
-            // Unfolding divides by the batch norm's scale in double and rounds once: a few float ulps at most.
-            float e = expected[t][i], a = actual[t][i];
-            Assert.True(Math.Abs(e - a) <= 1e-5f * Math.Max(1f, Math.Abs(e)), $"tensor {t} value {i}: exported {e}, loaded {a}");
-        }
+            for (int i = 0; i < expected[t].Length; i++)
+            {
+                // Unfolding divides by the batch norm's scale in double and rounds once: a few float ulps at most.
+                float e = expected[t][i], a = actual[t][i];
+                Assert.True(Math.Abs(e - a) <= 1e-5f * Math.Max(1f, Math.Abs(e)), $"tensor {t} value {i}: exported {e}, loaded {a}");
+            }
         Assert.Equal(expected[^1], actual[^1]);   // a buffer (or the head's bias) is copied, not unfolded
         Assert.Equal(OnnxExporter.Export(exported, new OnnxExportOptions { FoldBatchNorm = foldBatchNorm }).Length,
             OnnxExporter.Export(loaded, new OnnxExportOptions { FoldBatchNorm = foldBatchNorm }).Length);

@@ -1,5 +1,5 @@
-using MlNetFashion.Engine.Checkpoints;
 using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Checkpoints;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Optimizers;
 using MlNetFashion.Engine.Schedules;
@@ -216,7 +216,10 @@ public class EngineTrainerTests
         // Final weights, not the best epoch's: restoring those after a resume is the ML.NET trainer's job (best.ckpt).
         EngineTrainerOptions options = Options(12) with
         {
-            Schedule = ScheduleKind.Constant, EarlyStopping = new(Patience: 2), ReduceOnPlateauPatience = 1, RestoreBestWeights = false,
+            Schedule = ScheduleKind.Constant,
+            EarlyStopping = new(Patience: 2),
+            ReduceOnPlateauPatience = 1,
+            RestoreBestWeights = false,
         };
         var uninterrupted = new EngineTrainer(Small(), options);
         TrainingResult whole = uninterrupted.Fit(data, shuffled);

@@ -34,7 +34,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     }
 
     /// <summary>Serves every file; <paramref name="sabotage"/> may change how one is answered.</summary>
-    private async Task<IReadOnlyList<string>> Download(Func<string, HttpListenerResponse, byte[], bool>? sabotage = null,
+    private async Task<IReadOnlyList<string>> DownloadAsync(Func<string, HttpListenerResponse, byte[], bool>? sabotage = null,
         TimeSpan? timeout = null, string? directory = null)
     {
         int port = FreePort();
@@ -82,7 +82,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     [Fact]
     public async Task DownloadAsync_ValidFiles_LandVerifiedUnderTheirNames()
     {
-        var files = await Download();
+        var files = await DownloadAsync();
         Assert.Equal(4, files.Count);
         foreach (string name in DataLocator.FileNames)
             Assert.Equal(_hashes[name], FashionMnistDownloader.HashOfUncompressed(Path.Combine(_dir, name + ".gz")));
@@ -92,7 +92,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     [Fact]
     public async Task DownloadAsync_TruncatedResponse_FailsAndLeavesNoFile()
     {
-        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => Download((name, response, body) =>
+        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => DownloadAsync((name, response, body) =>
         {
             if (name != "train-images-idx3-ubyte") return false;
             response.ContentLength64 = body.Length;
@@ -109,7 +109,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     public async Task DownloadAsync_WrongHash_FailsNamingBothHashesAndLeavesNoFile()
     {
         _hashes["train-labels-idx1-ubyte"] = new string('0', 64);
-        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => Download());
+        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => DownloadAsync());
         Assert.Matches(@"^train-labels-idx1-ubyte\.gz downloaded from http://\S+/train-labels-idx1-ubyte\.gz: SHA-256 of the content is",
             ex.Message);
         Assert.Contains("expected " + new string('0', 64), ex.Message);
@@ -121,7 +121,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     public async Task DownloadAsync_CorruptGzip_NamesTheFileAndItsUrlNotTheTempFileAndLeavesNoFile()
     {
         // It said "train-labels-idx1-ubyte.gz.c74e….part: corrupt or truncated gzip data (…)".
-        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => Download((name, response, body) =>
+        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => DownloadAsync((name, response, body) =>
         {
             if (name != "train-labels-idx1-ubyte") return false;
             byte[] corrupt = [.. body];
@@ -147,7 +147,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         corrupt[3] = 0xFF;
         File.WriteAllBytes(target, corrupt);
 
-        var files = await Download();
+        var files = await DownloadAsync();
 
         Assert.Equal(4, files.Count);
         Assert.Equal(_hashes["train-images-idx3-ubyte"], FashionMnistDownloader.HashOfUncompressed(target));
@@ -157,7 +157,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     public async Task DownloadAsync_ValidFilePresent_IsNotDownloadedAgain()
     {
         File.WriteAllBytes(Path.Combine(_dir, "train-images-idx3-ubyte.gz"), _content["train-images-idx3-ubyte"]);
-        var files = await Download();
+        var files = await DownloadAsync();
         Assert.Equal(3, files.Count);
     }
 
@@ -165,7 +165,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     public async Task DownloadAsync_ServerStallsMidBody_TimesOutNamingTheUrlAndLeavesNoFile()
     {
         // HttpClient.Timeout stops at the headers (ResponseHeadersRead): a server that went quiet mid-body hung the fetch forever.
-        var download = Download((name, response, body) =>
+        var download = DownloadAsync((name, response, body) =>
         {
             response.ContentLength64 = body.Length;
             response.OutputStream.Write(body, 0, body.Length / 2);
@@ -182,7 +182,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     public async Task DownloadAsync_ConnectionCutMidBody_SaysCutShortNamingTheUrlAndBytes()
     {
         // It said "train-images-idx3-ubyte.gz: download failed (Error while copying content to a stream)".
-        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => Download((name, response, body) =>
+        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => DownloadAsync((name, response, body) =>
         {
             response.ContentLength64 = body.Length;
             response.OutputStream.Write(body, 0, body.Length / 2);
@@ -199,7 +199,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     {
         // sysfs refuses new files even to root (the suite runs as root, where a chmod 555 folder is still writable).
         // It said "Access to the path '/sys/train-images-idx3-ubyte.gz.<guid>.part' is denied." after connecting.
-        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => Download(directory: "/sys"));
+        var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => DownloadAsync(directory: "/sys"));
         Assert.Equal("/sys: cannot write in the folder (permission denied)", ex.Message);
         Assert.Equal(0, Requests);
     }
@@ -213,7 +213,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         File.WriteAllBytes(stale, new byte[1000]);
         using (var inUse = new FileStream(live, FileMode.CreateNew))
         {
-            await Download();
+            await DownloadAsync();
             Assert.True(File.Exists(live));
         }
         Assert.False(File.Exists(stale));

@@ -46,7 +46,7 @@ public sealed partial class ReadmeSnippetTests : IDisposable
         }
         File.WriteAllText(Path.Combine(_dir, "readme.slnx"), solution.Append("</Solution>\n").ToString());
 
-        (int exitCode, string output) = await Build(Path.Combine(_dir, "readme.slnx"));
+        (int exitCode, string output) = await BuildAsync(Path.Combine(_dir, "readme.slnx"));
 
         var errors = string.Join('\n', output.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).Distinct());
         Assert.True(exitCode == 0, $"README.md's csharp blocks (readme-block-N is the N-th) do not build:\n{errors}\n\n{output}");
@@ -76,7 +76,7 @@ public sealed partial class ReadmeSnippetTests : IDisposable
     }
 
     /// <summary>dotnet build in this run's configuration (the referenced projects are then up to date); no build servers stay.</summary>
-    private static async Task<(int ExitCode, string Output)> Build(string solution)
+    private static async Task<(int ExitCode, string Output)> BuildAsync(string solution)
     {
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -110,6 +110,32 @@ public class FashionCnnTrainerTests
     }
 
     [Fact]
+    public void Fit_OnScaledPixels_ReturnsAPredictionTransformerWhoseModelHoldsTheRun()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = SmallRun();
+        options.Epoch = 1;
+        IDataView train = Subset(ml, RealData.Data.Train, 300);
+        IDataView scaled = ml.Transforms.ScalePixels().Fit(train).Transform(train);
+
+        using FashionCnnPredictionTransformer fitted = ml.MulticlassClassification.Trainers.FashionCnn(options).Fit(scaled);
+
+        IPredictionTransformer<FashionCnnTrainingResult> typed = fitted;
+        Assert.Single(typed.Model.History);
+        Assert.Equal(300, typed.Model.TrainImages);
+        Assert.Equal(FashionMnistClasses.Names, typed.Model.ClassNames);
+        // The ONNX bytes in the result are the model the transformer scores with.
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(typed.Model.OnnxModel);
+        float[] pixels = RealData.Data.Test.Take(1).ScaledPixels();
+        var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(pixels, [1, 1, 28, 28]);
+        using var outputs = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("input", input)], ["probabilities"]);
+        float[] expected = [.. outputs[0].AsEnumerable<float>()];
+        IDataView test = new FashionMnistDataView(RealData.Data.Test.Take(1));
+        float[] actual = Scores(ml, fitted, ml.Transforms.ScalePixels().Fit(test).Transform(test))[0];
+        for (int k = 0; k < 10; k++) Assert.Equal(expected[k], actual[k], 5);
+    }
+
+    [Fact]
     public void SaveLoad_InAFreshContext_GivesTheSameScores()
     {
         var ml = new MLContext(seed: 1);
@@ -145,8 +171,8 @@ public class FashionCnnTrainerTests
         options.Augmentation = new Engine.Augmentation.AugmentationOptions(CropPadding: 1, HorizontalFlip: true);
         options.TestTimeAugmentation = true;
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(options);
-        ITransformer model = ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 600));
-        FashionCnnTrainingResult result = trainer.LastResult!;
+        var model = ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 600));
+        FashionCnnTrainingResult result = model.LastTransformer.Model;
         Assert.Equal(10, result.TestTimeViews!.Views.Count);
 
         FashionMnistSplit test = RealData.Data.Test.Take(20);
@@ -154,7 +180,7 @@ public class FashionCnnTrainerTests
         var expected = new float[20 * 10];
         result.TestTimeViews.Predict(result.Model, test.ScaledPixels(), 20, expected);
         for (int i = 0; i < 20; i++)
-        for (int k = 0; k < 10; k++) Assert.Equal(expected[i * 10 + k], scores[i][k], 4);
+            for (int k = 0; k < 10; k++) Assert.Equal(expected[i * 10 + k], scores[i][k], 4);
     }
 
     private static float[][] Scores(MLContext ml, ITransformer model, IDataView data) =>
@@ -180,10 +206,11 @@ public class FashionCnnTrainerTests
             var ml = new MLContext(seed: 1);
             var trainer = ml.MulticlassClassification.Trainers.FashionCnn(
                 new FashionCnnTrainer.Options { ModelSpecPath = spec, ValidationSetFraction = option });
-            ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 600));
-            Assert.Equal(trained, trainer.LastResult!.TrainImages);
-            Assert.Equal(trained < 600, trainer.LastResult.History[0].ValidationAccuracy is not null);
-            Assert.Equal(option ?? recipe, trainer.LastResult.ValidationFraction);
+            FashionCnnTrainingResult result = ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 600))
+                .LastTransformer.Model;
+            Assert.Equal(trained, result.TrainImages);
+            Assert.Equal(trained < 600, result.History[0].ValidationAccuracy is not null);
+            Assert.Equal(option ?? recipe, result.ValidationFraction);
         }
         finally
         {
@@ -200,9 +227,10 @@ public class FashionCnnTrainerTests
         var options = SmallRun();
         (options.Epoch, options.BatchSize) = (1, 1_000_000);
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(options);
-        ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 300));
-        Assert.Equal(300, trainer.LastResult!.Model.MaxBatchSize);
-        Assert.Single(trainer.LastResult.History);
+        FashionCnnTrainingResult result = ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 300))
+            .LastTransformer.Model;
+        Assert.Equal(300, result.Model.MaxBatchSize);
+        Assert.Single(result.History);
     }
 
     [Theory]
@@ -217,11 +245,12 @@ public class FashionCnnTrainerTests
         (options.Epoch, options.ValidationSetFraction) = (4, 0.2f);
         options.EarlyStoppingCriteria = new EarlyStopping(Patience: 1, MinDelta: 1f, Metric: metric);
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(options);
-        ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 500));
-        Assert.Equal(2, trainer.LastResult!.History.Count);
-        Assert.Contains($"validation-{(metric == EarlyStoppingMetric.Loss ? "loss" : "accuracy")}", trainer.LastResult.StopReason);
+        FashionCnnTrainingResult result = ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 500))
+            .LastTransformer.Model;
+        Assert.Equal(2, result.History.Count);
+        Assert.Contains($"validation-{(metric == EarlyStoppingMetric.Loss ? "loss" : "accuracy")}", result.StopReason);
         // The kept epoch is the one early stopping counted from (Keras keeps it too): epoch 2 was no gain by MinDelta.
-        Assert.Equal(1, trainer.LastResult.BestEpoch);
+        Assert.Equal(1, result.BestEpoch);
     }
 
     [Fact]

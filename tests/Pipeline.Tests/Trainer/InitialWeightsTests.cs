@@ -49,8 +49,7 @@ public sealed class InitialWeightsTests : IDisposable
             Preset = "seed004", Epoch = epochs, BatchSize = 30, Seed = 5, ValidationSetFraction = 0, InitFrom = initFrom,
             FreezeEpochs = freezeEpochs,
         });
-        ml.Transforms.ScalePixels().Append(trainer).Fit(ThreeClassData());
-        return trainer.LastResult!.Model;
+        return ml.Transforms.ScalePixels().Append(trainer).Fit(ThreeClassData()).LastTransformer.Model.Model;
     }
 
     /// <summary>The values of the layers before the first Dense, and the checkpoint's tensors in the same places.</summary>
@@ -144,9 +143,9 @@ public sealed class InitialWeightsTests : IDisposable
             ModelSpecPath = spec, Epoch = 1, BatchSize = 25, Seed = 5, ValidationSetFraction = 0, InitFrom = onnx, FreezeEpochs = 1,
         });
 
-        ITransformer fitted = ml.Transforms.ScalePixels().Append(trainer).Fit(five);
+        var fitted = ml.Transforms.ScalePixels().Append(trainer).Fit(five);
 
-        Assert.Equal(5, Assert.IsType<Dense>(trainer.LastResult!.Model.Layers[^1]).Units);
+        Assert.Equal(5, Assert.IsType<Dense>(fitted.LastTransformer.Model.Model.Layers[^1]).Units);
         Assert.Equal(5, ((Microsoft.ML.Data.VectorDataViewType)fitted.GetOutputSchema(five.Schema)["Score"].Type).Size);
     }
 

@@ -17,10 +17,10 @@ public sealed class ResumeSettingsTests : IDisposable
 
     private FashionCnnTrainer.Options Run(int epochs, int batchSize = 32, ulong seed = 3, bool resume = false, string preset = "two-conv")
         => new()
-    {
-        Preset = preset, Epoch = epochs, BatchSize = batchSize, Seed = seed, ValidationSetFraction = 0,
-        CheckpointDirectory = Path.Combine(_root, "checkpoints"), Resume = resume,
-    };
+        {
+            Preset = preset, Epoch = epochs, BatchSize = batchSize, Seed = seed, ValidationSetFraction = 0,
+            CheckpointDirectory = Path.Combine(_root, "checkpoints"), Resume = resume,
+        };
 
     private static void Fit(FashionCnnTrainer.Options options, int images = 200)
     {

@@ -9,7 +9,7 @@ namespace MlNetFashion.Scoring.Tests.Api;
 public class BrowserTests
 {
     [ChromiumFact]
-    public Task Page_UploadSample_ShowsThePredictedLabel() => WithPage(async (page, server) =>
+    public Task Page_UploadSample_ShowsThePredictedLabel() => WithPageAsync(async (page, server) =>
     {
         // Every request the page makes is answered.
         var failed = new List<string>();
@@ -26,7 +26,7 @@ public class BrowserTests
     }, new() { ViewportSize = new() { Width = 1100, Height = 700 } });
 
     [ChromiumFact]
-    public Task Page_NotAnImageAfterASample_ShowsTheErrorWithoutTheSamplesResult() => WithPage(async (page, server) =>
+    public Task Page_NotAnImageAfterASample_ShowsTheErrorWithoutTheSamplesResult() => WithPageAsync(async (page, server) =>
     {
         await page.GotoAsync(server.Url + "/");
         await page.SetInputFilesAsync("#file", Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png"));
@@ -40,7 +40,7 @@ public class BrowserTests
     });
 
     [ChromiumFact]
-    public Task Page_OwnClassesModel_ShowsItsClassesAndOneBarEach() => WithPage(async (page, server) =>
+    public Task Page_OwnClassesModel_ShowsItsClassesAndOneBarEach() => WithPageAsync(async (page, server) =>
     {
         await page.GotoAsync(server.Url + "/");
         string image = Directory.EnumerateFiles(Path.Combine(OwnClassesModel.Images, "靴")).Order(StringComparer.Ordinal).First();
@@ -54,7 +54,7 @@ public class BrowserTests
     }, modelPath: OwnClassesModel.Onnx);
 
     [ChromiumFact]
-    public Task Page_ShowWhyChecked_OverlaysTheHeatMapOnThe28By28() => WithPage(async (page, server) =>
+    public Task Page_ShowWhyChecked_OverlaysTheHeatMapOnThe28By28() => WithPageAsync(async (page, server) =>
     {
         var requests = new List<string>();
         page.Request += (_, request) => requests.Add(request.Url);
@@ -83,7 +83,7 @@ public class BrowserTests
     });
 
     [ChromiumFact]
-    public Task Page_ShowWhyCheckedAfterAPrediction_AsksAgainAndOverlays() => WithPage(async (page, server) =>
+    public Task Page_ShowWhyCheckedAfterAPrediction_AsksAgainAndOverlays() => WithPageAsync(async (page, server) =>
     {
         await page.GotoAsync(server.Url + "/");
         await page.SetInputFilesAsync("#file", Path.Combine(AppContext.BaseDirectory, "samples", "1-trouser.png"));
@@ -97,7 +97,7 @@ public class BrowserTests
     });
 
     [ChromiumFact]
-    public Task Page_BeforeAnyImage_ShowsAnEmptyViewNotABrokenImage() => WithPage(async (page, server) =>
+    public Task Page_BeforeAnyImage_ShowsAnEmptyViewNotABrokenImage() => WithPageAsync(async (page, server) =>
     {
         await page.GotoAsync(server.Url + "/");
 
@@ -108,7 +108,7 @@ public class BrowserTests
     });
 
     /// <summary>A served model and a fresh browser page (not yet navigated) for <paramref name="test"/>.</summary>
-    private static async Task WithPage(Func<IPage, RealServer, Task> test, BrowserNewPageOptions? options = null,
+    private static async Task WithPageAsync(Func<IPage, RealServer, Task> test, BrowserNewPageOptions? options = null,
         string? modelPath = null)
     {
         await using var server = await RealServer.StartAsync(modelPath);

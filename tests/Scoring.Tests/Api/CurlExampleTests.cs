@@ -22,8 +22,10 @@ public sealed class CurlExampleTests : IDisposable
         int port = ServeProcess.FreePort();
         using var serve = ServeProcess.StartServe(["serve", "--model", TrainedModel.Onnx, "--urls", $"http://127.0.0.1:{port}"]);
 
-        var info = new ProcessStartInfo(CurlFactAttribute.Curl!) { RedirectStandardOutput = true, RedirectStandardError = true,
-            WorkingDirectory = _root };
+        var info = new ProcessStartInfo(CurlFactAttribute.Curl!)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _root,
+        };
         foreach (string a in new[] { "--silent", "--show-error", "--data-binary", "@boot.png", $"http://127.0.0.1:{port}/predict" })
             info.ArgumentList.Add(a);
         using var curl = Process.Start(info)!;

@@ -38,7 +38,7 @@ public class ScaleOutTests
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var lb = new Uri($"http://127.0.0.1:{lbPort}");
-            await Haproxy.WaitUntilAllUp(http, lb, haproxy);
+            await Haproxy.WaitUntilAllUpAsync(http, lb, haproxy);
 
             // What the balancer costs: the same loops against one replica directly, then through HAProxy to three, after a
             // warm-up of both (the first seconds of a process run at tier-0 JIT).

@@ -31,11 +31,11 @@ public class BackgroundModelTests
         // Grey 200 at the left edge falling to 120 at the right: c = 160 − 80·u, u = x / 39 − ½.
         var rgba = new float[4 * 40 * 30];
         for (int y = 0; y < 30; y++)
-        for (int x = 0; x < 40; x++)
-        {
-            float level = 200 - 80f * x / 39;
-            new[] { level, level, level, 255 }.CopyTo(rgba, 4 * (y * 40 + x));
-        }
+            for (int x = 0; x < 40; x++)
+            {
+                float level = 200 - 80f * x / 39;
+                new[] { level, level, level, 255 }.CopyTo(rgba, 4 * (y * 40 + x));
+            }
         var image = new ColorImage(40, 30, rgba);
         BackgroundModel model = BackgroundModel.Estimate(image);
         Assert.Equal(160, model.Constant[0], 0.01f);

@@ -48,13 +48,13 @@ public class ImageDecoderTests
         const int w = 96, h = 64;
         var upright = new byte[4 * w * h];
         for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-        {
-            bool garment = (x is >= 20 and < 36 && y is >= 8 and < 56) || (x is >= 36 and < 76 && y is >= 40 and < 56);
-            byte v = garment ? (byte)30 : (byte)250;
-            upright[4 * (y * w + x)] = upright[4 * (y * w + x) + 1] = upright[4 * (y * w + x) + 2] = v;
-            upright[4 * (y * w + x) + 3] = 255;
-        }
+            for (int x = 0; x < w; x++)
+            {
+                bool garment = (x is >= 20 and < 36 && y is >= 8 and < 56) || (x is >= 36 and < 76 && y is >= 40 and < 56);
+                byte v = garment ? (byte)30 : (byte)250;
+                upright[4 * (y * w + x)] = upright[4 * (y * w + x) + 1] = upright[4 * (y * w + x) + 2] = v;
+                upright[4 * (y * w + x) + 3] = 255;
+            }
         byte[] Seen(int o) => ImagePreprocessor.Preprocess(StoredJpeg(upright, w, h, o, tag: true), $"o{o}.jpg").Pixels;
         byte[][] results = [.. Enumerable.Range(1, 8).Select(Seen)];
         for (int o = 2; o <= 8; o++)

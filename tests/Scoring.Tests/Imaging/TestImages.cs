@@ -11,11 +11,11 @@ internal static class TestImages
     {
         var rgba = new float[4 * width * height];
         for (int y = 0; y < height; y++)
-        for (int x = 0; x < width; x++)
-        {
-            bool within = x >= box.X && x < box.X + box.W && y >= box.Y && y < box.Y + box.H;
-            (within ? inside : outside).CopyTo(rgba, 4 * (y * width + x));
-        }
+            for (int x = 0; x < width; x++)
+            {
+                bool within = x >= box.X && x < box.X + box.W && y >= box.Y && y < box.Y + box.H;
+                (within ? inside : outside).CopyTo(rgba, 4 * (y * width + x));
+            }
         return new ColorImage(width, height, rgba);
     }
 

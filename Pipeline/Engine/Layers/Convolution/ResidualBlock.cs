@@ -1,10 +1,10 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Text.Json.Nodes;
 using MlNetFashion.Engine.Initializers;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Layers.Activation;
 using MlNetFashion.Engine.Layers.Normalization;
 using MlNetFashion.Engine.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MlNetFashion.Engine.Layers.Convolution;
 
@@ -64,7 +64,7 @@ public sealed class ResidualBlock : Layer
         if (Stride != 1 || inputShape[0] != Filters)
         {
             _projection = new Conv2D(Filters, 1, Stride, Padding.Same, useBias: false, Initializer.HeNormal)
-                { Name = $"{Name}/projection" };
+            { Name = $"{Name}/projection" };
             _projectionBn = new BatchNorm2D { Name = $"{Name}/projection_bn" };
             Shape projected = _projectionBn.Build(_projection.Build(inputShape, maxBatchSize, random), maxBatchSize, random);
             Require(projected.Equals(shape), $"the projection to match the main path {shape}", projected);
