@@ -107,12 +107,12 @@ public static partial class GarmentRenderer
         int w = bitmap.Width, h = bitmap.Height;
         double halfDiagonal2 = (w * w + h * h) / 4.0;
         for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-        {
-            double dx = x - (w - 1) / 2.0, dy = y - (h - 1) / 2.0;
-            double factor = 1 - (1 - corner) * (dx * dx + dy * dy) / halfDiagonal2;
-            for (int c = 0; c < 3; c++) pixels[4 * (y * w + x) + c] = (byte)Math.Round(pixels[4 * (y * w + x) + c] * factor);
-        }
+            for (int x = 0; x < w; x++)
+            {
+                double dx = x - (w - 1) / 2.0, dy = y - (h - 1) / 2.0;
+                double factor = 1 - (1 - corner) * (dx * dx + dy * dy) / halfDiagonal2;
+                for (int c = 0; c < 3; c++) pixels[4 * (y * w + x) + c] = (byte)Math.Round(pixels[4 * (y * w + x) + c] * factor);
+            }
     }
 
     /// <summary>

@@ -70,7 +70,8 @@ public sealed unsafe class ConvolutionKernel : IConvolutionKernel
             for (int c = 0; c < _channels; c++)
                 for (int i = 0; i < kh; i++)
                     for (int j = 0; j < kw; j++)
-                        _flipped[((c * _filters + f) * kh + i) * kw + j] = weights[((f * _channels + c) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
+                        _flipped[((c * _filters + f) * kh + i) * kw + j]
+                            = weights[((f * _channels + c) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)];
     }
 
     /// <summary>y [N, F, Ho, Wo] = conv(x [N, C, H, W], W [F, C, k, k]) + b (b may be empty).</summary>

@@ -22,7 +22,8 @@ public static class ConvolutionReference
                             for (int i = 0; i < rows.Kernel; i++)
                                 for (int j = 0; j < cols.Kernel; j++)
                                 {
-                                    if (Tap(n, f, c, i, j, oy, ox, channels, rows, cols) is (int xi, int wi)) sum += (double)x[xi] * weights[wi];
+                                    if (Tap(n, f, c, i, j, oy, ox, channels, rows, cols) is (int xi, int wi))
+                                        sum += (double)x[xi] * weights[wi];
                                 }
                         y[((n * filters + f) * rows.Output + oy) * cols.Output + ox] = (float)sum;
                     }

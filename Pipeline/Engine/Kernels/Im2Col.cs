@@ -145,7 +145,8 @@ public static unsafe class Im2Col
                                 int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
                                 if (iy < 0 || iy >= rows.Input || ix < 0 || ix >= cols.Input) continue;
                                 int r = (c * rows.Kernel + i) * cols.Kernel + j;
-                                input[((n * channels + c) * rows.Input + iy) * cols.Input + ix] += col[r * columns + (n * rows.Output + oy) * cols.Output + ox];
+                                input[((n * channels + c) * rows.Input + iy) * cols.Input + ix]
+                                    += col[r * columns + (n * rows.Output + oy) * cols.Output + ox];
                             }
     }
 }

@@ -131,8 +131,8 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
                     float* target = v + c * columns + g;
                     for (int ty = 0; ty < _tilesY; ty++)
                         for (int tx = 0; tx < _tilesX; tx++)
-                            Winograd4x4Lanes.Input(cells + (4 * ty * _inStride + 4 * tx) * Lanes, _inStride, target + (ty * _tilesX + tx) * s8,
-                                xiStride);
+                            Winograd4x4Lanes.Input(cells + (4 * ty * _inStride + 4 * tx) * Lanes,
+                                _inStride, target + (ty * _tilesX + tx) * s8, xiStride);
                 }
         }
     }
@@ -148,8 +148,8 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
                     float* source = m + f * columns + g;
                     for (int ty = 0; ty < _tilesY; ty++)
                         for (int tx = 0; tx < _tilesX; tx++)
-                            Winograd4x4Lanes.Output(source + (ty * _tilesX + tx) * s8, xiStride, cells + (4 * ty * _outStride + 4 * tx) * Lanes,
-                                _outStride);
+                            Winograd4x4Lanes.Output(source + (ty * _tilesX + tx) * s8,
+                                xiStride, cells + (4 * ty * _outStride + 4 * tx) * Lanes, _outStride);
                     float b = bias == null ? 0f : bias[f];
                     for (int lane = 0; lane < Math.Min(Lanes, samples - g); lane++)
                     {

@@ -210,7 +210,8 @@ public sealed class WinogradKernel : WinogradConvolution
                     for (int ty = 0; ty < _tilesY; ty++)
                     {
                         float* line = pp + 2 * ty * _tileStride;
-                        for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.OutputAdjoint(line + 2 * tx, _tileStride, target++, xiStride);
+                        for (int tx = 0; tx < _tilesX; tx++)
+                            WinogradTransforms.OutputAdjoint(line + 2 * tx, _tileStride, target++, xiStride);
                     }
                 }
     }

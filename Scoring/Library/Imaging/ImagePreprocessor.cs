@@ -137,11 +137,11 @@ public static class ImagePreprocessor
         {
             float v = BackgroundModel.U(y, h);
             for (int c = 0; c < 3; c++)
-            for (int x = 0; x < w; x++)
-            {
-                int i = 4 * (y * w + x);
-                channels[c][y * w + x] = rgba[i + 3] / 255f * (rgba[i + c] - background.At(us[x], v, c));
-            }
+                for (int x = 0; x < w; x++)
+                {
+                    int i = 4 * (y * w + x);
+                    channels[c][y * w + x] = rgba[i + 3] / 255f * (rgba[i + c] - background.At(us[x], v, c));
+                }
         }
         return [.. channels.Select(v => new IntensityMap(w, h, v))];
     }
@@ -184,21 +184,21 @@ public static class ImagePreprocessor
         int w = difference[0].Width, h = difference[0].Height;
         var distances = new List<float>();
         for (int top = 0; top + side <= h; top += side)
-        for (int left = 0; left + side <= w; left += side)
-        {
-            bool overlaps = left < box.X + box.Width && left + side > box.X && top < box.Y + box.Height && top + side > box.Y;
-            if (overlaps) continue;
-            double sum2 = 0;
-            foreach (IntensityMap channel in difference)
+            for (int left = 0; left + side <= w; left += side)
             {
-                double sum = 0;
-                for (int y = top; y < top + side; y++)
-                for (int x = left; x < left + side; x++) sum += channel[x, y];
-                double mean = sum / (side * side);
-                sum2 += mean * mean;
+                bool overlaps = left < box.X + box.Width && left + side > box.X && top < box.Y + box.Height && top + side > box.Y;
+                if (overlaps) continue;
+                double sum2 = 0;
+                foreach (IntensityMap channel in difference)
+                {
+                    double sum = 0;
+                    for (int y = top; y < top + side; y++)
+                        for (int x = left; x < left + side; x++) sum += channel[x, y];
+                    double mean = sum / (side * side);
+                    sum2 += mean * mean;
+                }
+                distances.Add((float)Math.Sqrt(sum2 / 3));
             }
-            distances.Add((float)Math.Sqrt(sum2 / 3));
-        }
         if (distances.Count == 0) return 0;
         distances.Sort();
         return distances[distances.Count / 2];
@@ -247,13 +247,13 @@ public static class ImagePreprocessor
                 size++;
                 (minX, maxX, minY, maxY) = (Math.Min(minX, x), Math.Max(maxX, x), Math.Min(minY, y), Math.Max(maxY, y));
                 for (int ny = Math.Max(0, y - 1); ny <= Math.Min(h - 1, y + 1); ny++)
-                for (int nx = Math.Max(0, x - 1); nx <= Math.Min(w - 1, x + 1); nx++)
-                {
-                    int n = ny * w + nx;
-                    if (!above[n] || label[n] != 0) continue;
-                    label[n] = id;
-                    stack.Push(n);
-                }
+                    for (int nx = Math.Max(0, x - 1); nx <= Math.Min(w - 1, x + 1); nx++)
+                    {
+                        int n = ny * w + nx;
+                        if (!above[n] || label[n] != 0) continue;
+                        label[n] = id;
+                        stack.Push(n);
+                    }
             }
             regions.Add((size, minX, minY, maxX, maxY));
         }

@@ -51,13 +51,13 @@ public class BackgroundModelTests
         // A radial falloff, c = 230 − 160·(u² + v²): 230 in the centre, 150 in the corners; a dark garment in the middle.
         var rgba = new float[4 * 40 * 30];
         for (int y = 0; y < 30; y++)
-        for (int x = 0; x < 40; x++)
-        {
-            float u = x / 39f - 0.5f, v = y / 29f - 0.5f;
-            bool garment = x is >= 12 and < 28 && y is >= 8 and < 22;
-            float level = garment ? 20 : 230 - 160 * (u * u + v * v);
-            new[] { level, level, level, 255 }.CopyTo(rgba, 4 * (y * 40 + x));
-        }
+            for (int x = 0; x < 40; x++)
+            {
+                float u = x / 39f - 0.5f, v = y / 29f - 0.5f;
+                bool garment = x is >= 12 and < 28 && y is >= 8 and < 22;
+                float level = garment ? 20 : 230 - 160 * (u * u + v * v);
+                new[] { level, level, level, 255 }.CopyTo(rgba, 4 * (y * 40 + x));
+            }
         BackgroundModel model = BackgroundModel.Estimate(new ColorImage(40, 30, rgba));
         Assert.Equal(230, model.Constant[0], 0.05f);
         Assert.Equal(-160, model.Curvature[0], 0.05f);     // u²
