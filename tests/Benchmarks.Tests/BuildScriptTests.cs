@@ -122,6 +122,15 @@ public sealed class BuildScriptTests : IDisposable
             "dotnet build MlNetFashion.sln -c Release --nologo -v quiet --no-restore"], Calls);
     }
 
+    [Fact]
+    public void Format_RestoresThenAppliesTheWhitespaceRules()
+    {
+        var (exit, _, error) = Verb(["format"]);
+
+        Assert.True(exit == 0, error);
+        Assert.Equal(["dotnet restore MlNetFashion.sln --nologo -v quiet", "dotnet format whitespace MlNetFashion.sln -v quiet"], Calls);
+    }
+
     [Theory]
     [InlineData("train", "--preset best")]
     [InlineData("bench", "--seconds 2 --json")]

@@ -32,6 +32,7 @@ public sealed partial class ReadmeCommandTests
         ["./build.sh setup"] = [BuildSh + "Setup_NothingInstalled_InstallsTheTestToolsAndPowerShellThenRestores"],
         ["./build.sh build"] = [BuildSh + "Build_RestoresThenBuildsTheSolution"],
         ["./build.sh bench"] = [BuildSh + "TrainAndBench_Arguments_PassedToTheTrainingAppsVerb"],
+        ["./build.sh format"] = [BuildSh + "Format_RestoresThenAppliesTheWhitespaceRules"],
         ["./build.sh pack"] =
             [BuildPs1 + "Pack_BuildShAndBuildPs1_TheSameThreeLibraryPackagesWithTheirSymbols"],
         ["./build.sh publish"] = [DeployFiles + "BuildShPublish_AsTheDockerfileRunsIt_OutputServesTheModel"],
@@ -216,7 +217,7 @@ public sealed partial class ReadmeCommandTests
         IReadOnlyList<string> bash = Verbs(File.ReadAllText(Path.Combine(root, "build.sh")));
         IReadOnlyList<string> powerShell = Verbs(File.ReadAllText(Path.Combine(root, "build.ps1")));
 
-        Assert.Equal(["setup", "build", "test", "pack", "train", "bench", "publish"], bash);
+        Assert.Equal(["setup", "build", "test", "format", "pack", "train", "bench", "publish"], bash);
         Assert.Equal(bash, powerShell);
     }
 }
