@@ -6,6 +6,7 @@ OUT_DIR/digits.u8: scikit-learn's 1,797 handwritten digits (8x8, 0..16 scaled to
 OUT_DIR/photos.u8: CROPS (default 600) random square crops of scikit-image's sample photographs, resized to 64x64.
 Each file: int32 little-endian count, height, width, then count*height*width bytes. Seeded: the same files every run.
 """
+import os
 import struct
 import sys
 
@@ -57,6 +58,7 @@ def main():
     out = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 600
     rng = np.random.default_rng(33)
+    os.makedirs(out, exist_ok=True)
     write(f"{out}/digits.u8", digits())
     crops, sources = photos(count, rng)
     write(f"{out}/photos.u8", crops)
