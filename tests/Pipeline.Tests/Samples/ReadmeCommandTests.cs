@@ -210,6 +210,14 @@ public sealed partial class ReadmeCommandTests
     }
 
     [Fact]
+    public void Readme_Length_AtMost200Lines()
+    {
+        int lines = File.ReadAllLines(Path.Combine(TrainInPipelineTests.Root(), "README.md")).Length;
+
+        Assert.True(lines <= 200, $"README.md has {lines} lines; it is for users and stays within 200 (figures go to docs/results.md)");
+    }
+
+    [Fact]
     public void BuildPs1_UsageLine_SameVerbsAsBuildSh()
     {
         string root = TrainInPipelineTests.Root();
