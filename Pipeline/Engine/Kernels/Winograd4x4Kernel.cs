@@ -176,7 +176,7 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
                     int valid = Math.Min(Lanes, samples - g);
                     if (valid < Lanes) new Span<float>(cells, _cells[t].Length).Clear();
                     float* source = dy + ((long)g * Filters + f) * hw;
-                    for (int lane = 0; lane < valid; lane++)
+                    for (int lane = 0; lane < valid && NeedsBiasGradient; lane++)
                         dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source + (long)lane * Filters * hw, hw));
                     Interleave(source, Filters, valid, cells, _outStride, 0, 0);
                     float* target = m + f * columns + g;

@@ -46,6 +46,9 @@ public abstract class WinogradConvolution : IConvolutionKernel
     protected float[][] DU { get; }
     protected float[][] DB { get; }
 
+    /// <summary>Whether the backward pass under way was asked for db: a layer without a bias skips the Σ dy per plane.</summary>
+    protected bool NeedsBiasGradient { get; private set; }
+
     protected static float[][] Buffers(int count, int size) => [.. Enumerable.Range(0, count).Select(_ => new float[size])];
 
     /// <summary>
@@ -113,6 +116,7 @@ public abstract class WinogradConvolution : IConvolutionKernel
     {
         int threads = Math.Min(Threads, batch);
         if (!dx.IsEmpty) TransformKernels(weights);
+        NeedsBiasGradient = !dBias.IsEmpty;
         unsafe
         {
             fixed (float* px = x) fixed (float* pdy = dy) fixed (float* pdx = dx)

@@ -120,9 +120,8 @@ public sealed class WinogradKernel : WinogradConvolution
                         // Padded row r ↔ input row r − 1; padded column 2k ↔ input column 2k − 1 (E), 2k + 1 ↔ 2k (O).
                         for (int row = 0; row < Height; row++)
                         {
-                            float* e = pp + (row + 1) * rowStride, o = e + _half, line = source + row * Width;
-                            for (int k = 1; 2 * k - 1 < Width; k++) e[k] = line[2 * k - 1];
-                            for (int k = 0; 2 * k < Width; k++) o[k] = line[2 * k];
+                            float* e = pp + (row + 1) * rowStride;
+                            WinogradRows.Deinterleave(source + row * Width, Width, even: e + _half, odd: e + 1);
                         }
                         for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
                             for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
@@ -158,9 +157,8 @@ public sealed class WinogradKernel : WinogradConvolution
                                 WinogradRows.Output(source + tx0, xiStride, pp + 2 * ty * rowStride, _half, tx0);
                         for (int row = 0; row < Height; row++)
                         {
-                            float* e = pp + row * rowStride, o = e + _half, line = target + row * Width;
-                            for (int k = 0; 2 * k < Width; k++) line[2 * k] = e[k] + b;
-                            for (int k = 0; 2 * k + 1 < Width; k++) line[2 * k + 1] = o[k] + b;
+                            float* e = pp + row * rowStride;
+                            WinogradRows.Interleave(e, e + _half, Width, b, target + row * Width);
                         }
                         continue;
                     }
@@ -178,7 +176,7 @@ public sealed class WinogradKernel : WinogradConvolution
     }
 
     /// <summary>
-    /// dM[ξ, f, column] = A dy Aᵀ per tile (cells past an odd edge are zero); adds Σ dy per filter into db.
+    /// dM[ξ, f, column] = A dy Aᵀ per tile (cells past an odd edge are zero); adds Σ dy per filter into db when wanted.
     /// Filters outside, images inside, for the vector path's spill (see <see cref="TransformInput"/>).
     /// </summary>
     private unsafe void TransformGradient(int t, ReadOnlySpan<float> dy, int samples, int columns, float[] m, float[] dB)
@@ -191,14 +189,13 @@ public sealed class WinogradKernel : WinogradConvolution
                 for (int n = 0; n < samples; n++)
                 {
                     float* source = pdy + (n * Filters + f) * hw, target = pm + f * columns + n * _tiles;
-                    dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source, hw));
+                    if (NeedsBiasGradient) dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source, hw));
                     if (_vector)
                     {
                         for (int row = 0; row < Height; row++)
                         {
-                            float* e = pp + row * rowStride, o = e + _half, line = source + row * Width;
-                            for (int k = 0; 2 * k < Width; k++) e[k] = line[2 * k];
-                            for (int k = 0; 2 * k + 1 < Width; k++) o[k] = line[2 * k + 1];
+                            float* e = pp + row * rowStride;
+                            WinogradRows.Deinterleave(source + row * Width, Width, e, e + _half);
                         }
                         for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
                             for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
@@ -234,9 +231,8 @@ public sealed class WinogradKernel : WinogradConvolution
                                 WinogradRows.InputAdjointAdd(source + tx0, xiStride, _tilesX - tx0, pp + 2 * ty * rowStride, _half, tx0);
                         for (int row = 0; row < Height; row++)
                         {
-                            float* e = pp + (row + 1) * rowStride, o = e + _half, line = target + row * Width;
-                            for (int k = 1; 2 * k - 1 < Width; k++) line[2 * k - 1] = e[k];
-                            for (int k = 0; 2 * k < Width; k++) line[2 * k] = o[k];
+                            float* e = pp + (row + 1) * rowStride;
+                            WinogradRows.Interleave(even: e + _half, odd: e + 1, Width, target + row * Width);
                         }
                         continue;
                     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MlNetFashion.Engine.Kernels;
 
@@ -38,26 +39,29 @@ public static unsafe class WinogradRows
     /// dd = B dV Bᵀ of tiles tx0 … tx0 + 7 (dV from src[ξ·xiStride + lane]; lanes ≥ <paramref name="valid"/> are
     /// ignored), added into the deinterleaved padded rows from <paramref name="top"/>.
     /// </summary>
+    /// <remarks>
+    /// Column j of w = B dV goes to the padded columns by Bᵀ's row j — 0: +c0 −c2; 1: +c1 +c2; 2: −c1 +c2;
+    /// 3: +c1 −c3, where c0 = E[tx], c1 = O[tx], c2 = E[tx + 1], c3 = O[tx + 1]. Per row, each cell takes its terms in
+    /// the order E[k] += a_k, −= a_(k−1), += b_(k−1), += c_(k−1) and O[k] += b_k, −= c_k, += d_k, −= d_(k−1) (a … d:
+    /// columns 0 … 3 of w): the row is loaded once and the (k − 1) terms come from the same registers shifted up one lane,
+    /// so no load reads back a store it only partly overlaps (a store-forwarding stall per row and column). Cell 8
+    /// (E[tx0 + 8], O[tx0 + 8]) takes lane 7's terms in scalar. A lane's extra ± 0 leaves its cell as it is: cells
+    /// start at +0 and only ever add, so none holds −0.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void InputAdjointAdd(float* src, int xiStride, int valid, float* top, int half, int tx0)
     {
         var mask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(valid)).AsSingle();
-        int stride = 2 * half;
-        float* e = top + tx0, o = e + half;
-        // Column j of w = B dV goes to the padded columns by Bᵀ's row j — 0: +c0 −c2; 1: +c1 +c2; 2: −c1 +c2;
-        // 3: +c1 −c3, where c0 = E[tx], c1 = O[tx], c2 = E[tx + 1], c3 = O[tx + 1].
         Column(src, xiStride, 0, mask, out var a0, out var a1, out var a2, out var a3);
-        Add(e, stride, a0, a1, a2, a3);
-        Sub(e + 1, stride, a0, a1, a2, a3);
         Column(src, xiStride, 1, mask, out var b0, out var b1, out var b2, out var b3);
-        Add(o, stride, b0, b1, b2, b3);
-        Add(e + 1, stride, b0, b1, b2, b3);
         Column(src, xiStride, 2, mask, out var c0, out var c1, out var c2, out var c3);
-        Sub(o, stride, c0, c1, c2, c3);
-        Add(e + 1, stride, c0, c1, c2, c3);
         Column(src, xiStride, 3, mask, out var d0, out var d1, out var d2, out var d3);
-        Add(o, stride, d0, d1, d2, d3);
-        Sub(o + 1, stride, d0, d1, d2, d3);
+        int stride = 2 * half;
+        float* e = top + tx0;
+        AddRow(e, half, a0, b0, c0, d0);
+        AddRow(e + stride, half, a1, b1, c1, d1);
+        AddRow(e + 2 * stride, half, a2, b2, c2, d2);
+        AddRow(e + 3 * stride, half, a3, b3, c3, d3);
 
         // Column j of w = B dV: (dV0, dV1 − dV2 + dV3, dV1 + dV2 − dV0, −dV3), lanes ≥ valid zeroed.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -71,6 +75,24 @@ public static unsafe class WinogradRows
             (w0, w1, w2, w3) = (v0, v1 - v2 + v3, v1 + v2 - v0, -v3);
         }
     }
+
+    /// <summary>
+    /// One padded row's share of <see cref="InputAdjointAdd"/>: w's row (a, b, c, d) into E at <paramref name="e"/> and O at
+    /// e + half, each cell's terms in the order given there; cell 8 of each block takes lane 7's terms.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(float* e, int half, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
+    {
+        float* o = e + half;
+        (Vector256.Load(e) + a - ShiftUp(a) + ShiftUp(b) + ShiftUp(c)).Store(e);
+        (Vector256.Load(o) + b - c + d - ShiftUp(d)).Store(o);
+        e[8] = e[8] - a.GetElement(7) + b.GetElement(7) + c.GetElement(7);
+        o[8] -= d.GetElement(7);
+    }
+
+    /// <summary>Lane k ← lane k − 1, lane 0 ← 0 (an out-of-range index selects zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ShiftUp(Vector256<float> v) => Vector256.Shuffle(v, Vector256.Create(8, 0, 1, 2, 3, 4, 5, 6));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Load(float* p) => Vector256.Load(p);
@@ -90,25 +112,6 @@ public static unsafe class WinogradRows
         (o0 + e1).Store(dst + xiStride);
         (e1 - o0).Store(dst + 2 * xiStride);
         (o0 - o1).Store(dst + 3 * xiStride);
-    }
-
-    /// <summary>Rows i = 0..3 of the tile: p[i·stride + lane] += w_i.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add(float* p, int stride, Vector256<float> w0, Vector256<float> w1, Vector256<float> w2, Vector256<float> w3)
-    {
-        (Vector256.Load(p) + w0).Store(p);
-        (Vector256.Load(p + stride) + w1).Store(p + stride);
-        (Vector256.Load(p + 2 * stride) + w2).Store(p + 2 * stride);
-        (Vector256.Load(p + 3 * stride) + w3).Store(p + 3 * stride);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Sub(float* p, int stride, Vector256<float> w0, Vector256<float> w1, Vector256<float> w2, Vector256<float> w3)
-    {
-        (Vector256.Load(p) - w0).Store(p);
-        (Vector256.Load(p + stride) - w1).Store(p + stride);
-        (Vector256.Load(p + 2 * stride) - w2).Store(p + 2 * stride);
-        (Vector256.Load(p + 3 * stride) - w3).Store(p + 3 * stride);
     }
 
     /// <summary>
@@ -163,4 +166,82 @@ public static unsafe class WinogradRows
         (pe - po).Store(dst + 2 * xiStride);
         (-po).Store(dst + 3 * xiStride);
     }
+
+    /// <summary>
+    /// even[k] = src[2k], odd[k] = src[2k + 1] for the <paramref name="count"/> floats at src (a row of a map into its
+    /// deinterleaved blocks). Writes whole vectors of eight: cells past count / 2 up to the next multiple of eight get
+    /// zeros, so both blocks need that much room. Never reads past src + count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Deinterleave(float* src, int count, float* even, float* odd)
+    {
+        if (!Avx2.IsSupported)
+        {
+            for (int k = 0; k < (count + 15) / 16 * 8; k++)
+            {
+                even[k] = 2 * k < count ? src[2 * k] : 0f;
+                odd[k] = 2 * k + 1 < count ? src[2 * k + 1] : 0f;
+            }
+            return;
+        }
+        for (int j = 0; j < count; j += 16, even += 8, odd += 8)
+        {
+            Vector256<float> lo, hi;
+            if (j + 16 <= count) (lo, hi) = (Avx.LoadVector256(src + j), Avx.LoadVector256(src + j + 8));
+            else (lo, hi) = (Avx.MaskLoad(src + j, TailMask(count - j)), Avx.MaskLoad(src + j + 8, TailMask(count - j - 8)));
+            // Shuffle 0x88 / 0xDD: lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6 (odd: 1 3); the 64-bit permute 0xD8 orders the pairs.
+            Avx.Store(even, Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0x88).AsDouble(), 0xD8).AsSingle());
+            Avx.Store(odd, Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0xDD).AsDouble(), 0xD8).AsSingle());
+        }
+    }
+
+    /// <summary>
+    /// dst[2k] = even[k] + bias, dst[2k + 1] = odd[k] + bias for the <paramref name="count"/> floats of dst (the inverse
+    /// of <see cref="Deinterleave"/>, adding a filter's bias on the way). Reads whole vectors of eight from both blocks;
+    /// never writes past dst + count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave(float* even, float* odd, int count, float bias, float* dst)
+        => Interleave(even, odd, count, addBias: true, bias, dst);
+
+    /// <summary>
+    /// dst[2k] = even[k], dst[2k + 1] = odd[k]: <see cref="Interleave(float*, float*, int, float, float*)"/> without a bias.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave(float* even, float* odd, int count, float* dst) => Interleave(even, odd, count, addBias: false, 0f, dst);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave(float* even, float* odd, int count, bool addBias, float bias, float* dst)
+    {
+        if (!Avx2.IsSupported)
+        {
+            for (int k = 0; 2 * k < count; k++) dst[2 * k] = addBias ? even[k] + bias : even[k];
+            for (int k = 0; 2 * k + 1 < count; k++) dst[2 * k + 1] = addBias ? odd[k] + bias : odd[k];
+            return;
+        }
+        var b = Vector256.Create(bias);
+        for (int j = 0; j < count; j += 16, even += 8, odd += 8)
+        {
+            Vector256<float> e = Avx.LoadVector256(even), o = Avx.LoadVector256(odd);
+            if (addBias) (e, o) = (e + b, o + b);
+            // Unpack: e0 o0 e1 o1 | e4 o4 e5 o5 and e2 o2 e3 o3 | e6 o6 e7 o7; the 128-bit permutes join the halves in order.
+            Vector256<float> low = Avx.UnpackLow(e, o), high = Avx.UnpackHigh(e, o);
+            Vector256<float> first = Avx.Permute2x128(low, high, 0x20), second = Avx.Permute2x128(low, high, 0x31);
+            if (j + 16 <= count)
+            {
+                Avx.Store(dst + j, first);
+                Avx.Store(dst + j + 8, second);
+            }
+            else
+            {
+                Avx.MaskStore(dst + j, TailMask(count - j), first);
+                Avx.MaskStore(dst + j + 8, TailMask(count - j - 8), second);
+            }
+        }
+    }
+
+    /// <summary>All ones in the first <paramref name="valid"/> lanes (none when ≤ 0), for masked loads and stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> TailMask(int valid)
+        => Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(valid)).AsSingle();
 }
