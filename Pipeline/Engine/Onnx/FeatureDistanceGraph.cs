@@ -14,8 +14,8 @@ internal static class FeatureDistanceGraph
 {
     /// <summary>
     /// Adds the score as <paramref name="output"/>, from the layers' values and <paramref name="logits"/> [N, K]. With
-    /// test-time views those values stack V views along the batch axis ([V·N, …], view-major): <paramref name="plainView"/>
-    /// is the index of the image alone, whose rows [p·N, (p + 1)·N) are scored; null when there are no views.
+    /// test-time views both stack V views along the batch axis ([V·N, …], view-major): <paramref name="plainView"/> is the
+    /// index of the image alone, whose rows [p·N, (p + 1)·N) are scored; null when there are no views.
     /// </summary>
     public static void Emit(OnnxGraph g, FeatureDistance features, IReadOnlyDictionary<int, string> layerOutputs, string logits,
         string output, int? plainView = null)

@@ -85,7 +85,8 @@ public class InDistributionTests
         string path = Path.Combine(Path.GetTempPath(), $"feature-distance-{Guid.NewGuid():N}.onnx");
         File.WriteAllBytes(path, OnnxExporter.Export(model, FashionMnistOnnx.ExportOptions with
         {
-            ClassNames = FashionMnistClasses.Names, FeatureDistance = distance,
+            ClassNames = FashionMnistClasses.Names,
+            FeatureDistance = distance,
             InDistribution = new InDistributionRule(InDistributionScoreKind.FeatureDistance, threshold),
         }));
         try
