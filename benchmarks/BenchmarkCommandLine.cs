@@ -21,7 +21,7 @@ public static class BenchmarkCommandLine
           confidence --model FILE [--images N] [--ood-dir DIR] [--data-dir DIR]  calibration, not-a-garment detection, explanations
           batch-scoring --model FILE [--images N] [--kill-resume] [--data-dir DIR] [--work-dir DIR]  predict --idx streamed vs in memory
           scale-out --model FILE [--seconds S] [--clients C] [--data-dir DIR]  POST /predict: three replicas via HAProxy vs one direct
-          recalibrate PRESET CKPT OUT.onnx [FRACTION [SEED]]  a finished run's calibration fitted again, exported with it
+          recalibrate PRESET CKPT|MODEL.onnx OUT.onnx [FRACTION [SEED]]  a finished run's calibration fitted again, exported with it
           anything else                                  BenchmarkDotNet (e.g. --filter '*')
         """;
 

@@ -74,6 +74,7 @@ public static partial class ConfidenceBenchmark
         using var session = new InferenceSession(onnx);
         var notes = new List<string>();
         InDistributionScoreKind kind = classifier.InDistributionScoreKind;
+        InDistributionScoreKind graphKind = InDistributionScore.FromLogits(kind) ? InDistributionScoreKind.FeatureDistance : kind;
         if (classifier.InDistributionThreshold is null)
             notes.Add("the model stores no in-distribution threshold (trained without a validation split)");
 
@@ -101,7 +102,7 @@ public static partial class ConfidenceBenchmark
             else if (oodDir is not null) notes.Add($"{name}: {path} not found, family left out");
         }
 
-        Dictionary<InDistributionScoreKind, double[]> idScores = AllScores(session, test.Pixels, test.Count, testLogits);
+        Dictionary<InDistributionScoreKind, double[]> idScores = AllScores(session, test.Pixels, test.Count, testLogits, graphKind);
         double[] idVerdict = Gated(idScores[kind], new Family(test.Pixels, [.. Enumerable.Repeat(true, test.Count)]));
         double threshold95 = InDistributionScore.Threshold(idVerdict);
         double modelThreshold = classifier.InDistributionThreshold ?? double.NegativeInfinity;
@@ -110,7 +111,7 @@ public static partial class ConfidenceBenchmark
         {
             int count = images.SourceHasForeground.Length;
             Dictionary<InDistributionScoreKind, double[]> scores = AllScores(session, images.Pixels, count,
-                Logits(session, images.Pixels, count));
+                Logits(session, images.Pixels, count), graphKind);
             var auroc = scores.ToDictionary(s => InDistributionScore.Name(s.Key), s => Auroc(idScores[s.Key], s.Value));
             double[] verdict = Gated(scores[kind], images);
             auroc["verdict"] = Auroc(idVerdict, verdict);
@@ -150,9 +151,10 @@ public static partial class ConfidenceBenchmark
         return OnnxBatches.Run(session, scaled, count, 100, OnnxExporter.LogitsName);
     }
 
-    /// <summary>Every logit score, and the graph's feature distance when the model has that output.</summary>
+    /// <summary>Every logit score, and the graph's score when the model has that output (under <paramref name="graphKind"/>, what
+    /// its metadata names it).</summary>
     private static Dictionary<InDistributionScoreKind, double[]> AllScores(InferenceSession session, byte[] pixels, int count,
-        float[] logits)
+        float[] logits, InDistributionScoreKind graphKind)
     {
         var scores = Enum.GetValues<InDistributionScoreKind>().Where(InDistributionScore.FromLogits)
             .ToDictionary(k => k, k => InDistributionScore.Of(k, logits, Classes));
@@ -160,7 +162,7 @@ public static partial class ConfidenceBenchmark
         {
             var scaled = new float[count * Pixels];
             FashionMnistSplit.Scale(pixels.AsSpan(0, count * Pixels), scaled);
-            scores[InDistributionScoreKind.FeatureDistance] =
+            scores[graphKind] =
                 [.. OnnxBatches.Run(session, scaled, count, 100, OnnxExporter.InDistributionScoreName).Select(v => (double)v)];
         }
         return scores;

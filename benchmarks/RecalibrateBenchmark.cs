@@ -13,14 +13,15 @@ using MlNetFashion.Pipeline.Data;
 namespace MlNetFashion.Benchmarks;
 
 /// <summary>
-/// `recalibrate PRESET CKPT OUT.onnx [FRACTION [SEED]]`: the calibration `train` fits after training, fitted again on a
-/// finished run's checkpoint (the same stratified validation split of the official training images, by default 0.1 with
-/// seed 1 as `train`'s), and the model exported with it: lets the confidence benchmark compare scores on a model that
-/// took minutes to train without training it again.
+/// `recalibrate PRESET CKPT|MODEL.onnx OUT.onnx [FRACTION [SEED]]`: the calibration `train` fits after training, fitted again
+/// on a finished run's checkpoint or on the weights its model.onnx carries (<see cref="OnnxWeights"/>), with the same
+/// stratified validation split of the official training images (by default 0.1 with seed 1, as `train`'s), and the model
+/// exported with it: lets the confidence benchmark compare scores on a model that took minutes to train without training
+/// it again.
 /// </summary>
 public static class RecalibrateBenchmark
 {
-    public const string Usage = "recalibrate PRESET CKPT OUT.onnx [FRACTION [SEED]]";
+    public const string Usage = "recalibrate PRESET CKPT|MODEL.onnx OUT.onnx [FRACTION [SEED]]";
 
     public static void Run(string[] args)
     {
@@ -29,7 +30,8 @@ public static class RecalibrateBenchmark
         ulong seed = args.Length > 4 ? ulong.Parse(args[4], CultureInfo.InvariantCulture) : 1;
         Sequential model = ModelSource.Create(args[0], null).Model;
         model.Build(maxBatchSize: 500, new EngineRandom(0));
-        WeightsSnapshot.FromValues(CheckpointFile.Read(args[1]).Weights).Restore(model);
+        if (args[1].EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) OnnxWeights.Load(args[1], model);
+        else WeightsSnapshot.FromValues(CheckpointFile.Read(args[1]).Weights).Restore(model);
         FashionMnistSplit all = FashionMnist.Load().Train;
         var (trainIndices, holdoutIndices) = StratifiedSplit.Split(all.IntLabels(), fraction, seed);
         LabeledImages Subset(int[] indices)

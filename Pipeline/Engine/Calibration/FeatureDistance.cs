@@ -13,8 +13,9 @@ namespace MlNetFashion.Engine.Calibration;
 /// at each tap t (the end of every convolution stage, summarized per channel by mean and standard deviation over the
 /// map, and the penultimate vector) a Gaussian per class with one shared covariance Σ_t, the distance
 /// D_t = min_k (f_t − μ_tk)ᵀ Σ_t⁻¹ (f_t − μ_tk), and the score −Σ_t (D_t − a_t) / b_t with a_t, b_t the mean and
-/// standard deviation of D_t on the images it was fitted on: higher = more like a training image. Exported as a
-/// graph output (<see cref="Onnx.OnnxExporter.InDistributionScoreName"/>), so every runtime computes the same score.
+/// standard deviation of D_t on the images it was fitted on: higher = more like a training image. With
+/// <see cref="Energy"/> the score is that one combined with the logits' energy. Exported as a graph output
+/// (<see cref="Onnx.OnnxExporter.InDistributionScoreName"/>), so every runtime computes the same score.
 /// </summary>
 public sealed class FeatureDistance
 {
@@ -27,6 +28,16 @@ public sealed class FeatureDistance
     private FeatureDistance(IReadOnlyList<FeatureTap> taps) => Taps = taps;
 
     public IReadOnlyList<FeatureTap> Taps { get; }
+
+    /// <summary>The standardized sum with the energy of the image's logits; null: the feature distance alone.</summary>
+    public EnergyCombination? Energy { get; init; }
+
+    /// <summary>The same taps with <paramref name="energy"/> (null: the feature distance alone).</summary>
+    public FeatureDistance WithEnergy(EnergyCombination? energy) => new(Taps) { Energy = energy };
+
+    /// <summary>The score this computes, as the model's metadata names it.</summary>
+    public InDistributionScoreKind Kind =>
+        Energy is null ? InDistributionScoreKind.FeatureDistance : InDistributionScoreKind.FeatureDistanceAndEnergy;
 
     /// <summary>
     /// The taps of <paramref name="model"/>: each 4-D ReLU output that a pooling or Flatten layer reads (through Dropout or
@@ -75,8 +86,30 @@ public sealed class FeatureDistance
         return new FeatureDistance(taps);
     }
 
-    /// <summary>The score of each of <paramref name="count"/> images (pixels / 255), computed in the engine.</summary>
+    /// <summary>
+    /// The score of each of <paramref name="count"/> images (pixels / 255), computed in the engine: the feature distance's,
+    /// combined with the energy of the model's logits for the image alone when <see cref="Energy"/> is set.
+    /// </summary>
     public double[] Score(Sequential model, ReadOnlySpan<float> images, int count)
+    {
+        double[] scores = DistanceScore(model, images, count);
+        if (Energy is null) return scores;
+        double[] energies = Energies(model, images, count);
+        for (int n = 0; n < count; n++) scores[n] = Energy.Combine(scores[n], energies[n]);
+        return scores;
+    }
+
+    /// <summary>log Σ_k exp(z_k) of the model's logits for each image alone (no test-time views).</summary>
+    public static double[] Energies(Sequential model, ReadOnlySpan<float> images, int count)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var logits = new float[count * model.OutputShape.Size];
+        model.PredictLogits(images, count, logits);
+        return InDistributionScore.Of(InDistributionScoreKind.Energy, logits, model.OutputShape.Size);
+    }
+
+    /// <summary>−Σ_t (D_t − a_t) / b_t of each image, without <see cref="Energy"/>.</summary>
+    public double[] DistanceScore(Sequential model, ReadOnlySpan<float> images, int count)
     {
         var points = Taps.Select(t => (t.Layer, t.ChannelStatistics, t.Width)).ToList();
         float[][] features = Features(model, points, images, count);

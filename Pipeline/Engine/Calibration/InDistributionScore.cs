@@ -16,6 +16,10 @@ public enum InDistributionScoreKind
     /// <summary>The distance of the image's internal features from the training images' (<see cref="Calibration.FeatureDistance"/>):
     /// computed by the graph, not from the logits.</summary>
     FeatureDistance,
+
+    /// <summary>The feature distance plus the energy, each standardized on held-out images (<see cref="EnergyCombination"/>):
+    /// computed by the graph.</summary>
+    FeatureDistanceAndEnergy,
 }
 
 /// <summary>The scores of <see cref="InDistributionScoreKind"/> and the threshold that accepts a chosen share of held-out images.</summary>
@@ -31,6 +35,7 @@ public static class InDistributionScore
         InDistributionScoreKind.MaxLogit => "max_logit",
         InDistributionScoreKind.MaxProbability => "max_probability",
         InDistributionScoreKind.FeatureDistance => "feature_distance",
+        InDistributionScoreKind.FeatureDistanceAndEnergy => "feature_distance_energy",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -38,9 +43,9 @@ public static class InDistributionScore
     public static InDistributionScoreKind? Parse(string? name) =>
         Enum.GetValues<InDistributionScoreKind>().Cast<InDistributionScoreKind?>().FirstOrDefault(k => Name(k!.Value) == name);
 
-    /// <summary>True for the kinds computed from the logits alone (all but
-    /// <see cref="InDistributionScoreKind.FeatureDistance"/>).</summary>
-    public static bool FromLogits(InDistributionScoreKind kind) => kind != InDistributionScoreKind.FeatureDistance;
+    /// <summary>True for the kinds computed from the logits alone (all but the feature distance's, which the graph computes).</summary>
+    public static bool FromLogits(InDistributionScoreKind kind) =>
+        kind is not (InDistributionScoreKind.FeatureDistance or InDistributionScoreKind.FeatureDistanceAndEnergy);
 
     /// <summary>The score of one image's logits.</summary>
     public static double Of(InDistributionScoreKind kind, ReadOnlySpan<float> logits)

@@ -26,7 +26,8 @@ public static class OnnxExporter
 {
     public const string InputName = "input", LogitsName = "logits", ProbabilitiesName = "probabilities";
 
-    /// <summary>The output [N, 1] of <see cref="FeatureDistance"/>'s score, present when the export options carry one.</summary>
+    /// <summary>The output [N, 1] of <see cref="FeatureDistance"/>'s score, present when the export options carry one (with
+    /// test-time views: the score of the image alone).</summary>
     public const string InDistributionScoreName = "in_distribution_score";
 
     /// <summary>The metadata key of the classes the outputs stand for: a JSON array, in output order.</summary>
@@ -62,8 +63,7 @@ public static class OnnxExporter
         string current = views is null ? InputName : EmitViews(graph, views, InputName, model.InputShape);
         var layers = model.Layers;
         FeatureDistance? features = options.FeatureDistance;
-        if (features is not null && views is not null)
-            throw new ArgumentException("ONNX export: a feature distance needs the image alone, not test-time views.", nameof(options));
+        int? plainView = views is null ? null : PlainView(views);
         var layerOutputs = new Dictionary<int, string>();   // layer index → the graph value equal to its engine output
         var plan = BatchNormFolding.Plan(layers, options.FoldBatchNorm);
         for (int i = 0; i < layers.Count; i++)
@@ -79,6 +79,7 @@ public static class OnnxExporter
             if (after is not null) layerOutputs[i + 1] = current;
         }
         long classes = model.OutputShape[0];
+        string viewLogits = current;
         if (views is not null) current = EmitViewMean(graph, current, views.Views.Count, classes);
         graph.AddNode("Identity", "logits", [current], [LogitsName]);
         string softmaxInput = LogitsName;
@@ -95,11 +96,20 @@ public static class OnnxExporter
         graph.AddOutput(ProbabilitiesName, classes);
         if (features is not null)
         {
-            FeatureDistanceGraph.Emit(graph, features, layerOutputs, InDistributionScoreName);
+            FeatureDistanceGraph.Emit(graph, features, layerOutputs, views is null ? LogitsName : viewLogits, InDistributionScoreName,
+                plainView);
             graph.AddOutput(InDistributionScoreName, 1);
         }
         return graph.Serialize("MlNetFashion", "MlNetFashion", options.ProducerVersion, options.Description ?? Description(model),
             Metadata(model, options));
+    }
+
+    /// <summary>The index of the view that is the image alone: the in-distribution score is that view's.</summary>
+    private static int PlainView(TestTimeViews views)
+    {
+        for (int v = 0; v < views.Views.Count; v++)
+            if (views.Views[v] is { Flip: false, Dy: 0, Dx: 0 }) return v;
+        throw new InvalidOperationException($"ONNX export: test-time views without the image alone ({views}).");
     }
 
     /// <summary>The doc string when the caller gives none: "… float [N,C,H,W] … [N,K]" with the model's own shapes.</summary>

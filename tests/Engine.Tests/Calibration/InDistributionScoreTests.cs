@@ -27,8 +27,15 @@ public class InDistributionScoreTests
     [InlineData(InDistributionScoreKind.Energy)]
     [InlineData(InDistributionScoreKind.MaxLogit)]
     [InlineData(InDistributionScoreKind.MaxProbability)]
+    [InlineData(InDistributionScoreKind.FeatureDistance)]
+    [InlineData(InDistributionScoreKind.FeatureDistanceAndEnergy)]
     public void Parse_Name_RoundTrips(InDistributionScoreKind kind) => Assert.Equal(kind,
         InDistributionScore.Parse(InDistributionScore.Name(kind)));
+
+    [Theory]
+    [InlineData(InDistributionScoreKind.FeatureDistance)]
+    [InlineData(InDistributionScoreKind.FeatureDistanceAndEnergy)]
+    public void FromLogits_GraphComputedKinds_False(InDistributionScoreKind kind) => Assert.False(InDistributionScore.FromLogits(kind));
 
     [Fact]
     public void Parse_UnknownName_Null() => Assert.Null(InDistributionScore.Parse("entropy"));

@@ -8,7 +8,7 @@ namespace MlNetFashion.Engine.Tests.Calibration;
 public class ModelCalibrationTests
 {
     [Fact]
-    public void Fit_NoHeldOutImages_FeatureThresholdFromOtherTrainingImagesAndTemperatureOne()
+    public void Fit_NoHeldOutImages_ScoreFittedOnOtherTrainingImagesAndTemperatureOne()
     {
         Sequential model = Presets.TwoConv();
         model.Build(50, new EngineRandom(3));
@@ -19,7 +19,7 @@ public class ModelCalibrationTests
         Assert.Equal(1, calibration.Temperature);
         Assert.Equal(0, calibration.HeldOutImages);
         Assert.NotNull(calibration.Features);
-        Assert.Equal(InDistributionScoreKind.FeatureDistance, calibration.InDistribution!.Score);
+        Assert.Equal(InDistributionScoreKind.FeatureDistanceAndEnergy, calibration.InDistribution!.Score);
         Assert.Contains("200 training images", calibration.Note);
         // Fitted on the first half, chosen on the second: 95 % of the second half pass.
         double[] second = calibration.Features!.Score(model, train.Pixels.AsSpan(200 * 784), 200);
@@ -40,6 +40,35 @@ public class ModelCalibrationTests
         Assert.Null(calibration.Note);
         double[] scores = calibration.Features!.Score(model, heldOut.Pixels, 200);
         Assert.Equal(190, scores.Count(s => calibration.InDistribution!.Accepts(s)));
+    }
+
+    [Fact]
+    public void Fit_HeldOutImages_EnergyCombinationStandardizesBothOnThem()
+    {
+        Sequential model = Presets.TwoConv();
+        model.Build(50, new EngineRandom(3));
+        var random = new Random(8);
+        LabeledImages train = Images(random, 300), heldOut = Images(random, 200);
+
+        ModelCalibration calibration = ModelCalibration.Fit(model, heldOut, views: null, train: train);
+
+        EnergyCombination energy = calibration.Features!.Energy!;
+        Assert.Equal(InDistributionScoreKind.FeatureDistanceAndEnergy, calibration.Features.Kind);
+        double[] distances = calibration.Features.DistanceScore(model, heldOut.Pixels, 200);
+        double[] energies = FeatureDistance.Energies(model, heldOut.Pixels, 200);
+        // Each term has mean 0 and standard deviation 1 on the held-out images, so neither outweighs the other.
+        foreach ((double[] values, double offset, double scale) in new[]
+        {
+            (distances, energy.FeatureOffset, energy.FeatureScale), (energies, energy.EnergyOffset, energy.EnergyScale),
+        })
+        {
+            double[] z = [.. values.Select(v => (v - offset) / scale)];
+            Assert.Equal(0, z.Average(), 1e-9);
+            Assert.Equal(1, Math.Sqrt(z.Sum(v => v * v) / z.Length), 1e-9);
+        }
+        double[] scores = calibration.Features.Score(model, heldOut.Pixels, 200);
+        Assert.Equal(0, scores.Average(), 1e-9);
+        for (int n = 0; n < 200; n++) Assert.Equal(energy.Combine(distances[n], energies[n]), scores[n], 1e-12);
     }
 
     [Fact]

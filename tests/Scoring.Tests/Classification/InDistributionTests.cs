@@ -1,8 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
+using MlNetFashion.Engine.Calibration;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Pipeline;
 using MlNetFashion.Scoring.Classification;
+using MlNetFashion.Scoring.Imaging;
 using MlNetFashion.Scoring.Tests.Imaging;
 using SkiaSharp;
 
@@ -20,7 +25,8 @@ public class InDistributionTests
         using var session = new InferenceSession(CalibratedModel.Onnx);
         Dictionary<string, string> metadata = session.ModelMetadata.CustomMetadataMap;
 
-        Assert.Equal("feature_distance", metadata[OnnxExporter.InDistributionScoreKey]);
+        Assert.Equal("feature_distance_energy", metadata[OnnxExporter.InDistributionScoreKey]);
+        Assert.Equal(InDistributionScoreKind.FeatureDistanceAndEnergy, Classifier.InDistributionScoreKind);
         Assert.Equal((double)metrics["oodThreshold"]!, Classifier.InDistributionThreshold!.Value, 9);
         Assert.Equal(double.Parse(metadata[OnnxExporter.TemperatureKey], CultureInfo.InvariantCulture), Classifier.Temperature);
         Assert.Equal((float)(double)metrics["temperature"]!, (float)Classifier.Temperature);
@@ -62,6 +68,46 @@ public class InDistributionTests
         byte[] png = ImagePreprocessorTests.Encode(300, 200, (_, _) => new SKColor(r, g, b), SKEncodedImageFormat.Png);
 
         Assert.False(lenient.Predict(png, "blank.png").IsKnownClass);
+    }
+
+    [Fact]
+    public void PredictPixels_ModelWithFeatureDistanceAlone_KeepsItsScoreAndVerdict()
+    {
+        // A model whose metadata names the feature distance alone (ood_score=feature_distance) and whose graph computes it.
+        Sequential model = Presets.TwoConv();
+        model.Build(100, new EngineRandom(1));
+        OnnxWeights.Load(CalibratedModel.Onnx, model);
+        var test = TrainedModel.Test.Take(300);
+        float[] pixels = test.ScaledPixels();
+        FeatureDistance distance = FeatureDistance.Fit(model, pixels, test.IntLabels(), 200)!;
+        double[] expected = distance.Score(model, pixels.AsSpan(200 * 784), 100);
+        double threshold = expected.Order().ElementAt(50);
+        string path = Path.Combine(Path.GetTempPath(), $"feature-distance-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, OnnxExporter.Export(model, FashionMnistOnnx.ExportOptions with
+        {
+            ClassNames = FashionMnistClasses.Names,
+            FeatureDistance = distance,
+            InDistribution = new InDistributionRule(InDistributionScoreKind.FeatureDistance, threshold),
+        }));
+        try
+        {
+            using var classifier = FashionClassifier.Load(path);
+
+            Assert.Equal(InDistributionScoreKind.FeatureDistance, classifier.InDistributionScoreKind);
+            double spread = expected.Max() - expected.Min();
+            for (int n = 0; n < 100; n++)
+            {
+                byte[] image = test.Image(200 + n).ToArray();
+                Prediction p = classifier.PredictPixels(image);
+                Assert.Equal(expected[n], p.InDistributionScore, 2e-3 * spread);
+                bool accepts = expected[n] >= threshold && Foreground.HasGarmentForeground(image);
+                if (Math.Abs(expected[n] - threshold) > 2e-3 * spread) Assert.Equal(accepts, p.IsKnownClass);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

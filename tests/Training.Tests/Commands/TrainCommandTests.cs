@@ -1,5 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.ML.OnnxRuntime;
+using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Pipeline.Runs;
 
 namespace MlNetFashion.Training.Tests.Commands;
 
@@ -70,6 +75,32 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(new FileInfo(single).Length < new FileInfo(Path.Combine(_out, "model.onnx")).Length,
             "the single-view graph has no view nodes");
         Assert.False(metrics.ContainsKey("validationAccuracy"), "nothing was held out");
+    }
+
+    [Fact]
+    public void Train_BestPresetSmallRun_BothModelsCarryThePlainViewsScoreAndThreshold()
+    {
+        var (exit, _, error) = Cli.Run("train", "--preset", "best", "--epochs", "1", "--limit-train", "1000", "--limit-test", "200",
+            "--out", _out);
+        Assert.True(exit == 0, error);
+        float[] images = FashionMnist.Load().Test.Take(200).ScaledPixels();
+        var scores = new List<float[]>();
+        var thresholds = new List<double>();
+        foreach (string file in new[] { "model.onnx", "model-single-view.onnx" })
+        {
+            using var session = new InferenceSession(Path.Combine(_out, file));
+            Dictionary<string, string> metadata = session.ModelMetadata.CustomMetadataMap;
+            Assert.Equal("feature_distance_energy", metadata[OnnxExporter.InDistributionScoreKey]);
+            thresholds.Add(double.Parse(metadata[OnnxExporter.InDistributionThresholdKey], CultureInfo.InvariantCulture));
+            scores.Add(OnnxBatches.Run(session, images, 200, 50, OnnxExporter.InDistributionScoreName));
+        }
+        // The ten-view model scores the image alone: its score is the single-view model's, and so is its threshold.
+        Assert.Equal(thresholds[0], thresholds[1]);
+        double spread = scores[1].Max() - scores[1].Min();
+        Assert.True(spread > 0);
+        for (int n = 0; n < 200; n++) Assert.Equal(scores[1][n], scores[0][n], 1e-3 * spread);
+        // Chosen on training images the feature distance was not fitted on: most new garments pass it too.
+        Assert.InRange(scores[0].Count(s => s >= thresholds[0]), 100, 200);
     }
 
     [Fact]
