@@ -30,8 +30,11 @@ public static class ImageDecoder
         SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
             throw new ImageRejectedException($"{name}: the image data is truncated or corrupt ({result})");
-        ColorImage image = Downsample(bitmap.GetPixelSpan(), size.Width, size.Height, WorkingSize);
-        return Orient(image, codec.EncodedOrigin);
+        ReadOnlySpan<byte> rgba = bitmap.GetPixelSpan();
+        // At the working size already (the usual case): bytes to upright floats in one pass.
+        return Math.Max(size.Width, size.Height) <= WorkingSize
+            ? Orient(rgba, size.Width, size.Height, codec.EncodedOrigin)
+            : Orient(Downsample(rgba, size.Width, size.Height, WorkingSize), codec.EncodedOrigin);
     }
 
     /// <summary>Refuses an image without pixels or over <see cref="MaxPixels"/>, from the header's dimensions alone.</summary>
@@ -91,15 +94,20 @@ public static class ImageDecoder
             for (int y = oy * k; y < Math.Min(height, (oy + 1) * k); y++)
             {
                 ReadOnlySpan<byte> row = rgba.Slice(y * width * 4, width * 4);
-                for (int x = 0; x < width; x++)
+                for (int o = 0; o < outW; o++)
                 {
-                    int o = x / k;
-                    double a = row[4 * x + 3];
-                    sums[4 * o] += a * row[4 * x];
-                    sums[4 * o + 1] += a * row[4 * x + 1];
-                    sums[4 * o + 2] += a * row[4 * x + 2];
-                    sums[4 * o + 3] += a;
-                    counts[o]++;
+                    double r = sums[4 * o], g = sums[4 * o + 1], b = sums[4 * o + 2], sumA = sums[4 * o + 3];
+                    int end = Math.Min(width, (o + 1) * k);
+                    for (int x = o * k; x < end; x++)
+                    {
+                        double a = row[4 * x + 3];
+                        r += a * row[4 * x];
+                        g += a * row[4 * x + 1];
+                        b += a * row[4 * x + 2];
+                        sumA += a;
+                    }
+                    (sums[4 * o], sums[4 * o + 1], sums[4 * o + 2], sums[4 * o + 3]) = (r, g, b, sumA);
+                    counts[o] += end - o * k;
                 }
             }
             for (int o = 0; o < outW; o++)
@@ -123,26 +131,57 @@ public static class ImageDecoder
     public static ColorImage Orient(ColorImage stored, SKEncodedOrigin origin)
     {
         if (origin is SKEncodedOrigin.TopLeft or 0) return stored;
-        int w = stored.Width, h = stored.Height;
-        bool swap = origin >= SKEncodedOrigin.LeftTop;
-        int outW = swap ? h : w, outH = swap ? w : h;
-        var result = new float[stored.Rgba.Length];
+        var (outW, outH, first, stepX, stepY) = Mapping(stored.Width, stored.Height, origin);
+        float[] source = stored.Rgba;
+        var result = new float[source.Length];
         for (int y = 0; y < outH; y++)
-            for (int x = 0; x < outW; x++)
-            {
-                (int sx, int sy) = origin switch
-                {
-                    SKEncodedOrigin.TopRight => (w - 1 - x, y),
-                    SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),
-                    SKEncodedOrigin.BottomLeft => (x, h - 1 - y),
-                    SKEncodedOrigin.LeftTop => (y, x),
-                    SKEncodedOrigin.RightTop => (y, h - 1 - x),
-                    SKEncodedOrigin.RightBottom => (w - 1 - y, h - 1 - x),
-                    SKEncodedOrigin.LeftBottom => (w - 1 - y, x),
-                    _ => (x, y),
-                };
-                Array.Copy(stored.Rgba, 4 * (sy * w + sx), result, 4 * (y * outW + x), 4);
-            }
+        {
+            int from = first + y * stepY, to = 4 * y * outW;
+            for (int x = 0; x < outW; x++, from += stepX, to += 4)
+                source.AsSpan(4 * from, 4).CopyTo(result.AsSpan(to, 4));
+        }
         return new ColorImage(outW, outH, result);
+    }
+
+    /// <summary>8-bit RGBA as the codec wrote it, <paramref name="width"/>×<paramref name="height"/> stored, to an upright
+    /// <see cref="ColorImage"/> (see <see cref="Orient(ColorImage, SKEncodedOrigin)"/>).</summary>
+    public static ColorImage Orient(ReadOnlySpan<byte> rgba, int width, int height, SKEncodedOrigin origin)
+    {
+        if (origin is SKEncodedOrigin.TopLeft or 0) return ColorImage.FromRgba8(width, height, rgba);
+        var (outW, outH, first, stepX, stepY) = Mapping(width, height, origin);
+        var result = new float[4 * width * height];
+        for (int y = 0; y < outH; y++)
+        {
+            int from = 4 * (first + y * stepY), to = 4 * y * outW;
+            for (int x = 0; x < outW; x++, from += 4 * stepX, to += 4)
+            {
+                result[to] = rgba[from];
+                result[to + 1] = rgba[from + 1];
+                result[to + 2] = rgba[from + 2];
+                result[to + 3] = rgba[from + 3];
+            }
+        }
+        return new ColorImage(outW, outH, result);
+    }
+
+    /// <summary>
+    /// The stored pixel index sy·W + sx that upright pixel (x, y) reads, as first + x·stepX + y·stepY (the table above:
+    /// e.g. 6, (y, H−1−x): first (H−1)·W, stepX −W, stepY 1), and the upright size.
+    /// </summary>
+    private static (int Width, int Height, int First, int StepX, int StepY) Mapping(int w, int h, SKEncodedOrigin origin)
+    {
+        bool swap = origin >= SKEncodedOrigin.LeftTop;
+        var (first, stepX, stepY) = origin switch
+        {
+            SKEncodedOrigin.TopRight => (w - 1, -1, w),
+            SKEncodedOrigin.BottomRight => ((h - 1) * w + w - 1, -1, -w),
+            SKEncodedOrigin.BottomLeft => ((h - 1) * w, 1, -w),
+            SKEncodedOrigin.LeftTop => (0, w, 1),
+            SKEncodedOrigin.RightTop => ((h - 1) * w, -w, 1),
+            SKEncodedOrigin.RightBottom => ((h - 1) * w + w - 1, -w, -1),
+            SKEncodedOrigin.LeftBottom => (w - 1, w, -1),
+            _ => (0, 1, w),
+        };
+        return (swap ? h : w, swap ? w : h, first, stepX, stepY);
     }
 }

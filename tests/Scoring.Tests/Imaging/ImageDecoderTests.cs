@@ -87,6 +87,26 @@ public class ImageDecoderTests
         Assert.Equal(128, image[250, 200, 2], 3f);
     }
 
+    [Theory]
+    [InlineData(SKEncodedOrigin.TopLeft)]
+    [InlineData(SKEncodedOrigin.TopRight)]
+    [InlineData(SKEncodedOrigin.BottomRight)]
+    [InlineData(SKEncodedOrigin.BottomLeft)]
+    [InlineData(SKEncodedOrigin.LeftTop)]
+    [InlineData(SKEncodedOrigin.RightTop)]
+    [InlineData(SKEncodedOrigin.RightBottom)]
+    [InlineData(SKEncodedOrigin.LeftBottom)]
+    public void Orient_CodecBytes_SameAsOrientingTheirFloats(SKEncodedOrigin origin)
+    {
+        var random = new Random(7);
+        var rgba = new byte[4 * 5 * 3];
+        random.NextBytes(rgba);
+        ColorImage expected = ImageDecoder.Orient(ColorImage.FromRgba8(5, 3, rgba), origin);
+        ColorImage actual = ImageDecoder.Orient(rgba, 5, 3, origin);
+        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
+        Assert.Equal(expected.Rgba, actual.Rgba);
+    }
+
     [Fact]
     public void Decode_LargeWebP_ScaledByTheCodecToWorkingSize()
     {
