@@ -6,8 +6,9 @@ namespace MlNetFashion.Scoring.Imaging;
 /// Encoded bytes → a <see cref="ColorImage"/> upright and at working resolution. The header is read first and an image
 /// over <see cref="MaxPixels"/> refused before any pixel is decoded (a small file can claim huge dimensions). A JPEG is
 /// decoded by the codec at 1/2, 1/4 or 1/8 scale when that still leaves <see cref="WorkingSize"/> pixels on the longer
-/// side (a WebP straight at the working size), so a 12 MP photo costs a few MB, not ~50; anything still larger is
-/// area-averaged down to it. The EXIF orientation a phone writes (pixels stored sideways, a tag saying how to turn
+/// side (a WebP straight at the working size; a JPEG over <see cref="LargeImagePixels"/> at the smallest scale leaving
+/// <see cref="LargeImageMinSide"/>), so a 12 MP photo costs about 1 MB, not ~50; anything still larger is area-averaged
+/// down to it. The EXIF orientation a phone writes (pixels stored sideways, a tag saying how to turn
 /// them) is applied last.
 /// </summary>
 public static class ImageDecoder
@@ -49,11 +50,21 @@ public static class ImageDecoder
     }
 
     /// <summary>
-    /// The smallest size the codec decodes to directly whose longer side is still at least <see cref="WorkingSize"/>:
-    /// JPEG at n/8 scales; WebP at any size, so the working size itself (libwebp averages as it scales). Other formats
-    /// are decoded whole before <see cref="Downsample"/>: SkiaSharp's PNG, GIF and BMP codecs neither scale nor hand
-    /// out rows (scanline decoding is unimplemented for PNG), so a 50-megapixel PNG briefly costs 4 bytes a pixel,
-    /// ~200 MB.
+    /// Over this many pixels (phones take 12 MP), a JPEG is decoded at the codec's smallest n/8 scale whose longer side
+    /// is still <see cref="LargeImageMinSide"/>: decoding dominates a large photo's cost (a 4032×3024 JPEG takes about
+    /// twice as long at ¼, 1008×756, as at ⅛, 504×378), and ⅛ is then already about the working size.
+    /// </summary>
+    public const long LargeImagePixels = 4_000_000;
+
+    /// <summary>The least longer side a large JPEG is decoded to: 9× the 28 px the garment ends up as.</summary>
+    public const int LargeImageMinSide = 256;
+
+    /// <summary>
+    /// The smallest size the codec decodes to directly whose longer side is still at least <see cref="WorkingSize"/>
+    /// (<see cref="LargeImageMinSide"/> for a JPEG over <see cref="LargeImagePixels"/>): JPEG at n/8 scales; WebP at any
+    /// size, so the working size itself (libwebp averages as it scales). Other formats are decoded whole before
+    /// <see cref="Downsample"/>: SkiaSharp's PNG, GIF and BMP codecs neither scale nor hand out rows (scanline decoding
+    /// is unimplemented for PNG), so a 50-megapixel PNG briefly costs 4 bytes a pixel, ~200 MB.
     /// </summary>
     private static SKSizeI DecodeSize(SKCodec codec, int width, int height)
     {
@@ -64,11 +75,12 @@ public static class ImageDecoder
             int k = (longer + WorkingSize - 1) / WorkingSize;
             return new SKSizeI((width + k - 1) / k, (height + k - 1) / k);
         }
+        int least = (long)width * height > LargeImagePixels ? LargeImageMinSide : WorkingSize;
         SKSizeI best = new(width, height);
-        foreach (float scale in new[] { 0.5f, 0.25f, 0.125f })
+        foreach (float scale in (ReadOnlySpan<float>)[0.5f, 0.25f, 0.125f])
         {
             SKSizeI scaled = codec.GetScaledDimensions(scale);
-            if (Math.Max(scaled.Width, scaled.Height) >= WorkingSize && scaled.Width * (long)scaled.Height < best.Width * (long)best.Height)
+            if (Math.Max(scaled.Width, scaled.Height) >= least && scaled.Width * (long)scaled.Height < best.Width * (long)best.Height)
                 best = scaled;
         }
         return best;

@@ -87,6 +87,31 @@ public class ImageDecoderTests
         Assert.Equal(128, image[250, 200, 2], 3f);
     }
 
+    [Fact]
+    public void Decode_TwelveMegapixelJpegStoredSideways_DecodedAtOneEighthAndTurnedUpright()
+    {
+        // A phone's 4032×3024 photo stored sideways (EXIF 6): ⅛ is 504×378, longer than LargeImageMinSide, so no
+        // finer scale is decoded and nothing is averaged. The stored left half is red, the right half blue.
+        const int w = 4032, h = 3024;
+        using var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        Span<byte> pixels = bitmap.GetPixelSpan();
+        for (int i = 0; i < w * h; i++)
+        {
+            bool left = i % w < w / 2;
+            pixels[4 * i] = left ? (byte)200 : (byte)20;
+            pixels[4 * i + 1] = left ? (byte)40 : (byte)60;
+            pixels[4 * i + 2] = left ? (byte)40 : (byte)220;
+            pixels[4 * i + 3] = 255;
+        }
+        using SKData encoded = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
+        byte[] jpeg = JpegOrientation.WithOrientation(encoded.ToArray(), 6);
+        ColorImage image = ImageDecoder.Decode(jpeg, "phone.jpg");
+        Assert.Equal((378, 504), (image.Width, image.Height));
+        // Upright (x, y) is stored (y, H − 1 − x): the stored left half is the upright top.
+        Assert.Equal(200, image[189, 100, 0], 6f);
+        Assert.Equal(220, image[189, 400, 2], 6f);
+    }
+
     [Theory]
     [InlineData(SKEncodedOrigin.TopLeft)]
     [InlineData(SKEncodedOrigin.TopRight)]
