@@ -141,11 +141,16 @@ public sealed record BackgroundModel(float[] Constant, float[] SlopeX, float[] S
     private static BackgroundModel Fit(BandPixels band, int count, int maxTerms)
     {
         Span<double> basis = stackalloc double[6];
+        Span<double> products = stackalloc double[36];
+        Span<double> sums = stackalloc double[18];
         foreach (int terms in (ReadOnlySpan<int>)[6, 3, 1])
         {
             if (terms > maxTerms) continue;
-            var normal = new double[terms, terms];
-            var rhs = new double[3, terms];
+            // products[i·terms + j] = Σ basis_i·basis_j (upper triangle; the lower one mirrors it, the same products),
+            // sums[c·terms + i] = Σ basis_i·colour_c, each summed over the pixels in scan order.
+            Span<double> normalSums = products[..(terms * terms)], rhsSums = sums[..(3 * terms)];
+            normalSums.Clear();
+            rhsSums.Clear();
             for (int p = 0; p < count; p++)
             {
                 double u = band.U[p], v = band.V[p];
@@ -158,15 +163,20 @@ public sealed record BackgroundModel(float[] Constant, float[] SlopeX, float[] S
                 float r = band.Colour[0][p], g = band.Colour[1][p], b = band.Colour[2][p];
                 for (int i = 0; i < terms; i++)
                 {
-                    // The lower triangle is mirrored below: basis[j]·basis[i] is the same product.
-                    for (int j = i; j < terms; j++) normal[i, j] += basis[i] * basis[j];
-                    rhs[0, i] += basis[i] * r;
-                    rhs[1, i] += basis[i] * g;
-                    rhs[2, i] += basis[i] * b;
+                    double bi = basis[i];
+                    for (int j = i; j < terms; j++) normalSums[i * terms + j] += bi * basis[j];
+                    rhsSums[i] += bi * r;
+                    rhsSums[terms + i] += bi * g;
+                    rhsSums[2 * terms + i] += bi * b;
                 }
             }
+            var normal = new double[terms, terms];
+            var rhs = new double[3, terms];
             for (int i = 0; i < terms; i++)
-                for (int j = 0; j < i; j++) normal[i, j] = normal[j, i];
+            {
+                for (int j = i; j < terms; j++) normal[i, j] = normal[j, i] = normalSums[i * terms + j];
+                for (int c = 0; c < 3; c++) rhs[c, i] = rhsSums[c * terms + i];
+            }
             var solutions = new double[3][];
             bool solved = true;
             for (int c = 0; c < 3 && solved; c++)
@@ -242,11 +252,18 @@ internal sealed class BandPixels
     public int Count { get; private set; }
     public int Total { get; private set; }
 
+    /// <summary>The number of pixels in the band of a width×height image: whole rows at the top and bottom, both ends of
+    /// the others.</summary>
+    public static int Size(int width, int height, int band)
+    {
+        int rows = Math.Min(height, 2 * band);
+        return rows * width + (height - rows) * Math.Min(width, 2 * band);
+    }
+
     public static BandPixels Gather(ColorImage image, int band)
     {
         int w = image.Width, h = image.Height;
-        int rows = Math.Min(h, 2 * band), inner = h - rows;
-        var pixels = new BandPixels(rows * w + inner * Math.Min(w, 2 * band));
+        var pixels = new BandPixels(Size(w, h, band));
         float[] rgba = image.Rgba;
         for (int y = 0; y < h; y++)
         {

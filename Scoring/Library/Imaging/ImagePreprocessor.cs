@@ -234,7 +234,7 @@ public static class ImagePreprocessor
     private static float BandPercentile(IntensityMap map, double percentile)
     {
         int band = BackgroundModel.BandWidth(map.Width, map.Height);
-        var values = new float[map.Width * map.Height];
+        var values = new float[BandPixels.Size(map.Width, map.Height, band)];
         int count = 0;
         for (int y = 0; y < map.Height; y++)
         {
@@ -255,40 +255,49 @@ public static class ImagePreprocessor
     /// </summary>
     public static (int X, int Y, int Width, int Height) GarmentBox(IntensityMap distance, IntensityMap smoothed, float threshold)
     {
-        int w = distance.Width, h = distance.Height;
-        var above = new bool[w * h];
-        for (int i = 0; i < above.Length; i++) above[i] = distance.Values[i] > threshold && smoothed.Values[i] > threshold;
-        var label = new int[w * h];
+        int w = distance.Width, h = distance.Height, stride = w + 2;
+        // The mask with a one-pixel frame of 0 around it, so the flood fill needs no bounds checks: 1 = above the
+        // threshold and not yet reached.
+        var open = new byte[stride * (h + 2)];
+        float[] d = distance.Values, s = smoothed.Values;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                if (d[y * w + x] > threshold && s[y * w + x] > threshold) open[(y + 1) * stride + x + 1] = 1;
+        ReadOnlySpan<int> neighbours = [-stride - 1, -stride, -stride + 1, -1, 1, stride - 1, stride, stride + 1];
         var regions = new List<(int Size, int MinX, int MinY, int MaxX, int MaxY)>();
         var stack = new int[w * h];
-        for (int start = 0; start < above.Length; start++)
+        for (int start = stride + 1; start < open.Length - stride - 1; start++)
         {
-            if (!above[start] || label[start] != 0) continue;
-            int id = regions.Count + 1, size = 0, minX = w, minY = h, maxX = -1, maxY = -1;
-            label[start] = id;
-            int depth = 0;
+            if (open[start] == 0) continue;
+            int size = 0, minX = stride, minY = h + 2, maxX = -1, maxY = -1, depth = 0;
+            open[start] = 0;
             stack[depth++] = start;
             while (depth > 0)
             {
-                int i = stack[--depth], x = i % w, y = i / w;
+                int i = stack[--depth], y = i / stride, x = i - y * stride;
                 size++;
                 (minX, maxX, minY, maxY) = (Math.Min(minX, x), Math.Max(maxX, x), Math.Min(minY, y), Math.Max(maxY, y));
-                for (int ny = Math.Max(0, y - 1); ny <= Math.Min(h - 1, y + 1); ny++)
-                    for (int nx = Math.Max(0, x - 1); nx <= Math.Min(w - 1, x + 1); nx++)
-                    {
-                        int n = ny * w + nx;
-                        if (!above[n] || label[n] != 0) continue;
-                        label[n] = id;
-                        stack[depth++] = n;
-                    }
+                foreach (int step in neighbours)
+                {
+                    int n = i + step;
+                    if (open[n] == 0) continue;
+                    open[n] = 0;
+                    stack[depth++] = n;
+                }
             }
-            regions.Add((size, minX, minY, maxX, maxY));
+            // Framed coordinates are one more than the image's.
+            regions.Add((size, minX - 1, minY - 1, maxX - 1, maxY - 1));
         }
         if (regions.Count == 0) return (0, 0, w, h);
-        int largest = regions.Max(r => r.Size);
-        var kept = regions.Where(r => r.Size >= MinRegionShare * largest).ToList();
-        int left = kept.Min(r => r.MinX), top = kept.Min(r => r.MinY);
-        return (left, top, kept.Max(r => r.MaxX) - left + 1, kept.Max(r => r.MaxY) - top + 1);
+        int largest = 0;
+        foreach (var r in regions) largest = Math.Max(largest, r.Size);
+        int left = w, top = h, right = -1, bottom = -1;
+        foreach (var r in regions)
+        {
+            if (r.Size < MinRegionShare * largest) continue;
+            (left, top, right, bottom) = (Math.Min(left, r.MinX), Math.Min(top, r.MinY), Math.Max(right, r.MaxX), Math.Max(bottom, r.MaxY));
+        }
+        return (left, top, right - left + 1, bottom - top + 1);
     }
 
     /// <summary>A region of the garment mask counts when it has at least this share of the largest region's pixels.</summary>
