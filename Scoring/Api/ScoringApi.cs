@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
@@ -162,10 +163,12 @@ public static class ScoringApi
     {
         HttpRequest request = http.Request;
         if (request.ContentLength > MaxBodyBytes) return TooLarge();
-        byte[] body;
+        // The body is read once into a pooled buffer (a phone photo is 2–6 MB), returned when the answer is made.
+        byte[] buffer;
+        int length;
         try
         {
-            body = await ReadLimitedAsync(request.Body, MaxBodyBytes);
+            (buffer, length) = await ReadLimitedAsync(request.Body, MaxBodyBytes, request.ContentLength);
         }
         catch (BadHttpRequestException ex)
         {
@@ -175,14 +178,29 @@ public static class ScoringApi
                 ? TooLarge()
                 : Results.Json(new { error = $"malformed request body: {ex.Message}" }, statusCode: ex.StatusCode);
         }
-        if (body.Length > MaxBodyBytes) return TooLarge();
+        try
+        {
+            return await PredictAsync(http, pool, metrics, buffer, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<IResult> PredictAsync(
+        HttpContext http, FashionClassifierPool pool, ScoringMetrics metrics, byte[] buffer, int length)
+    {
+        HttpRequest request = http.Request;
+        if (length > MaxBodyBytes) return TooLarge();
+        ReadOnlyMemory<byte> body = buffer.AsMemory(0, length);
         string name = "image";
         // Only multipart is a form here: curl --data-binary @boot.png labels its raw bytes x-www-form-urlencoded.
         bool multipart = request.HasFormContentType
             && request.GetTypedHeaders().ContentType?.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
         if (multipart)
         {
-            request.Body = new MemoryStream(body);
+            request.Body = new MemoryStream(buffer, 0, length, writable: false);
             IFormCollection form;
             try
             {
@@ -206,16 +224,16 @@ public static class ScoringApi
                     error = $"expected a multipart file field named 'image' (or a single file), received {form.Files.Count} files",
                 });
             name = file.FileName;
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer);
-            body = buffer.ToArray();
+            using var image = new MemoryStream();
+            await file.CopyToAsync(image);
+            body = image.GetBuffer().AsMemory(0, (int)image.Length);
         }
         if (body.Length > MaxImageBytes) return TooLarge();
         if (body.Length == 0) return Results.BadRequest(new { error = "expected an image in the request body, received nothing" });
         try
         {
             long start = Stopwatch.GetTimestamp();
-            GrayImage seen = ImagePreprocessor.Preprocess(body, name);
+            GrayImage seen = ImagePreprocessor.Preprocess(body.Span, name);
             TimeSpan preprocess = Stopwatch.GetElapsedTime(start);
             // One model from scoring to the header that names it, even when another is swapped in meanwhile.
             using var lease = pool.Acquire();
@@ -245,17 +263,37 @@ public static class ScoringApi
         Results.Json(new { error = $"expected an image of at most {MaxImageBytes:N0} bytes" },
             statusCode: StatusCodes.Status413PayloadTooLarge);
 
-    /// <summary>Reads at most limit + 1 bytes, so an oversized chunked body is detected without buffering it all.</summary>
-    private static async Task<byte[]> ReadLimitedAsync(Stream body, int limit)
+    /// <summary>
+    /// Reads at most limit + 1 bytes into a buffer from <see cref="ArrayPool{T}.Shared"/> (the caller returns it), so an
+    /// oversized chunked body is detected without buffering it all; sized by Content-Length when the client sent one.
+    /// </summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadLimitedAsync(Stream body, int limit, long? contentLength)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk)) > 0)
+        // One byte over Content-Length, so the read that finds the end needs no larger buffer.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(contentLength > 0 ? (int)Math.Min(limit + 1L, contentLength.Value + 1) : 81920);
+        int length = 0;
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit) break;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit + 1L, 2L * buffer.Length));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                int read = await body.ReadAsync(buffer.AsMemory(length));
+                if (read == 0) break;
+                length += read;
+                if (length > limit) break;
+            }
+            return (buffer, length);
         }
-        return buffer.ToArray();
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
     }
 }

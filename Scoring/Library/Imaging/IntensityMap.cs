@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace MlNetFashion.Scoring.Imaging;
 
 /// <summary>A single-channel float image, row-major: a garment's intensity (0 = background) before it becomes bytes.</summary>
@@ -39,31 +41,51 @@ public sealed class IntensityMap
     public IntensityMap BoxBlur3()
     {
         // Separable: sums over three rows, then over three columns of those sums; counts likewise (1·1 at a corner).
+        // Each sum is 0 + a + b (+ c) in that order, so the vectorised middle gives the scalar edges' floats.
         int w = Width, h = Height;
         var columnSums = new float[w * h];
         for (int y = 0; y < h; y++)
         {
             int from = Math.Max(0, y - 1), to = Math.Min(h - 1, y + 1);
-            for (int x = 0; x < w; x++)
-            {
-                float sum = 0;
-                for (int yy = from; yy <= to; yy++) sum += Values[yy * w + x];
-                columnSums[y * w + x] = sum;
-            }
+            Span<float> sum = columnSums.AsSpan(y * w, w);
+            for (int yy = from; yy <= to; yy++) AddTo(sum, Values.AsSpan(yy * w, w));
         }
         var result = new float[w * h];
         for (int y = 0; y < h; y++)
         {
             int rows = Math.Min(h - 1, y + 1) - Math.Max(0, y - 1) + 1;
-            for (int x = 0; x < w; x++)
+            ReadOnlySpan<float> sums = columnSums.AsSpan(y * w, w);
+            Span<float> blurred = result.AsSpan(y * w, w);
+            blurred[0] = RowMean(sums, 0, rows);
+            int x = 1;
+            var count = new Vector<float>(rows * 3);
+            for (; x + Vector<float>.Count <= w - 1; x += Vector<float>.Count)
             {
-                int from = Math.Max(0, x - 1), to = Math.Min(w - 1, x + 1);
-                float sum = 0;
-                for (int xx = from; xx <= to; xx++) sum += columnSums[y * w + xx];
-                result[y * w + x] = sum / (rows * (to - from + 1));
+                Vector<float> sum = Vector<float>.Zero + new Vector<float>(sums[(x - 1)..]) + new Vector<float>(sums[x..])
+                    + new Vector<float>(sums[(x + 1)..]);
+                (sum / count).CopyTo(blurred[x..]);
             }
+            for (; x < w; x++) blurred[x] = RowMean(sums, x, rows);
         }
         return new IntensityMap(w, h, result);
+    }
+
+    /// <summary>The mean of the column sums at x − 1, x, x + 1 (those inside the row) over <paramref name="rows"/> rows.</summary>
+    private static float RowMean(ReadOnlySpan<float> sums, int x, int rows)
+    {
+        int from = Math.Max(0, x - 1), to = Math.Min(sums.Length - 1, x + 1);
+        float sum = 0;
+        for (int xx = from; xx <= to; xx++) sum += sums[xx];
+        return sum / (rows * (to - from + 1));
+    }
+
+    /// <summary>sum[i] += values[i]: each column sum gains one row, in row order.</summary>
+    private static void AddTo(Span<float> sum, ReadOnlySpan<float> values)
+    {
+        int i = 0;
+        for (; i + Vector<float>.Count <= sum.Length; i += Vector<float>.Count)
+            (new Vector<float>(sum[i..]) + new Vector<float>(values[i..])).CopyTo(sum[i..]);
+        for (; i < sum.Length; i++) sum[i] += values[i];
     }
 
     /// <summary>

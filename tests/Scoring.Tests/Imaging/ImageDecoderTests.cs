@@ -88,6 +88,51 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void Decode_TwelveMegapixelJpegStoredSideways_DecodedAtOneEighthAndTurnedUpright()
+    {
+        // A phone's 4032×3024 photo stored sideways (EXIF 6): ⅛ is 504×378, longer than LargeImageMinSide, so no
+        // finer scale is decoded and nothing is averaged. The stored left half is red, the right half blue.
+        const int w = 4032, h = 3024;
+        using var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        Span<byte> pixels = bitmap.GetPixelSpan();
+        for (int i = 0; i < w * h; i++)
+        {
+            bool left = i % w < w / 2;
+            pixels[4 * i] = left ? (byte)200 : (byte)20;
+            pixels[4 * i + 1] = left ? (byte)40 : (byte)60;
+            pixels[4 * i + 2] = left ? (byte)40 : (byte)220;
+            pixels[4 * i + 3] = 255;
+        }
+        using SKData encoded = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
+        byte[] jpeg = JpegOrientation.WithOrientation(encoded.ToArray(), 6);
+        ColorImage image = ImageDecoder.Decode(jpeg, "phone.jpg");
+        Assert.Equal((378, 504), (image.Width, image.Height));
+        // Upright (x, y) is stored (y, H − 1 − x): the stored left half is the upright top.
+        Assert.Equal(200, image[189, 100, 0], 6f);
+        Assert.Equal(220, image[189, 400, 2], 6f);
+    }
+
+    [Theory]
+    [InlineData(SKEncodedOrigin.TopLeft)]
+    [InlineData(SKEncodedOrigin.TopRight)]
+    [InlineData(SKEncodedOrigin.BottomRight)]
+    [InlineData(SKEncodedOrigin.BottomLeft)]
+    [InlineData(SKEncodedOrigin.LeftTop)]
+    [InlineData(SKEncodedOrigin.RightTop)]
+    [InlineData(SKEncodedOrigin.RightBottom)]
+    [InlineData(SKEncodedOrigin.LeftBottom)]
+    public void Orient_CodecBytes_SameAsOrientingTheirFloats(SKEncodedOrigin origin)
+    {
+        var random = new Random(7);
+        var rgba = new byte[4 * 5 * 3];
+        random.NextBytes(rgba);
+        ColorImage expected = ImageDecoder.Orient(ColorImage.FromRgba8(5, 3, rgba), origin);
+        ColorImage actual = ImageDecoder.Orient(rgba, 5, 3, origin);
+        Assert.Equal((expected.Width, expected.Height), (actual.Width, actual.Height));
+        Assert.Equal(expected.Rgba, actual.Rgba);
+    }
+
+    [Fact]
     public void Decode_LargeWebP_ScaledByTheCodecToWorkingSize()
     {
         byte[] webp = ImagePreprocessorTests.Encode(

@@ -22,6 +22,29 @@ public class ImagePreprocessorTests
         Assert.Equal(pixels, ImagePreprocessor.Preprocess(png).Pixels);
     }
 
+    [Fact]
+    public void Difference_CurvedBackdropPartlyTransparent_BitIdenticalToAtPerPixel()
+    {
+        const int w = 37, h = 23;
+        var random = new Random(5);
+        var rgba = new byte[4 * w * h];
+        random.NextBytes(rgba);
+        ColorImage image = ColorImage.FromRgba8(w, h, rgba);
+        var background = new BackgroundModel([200, 150, 90], [-12.5f, 3.25f, 7], [4.5f, -9, 1.75f], 2)
+        {
+            Curvature = [-30, 12.5f, 6.25f, 8, -14, 3.5f, 21, 2.25f, -5],
+        };
+        IntensityMap[] difference = ImagePreprocessor.Difference(image, background);
+        for (int c = 0; c < 3; c++)
+        {
+            var expected = new float[w * h];
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    expected[y * w + x] = image[x, y, 3] / 255f * (image[x, y, c] - background.At(x, y, w, h, c));
+            Assert.Equal(expected, difference[c].Values);
+        }
+    }
+
     /// <summary>scikit-learn's first digit, a "0" (values 0–16): a ring that touches the top and bottom rows.</summary>
     private static readonly int[,] DigitZero =
     {

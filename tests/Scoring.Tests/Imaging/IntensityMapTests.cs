@@ -23,6 +23,34 @@ public class IntensityMapTests
         Assert.Equal(15, blurred[1, 0]);        // an edge 6
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 5)]
+    [InlineData(17, 3)]
+    [InlineData(40, 9)]
+    [InlineData(67, 4)]
+    public void BoxBlur3_RandomMaps_BitIdenticalToScalarSums(int width, int height)
+    {
+        var random = new Random(width * 100 + height);
+        var map = new IntensityMap(width, height, [.. Enumerable.Range(0, width * height).Select(_ => random.NextSingle() * 300)]);
+        // Sums from 0 over the rows, then over the columns, divided by the count: the order the blur promises.
+        var expected = new float[width * height];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int x0 = Math.Max(0, x - 1), x1 = Math.Min(width - 1, x + 1), y0 = Math.Max(0, y - 1), y1 = Math.Min(height - 1, y + 1);
+                float sum = 0;
+                for (int xx = x0; xx <= x1; xx++)
+                {
+                    float column = 0;
+                    for (int yy = y0; yy <= y1; yy++) column += map[xx, yy];
+                    sum += column;
+                }
+                expected[y * width + x] = sum / ((y1 - y0 + 1) * (x1 - x0 + 1));
+            }
+        Assert.Equal(expected, map.BoxBlur3().Values);
+    }
+
     [Fact]
     public void BoundingBox_NothingAboveThreshold_WholeMap()
     {

@@ -1,0 +1,151 @@
+using MlNetFashion.Scoring.Imaging;
+using SkiaSharp;
+
+namespace MlNetFashion.Benchmarks.Tests.Robustness.Reference;
+
+// The preprocessing as of commit 7a92752 (what the robustness table was measured with), kept verbatim but renamed: the
+// reference that the library's faster stages must match bit for bit (PreprocessingEquivalenceTests).
+/// <summary>
+/// Encoded bytes → a <see cref="ColorImage"/> upright and at working resolution. The header is read first and an image
+/// over <see cref="MaxPixels"/> refused before any pixel is decoded (a small file can claim huge dimensions). A JPEG is
+/// decoded by the codec at 1/2, 1/4 or 1/8 scale when that still leaves <see cref="WorkingSize"/> pixels on the longer
+/// side (a WebP straight at the working size), so a 12 MP photo costs a few MB, not ~50; anything still larger is
+/// area-averaged down to it. The EXIF orientation a phone writes (pixels stored sideways, a tag saying how to turn
+/// them) is applied last.
+/// </summary>
+public static class ReferenceDecoder
+{
+    public const long MaxPixels = 50_000_000;
+
+    /// <summary>The longer side the pipeline works at: the garment ends up 28 px, so 512 keeps 18× the detail it needs.</summary>
+    public const int WorkingSize = 512;
+
+    public static ColorImage Decode(ReadOnlySpan<byte> encoded, string name = "image")
+    {
+        using var data = SKData.CreateCopy(encoded);
+        using SKCodec codec = SKCodec.Create(data)
+            ?? throw new ImageRejectedException($"{name}: not an image (PNG, JPEG, BMP, GIF or WebP expected)");
+        SKImageInfo header = codec.Info;
+        CheckHeader(header.Width, header.Height, name);
+        SKSizeI size = DecodeSize(codec, header.Width, header.Height);
+        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(info);
+        SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result != SKCodecResult.Success)
+            throw new ImageRejectedException($"{name}: the image data is truncated or corrupt ({result})");
+        ColorImage image = Downsample(bitmap.GetPixelSpan(), size.Width, size.Height, WorkingSize);
+        return Orient(image, codec.EncodedOrigin);
+    }
+
+    /// <summary>Refuses an image without pixels or over <see cref="MaxPixels"/>, from the header's dimensions alone.</summary>
+    public static void CheckHeader(int width, int height, string name)
+    {
+        if (width <= 0 || height <= 0) throw new ImageRejectedException($"{name}: the image has no pixels");
+        long pixels = (long)width * height;
+        if (pixels > MaxPixels)
+            throw new ImageRejectedException(
+                $"{name}: expected at most {MaxPixels / 1_000_000} megapixels, "
+                + $"received {width}×{height} ({pixels / 1e6:0.##} megapixels)");
+    }
+
+    /// <summary>
+    /// The smallest size the codec decodes to directly whose longer side is still at least <see cref="WorkingSize"/>:
+    /// JPEG at n/8 scales; WebP at any size, so the working size itself (libwebp averages as it scales). Other formats
+    /// are decoded whole before <see cref="Downsample"/>: SkiaSharp's PNG, GIF and BMP codecs neither scale nor hand
+    /// out rows (scanline decoding is unimplemented for PNG), so a 50-megapixel PNG briefly costs 4 bytes a pixel,
+    /// ~200 MB.
+    /// </summary>
+    private static SKSizeI DecodeSize(SKCodec codec, int width, int height)
+    {
+        int longer = Math.Max(width, height);
+        if (longer <= WorkingSize) return new SKSizeI(width, height);
+        if (codec.EncodedFormat == SKEncodedImageFormat.Webp)
+        {
+            int k = (longer + WorkingSize - 1) / WorkingSize;
+            return new SKSizeI((width + k - 1) / k, (height + k - 1) / k);
+        }
+        SKSizeI best = new(width, height);
+        foreach (float scale in new[] { 0.5f, 0.25f, 0.125f })
+        {
+            SKSizeI scaled = codec.GetScaledDimensions(scale);
+            if (Math.Max(scaled.Width, scaled.Height) >= WorkingSize && scaled.Width * (long)scaled.Height < best.Width * (long)best.Height)
+                best = scaled;
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Area-averages 8-bit RGBA down by the smallest whole factor k that brings the longer side to at most
+    /// <paramref name="maxSide"/> (k = 1: a plain copy). Colour is averaged weighted by alpha, so a transparent pixel's
+    /// arbitrary colour does not bleed into its neighbours: c = Σ a·c / Σ a, a = Σ a / n.
+    /// </summary>
+    public static ColorImage Downsample(ReadOnlySpan<byte> rgba, int width, int height, int maxSide)
+    {
+        int k = (Math.Max(width, height) + maxSide - 1) / maxSide;
+        if (k <= 1) return ColorImage.FromRgba8(width, height, rgba);
+        int outW = (width + k - 1) / k, outH = (height + k - 1) / k;
+        var sums = new double[outW * 4];
+        var counts = new int[outW];
+        var result = new float[outW * outH * 4];
+        for (int oy = 0; oy < outH; oy++)
+        {
+            Array.Clear(sums);
+            Array.Clear(counts);
+            for (int y = oy * k; y < Math.Min(height, (oy + 1) * k); y++)
+            {
+                ReadOnlySpan<byte> row = rgba.Slice(y * width * 4, width * 4);
+                for (int x = 0; x < width; x++)
+                {
+                    int o = x / k;
+                    double a = row[4 * x + 3];
+                    sums[4 * o] += a * row[4 * x];
+                    sums[4 * o + 1] += a * row[4 * x + 1];
+                    sums[4 * o + 2] += a * row[4 * x + 2];
+                    sums[4 * o + 3] += a;
+                    counts[o]++;
+                }
+            }
+            for (int o = 0; o < outW; o++)
+            {
+                double alpha = sums[4 * o + 3];
+                int at = 4 * (oy * outW + o);
+                for (int c = 0; c < 3; c++) result[at + c] = alpha > 0 ? (float)(sums[4 * o + c] / alpha) : 0;
+                result[at + 3] = (float)(alpha / counts[o]);
+            }
+        }
+        return new ColorImage(outW, outH, result);
+    }
+
+    /// <summary>
+    /// Turns stored pixels upright as the EXIF orientation says (values 1–8 = TopLeft … LeftBottom). The upright image
+    /// D takes, at (x, y), the stored pixel S(sx, sy) with (W, H the stored size):
+    /// 1 (x, y) · 2 (W−1−x, y) · 3 (W−1−x, H−1−y) · 4 (x, H−1−y) ·
+    /// 5 (y, x) · 6 (y, H−1−x) · 7 (W−1−y, H−1−x) · 8 (W−1−y, x);
+    /// 5–8 swap width and height.
+    /// </summary>
+    public static ColorImage Orient(ColorImage stored, SKEncodedOrigin origin)
+    {
+        if (origin is SKEncodedOrigin.TopLeft or 0) return stored;
+        int w = stored.Width, h = stored.Height;
+        bool swap = origin >= SKEncodedOrigin.LeftTop;
+        int outW = swap ? h : w, outH = swap ? w : h;
+        var result = new float[stored.Rgba.Length];
+        for (int y = 0; y < outH; y++)
+            for (int x = 0; x < outW; x++)
+            {
+                (int sx, int sy) = origin switch
+                {
+                    SKEncodedOrigin.TopRight => (w - 1 - x, y),
+                    SKEncodedOrigin.BottomRight => (w - 1 - x, h - 1 - y),
+                    SKEncodedOrigin.BottomLeft => (x, h - 1 - y),
+                    SKEncodedOrigin.LeftTop => (y, x),
+                    SKEncodedOrigin.RightTop => (y, h - 1 - x),
+                    SKEncodedOrigin.RightBottom => (w - 1 - y, h - 1 - x),
+                    SKEncodedOrigin.LeftBottom => (w - 1 - y, x),
+                    _ => (x, y),
+                };
+                Array.Copy(stored.Rgba, 4 * (sy * w + sx), result, 4 * (y * outW + x), 4);
+            }
+        return new ColorImage(outW, outH, result);
+    }
+}
