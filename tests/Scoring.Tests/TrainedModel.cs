@@ -1,6 +1,5 @@
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
-using MlNetFashion.Pipeline.Trainer;
 
 namespace MlNetFashion.Scoring.Tests;
 
@@ -22,13 +21,7 @@ public static class TrainedModel
         {
             Preset = "seed004", Epochs = 2, BatchSize = 64, LimitTrain = 6000, LimitTest = 1000, OutputDirectory = dir,
             ValidationFraction = 0,
-        }, new Silent(), CancellationToken.None);
+        }, new SilentProgress(), CancellationToken.None);
         return dir;
-    }
-
-    private sealed class Silent : ITrainingProgress
-    {
-        public void Stage(string message) { }
-        public void Metrics(FashionCnnMetrics metrics, int totalEpochs) { }
     }
 }

@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using MlNetFashion.Pipeline.Runs;
 using MlNetFashion.Scoring.Api;
@@ -18,21 +16,26 @@ namespace MlNetFashion.Scoring.Tests.Classification;
 /// </summary>
 public sealed class OwnClassesTests
 {
-    private static string ImageOf(string label) =>
-        Directory.EnumerateFiles(Path.Combine(OwnClassesModel.Images, label)).Order(StringComparer.Ordinal).Last();
+    private static OwnClassesModel Model => OwnClassesModel.Three;
+
+    private static string ImageOf(string label) => Model.ImageOf(label);
 
     [Fact]
     public void Train_ThreeClassFolder_LearnsAndExportsTheFolderNames()
     {
-        Assert.True(OwnClassesModel.Summary.Test.Accuracy >= 0.8, $"test accuracy {OwnClassesModel.Summary.Test.Accuracy:P1}");
-        Assert.Equal(OwnClassesModel.Classes, OwnClassesModel.Summary.Test.PerClass.Select(c => c.Label));
-        using var session = new InferenceSession(OwnClassesModel.Onnx);
+        Assert.True(Model.Summary.Test.Accuracy >= 0.8, $"test accuracy {Model.Summary.Test.Accuracy:P1}");
+        Assert.Equal(Model.Classes, Model.Summary.Test.PerClass.Select(c => c.Label));
+        using var session = new InferenceSession(Model.Onnx);
         Assert.Equal("[\"Schuhe-\\u00E4\",\"Stiefel\",\"\\u9774\"]", session.ModelMetadata.CustomMetadataMap["class_names"]);
         Assert.Equal("true", session.ModelMetadata.CustomMetadataMap[ModelFile.OwnClassesKey]);
         Assert.Equal([-1, 3], session.OutputMetadata["probabilities"].Dimensions);
+        Assert.StartsWith("Classifier of 3 classes of the user's own, named after the training folder's subfolders",
+            session.ModelMetadata.Description);
+        Assert.EndsWith("[N,3].", session.ModelMetadata.Description);
+        Assert.DoesNotContain("garment", session.ModelMetadata.CustomMetadataMap["preprocessing"]);
         foreach (string file in new[] { "model.zip", "metrics.json", "history.csv", "report.html", "checkpoints/best.ckpt" })
-            Assert.True(File.Exists(Path.Combine(OwnClassesModel.Directory, file)), file);
-        Assert.Contains("Schuhe-ä", File.ReadAllText(Path.Combine(OwnClassesModel.Directory, "metrics.json")).Replace("\\u00E4", "ä"));
+            Assert.True(File.Exists(Path.Combine(Model.Directory, file)), file);
+        Assert.Contains("Schuhe-ä", File.ReadAllText(Path.Combine(Model.Directory, "metrics.json")).Replace("\\u00E4", "ä"));
     }
 
     [Theory]
@@ -40,22 +43,22 @@ public sealed class OwnClassesTests
     [InlineData("model.zip")]
     public void Predict_OwnClassesModel_LabelsAreTheFolderNames(string file)
     {
-        using var classifier = FashionClassifier.Load(Path.Combine(OwnClassesModel.Directory, file));
-        Assert.Equal(OwnClassesModel.Classes, classifier.Classes);
-        foreach (string label in OwnClassesModel.Labels)
+        using var classifier = FashionClassifier.Load(Path.Combine(Model.Directory, file));
+        Assert.Equal(Model.Classes, classifier.Classes);
+        foreach (string label in Model.Labels)
         {
             Prediction p = classifier.Predict(ImageOf(label));
             Assert.Equal(3, p.Probabilities.Length);
             Assert.Equal(classifier.Classes[p.LabelIndex], p.Label);
-            Assert.Contains(p.Label, OwnClassesModel.Classes);
+            Assert.Contains(p.Label, Model.Classes);
         }
     }
 
     [Fact]
     public void Explain_OwnClassesModel_HeatMapOfItsPredictedClass()
     {
-        using var classifier = FashionClassifier.Load(OwnClassesModel.Onnx);
-        string image = ImageOf(OwnClassesModel.Labels[0]);
+        using var classifier = FashionClassifier.Load(Model.Onnx);
+        string image = ImageOf(Model.Labels[0]);
 
         Explanation e = classifier.Explain(image);
 
@@ -68,10 +71,10 @@ public sealed class OwnClassesTests
     public void PredictCommand_OwnClassesModel_PrintsTheFolderNames()
     {
         string image = ImageOf("靴");
-        using var classifier = FashionClassifier.Load(OwnClassesModel.Onnx);
+        using var classifier = FashionClassifier.Load(Model.Onnx);
         string expected = classifier.Predict(image).Label;
 
-        var (exit, output, error) = Cli.Run("predict", "--model", OwnClassesModel.Onnx, "--json", image);
+        var (exit, output, error) = Cli.Run("predict", "--model", Model.Onnx, "--json", image);
 
         Assert.Equal(0, exit);
         Assert.Equal("", error);
@@ -83,13 +86,13 @@ public sealed class OwnClassesTests
     [Fact]
     public async Task Serve_OwnClassesModel_ClassesAndPredictionsInTheModelsNames()
     {
-        using var classifier = FashionClassifier.Load(OwnClassesModel.Onnx);
+        using var classifier = FashionClassifier.Load(Model.Onnx);
         await using WebApplication app = ScoringApi.Build(classifier, configure: b => b.WebHost.UseTestServer());
         await app.StartAsync();
         HttpClient client = app.GetTestClient();
 
         var classes = JsonNode.Parse(await client.GetStringAsync("/classes"))!.AsArray().Select(n => (string?)n);
-        Assert.Equal(OwnClassesModel.Classes, classes);
+        Assert.Equal(Model.Classes, classes);
         Assert.Contains("fetch('/classes')", await client.GetStringAsync("/"));
 
         using var form = new MultipartFormDataContent();
@@ -106,31 +109,14 @@ public sealed class OwnClassesTests
     [Fact]
     public void ModelLoad_ThreeClassZip_PredictionEngineKeysTheFolderNames()
     {
-        var ml = new MLContext(seed: 1);
-        ITransformer model = ml.Model.Load(OwnClassesModel.Zip, out _);
-        var engine = ml.Model.CreatePredictionEngine<Input, Output>(model);
         var pixels = new byte[28 * 28];
         pixels[14 * 28 + 14] = 255;
 
-        Output output = engine.Predict(new Input { Pixels = pixels });
+        var (score, predicted, keys) = Model.PredictWithMlNet(pixels);
 
-        Assert.Equal(3, output.Score.Length);
-        Assert.InRange(output.PredictedLabel, 1u, 3u);
-        Assert.Equal(Array.IndexOf(output.Score, output.Score.Max()) + 1, (int)output.PredictedLabel);
-        VBuffer<ReadOnlyMemory<char>> keys = default;
-        engine.OutputSchema["PredictedLabel"].GetKeyValues(ref keys);
-        Assert.Equal(OwnClassesModel.Classes, keys.DenseValues().Select(k => k.ToString()));
-    }
-
-    private sealed class Input
-    {
-        [VectorType(28, 28)]
-        public byte[] Pixels { get; set; } = [];
-    }
-
-    private sealed class Output
-    {
-        public uint PredictedLabel { get; set; }
-        public float[] Score { get; set; } = [];
+        Assert.Equal(3, score.Length);
+        Assert.InRange(predicted, 1u, 3u);
+        Assert.Equal(Array.IndexOf(score, score.Max()) + 1, (int)predicted);
+        Assert.Equal(Model.Classes, keys);
     }
 }
