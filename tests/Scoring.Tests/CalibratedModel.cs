@@ -8,9 +8,9 @@ namespace MlNetFashion.Scoring.Tests;
 /// </summary>
 public static class CalibratedModel
 {
-    private static readonly Lazy<string> s_dir = new(Train);
+    private static readonly Lazy<string> LazyDirectory = new(Train);
 
-    public static string Directory => s_dir.Value;
+    public static string Directory => LazyDirectory.Value;
     public static string Onnx => Path.Combine(Directory, "model.onnx");
     public static string MetricsJson => Path.Combine(Directory, "metrics.json");
 
