@@ -46,6 +46,7 @@ public sealed class BuildScriptTests : IDisposable
         StandIn(bin, "dotnet", """
             case "$1" in *.dll) exec "$REAL_DOTNET" "$@" ;; esac
             printf 'dotnet %s\n' "$*" >> "$CALLS"
+            case "$1" in format) [ -z "$FAKE_FORMAT_OUTPUT" ] || { printf '%s\n' "$FAKE_FORMAT_OUTPUT"; exit 2; } ;; esac
             [ "$1" = test ] || exit 0
             # The GPU variant's run (Category=Gpu) is a second dotnet test, with its own output.
             case "$*" in *Category=Gpu*) [ -z "$FAKE_GPU_OUTPUT" ] || printf '%s\n' "$FAKE_GPU_OUTPUT"; exit 0 ;; esac
@@ -153,12 +154,34 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void Format_RestoresThenAppliesTheWhitespaceRules()
+    public void Format_RestoresThenAppliesTheEditorconfigRules()
     {
         var (exit, _, error) = Verb(["format"]);
 
         Assert.True(exit == 0, error);
-        Assert.Equal(["dotnet restore MlNetFashion.sln --nologo -v quiet", "dotnet format whitespace MlNetFashion.sln -v quiet"], Calls);
+        Assert.Equal(["dotnet restore MlNetFashion.sln --nologo -v quiet", "dotnet format MlNetFashion.sln --no-restore -v quiet"], Calls);
+    }
+
+    [Theory]
+    [BuildScriptData(BuildScript.Bash)]
+    [BuildScriptData(BuildScript.PowerShell)]
+    public void Test_DotnetFormatFindsDifferences_OneStyleLinePerFindingAfterTheBuildAndNoTests(BuildScript script)
+    {
+        // dotnet format reports a finding once per pass that sees it (code style, then analyzers).
+        string naming = $"{_dir}/src/A.cs(12,17): warning IDE1006: Naming rule violation: Missing prefix: 's_' [{_dir}/src/A.csproj]";
+        string whitespace = $"{_dir}/src/B.cs(3,1): error WHITESPACE: Fix whitespace formatting. [{_dir}/src/B.csproj]";
+        string format = string.Join('\n', naming, whitespace, naming);
+
+        var (exit, output, _) = Test(script, PassedLine, Trx, formatOutput: format);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(1, output.Split('\n').Count(l => l == "style: src/A.cs:12: IDE1006 Naming rule violation: Missing prefix: 's_'"));
+        Assert.Contains("style: src/B.cs:3: WHITESPACE Fix whitespace formatting.\n", output);
+        Assert.Contains($"style: ./{FileName(script)} format fixes what dotnet format can (git diff shows where)\n", output);
+        int build = Array.FindIndex(Calls, c => c.StartsWith("dotnet build MlNetFashion.sln ", StringComparison.Ordinal));
+        int check = Array.IndexOf(Calls, "dotnet format MlNetFashion.sln --verify-no-changes --no-restore -v quiet");
+        Assert.True(build >= 0 && build < check, string.Join('\n', Calls));
+        Assert.DoesNotContain(Calls, c => c.StartsWith("dotnet test ", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -188,10 +211,11 @@ public sealed class BuildScriptTests : IDisposable
         Run(BuildScript.Bash, args, environment);
 
     private (int Exit, string Out, string Error) Test(BuildScript script, string output, string trx, bool allowSkips = false,
-        int dotnetExit = 0, string gpuOutput = "") =>
+        int dotnetExit = 0, string gpuOutput = "", string formatOutput = "") =>
         Run(script, ["test"], new()
         {
             ["FAKE_OUTPUT"] = output, ["FAKE_TRX"] = trx, ["FAKE_EXIT"] = dotnetExit.ToString(), ["FAKE_GPU_OUTPUT"] = gpuOutput,
+            ["FAKE_FORMAT_OUTPUT"] = formatOutput,
             ["MLNETFASHION_ALLOW_SKIPS"] = allowSkips ? "1" : null,
         });
 
