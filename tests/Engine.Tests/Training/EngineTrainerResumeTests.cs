@@ -1,7 +1,4 @@
-using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Checkpoints;
-using MlNetFashion.Engine.Models;
-using MlNetFashion.Engine.Optimizers;
 using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
