@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
+using MlNetFashion.Benchmarks.Operations;
 using MlNetFashion.Pipeline.Data;
-using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Pipeline.Tests.Data;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using MlNetFashion.Tests.Shared;
+using MlNetFashion.Benchmarks.Operations;
 
 namespace MlNetFashion.Training.Tests.Commands;
 

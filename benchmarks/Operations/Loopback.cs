@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MlNetFashion.Tests.Shared;
+namespace MlNetFashion.Benchmarks.Operations;
 
-/// <summary>The local machine's network, for tests that serve files over HTTP.</summary>
-internal static class Loopback
+/// <summary>The local machine's network, for the processes and servers that benchmarks and tests start on it.</summary>
+public static class Loopback
 {
     /// <summary>A TCP port free on 127.0.0.1 when asked: the system picks it for a listener that closes at once.</summary>
     public static int FreePort()
