@@ -34,8 +34,8 @@ function Setup-Data {
 }
 function Restore { Invoke-Checked @("dotnet", "restore", "MlNetFashion.sln", "--nologo", "-v", "quiet") }
 function Build { Invoke-Checked @("dotnet", "build", "MlNetFashion.sln", "-c", $Config, "--nologo", "-v", "quiet", "--no-restore") }
-# Code style as .editorconfig states it (build.sh's check_style): whitespace by dotnet format, and C# lines of at most
-# 140 characters; the build checks the naming rules.
+# Code style as .editorconfig states it (build.sh's check_style), after the build: whitespace, code style and analyzers
+# in one dotnet format pass, and C# lines of at most 140 characters. One "style:" line per finding.
 function Check-Style {
     $failed = $false
     $sources = Get-ChildItem -Recurse -Filter *.cs -File |
@@ -45,12 +45,25 @@ function Check-Style {
         [Console]::WriteLine("style: ${at}: longer than 140 characters (max_line_length in .editorconfig)")
         $failed = $true
     }
-    & dotnet format whitespace MlNetFashion.sln --verify-no-changes -v quiet *> $null
+    $out = & dotnet format MlNetFashion.sln --verify-no-changes --no-restore -v quiet 2>&1
     if ($LASTEXITCODE -eq 2) {
-        [Console]::WriteLine("style: whitespace differs from .editorconfig (./build.ps1 format fixes it; git diff shows where)")
+        # "C:/repo/dir/file.cs(12,5): warning IDE1006: message [project]" -> "style: dir/file.cs:12: IDE1006 message"
+        $seen = @{}
+        foreach ($finding in $out) {
+            if ("$finding" -match '^(.+)\((\d+),\d+\): (error|warning) ([A-Za-z0-9]+): (.*) \[[^\]]*\]$') {
+                $file = [System.IO.Path]::GetRelativePath($PSScriptRoot, $Matches[1]).Replace('\', '/')
+                $text = "style: ${file}:$($Matches[2]): $($Matches[4]) $($Matches[5])"
+                if (-not $seen.ContainsKey($text)) { $seen[$text] = $true; [Console]::WriteLine($text) }
+            }
+        }
+        [Console]::WriteLine("style: ./build.ps1 format fixes what dotnet format can (git diff shows where)")
         $failed = $true
     }
-    elseif ($LASTEXITCODE -ne 0) { [Console]::WriteLine("style: dotnet format whitespace failed (exit $LASTEXITCODE)"); $failed = $true }
+    elseif ($LASTEXITCODE -ne 0) {
+        $out | ForEach-Object { [Console]::WriteLine("$_") }
+        [Console]::WriteLine("style: dotnet format failed (exit $LASTEXITCODE)")
+        $failed = $true
+    }
     if ($failed) { exit 1 }
 }
 # The libraries a user references, as NuGet packages (.nupkg + .snupkg) in artifacts/packages.
@@ -81,7 +94,7 @@ function Test-Gpu {
 }
 
 function Test {
-    Restore; Setup-Data; Check-Style; Build
+    Restore; Setup-Data; Build; Check-Style
     $trx = "TestResults/build-test"
     Remove-Item -Recurse -Force -Path $trx -ErrorAction SilentlyContinue
     $log = [System.Collections.Generic.List[string]]::new()
@@ -117,7 +130,7 @@ switch ($Verb) {
     "setup" { Restore; Setup-Data }
     "build" { Restore; Build }
     "test" { Test }
-    "format" { Restore; Invoke-Checked @("dotnet", "format", "whitespace", "MlNetFashion.sln", "-v", "quiet") }
+    "format" { Restore; Invoke-Checked @("dotnet", "format", "MlNetFashion.sln", "--no-restore", "-v", "quiet") }
     "pack" { Pack }
     "train" { Restore; Setup-Data; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "train") + $Rest) }
     "bench" { Restore; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "bench") + $Rest) }

@@ -67,17 +67,22 @@ setup_pwsh() {
 
 restore() { dotnet restore MlNetFashion.sln --nologo -v quiet; }
 
-# Code style as .editorconfig states it: whitespace (dotnet format) and C# lines of at most 140 characters
-# (max_line_length, which dotnet format does not check). The build checks the naming rules (EnforceCodeStyleInBuild).
-# `./build.sh format` applies the whitespace rules.
+# Code style as .editorconfig states it, checked after the build (dotnet format reads its workspace): whitespace, code
+# style and analyzers at .editorconfig's severities in one dotnet format pass, and C# lines of at most 140 characters
+# (max_line_length, which dotnet format does not check). One "style:" line per finding; `./build.sh format` fixes what
+# dotnet format can.
 check_style() {
   local status=0 long at out rc=0
   long=$(find . -name '*.cs' -not -path '*/bin/*' -not -path '*/obj/*' -not -path './artifacts/*' -not -path './TestResults/*' \
     -print0 | sort -z | xargs -0 env LC_ALL=C.UTF-8 grep -HnE '^.{141,}' | cut -d: -f1,2 || true)
   for at in $long; do echo "style: ${at#./}: longer than 140 characters (max_line_length in .editorconfig)"; status=1; done
-  out=$(dotnet format whitespace MlNetFashion.sln --verify-no-changes -v quiet 2>&1) || rc=$?
-  if [ $rc -eq 2 ]; then echo "style: whitespace differs from .editorconfig (./build.sh format fixes it; git diff shows where)"; status=1
-  elif [ $rc -ne 0 ]; then echo "$out"; echo "style: dotnet format whitespace failed (exit $rc)"; status=1; fi
+  out=$(dotnet format MlNetFashion.sln --verify-no-changes --no-restore -v quiet 2>&1) || rc=$?
+  if [ $rc -eq 2 ]; then
+    # "/repo/dir/file.cs(12,5): warning IDE1006: message [project]" → "style: dir/file.cs:12: IDE1006 message"
+    echo "$out" | sed -nE "s#^$PWD/##; s#^(.+)\(([0-9]+),[0-9]+\): (error|warning) ([A-Za-z0-9]+): (.*) \[[^]]*\]\$#style: \1:\2: \4 \5#p" \
+      | awk '!seen[$0]++'
+    echo "style: ./build.sh format fixes what dotnet format can (git diff shows where)"; status=1
+  elif [ $rc -ne 0 ]; then echo "$out"; echo "style: dotnet format failed (exit $rc)"; status=1; fi
   return $status
 }
 build() { dotnet build MlNetFashion.sln -c $CONFIG --nologo -v quiet --no-restore; }
@@ -113,9 +118,9 @@ verb="${1:-}"; [ $# -gt 0 ] && shift
 case "$verb" in
   setup) setup_data; setup_test_tools; restore ;;
   build) restore; build ;;
-  format) restore; dotnet format whitespace MlNetFashion.sln -v quiet ;;
+  format) restore; dotnet format MlNetFashion.sln --no-restore -v quiet ;;
   test)
-    setup_data; setup_test_tools; restore; check_style; build
+    setup_data; setup_test_tools; restore; build; check_style
     log=$(mktemp); trx=TestResults/build-test; rm -rf "$trx"; status=0
     dotnet test MlNetFashion.sln -c $CONFIG --no-build --nologo --logger trx --results-directory "$trx" "$@" 2>&1 \
       | tee "$log" || status=$?

@@ -1,10 +1,13 @@
+using System.Globalization;
 using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Pipeline.Runs;
 
 namespace MlNetFashion.Pipeline;
 
 /// <summary>
 /// What an exported model says about its data: the engine's exporter knows shapes, not data sets, so the pipeline
-/// passes Fashion-MNIST's image format and description in. Every export of a trained model starts from these.
+/// passes the image format and description in, Fashion-MNIST's or those of a model of the user's own classes. Every
+/// export of a trained model starts from one of these.
 /// </summary>
 public static class FashionMnistOnnx
 {
@@ -14,4 +17,25 @@ public static class FashionMnistOnnx
             + "Outputs: logits and softmax probabilities [N,10].",
         Preprocessing = "grayscale 28x28, light garment on black; input = pixels / 255",
     };
+
+    /// <summary>
+    /// A model of <paramref name="classCount"/> classes of the user's own (train --images): the description gives that
+    /// count and where the names come from (the training folder's subfolders, in "class_names"), the preprocessing the
+    /// preparation scoring gives every image, and the metadata marks the classes as the user's own
+    /// (<see cref="ModelFile.OwnClassesKey"/>).
+    /// </summary>
+    public static OnnxExportOptions OwnClassesExportOptions(int classCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        string count = classCount.ToString(CultureInfo.InvariantCulture);
+        return new()
+        {
+            Description = $"Classifier of {count} classes of the user's own, named after the training folder's subfolders "
+                + "(class_names metadata). Input: pixels / 255 as float [N,1,28,28]. "
+                + $"Outputs: logits and softmax probabilities [N,{count}].",
+            Preprocessing = "grayscale 28x28 as scoring prepares any image (trimmed to the object, longer side fitted, centred, "
+                + "light object on black); input = pixels / 255",
+            Metadata = new Dictionary<string, string> { [ModelFile.OwnClassesKey] = "true" },
+        };
+    }
 }

@@ -19,11 +19,11 @@ internal static class RequestLog
         http.Items[VersionKey] = modelVersion;
     }
 
-    private static readonly string[] s_probes = ["/health", "/ready", "/metrics"];
+    private static readonly string[] Probes = ["/health", "/ready", "/metrics"];
 
     public static async Task WriteAsync(HttpContext http, Func<Task> next, ILogger logger)
     {
-        if (s_probes.Contains(http.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
+        if (Probes.Contains(http.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
         {
             await next();
             return;

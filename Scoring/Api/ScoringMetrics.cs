@@ -13,7 +13,7 @@ namespace MlNetFashion.Scoring.Api;
 /// </summary>
 public sealed class ScoringMetrics
 {
-    private static readonly double[] s_seconds = Histogram.ExponentialBuckets(0.00005, 2, 16);   // 50 µs … 1.6 s
+    private static readonly double[] SecondsBuckets = Histogram.ExponentialBuckets(0.00005, 2, 16);   // 50 µs … 1.6 s
     private readonly Histogram _preprocess, _inference;
     private readonly Counter _predictions, _swaps;
     private readonly Gauge _model;
@@ -26,9 +26,9 @@ public sealed class ScoringMetrics
         DotNetStats.Register(Registry);
         Factory = Metrics.WithCustomRegistry(Registry);
         _preprocess = Factory.CreateHistogram("mlnetfashion_preprocess_seconds", "Decoding and preprocessing an image to 28x28.",
-            new HistogramConfiguration { Buckets = s_seconds });
+            new HistogramConfiguration { Buckets = SecondsBuckets });
         _inference = Factory.CreateHistogram("mlnetfashion_inference_seconds", "Scoring the 28x28 image with the model.",
-            new HistogramConfiguration { Buckets = s_seconds });
+            new HistogramConfiguration { Buckets = SecondsBuckets });
         _predictions = Factory.CreateCounter("mlnetfashion_predictions_total", "Predictions answered, by predicted label.", ["label"]);
         _swaps = Factory.CreateCounter("mlnetfashion_model_swaps_total", "Replaced model files: swapped in, or refused.", ["result"]);
         _model = Factory.CreateGauge("mlnetfashion_model_info", "The model being served (1), described by its labels.",

@@ -43,8 +43,8 @@ public static class ScaleOutBenchmark
         using (var classifier = FashionClassifier.Load(model)) labels = [.. images.Select(png => classifier.Predict(png).Label)];
         var expected = new Dictionary<string, string[]> { [ModelInfo.VersionOf(File.ReadAllBytes(model))] = labels };
 
-        int[] ports = [ServeProcess.FreePort(), ServeProcess.FreePort(), ServeProcess.FreePort()];
-        int lbPort = ServeProcess.FreePort();
+        int[] ports = [Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort()];
+        int lbPort = Loopback.FreePort();
         var replicas = new List<ServeProcess>();
         try
         {

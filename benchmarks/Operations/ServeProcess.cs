@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace MlNetFashion.Benchmarks.Operations;
@@ -70,15 +69,6 @@ public sealed partial class ServeProcess : IDisposable
     public void Interrupt()
     {
         if (Kill(Process.Id, SigInt) != 0) throw new InvalidOperationException($"kill -INT {Process.Id} failed");
-    }
-
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public void Dispose()

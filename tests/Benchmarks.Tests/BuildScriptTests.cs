@@ -3,18 +3,19 @@ using System.Runtime.Versioning;
 namespace MlNetFashion.Benchmarks.Tests;
 
 /// <summary>
-/// build.sh's test verb, run from a copy beside stand-ins for dotnet, dpkg and apt-get: the stand-in dotnet prints
-/// the per-assembly lines dotnet test prints and writes one TRX file, so only the script's own logic runs.
+/// build.sh's verbs, and build.ps1's where both scripts are run (one theory row each, the PowerShell row skipped without
+/// pwsh), from copies beside stand-ins for dotnet, dpkg and apt-get: the stand-in dotnet prints the per-assembly lines
+/// dotnet test prints and writes one TRX file, so only the scripts' own logic runs.
 /// </summary>
 [UnsupportedOSPlatform("windows")] // bash and Unix file modes
 public sealed class BuildScriptTests : IDisposable
 {
-    internal const string PassedLine = "Passed!  - Failed:     0, Passed:     3, Skipped:     0, Total:     3, Duration: 1 s - A.Tests.dll";
-    internal const string SkippedLine =
+    private const string PassedLine = "Passed!  - Failed:     0, Passed:     3, Skipped:     0, Total:     3, Duration: 1 s - A.Tests.dll";
+    private const string SkippedLine =
         "Skipped! - Failed:     0, Passed:     0, Skipped:     1, Total:     1, Duration: 1 s - B.Tests.dll";
 
     // As the TRX logger writes it: one element per line, attribute values and text XML-escaped.
-    internal const string Trx = """
+    private const string Trx = """
         <?xml version="1.0" encoding="utf-8"?>
         <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
           <Results>
@@ -31,20 +32,24 @@ public sealed class BuildScriptTests : IDisposable
         </TestRun>
         """;
 
-    internal const string SkippedListing =
+    private const string SkippedListing =
         "  skipped B.Tests.Page(size: \"large\") [/usr/bin/chromium not installed: install chromium & retry (<see build.sh>)]";
 
     private readonly string _dir = Directory.CreateTempSubdirectory("mlnetfashion-build-sh-").FullName;
 
     public BuildScriptTests()
     {
-        File.Copy(Path.Combine(Shell.Repository, "build.sh"), Path.Combine(_dir, "build.sh"));
+        foreach (string script in new[] { "build.sh", "build.ps1" })
+            File.Copy(Path.Combine(Shell.Repository, script), Path.Combine(_dir, script));
         string bin = Directory.CreateDirectory(Path.Combine(_dir, "bin")).FullName;
+        // pwsh installed as a .NET tool starts itself as `dotnet pwsh.dll` through PATH: that call goes to the real dotnet.
         StandIn(bin, "dotnet", """
-            printf 'dotnet %s\n' "$*" >> calls.log
+            case "$1" in *.dll) exec "$REAL_DOTNET" "$@" ;; esac
+            printf 'dotnet %s\n' "$*" >> "$CALLS"
+            case "$1" in format) [ -z "$FAKE_FORMAT_OUTPUT" ] || { printf '%s\n' "$FAKE_FORMAT_OUTPUT"; exit 2; } ;; esac
             [ "$1" = test ] || exit 0
-            # The GPU variant's run (Category=Gpu) is a second dotnet test: it stands for a run of no tests here.
-            case "$*" in *Category=Gpu*) exit 0 ;; esac
+            # The GPU variant's run (Category=Gpu) is a second dotnet test, with its own output.
+            case "$*" in *Category=Gpu*) [ -z "$FAKE_GPU_OUTPUT" ] || printf '%s\n' "$FAKE_GPU_OUTPUT"; exit 0 ;; esac
             while [ $# -gt 0 ]; do [ "$1" = --results-directory ] && dir=$2; shift; done
             mkdir -p "$dir" && printf '%s' "$FAKE_TRX" > "$dir/run.trx"
             printf '%s\n' "$FAKE_OUTPUT"
@@ -52,17 +57,19 @@ public sealed class BuildScriptTests : IDisposable
             """);
         StandIn(bin, "dpkg", "exit ${FAKE_DPKG_EXIT:-0}");   // 1: no package is installed
         StandIn(bin, "sudo", "exec \"$@\"");   // without root: the stand-ins, never the machine's apt-get
-        StandIn(bin, "apt-get", "printf 'apt-get %s\\n' \"$*\" >> calls.log");
+        StandIn(bin, "apt-get", "printf 'apt-get %s\\n' \"$*\" >> \"$CALLS\"");
     }
 
     private string[] Calls => File.ReadAllLines(Path.Combine(_dir, "calls.log"));
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
-    public void Test_ATestSkipped_FailsNamingTheTestAndItsReason()
+    [Theory]
+    [BuildScriptData(BuildScript.Bash)]
+    [BuildScriptData(BuildScript.PowerShell)]
+    public void Test_ATestSkipped_FailsNamingTheTestAndItsReason(BuildScript script)
     {
-        var (exit, output, _) = Test(PassedLine + "\n" + SkippedLine, Trx);
+        var (exit, output, _) = Test(script, PassedLine + "\n" + SkippedLine, Trx);
 
         Assert.Equal(1, exit);
         Assert.Contains("tests: 3 passed, 0 failed, 1 skipped\n", output);
@@ -70,32 +77,56 @@ public sealed class BuildScriptTests : IDisposable
         Assert.EndsWith("\n" + SkippedListing + "\n", output);
     }
 
-    [Fact]
-    public void Test_ATestSkippedWithAllowSkips_PassesNamingTheTest()
+    [Theory]
+    [BuildScriptData(BuildScript.Bash)]
+    [BuildScriptData(BuildScript.PowerShell)]
+    public void Test_ATestSkippedWithAllowSkips_PassesNamingTheTest(BuildScript script)
     {
-        var (exit, output, _) = Test(PassedLine + "\n" + SkippedLine, Trx, allowSkips: true);
+        var (exit, output, _) = Test(script, PassedLine + "\n" + SkippedLine, Trx, allowSkips: true);
 
         Assert.Equal(0, exit);
         Assert.Contains("tests: skips allowed (MLNETFASHION_ALLOW_SKIPS=1):\n" + SkippedListing + "\n", output);
     }
 
-    [Fact]
-    public void Test_NothingSkipped_PassesWithTheClosingLineLast()
+    [Theory]
+    [BuildScriptData(BuildScript.Bash)]
+    [BuildScriptData(BuildScript.PowerShell)]
+    public void Test_NothingSkipped_PassesWithTheClosingLineLast(BuildScript script)
     {
-        var (exit, output, _) = Test(PassedLine, Trx.Replace("NotExecuted", "Passed"));
+        var (exit, output, _) = Test(script, PassedLine, Trx.Replace("NotExecuted", "Passed"));
 
         Assert.Equal(0, exit);
         Assert.EndsWith("\ntests: 3 passed, 0 failed, 0 skipped\n", output);
     }
 
-    [Fact]
-    public void Test_AFailureAndASkip_KeepsDotnetTestsExitCode()
+    [Theory]
+    [BuildScriptData(BuildScript.Bash)]
+    [BuildScriptData(BuildScript.PowerShell)]
+    public void Test_AFailureAndASkip_KeepsDotnetTestsExitCode(BuildScript script)
     {
         string failedLine = PassedLine.Replace("Passed!  - Failed:     0, Passed:     3", "Failed!  - Failed:     2, Passed:     1");
-        var (exit, output, _) = Test(failedLine + "\n" + SkippedLine, Trx, dotnetExit: 3);
+        var (exit, output, _) = Test(script, failedLine + "\n" + SkippedLine, Trx, dotnetExit: 3);
 
         Assert.Equal(3, exit);
         Assert.Contains("tests: 1 passed, 2 failed, 1 skipped\n", output);
+    }
+
+    [Theory]
+    [BuildScriptData(BuildScript.Bash)]
+    [BuildScriptData(BuildScript.PowerShell)]
+    public void Test_GpuVariant_BuiltAndItsGpuTestsRunAndCounted(BuildScript script)
+    {
+        string gpuLine = PassedLine.Replace("Passed:     3", "Passed:     2").Replace("A.Tests.dll", "MlNetFashion.Scoring.Tests.dll");
+
+        var (exit, output, _) = Test(script, PassedLine, Trx.Replace("NotExecuted", "Passed"), gpuOutput: gpuLine);
+
+        Assert.Equal(0, exit);
+        Assert.EndsWith("\ntests: 5 passed, 0 failed, 0 skipped\n", output);
+        Assert.Contains(Calls, c => c.StartsWith("dotnet build tests/Scoring.Tests ", StringComparison.Ordinal)
+            && c.Contains(" -p:OnnxRuntimeGpu=true ", StringComparison.Ordinal));
+        Assert.Contains(Calls, c => c.StartsWith("dotnet test tests/Scoring.Tests ", StringComparison.Ordinal)
+            && c.Contains(" -p:OnnxRuntimeGpu=true ", StringComparison.Ordinal) && c.Contains(" --no-build ", StringComparison.Ordinal)
+            && c.Contains(" --filter Category=Gpu", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -123,12 +154,34 @@ public sealed class BuildScriptTests : IDisposable
     }
 
     [Fact]
-    public void Format_RestoresThenAppliesTheWhitespaceRules()
+    public void Format_RestoresThenAppliesTheEditorconfigRules()
     {
         var (exit, _, error) = Verb(["format"]);
 
         Assert.True(exit == 0, error);
-        Assert.Equal(["dotnet restore MlNetFashion.sln --nologo -v quiet", "dotnet format whitespace MlNetFashion.sln -v quiet"], Calls);
+        Assert.Equal(["dotnet restore MlNetFashion.sln --nologo -v quiet", "dotnet format MlNetFashion.sln --no-restore -v quiet"], Calls);
+    }
+
+    [Theory]
+    [BuildScriptData(BuildScript.Bash)]
+    [BuildScriptData(BuildScript.PowerShell)]
+    public void Test_DotnetFormatFindsDifferences_OneStyleLinePerFindingAfterTheBuildAndNoTests(BuildScript script)
+    {
+        // dotnet format reports a finding once per pass that sees it (code style, then analyzers).
+        string naming = $"{_dir}/src/A.cs(12,17): warning IDE1006: Naming rule violation: Missing prefix: 's_' [{_dir}/src/A.csproj]";
+        string whitespace = $"{_dir}/src/B.cs(3,1): error WHITESPACE: Fix whitespace formatting. [{_dir}/src/B.csproj]";
+        string format = string.Join('\n', naming, whitespace, naming);
+
+        var (exit, output, _) = Test(script, PassedLine, Trx, formatOutput: format);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(1, output.Split('\n').Count(l => l == "style: src/A.cs:12: IDE1006 Naming rule violation: Missing prefix: 's_'"));
+        Assert.Contains("style: src/B.cs:3: WHITESPACE Fix whitespace formatting.\n", output);
+        Assert.Contains($"style: ./{FileName(script)} format fixes what dotnet format can (git diff shows where)\n", output);
+        int build = Array.FindIndex(Calls, c => c.StartsWith("dotnet build MlNetFashion.sln ", StringComparison.Ordinal));
+        int check = Array.IndexOf(Calls, "dotnet format MlNetFashion.sln --verify-no-changes --no-restore -v quiet");
+        Assert.True(build >= 0 && build < check, string.Join('\n', Calls));
+        Assert.DoesNotContain(Calls, c => c.StartsWith("dotnet test ", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -142,32 +195,47 @@ public sealed class BuildScriptTests : IDisposable
         Assert.Equal($"dotnet run --project Training -c Release -- {verb} {args}", Calls[^1]);
     }
 
-    [Fact]
-    public void Usage_UnknownVerb_Exit2WithTheUsageLineOnly()
+    [Theory]
+    [BuildScriptData(BuildScript.Bash)]
+    [BuildScriptData(BuildScript.PowerShell)]
+    public void Usage_UnknownVerb_Exit2WithTheUsageLineOnly(BuildScript script)
     {
-        var (exit, output, error) = Verb(["deploy"]);
+        var (exit, output, error) = Run(script, ["deploy"]);
 
         Assert.Equal(2, exit);
         Assert.Equal("", output);
-        Assert.Equal("usage: ./build.sh setup|build|test|format|pack|train [args]|bench [args]|publish [DIR] [args]\n", error);
+        Assert.Equal($"usage: ./{FileName(script)} setup|build|test|format|pack|train [args]|bench [args]|publish [DIR] [args]\n", error);
     }
 
-    private (int Exit, string Out, string Error) Verb(string[] args, Dictionary<string, string?>? environment = null)
+    private (int Exit, string Out, string Error) Verb(string[] args, Dictionary<string, string?>? environment = null) =>
+        Run(BuildScript.Bash, args, environment);
+
+    private (int Exit, string Out, string Error) Test(BuildScript script, string output, string trx, bool allowSkips = false,
+        int dotnetExit = 0, string gpuOutput = "", string formatOutput = "") =>
+        Run(script, ["test"], new()
+        {
+            ["FAKE_OUTPUT"] = output, ["FAKE_TRX"] = trx, ["FAKE_EXIT"] = dotnetExit.ToString(), ["FAKE_GPU_OUTPUT"] = gpuOutput,
+            ["FAKE_FORMAT_OUTPUT"] = formatOutput,
+            ["MLNETFASHION_ALLOW_SKIPS"] = allowSkips ? "1" : null,
+        });
+
+    /// <summary>The copy of <paramref name="script"/> with <paramref name="args"/>, the stand-ins first on PATH.</summary>
+    private (int Exit, string Out, string Error) Run(BuildScript script, string[] args, Dictionary<string, string?>? environment = null)
     {
         environment ??= [];
         environment["PATH"] = Path.Combine(_dir, "bin") + ":" + Environment.GetEnvironmentVariable("PATH");
+        environment["REAL_DOTNET"] = RealDotnet();
+        environment["CALLS"] = Path.Combine(_dir, "calls.log");
         environment["FASHION_MNIST_DIR"] = null;
-        return Shell.Run(Path.Combine(_dir, "build.sh"), args, environment);
+        string path = Path.Combine(_dir, FileName(script));
+        return script == BuildScript.Bash ? Shell.Run(path, args, environment) : Shell.Pwsh(path, args, environment);
     }
 
-    private (int Exit, string Out, string Error) Test(string output, string trx, bool allowSkips = false, int dotnetExit = 0) =>
-        Shell.Run(Path.Combine(_dir, "build.sh"), ["test"], new Dictionary<string, string?>
-        {
-            ["PATH"] = Path.Combine(_dir, "bin") + ":" + Environment.GetEnvironmentVariable("PATH"),
-            ["FAKE_OUTPUT"] = output, ["FAKE_TRX"] = trx, ["FAKE_EXIT"] = dotnetExit.ToString(),
-            ["MLNETFASHION_ALLOW_SKIPS"] = allowSkips ? "1" : null,
-            ["FASHION_MNIST_DIR"] = null,
-        });
+    private static string FileName(BuildScript script) => script == BuildScript.Bash ? "build.sh" : "build.ps1";
+
+    private static string RealDotnet() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => Path.Combine(f, "dotnet")).FirstOrDefault(File.Exists) ?? "dotnet";
 
     private static void StandIn(string bin, string name, string body)
     {

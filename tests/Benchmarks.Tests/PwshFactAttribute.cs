@@ -5,8 +5,11 @@ public sealed class PwshFactAttribute : FactAttribute
 {
     public PwshFactAttribute()
     {
-        if (Pwsh is null) Skip = "pwsh not installed: ./build.sh setup (and test) installs it into artifacts/tools.";
+        if (Pwsh is null) Skip = NotInstalled;
     }
+
+    /// <summary>The reason a test that needs pwsh is skipped.</summary>
+    public const string NotInstalled = "pwsh not installed: ./build.sh setup (and test) installs it into artifacts/tools.";
 
     /// <summary>
     /// The pwsh that ./build.sh installs (artifacts/tools), a user's dotnet tool (~/.dotnet/tools), or one on PATH.

@@ -16,6 +16,11 @@ internal static class Shell
         string script, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null) =>
         Execute("bash", [script, .. args], environment);
 
+    /// <summary>PowerShell 7 runs <paramref name="script"/> <paramref name="args"/>, as a Windows user runs build.ps1.</summary>
+    public static (int Exit, string Out, string Error) Pwsh(
+        string script, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null) =>
+        Execute(PwshFactAttribute.Pwsh!, ["-NoProfile", "-NonInteractive", "-File", script, .. args], environment);
+
     /// <summary><paramref name="program"/> <paramref name="args"/>, waited for, with its output and exit code.</summary>
     public static (int Exit, string Out, string Error) Execute(
         string program, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null)

@@ -1,5 +1,4 @@
 using MlNetFashion.Pipeline.Runs;
-using MlNetFashion.Pipeline.Trainer;
 
 namespace MlNetFashion.Scoring.Tests;
 
@@ -9,9 +8,9 @@ namespace MlNetFashion.Scoring.Tests;
 /// </summary>
 public static class CalibratedModel
 {
-    private static readonly Lazy<string> s_dir = new(Train);
+    private static readonly Lazy<string> LazyDirectory = new(Train);
 
-    public static string Directory => s_dir.Value;
+    public static string Directory => LazyDirectory.Value;
     public static string Onnx => Path.Combine(Directory, "model.onnx");
     public static string MetricsJson => Path.Combine(Directory, "metrics.json");
 
@@ -22,13 +21,7 @@ public static class CalibratedModel
         {
             Preset = "seed004", Epochs = 1, BatchSize = 64, LimitTrain = 4000, LimitTest = 1000, OutputDirectory = dir,
             ValidationFraction = 0.2f,
-        }, new Silent(), CancellationToken.None);
+        }, new SilentProgress(), CancellationToken.None);
         return dir;
-    }
-
-    private sealed class Silent : ITrainingProgress
-    {
-        public void Stage(string message) { }
-        public void Metrics(FashionCnnMetrics metrics, int totalEpochs) { }
     }
 }

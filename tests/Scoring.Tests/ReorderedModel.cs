@@ -12,10 +12,10 @@ namespace MlNetFashion.Scoring.Tests;
 /// </summary>
 public static class ReorderedModel
 {
-    private static readonly Lazy<string> s_dir = new(Train);
+    private static readonly Lazy<string> LazyDirectory = new(Train);
 
-    public static string Zip => Path.Combine(s_dir.Value, "model.zip");
-    public static string Onnx => Path.Combine(s_dir.Value, "model.onnx");
+    public static string Zip => Path.Combine(LazyDirectory.Value, "model.zip");
+    public static string Onnx => Path.Combine(LazyDirectory.Value, "model.onnx");
 
     private static string Train()
     {

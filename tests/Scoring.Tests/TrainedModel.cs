@@ -1,19 +1,18 @@
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
-using MlNetFashion.Pipeline.Trainer;
 
 namespace MlNetFashion.Scoring.Tests;
 
 /// <summary>A small model trained once per test run with our own trainer (seed004, 2 epochs on 6,000 images).</summary>
 public static class TrainedModel
 {
-    private static readonly Lazy<string> s_dir = new(Train);
+    private static readonly Lazy<string> LazyDirectory = new(Train);
 
-    public static string Directory => s_dir.Value;
+    public static string Directory => LazyDirectory.Value;
     public static string Onnx => Path.Combine(Directory, "model.onnx");
     public static string Zip => Path.Combine(Directory, "model.zip");
-    public static FashionMnistSplit Test => s_test.Value;
-    private static readonly Lazy<FashionMnistSplit> s_test = new(() => FashionMnist.LoadSplit(DataLocator.Locate(null), "t10k"));
+    public static FashionMnistSplit Test => LazyTest.Value;
+    private static readonly Lazy<FashionMnistSplit> LazyTest = new(() => FashionMnist.LoadSplit(DataLocator.Locate(null), "t10k"));
 
     private static string Train()
     {
@@ -22,13 +21,7 @@ public static class TrainedModel
         {
             Preset = "seed004", Epochs = 2, BatchSize = 64, LimitTrain = 6000, LimitTest = 1000, OutputDirectory = dir,
             ValidationFraction = 0,
-        }, new Silent(), CancellationToken.None);
+        }, new SilentProgress(), CancellationToken.None);
         return dir;
-    }
-
-    private sealed class Silent : ITrainingProgress
-    {
-        public void Stage(string message) { }
-        public void Metrics(FashionCnnMetrics metrics, int totalEpochs) { }
     }
 }

@@ -25,21 +25,21 @@ public static class ConvolutionAlgorithm
     /// </summary>
     public const int MinimumWinogradChannels = 8;
 
-    private static Choice? _override;
-    private static bool _overrideRead;
+    private static Choice? s_override;
+    private static bool s_overrideRead;
 
     /// <summary>MLNETFASHION_CONV when set: it wins over the rule and over any recipe's choice (read once per process).</summary>
     private static Choice? Override
     {
         get
         {
-            if (!_overrideRead)
+            if (!s_overrideRead)
             {
                 string? value = Environment.GetEnvironmentVariable(EnvironmentVariable);
-                _override = string.IsNullOrWhiteSpace(value) ? null : Parse(value);
-                _overrideRead = true;
+                s_override = string.IsNullOrWhiteSpace(value) ? null : Parse(value);
+                s_overrideRead = true;
             }
-            return _override;
+            return s_override;
         }
     }
 
@@ -49,7 +49,7 @@ public static class ConvolutionAlgorithm
     /// </summary>
     public static Choice Resolve(Choice? recipe) => Override ?? recipe ?? Choice.Auto;
 
-    [ThreadStatic] private static Choice? t_recipe;
+    [ThreadStatic] private static Choice? s_recipe;
 
     /// <summary>
     /// Layers built on this thread until the scope ends take <paramref name="recipe"/>'s choice (a model's kernels are
@@ -57,9 +57,9 @@ public static class ConvolutionAlgorithm
     /// </summary>
     public static IDisposable Use(Choice? recipe)
     {
-        Choice? previous = t_recipe;
-        t_recipe = recipe;
-        return new Scope(() => t_recipe = previous);
+        Choice? previous = s_recipe;
+        s_recipe = recipe;
+        return new Scope(() => s_recipe = previous);
     }
 
     private sealed class Scope(Action end) : IDisposable
@@ -97,7 +97,7 @@ public static class ConvolutionAlgorithm
     };
 
     public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads)
-        => Create(channels, filters, rows, cols, threads, Resolve(t_recipe));
+        => Create(channels, filters, rows, cols, threads, Resolve(s_recipe));
 
     internal static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads, Choice choice)
     {

@@ -16,11 +16,11 @@ public static unsafe class Gemm
     public const string EnvironmentVariable = "MLNETFASHION_GEMM";
 
     private static readonly object Gate = new();
-    private static GemmProvider? _provider;
-    private static string _choiceNote = "";
+    private static GemmProvider? s_provider;
+    private static string s_choiceNote = "";
 
     /// <summary>The implementation in use (Managed or OpenBlas, never Auto); resolved on first use.</summary>
-    public static GemmProvider Provider => _provider ?? Configure(ParseEnvironment());
+    public static GemmProvider Provider => s_provider ?? Configure(ParseEnvironment());
 
     /// <summary>One line for logs and `bench`, e.g. "managed AVX-512 8×32 (2 threads)".</summary>
     public static string Description
@@ -32,7 +32,7 @@ public static unsafe class Gemm
             string what = provider == GemmProvider.OpenBlas
                 ? $"{OpenBlas.Version} ({threads})"
                 : $"managed {GemmManaged.Isa} {GemmManaged.Tile} ({threads})";
-            return _choiceNote.Length == 0 ? what : $"{what}; {_choiceNote}";
+            return s_choiceNote.Length == 0 ? what : $"{what}; {s_choiceNote}";
         }
     }
 
@@ -47,22 +47,22 @@ public static unsafe class Gemm
             switch (requested)
             {
                 case GemmProvider.Managed:
-                    if (_provider != requested) _choiceNote = ""; // re-selecting the current one keeps auto's note
+                    if (s_provider != requested) s_choiceNote = ""; // re-selecting the current one keeps auto's note
                     break;
                 case GemmProvider.OpenBlas when !OpenBlas.IsAvailable:
                     throw new InvalidOperationException(
                         "Gemm provider: expected OpenBLAS (libopenblas.so.0) to load, received no such library; "
                         + "install libopenblas0 or use 'managed'.");
                 case GemmProvider.OpenBlas:
-                    if (_provider != requested) _choiceNote = "";
+                    if (s_provider != requested) s_choiceNote = "";
                     break;
                 case GemmProvider.Auto:
-                    (requested, _choiceNote) = GemmAutoSelection.Choose();
+                    (requested, s_choiceNote) = GemmAutoSelection.Choose();
                     break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(requested), requested, "Expected Auto, OpenBlas or Managed.");
             }
-            _provider = requested;
+            s_provider = requested;
             return requested;
         }
     }

@@ -140,7 +140,7 @@ internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int 
 /// </summary>
 internal sealed unsafe class PackBuffers
 {
-    [ThreadStatic] private static PackBuffers? t_current;
+    [ThreadStatic] private static PackBuffers? s_current;
 
     public readonly float* A;
     public readonly float* B;
@@ -160,5 +160,5 @@ internal sealed unsafe class PackBuffers
         NativeMemory.AlignedFree(Tile);
     }
 
-    public static PackBuffers ForCurrentThread(int mc, int kc, int nc) => t_current ??= new PackBuffers(mc, kc, nc);
+    public static PackBuffers ForCurrentThread(int mc, int kc, int nc) => s_current ??= new PackBuffers(mc, kc, nc);
 }

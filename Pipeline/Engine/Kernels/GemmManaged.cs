@@ -124,7 +124,7 @@ internal static unsafe class GemmManaged
     /// <summary>The calling thread's buffer for k-split partial products; grows to the largest request, rarely.</summary>
     private sealed class KSplitScratch
     {
-        [ThreadStatic] private static KSplitScratch? t_current;
+        [ThreadStatic] private static KSplitScratch? s_current;
 
         private float* _data;
         private long _length;
@@ -133,7 +133,7 @@ internal static unsafe class GemmManaged
 
         public static float* ForCurrentThread(long length)
         {
-            KSplitScratch scratch = t_current ??= new KSplitScratch();
+            KSplitScratch scratch = s_current ??= new KSplitScratch();
             if (scratch._length < length)
             {
                 NativeMemory.AlignedFree(scratch._data);

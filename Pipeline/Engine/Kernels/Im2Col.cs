@@ -114,6 +114,23 @@ public static unsafe class Im2Col
     /// <summary>Scalar reference twin of <see cref="Unfold"/>.</summary>
     public static void UnfoldReference(ReadOnlySpan<float> input, int batch, int channels, Window rows, Window cols, Span<float> col)
     {
+        foreach (var (entry, pixel) in Taps(batch, channels, rows, cols)) col[entry] = pixel < 0 ? 0 : input[pixel];
+    }
+
+    /// <summary>Scalar reference twin of <see cref="Fold"/>.</summary>
+    public static void FoldReference(ReadOnlySpan<float> col, int batch, int channels, Window rows, Window cols, Span<float> input)
+    {
+        input.Slice(0, batch * channels * rows.Input * cols.Input).Clear();
+        foreach (var (entry, pixel) in Taps(batch, channels, rows, cols))
+            if (pixel >= 0) input[pixel] += col[entry];
+    }
+
+    /// <summary>
+    /// The reference twins' walk: every entry of the column matrix, row r = (c·kH + i)·kW + j and column
+    /// (n·oH + oy)·oW + ox, with the input pixel it copies, ((n·C + c)·H + iy)·W + ix, or −1 in the padding.
+    /// </summary>
+    private static IEnumerable<(int Entry, int Pixel)> Taps(int batch, int channels, Window rows, Window cols)
+    {
         int columns = batch * rows.Output * cols.Output;
         for (int c = 0; c < channels; c++)
             for (int i = 0; i < rows.Kernel; i++)
@@ -125,28 +142,8 @@ public static unsafe class Im2Col
                                 int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
                                 bool inside = iy >= 0 && iy < rows.Input && ix >= 0 && ix < cols.Input;
                                 int r = (c * rows.Kernel + i) * cols.Kernel + j;
-                                col[r * columns + (n * rows.Output + oy) * cols.Output + ox] = inside
-                                    ? input[((n * channels + c) * rows.Input + iy) * cols.Input + ix] : 0;
-                            }
-    }
-
-    /// <summary>Scalar reference twin of <see cref="Fold"/>.</summary>
-    public static void FoldReference(ReadOnlySpan<float> col, int batch, int channels, Window rows, Window cols, Span<float> input)
-    {
-        input.Slice(0, batch * channels * rows.Input * cols.Input).Clear();
-        int columns = batch * rows.Output * cols.Output;
-        for (int c = 0; c < channels; c++)
-            for (int i = 0; i < rows.Kernel; i++)
-                for (int j = 0; j < cols.Kernel; j++)
-                    for (int n = 0; n < batch; n++)
-                        for (int oy = 0; oy < rows.Output; oy++)
-                            for (int ox = 0; ox < cols.Output; ox++)
-                            {
-                                int iy = oy * rows.Stride - rows.PadBefore + i, ix = ox * cols.Stride - cols.PadBefore + j;
-                                if (iy < 0 || iy >= rows.Input || ix < 0 || ix >= cols.Input) continue;
-                                int r = (c * rows.Kernel + i) * cols.Kernel + j;
-                                input[((n * channels + c) * rows.Input + iy) * cols.Input + ix]
-                                    += col[r * columns + (n * rows.Output + oy) * cols.Output + ox];
+                                yield return (r * columns + (n * rows.Output + oy) * cols.Output + ox,
+                                    inside ? ((n * channels + c) * rows.Input + iy) * cols.Input + ix : -1);
                             }
     }
 }

@@ -20,22 +20,22 @@ public interface IParallelRange
 /// </remarks>
 public static class Parallelism
 {
-    private static int _threads = Math.Max(1, Environment.ProcessorCount);
+    private static int s_threads = Math.Max(1, Environment.ProcessorCount);
 
-    [ThreadStatic] private static bool t_inParallelRegion;
+    [ThreadStatic] private static bool s_inParallelRegion;
 
     /// <summary>Threads kernels may use (default: all cores).</summary>
     public static int Threads
     {
-        get => _threads;
-        set => _threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Expected at least 1 thread.");
+        get => s_threads;
+        set => s_threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Expected at least 1 thread.");
     }
 
     /// <summary>
     /// True while the current thread runs a chunk of a <see cref="For{TBody}"/> call: kernels called from here must
     /// stay on this thread (the other cores are busy with the sibling chunks).
     /// </summary>
-    public static bool InParallelRegion => t_inParallelRegion;
+    public static bool InParallelRegion => s_inParallelRegion;
 
     /// <summary>
     /// Splits [0, count) into at most <see cref="Threads"/> contiguous chunks (fixed boundaries, so results do not
@@ -44,14 +44,14 @@ public static class Parallelism
     /// </summary>
     public static void For<TBody>(int count, TBody body) where TBody : struct, IParallelRange
     {
-        int chunks = Math.Min(_threads, count);
+        int chunks = Math.Min(s_threads, count);
         if (chunks <= 0) return;
         if (chunks == 1)
         {
             body.Execute(0, count);
             return;
         }
-        if (t_inParallelRegion || !WorkerPool.TryRun(count, chunks, body)) RunInline(count, chunks, body);
+        if (s_inParallelRegion || !WorkerPool.TryRun(count, chunks, body)) RunInline(count, chunks, body);
     }
 
     /// <summary>Start of chunk <paramref name="chunk"/> of <paramref name="chunks"/> over [0, count).</summary>
@@ -59,15 +59,15 @@ public static class Parallelism
 
     private static void RunInline<TBody>(int count, int chunks, TBody body) where TBody : struct, IParallelRange
     {
-        bool outer = t_inParallelRegion;
-        t_inParallelRegion = true;
+        bool outer = s_inParallelRegion;
+        s_inParallelRegion = true;
         try
         {
             for (int c = 0; c < chunks; c++) body.Execute(ChunkStart(count, chunks, c), ChunkStart(count, chunks, c + 1));
         }
         finally
         {
-            t_inParallelRegion = outer;
+            s_inParallelRegion = outer;
         }
     }
 
@@ -91,10 +91,10 @@ public static class Parallelism
     {
         private static readonly object Gate = new();
         private static readonly ManualResetEventSlim Done = new(false, spinCount: 2000);
-        private static Worker[] _workers = [];
-        private static Action<int>? _job;
-        private static int _pending;
-        private static ExceptionDispatchInfo? _error;
+        private static Worker[] s_workers = [];
+        private static Action<int>? s_job;
+        private static int s_pending;
+        private static ExceptionDispatchInfo? s_error;
 
         public static bool TryRun<TBody>(int count, int chunks, TBody body) where TBody : struct, IParallelRange
         {
@@ -105,29 +105,29 @@ public static class Parallelism
                 Slot<TBody>.Body = body;
                 Slot<TBody>.Count = count;
                 Slot<TBody>.Chunks = chunks;
-                _job = Slot<TBody>.RunChunk;
-                _error = null;
+                s_job = Slot<TBody>.RunChunk;
+                s_error = null;
                 Done.Reset();
-                Volatile.Write(ref _pending, chunks - 1);
-                for (int w = 0; w < chunks - 1; w++) _workers[w].Start.Set();
+                Volatile.Write(ref s_pending, chunks - 1);
+                for (int w = 0; w < chunks - 1; w++) s_workers[w].Start.Set();
 
-                t_inParallelRegion = true;
+                s_inParallelRegion = true;
                 try
                 {
                     body.Execute(0, ChunkStart(count, chunks, 1));
                 }
                 catch (Exception e)
                 {
-                    Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+                    Interlocked.CompareExchange(ref s_error, ExceptionDispatchInfo.Capture(e), null);
                 }
                 finally
                 {
-                    t_inParallelRegion = false;
+                    s_inParallelRegion = false;
                     Done.Wait();
                     Slot<TBody>.Body = default; // do not keep the body's arrays alive
-                    _job = null;
+                    s_job = null;
                 }
-                _error?.Throw();
+                s_error?.Throw();
                 return true;
             }
             finally
@@ -138,11 +138,11 @@ public static class Parallelism
 
         private static void EnsureWorkers(int needed)
         {
-            if (_workers.Length >= needed) return;
+            if (s_workers.Length >= needed) return;
             var grown = new Worker[needed];
-            Array.Copy(_workers, grown, _workers.Length);
-            for (int w = _workers.Length; w < needed; w++) grown[w] = new Worker(chunk: w + 1);
-            _workers = grown;
+            Array.Copy(s_workers, grown, s_workers.Length);
+            for (int w = s_workers.Length; w < needed; w++) grown[w] = new Worker(chunk: w + 1);
+            s_workers = grown;
         }
 
         private sealed class Worker
@@ -159,20 +159,20 @@ public static class Parallelism
 
             private void Loop()
             {
-                t_inParallelRegion = true; // a worker only ever runs chunks
+                s_inParallelRegion = true; // a worker only ever runs chunks
                 while (true)
                 {
                     Start.Wait();
                     Start.Reset();
                     try
                     {
-                        Volatile.Read(ref _job)!(_chunk);
+                        Volatile.Read(ref s_job)!(_chunk);
                     }
                     catch (Exception e)
                     {
-                        Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+                        Interlocked.CompareExchange(ref s_error, ExceptionDispatchInfo.Capture(e), null);
                     }
-                    if (Interlocked.Decrement(ref _pending) == 0) Done.Set();
+                    if (Interlocked.Decrement(ref s_pending) == 0) Done.Set();
                 }
             }
         }

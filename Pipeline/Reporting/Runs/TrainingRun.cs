@@ -109,16 +109,15 @@ public static class TrainingRun
             // ML.NET's parallel cursors wrap the view's OperationCanceledException in an InvalidOperationException.
             throw new InterruptedAfterTrainingException(result.History.Count, "evaluating on the test set", cancellation);
         }
-        OnnxExportOptions export = FashionMnistOnnx.ExportOptions with
+        OnnxExportOptions described = data.OwnClasses
+            ? FashionMnistOnnx.OwnClassesExportOptions(classNames.Count) : FashionMnistOnnx.ExportOptions;
+        OnnxExportOptions export = described with
         {
             ClassNames = classNames,
             Preset = result.Preset,
             TestAccuracy = report.Accuracy,
             TestImages = testSplit.Count,
             TrainingDate = DateTimeOffset.UtcNow,
-            Metadata = data.OwnClasses
-                ? new Dictionary<string, string> { [ModelFile.OwnClassesKey] = "true" }
-                : new Dictionary<string, string>(),
             TestTimeViews = result.TestTimeViews,
             Temperature = result.Calibration.Temperature,
             InDistribution = result.Calibration.InDistribution,

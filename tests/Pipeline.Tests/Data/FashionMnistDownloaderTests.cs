@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
+using MlNetFashion.Benchmarks.Operations;
 using MlNetFashion.Pipeline.Data;
 
 namespace MlNetFashion.Pipeline.Tests.Data;
@@ -37,7 +38,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     private async Task<IReadOnlyList<string>> DownloadAsync(Func<string, HttpListenerResponse, byte[], bool>? sabotage = null,
         TimeSpan? timeout = null, string? directory = null)
     {
-        int port = FreePort();
+        int port = Loopback.FreePort();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
@@ -68,15 +69,6 @@ public sealed class FashionMnistDownloaderTests : IDisposable
             listener.Stop();
             await Task.WhenAny(server, Task.Delay(2000));
         }
-    }
-
-    private static int FreePort()
-    {
-        var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        int port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return port;
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed partial class ReadmeCommandTests
         ["./build.sh setup"] = [BuildSh + "Setup_NothingInstalled_InstallsTheTestToolsAndPowerShellThenRestores"],
         ["./build.sh build"] = [BuildSh + "Build_RestoresThenBuildsTheSolution"],
         ["./build.sh bench"] = [BuildSh + "TrainAndBench_Arguments_PassedToTheTrainingAppsVerb"],
-        ["./build.sh format"] = [BuildSh + "Format_RestoresThenAppliesTheWhitespaceRules"],
+        ["./build.sh format"] = [BuildSh + "Format_RestoresThenAppliesTheEditorconfigRules"],
         ["./build.sh pack"] =
             [BuildPs1 + "Pack_BuildShAndBuildPs1_TheSameThreeLibraryPackagesWithTheirSymbols"],
         ["./build.sh publish"] = [DeployFiles + "BuildShPublish_AsTheDockerfileRunsIt_OutputServesTheModel"],

@@ -43,15 +43,15 @@ public class BrowserTests
     public Task Page_OwnClassesModel_ShowsItsClassesAndOneBarEach() => WithPageAsync(async (page, server) =>
     {
         await page.GotoAsync(server.Url + "/");
-        string image = Directory.EnumerateFiles(Path.Combine(OwnClassesModel.Images, "靴")).Order(StringComparer.Ordinal).First();
+        string image = Directory.EnumerateFiles(Path.Combine(OwnClassesModel.Three.Images, "靴")).Order(StringComparer.Ordinal).First();
         await page.SetInputFilesAsync("#file", image);
         await page.WaitForFunctionAsync("document.getElementById('label').textContent !== '—'", null, new() { Timeout = 15000 });
 
         Assert.Equal(server.Classifier.Predict(image).Label, await page.InnerTextAsync("#label"));
         Assert.Equal(3, await page.Locator(".bar").CountAsync());
-        Assert.Equal(OwnClassesModel.Classes, await page.Locator(".bar span:first-child").AllInnerTextsAsync());
+        Assert.Equal(OwnClassesModel.Three.Classes, await page.Locator(".bar span:first-child").AllInnerTextsAsync());
         Assert.Equal("classes: Schuhe-ä · Stiefel · 靴", await page.InnerTextAsync("#classes"));
-    }, modelPath: OwnClassesModel.Onnx);
+    }, modelPath: OwnClassesModel.Three.Onnx);
 
     [ChromiumFact]
     public Task Page_ShowWhyChecked_OverlaysTheHeatMapOnThe28By28() => WithPageAsync(async (page, server) =>

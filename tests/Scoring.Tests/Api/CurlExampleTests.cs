@@ -19,7 +19,7 @@ public sealed class CurlExampleTests : IDisposable
         int index = Array.IndexOf(TrainedModel.Test.Labels, (byte)9);   // an ankle boot
         string boot = Path.Combine(_root, "boot.png");
         File.WriteAllBytes(boot, ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(index).ToArray())));
-        int port = ServeProcess.FreePort();
+        int port = Loopback.FreePort();
         using var serve = ServeProcess.StartServe(["serve", "--model", TrainedModel.Onnx, "--urls", $"http://127.0.0.1:{port}"]);
 
         var info = new ProcessStartInfo(CurlFactAttribute.Curl!)

@@ -5,8 +5,8 @@ namespace MlNetFashion.Scoring.Tests.Classification;
 
 public class ExplainTests
 {
-    private static readonly Lazy<FashionClassifier> s_classifier = new(() => FashionClassifier.Load(TrainedModel.Onnx));
-    private static FashionClassifier Classifier => s_classifier.Value;
+    private static readonly Lazy<FashionClassifier> LazyClassifier = new(() => FashionClassifier.Load(TrainedModel.Onnx));
+    private static FashionClassifier Classifier => LazyClassifier.Value;
 
     [Fact]
     public void ExplainPixels_RealTestImage_HeatMapOf28By28WithTheSamePrediction()

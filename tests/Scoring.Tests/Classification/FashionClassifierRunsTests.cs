@@ -18,7 +18,7 @@ public class FashionClassifierRunsTests
         "trained.zip" => TrainedModel.Zip,
         "reordered.zip" => ReorderedModel.Zip,
         "reordered.onnx" => ReorderedModel.Onnx,
-        "own.onnx" => OwnClassesModel.Onnx,
+        "own.onnx" => OwnClassesModel.Three.Onnx,
         _ => throw new ArgumentOutOfRangeException(nameof(model), model, null),
     };
 

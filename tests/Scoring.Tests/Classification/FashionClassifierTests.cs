@@ -9,8 +9,8 @@ namespace MlNetFashion.Scoring.Tests.Classification;
 
 public class FashionClassifierTests
 {
-    private static readonly Lazy<FashionClassifier> s_classifier = new(() => FashionClassifier.Load(TrainedModel.Onnx));
-    private static FashionClassifier Classifier => s_classifier.Value;
+    private static readonly Lazy<FashionClassifier> LazyClassifier = new(() => FashionClassifier.Load(TrainedModel.Onnx));
+    private static FashionClassifier Classifier => LazyClassifier.Value;
 
     [Fact]
     public void PredictPixels_RealTestImages_MostlyRight()
@@ -111,9 +111,9 @@ public class FashionClassifierTests
     [Fact]
     public void Predict_NullArguments_ThrowArgumentNull()
     {
-        Assert.Throws<ArgumentNullException>(() => s_classifier.Value.Predict((string)null!));
-        Assert.Throws<ArgumentNullException>(() => s_classifier.Value.Predict((Stream)null!));
-        Assert.Throws<ArgumentNullException>(() => s_classifier.Value.Predict((byte[])null!));
+        Assert.Throws<ArgumentNullException>(() => LazyClassifier.Value.Predict((string)null!));
+        Assert.Throws<ArgumentNullException>(() => LazyClassifier.Value.Predict((Stream)null!));
+        Assert.Throws<ArgumentNullException>(() => LazyClassifier.Value.Predict((byte[])null!));
     }
 
     [NoCudaFact]

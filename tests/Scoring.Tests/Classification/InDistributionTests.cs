@@ -15,8 +15,8 @@ namespace MlNetFashion.Scoring.Tests.Classification;
 
 public class InDistributionTests
 {
-    private static readonly Lazy<FashionClassifier> s_classifier = new(() => FashionClassifier.Load(CalibratedModel.Onnx));
-    private static FashionClassifier Classifier => s_classifier.Value;
+    private static readonly Lazy<FashionClassifier> LazyClassifier = new(() => FashionClassifier.Load(CalibratedModel.Onnx));
+    private static FashionClassifier Classifier => LazyClassifier.Value;
 
     [Fact]
     public void Load_CalibratedModel_ReadsTemperatureAndThresholdItWasTrainedWith()

@@ -115,7 +115,7 @@ public partial class DeployFilesTests
             }
             string entry = Regex.Match(DockerLine("ENTRYPOINT"), @"""([^""]+\.dll)""").Groups[1].Value;
             Assert.True(File.Exists(Path.Combine(output, "appsettings.json")));
-            int port = ServeProcess.FreePort();
+            int port = Loopback.FreePort();
             using var serve = ServeProcess.Start("dotnet", [Path.Combine(output, entry), "serve"], new Dictionary<string, string?>
             {
                 ["MLNETFASHION_MODEL"] = TrainedModel.Onnx,

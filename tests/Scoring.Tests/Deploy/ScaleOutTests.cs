@@ -28,8 +28,8 @@ public class ScaleOutTests
             [oldVersion] = Labels(TrainedModel.Onnx, images), [newVersion] = Labels(ReorderedModel.Onnx, images),
         };
 
-        int[] ports = [ServeProcess.FreePort(), ServeProcess.FreePort(), ServeProcess.FreePort()];
-        int lbPort = ServeProcess.FreePort();
+        int[] ports = [Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort()];
+        int lbPort = Loopback.FreePort();
         ServeProcess StartReplica(int k) => ServeProcess.StartServe(["serve", "--model", model, "--urls", $"http://127.0.0.1:{ports[k]}"],
             new Dictionary<string, string?> { ["MLNETFASHION_REPLICA"] = $"r{k + 1}" });
         var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(k => Task.Run(() => StartReplica(k))));

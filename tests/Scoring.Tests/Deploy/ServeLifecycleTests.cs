@@ -13,7 +13,7 @@ public class ServeLifecycleTests
     [PosixSignalsFact]
     public async Task Serve_ConfiguredByEnvironmentWithJsonLogs_OneJsonLinePerRequestWithoutTheImage()
     {
-        int port = ServeProcess.FreePort();
+        int port = Loopback.FreePort();
         using var serve = ServeProcess.StartServe(["serve", "--log-format", "json"], new Dictionary<string, string?>
         {
             ["MLNETFASHION_MODEL"] = TrainedModel.Onnx,
@@ -42,7 +42,7 @@ public class ServeLifecycleTests
     [PosixSignalsFact]
     public async Task Serve_Sigterm_ReadyTurns503AtOnceRequestsServedWhileDrainingThenExitZero()
     {
-        int port = ServeProcess.FreePort();
+        int port = Loopback.FreePort();
         using var serve = ServeProcess.StartServe(["serve", "--model", TrainedModel.Onnx, "--urls", $"http://127.0.0.1:{port}"],
             new Dictionary<string, string?> { ["Serve__DrainDelay"] = "00:00:03" });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -68,7 +68,7 @@ public class ServeLifecycleTests
     [PosixSignalsFact]
     public async Task Serve_Sigint_StopsWithoutTheDrainDelayAndExitsZero()
     {
-        int port = ServeProcess.FreePort();
+        int port = Loopback.FreePort();
         using var serve = ServeProcess.StartServe(["serve", "--model", TrainedModel.Onnx, "--urls", $"http://127.0.0.1:{port}"],
             new Dictionary<string, string?> { ["Serve__DrainDelay"] = "00:00:05", ["Serve__ShutdownTimeout"] = "00:00:09" });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -87,7 +87,7 @@ public class ServeLifecycleTests
     [PosixSignalsFact]
     public async Task Serve_SigtermUnderLoad_EveryAcceptedRequestAnsweredAndExitZeroWithin10Seconds()
     {
-        int port = ServeProcess.FreePort();
+        int port = Loopback.FreePort();
         // The server's own log says which requests it took: each one must have reached its client.
         using var serve = ServeProcess.StartServe(
             ["serve", "--model", TrainedModel.Onnx, "--urls", $"http://127.0.0.1:{port}", "--log-format", "json"]);

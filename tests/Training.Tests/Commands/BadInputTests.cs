@@ -31,12 +31,7 @@ public sealed class BadInputTests : IDisposable
         string outDir = Path.Combine(_root, "out");
         (string[] args, string mustName) = Arrange(name, outDir);
         var (exit, _, error) = Cli.Run(args);
-        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(1, exit);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(mustName, lines[0]);
-        Assert.DoesNotContain("   at ", error);
+        Cli.AssertOneErrorLine(exit, error, mustName);
         Assert.False(Directory.Exists(outDir) && Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Any(),
             "nothing may be written");
     }

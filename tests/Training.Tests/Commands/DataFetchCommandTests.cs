@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using MlNetFashion.Benchmarks.Operations;
 
 namespace MlNetFashion.Training.Tests.Commands;
 
@@ -14,7 +15,7 @@ public sealed class DataFetchCommandTests : IDisposable
     {
         string source = Pipeline.Data.DataLocator.Locate(null);
         using var listener = new HttpListener();
-        int port = FreePort();
+        int port = Loopback.FreePort();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
         // A mirror of the official .gz files, from wherever the tests read the data set (gzipped here if it is not).
@@ -56,20 +57,11 @@ public sealed class DataFetchCommandTests : IDisposable
         return packed.ToArray();
     }
 
-    private static int FreePort()
-    {
-        var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        int port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return port;
-    }
-
     [Fact]
     public async Task DataFetch_InterruptedWithSigintMidDownload_Exits130AndLeavesNoPartialFile()
     {
         // The default SIGINT exit skipped the downloader's cleanup: a train-images-idx3-ubyte.gz.<guid>.part stayed behind.
-        int port = FreePort();
+        int port = Loopback.FreePort();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();

@@ -99,13 +99,8 @@ public sealed class ImageFolderTrainingTests : IDisposable
         string output = Path.Combine(_root, "out");
         (string[] args, string mustName) = Arrange(name);
         var (exit, _, error) = Cli.Run(["train", .. args, "--epochs", "1", "--out", output]);
-        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal(1, exit);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(mustName, lines[0]);
-        Assert.DoesNotContain("   at ", error);
+        Cli.AssertOneErrorLine(exit, error, mustName);
         Assert.False(Directory.Exists(output), "nothing may be written");
     }
 
