@@ -49,6 +49,7 @@ public sealed partial class FashionClassifier : IDisposable
         Info = ModelInfo.Read(path, after);
         ModelPath = path;
         Classes = _graph.Classes;
+        OwnClasses = _graph.OwnClasses || !Classes.SequenceEqual(FashionMnistClasses.Names);
         _outputOf = _graph.OutputOf;
         InDistributionRule? rule = _graph.InDistributionRule;
         _threshold = options.InDistributionThreshold ?? rule?.Threshold;
@@ -80,6 +81,12 @@ public sealed partial class FashionClassifier : IDisposable
     /// own classes (a folder's labels) in its output order.
     /// </summary>
     public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>
+    /// True when <see cref="Classes"/> are not Fashion-MNIST's (a model.zip of the user's classes carries no
+    /// own-classes mark, so the names decide): predictions then say "one of the classes", not "garment".
+    /// </summary>
+    public bool OwnClasses { get; }
 
     /// <summary>The loaded model's name, version (a hash of its bytes) and the metadata train wrote into it.</summary>
     public ModelInfo Info { get; }
@@ -140,7 +147,7 @@ public sealed partial class FashionClassifier : IDisposable
         bool known = Foreground.HasGarmentForeground(pixels) && (_threshold is not double t || score >= t);
         return new Prediction(Classes[index], index, probabilities[index], probabilities)
         {
-            InDistributionScore = score, IsKnownClass = known,
+            InDistributionScore = score, IsKnownClass = known, OwnClasses = OwnClasses,
         };
     }
 

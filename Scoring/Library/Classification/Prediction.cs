@@ -6,8 +6,11 @@ namespace MlNetFashion.Scoring.Classification;
 /// </summary>
 public sealed record Prediction(string Label, int LabelIndex, float Confidence, float[] Probabilities)
 {
-    /// <summary>The verdicts of <see cref="Verdict"/>.</summary>
+    /// <summary>The verdicts of <see cref="Verdict"/> for a Fashion-MNIST model.</summary>
     public const string KnownClassVerdict = "garment", UnknownClassVerdict = "not a garment";
+
+    /// <summary>The verdicts of <see cref="Verdict"/> for a model of the user's own classes, whatever they are.</summary>
+    public const string KnownOwnClassVerdict = "one of the classes", UnknownOwnClassVerdict = "none of the classes";
 
     /// <summary>
     /// How much the image looks like the training images, from the raw logits (the model's "ood_score", energy
@@ -22,6 +25,15 @@ public sealed record Prediction(string Label, int LabelIndex, float Confidence, 
     /// </summary>
     public bool IsKnownClass { get; init; } = true;
 
-    /// <summary>"garment" or "not a garment".</summary>
-    public string Verdict => IsKnownClass ? KnownClassVerdict : UnknownClassVerdict;
+    /// <summary>True when the model's classes are the user's own (not Fashion-MNIST's): <see cref="Verdict"/> names no garment.</summary>
+    public bool OwnClasses { get; init; }
+
+    /// <summary>"garment" or "not a garment"; for the user's own classes "one of the classes" or "none of the classes".</summary>
+    public string Verdict => (OwnClasses, IsKnownClass) switch
+    {
+        (false, true) => KnownClassVerdict,
+        (false, false) => UnknownClassVerdict,
+        (true, true) => KnownOwnClassVerdict,
+        (true, false) => UnknownOwnClassVerdict,
+    };
 }

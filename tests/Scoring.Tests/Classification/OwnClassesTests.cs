@@ -60,6 +60,8 @@ public sealed class OwnClassesTests
             Prediction p = classifier.Predict(model.ImageOf(label));
             Assert.Equal(classes, p.Probabilities.Length);
             Assert.Equal(classifier.Classes[p.LabelIndex], p.Label);
+            Assert.True(p.OwnClasses);
+            Assert.Contains(p.Verdict, new[] { Prediction.KnownOwnClassVerdict, Prediction.UnknownOwnClassVerdict });
             right += p.Label == label ? 1 : 0;
         }
         Assert.True(right >= 1, "no image got its own class");
@@ -96,6 +98,8 @@ public sealed class OwnClassesTests
         var rows = JsonNode.Parse(output)!.AsArray();
         Assert.Equal(images.Select(i => classifier.Predict(i).Label), rows.Select(r => (string?)r!["label"]));
         Assert.All(rows, r => Assert.Equal(classes, r!["probabilities"]!.AsArray().Count));
+        Assert.Equal(images.Select(i => classifier.Predict(i).Verdict), rows.Select(r => (string?)r!["verdict"]));
+        Assert.All(rows, r => Assert.DoesNotContain("garment", (string?)r!["verdict"]));
         Assert.Equal(0, plainExit);
         Assert.Contains(classifier.Predict(images[0]).Label, plain);
     }
