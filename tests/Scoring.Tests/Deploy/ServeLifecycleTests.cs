@@ -68,19 +68,24 @@ public class ServeLifecycleTests
     [PosixSignalsFact]
     public async Task Serve_Sigint_StopsWithoutTheDrainDelayAndExitsZero()
     {
+        // A drain far longer than the wait: exiting within the wait shows the drain was skipped, with room for a machine
+        // whose cores the rest of the suite keeps busy (a stop there has taken over 10 s).
+        const int drainSeconds = 60, waitSeconds = 30;
         int port = Loopback.FreePort();
         using var serve = ServeProcess.StartServe(["serve", "--model", TrainedModel.Onnx, "--urls", $"http://127.0.0.1:{port}"],
-            new Dictionary<string, string?> { ["Serve__DrainDelay"] = "00:00:05", ["Serve__ShutdownTimeout"] = "00:00:09" });
+            new Dictionary<string, string?>
+            {
+                ["Serve__DrainDelay"] = TimeSpan.FromSeconds(drainSeconds).ToString(),
+                ["Serve__ShutdownTimeout"] = TimeSpan.FromSeconds(drainSeconds + 30).ToString(),
+            });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         (await http.PostAsync("/predict", new ByteArrayContent(Png))).EnsureSuccessStatusCode();
 
-        var clock = Stopwatch.StartNew();
         serve.Interrupt();
-        bool exited = serve.Process.WaitForExit(10_000);
-        double seconds = clock.Elapsed.TotalSeconds;
+        bool exited = serve.Process.WaitForExit(TimeSpan.FromSeconds(waitSeconds));
 
-        Assert.True(exited, "serve did not exit within 10 s of SIGINT");
-        Assert.True(seconds < 3, $"serve took {seconds:F1} s to stop after SIGINT (the 5 s drain delay is for SIGTERM)");
+        Assert.True(exited, $"serve did not exit within {waitSeconds} s of SIGINT (its drain delay is {drainSeconds} s, for SIGTERM); " +
+            "its last lines: " + string.Join(" | ", serve.Lines.TakeLast(8)));
         Assert.Equal(0, serve.Process.ExitCode);
     }
 
