@@ -30,7 +30,9 @@ public sealed partial class ServeProcess : IDisposable
     /// <summary>`dotnet App.dll ARGS` with these environment variables; returns once it printed "serving …" (or failed).</summary>
     public static ServeProcess StartServe(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var serve = Start("dotnet", args.Prepend(AppDll), environment);
+        // SIGINT back to its default first: a process started in the background of a script without job control
+        // inherits SIGINT ignored (POSIX), and .NET keeps an inherited ignore, so Ctrl+C would never reach serve.
+        var serve = Start("env", args.Prepend(AppDll).Prepend("dotnet").Prepend("--default-signal=INT"), environment);
         var clock = Stopwatch.StartNew();
         while (!serve.Lines.Any(l => l.StartsWith("serving ", StringComparison.Ordinal)))
         {
