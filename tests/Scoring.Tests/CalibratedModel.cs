@@ -16,7 +16,7 @@ public static class CalibratedModel
 
     private static string Train()
     {
-        string dir = System.IO.Directory.CreateTempSubdirectory("scoring-tests-calibrated-").FullName;
+        string dir = ScratchDirectory.Create("scoring-tests-calibrated-");
         TrainingRun.Execute(new TrainingRunOptions
         {
             Preset = "seed004", Epochs = 1, BatchSize = 64, LimitTrain = 4000, LimitTest = 1000, OutputDirectory = dir,

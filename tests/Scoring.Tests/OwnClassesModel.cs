@@ -61,7 +61,7 @@ public sealed class OwnClassesModel
     private static (string, string, TrainingRunSummary) Train(string[] labels, string preset, int epochs, int batchSize,
         int perClass, int seed)
     {
-        string root = System.IO.Directory.CreateTempSubdirectory($"scoring-tests-{labels.Length}-own-classes-").FullName;
+        string root = ScratchDirectory.Create($"scoring-tests-{labels.Length}-own-classes-");
         string images = ImageTree.Create(Path.Combine(root, "images"), labels, perClass, seed);
         string output = Path.Combine(root, "model");
         var data = ImageFolderSplit.Load(images, null, 0.25f, BadImagePolicy.Fail, seed: 1).Data;

@@ -29,7 +29,7 @@ public static class ReorderedModel
             Preset = "seed004", Epoch = 2, BatchSize = 32, Seed = 3, ValidationSetFraction = 0,
         });
         var model = ml.Transforms.ScalePixels().Append(trainer).Fit(train);
-        string dir = Directory.CreateTempSubdirectory("scoring-tests-reordered-").FullName;
+        string dir = ScratchDirectory.Create("scoring-tests-reordered-");
         ml.Model.Save(model, train.Schema, Path.Combine(dir, "model.zip"));
         File.WriteAllBytes(Path.Combine(dir, "model.onnx"), model.LastTransformer.Model.OnnxModel);
         return dir;

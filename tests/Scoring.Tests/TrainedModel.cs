@@ -16,7 +16,7 @@ public static class TrainedModel
 
     private static string Train()
     {
-        string dir = System.IO.Directory.CreateTempSubdirectory("scoring-tests-model-").FullName;
+        string dir = ScratchDirectory.Create("scoring-tests-model-");
         TrainingRun.Execute(new TrainingRunOptions
         {
             Preset = "seed004", Epochs = 2, BatchSize = 64, LimitTrain = 6000, LimitTest = 1000, OutputDirectory = dir,
