@@ -19,6 +19,18 @@ public static class FashionMnistOnnx
     };
 
     /// <summary>
+    /// The options for a model of <paramref name="classNames"/>: Fashion-MNIST's when they are its ten names in any order
+    /// (scoring then maps them onto Fashion-MNIST's order), otherwise those of a model of the user's own classes.
+    /// </summary>
+    public static OnnxExportOptions For(IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        bool fashionMnist = classNames.Count == FashionMnistClasses.Count
+            && classNames.Order(StringComparer.Ordinal).SequenceEqual(FashionMnistClasses.Names.Order(StringComparer.Ordinal));
+        return fashionMnist ? ExportOptions : OwnClassesExportOptions(classNames.Count);
+    }
+
+    /// <summary>
     /// A model of <paramref name="classCount"/> classes of the user's own (train --images): the description gives that
     /// count and where the names come from (the training folder's subfolders, in "class_names"), the preprocessing the
     /// preparation scoring gives every image, and the metadata marks the classes as the user's own

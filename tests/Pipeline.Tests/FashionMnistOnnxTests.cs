@@ -42,6 +42,27 @@ public class FashionMnistOnnxTests
     }
 
     [Fact]
+    public void For_FashionMnistNamesInAnotherOrder_FashionMnistOptions()
+    {
+        string[] names = [.. FashionMnistClasses.Names.Reverse()];
+
+        Assert.Same(FashionMnistOnnx.ExportOptions, FashionMnistOnnx.For(names));
+    }
+
+    [Theory]
+    [InlineData("cat,dog")]
+    [InlineData("T-shirt/top,Trouser,Pullover")]
+    public void For_OtherNames_OwnClassesOptions(string commaSeparated)
+    {
+        string[] names = commaSeparated.Split(',');
+
+        OnnxExportOptions options = FashionMnistOnnx.For(names);
+
+        Assert.Equal(FashionMnistOnnx.OwnClassesExportOptions(names.Length).Description, options.Description);
+        Assert.Equal("true", options.Metadata[ModelFile.OwnClassesKey]);
+    }
+
+    [Fact]
     public void OwnClassesExportOptions_OneClass_Refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => FashionMnistOnnx.OwnClassesExportOptions(1));

@@ -96,7 +96,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         IReadOnlyList<string> classNames = LabelNames.Of(input, _options.LabelColumnName);
         // On the held-out split, after training: calibrated probabilities and the in-distribution threshold go into the graph.
         ModelCalibration calibration = ModelCalibration.Fit(model, validation, views, train);
-        byte[] onnx = OnnxExporter.Export(model, FashionMnistOnnx.ExportOptions with
+        byte[] onnx = OnnxExporter.Export(model, FashionMnistOnnx.For(classNames) with
         {
             ClassNames = classNames,
             Preset = name,

@@ -139,6 +139,19 @@ public sealed class OwnClassesTests
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
+    public void ModelZip_OwnClassesModel_ItsOnnxGraphDescribesTheOwnClasses(int classes)
+    {
+        OwnClassesModel model = Model(classes);
+
+        using var session = new InferenceSession(ModelFile.OnnxInZip(model.Zip));
+
+        Assert.Equal("true", session.ModelMetadata.CustomMetadataMap[ModelFile.OwnClassesKey]);
+        Assert.StartsWith($"Classifier of {classes} classes of the user's own", session.ModelMetadata.Description);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
     public void ModelLoad_OwnClassesZip_PredictionEngineKeysTheFolderNames(int classes)
     {
         OwnClassesModel model = Model(classes);
