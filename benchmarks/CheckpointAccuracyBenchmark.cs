@@ -28,7 +28,7 @@ public static class CheckpointAccuracyBenchmark
         {
             try
             {
-                Sequential model = ModelSource.Create(spec ? null : args[0], spec ? args[0] : null).Model;
+                Sequential model = ModelSource.Create(spec ? null : Presets.Get(args[0]).Kind, spec ? args[0] : null).Model;
                 model.Build(maxBatchSize: 500, new EngineRandom(0));
                 var (header, weights, _) = CheckpointFile.Read(path);
                 WeightsSnapshot.FromValues(weights).Restore(model);

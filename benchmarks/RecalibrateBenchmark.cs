@@ -28,7 +28,7 @@ public static class RecalibrateBenchmark
         if (args.Length is < 3 or > 5) throw new ArgumentException($"recalibrate: expected {Usage}");
         float fraction = args.Length > 3 ? float.Parse(args[3], CultureInfo.InvariantCulture) : 0.1f;
         ulong seed = args.Length > 4 ? ulong.Parse(args[4], CultureInfo.InvariantCulture) : 1;
-        Sequential model = ModelSource.Create(args[0], null).Model;
+        Sequential model = Presets.Get(args[0]).CreateModel();
         model.Build(maxBatchSize: 500, new EngineRandom(0));
         if (args[1].EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) OnnxWeights.Load(args[1], model);
         else WeightsSnapshot.FromValues(CheckpointFile.Read(args[1]).Weights).Restore(model);

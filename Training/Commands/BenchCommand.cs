@@ -26,7 +26,7 @@ public static class BenchCommand
         };
         command.SetAction(parse =>
         {
-            var (name, model, recipe) = ModelSource.Create(parse.GetValue(preset), parse.GetValue(spec));
+            var (name, model, recipe) = ModelSource.Create(CommonOptions.PresetOf(parse, preset), parse.GetValue(spec));
             int batchSize = parse.GetValue(batch);
             double time = parse.GetValue(seconds);
             if (batchSize <= 0 || !double.IsFinite(time) || time <= 0)

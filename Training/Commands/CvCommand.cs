@@ -36,7 +36,7 @@ public static class CvCommand
         {
             var options = new TrainingRunOptions
             {
-                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec),
+                Preset = CommonOptions.PresetOf(parse, preset), ModelSpec = parse.GetValue(spec),
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch),
                 LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer), ValidationFraction = parse.GetValue(validation),
                 Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), LimitTrain = parse.GetValue(limitTrain),

@@ -16,7 +16,7 @@ public static class SummaryCommand
         command.SetAction(parse =>
         {
             string? specPath = parse.GetValue(spec);
-            var (name, model, _) = FashionMnistNet.Create(parse.GetValue(preset), specPath);
+            var (name, model, _) = FashionMnistNet.Create(CommonOptions.PresetOf(parse, preset), specPath);
             model.Build(1, new EngineRandom(0));
             FashionMnistNet.CheckOutput(model, name, specPath);
             Console.Write(model.Summary());

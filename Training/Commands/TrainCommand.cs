@@ -39,7 +39,7 @@ public static class TrainCommand
         {
             var options = new TrainingRunOptions
             {
-                Preset = parse.GetValue(preset), ModelSpec = parse.GetValue(spec),
+                Preset = CommonOptions.PresetOf(parse, preset), ModelSpec = parse.GetValue(spec),
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 Optimizer = parse.GetValue(optimizer), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
                 ValidationFraction = parse.GetValue(validation), LimitTrain = parse.GetValue(limitTrain),

@@ -1,6 +1,7 @@
 // Train the CNN inside your own ML.NET pipeline, evaluate it, save it:
 //   dotnet run --project samples/TrainInPipeline -c Release -- [EPOCHS] [TRAINING-IMAGES] [MODEL.zip]
 using Microsoft.ML;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Trainer;
 using MlNetFashion.Pipeline.Transforms;
@@ -22,7 +23,7 @@ try
     var pipeline = ml.Transforms.ScalePixels()                                   // Features = pixels / 255, [1,28,28]
         .Append(ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
         {
-            Preset = "fast", Epoch = epochs,
+            Preset = PresetKind.Fast, Epoch = epochs,
             MetricsCallback = m => { if (m.EpochEnd) Console.WriteLine($"epoch {m.Epoch} acc {m.Accuracy:P1}"); },  // also called per batch
         }));
     ITransformer model = pipeline.Fit(train);

@@ -1,3 +1,4 @@
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Runs;
 
 namespace MlNetFashion.Scoring.Tests;
@@ -19,7 +20,7 @@ public static class CalibratedModel
         string dir = ScratchDirectory.Create("scoring-tests-calibrated-");
         TrainingRun.Execute(new TrainingRunOptions
         {
-            Preset = "seed004", Epochs = 1, BatchSize = 64, LimitTrain = 4000, LimitTest = 1000, OutputDirectory = dir,
+            Preset = PresetKind.TwoConv, Epochs = 1, BatchSize = 64, LimitTrain = 4000, LimitTest = 1000, OutputDirectory = dir,
             ValidationFraction = 0.2f,
         }, new SilentProgress(), CancellationToken.None);
         return dir;

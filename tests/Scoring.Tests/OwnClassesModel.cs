@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Reporting;
 using MlNetFashion.Pipeline.Runs;
 using MlNetFashion.Scoring.Data;
@@ -16,15 +17,15 @@ public sealed class OwnClassesModel
 {
     /// <summary>Three classes, the fast preset. Folder order (ordinal by name): "Schuhe-ä", "Stiefel", "靴".</summary>
     public static OwnClassesModel Three { get; } = new(["靴", "Schuhe-ä", "Stiefel"], ["Schuhe-ä", "Stiefel", "靴"],
-        preset: "fast", epochs: 8, batchSize: 16, perClass: 24, seed: 3);
+        preset: PresetKind.Fast, epochs: 8, batchSize: 16, perClass: 24, seed: 3);
 
     /// <summary>The fewest a user can train on: two classes, two-conv. Ordinal order: 'S' (U+0053) before 'サ' (U+30B5).</summary>
     public static OwnClassesModel Two { get; } = new(["サンダル", "Stiefel-ö"], ["Stiefel-ö", "サンダル"],
-        preset: "two-conv", epochs: 6, batchSize: 8, perClass: 20, seed: 5);
+        preset: PresetKind.TwoConv, epochs: 6, batchSize: 8, perClass: 20, seed: 5);
 
     private readonly Lazy<(string Directory, string Images, TrainingRunSummary Summary)> _run;
 
-    private OwnClassesModel(string[] labels, string[] classes, string preset, int epochs, int batchSize, int perClass, int seed)
+    private OwnClassesModel(string[] labels, string[] classes, PresetKind preset, int epochs, int batchSize, int perClass, int seed)
     {
         Labels = labels;
         Classes = classes;
@@ -58,7 +59,7 @@ public sealed class OwnClassesModel
         return (output.Score, output.PredictedLabel, [.. keys.DenseValues().Select(k => k.ToString())]);
     }
 
-    private static (string, string, TrainingRunSummary) Train(string[] labels, string preset, int epochs, int batchSize,
+    private static (string, string, TrainingRunSummary) Train(string[] labels, PresetKind preset, int epochs, int batchSize,
         int perClass, int seed)
     {
         string root = ScratchDirectory.Create($"scoring-tests-{labels.Length}-own-classes-");

@@ -1,3 +1,4 @@
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
 
@@ -19,7 +20,7 @@ public static class TrainedModel
         string dir = ScratchDirectory.Create("scoring-tests-model-");
         TrainingRun.Execute(new TrainingRunOptions
         {
-            Preset = "seed004", Epochs = 2, BatchSize = 64, LimitTrain = 6000, LimitTest = 1000, OutputDirectory = dir,
+            Preset = PresetKind.TwoConv, Epochs = 2, BatchSize = 64, LimitTrain = 6000, LimitTest = 1000, OutputDirectory = dir,
             ValidationFraction = 0,
         }, new SilentProgress(), CancellationToken.None);
         return dir;

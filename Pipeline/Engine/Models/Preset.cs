@@ -3,10 +3,11 @@ using MlNetFashion.Engine.Training;
 namespace MlNetFashion.Engine.Models;
 
 /// <summary>
-/// A named architecture with the training settings of its source. <see cref="Alias"/> is the name it had before it was
-/// named for what it is (seed000 … seed004): still accepted, so scripts and checkpoints that use it keep working.
+/// A named architecture with the training settings of its source. <see cref="Name"/> is how command lines, checkpoints and
+/// model metadata spell <see cref="Kind"/>; <see cref="Alias"/> is the name it had before it was named for what it is
+/// (seed000 … seed004): still accepted, so scripts and checkpoints that use it keep working.
 /// </summary>
-public sealed record Preset(string Name, string Description, Func<Sequential> CreateModel, EngineTrainerOptions Defaults)
+public sealed record Preset(PresetKind Kind, string Name, string Description, Func<Sequential> CreateModel, EngineTrainerOptions Defaults)
 {
     public string? Alias { get; init; }
 

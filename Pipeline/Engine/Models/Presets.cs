@@ -22,7 +22,7 @@ public static class Presets
     public static IReadOnlyList<Preset> All { get; } =
     [
         // The most accuracy that fits ten minutes of training on two cores: a small BN net, a high one-cycle peak, 8 epochs.
-        new("fast", "ours: VGG-style 32-64-64-128-128 with BN, batch 64, AdamW one-cycle peak 8e-3, label smoothing, "
+        new(PresetKind.Fast, "fast", "ours: VGG-style 32-64-64-128-128 with BN, batch 64, AdamW one-cycle peak 8e-3, label smoothing, "
             + "no augmentation, 8 epochs", Fast,
             new EngineTrainerOptions
             {
@@ -30,7 +30,8 @@ public static class Presets
                 Schedule = ScheduleKind.OneCycle, WarmupFraction = 0.2f, LabelSmoothing = 0.1f,
             }),
         // The most accuracy that fits an hour: fast's net wider, trained 3× longer with the augmentation a run that long needs.
-        new("best", "ours: the fast net 1.5× wider (48-96-96-192-192, ~98 MFLOP), ±1-px crops + mirror + erasing (p 0.5), "
+        new(PresetKind.Best, "best",
+            "ours: the fast net 1.5× wider (48-96-96-192-192, ~98 MFLOP), ±1-px crops + mirror + erasing (p 0.5), "
             + "batch 64, AdamW one-cycle, 22 epochs on all 60,000 images, scored on 10 views", Best,
             new EngineTrainerOptions
             {
@@ -44,7 +45,8 @@ public static class Presets
                 ValidationFraction = 0,
             }),
         // An article's two-conv net at its settings, as a baseline a reader of the article can check.
-        new("article-2x2conv", "article: 2×2 convs 32-64, Adam, batch 1000, 10 epochs on all 60,000 images", Article2x2Conv,
+        new(PresetKind.Article2x2Conv, "article-2x2conv",
+            "article: 2×2 convs 32-64, Adam, batch 1000, 10 epochs on all 60,000 images", Article2x2Conv,
             new EngineTrainerOptions
             {
                 Epochs = 10, BatchSize = 1000, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon,
@@ -53,8 +55,8 @@ public static class Presets
                 ValidationFraction = 0,
             }) { Alias = "seed000" },
         // The MCNN paper's net with its Keras callbacks, to compare our engine with a published CNN recipe.
-        new("mcnn-paper", "paper MCNN: five conv-BN-pool-dropout blocks, Dense 512, Adam, early stopping on validation loss",
-            McnnPaper,
+        new(PresetKind.McnnPaper, "mcnn-paper",
+            "paper MCNN: five conv-BN-pool-dropout blocks, Dense 512, Adam, early stopping on validation loss", McnnPaper,
             new EngineTrainerOptions
             {
                 Epochs = 100, BatchSize = 128, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon,
@@ -65,7 +67,8 @@ public static class Presets
                 ReduceOnPlateauFactor = 0.5f,
             }) { Alias = "seed001" },
         // An article's three-conv net at its settings, a middle-sized baseline between the tutorial nets and ours.
-        new("article-3conv", "article: 3 convs, 2 pools, 2 dropouts, Dense 128, 10 epochs on all 60,000 images", Article3Conv,
+        new(PresetKind.Article3Conv, "article-3conv",
+            "article: 3 convs, 2 pools, 2 dropouts, Dense 128, 10 epochs on all 60,000 images", Article3Conv,
             new EngineTrainerOptions
             {
                 Epochs = 10, BatchSize = 128, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon,
@@ -74,15 +77,15 @@ public static class Presets
                 ValidationFraction = 0,
             }) { Alias = "seed002" },
         // The k-fold tutorial's baseline (one conv, Dense 100, plain SGD): the simplest recipe here, a floor for the others.
-        new("kfold-tutorial", "k-fold tutorial baseline: conv 32 + Dense 100, SGD 0.01 momentum 0.9, batch 32, 10 epochs",
-            KFoldTutorial,
+        new(PresetKind.KFoldTutorial, "kfold-tutorial",
+            "k-fold tutorial baseline: conv 32 + Dense 100, SGD 0.01 momentum 0.9, batch 32, 10 epochs", KFoldTutorial,
             new EngineTrainerOptions
             {
                 Epochs = 10, BatchSize = 32, Optimizer = OptimizerKind.Sgd, LearningRate = 0.01f, Momentum = 0.9f, Nesterov = false,
                 WeightDecay = 0, Schedule = ScheduleKind.Constant,
             }) { Alias = "seed003" },
         // A small, quick net (two same-padded convs) that still learns the task well: for smoke tests and examples.
-        new("two-conv", "two 3×3 same convs 32-64 with pooling, Dense 128, Adam", TwoConv,
+        new(PresetKind.TwoConv, "two-conv", "two 3×3 same convs 32-64 with pooling, Dense 128, Adam", TwoConv,
             new EngineTrainerOptions
             {
                 Epochs = 10, BatchSize = 128, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, WeightDecay = 0,
@@ -90,9 +93,12 @@ public static class Presets
             }) { Alias = "seed004" },
     ];
 
-    /// <summary>The preset called <paramref name="name"/> or by that alias, in any case.</summary>
+    /// <summary>The preset called <paramref name="name"/> or by that alias, in any case: how a command line names one.</summary>
     public static Preset Get(string name) => All.FirstOrDefault(p => p.IsCalled(name))
         ?? throw new ArgumentException($"preset: expected one of {Names}. Received \"{name}\".");
+
+    public static Preset Get(PresetKind kind) => All.FirstOrDefault(p => p.Kind == kind)
+        ?? throw new ArgumentOutOfRangeException(nameof(kind), kind, $"preset: expected one of {Names}");
 
     /// <summary>"fast, best, article-2x2conv (seed000), …": every preset with its alias, for help texts and errors.</summary>
     public static string Names => string.Join(", ", All.Select(p => p.Label));

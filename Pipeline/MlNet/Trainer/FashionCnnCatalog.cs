@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
+using MlNetFashion.Engine.Models;
 
 namespace MlNetFashion.Pipeline.Trainer;
 
@@ -10,8 +11,8 @@ namespace MlNetFashion.Pipeline.Trainer;
 public static class FashionCnnCatalog
 {
     public static FashionCnnTrainer FashionCnn(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", string preset = "fast", int? epoch = null,
-            int? batchSize = null)
+        string labelColumnName = "Label", string featureColumnName = "Features", PresetKind preset = PresetKind.Fast,
+            int? epoch = null, int? batchSize = null)
         => FashionCnn(catalog, new FashionCnnTrainer.Options
         {
             LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, Preset = preset, Epoch = epoch, BatchSize = batchSize,

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Optimizers;
 using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Training;
@@ -24,10 +25,10 @@ public sealed partial class FashionCnnTrainer
         public string PredictedLabelColumnName { get; set; } = "PredictedLabel";
 
         /// <summary>
-        /// Architecture and default settings: fast (default), best, article-2x2conv, mcnn-paper, article-3conv,
-        /// kfold-tutorial, two-conv (<see cref="Engine.Models.Presets.All"/>; their former names seed000 … seed004 also work).
+        /// Architecture and default settings: Fast (default), Best, Article2x2Conv, McnnPaper, Article3Conv, KFoldTutorial,
+        /// TwoConv (<see cref="Presets.All"/>; <see cref="Presets.Get(string)"/> reads a name such as "mcnn-paper" or "seed001").
         /// </summary>
-        public string Preset { get; set; } = "fast";
+        public PresetKind Preset { get; set; } = PresetKind.Fast;
         /// <summary>A JSON model definition file; overrides <see cref="Preset"/>.</summary>
         public string? ModelSpecPath { get; set; }
 

@@ -14,7 +14,7 @@ public static class FashionMnistNet
     /// The net with its name and recipe. One that takes other than one 28×28 plane is named here rather than failing in
     /// the feature reader.
     /// </summary>
-    public static (string Name, Sequential Model, EngineTrainerOptions Defaults) Create(string? preset, string? modelSpecPath)
+    public static (string Name, Sequential Model, EngineTrainerOptions Defaults) Create(PresetKind? preset, string? modelSpecPath)
     {
         var created = ModelSource.Create(preset, modelSpecPath);
         if (!created.Model.InputShape.Equals(Presets.Input))

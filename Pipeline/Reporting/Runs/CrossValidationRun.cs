@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Reporting;
 using MlNetFashion.Pipeline.Trainer;
@@ -34,7 +35,8 @@ public static class CrossValidationRun
             int[] rest = [.. Enumerable.Range(0, folds).Where(g => g != f).SelectMany(g => indices[g]).Order()];
             var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
             {
-                Preset = options.Preset ?? "fast", ModelSpecPath = options.ModelSpec, Epoch = options.Epochs, BatchSize = options.BatchSize,
+                Preset = options.Preset ?? PresetKind.Fast, ModelSpecPath = options.ModelSpec, Epoch = options.Epochs,
+                BatchSize = options.BatchSize,
                 LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed + (ulong)f,
                 Threads = options.Threads,
                 // The fold's own images score it; a hold-out inside the rest only when asked for (early stopping, restore-best).
@@ -51,7 +53,7 @@ public static class CrossValidationRun
         Engine.IO.OutputFolder.Create(options.OutputDirectory);
         string name = options.ModelSpec is not null
             ? Path.GetFileNameWithoutExtension(options.ModelSpec)
-            : Engine.Models.Presets.Get(options.Preset ?? "fast").Name;
+            : Presets.Get(options.Preset ?? PresetKind.Fast).Name;
         Plots.BoxPlot($"{folds}-fold accuracy ({name})", [(name, accuracies)], Path.Combine(options.OutputDirectory, "cv-boxplot.png"));
         return new Result(accuracies, mean, std);
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using MlNetFashion.Engine.IO;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Evaluation;
@@ -69,7 +70,8 @@ public static class TrainingRun
         var ml = new MLContext(seed: (int)options.Seed);
         var trainerOptions = new FashionCnnTrainer.Options
         {
-            Preset = options.Preset ?? "fast", ModelSpecPath = options.ModelSpec, Epoch = options.Epochs, BatchSize = options.BatchSize,
+            Preset = options.Preset ?? PresetKind.Fast, ModelSpecPath = options.ModelSpec, Epoch = options.Epochs,
+            BatchSize = options.BatchSize,
             LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed, Threads = options.Threads,
             ValidationSetFraction = options.ValidationFraction, CheckpointDirectory = checkpoints,
             Resume = options.Resume, CancellationToken = cancellation, InitFrom = options.InitFrom, FreezeEpochs = options.FreezeEpochs,

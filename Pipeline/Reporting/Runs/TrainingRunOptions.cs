@@ -1,9 +1,11 @@
+using MlNetFashion.Engine.Models;
+
 namespace MlNetFashion.Pipeline.Runs;
 
 /// <summary>The train verb's options (null = the preset's value).</summary>
 public sealed record TrainingRunOptions
 {
-    public string? Preset { get; init; }
+    public PresetKind? Preset { get; init; }
     public string? ModelSpec { get; init; }
     public int? Epochs { get; init; }
     public int? BatchSize { get; init; }
@@ -24,7 +26,7 @@ public sealed record TrainingRunOptions
     public int FreezeEpochs { get; init; }
 
     /// <summary>--epochs, else the preset's or the model spec's "training" epochs (for "epoch 3/10" in the progress).</summary>
-    public int EpochsToRun() => Epochs ?? Engine.Models.ModelSource.Create(ModelSpec is null ? Preset : null, ModelSpec).Defaults.Epochs;
+    public int EpochsToRun() => Epochs ?? ModelSource.Create(ModelSpec is null ? Preset : null, ModelSpec).Defaults.Epochs;
 
     /// <summary>Contradictory or impossible values, named as the CLI spells them.</summary>
     public void Validate()
@@ -40,7 +42,6 @@ public sealed record TrainingRunOptions
         if (LimitTest is <= 0) throw new ArgumentException($"--limit-test: expected at least 1, received {LimitTest}");
         if (Preset is not null && ModelSpec is not null)
             throw new ArgumentException("--preset and --model-spec: expected one of them, received both");
-        if (Preset is not null) Engine.Models.Presets.Get(Preset);
         if (ModelSpec is not null) Engine.Models.ModelSpec.Load(ModelSpec);
         if (FreezeEpochs < 0) throw new ArgumentException($"--freeze-epochs: expected 0 or more, received {FreezeEpochs}");
         if (FreezeEpochs > 0 && InitFrom is null)

@@ -86,16 +86,25 @@ public class ModelTests
     }
 
     [Theory]
-    [InlineData("seed000", "article-2x2conv")]
-    [InlineData("seed001", "mcnn-paper")]
-    [InlineData("SEED002", "article-3conv")]
-    [InlineData("seed003", "kfold-tutorial")]
-    [InlineData("Seed004", "two-conv")]
-    [InlineData("MCNN-Paper", "mcnn-paper")]
-    [InlineData("fast", "fast")]
-    public void Presets_OldNameOrAnyCase_IsThePresetOfItsName(string asked, string name)
+    [InlineData("seed000", "article-2x2conv", PresetKind.Article2x2Conv)]
+    [InlineData("seed001", "mcnn-paper", PresetKind.McnnPaper)]
+    [InlineData("SEED002", "article-3conv", PresetKind.Article3Conv)]
+    [InlineData("seed003", "kfold-tutorial", PresetKind.KFoldTutorial)]
+    [InlineData("Seed004", "two-conv", PresetKind.TwoConv)]
+    [InlineData("MCNN-Paper", "mcnn-paper", PresetKind.McnnPaper)]
+    [InlineData("fast", "fast", PresetKind.Fast)]
+    public void Presets_OldNameOrAnyCase_IsThePresetOfItsName(string asked, string name, PresetKind kind)
     {
-        Assert.Equal(name, Presets.Get(asked).Name);
+        Preset preset = Presets.Get(asked);
+        Assert.Equal(name, preset.Name);
+        Assert.Equal(kind, preset.Kind);
+    }
+
+    [Fact]
+    public void Presets_EveryKind_IsOnePresetInDeclarationOrder()
+    {
+        Assert.Equal(Enum.GetValues<PresetKind>(), Presets.All.Select(p => p.Kind));
+        foreach (PresetKind kind in Enum.GetValues<PresetKind>()) Assert.Same(Presets.Get(Presets.Get(kind).Name), Presets.Get(kind));
     }
 
     [Fact]

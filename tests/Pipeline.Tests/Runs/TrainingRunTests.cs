@@ -1,3 +1,4 @@
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Reporting;
 using MlNetFashion.Pipeline.Runs;
 using MlNetFashion.Pipeline.Trainer;
@@ -13,8 +14,8 @@ public sealed class TrainingRunTests : IDisposable
 
     private TrainingRunOptions Run(bool resume = false) => new()
     {
-        Preset = "seed000", Epochs = 1, LimitTrain = 500, LimitTest = 100, ValidationFraction = 0, Seed = 2, OutputDirectory = _out,
-        Resume = resume,
+        Preset = PresetKind.Article2x2Conv, Epochs = 1, LimitTrain = 500, LimitTest = 100, ValidationFraction = 0, Seed = 2,
+        OutputDirectory = _out, Resume = resume,
     };
 
     private static readonly string[] Artefacts = ["model.zip", "model.onnx", "metrics.json", "history.csv", "report.html"];

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Trainer;
 using MlNetFashion.Pipeline.Transforms;
@@ -26,7 +27,7 @@ public class FashionCnnCatalogTests
         };
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
         {
-            Preset = "seed004", Epoch = 2, BatchSize = 50, Seed = 3, ValidationSetFraction = 0,
+            Preset = PresetKind.TwoConv, Epoch = 2, BatchSize = 50, Seed = 3, ValidationSetFraction = 0,
         });
 
         ml.Transforms.ScalePixels().Append(trainer).Fit(new FashionMnistDataView(RealData.Data.Train.Take(200)));

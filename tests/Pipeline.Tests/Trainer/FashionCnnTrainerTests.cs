@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Optimizers;
 using MlNetFashion.Engine.Training;
 using MlNetFashion.Pipeline.Data;
@@ -13,7 +14,7 @@ public class FashionCnnTrainerTests
     private static IDataView Subset(MLContext ml, FashionMnistSplit split, int count) => new FashionMnistDataView(split.Take(count));
 
     private static FashionCnnTrainer.Options SmallRun()
-        => new() { Preset = "seed004", Epoch = 2, BatchSize = 32, Seed = 3, ValidationSetFraction = 0 };
+        => new() { Preset = PresetKind.TwoConv, Epoch = 2, BatchSize = 32, Seed = 3, ValidationSetFraction = 0 };
 
     [Fact]
     public void Fit_TwoEpochsOnFiveThousandImages_ReachesEightyPercentOnThousandTestImages()

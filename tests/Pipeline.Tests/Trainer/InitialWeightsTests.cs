@@ -26,7 +26,7 @@ public sealed class InitialWeightsTests : IDisposable
         var ml = new MLContext(seed: 1);
         var options = new FashionCnnTrainer.Options
         {
-            Preset = "seed004", Epoch = 1, BatchSize = 50, Seed = 3, ValidationSetFraction = 0, CheckpointDirectory = checkpoints,
+            Preset = PresetKind.TwoConv, Epoch = 1, BatchSize = 50, Seed = 3, ValidationSetFraction = 0, CheckpointDirectory = checkpoints,
         };
         ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options))
             .Fit(new FashionMnistDataView(RealData.Data.Train.Take(300)));
@@ -46,7 +46,7 @@ public sealed class InitialWeightsTests : IDisposable
         var ml = new MLContext(seed: 1);
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
         {
-            Preset = "seed004", Epoch = epochs, BatchSize = 30, Seed = 5, ValidationSetFraction = 0, InitFrom = initFrom,
+            Preset = PresetKind.TwoConv, Epoch = epochs, BatchSize = 30, Seed = 5, ValidationSetFraction = 0, InitFrom = initFrom,
             FreezeEpochs = freezeEpochs,
         });
         return ml.Transforms.ScalePixels().Append(trainer).Fit(ThreeClassData()).LastTransformer.Model.Model;
@@ -93,7 +93,7 @@ public sealed class InitialWeightsTests : IDisposable
         var ml = new MLContext(seed: 1);
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
         {
-            Preset = "fast", Epoch = 1, ValidationSetFraction = 0, InitFrom = checkpoint,
+            Preset = PresetKind.Fast, Epoch = 1, ValidationSetFraction = 0, InitFrom = checkpoint,
         });
         var ex = Assert.Throws<InvalidDataException>(() => ml.Transforms.ScalePixels().Append(trainer).Fit(ThreeClassData()));
         Assert.StartsWith("best.ckpt: --init-from: ", ex.Message);

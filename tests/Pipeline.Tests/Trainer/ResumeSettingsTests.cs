@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Optimizers;
 using MlNetFashion.Engine.Training;
 using MlNetFashion.Pipeline.Data;
@@ -18,7 +19,7 @@ public sealed class ResumeSettingsTests : IDisposable
     private FashionCnnTrainer.Options Run(int epochs, int batchSize = 32, ulong seed = 3, bool resume = false, string preset = "two-conv")
         => new()
         {
-            Preset = preset, Epoch = epochs, BatchSize = batchSize, Seed = seed, ValidationSetFraction = 0,
+            Preset = Presets.Get(preset).Kind, Epoch = epochs, BatchSize = batchSize, Seed = seed, ValidationSetFraction = 0,
             CheckpointDirectory = Path.Combine(_root, "checkpoints"), Resume = resume,
         };
 

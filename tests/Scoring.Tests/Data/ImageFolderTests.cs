@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Trainer;
 using MlNetFashion.Pipeline.Transforms;
 using MlNetFashion.Scoring.Data;
@@ -124,7 +125,7 @@ public sealed class ImageFolderTests : IDisposable
             .Append(ml.Transforms.ScalePixels())
             .Append(ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
             {
-                Preset = "fast", Epoch = 1, BatchSize = 8, ValidationSetFraction = 0,
+                Preset = PresetKind.Fast, Epoch = 1, BatchSize = 8, ValidationSetFraction = 0,
             }));
         ITransformer model = pipeline.Fit(data);
         string zip = Path.Combine(_root, "model.zip");

@@ -13,7 +13,7 @@ public sealed class SummaryCommandTests
         var (exit, output, error) = Cli.Run("summary", "--preset", "fast");
 
         Assert.True(exit == 0, error);
-        var (_, model, _) = FashionMnistNet.Create("fast", null);
+        var (_, model, _) = FashionMnistNet.Create(PresetKind.Fast, null);
         model.Build(1, new EngineRandom(0));
         Assert.Equal(ModelSummary.Format(model), output);
         // Rows sit between the ═ rules; the last column is the layer's parameter count.
