@@ -44,38 +44,26 @@ public static class Presets
                 // No hold-out: one-cycle runs end near their best validation epoch, so the images are worth more as training data.
                 ValidationFraction = 0,
             }),
-        // An article's two-conv net at its settings, as a baseline a reader of the article can check.
+        // An article's two-conv net at its settings, as a baseline a reader of the article can check. The article trains on
+        // the whole training set (no callbacks watch a hold-out), as its PyTorch oracle does.
         new(PresetKind.Article2x2Conv, "article-2x2conv",
             "article: 2×2 convs 32-64, Adam, batch 1000, 10 epochs on all 60,000 images", Article2x2Conv,
-            new EngineTrainerOptions
-            {
-                Epochs = 10, BatchSize = 1000, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon,
-                WeightDecay = 0, Schedule = ScheduleKind.Constant,
-                // The article trains on the whole training set (no callbacks watch a hold-out), as its PyTorch oracle does.
-                ValidationFraction = 0,
-            }) { Alias = "seed000" },
+            KerasAdam(epochs: 10, batchSize: 1000) with { ValidationFraction = 0 }) { Alias = "seed000" },
         // The MCNN paper's net with its Keras callbacks, to compare our engine with a published CNN recipe.
         new(PresetKind.McnnPaper, "mcnn-paper",
             "paper MCNN: five conv-BN-pool-dropout blocks, Dense 512, Adam, early stopping on validation loss", McnnPaper,
-            new EngineTrainerOptions
+            KerasAdam(epochs: 100, batchSize: 128) with
             {
-                Epochs = 100, BatchSize = 128, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon,
-                WeightDecay = 0, Schedule = ScheduleKind.Constant,
                 // The paper's Keras callbacks at their defaults: EarlyStopping and ReduceLROnPlateau both watch val_loss, so the
                 // halved rate (after 3 stalled epochs) gets 2 epochs to find a new minimum before the stop (after 5).
                 EarlyStopping = new(Patience: 5, Metric: EarlyStoppingMetric.Loss), ReduceOnPlateauPatience = 3,
                 ReduceOnPlateauFactor = 0.5f,
             }) { Alias = "seed001" },
-        // An article's three-conv net at its settings, a middle-sized baseline between the tutorial nets and ours.
+        // An article's three-conv net at its settings, a middle-sized baseline between the tutorial nets and ours. A 10-epoch
+        // Keras fit with no callbacks: all 60,000 images, the last epoch's weights (no hold-out, no restore-best).
         new(PresetKind.Article3Conv, "article-3conv",
             "article: 3 convs, 2 pools, 2 dropouts, Dense 128, 10 epochs on all 60,000 images", Article3Conv,
-            new EngineTrainerOptions
-            {
-                Epochs = 10, BatchSize = 128, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon,
-                WeightDecay = 0, Schedule = ScheduleKind.Constant,
-                // A 10-epoch Keras fit with no callbacks: all 60,000 images, the last epoch's weights (no hold-out, no restore-best).
-                ValidationFraction = 0,
-            }) { Alias = "seed002" },
+            KerasAdam(epochs: 10, batchSize: 128) with { ValidationFraction = 0 }) { Alias = "seed002" },
         // The k-fold tutorial's baseline (one conv, Dense 100, plain SGD): the simplest recipe here, a floor for the others.
         new(PresetKind.KFoldTutorial, "kfold-tutorial",
             "k-fold tutorial baseline: conv 32 + Dense 100, SGD 0.01 momentum 0.9, batch 32, 10 epochs", KFoldTutorial,
@@ -102,6 +90,16 @@ public static class Presets
 
     /// <summary>"fast, best, article-2x2conv (seed000), …": every preset with its alias, for help texts and errors.</summary>
     public static string Names => string.Join(", ", All.Select(p => p.Label));
+
+    /// <summary>
+    /// The article and paper presets' recipe as their sources ran it in Keras: Adam at Keras' defaults (rate 1e-3,
+    /// ε 1e-7), no weight decay, a constant rate; each preset states what it adds (hold-out, callbacks).
+    /// </summary>
+    private static EngineTrainerOptions KerasAdam(int epochs, int batchSize) => new()
+    {
+        Epochs = epochs, BatchSize = batchSize, Optimizer = OptimizerKind.Adam, LearningRate = 0.001f, AdamEpsilon = KerasAdamEpsilon,
+        WeightDecay = 0, Schedule = ScheduleKind.Constant,
+    };
 
     private static ModelBuilder New() => new(Input);
 
