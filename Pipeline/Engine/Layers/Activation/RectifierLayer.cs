@@ -5,9 +5,8 @@ using MlNetFashion.Engine.Tensors;
 namespace MlNetFashion.Engine.Layers.Activation;
 
 /// <summary>y = x for x &gt; 0, α·x otherwise (α = 0: ReLU). Shape-preserving; backward uses the output's sign.</summary>
-public abstract class RectifierLayer(float alpha) : Layer
+public abstract class RectifierLayer(float alpha) : ElementwiseLayer
 {
-    private Tensor _output = null!, _inputGradient = null!;
     private Tensor? _fusedOutput;
 
     public float Alpha { get; } = alpha >= 0 ? alpha :
@@ -19,35 +18,28 @@ public abstract class RectifierLayer(float alpha) : Layer
     /// <summary>The following batch norm's backward includes this ReLU's (the gradient is passed on as it is).</summary>
     internal bool FusedIntoNext { get; set; }
 
-    protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random)
-    {
-        _output = new Tensor(maxBatchSize, inputShape);
-        _inputGradient = new Tensor(maxBatchSize, inputShape);
-        return inputShape;
-    }
-
     public override Tensor Forward(Tensor input, bool training)
     {
-        CheckBatch(input, InputShape);
         if (FusedIntoPrevious)
         {
+            CheckBatch(input, InputShape);
             _fusedOutput = input;
             return input;
         }
-        _output.SetBatchSize(input.BatchSize);
-        if (Alpha == 0) Activations.Relu(input.Span, _output.Span);
-        else Activations.LeakyRelu(input.Span, Alpha, _output.Span);
-        return _output;
+        Tensor output = OutputFor(input);
+        if (Alpha == 0) Activations.Relu(input.Span, output.Span);
+        else Activations.LeakyRelu(input.Span, Alpha, output.Span);
+        return output;
     }
 
     public override Tensor? Backward(Tensor outputGradient)
     {
         if (!NeedsInputGradient) return null;
         if (FusedIntoNext) return outputGradient;
-        _inputGradient.SetBatchSize(outputGradient.BatchSize);
-        Tensor output = FusedIntoPrevious ? _fusedOutput! : _output;
-        Activations.LeakyReluBackward(output.Span, outputGradient.Span, Alpha, _inputGradient.Span);
-        return _inputGradient;
+        Tensor inputGradient = InputGradientFor(outputGradient);
+        Tensor output = FusedIntoPrevious ? _fusedOutput! : Output;
+        Activations.LeakyReluBackward(output.Span, outputGradient.Span, Alpha, inputGradient.Span);
+        return inputGradient;
     }
 }
 

@@ -9,10 +9,10 @@ namespace MlNetFashion.Engine.Layers.Core;
 /// Inverted dropout: in training each value is kept with probability 1 − rate and scaled by 1/(1 − rate), so eval is
 /// the identity. The mask is drawn from the run's RNG (deterministic for a seed).
 /// </summary>
-public sealed class Dropout : Layer
+public sealed class Dropout : ElementwiseLayer
 {
     private EngineRandom _random = null!;
-    private Tensor _output = null!, _inputGradient = null!, _mask = null!;
+    private Tensor _mask = null!;
     private bool _lastTraining;
 
     public Dropout(float rate)
@@ -27,31 +27,28 @@ public sealed class Dropout : Layer
     protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random)
     {
         _random = random;
-        _output = new Tensor(maxBatchSize, inputShape);
-        _inputGradient = new Tensor(maxBatchSize, inputShape);
         _mask = new Tensor(maxBatchSize, inputShape);
-        return inputShape;
+        return base.OnBuild(inputShape, maxBatchSize, random);
     }
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        CheckBatch(input, InputShape);
+        Tensor output = OutputFor(input);
         _lastTraining = training && Rate > 0;
         if (!_lastTraining) return input;
         _mask.SetBatchSize(input.BatchSize);
-        _output.SetBatchSize(input.BatchSize);
         DropoutMask.Fill(_mask.Span, Rate, _random);
-        TensorPrimitives.Multiply(input.Span, _mask.Span, _output.Span);
-        return _output;
+        TensorPrimitives.Multiply(input.Span, _mask.Span, output.Span);
+        return output;
     }
 
     public override Tensor? Backward(Tensor outputGradient)
     {
         if (!NeedsInputGradient) return null;
         if (!_lastTraining) return outputGradient;
-        _inputGradient.SetBatchSize(outputGradient.BatchSize);
-        TensorPrimitives.Multiply(outputGradient.Span, _mask.Span, _inputGradient.Span);
-        return _inputGradient;
+        Tensor inputGradient = InputGradientFor(outputGradient);
+        TensorPrimitives.Multiply(outputGradient.Span, _mask.Span, inputGradient.Span);
+        return inputGradient;
     }
 
     public override JsonObject GetConfig() => new() { ["rate"] = Rate };
