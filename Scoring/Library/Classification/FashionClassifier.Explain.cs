@@ -22,27 +22,17 @@ public sealed partial class FashionClassifier
     internal static readonly int[][] OcclusionMaskPixels = DrawMasks(seed: 7);
 
     /// <summary>Explains the prediction for an image file (see <see cref="ExplainPixels"/>).</summary>
-    public Explanation Explain(string imagePath)
-    {
-        ArgumentNullException.ThrowIfNull(imagePath);
-        return File.Exists(imagePath)
-            ? Explain(File.ReadAllBytes(imagePath), Path.GetFileName(imagePath))
-            : throw new FileNotFoundException($"{imagePath}: image file not found", imagePath);
-    }
+    public Explanation Explain(string imagePath) => Explain(Preprocess(imagePath));
 
     /// <summary>Explains the prediction for an encoded image (PNG, JPEG, …).</summary>
-    public Explanation Explain(byte[] encodedImage, string name = "image")
-    {
-        ArgumentNullException.ThrowIfNull(encodedImage);
-        return Explain(ImagePreprocessor.Preprocess(encodedImage, name));
-    }
+    public Explanation Explain(byte[] encodedImage, string name = "image") => Explain(Preprocess(encodedImage, name));
 
     /// <summary>Explains the prediction for an image <see cref="ImagePreprocessor"/> made (see <see cref="Predict(GrayImage)"/>).</summary>
     public Explanation Explain(GrayImage preprocessed)
     {
         ArgumentNullException.ThrowIfNull(preprocessed);
         Explanation e = ExplainPixels(preprocessed.Pixels);
-        return preprocessed.SourceHasForeground ? e : e with { Prediction = e.Prediction with { IsKnownClass = false } };
+        return e with { Prediction = OfSource(e.Prediction, preprocessed) };
     }
 
     /// <summary>

@@ -95,13 +95,7 @@ public sealed partial class FashionClassifier : IDisposable
     public string? GpuStatus { get; }
 
     /// <summary>Classifies an image file (PNG, JPEG, BMP, …) of any size and colour.</summary>
-    public Prediction Predict(string imagePath)
-    {
-        ArgumentNullException.ThrowIfNull(imagePath);
-        return File.Exists(imagePath)
-            ? Predict(File.ReadAllBytes(imagePath), Path.GetFileName(imagePath))
-            : throw new FileNotFoundException($"{imagePath}: image file not found", imagePath);
-    }
+    public Prediction Predict(string imagePath) => Predict(Preprocess(imagePath));
 
     public Prediction Predict(Stream image, string name = "image")
     {
@@ -112,20 +106,35 @@ public sealed partial class FashionClassifier : IDisposable
     }
 
     /// <summary>An encoded image (PNG, JPEG, …); 784 raw pixels go to <see cref="PredictPixels(ReadOnlySpan{byte})"/>.</summary>
-    public Prediction Predict(byte[] encodedImage, string name = "image")
-    {
-        ArgumentNullException.ThrowIfNull(encodedImage);
-        return Predict(ImagePreprocessor.Preprocess(encodedImage, name));
-    }
+    public Prediction Predict(byte[] encodedImage, string name = "image") => Predict(Preprocess(encodedImage, name));
 
     /// <summary>An image <see cref="ImagePreprocessor"/> made: its pixels, and "not a garment" when its source was blank or
     /// uniform.</summary>
     public Prediction Predict(GrayImage preprocessed)
     {
         ArgumentNullException.ThrowIfNull(preprocessed);
-        Prediction p = PredictPixels(preprocessed.Pixels);
-        return preprocessed.SourceHasForeground ? p : p with { IsKnownClass = false };
+        return OfSource(PredictPixels(preprocessed.Pixels), preprocessed);
     }
+
+    /// <summary>An image file's 28×28 pixels, the file named by its path when it is missing.</summary>
+    private static GrayImage Preprocess(string imagePath)
+    {
+        ArgumentNullException.ThrowIfNull(imagePath);
+        return File.Exists(imagePath)
+            ? Preprocess(File.ReadAllBytes(imagePath), Path.GetFileName(imagePath))
+            : throw new FileNotFoundException($"{imagePath}: image file not found", imagePath);
+    }
+
+    private static GrayImage Preprocess(byte[] encodedImage, string name)
+    {
+        ArgumentNullException.ThrowIfNull(encodedImage);
+        return ImagePreprocessor.Preprocess(encodedImage, name);
+    }
+
+    /// <summary><paramref name="prediction"/> of <paramref name="source"/>'s pixels, "not a garment" when the source was
+    /// blank or uniform (nothing stood out from its background to classify).</summary>
+    private static Prediction OfSource(Prediction prediction, GrayImage source) =>
+        source.SourceHasForeground ? prediction : prediction with { IsKnownClass = false };
 
     /// <summary>784 raw pixels (0..255, row-major, light garment on black) as in the data set.</summary>
     public Prediction PredictPixels(ReadOnlySpan<byte> pixels)
