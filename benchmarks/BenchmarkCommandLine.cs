@@ -64,24 +64,15 @@ public static class BenchmarkCommandLine
                     TestTimeViewsBenchmark.Run(rest);
                     return 0;
                 case "robustness":
-                    if (rest is ["-h" or "--help"]) return Help(mode);
-                    if (rest.Length == 0) return Help(mode, missingArguments: true);
-                    RunRobustness(rest);
-                    return 0;
+                    return WithOptions(mode, rest, RunRobustness);
                 case "checkpoints":
                     if (rest.Length < 2) return Help(mode, missingArguments: true);
                     CheckpointAccuracyBenchmark.Run(rest);
                     return Environment.ExitCode;
                 case "batch-scoring":
-                    if (rest is ["-h" or "--help"]) return Help(mode);
-                    if (rest.Length == 0) return Help(mode, missingArguments: true);
-                    RunBatchScoring(rest);
-                    return 0;
+                    return WithOptions(mode, rest, RunBatchScoring);
                 case "scale-out":
-                    if (rest is ["-h" or "--help"]) return Help(mode);
-                    if (rest.Length == 0) return Help(mode, missingArguments: true);
-                    RunScaleOut(rest);
-                    return 0;
+                    return WithOptions(mode, rest, RunScaleOut);
                 case "confidence":
                     if (rest is ["-h" or "--help"]) return Help(mode);
                     ConfidenceBenchmark.Run(rest);
@@ -96,32 +87,24 @@ public static class BenchmarkCommandLine
         });
     }
 
+    /// <summary>
+    /// A mode that takes options: MODE --help prints its usage (exit 0), MODE alone prints it on stderr (exit 2), anything
+    /// else goes to <paramref name="run"/>.
+    /// </summary>
+    private static int WithOptions(string mode, string[] rest, Action<string[]> run)
+    {
+        if (rest is ["-h" or "--help"]) return Help(mode);
+        if (rest.Length == 0) return Help(mode, missingArguments: true);
+        run(rest);
+        return 0;
+    }
+
     /// <summary>robustness's options: --model FILE (required), --images N, --data-dir DIR.</summary>
     private static void RunRobustness(string[] options)
     {
-        string? model = null, dataDir = null;
-        int? images = null;
-        for (int i = 0; i < options.Length; i++)
-        {
-            string option = options[i];
-            if (option is not ("--model" or "--images" or "--data-dir"))
-                throw new ArgumentException($"robustness: unrecognized argument '{option}' (see 'robustness --help')");
-            if (i + 1 >= options.Length || options[i + 1].StartsWith("--", StringComparison.Ordinal))
-                throw new ArgumentException($"robustness: {option} expects a value");
-            string value = options[++i];
-            switch (option)
-            {
-                case "--model": model = value; break;
-                case "--data-dir": dataDir = value; break;
-                default:
-                    images = int.TryParse(value, out int n) && n > 0
-                        ? n
-                        : throw new ArgumentException($"robustness: --images expects a positive whole number, received '{value}'");
-                    break;
-            }
-        }
-        if (model is null) throw new ArgumentException("robustness: --model FILE is required");
-        Robustness.RobustnessBenchmark.Run(model, images, dataDir);
+        var values = ModeOptions("robustness", options, ["--model", "--images", "--data-dir"], []);
+        int? images = values.TryGetValue("--images", out string? n) ? Positive("robustness", "--images", n) : null;
+        Robustness.RobustnessBenchmark.Run(Required("robustness", values, "--model"), images, values.GetValueOrDefault("--data-dir"));
     }
 
     /// <summary>batch-scoring's options: --model FILE (required), --images N, --kill-resume, --data-dir DIR, --work-dir DIR.</summary>
