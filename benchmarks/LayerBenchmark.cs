@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Layers;
@@ -112,16 +111,5 @@ public static class LayerBenchmark
         return copy;
     }
 
-    private static double Best(int iterations, Action action)
-    {
-        for (int i = 0; i < 3; i++) action();
-        var times = new double[iterations];
-        for (int i = 0; i < iterations; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-        return times.Min();
-    }
+    private static double Best(int iterations, Action action) => CallTimes.Measure(warmUp: 3, iterations, action).Min().TotalMilliseconds;
 }

@@ -139,16 +139,6 @@ public static class ScoringBenchmark
     }
 
     /// <summary>Median wall time in microseconds of <paramref name="repetitions"/> calls after 200 warm-up calls.</summary>
-    private static double Median(int repetitions, Action action)
-    {
-        for (int i = 0; i < 200; i++) action();
-        var times = new double[repetitions];
-        for (int i = 0; i < repetitions; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-        }
-        return MedianOf(times);
-    }
+    private static double Median(int repetitions, Action action) =>
+        MedianOf([.. CallTimes.Measure(warmUp: 200, repetitions, action).Select(t => t.TotalMicroseconds)]);
 }
