@@ -29,12 +29,7 @@ public class ModelCalibrationTests
     [Fact]
     public void Fit_HeldOutImages_FeatureThresholdAcceptsNineteenInTwentyOfThem()
     {
-        Sequential model = Presets.TwoConv();
-        model.Build(50, new EngineRandom(3));
-        var random = new Random(6);
-        LabeledImages train = Images(random, 300), heldOut = Images(random, 200);
-
-        ModelCalibration calibration = ModelCalibration.Fit(model, heldOut, views: null, train: train);
+        var (model, heldOut, calibration) = FitWithHeldOut(seed: 6);
 
         Assert.Equal(200, calibration.HeldOutImages);
         Assert.Null(calibration.Note);
@@ -45,12 +40,7 @@ public class ModelCalibrationTests
     [Fact]
     public void Fit_HeldOutImages_EnergyCombinationStandardizesBothOnThem()
     {
-        Sequential model = Presets.TwoConv();
-        model.Build(50, new EngineRandom(3));
-        var random = new Random(8);
-        LabeledImages train = Images(random, 300), heldOut = Images(random, 200);
-
-        ModelCalibration calibration = ModelCalibration.Fit(model, heldOut, views: null, train: train);
+        var (model, heldOut, calibration) = FitWithHeldOut(seed: 8);
 
         EnergyCombination energy = calibration.Features!.Energy!;
         Assert.Equal(InDistributionScoreKind.FeatureDistanceAndEnergy, calibration.Features.Kind);
@@ -82,6 +72,18 @@ public class ModelCalibrationTests
         Assert.Null(calibration.InDistribution);
         Assert.Null(calibration.Features);
         Assert.Equal(1, calibration.Temperature);
+    }
+
+    /// <summary>
+    /// two-conv (weights seeded 3) calibrated on 300 training and 200 held-out images drawn with seed <paramref name="seed"/>.
+    /// </summary>
+    private static (Sequential Model, LabeledImages HeldOut, ModelCalibration Calibration) FitWithHeldOut(int seed)
+    {
+        Sequential model = Presets.TwoConv();
+        model.Build(50, new EngineRandom(3));
+        var random = new Random(seed);
+        LabeledImages train = Images(random, 300), heldOut = Images(random, 200);
+        return (model, heldOut, ModelCalibration.Fit(model, heldOut, views: null, train: train));
     }
 
     /// <summary>Ten classes: a bright bar at a class's height on a dark, noisy ground.</summary>
