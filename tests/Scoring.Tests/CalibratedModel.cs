@@ -1,5 +1,6 @@
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Scoring.Classification;
 
 namespace MlNetFashion.Scoring.Tests;
 
@@ -9,20 +10,12 @@ namespace MlNetFashion.Scoring.Tests;
 /// </summary>
 public static class CalibratedModel
 {
-    private static readonly Lazy<string> LazyDirectory = new(Train);
-
-    public static string Directory => LazyDirectory.Value;
-    public static string Onnx => Path.Combine(Directory, "model.onnx");
-    public static string MetricsJson => Path.Combine(Directory, "metrics.json");
-
-    private static string Train()
+    private static readonly TrainedOnce Model = new("scoring-tests-calibrated-", new TrainingRunOptions
     {
-        string dir = ScratchDirectory.Create("scoring-tests-calibrated-");
-        TrainingRun.Execute(new TrainingRunOptions
-        {
-            Preset = PresetKind.TwoConv, Epochs = 1, BatchSize = 64, LimitTrain = 4000, LimitTest = 1000, OutputDirectory = dir,
-            ValidationFraction = 0.2f,
-        }, new SilentProgress(), CancellationToken.None);
-        return dir;
-    }
+        Preset = PresetKind.TwoConv, Epochs = 1, BatchSize = 64, LimitTrain = 4000, LimitTest = 1000, ValidationFraction = 0.2f,
+    });
+
+    public static string Onnx => Model.Onnx;
+    public static string MetricsJson => Path.Combine(Model.Directory, "metrics.json");
+    public static FashionClassifier Classifier => Model.Classifier;
 }

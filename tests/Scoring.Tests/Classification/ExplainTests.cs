@@ -5,8 +5,7 @@ namespace MlNetFashion.Scoring.Tests.Classification;
 
 public class ExplainTests
 {
-    private static readonly Lazy<FashionClassifier> LazyClassifier = new(() => FashionClassifier.Load(TrainedModel.Onnx));
-    private static FashionClassifier Classifier => LazyClassifier.Value;
+    private static FashionClassifier Classifier => TrainedModel.Classifier;
 
     [Fact]
     public void ExplainPixels_RealTestImage_HeatMapOf28By28WithTheSamePrediction()

@@ -9,8 +9,7 @@ namespace MlNetFashion.Scoring.Tests.Classification;
 
 public class FashionClassifierTests
 {
-    private static readonly Lazy<FashionClassifier> LazyClassifier = new(() => FashionClassifier.Load(TrainedModel.Onnx));
-    private static FashionClassifier Classifier => LazyClassifier.Value;
+    private static FashionClassifier Classifier => TrainedModel.Classifier;
 
     [Fact]
     public void PredictPixels_RealTestImages_MostlyRight()
@@ -111,9 +110,9 @@ public class FashionClassifierTests
     [Fact]
     public void Predict_NullArguments_ThrowArgumentNull()
     {
-        Assert.Throws<ArgumentNullException>(() => LazyClassifier.Value.Predict((string)null!));
-        Assert.Throws<ArgumentNullException>(() => LazyClassifier.Value.Predict((Stream)null!));
-        Assert.Throws<ArgumentNullException>(() => LazyClassifier.Value.Predict((byte[])null!));
+        Assert.Throws<ArgumentNullException>(() => Classifier.Predict((string)null!));
+        Assert.Throws<ArgumentNullException>(() => Classifier.Predict((Stream)null!));
+        Assert.Throws<ArgumentNullException>(() => Classifier.Predict((byte[])null!));
     }
 
     [NoCudaFact]

@@ -15,8 +15,7 @@ namespace MlNetFashion.Scoring.Tests.Classification;
 
 public class InDistributionTests
 {
-    private static readonly Lazy<FashionClassifier> LazyClassifier = new(() => FashionClassifier.Load(CalibratedModel.Onnx));
-    private static FashionClassifier Classifier => LazyClassifier.Value;
+    private static FashionClassifier Classifier => CalibratedModel.Classifier;
 
     [Fact]
     public void Load_CalibratedModel_ReadsTemperatureAndThresholdItWasTrainedWith()
