@@ -46,25 +46,18 @@ public class FeatureDistanceTests
     [Fact]
     public void Export_FeatureDistance_GraphScoreMatchesEngine()
     {
-        const int count = 200;
-        Sequential model = Presets.Fast();
-        model.Build(50, new EngineRandom(7));
-        (float[] images, int[] labels) = Blobs(new Random(9), count);
-        FeatureDistance distance = FeatureDistance.Fit(model, images, labels, count)!;
+        var (model, images, distance) = FitOnBlobs(new Random(9));
 
-        AssertGraphMatchesEngine(model, distance, null, images, count);
+        AssertGraphMatchesEngine(model, distance, null, images, FitImages);
     }
 
     [Fact]
     public void Export_FeatureDistanceWithEnergy_GraphScoreMatchesEngine()
     {
-        const int count = 200;
-        Sequential model = Presets.Fast();
-        model.Build(50, new EngineRandom(7));
+        const int count = FitImages;
         var random = new Random(11);
-        (float[] images, int[] labels) = Blobs(random, count);
+        var (model, images, plain) = FitOnBlobs(random);
         (float[] heldOut, _) = Blobs(random, 100);
-        FeatureDistance plain = FeatureDistance.Fit(model, images, labels, count)!;
         EnergyCombination energy = EnergyCombination.Fit(plain.DistanceScore(model, heldOut, 100),
             FeatureDistance.Energies(model, heldOut, 100));
         FeatureDistance distance = plain.WithEnergy(energy);
@@ -80,16 +73,25 @@ public class FeatureDistanceTests
     [Fact]
     public void Export_FeatureDistanceWithTestTimeViews_ScoresTheImageAlone()
     {
-        const int count = 200;
-        Sequential model = Presets.Fast();
-        model.Build(50, new EngineRandom(7));
-        (float[] images, int[] labels) = Blobs(new Random(2), count);
-        FeatureDistance plain = FeatureDistance.Fit(model, images, labels, count)!;
+        const int count = FitImages;
+        var (model, images, plain) = FitOnBlobs(new Random(2));
         FeatureDistance distance = plain.WithEnergy(EnergyCombination.Fit(plain.DistanceScore(model, images, count),
             FeatureDistance.Energies(model, images, count)));
         TestTimeViews views = TestTimeViews.For(new AugmentationOptions(CropPadding: 1, HorizontalFlip: true))!;
 
         AssertGraphMatchesEngine(model, distance, views, images, count);
+    }
+
+    private const int FitImages = 200;
+
+    /// <summary>The fast net (weights seeded 7) and a feature distance fitted on <see cref="FitImages"/> blobs from
+    /// <paramref name="random"/>.</summary>
+    private static (Sequential Model, float[] Images, FeatureDistance Distance) FitOnBlobs(Random random)
+    {
+        Sequential model = Presets.Fast();
+        model.Build(50, new EngineRandom(7));
+        (float[] images, int[] labels) = Blobs(random, FitImages);
+        return (model, images, FeatureDistance.Fit(model, images, labels, FitImages)!);
     }
 
     /// <summary>The graph's score of each image against <see cref="FeatureDistance.Score"/> in the engine; returns the graph's.</summary>
