@@ -48,7 +48,7 @@ public static class RecalibrateBenchmark
             + string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F1} s"));
         byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions
         {
-            ClassNames = FashionMnistClasses.Names, Preset = args[0], Temperature = calibration.Temperature,
+            ClassNames = FashionMnistClasses.Names, NetName = args[0], Temperature = calibration.Temperature,
             InDistribution = calibration.InDistribution, FeatureDistance = calibration.Features,
         });
         AtomicFile.Write(args[2], stream => stream.Write(onnx));

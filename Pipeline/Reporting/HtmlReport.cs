@@ -20,12 +20,13 @@ public static class HtmlReport
         static string Epochs(int count) => count == 1 ? "1 epoch" : $"{count} epochs";
         static string SingleViewCard(TrainingRunSummary run) => run.SingleViewAccuracy is { } single
             ? $"\n  <div class=\"card\">image alone (model-single-view.onnx)<b>{P(single)}</b></div>" : "";
+        string net = E(run.NetName);
         string written = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         string testImages = run.Test.ConfusionMatrix.Sum(r => r.Sum()).ToString("N0", CultureInfo.InvariantCulture);
         var html = new StringBuilder();
         html.Append($$"""
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>MlNetFashion — {{E(run.Preset)}} run</title>
+            <html lang="en"><head><meta charset="utf-8"><title>MlNetFashion — {{net}} run</title>
             <style>
               body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
               h1 { margin-bottom: .2rem; } .sub { color: #666; margin-top: 0; }
@@ -38,7 +39,7 @@ public static class HtmlReport
               img { max-width: 100%; border: 1px solid #eee; } .row { display: flex; gap: 1rem; flex-wrap: wrap; }
             </style></head><body>
             <h1>MlNetFashion training report</h1>
-            <p class="sub">Preset <b>{{E(run.Preset)}}</b> · {{Epochs(run.History.Count)}} (best: {{run.BestEpoch}}) · {{written}} UTC</p>
+            <p class="sub">Preset <b>{{net}}</b> · {{Epochs(run.History.Count)}} (best: {{run.BestEpoch}}) · {{written}} UTC</p>
             <div class="cards">
               <div class="card">test accuracy<b>{{P(run.Test.Accuracy)}}</b></div>
               <div class="card">macro accuracy<b>{{P(run.Test.MacroAccuracy)}}</b></div>{{SingleViewCard(run)}}

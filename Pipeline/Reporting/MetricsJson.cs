@@ -11,7 +11,7 @@ public static class MetricsJson
     {
         var root = new JsonObject
         {
-            ["preset"] = run.Preset,
+            ["preset"] = run.NetName,
             ["epochs"] = run.History.Count,
             ["bestEpoch"] = run.BestEpoch,
             ["trainSeconds"] = Math.Round(run.TrainSeconds, 2),

@@ -4,8 +4,9 @@ using MlNetFashion.Pipeline.Evaluation;
 namespace MlNetFashion.Pipeline.Reporting;
 
 /// <summary>Everything a finished run reports: metrics.json, history.csv and report.html are views of it.</summary>
+/// <param name="NetName">The preset's name, or the model spec file's name without its extension (what outputs call the preset).</param>
 public sealed record TrainingRunSummary(
-    string Preset,
+    string NetName,
     IReadOnlyDictionary<string, string> Settings,
     IReadOnlyList<EpochMetrics> History,
     int BestEpoch,

@@ -9,7 +9,11 @@ public sealed record OnnxExportOptions
     /// <summary>Fold each BatchNormalization that directly follows a Conv or Gemm into its weights (faster scoring).</summary>
     public bool FoldBatchNorm { get; init; } = true;
     public IReadOnlyList<string> ClassNames { get; init; } = [];
-    public string Preset { get; init; } = "";
+    /// <summary>
+    /// The net's name, written as the "preset" metadata: the preset's (<see cref="Models.Preset.Name"/>), or the model
+    /// spec file's name without its extension.
+    /// </summary>
+    public string NetName { get; init; } = "";
     /// <summary>The model's doc string, for people reading the file; null: one giving the input and output shapes.</summary>
     public string? Description { get; init; }
     /// <summary>

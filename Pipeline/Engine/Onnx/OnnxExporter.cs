@@ -126,7 +126,7 @@ public static class OnnxExporter
         {
             [ClassNamesKey] = JsonSerializer.Serialize(options.ClassNames),
             ["preprocessing"] = (options.Preprocessing ?? "input = pixels / 255") + standardize,
-            ["preset"] = options.Preset,
+            ["preset"] = options.NetName,
             ["producer"] = $"MlNetFashion {options.ProducerVersion}",
             ["model_spec"] = ModelSpec.ToJson(model),
             [BatchNormKey] = BatchNormValues(model, options.FoldBatchNorm),

@@ -99,7 +99,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         byte[] onnx = OnnxExporter.Export(model, FashionMnistOnnx.For(classNames) with
         {
             ClassNames = classNames,
-            Preset = name,
+            NetName = name,
             TrainingDate = DateTimeOffset.UtcNow,
             TestTimeViews = views,
             Temperature = calibration.Temperature,
@@ -187,7 +187,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
 }
 
 /// <summary>The engine-side outcome of a Fit.</summary>
-public sealed record FashionCnnTrainingResult(string Preset, Sequential Model, byte[] OnnxModel, IReadOnlyList<EpochMetrics> History,
+/// <param name="NetName">The preset's name, or the model spec file's name without its extension (what outputs call the preset).</param>
+public sealed record FashionCnnTrainingResult(string NetName, Sequential Model, byte[] OnnxModel, IReadOnlyList<EpochMetrics> History,
     int BestEpoch, double TrainSeconds, int TrainImages, string? StopReason, int ResumedFromEpoch, float ValidationFraction,
     TestTimeViews? TestTimeViews = null)
 {

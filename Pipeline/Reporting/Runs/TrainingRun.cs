@@ -116,7 +116,7 @@ public static class TrainingRun
         OnnxExportOptions export = described with
         {
             ClassNames = classNames,
-            Preset = result.Preset,
+            NetName = result.NetName,
             TestAccuracy = report.Accuracy,
             TestImages = testSplit.Count,
             TrainingDate = DateTimeOffset.UtcNow,
@@ -147,7 +147,7 @@ public static class TrainingRun
         AtomicFile.Write(Path.Combine(outDir, "model.zip"), s => ml.Model.Save(model, trainView.Schema, s));
         AtomicFile.WriteAllBytes(Path.Combine(outDir, "model.onnx"), onnx);
         if (singleView is { } sv) AtomicFile.WriteAllBytes(Path.Combine(outDir, SingleViewFile), sv.Onnx);
-        var summary = new TrainingRunSummary(result.Preset, Settings(options, trainerOptions, result), result.History, result.BestEpoch,
+        var summary = new TrainingRunSummary(result.NetName, Settings(options, trainerOptions, result), result.History, result.BestEpoch,
             result.TrainSeconds, total.Elapsed.TotalSeconds,
             result.TrainImages * (double)result.History.Count(h => h.Epoch > result.ResumedFromEpoch) / Math.Max(1e-9, result.TrainSeconds),
             report, onnxDiff, result.StopReason)
@@ -193,7 +193,7 @@ public static class TrainingRun
     private static IReadOnlyDictionary<string, string> Settings(TrainingRunOptions options, FashionCnnTrainer.Options trainer,
         FashionCnnTrainingResult result) => new Dictionary<string, string>
         {
-            ["preset"] = result.Preset,
+            ["preset"] = result.NetName,
             ["epochs (completed)"] = result.History.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["training images"] = result.TrainImages.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
             ["validation fraction"] = result.ValidationFraction.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -203,7 +203,7 @@ public static class TrainingRun
             ["convolution"] = Engine.Kernels.ConvolutionAlgorithm.Name(result.Convolution),
             ["training seconds"] = result.TrainSeconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
             ["resumed from epoch"] = result.ResumedFromEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["model"] = options.ModelSpec ?? $"preset {result.Preset}",
+            ["model"] = options.ModelSpec ?? $"preset {result.NetName}",
             ["classes"] = string.Join(", ", result.ClassNames),
             ["initialized from"] = options.InitFrom is null
             ? "random"

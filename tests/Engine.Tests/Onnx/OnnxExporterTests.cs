@@ -138,7 +138,7 @@ public class OnnxExporterTests
         model.Build(2, new EngineRandom(1));
         string[] names = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")];
         byte[] onnx = OnnxExporter.Export(
-            model, new OnnxExportOptions { ClassNames = names, Preset = "article-2x2conv", TestAccuracy = 0.9, TestImages = 500 });
+            model, new OnnxExportOptions { ClassNames = names, NetName = "article-2x2conv", TestAccuracy = 0.9, TestImages = 500 });
         using var session = new InferenceSession(onnx);
         Assert.Equal([-1, 1, 28, 28], session.InputMetadata[OnnxExporter.InputName].Dimensions);
         Assert.Equal([-1, 10], session.OutputMetadata[OnnxExporter.ProbabilitiesName].Dimensions);

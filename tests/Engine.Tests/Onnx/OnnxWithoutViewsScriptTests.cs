@@ -18,7 +18,7 @@ public class OnnxWithoutViewsScriptTests
         TestTimeViews views = TestTimeViews.For(new AugmentationOptions(1, true))!;
         var export = new OnnxExportOptions
         {
-            ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")], Preset = "seed004", TestAccuracy = 0.9, TestImages = 500,
+            ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")], NetName = "seed004", TestAccuracy = 0.9, TestImages = 500,
             TestTimeViews = views,
         };
         string dir = Directory.CreateTempSubdirectory("mlnetfashion-without-views-").FullName;
