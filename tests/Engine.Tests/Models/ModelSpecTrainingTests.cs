@@ -14,23 +14,18 @@ public class ModelSpecTrainingTests
     private static EngineTrainerOptions Training(string fields) => ModelSpec.Parse(Spec(fields)).Training!;
 
     [Theory]
-    [InlineData("adam", OptimizerKind.Adam)]
-    [InlineData("adamw", OptimizerKind.AdamW)]
-    [InlineData("sgd", OptimizerKind.Sgd)]
-    [InlineData("AdamW", OptimizerKind.AdamW)]
-    public void Parse_Optimizer_IsTheEnumOfItsName(string name, OptimizerKind expected)
+    [InlineData("optimizer", "adam", OptimizerKind.Adam)]
+    [InlineData("optimizer", "adamw", OptimizerKind.AdamW)]
+    [InlineData("optimizer", "sgd", OptimizerKind.Sgd)]
+    [InlineData("optimizer", "AdamW", OptimizerKind.AdamW)]
+    [InlineData("schedule", "constant", ScheduleKind.Constant)]
+    [InlineData("schedule", "step", ScheduleKind.Step)]
+    [InlineData("schedule", "cosine", ScheduleKind.Cosine)]
+    [InlineData("schedule", "onecycle", ScheduleKind.OneCycle)]
+    public void Parse_OptimizerOrSchedule_IsTheEnumOfItsName(string field, string name, Enum expected)
     {
-        Assert.Equal(expected, Training($"\"optimizer\": \"{name}\"").Optimizer);
-    }
-
-    [Theory]
-    [InlineData("constant", ScheduleKind.Constant)]
-    [InlineData("step", ScheduleKind.Step)]
-    [InlineData("cosine", ScheduleKind.Cosine)]
-    [InlineData("onecycle", ScheduleKind.OneCycle)]
-    public void Parse_Schedule_IsTheEnumOfItsName(string name, ScheduleKind expected)
-    {
-        Assert.Equal(expected, Training($"\"schedule\": \"{name}\"").Schedule);
+        EngineTrainerOptions options = Training($"\"{field}\": \"{name}\"");
+        Assert.Equal(expected, field == "optimizer" ? options.Optimizer : options.Schedule);
     }
 
     [Fact]
