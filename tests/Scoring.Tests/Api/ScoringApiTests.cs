@@ -64,12 +64,22 @@ public sealed class ScoringApiTests : InProcessService
         using var form = new MultipartFormDataContent();
         foreach (string field in fields) form.Add(new ByteArrayContent(SamplePng(2)), field, $"{field}.png");
         var response = await Client.PostAsync("/predict", form);
+        await AssertAnswerAsync(response, expected, image: 2,
+            error: "expected a multipart file field named 'image' (or a single file), received 2 files");
+    }
+
+    /// <summary>
+    /// <paramref name="response"/> has the <paramref name="expected"/> status: 200 with the label the classifier gives test
+    /// image <paramref name="image"/>, else <paramref name="error"/> as its one line.
+    /// </summary>
+    private async Task AssertAnswerAsync(HttpResponseMessage response, HttpStatusCode expected, int image, string error)
+    {
         Assert.Equal(expected, response.StatusCode);
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         if (expected == HttpStatusCode.OK)
-            Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(2)).Label, (string?)json["prediction"]!["label"]);
+            Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(image)).Label, (string?)json["prediction"]!["label"]);
         else
-            Assert.Equal("expected a multipart file field named 'image' (or a single file), received 2 files", (string?)json["error"]);
+            Assert.Equal(error, (string?)json["error"]);
     }
 
     [Fact]
@@ -186,12 +196,7 @@ public sealed class ScoringApiTests : InProcessService
 
         var response = await Client.PostAsync("/predict", form);
 
-        Assert.Equal(expected, response.StatusCode);
-        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        if (expected == HttpStatusCode.OK)
-            Assert.Equal(Classifier.PredictPixels(TrainedModel.Test.Image(0)).Label, (string?)json["prediction"]!["label"]);
-        else
-            Assert.Equal("expected an image of at most 20,971,520 bytes", (string?)json["error"]);
+        await AssertAnswerAsync(response, expected, image: 0, error: "expected an image of at most 20,971,520 bytes");
     }
 
     [Fact]
