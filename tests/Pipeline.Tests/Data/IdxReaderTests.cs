@@ -99,27 +99,30 @@ public class IdxReaderTests : IDisposable
     [Fact]
     public void Read_CorruptGzip_SaysCorruptGzip()
     {
-        string path = Path.Combine(_dir, "train-labels-idx1-ubyte.gz");
-        IdxWriter.WriteLabels(path, [.. Enumerable.Repeat((byte)1, 5000)], gzip: true);
-        byte[] bytes = File.ReadAllBytes(path);
-        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-        var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic));
-        Assert.StartsWith($"{path}: corrupt or truncated gzip data", ex.Message);
+        var (path, error) = ReadDamagedGzip(bytes => bytes[..(bytes.Length / 2)]);
+        Assert.StartsWith($"{path}: corrupt or truncated gzip data", error);
     }
 
     [Fact]
     public void Read_GzipWithBadChecksum_SaysTheDataIsDamagedNotAnUnsupportedMethod()
     {
         // .NET's own message was "The archive entry was compressed using an unsupported compression method".
+        var (path, error) = ReadDamagedGzip(bytes =>
+        {
+            bytes[^8] ^= 0xFF;   // the CRC-32 of the trailer
+            return bytes;
+        });
+
+        Assert.Equal($"{path}: corrupt or truncated gzip data (the compressed data or its checksum is damaged)", error);
+    }
+
+    /// <summary>The error reading a gzipped labels file of 5,000 labels whose bytes <paramref name="damage"/> changed.</summary>
+    private (string Path, string Error) ReadDamagedGzip(Func<byte[], byte[]> damage)
+    {
         string path = Path.Combine(_dir, "train-labels-idx1-ubyte.gz");
         IdxWriter.WriteLabels(path, [.. Enumerable.Repeat((byte)1, 5000)], gzip: true);
-        byte[] bytes = File.ReadAllBytes(path);
-        bytes[^8] ^= 0xFF;   // the CRC-32 of the trailer
-        File.WriteAllBytes(path, bytes);
-
-        var ex = Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic));
-
-        Assert.Equal($"{path}: corrupt or truncated gzip data (the compressed data or its checksum is damaged)", ex.Message);
+        File.WriteAllBytes(path, damage(File.ReadAllBytes(path)));
+        return (path, Assert.Throws<FashionMnistDataException>(() => IdxReader.Read(path, IdxFile.LabelsMagic)).Message);
     }
 
     [Theory]
