@@ -9,8 +9,13 @@ using MlNetFashion.Pipeline.Transforms;
 
 namespace MlNetFashion.Pipeline.Tests.Trainer;
 
-public class FashionCnnTrainerTests
+public sealed class FashionCnnTrainerTests : IDisposable
 {
+    /// <summary>Saved models and written model specs.</summary>
+    private readonly string _dir = Directory.CreateTempSubdirectory("mlnetfashion-trainer-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
     private static IDataView Subset(MLContext ml, FashionMnistSplit split, int count) => new FashionMnistDataView(split.Take(count));
 
     private static FashionCnnTrainer.Options SmallRun()
@@ -147,20 +152,13 @@ public class FashionCnnTrainerTests
         var test = new FashionMnistDataView(RealData.Data.Test.Take(20));
         float[][] expected = Scores(ml, model, test);
 
-        string path = Path.Combine(Path.GetTempPath(), $"mlnetfashion-{Guid.NewGuid():N}.zip");
-        try
-        {
-            ml.Model.Save(model, train.Schema, path);
-            var fresh = new MLContext();
-            ITransformer loaded = fresh.Model.Load(path, out _);
-            float[][] actual = Scores(fresh, loaded, test);
-            Assert.Equal(expected.Length, actual.Length);
-            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i]);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        string path = Path.Combine(_dir, "model.zip");
+        ml.Model.Save(model, train.Schema, path);
+        var fresh = new MLContext();
+        ITransformer loaded = fresh.Model.Load(path, out _);
+        float[][] actual = Scores(fresh, loaded, test);
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i]);
     }
 
     [Fact]
@@ -196,27 +194,20 @@ public class FashionCnnTrainerTests
         // Stratified: round(share × count) of every class is held out.
         float share = option ?? recipe;
         int trained = RealData.Data.Train.Take(600).Labels.GroupBy(l => l).Sum(g => g.Count() - (int)Math.Round(g.Count() * share));
-        string spec = Path.Combine(Path.GetTempPath(), $"mlnetfashion-spec-{Guid.NewGuid():N}.json");
+        string spec = Path.Combine(_dir, "spec.json");
         string fraction = recipe == 0.1f ? "" : $", \"validationFraction\": {recipe}";
         File.WriteAllText(spec, $$"""
             { "input": [1, 28, 28], "layers": [ { "type": "Flatten" }, { "type": "Dense", "units": 10 } ],
               "training": { "epochs": 1, "batchSize": 50, "optimizer": "adam", "learningRate": 0.001, "schedule": "constant"{{fraction}} } }
             """);
-        try
-        {
-            var ml = new MLContext(seed: 1);
-            var trainer = ml.MulticlassClassification.Trainers.FashionCnn(
-                new FashionCnnTrainer.Options { ModelSpecPath = spec, ValidationSetFraction = option });
-            FashionCnnTrainingResult result = ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 600))
-                .LastTransformer.Model;
-            Assert.Equal(trained, result.TrainImages);
-            Assert.Equal(trained < 600, result.History[0].ValidationAccuracy is not null);
-            Assert.Equal(option ?? recipe, result.ValidationFraction);
-        }
-        finally
-        {
-            File.Delete(spec);
-        }
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.MulticlassClassification.Trainers.FashionCnn(
+            new FashionCnnTrainer.Options { ModelSpecPath = spec, ValidationSetFraction = option });
+        FashionCnnTrainingResult result = ml.Transforms.ScalePixels().Append(trainer).Fit(Subset(ml, RealData.Data.Train, 600))
+            .LastTransformer.Model;
+        Assert.Equal(trained, result.TrainImages);
+        Assert.Equal(trained < 600, result.History[0].ValidationAccuracy is not null);
+        Assert.Equal(option ?? recipe, result.ValidationFraction);
     }
 
     [Fact]
