@@ -75,9 +75,7 @@ public sealed class StreamingScorerTests : IDisposable
     [Fact]
     public void Open_ExistingFileWithoutResume_RefusedAndLeftAsItWas()
     {
-        string path = Path.Combine(_dir, "done.jsonl");
-        File.WriteAllText(path, "{\"index\":0,\"label\":\"Bag\"}\n");
-        var ex = Assert.Throws<IOException>(() => PredictionFile.Open(path, resume: false));
+        var (path, ex) = OpenRefused<IOException>("done.jsonl", "{\"index\":0,\"label\":\"Bag\"}\n", resume: false);
         Assert.Equal($"{path}: already exists; continue it with --resume, or remove it", ex.Message);
         Assert.Equal("{\"index\":0,\"label\":\"Bag\"}\n", File.ReadAllText(path));
     }
@@ -85,10 +83,17 @@ public sealed class StreamingScorerTests : IDisposable
     [Fact]
     public void Open_ResumeAFileWithAGap_RefusedNamingTheLine()
     {
-        string path = Path.Combine(_dir, "gap.jsonl");
-        File.WriteAllText(path, "{\"index\":0,\"label\":\"Bag\"}\n{\"index\":2,\"label\":\"Bag\"}\n");
-        var ex = Assert.Throws<InvalidDataException>(() => PredictionFile.Open(path, resume: true));
+        var (path, ex) = OpenRefused<InvalidDataException>("gap.jsonl",
+            "{\"index\":0,\"label\":\"Bag\"}\n{\"index\":2,\"label\":\"Bag\"}\n", resume: true);
         Assert.StartsWith($"{path}: line 2: expected the row of image 1", ex.Message);
+    }
+
+    /// <summary>A predictions file <paramref name="name"/> holding <paramref name="content"/>, and the error opening it gives.</summary>
+    private (string Path, T Error) OpenRefused<T>(string name, string content, bool resume) where T : Exception
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, content);
+        return (path, Assert.Throws<T>(() => PredictionFile.Open(path, resume)));
     }
 
     [Fact]
