@@ -1,7 +1,5 @@
 using MlNetFashion.Benchmarks.Robustness;
-using MlNetFashion.Engine.Models;
-using MlNetFashion.Engine.Onnx;
-using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Benchmarks.Tests.Operations;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Scoring.Classification;
 using SkiaSharp;
@@ -14,20 +12,10 @@ public sealed class RobustnessBenchmarkTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>An untrained seed004 network: its accuracy is chance, but it scores like any model.</summary>
-    private string Model()
-    {
-        Sequential model = Presets.Get("seed004").CreateModel();
-        model.Build(2, new EngineRandom(1));
-        string path = Path.Combine(_dir, "model.onnx");
-        File.WriteAllBytes(path, OnnxExporter.Export(model, new OnnxExportOptions()));
-        return path;
-    }
-
     [Fact]
     public void Robustness_FewImages_OneAccuracyPerDeliveryThePlainOneAsRawPixels()
     {
-        string model = Model();
+        string model = BatchScoringBenchmarkTests.SmallModel(_dir);   // untrained: chance accuracy, but it scores like any model
         var (exit, output, error) = Cli.Run("robustness", "--model", model, "--images", "6");
 
         Assert.Equal(0, exit);
