@@ -22,10 +22,10 @@ public sealed partial class ServeProcess : IDisposable
     /// The scoring app in the same configuration as this program (tests/Scoring.Tests/bin/CONFIG or benchmarks/bin/CONFIG →
     /// Scoring/bin/CONFIG).
     /// </summary>
-    public static string AppDll { get; } = Locate();
+    public static string AppDll { get; } = BuiltApp.Dll("Scoring", "MlNetFashion.Scoring.App.dll");
 
     /// <summary>The repository's root folder.</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = BuiltApp.RepositoryRoot();
 
     /// <summary>`dotnet App.dll ARGS` with these environment variables; returns once it printed "serving …" (or failed).</summary>
     public static ServeProcess StartServe(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
@@ -85,18 +85,4 @@ public sealed partial class ServeProcess : IDisposable
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
-
-    private static string FindRoot()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "MlNetFashion.sln"))) root = root.Parent!;
-        return root.FullName;
-    }
-
-    private static string Locate()
-    {
-        // …/bin/CONFIG/net10.0 → the same configuration of the app.
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        return Path.Combine(FindRoot(), "Scoring", "bin", configuration, "net10.0", "MlNetFashion.Scoring.App.dll");
-    }
 }

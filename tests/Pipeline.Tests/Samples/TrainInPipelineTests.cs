@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.ML;
+using MlNetFashion.Benchmarks.Operations;
 
 namespace MlNetFashion.Pipeline.Tests.Samples;
 
@@ -12,18 +13,12 @@ public sealed class TrainInPipelineTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    internal static string Root()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "MlNetFashion.sln"))) root = root.Parent!;
-        return root.FullName;
-    }
+    internal static string Root() => BuiltApp.RepositoryRoot();
 
     /// <summary>The sample as the solution built it, in this test run's configuration.</summary>
     private static string App()
     {
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        string app = Path.Combine(Root(), "samples", "TrainInPipeline", "bin", configuration, "net10.0", "TrainInPipeline.dll");
+        string app = BuiltApp.Dll(Path.Combine("samples", "TrainInPipeline"), "TrainInPipeline.dll");
         Assert.True(File.Exists(app), $"build the solution first: {app} not found");
         return app;
     }
