@@ -37,15 +37,7 @@ public class GemmOpenBlasTests
 
     [OpenBlasFact]
     public void Multiply_OpenBlasAfterWarmUp_AllocatesNothing()
-    {
-        var a = new float[64 * 300];
-        var b = new float[300 * 500];
-        var c = new float[64 * 500];
-        for (int i = 0; i < 3; i++) Gemm.Multiply(GemmProvider.OpenBlas, false, false, 64, 500, 300, 1, a, 300, b, 500, 0, c, 500);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) Gemm.Multiply(GemmProvider.OpenBlas, false, false, 64, 500, 300, 1, a, 300, b, 500, 0, c, 500);
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
-    }
+        => GemmTestCase.AssertAllocatesNothingAfterWarmUp(GemmProvider.OpenBlas, transposeB: false);
 
     [OpenBlasFact]
     public void Configure_OpenBlas_ReportsVersionInDescription()

@@ -78,6 +78,22 @@ public sealed record GemmTestCase(bool TransposeA, bool TransposeB, int M, int N
         for (int i = 0; i < cases.Length; i++) cases[i].AssertClose(cases[i].Run(null), results[i]);
     }
 
+    /// <summary>
+    /// A training-sized product (64×300 by 300×500), B transposed or not, multiplied 20 times after 3 warm-up calls: the
+    /// 20 allocate no managed memory on this thread.
+    /// </summary>
+    public static void AssertAllocatesNothingAfterWarmUp(GemmProvider provider, bool transposeB)
+    {
+        var a = new float[64 * 300];
+        var b = new float[300 * 500];
+        var c = new float[64 * 500];
+        int ldb = transposeB ? 300 : 500;
+        for (int i = 0; i < 3; i++) Gemm.Multiply(provider, false, transposeB, 64, 500, 300, 1, a, 300, b, ldb, 0, c, 500);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) Gemm.Multiply(provider, false, transposeB, 64, 500, 300, 1, a, 300, b, ldb, 0, c, 500);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
     private readonly struct RunEach(GemmTestCase[] cases, float[][] results, GemmProvider provider) : IParallelRange
     {
         public void Execute(int start, int end)

@@ -85,15 +85,7 @@ public class GemmTests
 
     [Fact]
     public void Multiply_AfterWarmUp_AllocatesNothing()
-    {
-        var a = new float[64 * 300];
-        var b = new float[300 * 500];
-        var c = new float[64 * 500];
-        for (int i = 0; i < 3; i++) Gemm.Multiply(GemmProvider.Managed, false, true, 64, 500, 300, 1, a, 300, b, 300, 0, c, 500);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) Gemm.Multiply(GemmProvider.Managed, false, true, 64, 500, 300, 1, a, 300, b, 300, 0, c, 500);
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
-    }
+        => GemmTestCase.AssertAllocatesNothingAfterWarmUp(GemmProvider.Managed, transposeB: true);
 
     [Theory]
     [InlineData(null, GemmProvider.Auto)]
