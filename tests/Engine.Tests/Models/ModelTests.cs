@@ -86,25 +86,29 @@ public class ModelTests
     }
 
     [Theory]
-    [InlineData("seed000", "article-2x2conv", PresetKind.Article2x2Conv)]
-    [InlineData("seed001", "mcnn-paper", PresetKind.McnnPaper)]
-    [InlineData("SEED002", "article-3conv", PresetKind.Article3Conv)]
-    [InlineData("seed003", "kfold-tutorial", PresetKind.KFoldTutorial)]
-    [InlineData("Seed004", "two-conv", PresetKind.TwoConv)]
-    [InlineData("MCNN-Paper", "mcnn-paper", PresetKind.McnnPaper)]
-    [InlineData("fast", "fast", PresetKind.Fast)]
-    public void Presets_OldNameOrAnyCase_IsThePresetOfItsName(string asked, string name, PresetKind kind)
+    [InlineData("seed000", "article-2x2conv")]
+    [InlineData("seed001", "mcnn-paper")]
+    [InlineData("SEED002", "article-3conv")]
+    [InlineData("seed003", "kfold-tutorial")]
+    [InlineData("Seed004", "two-conv")]
+    [InlineData("MCNN-Paper", "mcnn-paper")]
+    [InlineData("fast", "fast")]
+    public void Presets_OldNameOrAnyCase_IsThePresetOfItsName(string asked, string name)
     {
-        Preset preset = Presets.Get(asked);
-        Assert.Equal(name, preset.Name);
-        Assert.Equal(kind, preset.Kind);
+        Assert.Equal(name, Presets.Get(asked).Name);
     }
 
     [Fact]
-    public void Presets_EveryKind_IsOnePresetInDeclarationOrder()
+    public void Presets_EveryKind_IsOnePresetInDeclarationOrderNamedAsTheKind()
     {
         Assert.Equal(Enum.GetValues<PresetKind>(), Presets.All.Select(p => p.Kind));
-        foreach (PresetKind kind in Enum.GetValues<PresetKind>()) Assert.Same(Presets.Get(Presets.Get(kind).Name), Presets.Get(kind));
+        foreach (PresetKind kind in Enum.GetValues<PresetKind>())
+        {
+            Preset preset = Presets.Get(kind);
+            Assert.Same(preset, Presets.Get(preset.Name));
+            // McnnPaper is "mcnn-paper", Article2x2Conv "article-2x2conv": the enum spells the name without its dashes.
+            Assert.Equal(kind.ToString().ToLowerInvariant(), preset.Name.Replace("-", "", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
