@@ -49,9 +49,7 @@ public static class BenchmarkCommandLine
                     GemmBenchmark.Run(filter: rest is [string filter] ? filter : "");
                     return 0;
                 case "engine":
-                    if (rest is ["-h" or "--help"]) return Help(mode);
-                    EngineBenchmark.Run(rest);
-                    return 0;
+                    return WithHelp(mode, rest, EngineBenchmark.Run);
                 case "layers":
                     LayerBenchmark.Run(args);
                     return 0;
@@ -74,9 +72,7 @@ public static class BenchmarkCommandLine
                 case "scale-out":
                     return WithOptions(mode, rest, RunScaleOut);
                 case "confidence":
-                    if (rest is ["-h" or "--help"]) return Help(mode);
-                    ConfidenceBenchmark.Run(rest);
-                    return 0;
+                    return WithHelp(mode, rest, ConfidenceBenchmark.Run);
                 case "recalibrate":
                     RecalibrateBenchmark.Run(rest);
                     return 0;
@@ -88,16 +84,18 @@ public static class BenchmarkCommandLine
     }
 
     /// <summary>
-    /// A mode that takes options: MODE --help prints its usage (exit 0), MODE alone prints it on stderr (exit 2), anything
-    /// else goes to <paramref name="run"/>.
+    /// A mode whose options may all be left out: MODE --help prints its usage, anything else goes to <paramref name="run"/>.
     /// </summary>
-    private static int WithOptions(string mode, string[] rest, Action<string[]> run)
+    private static int WithHelp(string mode, string[] rest, Action<string[]> run)
     {
         if (rest is ["-h" or "--help"]) return Help(mode);
-        if (rest.Length == 0) return Help(mode, missingArguments: true);
         run(rest);
         return 0;
     }
+
+    /// <summary>A mode with a required option: as <see cref="WithHelp"/>, and MODE alone prints its usage on stderr (exit 2).</summary>
+    private static int WithOptions(string mode, string[] rest, Action<string[]> run) =>
+        rest.Length == 0 ? Help(mode, missingArguments: true) : WithHelp(mode, rest, run);
 
     /// <summary>robustness's options: --model FILE (required), --images N, --data-dir DIR.</summary>
     private static void RunRobustness(string[] options)
