@@ -18,8 +18,8 @@ public sealed class FashionCnnTrainerTests : IDisposable
 
     private static IDataView Subset(MLContext ml, FashionMnistSplit split, int count) => new FashionMnistDataView(split.Take(count));
 
-    private static FashionCnnTrainer.Options SmallRun()
-        => new() { Preset = PresetKind.TwoConv, Epoch = 2, BatchSize = 32, Seed = 3, ValidationSetFraction = 0 };
+    private static FashionCnnTrainer.Options SmallRun(int epochs = 2)
+        => new() { Preset = PresetKind.TwoConv, Epoch = epochs, BatchSize = 32, Seed = 3, ValidationSetFraction = 0 };
 
     [Fact]
     public void Fit_TwoEpochsOnFiveThousandImages_ReachesEightyPercentOnThousandTestImages()
@@ -35,8 +35,7 @@ public sealed class FashionCnnTrainerTests : IDisposable
     public void Transform_AddsScoreAndKeyedPredictedLabelWithClassNames()
     {
         var ml = new MLContext(seed: 1);
-        var options = SmallRun();
-        options.Epoch = 1;
+        var options = SmallRun(epochs: 1);
         ITransformer model = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options))
             .Fit(Subset(ml, RealData.Data.Train, 600));
         DataViewSchema schema = model.GetOutputSchema(new FashionMnistDataView(RealData.Data.Test.Take(1)).Schema);
@@ -107,8 +106,7 @@ public sealed class FashionCnnTrainerTests : IDisposable
     public void CrossValidate_TwoFoldsOnTinyData_ReturnsAMetricPerFold()
     {
         var ml = new MLContext(seed: 1);
-        var options = SmallRun();
-        options.Epoch = 1;
+        var options = SmallRun(epochs: 1);
         var pipeline = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options));
         var folds = ml.MulticlassClassification.CrossValidate(Subset(ml, RealData.Data.Train, 400), pipeline, numberOfFolds: 2);
         Assert.Equal(2, folds.Count);
@@ -119,8 +117,7 @@ public sealed class FashionCnnTrainerTests : IDisposable
     public void Fit_OnScaledPixels_ReturnsAPredictionTransformerWhoseModelHoldsTheRun()
     {
         var ml = new MLContext(seed: 1);
-        var options = SmallRun();
-        options.Epoch = 1;
+        var options = SmallRun(epochs: 1);
         IDataView train = Subset(ml, RealData.Data.Train, 300);
         IDataView scaled = ml.Transforms.ScalePixels().Fit(train).Transform(train);
 
@@ -145,8 +142,7 @@ public sealed class FashionCnnTrainerTests : IDisposable
     public void SaveLoad_InAFreshContext_GivesTheSameScores()
     {
         var ml = new MLContext(seed: 1);
-        var options = SmallRun();
-        options.Epoch = 1;
+        var options = SmallRun(epochs: 1);
         IDataView train = Subset(ml, RealData.Data.Train, 600);
         ITransformer model = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options)).Fit(train);
         var test = new FashionMnistDataView(RealData.Data.Test.Take(20));
@@ -165,8 +161,7 @@ public sealed class FashionCnnTrainerTests : IDisposable
     public void Fit_WithTestTimeAugmentation_ScoresTheAverageOfTheTrainingViews()
     {
         var ml = new MLContext(seed: 1);
-        var options = SmallRun();
-        options.Epoch = 1;
+        var options = SmallRun(epochs: 1);
         options.Augmentation = new Engine.Augmentation.AugmentationOptions(CropPadding: 1, HorizontalFlip: true);
         options.TestTimeAugmentation = true;
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(options);
@@ -257,8 +252,7 @@ public sealed class FashionCnnTrainerTests : IDisposable
         });
         IDataView train = ml.Data.LoadFromEnumerable(Rows(RealData.Data.Train, 2000));
         IDataView test = ml.Data.LoadFromEnumerable(Rows(RealData.Data.Test, 500));
-        var options = SmallRun();
-        options.Epoch = 1;
+        var options = SmallRun(epochs: 1);
         var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", nameof(OwnRow.Class))
             .Append(ml.MulticlassClassification.Trainers.FashionCnn(options))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel"));
