@@ -1,27 +1,19 @@
 namespace MlNetFashion.Scoring.Tests;
 
 /// <summary>
-/// A temporary folder for a model the tests train once per run and share; it lives until the test process exits, so it
-/// is deleted then rather than by a test.
+/// Folders for the models the tests train once per run and share. They live until the test process ends, and the test
+/// host may end it before an exit handler has finished deleting them, so they sit under the test assembly's folder and
+/// the first one a run creates deletes those of the run before.
 /// </summary>
 internal static class ScratchDirectory
 {
-    public static string Create(string prefix)
+    private static readonly Lazy<string> LazyRoot = new(() =>
     {
-        string path = Directory.CreateTempSubdirectory(prefix).FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Delete(path);
-        return path;
-    }
+        string root = Path.Combine(AppContext.BaseDirectory, "scratch");
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        return Directory.CreateDirectory(root).FullName;
+    });
 
-    private static void Delete(string path)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A file still open by a process the test started; the system's temp cleaning takes it.
-        }
-    }
+    public static string Create(string prefix) =>
+        Directory.CreateDirectory(Path.Combine(LazyRoot.Value, prefix + Path.GetRandomFileName())).FullName;
 }

@@ -4,16 +4,16 @@ using MlNetFashion.Scoring.Classification;
 namespace MlNetFashion.Scoring.Tests;
 
 /// <summary>
-/// A model that train writes once per test run, on first use, into a temp folder of its own (deleted when the test
-/// process exits), and one classifier of its model.onnx that the tests which only score share (a classifier is thread-safe).
+/// A model that train writes once per test run, on first use, into a <see cref="ScratchDirectory"/> folder, and one
+/// classifier of its model.onnx that the tests which only score share (a classifier is thread-safe).
 /// </summary>
 public sealed class TrainedOnce
 {
     private readonly Lazy<string> _directory;
     private readonly Lazy<FashionClassifier> _classifier;
 
-    /// <param name="folderPrefix">The temp folder's name before its random part ("scoring-tests-model-").</param>
-    /// <param name="options">The run's options; its output folder is the temp folder.</param>
+    /// <param name="folderPrefix">The folder's name before its random part ("scoring-tests-model-").</param>
+    /// <param name="options">The run's options; its output folder is that folder.</param>
     public TrainedOnce(string folderPrefix, TrainingRunOptions options)
     {
         _directory = new(() =>
