@@ -32,27 +32,27 @@ internal static unsafe class GemmMicroKernels
             c60 = default, c61 = default, c70 = default, c71 = default;
         for (int p = 0; p < kc; p++, a += mr, b += ldbPanel)
         {
-            TVec b0 = SimdLanes<TVec>.Load(b), b1 = SimdLanes<TVec>.Load(b + lanes);
-            TVec x = SimdLanes<TVec>.Create(a[0]);
+            TVec b0 = SimdLanes<TVec>.Load(b, 0), b1 = SimdLanes<TVec>.Load(b, lanes);
+            TVec x = SimdLanes<TVec>.Broadcast(a, 0);
             c00 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c00); c01 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c01);
-            x = SimdLanes<TVec>.Create(a[1]);
+            x = SimdLanes<TVec>.Broadcast(a, 1);
             c10 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c10); c11 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c11);
-            x = SimdLanes<TVec>.Create(a[2]);
+            x = SimdLanes<TVec>.Broadcast(a, 2);
             c20 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c20); c21 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c21);
-            x = SimdLanes<TVec>.Create(a[3]);
+            x = SimdLanes<TVec>.Broadcast(a, 3);
             c30 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c30); c31 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c31);
             if (TRows.Count > 4)
             {
-                x = SimdLanes<TVec>.Create(a[4]);
+                x = SimdLanes<TVec>.Broadcast(a, 4);
                 c40 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c40); c41 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c41);
-                x = SimdLanes<TVec>.Create(a[5]);
+                x = SimdLanes<TVec>.Broadcast(a, 5);
                 c50 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c50); c51 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c51);
             }
             if (TRows.Count > 6)
             {
-                x = SimdLanes<TVec>.Create(a[6]);
+                x = SimdLanes<TVec>.Broadcast(a, 6);
                 c60 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c60); c61 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c61);
-                x = SimdLanes<TVec>.Create(a[7]);
+                x = SimdLanes<TVec>.Broadcast(a, 7);
                 c70 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c70); c71 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c71);
             }
         }
@@ -83,11 +83,11 @@ internal static unsafe class GemmMicroKernels
         if (beta != 0)
         {
             TVec vb = SimdLanes<TVec>.Create(beta);
-            lo = SimdLanes<TVec>.FusedMultiplyAdd(SimdLanes<TVec>.Load(dst), vb, lo);
-            hi = SimdLanes<TVec>.FusedMultiplyAdd(SimdLanes<TVec>.Load(dst + SimdLanes<TVec>.Count), vb, hi);
+            lo = SimdLanes<TVec>.FusedMultiplyAdd(SimdLanes<TVec>.Load(dst, 0), vb, lo);
+            hi = SimdLanes<TVec>.FusedMultiplyAdd(SimdLanes<TVec>.Load(dst, SimdLanes<TVec>.Count), vb, hi);
         }
-        SimdLanes<TVec>.Store(lo, dst);
-        SimdLanes<TVec>.Store(hi, dst + SimdLanes<TVec>.Count);
+        SimdLanes<TVec>.Store(lo, dst, 0);
+        SimdLanes<TVec>.Store(hi, dst, SimdLanes<TVec>.Count);
     }
 
     /// <summary>Portable fallback for machines without 256-bit SIMD: the same packed layout, plain loops.</summary>

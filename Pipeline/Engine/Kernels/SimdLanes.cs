@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using V256 = System.Runtime.Intrinsics.Vector256<float>;
+using V512 = System.Runtime.Intrinsics.Vector512<float>;
 
 namespace MlNetFashion.Engine.Kernels;
 
@@ -11,6 +13,13 @@ namespace MlNetFashion.Engine.Kernels;
 /// hand-written one. (The runtime's <c>ISimdVector&lt;TSelf, T&gt;</c> would do this, but is internal in .NET 10.0 and
 /// has no exact fused multiply-add.) Any other TVec throws <see cref="NotSupportedException"/> from the bit casts.
 /// </summary>
+/// <remarks>
+/// Written for the JIT as it is: each operation is one small method of an if and two returns over intrinsics
+/// (Unsafe.BitCast, typeof), with no helpers of its own, since a large kernel inlines a hundred of them and the JIT
+/// stops inlining past a budget; no conditional expressions, whose value the JIT keeps in a temporary that stops it
+/// folding a load into the instruction using it; and pointer + offset arguments rather than a read float or an added
+/// pointer, which an inlined call would first copy into a register for the same reason.
+/// </remarks>
 internal static unsafe class SimdLanes<TVec> where TVec : struct
 {
     /// <summary>Floats per vector: 16 or 8, a JIT-time constant.</summary>
@@ -20,61 +29,85 @@ internal static unsafe class SimdLanes<TVec> where TVec : struct
         get => Unsafe.SizeOf<TVec>() / sizeof(float);
     }
 
-    private static bool Is512
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Create(float value)
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => typeof(TVec) == typeof(Vector512<float>);
+        if (typeof(TVec) == typeof(V512)) return Unsafe.BitCast<V512, TVec>(Vector512.Create(value));
+        return Unsafe.BitCast<V256, TVec>(Vector256.Create(value));
+    }
+
+    /// <summary>/// <summary>All lanes = source[index].</summary></summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Broadcast(float* source, int index)
+    {
+        if (typeof(TVec) == typeof(V512)) return Unsafe.BitCast<V512, TVec>(Vector512.Create(source[index]));
+        return Unsafe.BitCast<V256, TVec>(Vector256.Create(source[index]));
+    }
+
+    /// <summary>/// <summary>The vector at source + offset floats.</summary></summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Load(float* source, int offset)
+    {
+        if (typeof(TVec) == typeof(V512)) return Unsafe.BitCast<V512, TVec>(Vector512.Load(source + offset));
+        return Unsafe.BitCast<V256, TVec>(Vector256.Load(source + offset));
+    }
+
+    /// <summary>/// <summary>Writes the vector at destination + offset floats.</summary></summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(TVec value, float* destination, int offset)
+    {
+        if (typeof(TVec) == typeof(V512)) Vector512.Store(Unsafe.BitCast<TVec, V512>(value), destination + offset);
+        else Vector256.Store(Unsafe.BitCast<TVec, V256>(value), destination + offset);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Create(float value) => Is512 ? Of(Vector512.Create(value)) : Of(Vector256.Create(value));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Load(float* source) => Is512 ? Of(Vector512.Load(source)) : Of(Vector256.Load(source));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec LoadUnsafe(ref float source, nuint index) =>
-        Is512 ? Of(Vector512.LoadUnsafe(ref source, index)) : Of(Vector256.LoadUnsafe(ref source, index));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(TVec value, float* destination)
+    public static TVec Add(TVec left, TVec right)
     {
-        if (Is512) Vector512.Store(Wide(value), destination);
-        else Vector256.Store(Narrow(value), destination);
+        if (typeof(TVec) == typeof(V512))
+            return Unsafe.BitCast<V512, TVec>(Unsafe.BitCast<TVec, V512>(left) + Unsafe.BitCast<TVec, V512>(right));
+        return Unsafe.BitCast<V256, TVec>(Unsafe.BitCast<TVec, V256>(left) + Unsafe.BitCast<TVec, V256>(right));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec LoadUnsafe(ref float source, nuint index)
+    {
+        if (typeof(TVec) == typeof(V512)) return Unsafe.BitCast<V512, TVec>(Vector512.LoadUnsafe(ref source, index));
+        return Unsafe.BitCast<V256, TVec>(Vector256.LoadUnsafe(ref source, index));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreUnsafe(TVec value, ref float destination, nuint index)
     {
-        if (Is512) Wide(value).StoreUnsafe(ref destination, index);
-        else Narrow(value).StoreUnsafe(ref destination, index);
+        if (typeof(TVec) == typeof(V512)) Unsafe.BitCast<TVec, V512>(value).StoreUnsafe(ref destination, index);
+        else Unsafe.BitCast<TVec, V256>(value).StoreUnsafe(ref destination, index);
+    }
+
+    /// <summary>/// <summary>a·b + c rounded once.</summary></summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec FusedMultiplyAdd(TVec a, TVec b, TVec c)
+    {
+        if (typeof(TVec) == typeof(V512))
+        {
+            return Unsafe.BitCast<V512, TVec>(Vector512.FusedMultiplyAdd(
+                Unsafe.BitCast<TVec, V512>(a), Unsafe.BitCast<TVec, V512>(b), Unsafe.BitCast<TVec, V512>(c)));
+        }
+        return Unsafe.BitCast<V256, TVec>(Vector256.FusedMultiplyAdd(
+            Unsafe.BitCast<TVec, V256>(a), Unsafe.BitCast<TVec, V256>(b), Unsafe.BitCast<TVec, V256>(c)));
+    }
+
+    /// <summary>/// <summary>The sum of the lanes, in the order the width's own Sum adds them.</summary></summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(TVec value)
+    {
+        if (typeof(TVec) == typeof(V512)) return Vector512.Sum(Unsafe.BitCast<TVec, V512>(value));
+        return Vector256.Sum(Unsafe.BitCast<TVec, V256>(value));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Add(TVec left, TVec right) => Is512 ? Of(Wide(left) + Wide(right)) : Of(Narrow(left) + Narrow(right));
-
-    /// <summary>a·b + c rounded once.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec FusedMultiplyAdd(TVec a, TVec b, TVec c) => Is512
-        ? Of(Vector512.FusedMultiplyAdd(Wide(a), Wide(b), Wide(c)))
-        : Of(Vector256.FusedMultiplyAdd(Narrow(a), Narrow(b), Narrow(c)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TVec Multiply(TVec left, TVec right) => Is512 ? Of(Wide(left) * Wide(right)) : Of(Narrow(left) * Narrow(right));
-
-    /// <summary>The sum of the lanes, in the order the width's own Sum adds them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sum(TVec value) => Is512 ? Vector512.Sum(Wide(value)) : Vector256.Sum(Narrow(value));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Of(Vector512<float> value) => Unsafe.BitCast<Vector512<float>, TVec>(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Of(Vector256<float> value) => Unsafe.BitCast<Vector256<float>, TVec>(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Wide(TVec value) => Unsafe.BitCast<TVec, Vector512<float>>(value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Narrow(TVec value) => Unsafe.BitCast<TVec, Vector256<float>>(value);
+    public static TVec Multiply(TVec left, TVec right)
+    {
+        if (typeof(TVec) == typeof(V512))
+            return Unsafe.BitCast<V512, TVec>(Unsafe.BitCast<TVec, V512>(left) * Unsafe.BitCast<TVec, V512>(right));
+        return Unsafe.BitCast<V256, TVec>(Unsafe.BitCast<TVec, V256>(left) * Unsafe.BitCast<TVec, V256>(right));
+    }
 }
