@@ -61,7 +61,11 @@ public static unsafe class Im2ColTable
                 int* map = t + tap * outPlane;
                 float* segment = c + (ch * taps + tap) * columns;
                 for (int n = 0; n < batch; n++, segment += outPlane)
-                    TStep.Run(map, x + ((long)n * channels + ch) * inPlane, segment, outPlane);
+                {
+                    // A local, not an argument expression: the inlined Run would recompute it for every cell.
+                    float* plane = x + ((long)n * channels + ch) * inPlane;
+                    TStep.Run(map, plane, segment, outPlane);
+                }
             }
     }
 
