@@ -23,6 +23,7 @@ public static class Affine
     }
 
     /// <summary>The whole vectors of <see cref="Apply"/>: y = fma(x, a, b); returns where the tail starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ApplyVectors<TVec>(ref float xs, float a, float b, ref float ys, int length) where TVec : struct
     {
         TVec va = SimdLanes<TVec>.Create(a), vb = SimdLanes<TVec>.Create(b);

@@ -50,6 +50,7 @@ public static class FusedPasses
     }
 
     /// <summary>The whole vectors of <see cref="SumAndDot"/>: the lane sums of Σ a and Σ a·b, and where the tail starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (float Sum, float Dot, int End) SumAndDotVectors<TVec>(ref float ra, ref float rb, int length) where TVec : struct
     {
         TVec s = default, d = default;
@@ -64,6 +65,7 @@ public static class FusedPasses
     }
 
     /// <summary>The whole vectors of <see cref="Combine"/>: z = fma(a, k, fma(b, p, q)); returns where the tail starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int CombineVectors<TVec>(ref float ra, float k, ref float rb, float p, float q, ref float rz, int length)
         where TVec : struct
     {
