@@ -10,30 +10,22 @@ namespace MlNetFashion.Engine.Tests.Kernels;
 /// </summary>
 public unsafe class GemmMicroKernelsTests
 {
-    private const float Sentinel = -12345f;
+    /// <summary>(tile rows: 8 = Vector512 8×32, 4 = its 4-row edge strip, 6 = Vector256 6×16; kc; beta).</summary>
+    public static TheoryData<int, int, float> Tiles => new()
+    {
+        { 8, 1, 0f }, { 8, 7, 0.5f }, { 8, 300, 0f }, { 8, 300, -1.25f },
+        { 4, 1, 0f }, { 4, 300, 0f }, { 4, 300, 2f },
+        { 6, 1, 0f }, { 6, 7, 0.5f }, { 6, 300, 0f }, { 6, 300, -1.25f },
+    };
 
     [Theory]
-    [InlineData(1, 0f)]
-    [InlineData(7, 0.5f)]
-    [InlineData(300, 0f)]
-    [InlineData(300, -1.25f)]
-    public void Kernel_Vector512Rows8_EqualsScalarFmaChain(int kc, float beta) =>
-        AssertEqualsFmaChain<Vector512<float>, Rows8>(kc, beta, mr: GemmMicroKernels.Mr512, seed: kc);
-
-    [Theory]
-    [InlineData(1, 0f)]
-    [InlineData(300, 0f)]
-    [InlineData(300, 2f)]
-    public void Kernel_Vector512Rows4_EqualsScalarFmaChainAndLeavesRowsFourToSeven(int kc, float beta) =>
-        AssertEqualsFmaChain<Vector512<float>, Rows4>(kc, beta, mr: GemmMicroKernels.Mr512, seed: 10 + kc);
-
-    [Theory]
-    [InlineData(1, 0f)]
-    [InlineData(7, 0.5f)]
-    [InlineData(300, 0f)]
-    [InlineData(300, -1.25f)]
-    public void Kernel_Vector256Rows6_EqualsScalarFmaChain(int kc, float beta) =>
-        AssertEqualsFmaChain<Vector256<float>, Rows6>(kc, beta, mr: GemmMicroKernels.Mr256, seed: 20 + kc);
+    [MemberData(nameof(Tiles))]
+    public void Kernel_EachTile_EqualsScalarFmaChainAndWritesNothingElse(int rows, int kc, float beta)
+    {
+        if (rows == 8) AssertEqualsFmaChain<Vector512<float>, Rows8>(kc, beta, GemmMicroKernels.Mr512, seed: kc);
+        else if (rows == 4) AssertEqualsFmaChain<Vector512<float>, Rows4>(kc, beta, GemmMicroKernels.Mr512, seed: 10 + kc);
+        else AssertEqualsFmaChain<Vector256<float>, Rows6>(kc, beta, GemmMicroKernels.Mr256, seed: 20 + kc);
+    }
 
     /// <summary>
     /// A packed A strip [kc][mr], a B strip [kc][ldb] with ldb wider than the tile (as when B is read in place) and
@@ -46,7 +38,7 @@ public unsafe class GemmMicroKernelsTests
         where TRows : struct, ITileRows
     {
         int nr = 2 * SimdLanes<TVec>.Count, rows = TRows.Count, ldb = nr + 5, ldc = nr + 3;
-        const float Alpha = 1.5f;
+        const float Alpha = 1.5f, Sentinel = -12345f;
         var random = new Random(seed);
         float[] a = Random(random, kc * mr), b = Random(random, kc * ldb), c = Random(random, mr * ldc);
         for (int r = 0; r < mr; r++)
