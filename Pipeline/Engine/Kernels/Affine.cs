@@ -17,21 +17,23 @@ public static class Affine
         ref float xs = ref MemoryMarshal.GetReference(x);
         ref float ys = ref MemoryMarshal.GetReference(y);
         int i = 0;
-        if (Vector512.IsHardwareAccelerated && x.Length >= 16)
-        {
-            var va = Vector512.Create(a);
-            var vb = Vector512.Create(b);
-            for (; i <= x.Length - 16; i += 16)
-                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xs, (nuint)i), va, vb).StoreUnsafe(ref ys, (nuint)i);
-        }
-        else if (Vector256.IsHardwareAccelerated && x.Length >= 8)
-        {
-            var va = Vector256.Create(a);
-            var vb = Vector256.Create(b);
-            for (; i <= x.Length - 8; i += 8)
-                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref xs, (nuint)i), va, vb).StoreUnsafe(ref ys, (nuint)i);
-        }
+        if (Vector512.IsHardwareAccelerated && x.Length >= 16) i = ApplyVectors<Vector512<float>>(ref xs, a, b, ref ys, x.Length);
+        else if (Vector256.IsHardwareAccelerated && x.Length >= 8) i = ApplyVectors<Vector256<float>>(ref xs, a, b, ref ys, x.Length);
         for (; i < x.Length; i++) Unsafe.Add(ref ys, i) = MathF.FusedMultiplyAdd(Unsafe.Add(ref xs, i), a, b);
+    }
+
+    /// <summary>The whole vectors of <see cref="Apply"/>: y = fma(x, a, b); returns where the tail starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ApplyVectors<TVec>(ref float xs, float a, float b, ref float ys, int length) where TVec : struct
+    {
+        TVec va = SimdLanes<TVec>.Create(a), vb = SimdLanes<TVec>.Create(b);
+        int i = 0, lanes = SimdLanes<TVec>.Count;
+        for (; i <= length - lanes; i += lanes)
+        {
+            TVec y = SimdLanes<TVec>.FusedMultiplyAdd(SimdLanes<TVec>.LoadUnsafe(ref xs, (nuint)i), va, vb);
+            SimdLanes<TVec>.StoreUnsafe(y, ref ys, (nuint)i);
+        }
+        return i;
     }
 
     /// <summary>Scalar reference twin of <see cref="Apply"/>.</summary>

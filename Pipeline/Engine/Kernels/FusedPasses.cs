@@ -20,27 +20,9 @@ public static class FusedPasses
         int i = 0;
         float sum = 0, dot = 0;
         if (Vector512.IsHardwareAccelerated && a.Length >= 16)
-        {
-            Vector512<float> s = default, d = default;
-            for (; i <= a.Length - 16; i += 16)
-            {
-                var va = Vector512.LoadUnsafe(ref ra, (nuint)i);
-                s += va;
-                d = Vector512.FusedMultiplyAdd(va, Vector512.LoadUnsafe(ref rb, (nuint)i), d);
-            }
-            (sum, dot) = (Vector512.Sum(s), Vector512.Sum(d));
-        }
+            (sum, dot, i) = SumAndDotVectors<Vector512<float>>(ref ra, ref rb, a.Length);
         else if (Vector256.IsHardwareAccelerated && a.Length >= 8)
-        {
-            Vector256<float> s = default, d = default;
-            for (; i <= a.Length - 8; i += 8)
-            {
-                var va = Vector256.LoadUnsafe(ref ra, (nuint)i);
-                s += va;
-                d = Vector256.FusedMultiplyAdd(va, Vector256.LoadUnsafe(ref rb, (nuint)i), d);
-            }
-            (sum, dot) = (Vector256.Sum(s), Vector256.Sum(d));
-        }
+            (sum, dot, i) = SumAndDotVectors<Vector256<float>>(ref ra, ref rb, a.Length);
         for (; i < a.Length; i++)
         {
             float va = Unsafe.Add(ref ra, i);
@@ -61,28 +43,41 @@ public static class FusedPasses
         ref float rz = ref MemoryMarshal.GetReference(z);
         int i = 0;
         if (Vector512.IsHardwareAccelerated && a.Length >= 16)
-        {
-            var vk = Vector512.Create(k);
-            var vp = Vector512.Create(p);
-            var vq = Vector512.Create(q);
-            for (; i <= a.Length - 16; i += 16)
-            {
-                var t = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rb, (nuint)i), vp, vq);
-                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref ra, (nuint)i), vk, t).StoreUnsafe(ref rz, (nuint)i);
-            }
-        }
+            i = CombineVectors<Vector512<float>>(ref ra, k, ref rb, p, q, ref rz, a.Length);
         else if (Vector256.IsHardwareAccelerated && a.Length >= 8)
-        {
-            var vk = Vector256.Create(k);
-            var vp = Vector256.Create(p);
-            var vq = Vector256.Create(q);
-            for (; i <= a.Length - 8; i += 8)
-            {
-                var t = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref rb, (nuint)i), vp, vq);
-                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ra, (nuint)i), vk, t).StoreUnsafe(ref rz, (nuint)i);
-            }
-        }
+            i = CombineVectors<Vector256<float>>(ref ra, k, ref rb, p, q, ref rz, a.Length);
         for (; i < a.Length; i++) Unsafe.Add(ref rz, i) = k * Unsafe.Add(ref ra, i) + (p * Unsafe.Add(ref rb, i) + q);
+    }
+
+    /// <summary>The whole vectors of <see cref="SumAndDot"/>: the lane sums of Σ a and Σ a·b, and where the tail starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (float Sum, float Dot, int End) SumAndDotVectors<TVec>(ref float ra, ref float rb, int length) where TVec : struct
+    {
+        TVec s = default, d = default;
+        int i = 0, lanes = SimdLanes<TVec>.Count;
+        for (; i <= length - lanes; i += lanes)
+        {
+            TVec va = SimdLanes<TVec>.LoadUnsafe(ref ra, (nuint)i);
+            s = SimdLanes<TVec>.Add(s, va);
+            d = SimdLanes<TVec>.FusedMultiplyAdd(va, SimdLanes<TVec>.LoadUnsafe(ref rb, (nuint)i), d);
+        }
+        return (SimdLanes<TVec>.Sum(s), SimdLanes<TVec>.Sum(d), i);
+    }
+
+    /// <summary>The whole vectors of <see cref="Combine"/>: z = fma(a, k, fma(b, p, q)); returns where the tail starts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CombineVectors<TVec>(ref float ra, float k, ref float rb, float p, float q, ref float rz, int length)
+        where TVec : struct
+    {
+        TVec vk = SimdLanes<TVec>.Create(k), vp = SimdLanes<TVec>.Create(p), vq = SimdLanes<TVec>.Create(q);
+        int i = 0, lanes = SimdLanes<TVec>.Count;
+        for (; i <= length - lanes; i += lanes)
+        {
+            TVec t = SimdLanes<TVec>.FusedMultiplyAdd(SimdLanes<TVec>.LoadUnsafe(ref rb, (nuint)i), vp, vq);
+            TVec z = SimdLanes<TVec>.FusedMultiplyAdd(SimdLanes<TVec>.LoadUnsafe(ref ra, (nuint)i), vk, t);
+            SimdLanes<TVec>.StoreUnsafe(z, ref rz, (nuint)i);
+        }
+        return i;
     }
 
     /// <summary>Scalar reference twin of <see cref="SumAndDot"/> (double accumulation).</summary>

@@ -109,15 +109,16 @@ internal readonly unsafe struct GemmBlock(bool transposeA, bool transposeB, int 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void EdgeKernel(int kc, float* a, float* b, int ldbPanel, float* tile, int rows, int nr, float alpha)
     {
-        if (Vector512.IsHardwareAccelerated && rows <= 4) GemmMicroKernels.Kernel512Rows4(kc, a, b, ldbPanel, tile, alpha);
+        if (Vector512.IsHardwareAccelerated && rows <= 4)
+            GemmMicroKernels.Kernel<Vector512<float>, Rows4>(kc, a, b, ldbPanel, tile, nr, alpha, 0f);
         else MicroKernel(kc, a, b, ldbPanel, tile, nr, alpha, 0f);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void MicroKernel(int kc, float* a, float* b, int ldbPanel, float* c, int ldc, float alpha, float beta)
     {
-        if (Vector512.IsHardwareAccelerated) GemmMicroKernels.Kernel512(kc, a, b, ldbPanel, c, ldc, alpha, beta);
-        else if (Vector256.IsHardwareAccelerated) GemmMicroKernels.Kernel256(kc, a, b, ldbPanel, c, ldc, alpha, beta);
+        if (Vector512.IsHardwareAccelerated) GemmMicroKernels.Kernel<Vector512<float>, Rows8>(kc, a, b, ldbPanel, c, ldc, alpha, beta);
+        else if (Vector256.IsHardwareAccelerated) GemmMicroKernels.Kernel<Vector256<float>, Rows6>(kc, a, b, ldbPanel, c, ldc, alpha, beta);
         else GemmMicroKernels.KernelScalar(kc, a, b, ldbPanel, c, ldc, alpha, beta);
     }
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace MlNetFashion.Engine.Kernels;
 
@@ -17,130 +16,78 @@ internal static unsafe class GemmMicroKernels
     public const int Mr256 = 6, Nr256 = 16;
     public const int MrScalar = 4, NrScalar = 4;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel512(int kc, float* a, float* b, int ldbPanel, float* c, int ldc, float alpha, float beta)
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
-            c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++, a += Mr512, b += ldbPanel)
-        {
-            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
-            Vector512<float> x = Vector512.Create(a[0]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]);
-            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]);
-            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a[6]);
-            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a[7]);
-            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
-        }
-
-        Store512(c, c00, c01, alpha, beta); c += ldc;
-        Store512(c, c10, c11, alpha, beta); c += ldc;
-        Store512(c, c20, c21, alpha, beta); c += ldc;
-        Store512(c, c30, c31, alpha, beta); c += ldc;
-        Store512(c, c40, c41, alpha, beta); c += ldc;
-        Store512(c, c50, c51, alpha, beta); c += ldc;
-        Store512(c, c60, c61, alpha, beta); c += ldc;
-        Store512(c, c70, c71, alpha, beta);
-    }
-
     /// <summary>
-    /// Kernel512 for an edge strip of at most 4 valid rows (same packed layout, stride MR): half the FMAs.
-    /// Writes rows 0..3 of a scratch tile (leading dimension NR) with alpha; the caller copies the valid part.
+    /// The TRows×(2·lanes) tile for TVec = Vector512&lt;float&gt; (Rows8: 8×32; Rows4: an edge strip of at most 4 valid
+    /// rows, half the FMAs, same packed layout) or Vector256&lt;float&gt; (Rows6: 6×16). The A strip's stride is the
+    /// width's full MR whatever TRows is; TRows is a JIT-time constant, so the unused accumulators and rows vanish.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel512Rows4(int kc, float* a, float* b, int ldbPanel, float* tile, float alpha)
+    public static void Kernel<TVec, TRows>(int kc, float* a, float* b, int ldbPanel, float* c, int ldc, float alpha, float beta)
+        where TVec : struct
+        where TRows : struct, ITileRows
     {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default;
-        for (int p = 0; p < kc; p++, a += Mr512, b += ldbPanel)
+        int lanes = SimdLanes<TVec>.Count, mr = lanes == 16 ? Mr512 : Mr256;
+        TVec c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++, a += mr, b += ldbPanel)
         {
-            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
-            Vector512<float> x = Vector512.Create(a[0]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            TVec b0 = SimdLanes<TVec>.Load(b, 0), b1 = SimdLanes<TVec>.Load(b, lanes);
+            TVec x = SimdLanes<TVec>.Broadcast(a, 0);
+            c00 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c00); c01 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c01);
+            x = SimdLanes<TVec>.Broadcast(a, 1);
+            c10 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c10); c11 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c11);
+            x = SimdLanes<TVec>.Broadcast(a, 2);
+            c20 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c20); c21 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c21);
+            x = SimdLanes<TVec>.Broadcast(a, 3);
+            c30 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c30); c31 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c31);
+            if (TRows.Count > 4)
+            {
+                x = SimdLanes<TVec>.Broadcast(a, 4);
+                c40 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c40); c41 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c41);
+                x = SimdLanes<TVec>.Broadcast(a, 5);
+                c50 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c50); c51 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c51);
+            }
+            if (TRows.Count > 6)
+            {
+                x = SimdLanes<TVec>.Broadcast(a, 6);
+                c60 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c60); c61 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c61);
+                x = SimdLanes<TVec>.Broadcast(a, 7);
+                c70 = SimdLanes<TVec>.FusedMultiplyAdd(x, b0, c70); c71 = SimdLanes<TVec>.FusedMultiplyAdd(x, b1, c71);
+            }
         }
-        Store512(tile, c00, c01, alpha, 0); tile += Nr512;
-        Store512(tile, c10, c11, alpha, 0); tile += Nr512;
-        Store512(tile, c20, c21, alpha, 0); tile += Nr512;
-        Store512(tile, c30, c31, alpha, 0);
+
+        Store(c, c00, c01, alpha, beta); c += ldc;
+        Store(c, c10, c11, alpha, beta); c += ldc;
+        Store(c, c20, c21, alpha, beta); c += ldc;
+        Store(c, c30, c31, alpha, beta);
+        if (TRows.Count > 4)
+        {
+            c += ldc; Store(c, c40, c41, alpha, beta);
+            c += ldc; Store(c, c50, c51, alpha, beta);
+        }
+        if (TRows.Count > 6)
+        {
+            c += ldc; Store(c, c60, c61, alpha, beta);
+            c += ldc; Store(c, c70, c71, alpha, beta);
+        }
     }
 
+    /// <summary>One tile row: dst[0 .. 2·lanes) = alpha·(lo, hi) + beta·dst (beta 0 never reads dst).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512(float* dst, Vector512<float> lo, Vector512<float> hi, float alpha, float beta)
+    private static void Store<TVec>(float* dst, TVec lo, TVec hi, float alpha, float beta) where TVec : struct
     {
-        Vector512<float> va = Vector512.Create(alpha);
-        lo *= va;
-        hi *= va;
+        TVec va = SimdLanes<TVec>.Create(alpha);
+        lo = SimdLanes<TVec>.Multiply(lo, va);
+        hi = SimdLanes<TVec>.Multiply(hi, va);
         if (beta != 0)
         {
-            Vector512<float> vb = Vector512.Create(beta);
-            lo = Vector512.FusedMultiplyAdd(Vector512.Load(dst), vb, lo);
-            hi = Vector512.FusedMultiplyAdd(Vector512.Load(dst + 16), vb, hi);
+            TVec vb = SimdLanes<TVec>.Create(beta);
+            lo = SimdLanes<TVec>.FusedMultiplyAdd(SimdLanes<TVec>.Load(dst, 0), vb, lo);
+            hi = SimdLanes<TVec>.FusedMultiplyAdd(SimdLanes<TVec>.Load(dst, SimdLanes<TVec>.Count), vb, hi);
         }
-        Vector512.Store(lo, dst);
-        Vector512.Store(hi, dst + 16);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel256(int kc, float* a, float* b, int ldbPanel, float* c, int ldc, float alpha, float beta)
-    {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
-            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, a += Mr256, b += ldbPanel)
-        {
-            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
-            Vector256<float> x = Vector256.Create(a[0]);
-            c00 = Vector256.FusedMultiplyAdd(x, b0, c00); c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a[1]);
-            c10 = Vector256.FusedMultiplyAdd(x, b0, c10); c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a[2]);
-            c20 = Vector256.FusedMultiplyAdd(x, b0, c20); c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a[3]);
-            c30 = Vector256.FusedMultiplyAdd(x, b0, c30); c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a[4]);
-            c40 = Vector256.FusedMultiplyAdd(x, b0, c40); c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a[5]);
-            c50 = Vector256.FusedMultiplyAdd(x, b0, c50); c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
-        }
-
-        Store256(c, c00, c01, alpha, beta); c += ldc;
-        Store256(c, c10, c11, alpha, beta); c += ldc;
-        Store256(c, c20, c21, alpha, beta); c += ldc;
-        Store256(c, c30, c31, alpha, beta); c += ldc;
-        Store256(c, c40, c41, alpha, beta); c += ldc;
-        Store256(c, c50, c51, alpha, beta);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store256(float* dst, Vector256<float> lo, Vector256<float> hi, float alpha, float beta)
-    {
-        Vector256<float> va = Vector256.Create(alpha);
-        lo *= va;
-        hi *= va;
-        if (beta != 0)
-        {
-            Vector256<float> vb = Vector256.Create(beta);
-            lo = Vector256.FusedMultiplyAdd(Vector256.Load(dst), vb, lo);
-            hi = Vector256.FusedMultiplyAdd(Vector256.Load(dst + 8), vb, hi);
-        }
-        Vector256.Store(lo, dst);
-        Vector256.Store(hi, dst + 8);
+        SimdLanes<TVec>.Store(lo, dst, 0);
+        SimdLanes<TVec>.Store(hi, dst, SimdLanes<TVec>.Count);
     }
 
     /// <summary>Portable fallback for machines without 256-bit SIMD: the same packed layout, plain loops.</summary>
@@ -198,3 +145,15 @@ internal static unsafe class GemmMicroKernels
         }
     }
 }
+
+/// <summary>The rows of a micro-kernel tile as a type, so that the JIT compiles one kernel body per count.</summary>
+internal interface ITileRows
+{
+    static abstract int Count { get; }
+}
+
+internal readonly struct Rows4 : ITileRows { public static int Count => 4; }
+
+internal readonly struct Rows6 : ITileRows { public static int Count => 6; }
+
+internal readonly struct Rows8 : ITileRows { public static int Count => 8; }

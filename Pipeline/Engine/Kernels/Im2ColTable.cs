@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MlNetFashion.Engine.Layers;
 
 namespace MlNetFashion.Engine.Kernels;
@@ -31,49 +32,76 @@ public static unsafe class Im2ColTable
     public static void Unfold(ReadOnlySpan<float> input, int batch, int channels, Window rows, Window cols, ReadOnlySpan<int> table,
         Span<float> col)
     {
-        int taps = rows.Kernel * cols.Kernel, outPlane = rows.Output * cols.Output, inPlane = rows.Input * cols.Input;
-        long columns = (long)batch * outPlane;
-        Check(input.Length >= batch * channels * inPlane && col.Length >= channels * taps * columns && table.Length == taps * outPlane);
         fixed (float* x = input) fixed (float* c = col) fixed (int* t = table)
-        {
-            for (int ch = 0; ch < channels; ch++)
-                for (int tap = 0; tap < taps; tap++)
-                {
-                    int* map = t + tap * outPlane;
-                    float* dst = c + (ch * taps + tap) * columns;
-                    for (int n = 0; n < batch; n++, dst += outPlane)
-                    {
-                        float* src = x + ((long)n * channels + ch) * inPlane;
-                        for (int o = 0; o < outPlane; o++) dst[o] = map[o] >= 0 ? src[map[o]] : 0f;
-                    }
-                }
-        }
+            Sweep<Gather>(x, input.Length, c, col.Length, t, table.Length, batch, channels, rows, cols);
     }
 
     /// <summary>x [N, C, H, W] = col2im(col): every column entry added back into its input cell (x cleared first).</summary>
     public static void Fold(ReadOnlySpan<float> col, int batch, int channels, Window rows, Window cols, ReadOnlySpan<int> table,
         Span<float> input)
     {
+        fixed (float* x = input) fixed (float* c = col) fixed (int* t = table)
+            Sweep<ScatterAdd>(x, input.Length, c, col.Length, t, table.Length, batch, channels, rows, cols);
+    }
+
+    /// <summary>
+    /// The walk both directions share: for each channel, tap and image, one plane of x [H·W] and its row segment of
+    /// col [Ho·Wo], joined cell by cell through the tap's slice of the table.
+    /// </summary>
+    private static void Sweep<TStep>(float* x, int xLength, float* c, int cLength, int* t, int tLength, int batch, int channels,
+        Window rows, Window cols) where TStep : struct, ITableStep
+    {
         int taps = rows.Kernel * cols.Kernel, outPlane = rows.Output * cols.Output, inPlane = rows.Input * cols.Input;
         long columns = (long)batch * outPlane;
-        Check(input.Length >= batch * channels * inPlane && col.Length >= channels * taps * columns && table.Length == taps * outPlane);
-        input.Slice(0, batch * channels * inPlane).Clear();
-        fixed (float* x = input) fixed (float* c = col) fixed (int* t = table)
-        {
-            for (int ch = 0; ch < channels; ch++)
-                for (int tap = 0; tap < taps; tap++)
+        Check(xLength >= batch * channels * inPlane && cLength >= channels * taps * columns && tLength == taps * outPlane);
+        if (TStep.AddsIntoInput) new Span<float>(x, batch * channels * inPlane).Clear();
+        for (int ch = 0; ch < channels; ch++)
+            for (int tap = 0; tap < taps; tap++)
+            {
+                int* map = t + tap * outPlane;
+                float* segment = c + (ch * taps + tap) * columns;
+                for (int n = 0; n < batch; n++, segment += outPlane)
                 {
-                    int* map = t + tap * outPlane;
-                    float* src = c + (ch * taps + tap) * columns;
-                    for (int n = 0; n < batch; n++, src += outPlane)
-                    {
-                        float* dst = x + ((long)n * channels + ch) * inPlane;
-                        for (int o = 0; o < outPlane; o++)
-                        {
-                            if (map[o] >= 0) dst[map[o]] += src[o];
-                        }
-                    }
+                    // A local, not an argument expression: the inlined Run would recompute it for every cell.
+                    float* plane = x + ((long)n * channels + ch) * inPlane;
+                    TStep.Run(map, plane, segment, outPlane);
                 }
+            }
+    }
+
+    /// <summary>One (plane, segment) pair of <see cref="Sweep"/>: map[o] is segment cell o's plane cell, or −1.</summary>
+    private interface ITableStep
+    {
+        /// <summary>Whether Run adds into the plane (which the sweep then clears first) rather than reading it.</summary>
+        static abstract bool AddsIntoInput { get; }
+
+        static abstract void Run(int* map, float* plane, float* segment, int outPlane);
+    }
+
+    /// <summary>Unfold: segment[o] = plane[map[o]], or 0 in the padding.</summary>
+    private readonly struct Gather : ITableStep
+    {
+        public static bool AddsIntoInput => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run(int* map, float* plane, float* segment, int outPlane)
+        {
+            for (int o = 0; o < outPlane; o++) segment[o] = map[o] >= 0 ? plane[map[o]] : 0f;
+        }
+    }
+
+    /// <summary>Fold: plane[map[o]] += segment[o], the padding dropped.</summary>
+    private readonly struct ScatterAdd : ITableStep
+    {
+        public static bool AddsIntoInput => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Run(int* map, float* plane, float* segment, int outPlane)
+        {
+            for (int o = 0; o < outPlane; o++)
+            {
+                if (map[o] >= 0) plane[map[o]] += segment[o];
+            }
         }
     }
 
