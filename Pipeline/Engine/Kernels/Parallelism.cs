@@ -90,7 +90,7 @@ public static class Parallelism
     private static class WorkerPool
     {
         private static readonly object Gate = new();
-        private static readonly ManualResetEventSlim Done = new(false, spinCount: 2000);
+        private static readonly ManualResetEventSlim Done = WithItsLock(new(false, spinCount: 2000));
         private static Worker[] s_workers = [];
         private static Action<int>? s_job;
         private static int s_pending;
@@ -134,6 +134,16 @@ public static class Parallelism
             {
                 Monitor.Exit(Gate);
             }
+        }
+
+        /// <summary>
+        /// The event after one timed-out wait: its first wait that blocks creates the lock object it waits on, and a caller
+        /// that blocks for the first time in the middle of training would allocate in a step.
+        /// </summary>
+        private static ManualResetEventSlim WithItsLock(ManualResetEventSlim unset)
+        {
+            unset.Wait(1);
+            return unset;
         }
 
         private static void EnsureWorkers(int needed)
