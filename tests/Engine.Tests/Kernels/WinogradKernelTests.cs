@@ -29,6 +29,47 @@ public class WinogradKernelTests
     public void ForwardBackward_NetworkShapes_MatchDirectConvolution(int batch, int channels, int filters, int h, int w)
         => Check(new WinogradCase(batch, channels, filters, h, w, Bias: true, Seed: batch + h));
 
+    /// <summary>
+    /// Eight images per vector (maps ≤ 8 wide) must give the bits of tile rows per vector: trained weights depend on every float.
+    /// Batches with and without a remainder of eight, odd and even maps, one and several chunks.
+    /// </summary>
+    [Avx2Theory]
+    [InlineData(16, 9, 7, 7, 7)]
+    [InlineData(19, 8, 5, 4, 4)]
+    [InlineData(70, 6, 9, 4, 4)]
+    [InlineData(300, 4, 3, 2, 2)]
+    [InlineData(11, 3, 4, 3, 5)]
+    [InlineData(9, 2, 3, 1, 1)]
+    [InlineData(24, 5, 6, 6, 8)]
+    [InlineData(8, 3, 2, 5, 2)]
+    public void ForwardBackward_ImageLanes_EqualTileRowLanesBitForBit(int batch, int channels, int filters, int h, int w)
+    {
+        (Window rows, Window cols) = WinogradCase.For(h, w);
+        int threads = Parallelism.Threads, plane = h * w;
+        var lanes = new WinogradKernel(channels, filters, rows, cols, threads, vector: true, imageLanes: true);
+        var tileRows = new WinogradKernel(channels, filters, rows, cols, threads, vector: true, imageLanes: false);
+        float[] x = KernelCases.Random(batch * channels * plane, batch + h), weights = KernelCases.Random(filters * channels * 9, 2);
+        float[] bias = KernelCases.Random(filters, 3), dy = KernelCases.Random(batch * filters * plane, 4);
+        foreach (float[] b in new[] { bias, [] })
+        {
+            (float[] Y, float[] DW, float[] DB, float[] DX) expected = Run(tileRows, b), actual = Run(lanes, b);
+            Assert.Equal(Bits(expected.Y), Bits(actual.Y));
+            Assert.Equal(Bits(expected.DW), Bits(actual.DW));
+            Assert.Equal(Bits(expected.DB), Bits(actual.DB));
+            Assert.Equal(Bits(expected.DX), Bits(actual.DX));
+        }
+
+        (float[], float[], float[], float[]) Run(WinogradKernel kernel, float[] b)
+        {
+            float[] y = new float[dy.Length], dw = new float[weights.Length], db = new float[filters], dx = new float[x.Length];
+            kernel.Forward(x, batch, weights, b, y);
+            kernel.Backward(x, batch, weights, dy, dw, db, dx);
+            return (y, dw, db, dx);
+        }
+
+        static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
+    }
+
     [Fact]
     public void Backward_NoInputGradient_GivesTheSameWeightGradients()
     {
@@ -72,4 +113,13 @@ public class WinogradKernelTests
     private static void Check(WinogradCase c, bool vector = true) =>
         c.Check(new WinogradKernel(c.Channels, c.Filters, c.Windows.Rows, c.Windows.Cols, Parallelism.Threads,
             vector && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated));
+
+    /// <summary>The image-lanes path uses AVX2 instructions; elsewhere the kernel never takes it.</summary>
+    private sealed class Avx2TheoryAttribute : TheoryAttribute
+    {
+        public Avx2TheoryAttribute()
+        {
+            if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) Skip = "AVX2 is not supported on this CPU";
+        }
+    }
 }

@@ -1,0 +1,72 @@
+using System.Runtime.Intrinsics.X86;
+using MlNetFashion.Engine.Kernels;
+
+namespace MlNetFashion.Engine.Tests.Kernels;
+
+/// <summary>The data movement of the F(2×2) image-lanes path against its index definitions, for every length it can meet.</summary>
+public unsafe class WinogradImageLanesTests
+{
+    private const int Lanes = WinogradImageLanes.Lanes;
+    private const float Sentinel = -12345f;
+
+    [Avx2Fact]
+    public void ToColumnsFromColumns_AnyTileCount_MoveEachValueToItsColumnAndBack()
+    {
+        var random = new Random(20261209);
+        for (int tiles = 1; tiles <= 20; tiles++)
+        {
+            float[] s = Random(random, tiles * Lanes), columns = Filled(tiles * Lanes + 16), back = Filled(tiles * Lanes + 16);
+            fixed (float* ps = s) fixed (float* pc = columns) fixed (float* pb = back)
+            {
+                WinogradImageLanes.ToColumns(ps, tiles, pc);
+                WinogradImageLanes.FromColumns(pc, tiles, pb);
+            }
+            for (int l = 0; l < Lanes; l++)
+                for (int p = 0; p < tiles; p++) Assert.Equal(s[p * Lanes + l], columns[l * tiles + p]);
+            Assert.All(columns[(tiles * Lanes)..], v => Assert.Equal(Sentinel, v));
+            Assert.Equal(s, back[..(tiles * Lanes)]);
+            Assert.All(back[(tiles * Lanes)..], v => Assert.Equal(Sentinel, v));
+        }
+    }
+
+    [Avx2Fact]
+    public void GatherScatter_AnyPlaneSize_InterleaveCellsByTableAndWriteNothingPastAPlane()
+    {
+        var random = new Random(20261210);
+        foreach (int count in new[] { 1, 4, 7, 8, 9, 16, 49, 50 })
+        {
+            int planeStride = count + 3;
+            int[] cellOf = [.. Enumerable.Range(0, count).Select(k => 2 * k + 1)];
+            float[] planes = Random(random, Lanes * planeStride), cells = Filled((2 * count + 2) * Lanes);
+            float[] back = Filled(Lanes * planeStride);
+            float bias = 0.25f;
+            fixed (float* pp = planes) fixed (float* pc = cells) fixed (float* pb = back) fixed (int* table = cellOf)
+            {
+                WinogradImageLanes.Gather(pp, planeStride, count, table, pc);
+                WinogradImageLanes.Scatter(pc, table, count, addBias: true, bias, pb, planeStride);
+            }
+            for (int l = 0; l < Lanes; l++)
+                for (int k = 0; k < planeStride; k++)
+                {
+                    Assert.Equal(k < count ? planes[l * planeStride + k] + bias : Sentinel, back[l * planeStride + k]);
+                    if (k < count) Assert.Equal(planes[l * planeStride + k], cells[cellOf[k] * Lanes + l]);
+                }
+            for (int cell = 0; cell < 2 * count + 2; cell += 2)
+                Assert.All(cells[(cell * Lanes)..((cell + 1) * Lanes)], v => Assert.Equal(Sentinel, v));
+        }
+    }
+
+    private static float[] Random(Random random, int count) =>
+        [.. Enumerable.Range(0, count).Select(_ => (float)random.NextDouble() - 0.5f)];
+
+    private static float[] Filled(int count) => Enumerable.Repeat(Sentinel, count).ToArray();
+
+    /// <summary>The routines use AVX2 instructions; elsewhere the kernel takes the other paths.</summary>
+    private sealed class Avx2FactAttribute : FactAttribute
+    {
+        public Avx2FactAttribute()
+        {
+            if (!Avx2.IsSupported) Skip = "AVX2 is not supported on this CPU";
+        }
+    }
+}
