@@ -6,7 +6,7 @@ namespace MlNetFashion.Engine.Kernels;
 
 /// <summary>
 /// The F(2×2) tile transforms of <see cref="WinogradRows"/> on eight images at once (Vector256, one image per lane), for
-/// maps whose tile rows are too short to fill the lanes (Tx ≤ 4: a 7², 4² or 2² map has 4, 2 or 1 tiles a row).
+/// maps whose tile rows are too short to fill the lanes (a 4² or 2² map has 2 or 1 tiles a row).
 /// Planes are interleaved by image: cell k of a plane is the vector at p + 8k, cell (r, c) is k = r·stride + c.
 /// Transformed values are kept per ξ, tile-major: s[(ξ·T + tile)·8 + lane] (T tiles an image); <see cref="ToColumns"/>
 /// and <see cref="FromColumns"/> move them to and from the GEMMs' layout, column = image·T + tile.
@@ -15,54 +15,7 @@ namespace MlNetFashion.Engine.Kernels;
 /// </summary>
 public static unsafe class WinogradImageLanes
 {
-    public const int Lanes = 8;
-
-    /// <summary>
-    /// cells[cellOf[k]·8 + l] = planes[l·planeStride + k] for k &lt; count, l &lt; 8: eight images' planes (a channel or a
-    /// filter of each) into interleaved cells (cellOf null: cell k). Reads nothing past a plane's count floats.
-    /// </summary>
-    public static void Gather(float* planes, long planeStride, int count, int* cellOf, float* cells)
-    {
-        var rows = stackalloc Vector256<float>[Lanes];
-        for (int k0 = 0; k0 < count; k0 += Lanes)
-        {
-            int valid = Math.Min(Lanes, count - k0);
-            var mask = TailMask(valid);
-            for (int l = 0; l < Lanes; l++)
-            {
-                float* row = planes + l * planeStride + k0;
-                rows[l] = valid == Lanes ? Avx.LoadVector256(row) : Avx.MaskLoad(row, mask);
-            }
-            Transpose(rows);
-            for (int k = 0; k < valid; k++) Avx.Store(cells + Cell(cellOf, k0 + k) * Lanes, rows[k]);
-        }
-    }
-
-    /// <summary>
-    /// planes[l·planeStride + k] = cells[cellOf[k]·8 + l] (+ bias when <paramref name="addBias"/>) for k &lt; count: the
-    /// inverse of <see cref="Gather"/>. Writes nothing past a plane's count floats.
-    /// </summary>
-    public static void Scatter(float* cells, int* cellOf, int count, bool addBias, float bias, float* planes, long planeStride)
-    {
-        var rows = stackalloc Vector256<float>[Lanes];
-        var b = Vector256.Create(bias);
-        for (int k0 = 0; k0 < count; k0 += Lanes)
-        {
-            int valid = Math.Min(Lanes, count - k0);
-            for (int k = 0; k < Lanes; k++)
-            {
-                var cell = k < valid ? Avx.LoadVector256(cells + Cell(cellOf, k0 + k) * Lanes) : Vector256<float>.Zero;
-                rows[k] = addBias ? cell + b : cell;
-            }
-            Transpose(rows);
-            var mask = TailMask(valid);
-            for (int l = 0; l < Lanes; l++)
-            {
-                if (valid == Lanes) Avx.Store(planes + l * planeStride + k0, rows[l]);
-                else Avx.MaskStore(planes + l * planeStride + k0, mask, rows[l]);
-            }
-        }
-    }
+    public const int Lanes = PlaneLanes.Lanes;
 
     /// <summary>
     /// dst[l·tiles + p] = s[p·8 + l] for p &lt; tiles, l &lt; 8: one ξ's values of eight images, tile-major, into the
@@ -101,7 +54,7 @@ public static unsafe class WinogradImageLanes
                 return;
             }
             default:
-                Scatter(s, null, tiles, addBias: false, 0f, dst, tiles);
+                PlaneLanes.Scatter(s, null, tiles, addBias: false, 0f, dst, tiles);
                 return;
         }
     }
@@ -139,7 +92,7 @@ public static unsafe class WinogradImageLanes
                 return;
             }
             default:
-                Gather(src, tiles, tiles, null, s);
+                PlaneLanes.Gather(src, tiles, tiles, null, s);
                 return;
         }
     }
@@ -292,37 +245,4 @@ public static unsafe class WinogradImageLanes
         (e1 - o0).Store(dst + 2 * xiStep);
         (o0 - o1).Store(dst + 3 * xiStep);
     }
-
-    /// <summary>
-    /// In-place 8×8 transpose of rows[0 … 7]: unpack pairs of rows, shuffle pairs of pairs, then join the 128-bit halves.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose(Vector256<float>* rows)
-    {
-        Vector256<float> t0 = Avx.UnpackLow(rows[0], rows[1]), t1 = Avx.UnpackHigh(rows[0], rows[1]);
-        Vector256<float> t2 = Avx.UnpackLow(rows[2], rows[3]), t3 = Avx.UnpackHigh(rows[2], rows[3]);
-        Vector256<float> t4 = Avx.UnpackLow(rows[4], rows[5]), t5 = Avx.UnpackHigh(rows[4], rows[5]);
-        Vector256<float> t6 = Avx.UnpackLow(rows[6], rows[7]), t7 = Avx.UnpackHigh(rows[6], rows[7]);
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        rows[0] = Avx.Permute2x128(u0, u4, 0x20);
-        rows[1] = Avx.Permute2x128(u1, u5, 0x20);
-        rows[2] = Avx.Permute2x128(u2, u6, 0x20);
-        rows[3] = Avx.Permute2x128(u3, u7, 0x20);
-        rows[4] = Avx.Permute2x128(u0, u4, 0x31);
-        rows[5] = Avx.Permute2x128(u1, u5, 0x31);
-        rows[6] = Avx.Permute2x128(u2, u6, 0x31);
-        rows[7] = Avx.Permute2x128(u3, u7, 0x31);
-    }
-
-    /// <summary>Cell of value k: cellOf[k], or k itself without a table.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Cell(int* cellOf, int k) => cellOf == null ? k : cellOf[k];
-
-    /// <summary>All ones in the first <paramref name="valid"/> lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> TailMask(int valid)
-        => Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(valid)).AsSingle();
 }

@@ -21,8 +21,11 @@ public sealed class WinogradKernel : WinogradConvolution
     /// </summary>
     public const int TargetTiles = 256;
 
-    /// <summary>Widest map, in tiles a row, whose transforms put eight images in the lanes rather than a row's tiles.</summary>
-    public const int LanesMaxTilesX = 4;
+    /// <summary>
+    /// Widest map, in tiles a row, whose transforms put eight images in the lanes rather than a row's tiles: 4² and 2²
+    /// maps gain (2 and 1 tiles a row), 7² (4 tiles) loses, the transposes costing more than the idle lanes.
+    /// </summary>
+    public const int LanesMaxTilesX = 2;
 
     private const int Xi = 16, Lanes = WinogradImageLanes.Lanes;
 
@@ -172,7 +175,7 @@ public sealed class WinogradKernel : WinogradConvolution
             new Span<float>(cells, _cells[t].Length).Clear();   // the border stays zero; each group overwrites the interior
             for (int n0 = 0; n0 < samples; n0 += Lanes)
             {
-                WinogradImageLanes.Gather(x + (long)n0 * planeStep, planeStep, hw, cellOf, cells);
+                PlaneLanes.Gather(x + (long)n0 * planeStep, planeStep, hw, cellOf, cells);
                 WinogradImageLanes.Input(cells, _paddedStride, _tilesY, _tilesX, s);
                 for (int xi = 0; xi < Xi; xi++)
                     WinogradImageLanes.ToColumns(s + xi * _tiles * Lanes, _tiles, v + xi * xiStride + n0 * _tiles);
@@ -235,7 +238,7 @@ public sealed class WinogradKernel : WinogradConvolution
                 for (int xi = 0; xi < Xi; xi++)
                     WinogradImageLanes.FromColumns(m + xi * xiStride + n0 * _tiles, _tiles, s + xi * _tiles * Lanes);
                 WinogradImageLanes.Output(s, _tilesY, _tilesX, cells, _tileStride);
-                WinogradImageLanes.Scatter(cells, cellOf, hw, addBias: true, bias, y + (long)n0 * planeStep, planeStep);
+                PlaneLanes.Scatter(cells, cellOf, hw, addBias: true, bias, y + (long)n0 * planeStep, planeStep);
             }
     }
 
@@ -294,7 +297,7 @@ public sealed class WinogradKernel : WinogradConvolution
                 float* source = dy + (long)n0 * planeStep;
                 for (int l = 0; l < Lanes && NeedsBiasGradient; l++)
                     dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source + l * planeStep, hw));
-                WinogradImageLanes.Gather(source, planeStep, hw, cellOf, cells);
+                PlaneLanes.Gather(source, planeStep, hw, cellOf, cells);
                 WinogradImageLanes.OutputAdjoint(cells, _tileStride, _tilesY, _tilesX, s);
                 for (int xi = 0; xi < Xi; xi++)
                     WinogradImageLanes.ToColumns(s + xi * _tiles * Lanes, _tiles, m + xi * xiStride + n0 * _tiles);
@@ -353,7 +356,7 @@ public sealed class WinogradKernel : WinogradConvolution
                 for (int xi = 0; xi < Xi; xi++)
                     WinogradImageLanes.FromColumns(dv + xi * xiStride + n0 * _tiles, _tiles, s + xi * _tiles * Lanes);
                 WinogradImageLanes.InputAdjointAdd(s, _tilesY, _tilesX, pc, _paddedStride);
-                WinogradImageLanes.Scatter(pc, cellOf, hw, addBias: false, 0f, dx + (long)n0 * planeStep, planeStep);
+                PlaneLanes.Scatter(pc, cellOf, hw, addBias: false, 0f, dx + (long)n0 * planeStep, planeStep);
             }
     }
 }
