@@ -7,7 +7,7 @@ namespace MlNetFashion.Engine.Kernels;
 /// <summary>
 /// Eight planes to and from image-interleaved cells (cell k of the eight planes is the vector at cells + 8k, one plane
 /// per lane), by 8×8 transposes: kernels on maps too small to fill a vector along a row work on eight planes at once
-/// (<see cref="WinogradImageLanes"/>). Values are moved, never computed on, so integers
+/// (<see cref="WinogradImageLanes"/>, <see cref="MaxPoolLanes"/>). Values are moved, never computed on, so integers
 /// travel bit for bit in float vectors.
 /// </summary>
 public static unsafe class PlaneLanes
@@ -15,8 +15,8 @@ public static unsafe class PlaneLanes
     public const int Lanes = 8;
 
     /// <summary>
-    /// cells[cellOf[k]·8 + l] = planes[l·planeStride + k] for k &lt; count, l &lt; 8: eight images' planes (a channel or a
-    /// filter of each) into interleaved cells (cellOf null: cell k). Reads nothing past a plane's count floats.
+    /// cells[cellOf[k]·8 + l] = planes[l·planeStride + k] for k &lt; count, l &lt; 8: eight planes (one channel of eight images, or
+    /// eight consecutive planes) into interleaved cells (cellOf null: cell k). Reads nothing past a plane's count floats.
     /// </summary>
     public static void Gather(float* planes, long planeStride, int count, int* cellOf, float* cells)
     {
