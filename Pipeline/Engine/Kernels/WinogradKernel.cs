@@ -31,7 +31,7 @@ public sealed class WinogradKernel : WinogradConvolution
 
     private readonly int _tilesY, _tilesX, _tiles, _chunk;
     private readonly int _paddedStride, _paddedPlane, _tileStride, _tilePlane, _half;
-    private readonly bool _vector, _lanes;
+    private readonly bool _vector, _lanes, _pairs;
     private readonly float[][] _v, _m, _plane, _cells, _scratch;
     private readonly int[] _inputCells, _outputCells;
 
@@ -42,15 +42,19 @@ public sealed class WinogradKernel : WinogradConvolution
 
     /// <summary>
     /// <paramref name="vector"/> false: the per-tile scalar transforms only (tests hold both paths equal);
-    /// <paramref name="imageLanes"/> false: tile rows in the lanes (<see cref="WinogradRows"/>) whatever the map's width.
+    /// <paramref name="imageLanes"/> false: tile rows in the lanes (<see cref="WinogradRows"/>) whatever the map's width;
+    /// <paramref name="tilePairs"/> false: one tile row per vector on maps four tiles wide too.
     /// </summary>
-    internal WinogradKernel(int channels, int filters, Window rows, Window cols, int threads, bool vector, bool imageLanes = true)
+    internal WinogradKernel(int channels, int filters, Window rows, Window cols, int threads, bool vector, bool imageLanes = true,
+        bool tilePairs = true)
         : base(channels, filters, rows, cols, threads, Xi)
     {
         _vector = vector;
         (_tilesY, _tilesX) = ((Height + 1) / 2, (Width + 1) / 2);
-        // Maps with at most LanesMaxTilesX tiles a row fill the lanes with eight images (WinogradImageLanes) instead.
+        // Maps with at most LanesMaxTilesX tiles a row fill the lanes with eight images (WinogradImageLanes) instead; maps of
+        // four tiles a row (7², 8²) with two tile rows, whose columns of V and M are consecutive, except in the dx transform.
         _lanes = vector && imageLanes && Avx2.IsSupported && _tilesX <= LanesMaxTilesX;
+        _pairs = vector && tilePairs && _tilesX == 4;
         _tiles = _tilesY * _tilesX;
         _chunk = Math.Max(1, TargetTiles / _tiles);
         // Input planes padded to (2·Ty + 2) × (2·Tx + 2) with zeros (one cell before, the rest after); output planes 2·Ty × 2·Tx.
@@ -144,7 +148,10 @@ public sealed class WinogradKernel : WinogradConvolution
                             float* e = pp + (row + 1) * rowStride;
                             WinogradRows.Deinterleave(source + row * Width, Width, even: e + _half, odd: e + 1);
                         }
-                        for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
+                        int ty = 0;
+                        for (; _pairs && ty + 2 <= _tilesY; ty += 2, target += 2 * _tilesX)
+                            WinogradRows.InputPair(pp + 2 * ty * rowStride, _half, target, xiStride);
+                        for (; ty < _tilesY; ty++, target += _tilesX)
                             for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
                                 WinogradRows.Input(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
                         continue;
@@ -200,7 +207,10 @@ public sealed class WinogradKernel : WinogradConvolution
                     if (_vector)
                     {
                         // Output row r as E[k] = y[r, 2k], O[k] = y[r, 2k + 1].
-                        for (int ty = 0; ty < _tilesY; ty++, source += _tilesX)
+                        int ty = 0;
+                        for (; _pairs && ty + 2 <= _tilesY; ty += 2, source += 2 * _tilesX)
+                            WinogradRows.OutputPair(source, xiStride, pp + 2 * ty * rowStride, _half);
+                        for (; ty < _tilesY; ty++, source += _tilesX)
                             for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
                                 WinogradRows.Output(source + tx0, xiStride, pp + 2 * ty * rowStride, _half, tx0);
                         for (int row = 0; row < Height; row++)
@@ -267,7 +277,10 @@ public sealed class WinogradKernel : WinogradConvolution
                             float* e = pp + row * rowStride;
                             WinogradRows.Deinterleave(source + row * Width, Width, e, e + _half);
                         }
-                        for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
+                        int ty = 0;
+                        for (; _pairs && ty + 2 <= _tilesY; ty += 2, target += 2 * _tilesX)
+                            WinogradRows.OutputAdjointPair(pp + 2 * ty * rowStride, _half, target, xiStride);
+                        for (; ty < _tilesY; ty++, target += _tilesX)
                             for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
                                 WinogradRows.OutputAdjoint(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
                         continue;
