@@ -167,7 +167,7 @@ public sealed class WinogradKernel : WinogradConvolution
             }
     }
 
-    /// <summary>Images below <paramref name="samples"/> (a multiple of eight) go through the lanes path, eight at a time.</summary>
+    /// <summary>How many of a chunk's images the lanes path takes: <paramref name="samples"/> down to a multiple of eight.</summary>
     private int Grouped(int samples) => _lanes ? samples / Lanes * Lanes : 0;
 
     /// <summary>
