@@ -13,7 +13,7 @@ public static class BenchmarkCommandLine
         usage: dotnet run --project benchmarks -c Release -- MODE
           gemm [FILTER]                                  managed vs OpenBLAS SGEMM GFLOP/s (shapes whose name contains FILTER)
           engine [--quick] [--seconds S] [--batch-size B] [--threads T] [--gemm-size N]  fast, mcnn-paper: ratios to SGEMM and PyTorch
-          layers [BATCH] [ITERATIONS] [THREADS] [PRESET] forward and backward time of every layer (default 128 30 all seed001)
+          layers [BATCH] [ITERATIONS] [THREADS] [PRESET] [--cpu-time]  forward and backward time of every layer (default 128 30 all seed001)
           onnx-vs-torch                                  our ONNX export of seed001 vs torch.onnx.export (needs /usr/bin/python3 with torch)
           views MODEL.onnx...                            test accuracy of models without views, on 1, 2, 5 and 10 test-time views
           checkpoints PRESET|SPEC.json CKPT...           test accuracy of each checkpoint's weights
@@ -36,7 +36,8 @@ public static class BenchmarkCommandLine
         {
             string mode = args[0];
             string[] rest = args[1..];
-            if (Modes.Contains(mode) && mode != "confidence" && rest is [string first, ..] && first.StartsWith('-'))
+            if (Modes.Contains(mode) && mode != "confidence" && rest is [string first, ..] && first.StartsWith('-')
+                && !(mode == "layers" && first == "--cpu-time"))
             {
                 if (first is "-h" or "--help") return Help(mode);
                 throw new ArgumentException($"{mode}: unrecognized option '{first}' (see '{mode} --help')");

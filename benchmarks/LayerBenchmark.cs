@@ -10,21 +10,47 @@ using MlNetFashion.Engine.Tensors;
 namespace MlNetFashion.Benchmarks;
 
 /// <summary>
-/// `dotnet run --project benchmarks -c Release -- layers [batch] [iterations] [threads] [preset]`: forward and backward time of every
-/// layer of a preset (default seed001) at batch 128 (each fed the activations a real forward pass gives it), GFLOP/s for the convolutions
-/// and dense layers, and the whole step (forward + loss + backward, no optimizer) as images/second against the
-/// 2,700 img/s goal (2× PyTorch's ~1,350 img/s measured on these 2 cores).
+/// `dotnet run --project benchmarks -c Release -- layers [batch] [iterations] [threads] [preset] [--cpu-time]`: forward and backward
+/// time of every layer of a preset (default seed001) at batch 128 (each fed the activations a real forward pass gives it), GFLOP/s
+/// for the convolutions and dense layers, and the whole step (forward + loss + backward, no optimizer) as images/second against the
+/// 2,700 img/s goal (2× PyTorch's ~1,350 img/s measured on these 2 cores). `--cpu-time` times one thread's CPU time instead of
+/// the wall clock (<see cref="ThreadCpuClock"/>), so that minimums taken while other processes share the cores still compare.
 /// </summary>
 public static class LayerBenchmark
 {
-    public static void Run(string[] args)
+    /// <summary>What `layers` runs: <see cref="Parse"/> gives it from the mode's arguments.</summary>
+    public sealed record Options(int Batch, int Iterations, int? Threads, string Preset, bool CpuTime);
+
+    public static void Run(string[] args) => Run(Parse(args[1..]));
+
+    /// <summary>
+    /// BATCH ITERATIONS THREADS PRESET by position (each optional) and the flag --cpu-time anywhere; --cpu-time measures the
+    /// calling thread, so THREADS is 1 with it (and must be, if given).
+    /// </summary>
+    public static Options Parse(string[] arguments)
     {
-        if (args.Length > 5) throw new ArgumentException($"layers: expected at most BATCH ITERATIONS THREADS PRESET, received " +
-            $"{args.Length - 1} arguments");
-        int batch = Positive(args, 1, "BATCH", 128);
-        int iterations = Positive(args, 2, "ITERATIONS", 30);
-        if (args.Length > 3) Parallelism.Threads = Positive(args, 3, "THREADS", 0);
-        string preset = args.Length > 4 ? args[4] : "seed001";
+        string[] flags = [.. arguments.Where(a => a.StartsWith("--", StringComparison.Ordinal))];
+        foreach (string flag in flags.Where(f => f != "--cpu-time"))
+            throw new ArgumentException($"layers: unrecognized option '{flag}' (see 'layers --help')");
+        bool cpuTime = flags.Length > 0;
+        string[] args = [.. arguments.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
+        if (args.Length > 4) throw new ArgumentException($"layers: expected at most BATCH ITERATIONS THREADS PRESET, received " +
+            $"{args.Length} arguments");
+        int batch = Positive(args, 0, "BATCH", 128);
+        int iterations = Positive(args, 1, "ITERATIONS", 30);
+        int? threads = args.Length > 2 ? Positive(args, 2, "THREADS", 0) : null;
+        if (cpuTime && threads is int t && t != 1)
+            throw new ArgumentException($"layers: --cpu-time measures one thread: THREADS must be 1, received {t}");
+        if (cpuTime && !ThreadCpuClock.IsSupported)
+            throw new ArgumentException("layers: --cpu-time: thread CPU time is measured on Linux and Windows only");
+        return new Options(batch, iterations, cpuTime ? 1 : threads, args.Length > 3 ? args[3] : "seed001", cpuTime);
+    }
+
+    public static void Run(Options options)
+    {
+        (int batch, int iterations, string preset) = (options.Batch, options.Iterations, options.Preset);
+        if (options.Threads is int threads) Parallelism.Threads = threads;
+        CallClock clock = options.CpuTime ? CallClock.ThreadCpu : CallClock.Wall;
         Sequential model = Presets.Get(preset).CreateModel().Build(batch, new EngineRandom(1));
         var random = new EngineRandom(2);
         var input = new Tensor(batch, model.InputShape);
@@ -58,16 +84,18 @@ public static class LayerBenchmark
         }
 
         var c = CultureInfo.InvariantCulture;
+        string measure = options.CpuTime ? "this thread's CPU time, " : "";
         Console.WriteLine(string.Create(c,
-            $"{preset} layers, batch {batch}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}, best of {iterations} " +
+            $"{preset} layers, batch {batch}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}, {measure}best of {iterations} " +
             $"(the minimum: other processes share the 2 cores)"));
         Console.WriteLine(string.Create(c, $"{"layer",-28} {"input",-14} {"fwd ms",8} {"bwd ms",8} {"GFLOP/s",8}"));
         double total = 0;
         for (int i = 0; i < model.Layers.Count; i++)
         {
             Layer layer = model.Layers[i];
-            double forward = Best(iterations, () => layer.Forward(inputs[i], training: true));
-            double backward = Best(iterations, () => { layer.Forward(inputs[i], training: true); layer.Backward(gradients[i]); }) - forward;
+            double forward = Best(iterations, clock, () => layer.Forward(inputs[i], training: true));
+            double backward = Best(iterations, clock, () => { layer.Forward(inputs[i], training: true); layer.Backward(gradients[i]); })
+                - forward;
             double flops = ForwardFlops(layer, batch);
             string rate = flops > 0 ? (3 * flops / ((forward + backward) * 1e-3) / 1e9).ToString("F1", c) : "";
             Console.WriteLine(string.Create(c, $"{layer.Name,-28} {layer.InputShape,-14} {forward,8:F3} {backward,8:F3} {rate,8}"));
@@ -75,7 +103,7 @@ public static class LayerBenchmark
         }
         Console.WriteLine(string.Create(c, $"{"sum of layers",-43} {total,17:F2} ms"));
 
-        double step = Best(iterations, () =>
+        double step = Best(iterations, clock, () =>
         {
             Tensor y = model.Forward(input, training: true);
             loss.Forward(y, labels);
@@ -111,5 +139,7 @@ public static class LayerBenchmark
         return copy;
     }
 
-    private static double Best(int iterations, Action action) => CallTimes.Measure(warmUp: 3, iterations, action).Min().TotalMilliseconds;
+    /// <summary>Minimum over <paramref name="iterations"/> calls of <paramref name="action"/>, in ms by <paramref name="clock"/>.</summary>
+    private static double Best(int iterations, CallClock clock, Action action) =>
+        CallTimes.Measure(warmUp: 3, iterations, action, clock).Min().TotalMilliseconds;
 }

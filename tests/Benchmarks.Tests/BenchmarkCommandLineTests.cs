@@ -52,6 +52,44 @@ public sealed class BenchmarkCommandLineTests
     }
 
     [Theory]
+    [InlineData("8", 8, 30, null, "seed001", false)]
+    [InlineData("64 20 --cpu-time", 64, 20, 1, "seed001", true)]
+    [InlineData("--cpu-time 128 20 1 fast", 128, 20, 1, "fast", true)]
+    [InlineData("16 5 2 seed004", 16, 5, 2, "seed004", false)]
+    public void LayersParse_PositionsAndCpuTimeFlag_GiveTheOptions(string arguments, int batch, int iterations, int? threads,
+        string preset, bool cpuTime)
+    {
+        Assert.Equal(new LayerBenchmark.Options(batch, iterations, threads, preset, cpuTime), LayerBenchmark.Parse(arguments.Split(' ')));
+    }
+
+    [Theory]
+    [InlineData("8 2 2 --cpu-time", "error: layers: --cpu-time measures one thread: THREADS must be 1, received 2")]
+    [InlineData("8 2 1 --cpu-tme", "error: layers: unrecognized option '--cpu-tme' (see 'layers --help')")]
+    public void Layers_BadCpuTimeUse_OneErrorLine(string arguments, string expected)
+    {
+        var (exit, output, error) = Cli.Run(["layers", .. arguments.Split(' ')]);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(expected, error.Trim());
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void Layers_CpuTime_PrintsEachLayersThreadCpuMilliseconds()
+    {
+        var (exit, output, error) = Cli.Run("layers", "8", "3", "1", "seed004", "--cpu-time");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("1 threads, GEMM: ", output);
+        Assert.Contains("this thread's CPU time, best of 3", output);
+        string[] row = output.Split('\n').First(line => line.StartsWith("conv2d", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        double forward = double.Parse(row[^3], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(forward, 1e-4, 1e4);
+    }
+
+    [Theory]
     [InlineData("views")]
     [InlineData("checkpoints", "seed004")]
     public void ModeWithoutItsFiles_UsageOnStderrAndExit2(params string[] args)

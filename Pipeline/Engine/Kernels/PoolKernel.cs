@@ -56,6 +56,14 @@ public static unsafe class PoolKernel
             int inPlane = rows.Input * cols.Input, outPlane = rows.Output * cols.Output;
             if (rows.Kernel == 2 && cols.Kernel == 2 && rows.Stride == 2 && cols.Stride == 2 && rows.PadBefore == 0 && cols.PadBefore == 0)
             {
+                if (MaxPoolLanes.Applies(rows, cols))
+                {
+                    // Eight planes per pass; the planes past the last group of eight take the per-plane code.
+                    float* scratch = stackalloc float[MaxPoolLanes.ScratchCells(rows, cols) * PlaneLanes.Lanes];
+                    for (; start + PlaneLanes.Lanes <= end; start += PlaneLanes.Lanes)
+                        MaxPoolLanes.Planes(x + (long)start * inPlane, rows, cols, y + (long)start * outPlane,
+                            argmax + (long)start * outPlane, scratch);
+                }
                 TwoByTwo(start, end, inPlane, outPlane);
                 return;
             }

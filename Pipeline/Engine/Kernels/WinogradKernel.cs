@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using MlNetFashion.Engine.Layers;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
@@ -19,24 +20,41 @@ public sealed class WinogradKernel : WinogradConvolution
     /// net's four 3×3 layers (fwd + bwd, batch 128, 2 threads, Zen 3): 128 → 117 ms, 256 → 119, 512 → 123, 1024 → 131.
     /// </summary>
     public const int TargetTiles = 256;
-    private const int Xi = 16;
+
+    /// <summary>
+    /// Widest map, in tiles a row, whose transforms put eight images in the lanes rather than a row's tiles: 4² and 2²
+    /// maps gain (2 and 1 tiles a row), 7² (4 tiles) loses, the transposes costing more than the idle lanes.
+    /// </summary>
+    public const int LanesMaxTilesX = 2;
+
+    private const int Xi = 16, Lanes = WinogradImageLanes.Lanes;
 
     private readonly int _tilesY, _tilesX, _tiles, _chunk;
     private readonly int _paddedStride, _paddedPlane, _tileStride, _tilePlane, _half;
-    private readonly bool _vector;
-    private readonly float[][] _v, _m, _plane;
+    private readonly bool _vector, _lanes, _pairs;
+    private readonly float[][] _v, _m, _plane, _cells, _scratch;
+    private readonly int[] _inputCells, _outputCells;
 
     public WinogradKernel(int channels, int filters, Window rows, Window cols, int threads)
         : this(channels, filters, rows, cols, threads, System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
     {
     }
 
-    /// <summary><paramref name="vector"/> false: the per-tile scalar transforms only (tests hold both paths equal).</summary>
-    internal WinogradKernel(int channels, int filters, Window rows, Window cols, int threads, bool vector)
+    /// <summary>
+    /// <paramref name="vector"/> false: the per-tile scalar transforms only (tests hold both paths equal);
+    /// <paramref name="imageLanes"/> false: tile rows in the lanes (<see cref="WinogradRows"/>) whatever the map's width;
+    /// <paramref name="tilePairs"/> false: one tile row per vector on maps four tiles wide too.
+    /// </summary>
+    internal WinogradKernel(int channels, int filters, Window rows, Window cols, int threads, bool vector, bool imageLanes = true,
+        bool tilePairs = true)
         : base(channels, filters, rows, cols, threads, Xi)
     {
         _vector = vector;
         (_tilesY, _tilesX) = ((Height + 1) / 2, (Width + 1) / 2);
+        // Maps with at most LanesMaxTilesX tiles a row fill the lanes with eight images (WinogradImageLanes) instead; maps of
+        // four tiles a row (7², 8²) with two tile rows, whose columns of V and M are consecutive, except in the dx transform.
+        _lanes = vector && imageLanes && Avx2.IsSupported && _tilesX <= LanesMaxTilesX;
+        _pairs = vector && tilePairs && _tilesX == 4;
         _tiles = _tilesY * _tilesX;
         _chunk = Math.Max(1, TargetTiles / _tiles);
         // Input planes padded to (2·Ty + 2) × (2·Tx + 2) with zeros (one cell before, the rest after); output planes 2·Ty × 2·Tx.
@@ -49,6 +67,11 @@ public sealed class WinogradKernel : WinogradConvolution
         _v = Buffers(threads, Xi * Stride(channels, columns));
         _m = Buffers(threads, Xi * Stride(filters, columns));
         _plane = Buffers(threads, Math.Max(_paddedPlane, (2 * _tilesY + 2) * 2 * _half));
+        _cells = Buffers(_lanes ? threads : 0, _paddedPlane * Lanes);
+        _scratch = Buffers(_lanes ? threads : 0, Xi * _tiles * Lanes);
+        // Pixel (r, c) → its cell in the padded input plane (r + 1, c + 1) and in the output plane (r, c).
+        _inputCells = [.. Enumerable.Range(0, Height * Width).Select(k => (k / Width + 1) * _paddedStride + k % Width + 1)];
+        _outputCells = [.. Enumerable.Range(0, Height * Width).Select(k => k / Width * _tileStride + k % Width)];
     }
 
     protected override unsafe void KernelTransform(float* g, float* u, int xiStride, int count)
@@ -109,10 +132,12 @@ public sealed class WinogradKernel : WinogradConvolution
     {
         Span<float> plane = _plane[t];
         plane.Clear();   // the border stays zero; each plane overwrites only the interior
-        int hw = Height * Width, xiStride = Stride(Channels, columns), rowStride = 2 * _half;
+        int hw = Height * Width, xiStride = Stride(Channels, columns), rowStride = 2 * _half, first = Grouped(samples);
         fixed (float* pp = plane) fixed (float* pv = v) fixed (float* px = x)
             for (int c = 0; c < Channels; c++)
-                for (int n = 0; n < samples; n++)
+            {
+                if (_lanes) InputLanes(t, px + c * hw, first, columns, pv + c * columns, xiStride);
+                for (int n = first; n < samples; n++)
                 {
                     float* source = px + (n * Channels + c) * hw, target = pv + c * columns + n * _tiles;
                     if (_vector)
@@ -123,7 +148,10 @@ public sealed class WinogradKernel : WinogradConvolution
                             float* e = pp + (row + 1) * rowStride;
                             WinogradRows.Deinterleave(source + row * Width, Width, even: e + _half, odd: e + 1);
                         }
-                        for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
+                        int ty = 0;
+                        for (; _pairs && ty + 2 <= _tilesY; ty += 2, target += 2 * _tilesX)
+                            WinogradRows.InputPair(pp + 2 * ty * rowStride, _half, target, xiStride);
+                        for (; ty < _tilesY; ty++, target += _tilesX)
                             for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
                                 WinogradRows.Input(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
                         continue;
@@ -136,15 +164,42 @@ public sealed class WinogradKernel : WinogradConvolution
                         for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.Input(line + 2 * tx, _paddedStride, target++, xiStride);
                     }
                 }
+            }
+    }
+
+    /// <summary>How many of a chunk's images the lanes path takes: <paramref name="samples"/> down to a multiple of eight.</summary>
+    private int Grouped(int samples) => _lanes ? samples / Lanes * Lanes : 0;
+
+    /// <summary>
+    /// V[ξ, c, n·T + tile] of one channel for the first <paramref name="samples"/> images, eight per pass
+    /// (<paramref name="x"/>: the channel's plane of image 0, <paramref name="v"/>: its row of columns in V[0]).
+    /// </summary>
+    private unsafe void InputLanes(int t, float* x, int samples, int columns, float* v, int xiStride)
+    {
+        int hw = Height * Width, planeStep = Channels * hw;
+        fixed (float* cells = _cells[t]) fixed (float* s = _scratch[t]) fixed (int* cellOf = _inputCells)
+        {
+            new Span<float>(cells, _cells[t].Length).Clear();   // the border stays zero; each group overwrites the interior
+            for (int n0 = 0; n0 < samples; n0 += Lanes)
+            {
+                PlaneLanes.Gather(x + (long)n0 * planeStep, planeStep, hw, cellOf, cells);
+                WinogradImageLanes.Input(cells, _paddedStride, _tilesY, _tilesX, s);
+                for (int xi = 0; xi < Xi; xi++)
+                    WinogradImageLanes.ToColumns(s + xi * _tiles * Lanes, _tiles, v + xi * xiStride + n0 * _tiles);
+            }
+        }
     }
 
     /// <summary>y [S, F, H, W] (+ bias) from M[ξ, f, column].</summary>
     private unsafe void TransformOutput(int t, float[] m, int samples, int columns, ReadOnlySpan<float> bias, Span<float> y)
     {
         Span<float> plane = _plane[t];
-        int hw = Height * Width, xiStride = Stride(Filters, columns), rowStride = 2 * _half;
+        int hw = Height * Width, xiStride = Stride(Filters, columns), rowStride = 2 * _half, first = Grouped(samples);
         fixed (float* pp = plane) fixed (float* pm = m) fixed (float* py = y)
-            for (int n = 0; n < samples; n++)
+        {
+            for (int f = 0; f < Filters && _lanes; f++)
+                OutputLanes(t, pm + f * columns, xiStride, first, bias.IsEmpty ? 0f : bias[f], py + f * hw);
+            for (int n = first; n < samples; n++)
                 for (int f = 0; f < Filters; f++)
                 {
                     float* source = pm + f * columns + n * _tiles, target = py + (n * Filters + f) * hw;
@@ -152,7 +207,10 @@ public sealed class WinogradKernel : WinogradConvolution
                     if (_vector)
                     {
                         // Output row r as E[k] = y[r, 2k], O[k] = y[r, 2k + 1].
-                        for (int ty = 0; ty < _tilesY; ty++, source += _tilesX)
+                        int ty = 0;
+                        for (; _pairs && ty + 2 <= _tilesY; ty += 2, source += 2 * _tilesX)
+                            WinogradRows.OutputPair(source, xiStride, pp + 2 * ty * rowStride, _half);
+                        for (; ty < _tilesY; ty++, source += _tilesX)
                             for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
                                 WinogradRows.Output(source + tx0, xiStride, pp + 2 * ty * rowStride, _half, tx0);
                         for (int row = 0; row < Height; row++)
@@ -173,6 +231,25 @@ public sealed class WinogradKernel : WinogradConvolution
                         for (int x = 0; x < Width; x++) destination[x] = line[x] + b;
                     }
                 }
+        }
+    }
+
+    /// <summary>
+    /// One filter's planes of y (+ <paramref name="bias"/>, also when 0, as the row path adds it) for the first
+    /// <paramref name="samples"/> images from M, eight per pass (<paramref name="m"/>: the filter's columns in M[0],
+    /// <paramref name="y"/>: its plane of image 0).
+    /// </summary>
+    private unsafe void OutputLanes(int t, float* m, int xiStride, int samples, float bias, float* y)
+    {
+        int hw = Height * Width, planeStep = Filters * hw;
+        fixed (float* cells = _cells[t]) fixed (float* s = _scratch[t]) fixed (int* cellOf = _outputCells)
+            for (int n0 = 0; n0 < samples; n0 += Lanes)
+            {
+                for (int xi = 0; xi < Xi; xi++)
+                    WinogradImageLanes.FromColumns(m + xi * xiStride + n0 * _tiles, _tiles, s + xi * _tiles * Lanes);
+                WinogradImageLanes.Output(s, _tilesY, _tilesX, cells, _tileStride);
+                PlaneLanes.Scatter(cells, cellOf, hw, addBias: true, bias, y + (long)n0 * planeStep, planeStep);
+            }
     }
 
     /// <summary>
@@ -183,10 +260,13 @@ public sealed class WinogradKernel : WinogradConvolution
     {
         Span<float> plane = _plane[t];
         plane.Clear();   // cells past an odd edge stay zero
-        int hw = Height * Width, xiStride = Stride(Filters, columns), rowStride = 2 * _half;
+        int hw = Height * Width, xiStride = Stride(Filters, columns), rowStride = 2 * _half, first = Grouped(samples);
+        if (_lanes) _cells[t].AsSpan().Clear();   // cells past an odd edge stay zero
         fixed (float* pp = plane) fixed (float* pm = m) fixed (float* pdy = dy)
             for (int f = 0; f < Filters; f++)
-                for (int n = 0; n < samples; n++)
+            {
+                if (_lanes) GradientLanes(t, pdy + f * hw, first, pm + f * columns, xiStride, dB, f);
+                for (int n = first; n < samples; n++)
                 {
                     float* source = pdy + (n * Filters + f) * hw, target = pm + f * columns + n * _tiles;
                     if (NeedsBiasGradient) dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source, hw));
@@ -197,7 +277,10 @@ public sealed class WinogradKernel : WinogradConvolution
                             float* e = pp + row * rowStride;
                             WinogradRows.Deinterleave(source + row * Width, Width, e, e + _half);
                         }
-                        for (int ty = 0; ty < _tilesY; ty++, target += _tilesX)
+                        int ty = 0;
+                        for (; _pairs && ty + 2 <= _tilesY; ty += 2, target += 2 * _tilesX)
+                            WinogradRows.OutputAdjointPair(pp + 2 * ty * rowStride, _half, target, xiStride);
+                        for (; ty < _tilesY; ty++, target += _tilesX)
                             for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
                                 WinogradRows.OutputAdjoint(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
                         continue;
@@ -211,15 +294,38 @@ public sealed class WinogradKernel : WinogradConvolution
                             WinogradTransforms.OutputAdjoint(line + 2 * tx, _tileStride, target++, xiStride);
                     }
                 }
+            }
+    }
+
+    /// <summary>
+    /// dM[ξ, f, n·T + tile] of one filter for the first <paramref name="samples"/> images, eight per pass, and Σ dy of
+    /// each plane into db[f] in image order (<paramref name="dy"/>: the filter's plane of image 0).
+    /// </summary>
+    private unsafe void GradientLanes(int t, float* dy, int samples, float* m, int xiStride, float[] dB, int f)
+    {
+        int hw = Height * Width, planeStep = Filters * hw;
+        fixed (float* cells = _cells[t]) fixed (float* s = _scratch[t]) fixed (int* cellOf = _outputCells)
+            for (int n0 = 0; n0 < samples; n0 += Lanes)
+            {
+                float* source = dy + (long)n0 * planeStep;
+                for (int l = 0; l < Lanes && NeedsBiasGradient; l++)
+                    dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source + l * planeStep, hw));
+                PlaneLanes.Gather(source, planeStep, hw, cellOf, cells);
+                WinogradImageLanes.OutputAdjoint(cells, _tileStride, _tilesY, _tilesX, s);
+                for (int xi = 0; xi < Xi; xi++)
+                    WinogradImageLanes.ToColumns(s + xi * _tiles * Lanes, _tiles, m + xi * xiStride + n0 * _tiles);
+            }
     }
 
     /// <summary>dx [S, C, H, W] = Σ over tiles of B dV Bᵀ (tiles overlap by two cells), from dV[ξ, c, column].</summary>
     private unsafe void TransformInputGradient(int t, float[] dv, int samples, int columns, Span<float> dx)
     {
         Span<float> plane = _plane[t];
-        int hw = Height * Width, xiStride = Stride(Channels, columns), rowStride = 2 * _half;
+        int hw = Height * Width, xiStride = Stride(Channels, columns), rowStride = 2 * _half, first = Grouped(samples);
         fixed (float* pp = plane) fixed (float* pv = dv) fixed (float* pdx = dx)
-            for (int n = 0; n < samples; n++)
+        {
+            for (int c = 0; c < Channels && _lanes; c++) InputGradientLanes(t, pv + c * columns, xiStride, first, pdx + c * hw);
+            for (int n = first; n < samples; n++)
                 for (int c = 0; c < Channels; c++)
                 {
                     plane.Clear();
@@ -245,5 +351,25 @@ public sealed class WinogradKernel : WinogradConvolution
                     for (int row = 0; row < Height; row++)
                         plane.Slice((row + 1) * _paddedStride + 1, Width).CopyTo(new Span<float>(target + row * Width, Width));
                 }
+        }
+    }
+
+    /// <summary>
+    /// One channel's planes of dx for the first <paramref name="samples"/> images from dV, eight per pass
+    /// (<paramref name="dv"/>: the channel's columns in dV[0], <paramref name="dx"/>: its plane of image 0).
+    /// </summary>
+    private unsafe void InputGradientLanes(int t, float* dv, int xiStride, int samples, float* dx)
+    {
+        int hw = Height * Width, planeStep = Channels * hw;
+        Span<float> cells = _cells[t];
+        fixed (float* pc = cells) fixed (float* s = _scratch[t]) fixed (int* cellOf = _inputCells)
+            for (int n0 = 0; n0 < samples; n0 += Lanes)
+            {
+                cells.Clear();
+                for (int xi = 0; xi < Xi; xi++)
+                    WinogradImageLanes.FromColumns(dv + xi * xiStride + n0 * _tiles, _tiles, s + xi * _tiles * Lanes);
+                WinogradImageLanes.InputAdjointAdd(s, _tilesY, _tilesX, pc, _paddedStride);
+                PlaneLanes.Scatter(pc, cellOf, hw, addBias: false, 0f, dx + (long)n0 * planeStep, planeStep);
+            }
     }
 }

@@ -121,16 +121,26 @@ public static unsafe class WinogradRows
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Output(float* src, int xiStride, float* top, int half, int tx0)
     {
-        // q = Aᵀ M (2×4): per column j, M0 + M1 + M2 and M1 − M2 − M3; then Y = q A: (q0 + q1 + q2, q1 − q2 − q3).
-        Column(src, xiStride, 0, out var q00, out var q10);
-        Column(src, xiStride, 1, out var q01, out var q11);
-        Column(src, xiStride, 2, out var q02, out var q12);
-        Column(src, xiStride, 3, out var q03, out var q13);
+        LeftProduct(src, xiStride, out var q00, out var q01, out var q02, out var q03, out var q10, out var q11, out var q12, out var q13);
         float* e = top + tx0, o = e + half;
         (q00 + q01 + q02).Store(e);
         (q01 - q02 - q03).Store(o);
         (q10 + q11 + q12).Store(e + 2 * half);
         (q11 - q12 - q13).Store(o + 2 * half);
+    }
+
+    /// <summary>
+    /// q = Aᵀ M (2×4) of eight tiles: per column j, q0j = M0j + M1j + M2j and q1j = M1j − M2j − M3j; Y = q A is then
+    /// (q0 + q1 + q2, q1 − q2 − q3) per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LeftProduct(float* src, int xiStride, out Vector256<float> q00, out Vector256<float> q01, out Vector256<float> q02,
+        out Vector256<float> q03, out Vector256<float> q10, out Vector256<float> q11, out Vector256<float> q12, out Vector256<float> q13)
+    {
+        Column(src, xiStride, 0, out q00, out q10);
+        Column(src, xiStride, 1, out q01, out q11);
+        Column(src, xiStride, 2, out q02, out q12);
+        Column(src, xiStride, 3, out q03, out q13);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static void Column(float* src, int xiStride, int j, out Vector256<float> upper, out Vector256<float> lower)
@@ -165,6 +175,74 @@ public static unsafe class WinogradRows
         (pe + po).Store(dst + xiStride);
         (pe - po).Store(dst + 2 * xiStride);
         (-po).Store(dst + 3 * xiStride);
+    }
+
+    /// <summary>
+    /// <see cref="Input"/> of two tile rows of four tiles at once (a 7² or 8² map): lanes 0–3 are tiles 0–3 of the tile row
+    /// whose top padded row is <paramref name="top"/>, lanes 4–7 those of the next tile row (top + 4·half), which are the
+    /// next four columns of V. The same operations per lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void InputPair(float* top, int half, float* dst, int xiStride)
+    {
+        int stride = 2 * half, next = 2 * stride;
+        float* a = top, b = a + stride, c = b + stride, d = c + stride;
+        Column(Pair(a, next), Pair(b, next), Pair(c, next), Pair(d, next), out var e0t0, out var e0t1, out var e0t2, out var e0t3);
+        Column(Pair(a + half, next), Pair(b + half, next), Pair(c + half, next), Pair(d + half, next), out var o0t0, out var o0t1,
+            out var o0t2, out var o0t3);
+        Column(Pair(a + 1, next), Pair(b + 1, next), Pair(c + 1, next), Pair(d + 1, next), out var e1t0, out var e1t1, out var e1t2,
+            out var e1t3);
+        Column(Pair(a + half + 1, next), Pair(b + half + 1, next), Pair(c + half + 1, next), Pair(d + half + 1, next), out var o1t0,
+            out var o1t1, out var o1t2, out var o1t3);
+        Row(e0t0, o0t0, e1t0, o1t0, dst, xiStride);
+        Row(e0t1, o0t1, e1t1, o1t1, dst + 4 * xiStride, xiStride);
+        Row(e0t2, o0t2, e1t2, o1t2, dst + 8 * xiStride, xiStride);
+        Row(e0t3, o0t3, e1t3, o1t3, dst + 12 * xiStride, xiStride);
+    }
+
+    /// <summary>
+    /// <see cref="Output"/> of two tile rows of four tiles at once: M's eight columns from src are tiles 0–3 of the tile row
+    /// whose output rows start at <paramref name="top"/> and tiles 0–3 of the next one (top + 4·half). The same operations per
+    /// lane; only cells 0–3 of each block are written.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void OutputPair(float* src, int xiStride, float* top, int half)
+    {
+        int next = 4 * half;
+        LeftProduct(src, xiStride, out var q00, out var q01, out var q02, out var q03, out var q10, out var q11, out var q12, out var q13);
+        float* e = top, o = e + half;
+        StorePair(q00 + q01 + q02, e, next);
+        StorePair(q01 - q02 - q03, o, next);
+        StorePair(q10 + q11 + q12, e + 2 * half, next);
+        StorePair(q11 - q12 - q13, o + 2 * half, next);
+    }
+
+    /// <summary>
+    /// <see cref="OutputAdjoint"/> of two tile rows of four tiles at once (the rows of dY from <paramref name="top"/> and
+    /// top + 4·half), into eight consecutive columns of dM. The same operations per lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void OutputAdjointPair(float* top, int half, float* dst, int xiStride)
+    {
+        int next = 4 * half;
+        float* e = top, o = e + half;
+        Vector256<float> e0 = Pair(e, next), o0 = Pair(o, next), e1 = Pair(e + 2 * half, next), o1 = Pair(o + 2 * half, next);
+        GradientRow(e0, o0, dst, xiStride);
+        GradientRow(e0 + e1, o0 + o1, dst + 4 * xiStride, xiStride);
+        GradientRow(e0 - e1, o0 - o1, dst + 8 * xiStride, xiStride);
+        GradientRow(-e1, -o1, dst + 12 * xiStride, xiStride);
+    }
+
+    /// <summary>Four floats at p in lanes 0–3 and four at p + next in lanes 4–7.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Pair(float* p, int next) => Vector256.Create(Vector128.Load(p), Vector128.Load(p + next));
+
+    /// <summary>Lanes 0–3 of v to p, lanes 4–7 to p + next.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePair(Vector256<float> v, float* p, int next)
+    {
+        v.GetLower().Store(p);
+        v.GetUpper().Store(p + next);
     }
 
     /// <summary>

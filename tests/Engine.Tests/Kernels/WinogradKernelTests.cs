@@ -29,6 +29,35 @@ public class WinogradKernelTests
     public void ForwardBackward_NetworkShapes_MatchDirectConvolution(int batch, int channels, int filters, int h, int w)
         => Check(new WinogradCase(batch, channels, filters, h, w, Bias: true, Seed: batch + h));
 
+    /// <summary>
+    /// Eight images per vector (maps ≤ 4 wide) must give the bits of tile rows per vector: trained weights depend on every float.
+    /// Batches with and without a remainder of eight, odd and even maps, one and several chunks.
+    /// </summary>
+    [Avx2Theory]
+    [InlineData(19, 8, 5, 4, 4)]
+    [InlineData(70, 6, 9, 4, 4)]
+    [InlineData(300, 4, 3, 2, 2)]
+    [InlineData(11, 3, 4, 3, 4)]
+    [InlineData(9, 2, 3, 1, 1)]
+    [InlineData(24, 5, 6, 6, 3)]
+    [InlineData(8, 3, 2, 5, 2)]
+    [InlineData(17, 4, 4, 2, 1)]
+    public void ForwardBackward_ImageLanes_EqualTileRowLanesBitForBit(int batch, int channels, int filters, int h, int w)
+        => AssertSameBits(batch, channels, filters, h, w, imageLanes: false, tilePairs: true);
+
+    /// <summary>
+    /// Two tile rows per vector (maps four tiles wide: 7 or 8 cells) must give the bits of one tile row per vector; an odd
+    /// count of tile rows leaves the last one to the single-row code.
+    /// </summary>
+    [Avx2Theory]
+    [InlineData(19, 8, 5, 7, 7)]
+    [InlineData(40, 6, 9, 8, 8)]
+    [InlineData(11, 3, 4, 7, 8)]
+    [InlineData(9, 5, 3, 5, 7)]
+    [InlineData(6, 4, 6, 4, 7)]
+    public void ForwardBackward_TileRowPairs_EqualOneTileRowPerVectorBitForBit(int batch, int channels, int filters, int h, int w)
+        => AssertSameBits(batch, channels, filters, h, w, imageLanes: true, tilePairs: false);
+
     [Fact]
     public void Backward_NoInputGradient_GivesTheSameWeightGradients()
     {
@@ -69,7 +98,45 @@ public class WinogradKernelTests
         Assert.Throws<InvalidOperationException>(() => ConvolutionAlgorithm.Parse("fft"));
     }
 
+    /// <summary>y, dW, db and dx of the default kernel against one with a path turned off, bit for bit, with and without bias.</summary>
+    private static void AssertSameBits(int batch, int channels, int filters, int h, int w, bool imageLanes, bool tilePairs)
+    {
+        (Window rows, Window cols) = WinogradCase.For(h, w);
+        int threads = Parallelism.Threads, plane = h * w;
+        var kernel = new WinogradKernel(channels, filters, rows, cols, threads, vector: true);
+        var twin = new WinogradKernel(channels, filters, rows, cols, threads, vector: true, imageLanes, tilePairs);
+        float[] x = KernelCases.Random(batch * channels * plane, batch + h), weights = KernelCases.Random(filters * channels * 9, 2);
+        float[] bias = KernelCases.Random(filters, 3), dy = KernelCases.Random(batch * filters * plane, 4);
+        foreach (float[] b in new[] { bias, [] })
+        {
+            (float[] Y, float[] DW, float[] DB, float[] DX) expected = Run(twin, b), actual = Run(kernel, b);
+            Assert.Equal(Bits(expected.Y), Bits(actual.Y));
+            Assert.Equal(Bits(expected.DW), Bits(actual.DW));
+            Assert.Equal(Bits(expected.DB), Bits(actual.DB));
+            Assert.Equal(Bits(expected.DX), Bits(actual.DX));
+        }
+
+        (float[], float[], float[], float[]) Run(WinogradKernel k, float[] b)
+        {
+            float[] y = new float[dy.Length], dw = new float[weights.Length], db = new float[filters], dx = new float[x.Length];
+            k.Forward(x, batch, weights, b, y);
+            k.Backward(x, batch, weights, dy, dw, db, dx);
+            return (y, dw, db, dx);
+        }
+
+        static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
+    }
+
     private static void Check(WinogradCase c, bool vector = true) =>
         c.Check(new WinogradKernel(c.Channels, c.Filters, c.Windows.Rows, c.Windows.Cols, Parallelism.Threads,
             vector && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated));
+
+    /// <summary>The image-lanes path uses AVX2 instructions; elsewhere the kernel never takes it.</summary>
+    private sealed class Avx2TheoryAttribute : TheoryAttribute
+    {
+        public Avx2TheoryAttribute()
+        {
+            if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) Skip = "AVX2 is not supported on this CPU";
+        }
+    }
 }

@@ -1,0 +1,248 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace MlNetFashion.Engine.Kernels;
+
+/// <summary>
+/// The F(2×2) tile transforms of <see cref="WinogradRows"/> on eight images at once (Vector256, one image per lane), for
+/// maps whose tile rows are too short to fill the lanes (a 4² or 2² map has 2 or 1 tiles a row).
+/// Planes are interleaved by image: cell k of a plane is the vector at p + 8k, cell (r, c) is k = r·stride + c.
+/// Transformed values are kept per ξ, tile-major: s[(ξ·T + tile)·8 + lane] (T tiles an image); <see cref="ToColumns"/>
+/// and <see cref="FromColumns"/> move them to and from the GEMMs' layout, column = image·T + tile.
+/// Each lane gets the adds and subtractions of <see cref="WinogradRows"/> on its image in the same order, so the results
+/// are the same bits.
+/// </summary>
+public static unsafe class WinogradImageLanes
+{
+    public const int Lanes = PlaneLanes.Lanes;
+
+    /// <summary>
+    /// dst[l·tiles + p] = s[p·8 + l] for p &lt; tiles, l &lt; 8: one ξ's values of eight images, tile-major, into the
+    /// 8·tiles consecutive columns of those images.
+    /// </summary>
+    public static void ToColumns(float* s, int tiles, float* dst)
+    {
+        switch (tiles)
+        {
+            case 1:
+                Avx.Store(dst, Avx.LoadVector256(s));
+                return;
+            case 2:
+            {
+                // e0 = tile 0 of images 0…7, e1 = tile 1: unpack gives (0,1 | 4,5) and (2,3 | 6,7) image pairs.
+                Vector256<float> e0 = Avx.LoadVector256(s), e1 = Avx.LoadVector256(s + Lanes);
+                Vector256<float> low = Avx.UnpackLow(e0, e1), high = Avx.UnpackHigh(e0, e1);
+                Avx.Store(dst, Avx.Permute2x128(low, high, 0x20));
+                Avx.Store(dst + Lanes, Avx.Permute2x128(low, high, 0x31));
+                return;
+            }
+            case 4:
+            {
+                Vector256<float> t0 = Avx.LoadVector256(s), t1 = Avx.LoadVector256(s + Lanes),
+                    t2 = Avx.LoadVector256(s + 2 * Lanes), t3 = Avx.LoadVector256(s + 3 * Lanes);
+                // Per 128-bit half: u0 = images 0 (4) and 1 (5) of tiles 0, 1; u1 = images 2, 3 (6, 7); u2, u3 the same of tiles 2, 3.
+                Vector256<float> u0 = Avx.UnpackLow(t0, t1), u1 = Avx.UnpackHigh(t0, t1), u2 = Avx.UnpackLow(t2, t3),
+                    u3 = Avx.UnpackHigh(t2, t3);
+                // a0 = image 0's four tiles | image 4's, a1 = images 1 | 5, a2 = 2 | 6, a3 = 3 | 7.
+                Vector256<float> a0 = Avx.Shuffle(u0, u2, 0x44), a1 = Avx.Shuffle(u0, u2, 0xEE), a2 = Avx.Shuffle(u1, u3, 0x44),
+                    a3 = Avx.Shuffle(u1, u3, 0xEE);
+                Avx.Store(dst, Avx.Permute2x128(a0, a1, 0x20));
+                Avx.Store(dst + Lanes, Avx.Permute2x128(a2, a3, 0x20));
+                Avx.Store(dst + 2 * Lanes, Avx.Permute2x128(a0, a1, 0x31));
+                Avx.Store(dst + 3 * Lanes, Avx.Permute2x128(a2, a3, 0x31));
+                return;
+            }
+            default:
+                PlaneLanes.Scatter(s, null, tiles, addBias: false, 0f, dst, tiles);
+                return;
+        }
+    }
+
+    /// <summary>s[p·8 + l] = src[l·tiles + p]: the inverse of <see cref="ToColumns"/>.</summary>
+    public static void FromColumns(float* src, int tiles, float* s)
+    {
+        switch (tiles)
+        {
+            case 1:
+                Avx.Store(s, Avx.LoadVector256(src));
+                return;
+            case 2:
+            {
+                // Images 0…3 then 4…7, each (tile 0, tile 1): even lanes are tile 0, odd lanes tile 1.
+                Vector256<float> first = Avx.LoadVector256(src), second = Avx.LoadVector256(src + Lanes);
+                Vector256<float> low = Avx.Permute2x128(first, second, 0x20), high = Avx.Permute2x128(first, second, 0x31);
+                Avx.Store(s, Avx.Shuffle(low, high, 0x88));
+                Avx.Store(s + Lanes, Avx.Shuffle(low, high, 0xDD));
+                return;
+            }
+            case 4:
+            {
+                // r0 = images 0, 1; r1 = 2, 3; r2 = 4, 5; r3 = 6, 7 (four tiles each); a0 = images 0 | 4, a1 = 1 | 5, …
+                Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + Lanes),
+                    r2 = Avx.LoadVector256(src + 2 * Lanes), r3 = Avx.LoadVector256(src + 3 * Lanes);
+                Vector256<float> a0 = Avx.Permute2x128(r0, r2, 0x20), a1 = Avx.Permute2x128(r0, r2, 0x31),
+                    a2 = Avx.Permute2x128(r1, r3, 0x20), a3 = Avx.Permute2x128(r1, r3, 0x31);
+                Vector256<float> u0 = Avx.UnpackLow(a0, a1), u1 = Avx.UnpackHigh(a0, a1), u2 = Avx.UnpackLow(a2, a3),
+                    u3 = Avx.UnpackHigh(a2, a3);
+                Avx.Store(s, Avx.Shuffle(u0, u2, 0x44));
+                Avx.Store(s + Lanes, Avx.Shuffle(u0, u2, 0xEE));
+                Avx.Store(s + 2 * Lanes, Avx.Shuffle(u1, u3, 0x44));
+                Avx.Store(s + 3 * Lanes, Avx.Shuffle(u1, u3, 0xEE));
+                return;
+            }
+            default:
+                PlaneLanes.Gather(src, tiles, tiles, null, s);
+                return;
+        }
+    }
+
+    /// <summary>
+    /// V = Bᵀ d B of every tile of a padded plane (<paramref name="stride"/> cells a row; tile (ty, tx) starts at cell
+    /// (2ty, 2tx)), into s[(ξ·T + ty·Tx + tx)·8 + lane]: <see cref="WinogradRows.Input"/>'s operations.
+    /// </summary>
+    public static void Input(float* cells, int stride, int tilesY, int tilesX, float* s)
+    {
+        int xiStep = tilesY * tilesX * Lanes, row = stride * Lanes;
+        for (int ty = 0; ty < tilesY; ty++)
+            for (int tx = 0; tx < tilesX; tx++)
+            {
+                float* a = cells + (2 * ty * stride + 2 * tx) * Lanes, b = a + row, c = b + row, d = c + row;
+                float* dst = s + (ty * tilesX + tx) * Lanes;
+                Column(L(a), L(b), L(c), L(d), out var e0t0, out var e0t1, out var e0t2, out var e0t3);
+                Column(L(a + 8), L(b + 8), L(c + 8), L(d + 8), out var o0t0, out var o0t1, out var o0t2, out var o0t3);
+                Column(L(a + 16), L(b + 16), L(c + 16), L(d + 16), out var e1t0, out var e1t1, out var e1t2, out var e1t3);
+                Column(L(a + 24), L(b + 24), L(c + 24), L(d + 24), out var o1t0, out var o1t1, out var o1t2, out var o1t3);
+                Row(e0t0, o0t0, e1t0, o1t0, dst, xiStep);
+                Row(e0t1, o0t1, e1t1, o1t1, dst + 4 * xiStep, xiStep);
+                Row(e0t2, o0t2, e1t2, o1t2, dst + 8 * xiStep, xiStep);
+                Row(e0t3, o0t3, e1t3, o1t3, dst + 12 * xiStep, xiStep);
+            }
+    }
+
+    /// <summary>
+    /// dd = B dV Bᵀ of every tile (dV from s, tile-major as <see cref="Input"/> writes V), added into the padded plane.
+    /// </summary>
+    /// <remarks>
+    /// Each cell takes its terms in <see cref="WinogradRows.InputAdjointAdd"/>'s order: tile rows top to bottom, and
+    /// within one the cell's own tile (E[k] += a_k; O[k] += b_k, −= c_k, += d_k) before the tile to its left
+    /// (E[k] −= a_(k−1), += b_(k−1), += c_(k−1); O[k] −= d_(k−1)), a … d being columns 0 … 3 of w = B dV. Tiles right
+    /// to left give that order. The vector routine's extra ± 0 terms (lanes past a row's last tile) change nothing, as
+    /// its remarks say, so they are left out.
+    /// </remarks>
+    public static void InputAdjointAdd(float* s, int tilesY, int tilesX, float* cells, int stride)
+    {
+        int xiStep = tilesY * tilesX * Lanes, row = stride * Lanes;
+        for (int ty = 0; ty < tilesY; ty++)
+            for (int tx = tilesX - 1; tx >= 0; tx--)
+            {
+                float* src = s + (ty * tilesX + tx) * Lanes, e = cells + (2 * ty * stride + 2 * tx) * Lanes;
+                Column(src, xiStep, 0, out var a0, out var a1, out var a2, out var a3);
+                Column(src, xiStep, 1, out var b0, out var b1, out var b2, out var b3);
+                Column(src, xiStep, 2, out var c0, out var c1, out var c2, out var c3);
+                Column(src, xiStep, 3, out var d0, out var d1, out var d2, out var d3);
+                AddRow(e, a0, b0, c0, d0);
+                AddRow(e + row, a1, b1, c1, d1);
+                AddRow(e + 2 * row, a2, b2, c2, d2);
+                AddRow(e + 3 * row, a3, b3, c3, d3);
+            }
+
+        // Column j of w = B dV: (dV0, dV1 − dV2 + dV3, dV1 + dV2 − dV0, −dV3).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Column(float* src, int xiStep, int j, out Vector256<float> w0, out Vector256<float> w1, out Vector256<float> w2,
+            out Vector256<float> w3)
+        {
+            var v0 = L(src + j * xiStep);
+            var v1 = L(src + (4 + j) * xiStep);
+            var v2 = L(src + (8 + j) * xiStep);
+            var v3 = L(src + (12 + j) * xiStep);
+            (w0, w1, w2, w3) = (v0, v1 - v2 + v3, v1 + v2 - v0, -v3);
+        }
+
+        // One tile's row (a, b, c, d) into its four cells and the two it shares with the tile to its right.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void AddRow(float* e, Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d)
+        {
+            (L(e) + a).Store(e);
+            (L(e + 8) + b - c + d).Store(e + 8);
+            (L(e + 16) - a + b + c).Store(e + 16);
+            (L(e + 24) - d).Store(e + 24);
+        }
+    }
+
+    /// <summary>
+    /// Y = Aᵀ M A of every tile (M from s, tile-major), into an output plane of <paramref name="stride"/> cells a row
+    /// (tile (ty, tx) at cell (2ty, 2tx)): <see cref="WinogradRows.Output"/>'s operations.
+    /// </summary>
+    public static void Output(float* s, int tilesY, int tilesX, float* cells, int stride)
+    {
+        int xiStep = tilesY * tilesX * Lanes, row = stride * Lanes;
+        for (int ty = 0; ty < tilesY; ty++)
+            for (int tx = 0; tx < tilesX; tx++)
+            {
+                float* src = s + (ty * tilesX + tx) * Lanes, y = cells + (2 * ty * stride + 2 * tx) * Lanes;
+                Column(src, xiStep, 0, out var q00, out var q10);
+                Column(src, xiStep, 1, out var q01, out var q11);
+                Column(src, xiStep, 2, out var q02, out var q12);
+                Column(src, xiStep, 3, out var q03, out var q13);
+                (q00 + q01 + q02).Store(y);
+                (q01 - q02 - q03).Store(y + 8);
+                (q10 + q11 + q12).Store(y + row);
+                (q11 - q12 - q13).Store(y + row + 8);
+            }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Column(float* src, int xiStep, int j, out Vector256<float> upper, out Vector256<float> lower)
+        {
+            var m1 = L(src + (4 + j) * xiStep);
+            var m2 = L(src + (8 + j) * xiStep);
+            upper = L(src + j * xiStep) + m1 + m2;
+            lower = m1 - m2 - L(src + (12 + j) * xiStep);
+        }
+    }
+
+    /// <summary>
+    /// dM = A dY Aᵀ of every tile of an output-gradient plane (as <see cref="Output"/> writes Y), into s, tile-major:
+    /// <see cref="WinogradRows.OutputAdjoint"/>'s operations.
+    /// </summary>
+    public static void OutputAdjoint(float* cells, int stride, int tilesY, int tilesX, float* s)
+    {
+        int xiStep = tilesY * tilesX * Lanes, row = stride * Lanes;
+        for (int ty = 0; ty < tilesY; ty++)
+            for (int tx = 0; tx < tilesX; tx++)
+            {
+                float* y = cells + (2 * ty * stride + 2 * tx) * Lanes, dst = s + (ty * tilesX + tx) * Lanes;
+                Vector256<float> e0 = L(y), o0 = L(y + 8), e1 = L(y + row), o1 = L(y + row + 8);
+                GradientRow(e0, o0, dst, xiStep);
+                GradientRow(e0 + e1, o0 + o1, dst + 4 * xiStep, xiStep);
+                GradientRow(e0 - e1, o0 - o1, dst + 8 * xiStep, xiStep);
+                GradientRow(-e1, -o1, dst + 12 * xiStep, xiStep);
+            }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void GradientRow(Vector256<float> pe, Vector256<float> po, float* dst, int xiStep)
+        {
+            pe.Store(dst);
+            (pe + po).Store(dst + xiStep);
+            (pe - po).Store(dst + 2 * xiStep);
+            (-po).Store(dst + 3 * xiStep);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> L(float* p) => Vector256.Load(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Column(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
+        => (t0, t1, t2, t3) = (r0 - r2, r1 + r2, r2 - r1, r1 - r3);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row(Vector256<float> e0, Vector256<float> o0, Vector256<float> e1, Vector256<float> o1, float* dst, int xiStep)
+    {
+        (e0 - e1).Store(dst);
+        (o0 + e1).Store(dst + xiStep);
+        (e1 - o0).Store(dst + 2 * xiStep);
+        (o0 - o1).Store(dst + 3 * xiStep);
+    }
+}
