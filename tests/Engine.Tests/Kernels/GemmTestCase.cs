@@ -79,8 +79,9 @@ public sealed record GemmTestCase(bool TransposeA, bool TransposeB, int M, int N
     }
 
     /// <summary>
-    /// A training-sized product (64×300 by 300×500), B transposed or not, multiplied 20 times after 3 warm-up calls: the
-    /// 20 allocate no managed memory on this thread.
+    /// A training-sized product (64×300 by 300×500), B transposed or not, after 3 warm-up calls: a per-call allocation
+    /// shows in every round of 20 calls, the runtime's own one-off work (tiered JIT, a first blocking wait) in at most one,
+    /// so the quietest of three rounds must allocate no managed memory on this thread.
     /// </summary>
     public static void AssertAllocatesNothingAfterWarmUp(GemmProvider provider, bool transposeB)
     {
@@ -89,9 +90,14 @@ public sealed record GemmTestCase(bool TransposeA, bool TransposeB, int M, int N
         var c = new float[64 * 500];
         int ldb = transposeB ? 300 : 500;
         for (int i = 0; i < 3; i++) Gemm.Multiply(provider, false, transposeB, 64, 500, 300, 1, a, 300, b, ldb, 0, c, 500);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) Gemm.Multiply(provider, false, transposeB, 64, 500, 300, 1, a, 300, b, ldb, 0, c, 500);
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        long allocated = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++) Gemm.Multiply(provider, false, transposeB, 64, 500, 300, 1, a, 300, b, ldb, 0, c, 500);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.True(allocated == 0, $"{provider}: every round of 20 products allocated (at least {allocated} bytes); expected 0");
     }
 
     private readonly struct RunEach(GemmTestCase[] cases, float[][] results, GemmProvider provider) : IParallelRange
