@@ -26,6 +26,7 @@ public class ExperimentSpecTests
     [Theory]
     [InlineData("fast-noaug-batch64-lr8e-3-ema0.999.json", 8)]
     [InlineData("fast-noaug-batch64-lr8e-3-ema0.999-7epochs.json", 7)]
+    [InlineData("fast-noaug-batch64-lr8e-3-ema0.999-6epochs.json", 6)]
     public void WeightAveragingSpec_IsTheFastRecipeWithExponentialAverage(string file, int epochs)
     {
         Preset fast = Presets.Get("fast");
