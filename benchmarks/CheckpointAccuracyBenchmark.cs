@@ -30,8 +30,8 @@ public static class CheckpointAccuracyBenchmark
             {
                 Sequential model = ModelSource.Create(spec ? null : Presets.Get(args[0]).Kind, spec ? args[0] : null).Model;
                 model.Build(maxBatchSize: 500, new EngineRandom(0));
-                var (header, weights, _) = CheckpointFile.Read(path);
-                WeightsSnapshot.FromValues(weights).Restore(model);
+                var (header, weights, _, average) = CheckpointFile.Read(path);
+                WeightsSnapshot.FromValues(average ?? weights).Restore(model);
                 Console.WriteLine($"{path} | {header.Epoch} | {EngineAccuracy.On(model, test):P2}");
             }
             catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or System.Text.Json.JsonException)

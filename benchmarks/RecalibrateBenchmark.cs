@@ -31,7 +31,11 @@ public static class RecalibrateBenchmark
         Sequential model = Presets.Get(args[0]).CreateModel();
         model.Build(maxBatchSize: 500, new EngineRandom(0));
         if (args[1].EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) OnnxWeights.Load(args[1], model);
-        else WeightsSnapshot.FromValues(CheckpointFile.Read(args[1]).Weights).Restore(model);
+        else
+        {
+            var saved = CheckpointFile.Read(args[1]);
+            WeightsSnapshot.FromValues(saved.Average ?? saved.Weights).Restore(model);
+        }
         FashionMnistSplit all = FashionMnist.Load().Train;
         var (trainIndices, holdoutIndices) = StratifiedSplit.Split(all.IntLabels(), fraction, seed);
         LabeledImages Subset(int[] indices)

@@ -15,7 +15,8 @@ namespace MlNetFashion.Engine.Models;
 /// <code>{"input":[1,28,28],"layers":[{"type":"Conv2D","filters":32,"kernelSize":3,"padding":"same"},{"type":"ReLU"},…],
 ///  "training":{"epochs":10,"batchSize":128,"optimizer":"adamw","learningRate":0.003,…}}</code>
 /// Layer fields are the layers' GetConfig names; "training" is optional (its "convolution" picks the kernels the net is
-/// built with: auto, im2col, winograd, winograd4x4). Any other key is an error naming it and the keys accepted there.
+/// built with: auto, im2col, winograd, winograd4x4; its "weightAveraging" and "weightAveragingDecay" the
+/// <see cref="WeightAveraging"/>). Any other key is an error naming it and the keys accepted there.
 /// </summary>
 public sealed class ModelSpec
 {
@@ -140,6 +141,7 @@ public sealed class ModelSpec
         AdamEpsilon = r.Float("adamEpsilon", Adam.DefaultEpsilon, 1e-12f, 1f),
         Schedule = r.Enum("schedule", ScheduleKind.OneCycle),
         LabelSmoothing = r.Float("labelSmoothing", 0f, 0f, 0.99f),
+        WeightAveraging = ReadWeightAveraging(r),
         Augmentation = new AugmentationOptions(
             r.Int("cropPadding", 0, 0), r.Bool("horizontalFlip", false), r.Float("erasingProbability", 0f, 0f, 1f)),
         TestTimeAugmentation = r.Bool("testTimeAugmentation", false),
@@ -156,6 +158,14 @@ public sealed class ModelSpec
             ? ConvolutionAlgorithm.Parse(conv)
             : null,
     };
+
+    /// <summary>"weightAveraging": none or exponential; "weightAveragingDecay": d (0.999 unless given).</summary>
+    private static WeightAveraging ReadWeightAveraging(SpecReader r)
+    {
+        WeightAveragingKind kind = r.Enum("weightAveraging", WeightAveragingKind.None);
+        float decay = r.Float("weightAveragingDecay", 0.999f, 0.5f, 0.99999f);
+        return kind == WeightAveragingKind.None ? WeightAveraging.None : new WeightAveraging(kind, decay);
+    }
 
     /// <summary>The spec of a model (from each layer's GetConfig) — the inverse of <see cref="Parse"/>.</summary>
     public static string ToJson(Sequential model)

@@ -37,6 +37,7 @@ public sealed class EngineTrainer
                 model.Build(options.BatchSize, Random);
         Optimizer = Optimizer.Create(options.Optimizer, options.WeightDecay, options.Momentum, options.Nesterov, options.AdamEpsilon);
         Schedule = LearningRateSchedule.Create(options.Schedule, options.WarmupFraction);
+        Average = options.WeightAveraging.IsOn ? new AveragedWeights(model, options.WeightAveraging) : null;
         _policies = CreatePolicies();
     }
 
@@ -68,6 +69,8 @@ public sealed class EngineTrainer
     public EngineRandom Random { get; }
     public Optimizer Optimizer { get; }
     public LearningRateSchedule Schedule { get; }
+    /// <summary>The running weight average (null without <see cref="EngineTrainerOptions.WeightAveraging"/>).</summary>
+    public AveragedWeights? Average { get; }
 
     /// <summary>Where the run stands now (a copy): what a checkpoint saves, also after a cancelled Fit.</summary>
     public ResumeState State => new(_completedEpochs, [.. _history], _bestEpoch, _bestScore, _control.LearningRateScale, _interrupted);
@@ -101,12 +104,17 @@ public sealed class EngineTrainer
     /// <summary>
     /// Trains from where <see cref="State"/> stands to <see cref="EngineTrainerOptions.Epochs"/> or an early stop. When
     /// <paramref name="cancellation"/> fires it stops between batches and throws; <see cref="State"/> then says where.
+    /// With weight averaging, validation and restore-best see the average, callbacks see the trained weights (a checkpoint
+    /// saves both), and the model ends holding the average.
     /// </summary>
     public TrainingResult Fit(LabeledImages train, LabeledImages? validation = null, CancellationToken cancellation = default)
     {
         if (!train.Shape.Equals(Model.InputShape))
             throw new ArgumentException($"training images: expected shape {Model.InputShape}. Received {train.Shape}.");
-        var epochs = new EpochRunner(Model, _options, Optimizer, Schedule, Random, train);
+        Average?.SwapOut();   // a Fit after a Fit trains on from the trained weights, not the average
+        // A fresh run's average starts from the weights as they stand now, loaded ones (fine-tuning) included.
+        if (Average is { Steps: 0 }) Average.Reset();
+        var epochs = new EpochRunner(Model, _options, Optimizer, Schedule, Random, train, Average);
         // Without a validation set nothing is restored: the epoch whose weights the run keeps is always the last.
         WeightsSnapshot? best = null;
         bool keepBest = _options.RestoreBestWeights && validation is not null;
@@ -124,12 +132,15 @@ public sealed class EngineTrainer
             EpochMetrics metrics = outcome.Metrics!;
             if (Record(metrics, validation is not null) && keepBest)
             {
+                Average?.SwapIn();
                 if (best is null) best = WeightsSnapshot.Capture(Model);
                 else best.CaptureInto(Model);
+                Average?.SwapOut();
             }
             foreach (var policy in _policies) policy.OnEpochEnd(metrics, _control);
             foreach (var callback in _callbacks) callback.OnEpochEnd(metrics, _control);
         }
+        Average?.SwapIn();
         if (best is not null && _bestEpoch != _completedEpochs) best.Restore(Model);
         return new TrainingResult([.. _history], _bestEpoch, _bestScore, _control.StopReason);
     }

@@ -19,6 +19,10 @@ public sealed record EngineTrainerOptions
     public ScheduleKind Schedule { get; init; } = ScheduleKind.OneCycle;
     public float WarmupFraction { get; init; } = 0.2f;
     public float LabelSmoothing { get; init; }
+    /// <summary>
+    /// Validate, calibrate and export an average of the weights over the last steps (<see cref="Training.WeightAveraging"/>).
+    /// </summary>
+    public WeightAveraging WeightAveraging { get; init; } = WeightAveraging.None;
     public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.None;
     /// <summary>Score the exported model on the views of <see cref="Augmentation"/> (<see cref="TestTimeViews"/>).</summary>
     public bool TestTimeAugmentation { get; init; }
@@ -67,6 +71,8 @@ public sealed record EngineTrainerOptions
             throw Invalid(nameof(EarlyStopping), EarlyStopping.Patience, "early stopping patience: expected 0 (off) or more.");
         if (ReduceOnPlateauPatience < 0)
             throw Invalid(nameof(ReduceOnPlateauPatience), ReduceOnPlateauPatience, "plateau patience: expected 0 (off) or more.");
+        ArgumentNullException.ThrowIfNull(WeightAveraging);
+        WeightAveraging.Validate();
         // An enum value outside its names (a cast) is refused where it is resolved (one switch each).
         _ = Optimizers.Optimizer.Create(Optimizer, WeightDecay, Momentum, Nesterov, AdamEpsilon);
         _ = LearningRateSchedule.Create(Schedule, WarmupFraction);

@@ -13,8 +13,8 @@ internal readonly record struct EpochOutcome(EpochMetrics? Metrics, PartialEpoch
 
 /// <summary>
 /// One epoch of the fit loop: a seeded shuffle, then per batch (the last one partial) augmentation, forward, loss,
-/// backward and one optimizer step at the scheduled rate; then the validation pass. Its buffers are allocated once, for
-/// every epoch of a Fit: a step allocates nothing.
+/// backward, one optimizer step at the scheduled rate and the weight average's update; then the validation pass (of the
+/// average, with weight averaging). Its buffers are allocated once, for every epoch of a Fit: a step allocates nothing.
 /// </summary>
 internal sealed class EpochRunner
 {
@@ -24,6 +24,7 @@ internal sealed class EpochRunner
     private readonly LearningRateSchedule _schedule;
     private readonly EngineRandom _random;
     private readonly LabeledImages _train;
+    private readonly AveragedWeights? _average;
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly SoftmaxCrossEntropy _loss;
     private readonly Augmenter _augmenter;
@@ -34,9 +35,10 @@ internal sealed class EpochRunner
     private readonly long _totalSteps;
 
     public EpochRunner(Sequential model, EngineTrainerOptions options, Optimizer optimizer, LearningRateSchedule schedule,
-        EngineRandom random, LabeledImages train)
+        EngineRandom random, LabeledImages train, AveragedWeights? average)
     {
         (_model, _options, _optimizer, _schedule, _random, _train) = (model, options, optimizer, schedule, random, train);
+        _average = average;
         _batchSize = Math.Min(options.BatchSize, model.MaxBatchSize);
         _loss = new SoftmaxCrossEntropy(model.OutputShape.Size, _batchSize, options.LabelSmoothing);
         _augmenter = new Augmenter(options.Augmentation, model.InputShape);
@@ -75,7 +77,13 @@ internal sealed class EpochRunner
         }
         double trainSeconds = clock.Elapsed.TotalSeconds;
         (float? valLoss, float? valAccuracy) = (null, null);
-        if (validation is not null) (valLoss, valAccuracy) = Evaluate(_model, validation, _loss, _input, _labels);
+        if (validation is not null)
+        {
+            // With weight averaging the average is what the run keeps, so it is what validation scores.
+            _average?.SwapIn();
+            (valLoss, valAccuracy) = Evaluate(_model, validation, _loss, _input, _labels);
+            _average?.SwapOut();
+        }
         return new EpochOutcome(new EpochMetrics(epoch, (float)(lossSum / _train.Count), (float)correct / _train.Count, valLoss,
             valAccuracy, lr, clock.Elapsed.TotalSeconds, _train.Count / trainSeconds), null);
     }
@@ -109,6 +117,7 @@ internal sealed class EpochRunner
         _model.Backward(_loss.Backward());
         lr = _schedule.At((long)(epoch - 1) * _batches + batch, _totalSteps, _options.LearningRate) * learningRateScale;
         _optimizer.Step(_parameters, lr);
+        _average?.Update();
         return (batchLoss, _loss.CountCorrect());
     }
 

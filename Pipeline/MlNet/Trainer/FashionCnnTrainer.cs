@@ -66,7 +66,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
             ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
         string convolution = ConvolutionAlgorithm.Name(ConvolutionAlgorithm.Resolve(engineOptions.Convolution));
         var settings = new ResumeSettings(name, engineOptions.Epochs, engineOptions.BatchSize, engineOptions.Optimizer,
-            engineOptions.LearningRate, engineOptions.Seed, fraction, train.Count, convolution, engineOptions.EarlyStopping.Metric);
+            engineOptions.LearningRate, engineOptions.Seed, fraction, train.Count, convolution, engineOptions.EarlyStopping.Metric,
+            engineOptions.WeightAveraging.Kind, engineOptions.WeightAveraging.IsOn ? engineOptions.WeightAveraging.Decay : null);
         string optionsJson = settings.ToJson();
         int resumedFrom = 0;
         if (checkpoints is not null)
@@ -157,6 +158,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         Schedule = _options.Schedule ?? d.Schedule,
         WeightDecay = _options.WeightDecay ?? d.WeightDecay,
         LabelSmoothing = _options.LabelSmoothing ?? d.LabelSmoothing,
+        WeightAveraging = _options.WeightAveraging ?? d.WeightAveraging,
         Augmentation = _options.Augmentation ?? d.Augmentation,
         TestTimeAugmentation = _options.TestTimeAugmentation ?? d.TestTimeAugmentation,
         EarlyStopping = _options.EarlyStoppingCriteria ?? d.EarlyStopping,
@@ -175,14 +177,19 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         return holdout.Length == 0 ? (all, null) : (FeatureReader.Subset(all, train), FeatureReader.Subset(all, holdout));
     }
 
-    /// <summary>The in-memory best snapshot does not survive a restart; after a resume the best checkpoint file holds it.</summary>
+    /// <summary>
+    /// The in-memory best snapshot does not survive a restart; after a resume the best checkpoint file holds it (its weight
+    /// average when the run averages: that is what validation ranked).
+    /// </summary>
     private static void RestoreBestAfterResume(Sequential model, TrainingResult fitted, string? checkpoints, int resumedFrom,
         EngineTrainerOptions options)
     {
         if (checkpoints is null || resumedFrom == 0 || !options.RestoreBestWeights) return;
         if (fitted.BestEpoch > resumedFrom || fitted.BestEpoch == fitted.CompletedEpochs) return;
         string best = Path.Combine(checkpoints, CheckpointWriter.BestFile);
-        if (File.Exists(best)) WeightsSnapshot.FromValues(CheckpointFile.Read(best).Weights).Restore(model);
+        if (!File.Exists(best)) return;
+        var saved = CheckpointFile.Read(best);
+        WeightsSnapshot.FromValues(saved.Average ?? saved.Weights).Restore(model);
     }
 }
 

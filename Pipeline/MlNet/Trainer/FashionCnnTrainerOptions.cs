@@ -39,6 +39,11 @@ public sealed partial class FashionCnnTrainer
         public ScheduleKind? Schedule { get; set; }
         public float? WeightDecay { get; set; }
         public float? LabelSmoothing { get; set; }
+        /// <summary>
+        /// Validate, calibrate and export an average of the weights, e.g. <c>new WeightAveraging(Decay: 0.999f)</c>
+        /// (<see cref="Engine.Training.WeightAveraging"/>); null: the preset's.
+        /// </summary>
+        public WeightAveraging? WeightAveraging { get; set; }
         public AugmentationOptions? Augmentation { get; set; }
         /// <summary>Average the exported model's logits over the training augmentation's views (flips, one-pixel
         /// shifts; <see cref="TestTimeViews"/>); null: the preset's choice.</summary>

@@ -65,7 +65,9 @@ public static class InitialWeights
 
     private static bool LoadCheckpoint(string checkpoint, Sequential model)
     {
-        IReadOnlyList<float[]> saved = CheckpointFile.Read(checkpoint).Weights;
+        // A run that averaged its weights exported the average: fine-tune from that.
+        var read = CheckpointFile.Read(checkpoint);
+        IReadOnlyList<float[]> saved = read.Average ?? read.Weights;
         var tensors = model.Parameters.Select(p => p.Value).Concat(model.Buffers).ToList();
         // Parameters come first in layer order: the head's kernel and bias are the last parameters.
         var head = model.Layers.Count > 0 && model.Layers[^1] is Dense dense ? dense : null;

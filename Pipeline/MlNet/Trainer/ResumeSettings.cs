@@ -10,12 +10,14 @@ namespace MlNetFashion.Pipeline.Trainer;
 /// The settings a checkpoint records (its header's options JSON) and a resumed run must share with it: the net, the
 /// batch size (a mid-epoch position counts batches), the optimizer (its state), the seed and hold-out fraction (they
 /// decide which images are held out), the training set's size, the convolution kernels (their rounding) and the
-/// monitor (the best epoch's score is in its units). Epochs and learning rate may change on resume, as in Keras'
+/// monitor (the best epoch's score is in its units) and the weight averaging (its kind and decay shape the average the
+/// checkpoint holds). Epochs and learning rate may change on resume, as in Keras'
 /// fit(initial_epoch=…): training continues towards the new count.
 /// Checkpoints written before a field existed leave it null, and a null is not compared.
 /// </summary>
 internal sealed record ResumeSettings(string? Preset, int? Epochs, int? BatchSize, OptimizerKind? Optimizer, float? LearningRate,
-    ulong? Seed, float? ValidationFraction = null, int? TrainImages = null, string? Convolution = null, EarlyStoppingMetric? Monitor = null)
+    ulong? Seed, float? ValidationFraction = null, int? TrainImages = null, string? Convolution = null, EarlyStoppingMetric? Monitor = null,
+    WeightAveragingKind? WeightAveraging = null, float? WeightAveragingDecay = null)
 {
     /// <summary>The enums as the JSON spec spells them ("adamw", "loss"), as checkpoints have always stored them.</summary>
     private static readonly JsonSerializerOptions Json = new()
@@ -71,6 +73,9 @@ internal sealed record ResumeSettings(string? Preset, int? Epochs, int? BatchSiz
         Compare("convolution", saved.Convolution, current.Convolution);
         // The checkpoint's best score is an accuracy or a negated loss: compared across monitors it would pick the wrong epoch.
         Compare("monitor", saved.Monitor, current.Monitor);
+        // A checkpoint written before weight averaging existed averaged nothing: it reads as none.
+        Compare("weight averaging", saved.WeightAveraging ?? WeightAveragingKind.None, current.WeightAveraging);
+        Compare("weight averaging decay", saved.WeightAveragingDecay, current.WeightAveragingDecay);
         const string Advice = "resume with the run's settings, or train into another --out";
         if (differences.Count > 0)
             throw new InvalidDataException(

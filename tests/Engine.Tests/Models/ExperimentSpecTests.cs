@@ -1,6 +1,7 @@
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Tests.Harness;
+using MlNetFashion.Engine.Training;
 
 namespace MlNetFashion.Engine.Tests.Models;
 
@@ -20,6 +21,22 @@ public class ExperimentSpecTests
             Assert.True(spec.Training is not null, $"{Path.GetFileName(file)}: expected a \"training\" section");
             spec.CreateModel().Build(2, new EngineRandom(1));
         }
+    }
+
+    [Theory]
+    [InlineData("fast-noaug-batch64-lr8e-3-ema0.999.json", 8)]
+    [InlineData("fast-noaug-batch64-lr8e-3-ema0.999-7epochs.json", 7)]
+    [InlineData("fast-noaug-batch64-lr8e-3-ema0.999-6epochs.json", 6)]
+    public void WeightAveragingSpec_IsTheFastRecipeWithExponentialAverage(string file, int epochs)
+    {
+        Preset fast = Presets.Get("fast");
+        ModelSpec spec = ModelSpec.Load(Path.Combine(Folder(), file));
+        EngineTrainerOptions expected = fast.Defaults with
+        {
+            Epochs = epochs,
+            WeightAveraging = new WeightAveraging(WeightAveragingKind.Exponential, 0.999f),
+        };
+        Assert.Equal(expected, spec.Training);
     }
 
     [Theory]

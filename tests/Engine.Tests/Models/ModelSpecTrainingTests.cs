@@ -35,6 +35,17 @@ public class ModelSpecTrainingTests
         Assert.Equal(new EarlyStopping(Patience: 4, MinDelta: 0.01f, Metric: EarlyStoppingMetric.Loss), options.EarlyStopping);
     }
 
+    [Theory]
+    [InlineData("\"weightAveraging\": \"exponential\", \"weightAveragingDecay\": 0.99", WeightAveragingKind.Exponential, 0.99f)]
+    [InlineData("\"weightAveraging\": \"exponential\"", WeightAveragingKind.Exponential, 0.999f)]
+    [InlineData("\"weightAveraging\": \"none\", \"weightAveragingDecay\": 0.99", WeightAveragingKind.None, 0.999f)]
+    [InlineData("", WeightAveragingKind.None, 0.999f)]
+    public void Parse_WeightAveraging_IsTheTypedOption(string fields, WeightAveragingKind kind, float decay)
+    {
+        WeightAveraging expected = kind == WeightAveragingKind.None ? WeightAveraging.None : new WeightAveraging(kind, decay);
+        Assert.Equal(expected, Training(fields).WeightAveraging);
+    }
+
     [Fact]
     public void Parse_NoTrainingFields_GivesTheDefaults()
     {
@@ -51,6 +62,8 @@ public class ModelSpecTrainingTests
         "$.training.schedule: expected one of \"constant\", \"step\", \"cosine\", \"onecycle\", received \"one-cycle\"")]
     [InlineData("\"monitor\": \"accuracy, loss\"",
         "$.training.monitor: expected one of \"accuracy\", \"loss\", received \"accuracy, loss\"")]
+    [InlineData("\"weightAveraging\": \"ema\"",
+        "$.training.weightAveraging: expected one of \"none\", \"exponential\", received \"ema\"")]
     public void Load_BadEnumValue_OneLineNamingFileAndPath(string fields, string expected)
     {
         string path = Path.Combine(Path.GetTempPath(), $"spec-{Guid.NewGuid():N}.json");

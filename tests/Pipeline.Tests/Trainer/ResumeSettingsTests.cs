@@ -48,6 +48,17 @@ public sealed class ResumeSettingsTests : IDisposable
     }
 
     [Fact]
+    public void Fit_ResumingWithWeightAveragingAfterARunWithout_RefusesNamingBoth()
+    {
+        Fit(Run(epochs: 1));
+        FashionCnnTrainer.Options averaging = Run(epochs: 2, resume: true);
+        averaging.WeightAveraging = new WeightAveraging(WeightAveragingKind.Exponential, 0.99f);
+        var error = Assert.Throws<InvalidDataException>(() => Fit(averaging));
+        Assert.Contains(Last, error.Message);
+        Assert.Contains("weight averaging none → exponential", error.Message);
+    }
+
+    [Fact]
     public void Fit_ResumingOnAnotherTrainingSetSize_Refuses()
     {
         Fit(Run(epochs: 1));
