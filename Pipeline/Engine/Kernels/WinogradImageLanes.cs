@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using static MlNetFashion.Engine.Kernels.WinogradRows;
 
 namespace MlNetFashion.Engine.Kernels;
 
@@ -231,18 +232,4 @@ public static unsafe class WinogradImageLanes
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> L(float* p) => Vector256.Load(p);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Column(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
-        out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
-        => (t0, t1, t2, t3) = (r0 - r2, r1 + r2, r2 - r1, r1 - r3);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row(Vector256<float> e0, Vector256<float> o0, Vector256<float> e1, Vector256<float> o1, float* dst, int xiStep)
-    {
-        (e0 - e1).Store(dst);
-        (o0 + e1).Store(dst + xiStep);
-        (e1 - o0).Store(dst + 2 * xiStep);
-        (o0 - o1).Store(dst + 3 * xiStep);
-    }
 }

@@ -100,13 +100,14 @@ public static unsafe class WinogradRows
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Masked(float* p, Vector256<float> mask) => Vector256.BitwiseAnd(Vector256.Load(p), mask);
 
+    /// <summary>Bᵀ down one column of four cells; with <see cref="Row"/> across, the input transform both layouts share.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Column(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+    internal static void Column(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
         out Vector256<float> t0, out Vector256<float> t1, out Vector256<float> t2, out Vector256<float> t3)
         => (t0, t1, t2, t3) = (r0 - r2, r1 + r2, r2 - r1, r1 - r3);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row(Vector256<float> e0, Vector256<float> o0, Vector256<float> e1, Vector256<float> o1, float* dst, int xiStride)
+    internal static void Row(Vector256<float> e0, Vector256<float> o0, Vector256<float> e1, Vector256<float> o1, float* dst, int xiStride)
     {
         (e0 - e1).Store(dst);
         (o0 + e1).Store(dst + xiStride);
