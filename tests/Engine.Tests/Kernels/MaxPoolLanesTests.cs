@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics.X86;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Layers;
 
@@ -35,15 +34,6 @@ public class MaxPoolLanesTests
                     expectedArgmax.AsSpan(p * outPlane, outPlane));
             Assert.Equal(expectedY.Select(BitConverter.SingleToInt32Bits), y.Select(BitConverter.SingleToInt32Bits));
             Assert.Equal(expectedArgmax, argmax);
-        }
-    }
-
-    /// <summary>The routine uses AVX2 instructions; elsewhere the kernel takes the per-plane code.</summary>
-    private sealed class Avx2FactAttribute : FactAttribute
-    {
-        public Avx2FactAttribute()
-        {
-            if (!Avx2.IsSupported) Skip = "AVX2 is not supported on this CPU";
         }
     }
 }

@@ -1,5 +1,5 @@
-using System.Runtime.Intrinsics.X86;
 using MlNetFashion.Engine.Kernels;
+using static MlNetFashion.Engine.Tests.Kernels.LaneBuffers;
 
 namespace MlNetFashion.Engine.Tests.Kernels;
 
@@ -7,7 +7,6 @@ namespace MlNetFashion.Engine.Tests.Kernels;
 public unsafe class PlaneLanesTests
 {
     private const int Lanes = PlaneLanes.Lanes;
-    private const float Sentinel = -12345f;
 
     [Avx2Fact]
     public void GatherScatter_AnyPlaneSize_InterleaveCellsByTableAndWriteNothingPastAPlane()
@@ -33,20 +32,6 @@ public unsafe class PlaneLanesTests
                 }
             for (int cell = 0; cell < 2 * count + 2; cell += 2)
                 Assert.All(cells[(cell * Lanes)..((cell + 1) * Lanes)], v => Assert.Equal(Sentinel, v));
-        }
-    }
-
-    private static float[] Random(Random random, int count) =>
-        [.. Enumerable.Range(0, count).Select(_ => (float)random.NextDouble() - 0.5f)];
-
-    private static float[] Filled(int count) => Enumerable.Repeat(Sentinel, count).ToArray();
-
-    /// <summary>The routines use AVX2 instructions; elsewhere the kernels take their other paths.</summary>
-    private sealed class Avx2FactAttribute : FactAttribute
-    {
-        public Avx2FactAttribute()
-        {
-            if (!Avx2.IsSupported) Skip = "AVX2 is not supported on this CPU";
         }
     }
 }

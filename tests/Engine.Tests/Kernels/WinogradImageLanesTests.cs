@@ -1,5 +1,5 @@
-using System.Runtime.Intrinsics.X86;
 using MlNetFashion.Engine.Kernels;
+using static MlNetFashion.Engine.Tests.Kernels.LaneBuffers;
 
 namespace MlNetFashion.Engine.Tests.Kernels;
 
@@ -7,7 +7,6 @@ namespace MlNetFashion.Engine.Tests.Kernels;
 public unsafe class WinogradImageLanesTests
 {
     private const int Lanes = WinogradImageLanes.Lanes;
-    private const float Sentinel = -12345f;
 
     [Avx2Fact]
     public void ToColumnsFromColumns_AnyTileCount_MoveEachValueToItsColumnAndBack()
@@ -26,20 +25,6 @@ public unsafe class WinogradImageLanesTests
             Assert.All(columns[(tiles * Lanes)..], v => Assert.Equal(Sentinel, v));
             Assert.Equal(s, back[..(tiles * Lanes)]);
             Assert.All(back[(tiles * Lanes)..], v => Assert.Equal(Sentinel, v));
-        }
-    }
-
-    private static float[] Random(Random random, int count) =>
-        [.. Enumerable.Range(0, count).Select(_ => (float)random.NextDouble() - 0.5f)];
-
-    private static float[] Filled(int count) => Enumerable.Repeat(Sentinel, count).ToArray();
-
-    /// <summary>The routines use AVX2 instructions; elsewhere the kernel takes the other paths.</summary>
-    private sealed class Avx2FactAttribute : FactAttribute
-    {
-        public Avx2FactAttribute()
-        {
-            if (!Avx2.IsSupported) Skip = "AVX2 is not supported on this CPU";
         }
     }
 }

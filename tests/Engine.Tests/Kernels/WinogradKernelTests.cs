@@ -130,13 +130,4 @@ public class WinogradKernelTests
     private static void Check(WinogradCase c, bool vector = true) =>
         c.Check(new WinogradKernel(c.Channels, c.Filters, c.Windows.Rows, c.Windows.Cols, Parallelism.Threads,
             vector && System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated));
-
-    /// <summary>The image-lanes path uses AVX2 instructions; elsewhere the kernel never takes it.</summary>
-    private sealed class Avx2TheoryAttribute : TheoryAttribute
-    {
-        public Avx2TheoryAttribute()
-        {
-            if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) Skip = "AVX2 is not supported on this CPU";
-        }
-    }
 }
