@@ -182,24 +182,13 @@ public static unsafe class WinogradImageLanes
             for (int tx = 0; tx < tilesX; tx++)
             {
                 float* src = s + (ty * tilesX + tx) * Lanes, y = cells + (2 * ty * stride + 2 * tx) * Lanes;
-                Column(src, xiStep, 0, out var q00, out var q10);
-                Column(src, xiStep, 1, out var q01, out var q11);
-                Column(src, xiStep, 2, out var q02, out var q12);
-                Column(src, xiStep, 3, out var q03, out var q13);
+                LeftProduct(src, xiStep, out var q00, out var q01, out var q02, out var q03, out var q10, out var q11, out var q12,
+                    out var q13);
                 (q00 + q01 + q02).Store(y);
                 (q01 - q02 - q03).Store(y + 8);
                 (q10 + q11 + q12).Store(y + row);
                 (q11 - q12 - q13).Store(y + row + 8);
             }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static void Column(float* src, int xiStep, int j, out Vector256<float> upper, out Vector256<float> lower)
-        {
-            var m1 = L(src + (4 + j) * xiStep);
-            var m2 = L(src + (8 + j) * xiStep);
-            upper = L(src + j * xiStep) + m1 + m2;
-            lower = m1 - m2 - L(src + (12 + j) * xiStep);
-        }
     }
 
     /// <summary>

@@ -135,7 +135,7 @@ public static unsafe class WinogradRows
     /// (q0 + q1 + q2, q1 − q2 − q3) per row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LeftProduct(float* src, int xiStride, out Vector256<float> q00, out Vector256<float> q01, out Vector256<float> q02,
+    internal static void LeftProduct(float* src, int xiStride, out Vector256<float> q00, out Vector256<float> q01, out Vector256<float> q02,
         out Vector256<float> q03, out Vector256<float> q10, out Vector256<float> q11, out Vector256<float> q12, out Vector256<float> q13)
     {
         Column(src, xiStride, 0, out q00, out q10);
