@@ -28,7 +28,8 @@ public static class RecalibrateBenchmark
         if (args.Length is < 3 or > 5) throw new ArgumentException($"recalibrate: expected {Usage}");
         float fraction = args.Length > 3 ? float.Parse(args[3], CultureInfo.InvariantCulture) : 0.1f;
         ulong seed = args.Length > 4 ? ulong.Parse(args[4], CultureInfo.InvariantCulture) : 1;
-        Sequential model = Presets.Get(args[0]).CreateModel();
+        Preset preset = Presets.Get(args[0]);
+        Sequential model = preset.CreateModel();
         model.Build(maxBatchSize: 500, new EngineRandom(0));
         if (args[1].EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) OnnxWeights.Load(args[1], model);
         else
@@ -52,7 +53,7 @@ public static class RecalibrateBenchmark
             + string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F1} s"));
         byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions
         {
-            ClassNames = FashionMnistClasses.Names, NetName = args[0], Temperature = calibration.Temperature,
+            ClassNames = FashionMnistClasses.Names, NetName = preset.Name, Temperature = calibration.Temperature,
             InDistribution = calibration.InDistribution, FeatureDistance = calibration.Features,
         });
         AtomicFile.Write(args[2], stream => stream.Write(onnx));
