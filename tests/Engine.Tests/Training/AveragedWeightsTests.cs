@@ -4,6 +4,7 @@ using MlNetFashion.Engine.Losses;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
+using MlNetFashion.Tests.Shared;
 using static MlNetFashion.Engine.Tests.Training.TrainerFixture;
 
 namespace MlNetFashion.Engine.Tests.Training;
@@ -90,44 +91,32 @@ public class AveragedWeightsTests
         LabeledImages data = Bands(320, 9);
         var uninterrupted = new EngineTrainer(Small(), Averaging(2));
         uninterrupted.Fit(data);
-        string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            var interrupted = new EngineTrainer(Small(), Averaging(2));
-            using var cancel = new CancellationTokenSource();
-            interrupted.AddCallback(new BatchCounter(cancel, 13));
-            Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data, cancellation: cancel.Token));
-            CheckpointFile.Save(path, interrupted, "{}");
-            Assert.Equal(13, CheckpointFile.Read(path).Header.AverageSteps);
+        using var temp = new TempFile("ckpt", ".ckpt");
+        string path = temp.Path;
+        var interrupted = new EngineTrainer(Small(), Averaging(2));
+        using var cancel = new CancellationTokenSource();
+        interrupted.AddCallback(new BatchCounter(cancel, 13));
+        Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data, cancellation: cancel.Token));
+        CheckpointFile.Save(path, interrupted, "{}");
+        Assert.Equal(13, CheckpointFile.Read(path).Header.AverageSteps);
 
-            var resumed = new EngineTrainer(Small(), Averaging(2));
-            CheckpointFile.Restore(path, resumed);
-            resumed.Fit(data);
-            Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var resumed = new EngineTrainer(Small(), Averaging(2));
+        CheckpointFile.Restore(path, resumed);
+        resumed.Fit(data);
+        Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
     }
 
     [Fact]
     public void Restore_CheckpointWithoutAverage_ClearErrorNamingTheFile()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"plain-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            var plain = new EngineTrainer(Small(), Options());
-            plain.Fit(Bands(64, 2));
-            CheckpointFile.Save(path, plain, "{}");
-            var averaging = new EngineTrainer(Small(), Averaging(1));
-            var ex = Assert.Throws<InvalidDataException>(() => CheckpointFile.Restore(path, averaging));
-            Assert.Equal($"{Path.GetFileName(path)}: holds no weight average; this run averages the weights", ex.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = new TempFile("plain", ".ckpt");
+        string path = temp.Path;
+        var plain = new EngineTrainer(Small(), Options());
+        plain.Fit(Bands(64, 2));
+        CheckpointFile.Save(path, plain, "{}");
+        var averaging = new EngineTrainer(Small(), Averaging(1));
+        var ex = Assert.Throws<InvalidDataException>(() => CheckpointFile.Restore(path, averaging));
+        Assert.Equal($"{Path.GetFileName(path)}: holds no weight average; this run averages the weights", ex.Message);
     }
 
     [Fact]
