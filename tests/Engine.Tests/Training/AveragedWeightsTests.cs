@@ -91,17 +91,11 @@ public class AveragedWeightsTests
         LabeledImages data = Bands(320, 9);
         var uninterrupted = new EngineTrainer(Small(), Averaging(2));
         uninterrupted.Fit(data);
-        using var temp = new TempFile("ckpt", ".ckpt");
-        string path = temp.Path;
         var interrupted = new EngineTrainer(Small(), Averaging(2));
-        using var cancel = new CancellationTokenSource();
-        interrupted.AddCallback(new BatchCounter(cancel, 13));
-        Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data, cancellation: cancel.Token));
-        CheckpointFile.Save(path, interrupted, "{}");
-        Assert.Equal(13, CheckpointFile.Read(path).Header.AverageSteps);
+        FitUntilCancelled(interrupted, data, 13);
 
         var resumed = new EngineTrainer(Small(), Averaging(2));
-        CheckpointFile.Restore(path, resumed);
+        Assert.Equal(13, RestoreCheckpoint(interrupted, resumed).AverageSteps);
         resumed.Fit(data);
         Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
     }

@@ -20,15 +20,12 @@ public class EngineTrainerResumeTests
         var uninterrupted = new EngineTrainer(Small(), Options(2));
         uninterrupted.Fit(data);
 
-        using var temp = new TempFile("ckpt", ".ckpt");
-        string path = temp.Path;
         // The same 2-epoch run, stopped after epoch 1 (as a crash would leave it), then resumed.
         var firstHalf = new EngineTrainer(Small(), Options(2));
         firstHalf.AddCallback(new StopAfterEpoch(1));
         firstHalf.Fit(data);
-        CheckpointFile.Save(path, firstHalf, "{}");
         var resumed = new EngineTrainer(Small(), Options(2));
-        CheckpointFile.Restore(path, resumed);
+        RestoreCheckpoint(firstHalf, resumed);
         Assert.Equal(1, resumed.State.CompletedEpochs);
         Assert.Equal(2, resumed.Fit(data).CompletedEpochs);
         Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
@@ -41,14 +38,11 @@ public class EngineTrainerResumeTests
         var uninterrupted = FreezingConvolutionInEpochOne();
         uninterrupted.Fit(data);
 
-        using var temp = new TempFile("ckpt", ".ckpt");
-        string path = temp.Path;
         var firstHalf = FreezingConvolutionInEpochOne();
         firstHalf.AddCallback(new StopAfterEpoch(1));
         firstHalf.Fit(data);
-        CheckpointFile.Save(path, firstHalf, "{}");
         var resumed = FreezingConvolutionInEpochOne();
-        CheckpointFile.Restore(path, resumed);
+        RestoreCheckpoint(firstHalf, resumed);
         // The convolution's own step count (not the run's) comes back: its Adam bias correction continues from it.
         Assert.Equal(firstHalf.Optimizer.ParameterSteps, resumed.Optimizer.ParameterSteps);
         Assert.Equal(0L, resumed.Optimizer.ParameterSteps[0]);
@@ -95,14 +89,11 @@ public class EngineTrainerResumeTests
         int stoppedAt = whole.CompletedEpochs;
         Assert.InRange(stoppedAt, 3, 11);
 
-        using var temp = new TempFile("ckpt", ".ckpt");
-        string path = temp.Path;
         var firstPart = new EngineTrainer(Small(), options);
         firstPart.AddCallback(new StopAfterEpoch(stoppedAt - 1));
         firstPart.Fit(data, shuffled);
-        CheckpointFile.Save(path, firstPart, "{}");
         var resumed = new EngineTrainer(Small(), options);
-        CheckpointFile.Restore(path, resumed);
+        RestoreCheckpoint(firstPart, resumed);
         TrainingResult rest = resumed.Fit(data, shuffled);
 
         Assert.Equal(stoppedAt, rest.CompletedEpochs);
@@ -120,18 +111,13 @@ public class EngineTrainerResumeTests
         var uninterrupted = new EngineTrainer(Small(), Options(2));
         TrainingResult whole = uninterrupted.Fit(data);
 
-        using var temp = new TempFile("ckpt", ".ckpt");
-        string path = temp.Path;
         var interrupted = new EngineTrainer(Small(), Options(2));
-        using var cancel = new CancellationTokenSource();
-        interrupted.AddCallback(new BatchCounter(cancel, stopAfter));
-        Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data, cancellation: cancel.Token));
+        FitUntilCancelled(interrupted, data, stopAfter);
         PartialEpoch stopped = interrupted.State.Interrupted!;
         Assert.Equal(new { Epoch = stopAfter / 10 + 1, Batch = stopAfter % 10 }, new { stopped.Epoch, stopped.Batch });
-        CheckpointFile.Save(path, interrupted, "{}");
 
         var resumed = new EngineTrainer(Small(), Options(2));
-        CheckpointFile.Restore(path, resumed);
+        RestoreCheckpoint(interrupted, resumed);
         TrainingResult rest = resumed.Fit(data);
         Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
         Assert.Equal(whole.History[^1].Loss, rest.History[^1].Loss);
