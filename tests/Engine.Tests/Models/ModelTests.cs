@@ -8,8 +8,7 @@ public class ModelTests
     [Fact]
     public void Summary_McnnPaper_ShowsThePapersParameterCounts()
     {
-        Sequential model = Presets.McnnPaper();
-        model.Build(1, new EngineRandom(1));
+        Sequential model = Presets.McnnPaper().Build(1, new EngineRandom(1));
         Assert.Equal((213_354L, 211_690L, 1_664L), ModelSummary.Count(model));
         string summary = model.Summary();
         Assert.Contains("Total params: 213,354", summary);

@@ -135,8 +135,7 @@ public class OnnxExporterTests
     [Fact]
     public void Export_DeclaresDynamicBatchAndMetadata()
     {
-        Sequential model = Presets.Article2x2Conv();
-        model.Build(2, new EngineRandom(1));
+        Sequential model = Presets.Article2x2Conv().Build(2, new EngineRandom(1));
         string[] names = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")];
         byte[] onnx = OnnxExporter.Export(
             model, new OnnxExportOptions { ClassNames = names, NetName = "article-2x2conv", TestAccuracy = 0.9, TestImages = 500 });
@@ -181,8 +180,7 @@ public class OnnxExporterTests
     public void Export_ClassNamesOfAnotherCountThanTheOutputs_Refused()
     {
         // They were written as given: two names for ten outputs told a consumer that output 2 had no class.
-        Sequential model = Presets.Article2x2Conv();
-        model.Build(2, new EngineRandom(1));
+        Sequential model = Presets.Article2x2Conv().Build(2, new EngineRandom(1));
 
         var ex = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = ["x", "y"] }));
 
