@@ -75,13 +75,10 @@ public class AveragedWeightsTests
     public void Fit_ExponentialSameSeedSameThreads_BitwiseIdenticalWeights()
     {
         LabeledImages data = Bands(300, 6);
-        var first = new EngineTrainer(Small(), Averaging(2, 0.99f));
-        first.Fit(data);
-        var second = new EngineTrainer(Small(), Averaging(2, 0.99f));
-        second.Fit(data);
+        var first = Fitted(Averaging(2, 0.99f), data);
+        var second = Fitted(Averaging(2, 0.99f), data);
         Assert.Equal(Weights(first.Model), Weights(second.Model));
-        var plain = new EngineTrainer(Small(), Options(2));
-        plain.Fit(data);
+        var plain = Fitted(Options(2), data);
         Assert.NotEqual(Weights(plain.Model), Weights(first.Model));
     }
 
@@ -89,8 +86,7 @@ public class AveragedWeightsTests
     public void Resume_MidEpochCheckpointWithAverage_EqualsUninterruptedRun()
     {
         LabeledImages data = Bands(320, 9);
-        var uninterrupted = new EngineTrainer(Small(), Averaging(2));
-        uninterrupted.Fit(data);
+        var uninterrupted = Fitted(Averaging(2), data);
         var interrupted = new EngineTrainer(Small(), Averaging(2));
         FitUntilCancelled(interrupted, data, 13);
 
@@ -103,11 +99,8 @@ public class AveragedWeightsTests
     [Fact]
     public void Restore_CheckpointWithoutAverage_ClearErrorNamingTheFile()
     {
-        using var temp = new TempFile("plain", ".ckpt");
-        string path = temp.Path;
-        var plain = new EngineTrainer(Small(), Options());
-        plain.Fit(Bands(64, 2));
-        CheckpointFile.Save(path, plain, "{}");
+        using TempFile checkpoint = SavedCheckpoint(Fitted(Options(), Bands(64, 2)));
+        string path = checkpoint.Path;
         var averaging = new EngineTrainer(Small(), Averaging(1));
         var ex = Assert.Throws<InvalidDataException>(() => CheckpointFile.Restore(path, averaging));
         Assert.Equal($"{Path.GetFileName(path)}: holds no weight average; this run averages the weights", ex.Message);

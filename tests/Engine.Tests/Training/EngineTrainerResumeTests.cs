@@ -17,8 +17,7 @@ public class EngineTrainerResumeTests
     public void Resume_FromCheckpointAfterEpochOne_EqualsUninterruptedRun()
     {
         LabeledImages data = Bands(200, 4);
-        var uninterrupted = new EngineTrainer(Small(), Options(2));
-        uninterrupted.Fit(data);
+        var uninterrupted = Fitted(Options(2), data);
 
         // The same 2-epoch run, stopped after epoch 1 (as a crash would leave it), then resumed.
         var firstHalf = new EngineTrainer(Small(), Options(2));
@@ -127,11 +126,8 @@ public class EngineTrainerResumeTests
     [Fact]
     public void Checkpoint_Truncated_ClearErrorNamingTheFile()
     {
-        using var temp = new TempFile("cut", ".ckpt");
-        string path = temp.Path;
-        var trainer = new EngineTrainer(Small(), Options());
-        trainer.Fit(Bands(64, 5));
-        CheckpointFile.Save(path, trainer, "{}");
+        using TempFile checkpoint = SavedCheckpoint(Fitted(Options(), Bands(64, 5)));
+        string path = checkpoint.Path;
         byte[] bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
         var ex = Assert.Throws<InvalidDataException>(() => CheckpointFile.Read(path));

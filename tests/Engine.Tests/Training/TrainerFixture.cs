@@ -40,6 +40,14 @@ internal static class TrainerFixture
     public static float[] Weights(Sequential model)
         => [.. model.Parameters.SelectMany(p => p.Value.Span.ToArray()).Concat(model.Buffers.SelectMany(b => b.Span.ToArray()))];
 
+    /// <summary>A trainer of <see cref="Small"/> after one Fit on <paramref name="data"/>.</summary>
+    public static EngineTrainer Fitted(EngineTrainerOptions options, LabeledImages data)
+    {
+        var trainer = new EngineTrainer(Small(), options);
+        trainer.Fit(data);
+        return trainer;
+    }
+
     /// <summary>Fits <paramref name="trainer"/> until <paramref name="batches"/> batches have run, then cancels (as Ctrl+C does).</summary>
     public static void FitUntilCancelled(EngineTrainer trainer, LabeledImages data, int batches)
     {
@@ -54,9 +62,16 @@ internal static class TrainerFixture
     /// </summary>
     public static CheckpointFile.Header RestoreCheckpoint(EngineTrainer stopped, EngineTrainer fresh)
     {
-        using var checkpoint = new TempFile("ckpt", ".ckpt");
-        CheckpointFile.Save(checkpoint.Path, stopped, "{}");
+        using TempFile checkpoint = SavedCheckpoint(stopped);
         return CheckpointFile.Restore(checkpoint.Path, fresh);
+    }
+
+    /// <summary><paramref name="trainer"/>'s checkpoint in a temp file, deleted when the result is disposed.</summary>
+    public static TempFile SavedCheckpoint(EngineTrainer trainer)
+    {
+        var checkpoint = new TempFile("ckpt", ".ckpt");
+        CheckpointFile.Save(checkpoint.Path, trainer, "{}");
+        return checkpoint;
     }
 
     internal sealed class StopAfterEpoch(int epoch) : ITrainingCallback
