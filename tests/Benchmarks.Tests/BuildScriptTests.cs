@@ -69,9 +69,8 @@ public sealed class BuildScriptTests : IDisposable
     [BuildScriptData(BuildScript.PowerShell)]
     public void Test_ATestSkipped_FailsNamingTheTestAndItsReason(BuildScript script)
     {
-        var (exit, output, _) = Test(script, PassedLine + "\n" + SkippedLine, Trx);
+        string output = Test(script, expectedExit: 1, PassedLine + "\n" + SkippedLine, Trx);
 
-        Assert.Equal(1, exit);
         Assert.Contains("tests: 3 passed, 0 failed, 1 skipped\n", output);
         Assert.Contains("tests: a skipped test fails the run (MLNETFASHION_ALLOW_SKIPS=1 allows skips):\n", output);
         Assert.EndsWith("\n" + SkippedListing + "\n", output);
@@ -82,9 +81,8 @@ public sealed class BuildScriptTests : IDisposable
     [BuildScriptData(BuildScript.PowerShell)]
     public void Test_ATestSkippedWithAllowSkips_PassesNamingTheTest(BuildScript script)
     {
-        var (exit, output, _) = Test(script, PassedLine + "\n" + SkippedLine, Trx, allowSkips: true);
+        string output = Test(script, expectedExit: 0, PassedLine + "\n" + SkippedLine, Trx, allowSkips: true);
 
-        Assert.Equal(0, exit);
         Assert.Contains("tests: skips allowed (MLNETFASHION_ALLOW_SKIPS=1):\n" + SkippedListing + "\n", output);
     }
 
@@ -93,9 +91,8 @@ public sealed class BuildScriptTests : IDisposable
     [BuildScriptData(BuildScript.PowerShell)]
     public void Test_NothingSkipped_PassesWithTheClosingLineLast(BuildScript script)
     {
-        var (exit, output, _) = Test(script, PassedLine, Trx.Replace("NotExecuted", "Passed"));
+        string output = Test(script, expectedExit: 0, PassedLine, Trx.Replace("NotExecuted", "Passed"));
 
-        Assert.Equal(0, exit);
         Assert.EndsWith("\ntests: 3 passed, 0 failed, 0 skipped\n", output);
     }
 
@@ -105,9 +102,8 @@ public sealed class BuildScriptTests : IDisposable
     public void Test_AFailureAndASkip_KeepsDotnetTestsExitCode(BuildScript script)
     {
         string failedLine = PassedLine.Replace("Passed!  - Failed:     0, Passed:     3", "Failed!  - Failed:     2, Passed:     1");
-        var (exit, output, _) = Test(script, failedLine + "\n" + SkippedLine, Trx, dotnetExit: 3);
+        string output = Test(script, expectedExit: 3, failedLine + "\n" + SkippedLine, Trx, dotnetExit: 3);
 
-        Assert.Equal(3, exit);
         Assert.Contains("tests: 1 passed, 2 failed, 1 skipped\n", output);
     }
 
@@ -118,9 +114,8 @@ public sealed class BuildScriptTests : IDisposable
     {
         string gpuLine = PassedLine.Replace("Passed:     3", "Passed:     2").Replace("A.Tests.dll", "MlNetFashion.Scoring.Tests.dll");
 
-        var (exit, output, _) = Test(script, PassedLine, Trx.Replace("NotExecuted", "Passed"), gpuOutput: gpuLine);
+        string output = Test(script, expectedExit: 0, PassedLine, Trx.Replace("NotExecuted", "Passed"), gpuOutput: gpuLine);
 
-        Assert.Equal(0, exit);
         Assert.EndsWith("\ntests: 5 passed, 0 failed, 0 skipped\n", output);
         Assert.Contains(Calls, c => c.StartsWith("dotnet build tests/Scoring.Tests ", StringComparison.Ordinal)
             && c.Contains(" -p:OnnxRuntimeGpu=true ", StringComparison.Ordinal));
@@ -172,9 +167,8 @@ public sealed class BuildScriptTests : IDisposable
         string whitespace = $"{_dir}/src/B.cs(3,1): error WHITESPACE: Fix whitespace formatting. [{_dir}/src/B.csproj]";
         string format = string.Join('\n', naming, whitespace, naming);
 
-        var (exit, output, _) = Test(script, PassedLine, Trx, formatOutput: format);
+        string output = Test(script, expectedExit: 1, PassedLine, Trx, formatOutput: format);
 
-        Assert.Equal(1, exit);
         Assert.Equal(1, output.Split('\n').Count(l => l == "style: src/A.cs:12: IDE1006 Naming rule violation: Missing prefix: 's_'"));
         Assert.Contains("style: src/B.cs:3: WHITESPACE Fix whitespace formatting.\n", output);
         Assert.Contains($"style: ./{FileName(script)} format fixes what dotnet format can (git diff shows where)\n", output);
@@ -210,14 +204,22 @@ public sealed class BuildScriptTests : IDisposable
     private (int Exit, string Out, string Error) Verb(string[] args, Dictionary<string, string?>? environment = null) =>
         Run(BuildScript.Bash, args, environment);
 
-    private (int Exit, string Out, string Error) Test(BuildScript script, string output, string trx, bool allowSkips = false,
-        int dotnetExit = 0, string gpuOutput = "", string formatOutput = "") =>
-        Run(script, ["test"], new()
+    /// <summary>
+    /// The test verb over the stand-in dotnet's <paramref name="output"/> and <paramref name="trx"/>: asserts the script's exit
+    /// code and returns what it printed.
+    /// </summary>
+    private string Test(BuildScript script, int expectedExit, string output, string trx, bool allowSkips = false, int dotnetExit = 0,
+        string gpuOutput = "", string formatOutput = "")
+    {
+        var (exit, printed, error) = Run(script, ["test"], new()
         {
             ["FAKE_OUTPUT"] = output, ["FAKE_TRX"] = trx, ["FAKE_EXIT"] = dotnetExit.ToString(), ["FAKE_GPU_OUTPUT"] = gpuOutput,
             ["FAKE_FORMAT_OUTPUT"] = formatOutput,
             ["MLNETFASHION_ALLOW_SKIPS"] = allowSkips ? "1" : null,
         });
+        Assert.True(exit == expectedExit, $"exit code {exit}, expected {expectedExit}\n{printed}{error}");
+        return printed;
+    }
 
     /// <summary>The copy of <paramref name="script"/> with <paramref name="args"/>, the stand-ins first on PATH.</summary>
     private (int Exit, string Out, string Error) Run(BuildScript script, string[] args, Dictionary<string, string?>? environment = null)

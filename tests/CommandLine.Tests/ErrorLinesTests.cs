@@ -3,15 +3,16 @@ namespace MlNetFashion.CommandLine.Tests;
 public sealed class ErrorLinesTests
 {
     [Theory]
-    [InlineData("System.Int32", "an integer")]
-    [InlineData("System.Nullable`1[System.Int32]", "an integer")]
-    [InlineData("System.UInt64", "a whole number ≥ 0")]
-    [InlineData("System.Single", "a number")]
-    [InlineData("System.Double", "a number")]
-    [InlineData("System.Boolean", "true or false")]
-    [InlineData("System.Guid", "a value of type System.Guid")]
-    public void ParseErrorLine_CannotParse_NamesTheOptionWhatItExpectsAndTheValue(string type, string expected)
+    [InlineData(typeof(int), "an integer")]
+    [InlineData(typeof(int?), "an integer")]
+    [InlineData(typeof(ulong), "a whole number ≥ 0")]
+    [InlineData(typeof(float), "a number")]
+    [InlineData(typeof(double), "a number")]
+    [InlineData(typeof(bool), "true or false")]
+    [InlineData(typeof(Guid), "a value of type System.Guid")]
+    public void ParseErrorLine_CannotParse_NamesTheOptionWhatItExpectsAndTheValue(Type type, string expected)
     {
+        // System.CommandLine names the option's type as Type.ToString() does: System.Nullable`1[System.Int32] for int?.
         string line = ErrorLines.ParseErrorLine($"Cannot parse argument 'abc' for option '--epochs' as expected type '{type}'.");
 
         Assert.Equal($"--epochs: expected {expected}, received \"abc\"", line);

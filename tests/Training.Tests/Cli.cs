@@ -8,6 +8,14 @@ internal static class Cli
 {
     public static (int Exit, string Out, string Error) Run(params string[] args) => ConsoleCapture.Run(() => TrainingCommandLine.Run(args));
 
+    /// <summary>A run that must succeed: asserts exit code 0 (stderr is the failure message) and returns stdout.</summary>
+    public static string RunOk(params string[] args)
+    {
+        var (exit, output, error) = Run(args);
+        Assert.True(exit == 0, error);
+        return output;
+    }
+
     /// <summary>A folder with copies of the official files, optionally sabotaged.</summary>
     public static string DataCopy(string root)
     {

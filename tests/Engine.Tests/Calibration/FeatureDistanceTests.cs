@@ -15,8 +15,7 @@ public class FeatureDistanceTests
     [Fact]
     public void TapPoints_FastNet_EveryStageEndAndThePooledVector()
     {
-        Sequential model = Presets.Fast();
-        model.Build(1, new EngineRandom(1));
+        Sequential model = Presets.Fast().Build(1, new EngineRandom(1));
 
         var taps = FeatureDistance.TapPoints(model);
 
@@ -29,8 +28,7 @@ public class FeatureDistanceTests
     [Fact]
     public void Score_ImagesUnlikeTheFittedOnes_ScoreLower()
     {
-        Sequential model = Presets.TwoConv();
-        model.Build(50, new EngineRandom(3));
+        Sequential model = Presets.TwoConv().Build(50, new EngineRandom(3));
         var random = new Random(5);
         (float[] fit, int[] labels) = Blobs(random, 400);
         (float[] heldOut, _) = Blobs(random, 200);
@@ -88,8 +86,7 @@ public class FeatureDistanceTests
     /// <paramref name="random"/>.</summary>
     private static (Sequential Model, float[] Images, FeatureDistance Distance) FitOnBlobs(Random random)
     {
-        Sequential model = Presets.Fast();
-        model.Build(50, new EngineRandom(7));
+        Sequential model = Presets.Fast().Build(50, new EngineRandom(7));
         (float[] images, int[] labels) = Blobs(random, FitImages);
         return (model, images, FeatureDistance.Fit(model, images, labels, FitImages)!);
     }

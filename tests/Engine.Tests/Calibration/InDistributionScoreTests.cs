@@ -23,12 +23,10 @@ public class InDistributionScoreTests
         Assert.Equal(3, InDistributionScore.Of(InDistributionScoreKind.MaxLogit, logits), 6);
     }
 
+    public static TheoryData<InDistributionScoreKind> EveryKind => new(Enum.GetValues<InDistributionScoreKind>());
+
     [Theory]
-    [InlineData(InDistributionScoreKind.Energy)]
-    [InlineData(InDistributionScoreKind.MaxLogit)]
-    [InlineData(InDistributionScoreKind.MaxProbability)]
-    [InlineData(InDistributionScoreKind.FeatureDistance)]
-    [InlineData(InDistributionScoreKind.FeatureDistanceAndEnergy)]
+    [MemberData(nameof(EveryKind))]
     public void Parse_Name_RoundTrips(InDistributionScoreKind kind) => Assert.Equal(kind,
         InDistributionScore.Parse(InDistributionScore.Name(kind)));
 

@@ -10,8 +10,7 @@ public class ModelCalibrationTests
     [Fact]
     public void Fit_NoHeldOutImages_ScoreFittedOnOtherTrainingImagesAndTemperatureOne()
     {
-        Sequential model = Presets.TwoConv();
-        model.Build(50, new EngineRandom(3));
+        Sequential model = Presets.TwoConv().Build(50, new EngineRandom(3));
         LabeledImages train = Images(new Random(4), 400);
 
         ModelCalibration calibration = ModelCalibration.Fit(model, heldOut: null, views: null, train: train);
@@ -64,8 +63,7 @@ public class ModelCalibrationTests
     [Fact]
     public void Fit_NoImagesAtAll_NoRule()
     {
-        Sequential model = Presets.TwoConv();
-        model.Build(1, new EngineRandom(3));
+        Sequential model = Presets.TwoConv().Build(1, new EngineRandom(3));
 
         ModelCalibration calibration = ModelCalibration.Fit(model, heldOut: null);
 
@@ -79,8 +77,7 @@ public class ModelCalibrationTests
     /// </summary>
     private static (Sequential Model, LabeledImages HeldOut, ModelCalibration Calibration) FitWithHeldOut(int seed)
     {
-        Sequential model = Presets.TwoConv();
-        model.Build(50, new EngineRandom(3));
+        Sequential model = Presets.TwoConv().Build(50, new EngineRandom(3));
         var random = new Random(seed);
         LabeledImages train = Images(random, 300), heldOut = Images(random, 200);
         return (model, heldOut, ModelCalibration.Fit(model, heldOut, views: null, train: train));

@@ -29,34 +29,49 @@ public class WinogradKernelTests
     public void ForwardBackward_NetworkShapes_MatchDirectConvolution(int batch, int channels, int filters, int h, int w)
         => Check(new WinogradCase(batch, channels, filters, h, w, Bias: true, Seed: batch + h));
 
-    /// <summary>
-    /// Eight images per vector (maps ≤ 4 wide) must give the bits of tile rows per vector: trained weights depend on every float.
-    /// Batches with and without a remainder of eight, odd and even maps, one and several chunks.
-    /// </summary>
-    [Avx2Theory]
-    [InlineData(19, 8, 5, 4, 4)]
-    [InlineData(70, 6, 9, 4, 4)]
-    [InlineData(300, 4, 3, 2, 2)]
-    [InlineData(11, 3, 4, 3, 4)]
-    [InlineData(9, 2, 3, 1, 1)]
-    [InlineData(24, 5, 6, 6, 3)]
-    [InlineData(8, 3, 2, 5, 2)]
-    [InlineData(17, 4, 4, 2, 1)]
-    public void ForwardBackward_ImageLanes_EqualTileRowLanesBitForBit(int batch, int channels, int filters, int h, int w)
-        => AssertSameBits(batch, channels, filters, h, w, imageLanes: false, tilePairs: true);
+    /// <summary>The AVX2 lane layouts a map's width selects.</summary>
+    public enum LanePath
+    {
+        /// <summary>Eight images per vector (maps ≤ 4 wide), in place of tile rows per vector.</summary>
+        ImageLanes,
+
+        /// <summary>
+        /// Two tile rows per vector (maps four tiles wide: 7 or 8 cells), in place of one; an odd count of tile rows leaves
+        /// the last one to the single-row code.
+        /// </summary>
+        TileRowPairs,
+    }
 
     /// <summary>
-    /// Two tile rows per vector (maps four tiles wide: 7 or 8 cells) must give the bits of one tile row per vector; an odd
-    /// count of tile rows leaves the last one to the single-row code.
+    /// Shapes (batch, channels, filters, h, w) per lane layout: batches with and without a remainder of eight, odd and even maps,
+    /// one and several chunks.
+    /// </summary>
+    private static readonly Dictionary<LanePath, (int, int, int, int, int)[]> LaneShapes = new()
+    {
+        [LanePath.ImageLanes] =
+        [
+            (19, 8, 5, 4, 4), (70, 6, 9, 4, 4), (300, 4, 3, 2, 2), (11, 3, 4, 3, 4), (9, 2, 3, 1, 1), (24, 5, 6, 6, 3), (8, 3, 2, 5, 2),
+            (17, 4, 4, 2, 1),
+        ],
+        [LanePath.TileRowPairs] = [(19, 8, 5, 7, 7), (40, 6, 9, 8, 8), (11, 3, 4, 7, 8), (9, 5, 3, 5, 7), (6, 4, 6, 4, 7)],
+    };
+
+    public static TheoryData<LanePath, int, int, int, int, int> LaneCases()
+    {
+        var cases = new TheoryData<LanePath, int, int, int, int, int>();
+        foreach ((LanePath path, (int, int, int, int, int)[] shapes) in LaneShapes)
+            foreach ((int batch, int channels, int filters, int h, int w) in shapes) cases.Add(path, batch, channels, filters, h, w);
+        return cases;
+    }
+
+    /// <summary>
+    /// Each lane layout must give the bits of the kernel with that layout turned off (y, dW, db and dx, with and without bias):
+    /// trained weights depend on every float.
     /// </summary>
     [Avx2Theory]
-    [InlineData(19, 8, 5, 7, 7)]
-    [InlineData(40, 6, 9, 8, 8)]
-    [InlineData(11, 3, 4, 7, 8)]
-    [InlineData(9, 5, 3, 5, 7)]
-    [InlineData(6, 4, 6, 4, 7)]
-    public void ForwardBackward_TileRowPairs_EqualOneTileRowPerVectorBitForBit(int batch, int channels, int filters, int h, int w)
-        => AssertSameBits(batch, channels, filters, h, w, imageLanes: true, tilePairs: false);
+    [MemberData(nameof(LaneCases))]
+    public void ForwardBackward_LanePath_EqualsTheKernelWithoutItBitForBit(LanePath path, int batch, int channels, int filters, int h,
+        int w) => AssertSameBits(path, batch, channels, filters, h, w);
 
     [Fact]
     public void Backward_NoInputGradient_GivesTheSameWeightGradients()
@@ -98,13 +113,14 @@ public class WinogradKernelTests
         Assert.Throws<InvalidOperationException>(() => ConvolutionAlgorithm.Parse("fft"));
     }
 
-    /// <summary>y, dW, db and dx of the default kernel against one with a path turned off, bit for bit, with and without bias.</summary>
-    private static void AssertSameBits(int batch, int channels, int filters, int h, int w, bool imageLanes, bool tilePairs)
+    /// <summary>y, dW, db and dx of the default kernel against one with <paramref name="path"/> turned off.</summary>
+    private static void AssertSameBits(LanePath path, int batch, int channels, int filters, int h, int w)
     {
         (Window rows, Window cols) = WinogradCase.For(h, w);
         int threads = Parallelism.Threads, plane = h * w;
         var kernel = new WinogradKernel(channels, filters, rows, cols, threads, vector: true);
-        var twin = new WinogradKernel(channels, filters, rows, cols, threads, vector: true, imageLanes, tilePairs);
+        var twin = new WinogradKernel(channels, filters, rows, cols, threads, vector: true, imageLanes: path != LanePath.ImageLanes,
+            tilePairs: path != LanePath.TileRowPairs);
         float[] x = KernelCases.Random(batch * channels * plane, batch + h), weights = KernelCases.Random(filters * channels * 9, 2);
         float[] bias = KernelCases.Random(filters, 3), dy = KernelCases.Random(batch * filters * plane, 4);
         foreach (float[] b in new[] { bias, [] })

@@ -2,6 +2,7 @@ using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Optimizers;
 using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Training;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Engine.Tests.Models;
 
@@ -66,16 +67,10 @@ public class ModelSpecTrainingTests
         "$.training.weightAveraging: expected one of \"none\", \"exponential\", received \"ema\"")]
     public void Load_BadEnumValue_OneLineNamingFileAndPath(string fields, string expected)
     {
-        string path = Path.Combine(Path.GetTempPath(), $"spec-{Guid.NewGuid():N}.json");
+        using var temp = new TempFile("spec", ".json");
+        string path = temp.Path;
         File.WriteAllText(path, Spec(fields));
-        try
-        {
-            var ex = Assert.Throws<SpecException>(() => ModelSpec.Load(path));
-            Assert.Equal($"{Path.GetFileName(path)}: {expected}", ex.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var ex = Assert.Throws<SpecException>(() => ModelSpec.Load(path));
+        Assert.Equal($"{Path.GetFileName(path)}: {expected}", ex.Message);
     }
 }

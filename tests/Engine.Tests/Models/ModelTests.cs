@@ -8,8 +8,7 @@ public class ModelTests
     [Fact]
     public void Summary_McnnPaper_ShowsThePapersParameterCounts()
     {
-        Sequential model = Presets.McnnPaper();
-        model.Build(1, new EngineRandom(1));
+        Sequential model = Presets.McnnPaper().Build(1, new EngineRandom(1));
         Assert.Equal((213_354L, 211_690L, 1_664L), ModelSummary.Count(model));
         string summary = model.Summary();
         Assert.Contains("Total params: 213,354", summary);
@@ -86,16 +85,16 @@ public class ModelTests
     }
 
     [Theory]
-    [InlineData("seed000", "article-2x2conv")]
-    [InlineData("seed001", "mcnn-paper")]
-    [InlineData("SEED002", "article-3conv")]
-    [InlineData("seed003", "kfold-tutorial")]
-    [InlineData("Seed004", "two-conv")]
-    [InlineData("MCNN-Paper", "mcnn-paper")]
-    [InlineData("fast", "fast")]
-    public void Presets_OldNameOrAnyCase_IsThePresetOfItsName(string asked, string name)
+    [InlineData("seed000", PresetKind.Article2x2Conv)]
+    [InlineData("seed001", PresetKind.McnnPaper)]
+    [InlineData("SEED002", PresetKind.Article3Conv)]
+    [InlineData("seed003", PresetKind.KFoldTutorial)]
+    [InlineData("Seed004", PresetKind.TwoConv)]
+    [InlineData("MCNN-Paper", PresetKind.McnnPaper)]
+    [InlineData("fast", PresetKind.Fast)]
+    public void Presets_OldNameOrAnyCase_IsThePresetOfItsKind(string asked, PresetKind kind)
     {
-        Assert.Equal(name, Presets.Get(asked).Name);
+        Assert.Equal(kind, Presets.Get(asked).Kind);
     }
 
     [Fact]

@@ -37,8 +37,7 @@ public class OnnxExporterCalibrationTests
     [Fact]
     public void Export_CalibrationMetadata_ReadsBack()
     {
-        Sequential model = Presets.Article2x2Conv();
-        model.Build(1, new EngineRandom(2));
+        Sequential model = Presets.Article2x2Conv().Build(1, new EngineRandom(2));
         var rule = new InDistributionRule(InDistributionScoreKind.Energy, 7.25);
 
         byte[] onnx = OnnxExporter.Export(model, new OnnxExportOptions { Temperature = 1.5, InDistribution = rule });
@@ -56,8 +55,7 @@ public class OnnxExporterCalibrationTests
     [InlineData(double.NaN)]
     public void Export_TemperatureNotPositive_Refused(double temperature)
     {
-        Sequential model = Presets.Article2x2Conv();
-        model.Build(1, new EngineRandom(2));
+        Sequential model = Presets.Article2x2Conv().Build(1, new EngineRandom(2));
 
         var ex = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(model, new OnnxExportOptions { Temperature = temperature }));
 

@@ -5,6 +5,7 @@ using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Tests.Harness;
+using MlNetFashion.Tests.Shared;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 
 namespace MlNetFashion.Engine.Tests.Onnx;
@@ -134,8 +135,7 @@ public class OnnxExporterTests
     [Fact]
     public void Export_DeclaresDynamicBatchAndMetadata()
     {
-        Sequential model = Presets.Article2x2Conv();
-        model.Build(2, new EngineRandom(1));
+        Sequential model = Presets.Article2x2Conv().Build(2, new EngineRandom(1));
         string[] names = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")];
         byte[] onnx = OnnxExporter.Export(
             model, new OnnxExportOptions { ClassNames = names, NetName = "article-2x2conv", TestAccuracy = 0.9, TestImages = 500 });
@@ -180,8 +180,7 @@ public class OnnxExporterTests
     public void Export_ClassNamesOfAnotherCountThanTheOutputs_Refused()
     {
         // They were written as given: two names for ten outputs told a consumer that output 2 had no class.
-        Sequential model = Presets.Article2x2Conv();
-        model.Build(2, new EngineRandom(1));
+        Sequential model = Presets.Article2x2Conv().Build(2, new EngineRandom(1));
 
         var ex = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(model, new OnnxExportOptions { ClassNames = ["x", "y"] }));
 
@@ -194,19 +193,13 @@ public class OnnxExporterTests
     {
         Sequential model = AllLayers();
         model.Build(2, new EngineRandom(1));
-        string path = Path.Combine(Path.GetTempPath(), $"mlnetfashion-check-{Guid.NewGuid():N}.onnx");
+        using var temp = new TempFile("mlnetfashion-check", ".onnx");
+        string path = temp.Path;
         File.WriteAllBytes(path, OnnxExporter.Export(model, new OnnxExportOptions()));
-        try
-        {
-            (int exit, string output) = Python.Run("-c", $"import onnx; m = onnx.load('{path}'); "
-                + "onnx.checker.check_model(m, full_check=True); print('ok', m.opset_import[0].version, m.ir_version)");
-            Assert.True(exit == 0, "onnx.checker rejected the model: " + output);
-            Assert.Contains("ok 17 8", output);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        (int exit, string output) = Python.Run("-c", $"import onnx; m = onnx.load('{path}'); "
+            + "onnx.checker.check_model(m, full_check=True); print('ok', m.opset_import[0].version, m.ir_version)");
+        Assert.True(exit == 0, "onnx.checker rejected the model: " + output);
+        Assert.Contains("ok 17 8", output);
     }
 
     /// <summary>Non-trivial weights and batch-norm statistics, so folding and pads are really exercised.</summary>

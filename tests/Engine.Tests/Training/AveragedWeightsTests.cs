@@ -4,6 +4,7 @@ using MlNetFashion.Engine.Losses;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
+using MlNetFashion.Tests.Shared;
 using static MlNetFashion.Engine.Tests.Training.TrainerFixture;
 
 namespace MlNetFashion.Engine.Tests.Training;
@@ -74,13 +75,10 @@ public class AveragedWeightsTests
     public void Fit_ExponentialSameSeedSameThreads_BitwiseIdenticalWeights()
     {
         LabeledImages data = Bands(300, 6);
-        var first = new EngineTrainer(Small(), Averaging(2, 0.99f));
-        first.Fit(data);
-        var second = new EngineTrainer(Small(), Averaging(2, 0.99f));
-        second.Fit(data);
+        var first = Fitted(Averaging(2, 0.99f), data);
+        var second = Fitted(Averaging(2, 0.99f), data);
         Assert.Equal(Weights(first.Model), Weights(second.Model));
-        var plain = new EngineTrainer(Small(), Options(2));
-        plain.Fit(data);
+        var plain = Fitted(Options(2), data);
         Assert.NotEqual(Weights(plain.Model), Weights(first.Model));
     }
 
@@ -88,46 +86,24 @@ public class AveragedWeightsTests
     public void Resume_MidEpochCheckpointWithAverage_EqualsUninterruptedRun()
     {
         LabeledImages data = Bands(320, 9);
-        var uninterrupted = new EngineTrainer(Small(), Averaging(2));
-        uninterrupted.Fit(data);
-        string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            var interrupted = new EngineTrainer(Small(), Averaging(2));
-            using var cancel = new CancellationTokenSource();
-            interrupted.AddCallback(new BatchCounter(cancel, 13));
-            Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data, cancellation: cancel.Token));
-            CheckpointFile.Save(path, interrupted, "{}");
-            Assert.Equal(13, CheckpointFile.Read(path).Header.AverageSteps);
+        var uninterrupted = Fitted(Averaging(2), data);
+        var interrupted = new EngineTrainer(Small(), Averaging(2));
+        FitUntilCancelled(interrupted, data, 13);
 
-            var resumed = new EngineTrainer(Small(), Averaging(2));
-            CheckpointFile.Restore(path, resumed);
-            resumed.Fit(data);
-            Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var resumed = new EngineTrainer(Small(), Averaging(2));
+        Assert.Equal(13, RestoreCheckpoint(interrupted, resumed).AverageSteps);
+        resumed.Fit(data);
+        Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
     }
 
     [Fact]
     public void Restore_CheckpointWithoutAverage_ClearErrorNamingTheFile()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"plain-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            var plain = new EngineTrainer(Small(), Options());
-            plain.Fit(Bands(64, 2));
-            CheckpointFile.Save(path, plain, "{}");
-            var averaging = new EngineTrainer(Small(), Averaging(1));
-            var ex = Assert.Throws<InvalidDataException>(() => CheckpointFile.Restore(path, averaging));
-            Assert.Equal($"{Path.GetFileName(path)}: holds no weight average; this run averages the weights", ex.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using TempFile checkpoint = SavedCheckpoint(Fitted(Options(), Bands(64, 2)));
+        string path = checkpoint.Path;
+        var averaging = new EngineTrainer(Small(), Averaging(1));
+        var ex = Assert.Throws<InvalidDataException>(() => CheckpointFile.Restore(path, averaging));
+        Assert.Equal($"{Path.GetFileName(path)}: holds no weight average; this run averages the weights", ex.Message);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using MlNetFashion.Engine.Checkpoints;
 using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
+using MlNetFashion.Tests.Shared;
 using static MlNetFashion.Engine.Tests.Training.TrainerFixture;
 
 namespace MlNetFashion.Engine.Tests.Training;
@@ -16,27 +17,17 @@ public class EngineTrainerResumeTests
     public void Resume_FromCheckpointAfterEpochOne_EqualsUninterruptedRun()
     {
         LabeledImages data = Bands(200, 4);
-        var uninterrupted = new EngineTrainer(Small(), Options(2));
-        uninterrupted.Fit(data);
+        var uninterrupted = Fitted(Options(2), data);
 
-        string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            // The same 2-epoch run, stopped after epoch 1 (as a crash would leave it), then resumed.
-            var firstHalf = new EngineTrainer(Small(), Options(2));
-            firstHalf.AddCallback(new StopAfterEpoch(1));
-            firstHalf.Fit(data);
-            CheckpointFile.Save(path, firstHalf, "{}");
-            var resumed = new EngineTrainer(Small(), Options(2));
-            CheckpointFile.Restore(path, resumed);
-            Assert.Equal(1, resumed.State.CompletedEpochs);
-            Assert.Equal(2, resumed.Fit(data).CompletedEpochs);
-            Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        // The same 2-epoch run, stopped after epoch 1 (as a crash would leave it), then resumed.
+        var firstHalf = new EngineTrainer(Small(), Options(2));
+        firstHalf.AddCallback(new StopAfterEpoch(1));
+        firstHalf.Fit(data);
+        var resumed = new EngineTrainer(Small(), Options(2));
+        RestoreCheckpoint(firstHalf, resumed);
+        Assert.Equal(1, resumed.State.CompletedEpochs);
+        Assert.Equal(2, resumed.Fit(data).CompletedEpochs);
+        Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
     }
 
     [Fact]
@@ -46,26 +37,17 @@ public class EngineTrainerResumeTests
         var uninterrupted = FreezingConvolutionInEpochOne();
         uninterrupted.Fit(data);
 
-        string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            var firstHalf = FreezingConvolutionInEpochOne();
-            firstHalf.AddCallback(new StopAfterEpoch(1));
-            firstHalf.Fit(data);
-            CheckpointFile.Save(path, firstHalf, "{}");
-            var resumed = FreezingConvolutionInEpochOne();
-            CheckpointFile.Restore(path, resumed);
-            // The convolution's own step count (not the run's) comes back: its Adam bias correction continues from it.
-            Assert.Equal(firstHalf.Optimizer.ParameterSteps, resumed.Optimizer.ParameterSteps);
-            Assert.Equal(0L, resumed.Optimizer.ParameterSteps[0]);
-            resumed.Fit(data);
-            Assert.Equal(uninterrupted.Optimizer.ParameterSteps, resumed.Optimizer.ParameterSteps);
-            Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var firstHalf = FreezingConvolutionInEpochOne();
+        firstHalf.AddCallback(new StopAfterEpoch(1));
+        firstHalf.Fit(data);
+        var resumed = FreezingConvolutionInEpochOne();
+        RestoreCheckpoint(firstHalf, resumed);
+        // The convolution's own step count (not the run's) comes back: its Adam bias correction continues from it.
+        Assert.Equal(firstHalf.Optimizer.ParameterSteps, resumed.Optimizer.ParameterSteps);
+        Assert.Equal(0L, resumed.Optimizer.ParameterSteps[0]);
+        resumed.Fit(data);
+        Assert.Equal(uninterrupted.Optimizer.ParameterSteps, resumed.Optimizer.ParameterSteps);
+        Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
     }
 
     /// <summary>A two-epoch trainer whose first layer (the convolution) is frozen during epoch 1 only.</summary>
@@ -106,26 +88,17 @@ public class EngineTrainerResumeTests
         int stoppedAt = whole.CompletedEpochs;
         Assert.InRange(stoppedAt, 3, 11);
 
-        string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            var firstPart = new EngineTrainer(Small(), options);
-            firstPart.AddCallback(new StopAfterEpoch(stoppedAt - 1));
-            firstPart.Fit(data, shuffled);
-            CheckpointFile.Save(path, firstPart, "{}");
-            var resumed = new EngineTrainer(Small(), options);
-            CheckpointFile.Restore(path, resumed);
-            TrainingResult rest = resumed.Fit(data, shuffled);
+        var firstPart = new EngineTrainer(Small(), options);
+        firstPart.AddCallback(new StopAfterEpoch(stoppedAt - 1));
+        firstPart.Fit(data, shuffled);
+        var resumed = new EngineTrainer(Small(), options);
+        RestoreCheckpoint(firstPart, resumed);
+        TrainingResult rest = resumed.Fit(data, shuffled);
 
-            Assert.Equal(stoppedAt, rest.CompletedEpochs);
-            Assert.Equal(whole.StopReason, rest.StopReason);
-            Assert.Equal(whole.History.Select(h => h.Loss), rest.History.Select(h => h.Loss));
-            Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.Equal(stoppedAt, rest.CompletedEpochs);
+        Assert.Equal(whole.StopReason, rest.StopReason);
+        Assert.Equal(whole.History.Select(h => h.Loss), rest.History.Select(h => h.Loss));
+        Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
     }
 
     [Theory]
@@ -137,48 +110,28 @@ public class EngineTrainerResumeTests
         var uninterrupted = new EngineTrainer(Small(), Options(2));
         TrainingResult whole = uninterrupted.Fit(data);
 
-        string path = Path.Combine(Path.GetTempPath(), $"ckpt-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            var interrupted = new EngineTrainer(Small(), Options(2));
-            using var cancel = new CancellationTokenSource();
-            interrupted.AddCallback(new BatchCounter(cancel, stopAfter));
-            Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Fit(data, cancellation: cancel.Token));
-            PartialEpoch stopped = interrupted.State.Interrupted!;
-            Assert.Equal(new { Epoch = stopAfter / 10 + 1, Batch = stopAfter % 10 }, new { stopped.Epoch, stopped.Batch });
-            CheckpointFile.Save(path, interrupted, "{}");
+        var interrupted = new EngineTrainer(Small(), Options(2));
+        FitUntilCancelled(interrupted, data, stopAfter);
+        PartialEpoch stopped = interrupted.State.Interrupted!;
+        Assert.Equal(new { Epoch = stopAfter / 10 + 1, Batch = stopAfter % 10 }, new { stopped.Epoch, stopped.Batch });
 
-            var resumed = new EngineTrainer(Small(), Options(2));
-            CheckpointFile.Restore(path, resumed);
-            TrainingResult rest = resumed.Fit(data);
-            Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
-            Assert.Equal(whole.History[^1].Loss, rest.History[^1].Loss);
-            Assert.Null(resumed.State.Interrupted);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var resumed = new EngineTrainer(Small(), Options(2));
+        RestoreCheckpoint(interrupted, resumed);
+        TrainingResult rest = resumed.Fit(data);
+        Assert.Equal(Weights(uninterrupted.Model), Weights(resumed.Model));
+        Assert.Equal(whole.History[^1].Loss, rest.History[^1].Loss);
+        Assert.Null(resumed.State.Interrupted);
     }
 
     [Fact]
     public void Checkpoint_Truncated_ClearErrorNamingTheFile()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"cut-{Guid.NewGuid():N}.ckpt");
-        try
-        {
-            var trainer = new EngineTrainer(Small(), Options());
-            trainer.Fit(Bands(64, 5));
-            CheckpointFile.Save(path, trainer, "{}");
-            byte[] bytes = File.ReadAllBytes(path);
-            File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
-            var ex = Assert.Throws<InvalidDataException>(() => CheckpointFile.Read(path));
-            Assert.Contains(Path.GetFileName(path), ex.Message);
-            Assert.Contains("truncated", ex.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using TempFile checkpoint = SavedCheckpoint(Fitted(Options(), Bands(64, 5)));
+        string path = checkpoint.Path;
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
+        var ex = Assert.Throws<InvalidDataException>(() => CheckpointFile.Read(path));
+        Assert.Contains(Path.GetFileName(path), ex.Message);
+        Assert.Contains("truncated", ex.Message);
     }
 }

@@ -17,13 +17,10 @@ public class EngineTrainerTests
     public void Fit_SameSeedSameThreads_BitwiseIdenticalWeights()
     {
         LabeledImages data = Bands(300, 1);
-        var first = new EngineTrainer(Small(), Options());
-        first.Fit(data);
-        var second = new EngineTrainer(Small(), Options());
-        second.Fit(data);
+        var first = Fitted(Options(), data);
+        var second = Fitted(Options(), data);
         Assert.Equal(Weights(first.Model), Weights(second.Model));
-        var other = new EngineTrainer(Small(), Options() with { Seed = 43 });
-        other.Fit(data);
+        var other = Fitted(Options() with { Seed = 43 }, data);
         Assert.NotEqual(Weights(first.Model), Weights(other.Model));
     }
 

@@ -1,9 +1,11 @@
 using MlNetFashion.Engine.Augmentation;
+using MlNetFashion.Engine.Checkpoints;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Optimizers;
 using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Training;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Engine.Tests.Training;
 
@@ -37,6 +39,40 @@ internal static class TrainerFixture
 
     public static float[] Weights(Sequential model)
         => [.. model.Parameters.SelectMany(p => p.Value.Span.ToArray()).Concat(model.Buffers.SelectMany(b => b.Span.ToArray()))];
+
+    /// <summary>A trainer of <see cref="Small"/> after one Fit on <paramref name="data"/>.</summary>
+    public static EngineTrainer Fitted(EngineTrainerOptions options, LabeledImages data)
+    {
+        var trainer = new EngineTrainer(Small(), options);
+        trainer.Fit(data);
+        return trainer;
+    }
+
+    /// <summary>Fits <paramref name="trainer"/> until <paramref name="batches"/> batches have run, then cancels (as Ctrl+C does).</summary>
+    public static void FitUntilCancelled(EngineTrainer trainer, LabeledImages data, int batches)
+    {
+        using var cancel = new CancellationTokenSource();
+        trainer.AddCallback(new BatchCounter(cancel, batches));
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(data, cancellation: cancel.Token));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="stopped"/>'s checkpoint to a temp file, as a stopped run leaves it, and restores it into
+    /// <paramref name="fresh"/> (a trainer as the run began); returns the checkpoint's header.
+    /// </summary>
+    public static CheckpointFile.Header RestoreCheckpoint(EngineTrainer stopped, EngineTrainer fresh)
+    {
+        using TempFile checkpoint = SavedCheckpoint(stopped);
+        return CheckpointFile.Restore(checkpoint.Path, fresh);
+    }
+
+    /// <summary><paramref name="trainer"/>'s checkpoint in a temp file, deleted when the result is disposed.</summary>
+    public static TempFile SavedCheckpoint(EngineTrainer trainer)
+    {
+        var checkpoint = new TempFile("ckpt", ".ckpt");
+        CheckpointFile.Save(checkpoint.Path, trainer, "{}");
+        return checkpoint;
+    }
 
     internal sealed class StopAfterEpoch(int epoch) : ITrainingCallback
     {

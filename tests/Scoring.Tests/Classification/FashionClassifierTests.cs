@@ -3,6 +3,7 @@ using MlNetFashion.Pipeline;
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Imaging;
 using MlNetFashion.Scoring.Tests.Imaging;
+using MlNetFashion.Tests.Shared;
 using SkiaSharp;
 
 namespace MlNetFashion.Scoring.Tests.Classification;
@@ -87,18 +88,12 @@ public class FashionClassifierTests
         var ml = new Microsoft.ML.MLContext(seed: 1);
         var schema = ml.Data.LoadFromEnumerable(new[] { new FeaturesRow() });
         var model = MlNetFashion.Pipeline.Trainer.ScoringChain.Create(ml, File.ReadAllBytes(TrainedModel.Onnx), schema);
-        string path = Path.Combine(Path.GetTempPath(), $"features-{Guid.NewGuid():N}.zip");
-        try
-        {
-            ml.Model.Save(model, schema.Schema, path);
-            var ex = Assert.Throws<InvalidDataException>(() => FashionClassifier.Load(path));
-            Assert.Equal($"{Path.GetFileName(path)}: the model does not take a Pixels column of 28×28 bytes, as train's model.zip does"
-                + " (Could not find input column 'Features')", ex.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = new TempFile("features", ".zip");
+        string path = temp.Path;
+        ml.Model.Save(model, schema.Schema, path);
+        var ex = Assert.Throws<InvalidDataException>(() => FashionClassifier.Load(path));
+        Assert.Equal($"{Path.GetFileName(path)}: the model does not take a Pixels column of 28×28 bytes, as train's model.zip does"
+            + " (Could not find input column 'Features')", ex.Message);
     }
 
     private sealed class FeaturesRow
@@ -142,28 +137,22 @@ public class FashionClassifierTests
     {
         // An ONNX model that follows the contract but for "logits" (not one our exporter writes): the graph of
         // TrainedModel with only "probabilities" left as an output and no stored in-distribution rule.
-        string path = Path.Combine(Path.GetTempPath(), $"no-logits-{Guid.NewGuid():N}.onnx");
-        try
+        using var temp = new TempFile("no-logits", ".onnx");
+        string path = temp.Path;
+        var (exit, output) = Python.Run("-c", "import onnx, sys; m = onnx.load(sys.argv[1]); " +
+            "kept = [o for o in m.graph.output if o.name == 'probabilities']; del m.graph.output[:]; m.graph.output.extend(kept); " +
+            "props = [p for p in m.metadata_props if p.key not in ('ood_score', 'ood_threshold')]; " +
+            "del m.metadata_props[:]; m.metadata_props.extend(props); onnx.save(m, sys.argv[2])", TrainedModel.Onnx, path);
+        Assert.True(exit == 0, output);
+        using var bare = FashionClassifier.Load(path);
+        for (int i = 0; i < 5; i++)
         {
-            var (exit, output) = Python.Run("-c", "import onnx, sys; m = onnx.load(sys.argv[1]); " +
-                "kept = [o for o in m.graph.output if o.name == 'probabilities']; del m.graph.output[:]; m.graph.output.extend(kept); " +
-                "props = [p for p in m.metadata_props if p.key not in ('ood_score', 'ood_threshold')]; " +
-                "del m.metadata_props[:]; m.metadata_props.extend(props); onnx.save(m, sys.argv[2])", TrainedModel.Onnx, path);
-            Assert.True(exit == 0, output);
-            using var bare = FashionClassifier.Load(path);
-            for (int i = 0; i < 5; i++)
-            {
-                Prediction expected = Classifier.PredictPixels(TrainedModel.Test.Image(i));
-                Prediction p = bare.PredictPixels(TrainedModel.Test.Image(i));
-                Assert.Equal(expected.LabelIndex, p.LabelIndex);
-                Assert.Equal(expected.Probabilities, p.Probabilities);
-                // Energy of ln p = log Σ p = 0: no in-distribution information without logits.
-                Assert.Equal(0, p.InDistributionScore, 4);
-            }
-        }
-        finally
-        {
-            File.Delete(path);
+            Prediction expected = Classifier.PredictPixels(TrainedModel.Test.Image(i));
+            Prediction p = bare.PredictPixels(TrainedModel.Test.Image(i));
+            Assert.Equal(expected.LabelIndex, p.LabelIndex);
+            Assert.Equal(expected.Probabilities, p.Probabilities);
+            // Energy of ln p = log Σ p = 0: no in-distribution information without logits.
+            Assert.Equal(0, p.InDistributionScore, 4);
         }
     }
 

@@ -9,6 +9,7 @@ using MlNetFashion.Pipeline;
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Imaging;
 using MlNetFashion.Scoring.Tests.Imaging;
+using MlNetFashion.Tests.Shared;
 using SkiaSharp;
 
 namespace MlNetFashion.Scoring.Tests.Classification;
@@ -73,39 +74,32 @@ public class InDistributionTests
     public void PredictPixels_ModelWithFeatureDistanceAlone_KeepsItsScoreAndVerdict()
     {
         // A model whose metadata names the feature distance alone (ood_score=feature_distance) and whose graph computes it.
-        Sequential model = Presets.TwoConv();
-        model.Build(100, new EngineRandom(1));
+        Sequential model = Presets.TwoConv().Build(100, new EngineRandom(1));
         OnnxWeights.Load(CalibratedModel.Onnx, model);
         var test = TrainedModel.Test.Take(300);
         float[] pixels = test.ScaledPixels();
         FeatureDistance distance = FeatureDistance.Fit(model, pixels, test.IntLabels(), 200)!;
         double[] expected = distance.Score(model, pixels.AsSpan(200 * 784), 100);
         double threshold = expected.Order().ElementAt(50);
-        string path = Path.Combine(Path.GetTempPath(), $"feature-distance-{Guid.NewGuid():N}.onnx");
+        using var temp = new TempFile("feature-distance", ".onnx");
+        string path = temp.Path;
         File.WriteAllBytes(path, OnnxExporter.Export(model, FashionMnistOnnx.ExportOptions with
         {
             ClassNames = FashionMnistClasses.Names,
             FeatureDistance = distance,
             InDistribution = new InDistributionRule(InDistributionScoreKind.FeatureDistance, threshold),
         }));
-        try
-        {
-            using var classifier = FashionClassifier.Load(path);
+        using var classifier = FashionClassifier.Load(path);
 
-            Assert.Equal(InDistributionScoreKind.FeatureDistance, classifier.InDistributionScoreKind);
-            double spread = expected.Max() - expected.Min();
-            for (int n = 0; n < 100; n++)
-            {
-                byte[] image = test.Image(200 + n).ToArray();
-                Prediction p = classifier.PredictPixels(image);
-                Assert.Equal(expected[n], p.InDistributionScore, 2e-3 * spread);
-                bool accepts = expected[n] >= threshold && Foreground.HasGarmentForeground(image);
-                if (Math.Abs(expected[n] - threshold) > 2e-3 * spread) Assert.Equal(accepts, p.IsKnownClass);
-            }
-        }
-        finally
+        Assert.Equal(InDistributionScoreKind.FeatureDistance, classifier.InDistributionScoreKind);
+        double spread = expected.Max() - expected.Min();
+        for (int n = 0; n < 100; n++)
         {
-            File.Delete(path);
+            byte[] image = test.Image(200 + n).ToArray();
+            Prediction p = classifier.PredictPixels(image);
+            Assert.Equal(expected[n], p.InDistributionScore, 2e-3 * spread);
+            bool accepts = expected[n] >= threshold && Foreground.HasGarmentForeground(image);
+            if (Math.Abs(expected[n] - threshold) > 2e-3 * spread) Assert.Equal(accepts, p.IsKnownClass);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Tests.Classification;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Scoring.Tests.Commands;
 
@@ -26,20 +27,13 @@ public class GpuFallbackTests
     [Trait("Category", "Gpu")]
     public void PredictIdx_GpuWithoutCuda_StderrIsOnlyTheFallbackLine()
     {
-        string images = Path.Combine(Path.GetTempPath(), $"gpu-fallback-{Guid.NewGuid():N}-images.idx");
-        try
-        {
-            byte[] pixels = [.. Enumerable.Range(0, 3).SelectMany(i => TrainedModel.Test.Image(i).ToArray())];
-            MlNetFashion.Pipeline.Data.IdxWriter.WriteImages(images, pixels, count: 3, rows: 28, cols: 28);
-            var (exit, output, error) = RunApp("predict", "--model", TrainedModel.Onnx, "--gpu", "0", "--idx", images);
-            Assert.Equal(0, exit);
-            Assert.Equal(GpuSelection.CpuFallbackMessage + Environment.NewLine, error);
-            Assert.StartsWith("3 images", output);
-        }
-        finally
-        {
-            File.Delete(images);
-        }
+        using var images = new TempFile("gpu-fallback-images", ".idx");
+        byte[] pixels = [.. Enumerable.Range(0, 3).SelectMany(i => TrainedModel.Test.Image(i).ToArray())];
+        MlNetFashion.Pipeline.Data.IdxWriter.WriteImages(images.Path, pixels, count: 3, rows: 28, cols: 28);
+        var (exit, output, error) = RunApp("predict", "--model", TrainedModel.Onnx, "--gpu", "0", "--idx", images.Path);
+        Assert.Equal(0, exit);
+        Assert.Equal(GpuSelection.CpuFallbackMessage + Environment.NewLine, error);
+        Assert.StartsWith("3 images", output);
     }
 
     private static (int Exit, string Out, string Error) RunApp(params string[] args)

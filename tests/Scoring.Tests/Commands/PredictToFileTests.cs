@@ -41,25 +41,38 @@ public sealed class PredictToFileTests : IDisposable
         Assert.Contains(" kept from before, ", text);
     }
 
+    /// <summary>Uses of --out and --resume that are refused before anything is written.</summary>
+    public enum BadOutUse
+    {
+        Exists,
+        BadExtension,
+        WithoutIdx,
+        TwoFolders,
+        MissingFolder,
+        ResumeWithoutOut,
+    }
+
     [Theory]
-    [InlineData("exists", "already exists; continue it with --resume, or remove it")]
-    [InlineData("bad-extension", "expected a .csv or .jsonl file name")]
-    [InlineData("without-idx", "--out requires --idx FILE or one FOLDER")]
-    [InlineData("two-folders", "--out takes --idx FILE or one FOLDER of images, received 2 argument(s)")]
-    [InlineData("missing-folder", "p.csv: folder ")]
-    [InlineData("resume-without-out", "--resume requires --out")]
-    public void Predict_BadOutUse_OneErrorLine(string name, string expected)
+    [InlineData(BadOutUse.Exists, "already exists; continue it with --resume, or remove it")]
+    [InlineData(BadOutUse.BadExtension, "expected a .csv or .jsonl file name")]
+    [InlineData(BadOutUse.WithoutIdx, "--out requires --idx FILE or one FOLDER")]
+    [InlineData(BadOutUse.TwoFolders, "--out takes --idx FILE or one FOLDER of images, received 2 argument(s)")]
+    [InlineData(BadOutUse.MissingFolder, "p.csv: folder ")]
+    [InlineData(BadOutUse.ResumeWithoutOut, "--resume requires --out")]
+    public void Predict_BadOutUse_OneErrorLine(BadOutUse use, string expected)
     {
         string idx = StreamingScorerTests.WriteIdx(_dir, 10, gzip: false), existing = Path.Combine(_dir, "old.csv");
         File.WriteAllText(existing, "kept");
-        string[] args = name switch
+        string[] args = use switch
         {
-            "exists" => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", existing],
-            "bad-extension" => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(_dir, "p.txt")],
-            "without-idx" => ["predict", "--model", TrainedModel.Onnx, "--out", Path.Combine(_dir, "p.csv")],
-            "two-folders" => ["predict", "--model", TrainedModel.Onnx, _dir, _dir, "--out", Path.Combine(_dir, "p.csv")],
-            "missing-folder" => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(_dir, "nope", "p.csv")],
-            _ => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--resume"],
+            BadOutUse.Exists => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", existing],
+            BadOutUse.BadExtension => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(_dir, "p.txt")],
+            BadOutUse.WithoutIdx => ["predict", "--model", TrainedModel.Onnx, "--out", Path.Combine(_dir, "p.csv")],
+            BadOutUse.TwoFolders => ["predict", "--model", TrainedModel.Onnx, _dir, _dir, "--out", Path.Combine(_dir, "p.csv")],
+            BadOutUse.MissingFolder =>
+                ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(_dir, "nope", "p.csv")],
+            BadOutUse.ResumeWithoutOut => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--resume"],
+            _ => throw new ArgumentOutOfRangeException(nameof(use), use, null),
         };
         var (exit, _, error) = Cli.Run(args);
         Assert.Equal(1, exit);

@@ -70,26 +70,36 @@ public sealed class ImageFolderTests : IDisposable
         Assert.StartsWith(corrupt + ": ", ex.Message);
     }
 
+    /// <summary>Folders <see cref="ImageFolder.Load"/> refuses.</summary>
+    public enum BadFolder
+    {
+        Missing,
+        File,
+        NoSubfolders,
+        OneClass,
+        EmptyClass,
+    }
+
     [Theory]
-    [InlineData("missing", "folder not found")]
-    [InlineData("file", "expected a folder of class subfolders, found a file")]
-    [InlineData("no-subfolders", "expected one subfolder per class")]
-    [InlineData("one-class", "expected at least 2 class folders, found 1")]
-    [InlineData("empty-class", "class \"empty\" has no usable images")]
-    public void Load_BadFolder_ThrowsOneLineNamingThePath(string kind, string expected)
+    [InlineData(BadFolder.Missing, typeof(DirectoryNotFoundException), "folder not found")]
+    [InlineData(BadFolder.File, typeof(InvalidDataException), "expected a folder of class subfolders, found a file")]
+    [InlineData(BadFolder.NoSubfolders, typeof(InvalidDataException), "expected one subfolder per class")]
+    [InlineData(BadFolder.OneClass, typeof(InvalidDataException), "expected at least 2 class folders, found 1")]
+    [InlineData(BadFolder.EmptyClass, typeof(InvalidDataException), "class \"empty\" has no usable images")]
+    public void Load_BadFolder_ThrowsOneLineNamingThePath(BadFolder kind, Type exception, string expected)
     {
         string dir = Path.Combine(_root, "images");
         switch (kind)
         {
-            case "file": File.WriteAllText(dir, "x"); break;
-            case "no-subfolders": Directory.CreateDirectory(dir); break;
-            case "one-class": Tree("only"); break;
-            case "empty-class": Tree("a", "b"); Directory.CreateDirectory(Path.Combine(dir, "empty")); break;
+            case BadFolder.File: File.WriteAllText(dir, "x"); break;
+            case BadFolder.NoSubfolders: Directory.CreateDirectory(dir); break;
+            case BadFolder.OneClass: Tree("only"); break;
+            case BadFolder.EmptyClass: Tree("a", "b"); Directory.CreateDirectory(Path.Combine(dir, "empty")); break;
         }
         Exception ex = Assert.ThrowsAny<Exception>(() => ImageFolder.Load(dir));
-        Assert.True(ex is InvalidDataException or DirectoryNotFoundException, ex.GetType().Name);
+        Assert.IsType(exception, ex);
         Assert.Contains(expected, ex.Message);
-        Assert.Contains(kind == "empty-class" ? Path.Combine(dir, "empty") : dir, ex.Message);
+        Assert.Contains(kind == BadFolder.EmptyClass ? Path.Combine(dir, "empty") : dir, ex.Message);
         Assert.DoesNotContain('\n', ex.Message);
     }
 

@@ -7,9 +7,8 @@ public sealed class BenchCommandTests
     [Fact]
     public void Bench_Json_ReportsBothSpeedsAndWhatComputedThem()
     {
-        var (exit, output, error) = Cli.Run("bench", "--preset", "seed004", "--batch-size", "16", "--seconds", "0.3", "--json");
+        string output = Cli.RunOk("bench", "--preset", "seed004", "--batch-size", "16", "--seconds", "0.3", "--json");
 
-        Assert.True(exit == 0, error);
         var result = JsonNode.Parse(output)!.AsObject();
         Assert.True((double)result["trainImagesPerSecond"]! > 0, output);
         Assert.True((double)result["inferenceImagesPerSecond"]! > 0, output);
@@ -21,9 +20,8 @@ public sealed class BenchCommandTests
     [Fact]
     public void Bench_Text_NamesTheGemmProviderAndTheConvolutionKernels()
     {
-        var (exit, output, error) = Cli.Run("bench", "--preset", "seed000", "--batch-size", "8", "--seconds", "0.2");
+        string output = Cli.RunOk("bench", "--preset", "seed000", "--batch-size", "8", "--seconds", "0.2");
 
-        Assert.True(exit == 0, error);
         Assert.Contains("GEMM: ", output);
         Assert.Contains("convolution: ", output);
         Assert.Matches(@"train:\s+[\d,]+ img/s", output);
@@ -41,9 +39,8 @@ public sealed class BenchCommandTests
             """);
         try
         {
-            var (exit, output, error) = Cli.Run("bench", "--model-spec", spec, "--batch-size", "8", "--seconds", "0.2", "--json");
+            string output = Cli.RunOk("bench", "--model-spec", spec, "--batch-size", "8", "--seconds", "0.2", "--json");
 
-            Assert.True(exit == 0, error);
             var result = JsonNode.Parse(output)!.AsObject();
             Assert.True((double)result["trainImagesPerSecond"]! > 0, output);
             Assert.True((double)result["inferenceImagesPerSecond"]! > 0, output);
@@ -72,9 +69,8 @@ public sealed class BenchCommandTests
     [Fact]
     public void Bench_SecondsShorterThanOneStep_StillMeasuresABatch()
     {
-        var (exit, output, error) = Cli.Run("bench", "--preset", "seed004", "--batch-size", "8", "--seconds", "1e-9", "--json");
+        string output = Cli.RunOk("bench", "--preset", "seed004", "--batch-size", "8", "--seconds", "1e-9", "--json");
 
-        Assert.True(exit == 0, error);
         Assert.True((double)JsonNode.Parse(output)!["trainImagesPerSecond"]! > 0, output);
     }
 }

@@ -10,9 +10,8 @@ public sealed class SummaryCommandTests
     [Fact]
     public void Summary_Preset_PrintsTheNetsLayerTableWhoseRowsAddUpToTheTotal()
     {
-        var (exit, output, error) = Cli.Run("summary", "--preset", "fast");
+        string output = Cli.RunOk("summary", "--preset", "fast");
 
-        Assert.True(exit == 0, error);
         var (_, model, _) = FashionMnistNet.Create(PresetKind.Fast, null);
         model.Build(1, new EngineRandom(0));
         Assert.Equal(ModelSummary.Format(model), output);

@@ -17,9 +17,8 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void Train_TinyRun_WritesEveryArtifactAndTheMetricsKeys()
     {
-        var (exit, output, error) = Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "1500", "--limit-test", "300",
+        string output = Cli.RunOk("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "1500", "--limit-test", "300",
             "--validation-fraction", "0.1", "--out", _out);
-        Assert.True(exit == 0, error);
         foreach (string file in new[] { "model.zip", "model.onnx", "metrics.json", "history.csv", "report.html", "loss.png", "accuracy.png",
             "confusion-matrix.png", "test-samples.png", "checkpoints/last.ckpt" })
             Assert.True(File.Exists(Path.Combine(_out, file)), $"{file} missing");
@@ -58,8 +57,7 @@ public sealed class TrainCommandTests : IDisposable
              "training":{"epochs":1,"batchSize":50,"horizontalFlip":true,"cropPadding":1,"testTimeAugmentation":true,
                          "validationFraction":0}}
             """);
-        var (exit, output, error) = Cli.Run("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "300", "--out", _out);
-        Assert.True(exit == 0, error);
+        string output = Cli.RunOk("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "300", "--out", _out);
         string single = Path.Combine(_out, "model-single-view.onnx");
         Assert.True(File.Exists(single), output);
         Assert.Contains("model-single-view.onnx", output);
@@ -80,9 +78,8 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void Train_BestPresetSmallRun_BothModelsCarryThePlainViewsScoreAndThreshold()
     {
-        var (exit, _, error) = Cli.Run("train", "--preset", "best", "--epochs", "1", "--limit-train", "1000", "--limit-test", "200",
+        Cli.RunOk("train", "--preset", "best", "--epochs", "1", "--limit-train", "1000", "--limit-test", "200",
             "--out", _out);
-        Assert.True(exit == 0, error);
         float[] images = FashionMnist.Load().Test.Take(200).ScaledPixels();
         var scores = new List<float[]>();
         var thresholds = new List<double>();
@@ -110,9 +107,8 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(0, Cli.Run(run).Exit);
         string before = File.ReadAllText(Path.Combine(_out, "metrics.json")).Split("\"testAccuracy\"")[1][..12];
 
-        var (exit, output, error) = Cli.Run([.. run, "--resume"]);
+        string output = Cli.RunOk([.. run, "--resume"]);
 
-        Assert.True(exit == 0, error);
         Assert.Contains("resumed after epoch 1: no epochs left to train (raise --epochs to train on)", output);
         Assert.Contains("1 epoch, all from the checkpoint (none trained in this run)", output);
         Assert.Equal(before, File.ReadAllText(Path.Combine(_out, "metrics.json")).Split("\"testAccuracy\"")[1][..12]);
@@ -124,19 +120,17 @@ public sealed class TrainCommandTests : IDisposable
         string[] run = ["train", "--preset", "seed000", "--limit-train", "500", "--limit-test", "100", "--out", _out];
         Assert.Equal(0, Cli.Run([.. run, "--epochs", "1"]).Exit);
 
-        var (exit, output, error) = Cli.Run([.. run, "--epochs", "3", "--resume"]);
+        string output = Cli.RunOk([.. run, "--epochs", "3", "--resume"]);
 
-        Assert.True(exit == 0, error);
         Assert.Contains("3 epochs (2 in this run, after epoch 1 of the checkpoint) in ", output);
     }
 
     [Fact]
     public void Train_LimitTestUnderAThousand_OnnxCheckNamesTheImagesItCompared()
     {
-        var (exit, output, error) = Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100",
+        string output = Cli.RunOk("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100",
             "--out", _out);
 
-        Assert.True(exit == 0, error);
         Assert.Contains("(max |Δp| on 100 test images)", output);
         Assert.Equal(100, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")))!["onnxCheckedImages"]!);
     }
@@ -144,10 +138,9 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void Train_ResumeWithoutACheckpoint_SaysSoAndTrainsFromTheFirstEpoch()
     {
-        var (exit, output, error) = Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100",
+        string output = Cli.RunOk("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100",
             "--out", _out, "--resume");
 
-        Assert.True(exit == 0, error);
         string last = Path.Combine(_out, "checkpoints", "last.ckpt");
         Assert.Contains($"--resume: no checkpoint at {last}, nothing to resume; training from the first epoch", output);
         Assert.Contains("epoch 1/1 ", output);
@@ -160,9 +153,8 @@ public sealed class TrainCommandTests : IDisposable
         File.WriteAllText(spec,
             """{"input":[1,28,28],"layers":[{"type":"Flatten"},{"type":"Dense","units":10}],"training":{"epochs":2,"batchSize":50}}""");
 
-        var (exit, output, error) = Cli.Run("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "100", "--out", _out);
+        string output = Cli.RunOk("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "100", "--out", _out);
 
-        Assert.True(exit == 0, error);
         Assert.Contains("epoch 1/2 ", output);
         Assert.Contains("epoch 2/2 ", output);
     }
@@ -189,9 +181,8 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(0, Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "200", "--out",
             _out).Exit);
 
-        var (exit, output, error) = Cli.Run("evaluate", "--model", Path.Combine(_out, "model.onnx"), "--limit-test", "200");
+        string output = Cli.RunOk("evaluate", "--model", Path.Combine(_out, "model.onnx"), "--limit-test", "200");
 
-        Assert.True(exit == 0, error);
         Assert.StartsWith($"200 test images from {Pipeline.Data.DataLocator.Locate(null)}: accuracy ", output);
         string[] lines = output.Split('\n');
         Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 80, $"wider than 80 columns: {l}"));
