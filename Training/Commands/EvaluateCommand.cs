@@ -1,6 +1,6 @@
 using System.CommandLine;
-using MlNetFashion.CommandLine;
 using Microsoft.ML;
+using MlNetFashion.CommandLine;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Evaluation;
 using MlNetFashion.Pipeline.Runs;
