@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MlNetFashion.Benchmarks;
+using MlNetFashion.CommandLine;
 using MlNetFashion.Pipeline.Data;
 
 namespace MlNetFashion.Scoring.Commands;
@@ -10,7 +11,7 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "model.onnx", Required = true };
+        var model = ModelOption.Required("model.onnx");
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the Fashion-MNIST files." };
         // A model with test-time views runs its net ten times per image: its batch figures take ~10× as long, so
         // --images lets a run measure them on fewer test images.

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using MlNetFashion.CommandLine;
 using MlNetFashion.Scoring.Classification;
 
 namespace MlNetFashion.Scoring.Commands;
@@ -16,7 +17,7 @@ public static class PredictCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "model.onnx or model.zip", Required = true };
+        var model = ModelOption.Required("model.onnx or model.zip");
         var gpu = GpuOption.Create();
         var json = new Option<bool>("--json")
         {

@@ -14,19 +14,19 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var preset = CommonOptions.Preset();
-        var spec = CommonOptions.ModelSpec();
+        var net = new NetOptions();
         var batch = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 128 };
         var seconds = new Option<double>("--seconds") { Description = "Seconds to train and to score.", DefaultValueFactory = _ => 10 };
         var threads = CommonOptions.Threads();
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("bench", "Measure training and inference speed of a model on random data.")
         {
-            preset, spec, batch, seconds, threads, json,
+            net.Preset, net.ModelSpec, batch, seconds, threads, json,
         };
         command.SetAction(parse =>
         {
-            var (name, model, recipe) = ModelSource.Create(CommonOptions.PresetOf(parse, preset), parse.GetValue(spec));
+            var (preset, spec) = net.Read(parse);
+            var (name, model, recipe) = ModelSource.Create(preset, spec);
             int batchSize = parse.GetValue(batch);
             double time = parse.GetValue(seconds);
             if (batchSize <= 0 || !double.IsFinite(time) || time <= 0)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Optimizers;
 using MlNetFashion.Engine.Training;
 
@@ -8,14 +7,6 @@ namespace MlNetFashion.Training.Commands;
 /// <summary>Options several verbs share, defined once so names and help texts stay identical.</summary>
 internal static class CommonOptions
 {
-    public static Option<string?> Preset() => new("--preset")
-    {
-        Description = $"{Presets.Names} (fast is the default; a name in parentheses is the former name, still accepted).",
-    };
-    /// <summary>The preset <paramref name="option"/> names (a name or former name, any case); null when it is not given.</summary>
-    public static PresetKind? PresetOf(ParseResult parse, Option<string?> option) =>
-        parse.GetValue(option) is { } name ? Presets.Get(name).Kind : null;
-    public static Option<string?> ModelSpec() => new("--model-spec") { Description = "A JSON model definition (instead of --preset)." };
     public static Option<string?> DataDir() =>
         RefuseEmpty(new Option<string?>("--data-dir") { Description = "Folder with the four Fashion-MNIST files (.gz or raw)." });
 

@@ -11,8 +11,7 @@ public static class CvCommand
     public static Command Create()
     {
         var folds = new Option<int>("--folds") { Description = "Number of folds.", DefaultValueFactory = _ => 5 };
-        var preset = CommonOptions.Preset();
-        var spec = CommonOptions.ModelSpec();
+        var net = new NetOptions();
         var epochs = new Option<int?>("--epochs") { Description = "Epochs per fold (default: the preset's)." };
         var batch = new Option<int?>("--batch-size") { Description = "Batch size." };
         var lr = new Option<float?>("--lr") { Description = "Peak learning rate." };
@@ -30,13 +29,14 @@ public static class CvCommand
             new Option<string>("--out") { Description = "Where cv-boxplot.png goes.", DefaultValueFactory = _ => "artifacts" });
         var command = new Command("cv", "K-fold cross-validation on the training set (a fresh model per fold).")
         {
-            folds, preset, spec, epochs, batch, lr, optimizer, validation, seed, threads, limitTrain, dataDir, output,
+            folds, net.Preset, net.ModelSpec, epochs, batch, lr, optimizer, validation, seed, threads, limitTrain, dataDir, output,
         };
         command.SetAction(parse =>
         {
+            var (preset, spec) = net.Read(parse);
             var options = new TrainingRunOptions
             {
-                Preset = CommonOptions.PresetOf(parse, preset), ModelSpec = parse.GetValue(spec),
+                Preset = preset, ModelSpec = spec,
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch),
                 LearningRate = parse.GetValue(lr), Optimizer = parse.GetValue(optimizer), ValidationFraction = parse.GetValue(validation),
                 Seed = parse.GetValue(seed), Threads = parse.GetValue(threads), LimitTrain = parse.GetValue(limitTrain),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.ML;
+using MlNetFashion.CommandLine;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Evaluation;
 using MlNetFashion.Pipeline.Runs;
@@ -12,7 +13,7 @@ public static class EvaluateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "model.zip or model.onnx", Required = true };
+        var model = ModelOption.Required("model.zip or model.onnx");
         var dataDir = CommonOptions.DataDir();
         var limit = new Option<int?>("--limit-test") { Description = "Use only the first N test images." };
         var folder = new ImageFolderOptions();

@@ -10,13 +10,15 @@ public static class SummaryCommand
 {
     public static Command Create()
     {
-        var preset = CommonOptions.Preset();
-        var spec = CommonOptions.ModelSpec();
-        var command = new Command("summary", "Print a model's layers, output shapes and parameter counts (Keras-style).") { preset, spec };
+        var net = new NetOptions();
+        var command = new Command("summary", "Print a model's layers, output shapes and parameter counts (Keras-style).")
+        {
+            net.Preset, net.ModelSpec,
+        };
         command.SetAction(parse =>
         {
-            string? specPath = parse.GetValue(spec);
-            var (name, model, _) = FashionMnistNet.Create(CommonOptions.PresetOf(parse, preset), specPath);
+            var (preset, specPath) = net.Read(parse);
+            var (name, model, _) = FashionMnistNet.Create(preset, specPath);
             model.Build(1, new EngineRandom(0));
             FashionMnistNet.CheckOutput(model, name, specPath);
             Console.Write(model.Summary());

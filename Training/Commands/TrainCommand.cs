@@ -10,8 +10,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var preset = CommonOptions.Preset();
-        var spec = CommonOptions.ModelSpec();
+        var net = new NetOptions();
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the preset's)." };
         var batch = new Option<int?>("--batch-size") { Description = "Batch size (default: the preset's)." };
         var lr = new Option<float?>("--lr") { Description = "Peak learning rate (default: the preset's)." };
@@ -32,14 +31,16 @@ public static class TrainCommand
         var command = new Command("train",
             "Train a CNN on Fashion-MNIST (or --images DIR); write model.zip, model.onnx, metrics.json, history.csv, report.html.")
         {
-            preset, spec, epochs, batch, lr, optimizer, seed, threads, validation, limitTrain, limitTest, dataDir, output, resume,
+            net.Preset, net.ModelSpec, epochs, batch, lr, optimizer, seed, threads, validation, limitTrain, limitTest, dataDir, output,
+            resume,
         };
         foreach (Option option in folder.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
+            var (preset, spec) = net.Read(parse);
             var options = new TrainingRunOptions
             {
-                Preset = CommonOptions.PresetOf(parse, preset), ModelSpec = parse.GetValue(spec),
+                Preset = preset, ModelSpec = spec,
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 Optimizer = parse.GetValue(optimizer), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads),
                 ValidationFraction = parse.GetValue(validation), LimitTrain = parse.GetValue(limitTrain),

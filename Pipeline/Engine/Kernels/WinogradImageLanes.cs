@@ -22,80 +22,75 @@ public static unsafe class WinogradImageLanes
     /// dst[l·tiles + p] = s[p·8 + l] for p &lt; tiles, l &lt; 8: one ξ's values of eight images, tile-major, into the
     /// 8·tiles consecutive columns of those images.
     /// </summary>
-    public static void ToColumns(float* s, int tiles, float* dst)
+    public static void ToColumns(float* s, int tiles, float* dst) => Transpose(s, tiles, dst, toColumns: true);
+
+    /// <summary>s[p·8 + l] = src[l·tiles + p]: the inverse of <see cref="ToColumns"/>.</summary>
+    public static void FromColumns(float* src, int tiles, float* s) => Transpose(src, tiles, s, toColumns: false);
+
+    /// <summary>
+    /// Both directions between the tile side (vector p = tile p of images 0…7) and the column side (image l's tiles at
+    /// l·tiles). <see cref="ExchangeHalves"/> and <see cref="TransposeQuads"/> are their own inverses and the even/odd
+    /// shuffle undoes the unpack, so <see cref="FromColumns"/> runs <see cref="ToColumns"/>'s steps in reverse order.
+    /// <paramref name="toColumns"/> is a constant at both callers, so each is compiled with its own steps only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(float* src, int tiles, float* dst, bool toColumns)
     {
         switch (tiles)
         {
             case 1:
-                Avx.Store(dst, Avx.LoadVector256(s));
+                Avx.Store(dst, L(src));
                 return;
             case 2:
             {
-                // e0 = tile 0 of images 0…7, e1 = tile 1: unpack gives (0,1 | 4,5) and (2,3 | 6,7) image pairs.
-                Vector256<float> e0 = Avx.LoadVector256(s), e1 = Avx.LoadVector256(s + Lanes);
-                Vector256<float> low = Avx.UnpackLow(e0, e1), high = Avx.UnpackHigh(e0, e1);
-                Avx.Store(dst, Avx.Permute2x128(low, high, 0x20));
-                Avx.Store(dst + Lanes, Avx.Permute2x128(low, high, 0x31));
+                // Tile side: a, b = tiles 0, 1. The unpack interleaves them: (images 0, 1 | 4, 5) and (2, 3 | 6, 7), each
+                // (tile 0, tile 1); ExchangeHalves then gives the column side: a = images 0…3, b = images 4…7.
+                Vector256<float> a = L(src), b = L(src + Lanes);
+                if (toColumns) (a, b) = (Avx.UnpackLow(a, b), Avx.UnpackHigh(a, b));
+                (a, b) = ExchangeHalves(a, b);
+                if (!toColumns) (a, b) = (Avx.Shuffle(a, b, 0x88), Avx.Shuffle(a, b, 0xDD));
+                Avx.Store(dst, a);
+                Avx.Store(dst + Lanes, b);
                 return;
             }
             case 4:
             {
-                Vector256<float> t0 = Avx.LoadVector256(s), t1 = Avx.LoadVector256(s + Lanes),
-                    t2 = Avx.LoadVector256(s + 2 * Lanes), t3 = Avx.LoadVector256(s + 3 * Lanes);
-                // Per 128-bit half: u0 = images 0 (4) and 1 (5) of tiles 0, 1; u1 = images 2, 3 (6, 7); u2, u3 the same of tiles 2, 3.
-                Vector256<float> u0 = Avx.UnpackLow(t0, t1), u1 = Avx.UnpackHigh(t0, t1), u2 = Avx.UnpackLow(t2, t3),
-                    u3 = Avx.UnpackHigh(t2, t3);
-                // a0 = image 0's four tiles | image 4's, a1 = images 1 | 5, a2 = 2 | 6, a3 = 3 | 7.
-                Vector256<float> a0 = Avx.Shuffle(u0, u2, 0x44), a1 = Avx.Shuffle(u0, u2, 0xEE), a2 = Avx.Shuffle(u1, u3, 0x44),
-                    a3 = Avx.Shuffle(u1, u3, 0xEE);
-                Avx.Store(dst, Avx.Permute2x128(a0, a1, 0x20));
-                Avx.Store(dst + Lanes, Avx.Permute2x128(a2, a3, 0x20));
-                Avx.Store(dst + 2 * Lanes, Avx.Permute2x128(a0, a1, 0x31));
-                Avx.Store(dst + 3 * Lanes, Avx.Permute2x128(a2, a3, 0x31));
+                // Tile side: v0, v1, v2, v3 = tiles 0…3. TransposeQuads makes them images (0 | 4), (1 | 5), (2 | 6), (3 | 7),
+                // four tiles each; ExchangeHalves of (v0, v1) and (v2, v3) gives the column side: v0, v2, v1, v3 = images
+                // (0, 1), (2, 3), (4, 5), (6, 7).
+                int second = toColumns ? 1 : 2, third = 3 - second;
+                Vector256<float> v0 = L(src), v1 = L(src + second * Lanes), v2 = L(src + third * Lanes), v3 = L(src + 3 * Lanes);
+                if (toColumns) TransposeQuads(ref v0, ref v1, ref v2, ref v3);
+                (v0, v1) = ExchangeHalves(v0, v1);
+                (v2, v3) = ExchangeHalves(v2, v3);
+                if (!toColumns) TransposeQuads(ref v0, ref v1, ref v2, ref v3);
+                Avx.Store(dst, v0);
+                Avx.Store(dst + third * Lanes, v1);
+                Avx.Store(dst + second * Lanes, v2);
+                Avx.Store(dst + 3 * Lanes, v3);
                 return;
             }
             default:
-                PlaneLanes.Scatter(s, null, tiles, addBias: false, 0f, dst, tiles);
+                if (toColumns) PlaneLanes.Scatter(src, null, tiles, addBias: false, 0f, dst, tiles);
+                else PlaneLanes.Gather(src, tiles, tiles, null, dst);
                 return;
         }
     }
 
-    /// <summary>s[p·8 + l] = src[l·tiles + p]: the inverse of <see cref="ToColumns"/>.</summary>
-    public static void FromColumns(float* src, int tiles, float* s)
+    /// <summary>(a, b) → (a's lower 128-bit half : b's lower, a's upper : b's upper); applied twice, the identity.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float>, Vector256<float>) ExchangeHalves(Vector256<float> a, Vector256<float> b) =>
+        (Avx.Permute2x128(a, b, 0x20), Avx.Permute2x128(a, b, 0x31));
+
+    /// <summary>
+    /// Within each 128-bit half, the 4×4 transpose of (v0, v1, v2, v3): lane j of vector i ↔ lane i of vector j;
+    /// applied twice, the identity.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeQuads(ref Vector256<float> v0, ref Vector256<float> v1, ref Vector256<float> v2, ref Vector256<float> v3)
     {
-        switch (tiles)
-        {
-            case 1:
-                Avx.Store(s, Avx.LoadVector256(src));
-                return;
-            case 2:
-            {
-                // Images 0…3 then 4…7, each (tile 0, tile 1): even lanes are tile 0, odd lanes tile 1.
-                Vector256<float> first = Avx.LoadVector256(src), second = Avx.LoadVector256(src + Lanes);
-                Vector256<float> low = Avx.Permute2x128(first, second, 0x20), high = Avx.Permute2x128(first, second, 0x31);
-                Avx.Store(s, Avx.Shuffle(low, high, 0x88));
-                Avx.Store(s + Lanes, Avx.Shuffle(low, high, 0xDD));
-                return;
-            }
-            case 4:
-            {
-                // r0 = images 0, 1; r1 = 2, 3; r2 = 4, 5; r3 = 6, 7 (four tiles each); a0 = images 0 | 4, a1 = 1 | 5, …
-                Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + Lanes),
-                    r2 = Avx.LoadVector256(src + 2 * Lanes), r3 = Avx.LoadVector256(src + 3 * Lanes);
-                Vector256<float> a0 = Avx.Permute2x128(r0, r2, 0x20), a1 = Avx.Permute2x128(r0, r2, 0x31),
-                    a2 = Avx.Permute2x128(r1, r3, 0x20), a3 = Avx.Permute2x128(r1, r3, 0x31);
-                Vector256<float> u0 = Avx.UnpackLow(a0, a1), u1 = Avx.UnpackHigh(a0, a1), u2 = Avx.UnpackLow(a2, a3),
-                    u3 = Avx.UnpackHigh(a2, a3);
-                Avx.Store(s, Avx.Shuffle(u0, u2, 0x44));
-                Avx.Store(s + Lanes, Avx.Shuffle(u0, u2, 0xEE));
-                Avx.Store(s + 2 * Lanes, Avx.Shuffle(u1, u3, 0x44));
-                Avx.Store(s + 3 * Lanes, Avx.Shuffle(u1, u3, 0xEE));
-                return;
-            }
-            default:
-                PlaneLanes.Gather(src, tiles, tiles, null, s);
-                return;
-        }
+        Vector256<float> u0 = Avx.UnpackLow(v0, v1), u1 = Avx.UnpackHigh(v0, v1), u2 = Avx.UnpackLow(v2, v3), u3 = Avx.UnpackHigh(v2, v3);
+        (v0, v1, v2, v3) = (Avx.Shuffle(u0, u2, 0x44), Avx.Shuffle(u0, u2, 0xEE), Avx.Shuffle(u1, u3, 0x44), Avx.Shuffle(u1, u3, 0xEE));
     }
 
     /// <summary>

@@ -148,12 +148,7 @@ public sealed class WinogradKernel : WinogradConvolution
                             float* e = pp + (row + 1) * rowStride;
                             WinogradRows.Deinterleave(source + row * Width, Width, even: e + _half, odd: e + 1);
                         }
-                        int ty = 0;
-                        for (; _pairs && ty + 2 <= _tilesY; ty += 2, target += 2 * _tilesX)
-                            WinogradRows.InputPair(pp + 2 * ty * rowStride, _half, target, xiStride);
-                        for (; ty < _tilesY; ty++, target += _tilesX)
-                            for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
-                                WinogradRows.Input(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
+                        SweepTileRows(RowTransform.Input, pp, target, xiStride);
                         continue;
                     }
                     for (int row = 0; row < Height; row++)
@@ -164,6 +159,42 @@ public sealed class WinogradKernel : WinogradConvolution
                         for (int tx = 0; tx < _tilesX; tx++) WinogradTransforms.Input(line + 2 * tx, _paddedStride, target++, xiStride);
                     }
                 }
+            }
+    }
+
+    /// <summary>The tile-row transforms of <see cref="WinogradRows"/> that <see cref="SweepTileRows"/> runs.</summary>
+    private enum RowTransform
+    {
+        /// <summary>V = Bᵀ d B, plane → columns.</summary>
+        Input,
+        /// <summary>Y = Aᵀ M A, columns → plane.</summary>
+        Output,
+        /// <summary>dM = A dY Aᵀ, plane → columns.</summary>
+        OutputAdjoint,
+    }
+
+    /// <summary>
+    /// <paramref name="transform"/> over every tile row of one image's deinterleaved plane (rows 2·half floats apart) and
+    /// its Ty·Tx columns: two tile rows per call on maps four tiles wide (<see cref="WinogradRows.InputPair"/>), else eight
+    /// tiles of a row per call.
+    /// </summary>
+    private unsafe void SweepTileRows(RowTransform transform, float* plane, float* columns, int xiStride)
+    {
+        int rowStride = 2 * _half, ty = 0;
+        for (; _pairs && ty + 2 <= _tilesY; ty += 2, columns += 2 * _tilesX)
+        {
+            float* top = plane + 2 * ty * rowStride;
+            if (transform == RowTransform.Input) WinogradRows.InputPair(top, _half, columns, xiStride);
+            else if (transform == RowTransform.Output) WinogradRows.OutputPair(columns, xiStride, top, _half);
+            else WinogradRows.OutputAdjointPair(top, _half, columns, xiStride);
+        }
+        for (; ty < _tilesY; ty++, columns += _tilesX)
+            for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
+            {
+                float* top = plane + 2 * ty * rowStride, at = columns + tx0;
+                if (transform == RowTransform.Input) WinogradRows.Input(top, _half, tx0, at, xiStride);
+                else if (transform == RowTransform.Output) WinogradRows.Output(at, xiStride, top, _half, tx0);
+                else WinogradRows.OutputAdjoint(top, _half, tx0, at, xiStride);
             }
     }
 
@@ -207,12 +238,7 @@ public sealed class WinogradKernel : WinogradConvolution
                     if (_vector)
                     {
                         // Output row r as E[k] = y[r, 2k], O[k] = y[r, 2k + 1].
-                        int ty = 0;
-                        for (; _pairs && ty + 2 <= _tilesY; ty += 2, source += 2 * _tilesX)
-                            WinogradRows.OutputPair(source, xiStride, pp + 2 * ty * rowStride, _half);
-                        for (; ty < _tilesY; ty++, source += _tilesX)
-                            for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
-                                WinogradRows.Output(source + tx0, xiStride, pp + 2 * ty * rowStride, _half, tx0);
+                        SweepTileRows(RowTransform.Output, pp, source, xiStride);
                         for (int row = 0; row < Height; row++)
                         {
                             float* e = pp + row * rowStride;
@@ -277,12 +303,7 @@ public sealed class WinogradKernel : WinogradConvolution
                             float* e = pp + row * rowStride;
                             WinogradRows.Deinterleave(source + row * Width, Width, e, e + _half);
                         }
-                        int ty = 0;
-                        for (; _pairs && ty + 2 <= _tilesY; ty += 2, target += 2 * _tilesX)
-                            WinogradRows.OutputAdjointPair(pp + 2 * ty * rowStride, _half, target, xiStride);
-                        for (; ty < _tilesY; ty++, target += _tilesX)
-                            for (int tx0 = 0; tx0 < _tilesX; tx0 += 8)
-                                WinogradRows.OutputAdjoint(pp + 2 * ty * rowStride, _half, tx0, target + tx0, xiStride);
+                        SweepTileRows(RowTransform.OutputAdjoint, pp, target, xiStride);
                         continue;
                     }
                     for (int row = 0; row < Height; row++)

@@ -34,9 +34,7 @@ public sealed class ArgmaxMapping : CustomMappingFactory<ProbabilitiesRow, Argma
         float[] p = input.Probabilities;
         if (output.Score.Length != p.Length) output.Score = new float[p.Length];
         p.CopyTo(output.Score, 0);
-        int best = 0;
-        for (int i = 1; i < p.Length; i++) if (p[i] > p[best]) best = i;
-        output.LabelName = FashionMnistClasses.Names[best];
+        output.LabelName = FashionMnistClasses.Names[System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(p)];
     }
 
     public override Action<ProbabilitiesRow, ArgmaxRow> GetMapping() => Map;

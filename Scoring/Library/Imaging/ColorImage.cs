@@ -4,21 +4,12 @@ namespace MlNetFashion.Scoring.Imaging;
 /// A decoded colour image at working resolution: RGBA interleaved, row-major, straight (not premultiplied) alpha,
 /// every channel a float in [0, 255]. Pixel (x, y)'s channel c is at <c>4·(y·Width + x) + c</c>.
 /// </summary>
-public sealed class ColorImage
+public sealed class ColorImage(int width, int height, float[] rgba) : Raster(width, height, 4, rgba.Length, "channel values")
 {
-    public ColorImage(int width, int height, float[] rgba)
-    {
-        if (width <= 0 || height <= 0) throw new ArgumentException($"expected a positive size, received {width}×{height}");
-        if (rgba.Length != 4 * width * height)
-            throw new ArgumentException($"expected {4 * width * height} channel values, received {rgba.Length}");
-        Width = width;
-        Height = height;
-        Rgba = rgba;
-    }
-
-    public int Width { get; }
-    public int Height { get; }
-    public float[] Rgba { get; }
+    /// <summary>The channel values; an empty or negative size is refused first (initializers run before the base constructor).</summary>
+    public float[] Rgba { get; } = width > 0 && height > 0
+        ? rgba
+        : throw new ArgumentException($"expected a positive size, received {width}×{height}");
 
     public float this[int x, int y, int channel] => Rgba[4 * (y * Width + x) + channel];
 

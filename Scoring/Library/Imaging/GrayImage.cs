@@ -1,13 +1,9 @@
 namespace MlNetFashion.Scoring.Imaging;
 
 /// <summary>An 8-bit grayscale image, row-major: what the model sees (28×28, light garment on black).</summary>
-public sealed class GrayImage(int width, int height, byte[] pixels)
+public sealed class GrayImage(int width, int height, byte[] pixels) : Raster(width, height, 1, pixels.Length, "pixels")
 {
-    public int Width { get; } = width;
-    public int Height { get; } = height;
-    public byte[] Pixels { get; } = pixels.Length == width * height
-        ? pixels
-        : throw new ArgumentException($"expected {width * height} pixels, received {pixels.Length}");
+    public byte[] Pixels { get; } = pixels;
 
     public byte this[int x, int y] => Pixels[y * Width + x];
 

@@ -3,19 +3,9 @@ using System.Numerics;
 namespace MlNetFashion.Scoring.Imaging;
 
 /// <summary>A single-channel float image, row-major: a garment's intensity (0 = background) before it becomes bytes.</summary>
-public sealed class IntensityMap
+public sealed class IntensityMap(int width, int height, float[] values) : Raster(width, height, 1, values.Length, "values")
 {
-    public IntensityMap(int width, int height, float[] values)
-    {
-        if (values.Length != width * height) throw new ArgumentException($"expected {width * height} values, received {values.Length}");
-        Width = width;
-        Height = height;
-        Values = values;
-    }
-
-    public int Width { get; }
-    public int Height { get; }
-    public float[] Values { get; }
+    public float[] Values { get; } = values;
 
     public float this[int x, int y] => Values[y * Width + x];
 
