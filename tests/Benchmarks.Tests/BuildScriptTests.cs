@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Benchmarks.Tests;
 
@@ -8,7 +9,7 @@ namespace MlNetFashion.Benchmarks.Tests;
 /// dotnet test prints and writes one TRX file, so only the scripts' own logic runs.
 /// </summary>
 [UnsupportedOSPlatform("windows")] // bash and Unix file modes
-public sealed class BuildScriptTests : IDisposable
+public sealed class BuildScriptTests : TempFolderTests
 {
     private const string PassedLine = "Passed!  - Failed:     0, Passed:     3, Skipped:     0, Total:     3, Duration: 1 s - A.Tests.dll";
     private const string SkippedLine =
@@ -35,13 +36,11 @@ public sealed class BuildScriptTests : IDisposable
     private const string SkippedListing =
         "  skipped B.Tests.Page(size: \"large\") [/usr/bin/chromium not installed: install chromium & retry (<see build.sh>)]";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("mlnetfashion-build-sh-").FullName;
-
-    public BuildScriptTests()
+    public BuildScriptTests() : base("mlnetfashion-build-sh-")
     {
         foreach (string script in new[] { "build.sh", "build.ps1" })
-            File.Copy(Path.Combine(Shell.Repository, script), Path.Combine(_dir, script));
-        string bin = Directory.CreateDirectory(Path.Combine(_dir, "bin")).FullName;
+            File.Copy(Path.Combine(Shell.Repository, script), Path.Combine(Folder, script));
+        string bin = Directory.CreateDirectory(Path.Combine(Folder, "bin")).FullName;
         // pwsh installed as a .NET tool starts itself as `dotnet pwsh.dll` through PATH: that call goes to the real dotnet.
         StandIn(bin, "dotnet", """
             case "$1" in *.dll) exec "$REAL_DOTNET" "$@" ;; esac
@@ -60,9 +59,7 @@ public sealed class BuildScriptTests : IDisposable
         StandIn(bin, "apt-get", "printf 'apt-get %s\\n' \"$*\" >> \"$CALLS\"");
     }
 
-    private string[] Calls => File.ReadAllLines(Path.Combine(_dir, "calls.log"));
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private string[] Calls => File.ReadAllLines(Path.Combine(Folder, "calls.log"));
 
     [Theory]
     [BuildScriptData(BuildScript.Bash)]
@@ -163,8 +160,8 @@ public sealed class BuildScriptTests : IDisposable
     public void Test_DotnetFormatFindsDifferences_OneStyleLinePerFindingAfterTheBuildAndNoTests(BuildScript script)
     {
         // dotnet format reports a finding once per pass that sees it (code style, then analyzers).
-        string naming = $"{_dir}/src/A.cs(12,17): warning IDE1006: Naming rule violation: Missing prefix: 's_' [{_dir}/src/A.csproj]";
-        string whitespace = $"{_dir}/src/B.cs(3,1): error WHITESPACE: Fix whitespace formatting. [{_dir}/src/B.csproj]";
+        string naming = $"{Folder}/src/A.cs(12,17): warning IDE1006: Naming rule violation: Missing prefix: 's_' [{Folder}/src/A.csproj]";
+        string whitespace = $"{Folder}/src/B.cs(3,1): error WHITESPACE: Fix whitespace formatting. [{Folder}/src/B.csproj]";
         string format = string.Join('\n', naming, whitespace, naming);
 
         string output = Test(script, expectedExit: 1, PassedLine, Trx, formatOutput: format);
@@ -225,11 +222,11 @@ public sealed class BuildScriptTests : IDisposable
     private (int Exit, string Out, string Error) Run(BuildScript script, string[] args, Dictionary<string, string?>? environment = null)
     {
         environment ??= [];
-        environment["PATH"] = Path.Combine(_dir, "bin") + ":" + Environment.GetEnvironmentVariable("PATH");
+        environment["PATH"] = Path.Combine(Folder, "bin") + ":" + Environment.GetEnvironmentVariable("PATH");
         environment["REAL_DOTNET"] = RealDotnet();
-        environment["CALLS"] = Path.Combine(_dir, "calls.log");
+        environment["CALLS"] = Path.Combine(Folder, "calls.log");
         environment["FASHION_MNIST_DIR"] = null;
-        string path = Path.Combine(_dir, FileName(script));
+        string path = Path.Combine(Folder, FileName(script));
         return script == BuildScript.Bash ? Shell.Run(path, args, environment) : Shell.Pwsh(path, args, environment);
     }
 

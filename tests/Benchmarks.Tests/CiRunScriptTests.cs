@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Benchmarks.Tests;
 
@@ -7,20 +8,18 @@ namespace MlNetFashion.Benchmarks.Tests;
 /// it checks.
 /// </summary>
 [UnsupportedOSPlatform("windows")] // bash and Unix file modes
-public sealed class CiRunScriptTests : IDisposable
+public sealed class CiRunScriptTests : TempFolderTests
 {
     private static readonly string[] Artifacts =
         ["model.onnx", "model.zip", "metrics.json", "history.csv", "report.html", "checkpoints/last.ckpt", "checkpoints/best.ckpt"];
 
     private const string AccuracyLine = "test accuracy 94.04 % (macro 94.04 %, log-loss 0.1700); 8 epochs; whole run 7 min 2 s";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("mlnetfashion-ci-run-").FullName;
-
-    public CiRunScriptTests()
+    public CiRunScriptTests() : base("mlnetfashion-ci-run-")
     {
-        Directory.CreateDirectory(Path.Combine(_dir, ".ci"));
-        File.Copy(Path.Combine(Shell.Repository, ".ci", "run"), Path.Combine(_dir, ".ci", "run"));
-        string buildSh = Path.Combine(_dir, "build.sh");
+        Directory.CreateDirectory(Path.Combine(Folder, ".ci"));
+        File.Copy(Path.Combine(Shell.Repository, ".ci", "run"), Path.Combine(Folder, ".ci", "run"));
+        string buildSh = Path.Combine(Folder, "build.sh");
         File.WriteAllText(buildSh, """
             #!/usr/bin/env bash
             echo "$1" >> verbs.log
@@ -32,15 +31,13 @@ public sealed class CiRunScriptTests : IDisposable
         File.SetUnixFileMode(buildSh, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Run_TrainWritesEveryFileAndPrintsItsAccuracy_PassesAfterTheTests()
     {
         var (exit, output, error) = Run(Artifacts, "epoch 8/8\n" + AccuracyLine);
 
         Assert.True(exit == 0, error);
-        Assert.Equal(["test", "train"], File.ReadAllLines(Path.Combine(_dir, "verbs.log")));
+        Assert.Equal(["test", "train"], File.ReadAllLines(Path.Combine(Folder, "verbs.log")));
         Assert.EndsWith("ci: ./build.sh train wrote every artifact; test accuracy 94.04 %\n", output);
     }
 
@@ -50,7 +47,7 @@ public sealed class CiRunScriptTests : IDisposable
         var (exit, _, _) = Run(Artifacts, AccuracyLine, testExit: 1);
 
         Assert.Equal(1, exit);
-        Assert.Equal(["test"], File.ReadAllLines(Path.Combine(_dir, "verbs.log")));
+        Assert.Equal(["test"], File.ReadAllLines(Path.Combine(Folder, "verbs.log")));
     }
 
     [Fact]
@@ -74,7 +71,7 @@ public sealed class CiRunScriptTests : IDisposable
     [Fact]
     public void Run_AFileLeftFromAnEarlierRun_FailsNamingIt()
     {
-        string old = Path.Combine(_dir, "artifacts", "report.html");
+        string old = Path.Combine(Folder, "artifacts", "report.html");
         Directory.CreateDirectory(Path.GetDirectoryName(old)!);
         File.WriteAllText(old, "an earlier run's report");
         File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddHours(-1));
@@ -86,7 +83,7 @@ public sealed class CiRunScriptTests : IDisposable
     }
 
     private (int Exit, string Out, string Error) Run(IEnumerable<string> writes, string output, int testExit = 0) =>
-        Shell.Run(Path.Combine(_dir, ".ci", "run"), [], new Dictionary<string, string?>
+        Shell.Run(Path.Combine(Folder, ".ci", "run"), [], new Dictionary<string, string?>
         {
             ["FAKE_WRITES"] = string.Join(' ', writes), ["FAKE_OUTPUT"] = output, ["FAKE_TEST_EXIT"] = testExit.ToString(),
         });

@@ -2,15 +2,12 @@ using MlNetFashion.Engine.Calibration;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Benchmarks.Tests;
 
-public sealed class ConfidenceBenchmarkTests : IDisposable
+public sealed class ConfidenceBenchmarkTests() : TempFolderTests("confidence-bench-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("confidence-bench-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Auroc_HandComputedCase_CountsTiesAsHalf()
     {
@@ -23,15 +20,15 @@ public sealed class ConfidenceBenchmarkTests : IDisposable
     {
         Sequential model = Presets.Get("seed004").CreateModel();
         model.Build(8, new EngineRandom(5));
-        string path = Path.Combine(_dir, "model.onnx");
+        string path = Path.Combine(Folder, "model.onnx");
         File.WriteAllBytes(path, OnnxExporter.Export(model, new OnnxExportOptions
         {
             Temperature = 1.3, InDistribution = new InDistributionRule(InDistributionScoreKind.Energy, -1e9),
         }));
-        WriteRaw(Path.Combine(_dir, "digits.u8"), 12, 8, 8, seed: 1);
-        WriteRaw(Path.Combine(_dir, "photos.u8"), 12, 64, 64, seed: 2);
+        WriteRaw(Path.Combine(Folder, "digits.u8"), 12, 8, 8, seed: 1);
+        WriteRaw(Path.Combine(Folder, "photos.u8"), 12, 64, 64, seed: 2);
 
-        ConfidenceBenchmark.Result r = ConfidenceBenchmark.Measure(new ConfidenceBenchmark.Options(path, 20, _dir, null));
+        ConfidenceBenchmark.Result r = ConfidenceBenchmark.Measure(new ConfidenceBenchmark.Options(path, 20, Folder, null));
 
         Assert.Equal(1.3, r.Temperature, 6);
         // The icons come from Debian's adwaita-icon-theme (./build.sh setup installs it); without it the run notes their absence.

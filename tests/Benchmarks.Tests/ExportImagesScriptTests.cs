@@ -1,15 +1,12 @@
 using System.Diagnostics;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Benchmarks.Tests;
 
 /// <summary>benchmarks/export_digits.py and export_fashion_photos.py: the image folders behind "Your own images".</summary>
-public sealed class ExportImagesScriptTests : IDisposable
+public sealed class ExportImagesScriptTests() : TempFolderTests("export-images-")
 {
     private const string Python = "/usr/bin/python3";
-    private readonly string _root = Directory.CreateTempSubdirectory("export-images-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     private static (int Exit, string Out, string Error) Run(string script, params string[] args) =>
         RunPython([Path.Combine(Shell.Repository, "benchmarks", script), .. args]);
 
@@ -47,7 +44,7 @@ public sealed class ExportImagesScriptTests : IDisposable
     [SklearnFact]
     public void ExportDigits_NewFolder_EveryImageInItsDigitsFolder()
     {
-        string output = Path.Combine(_root, "digits");
+        string output = Path.Combine(Folder, "digits");
         var (exit, stdout, error) = Run("export_digits.py", output);
 
         Assert.True(exit == 0, error);
@@ -63,7 +60,7 @@ public sealed class ExportImagesScriptTests : IDisposable
     [InlineData("export_fashion_photos.py")]
     public void Export_FolderWithFiles_OneErrorLineNothingAdded(string script)
     {
-        string output = Directory.CreateDirectory(Path.Combine(_root, "used")).FullName;
+        string output = Directory.CreateDirectory(Path.Combine(Folder, "used")).FullName;
         File.WriteAllText(Path.Combine(output, "mine.txt"), "keep");
 
         var (exit, _, error) = Run(script, output);
@@ -76,7 +73,7 @@ public sealed class ExportImagesScriptTests : IDisposable
     [FashionPhotosFact]
     public void ExportFashionPhotos_SmallCounts_DisjointTrainAndTestPerClass()
     {
-        string output = Path.Combine(_root, "photos");
+        string output = Path.Combine(Folder, "photos");
         var (exit, _, error) = Run("export_fashion_photos.py", output, "2", "3");
 
         Assert.True(exit == 0, error);

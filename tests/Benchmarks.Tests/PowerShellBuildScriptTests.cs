@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Benchmarks.Tests;
 
@@ -6,17 +7,13 @@ namespace MlNetFashion.Benchmarks.Tests;
 /// build.ps1's pack verb run by PowerShell 7 as a Windows user runs it, for real beside build.sh's, in a copy of the
 /// sources. The verbs both scripts share are <see cref="BuildScriptTests"/>' theories.
 /// </summary>
-public sealed class PowerShellBuildScriptTests : IDisposable
+public sealed class PowerShellBuildScriptTests() : TempFolderTests("mlnetfashion-build-ps1-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("mlnetfashion-build-ps1-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [PwshFact]
     public void Pack_BuildShAndBuildPs1_TheSameThreeLibraryPackagesWithTheirSymbols()
     {
         // In a copy of the sources: pack compiles the libraries anew, which must not touch the build other tests use.
-        string repository = Path.Combine(_dir, "repository");
+        string repository = Path.Combine(Folder, "repository");
         CopySources(Shell.Repository, repository);
         string packages = Path.Combine(repository, "artifacts", "packages");
         var (bashExit, bashOutput, bashError) = Shell.Run(Path.Combine(repository, "build.sh"), ["pack"]);

@@ -2,16 +2,13 @@ using MlNetFashion.Benchmarks.Operations;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Benchmarks.Tests.Operations;
 
 /// <summary>batch-scoring at a small N: the scoring app run as processes, its streamed file killed and resumed.</summary>
-public sealed class BatchScoringBenchmarkTests : IDisposable
+public sealed class BatchScoringBenchmarkTests() : TempFolderTests("batch-scoring-bench-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("batch-scoring-bench-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>An untrained small network: the benchmark measures the path, not the accuracy.</summary>
     public static string SmallModel(string dir)
     {
@@ -28,10 +25,10 @@ public sealed class BatchScoringBenchmarkTests : IDisposable
         // Five chunks of the streamed path (8,192 images each), so the kill lands mid-run.
         const int images = 40_000;
         var output = new StringWriter();
-        string work = Path.Combine(_dir, "work");
+        string work = Path.Combine(Folder, "work");
 
         BatchScoringBenchmark.Result r = BatchScoringBenchmark.Run(
-            new BatchScoringBenchmark.Options(SmallModel(_dir), images, KillResume: true, WorkDir: work), output);
+            new BatchScoringBenchmark.Options(SmallModel(Folder), images, KillResume: true, WorkDir: work), output);
 
         Assert.Equal(images, r.Images);
         Assert.Equal(0, r.Streamed.ExitCode);

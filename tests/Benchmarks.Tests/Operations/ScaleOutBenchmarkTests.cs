@@ -1,21 +1,18 @@
 using MlNetFashion.Benchmarks.Operations;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Benchmarks.Tests.Operations;
 
 /// <summary>scale-out for a few seconds: three replicas behind HAProxy and one direct, every answer checked.</summary>
-public sealed class ScaleOutBenchmarkTests : IDisposable
+public sealed class ScaleOutBenchmarkTests() : TempFolderTests("scale-out-bench-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("scale-out-bench-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [HaproxyFact]
     public async Task Run_FewSeconds_BothPathsAnsweredEveryReplicaUsedNoneFailed()
     {
         var output = new StringWriter();
 
         ScaleOutBenchmark.Result r = await ScaleOutBenchmark.RunAsync(
-            new ScaleOutBenchmark.Options(BatchScoringBenchmarkTests.SmallModel(_dir), Seconds: 2, Clients: 2), output);
+            new ScaleOutBenchmark.Options(BatchScoringBenchmarkTests.SmallModel(Folder), Seconds: 2, Clients: 2), output);
 
         Assert.True(r.DirectAnswered > 0 && r.BalancedAnswered > 0, output.ToString());
         Assert.Equal(0, r.Failed);

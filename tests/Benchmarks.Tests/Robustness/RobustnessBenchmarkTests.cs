@@ -2,20 +2,17 @@ using MlNetFashion.Benchmarks.Robustness;
 using MlNetFashion.Benchmarks.Tests.Operations;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Scoring.Classification;
+using MlNetFashion.Tests.Shared;
 using SkiaSharp;
 
 namespace MlNetFashion.Benchmarks.Tests.Robustness;
 
-public sealed class RobustnessBenchmarkTests : IDisposable
+public sealed class RobustnessBenchmarkTests() : TempFolderTests("robustness-bench-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("robustness-bench-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Robustness_FewImages_OneAccuracyPerDeliveryThePlainOneAsRawPixels()
     {
-        string model = BatchScoringBenchmarkTests.SmallModel(_dir);   // untrained: chance accuracy, but it scores like any model
+        string model = BatchScoringBenchmarkTests.SmallModel(Folder);   // untrained: chance accuracy, but it scores like any model
         var (exit, output, error) = Cli.Run("robustness", "--model", model, "--images", "6");
 
         Assert.Equal(0, exit);
@@ -39,7 +36,7 @@ public sealed class RobustnessBenchmarkTests : IDisposable
     [Fact]
     public void Robustness_MissingModel_OneErrorLine()
     {
-        string missing = Path.Combine(_dir, "nope.onnx");
+        string missing = Path.Combine(Folder, "nope.onnx");
         var (exit, _, error) = Cli.Run("robustness", "--model", missing);
         Assert.Equal(1, exit);
         Assert.Single(error.Trim().Split('\n'));

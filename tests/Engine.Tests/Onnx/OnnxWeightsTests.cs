@@ -3,16 +3,13 @@ using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Tests.Harness;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Engine.Tests.Onnx;
 
 /// <summary>Reading an exported model's weights back: the graph's initializers with the folded batch norms taken out.</summary>
-public sealed class OnnxWeightsTests : IDisposable
+public sealed class OnnxWeightsTests() : TempFolderTests("onnx-weights-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("onnx-weights-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     public static TheoryData<string, bool> Models => new()
     {
         { "fast", true }, { "fast", false }, { "best", true }, { "mcnn-paper", true }, { "article-2x2conv", true },
@@ -33,7 +30,7 @@ public sealed class OnnxWeightsTests : IDisposable
 
     private string Export(Sequential model, string file = "model.onnx", OnnxExportOptions? options = null)
     {
-        string path = Path.Combine(_root, file);
+        string path = Path.Combine(Folder, file);
         File.WriteAllBytes(path, OnnxExporter.Export(model, options));
         return path;
     }
@@ -130,7 +127,7 @@ public sealed class OnnxWeightsTests : IDisposable
         graph.AddInput(OnnxExporter.InputName, 1, 28, 28);
         graph.AddNode("Identity", "copy", [OnnxExporter.InputName], ["output"]);
         graph.AddOutput("output", 1, 28, 28);
-        string path = Path.Combine(_root, "foreign.onnx");
+        string path = Path.Combine(Folder, "foreign.onnx");
         File.WriteAllBytes(path, graph.Serialize("torch_jit", "pytorch", "2.1", "", new Dictionary<string, string>()));
 
         var ex = Assert.Throws<InvalidDataException>(() => OnnxWeights.Load(path, Random("fast", seed: 30)));
@@ -141,7 +138,7 @@ public sealed class OnnxWeightsTests : IDisposable
     [Fact]
     public void Load_NotOnnx_RefusedNamingTheFile()
     {
-        string path = Path.Combine(_root, "photo.onnx");
+        string path = Path.Combine(Folder, "photo.onnx");
         File.WriteAllBytes(path, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
         var ex = Assert.Throws<InvalidDataException>(() => OnnxWeights.Load(path, Random("fast", seed: 31)));
         Assert.StartsWith("photo.onnx: not an ONNX model (", ex.Message);
@@ -153,7 +150,7 @@ public sealed class OnnxWeightsTests : IDisposable
         Sequential model = Random("fast", seed: 32);
         var graph = new OnnxGraph();
         graph.AddInput(OnnxExporter.InputName, 1, 28, 28);
-        string path = Path.Combine(_root, "older.onnx");
+        string path = Path.Combine(Folder, "older.onnx");
         File.WriteAllBytes(path, graph.Serialize("MlNetFashion", OnnxWeights.Producer, "1.0.0", "",
             new Dictionary<string, string> { ["model_spec"] = ModelSpec.ToJson(model) }));
 

@@ -4,11 +4,12 @@ using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Engine.Tests.Harness;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Engine.Tests.Onnx;
 
 /// <summary>benchmarks/onnx_without_views.py, which README offers users to cut the views out of an older model.onnx.</summary>
-public class OnnxWithoutViewsScriptTests
+public class OnnxWithoutViewsScriptTests() : TempFolderTests("mlnetfashion-without-views-")
 {
     [PythonOnnxFact]
     public void Script_DropsTheViewsMetadataAndTheAccuracyMeasuredWithThem()
@@ -21,30 +22,22 @@ public class OnnxWithoutViewsScriptTests
             ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")], NetName = "seed004", TestAccuracy = 0.9, TestImages = 500,
             TestTimeViews = views,
         };
-        string dir = Directory.CreateTempSubdirectory("mlnetfashion-without-views-").FullName;
-        try
-        {
-            string source = Path.Combine(dir, "model.onnx"), cut = Path.Combine(dir, "single.onnx");
-            File.WriteAllBytes(source, OnnxExporter.Export(model, export));
-            string script = Path.Combine(RepositoryFolder.Find("benchmarks"), "onnx_without_views.py");
-            (int exit, string output) = Python.Run(script, source, cut);
-            Assert.True(exit == 0, output);
+        string source = Path.Combine(Folder, "model.onnx"), cut = Path.Combine(Folder, "single.onnx");
+        File.WriteAllBytes(source, OnnxExporter.Export(model, export));
+        string script = Path.Combine(RepositoryFolder.Find("benchmarks"), "onnx_without_views.py");
+        (int exit, string output) = Python.Run(script, source, cut);
+        Assert.True(exit == 0, output);
 
-            using var session = new InferenceSession(cut);
-            Dictionary<string, string> metadata = session.ModelMetadata.CustomMetadataMap;
-            // The copy scores the image alone: "averaged over 10 views" and the views' accuracy would describe another model.
-            Assert.False(metadata.ContainsKey("test_time_augmentation"),
-                "test_time_augmentation kept: " + metadata.GetValueOrDefault("test_time_augmentation"));
-            Assert.False(metadata.ContainsKey("test_accuracy"),
-                "test_accuracy of the views kept: " + metadata.GetValueOrDefault("test_accuracy"));
-            Assert.False(metadata.ContainsKey("test_images"));
-            Assert.StartsWith("[\"c0\",", metadata[OnnxExporter.ClassNamesKey]);
-            Assert.Equal("seed004", metadata["preset"]);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var session = new InferenceSession(cut);
+        Dictionary<string, string> metadata = session.ModelMetadata.CustomMetadataMap;
+        // The copy scores the image alone: "averaged over 10 views" and the views' accuracy would describe another model.
+        Assert.False(metadata.ContainsKey("test_time_augmentation"),
+            "test_time_augmentation kept: " + metadata.GetValueOrDefault("test_time_augmentation"));
+        Assert.False(metadata.ContainsKey("test_accuracy"),
+            "test_accuracy of the views kept: " + metadata.GetValueOrDefault("test_accuracy"));
+        Assert.False(metadata.ContainsKey("test_images"));
+        Assert.StartsWith("[\"c0\",", metadata[OnnxExporter.ClassNamesKey]);
+        Assert.Equal("seed004", metadata["preset"]);
     }
 
     [PythonOnnxFact]
@@ -53,22 +46,14 @@ public class OnnxWithoutViewsScriptTests
         // The default preset's model has no views: the script must say so in one line, not fail inside.
         Sequential model = Presets.Get("seed004").CreateModel();
         model.Build(2, new EngineRandom(1));
-        string dir = Directory.CreateTempSubdirectory("mlnetfashion-without-views-").FullName;
-        try
-        {
-            string source = Path.Combine(dir, "model.onnx"), cut = Path.Combine(dir, "single.onnx");
-            File.WriteAllBytes(source, OnnxExporter.Export(model));
-            string script = Path.Combine(RepositoryFolder.Find("benchmarks"), "onnx_without_views.py");
+        string source = Path.Combine(Folder, "model.onnx"), cut = Path.Combine(Folder, "single.onnx");
+        File.WriteAllBytes(source, OnnxExporter.Export(model));
+        string script = Path.Combine(RepositoryFolder.Find("benchmarks"), "onnx_without_views.py");
 
-            (int exit, string output) = Python.Run(script, source, cut);
+        (int exit, string output) = Python.Run(script, source, cut);
 
-            Assert.Equal(1, exit);
-            Assert.Equal($"error: {source}: no test-time views in this model (it already scores the image alone)", output.Trim());
-            Assert.False(File.Exists(cut));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: {source}: no test-time views in this model (it already scores the image alone)", output.Trim());
+        Assert.False(File.Exists(cut));
     }
 }

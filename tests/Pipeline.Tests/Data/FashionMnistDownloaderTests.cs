@@ -3,17 +3,17 @@ using System.Net;
 using System.Security.Cryptography;
 using MlNetFashion.Benchmarks.Operations;
 using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Pipeline.Tests.Data;
 
 /// <summary>Against a local HTTP server on 127.0.0.1 serving small synthetic files — never the internet.</summary>
-public sealed class FashionMnistDownloaderTests : IDisposable
+public sealed class FashionMnistDownloaderTests : TempFolderTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("fetch-tests-").FullName;
     private readonly Dictionary<string, byte[]> _content = [];
     private readonly Dictionary<string, string> _hashes = [];
 
-    public FashionMnistDownloaderTests()
+    public FashionMnistDownloaderTests() : base("fetch-tests-")
     {
         foreach (string name in DataLocator.FileNames)
         {
@@ -24,8 +24,6 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     }
 
     private int Requests { get; set; }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static byte[] Gzip(byte[] raw)
     {
@@ -62,7 +60,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         using var http = new HttpClient { Timeout = timeout ?? TimeSpan.FromSeconds(20) };
         try
         {
-            return await new FashionMnistDownloader(http, new Uri($"http://127.0.0.1:{port}/"), _hashes).DownloadAsync(directory ?? _dir);
+            return await new FashionMnistDownloader(http, new Uri($"http://127.0.0.1:{port}/"), _hashes).DownloadAsync(directory ?? Folder);
         }
         finally
         {
@@ -77,8 +75,8 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         var files = await DownloadAsync();
         Assert.Equal(4, files.Count);
         foreach (string name in DataLocator.FileNames)
-            Assert.Equal(_hashes[name], FashionMnistDownloader.HashOfUncompressed(Path.Combine(_dir, name + ".gz")));
-        Assert.Empty(Directory.GetFiles(_dir, "*.part"));
+            Assert.Equal(_hashes[name], FashionMnistDownloader.HashOfUncompressed(Path.Combine(Folder, name + ".gz")));
+        Assert.Empty(Directory.GetFiles(Folder, "*.part"));
     }
 
     [Fact]
@@ -93,8 +91,8 @@ public sealed class FashionMnistDownloaderTests : IDisposable
             return true;
         }));
         Assert.StartsWith("train-images-idx3-ubyte.gz:", ex.Message);
-        Assert.False(File.Exists(Path.Combine(_dir, "train-images-idx3-ubyte.gz")));
-        Assert.Empty(Directory.GetFiles(_dir, "*.part"));
+        Assert.False(File.Exists(Path.Combine(Folder, "train-images-idx3-ubyte.gz")));
+        Assert.Empty(Directory.GetFiles(Folder, "*.part"));
     }
 
     [Fact]
@@ -105,8 +103,8 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         Assert.Matches(@"^train-labels-idx1-ubyte\.gz downloaded from http://\S+/train-labels-idx1-ubyte\.gz: SHA-256 of the content is",
             ex.Message);
         Assert.Contains("expected " + new string('0', 64), ex.Message);
-        Assert.False(File.Exists(Path.Combine(_dir, "train-labels-idx1-ubyte.gz")));
-        Assert.Empty(Directory.GetFiles(_dir, "*.part"));
+        Assert.False(File.Exists(Path.Combine(Folder, "train-labels-idx1-ubyte.gz")));
+        Assert.Empty(Directory.GetFiles(Folder, "*.part"));
     }
 
     [Fact]
@@ -126,15 +124,15 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         Assert.Matches(@"^train-labels-idx1-ubyte\.gz downloaded from http://127\.0\.0\.1:\d+/train-labels-idx1-ubyte\.gz is corrupt or " +
             @"truncated \(.+\); it was not saved$", ex.Message);
         Assert.DoesNotContain(".part", ex.Message);
-        Assert.False(File.Exists(Path.Combine(_dir, "train-labels-idx1-ubyte.gz")));
-        Assert.Empty(Directory.GetFiles(_dir, "*.part"));
+        Assert.False(File.Exists(Path.Combine(Folder, "train-labels-idx1-ubyte.gz")));
+        Assert.Empty(Directory.GetFiles(Folder, "*.part"));
     }
 
     [Fact]
     public async Task DownloadAsync_CorruptFilePresent_IsReplacedByAVerifiedDownload()
     {
         // A damaged .gz already in the folder (an interrupted copy) stopped the fetch with "corrupt or truncated gzip data".
-        string target = Path.Combine(_dir, "train-images-idx3-ubyte.gz");
+        string target = Path.Combine(Folder, "train-images-idx3-ubyte.gz");
         byte[] corrupt = [.. _content["train-images-idx3-ubyte"]];
         corrupt[3] = 0xFF;
         File.WriteAllBytes(target, corrupt);
@@ -148,7 +146,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     [Fact]
     public async Task DownloadAsync_ValidFilePresent_IsNotDownloadedAgain()
     {
-        File.WriteAllBytes(Path.Combine(_dir, "train-images-idx3-ubyte.gz"), _content["train-images-idx3-ubyte"]);
+        File.WriteAllBytes(Path.Combine(Folder, "train-images-idx3-ubyte.gz"), _content["train-images-idx3-ubyte"]);
         var files = await DownloadAsync();
         Assert.Equal(3, files.Count);
     }
@@ -167,7 +165,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         var ex = await Assert.ThrowsAsync<FashionMnistDataException>(() => download.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Matches(@"^train-images-idx3-ubyte\.gz: no data from http://127\.0\.0\.1:\d+/train-images-idx3-ubyte\.gz for 2 s \(timed " +
             @"out\); it was not saved$", ex.Message);
-        Assert.Empty(Directory.GetFiles(_dir));
+        Assert.Empty(Directory.GetFiles(Folder));
     }
 
     [Fact]
@@ -183,7 +181,7 @@ public sealed class FashionMnistDownloaderTests : IDisposable
         }));
         Assert.Matches(@"^train-images-idx3-ubyte\.gz: the download from http://127\.0\.0\.1:\d+/train-images-idx3-ubyte\.gz was cut " +
             @"short after [\d,]+ of [\d,]+ bytes \(.+\); it was not saved$", ex.Message);
-        Assert.Empty(Directory.GetFiles(_dir));
+        Assert.Empty(Directory.GetFiles(Folder));
     }
 
     [Fact]
@@ -200,8 +198,8 @@ public sealed class FashionMnistDownloaderTests : IDisposable
     public async Task DownloadAsync_TempFileOfAKilledFetch_IsDeletedButOneInUseIsKept()
     {
         // A fetch killed by SIGTERM or SIGKILL runs no finally: its .part stayed, and each new attempt left another.
-        string stale = Path.Combine(_dir, "train-images-idx3-ubyte.gz.0123456789abcdef0123456789abcdef.part");
-        string live = Path.Combine(_dir, "train-labels-idx1-ubyte.gz.fedcba9876543210fedcba9876543210.part");
+        string stale = Path.Combine(Folder, "train-images-idx3-ubyte.gz.0123456789abcdef0123456789abcdef.part");
+        string live = Path.Combine(Folder, "train-labels-idx1-ubyte.gz.fedcba9876543210fedcba9876543210.part");
         File.WriteAllBytes(stale, new byte[1000]);
         using (var inUse = new FileStream(live, FileMode.CreateNew))
         {

@@ -2,20 +2,17 @@ using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Reporting;
 using MlNetFashion.Pipeline.Runs;
 using MlNetFashion.Pipeline.Trainer;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Pipeline.Tests.Runs;
 
 /// <summary>Ctrl+C after the last epoch: the run stops before writing anything, and --resume finishes it without training.</summary>
-public sealed class TrainingRunTests : IDisposable
+public sealed class TrainingRunTests() : TempFolderTests("run-")
 {
-    private readonly string _out = Directory.CreateTempSubdirectory("run-").FullName;
-
-    public void Dispose() => Directory.Delete(_out, recursive: true);
-
     private TrainingRunOptions Run(bool resume = false) => new()
     {
         Preset = PresetKind.Article2x2Conv, Epochs = 1, LimitTrain = 500, LimitTest = 100, ValidationFraction = 0, Seed = 2,
-        OutputDirectory = _out, Resume = resume,
+        OutputDirectory = Folder, Resume = resume,
     };
 
     private static readonly string[] Artefacts = ["model.zip", "model.onnx", "metrics.json", "history.csv", "report.html"];
@@ -30,8 +27,8 @@ public sealed class TrainingRunTests : IDisposable
 
         Assert.Equal(1, e.Epochs);
         Assert.Equal("evaluating on the test set", e.Stage);
-        Assert.All(Artefacts, file => Assert.False(File.Exists(Path.Combine(_out, file)), file));
-        Assert.True(File.Exists(Path.Combine(_out, "checkpoints", "last.ckpt")));
+        Assert.All(Artefacts, file => Assert.False(File.Exists(Path.Combine(Folder, file)), file));
+        Assert.True(File.Exists(Path.Combine(Folder, "checkpoints", "last.ckpt")));
 
         var resumed = new Recorder(_ => { });
         TrainingRunSummary summary = TrainingRun.Execute(Run(resume: true), resumed, CancellationToken.None);
@@ -39,7 +36,7 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Contains(resumed.Stages, s => s.StartsWith("resumed after epoch 1: no epochs left to train", StringComparison.Ordinal));
         Assert.Empty(resumed.Epochs);
         Assert.Single(summary.History);
-        Assert.All(Artefacts, file => Assert.True(File.Exists(Path.Combine(_out, file)), file));
+        Assert.All(Artefacts, file => Assert.True(File.Exists(Path.Combine(Folder, file)), file));
     }
 
     private sealed class Recorder(Action<string> onStage) : ITrainingProgress

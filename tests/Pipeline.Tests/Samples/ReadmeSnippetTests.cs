@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Pipeline.Tests.Samples;
 
@@ -8,12 +9,8 @@ namespace MlNetFashion.Pipeline.Tests.Samples;
 /// Every ```csharp block in README.md is a whole program (top-level statements and types) that builds as pasted into a
 /// console project referencing the repository's libraries, with warnings as errors.
 /// </summary>
-public sealed partial class ReadmeSnippetTests : IDisposable
+public sealed partial class ReadmeSnippetTests() : TempFolderTests("readme-snippets-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("readme-snippets-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [GeneratedRegex(@"^```csharp\r?\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
 
@@ -39,14 +36,14 @@ public sealed partial class ReadmeSnippetTests : IDisposable
         for (int i = 0; i < blocks.Count; i++)
         {
             string name = $"readme-block-{i + 1}";
-            string folder = Directory.CreateDirectory(Path.Combine(_dir, name)).FullName;
+            string folder = Directory.CreateDirectory(Path.Combine(Folder, name)).FullName;
             File.WriteAllText(Path.Combine(folder, "Program.cs"), blocks[i]);
             File.WriteAllText(Path.Combine(folder, name + ".csproj"), Project(root));
             solution.Append($"  <Project Path=\"{name}/{name}.csproj\" />\n");
         }
-        File.WriteAllText(Path.Combine(_dir, "readme.slnx"), solution.Append("</Solution>\n").ToString());
+        File.WriteAllText(Path.Combine(Folder, "readme.slnx"), solution.Append("</Solution>\n").ToString());
 
-        (int exitCode, string output) = await BuildAsync(Path.Combine(_dir, "readme.slnx"));
+        (int exitCode, string output) = await BuildAsync(Path.Combine(Folder, "readme.slnx"));
 
         var errors = string.Join('\n', output.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).Distinct());
         Assert.True(exitCode == 0, $"README.md's csharp blocks (readme-block-N is the N-th) do not build:\n{errors}\n\n{output}");

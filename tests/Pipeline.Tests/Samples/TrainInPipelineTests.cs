@@ -3,16 +3,13 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.ML;
 using MlNetFashion.Benchmarks.Operations;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Pipeline.Tests.Samples;
 
 /// <summary>The README's training-pipeline code is samples/TrainInPipeline's, and that sample runs as a user would run it.</summary>
-public sealed class TrainInPipelineTests : IDisposable
+public sealed class TrainInPipelineTests() : TempFolderTests("sample-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sample-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     internal static string Root() => BuiltApp.RepositoryRoot();
 
     /// <summary>The sample as the solution built it, in this test run's configuration.</summary>
@@ -50,7 +47,7 @@ public sealed class TrainInPipelineTests : IDisposable
     public async Task Sample_OneEpochOnTwoThousandImages_PrintsTestAccuracyAndSavesALoadableModel()
     {
         string app = App();
-        string model = Path.Combine(_dir, "model.zip");
+        string model = Path.Combine(Folder, "model.zip");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { app, "1", "2000", model }) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;

@@ -6,16 +6,13 @@ using MlNetFashion.Engine.Training;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Trainer;
 using MlNetFashion.Pipeline.Transforms;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Pipeline.Tests.Trainer;
 
-public sealed class FashionCnnTrainerTests : IDisposable
+public sealed class FashionCnnTrainerTests() : TempFolderTests("mlnetfashion-trainer-")
 {
     /// <summary>Saved models and written model specs.</summary>
-    private readonly string _dir = Directory.CreateTempSubdirectory("mlnetfashion-trainer-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private static IDataView Subset(MLContext ml, FashionMnistSplit split, int count) => new FashionMnistDataView(split.Take(count));
 
     private static FashionCnnTrainer.Options SmallRun(int epochs = 2)
@@ -148,7 +145,7 @@ public sealed class FashionCnnTrainerTests : IDisposable
         var test = new FashionMnistDataView(RealData.Data.Test.Take(20));
         float[][] expected = Scores(ml, model, test);
 
-        string path = Path.Combine(_dir, "model.zip");
+        string path = Path.Combine(Folder, "model.zip");
         ml.Model.Save(model, train.Schema, path);
         var fresh = new MLContext();
         ITransformer loaded = fresh.Model.Load(path, out _);
@@ -189,7 +186,7 @@ public sealed class FashionCnnTrainerTests : IDisposable
         // Stratified: round(share × count) of every class is held out.
         float share = option ?? recipe;
         int trained = RealData.Data.Train.Take(600).Labels.GroupBy(l => l).Sum(g => g.Count() - (int)Math.Round(g.Count() * share));
-        string spec = Path.Combine(_dir, "spec.json");
+        string spec = Path.Combine(Folder, "spec.json");
         string fraction = recipe == 0.1f ? "" : $", \"validationFraction\": {recipe}";
         File.WriteAllText(spec, $$"""
             { "input": [1, 28, 28], "layers": [ { "type": "Flatten" }, { "type": "Dense", "units": 10 } ],

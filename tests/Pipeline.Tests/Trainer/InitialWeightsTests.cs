@@ -7,22 +7,19 @@ using MlNetFashion.Engine.Tensors;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Trainer;
 using MlNetFashion.Pipeline.Transforms;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Pipeline.Tests.Trainer;
 
 /// <summary>Fine-tuning: a trained run's weights as the start of another, with a new head and frozen convolutions.</summary>
-public sealed class InitialWeightsTests : IDisposable
+public sealed class InitialWeightsTests() : TempFolderTests("init-from-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("init-from-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     private static readonly string[] ThreeClasses = ["Stiefel", "Schuhe-ä", "靴"];
 
     /// <summary>A trained ten-class run's best.ckpt (seed004, one epoch on 300 images).</summary>
     private string Pretrained()
     {
-        string checkpoints = Path.Combine(_root, "pretrained", "checkpoints");
+        string checkpoints = Path.Combine(Folder, "pretrained", "checkpoints");
         var ml = new MLContext(seed: 1);
         var options = new FashionCnnTrainer.Options
         {
@@ -103,7 +100,7 @@ public sealed class InitialWeightsTests : IDisposable
     private string ExportedAlone(Sequential model, string file = "model.onnx")
     {
         model.Build(8, new EngineRandom(9));
-        string folder = Directory.CreateDirectory(Path.Combine(_root, "copied-elsewhere")).FullName;
+        string folder = Directory.CreateDirectory(Path.Combine(Folder, "copied-elsewhere")).FullName;
         string path = Path.Combine(folder, file);
         File.WriteAllBytes(path, OnnxExporter.Export(model));
         return path;
@@ -128,7 +125,7 @@ public sealed class InitialWeightsTests : IDisposable
     [Fact]
     public void Fit_InitFromThreeClassSpecOnFiveClasses_ReplacesItsHead()
     {
-        string spec = Path.Combine(_root, "three.json");
+        string spec = Path.Combine(Folder, "three.json");
         File.WriteAllText(spec, """
             {"layers": [ {"type": "Conv2D", "filters": 4, "kernelSize": 3}, {"type": "ReLU"}, {"type": "MaxPool2D", "poolSize": 2},
               {"type": "Flatten"}, {"type": "Dense", "units": 3} ]}
@@ -152,7 +149,7 @@ public sealed class InitialWeightsTests : IDisposable
     [Fact]
     public void Check_ForeignOnnx_OneLineNamingIt()
     {
-        string onnx = Path.Combine(_root, "resnet.onnx");
+        string onnx = Path.Combine(Folder, "resnet.onnx");
         // A ModelProto with producer_name "pytorch" (field 2) and an empty graph (field 7).
         File.WriteAllBytes(onnx, [0x12, 7, .. "pytorch"u8, 0x3A, 0]);
         var ex = Assert.Throws<InvalidDataException>(() => InitialWeights.Check(onnx));
@@ -163,7 +160,7 @@ public sealed class InitialWeightsTests : IDisposable
     [Fact]
     public void Check_NotOnnx_OneLineNamingIt()
     {
-        string onnx = Path.Combine(_root, "model.onnx");
+        string onnx = Path.Combine(Folder, "model.onnx");
         File.WriteAllBytes(onnx, [1, 2, 3]);
         var ex = Assert.Throws<InvalidDataException>(() => InitialWeights.Check(onnx));
         Assert.StartsWith("model.onnx: --init-from: not an ONNX model (", ex.Message);
@@ -172,9 +169,9 @@ public sealed class InitialWeightsTests : IDisposable
     [Fact]
     public void Check_ModelZipWithoutItsRun_NamesWhereTheWeightsWereExpected()
     {
-        string zip = Path.Combine(_root, "model.zip");
+        string zip = Path.Combine(Folder, "model.zip");
         File.WriteAllBytes(zip, [1, 2, 3]);
         var ex = Assert.Throws<FileNotFoundException>(() => InitialWeights.Check(zip));
-        Assert.Contains(Path.Combine(_root, "checkpoints", "best.ckpt"), ex.Message);
+        Assert.Contains(Path.Combine(Folder, "checkpoints", "best.ckpt"), ex.Message);
     }
 }

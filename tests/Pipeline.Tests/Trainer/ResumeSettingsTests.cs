@@ -6,21 +6,18 @@ using MlNetFashion.Engine.Training;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Trainer;
 using MlNetFashion.Pipeline.Transforms;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Pipeline.Tests.Trainer;
 
 /// <summary>A resume continues a checkpoint only under the settings that wrote it, and says which ones differ.</summary>
-public sealed class ResumeSettingsTests : IDisposable
+public sealed class ResumeSettingsTests() : TempFolderTests("resume-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("resume-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     private FashionCnnTrainer.Options Run(int epochs, int batchSize = 32, ulong seed = 3, bool resume = false, string preset = "two-conv")
         => new()
         {
             Preset = Presets.Get(preset).Kind, Epoch = epochs, BatchSize = batchSize, Seed = seed, ValidationSetFraction = 0,
-            CheckpointDirectory = Path.Combine(_root, "checkpoints"), Resume = resume,
+            CheckpointDirectory = Path.Combine(Folder, "checkpoints"), Resume = resume,
         };
 
     private static void Fit(FashionCnnTrainer.Options options, int images = 200)
@@ -30,7 +27,7 @@ public sealed class ResumeSettingsTests : IDisposable
             .Fit(new FashionMnistDataView(RealData.Data.Train.Take(images)));
     }
 
-    private string Last => Path.Combine(_root, "checkpoints", CheckpointWriter.LastFile);
+    private string Last => Path.Combine(Folder, "checkpoints", CheckpointWriter.LastFile);
 
     [Fact]
     public void Fit_ResumingUnderAnotherBatchSizeAndSeed_RefusesNamingTheFileAndBothValuesAndKeepsTheCheckpoint()

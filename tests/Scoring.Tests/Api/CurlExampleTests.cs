@@ -3,28 +3,25 @@ using System.Text.Json.Nodes;
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Imaging;
 using MlNetFashion.Scoring.Tests.Deploy;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Scoring.Tests.Api;
 
 /// <summary>README's `curl --data-binary @boot.png http://127.0.0.1:5080/predict` against a real serve process.</summary>
-public sealed class CurlExampleTests : IDisposable
+public sealed class CurlExampleTests() : TempFolderTests("curl-example-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("curl-example-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     [CurlFact]
     public void PostPredict_CurlDataBinaryOfAPng_AnswersThePredictionTheClassifierGives()
     {
         int index = Array.IndexOf(TrainedModel.Test.Labels, (byte)9);   // an ankle boot
-        string boot = Path.Combine(_root, "boot.png");
+        string boot = Path.Combine(Folder, "boot.png");
         File.WriteAllBytes(boot, ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(index).ToArray())));
         int port = Loopback.FreePort();
         using var serve = ServeProcess.StartServe(["serve", "--model", TrainedModel.Onnx, "--urls", $"http://127.0.0.1:{port}"]);
 
         var info = new ProcessStartInfo(CurlFactAttribute.Curl!)
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _root,
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Folder,
         };
         foreach (string a in new[] { "--silent", "--show-error", "--data-binary", "@boot.png", $"http://127.0.0.1:{port}/predict" })
             info.ArgumentList.Add(a);

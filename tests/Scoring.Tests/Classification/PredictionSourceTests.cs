@@ -1,19 +1,16 @@
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Data;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Scoring.Tests.Classification;
 
 /// <summary>FILE.source.json: which model and input made a predictions file, checked before a resumed run appends.</summary>
-public sealed class PredictionSourceTests : IDisposable
+public sealed class PredictionSourceTests() : TempFolderTests("source-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("source-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Verify_SameModelAndIdxFile_Passes()
     {
-        string idx = StreamingScorerTests.WriteIdx(_dir, 20, gzip: false), output = Path.Combine(_dir, "p.csv");
+        string idx = StreamingScorerTests.WriteIdx(Folder, 20, gzip: false), output = Path.Combine(Folder, "p.csv");
         using (var images = new IdxImageStream(idx)) PredictionSource.ForIdx(TrainedModel.Onnx, idx, images).WriteBeside(output);
 
         using var again = new IdxImageStream(idx);
@@ -27,8 +24,8 @@ public sealed class PredictionSourceTests : IDisposable
     [Fact]
     public void Verify_AnotherModel_ErrorNamingBothVersions()
     {
-        string idx = StreamingScorerTests.WriteIdx(_dir, 20, gzip: false), output = Path.Combine(_dir, "p.csv");
-        string other = Path.Combine(_dir, "other.onnx");
+        string idx = StreamingScorerTests.WriteIdx(Folder, 20, gzip: false), output = Path.Combine(Folder, "p.csv");
+        string other = Path.Combine(Folder, "other.onnx");
         File.WriteAllBytes(other, [.. File.ReadAllBytes(TrainedModel.Onnx), 0]);
         using var images = new IdxImageStream(idx);
         PredictionSource.ForIdx(TrainedModel.Onnx, idx, images).WriteBeside(output);
@@ -43,7 +40,7 @@ public sealed class PredictionSourceTests : IDisposable
     [Fact]
     public void Verify_FolderGainedAnImage_ErrorSayingTheInputChanged()
     {
-        string folder = Directory.CreateDirectory(Path.Combine(_dir, "images")).FullName, output = Path.Combine(_dir, "p.jsonl");
+        string folder = Directory.CreateDirectory(Path.Combine(Folder, "images")).FullName, output = Path.Combine(Folder, "p.jsonl");
         File.WriteAllBytes(Path.Combine(folder, "a.png"), [1]);
         PredictionSource.ForFolder(TrainedModel.Onnx, new ImageFileWalk(folder)).WriteBeside(output);
         File.WriteAllBytes(Path.Combine(folder, "b.png"), [1]);
@@ -56,8 +53,8 @@ public sealed class PredictionSourceTests : IDisposable
     [Fact]
     public void Verify_AnotherInput_ErrorNamingBoth()
     {
-        string idx = StreamingScorerTests.WriteIdx(_dir, 20, gzip: false), output = Path.Combine(_dir, "p.csv");
-        string folder = Directory.CreateDirectory(Path.Combine(_dir, "images")).FullName;
+        string idx = StreamingScorerTests.WriteIdx(Folder, 20, gzip: false), output = Path.Combine(Folder, "p.csv");
+        string folder = Directory.CreateDirectory(Path.Combine(Folder, "images")).FullName;
         using var images = new IdxImageStream(idx);
         PredictionSource.ForIdx(TrainedModel.Onnx, idx, images).WriteBeside(output);
 
@@ -73,7 +70,7 @@ public sealed class PredictionSourceTests : IDisposable
     [Fact]
     public void Verify_NoRecordBesideTheFile_ErrorSayingItCannotBeChecked()
     {
-        string idx = StreamingScorerTests.WriteIdx(_dir, 20, gzip: false), output = Path.Combine(_dir, "p.csv");
+        string idx = StreamingScorerTests.WriteIdx(Folder, 20, gzip: false), output = Path.Combine(Folder, "p.csv");
         using var images = new IdxImageStream(idx);
 
         var ex = Assert.Throws<InvalidDataException>(() => PredictionSource.ForIdx(TrainedModel.Onnx, idx, images).Verify(output));

@@ -3,16 +3,13 @@ using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Data;
 using MlNetFashion.Scoring.Imaging;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Scoring.Tests.Classification;
 
 /// <summary>Streaming an IDX file into a predictions file a chunk at a time, and resuming one a crash cut short.</summary>
-public sealed class StreamingScorerTests : IDisposable
+public sealed class StreamingScorerTests() : TempFolderTests("streaming-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("streaming-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>An IDX images file of the first <paramref name="count"/> test images (repeated past 10,000).</summary>
     public static string WriteIdx(string dir, int count, bool gzip)
     {
@@ -29,7 +26,7 @@ public sealed class StreamingScorerTests : IDisposable
     [InlineData(true, "predictions.csv")]
     public void Run_IdxFile_OneRowPerImageInOrderWithBatchScoringsLabels(bool gzip, string name)
     {
-        string idx = WriteIdx(_dir, 1000, gzip), path = Path.Combine(_dir, name);
+        string idx = WriteIdx(Folder, 1000, gzip), path = Path.Combine(Folder, name);
         using var scorer = BatchScorer.Load(TrainedModel.Onnx);
         var progress = new List<ScoringProgress>();
         using (var images = new IdxImageStream(idx))
@@ -50,7 +47,7 @@ public sealed class StreamingScorerTests : IDisposable
     [InlineData("predictions.jsonl")]
     public void Open_FileCutMidRow_ResumesAtTheFirstImageWithoutACompleteRow(string name)
     {
-        string idx = WriteIdx(_dir, 1000, gzip: false), path = Path.Combine(_dir, name);
+        string idx = WriteIdx(Folder, 1000, gzip: false), path = Path.Combine(Folder, name);
         using var scorer = BatchScorer.Load(TrainedModel.Onnx);
         using (var images = new IdxImageStream(idx))
         using (var output = PredictionFile.Open(path, resume: false))
@@ -91,7 +88,7 @@ public sealed class StreamingScorerTests : IDisposable
     /// <summary>A predictions file <paramref name="name"/> holding <paramref name="content"/>, and the error opening it gives.</summary>
     private (string Path, T Error) OpenRefused<T>(string name, string content, bool resume) where T : Exception
     {
-        string path = Path.Combine(_dir, name);
+        string path = Path.Combine(Folder, name);
         File.WriteAllText(path, content);
         return (path, Assert.Throws<T>(() => PredictionFile.Open(path, resume)));
     }
@@ -99,7 +96,7 @@ public sealed class StreamingScorerTests : IDisposable
     [Fact]
     public void Read_FileShorterThanItsHeaderSays_ErrorNamingTheFile()
     {
-        string idx = WriteIdx(_dir, 10, gzip: false);
+        string idx = WriteIdx(Folder, 10, gzip: false);
         byte[] bytes = File.ReadAllBytes(idx);
         File.WriteAllBytes(idx, bytes[..(bytes.Length - 100)]);
         using var images = new IdxImageStream(idx);
@@ -138,7 +135,7 @@ public sealed class StreamingScorerTests : IDisposable
     [Fact]
     public void Run_Folder_OneRowPerFileInWalkOrderBadImageARowWithItsError()
     {
-        string images = Path.Combine(_dir, "images"), path = Path.Combine(_dir, "predictions.jsonl");
+        string images = Path.Combine(Folder, "images"), path = Path.Combine(Folder, "predictions.jsonl");
         var files = WriteFolder(images, 300);
         using var scorer = BatchScorer.Load(TrainedModel.Onnx);
         var progress = new List<ScoringProgress>();
@@ -146,7 +143,7 @@ public sealed class StreamingScorerTests : IDisposable
         using (var output = PredictionFile.Open(path, resume: false, scorer.Classes, files: true))
             result = StreamingScorer.Run(scorer, new ImageFileWalk(images), output, progress.Add, chunkImages: 64);
 
-        int[] expected = scorer.ScoreIdx(WriteIdx(_dir, 300, gzip: false), null).Predicted;
+        int[] expected = scorer.ScoreIdx(WriteIdx(Folder, 300, gzip: false), null).Predicted;
         var rows = FileRows(path);
         Assert.Equal((301L, 1L), result);
         Assert.Equal(Enumerable.Range(0, 301), rows.Select(r => r.Index));
@@ -162,7 +159,7 @@ public sealed class StreamingScorerTests : IDisposable
     [InlineData("predictions.jsonl")]
     public void Run_FolderFileCutMidRow_ResumedRunEndsAsAnUninterruptedOne(string name)
     {
-        string images = Path.Combine(_dir, "images"), path = Path.Combine(_dir, name);
+        string images = Path.Combine(Folder, "images"), path = Path.Combine(Folder, name);
         WriteFolder(images, 200);
         using var scorer = BatchScorer.Load(TrainedModel.Onnx);
         using (var output = PredictionFile.Open(path, resume: false, scorer.Classes, files: true))
@@ -184,7 +181,7 @@ public sealed class StreamingScorerTests : IDisposable
     [Fact]
     public void Run_FolderChangedBeforeTheLastRow_RefusedAndTheFileLeftAsItWas()
     {
-        string images = Path.Combine(_dir, "images"), path = Path.Combine(_dir, "predictions.jsonl");
+        string images = Path.Combine(Folder, "images"), path = Path.Combine(Folder, "predictions.jsonl");
         var files = WriteFolder(images, 100);
         using var scorer = BatchScorer.Load(TrainedModel.Onnx);
         using (var output = PredictionFile.Open(path, resume: false, scorer.Classes, files: true))

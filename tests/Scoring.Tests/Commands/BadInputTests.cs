@@ -1,13 +1,12 @@
 using MlNetFashion.Scoring.Tests.Imaging;
+using MlNetFashion.Tests.Shared;
 using SkiaSharp;
 
 namespace MlNetFashion.Scoring.Tests.Commands;
 
 /// <summary>Bad inputs through the scoring app's real entry point: exit 1, one line naming the file, no stack trace.</summary>
-public sealed class BadInputTests : IDisposable
+public sealed class BadInputTests() : TempFolderTests("scoring-bad-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("scoring-bad-").FullName;
-
     // A port something already listens on (for urls-port-in-use).
     private readonly System.Net.Sockets.TcpListener _busy = StartListener();
     private int BusyPort => ((System.Net.IPEndPoint)_busy.LocalEndpoint).Port;
@@ -19,10 +18,10 @@ public sealed class BadInputTests : IDisposable
         return listener;
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         _busy.Stop();
-        Directory.Delete(_root, recursive: true);
+        base.Dispose();
     }
 
     public static TheoryData<string> Cases => new(
@@ -43,8 +42,8 @@ public sealed class BadInputTests : IDisposable
             "absurd-dimensions" => (new[] { "predict", "--model", good, Write("wide.png", TestImages.PngClaiming(60_000, 2_000)) },
                 "wide.png: expected at most 50 megapixels, received 60000×2000 (120 megapixels)"),
             "missing-image" =>
-                (new[] { "predict", "--model", good, Path.Combine(_root, "nope.png") },
-                $"error: {Path.Combine(_root, "nope.png")}: image file not found"),
+                (new[] { "predict", "--model", good, Path.Combine(Folder, "nope.png") },
+                $"error: {Path.Combine(Folder, "nope.png")}: image file not found"),
             "model-not-onnx" =>
                 (new[] { "predict", "--model", Write("m.onnx", "text"u8.ToArray()), Write("ok.png", Png(28, 28)) },
                 "m.onnx: not a valid ONNX model"),
@@ -55,7 +54,7 @@ public sealed class BadInputTests : IDisposable
                 (new[] { "predict", "--model", Write("w.onnx", WrongShape()), Write("ok.png", Png(28, 28)) },
                 "w.onnx: expected an input 'input' of shape [N, 1, 28, 28]"),
             "no-images" => (new[] { "predict", "--model", good }, "expected image files or --idx FILE"),
-            "model-is-a-folder" => (new[] { "predict", "--model", _root, Write("ok.png", Png(28, 28)) }, "model file not found"),
+            "model-is-a-folder" => (new[] { "predict", "--model", Folder, Write("ok.png", Png(28, 28)) }, "model file not found"),
             "bench-zero-images" =>
                 (new[] { "bench", "--model", good, "--images", "0" }, "--images: expected a positive number of images, received 0"),
             "images-not-a-number" =>
@@ -64,13 +63,14 @@ public sealed class BadInputTests : IDisposable
             "urls-malformed" => (new[] { "serve", "--model", good, "--urls", "notaurl" }, "error: --urls notaurl: Invalid url"),
             // Checked before the model is read (it was reported only after loading the model).
             "urls-malformed-before-the-model" =>
-                (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "notaurl" }, "error: --urls notaurl: Invalid url"),
+                (new[] { "serve", "--model", Path.Combine(Folder, "nope.onnx"), "--urls", "notaurl" },
+                "error: --urls notaurl: Invalid url"),
             "samples-out-under-a-file" =>
                 (new[] { "export-samples", "--out", Path.Combine(Write("plain.txt", "a file"u8.ToArray()), "samples") },
-                $"{Path.Combine(_root, "plain.txt", "samples")}: cannot create the folder"),
+                $"{Path.Combine(Folder, "plain.txt", "samples")}: cannot create the folder"),
             // It said "Dynamic port binding is not supported when binding to localhost…", after loading the model.
             "urls-free-port-on-localhost" =>
-                (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "http://localhost:0" },
+                (new[] { "serve", "--model", Path.Combine(Folder, "nope.onnx"), "--urls", "http://localhost:0" },
                 "error: --urls: port 0 (a free port) needs an IP address, such as http://127.0.0.1:0; received 'http://localhost:0'"),
             "urls-port-out-of-range" =>
                 (new[] { "serve", "--model", good, "--urls", "http://127.0.0.1:99999" },
@@ -90,7 +90,7 @@ public sealed class BadInputTests : IDisposable
                 (new[] { "serve", "--model", good, "--urls", "http://192.0.2.1:5099" }, "error: --urls http://192.0.2.1:5099: "),
             // Model missing too: a serve that took "" listens on localhost:5000 (Kestrel's default) instead of failing.
             "urls-empty" =>
-                (new[] { "serve", "--model", Path.Combine(_root, "nope.onnx"), "--urls", "" },
+                (new[] { "serve", "--model", Path.Combine(Folder, "nope.onnx"), "--urls", "" },
                 "error: --urls: expected an address such as http://127.0.0.1:5080, received ''"),
             "urls-https" =>
                 (new[] { "serve", "--model", good, "--urls", "https://127.0.0.1:0" },
@@ -110,7 +110,7 @@ public sealed class BadInputTests : IDisposable
 
     private string Write(string name, byte[] bytes)
     {
-        string path = Path.Combine(_root, name);
+        string path = Path.Combine(Folder, name);
         File.WriteAllBytes(path, bytes);
         return path;
     }

@@ -1,21 +1,19 @@
+using MlNetFashion.Tests.Shared;
+
 namespace MlNetFashion.Scoring.Tests.Commands;
 
-public sealed class BenchCommandTests : IDisposable
+public sealed class BenchCommandTests() : TempFolderTests("scoring-bench-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("scoring-bench-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     [Fact]
     public void Bench_MoreImagesThanTheTestSet_SaysSoFirstThenMeasuresTheWholeSet()
     {
         WriteTestSet(30);
 
-        var (exit, output, error) = Cli.Run("bench", "--model", TrainedModel.Onnx, "--data-dir", _root, "--images", "50");
+        var (exit, output, error) = Cli.Run("bench", "--model", TrainedModel.Onnx, "--data-dir", Folder, "--images", "50");
 
         Assert.True(exit == 0, error);
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal($"bench {TrainedModel.Onnx} on 30 test images from {_root} (--images 50: the test set has 30)", lines[0].TrimEnd());
+        Assert.Equal($"bench {TrainedModel.Onnx} on 30 test images from {Folder} (--images 50: the test set has 30)", lines[0].TrimEnd());
         Assert.Contains(lines, l => l.StartsWith("raw ONNX Runtime, 30 images:", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("BatchScorer, 30 images:", StringComparison.Ordinal));
     }
@@ -25,10 +23,10 @@ public sealed class BenchCommandTests : IDisposable
     {
         WriteTestSet(30);
 
-        var (exit, output, error) = Cli.Run("bench", "--model", TrainedModel.Onnx, "--data-dir", _root, "--images", "12");
+        var (exit, output, error) = Cli.Run("bench", "--model", TrainedModel.Onnx, "--data-dir", Folder, "--images", "12");
 
         Assert.True(exit == 0, error);
-        Assert.Equal($"bench {TrainedModel.Onnx} on 12 test images from {_root}", output.Split('\n')[0].TrimEnd());
+        Assert.Equal($"bench {TrainedModel.Onnx} on 12 test images from {Folder}", output.Split('\n')[0].TrimEnd());
         Assert.Contains("BatchScorer, 12 images:", output);
         // The scan's sizes above 12 are all one batch of 12: named as such, not "batch 100".
         Assert.Contains("img/s at its best (batch 12, ", output);
@@ -41,10 +39,10 @@ public sealed class BenchCommandTests : IDisposable
     {
         WriteTestSet(30);
         (string model, string message) = kind == "missing"
-            ? (Path.Combine(_root, "nope.onnx"), "model file not found")
+            ? (Path.Combine(Folder, "nope.onnx"), "model file not found")
             : (TrainedModel.Zip, "bench expected model.onnx (raw ONNX Runtime cannot run an ML.NET model.zip; train writes both)");
 
-        var (exit, output, error) = Cli.Run("bench", "--model", model, "--data-dir", _root);
+        var (exit, output, error) = Cli.Run("bench", "--model", model, "--data-dir", Folder);
 
         Assert.Equal(1, exit);
         Assert.Equal($"error: {model}: {message}", error.Trim());
@@ -55,7 +53,7 @@ public sealed class BenchCommandTests : IDisposable
     private void WriteTestSet(int count)
     {
         var test = TrainedModel.Test.Take(count);
-        Pipeline.Data.IdxWriter.WriteImages(Path.Combine(_root, "t10k-images-idx3-ubyte"), test.Pixels, test.Count, 28, 28);
-        Pipeline.Data.IdxWriter.WriteLabels(Path.Combine(_root, "t10k-labels-idx1-ubyte"), test.Labels);
+        Pipeline.Data.IdxWriter.WriteImages(Path.Combine(Folder, "t10k-images-idx3-ubyte"), test.Pixels, test.Count, 28, 28);
+        Pipeline.Data.IdxWriter.WriteLabels(Path.Combine(Folder, "t10k-labels-idx1-ubyte"), test.Labels);
     }
 }

@@ -1,18 +1,15 @@
 using MlNetFashion.Pipeline;
+using MlNetFashion.Tests.Shared;
 using SkiaSharp;
 
 namespace MlNetFashion.Scoring.Tests.Commands;
 
-public sealed class ExportSamplesCommandTests : IDisposable
+public sealed class ExportSamplesCommandTests() : TempFolderTests("export-samples-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("export-samples-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     [Fact]
     public void ExportSamples_Out_WritesTheFirstTestImageOfEachClassAsA28x28Png()
     {
-        string output = Path.Combine(_root, "samples");
+        string output = Path.Combine(Folder, "samples");
 
         var (exit, stdout, error) = Cli.Run("export-samples", "--out", output);
 

@@ -1,19 +1,16 @@
 using System.Text.Json.Nodes;
 using MlNetFashion.Scoring.Tests.Imaging;
+using MlNetFashion.Tests.Shared;
 using SkiaSharp;
 
 namespace MlNetFashion.Scoring.Tests.Commands;
 
-public sealed class PredictCommandTests : IDisposable
+public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("scoring-predict-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     [Fact]
     public void Predict_Folder_ScoresEveryImageInsideInNameOrderAsEachFileAlone()
     {
-        string folder = Directory.CreateDirectory(Path.Combine(_root, "photos")).FullName;
+        string folder = Directory.CreateDirectory(Path.Combine(Folder, "photos")).FullName;
         File.WriteAllBytes(Path.Combine(folder, "b.png"),
             ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)(x * 9), (byte)(y * 9), 0)));
         File.WriteAllBytes(Path.Combine(folder, "a.JPG"),
@@ -33,7 +30,7 @@ public sealed class PredictCommandTests : IDisposable
     [Fact]
     public void Predict_Explain_WritesHeatJsonAndPngBesideTheImage()
     {
-        string image = Path.Combine(_root, "garment.png");
+        string image = Path.Combine(Folder, "garment.png");
         File.WriteAllBytes(image, Scoring.Imaging.ImagePreprocessor.EncodePng(new Scoring.Imaging.GrayImage(28, 28,
             TrainedModel.Test.Image(0).ToArray())));
 
@@ -59,7 +56,7 @@ public sealed class PredictCommandTests : IDisposable
     [Fact]
     public void Predict_FolderWithoutImages_OneLineNamingTheFolder()
     {
-        string folder = Directory.CreateDirectory(Path.Combine(_root, "empty")).FullName;
+        string folder = Directory.CreateDirectory(Path.Combine(Folder, "empty")).FullName;
         File.WriteAllText(Path.Combine(folder, "readme.txt"), "no images here");
         var (exit, _, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, folder);
         Assert.Equal(1, exit);
@@ -71,7 +68,7 @@ public sealed class PredictCommandTests : IDisposable
     [InlineData("-j")]
     public void Predict_MisspeltOptionAmongImages_NamesIt(string option)
     {
-        string image = Path.Combine(_root, "x.png");
+        string image = Path.Combine(Folder, "x.png");
         File.WriteAllBytes(image, ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)x, (byte)y, 0)));
 
         var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, option, image);
@@ -84,10 +81,10 @@ public sealed class PredictCommandTests : IDisposable
     [Fact]
     public void Predict_ExistingFileNamedLikeAnOption_IsScored()
     {
-        File.WriteAllBytes(Path.Combine(_root, "-odd.png"),
+        File.WriteAllBytes(Path.Combine(Folder, "-odd.png"),
             ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)x, (byte)y, 0)));
         string previous = Environment.CurrentDirectory;
-        Environment.CurrentDirectory = _root;
+        Environment.CurrentDirectory = Folder;
         try
         {
             Assert.Equal("-odd.png", (string)Json("predict", "--model", TrainedModel.Onnx, "--json", "-odd.png").Single()!["file"]!);
@@ -114,7 +111,7 @@ public sealed class PredictCommandTests : IDisposable
     [Fact]
     public void Predict_LabelsWithoutIdx_NamesBoth()
     {
-        string image = Path.Combine(_root, "x.png");
+        string image = Path.Combine(Folder, "x.png");
         File.WriteAllBytes(image, ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)x, (byte)y, 0)));
 
         var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "--labels", WriteIdx(10).Labels, image);
@@ -155,7 +152,7 @@ public sealed class PredictCommandTests : IDisposable
     private (string Images, string Labels) WriteIdx(int count)
     {
         var test = TrainedModel.Test.Take(count);
-        string images = Path.Combine(_root, "images.idx"), labels = Path.Combine(_root, "labels.idx");
+        string images = Path.Combine(Folder, "images.idx"), labels = Path.Combine(Folder, "labels.idx");
         Pipeline.Data.IdxWriter.WriteImages(images, test.Pixels, test.Count, 28, 28);
         Pipeline.Data.IdxWriter.WriteLabels(labels, test.Labels);
         return (images, labels);

@@ -1,21 +1,18 @@
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Tests.Classification;
 using MlNetFashion.Scoring.Tests.Deploy;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Scoring.Tests.Commands;
 
 /// <summary>predict --idx … --out FILE [--resume]: the command line of streaming batch scoring.</summary>
-public sealed class PredictToFileTests : IDisposable
+public sealed class PredictToFileTests() : TempFolderTests("predict-out-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("predict-out-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [PosixSignalsFact]
     public void Predict_KilledMidRunThenResumed_EveryImageOnceInOrder()
     {
         const int count = 60_000;
-        string idx = StreamingScorerTests.WriteIdx(_dir, count, gzip: false), output = Path.Combine(_dir, "predictions.jsonl");
+        string idx = StreamingScorerTests.WriteIdx(Folder, count, gzip: false), output = Path.Combine(Folder, "predictions.jsonl");
         string[] args = [ServeProcess.AppDll, "predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", output];
         using (var run = ServeProcess.Start("dotnet", args))
         {
@@ -34,7 +31,7 @@ public sealed class PredictToFileTests : IDisposable
         var rows = StreamingScorerTests.Rows(output);
         Assert.Equal(Enumerable.Range(0, count), rows.Select(r => r.Index));
         using var scorer = BatchScorer.Load(TrainedModel.Onnx);
-        string once = Directory.CreateDirectory(Path.Combine(_dir, "once")).FullName;
+        string once = Directory.CreateDirectory(Path.Combine(Folder, "once")).FullName;
         int[] expected = scorer.ScoreIdx(StreamingScorerTests.WriteIdx(once, TrainedModel.Test.Count, gzip: false), null).Predicted;
         Assert.Equal(rows.Select(r => expected[r.Index % expected.Length]), rows.Select(r => r.LabelIndex));
         Assert.Contains($"{output}: 60,000 rows (", text);
@@ -61,16 +58,16 @@ public sealed class PredictToFileTests : IDisposable
     [InlineData(BadOutUse.ResumeWithoutOut, "--resume requires --out")]
     public void Predict_BadOutUse_OneErrorLine(BadOutUse use, string expected)
     {
-        string idx = StreamingScorerTests.WriteIdx(_dir, 10, gzip: false), existing = Path.Combine(_dir, "old.csv");
+        string idx = StreamingScorerTests.WriteIdx(Folder, 10, gzip: false), existing = Path.Combine(Folder, "old.csv");
         File.WriteAllText(existing, "kept");
         string[] args = use switch
         {
             BadOutUse.Exists => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", existing],
-            BadOutUse.BadExtension => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(_dir, "p.txt")],
-            BadOutUse.WithoutIdx => ["predict", "--model", TrainedModel.Onnx, "--out", Path.Combine(_dir, "p.csv")],
-            BadOutUse.TwoFolders => ["predict", "--model", TrainedModel.Onnx, _dir, _dir, "--out", Path.Combine(_dir, "p.csv")],
+            BadOutUse.BadExtension => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(Folder, "p.txt")],
+            BadOutUse.WithoutIdx => ["predict", "--model", TrainedModel.Onnx, "--out", Path.Combine(Folder, "p.csv")],
+            BadOutUse.TwoFolders => ["predict", "--model", TrainedModel.Onnx, Folder, Folder, "--out", Path.Combine(Folder, "p.csv")],
             BadOutUse.MissingFolder =>
-                ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(_dir, "nope", "p.csv")],
+                ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--out", Path.Combine(Folder, "nope", "p.csv")],
             BadOutUse.ResumeWithoutOut => ["predict", "--model", TrainedModel.Onnx, "--idx", idx, "--resume"],
             _ => throw new ArgumentOutOfRangeException(nameof(use), use, null),
         };
@@ -79,13 +76,13 @@ public sealed class PredictToFileTests : IDisposable
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(expected, error);
         Assert.Equal("kept", File.ReadAllText(existing));
-        Assert.False(Directory.Exists(Path.Combine(_dir, "nope")));
+        Assert.False(Directory.Exists(Path.Combine(Folder, "nope")));
     }
 
     [PosixSignalsFact]
     public void Predict_FolderKilledMidRunThenResumed_EveryFileOnceInWalkOrder()
     {
-        string images = Path.Combine(_dir, "images"), output = Path.Combine(_dir, "predictions.csv");
+        string images = Path.Combine(Folder, "images"), output = Path.Combine(Folder, "predictions.csv");
         var files = StreamingScorerTests.WriteFolder(images, 4000);
         string[] args = [ServeProcess.AppDll, "predict", "--model", TrainedModel.Onnx, images, "--out", output];
         using (var run = ServeProcess.Start("dotnet", args))
@@ -102,7 +99,7 @@ public sealed class PredictToFileTests : IDisposable
         var (exit, text, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", output, "--resume");
 
         Assert.True(exit == 0, error);
-        string jsonl = Path.Combine(_dir, "once.jsonl");
+        string jsonl = Path.Combine(Folder, "once.jsonl");
         Assert.Equal(0, Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", jsonl).Exit);
         var once = StreamingScorerTests.FileRows(jsonl);
         string[] rows = [.. File.ReadLines(output).Skip(1)];
@@ -116,7 +113,7 @@ public sealed class PredictToFileTests : IDisposable
     [Fact]
     public void Predict_ResumeWithAnotherModel_OneErrorLineFileUnchanged()
     {
-        string images = Path.Combine(_dir, "images"), output = Path.Combine(_dir, "predictions.jsonl");
+        string images = Path.Combine(Folder, "images"), output = Path.Combine(Folder, "predictions.jsonl");
         StreamingScorerTests.WriteFolder(images, 30);
         Assert.Equal(0, Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", output).Exit);
         string[] lines = File.ReadAllLines(output);

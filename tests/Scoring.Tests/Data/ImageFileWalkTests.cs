@@ -1,17 +1,14 @@
 using MlNetFashion.Scoring.Data;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Scoring.Tests.Data;
 
 /// <summary>The sorted, lazy walk of a folder's image files that streaming scoring and its resume rely on.</summary>
-public sealed class ImageFileWalkTests : IDisposable
+public sealed class ImageFileWalkTests() : TempFolderTests("walk-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("walk-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     private void Touch(string relative)
     {
-        string path = Path.Combine(_dir, relative);
+        string path = Path.Combine(Folder, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, [1]);
     }
@@ -24,7 +21,7 @@ public sealed class ImageFileWalkTests : IDisposable
         // Created in a shuffled order: the walk must not depend on the order the file system returns.
         foreach (string file in created.OrderBy(f => f.GetHashCode(StringComparison.Ordinal))) Touch(file);
 
-        var walk = new ImageFileWalk(_dir);
+        var walk = new ImageFileWalk(Folder);
 
         Assert.Equal(["10.png", "9.png", "B.JPG", "a/a.gif", "a/b/c.bmp", "a/z.webp", "a-b.jpeg", "b.png"], walk.Files());
         Assert.Equal(8, walk.Count);
@@ -34,9 +31,9 @@ public sealed class ImageFileWalkTests : IDisposable
     public void Files_SymbolicLinkToAFolder_NotFollowed()
     {
         Touch("real/x.png");
-        Directory.CreateSymbolicLink(Path.Combine(_dir, "loop"), _dir);
+        Directory.CreateSymbolicLink(Path.Combine(Folder, "loop"), Folder);
 
-        var walk = new ImageFileWalk(_dir);
+        var walk = new ImageFileWalk(Folder);
 
         Assert.Equal(["real/x.png"], walk.Files());
         Assert.Equal(1, walk.Count);
@@ -48,7 +45,7 @@ public sealed class ImageFileWalkTests : IDisposable
         var random = new Random(7);
         foreach (int n in Enumerable.Range(0, 2000).OrderBy(_ => random.Next())) Touch($"{n:x}.png");
 
-        var walk = new ImageFileWalk(_dir);
+        var walk = new ImageFileWalk(Folder);
         string[] first = [.. walk.Files()];
 
         Assert.Equal(first.Order(StringComparer.Ordinal), first);
@@ -59,10 +56,10 @@ public sealed class ImageFileWalkTests : IDisposable
     [Fact]
     public void Constructor_MissingFolderOrAFile_ErrorNamingIt()
     {
-        string missing = Path.Combine(_dir, "nope");
+        string missing = Path.Combine(Folder, "nope");
         Assert.Equal($"{missing}: folder not found", Assert.Throws<DirectoryNotFoundException>(() => new ImageFileWalk(missing)).Message);
         Touch("one.png");
-        string file = Path.Combine(_dir, "one.png");
+        string file = Path.Combine(Folder, "one.png");
         Assert.Equal($"{file}: expected a folder, found a file",
             Assert.Throws<DirectoryNotFoundException>(() => new ImageFileWalk(file)).Message);
     }

@@ -8,13 +8,9 @@ using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Scoring.Tests.Data;
 
-public sealed class ImageFolderTests : IDisposable
+public sealed class ImageFolderTests() : TempFolderTests("image-folder-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("image-folder-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private string Tree(params string[] labels) => ImageTree.Create(Path.Combine(_root, "images"), labels, perClass: 3);
+    private string Tree(params string[] labels) => ImageTree.Create(Path.Combine(Folder, "images"), labels, perClass: 3);
 
     [Fact]
     public void Load_TinyTree_ClassesAreFolderNamesInOrdinalOrder()
@@ -88,7 +84,7 @@ public sealed class ImageFolderTests : IDisposable
     [InlineData(BadFolder.EmptyClass, typeof(InvalidDataException), "class \"empty\" has no usable images")]
     public void Load_BadFolder_ThrowsOneLineNamingThePath(BadFolder kind, Type exception, string expected)
     {
-        string dir = Path.Combine(_root, "images");
+        string dir = Path.Combine(Folder, "images");
         switch (kind)
         {
             case BadFolder.File: File.WriteAllText(dir, "x"); break;
@@ -128,7 +124,7 @@ public sealed class ImageFolderTests : IDisposable
     [Fact]
     public void Fit_FolderDataViewInAUsersOwnPipeline_PredictsTheFolderClassesAfterSaveAndLoad()
     {
-        string dir = ImageTree.Create(Path.Combine(_root, "images"), ["ring", "bar", "Strich"], perClass: 8);
+        string dir = ImageTree.Create(Path.Combine(Folder, "images"), ["ring", "bar", "Strich"], perClass: 8);
         var ml = new MLContext(seed: 1);
         IDataView data = ImageFolder.Load(dir).ToDataView(ml);
         var pipeline = ml.Transforms.PreprocessImages()
@@ -138,7 +134,7 @@ public sealed class ImageFolderTests : IDisposable
                 Preset = PresetKind.Fast, Epoch = 1, BatchSize = 8, ValidationSetFraction = 0,
             }));
         ITransformer model = pipeline.Fit(data);
-        string zip = Path.Combine(_root, "model.zip");
+        string zip = Path.Combine(Folder, "model.zip");
         ml.Model.Save(model, data.Schema, zip);
 
         ITransformer loaded = new MLContext(seed: 2).Model.Load(zip, out _);
@@ -154,7 +150,7 @@ public sealed class ImageFolderTests : IDisposable
     [Fact]
     public void Split_TestFraction_HoldsOutEveryClassStratifiedAndSeeded()
     {
-        string dir = ImageTree.Create(Path.Combine(_root, "images"), ["a", "b"], perClass: 10);
+        string dir = ImageTree.Create(Path.Combine(Folder, "images"), ["a", "b"], perClass: 10);
         var first = ImageFolderSplit.Load(dir, null, 0.3f, BadImagePolicy.Fail, seed: 7);
         var again = ImageFolderSplit.Load(dir, null, 0.3f, BadImagePolicy.Fail, seed: 7);
 
@@ -167,8 +163,8 @@ public sealed class ImageFolderTests : IDisposable
     [Fact]
     public void Split_TestFolderWithAnotherClass_ThrowsNamingIt()
     {
-        string train = ImageTree.Create(Path.Combine(_root, "train"), ["a", "b"], perClass: 2);
-        string test = ImageTree.Create(Path.Combine(_root, "test"), ["a", "z"], perClass: 2);
+        string train = ImageTree.Create(Path.Combine(Folder, "train"), ["a", "b"], perClass: 2);
+        string test = ImageTree.Create(Path.Combine(Folder, "test"), ["a", "z"], perClass: 2);
         var ex = Assert.Throws<InvalidDataException>(() => ImageFolderSplit.Load(train, test, null, BadImagePolicy.Fail, seed: 1));
         Assert.StartsWith(Path.Combine(test, "z") + ": class \"z\" is not one of the training classes", ex.Message);
     }

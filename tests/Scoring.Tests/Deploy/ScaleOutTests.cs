@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Imaging;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Scoring.Tests.Deploy;
 
@@ -9,15 +10,14 @@ namespace MlNetFashion.Scoring.Tests.Deploy;
 /// one replica is killed (-9), another is stopped with SIGTERM and started again, and the model file is replaced under
 /// all of them. Bounded: about a minute of load, at most 20,000 requests after the faults (it stops by itself).
 /// </summary>
-public class ScaleOutTests
+public class ScaleOutTests() : TempFolderTests("scale-out-")
 {
     private const int Loops = 8, TargetRequests = 20_000;
 
     [HaproxyFact]
     public async Task Haproxy_KillTerminateAndModelSwapUnderLoad_NoFailedRequestCompleteModelsSpreadOverReplicas()
     {
-        string dir = Directory.CreateTempSubdirectory("scale-out-").FullName;
-        string model = Path.Combine(dir, "model.onnx");
+        string model = Path.Combine(Folder, "model.onnx");
         File.Copy(TrainedModel.Onnx, model);
         byte[] next = File.ReadAllBytes(ReorderedModel.Onnx);
         string oldVersion = ModelInfo.VersionOf(File.ReadAllBytes(model)), newVersion = ModelInfo.VersionOf(next);
@@ -66,7 +66,7 @@ public class ScaleOutTests
             replicas[1] = StartReplica(1);
             await Task.Delay(1500);
             // As train writes a model: a temp file in the same folder, then a rename over the old one.
-            string temp = Path.Combine(dir, $".model.onnx.{Guid.NewGuid():N}.tmp");
+            string temp = Path.Combine(Folder, $".model.onnx.{Guid.NewGuid():N}.tmp");
             File.WriteAllBytes(temp, next);
             File.Move(temp, model, overwrite: true);
             var swapped = Stopwatch.StartNew();
@@ -102,7 +102,6 @@ public class ScaleOutTests
         finally
         {
             foreach (var replica in replicas) replica.Dispose();
-            Directory.Delete(dir, recursive: true);
         }
     }
 

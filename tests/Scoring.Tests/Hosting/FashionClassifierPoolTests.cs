@@ -2,22 +2,20 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using MlNetFashion.Scoring.Classification;
 using MlNetFashion.Scoring.Hosting;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Scoring.Tests.Hosting;
 
 /// <summary>The hot-swapping pool behind AddFashionClassifier: a replaced model file is swapped in, a bad one refused.</summary>
-public sealed class FashionClassifierPoolTests : IDisposable
+public sealed class FashionClassifierPoolTests : TempFolderTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("classifier-pool-").FullName;
     private readonly string _model;
 
-    public FashionClassifierPoolTests()
+    public FashionClassifierPoolTests() : base("classifier-pool-")
     {
-        _model = Path.Combine(_dir, "model.onnx");
+        _model = Path.Combine(Folder, "model.onnx");
         File.Copy(TrainedModel.Onnx, _model);
     }
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
     public void Watch_ModelFileReplacedByRename_NewModelSwappedIn()
@@ -83,7 +81,7 @@ public sealed class FashionClassifierPoolTests : IDisposable
 
     private void ReplaceAtomically(byte[] bytes)
     {
-        string temp = Path.Combine(_dir, $".model.onnx.{Guid.NewGuid():N}.tmp");
+        string temp = Path.Combine(Folder, $".model.onnx.{Guid.NewGuid():N}.tmp");
         File.WriteAllBytes(temp, bytes);
         File.Move(temp, _model, overwrite: true);
     }

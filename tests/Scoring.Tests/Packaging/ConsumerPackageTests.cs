@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MlNetFashion.Scoring.Classification;
+using MlNetFashion.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace MlNetFashion.Scoring.Tests.Packaging;
@@ -12,7 +13,7 @@ namespace MlNetFashion.Scoring.Tests.Packaging;
 /// folder feed, not a project reference), predicts a sample image and reads it with ML.NET's MLImage, then is
 /// published for linux-x64 the way a user ships it.
 /// </summary>
-public sealed class ConsumerPackageTests(ITestOutputHelper output) : IDisposable
+public sealed class ConsumerPackageTests(ITestOutputHelper output) : TempFolderTests("scoring-consumer-")
 {
     private const long MaxPublishBytes = 60L * 1024 * 1024;
     private static readonly string[] Packages =
@@ -38,15 +39,13 @@ public sealed class ConsumerPackageTests(ITestOutputHelper output) : IDisposable
         return 0;
         """;
 
-    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("scoring-consumer-");
-
     [Fact]
     public void ConsumerApp_FromLocalPackages_PredictsAndPublishesLeanForLinuxX64()
     {
         string root = RepositoryRoot(out string configuration);
         string sample = Path.Combine(AppContext.BaseDirectory, "samples", "9-ankle-boot.png");
-        string feed = Directory.CreateDirectory(Path.Combine(_work.FullName, "feed")).FullName;
-        string app = Directory.CreateDirectory(Path.Combine(_work.FullName, "Consumer")).FullName;
+        string feed = Directory.CreateDirectory(Path.Combine(Folder, "feed")).FullName;
+        string app = Directory.CreateDirectory(Path.Combine(Folder, "Consumer")).FullName;
 
         // A version of its own: nothing a user's NuGet cache already holds under 0.9.0 can stand in for this build.
         string version = $"{BuildVersion()}-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}";
@@ -64,7 +63,7 @@ public sealed class ConsumerPackageTests(ITestOutputHelper output) : IDisposable
         string built = Path.Combine(app, "bin", "Release", "net10.0", "Consumer.dll");
         Assert.Equal(expected, Dotnet(app, built, TrainedModel.Onnx, sample).Trim());
 
-        string published = Path.Combine(_work.FullName, "published");
+        string published = Path.Combine(Folder, "published");
         Dotnet(app, "publish", "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", published);
         long bytes = new DirectoryInfo(published).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
         output.WriteLine($"published for linux-x64: {bytes / 1024.0 / 1024.0:F1} MB ({bytes:N0} bytes) in {published}");
@@ -74,9 +73,9 @@ public sealed class ConsumerPackageTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(expected, Dotnet(published, Path.Combine(published, "Consumer.dll"), TrainedModel.Onnx, sample).Trim());
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
-        try { _work.Delete(recursive: true); }
+        try { base.Dispose(); }
         catch (IOException) { }
     }
 

@@ -1,4 +1,5 @@
 using MlNetFashion.Pipeline.Data;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Training.Tests.Commands;
 
@@ -6,12 +7,8 @@ namespace MlNetFashion.Training.Tests.Commands;
 /// Every bad input through the real command line: exit code 1, exactly one line on stderr naming the thing, no stack
 /// trace, and nothing written to --out.
 /// </summary>
-public sealed class BadInputTests : IDisposable
+public sealed class BadInputTests() : TempFolderTests("bad-input-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("bad-input-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     public static TheoryData<string> Cases => new(CaseNames);
     private static readonly string[] CaseNames =
     [
@@ -28,7 +25,7 @@ public sealed class BadInputTests : IDisposable
     [MemberData(nameof(Cases))]
     public void Command_BadInput_OneClearLineNonZeroExitNothingWritten(string name)
     {
-        string outDir = Path.Combine(_root, "out");
+        string outDir = Path.Combine(Folder, "out");
         (string[] args, string mustName) = Arrange(name, outDir);
         var (exit, _, error) = Cli.Run(args);
         Cli.AssertOneErrorLine(exit, error, mustName);
@@ -78,7 +75,7 @@ public sealed class BadInputTests : IDisposable
 
     private (string[] Args, string MustName) Arrange(string name, string outDir)
     {
-        string Data() => Cli.DataCopy(_root);
+        string Data() => Cli.DataCopy(Folder);
         string[] Train(string dir, params string[] more) =>
             ["train", "--data-dir", dir, "--out", outDir, "--epochs", "1", "--limit-train", "200", "--limit-test", "100", .. more];
         string Raw(string dir, string file)
@@ -141,35 +138,35 @@ public sealed class BadInputTests : IDisposable
                 return (Train(dir), "train-labels-idx1-ubyte: the file is empty");
             }
             case "missing-directory":
-                return (Train(Path.Combine(_root, "nowhere")), "nowhere: the folder does not exist");
+                return (Train(Path.Combine(Folder, "nowhere")), "nowhere: the folder does not exist");
             case "unknown-preset":
                 return (["train", "--preset", "seed999", "--out", outDir], "seed999");
             case "malformed-spec":
             {
-                string spec = Path.Combine(_root, "model.json");
+                string spec = Path.Combine(Folder, "model.json");
                 File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Conv2D\", ");
                 return (["train", "--model-spec", spec, "--out", outDir], "model.json: malformed JSON");
             }
             case "spec-bad-field":
             {
-                string spec = Path.Combine(_root, "model.json");
+                string spec = Path.Combine(Folder, "model.json");
                 File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Conv2D\", \"filters\": \"abc\", \"kernelSize\": 3} ]}");
                 return (["train", "--model-spec", spec, "--out", outDir],
                     "$.layers[0].filters: expected a positive integer, received \"abc\"");
             }
             case "summary-spec-is-a-folder":
                 // It said "cannot read the model spec (Access to the path '…' is denied.)".
-                return (["summary", "--model-spec", _root], $"{_root}: is a folder; expected a model spec JSON file");
+                return (["summary", "--model-spec", Folder], $"{Folder}: is a folder; expected a model spec JSON file");
             case "spec-output-not-ten-classes":
             {
                 // Seven outputs for ten classes: refused before training, not deep inside the loss.
-                string spec = Path.Combine(_root, "seven.json");
+                string spec = Path.Combine(Folder, "seven.json");
                 File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 7} ]}");
                 return (Train(Data(), "--model-spec", spec), "seven.json: the model ends in (7); expected 10 values, one per class");
             }
             case "spec-input-not-one-plane":
             {
-                string spec = Path.Combine(_root, "rgb.json");
+                string spec = Path.Combine(Folder, "rgb.json");
                 File.WriteAllText(spec,
                     "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
                 return (Train(Data(), "--model-spec", spec),
@@ -178,13 +175,13 @@ public sealed class BadInputTests : IDisposable
             case "summary-spec-output-not-ten-classes":
             {
                 // summary printed the table of a net train refuses.
-                string spec = Path.Combine(_root, "seven.json");
+                string spec = Path.Combine(Folder, "seven.json");
                 File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 7} ]}");
                 return (["summary", "--model-spec", spec], "seven.json: the model ends in (7); expected 10 values, one per class");
             }
             case "summary-spec-input-not-one-plane":
             {
-                string spec = Path.Combine(_root, "rgb.json");
+                string spec = Path.Combine(Folder, "rgb.json");
                 File.WriteAllText(spec,
                     "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
                 return (["summary", "--model-spec", spec],
@@ -193,7 +190,7 @@ public sealed class BadInputTests : IDisposable
             case "spec-unknown-key":
             {
                 // Misspelt keys must be refused: ignoring them would silently train with the defaults.
-                string spec = Path.Combine(_root, "tiny.json");
+                string spec = Path.Combine(Folder, "tiny.json");
                 File.WriteAllText(spec,
                     "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ], \"training\": {\"epoch\": 1, " +
                     "\"batchsize\": 7}}");
@@ -208,31 +205,31 @@ public sealed class BadInputTests : IDisposable
                 return (Train(Data(), "--preset", "seed004", "--lr", "1e30"), "); try a lower learning rate (--lr)");
             case "model-not-onnx":
             {
-                string model = Path.Combine(_root, "notes.onnx");
+                string model = Path.Combine(Folder, "notes.onnx");
                 File.WriteAllText(model, "just text");
                 return (["evaluate", "--model", model], "notes.onnx: not a valid ONNX model");
             }
             case "model-missing":
-                return (["evaluate", "--model", Path.Combine(_root, "absent.onnx")], "absent.onnx: model file not found");
+                return (["evaluate", "--model", Path.Combine(Folder, "absent.onnx")], "absent.onnx: model file not found");
             case "model-truncated":
             {
-                string model = Path.Combine(_root, "cut.onnx");
+                string model = Path.Combine(Folder, "cut.onnx");
                 byte[] onnx = TinyModels.Onnx();
                 File.WriteAllBytes(model, onnx[..(onnx.Length / 2)]);
                 return (["evaluate", "--model", model], "cut.onnx: not a valid ONNX model");
             }
             case "model-wrong-input":
             {
-                string model = Path.Combine(_root, "wide.onnx");
+                string model = Path.Combine(Folder, "wide.onnx");
                 File.WriteAllBytes(model, TinyModels.Onnx(new Engine.Tensors.Shape(1, 32, 32)));
                 return (["evaluate", "--model", model],
                     "wide.onnx: expected an input 'input' of shape [N, 1, 28, 28], found 'input' [N, 1, 32, 32]");
             }
             case "evaluate-limit-negative":
-                return (["evaluate", "--model", Path.Combine(_root, "absent.onnx"), "--limit-test", "-1"],
+                return (["evaluate", "--model", Path.Combine(Folder, "absent.onnx"), "--limit-test", "-1"],
                     "--limit-test: expected at least 1, received -1");
             case "evaluate-limit-zero":
-                return (["evaluate", "--model", Path.Combine(_root, "absent.onnx"), "--limit-test", "0"],
+                return (["evaluate", "--model", Path.Combine(Folder, "absent.onnx"), "--limit-test", "0"],
                     "--limit-test: expected at least 1, received 0");
             case "batch-too-large":
                 // All 60,000 images in one batch: the best net's first convolution alone would hold 60,000 × 48 × 28 × 28
@@ -241,11 +238,11 @@ public sealed class BadInputTests : IDisposable
                     "--batch-size", "60000"],
                     "batch size 60,000: Conv2D 'conv2d_1'");
             case "fetch-bad-url":
-                return (["data", "fetch", "--data-dir", Path.Combine(_root, "fetched"), "--base-url", "notaurl"],
+                return (["data", "fetch", "--data-dir", Path.Combine(Folder, "fetched"), "--base-url", "notaurl"],
                     "--base-url notaurl: expected an http:// or https:// URL");
             case "fetch-folder-under-a-file":
             {
-                string file = Path.Combine(_root, "plain.txt");
+                string file = Path.Combine(Folder, "plain.txt");
                 File.WriteAllText(file, "a file, not a folder");
                 return (["data", "fetch", "--data-dir", Path.Combine(file, "data"), "--base-url", "http://127.0.0.1:9/"],
                     $"{Path.Combine(file, "data")}: cannot create the folder");
@@ -254,7 +251,7 @@ public sealed class BadInputTests : IDisposable
             case "cv-out-under-a-file":
             {
                 // Checked before training: a best run took an hour before failing at its first write ("Could not find file").
-                string file = Path.Combine(_root, "plain.txt");
+                string file = Path.Combine(Folder, "plain.txt");
                 File.WriteAllText(file, "a file, not a folder");
                 string under = Path.Combine(file, "out");
                 string[] args = name.StartsWith("train", StringComparison.Ordinal)
@@ -264,7 +261,7 @@ public sealed class BadInputTests : IDisposable
             }
             case "model-zip-not-a-zip":
             {
-                string model = Path.Combine(_root, "model.zip");
+                string model = Path.Combine(Folder, "model.zip");
                 File.WriteAllBytes(model, [.. Enumerable.Range(0, 1000).Select(i => (byte)(i * 37 + 11))]);
                 return (["evaluate", "--model", model], "model.zip: not a zip archive, so not an ML.NET model");
             }

@@ -1,4 +1,5 @@
 using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Training.Tests.Commands;
 
@@ -6,16 +7,12 @@ namespace MlNetFashion.Training.Tests.Commands;
 /// Training is killed with SIGKILL in the middle of an epoch, then resumed with --resume: the run ends with exactly
 /// the weights of an uninterrupted run with the same seed.
 /// </summary>
-public sealed class CrashRecoveryTests : IDisposable
+public sealed class CrashRecoveryTests() : TempFolderTests("crash-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("crash-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
     [Fact]
     public async Task Train_InterruptedWithSigint_SavesMidEpochAndResumesToTheUninterruptedWeights()
     {
-        string reference = Path.Combine(_root, "reference"), interrupted = Path.Combine(_root, "interrupted");
+        string reference = Path.Combine(Folder, "reference"), interrupted = Path.Combine(Folder, "interrupted");
         var (exit, output) = ChildProcess.RunTrainingApp(Args(reference));
         Assert.True(exit == 0, output);
 
@@ -57,7 +54,7 @@ public sealed class CrashRecoveryTests : IDisposable
     [Fact]
     public void Train_KilledMidEpochThenResumed_EndsWithTheUninterruptedWeights()
     {
-        string reference = Path.Combine(_root, "reference"), crashed = Path.Combine(_root, "crashed");
+        string reference = Path.Combine(Folder, "reference"), crashed = Path.Combine(Folder, "crashed");
         var (exit, output) = ChildProcess.RunTrainingApp(Args(reference));
         Assert.True(exit == 0, output);
 

@@ -1,19 +1,16 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Training.Tests.Commands;
 
-public sealed partial class CvCommandTests : IDisposable
+public sealed partial class CvCommandTests() : TempFolderTests("cv-cli-")
 {
-    private readonly string _out = Directory.CreateTempSubdirectory("cv-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_out, recursive: true);
-
     [Fact]
     public void Cv_TwoFolds_PrintsEachFoldTheMeanAndWritesTheBoxPlot()
     {
         string output = Cli.RunOk("cv", "--folds", "2", "--preset", "seed000", "--epochs", "2", "--batch-size", "100",
-            "--limit-train", "2000", "--out", _out);
+            "--limit-train", "2000", "--out", Folder);
 
         double[] folds = [.. FoldLine().Matches(output).Select(m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))];
         Assert.Equal(2, folds.Length);
@@ -22,14 +19,14 @@ public sealed partial class CvCommandTests : IDisposable
         Match summary = SummaryLine().Match(output);
         Assert.True(summary.Success, output);
         Assert.Equal(folds.Average(), double.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture), 1);
-        byte[] png = File.ReadAllBytes(Path.Combine(_out, "cv-boxplot.png"));
+        byte[] png = File.ReadAllBytes(Path.Combine(Folder, "cv-boxplot.png"));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
     }
 
     [Fact]
     public void Cv_OneFold_IsOneClearErrorLine()
     {
-        var (exit, _, error) = Cli.Run("cv", "--folds", "1", "--out", _out);
+        var (exit, _, error) = Cli.Run("cv", "--folds", "1", "--out", Folder);
 
         Assert.NotEqual(0, exit);
         Assert.Equal("error: --folds: expected at least 2, received 1", error.Trim());
@@ -39,7 +36,7 @@ public sealed partial class CvCommandTests : IDisposable
     public void Cv_ValidationFraction_HoldsOutPartOfEachFoldsTrainingImages()
     {
         string output = Cli.RunOk("cv", "--folds", "2", "--preset", "seed000", "--epochs", "1", "--limit-train", "600",
-            "--optimizer", "sgd", "--validation-fraction", "0.2", "--out", _out);
+            "--optimizer", "sgd", "--validation-fraction", "0.2", "--out", Folder);
 
         // Each fold's epoch line reports the hold-out; without the option (default 0) there is none.
         Assert.Equal(2, output.Split('\n').Count(l => l.StartsWith("epoch 1/1 ", StringComparison.Ordinal)
@@ -49,7 +46,7 @@ public sealed partial class CvCommandTests : IDisposable
     [Fact]
     public void Cv_UnknownOptimizer_IsOneClearErrorLine()
     {
-        var (exit, _, error) = Cli.Run("cv", "--folds", "2", "--optimizer", "rmsprop", "--out", _out);
+        var (exit, _, error) = Cli.Run("cv", "--folds", "2", "--optimizer", "rmsprop", "--out", Folder);
 
         Assert.Equal(1, exit);
         Assert.Equal("error: --optimizer: expected adam, adamw or sgd, received \"rmsprop\" (see 'cv --help')", error.Trim());
@@ -61,7 +58,7 @@ public sealed partial class CvCommandTests : IDisposable
     public void Cv_OptimizerInAnyCase_IsAccepted(string optimizer)
     {
         // --folds 1 is refused after the options are parsed: the optimizer got through the parser.
-        var (exit, _, error) = Cli.Run("cv", "--folds", "1", "--optimizer", optimizer, "--out", _out);
+        var (exit, _, error) = Cli.Run("cv", "--folds", "1", "--optimizer", optimizer, "--out", Folder);
 
         Assert.Equal(1, exit);
         Assert.Equal("error: --folds: expected at least 2, received 1", error.Trim());
@@ -72,7 +69,7 @@ public sealed partial class CvCommandTests : IDisposable
     {
         // It said "error: The operation was canceled." and exited 1.
         using var process = ChildProcess.StartInterruptible("cv", "--folds", "2", "--preset", "seed004", "--epochs", "30", "--limit-train",
-            "2000", "--threads", "2", "--out", _out);
+            "2000", "--threads", "2", "--out", Folder);
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         string? line;
         while ((line = await process.StandardOutput.ReadLineAsync()) is not null
@@ -86,7 +83,7 @@ public sealed partial class CvCommandTests : IDisposable
 
         Assert.Equal(130, process.ExitCode);
         Assert.Contains("interrupted: cross-validation stopped after the current batch; no box plot was written", await stderr);
-        Assert.False(File.Exists(Path.Combine(_out, "cv-boxplot.png")));
+        Assert.False(File.Exists(Path.Combine(Folder, "cv-boxplot.png")));
     }
 
     [GeneratedRegex(@"fold (\d): ([0-9.]+) %")]

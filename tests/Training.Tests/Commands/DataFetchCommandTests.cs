@@ -1,15 +1,12 @@
 using System.Globalization;
 using System.Net;
 using MlNetFashion.Benchmarks.Operations;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Training.Tests.Commands;
 
-public sealed class DataFetchCommandTests : IDisposable
+public sealed class DataFetchCommandTests() : TempFolderTests("fetch-cli-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("fetch-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public async Task DataFetch_FromAMirror_WritesTheFourVerifiedFilesAndAgainFetchesNothing()
     {
@@ -33,18 +30,18 @@ public sealed class DataFetchCommandTests : IDisposable
             }
         });
 
-        var (exit, output) = ChildProcess.RunTrainingApp("data", "fetch", "--data-dir", _dir, "--base-url", $"http://127.0.0.1:{port}");
-        var (again, secondOutput) = ChildProcess.RunTrainingApp("data", "fetch", "--data-dir", _dir, "--base-url",
+        var (exit, output) = ChildProcess.RunTrainingApp("data", "fetch", "--data-dir", Folder, "--base-url", $"http://127.0.0.1:{port}");
+        var (again, secondOutput) = ChildProcess.RunTrainingApp("data", "fetch", "--data-dir", Folder, "--base-url",
             $"http://127.0.0.1:{port}");
         listener.Stop();
 
         Assert.True(exit == 0, output);
-        Assert.Contains($"4 file(s) downloaded; all four verified in {_dir}", output);
+        Assert.Contains($"4 file(s) downloaded; all four verified in {Folder}", output);
         foreach (string name in Pipeline.Data.DataLocator.FileNames)
-            Assert.Equal(Gzipped(source, name), await File.ReadAllBytesAsync(Path.Combine(_dir, name + ".gz")));
-        Assert.Equal(4, Directory.GetFiles(_dir).Length);
+            Assert.Equal(Gzipped(source, name), await File.ReadAllBytesAsync(Path.Combine(Folder, name + ".gz")));
+        Assert.Equal(4, Directory.GetFiles(Folder).Length);
         Assert.True(again == 0, secondOutput);
-        Assert.Contains($"0 file(s) downloaded; all four verified in {_dir}", secondOutput);
+        Assert.Contains($"0 file(s) downloaded; all four verified in {Folder}", secondOutput);
     }
 
     private static byte[] Gzipped(string folder, string name)
@@ -74,10 +71,11 @@ public sealed class DataFetchCommandTests : IDisposable
             await context.Response.OutputStream.FlushAsync();
         });
 
-        using var process = ChildProcess.StartInterruptible("data", "fetch", "--data-dir", _dir, "--base-url", $"http://127.0.0.1:{port}/");
+        using var process =
+            ChildProcess.StartInterruptible("data", "fetch", "--data-dir", Folder, "--base-url", $"http://127.0.0.1:{port}/");
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (Directory.GetFiles(_dir, "*.part").Length == 0 && !process.HasExited && DateTime.UtcNow < deadline) await Task.Delay(50);
+        while (Directory.GetFiles(Folder, "*.part").Length == 0 && !process.HasExited && DateTime.UtcNow < deadline) await Task.Delay(50);
         await Task.Delay(1000);  // into the body
         Assert.False(process.HasExited, "data fetch ended before the signal was sent");
         using (var kill = System.Diagnostics.Process.Start("kill",
@@ -85,7 +83,7 @@ public sealed class DataFetchCommandTests : IDisposable
         Assert.True(process.WaitForExit(30_000), "data fetch did not stop after SIGINT");
         listener.Stop();
 
-        Assert.Empty(Directory.GetFiles(_dir));
+        Assert.Empty(Directory.GetFiles(Folder));
         Assert.Equal(130, process.ExitCode);
         Assert.Contains("interrupted: the download stopped; files verified so far are kept in", await stderr);
         _ = await stdout;

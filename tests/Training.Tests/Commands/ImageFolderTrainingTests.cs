@@ -6,13 +6,9 @@ using SkiaSharp;
 namespace MlNetFashion.Training.Tests.Commands;
 
 /// <summary>train --images and evaluate --images through the real command line, and every bad folder refused.</summary>
-public sealed class ImageFolderTrainingTests : IDisposable
+public sealed class ImageFolderTrainingTests() : TempFolderTests("train-images-")
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("train-images-").FullName;
-
-    public void Dispose() => Directory.Delete(_root, recursive: true);
-
-    private string Tree(string name, params string[] labels) => ImageTree.Create(Path.Combine(_root, name), labels, perClass: 12);
+    private string Tree(string name, params string[] labels) => ImageTree.Create(Path.Combine(Folder, name), labels, perClass: 12);
 
     [Fact]
     public void Train_ThreeClassFolderWithABadFileSkipped_WritesEveryOutputWithTheFolderNames()
@@ -20,7 +16,7 @@ public sealed class ImageFolderTrainingTests : IDisposable
         string images = Tree("images", "Stiefel", "Schuhe-ä", "靴");
         string corrupt = Path.Combine(images, "靴", "broken.png");
         File.WriteAllBytes(corrupt, "not a png"u8.ToArray());
-        string output = Path.Combine(_root, "out");
+        string output = Path.Combine(Folder, "out");
 
         var (exit, stdout, error) = Cli.Run("train", "--images", images, "--on-bad-image", "skip", "--test-fraction", "0.25",
             "--preset", "fast", "--epochs", "2", "--batch-size", "16", "--out", output);
@@ -43,8 +39,8 @@ public sealed class ImageFolderTrainingTests : IDisposable
     public void TrainThenEvaluate_TwoClassFoldersWithATestFolder_ReportsTheFolderNames()
     {
         string images = Tree("images", "ja", "nein");
-        string test = ImageTree.Create(Path.Combine(_root, "test"), ["ja", "nein"], perClass: 5, seed: 9);
-        string output = Path.Combine(_root, "out");
+        string test = ImageTree.Create(Path.Combine(Folder, "test"), ["ja", "nein"], perClass: 5, seed: 9);
+        string output = Path.Combine(Folder, "out");
         Cli.RunOk("train", "--images", images, "--test-images", test, "--preset", "fast", "--epochs", "1",
             "--out", output);
 
@@ -66,12 +62,12 @@ public sealed class ImageFolderTrainingTests : IDisposable
     public void Train_InitFromARunsModelOnnxCopiedElsewhere_StartsFromItAndSaysSo()
     {
         string images = Tree("images", "ja", "nein");
-        string first = Path.Combine(_root, "first"), tuned = Path.Combine(_root, "tuned");
+        string first = Path.Combine(Folder, "first"), tuned = Path.Combine(Folder, "tuned");
         var (trained, _, trainError) = Cli.Run("train", "--images", images, "--test-fraction", "0.25", "--preset", "fast", "--epochs", "1",
             "--out", first);
         Assert.True(trained == 0, trainError);
         // Alone in another folder, without the run's checkpoints: the weights come from the ONNX file itself.
-        string onnx = Path.Combine(Directory.CreateDirectory(Path.Combine(_root, "copied")).FullName, "model.onnx");
+        string onnx = Path.Combine(Directory.CreateDirectory(Path.Combine(Folder, "copied")).FullName, "model.onnx");
         File.Copy(Path.Combine(first, "model.onnx"), onnx);
 
         Cli.RunOk("train", "--images", images, "--test-fraction", "0.25", "--preset", "fast", "--epochs", "2",
@@ -94,7 +90,7 @@ public sealed class ImageFolderTrainingTests : IDisposable
     [MemberData(nameof(BadFolders))]
     public void Train_BadFolder_OneClearLineNamingItNothingWritten(string name)
     {
-        string output = Path.Combine(_root, "out");
+        string output = Path.Combine(Folder, "out");
         (string[] args, string mustName) = Arrange(name);
         var (exit, _, error) = Cli.Run(["train", .. args, "--epochs", "1", "--out", output]);
 
@@ -104,7 +100,7 @@ public sealed class ImageFolderTrainingTests : IDisposable
 
     private (string[] Args, string MustName) Arrange(string name)
     {
-        string images = Path.Combine(_root, "images");
+        string images = Path.Combine(Folder, "images");
         switch (name)
         {
             case "missing-folder": return (["--images", images], $"{images}: folder not found");
@@ -162,13 +158,13 @@ public sealed class ImageFolderTrainingTests : IDisposable
             case "init-from-missing":
             {
                 Tree("images", "a", "b");
-                string missing = Path.Combine(_root, "nowhere", "model.onnx");
+                string missing = Path.Combine(Folder, "nowhere", "model.onnx");
                 return (["--images", images, "--init-from", missing], $"{missing}: --init-from: file not found");
             }
             case "init-from-foreign-onnx":
             {
                 Tree("images", "a", "b");
-                string foreign = Path.Combine(_root, "resnet18.onnx");
+                string foreign = Path.Combine(Folder, "resnet18.onnx");
                 // A ModelProto from another exporter: producer_name "pytorch" (field 2), an empty graph (field 7).
                 File.WriteAllBytes(foreign, [0x12, 7, .. "pytorch"u8, 0x3A, 0]);
                 return (["--images", images, "--init-from", foreign], "resnet18.onnx: --init-from: not a model MlNetFashion exported");
@@ -179,7 +175,7 @@ public sealed class ImageFolderTrainingTests : IDisposable
                 return (["--images", images, "--limit-train", "10"], "--limit-train");
             case "data-dir-with-images":
                 Tree("images", "a", "b");
-                return (["--images", images, "--data-dir", _root], "--images and --data-dir");
+                return (["--images", images, "--data-dir", Folder], "--images and --data-dir");
             default: throw new ArgumentOutOfRangeException(nameof(name), name, "no such case");
         }
     }

@@ -5,24 +5,21 @@ using Microsoft.ML.OnnxRuntime;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Training.Tests.Commands;
 
-public sealed class TrainCommandTests : IDisposable
+public sealed class TrainCommandTests() : TempFolderTests("train-cli-")
 {
-    private readonly string _out = Directory.CreateTempSubdirectory("train-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_out, recursive: true);
-
     [Fact]
     public void Train_TinyRun_WritesEveryArtifactAndTheMetricsKeys()
     {
         string output = Cli.RunOk("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "1500", "--limit-test", "300",
-            "--validation-fraction", "0.1", "--out", _out);
+            "--validation-fraction", "0.1", "--out", Folder);
         foreach (string file in new[] { "model.zip", "model.onnx", "metrics.json", "history.csv", "report.html", "loss.png", "accuracy.png",
             "confusion-matrix.png", "test-samples.png", "checkpoints/last.ckpt" })
-            Assert.True(File.Exists(Path.Combine(_out, file)), $"{file} missing");
-        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")))!.AsObject();
+            Assert.True(File.Exists(Path.Combine(Folder, file)), $"{file} missing");
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "metrics.json")))!.AsObject();
         foreach (string key in new[] { "preset", "epochs", "trainSeconds", "trainImagesPerSecond", "testAccuracy", "macroAccuracy",
             "logLoss", "perClass", "confusionMatrix", "onnxMaxAbsDiff" })
             Assert.True(metrics.ContainsKey(key), $"metrics.json lacks {key}");
@@ -37,40 +34,40 @@ public sealed class TrainCommandTests : IDisposable
         long[][] matrix = metrics["confusionMatrix"]!.Deserialize<long[][]>()!;
         Assert.Equal(300, matrix.Sum(r => r.Sum()));
         Assert.Equal("epoch,loss,accuracy,val_loss,val_accuracy,learning_rate,seconds",
-            File.ReadLines(Path.Combine(_out, "history.csv")).First());
+            File.ReadLines(Path.Combine(Folder, "history.csv")).First());
         // 10 % held out (seed000's recipe holds out none): the kept epoch's validation accuracy, as history.csv has it.
-        string[] kept = File.ReadLines(Path.Combine(_out, "history.csv")).Skip((int)metrics["bestEpoch"]!).First().Split(',');
+        string[] kept = File.ReadLines(Path.Combine(Folder, "history.csv")).Skip((int)metrics["bestEpoch"]!).First().Split(',');
         Assert.Equal(double.Parse(kept[4], System.Globalization.CultureInfo.InvariantCulture), (double)metrics["validationAccuracy"]!,
             1e-5);
         Assert.Contains("test accuracy", output);
         // No test-time views in seed000's recipe: one model, no second file.
-        Assert.False(File.Exists(Path.Combine(_out, "model-single-view.onnx")));
+        Assert.False(File.Exists(Path.Combine(Folder, "model-single-view.onnx")));
         Assert.False(metrics.ContainsKey("singleViewTestAccuracy"));
     }
 
     [Fact]
     public void Train_WithTestTimeViews_AlsoWritesTheModelOnTheImageAloneWithItsAccuracy()
     {
-        string spec = Path.Combine(_out, "views.json");
+        string spec = Path.Combine(Folder, "views.json");
         File.WriteAllText(spec, """
             {"input":[1,28,28],"layers":[{"type":"Flatten"},{"type":"Dense","units":10}],
              "training":{"epochs":1,"batchSize":50,"horizontalFlip":true,"cropPadding":1,"testTimeAugmentation":true,
                          "validationFraction":0}}
             """);
-        string output = Cli.RunOk("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "300", "--out", _out);
-        string single = Path.Combine(_out, "model-single-view.onnx");
+        string output = Cli.RunOk("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "300", "--out", Folder);
+        string single = Path.Combine(Folder, "model-single-view.onnx");
         Assert.True(File.Exists(single), output);
         Assert.Contains("model-single-view.onnx", output);
-        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")))!.AsObject();
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "metrics.json")))!.AsObject();
         // Both accuracies as ONNX Runtime reproduces them from the two files (the single view's is the engine's own count).
         foreach (var (file, key) in new[] { ("model.onnx", "testAccuracy"), ("model-single-view.onnx", "singleViewTestAccuracy") })
         {
             string expected = $"accuracy {((double)metrics[key]!).ToString("P2", System.Globalization.CultureInfo.InvariantCulture)}";
-            var evaluated = Cli.Run("evaluate", "--model", Path.Combine(_out, file), "--limit-test", "300");
+            var evaluated = Cli.Run("evaluate", "--model", Path.Combine(Folder, file), "--limit-test", "300");
             Assert.True(evaluated.Exit == 0, evaluated.Error);
             Assert.Contains(expected, evaluated.Out);
         }
-        Assert.True(new FileInfo(single).Length < new FileInfo(Path.Combine(_out, "model.onnx")).Length,
+        Assert.True(new FileInfo(single).Length < new FileInfo(Path.Combine(Folder, "model.onnx")).Length,
             "the single-view graph has no view nodes");
         Assert.False(metrics.ContainsKey("validationAccuracy"), "nothing was held out");
     }
@@ -79,13 +76,13 @@ public sealed class TrainCommandTests : IDisposable
     public void Train_BestPresetSmallRun_BothModelsCarryThePlainViewsScoreAndThreshold()
     {
         Cli.RunOk("train", "--preset", "best", "--epochs", "1", "--limit-train", "1000", "--limit-test", "200",
-            "--out", _out);
+            "--out", Folder);
         float[] images = FashionMnist.Load().Test.Take(200).ScaledPixels();
         var scores = new List<float[]>();
         var thresholds = new List<double>();
         foreach (string file in new[] { "model.onnx", "model-single-view.onnx" })
         {
-            using var session = new InferenceSession(Path.Combine(_out, file));
+            using var session = new InferenceSession(Path.Combine(Folder, file));
             Dictionary<string, string> metadata = session.ModelMetadata.CustomMetadataMap;
             Assert.Equal("feature_distance_energy", metadata[OnnxExporter.InDistributionScoreKey]);
             thresholds.Add(double.Parse(metadata[OnnxExporter.InDistributionThresholdKey], CultureInfo.InvariantCulture));
@@ -103,21 +100,21 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void Train_ResumeOfARunThatHasItsEpochs_SaysSoAndEvaluatesTheCheckpoint()
     {
-        string[] run = ["train", "--preset", "seed000", "--epochs", "1", "--limit-train", "500", "--limit-test", "100", "--out", _out];
+        string[] run = ["train", "--preset", "seed000", "--epochs", "1", "--limit-train", "500", "--limit-test", "100", "--out", Folder];
         Assert.Equal(0, Cli.Run(run).Exit);
-        string before = File.ReadAllText(Path.Combine(_out, "metrics.json")).Split("\"testAccuracy\"")[1][..12];
+        string before = File.ReadAllText(Path.Combine(Folder, "metrics.json")).Split("\"testAccuracy\"")[1][..12];
 
         string output = Cli.RunOk([.. run, "--resume"]);
 
         Assert.Contains("resumed after epoch 1: no epochs left to train (raise --epochs to train on)", output);
         Assert.Contains("1 epoch, all from the checkpoint (none trained in this run)", output);
-        Assert.Equal(before, File.ReadAllText(Path.Combine(_out, "metrics.json")).Split("\"testAccuracy\"")[1][..12]);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(Folder, "metrics.json")).Split("\"testAccuracy\"")[1][..12]);
     }
 
     [Fact]
     public void Train_ResumeWithMoreEpochs_SaysHowManyThisRunTrained()
     {
-        string[] run = ["train", "--preset", "seed000", "--limit-train", "500", "--limit-test", "100", "--out", _out];
+        string[] run = ["train", "--preset", "seed000", "--limit-train", "500", "--limit-test", "100", "--out", Folder];
         Assert.Equal(0, Cli.Run([.. run, "--epochs", "1"]).Exit);
 
         string output = Cli.RunOk([.. run, "--epochs", "3", "--resume"]);
@@ -129,19 +126,19 @@ public sealed class TrainCommandTests : IDisposable
     public void Train_LimitTestUnderAThousand_OnnxCheckNamesTheImagesItCompared()
     {
         string output = Cli.RunOk("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100",
-            "--out", _out);
+            "--out", Folder);
 
         Assert.Contains("(max |Δp| on 100 test images)", output);
-        Assert.Equal(100, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")))!["onnxCheckedImages"]!);
+        Assert.Equal(100, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "metrics.json")))!["onnxCheckedImages"]!);
     }
 
     [Fact]
     public void Train_ResumeWithoutACheckpoint_SaysSoAndTrainsFromTheFirstEpoch()
     {
         string output = Cli.RunOk("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "100",
-            "--out", _out, "--resume");
+            "--out", Folder, "--resume");
 
-        string last = Path.Combine(_out, "checkpoints", "last.ckpt");
+        string last = Path.Combine(Folder, "checkpoints", "last.ckpt");
         Assert.Contains($"--resume: no checkpoint at {last}, nothing to resume; training from the first epoch", output);
         Assert.Contains("epoch 1/1 ", output);
     }
@@ -149,11 +146,11 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void Train_ModelSpecWithTrainingSection_ProgressCountsItsEpochs()
     {
-        string spec = Path.Combine(_out, "tiny.json");
+        string spec = Path.Combine(Folder, "tiny.json");
         File.WriteAllText(spec,
             """{"input":[1,28,28],"layers":[{"type":"Flatten"},{"type":"Dense","units":10}],"training":{"epochs":2,"batchSize":50}}""");
 
-        string output = Cli.RunOk("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "100", "--out", _out);
+        string output = Cli.RunOk("train", "--model-spec", spec, "--limit-train", "500", "--limit-test", "100", "--out", Folder);
 
         Assert.Contains("epoch 1/2 ", output);
         Assert.Contains("epoch 2/2 ", output);
@@ -163,14 +160,14 @@ public sealed class TrainCommandTests : IDisposable
     public void Evaluate_SavedModelInAFreshProcess_ReproducesTheTrainingRunsAccuracy()
     {
         Assert.Equal(0, Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "1000", "--limit-test", "500", "--out",
-            _out).Exit);
-        double trained = (double)JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "metrics.json")))!["testAccuracy"]!;
+            Folder).Exit);
+        double trained = (double)JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "metrics.json")))!["testAccuracy"]!;
         string expected = $"accuracy {trained.ToString("P2", System.Globalization.CultureInfo.InvariantCulture)}";
         // model.zip through ML.NET's Model.Load in a new process; model.onnx in-process.
-        var (exit, output) = ChildProcess.RunTrainingApp("evaluate", "--model", Path.Combine(_out, "model.zip"), "--limit-test", "500");
+        var (exit, output) = ChildProcess.RunTrainingApp("evaluate", "--model", Path.Combine(Folder, "model.zip"), "--limit-test", "500");
         Assert.True(exit == 0, output);
         Assert.Contains(expected, output);
-        var inProcess = Cli.Run("evaluate", "--model", Path.Combine(_out, "model.onnx"), "--limit-test", "500");
+        var inProcess = Cli.Run("evaluate", "--model", Path.Combine(Folder, "model.onnx"), "--limit-test", "500");
         Assert.True(inProcess.Exit == 0, inProcess.Error);
         Assert.Contains(expected, inProcess.Out);
     }
@@ -179,9 +176,9 @@ public sealed class TrainCommandTests : IDisposable
     public void Evaluate_ConfusionMatrix_FitsEightyColumnsWithOneLinePerActualClass()
     {
         Assert.Equal(0, Cli.Run("train", "--preset", "seed000", "--epochs", "1", "--limit-train", "300", "--limit-test", "200", "--out",
-            _out).Exit);
+            Folder).Exit);
 
-        string output = Cli.RunOk("evaluate", "--model", Path.Combine(_out, "model.onnx"), "--limit-test", "200");
+        string output = Cli.RunOk("evaluate", "--model", Path.Combine(Folder, "model.onnx"), "--limit-test", "200");
 
         Assert.StartsWith($"200 test images from {Pipeline.Data.DataLocator.Locate(null)}: accuracy ", output);
         string[] lines = output.Split('\n');
