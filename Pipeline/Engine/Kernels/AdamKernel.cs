@@ -8,17 +8,14 @@ namespace MlNetFashion.Engine.Kernels;
 /// g = ∇ + c·w; m ← β₁·m + (1 − β₁)·g; v ← β₂·v + ((1 − β₂)·g)·g; w ← w·s − (α·m) / (√v / r + ε),
 /// with c the coupled decay (Adam's L2, 0 for AdamW), s the decoupled shrink (AdamW's 1 − lr·λ, 1 for Adam),
 /// α = lr / (1 − β₁ᵗ) and r = √(1 − β₂ᵗ). The vector lanes make the scalar operations one for one (no fused
-/// multiply-add; √ and ÷ round correctly either way), and a long parameter is cut into fixed blocks run on the pool,
-/// so every split gives <see cref="Reference"/>'s bits.
+/// multiply-add; √ and ÷ round correctly either way), so the bits are <see cref="Reference"/>'s. It runs on the calling
+/// thread: splitting fast's ~280 k weights across the pool measured slower (benchmarks/experiments, "Engine speed").
 /// </summary>
 public static unsafe class AdamKernel
 {
     /// <summary>The rule's β₁, β₂ and ε, and the step's c, s, α and r (see <see cref="AdamKernel"/>).</summary>
     public readonly record struct Coefficients(float Beta1, float Beta2, float Epsilon, float Coupled, float Shrink, float StepSize,
         float RootCorrection2);
-
-    // fast's convolutions hold 18 k–147 k weights: the larger three go to the pool, in blocks of a few microseconds each.
-    private const int ParallelThreshold = 1 << 15, Block = 1 << 13;
 
     /// <summary>Updates <paramref name="m"/>, <paramref name="v"/> and <paramref name="value"/> in place.</summary>
     public static void Step(ReadOnlySpan<float> gradient, Coefficients k, Span<float> m, Span<float> v, Span<float> value)
@@ -28,22 +25,10 @@ public static unsafe class AdamKernel
             throw new ArgumentException($"AdamKernel: expected gradient, m and v of at least {n} floats. Received {gradient.Length}, " +
                 $"{m.Length} and {v.Length}.");
         fixed (float* pg = gradient) fixed (float* pm = m) fixed (float* pv = v) fixed (float* pw = value)
-        {
-            if (n < ParallelThreshold) Serial(pg, k, pm, pv, pw, n);
-            else Parallelism.For((n + Block - 1) / Block, new Body(pg, k, pm, pv, pw, n));
-        }
+            Lanes(pg, k, pm, pv, pw, n);
     }
 
-    private readonly struct Body(float* gradient, Coefficients k, float* m, float* v, float* value, int length) : IParallelRange
-    {
-        public void Execute(int start, int end)
-        {
-            int first = start * Block, count = Math.Min(end * Block, length) - first;
-            Serial(gradient + first, k, m + first, v + first, value + first, count);
-        }
-    }
-
-    private static void Serial(float* g, Coefficients k, float* m, float* v, float* w, int count)
+    private static void Lanes(float* g, Coefficients k, float* m, float* v, float* w, int count)
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated && count >= 16) i = Vectors<Vector512<float>>(g, k, m, v, w, count);
@@ -51,7 +36,7 @@ public static unsafe class AdamKernel
         for (; i < count; i++) Element(g, k, m, v, w, i);
     }
 
-    /// <summary>The whole vectors of <see cref="Serial"/>; returns where the tail starts.</summary>
+    /// <summary>The whole vectors of <see cref="Lanes"/>; returns where the tail starts.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Vectors<TVec>(float* pg, Coefficients k, float* pm, float* pv, float* pw, int count) where TVec : struct
     {

@@ -3,7 +3,7 @@ using MlNetFashion.Engine.Kernels;
 
 namespace MlNetFashion.Engine.Tests.Kernels;
 
-/// <summary>The vector and pooled Adam step against its scalar twin, bit for bit (a seed must keep giving the same weights).</summary>
+/// <summary>The vector Adam step against its scalar twin, bit for bit (a seed must keep giving the same weights).</summary>
 public class AdamKernelTests
 {
     private static readonly Gen<(int Length, int Seed)> Lengths =
@@ -28,7 +28,7 @@ public class AdamKernelTests
     [Theory]
     [InlineData(32_768)]
     [InlineData(147_459)]
-    public void Step_LongParametersOnThePool_MatchesReferenceBitForBit(int length)
+    public void Step_ConvolutionSizedParameters_MatchesReferenceBitForBit(int length)
     {
         AssertStepMatchesReference(length, length, AdamFirstStep);
         AssertStepMatchesReference(length, length, AdamWLateStep);
