@@ -110,4 +110,28 @@ internal static unsafe class SimdLanes<TVec> where TVec : struct
             return Unsafe.BitCast<V512, TVec>(Unsafe.BitCast<TVec, V512>(left) * Unsafe.BitCast<TVec, V512>(right));
         return Unsafe.BitCast<V256, TVec>(Unsafe.BitCast<TVec, V256>(left) * Unsafe.BitCast<TVec, V256>(right));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Subtract(TVec left, TVec right)
+    {
+        if (typeof(TVec) == typeof(V512))
+            return Unsafe.BitCast<V512, TVec>(Unsafe.BitCast<TVec, V512>(left) - Unsafe.BitCast<TVec, V512>(right));
+        return Unsafe.BitCast<V256, TVec>(Unsafe.BitCast<TVec, V256>(left) - Unsafe.BitCast<TVec, V256>(right));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Divide(TVec left, TVec right)
+    {
+        if (typeof(TVec) == typeof(V512))
+            return Unsafe.BitCast<V512, TVec>(Unsafe.BitCast<TVec, V512>(left) / Unsafe.BitCast<TVec, V512>(right));
+        return Unsafe.BitCast<V256, TVec>(Unsafe.BitCast<TVec, V256>(left) / Unsafe.BitCast<TVec, V256>(right));
+    }
+
+    /// <summary>√x per lane, correctly rounded (as MathF.Sqrt).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Sqrt(TVec value)
+    {
+        if (typeof(TVec) == typeof(V512)) return Unsafe.BitCast<V512, TVec>(Vector512.Sqrt(Unsafe.BitCast<TVec, V512>(value)));
+        return Unsafe.BitCast<V256, TVec>(Vector256.Sqrt(Unsafe.BitCast<TVec, V256>(value)));
+    }
 }

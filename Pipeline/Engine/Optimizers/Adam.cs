@@ -1,3 +1,5 @@
+using MlNetFashion.Engine.Kernels;
+
 namespace MlNetFashion.Engine.Optimizers;
 
 /// <summary>
@@ -20,19 +22,13 @@ public class Adam(float weightDecay = 0, float beta1 = 0.9f, float beta2 = 0.999
     protected override void Update(Span<float> value, ReadOnlySpan<float> gradient, float[][] state, float learningRate, bool decay,
         long step)
     {
-        float[] m = state[0], v = state[1];
         float wd = decay ? WeightDecay : 0f;
         float correction1 = 1f - MathF.Pow(beta1, step), correction2 = 1f - MathF.Pow(beta2, step);
         float stepSize = learningRate / correction1, rootCorrection2 = MathF.Sqrt(correction2);
         float shrink = Decoupled ? 1f - learningRate * wd : 1f;
         float coupled = Decoupled ? 0f : wd;
-        for (int i = 0; i < value.Length; i++)
-        {
-            float g = gradient[i] + coupled * value[i];
-            m[i] = beta1 * m[i] + (1 - beta1) * g;
-            v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-            value[i] = value[i] * shrink - stepSize * m[i] / (MathF.Sqrt(v[i]) / rootCorrection2 + Epsilon);
-        }
+        AdamKernel.Step(gradient, new AdamKernel.Coefficients(beta1, beta2, Epsilon, coupled, shrink, stepSize, rootCorrection2),
+            state[0], state[1], value);
     }
 }
 
