@@ -36,7 +36,7 @@ internal static unsafe class SimdLanes<TVec> where TVec : struct
         return Unsafe.BitCast<V256, TVec>(Vector256.Create(value));
     }
 
-    /// <summary>/// <summary>All lanes = source[index].</summary></summary>
+    /// <summary>All lanes = source[index].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Broadcast(float* source, int index)
     {
@@ -44,7 +44,7 @@ internal static unsafe class SimdLanes<TVec> where TVec : struct
         return Unsafe.BitCast<V256, TVec>(Vector256.Create(source[index]));
     }
 
-    /// <summary>/// <summary>The vector at source + offset floats.</summary></summary>
+    /// <summary>The vector at source + offset floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Load(float* source, int offset)
     {
@@ -52,7 +52,7 @@ internal static unsafe class SimdLanes<TVec> where TVec : struct
         return Unsafe.BitCast<V256, TVec>(Vector256.Load(source + offset));
     }
 
-    /// <summary>/// <summary>Writes the vector at destination + offset floats.</summary></summary>
+    /// <summary>Writes the vector at destination + offset floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(TVec value, float* destination, int offset)
     {
@@ -82,7 +82,7 @@ internal static unsafe class SimdLanes<TVec> where TVec : struct
         else Unsafe.BitCast<TVec, V256>(value).StoreUnsafe(ref destination, index);
     }
 
-    /// <summary>/// <summary>a·b + c rounded once.</summary></summary>
+    /// <summary>a·b + c rounded once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec FusedMultiplyAdd(TVec a, TVec b, TVec c)
     {
@@ -95,7 +95,7 @@ internal static unsafe class SimdLanes<TVec> where TVec : struct
             Unsafe.BitCast<TVec, V256>(a), Unsafe.BitCast<TVec, V256>(b), Unsafe.BitCast<TVec, V256>(c)));
     }
 
-    /// <summary>/// <summary>The sum of the lanes, in the order the width's own Sum adds them.</summary></summary>
+    /// <summary>The sum of the lanes, in the order the width's own Sum adds them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(TVec value)
     {
