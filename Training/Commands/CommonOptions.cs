@@ -10,6 +10,12 @@ internal static class CommonOptions
     public static Option<string?> DataDir() =>
         RefuseEmpty(new Option<string?>("--data-dir") { Description = "Folder with the four Fashion-MNIST files (.gz or raw)." });
 
+    public static Option<int?> BatchSize() => new("--batch-size") { Description = "Batch size (default: the preset's)." };
+
+    public static Option<float?> LearningRate() => new("--lr") { Description = "Peak learning rate (default: the preset's)." };
+
+    public static Option<ulong> Seed() => new("--seed") { Description = "Seed of the run's one RNG.", DefaultValueFactory = _ => 1 };
+
     public static Option<OptimizerKind?> Optimizer() => Choice<OptimizerKind>("--optimizer", "The optimizer (default: the preset's).");
 
     /// <summary>

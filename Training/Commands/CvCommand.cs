@@ -13,15 +13,15 @@ public static class CvCommand
         var folds = new Option<int>("--folds") { Description = "Number of folds.", DefaultValueFactory = _ => 5 };
         var net = new NetOptions();
         var epochs = new Option<int?>("--epochs") { Description = "Epochs per fold (default: the preset's)." };
-        var batch = new Option<int?>("--batch-size") { Description = "Batch size." };
-        var lr = new Option<float?>("--lr") { Description = "Peak learning rate." };
+        var batch = CommonOptions.BatchSize();
+        var lr = CommonOptions.LearningRate();
         var optimizer = CommonOptions.Optimizer();
         var validation = new Option<float?>("--validation-fraction")
         {
             Description = "Hold-out within each fold's training images, for early stopping and restore-best "
                 + "(default 0: the fold's own images score it).",
         };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1 };
+        var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
         var dataDir = CommonOptions.DataDir();

@@ -12,10 +12,10 @@ public static class TrainCommand
     {
         var net = new NetOptions();
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (default: the preset's)." };
-        var batch = new Option<int?>("--batch-size") { Description = "Batch size (default: the preset's)." };
-        var lr = new Option<float?>("--lr") { Description = "Peak learning rate (default: the preset's)." };
+        var batch = CommonOptions.BatchSize();
+        var lr = CommonOptions.LearningRate();
         var optimizer = CommonOptions.Optimizer();
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the run's one RNG.", DefaultValueFactory = _ => 1 };
+        var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var validation = new Option<float?>("--validation-fraction")
         {

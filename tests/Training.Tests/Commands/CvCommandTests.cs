@@ -23,6 +23,23 @@ public sealed partial class CvCommandTests() : TempFolderTests("cv-cli-")
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
     }
 
+    [Theory]
+    [InlineData("--batch-size")]
+    [InlineData("--lr")]
+    [InlineData("--seed")]
+    [InlineData("--optimizer")]
+    public void Help_RecipeOptionSharedWithTrain_DescribedAsTrainDescribesIt(string option)
+    {
+        string cv = HelpLine(Cli.RunOk("cv", "--help"), option);
+
+        Assert.Equal(HelpLine(Cli.RunOk("train", "--help"), option), cv);
+        Assert.Contains("default: ", cv, StringComparison.Ordinal);
+    }
+
+    /// <summary>The option's help line with its padding folded (each verb pads to its own longest option).</summary>
+    private static string HelpLine(string help, string option) => Regex.Replace(
+        help.Split('\n').Single(l => l.TrimStart().StartsWith(option + " ", StringComparison.Ordinal)).Trim(), @"\s+", " ");
+
     [Fact]
     public void Cv_OneFold_IsOneClearErrorLine()
     {
