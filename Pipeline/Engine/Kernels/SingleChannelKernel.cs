@@ -18,18 +18,30 @@ namespace MlNetFashion.Engine.Kernels;
 /// Each thread takes a fixed slice of the batch and keeps its own dW and db partials, summed in thread order.
 /// The reference twin is <see cref="ConvolutionReference"/>. Without 256-bit SIMD the Vector256 code still runs
 /// (in software), but <see cref="ConvolutionAlgorithm"/> then picks im2col + GEMM.
+/// With 512-bit SIMD the forward and weight-gradient loops load two neighbouring 8-cell vectors as one (cells q·8 … q·8 + 15):
+/// each lane still runs the FMA chain it runs in the 256-bit loops, in the same order, so the bits are the same at half the
+/// instructions.
 /// </summary>
 public sealed unsafe class SingleChannelKernel : IConvolutionKernel
 {
     private const int Lanes = 8;
+    private const int BiasChains = 4; // filters whose bias sums (one serial chain each) run side by side
     private readonly int _filters, _threads, _kh, _kw, _h, _w, _ho, _wo, _padTop, _padLeft, _stride;
     private readonly int _inputRows, _gradientRows; // rows of the padded x plane and of each padded dy plane
     private readonly int[] _offsets; // i·S + j per tap
     private readonly float[] _flipped; // W[f, kh−1−i, kw−1−j]
     private readonly float[][] _plane, _out, _dyPlanes, _dW, _dB;
+    private readonly bool _wide; // the Vector512 loops
 
     public SingleChannelKernel(int filters, Window rows, Window cols, int threads)
+        : this(filters, rows, cols, threads, Vector512.IsHardwareAccelerated)
     {
+    }
+
+    /// <summary><paramref name="wide"/>: the Vector512 loops (tests compare them with the 256-bit ones).</summary>
+    internal SingleChannelKernel(int filters, Window rows, Window cols, int threads, bool wide)
+    {
+        _wide = wide;
         if (!Supports(1, rows, cols))
             throw new ArgumentException($"SingleChannelKernel: expected stride-1 windows padded by less than the kernel on each side. " +
                 $"Received {rows} and {cols}.");
@@ -137,7 +149,9 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
                 for (; f + 2 <= _filters; f += 2)
                 {
                     float* second = output + _ho * _stride;
-                    CorrelatePair(plane, w + f * taps, w + (f + 1) * taps, offsets, taps, _ho * _stride / Lanes, output, second);
+                    int vectors = _ho * _stride / Lanes;
+                    if (_wide) CorrelatePairWide(plane, w + f * taps, w + (f + 1) * taps, offsets, taps, vectors, output, second);
+                    else CorrelatePair(plane, w + f * taps, w + (f + 1) * taps, offsets, taps, vectors, output, second);
                     Store(output, _ho, _wo, bias == null ? 0f : bias[f], y + ((long)n * _filters + f) * outPlane);
                     Store(second, _ho, _wo, bias == null ? 0f : bias[f + 1], y + ((long)n * _filters + f + 1) * outPlane);
                 }
@@ -153,7 +167,6 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
     private void BackwardSlice(int t, int first, int last, float* x, float* flipped, float* dy, float* dx)
     {
         int taps = _kh * _kw, outPlane = _ho * _wo, gradientPlane = _gradientRows * _stride;
-        int shiftTop = _kh - 1 - _padTop, shiftLeft = _kw - 1 - _padLeft;
         Array.Clear(_dW[t]);
         Array.Clear(_dB[t]);
         fixed (float* plane = _plane[t]) fixed (float* output = _out[t]) fixed (float* dyPlanes = _dyPlanes[t])
@@ -163,16 +176,24 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
             for (int n = first; n < last; n++)
             {
                 Pad(x + (long)n * _h * _w, plane);
-                for (int f = 0; f < _filters; f++)
+                for (int group = 0; group < _filters; group += BiasChains)
                 {
-                    float* g = dy + ((long)n * _filters + f) * outPlane;
-                    // dy[f] with dx's padding (k − 1 − pad before):
-                    // its first pad-free cell at (kh − 1 − padTop, kw − 1 − padLeft).
-                    // For dW the same plane is read from that cell on, where it lines up with the output grid (stride S).
-                    float* padded = dyPlanes + (long)f * gradientPlane;
-                    float* origin = padded + shiftTop * _stride + shiftLeft;
-                    for (int r = 0; r < _ho; r++) CopyRow(g + r * _wo, origin + r * _stride, _wo, 0f);
-                    WeightGradient(origin, plane, offsets, taps, vectors, dW + f * taps * Lanes, dB + f * Lanes);
+                    int count = Math.Min(BiasChains, _filters - group);
+                    for (int f = group; f < group + count; f++)
+                    {
+                        // dy[f] with dx's padding (k − 1 − pad before):
+                        // its first pad-free cell at (kh − 1 − padTop, kw − 1 − padLeft).
+                        // For dW the same plane is read from that cell on, where it lines up with the output grid (stride S).
+                        float* g = dy + ((long)n * _filters + f) * outPlane, origin = Origin(dyPlanes, f);
+                        for (int r = 0; r < _ho; r++) CopyRow(g + r * _wo, origin + r * _stride, _wo, 0f);
+                    }
+                    BiasSums(Origin(dyPlanes, group), gradientPlane, count, vectors, dB + group * Lanes);
+                    for (int f = group; f < group + count; f++)
+                    {
+                        float* origin = Origin(dyPlanes, f), acc = dW + f * taps * Lanes;
+                        if (_wide) WeightGradientWide(origin, plane, offsets, taps, vectors, acc);
+                        else WeightGradient(origin, plane, offsets, taps, vectors, acc);
+                    }
                 }
                 if (dx == null) continue;
                 Correlate(dyPlanes, gradientPlane, _filters, flipped, offsets, taps, _h * _stride / Lanes, output);
@@ -180,6 +201,10 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
             }
         }
     }
+
+    /// <summary>Filter f's padded dy plane from its first pad-free cell on.</summary>
+    private float* Origin(float* dyPlanes, int f) =>
+        dyPlanes + (long)f * _gradientRows * _stride + (_kh - 1 - _padTop) * _stride + (_kw - 1 - _padLeft);
 
     /// <summary>Image [H, W] into the zero-padded plane at (padTop, padLeft); the pad cells are never written, so stay zero.</summary>
     private void Pad(float* image, float* plane)
@@ -195,7 +220,7 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
     }
 
     /// <summary>
-    /// dst[0..count) = src[0..count) + add. Inline vectors rather than a library call: the rows are 28 floats or
+    /// dst[0..count) = src[0..count) + add (28 = 8 + 8 + 8 + 4). Inline vectors rather than a library call: the rows are 28 floats or
     /// fewer and there are F·H of them per image, so a call's fixed cost would exceed the copy.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -204,6 +229,11 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
         var vAdd = Vector256.Create(add);
         int c = 0;
         for (; c + Lanes <= count; c += Lanes) (Vector256.Load(src + c) + vAdd).Store(dst + c);
+        if (c + Lanes / 2 <= count)
+        {
+            (Vector128.Load(src + c) + vAdd.GetLower()).Store(dst + c);
+            c += Lanes / 2;
+        }
         for (; c < count; c++) dst[c] = src[c] + add;
     }
 
@@ -296,15 +326,47 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
     }
 
     /// <summary>
-    /// acc[tap] += Σ_q g[q] · x[q·8 + offset(tap)] and biasAcc += Σ_q g[q] (lane-wise; the lanes are summed once at the end).
+    /// biasAcc[p] += Σ_q g_p[q] (lane-wise, q in order) for <paramref name="count"/> ≤ 4 planes <paramref name="planeSize"/> apart:
+    /// each sum is one chain of dependent adds, so four planes' chains run side by side rather than one after another.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BiasSums(float* g, int planeSize, int count, int vectors, float* biasAcc)
+    {
+        if (count == BiasChains)
+        {
+            float* g1 = g + planeSize, g2 = g + 2 * planeSize, g3 = g + 3 * planeSize;
+            Vector256<float> s0 = Vector256.Load(biasAcc), s1 = Vector256.Load(biasAcc + Lanes), s2 = Vector256.Load(biasAcc + 2 * Lanes),
+                s3 = Vector256.Load(biasAcc + 3 * Lanes);
+            for (int q = 0; q < vectors; q++)
+            {
+                int o = q * Lanes;
+                s0 += Vector256.Load(g + o);
+                s1 += Vector256.Load(g1 + o);
+                s2 += Vector256.Load(g2 + o);
+                s3 += Vector256.Load(g3 + o);
+            }
+            s0.Store(biasAcc);
+            s1.Store(biasAcc + Lanes);
+            s2.Store(biasAcc + 2 * Lanes);
+            s3.Store(biasAcc + 3 * Lanes);
+            return;
+        }
+        for (int p = 0; p < count; p++)
+        {
+            float* gp = g + (long)p * planeSize, target = biasAcc + p * Lanes;
+            Vector256<float> sum = Vector256.Load(target);
+            for (int q = 0; q < vectors; q++) sum += Vector256.Load(gp + q * Lanes);
+            sum.Store(target);
+        }
+    }
+
+    /// <summary>
+    /// acc[tap] += Σ_q g[q] · x[q·8 + offset(tap)] (lane-wise; the lanes are summed once at the end).
     /// g is a stride-S gradient plane whose cells past each row's end are zero, so the dropped output cells add nothing.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WeightGradient(float* g, float* x, int* offsets, int taps, int vectors, float* acc, float* biasAcc)
+    private static void WeightGradient(float* g, float* x, int* offsets, int taps, int vectors, float* acc)
     {
-        Vector256<float> sum = Vector256.Load(biasAcc);
-        for (int q = 0; q < vectors; q++) sum += Vector256.Load(g + q * Lanes);
-        sum.Store(biasAcc);
         // Two taps at a time: eight independent chains, and each gradient vector loaded serves both.
         int tap = 0;
         for (; tap + 2 <= taps; tap += 2)
@@ -352,6 +414,89 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
             for (; q < vectors; q++) a0 = Vector256.FusedMultiplyAdd(Vector256.Load(g + q * Lanes), Vector256.Load(s + q * Lanes), a0);
             float* target = acc + tap * Lanes;
             (Vector256.Load(target) + ((a0 + a1) + (a2 + a3))).Store(target);
+        }
+    }
+    /// <summary>
+    /// <see cref="CorrelatePair"/> with Vector512: eight 8-cell output vectors per filter at a time as four 16-cell ones, each
+    /// cell's chain over the taps as there; the rest by <see cref="CorrelatePair"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CorrelatePairWide(float* input, float* w0, float* w1, int* offsets, int taps, int vectors, float* out0,
+        float* out1)
+    {
+        const int Wide = 2 * Lanes;
+        int q = 0;
+        for (; q + 8 <= vectors; q += 8)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            float* src = input + q * Lanes;
+            for (int tap = 0; tap < taps; tap++)
+            {
+                Vector512<float> u = Vector512.Create(w0[tap]), v = Vector512.Create(w1[tap]);
+                float* s = src + offsets[tap];
+                Vector512<float> x0 = Vector512.Load(s), x1 = Vector512.Load(s + Wide), x2 = Vector512.Load(s + 2 * Wide),
+                    x3 = Vector512.Load(s + 3 * Wide);
+                a0 = Vector512.FusedMultiplyAdd(u, x0, a0); b0 = Vector512.FusedMultiplyAdd(v, x0, b0);
+                a1 = Vector512.FusedMultiplyAdd(u, x1, a1); b1 = Vector512.FusedMultiplyAdd(v, x1, b1);
+                a2 = Vector512.FusedMultiplyAdd(u, x2, a2); b2 = Vector512.FusedMultiplyAdd(v, x2, b2);
+                a3 = Vector512.FusedMultiplyAdd(u, x3, a3); b3 = Vector512.FusedMultiplyAdd(v, x3, b3);
+            }
+            int o = q * Lanes;
+            a0.Store(out0 + o); a1.Store(out0 + o + Wide); a2.Store(out0 + o + 2 * Wide); a3.Store(out0 + o + 3 * Wide);
+            b0.Store(out1 + o); b1.Store(out1 + o + Wide); b2.Store(out1 + o + 2 * Wide); b3.Store(out1 + o + 3 * Wide);
+        }
+        if (q < vectors) CorrelatePair(input + q * Lanes, w0, w1, offsets, taps, vectors - q, out0 + q * Lanes, out1 + q * Lanes);
+    }
+
+    /// <summary>
+    /// <see cref="WeightGradient"/> with Vector512: its chains a0|a1 and a2|a3 (output vectors q ≡ 0, 1 and 2, 3 mod 4) as the
+    /// halves of two 16-lane accumulators, split again before the same final sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WeightGradientWide(float* g, float* x, int* offsets, int taps, int vectors, float* acc)
+    {
+        const int Wide = 2 * Lanes;
+        int tap = 0;
+        for (; tap + 2 <= taps; tap += 2)
+        {
+            float* s = x + offsets[tap], r = x + offsets[tap + 1];
+            Vector512<float> a01 = default, a23 = default, b01 = default, b23 = default;
+            int q = 0;
+            for (; q + 4 <= vectors; q += 4)
+            {
+                int o = q * Lanes;
+                Vector512<float> g01 = Vector512.Load(g + o), g23 = Vector512.Load(g + o + Wide);
+                a01 = Vector512.FusedMultiplyAdd(g01, Vector512.Load(s + o), a01);
+                b01 = Vector512.FusedMultiplyAdd(g01, Vector512.Load(r + o), b01);
+                a23 = Vector512.FusedMultiplyAdd(g23, Vector512.Load(s + o + Wide), a23);
+                b23 = Vector512.FusedMultiplyAdd(g23, Vector512.Load(r + o + Wide), b23);
+            }
+            Vector256<float> a0 = a01.GetLower(), b0 = b01.GetLower();
+            for (; q < vectors; q++)
+            {
+                Vector256<float> gq = Vector256.Load(g + q * Lanes);
+                a0 = Vector256.FusedMultiplyAdd(gq, Vector256.Load(s + q * Lanes), a0);
+                b0 = Vector256.FusedMultiplyAdd(gq, Vector256.Load(r + q * Lanes), b0);
+            }
+            float* target = acc + tap * Lanes;
+            (Vector256.Load(target) + ((a0 + a01.GetUpper()) + (a23.GetLower() + a23.GetUpper()))).Store(target);
+            (Vector256.Load(target + Lanes) + ((b0 + b01.GetUpper()) + (b23.GetLower() + b23.GetUpper()))).Store(target + Lanes);
+        }
+        if (tap < taps)
+        {
+            float* s = x + offsets[tap];
+            Vector512<float> a01 = default, a23 = default;
+            int q = 0;
+            for (; q + 4 <= vectors; q += 4)
+            {
+                int o = q * Lanes;
+                a01 = Vector512.FusedMultiplyAdd(Vector512.Load(g + o), Vector512.Load(s + o), a01);
+                a23 = Vector512.FusedMultiplyAdd(Vector512.Load(g + o + Wide), Vector512.Load(s + o + Wide), a23);
+            }
+            Vector256<float> a0 = a01.GetLower();
+            for (; q < vectors; q++) a0 = Vector256.FusedMultiplyAdd(Vector256.Load(g + q * Lanes), Vector256.Load(s + q * Lanes), a0);
+            float* target = acc + tap * Lanes;
+            (Vector256.Load(target) + ((a0 + a01.GetUpper()) + (a23.GetLower() + a23.GetUpper()))).Store(target);
         }
     }
 }

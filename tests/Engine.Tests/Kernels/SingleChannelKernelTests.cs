@@ -33,6 +33,30 @@ public class SingleChannelKernelTests
         Check(new Case(batch, filters, h, w, kernel, same, Bias: true, Seed: batch + h + kernel));
     }
 
+    [Theory]
+    [InlineData(3, 32, 28, 28, 3, true)]
+    [InlineData(2, 7, 13, 30, 5, false)]
+    [InlineData(4, 5, 9, 6, 2, true)]
+    public void ForwardBackward_WideLoops_SameBitsAsNarrowLoops(int batch, int filters, int h, int w, int kernel, bool same)
+    {
+        (Window rows, Window cols) = Windows(new Case(batch, filters, h, w, kernel, same, true, 0));
+        var wide = new SingleChannelKernel(filters, rows, cols, Parallelism.Threads, wide: true);
+        var narrow = new SingleChannelKernel(filters, rows, cols, Parallelism.Threads, wide: false);
+        float[] x = KernelCases.Random(batch * h * w, 1), weights = KernelCases.Random(filters * kernel * kernel, 2);
+        float[] bias = KernelCases.Random(filters, 3), dy = KernelCases.Random(batch * filters * rows.Output * cols.Output, 4);
+        float[] y1 = new float[dy.Length], y2 = new float[dy.Length];
+        wide.Forward(x, batch, weights, bias, y1);
+        narrow.Forward(x, batch, weights, bias, y2);
+        Assert.Equal(Bits(y2), Bits(y1));
+        float[] dw1 = new float[weights.Length], dw2 = new float[weights.Length], db1 = new float[filters], db2 = new float[filters];
+        wide.Backward(x, batch, weights, dy, dw1, db1, default);
+        narrow.Backward(x, batch, weights, dy, dw2, db2, default);
+        Assert.Equal(Bits(dw2), Bits(dw1));
+        Assert.Equal(Bits(db2), Bits(db1));
+    }
+
+    private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
+
     [Fact]
     public void Backward_NoInputGradient_GivesTheSameWeightGradients()
     {
