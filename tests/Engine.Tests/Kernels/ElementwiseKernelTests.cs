@@ -148,4 +148,27 @@ public class ElementwiseKernelTests
         double kept = mask.Count(v => v != 0) / (double)mask.Length;
         Assert.InRange(kept, 1 - rate - 0.01, 1 - rate + 0.01);
     }
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(0.25f)]
+    [InlineData(0.5f)]
+    [InlineData(0.9f)]
+    public void DropoutMaskFillAndApply_AnyLength_SameBitsAndDrawsAsFillThenMultiply(float rate)
+    {
+        foreach (int length in new[] { 0, 1, 3, 4, 15, 16, 17, 33, 1000, 100_003 })
+        {
+            float[] x = KernelCases.Random(length, length + 1);
+            if (length > 3) (x[0], x[1], x[2]) = (-0f, float.NaN, -x[2]);
+            var (first, second) = (new EngineRandom(11), new EngineRandom(11));
+            float[] expectedMask = new float[length], expectedY = new float[length], mask = new float[length], y = new float[length];
+            DropoutMask.Fill(expectedMask, rate, first);
+            for (int i = 0; i < length; i++) expectedY[i] = x[i] * expectedMask[i];
+            DropoutMask.FillAndApply(x, mask, rate, second, y);
+            Assert.Equal(Bits(expectedMask), Bits(mask));
+            Assert.Equal(Bits(expectedY), Bits(y));
+            Assert.Equal(first.NextUInt64(), second.NextUInt64());
+        }
+    }
+
+    private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
 }

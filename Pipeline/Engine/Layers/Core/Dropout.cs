@@ -37,8 +37,7 @@ public sealed class Dropout : ElementwiseLayer
         _lastTraining = training && Rate > 0;
         if (!_lastTraining) return input;
         _mask.SetBatchSize(input.BatchSize);
-        DropoutMask.Fill(_mask.Span, Rate, _random);
-        TensorPrimitives.Multiply(input.Span, _mask.Span, output.Span);
+        DropoutMask.FillAndApply(input.Span, _mask.Span, Rate, _random, output.Span);
         return output;
     }
 
