@@ -11,9 +11,10 @@ namespace MlNetFashion.Engine.Kernels;
 /// Planes (L ≥ 16) are processed per channel on the pool; features (small L) row by row across channels.
 /// A ReLU beside a plane batch norm runs inside its passes, on each plane while it is in cache (the [128, 32, 28, 28]
 /// maps are 12.8 MB; each separate pass is a trip through memory): <see cref="Buffers.ReluOutput"/> gives
-/// y = max(y, 0) (batch norm → ReLU), <see cref="Buffers.ReluInput"/> dx = dx where x &gt; 0, else 0·dx (ReLU → batch
-/// norm, x being the ReLU's output). Both are the ReLU kernels' own element-wise arithmetic, so the bits are the same as
-/// with separate passes.
+/// y = max(y, 0) (batch norm → ReLU) and, in backward, reads dy where y &gt; 0, else 0·dy (that ReLU's backward, written
+/// into the dx plane, which the dx pass then overwrites in place); <see cref="Buffers.ReluInput"/> dx = dx where x &gt; 0,
+/// else 0·dx (ReLU → batch norm, x being the ReLU's output). All are the ReLU kernels' own element-wise arithmetic, so the
+/// bits are the same as with separate passes.
 /// </summary>
 public static unsafe class BatchNormKernel
 {
@@ -24,7 +25,8 @@ public static unsafe class BatchNormKernel
         public int Batch, Channels, Length;
         public float Momentum, Epsilon;
 
-        /// <summary>Forward on planes: y = max(γ·x̂ + β, 0), a ReLU after the batch norm.</summary>
+        /// <summary>On planes: y = max(γ·x̂ + β, 0), a ReLU after the batch norm; Backward then runs that ReLU's backward
+        /// on dy (by Y, the output Forward wrote).</summary>
         public bool ReluOutput;
 
         /// <summary>Backward on planes: x is a ReLU's output, and dx goes through that ReLU's backward too.</summary>
@@ -109,9 +111,12 @@ public static unsafe class BatchNormKernel
             {
                 // Σ dy·x̂ = s·(Σ dy·x − μ·Σ dy)
                 double dyx = 0, dBeta = 0;
+                // With the ReLU after this batch norm, dy is that ReLU's dx, written into the dx plane and read from there.
+                float* gradient = b.ReluOutput ? b.DX : b.DY;
                 for (int n = 0; n < b.Batch; n++)
                 {
-                    (float s, float sx) = FusedPasses.SumAndDot(Plane(b.DY, n, c), Plane(b.X, n, c));
+                    if (b.ReluOutput) Activations.LeakyReluBackwardSerial(Plane(b.Y, n, c), Plane(b.DY, n, c), 0f, Plane(b.DX, n, c));
+                    (float s, float sx) = FusedPasses.SumAndDot(Plane(gradient, n, c), Plane(b.X, n, c));
                     dBeta += s;
                     dyx += sx;
                 }
@@ -127,8 +132,8 @@ public static unsafe class BatchNormKernel
                 for (int n = 0; n < b.Batch; n++)
                 {
                     var dx = Plane(b.DX, n, c);
-                    if (training) FusedPasses.Combine(Plane(b.DY, n, c), k, Plane(b.X, n, c), a, d, dx);
-                    else TensorPrimitives.Multiply(Plane(b.DY, n, c), k, dx);
+                    if (training) FusedPasses.Combine(Plane(gradient, n, c), k, Plane(b.X, n, c), a, d, dx);
+                    else TensorPrimitives.Multiply(Plane(gradient, n, c), k, dx);
                     if (b.ReluInput) Activations.LeakyReluBackwardSerial(Plane(b.X, n, c), dx, 0f, dx);
                 }
             }

@@ -73,7 +73,7 @@ public sealed class Sequential
     private static readonly bool FuseByDefault = Environment.GetEnvironmentVariable("MLNETFASHION_FUSE") != "0";
 
     /// <summary>
-    /// batch norm → ReLU: the batch norm writes max(y, 0) and the ReLU passes it on (its backward masks by that output).
+    /// batch norm → ReLU: the batch norm writes max(y, 0) and masks dy by it in its backward; the ReLU passes both on.
     /// ReLU → batch norm: the batch norm's backward masks dx by its input (the ReLU's output), the ReLU's passes dy on.
     /// </summary>
     private void FuseRelus()

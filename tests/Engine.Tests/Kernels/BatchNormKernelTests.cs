@@ -62,21 +62,28 @@ public class BatchNormKernelTests
         float[] x = KernelCases.Random(size, 5, 2f), dy = KernelCases.Random(size, 6);
         float[] gamma = KernelCases.Random(channels, 7), beta = KernelCases.Random(channels, 8);
         for (int i = 0; i < size; i += 3) x[i] = Math.Max(x[i], 0f);   // some inputs as a ReLU leaves them
-        // Separate passes: ReLU after the batch norm's output, and the input's ReLU backward after its dx.
-        float[] y = Run(x, dy, gamma, beta, batch, channels, length, training, fused: false, out float[] dx);
+        // Separate passes: ReLU after the batch norm's output (and its backward before the batch norm's), and the input's
+        // ReLU backward after its dx.
+        float[] y = Run(x, dy, gamma, beta, batch, channels, length, training, fused: false, out _, out _);
         Activations.Relu(y, y);
+        float[] reluDy = new float[size];
+        Activations.ReluBackward(y, dy, reluDy);
+        Run(x, reluDy, gamma, beta, batch, channels, length, training, fused: false, out float[] dx, out float[] dParameters);
         Activations.ReluBackward(x, dx, dx);
 
-        float[] fusedY = Run(x, dy, gamma, beta, batch, channels, length, training, fused: true, out float[] fusedDx);
+        float[] fusedY = Run(x, dy, gamma, beta, batch, channels, length, training, fused: true, out float[] fusedDx,
+            out float[] fusedDParameters);
 
         Assert.Equal(y.Select(BitConverter.SingleToInt32Bits), fusedY.Select(BitConverter.SingleToInt32Bits));
         Assert.Equal(dx.Select(BitConverter.SingleToInt32Bits), fusedDx.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(dParameters.Select(BitConverter.SingleToInt32Bits), fusedDParameters.Select(BitConverter.SingleToInt32Bits));
+        Assert.Contains(reluDy, v => v == 0f);
         Assert.Contains(fusedDx, v => v == 0f);
         Assert.Contains(fusedY, v => v == 0f);
     }
 
     private static unsafe float[] Run(float[] x, float[] dy, float[] gamma, float[] beta, int batch, int channels, int length,
-        bool training, bool fused, out float[] dx)
+        bool training, bool fused, out float[] dx, out float[] dParameters)
     {
         float[] y = new float[x.Length], mean = new float[channels], invStd = new float[channels];
         float[] runningMean = new float[channels], runningVar = [.. Enumerable.Repeat(1f, channels)];
@@ -94,6 +101,7 @@ public class BatchNormKernelTests
             BatchNormKernel.Forward(buffers, training);
             BatchNormKernel.Backward(buffers, training, needInputGradient: true);
         }
+        dParameters = [.. dGamma, .. dBeta];
         return y;
     }
 }

@@ -7,12 +7,11 @@ namespace MlNetFashion.Engine.Layers.Activation;
 /// <summary>y = x for x &gt; 0, α·x otherwise (α = 0: ReLU). Shape-preserving; backward uses the output's sign.</summary>
 public abstract class RectifierLayer(float alpha) : ElementwiseLayer
 {
-    private Tensor? _fusedOutput;
-
     public float Alpha { get; } = alpha >= 0 ? alpha :
         throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Expected a non-negative slope.");
 
-    /// <summary>The preceding batch norm computes this ReLU's output (its output is passed on as this layer's).</summary>
+    /// <summary>The preceding batch norm computes this ReLU's output (passed on as this layer's) and, in its backward, this
+    /// ReLU's backward (the gradient is passed on as it is).</summary>
     internal bool FusedIntoPrevious { get; set; }
 
     /// <summary>The following batch norm's backward includes this ReLU's (the gradient is passed on as it is).</summary>
@@ -23,7 +22,6 @@ public abstract class RectifierLayer(float alpha) : ElementwiseLayer
         if (FusedIntoPrevious)
         {
             CheckBatch(input, InputShape);
-            _fusedOutput = input;
             return input;
         }
         Tensor output = OutputFor(input);
@@ -35,10 +33,9 @@ public abstract class RectifierLayer(float alpha) : ElementwiseLayer
     public override Tensor? Backward(Tensor outputGradient)
     {
         if (!NeedsInputGradient) return null;
-        if (FusedIntoNext) return outputGradient;
+        if (FusedIntoNext || FusedIntoPrevious) return outputGradient;
         Tensor inputGradient = InputGradientFor(outputGradient);
-        Tensor output = FusedIntoPrevious ? _fusedOutput! : Output;
-        Activations.LeakyReluBackward(output.Span, outputGradient.Span, Alpha, inputGradient.Span);
+        Activations.LeakyReluBackward(Output.Span, outputGradient.Span, Alpha, inputGradient.Span);
         return inputGradient;
     }
 }

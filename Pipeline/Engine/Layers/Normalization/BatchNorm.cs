@@ -37,7 +37,8 @@ public abstract unsafe class BatchNorm : Layer
     /// <summary>Whether a neighbouring ReLU can run inside this layer's passes (BatchNormKernel's planes).</summary>
     internal bool CanFuseRelu => _length >= BatchNormKernel.PlaneThreshold;
 
-    /// <summary>The output is the following ReLU's: y = max(γ·x̂ + β, 0) (that ReLU then passes it on).</summary>
+    /// <summary>The output is the following ReLU's: y = max(γ·x̂ + β, 0), and Backward runs that ReLU's backward on dy (the
+    /// ReLU passes both on).</summary>
     internal bool ReluOutput { get; set; }
 
     /// <summary>The input is the preceding ReLU's output; the input gradient includes that ReLU's backward.</summary>
@@ -89,13 +90,13 @@ public abstract unsafe class BatchNorm : Layer
     {
         CheckBatch(outputGradient, OutputShape);
         _inputGradient.SetBatchSize(outputGradient.BatchSize);
-        fixed (float* x = _input.Data, dy = outputGradient.Data, dx = _inputGradient.Data, gamma = _gamma.Value.Data,
+        fixed (float* x = _input.Data, y = _output.Data, dy = outputGradient.Data, dx = _inputGradient.Data, gamma = _gamma.Value.Data,
                dGamma = _gamma.Gradient.Data, dBeta = _beta.Gradient.Data, mean = _mean, invStd = _invStd)
         {
             BatchNormKernel.Backward(new BatchNormKernel.Buffers
             {
-                X = x, DY = dy, DX = dx, Gamma = gamma, DGamma = dGamma, DBeta = dBeta, Mean = mean, InvStd = invStd,
-                Batch = outputGradient.BatchSize, Channels = _channels, Length = _length, ReluInput = ReluInput,
+                X = x, Y = y, DY = dy, DX = dx, Gamma = gamma, DGamma = dGamma, DBeta = dBeta, Mean = mean, InvStd = invStd,
+                Batch = outputGradient.BatchSize, Channels = _channels, Length = _length, ReluInput = ReluInput, ReluOutput = ReluOutput,
             }, _lastTraining, NeedsInputGradient);
         }
         return NeedsInputGradient ? _inputGradient : null;
