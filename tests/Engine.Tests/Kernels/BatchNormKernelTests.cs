@@ -1,5 +1,6 @@
 using CsCheck;
 using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Tensors;
 
 namespace MlNetFashion.Engine.Tests.Kernels;
 
@@ -80,6 +81,69 @@ public class BatchNormKernelTests
         Assert.Contains(reluDy, v => v == 0f);
         Assert.Contains(fusedDx, v => v == 0f);
         Assert.Contains(fusedY, v => v == 0f);
+    }
+
+    [Fact]
+    public void SmallPlaneInputGradient_AnyLength_SameBitsAsScalarTwin()
+    {
+        var random = new EngineRandom(17);
+        for (int length = 1; length < 16; length++)
+            for (int trial = 0; trial < 50; trial++)
+            {
+                float[] x = KernelCases.Random(length, 100 * length + trial, 3f), dy = KernelCases.Random(length, 7 * trial + length);
+                float mean = random.NextSingle() - 0.5f, invStd = 0.5f + 2 * random.NextSingle(), k = random.NextSingle() - 0.3f;
+                double dGamma = random.NextGaussian() * 40, dBeta = random.NextGaussian() * 40;
+                int m = 2 + random.Next(2000);
+                float[] dx = new float[length], expected = new float[length];
+                FeatureStatistics.InputGradient(x, dy, mean, invStd, k, dGamma, dBeta, m, dx);
+                FeatureStatistics.InputGradientSerial(x, dy, mean, invStd, k, dGamma, dBeta, m, expected);
+                Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), dx.Select(BitConverter.SingleToInt32Bits));
+            }
+    }
+
+    [Theory]
+    [InlineData(128, 4, true)]  // mcnn-paper's 2×2 maps
+    [InlineData(5, 9, true)]
+    [InlineData(7, 3, false)]
+    public void ForwardBackward_SmallPlanesInGroupsOfFour_SameBitsAsOneChannelAlone(int batch, int length, bool training)
+    {
+        const int channels = 6;
+        int size = batch * channels * length;
+        float[] x = KernelCases.Random(size, 41, 2f), dy = KernelCases.Random(size, 42);
+        float[] gamma = KernelCases.Random(channels, 43), beta = KernelCases.Random(channels, 44);
+        for (int i = 0; i < size; i++) x[i] += 0.3f;
+        float[] all = RunChannels(x, dy, gamma, beta, batch, channels, length, training);
+        for (int c = 0; c < channels; c++)
+        {
+            float[] Channel(float[] values) =>
+                [.. Enumerable.Range(0, batch).SelectMany(n => values.Skip((n * channels + c) * length).Take(length))];
+            float[] expected = RunChannels(Channel(x), Channel(dy), [gamma[c]], [beta[c]], batch, 1, length, training);
+            float[] actual = [.. Enumerable.Range(0, 3).SelectMany(k => Channel(all.Skip(k * size).Take(size).ToArray())),
+                .. Enumerable.Range(0, 6).Select(k => all[3 * size + k * channels + c])];
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
+    /// <summary>y, dx, dy's copy, then per channel: mean, invStd, running mean, running variance, dγ, dβ — all in one array.</summary>
+    private static unsafe float[] RunChannels(float[] x, float[] dy, float[] gamma, float[] beta, int batch, int channels, int length,
+        bool training)
+    {
+        float[] y = new float[x.Length], dx = new float[x.Length], mean = new float[channels], invStd = new float[channels];
+        float[] runningMean = new float[channels], runningVar = [.. Enumerable.Repeat(1f, channels)];
+        float[] dGamma = new float[channels], dBeta = new float[channels];
+        fixed (float* px = x, py = y, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, pm = mean, ps = invStd, pdy = dy,
+            pdx = dx, pdg = dGamma, pdb = dBeta)
+        {
+            var buffers = new BatchNormKernel.Buffers
+            {
+                X = px, Y = py, Gamma = pg, Beta = pb, RunningMean = prm, RunningVar = prv, Mean = pm, InvStd = ps,
+                DY = pdy, DX = pdx, DGamma = pdg, DBeta = pdb, Batch = batch, Channels = channels, Length = length, Momentum = 0.1f,
+                Epsilon = 1e-5f,
+            };
+            BatchNormKernel.Forward(buffers, training);
+            BatchNormKernel.Backward(buffers, training, needInputGradient: true);
+        }
+        return [.. y, .. dx, .. dy, .. mean, .. invStd, .. runningMean, .. runningVar, .. dGamma, .. dBeta];
     }
 
     private static unsafe float[] Run(float[] x, float[] dy, float[] gamma, float[] beta, int batch, int channels, int length,
