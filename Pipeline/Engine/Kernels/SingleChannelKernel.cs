@@ -74,6 +74,12 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
 
     public int Threads => _threads;
 
+    /// <summary>
+    /// Forward writes y = max(conv + b, 0), a ReLU after the convolution: TensorPrimitives.Max on each output plane while
+    /// it is in cache (the ReLU's own operation, so the same bits as its separate pass over the [N, F, H, W] output).
+    /// </summary>
+    internal bool ReluOutput { get; set; }
+
     public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y)
     {
         CheckWeights(weights);
@@ -152,13 +158,13 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
                     int vectors = _ho * _stride / Lanes;
                     if (_wide) CorrelatePairWide(plane, w + f * taps, w + (f + 1) * taps, offsets, taps, vectors, output, second);
                     else CorrelatePair(plane, w + f * taps, w + (f + 1) * taps, offsets, taps, vectors, output, second);
-                    Store(output, _ho, _wo, bias == null ? 0f : bias[f], y + ((long)n * _filters + f) * outPlane);
-                    Store(second, _ho, _wo, bias == null ? 0f : bias[f + 1], y + ((long)n * _filters + f + 1) * outPlane);
+                    StoreOutput(output, bias == null ? 0f : bias[f], y + ((long)n * _filters + f) * outPlane);
+                    StoreOutput(second, bias == null ? 0f : bias[f + 1], y + ((long)n * _filters + f + 1) * outPlane);
                 }
                 if (f < _filters)
                 {
                     Correlate(plane, 0, 1, w + f * taps, offsets, taps, _ho * _stride / Lanes, output);
-                    Store(output, _ho, _wo, bias == null ? 0f : bias[f], y + ((long)n * _filters + f) * outPlane);
+                    StoreOutput(output, bias == null ? 0f : bias[f], y + ((long)n * _filters + f) * outPlane);
                 }
             }
         }
@@ -211,6 +217,15 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
     {
         float* origin = plane + _padTop * _stride + _padLeft;
         for (int r = 0; r < _h; r++) CopyRow(image + r * _w, origin + r * _stride, _w, 0f);
+    }
+
+    /// <summary>A forward output plane into y: <see cref="Store"/>, then the ReLU if <see cref="ReluOutput"/>.</summary>
+    private void StoreOutput(float* output, float bias, float* destination)
+    {
+        Store(output, _ho, _wo, bias, destination);
+        if (!ReluOutput) return;
+        var plane = new Span<float>(destination, _ho * _wo);
+        TensorPrimitives.Max(plane, 0f, plane);
     }
 
     /// <summary>The valid [rows, cols] of a stride-S plane, plus a bias, into a dense plane.</summary>

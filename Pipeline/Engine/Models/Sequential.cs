@@ -64,8 +64,9 @@ public sealed class Sequential
     }
 
     /// <summary>
-    /// Whether Build lets plane batch norms run their neighbouring ReLUs (BatchNormKernel): the same bits, one pass over
-    /// memory less per pair. Off only to compare against the separate passes.
+    /// Whether Build lets plane batch norms and the direct one-channel convolution run their neighbouring ReLUs
+    /// (BatchNormKernel, SingleChannelKernel): the same bits, one pass over memory less per pair. Off only to compare
+    /// against the separate passes.
     /// </summary>
     internal bool FuseActivations { get; set; } = FuseByDefault;
 
@@ -75,6 +76,7 @@ public sealed class Sequential
     /// <summary>
     /// batch norm → ReLU: the batch norm writes max(y, 0) and masks dy by it in its backward; the ReLU passes both on.
     /// ReLU → batch norm: the batch norm's backward masks dx by its input (the ReLU's output), the ReLU's passes dy on.
+    /// direct one-channel convolution → ReLU: the convolution writes max(y, 0), the ReLU passes it on.
     /// </summary>
     private void FuseRelus()
     {
@@ -83,7 +85,11 @@ public sealed class Sequential
             switch (_layers[i], _layers[i + 1])
             {
                 case (Layers.Normalization.BatchNorm bn, Layers.Activation.RectifierLayer { Alpha: 0 } relu) when bn.CanFuseRelu:
-                    bn.ReluOutput = relu.FusedIntoPrevious = true;
+                    bn.ReluOutput = relu.FusedIntoPrevious = relu.BackwardInPrevious = true;
+                    break;
+                case (Layers.Convolution.Conv2D { KernelOp: Kernels.SingleChannelKernel direct },
+                    Layers.Activation.RectifierLayer { Alpha: 0 } relu):
+                    direct.ReluOutput = relu.FusedIntoPrevious = true;
                     break;
                 case (Layers.Activation.RectifierLayer { Alpha: 0 } relu, Layers.Normalization.BatchNorm bn)
                     when bn.CanFuseRelu && relu.NeedsInputGradient:

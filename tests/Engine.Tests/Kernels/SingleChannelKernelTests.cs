@@ -55,6 +55,21 @@ public class SingleChannelKernelTests
         Assert.Equal(Bits(db2), Bits(db1));
     }
 
+    [Fact]
+    public void Forward_ReluOutput_SameBitsAsReluAfterward()
+    {
+        (Window rows, Window cols) = Windows(new Case(3, 5, 28, 28, 3, true, true, 0));
+        var plain = new SingleChannelKernel(5, rows, cols, Parallelism.Threads);
+        var fused = new SingleChannelKernel(5, rows, cols, Parallelism.Threads) { ReluOutput = true };
+        float[] x = KernelCases.Random(3 * 784, 5), weights = KernelCases.Random(45, 6), bias = KernelCases.Random(5, 7);
+        float[] expected = new float[3 * 5 * 784], y = new float[expected.Length];
+        plain.Forward(x, 3, weights, bias, expected);
+        Activations.Relu(expected, expected);
+        fused.Forward(x, 3, weights, bias, y);
+        Assert.Equal(Bits(expected), Bits(y));
+        Assert.Contains(y, v => v == 0f);
+    }
+
     private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
 
     [Fact]

@@ -1,4 +1,8 @@
+using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Layers;
 using MlNetFashion.Engine.Layers.Activation;
+using MlNetFashion.Engine.Layers.Convolution;
+using MlNetFashion.Engine.Layers.Core;
 using MlNetFashion.Engine.Layers.Normalization;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Tensors;
@@ -49,6 +53,42 @@ public class SequentialFusionTests
                 AssertSameBits(q.Gradient.Span, p.Gradient.Span, $"{preset} gradient of {p.Name}, training {training}");
         }
         foreach (var (p, q) in fused.Buffers.Zip(separate.Buffers)) AssertSameBits(q.Span, p.Span, $"{preset} running statistics");
+    }
+
+    [Fact]
+    public void Build_McnnPaper_FirstConvolutionWritesItsReLU()
+    {
+        Sequential model = Presets.Get("mcnn-paper").CreateModel().Build(4, new EngineRandom(1));
+
+        var first = Assert.IsType<SingleChannelKernel>(model.Layers.OfType<Conv2D>().First().KernelOp);
+        Assert.True(first.ReluOutput);
+        var relu = Assert.IsType<ReLU>(model.Layers[1]);
+        Assert.True(relu.FusedIntoPrevious && relu.FusedIntoNext && !relu.BackwardInPrevious);
+    }
+
+    [Fact]
+    public void ForwardBackward_FirstConvolutionThenReLUAlone_SameBitsAsSeparatePasses()
+    {
+        // No batch norm after the ReLU: its backward runs in the ReLU layer, on the convolution's fused output.
+        const int batch = 3;
+        Sequential Net(bool fuse)
+        {
+            Sequential model = new Sequential(Presets.Input).Add(new Conv2D(8, 3, padding: Padding.Same)).Add(new ReLU())
+                .Add(new Flatten()).Add(new Dense(10));
+            model.FuseActivations = fuse;
+            return model.Build(batch, new EngineRandom(5));
+        }
+        Sequential fused = Net(true), separate = Net(false);
+        Assert.True(((ReLU)fused.Layers[1]).FusedIntoPrevious);
+        var random = new EngineRandom(8);
+        float[] images = [.. Enumerable.Range(0, batch * 784).Select(_ => random.NextSingle() - 0.3f)];
+        float[] gradient = [.. Enumerable.Range(0, batch * 10).Select(_ => random.NextSingle() - 0.5f)];
+        Tensor a = fused.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training: true);
+        Tensor b = separate.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training: true);
+        AssertSameBits(b.Span, a.Span, "logits");
+        fused.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
+        separate.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
+        foreach (var (p, q) in fused.Parameters.Zip(separate.Parameters)) AssertSameBits(q.Gradient.Span, p.Gradient.Span, p.Name);
     }
 
     private static Sequential Build(string preset, int batch, bool fuse)

@@ -10,9 +10,14 @@ public abstract class RectifierLayer(float alpha) : ElementwiseLayer
     public float Alpha { get; } = alpha >= 0 ? alpha :
         throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "Expected a non-negative slope.");
 
-    /// <summary>The preceding batch norm computes this ReLU's output (passed on as this layer's) and, in its backward, this
-    /// ReLU's backward (the gradient is passed on as it is).</summary>
+    private Tensor? _fusedOutput;
+
+    /// <summary>The preceding layer (a batch norm, or the direct one-channel convolution) computes this ReLU's output, passed
+    /// on as this layer's.</summary>
     internal bool FusedIntoPrevious { get; set; }
+
+    /// <summary>The preceding batch norm's backward includes this ReLU's (the gradient is passed on as it is).</summary>
+    internal bool BackwardInPrevious { get; set; }
 
     /// <summary>The following batch norm's backward includes this ReLU's (the gradient is passed on as it is).</summary>
     internal bool FusedIntoNext { get; set; }
@@ -22,6 +27,7 @@ public abstract class RectifierLayer(float alpha) : ElementwiseLayer
         if (FusedIntoPrevious)
         {
             CheckBatch(input, InputShape);
+            _fusedOutput = input;
             return input;
         }
         Tensor output = OutputFor(input);
@@ -33,9 +39,10 @@ public abstract class RectifierLayer(float alpha) : ElementwiseLayer
     public override Tensor? Backward(Tensor outputGradient)
     {
         if (!NeedsInputGradient) return null;
-        if (FusedIntoNext || FusedIntoPrevious) return outputGradient;
+        if (FusedIntoNext || BackwardInPrevious) return outputGradient;
         Tensor inputGradient = InputGradientFor(outputGradient);
-        Activations.LeakyReluBackward(Output.Span, outputGradient.Span, Alpha, inputGradient.Span);
+        Tensor output = FusedIntoPrevious ? _fusedOutput! : Output;
+        Activations.LeakyReluBackward(output.Span, outputGradient.Span, Alpha, inputGradient.Span);
         return inputGradient;
     }
 }
