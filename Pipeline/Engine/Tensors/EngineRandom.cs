@@ -42,6 +42,27 @@ public sealed class EngineRandom
         return result;
     }
 
+    /// <summary>
+    /// The next destination.Length values of <see cref="NextUInt64"/>, in order, with the state kept in registers for the
+    /// whole span (bulk draws such as dropout's masks).
+    /// </summary>
+    public void NextUInt64s(Span<ulong> destination)
+    {
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            destination[i] = ulong.RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = ulong.RotateLeft(s3, 45);
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
     /// <summary>Uniform in [0, 1).</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 

@@ -27,4 +27,19 @@ public class EngineRandomTests
         for (int i = 0; i < 100_000; i++) counts[random.Next(10)]++;
         Assert.All(counts, c => Assert.InRange(c, 9_500, 10_500));
     }
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(1001)]
+    public void NextUInt64s_AnyLength_SameDrawsAsNextUInt64InOrder(int length)
+    {
+        var (bulk, single) = (new EngineRandom(13), new EngineRandom(13));
+        bulk.NextUInt64();
+        single.NextUInt64();
+        ulong[] draws = new ulong[length];
+        bulk.NextUInt64s(draws);
+        Assert.Equal([.. Enumerable.Range(0, length).Select(_ => single.NextUInt64())], draws);
+        Assert.Equal(single.GetState(), bulk.GetState());
+    }
 }
