@@ -153,20 +153,27 @@ public class ElementwiseKernelTests
     [InlineData(0.25f)]
     [InlineData(0.5f)]
     [InlineData(0.9f)]
-    public void DropoutMaskFillAndApply_AnyLength_SameBitsAndDrawsAsFillThenMultiply(float rate)
+    public void DropoutMaskFillAndApply_AnyLength_SameBitsAndDrawsAsFillThenMultiplyBothWays(float rate)
     {
         foreach (int length in new[] { 0, 1, 3, 4, 15, 16, 17, 33, 1000, 100_003 })
         {
             float[] x = KernelCases.Random(length, length + 1);
             if (length > 3) (x[0], x[1], x[2]) = (-0f, float.NaN, -x[2]);
             var (first, second) = (new EngineRandom(11), new EngineRandom(11));
-            float[] expectedMask = new float[length], expectedY = new float[length], mask = new float[length], y = new float[length];
-            DropoutMask.Fill(expectedMask, rate, first);
-            for (int i = 0; i < length; i++) expectedY[i] = x[i] * expectedMask[i];
-            DropoutMask.FillAndApply(x, mask, rate, second, y);
-            Assert.Equal(Bits(expectedMask), Bits(mask));
+            float[] mask = new float[length], expectedY = new float[length], y = new float[length];
+            DropoutMask.Fill(mask, rate, first);
+            for (int i = 0; i < length; i++) expectedY[i] = x[i] * mask[i];
+            ushort[] keep = new ushort[DropoutMask.KeepWords(length)];
+            DropoutMask.FillAndApply(x, keep, rate, second, y);
             Assert.Equal(Bits(expectedY), Bits(y));
             Assert.Equal(first.NextUInt64(), second.NextUInt64());
+            Assert.Equal(mask.Select(v => v != 0), Enumerable.Range(0, length).Select(i => (keep[i / 16] >> (i % 16) & 1) == 1));
+
+            // The backward from the bits: dy·mask.
+            float[] dy = KernelCases.Random(length, length + 2), expectedDx = new float[length], dx = new float[length];
+            for (int i = 0; i < length; i++) expectedDx[i] = dy[i] * mask[i];
+            DropoutMask.Apply(dy, keep, rate, dx);
+            Assert.Equal(Bits(expectedDx), Bits(dx));
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Tensors;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace MlNetFashion.Engine.Layers.Core;
 
@@ -12,7 +11,7 @@ namespace MlNetFashion.Engine.Layers.Core;
 public sealed class Dropout : ElementwiseLayer
 {
     private EngineRandom _random = null!;
-    private Tensor _mask = null!;
+    private ushort[] _keep = []; // the mask as one bit a value (DropoutMask.FillAndApply)
     private bool _lastTraining;
 
     public Dropout(float rate)
@@ -27,7 +26,7 @@ public sealed class Dropout : ElementwiseLayer
     protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random)
     {
         _random = random;
-        _mask = new Tensor(maxBatchSize, inputShape);
+        _keep = new ushort[DropoutMask.KeepWords(maxBatchSize * inputShape.Size)];
         return base.OnBuild(inputShape, maxBatchSize, random);
     }
 
@@ -36,8 +35,7 @@ public sealed class Dropout : ElementwiseLayer
         Tensor output = OutputFor(input);
         _lastTraining = training && Rate > 0;
         if (!_lastTraining) return input;
-        _mask.SetBatchSize(input.BatchSize);
-        DropoutMask.FillAndApply(input.Span, _mask.Span, Rate, _random, output.Span);
+        DropoutMask.FillAndApply(input.Span, _keep, Rate, _random, output.Span);
         return output;
     }
 
@@ -46,7 +44,7 @@ public sealed class Dropout : ElementwiseLayer
         if (!NeedsInputGradient) return null;
         if (!_lastTraining) return outputGradient;
         Tensor inputGradient = InputGradientFor(outputGradient);
-        TensorPrimitives.Multiply(outputGradient.Span, _mask.Span, inputGradient.Span);
+        DropoutMask.Apply(outputGradient.Span, _keep, Rate, inputGradient.Span);
         return inputGradient;
     }
 
