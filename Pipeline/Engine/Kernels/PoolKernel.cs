@@ -92,20 +92,11 @@ public static unsafe class PoolKernel
                 float* r0 = src + 2 * oy * w;
                 float* r1 = r0 + w;
                 int o = oy * cols.Output, i0 = 2 * oy * w;
-                if (Avx2.IsSupported && fullCols >= 8)
-                {
-                    TwoByTwoRow(r0, r1, dst + o, arg + o, fullCols, w, i0);
-                    continue;
-                }
-                for (int ox = 0; ox < fullCols; ox++)
-                {
-                    float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
-                    int ab = b > a ? 1 : 0, cd = d > c ? 1 : 0;
-                    float top = MathF.Max(a, b), bottom = MathF.Max(c, d);
-                    int lower = bottom > top ? 1 : 0;
-                    dst[o + ox] = MathF.Max(top, bottom);
-                    arg[o + ox] = i0 + 2 * ox + lower * w + ab + lower * (cd - ab);
-                }
+                if (Avx2.IsSupported && fullCols >= 8) TwoByTwoRow(r0, r1, dst + o, arg + o, fullCols, w, i0);
+                // Rows of 4–7 windows (8²–15² maps) whose 16-float reads stay inside the plane.
+                else if (Avx2.IsSupported && fullCols >= 4 && (2 * oy + 1) * w + 16 <= inPlane)
+                    TwoByTwoRowNarrow(r0, r1, dst + o, arg + o, fullCols, w, i0);
+                else TwoByTwoRowScalar(r0, r1, dst + o, arg + o, fullCols, w, i0);
             }
             // The last column / row when the input is odd (Keras 'same', ceil_mode): windows of 1 or 2 cells.
             if (fullCols < cols.Output) GeneralMax(src, dst, arg, rows, cols, 0, fullRows, fullCols, cols.Output);
@@ -135,6 +126,41 @@ public static unsafe class PoolKernel
             (Vector256.Create(i0 + 2 * ox) + lanes + offset).Store(arg + ox);
             if (ox == fullCols - 8) return;
         }
+    }
+
+    /// <summary>
+    /// One output row of 2×2 windows, one at a time: the winner of (a, b) and of (c, d) by MathF.Max, then of the two;
+    /// the index from the same comparisons (ties to the first cell in scan order).
+    /// </summary>
+    internal static void TwoByTwoRowScalar(float* r0, float* r1, float* dst, int* arg, int fullCols, int w, int i0)
+    {
+        for (int ox = 0; ox < fullCols; ox++)
+        {
+            float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+            int ab = b > a ? 1 : 0, cd = d > c ? 1 : 0;
+            float top = MathF.Max(a, b), bottom = MathF.Max(c, d);
+            int lower = bottom > top ? 1 : 0;
+            dst[ox] = MathF.Max(top, bottom);
+            arg[ox] = i0 + 2 * ox + lower * w + ab + lower * (cd - ab);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TwoByTwoRowScalar"/> for a row of 4–7 windows as one step of eight (Vector256.Max is MathF.Max lane by
+    /// lane): reads 16 floats of each input row (the caller keeps them inside the plane), stores the row's windows only.
+    /// </summary>
+    internal static void TwoByTwoRowNarrow(float* r0, float* r1, float* dst, int* arg, int fullCols, int w, int i0)
+    {
+        Vector256<int> lanes = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14), one = Vector256<int>.One;
+        (Vector256<float> a, Vector256<float> b) = Deinterleave(r0);
+        (Vector256<float> c, Vector256<float> d) = Deinterleave(r1);
+        Vector256<int> ab = Vector256.GreaterThan(b, a).AsInt32(), cd = Vector256.GreaterThan(d, c).AsInt32();
+        Vector256<float> top = Vector256.Max(a, b), bottom = Vector256.Max(c, d);
+        Vector256<int> lower = Vector256.GreaterThan(bottom, top).AsInt32();
+        Vector256<int> offset = Vector256.ConditionalSelect(lower, Vector256.Create(w) + (cd & one), ab & one);
+        Vector256<int> store = Vector256.LessThan(lanes, Vector256.Create(2 * fullCols));
+        Avx.MaskStore(dst, store.AsSingle(), Vector256.Max(top, bottom));
+        Avx2.MaskStore(arg, store, Vector256.Create(i0) + lanes + offset);
     }
 
     /// <summary>Sixteen floats at p → (p[0], p[2], …, p[14]) and (p[1], p[3], …, p[15]).</summary>

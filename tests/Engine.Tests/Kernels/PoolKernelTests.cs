@@ -61,6 +61,33 @@ public class PoolKernelTests
         KernelCases.AssertClose(expectedDx, dx, $"max dx {rows} {cols} ties {ties}");
     }
 
+    [Avx2Theory]
+    [InlineData(4, 8)]
+    [InlineData(5, 11)]
+    [InlineData(7, 14)]
+    [InlineData(7, 15)]
+    public unsafe void TwoByTwoRowNarrow_TiesSignedZerosAndNaN_SameBitsAsScalarRow(int fullCols, int w)
+    {
+        var random = new Random(fullCols * 100 + w);
+        float[] special = [0f, -0f, float.NaN, 1f, -1f];
+        for (int trial = 0; trial < 200; trial++)
+        {
+            // Two input rows and the 16-float reads past them.
+            float[] x = [.. Enumerable.Range(0, w + 16).Select(_ => special[random.Next(special.Length)])];
+            float[] y = new float[8], expectedY = new float[8];
+            int[] arg = new int[8], expectedArg = new int[8];
+            Array.Fill(y, LaneBuffers.Sentinel);
+            Array.Fill(expectedY, LaneBuffers.Sentinel);
+            fixed (float* px = x, py = y, pe = expectedY) fixed (int* pa = arg, pea = expectedArg)
+            {
+                PoolKernel.TwoByTwoRowNarrow(px, px + w, py, pa, fullCols, w, 28);
+                PoolKernel.TwoByTwoRowScalar(px, px + w, pe, pea, fullCols, w, 28);
+            }
+            Assert.Equal(expectedY.Select(BitConverter.SingleToInt32Bits), y.Select(BitConverter.SingleToInt32Bits));
+            Assert.Equal(expectedArg, arg);
+        }
+    }
+
     [Fact]
     public void Average_RandomWindows_MatchesReference()
     {
