@@ -201,14 +201,62 @@ public static unsafe class PoolKernel
         public void Execute(int start, int end)
         {
             int inPlane = rows.Input * cols.Input, outPlane = rows.Output * cols.Output;
+            bool byRows = Avx2.IsSupported && Tiles(rows) && Tiles(cols) && cols.Output >= 8;
             for (int p = start; p < end; p++)
             {
                 float* dst = dx + (long)p * inPlane;
-                new Span<float>(dst, inPlane).Clear();
                 long o0 = (long)p * outPlane;
+                if (byRows)
+                {
+                    for (int oy = 0; oy < rows.Output; oy++)
+                    {
+                        long o = o0 + oy * cols.Output;
+                        TwoByTwoBackwardRow(dy + o, argmax + o, dst, cols.Output, cols.Input, 2 * oy * cols.Input);
+                    }
+                    continue;
+                }
+                new Span<float>(dst, inPlane).Clear();
                 for (int o = 0; o < outPlane; o++) dst[argmax[o0 + o]] += dy[o0 + o];
             }
         }
+
+        /// <summary>2×2 windows, stride 2, covering the input exactly (every cell in one window).</summary>
+        private static bool Tiles(Window w) => w.Kernel == 2 && w.Stride == 2 && w.PadBefore == 0 && w.Input == 2 * w.Output;
+    }
+
+    /// <summary>
+    /// The scatter above (dx cleared, then dx[argmax] += dy) for one row of 2×2 windows that tile the input, whose top
+    /// input row starts at plane cell i0: each of the two input rows written once, 0 + dy at the winner and +0 elsewhere,
+    /// eight windows a step (a row whose window count is not a multiple of 8 ends with a step that overlaps the previous
+    /// one, writing the same values).
+    /// </summary>
+    internal static void TwoByTwoBackwardRow(float* dy, int* arg, float* plane, int windows, int w, int i0)
+    {
+        Vector256<int> lanes = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14), one = Vector256<int>.One, width = Vector256.Create(w);
+        float* r0 = plane + i0;
+        for (int ox = 0; ; ox += 8)
+        {
+            ox = Math.Min(ox, windows - 8);
+            Vector256<float> g = Vector256<float>.Zero + Vector256.Load(dy + ox), zero = Vector256<float>.Zero;
+            Vector256<int> a = Vector256.Load(arg + ox), cell = Vector256.Create(i0 + 2 * ox) + lanes;
+            Vector256<float> e0 = Vector256.ConditionalSelect(Vector256.Equals(a, cell).AsSingle(), g, zero);
+            Vector256<float> o0 = Vector256.ConditionalSelect(Vector256.Equals(a, cell + one).AsSingle(), g, zero);
+            Vector256<float> e1 = Vector256.ConditionalSelect(Vector256.Equals(a, cell + width).AsSingle(), g, zero);
+            Vector256<float> o1 = Vector256.ConditionalSelect(Vector256.Equals(a, cell + width + one).AsSingle(), g, zero);
+            Interleave(e0, o0, r0 + 2 * ox);
+            Interleave(e1, o1, r0 + w + 2 * ox);
+            if (ox == windows - 8) return;
+        }
+    }
+
+    /// <summary>(e0 … e7), (o0 … o7) → e0 o0 e1 o1 … e7 o7 at p (16 floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave(Vector256<float> even, Vector256<float> odd, float* p)
+    {
+        // Unpack works per 128-bit lane: [e0 o0 e1 o1 | e4 o4 e5 o5] and [e2 o2 e3 o3 | e6 o6 e7 o7].
+        Vector256<float> low = Avx.UnpackLow(even, odd), high = Avx.UnpackHigh(even, odd);
+        Avx.Permute2x128(low, high, 0x20).Store(p);
+        Avx.Permute2x128(low, high, 0x31).Store(p + 8);
     }
 
     /// <summary>Forward: a = x, b = y. Backward: a = dx, b = dy.</summary>

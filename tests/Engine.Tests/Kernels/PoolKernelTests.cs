@@ -88,6 +88,28 @@ public class PoolKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(28, 28)]
+    [InlineData(16, 20)]
+    [InlineData(14, 14)]
+    [InlineData(15, 28)]
+    public void MaxBackward_TwoByTwoTiles_SameBitsAsScatter(int h, int w)
+    {
+        const int planes = 5;
+        Window rows = Window.Create(h, 2, 2, Padding.Valid, false, "rows"), cols = Window.Create(w, 2, 2, Padding.Valid, false, "cols");
+        float[] x = Input(planes * h * w, ties: true, seed: h + w), y = new float[planes * rows.Output * cols.Output];
+        int[] argmax = new int[y.Length];
+        PoolKernel.MaxForward(x, planes, rows, cols, y, argmax);
+        float[] dy = KernelCases.Random(y.Length, h * w);
+        for (int i = 0; i < dy.Length; i += 7) dy[i] = i % 2 == 0 ? -0f : float.NaN;
+        float[] expected = new float[x.Length], dx = [.. Enumerable.Repeat(LaneBuffers.Sentinel, x.Length)];
+        int inPlane = h * w, outPlane = rows.Output * cols.Output;
+        for (int p = 0; p < planes; p++)
+            for (int o = 0; o < outPlane; o++) expected[p * inPlane + argmax[p * outPlane + o]] += dy[p * outPlane + o];
+        PoolKernel.MaxBackward(dy, argmax, planes, rows, cols, dx);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), dx.Select(BitConverter.SingleToInt32Bits));
+    }
+
     [Fact]
     public void Average_RandomWindows_MatchesReference()
     {
