@@ -201,7 +201,7 @@ public static unsafe class PoolKernel
         public void Execute(int start, int end)
         {
             int inPlane = rows.Input * cols.Input, outPlane = rows.Output * cols.Output;
-            bool byRows = Avx2.IsSupported && Tiles(rows) && Tiles(cols) && cols.Output >= 8;
+            bool byRows = Avx2.IsSupported && Tiles(rows) && Tiles(cols) && cols.Output >= 4;
             for (int p = start; p < end; p++)
             {
                 float* dst = dx + (long)p * inPlane;
@@ -228,12 +228,24 @@ public static unsafe class PoolKernel
     /// The scatter above (dx cleared, then dx[argmax] += dy) for one row of 2×2 windows that tile the input, whose top
     /// input row starts at plane cell i0: each of the two input rows written once, 0 + dy at the winner and +0 elsewhere,
     /// eight windows a step (a row whose window count is not a multiple of 8 ends with a step that overlaps the previous
-    /// one, writing the same values).
+    /// one, writing the same values; a row of 4–7 windows is one step whose stores stop at the row's end).
     /// </summary>
     internal static void TwoByTwoBackwardRow(float* dy, int* arg, float* plane, int windows, int w, int i0)
     {
         Vector256<int> lanes = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14), one = Vector256<int>.One, width = Vector256.Create(w);
         float* r0 = plane + i0;
+        if (windows < 8)
+        {
+            // Masked loads and stores: nothing past the row's windows and cells is read or written.
+            Vector256<float> g = Vector256<float>.Zero + MaskedLoad(dy, windows), zero = Vector256<float>.Zero;
+            Vector256<int> a = MaskedLoad(arg, windows), cell = Vector256.Create(i0) + lanes;
+            Vector256<int> store = Vector256.LessThan(Vector256.Create(8, 9, 10, 11, 12, 13, 14, 15), Vector256.Create(2 * windows));
+            InterleaveNarrow(Vector256.ConditionalSelect(Vector256.Equals(a, cell).AsSingle(), g, zero),
+                Vector256.ConditionalSelect(Vector256.Equals(a, cell + one).AsSingle(), g, zero), r0, store);
+            InterleaveNarrow(Vector256.ConditionalSelect(Vector256.Equals(a, cell + width).AsSingle(), g, zero),
+                Vector256.ConditionalSelect(Vector256.Equals(a, cell + width + one).AsSingle(), g, zero), r0 + w, store);
+            return;
+        }
         for (int ox = 0; ; ox += 8)
         {
             ox = Math.Min(ox, windows - 8);
@@ -247,6 +259,23 @@ public static unsafe class PoolKernel
             Interleave(e1, o1, r0 + w + 2 * ox);
             if (ox == windows - 8) return;
         }
+    }
+
+    /// <summary>The first <paramref name="count"/> of eight floats at p (the rest 0), without reading past them.</summary>
+    private static Vector256<float> MaskedLoad(float* p, int count) =>
+        Avx.MaskLoad(p, Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle());
+
+    /// <inheritdoc cref="MaskedLoad(float*, int)"/>
+    private static Vector256<int> MaskedLoad(int* p, int count) =>
+        Avx2.MaskLoad(p, Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)));
+
+    /// <summary><see cref="Interleave"/>, the second eight floats stored only where <paramref name="store"/> is set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InterleaveNarrow(Vector256<float> even, Vector256<float> odd, float* p, Vector256<int> store)
+    {
+        Vector256<float> low = Avx.UnpackLow(even, odd), high = Avx.UnpackHigh(even, odd);
+        Avx.Permute2x128(low, high, 0x20).Store(p);
+        Avx.MaskStore(p + 8, store.AsSingle(), Avx.Permute2x128(low, high, 0x31));
     }
 
     /// <summary>(e0 … e7), (o0 … o7) → e0 o0 e1 o1 … e7 o7 at p (16 floats).</summary>

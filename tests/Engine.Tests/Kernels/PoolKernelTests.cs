@@ -93,6 +93,8 @@ public class PoolKernelTests
     [InlineData(16, 20)]
     [InlineData(14, 14)]
     [InlineData(15, 28)]
+    [InlineData(10, 8)]
+    [InlineData(6, 10)]
     public void MaxBackward_TwoByTwoTiles_SameBitsAsScatter(int h, int w)
     {
         const int planes = 5;
