@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MlNetFashion.Engine.Kernels;
 
@@ -53,6 +54,17 @@ public static unsafe class WinogradKernelLanes
         AdjointRow(half * a0 + L(r3), half * a1 + L(r3 + xiStride), half * a2 + L(r3 + 2 * xiStride), half * a3 + L(r3 + 3 * xiStride),
             e + 6);
         float* lanes = (float*)e;   // [element, kernel] → dg[9·kernel + element]
+        if (Avx.IsSupported)
+        {
+            // Elements 0 … 7 by an 8×8 transpose (vector k: kernel k's), element 8 one float a kernel.
+            PlaneLanes.Transpose(e);
+            for (int kernel = 0; kernel < Lanes; kernel++)
+            {
+                e[kernel].Store(dg + 9 * kernel);
+                dg[9 * kernel + 8] = lanes[8 * Lanes + kernel];
+            }
+            return;
+        }
         for (int kernel = 0; kernel < Lanes; kernel++)
             for (int element = 0; element < 9; element++)
                 dg[9 * kernel + element] = lanes[element * Lanes + kernel];
