@@ -116,15 +116,17 @@ public sealed class WinogradKernel : WinogradConvolution
             int vStride = Stride(Channels, columns), mStride = Stride(Filters, columns);
             TransformInput(t, x.Slice(n0 * inSize, s * inSize), s, columns, v);
             TransformGradient(t, dy.Slice(n0 * outSize, s * outSize), s, columns, m, dB);
+            // Both GEMMs of one ξ in turn, while dM[ξ] and V[ξ] are in the cache; dV[ξ] overwrites V[ξ], which its dU GEMM
+            // has read.
             for (int xi = 0; xi < Xi; xi++)
+            {
                 Gemm.Multiply(false, true, Filters, Channels, columns, 1f, m.AsSpan(xi * mStride, Filters * columns), columns,
                     v.AsSpan(xi * vStride, Channels * columns), columns, n0 == 0 ? 0f : 1f, dU.AsSpan(xi * pairs, pairs), Channels);
-            if (dx.IsEmpty) continue;
-            // dV overwrites V, which this chunk no longer needs.
-            for (int xi = 0; xi < Xi; xi++)
-                Gemm.Multiply(true, false, Channels, columns, Filters, 1f, U.AsSpan(xi * pairs, pairs), Channels,
-                    m.AsSpan(xi * mStride, Filters * columns), columns, 0f, v.AsSpan(xi * vStride, Channels * columns), columns);
-            TransformInputGradient(t, v, s, columns, dx.Slice(n0 * inSize, s * inSize));
+                if (!dx.IsEmpty)
+                    Gemm.Multiply(true, false, Channels, columns, Filters, 1f, U.AsSpan(xi * pairs, pairs), Channels,
+                        m.AsSpan(xi * mStride, Filters * columns), columns, 0f, v.AsSpan(xi * vStride, Channels * columns), columns);
+            }
+            if (!dx.IsEmpty) TransformInputGradient(t, v, s, columns, dx.Slice(n0 * inSize, s * inSize));
         }
     }
 
