@@ -53,21 +53,29 @@ public static unsafe class WinogradKernelLanes
         AdjointRow(half * (b0 - c0), half * (b1 - c1), half * (b2 - c2), half * (b3 - c3), e + 3);
         AdjointRow(half * a0 + L(r3), half * a1 + L(r3 + xiStride), half * a2 + L(r3 + 2 * xiStride), half * a3 + L(r3 + 3 * xiStride),
             e + 6);
-        float* lanes = (float*)e;   // [element, kernel] → dg[9·kernel + element]
-        if (Avx.IsSupported)
+        StoreKernels(e, dg);
+    }
+
+    /// <summary>
+    /// dg[9·kernel + element] = e[element][kernel] for eight kernels' nine elements (one vector an element, one kernel a
+    /// lane), elements 0 … 7 by an 8×8 transpose in place (e is overwritten), element 8 one float a kernel.
+    /// </summary>
+    internal static void StoreKernels(Vector256<float>* e, float* dg)
+    {
+        float* lanes = (float*)e;
+        if (!Avx.IsSupported)
         {
-            // Elements 0 … 7 by an 8×8 transpose (vector k: kernel k's), element 8 one float a kernel.
-            PlaneLanes.Transpose(e);
             for (int kernel = 0; kernel < Lanes; kernel++)
-            {
-                e[kernel].Store(dg + 9 * kernel);
-                dg[9 * kernel + 8] = lanes[8 * Lanes + kernel];
-            }
+                for (int element = 0; element < 9; element++)
+                    dg[9 * kernel + element] = lanes[element * Lanes + kernel];
             return;
         }
+        PlaneLanes.Transpose(e);
         for (int kernel = 0; kernel < Lanes; kernel++)
-            for (int element = 0; element < 9; element++)
-                dg[9 * kernel + element] = lanes[element * Lanes + kernel];
+        {
+            e[kernel].Store(dg + 9 * kernel);
+            dg[9 * kernel + 8] = lanes[8 * Lanes + kernel];
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
