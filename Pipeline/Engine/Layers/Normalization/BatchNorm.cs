@@ -11,7 +11,7 @@ namespace MlNetFashion.Engine.Layers.Normalization;
 public abstract unsafe class BatchNorm : Layer
 {
     private Parameter _gamma = null!, _beta = null!;
-    private Tensor _runningMean = null!, _runningVar = null!, _output = null!, _inputGradient = null!, _input = null!;
+    private Tensor _runningMean = null!, _runningVar = null!, _output = null!, _input = null!;
     // μ and 1/√(σ² + ε) of the last Forward, per channel: Backward recomputes x̂ from the input with them.
     private float[] _mean = [], _invStd = [];
     private int _channels, _length;
@@ -59,7 +59,6 @@ public abstract unsafe class BatchNorm : Layer
         _mean = new float[_channels];
         _invStd = new float[_channels];
         _output = new Tensor(maxBatchSize, inputShape);
-        _inputGradient = new Tensor(maxBatchSize, inputShape);
         return inputShape;
     }
 
@@ -88,8 +87,8 @@ public abstract unsafe class BatchNorm : Layer
     public override Tensor? Backward(Tensor outputGradient)
     {
         CheckBatch(outputGradient, OutputShape);
-        _inputGradient.SetBatchSize(outputGradient.BatchSize);
-        fixed (float* x = _input.Data, dy = outputGradient.Data, dx = _inputGradient.Data, gamma = _gamma.Value.Data,
+        Tensor? inputGradient = NeedsInputGradient ? InputGradientFor(outputGradient) : null;
+        fixed (float* x = _input.Data, dy = outputGradient.Data, dx = inputGradient?.Data, gamma = _gamma.Value.Data,
                dGamma = _gamma.Gradient.Data, dBeta = _beta.Gradient.Data, mean = _mean, invStd = _invStd)
         {
             BatchNormKernel.Backward(new BatchNormKernel.Buffers
@@ -98,7 +97,7 @@ public abstract unsafe class BatchNorm : Layer
                 Batch = outputGradient.BatchSize, Channels = _channels, Length = _length, ReluInput = ReluInput,
             }, _lastTraining, NeedsInputGradient);
         }
-        return NeedsInputGradient ? _inputGradient : null;
+        return inputGradient;
     }
 
     public override JsonObject GetConfig() => new() { ["momentum"] = Momentum, ["epsilon"] = Epsilon };
