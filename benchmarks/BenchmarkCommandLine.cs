@@ -13,7 +13,7 @@ public static class BenchmarkCommandLine
         usage: dotnet run --project benchmarks -c Release -- MODE
           gemm [FILTER]                                  managed vs OpenBLAS SGEMM GFLOP/s (shapes whose name contains FILTER)
           engine [--quick] [--seconds S] [--batch-size B] [--threads T] [--gemm-size N]  fast, mcnn-paper: ratios to SGEMM and PyTorch
-          layers [BATCH] [ITERATIONS] [THREADS] [PRESET] [--cpu-time]  forward and backward time of every layer (default 128 30 all seed001)
+          layers [BATCH] [ITERATIONS] [THREADS] [PRESET] [--cpu-time]  each layer's time, alone and in a step (default 128 30 all seed001)
           onnx-vs-torch                                  our ONNX export of seed001 vs torch.onnx.export (needs /usr/bin/python3 with torch)
           views MODEL.onnx...                            test accuracy of models without views, on 1, 2, 5 and 10 test-time views
           checkpoints PRESET|SPEC.json CKPT...           test accuracy of each checkpoint's weights

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Layers;
@@ -15,6 +16,8 @@ namespace MlNetFashion.Benchmarks;
 /// for the convolutions and dense layers, and the whole step (forward + loss + backward, no optimizer) as images/second against the
 /// 2,700 img/s goal (2× PyTorch's ~1,350 img/s measured on these 2 cores). `--cpu-time` times one thread's CPU time instead of
 /// the wall clock (<see cref="ThreadCpuClock"/>), so that minimums taken while other processes share the cores still compare.
+/// Each layer is also timed inside whole steps ("in step"): alone it runs on data its last call left in cache, in a step every
+/// other layer runs between its forward and its backward, so the two columns differ by what the step's memory traffic costs.
 /// </summary>
 public static class LayerBenchmark
 {
@@ -88,8 +91,10 @@ public static class LayerBenchmark
         Console.WriteLine(string.Create(c,
             $"{preset} layers, batch {batch}, {Parallelism.Threads} threads, GEMM: {Gemm.Description}, {measure}best of {iterations} " +
             $"(the minimum: other processes share the 2 cores)"));
-        Console.WriteLine(string.Create(c, $"{"layer",-28} {"input",-14} {"fwd ms",8} {"bwd ms",8} {"GFLOP/s",8}"));
-        double total = 0;
+        (double[] stepForward, double[] stepBackward) = InStep(model, input, labels, loss, iterations, clock);
+        Console.WriteLine(string.Create(c,
+            $"{"layer",-28} {"input",-14} {"fwd ms",8} {"bwd ms",8} {"GFLOP/s",8}   in step: {"fwd ms",8} {"bwd ms",8}"));
+        double total = 0, totalInStep = 0;
         for (int i = 0; i < model.Layers.Count; i++)
         {
             Layer layer = model.Layers[i];
@@ -98,10 +103,12 @@ public static class LayerBenchmark
                 - forward;
             double flops = ForwardFlops(layer, batch);
             string rate = flops > 0 ? (3 * flops / ((forward + backward) * 1e-3) / 1e9).ToString("F1", c) : "";
-            Console.WriteLine(string.Create(c, $"{layer.Name,-28} {layer.InputShape,-14} {forward,8:F3} {backward,8:F3} {rate,8}"));
+            Console.WriteLine(string.Create(c, $"{layer.Name,-28} {layer.InputShape,-14} {forward,8:F3} {backward,8:F3} {rate,8}" +
+                $"             {stepForward[i],8:F3} {stepBackward[i],8:F3}"));
             total += forward + backward;
+            totalInStep += stepForward[i] + stepBackward[i];
         }
-        Console.WriteLine(string.Create(c, $"{"sum of layers",-43} {total,17:F2} ms"));
+        Console.WriteLine(string.Create(c, $"{"sum of layers",-43} {total,17:F2} ms   in step: {totalInStep,17:F2} ms"));
 
         double step = Best(iterations, clock, () =>
         {
@@ -113,6 +120,50 @@ public static class LayerBenchmark
             $"whole step (fwd + loss + bwd): {step:F2} ms = {batch / (step * 1e-3):N0} img/s " +
             $"(goal 2,700 img/s, ≤ {batch / 2.7:F1} ms incl. update)"));
     }
+
+    /// <summary>
+    /// Each layer's minimum forward and backward time over <paramref name="iterations"/> whole steps (forward, loss, backward, after
+    /// warm-up steps), each call read by <paramref name="clock"/> as the step runs.
+    /// </summary>
+    private static (double[] Forward, double[] Backward) InStep(Sequential model, Tensor input, int[] labels, SoftmaxCrossEntropy loss,
+        int iterations, CallClock clock)
+    {
+        int count = model.Layers.Count;
+        double[] forward = new double[count], backward = new double[count], call = new double[count];
+        Array.Fill(forward, double.MaxValue);
+        Array.Fill(backward, double.MaxValue);
+        for (int step = -3; step < iterations; step++)
+        {
+            Tensor x = input;
+            for (int i = 0; i < count; i++)
+            {
+                double start = Now(clock);
+                x = model.Layers[i].Forward(x, training: true);
+                call[i] = Now(clock) - start;
+            }
+            if (step >= 0) Minimum(forward, call);
+            loss.Forward(x, labels);
+            Tensor? g = loss.Backward();
+            Array.Clear(call);
+            for (int i = count - 1; i >= 0 && g is not null; i--)
+            {
+                double start = Now(clock);
+                g = model.Layers[i].Backward(g);
+                call[i] = Now(clock) - start;
+            }
+            if (step >= 0) Minimum(backward, call);
+        }
+        return (forward, backward);
+
+        static void Minimum(double[] best, double[] times)
+        {
+            for (int i = 0; i < best.Length; i++) best[i] = Math.Min(best[i], times[i]);
+        }
+    }
+
+    /// <summary>Milliseconds by <paramref name="clock"/> from an arbitrary origin.</summary>
+    private static double Now(CallClock clock) =>
+        clock == CallClock.ThreadCpu ? ThreadCpuClock.Milliseconds : Stopwatch.GetTimestamp() * 1e3 / Stopwatch.Frequency;
 
     /// <summary>A positional count: a bad one is one error line naming it (int.Parse threw a FormatException trace).</summary>
     private static int Positive(string[] args, int index, string name, int fallback)

@@ -85,8 +85,14 @@ public sealed class BenchmarkCommandLineTests
         Assert.Contains("this thread's CPU time, best of 3", output);
         string[] row = output.Split('\n').First(line => line.StartsWith("conv2d", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        double forward = double.Parse(row[^3], System.Globalization.CultureInfo.InvariantCulture);
+        // fwd ms, bwd ms, GFLOP/s, then the same call's forward and backward inside whole steps.
+        double forward = double.Parse(row[^5], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(forward, 1e-4, 1e4);
+        Assert.Contains("in step:", output);
+        double forwardInStep = double.Parse(row[^2], System.Globalization.CultureInfo.InvariantCulture);
+        double backwardInStep = double.Parse(row[^1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(forwardInStep, 1e-4, 1e4);
+        Assert.InRange(backwardInStep, 1e-4, 1e4);
     }
 
     [Theory]

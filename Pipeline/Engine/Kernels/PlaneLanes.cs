@@ -65,7 +65,7 @@ public static unsafe class PlaneLanes
     /// In-place 8×8 transpose of rows[0 … 7]: unpack pairs of rows, shuffle pairs of pairs, then join the 128-bit halves.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose(Vector256<float>* rows)
+    internal static void Transpose(Vector256<float>* rows)
     {
         Vector256<float> t0 = Avx.UnpackLow(rows[0], rows[1]), t1 = Avx.UnpackHigh(rows[0], rows[1]);
         Vector256<float> t2 = Avx.UnpackLow(rows[2], rows[3]), t3 = Avx.UnpackHigh(rows[2], rows[3]);

@@ -88,15 +88,17 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
                 long image = n0;
                 TransformInput(t, x + image * inSize, s, v, vStride);
                 TransformGradient(t, dy + image * outSize, s, m, mStride, dB);
+                // Both GEMMs of one ξ in turn, while dM[ξ] and V[ξ] are in the cache; dV[ξ] overwrites V[ξ], which its dU
+                // GEMM has read.
                 for (int xi = 0; xi < Xi; xi++)
+                {
                     Gemm.Multiply(false, true, Filters, Channels, columns, 1f, m.AsSpan(xi * mStride, Filters * columns), columns,
                         v.AsSpan(xi * vStride, Channels * columns), columns, n0 == 0 ? 0f : 1f, dU.AsSpan(xi * pairs, pairs), Channels);
-                if (dx == null) continue;
-                // dV overwrites V, which this chunk no longer needs.
-                for (int xi = 0; xi < Xi; xi++)
-                    Gemm.Multiply(true, false, Channels, columns, Filters, 1f, U.AsSpan(xi * pairs, pairs), Channels,
-                        m.AsSpan(xi * mStride, Filters * columns), columns, 0f, v.AsSpan(xi * vStride, Channels * columns), columns);
-                TransformInputGradient(t, v, vStride, s, dx + image * inSize);
+                    if (dx != null)
+                        Gemm.Multiply(true, false, Channels, columns, Filters, 1f, U.AsSpan(xi * pairs, pairs), Channels,
+                            m.AsSpan(xi * mStride, Filters * columns), columns, 0f, v.AsSpan(xi * vStride, Channels * columns), columns);
+                }
+                if (dx != null) TransformInputGradient(t, v, vStride, s, dx + image * inSize);
             }
     }
 

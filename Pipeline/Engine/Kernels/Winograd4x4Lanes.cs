@@ -129,18 +129,13 @@ public static unsafe class Winograd4x4Lanes
             float* c = du + a * xiStride;
             GtMap(L(c), L(c + s), L(c + 2 * s), L(c + 3 * s), L(c + 4 * s), L(c + 5 * s), out h[a], out h[6 + a], out h[12 + a]);
         }
-        float* lanes = stackalloc float[9 * Lanes];   // [element, kernel], transposed into dg below
+        Vector256<float>* e = stackalloc Vector256<float>[9];   // dg element [3·k + column] of the eight kernels
         for (int k = 0; k < 3; k++)
         {
             Vector256<float>* r = h + 6 * k;
-            GtMap(r[0], r[1], r[2], r[3], r[4], r[5], out var e0, out var e1, out var e2);
-            e0.Store(lanes + (3 * k) * Lanes);
-            e1.Store(lanes + (3 * k + 1) * Lanes);
-            e2.Store(lanes + (3 * k + 2) * Lanes);
+            GtMap(r[0], r[1], r[2], r[3], r[4], r[5], out e[3 * k], out e[3 * k + 1], out e[3 * k + 2]);
         }
-        for (int kernel = 0; kernel < Lanes; kernel++)
-            for (int e = 0; e < 9; e++)
-                dg[9 * kernel + e] = lanes[e * Lanes + kernel];
+        WinogradKernelLanes.StoreKernels(e, dg);
     }
 
     /// <summary>Element e of eight kernels laid out 9 floats apart: (p[0], p[9], …, p[63]).</summary>

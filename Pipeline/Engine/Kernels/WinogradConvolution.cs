@@ -73,7 +73,8 @@ public abstract class WinogradConvolution : IConvolutionKernel
     /// <summary>
     /// U = G W Gᵀ for every (f, c), unless U already holds the transform of these exact weights (compared bit for bit
     /// with a copy of the last ones): a training step's backward pass and every validation batch reuse the forward's
-    /// U instead of transforming again (~0.3 ms a layer, against ~0.05 ms for the copy and the compare).
+    /// U instead of transforming again (which costs several times the compare: U, ξ/9 times the weights' size, is written).
+    /// Each thread copies the weights it transforms, while they are in its cache.
     /// </summary>
     protected unsafe void TransformKernels(ReadOnlySpan<float> weights)
     {
@@ -82,21 +83,50 @@ public abstract class WinogradConvolution : IConvolutionKernel
             throw new ArgumentException($"{GetType().Name}: expected {count} weights. Received {weights.Length}.");
         ReadOnlySpan<int> bits = MemoryMarshal.Cast<float, int>(weights.Slice(0, count));
         if (_transformed && bits.SequenceEqual(MemoryMarshal.Cast<float, int>(_transformedFrom.AsSpan()))) return;
-        fixed (float* pw = weights) fixed (float* pu = U)
-            Parallelism.For(Filters, new KernelBody(this, pw, pu, Channels, Filters * Channels, adjoint: false));
-        weights.Slice(0, count).CopyTo(_transformedFrom);
+        _transformed = false;
+        fixed (float* pw = weights) fixed (float* pu = U) fixed (float* copy = _transformedFrom)
+            Parallelism.For(Filters, new TransformBody(this, pw, pu, copy));
         _transformed = true;
     }
 
-    /// <summary>Filters [start, end) of U = G W Gᵀ (forward) or dW = Gᵀ dU G (adjoint); each pair (f, c) is independent.</summary>
-    private readonly unsafe struct KernelBody(WinogradConvolution k, float* spatial, float* transformed, int channels, int pairs,
-        bool adjoint) : IParallelRange
+    /// <summary>Filters [start, end) of U = G W Gᵀ, and of the copy of W it was made from; each pair (f, c) is independent.</summary>
+    private readonly unsafe struct TransformBody(WinogradConvolution k, float* weights, float* u, float* copy) : IParallelRange
     {
         public void Execute(int start, int end)
         {
-            int p = start * channels, count = (end - start) * channels;
-            if (adjoint) k.KernelTransformAdjoint(transformed + p, pairs, spatial + 9 * p, count);
-            else k.KernelTransform(spatial + 9 * p, transformed + p, pairs, count);
+            int p = start * k.Channels, count = (end - start) * k.Channels;
+            k.KernelTransform(weights + 9 * p, u + p, k.Filters * k.Channels, count);
+            new ReadOnlySpan<float>(weights + 9 * p, 9 * count).CopyTo(new Span<float>(copy + 9 * p, 9 * count));
+        }
+    }
+
+    /// <summary>
+    /// Pairs (f, c) per block of <see cref="AdjointBody"/>: the block's ξ rows of every thread's dU (16 KB each at 16 ξ)
+    /// are summed and transformed while they are in the core's cache.
+    /// </summary>
+    private const int AdjointBlock = 256;
+
+    /// <summary>
+    /// Filters [start, end) of dU = Σ_t DU[t] (added in thread order t = 1, 2, … into DU[0], as a serial sum would, so the
+    /// same bits) and dW = Gᵀ dU G, one block of pairs at a time.
+    /// </summary>
+    private readonly unsafe struct AdjointBody(WinogradConvolution k, int threads, float* dWeights) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            int pairs = k.Filters * k.Channels, last = end * k.Channels;
+            float[] dU = k.DU[0];
+            fixed (float* du = dU)
+                for (int p = start * k.Channels; p < last; p += AdjointBlock)
+                {
+                    int count = Math.Min(AdjointBlock, last - p);
+                    for (int xi = 0; xi < k._xi; xi++)
+                    {
+                        Span<float> sum = dU.AsSpan(xi * pairs + p, count);
+                        for (int t = 1; t < threads; t++) TensorPrimitives.Add(sum, k.DU[t].AsSpan(xi * pairs + p, count), sum);
+                    }
+                    k.KernelTransformAdjoint(du + p, pairs, dWeights + 9 * p, count);
+                }
         }
     }
 
@@ -122,16 +152,13 @@ public abstract class WinogradConvolution : IConvolutionKernel
             fixed (float* px = x) fixed (float* pdy = dy) fixed (float* pdx = dx)
                 Parallelism.For(threads, new Body(this, px, null, pdx, pdy, batch, backward: true, needInput: !dx.IsEmpty));
         }
-        // Fixed-order reduction of the per-thread partials, then dW[f, c] = Gᵀ dU[f, c] G.
-        float[] dU = DU[0];
-        for (int t = 1; t < threads; t++) TensorPrimitives.Add(dU, DU[t], dU);
         int pairs = Filters * Channels;
         if (dWeights.Length < 9 * pairs)
             throw new ArgumentException($"{GetType().Name}: expected room for {9 * pairs} weight gradients. Received {dWeights.Length}.");
         unsafe
         {
-            fixed (float* pdu = dU) fixed (float* pdw = dWeights)
-                Parallelism.For(Filters, new KernelBody(this, pdw, pdu, Channels, pairs, adjoint: true));
+            fixed (float* pdw = dWeights)
+                Parallelism.For(Filters, new AdjointBody(this, threads, pdw));
         }
         if (!dBias.IsEmpty)
         {

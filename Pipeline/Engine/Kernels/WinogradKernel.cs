@@ -27,7 +27,7 @@ public sealed class WinogradKernel : WinogradConvolution
     /// </summary>
     public const int LanesMaxTilesX = 2;
 
-    private const int Xi = 16, Lanes = WinogradImageLanes.Lanes;
+    private const int Xi = 16, Lanes = WinogradImageLanes.Lanes, KernelLanes = WinogradKernelLanes.Lanes;
 
     private readonly int _tilesY, _tilesX, _tiles, _chunk;
     private readonly int _paddedStride, _paddedPlane, _tileStride, _tilePlane, _half;
@@ -74,14 +74,19 @@ public sealed class WinogradKernel : WinogradConvolution
         _outputCells = [.. Enumerable.Range(0, Height * Width).Select(k => k / Width * _tileStride + k % Width)];
     }
 
+    /// <summary>Eight kernels per pass (<see cref="WinogradKernelLanes.Kernel"/>) on the vector path, the rest one at a time.</summary>
     protected override unsafe void KernelTransform(float* g, float* u, int xiStride, int count)
     {
-        for (int k = 0; k < count; k++) WinogradTransforms.Kernel(g + 9 * k, u + k, xiStride);
+        int k = 0;
+        for (; _vector && k + KernelLanes <= count; k += KernelLanes) WinogradKernelLanes.Kernel(g + 9 * k, u + k, xiStride);
+        for (; k < count; k++) WinogradTransforms.Kernel(g + 9 * k, u + k, xiStride);
     }
 
     protected override unsafe void KernelTransformAdjoint(float* du, int xiStride, float* dg, int count)
     {
-        for (int k = 0; k < count; k++) WinogradTransforms.KernelAdjoint(du + k, xiStride, dg + 9 * k);
+        int k = 0;
+        for (; _vector && k + KernelLanes <= count; k += KernelLanes) WinogradKernelLanes.KernelAdjoint(du + k, xiStride, dg + 9 * k);
+        for (; k < count; k++) WinogradTransforms.KernelAdjoint(du + k, xiStride, dg + 9 * k);
     }
 
     protected override void ForwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
@@ -111,15 +116,17 @@ public sealed class WinogradKernel : WinogradConvolution
             int vStride = Stride(Channels, columns), mStride = Stride(Filters, columns);
             TransformInput(t, x.Slice(n0 * inSize, s * inSize), s, columns, v);
             TransformGradient(t, dy.Slice(n0 * outSize, s * outSize), s, columns, m, dB);
+            // Both GEMMs of one ξ in turn, while dM[ξ] and V[ξ] are in the cache; dV[ξ] overwrites V[ξ], which its dU GEMM
+            // has read.
             for (int xi = 0; xi < Xi; xi++)
+            {
                 Gemm.Multiply(false, true, Filters, Channels, columns, 1f, m.AsSpan(xi * mStride, Filters * columns), columns,
                     v.AsSpan(xi * vStride, Channels * columns), columns, n0 == 0 ? 0f : 1f, dU.AsSpan(xi * pairs, pairs), Channels);
-            if (dx.IsEmpty) continue;
-            // dV overwrites V, which this chunk no longer needs.
-            for (int xi = 0; xi < Xi; xi++)
-                Gemm.Multiply(true, false, Channels, columns, Filters, 1f, U.AsSpan(xi * pairs, pairs), Channels,
-                    m.AsSpan(xi * mStride, Filters * columns), columns, 0f, v.AsSpan(xi * vStride, Channels * columns), columns);
-            TransformInputGradient(t, v, s, columns, dx.Slice(n0 * inSize, s * inSize));
+                if (!dx.IsEmpty)
+                    Gemm.Multiply(true, false, Channels, columns, Filters, 1f, U.AsSpan(xi * pairs, pairs), Channels,
+                        m.AsSpan(xi * mStride, Filters * columns), columns, 0f, v.AsSpan(xi * vStride, Channels * columns), columns);
+            }
+            if (!dx.IsEmpty) TransformInputGradient(t, v, s, columns, dx.Slice(n0 * inSize, s * inSize));
         }
     }
 

@@ -4,16 +4,15 @@ namespace MlNetFashion.Engine.Layers;
 
 /// <summary>
 /// A shape-preserving layer that maps each value on its own (an activation, a fixed affine map, a dropout mask): its
-/// output and input gradient have the input's shape [N, …], in two buffers sized at build for the largest batch.
+/// output and input gradient have the input's shape [N, …]; its output buffer is sized at build for the largest batch.
 /// </summary>
 public abstract class ElementwiseLayer : Layer
 {
-    private Tensor _output = null!, _inputGradient = null!;
+    private Tensor _output = null!;
 
     protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random)
     {
         _output = new Tensor(maxBatchSize, inputShape);
-        _inputGradient = new Tensor(maxBatchSize, inputShape);
         return inputShape;
     }
 
@@ -26,12 +25,5 @@ public abstract class ElementwiseLayer : Layer
         CheckBatch(input, InputShape);
         _output.SetBatchSize(input.BatchSize);
         return _output;
-    }
-
-    /// <summary>The input-gradient buffer at <paramref name="outputGradient"/>'s batch size.</summary>
-    protected Tensor InputGradientFor(Tensor outputGradient)
-    {
-        _inputGradient.SetBatchSize(outputGradient.BatchSize);
-        return _inputGradient;
     }
 }

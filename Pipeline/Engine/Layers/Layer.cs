@@ -9,7 +9,8 @@ namespace MlNetFashion.Engine.Layers;
 /// <item><see cref="Build"/> from the input sample shape: allocates parameters (initialized from the run's RNG) and
 /// every buffer for batches up to maxBatchSize, and returns the output shape. Nothing is allocated after it.</item>
 /// <item><see cref="Forward"/>: input [N, ...in] → output [N, ...out], a buffer the layer owns (valid until the next call).</item>
-/// <item><see cref="Backward"/>: dL/dOutput → dL/dInput (a layer-owned buffer); overwrites each parameter's Gradient.
+/// <item><see cref="Backward"/>: dL/dOutput → dL/dInput (<see cref="InputGradientFor"/>: a layer-owned buffer, or in a model
+/// one of the model's two gradient buffers, valid until the next layer's Backward); overwrites each parameter's Gradient.
 /// Uses what the last training Forward kept.</item>
 /// </list>
 /// Layers hold state and shapes; the arithmetic lives in Kernels/.
@@ -18,6 +19,8 @@ public abstract class Layer
 {
     private Shape? _inputShape;
     private Shape? _outputShape;
+    private Tensor? _inputGradient;
+    private Tensor[] _sharedInputGradients = [];
 
     /// <summary>"Conv2D", "Dense" … — the type name used in the JSON spec, the summary and ONNX node names.</summary>
     public abstract string Kind { get; }
@@ -33,6 +36,15 @@ public abstract class Layer
     /// <summary>False for the first layer of a model: nobody needs dL/dInput there, so Backward may skip it and return null.</summary>
     public bool NeedsInputGradient { get; set; } = true;
 
+    /// <summary>
+    /// Set by a model before Build: dL/dInput then goes to the model's two buffers (<see cref="AttachInputGradientBuffers"/>)
+    /// instead of a buffer of the layer's own.
+    /// </summary>
+    internal InputGradientBuffers? SharedInputGradients { get; set; }
+
+    /// <summary>False for a layer whose Backward never writes dL/dInput itself (Flatten passes a view of its output gradient).</summary>
+    protected virtual bool WritesInputGradient => true;
+
     public Shape Build(Shape inputShape, int maxBatchSize, EngineRandom random)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
@@ -41,7 +53,30 @@ public abstract class Layer
         _inputShape = inputShape;
         MaxBatchSize = maxBatchSize;
         _outputShape = OnBuild(inputShape, maxBatchSize, random);
+        if (!WritesInputGradient) return _outputShape;
+        if (SharedInputGradients is { } shared) shared.Reserve(maxBatchSize, inputShape);
+        else _inputGradient = new Tensor(maxBatchSize, inputShape);
         return _outputShape;
+    }
+
+    /// <summary>After the model allocated <see cref="SharedInputGradients"/>: takes this layer's views of its two buffers.</summary>
+    internal void AttachInputGradientBuffers()
+    {
+        if (WritesInputGradient && SharedInputGradients is { } shared) _sharedInputGradients = shared.Views(MaxBatchSize, InputShape);
+    }
+
+    /// <summary>
+    /// The tensor Backward writes dL/dInput into, at <paramref name="outputGradient"/>'s batch size: the layer's own buffer, or
+    /// in a model whichever of its two buffers does not hold <paramref name="outputGradient"/>.
+    /// </summary>
+    protected Tensor InputGradientFor(Tensor outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        Tensor inputGradient = _sharedInputGradients is [Tensor first, Tensor second]
+            ? ReferenceEquals(first.Data, outputGradient.Data) ? second : first
+            : _inputGradient ?? throw new InvalidOperationException($"{Kind} '{Name}' has no input-gradient buffer: call Build first.");
+        inputGradient.SetBatchSize(outputGradient.BatchSize);
+        return inputGradient;
     }
 
     /// <summary>Checks <paramref name="inputShape"/>, allocates parameters and buffers, returns the output shape.</summary>

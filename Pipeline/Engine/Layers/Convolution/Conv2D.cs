@@ -19,7 +19,7 @@ public sealed class Conv2D : Layer
 
     /// <summary>The kernel the build picked (tests check the recipe's choice reaches it).</summary>
     internal IConvolutionKernel KernelOp => _kernelOp;
-    private Tensor _output = null!, _inputGradient = null!, _input = null!;
+    private Tensor _output = null!, _input = null!;
 
     public Conv2D(int filters, int kernelSize, int stride = 1, Padding padding = Padding.Valid, bool useBias = true,
         Initializer? kernelInitializer = null)
@@ -59,7 +59,6 @@ public sealed class Conv2D : Layer
         _kernelOp = ConvolutionAlgorithm.Create(c, Filters, _rows, _cols, Parallelism.Threads);
         var outputShape = new Shape(Filters, _rows.Output, _cols.Output);
         _output = new Tensor(maxBatchSize, outputShape);
-        _inputGradient = new Tensor(maxBatchSize, inputShape);
         return outputShape;
     }
 
@@ -75,11 +74,10 @@ public sealed class Conv2D : Layer
     public override Tensor? Backward(Tensor outputGradient)
     {
         CheckBatch(outputGradient, OutputShape);
-        int n = outputGradient.BatchSize;
-        _inputGradient.SetBatchSize(n);
-        _kernelOp.Backward(_input.Span, n, _kernel.Value.Span, outputGradient.Span, _kernel.Gradient.Span,
-            UseBias ? _bias.Gradient.Span : default, NeedsInputGradient ? _inputGradient.Span : default);
-        return NeedsInputGradient ? _inputGradient : null;
+        Tensor? inputGradient = NeedsInputGradient ? InputGradientFor(outputGradient) : null;
+        _kernelOp.Backward(_input.Span, outputGradient.BatchSize, _kernel.Value.Span, outputGradient.Span, _kernel.Gradient.Span,
+            UseBias ? _bias.Gradient.Span : default, inputGradient is null ? default : inputGradient.Span);
+        return inputGradient;
     }
 
     public override JsonObject GetConfig() => new()

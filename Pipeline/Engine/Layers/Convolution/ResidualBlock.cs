@@ -20,7 +20,7 @@ public sealed class ResidualBlock : Layer
     private readonly ReLU _relu1 = new(), _reluOut = new();
     private Conv2D? _projection;
     private BatchNorm2D? _projectionBn;
-    private Tensor _sum = null!, _inputGradient = null!;
+    private Tensor _sum = null!;
 
     public ResidualBlock(int filters, int stride = 1)
     {
@@ -71,7 +71,6 @@ public sealed class ResidualBlock : Layer
         }
         _reluOut.Build(shape, maxBatchSize, random);
         _sum = new Tensor(maxBatchSize, shape);
-        _inputGradient = new Tensor(maxBatchSize, inputShape);
         return shape;
     }
 
@@ -95,9 +94,9 @@ public sealed class ResidualBlock : Layer
         Tensor? dMain = _conv1.Backward(_bn1.Backward(_relu1.Backward(_conv2.Backward(_bn2.Backward(dSum)!)!)!)!);
         Tensor? dSkip = _projection is null ? dSum : _projection.Backward(_projectionBn!.Backward(dSum)!);
         if (!NeedsInputGradient) return null;
-        _inputGradient.SetBatchSize(outputGradient.BatchSize);
-        TensorPrimitives.Add(dMain!.Span, dSkip!.Span, _inputGradient.Span);
-        return _inputGradient;
+        Tensor inputGradient = InputGradientFor(outputGradient);
+        TensorPrimitives.Add(dMain!.Span, dSkip!.Span, inputGradient.Span);
+        return inputGradient;
     }
 
     public override JsonObject GetConfig() => new() { ["filters"] = Filters, ["stride"] = Stride };

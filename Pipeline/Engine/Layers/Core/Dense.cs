@@ -13,7 +13,7 @@ public sealed class Dense : Layer
 {
     private readonly Initializer _initializer;
     private Parameter _kernel = null!, _bias = null!;
-    private Tensor _output = null!, _inputGradient = null!, _input = null!;
+    private Tensor _output = null!, _input = null!;
     private int _inputs;
 
     public Dense(int units, bool useBias = true, Initializer? kernelInitializer = null)
@@ -41,7 +41,6 @@ public sealed class Dense : Layer
         _bias = new Parameter("bias", new Shape(Units), decay: false);
         _initializer.Fill(_kernel.Value.Span, _inputs, Units, random);
         _output = new Tensor(maxBatchSize, new Shape(Units));
-        _inputGradient = new Tensor(maxBatchSize, inputShape);
         return _output.SampleShape;
     }
 
@@ -64,10 +63,10 @@ public sealed class Dense : Layer
             _inputs);
         if (UseBias) RowBias.SumRows(outputGradient.Span, n, _bias.Gradient.Span);
         if (!NeedsInputGradient) return null;
-        _inputGradient.SetBatchSize(n);
+        Tensor inputGradient = InputGradientFor(outputGradient);
         Gemm.Multiply(false, false, n, _inputs, Units, 1f, outputGradient.Span, Units, _kernel.Value.Span, _inputs, 0f,
-            _inputGradient.Span, _inputs);
-        return _inputGradient;
+            inputGradient.Span, _inputs);
+        return inputGradient;
     }
 
     public override JsonObject GetConfig() => new()

@@ -6,9 +6,12 @@ namespace MlNetFashion.Engine.Layers.Core;
 /// <summary>[N, C, H, W] → [N, C·H·W]: the same floats seen with another shape (no copy).</summary>
 public sealed class Flatten : Layer
 {
-    private Tensor? _output, _inputGradient;
+    // Backward's views: its output gradient lies in one of its model's two input-gradient buffers (or a buffer of its own).
+    private Tensor? _output, _inputGradient, _otherInputGradient;
 
     public override string Kind => "Flatten";
+
+    protected override bool WritesInputGradient => false;
 
     protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random) => new(inputShape.Size);
 
@@ -22,6 +25,8 @@ public sealed class Flatten : Layer
     public override Tensor? Backward(Tensor outputGradient)
     {
         if (!NeedsInputGradient) return null;
+        if (_inputGradient is not null && !ReferenceEquals(_inputGradient.Data, outputGradient.Data))
+            (_inputGradient, _otherInputGradient) = (_otherInputGradient, _inputGradient);
         _inputGradient = View(_inputGradient, outputGradient, InputShape);
         return _inputGradient;
     }

@@ -11,7 +11,7 @@ namespace MlNetFashion.Engine.Layers.Normalization;
 public abstract unsafe class BatchNorm : Layer
 {
     private Parameter _gamma = null!, _beta = null!;
-    private Tensor _runningMean = null!, _runningVar = null!, _output = null!, _inputGradient = null!, _input = null!;
+    private Tensor _runningMean = null!, _runningVar = null!, _output = null!, _input = null!;
     // μ and 1/√(σ² + ε) of the last Forward, per channel: Backward recomputes x̂ from the input with them.
     private float[] _mean = [], _invStd = [];
     private int _channels, _length;
@@ -60,7 +60,6 @@ public abstract unsafe class BatchNorm : Layer
         _mean = new float[_channels];
         _invStd = new float[_channels];
         _output = new Tensor(maxBatchSize, inputShape);
-        _inputGradient = new Tensor(maxBatchSize, inputShape);
         return inputShape;
     }
 
@@ -89,8 +88,9 @@ public abstract unsafe class BatchNorm : Layer
     public override Tensor? Backward(Tensor outputGradient)
     {
         CheckBatch(outputGradient, OutputShape);
-        _inputGradient.SetBatchSize(outputGradient.BatchSize);
-        fixed (float* x = _input.Data, y = _output.Data, dy = outputGradient.Data, dx = _inputGradient.Data, gamma = _gamma.Value.Data,
+        // With the ReLU after it, the kernel writes that ReLU's dx into the dx buffer, needed or not.
+        Tensor? inputGradient = NeedsInputGradient || ReluOutput ? InputGradientFor(outputGradient) : null;
+        fixed (float* x = _input.Data, y = _output.Data, dy = outputGradient.Data, dx = inputGradient?.Data, gamma = _gamma.Value.Data,
                dGamma = _gamma.Gradient.Data, dBeta = _beta.Gradient.Data, mean = _mean, invStd = _invStd)
         {
             BatchNormKernel.Backward(new BatchNormKernel.Buffers
@@ -99,7 +99,7 @@ public abstract unsafe class BatchNorm : Layer
                 Batch = outputGradient.BatchSize, Channels = _channels, Length = _length, ReluInput = ReluInput, ReluOutput = ReluOutput,
             }, _lastTraining, NeedsInputGradient);
         }
-        return NeedsInputGradient ? _inputGradient : null;
+        return NeedsInputGradient ? inputGradient : null;
     }
 
     public override JsonObject GetConfig() => new() { ["momentum"] = Momentum, ["epsilon"] = Epsilon };

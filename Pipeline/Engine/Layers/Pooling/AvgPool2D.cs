@@ -20,8 +20,8 @@ public sealed class AvgPool2D(int poolSize, int? stride = null, Padding padding 
     public override Tensor? Backward(Tensor outputGradient)
     {
         if (!NeedsInputGradient) return null;
-        InputGradient.SetBatchSize(outputGradient.BatchSize);
-        PoolKernel.AverageBackward(outputGradient.Span, Planes(outputGradient), Rows, Cols, InputGradient.Span);
-        return InputGradient;
+        Tensor inputGradient = InputGradientFor(outputGradient);
+        PoolKernel.AverageBackward(outputGradient.Span, Planes(outputGradient), Rows, Cols, inputGradient.Span);
+        return inputGradient;
     }
 }

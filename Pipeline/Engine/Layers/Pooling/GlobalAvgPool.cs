@@ -8,7 +8,7 @@ namespace MlNetFashion.Engine.Layers.Pooling;
 public sealed class GlobalAvgPool : Layer
 {
     private Window _rows, _cols;
-    private Tensor _output = null!, _inputGradient = null!;
+    private Tensor _output = null!;
 
     public override string Kind => "GlobalAvgPool";
 
@@ -19,7 +19,6 @@ public sealed class GlobalAvgPool : Layer
         _rows = Window.Create(h, h, 1, Padding.Valid, false, Kind);
         _cols = Window.Create(w, w, 1, Padding.Valid, false, Kind);
         _output = new Tensor(maxBatchSize, new Shape(c));
-        _inputGradient = new Tensor(maxBatchSize, inputShape);
         return _output.SampleShape;
     }
 
@@ -34,9 +33,9 @@ public sealed class GlobalAvgPool : Layer
     public override Tensor? Backward(Tensor outputGradient)
     {
         if (!NeedsInputGradient) return null;
-        _inputGradient.SetBatchSize(outputGradient.BatchSize);
-        PoolKernel.AverageBackward(outputGradient.Span, outputGradient.BatchSize * InputShape[0], _rows, _cols, _inputGradient.Span);
-        return _inputGradient;
+        Tensor inputGradient = InputGradientFor(outputGradient);
+        PoolKernel.AverageBackward(outputGradient.Span, outputGradient.BatchSize * InputShape[0], _rows, _cols, inputGradient.Span);
+        return inputGradient;
     }
 
     public override JsonObject GetConfig() => [];

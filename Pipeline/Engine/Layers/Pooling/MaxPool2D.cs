@@ -24,8 +24,8 @@ public sealed class MaxPool2D(int poolSize, int? stride = null, Padding padding 
     public override Tensor? Backward(Tensor outputGradient)
     {
         if (!NeedsInputGradient) return null;
-        InputGradient.SetBatchSize(outputGradient.BatchSize);
-        PoolKernel.MaxBackward(outputGradient.Span, _argmax, Planes(outputGradient), Rows, Cols, InputGradient.Span);
-        return InputGradient;
+        Tensor inputGradient = InputGradientFor(outputGradient);
+        PoolKernel.MaxBackward(outputGradient.Span, _argmax, Planes(outputGradient), Rows, Cols, inputGradient.Span);
+        return inputGradient;
     }
 }

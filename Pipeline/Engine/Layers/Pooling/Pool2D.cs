@@ -10,7 +10,7 @@ namespace MlNetFashion.Engine.Layers.Pooling;
 public abstract class Pool2D : Layer
 {
     protected Window Rows, Cols;
-    protected Tensor Output = null!, InputGradient = null!;
+    protected Tensor Output = null!;
 
     protected Pool2D(int poolSize, int? stride, Padding padding, bool ceilMode)
     {
@@ -39,7 +39,6 @@ public abstract class Pool2D : Layer
         Cols = Window.Create(w, PoolSize, Stride, Padding, CeilMode, $"{Kind} '{Name}' width");
         var outputShape = new Shape(c, Rows.Output, Cols.Output);
         Output = new Tensor(maxBatchSize, outputShape);
-        InputGradient = new Tensor(maxBatchSize, inputShape);
         OnBuildBuffers(maxBatchSize * outputShape.Size);
         return outputShape;
     }
