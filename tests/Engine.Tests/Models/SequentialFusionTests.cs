@@ -91,6 +91,29 @@ public class SequentialFusionTests
         foreach (var (p, q) in fused.Parameters.Zip(separate.Parameters)) AssertSameBits(q.Gradient.Span, p.Gradient.Span, p.Name);
     }
 
+    [Fact]
+    public void ForwardBackward_BatchNormFirstThenReLU_SameBitsAsSeparatePasses()
+    {
+        // The batch norm needs no dL/dInput as the first layer, but its backward still runs the ReLU's on dy.
+        const int batch = 3;
+        Sequential Net(bool fuse)
+        {
+            Sequential model = new Sequential(Presets.Input).Add(new BatchNorm2D()).Add(new ReLU()).Add(new Flatten()).Add(new Dense(10));
+            model.FuseActivations = fuse;
+            return model.Build(batch, new EngineRandom(6));
+        }
+        Sequential fused = Net(true), separate = Net(false);
+        Assert.True(((BatchNorm)fused.Layers[0]).ReluOutput);
+        var random = new EngineRandom(9);
+        float[] images = [.. Enumerable.Range(0, batch * 784).Select(_ => random.NextSingle() - 0.5f)];
+        float[] gradient = [.. Enumerable.Range(0, batch * 10).Select(_ => random.NextSingle() - 0.5f)];
+        fused.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training: true);
+        separate.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training: true);
+        fused.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
+        separate.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
+        foreach (var (p, q) in fused.Parameters.Zip(separate.Parameters)) AssertSameBits(q.Gradient.Span, p.Gradient.Span, p.Name);
+    }
+
     private static Sequential Build(string preset, int batch, bool fuse)
     {
         Sequential model = Presets.Get(preset).CreateModel();
