@@ -1,5 +1,6 @@
 using CsCheck;
 using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Tests.Harness;
 
 namespace MlNetFashion.Engine.Tests.Kernels;
 
@@ -51,15 +52,8 @@ public class AdamKernelTests
         float[] expectedValue = [.. value], expectedM = [.. m], expectedV = [.. v];
         AdamKernel.Step(gradient, k, m, v, value);
         AdamKernel.Reference(gradient, k, expectedM, expectedV, expectedValue);
-        AssertSameBits(expectedM, m, $"m, length {length}");
-        AssertSameBits(expectedV, v, $"v, length {length}");
-        AssertSameBits(expectedValue, value, $"value, length {length}");
-    }
-
-    private static void AssertSameBits(float[] expected, float[] actual, string what)
-    {
-        for (int i = 0; i < expected.Length; i++)
-            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
-                Assert.Fail($"{what}[{i}]: expected {expected[i]:G9} (reference), received {actual[i]:G9}");
+        BitAssert.Equal(expectedM, m, $"m, length {length}");
+        BitAssert.Equal(expectedV, v, $"v, length {length}");
+        BitAssert.Equal(expectedValue, value, $"value, length {length}");
     }
 }

@@ -6,6 +6,7 @@ using MlNetFashion.Engine.Layers.Core;
 using MlNetFashion.Engine.Layers.Normalization;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Tests.Harness;
 
 namespace MlNetFashion.Engine.Tests.Models;
 
@@ -34,25 +35,12 @@ public class SequentialFusionTests
     [MemberData(nameof(Nets))]
     public void ForwardBackward_Fused_SameBitsAsSeparatePasses(string preset)
     {
-        const int batch = 5;
-        Sequential fused = Build(preset, batch, fuse: true), separate = Build(preset, batch, fuse: false);
+        Sequential fused = Build(preset, 5, fuse: true), separate = Build(preset, 5, fuse: false);
         Assert.Contains(separate.Layers, l => l is RectifierLayer);
         Assert.DoesNotContain(separate.Layers.OfType<BatchNorm>(), b => b.ReluOutput || b.ReluInput);
-        var random = new EngineRandom(7);
-        float[] images = [.. Enumerable.Range(0, batch * 784).Select(_ => random.NextSingle())];
-        float[] gradient = [.. Enumerable.Range(0, batch * 10).Select(_ => random.NextSingle() - 0.5f)];
 
-        foreach (bool training in new[] { true, false })
-        {
-            Tensor a = fused.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training);
-            Tensor b = separate.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training);
-            AssertSameBits(b.Span, a.Span, $"{preset} logits, training {training}");
-            fused.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
-            separate.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
-            foreach (var (p, q) in fused.Parameters.Zip(separate.Parameters))
-                AssertSameBits(q.Gradient.Span, p.Gradient.Span, $"{preset} gradient of {p.Name}, training {training}");
-        }
-        foreach (var (p, q) in fused.Buffers.Zip(separate.Buffers)) AssertSameBits(q.Span, p.Span, $"{preset} running statistics");
+        ModelSteps.AssertSameBits(separate, fused, preset, seed: 7, pixelShift: 0, true, false);
+        foreach (var (p, q) in fused.Buffers.Zip(separate.Buffers)) BitAssert.Equal(q.Span, p.Span, $"{preset} running statistics");
     }
 
     [Fact]
@@ -80,15 +68,7 @@ public class SequentialFusionTests
         }
         Sequential fused = Net(true), separate = Net(false);
         Assert.True(((ReLU)fused.Layers[1]).FusedIntoPrevious);
-        var random = new EngineRandom(8);
-        float[] images = [.. Enumerable.Range(0, batch * 784).Select(_ => random.NextSingle() - 0.3f)];
-        float[] gradient = [.. Enumerable.Range(0, batch * 10).Select(_ => random.NextSingle() - 0.5f)];
-        Tensor a = fused.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training: true);
-        Tensor b = separate.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training: true);
-        AssertSameBits(b.Span, a.Span, "logits");
-        fused.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
-        separate.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
-        foreach (var (p, q) in fused.Parameters.Zip(separate.Parameters)) AssertSameBits(q.Gradient.Span, p.Gradient.Span, p.Name);
+        ModelSteps.AssertSameBits(separate, fused, "conv → ReLU", seed: 8, pixelShift: -0.3f, true);
     }
 
     [Fact]
@@ -104,14 +84,7 @@ public class SequentialFusionTests
         }
         Sequential fused = Net(true), separate = Net(false);
         Assert.True(((BatchNorm)fused.Layers[0]).ReluOutput);
-        var random = new EngineRandom(9);
-        float[] images = [.. Enumerable.Range(0, batch * 784).Select(_ => random.NextSingle() - 0.5f)];
-        float[] gradient = [.. Enumerable.Range(0, batch * 10).Select(_ => random.NextSingle() - 0.5f)];
-        fused.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training: true);
-        separate.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training: true);
-        fused.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
-        separate.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
-        foreach (var (p, q) in fused.Parameters.Zip(separate.Parameters)) AssertSameBits(q.Gradient.Span, p.Gradient.Span, p.Name);
+        ModelSteps.AssertSameBits(separate, fused, "batch norm → ReLU", seed: 9, pixelShift: -0.5f, true);
     }
 
     private static Sequential Build(string preset, int batch, bool fuse)
@@ -119,13 +92,5 @@ public class SequentialFusionTests
         Sequential model = Presets.Get(preset).CreateModel();
         model.FuseActivations = fuse;
         return model.Build(batch, new EngineRandom(3));
-    }
-
-    private static void AssertSameBits(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
-                Assert.Fail($"{what}: element {i} is {actual[i]:R}, expected {expected[i]:R}");
     }
 }

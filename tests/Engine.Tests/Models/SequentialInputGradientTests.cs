@@ -2,6 +2,7 @@ using MlNetFashion.Engine.Layers;
 using MlNetFashion.Engine.Layers.Core;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Tests.Harness;
 
 namespace MlNetFashion.Engine.Tests.Models;
 
@@ -17,23 +18,10 @@ public class SequentialInputGradientTests
     [MemberData(nameof(Nets))]
     public void ForwardBackward_SharedInputGradients_SameBitsAsBuffersOfTheirOwn(string net)
     {
-        const int batch = 5;
-        Sequential shared = Build(net, batch, share: true), own = Build(net, batch, share: false);
-        var random = new EngineRandom(7);
-        float[] images = [.. Enumerable.Range(0, batch * 784).Select(_ => random.NextSingle())];
-        float[] gradient = [.. Enumerable.Range(0, batch * 10).Select(_ => random.NextSingle() - 0.5f)];
+        Sequential shared = Build(net, 5, share: true), own = Build(net, 5, share: false);
 
         // Two training steps and an eval-mode one (dropout then passes the gradient on as it came).
-        foreach (bool training in new[] { true, true, false })
-        {
-            Tensor a = shared.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training);
-            Tensor b = own.Forward(new Tensor((float[])images.Clone(), batch, Presets.Input), training);
-            AssertSameBits(b.Span, a.Span, $"{net} logits, training {training}");
-            shared.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
-            own.Backward(new Tensor((float[])gradient.Clone(), batch, new Shape(10)));
-            foreach (var (p, q) in shared.Parameters.Zip(own.Parameters))
-                AssertSameBits(q.Gradient.Span, p.Gradient.Span, $"{net} gradient of {p.Name}, training {training}");
-        }
+        ModelSteps.AssertSameBits(own, shared, net, seed: 7, pixelShift: 0, true, true, false);
     }
 
     [Theory]
@@ -73,12 +61,4 @@ public class SequentialInputGradientTests
     private static Sequential Mixed() => new ModelBuilder(Presets.Input)
         .Standardize(0.3f, 0.4f).Conv2D(8, 3, Padding.Same).LeakyReLU().Residual(8).Residual(16, 2).AvgPool2D(2)
         .Dropout(0.3f).Flatten().Dense(20).ReLU().BatchNorm().Dropout(0f).Dense(10).Build();
-
-    private static void AssertSameBits(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
-                Assert.Fail($"{what}: element {i} is {actual[i]:R}, expected {expected[i]:R}");
-    }
 }
