@@ -11,7 +11,7 @@ public class BatchNormKernelTests
         Gen.Select(Gen.Int[2, 9], Gen.Int[1, 21], Gen.OneOf(Gen.Const(1), Gen.Int[2, 15], Gen.Int[16, 70]), Gen.Bool, Gen.Int[0, 10_000]);
 
     [Fact]
-    public unsafe void ForwardBackward_RandomShapes_MatchReference()
+    public void ForwardBackward_RandomShapes_MatchReference()
     {
         foreach ((int batch, int channels, int length, bool training, int seed) in KernelCases.Sample(Cases, count: 120, seed: 31))
         {
@@ -28,18 +28,8 @@ public class BatchNormKernelTests
             float[] edx = new float[size], edGamma = new float[channels], edBeta = new float[channels];
             string what = $"batch {batch}, channels {channels}, length {length}, training {training}";
 
-            fixed (float* px = x, py = y, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, pm = mean, ps = invStd, pdy = dy,
-                pdx = dx, pdg = dGamma, pdb = dBeta)
-            {
-                var buffers = new BatchNormKernel.Buffers
-                {
-                    X = px, Y = py, Gamma = pg, Beta = pb, RunningMean = prm, RunningVar = prv, Mean = pm, InvStd = ps,
-                    DY = pdy, DX = pdx, DGamma = pdg, DBeta = pdb, Batch = batch, Channels = channels, Length = length, Momentum = 0.1f,
-                    Epsilon = 1e-5f,
-                };
-                BatchNormKernel.Forward(buffers, training);
-                BatchNormKernel.Backward(buffers, training, needInputGradient: true);
-            }
+            ForwardBackward(new Arrays(x, y, gamma, beta, runningMean, runningVar, mean, invStd, dy, dx, dGamma, dBeta), batch, channels,
+                length, training);
             BatchNormKernel.ForwardReference(x, batch, channels, length, gamma, beta, refMean, refVar, 0.1f, 1e-5f, training, eMean,
                 eInvStd, ey);
             BatchNormKernel.BackwardReference(x, dy, batch, channels, length, gamma, eMean, eInvStd, training, edGamma, edBeta, edx);
@@ -57,7 +47,7 @@ public class BatchNormKernelTests
     [InlineData(3, 5, 16, true)]
     [InlineData(4, 7, 49, true)]
     [InlineData(2, 3, 196, false)]
-    public unsafe void ForwardBackward_FusedRelu_SameBitsAsSeparatePasses(int batch, int channels, int length, bool training)
+    public void ForwardBackward_FusedRelu_SameBitsAsSeparatePasses(int batch, int channels, int length, bool training)
     {
         int size = batch * channels * length;
         float[] x = KernelCases.Random(size, 5, 2f), dy = KernelCases.Random(size, 6);
@@ -125,47 +115,47 @@ public class BatchNormKernelTests
     }
 
     /// <summary>y, dx, dy's copy, then per channel: mean, invStd, running mean, running variance, dγ, dβ — all in one array.</summary>
-    private static unsafe float[] RunChannels(float[] x, float[] dy, float[] gamma, float[] beta, int batch, int channels, int length,
+    private static float[] RunChannels(float[] x, float[] dy, float[] gamma, float[] beta, int batch, int channels, int length,
         bool training)
     {
         float[] y = new float[x.Length], dx = new float[x.Length], mean = new float[channels], invStd = new float[channels];
         float[] runningMean = new float[channels], runningVar = [.. Enumerable.Repeat(1f, channels)];
         float[] dGamma = new float[channels], dBeta = new float[channels];
-        fixed (float* px = x, py = y, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, pm = mean, ps = invStd, pdy = dy,
-            pdx = dx, pdg = dGamma, pdb = dBeta)
-        {
-            var buffers = new BatchNormKernel.Buffers
-            {
-                X = px, Y = py, Gamma = pg, Beta = pb, RunningMean = prm, RunningVar = prv, Mean = pm, InvStd = ps,
-                DY = pdy, DX = pdx, DGamma = pdg, DBeta = pdb, Batch = batch, Channels = channels, Length = length, Momentum = 0.1f,
-                Epsilon = 1e-5f,
-            };
-            BatchNormKernel.Forward(buffers, training);
-            BatchNormKernel.Backward(buffers, training, needInputGradient: true);
-        }
+        ForwardBackward(new Arrays(x, y, gamma, beta, runningMean, runningVar, mean, invStd, dy, dx, dGamma, dBeta), batch, channels,
+            length, training);
         return [.. y, .. dx, .. dy, .. mean, .. invStd, .. runningMean, .. runningVar, .. dGamma, .. dBeta];
     }
 
-    private static unsafe float[] Run(float[] x, float[] dy, float[] gamma, float[] beta, int batch, int channels, int length,
+    private static float[] Run(float[] x, float[] dy, float[] gamma, float[] beta, int batch, int channels, int length,
         bool training, bool fused, out float[] dx, out float[] dParameters)
     {
         float[] y = new float[x.Length], mean = new float[channels], invStd = new float[channels];
         float[] runningMean = new float[channels], runningVar = [.. Enumerable.Repeat(1f, channels)];
         float[] dGamma = new float[channels], dBeta = new float[channels];
         dx = new float[x.Length];
-        fixed (float* px = x, py = y, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, pm = mean, ps = invStd, pdy = dy,
-            pdx = dx, pdg = dGamma, pdb = dBeta)
+        ForwardBackward(new Arrays(x, y, gamma, beta, runningMean, runningVar, mean, invStd, dy, dx, dGamma, dBeta), batch, channels,
+            length, training, fused);
+        dParameters = [.. dGamma, .. dBeta];
+        return y;
+    }
+
+    private sealed record Arrays(float[] X, float[] Y, float[] Gamma, float[] Beta, float[] RunningMean, float[] RunningVar, float[] Mean,
+        float[] InvStd, float[] DY, float[] DX, float[] DGamma, float[] DBeta);
+
+    /// <summary>The kernel's forward, then its backward with dx, on <paramref name="a"/> (momentum 0.1, epsilon 1e-5).</summary>
+    private static unsafe void ForwardBackward(Arrays a, int batch, int channels, int length, bool training, bool fusedRelu = false)
+    {
+        fixed (float* px = a.X, py = a.Y, pg = a.Gamma, pb = a.Beta, prm = a.RunningMean, prv = a.RunningVar, pm = a.Mean, ps = a.InvStd,
+            pdy = a.DY, pdx = a.DX, pdg = a.DGamma, pdb = a.DBeta)
         {
             var buffers = new BatchNormKernel.Buffers
             {
                 X = px, Y = py, Gamma = pg, Beta = pb, RunningMean = prm, RunningVar = prv, Mean = pm, InvStd = ps,
                 DY = pdy, DX = pdx, DGamma = pdg, DBeta = pdb, Batch = batch, Channels = channels, Length = length, Momentum = 0.1f,
-                Epsilon = 1e-5f, ReluOutput = fused, ReluInput = fused,
+                Epsilon = 1e-5f, ReluOutput = fusedRelu, ReluInput = fusedRelu,
             };
             BatchNormKernel.Forward(buffers, training);
             BatchNormKernel.Backward(buffers, training, needInputGradient: true);
         }
-        dParameters = [.. dGamma, .. dBeta];
-        return y;
     }
 }
