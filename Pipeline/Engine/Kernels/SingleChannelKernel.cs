@@ -260,26 +260,7 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CorrelatePair(float* input, float* w0, float* w1, int* offsets, int taps, int vectors, float* out0, float* out1)
     {
-        int q = 0;
-        for (; q + 4 <= vectors; q += 4)
-        {
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
-            float* src = input + q * Lanes;
-            for (int tap = 0; tap < taps; tap++)
-            {
-                Vector256<float> u = Vector256.Create(w0[tap]), v = Vector256.Create(w1[tap]);
-                float* s = src + offsets[tap];
-                Vector256<float> x0 = Vector256.Load(s), x1 = Vector256.Load(s + Lanes), x2 = Vector256.Load(s + 2 * Lanes),
-                    x3 = Vector256.Load(s + 3 * Lanes);
-                a0 = Vector256.FusedMultiplyAdd(u, x0, a0); b0 = Vector256.FusedMultiplyAdd(v, x0, b0);
-                a1 = Vector256.FusedMultiplyAdd(u, x1, a1); b1 = Vector256.FusedMultiplyAdd(v, x1, b1);
-                a2 = Vector256.FusedMultiplyAdd(u, x2, a2); b2 = Vector256.FusedMultiplyAdd(v, x2, b2);
-                a3 = Vector256.FusedMultiplyAdd(u, x3, a3); b3 = Vector256.FusedMultiplyAdd(v, x3, b3);
-            }
-            int o = q * Lanes;
-            a0.Store(out0 + o); a1.Store(out0 + o + Lanes); a2.Store(out0 + o + 2 * Lanes); a3.Store(out0 + o + 3 * Lanes);
-            b0.Store(out1 + o); b1.Store(out1 + o + Lanes); b2.Store(out1 + o + 2 * Lanes); b3.Store(out1 + o + 3 * Lanes);
-        }
+        int q = CorrelatePairBlocks<Vector256<float>>(input, w0, w1, offsets, taps, vectors, out0, out1);
         for (; q < vectors; q++)
         {
             Vector256<float> a = default, b = default;
@@ -439,28 +420,42 @@ public sealed unsafe class SingleChannelKernel : IConvolutionKernel
     private static void CorrelatePairWide(float* input, float* w0, float* w1, int* offsets, int taps, int vectors, float* out0,
         float* out1)
     {
-        const int Wide = 2 * Lanes;
+        int q = CorrelatePairBlocks<Vector512<float>>(input, w0, w1, offsets, taps, vectors, out0, out1);
+        if (q < vectors) CorrelatePair(input + q * Lanes, w0, w1, offsets, taps, vectors - q, out0 + q * Lanes, out1 + q * Lanes);
+    }
+
+    /// <summary>
+    /// The blocks of <see cref="CorrelatePair"/> and <see cref="CorrelatePairWide"/>: four TVec output vectors × two filters,
+    /// eight independent FMA chains, while four whole TVecs fit; returns the 8-cell vectors done.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CorrelatePairBlocks<TVec>(float* input, float* w0, float* w1, int* offsets, int taps, int vectors, float* out0,
+        float* out1) where TVec : struct
+    {
+        int width = SimdLanes<TVec>.Count, block = 4 * width / Lanes;
         int q = 0;
-        for (; q + 8 <= vectors; q += 8)
+        for (; q + block <= vectors; q += block)
         {
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            TVec a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
             float* src = input + q * Lanes;
             for (int tap = 0; tap < taps; tap++)
             {
-                Vector512<float> u = Vector512.Create(w0[tap]), v = Vector512.Create(w1[tap]);
+                TVec u = SimdLanes<TVec>.Broadcast(w0, tap), v = SimdLanes<TVec>.Broadcast(w1, tap);
                 float* s = src + offsets[tap];
-                Vector512<float> x0 = Vector512.Load(s), x1 = Vector512.Load(s + Wide), x2 = Vector512.Load(s + 2 * Wide),
-                    x3 = Vector512.Load(s + 3 * Wide);
-                a0 = Vector512.FusedMultiplyAdd(u, x0, a0); b0 = Vector512.FusedMultiplyAdd(v, x0, b0);
-                a1 = Vector512.FusedMultiplyAdd(u, x1, a1); b1 = Vector512.FusedMultiplyAdd(v, x1, b1);
-                a2 = Vector512.FusedMultiplyAdd(u, x2, a2); b2 = Vector512.FusedMultiplyAdd(v, x2, b2);
-                a3 = Vector512.FusedMultiplyAdd(u, x3, a3); b3 = Vector512.FusedMultiplyAdd(v, x3, b3);
+                TVec x0 = SimdLanes<TVec>.Load(s, 0), x1 = SimdLanes<TVec>.Load(s, width), x2 = SimdLanes<TVec>.Load(s, 2 * width),
+                    x3 = SimdLanes<TVec>.Load(s, 3 * width);
+                a0 = SimdLanes<TVec>.FusedMultiplyAdd(u, x0, a0); b0 = SimdLanes<TVec>.FusedMultiplyAdd(v, x0, b0);
+                a1 = SimdLanes<TVec>.FusedMultiplyAdd(u, x1, a1); b1 = SimdLanes<TVec>.FusedMultiplyAdd(v, x1, b1);
+                a2 = SimdLanes<TVec>.FusedMultiplyAdd(u, x2, a2); b2 = SimdLanes<TVec>.FusedMultiplyAdd(v, x2, b2);
+                a3 = SimdLanes<TVec>.FusedMultiplyAdd(u, x3, a3); b3 = SimdLanes<TVec>.FusedMultiplyAdd(v, x3, b3);
             }
             int o = q * Lanes;
-            a0.Store(out0 + o); a1.Store(out0 + o + Wide); a2.Store(out0 + o + 2 * Wide); a3.Store(out0 + o + 3 * Wide);
-            b0.Store(out1 + o); b1.Store(out1 + o + Wide); b2.Store(out1 + o + 2 * Wide); b3.Store(out1 + o + 3 * Wide);
+            SimdLanes<TVec>.Store(a0, out0, o); SimdLanes<TVec>.Store(a1, out0, o + width);
+            SimdLanes<TVec>.Store(a2, out0, o + 2 * width); SimdLanes<TVec>.Store(a3, out0, o + 3 * width);
+            SimdLanes<TVec>.Store(b0, out1, o); SimdLanes<TVec>.Store(b1, out1, o + width);
+            SimdLanes<TVec>.Store(b2, out1, o + 2 * width); SimdLanes<TVec>.Store(b3, out1, o + 3 * width);
         }
-        if (q < vectors) CorrelatePair(input + q * Lanes, w0, w1, offsets, taps, vectors - q, out0 + q * Lanes, out1 + q * Lanes);
+        return q;
     }
 
     /// <summary>
