@@ -39,8 +39,10 @@ public sealed class Sequential
         var counts = new Dictionary<string, int>();
         var inputGradients = ShareInputGradients ? new InputGradientBuffers() : null;
         Shape shape = InputShape;
-        foreach (Layer layer in _layers)
+        for (int i = 0; i < _layers.Count; i++)
         {
+            Layer layer = _layers[i];
+            if (FuseActivations && i > 0) FuseReluIntoPrevious(_layers[i - 1], layer);
             string kind = LayerNames.SnakeCase(layer.Kind);
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
             if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{kind}_{counts[kind]}";
@@ -96,28 +98,36 @@ public sealed class Sequential
     private static readonly bool FuseByDefault = Environment.GetEnvironmentVariable("MLNETFASHION_FUSE") != "0";
 
     /// <summary>
+    /// Called once <paramref name="previous"/> is built and before <paramref name="next"/> is (a ReLU computed by the layer
+    /// before it allocates no output buffer).
     /// batch norm → ReLU: the batch norm writes max(y, 0) and masks dy by it in its backward; the ReLU passes both on.
-    /// ReLU → batch norm: the batch norm's backward masks dx by its input (the ReLU's output), the ReLU's passes dy on.
     /// direct one-channel convolution → ReLU: the convolution writes max(y, 0), the ReLU passes it on.
+    /// </summary>
+    private static void FuseReluIntoPrevious(Layer previous, Layer next)
+    {
+        switch (previous, next)
+        {
+            case (Layers.Normalization.BatchNorm bn, Layers.Activation.RectifierLayer { Alpha: 0 } relu) when bn.CanFuseRelu:
+                bn.ReluOutput = relu.FusedIntoPrevious = relu.BackwardInPrevious = true;
+                break;
+            case (Layers.Convolution.Conv2D { KernelOp: Kernels.SingleChannelKernel direct },
+                Layers.Activation.RectifierLayer { Alpha: 0 } relu):
+                direct.ReluOutput = relu.FusedIntoPrevious = true;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// After Build (which input gradients are needed is known then). ReLU → batch norm: the batch norm's backward masks dx by
+    /// its input (the ReLU's output), the ReLU's passes dy on.
     /// </summary>
     private void FuseRelus()
     {
         for (int i = 0; i + 1 < _layers.Count; i++)
         {
-            switch (_layers[i], _layers[i + 1])
-            {
-                case (Layers.Normalization.BatchNorm bn, Layers.Activation.RectifierLayer { Alpha: 0 } relu) when bn.CanFuseRelu:
-                    bn.ReluOutput = relu.FusedIntoPrevious = relu.BackwardInPrevious = true;
-                    break;
-                case (Layers.Convolution.Conv2D { KernelOp: Kernels.SingleChannelKernel direct },
-                    Layers.Activation.RectifierLayer { Alpha: 0 } relu):
-                    direct.ReluOutput = relu.FusedIntoPrevious = true;
-                    break;
-                case (Layers.Activation.RectifierLayer { Alpha: 0 } relu, Layers.Normalization.BatchNorm bn)
-                    when bn.CanFuseRelu && relu.NeedsInputGradient:
-                    bn.ReluInput = relu.FusedIntoNext = true;
-                    break;
-            }
+            if (_layers[i] is Layers.Activation.RectifierLayer { Alpha: 0 } relu && _layers[i + 1] is Layers.Normalization.BatchNorm bn
+                && bn.CanFuseRelu && relu.NeedsInputGradient)
+                bn.ReluInput = relu.FusedIntoNext = true;
         }
     }
 
