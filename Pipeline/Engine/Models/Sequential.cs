@@ -38,6 +38,7 @@ public sealed class Sequential
         if (_layers.Count == 0) throw new InvalidOperationException("Sequential: expected at least one layer.");
         var counts = new Dictionary<string, int>();
         var inputGradients = ShareInputGradients ? new InputGradientBuffers() : null;
+        var scratch = ShareConvolutionScratch ? new Kernels.ConvolutionScratch() : null;
         Shape shape = InputShape;
         for (int i = 0; i < _layers.Count; i++)
         {
@@ -47,6 +48,7 @@ public sealed class Sequential
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
             if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{kind}_{counts[kind]}";
             layer.SharedInputGradients = inputGradients;
+            layer.SharedConvolutionScratch = scratch;
             try
             {
                 shape = layer.Build(shape, maxBatchSize, random);
@@ -59,10 +61,11 @@ public sealed class Sequential
         try
         {
             inputGradients?.Allocate();
+            scratch?.Allocate();
         }
         catch (OutOfMemoryException ex)
         {
-            throw OutOfMemory(maxBatchSize, "the input-gradient buffers", ex);
+            throw OutOfMemory(maxBatchSize, "the input-gradient buffers and the convolutions' scratch", ex);
         }
         foreach (Layer layer in _layers) layer.AttachInputGradientBuffers();
         _layers[0].NeedsInputGradient = false;
@@ -86,6 +89,12 @@ public sealed class Sequential
     /// of one each: the same bits, less memory traffic per step. Off only to compare against buffers of their own.
     /// </summary>
     internal bool ShareInputGradients { get; set; } = true;
+
+    /// <summary>
+    /// Whether Build gives the convolutions one set of working arrays per thread for the whole model
+    /// (<see cref="Kernels.ConvolutionScratch"/>) instead of one each: the same bits, less memory. Off only to compare.
+    /// </summary>
+    internal bool ShareConvolutionScratch { get; set; } = true;
 
     /// <summary>
     /// Whether Build lets plane batch norms and the direct one-channel convolution run their neighbouring ReLUs
