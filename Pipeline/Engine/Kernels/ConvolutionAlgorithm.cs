@@ -99,8 +99,8 @@ public static class ConvolutionAlgorithm
     public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads)
         => Create(channels, filters, rows, cols, threads, Resolve(s_recipe));
 
-    /// <summary>As <see cref="Create(int, int, Window, Window, int)"/>, the Winograd kernels' scratch in <paramref name="shared"/> (a
-    /// model's, allocated after its build) when given.</summary>
+    /// <summary>As <see cref="Create(int, int, Window, Window, int)"/>, the Winograd and im2col kernels' scratch in
+    /// <paramref name="shared"/> (a model's, allocated after its build) when given.</summary>
     internal static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads, ConvolutionScratch? shared)
         => Create(channels, filters, rows, cols, threads, Resolve(s_recipe), shared);
 
@@ -117,6 +117,6 @@ public static class ConvolutionAlgorithm
         if (winograd) return new WinogradKernel(channels, filters, rows, cols, threads, Vector256.IsHardwareAccelerated, shared: shared);
         return choice != Choice.Im2Col && Vector256.IsHardwareAccelerated && SingleChannelKernel.Supports(channels, rows, cols)
             ? new SingleChannelKernel(filters, rows, cols, threads)
-            : new ConvolutionKernel(channels, filters, rows, cols, threads);
+            : new ConvolutionKernel(channels, filters, rows, cols, threads, shared);
     }
 }

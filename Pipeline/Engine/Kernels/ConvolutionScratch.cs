@@ -2,9 +2,10 @@ namespace MlNetFashion.Engine.Kernels;
 
 /// <summary>
 /// Per-thread working arrays of convolution kernels: what a kernel fills and reads within one Forward or Backward call
-/// (Winograd's V and M, its padded planes and lanes), so nothing in them lives from one call to the next. A model hands
-/// one to every convolution it holds: one set per thread, each slot sized for the largest kernel, serves every layer
-/// and stays in cache, where a set per layer is written cold. A kernel built on its own keeps a set of its own.
+/// (Winograd's V and M, its padded planes and lanes; im2col's patches and GEMM output), so nothing in them lives from one
+/// call to the next. A model hands one to every convolution it holds: one set per thread, each slot sized for the largest
+/// kernel, serves every layer and stays in cache, where a set per layer is written cold. A kernel built on its own keeps a
+/// set of its own.
 /// </summary>
 internal sealed class ConvolutionScratch
 {
