@@ -99,7 +99,13 @@ public static class ConvolutionAlgorithm
     public static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads)
         => Create(channels, filters, rows, cols, threads, Resolve(s_recipe));
 
-    internal static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads, Choice choice)
+    /// <summary>As <see cref="Create(int, int, Window, Window, int)"/>, the Winograd and im2col kernels' scratch in
+    /// <paramref name="shared"/> (a model's, allocated after its build) when given.</summary>
+    internal static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads, ConvolutionScratch? shared)
+        => Create(channels, filters, rows, cols, threads, Resolve(s_recipe), shared);
+
+    internal static IConvolutionKernel Create(int channels, int filters, Window rows, Window cols, int threads, Choice choice,
+        ConvolutionScratch? shared = null)
     {
         bool winograd = WinogradKernel.Supports(rows, cols) && choice switch
         {
@@ -107,10 +113,10 @@ public static class ConvolutionAlgorithm
             Choice.Im2Col => false,
             _ => channels >= MinimumWinogradChannels,
         };
-        if (winograd && choice == Choice.Winograd4x4) return new Winograd4x4Kernel(channels, filters, rows, cols, threads);
-        if (winograd) return new WinogradKernel(channels, filters, rows, cols, threads);
+        if (winograd && choice == Choice.Winograd4x4) return new Winograd4x4Kernel(channels, filters, rows, cols, threads, shared);
+        if (winograd) return new WinogradKernel(channels, filters, rows, cols, threads, Vector256.IsHardwareAccelerated, shared: shared);
         return choice != Choice.Im2Col && Vector256.IsHardwareAccelerated && SingleChannelKernel.Supports(channels, rows, cols)
             ? new SingleChannelKernel(filters, rows, cols, threads)
-            : new ConvolutionKernel(channels, filters, rows, cols, threads);
+            : new ConvolutionKernel(channels, filters, rows, cols, threads, shared);
     }
 }

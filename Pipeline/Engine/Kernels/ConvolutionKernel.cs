@@ -24,9 +24,20 @@ public sealed unsafe class ConvolutionKernel : IConvolutionKernel
     private readonly float[] _flipped;
     // Gather tables for short output rows (< 8 cells), where row-segment copies are mostly bookkeeping.
     private readonly int[]? _table;
-    private readonly float[][] _col, _out, _dW, _dB, _sums;
+    private readonly float[][] _dW, _dB, _sums;
+
+    // Per thread, filled and read within one call: the unfolded patches and the GEMM's output (or dY').
+    private readonly ConvolutionScratch _scratch;
+    private const int SlotCol = 0, SlotOut = 1;
 
     public ConvolutionKernel(int channels, int filters, Window rows, Window cols, int threads)
+        : this(channels, filters, rows, cols, threads, null)
+    {
+    }
+
+    /// <summary><paramref name="shared"/>: a model's scratch, which it allocates once every kernel has reserved its room (null: its
+    /// own).</summary>
+    internal ConvolutionKernel(int channels, int filters, Window rows, Window cols, int threads, ConvolutionScratch? shared)
     {
         (_channels, _filters, _rows, _cols, _threads) = (channels, filters, rows, cols, threads);
         _patch = channels * rows.Kernel * cols.Kernel;
@@ -45,8 +56,8 @@ public sealed unsafe class ConvolutionKernel : IConvolutionKernel
         int colSize = _transposedInput ? Math.Max(_patch * columns, filters * rows.Kernel * cols.Kernel * inColumns) : _patch * columns;
         int outSize = _transposedInput ? Math.Max(Math.Max(_filters, _patch) * columns, channels * inColumns)
             : Math.Max(_filters, _patch) * columns;
-        _col = [.. Enumerable.Range(0, threads).Select(_ => new float[colSize])];
-        _out = [.. Enumerable.Range(0, threads).Select(_ => new float[outSize])];
+        if (shared is null) _scratch = ConvolutionScratch.Own(threads, colSize, outSize);
+        else (_scratch = shared).Reserve(threads, colSize, outSize);
         _dW = [.. Enumerable.Range(0, threads).Select(_ => new float[_filters * _patch])];
         _dB = [.. Enumerable.Range(0, threads).Select(_ => new float[_filters])];
         _sums = [.. Enumerable.Range(0, threads).Select(_ => new float[_filters])];
@@ -118,7 +129,8 @@ public sealed unsafe class ConvolutionKernel : IConvolutionKernel
 
     private void ForwardSlice(int t, int first, int last, float* x, float* w, float* bias, float* y)
     {
-        float[] col = _col[t], output = _out[t];
+        float[][] scratch = _scratch.Of(t);
+        float[] col = scratch[SlotCol], output = scratch[SlotOut];
         for (int n0 = first; n0 < last; n0 += _chunk)
         {
             int s = Math.Min(_chunk, last - n0), columns = s * _outPlane;
@@ -132,7 +144,8 @@ public sealed unsafe class ConvolutionKernel : IConvolutionKernel
 
     private void BackwardSlice(int t, int first, int last, float* x, float* w, float* dy, float* dx, bool needInput)
     {
-        float[] col = _col[t], gradient = _out[t], dW = _dW[t], dB = _dB[t];
+        float[][] scratch = _scratch.Of(t);
+        float[] col = scratch[SlotCol], gradient = scratch[SlotOut], dW = _dW[t], dB = _dB[t];
         bool firstChunk = true;
         for (int n0 = first; n0 < last; n0 += _chunk)
         {

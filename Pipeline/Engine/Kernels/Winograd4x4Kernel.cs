@@ -22,10 +22,20 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
     private const int Xi = Winograd4x4Transforms.Xi, Lanes = Winograd4x4Lanes.Lanes;
 
     private readonly int _tilesY, _tilesX, _tiles, _chunk;
-    private readonly int _inStride, _outStride;
-    private readonly float[][] _v, _m, _cells;
+    private readonly int _inStride, _outStride, _cellsSize;
+    private readonly ConvolutionScratch _scratch;
+
+    /// <summary>Slots of a thread's scratch: V, M and the interleaved cells.</summary>
+    private const int SlotV = 0, SlotM = 1, SlotCells = 2;
 
     public Winograd4x4Kernel(int channels, int filters, Window rows, Window cols, int threads)
+        : this(channels, filters, rows, cols, threads, null)
+    {
+    }
+
+    /// <summary><paramref name="shared"/>: a model's scratch, which it allocates once every kernel has reserved its room (null: its
+    /// own).</summary>
+    internal Winograd4x4Kernel(int channels, int filters, Window rows, Window cols, int threads, ConvolutionScratch? shared)
         : base(channels, filters, rows, cols, threads, Xi)
     {
         (_tilesY, _tilesX) = ((Height + 3) / 4, (Width + 3) / 4);
@@ -35,9 +45,10 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
         // the output 4·Ty × 4·Tx; each cell eight floats, one per image.
         (_inStride, _outStride) = (4 * _tilesX + 2, 4 * _tilesX);
         int columns = _chunk * _tiles;
-        _v = Buffers(threads, Xi * Stride(channels, columns));
-        _m = Buffers(threads, Xi * Stride(filters, columns));
-        _cells = Buffers(threads, (4 * _tilesY + 2) * _inStride * Lanes);
+        _cellsSize = (4 * _tilesY + 2) * _inStride * Lanes;
+        ReadOnlySpan<int> sizes = [Xi * Stride(channels, columns), Xi * Stride(filters, columns), _cellsSize];
+        if (shared is null) _scratch = ConvolutionScratch.Own(threads, sizes);
+        else (_scratch = shared).Reserve(threads, sizes);
     }
 
     private static int RoundUp(int images) => (images + Lanes - 1) / Lanes * Lanes;
@@ -59,7 +70,8 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
 
     protected override unsafe void ForwardSlice(int t, int count, ReadOnlySpan<float> input, ReadOnlySpan<float> biases, Span<float> output)
     {
-        float[] v = _v[t], m = _m[t];
+        float[][] scratch = _scratch.Of(t);
+        float[] v = scratch[SlotV], m = scratch[SlotM];
         int inSize = Channels * Height * Width, outSize = Filters * Height * Width, pairs = Filters * Channels;
         fixed (float* x = input) fixed (float* bias = biases) fixed (float* y = output)
             for (int n0 = 0; n0 < count; n0 += _chunk)
@@ -77,7 +89,8 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
     protected override unsafe void BackwardSlice(int t, int count, ReadOnlySpan<float> input, ReadOnlySpan<float> gradient,
         Span<float> inputGradient)
     {
-        float[] v = _v[t], m = _m[t], dU = DU[t], dB = DB[t];
+        float[][] scratch = _scratch.Of(t);
+        float[] v = scratch[SlotV], m = scratch[SlotM], dU = DU[t], dB = DB[t];
         int inSize = Channels * Height * Width, outSize = Filters * Height * Width, pairs = Filters * Channels;
         Array.Clear(dB);
         fixed (float* x = input) fixed (float* dy = gradient) fixed (float* dx = inputGradient)
@@ -121,14 +134,14 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
     private unsafe void TransformInput(int t, float* x, int samples, float[] vBuffer, int xiStride)
     {
         int s8 = RoundUp(samples), columns = s8 * _tiles;
-        fixed (float* cells = _cells[t]) fixed (float* v = vBuffer)
+        fixed (float* cells = _scratch.Of(t)[SlotCells]) fixed (float* v = vBuffer)
         {
-            new Span<float>(cells, _cells[t].Length).Clear();   // padding and cells past the map stay zero
+            new Span<float>(cells, _cellsSize).Clear();   // padding and cells past the map stay zero
             for (int c = 0; c < Channels; c++)
                 for (int g = 0; g < samples; g += Lanes)
                 {
                     int valid = Math.Min(Lanes, samples - g);
-                    if (valid < Lanes) new Span<float>(cells, _cells[t].Length).Clear();   // lanes past the last image: zero images
+                    if (valid < Lanes) new Span<float>(cells, _cellsSize).Clear();   // lanes past the last image: zero images
                     Interleave(x + ((long)g * Channels + c) * Height * Width, Channels, valid, cells, _inStride, 1, 1);
                     float* target = v + c * columns + g;
                     for (int ty = 0; ty < _tilesY; ty++)
@@ -143,7 +156,7 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
     private unsafe void TransformOutput(int t, float[] mBuffer, int xiStride, int samples, float* bias, float* y)
     {
         int s8 = RoundUp(samples), columns = s8 * _tiles, hw = Height * Width;
-        fixed (float* cells = _cells[t]) fixed (float* m = mBuffer)
+        fixed (float* cells = _scratch.Of(t)[SlotCells]) fixed (float* m = mBuffer)
             for (int f = 0; f < Filters; f++)
                 for (int g = 0; g < samples; g += Lanes)
                 {
@@ -169,14 +182,14 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
     private unsafe void TransformGradient(int t, float* dy, int samples, float[] mBuffer, int xiStride, float[] dB)
     {
         int s8 = RoundUp(samples), columns = s8 * _tiles, hw = Height * Width;
-        fixed (float* cells = _cells[t]) fixed (float* m = mBuffer)
+        fixed (float* cells = _scratch.Of(t)[SlotCells]) fixed (float* m = mBuffer)
         {
-            new Span<float>(cells, _cells[t].Length).Clear();
+            new Span<float>(cells, _cellsSize).Clear();
             for (int f = 0; f < Filters; f++)
                 for (int g = 0; g < samples; g += Lanes)
                 {
                     int valid = Math.Min(Lanes, samples - g);
-                    if (valid < Lanes) new Span<float>(cells, _cells[t].Length).Clear();
+                    if (valid < Lanes) new Span<float>(cells, _cellsSize).Clear();
                     float* source = dy + ((long)g * Filters + f) * hw;
                     for (int lane = 0; lane < valid && NeedsBiasGradient; lane++)
                         dB[f] += TensorPrimitives.Sum(new ReadOnlySpan<float>(source + (long)lane * Filters * hw, hw));
@@ -194,11 +207,11 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
     private unsafe void TransformInputGradient(int t, float[] dvBuffer, int xiStride, int samples, float* dx)
     {
         int s8 = RoundUp(samples), columns = s8 * _tiles, hw = Height * Width;
-        fixed (float* cells = _cells[t]) fixed (float* dv = dvBuffer)
+        fixed (float* cells = _scratch.Of(t)[SlotCells]) fixed (float* dv = dvBuffer)
             for (int c = 0; c < Channels; c++)
                 for (int g = 0; g < samples; g += Lanes)
                 {
-                    new Span<float>(cells, _cells[t].Length).Clear();
+                    new Span<float>(cells, _cellsSize).Clear();
                     float* source = dv + c * columns + g;
                     for (int ty = 0; ty < _tilesY; ty++)
                         for (int tx = 0; tx < _tilesX; tx++)

@@ -29,10 +29,13 @@ public sealed class WinogradKernel : WinogradConvolution
 
     private const int Xi = 16, Lanes = WinogradImageLanes.Lanes, KernelLanes = WinogradKernelLanes.Lanes;
 
+    /// <summary>Slots of a thread's scratch: V, M, the padded plane, the lanes path's cells and its transformed tiles.</summary>
+    private const int SlotV = 0, SlotM = 1, SlotPlane = 2, SlotCells = 3, SlotLanes = 4;
+
     private readonly int _tilesY, _tilesX, _tiles, _chunk;
-    private readonly int _paddedStride, _paddedPlane, _tileStride, _tilePlane, _half;
+    private readonly int _paddedStride, _paddedPlane, _tileStride, _tilePlane, _half, _planeSize, _cellsSize;
     private readonly bool _vector, _lanes, _pairs;
-    private readonly float[][] _v, _m, _plane, _cells, _scratch;
+    private readonly ConvolutionScratch _scratch;
     private readonly int[] _inputCells, _outputCells;
 
     public WinogradKernel(int channels, int filters, Window rows, Window cols, int threads)
@@ -43,10 +46,11 @@ public sealed class WinogradKernel : WinogradConvolution
     /// <summary>
     /// <paramref name="vector"/> false: the per-tile scalar transforms only (tests hold both paths equal);
     /// <paramref name="imageLanes"/> false: tile rows in the lanes (<see cref="WinogradRows"/>) whatever the map's width;
-    /// <paramref name="tilePairs"/> false: one tile row per vector on maps four tiles wide too.
+    /// <paramref name="tilePairs"/> false: one tile row per vector on maps four tiles wide too;
+    /// <paramref name="shared"/>: a model's scratch, which it allocates once every kernel has reserved its room (null: its own).
     /// </summary>
     internal WinogradKernel(int channels, int filters, Window rows, Window cols, int threads, bool vector, bool imageLanes = true,
-        bool tilePairs = true)
+        bool tilePairs = true, ConvolutionScratch? shared = null)
         : base(channels, filters, rows, cols, threads, Xi)
     {
         _vector = vector;
@@ -64,15 +68,22 @@ public sealed class WinogradKernel : WinogradConvolution
         // eight-wide loads one past the last tile.
         _half = (_tilesX + 7) / 8 * 8 + 8;
         int columns = _chunk * _tiles;
-        _v = Buffers(threads, Xi * Stride(channels, columns));
-        _m = Buffers(threads, Xi * Stride(filters, columns));
-        _plane = Buffers(threads, Math.Max(_paddedPlane, (2 * _tilesY + 2) * 2 * _half));
-        _cells = Buffers(_lanes ? threads : 0, _paddedPlane * Lanes);
-        _scratch = Buffers(_lanes ? threads : 0, Xi * _tiles * Lanes);
+        _planeSize = Math.Max(_paddedPlane, (2 * _tilesY + 2) * 2 * _half);
+        _cellsSize = _lanes ? _paddedPlane * Lanes : 0;
+        ReadOnlySpan<int> sizes = [Xi * Stride(channels, columns), Xi * Stride(filters, columns), _planeSize, _cellsSize,
+            _lanes ? Xi * _tiles * Lanes : 0];
+        if (shared is null) _scratch = ConvolutionScratch.Own(threads, sizes);
+        else (_scratch = shared).Reserve(threads, sizes);
         // Pixel (r, c) → its cell in the padded input plane (r + 1, c + 1) and in the output plane (r, c).
         _inputCells = [.. Enumerable.Range(0, Height * Width).Select(k => (k / Width + 1) * _paddedStride + k % Width + 1)];
         _outputCells = [.. Enumerable.Range(0, Height * Width).Select(k => k / Width * _tileStride + k % Width)];
     }
+
+    /// <summary>Thread <paramref name="t"/>'s padded plane, this kernel's part of it (a shared one may be longer).</summary>
+    private Span<float> Plane(int t) => _scratch.Of(t)[SlotPlane].AsSpan(0, _planeSize);
+
+    /// <summary>Thread <paramref name="t"/>'s cells of eight images' planes, this kernel's part of them.</summary>
+    private Span<float> Cells(int t) => _scratch.Of(t)[SlotCells].AsSpan(0, _cellsSize);
 
     /// <summary>Eight kernels per pass (<see cref="WinogradKernelLanes.Kernel"/>) on the vector path, the rest one at a time.</summary>
     protected override unsafe void KernelTransform(float* g, float* u, int xiStride, int count)
@@ -91,7 +102,8 @@ public sealed class WinogradKernel : WinogradConvolution
 
     protected override void ForwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
     {
-        float[] v = _v[t], m = _m[t];
+        float[][] scratch = _scratch.Of(t);
+        float[] v = scratch[SlotV], m = scratch[SlotM];
         int inSize = Channels * Height * Width, outSize = Filters * Height * Width;
         for (int n0 = 0; n0 < count; n0 += _chunk)
         {
@@ -107,7 +119,8 @@ public sealed class WinogradKernel : WinogradConvolution
 
     protected override void BackwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
     {
-        float[] v = _v[t], m = _m[t], dU = DU[t], dB = DB[t];
+        float[][] scratch = _scratch.Of(t);
+        float[] v = scratch[SlotV], m = scratch[SlotM], dU = DU[t], dB = DB[t];
         Array.Clear(dB);
         int inSize = Channels * Height * Width, outSize = Filters * Height * Width, pairs = Filters * Channels;
         for (int n0 = 0; n0 < count; n0 += _chunk)
@@ -137,7 +150,7 @@ public sealed class WinogradKernel : WinogradConvolution
     /// </summary>
     private unsafe void TransformInput(int t, ReadOnlySpan<float> x, int samples, int columns, float[] v)
     {
-        Span<float> plane = _plane[t];
+        Span<float> plane = Plane(t);
         plane.Clear();   // the border stays zero; each plane overwrites only the interior
         int hw = Height * Width, xiStride = Stride(Channels, columns), rowStride = 2 * _half, first = Grouped(samples);
         fixed (float* pp = plane) fixed (float* pv = v) fixed (float* px = x)
@@ -215,9 +228,9 @@ public sealed class WinogradKernel : WinogradConvolution
     private unsafe void InputLanes(int t, float* x, int samples, int columns, float* v, int xiStride)
     {
         int hw = Height * Width, planeStep = Channels * hw;
-        fixed (float* cells = _cells[t]) fixed (float* s = _scratch[t]) fixed (int* cellOf = _inputCells)
+        fixed (float* cells = _scratch.Of(t)[SlotCells]) fixed (float* s = _scratch.Of(t)[SlotLanes]) fixed (int* cellOf = _inputCells)
         {
-            new Span<float>(cells, _cells[t].Length).Clear();   // the border stays zero; each group overwrites the interior
+            new Span<float>(cells, _cellsSize).Clear();   // the border stays zero; each group overwrites the interior
             for (int n0 = 0; n0 < samples; n0 += Lanes)
             {
                 PlaneLanes.Gather(x + (long)n0 * planeStep, planeStep, hw, cellOf, cells);
@@ -231,7 +244,7 @@ public sealed class WinogradKernel : WinogradConvolution
     /// <summary>y [S, F, H, W] (+ bias) from M[ξ, f, column].</summary>
     private unsafe void TransformOutput(int t, float[] m, int samples, int columns, ReadOnlySpan<float> bias, Span<float> y)
     {
-        Span<float> plane = _plane[t];
+        Span<float> plane = Plane(t);
         int hw = Height * Width, xiStride = Stride(Filters, columns), rowStride = 2 * _half, first = Grouped(samples);
         fixed (float* pp = plane) fixed (float* pm = m) fixed (float* py = y)
         {
@@ -275,7 +288,7 @@ public sealed class WinogradKernel : WinogradConvolution
     private unsafe void OutputLanes(int t, float* m, int xiStride, int samples, float bias, float* y)
     {
         int hw = Height * Width, planeStep = Filters * hw;
-        fixed (float* cells = _cells[t]) fixed (float* s = _scratch[t]) fixed (int* cellOf = _outputCells)
+        fixed (float* cells = _scratch.Of(t)[SlotCells]) fixed (float* s = _scratch.Of(t)[SlotLanes]) fixed (int* cellOf = _outputCells)
             for (int n0 = 0; n0 < samples; n0 += Lanes)
             {
                 for (int xi = 0; xi < Xi; xi++)
@@ -291,10 +304,10 @@ public sealed class WinogradKernel : WinogradConvolution
     /// </summary>
     private unsafe void TransformGradient(int t, ReadOnlySpan<float> dy, int samples, int columns, float[] m, float[] dB)
     {
-        Span<float> plane = _plane[t];
+        Span<float> plane = Plane(t);
         plane.Clear();   // cells past an odd edge stay zero
         int hw = Height * Width, xiStride = Stride(Filters, columns), rowStride = 2 * _half, first = Grouped(samples);
-        if (_lanes) _cells[t].AsSpan().Clear();   // cells past an odd edge stay zero
+        if (_lanes) Cells(t).Clear();   // cells past an odd edge stay zero
         fixed (float* pp = plane) fixed (float* pm = m) fixed (float* pdy = dy)
             for (int f = 0; f < Filters; f++)
             {
@@ -332,7 +345,7 @@ public sealed class WinogradKernel : WinogradConvolution
     private unsafe void GradientLanes(int t, float* dy, int samples, float* m, int xiStride, float[] dB, int f)
     {
         int hw = Height * Width, planeStep = Filters * hw;
-        fixed (float* cells = _cells[t]) fixed (float* s = _scratch[t]) fixed (int* cellOf = _outputCells)
+        fixed (float* cells = _scratch.Of(t)[SlotCells]) fixed (float* s = _scratch.Of(t)[SlotLanes]) fixed (int* cellOf = _outputCells)
             for (int n0 = 0; n0 < samples; n0 += Lanes)
             {
                 float* source = dy + (long)n0 * planeStep;
@@ -348,7 +361,7 @@ public sealed class WinogradKernel : WinogradConvolution
     /// <summary>dx [S, C, H, W] = Σ over tiles of B dV Bᵀ (tiles overlap by two cells), from dV[ξ, c, column].</summary>
     private unsafe void TransformInputGradient(int t, float[] dv, int samples, int columns, Span<float> dx)
     {
-        Span<float> plane = _plane[t];
+        Span<float> plane = Plane(t);
         int hw = Height * Width, xiStride = Stride(Channels, columns), rowStride = 2 * _half, first = Grouped(samples);
         fixed (float* pp = plane) fixed (float* pv = dv) fixed (float* pdx = dx)
         {
@@ -389,8 +402,8 @@ public sealed class WinogradKernel : WinogradConvolution
     private unsafe void InputGradientLanes(int t, float* dv, int xiStride, int samples, float* dx)
     {
         int hw = Height * Width, planeStep = Channels * hw;
-        Span<float> cells = _cells[t];
-        fixed (float* pc = cells) fixed (float* s = _scratch[t]) fixed (int* cellOf = _inputCells)
+        Span<float> cells = Cells(t);
+        fixed (float* pc = cells) fixed (float* s = _scratch.Of(t)[SlotLanes]) fixed (int* cellOf = _inputCells)
             for (int n0 = 0; n0 < samples; n0 += Lanes)
             {
                 cells.Clear();

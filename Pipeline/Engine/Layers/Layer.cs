@@ -42,6 +42,12 @@ public abstract class Layer
     /// </summary>
     internal InputGradientBuffers? SharedInputGradients { get; set; }
 
+    /// <summary>
+    /// Set by a model before Build: the working arrays of this layer's convolution kernels (its own or its children's) come
+    /// from the model's one set, which the model allocates after Build; null: the kernels keep their own.
+    /// </summary>
+    internal Kernels.ConvolutionScratch? SharedConvolutionScratch { get; set; }
+
     /// <summary>False for a layer whose Backward never writes dL/dInput itself (Flatten passes a view of its output gradient).</summary>
     protected virtual bool WritesInputGradient => true;
 

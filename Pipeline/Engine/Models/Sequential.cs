@@ -38,13 +38,17 @@ public sealed class Sequential
         if (_layers.Count == 0) throw new InvalidOperationException("Sequential: expected at least one layer.");
         var counts = new Dictionary<string, int>();
         var inputGradients = ShareInputGradients ? new InputGradientBuffers() : null;
+        var scratch = ShareConvolutionScratch ? new Kernels.ConvolutionScratch() : null;
         Shape shape = InputShape;
-        foreach (Layer layer in _layers)
+        for (int i = 0; i < _layers.Count; i++)
         {
+            Layer layer = _layers[i];
+            if (FuseActivations && i > 0) FuseReluIntoPrevious(_layers[i - 1], layer);
             string kind = LayerNames.SnakeCase(layer.Kind);
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
             if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{kind}_{counts[kind]}";
             layer.SharedInputGradients = inputGradients;
+            layer.SharedConvolutionScratch = scratch;
             try
             {
                 shape = layer.Build(shape, maxBatchSize, random);
@@ -57,10 +61,11 @@ public sealed class Sequential
         try
         {
             inputGradients?.Allocate();
+            scratch?.Allocate();
         }
         catch (OutOfMemoryException ex)
         {
-            throw OutOfMemory(maxBatchSize, "the input-gradient buffers", ex);
+            throw OutOfMemory(maxBatchSize, "the input-gradient buffers and the convolutions' scratch", ex);
         }
         foreach (Layer layer in _layers) layer.AttachInputGradientBuffers();
         _layers[0].NeedsInputGradient = false;
@@ -86,6 +91,12 @@ public sealed class Sequential
     internal bool ShareInputGradients { get; set; } = true;
 
     /// <summary>
+    /// Whether Build gives the convolutions one set of working arrays per thread for the whole model
+    /// (<see cref="Kernels.ConvolutionScratch"/>) instead of one each: the same bits, less memory. Off only to compare.
+    /// </summary>
+    internal bool ShareConvolutionScratch { get; set; } = true;
+
+    /// <summary>
     /// Whether Build lets plane batch norms and the direct one-channel convolution run their neighbouring ReLUs
     /// (BatchNormKernel, SingleChannelKernel): the same bits, one pass over memory less per pair. Off only to compare
     /// against the separate passes.
@@ -96,28 +107,36 @@ public sealed class Sequential
     private static readonly bool FuseByDefault = Environment.GetEnvironmentVariable("MLNETFASHION_FUSE") != "0";
 
     /// <summary>
+    /// Called once <paramref name="previous"/> is built and before <paramref name="next"/> is (a ReLU computed by the layer
+    /// before it allocates no output buffer).
     /// batch norm → ReLU: the batch norm writes max(y, 0) and masks dy by it in its backward; the ReLU passes both on.
-    /// ReLU → batch norm: the batch norm's backward masks dx by its input (the ReLU's output), the ReLU's passes dy on.
     /// direct one-channel convolution → ReLU: the convolution writes max(y, 0), the ReLU passes it on.
+    /// </summary>
+    private static void FuseReluIntoPrevious(Layer previous, Layer next)
+    {
+        switch (previous, next)
+        {
+            case (Layers.Normalization.BatchNorm bn, Layers.Activation.RectifierLayer { Alpha: 0 } relu) when bn.CanFuseRelu:
+                bn.ReluOutput = relu.FusedIntoPrevious = relu.BackwardInPrevious = true;
+                break;
+            case (Layers.Convolution.Conv2D { KernelOp: Kernels.SingleChannelKernel direct },
+                Layers.Activation.RectifierLayer { Alpha: 0 } relu):
+                direct.ReluOutput = relu.FusedIntoPrevious = true;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// After Build (which input gradients are needed is known then). ReLU → batch norm: the batch norm's backward masks dx by
+    /// its input (the ReLU's output), the ReLU's passes dy on.
     /// </summary>
     private void FuseRelus()
     {
         for (int i = 0; i + 1 < _layers.Count; i++)
         {
-            switch (_layers[i], _layers[i + 1])
-            {
-                case (Layers.Normalization.BatchNorm bn, Layers.Activation.RectifierLayer { Alpha: 0 } relu) when bn.CanFuseRelu:
-                    bn.ReluOutput = relu.FusedIntoPrevious = relu.BackwardInPrevious = true;
-                    break;
-                case (Layers.Convolution.Conv2D { KernelOp: Kernels.SingleChannelKernel direct },
-                    Layers.Activation.RectifierLayer { Alpha: 0 } relu):
-                    direct.ReluOutput = relu.FusedIntoPrevious = true;
-                    break;
-                case (Layers.Activation.RectifierLayer { Alpha: 0 } relu, Layers.Normalization.BatchNorm bn)
-                    when bn.CanFuseRelu && relu.NeedsInputGradient:
-                    bn.ReluInput = relu.FusedIntoNext = true;
-                    break;
-            }
+            if (_layers[i] is Layers.Activation.RectifierLayer { Alpha: 0 } relu && _layers[i + 1] is Layers.Normalization.BatchNorm bn
+                && bn.CanFuseRelu && relu.NeedsInputGradient)
+                bn.ReluInput = relu.FusedIntoNext = true;
         }
     }
 

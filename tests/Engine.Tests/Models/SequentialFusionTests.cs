@@ -33,6 +33,29 @@ public class SequentialFusionTests
 
     [Theory]
     [MemberData(nameof(Nets))]
+    public void Build_ReLUFusedIntoPrevious_AllocatesNoOutputBuffer(string preset)
+    {
+        const int batch = 16;
+        long separateBytes = BuildBytes(preset, batch, fuse: false, out _);
+        long fusedBytes = BuildBytes(preset, batch, fuse: true, out Sequential fused);
+
+        // Each such ReLU passes on the buffer of the layer before it: [N, C, H, W] floats fewer (give or take small objects).
+        long outputs = fused.Layers.OfType<RectifierLayer>().Where(r => r.FusedIntoPrevious).Sum(r => 4L * batch * r.InputShape.Size);
+        Assert.True(outputs > 0, $"{preset}: no ReLU fused into the layer before it");
+        Assert.InRange(separateBytes - fusedBytes, outputs - 64 * 1024, outputs + 64 * 1024);
+    }
+
+    private static long BuildBytes(string preset, int batch, bool fuse, out Sequential model)
+    {
+        Sequential unbuilt = Presets.Get(preset).CreateModel();
+        unbuilt.FuseActivations = fuse;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        model = unbuilt.Build(batch, new EngineRandom(3));
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Theory]
+    [MemberData(nameof(Nets))]
     public void ForwardBackward_Fused_SameBitsAsSeparatePasses(string preset)
     {
         Sequential fused = Build(preset, 5, fuse: true), separate = Build(preset, 5, fuse: false);

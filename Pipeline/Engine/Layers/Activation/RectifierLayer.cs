@@ -13,8 +13,10 @@ public abstract class RectifierLayer(float alpha) : ElementwiseLayer
     private Tensor? _fusedOutput;
 
     /// <summary>The preceding layer (a batch norm, or the direct one-channel convolution) computes this ReLU's output, passed
-    /// on as this layer's.</summary>
+    /// on as this layer's. Set before Build: such a ReLU has no output buffer of its own.</summary>
     internal bool FusedIntoPrevious { get; set; }
+
+    protected override bool OwnsOutput => !FusedIntoPrevious;
 
     /// <summary>The preceding batch norm's backward includes this ReLU's (the gradient is passed on as it is).</summary>
     internal bool BackwardInPrevious { get; set; }

@@ -56,7 +56,7 @@ public sealed class Conv2D : Layer
         _kernel = new Parameter("kernel", new Shape(Filters, c, KernelSize, KernelSize), decay: true);
         _bias = new Parameter("bias", new Shape(Filters), decay: false);
         _initializer.Fill(_kernel.Value.Span, fanIn: c * KernelSize * KernelSize, fanOut: Filters * KernelSize * KernelSize, random);
-        _kernelOp = ConvolutionAlgorithm.Create(c, Filters, _rows, _cols, Parallelism.Threads);
+        _kernelOp = ConvolutionAlgorithm.Create(c, Filters, _rows, _cols, Parallelism.Threads, SharedConvolutionScratch);
         var outputShape = new Shape(Filters, _rows.Output, _cols.Output);
         _output = new Tensor(maxBatchSize, outputShape);
         return outputShape;

@@ -56,6 +56,7 @@ public sealed class ResidualBlock : Layer
         (string a, string b) = ($"{Name}/conv1", $"{Name}/conv2");
         _conv1.Name = a; _bn1.Name = $"{Name}/bn1"; _relu1.Name = $"{Name}/relu1";
         _conv2.Name = b; _bn2.Name = $"{Name}/bn2"; _reluOut.Name = $"{Name}/relu";
+        _conv1.SharedConvolutionScratch = _conv2.SharedConvolutionScratch = SharedConvolutionScratch;
         Shape shape = _conv1.Build(inputShape, maxBatchSize, random);
         shape = _bn1.Build(shape, maxBatchSize, random);
         shape = _relu1.Build(shape, maxBatchSize, random);
@@ -64,7 +65,7 @@ public sealed class ResidualBlock : Layer
         if (Stride != 1 || inputShape[0] != Filters)
         {
             _projection = new Conv2D(Filters, 1, Stride, Padding.Same, useBias: false, Initializer.HeNormal)
-            { Name = $"{Name}/projection" };
+            { Name = $"{Name}/projection", SharedConvolutionScratch = SharedConvolutionScratch };
             _projectionBn = new BatchNorm2D { Name = $"{Name}/projection_bn" };
             Shape projected = _projectionBn.Build(_projection.Build(inputShape, maxBatchSize, random), maxBatchSize, random);
             Require(projected.Equals(shape), $"the projection to match the main path {shape}", projected);
