@@ -29,24 +29,18 @@ public sealed class EngineRandom
         return z ^ (z >> 31);
     }
 
+    /// <summary>The next value: one step of <see cref="NextUInt64s"/>, the one place the xoshiro256** step is written.</summary>
     public ulong NextUInt64()
     {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
+        ulong result = 0;
+        NextUInt64s(new Span<ulong>(ref result));
         return result;
     }
 
     /// <summary>
-    /// The next destination.Length values of <see cref="NextUInt64"/>, in order, with the state kept in registers for the
-    /// whole span (bulk draws such as dropout's masks). The step is written out again on locals: one step shared with
-    /// <see cref="NextUInt64"/> (through ref arguments, or as a struct's method) left the state in memory and made this
-    /// loop ~1.5× slower.
+    /// The next destination.Length values, in order, with the state kept in registers for the whole span (bulk draws
+    /// such as dropout's masks): the step is written on locals, since a step on the fields, or through ref arguments,
+    /// left the state in memory and made a bulk draw ~1.5× slower.
     /// </summary>
     public void NextUInt64s(Span<ulong> destination)
     {

@@ -27,6 +27,18 @@ public class EngineRandomTests
         for (int i = 0; i < 100_000; i++) counts[random.Next(10)]++;
         Assert.All(counts, c => Assert.InRange(c, 9_500, 10_500));
     }
+
+    [Fact]
+    public void NextUInt64_FromState1234_GivesTheXoshiro256StarStarReferenceOutputs()
+    {
+        // Blackman and Vigna's reference generator (xoshiro256starstar.c) from s = {1, 2, 3, 4}.
+        ulong[] expected = [11520, 0, 1509978240, 1215971899390074240, 1216172134540287360, 607988272756665600];
+        var random = new EngineRandom(0);
+        random.SetState([1, 2, 3, 4, 0, 0]);
+
+        Assert.Equal(expected, expected.Select(_ => random.NextUInt64()).ToArray());
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
