@@ -54,22 +54,8 @@ public sealed partial class ReadmeSnippetTests() : TempFolderTests("readme-snipp
     {
         string scoring = Path.Combine(root, "Scoring", "Library", "MlNetFashion.Scoring.csproj");
         string pipeline = Path.Combine(root, "Pipeline", "MlNet", "MlNetFashion.Pipeline.csproj");
-        return $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <LangVersion>latest</LangVersion>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-              </PropertyGroup>
-              <ItemGroup>
-                <ProjectReference Include="{pipeline}" />
-                <ProjectReference Include="{scoring}" />
-              </ItemGroup>
-            </Project>
-            """;
+        return ConsoleProject.Csproj([ConsoleProject.ProjectReference(pipeline), ConsoleProject.ProjectReference(scoring)],
+            warningsAsErrors: true);
     }
 
     /// <summary>dotnet build in this run's configuration (the referenced projects are then up to date); no build servers stay.</summary>

@@ -106,20 +106,9 @@ public sealed class ConsumerPackageTests(ITestOutputHelper output) : TempFolderT
               <fallbackPackageFolders><add key="machine" value="{cache}" /></fallbackPackageFolders>
             </configuration>
             """);
-        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="MlNetFashion.Scoring" Version="{version}" />
-                <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="{onnxRuntime}" />
-              </ItemGroup>
-            </Project>
-            """);
+        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), ConsoleProject.Csproj([
+            ConsoleProject.PackageReference("MlNetFashion.Scoring", version),
+            ConsoleProject.PackageReference("Microsoft.ML.OnnxRuntime", onnxRuntime)]));
         File.WriteAllText(Path.Combine(app, "Program.cs"), Program);
     }
 
