@@ -33,6 +33,11 @@ function Setup-Data {
     }
 }
 function Restore { Invoke-Checked @("dotnet", "restore", "MlNetFashion.sln", "--nologo", "-v", "quiet") }
+# train and bench build the app without the code-style analyzers (test and format check the style): a fresh clone's
+# build takes about a quarter less, the assemblies are the same, and source generators still run.
+function Invoke-App([string[]] $AppArgs) {
+    Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--property:RunAnalyzers=false", "--") + $AppArgs)
+}
 function Build { Invoke-Checked @("dotnet", "build", "MlNetFashion.sln", "-c", $Config, "--nologo", "-v", "quiet", "--no-restore") }
 # Code style as .editorconfig states it (build.sh's check_style), after the build: whitespace, code style and analyzers
 # in one dotnet format pass, and C# lines of at most 140 characters. One "style:" line per finding.
@@ -132,8 +137,8 @@ switch ($Verb) {
     "test" { Test }
     "format" { Restore; Invoke-Checked @("dotnet", "format", "MlNetFashion.sln", "--no-restore", "-v", "quiet") }
     "pack" { Pack }
-    "train" { Restore; Setup-Data; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "train") + $Rest) }
-    "bench" { Restore; Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--", "bench") + $Rest) }
+    "train" { Restore; Setup-Data; Invoke-App (@("train") + $Rest) }
+    "bench" { Restore; Invoke-App (@("bench") + $Rest) }
     "publish" {
         # The scoring service as deployed (build.sh's publish verb, which deploy/Dockerfile runs).
         $out = if ($Rest.Count -gt 0) { $Rest[0] } else { "artifacts/publish/scoring" }

@@ -67,6 +67,10 @@ setup_pwsh() {
 
 restore() { dotnet restore MlNetFashion.sln --nologo -v quiet; }
 
+# train and bench build the app without the code-style analyzers (the test and format verbs check the style): a
+# fresh clone's build takes about a quarter less, the assemblies are the same, and source generators still run.
+run_app() { dotnet run --project Training -c $CONFIG --property:RunAnalyzers=false -- "$@"; }
+
 # Code style as .editorconfig states it, checked after the build (dotnet format reads its workspace): whitespace, code
 # style and analyzers at .editorconfig's severities in one dotnet format pass, and C# lines of at most 140 characters
 # (max_line_length, which dotnet format does not check). One "style:" line per finding; `./build.sh format` fixes what
@@ -145,10 +149,10 @@ case "$verb" in
   pack) pack ;;
   train)
     setup_data; apt_install libopenblas0-pthread; restore
-    dotnet run --project Training -c $CONFIG -- train "$@" ;;
+    run_app train "$@" ;;
   bench)
     apt_install libopenblas0-pthread; restore
-    dotnet run --project Training -c $CONFIG -- bench "$@" ;;
+    run_app bench "$@" ;;
   publish)
     # The scoring service as deployed: deploy/Dockerfile runs exactly this, and the deploy tests run it with --no-build.
     out="${1:-artifacts/publish/scoring}"; [ $# -gt 0 ] && shift
