@@ -36,7 +36,7 @@ function Restore { Invoke-Checked @("dotnet", "restore", "MlNetFashion.sln", "--
 # train and bench build the app without the code-style analyzers (test and format check the style): a fresh clone's
 # build takes about a quarter less, the assemblies are the same, and source generators still run.
 function Invoke-App([string[]] $AppArgs) {
-    Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--property:RunAnalyzers=false", "--") + $AppArgs)
+    Invoke-Checked (@("dotnet", "run", "--project", "Training", "-c", $Config, "--no-restore", "--property:RunAnalyzers=false", "--") + $AppArgs)
 }
 function Build { Invoke-Checked @("dotnet", "build", "MlNetFashion.sln", "-c", $Config, "--nologo", "-v", "quiet", "--no-restore") }
 # Code style as .editorconfig states it (build.sh's check_style), after the build: whitespace, code style and analyzers
