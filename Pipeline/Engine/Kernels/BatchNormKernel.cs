@@ -32,6 +32,10 @@ public static unsafe class BatchNormKernel
 
         /// <summary>Backward on planes: x is a ReLU's output, and dx goes through that ReLU's backward too.</summary>
         public bool ReluInput;
+
+        /// <summary>Training forward on planes: [N, C, 2], (Σx, Σx²) of each x plane as <see cref="FusedPasses.SumAndDot"/>
+        /// gives them, computed by the layer that wrote x; null: computed here (the same floats, one read of x more).</summary>
+        public float* PlaneSums;
     }
 
     /// <summary>Values per channel and sample from which channels are processed as planes (and a ReLU can be fused).</summary>
@@ -101,9 +105,18 @@ public static unsafe class BatchNormKernel
                     // Per-plane float sums (SIMD), accumulated across planes in double: σ² = E[x²] − μ².
                     for (int n = 0; n < b.Batch; n++)
                     {
-                        Prefetch(b.X, b, n + ahead, c);
-                        var x = Plane(b.X, n, c);
-                        (float s, float sq) = FusedPasses.SumAndDot(x, x);
+                        float s, sq;
+                        if (b.PlaneSums != null)
+                        {
+                            float* given = b.PlaneSums + 2 * ((long)n * b.Channels + c);
+                            (s, sq) = (given[0], given[1]);
+                        }
+                        else
+                        {
+                            Prefetch(b.X, b, n + ahead, c);
+                            var x = Plane(b.X, n, c);
+                            (s, sq) = FusedPasses.SumAndDot(x, x);
+                        }
                         sum += s;
                         sumSq += sq;
                     }

@@ -81,10 +81,25 @@ public sealed unsafe partial class SingleChannelKernel : IConvolutionKernel
     internal bool ReluOutput { get; set; }
 
     public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y)
+        => Forward(x, batch, weights, bias, y, default);
+
+    /// <summary>
+    /// Forward, and with a non-empty <paramref name="planeSums"/> [N, F, 2] also each output plane's (Σy, Σy²) as
+    /// <see cref="FusedPasses.SumAndDot"/> gives them (after the ReLU, if <see cref="ReluOutput"/>), while the plane is in
+    /// cache: the statistics a batch norm on y would otherwise read the whole map again for.
+    /// </summary>
+    internal void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y,
+        Span<float> planeSums)
     {
         CheckWeights(weights);
-        fixed (float* px = x) fixed (float* pw = weights) fixed (float* pb = bias) fixed (float* py = y)
-            Parallelism.For(Math.Min(_threads, batch), new Body(this, px, pw, bias.IsEmpty ? null : pb, py, null, batch, backward: false));
+        if (!planeSums.IsEmpty && planeSums.Length < 2L * batch * _filters)
+            throw new ArgumentException($"SingleChannelKernel: expected room for {2L * batch * _filters} plane sums. Received " +
+                $"{planeSums.Length}.");
+        fixed (float* px = x) fixed (float* pw = weights) fixed (float* pb = bias) fixed (float* py = y) fixed (float* ps = planeSums)
+        {
+            var body = new Body(this, px, pw, bias.IsEmpty ? null : pb, py, null, planeSums.IsEmpty ? null : ps, batch, backward: false);
+            Parallelism.For(Math.Min(_threads, batch), body);
+        }
     }
 
     public void Backward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> dy,
@@ -101,7 +116,7 @@ public sealed unsafe partial class SingleChannelKernel : IConvolutionKernel
                 for (int t = 0; t < taps; t++) _flipped[f * taps + t] = weights[f * taps + taps - 1 - t];
         }
         fixed (float* px = x) fixed (float* pw = _flipped) fixed (float* pdy = dy) fixed (float* pdx = dx)
-            Parallelism.For(threads, new Body(this, px, pw, null, dx.IsEmpty ? null : pdx, pdy, batch, backward: true));
+            Parallelism.For(threads, new Body(this, px, pw, null, dx.IsEmpty ? null : pdx, pdy, null, batch, backward: true));
         // Fixed-order reduction: threads in order, then each accumulator's eight lanes in order.
         Reduce(_dW, threads, dWeights.Slice(0, _filters * taps));
         if (!dBias.IsEmpty) Reduce(_dB, threads, dBias.Slice(0, _filters));
@@ -127,9 +142,9 @@ public sealed unsafe partial class SingleChannelKernel : IConvolutionKernel
     }
 
     /// <summary>One thread's slice of the batch; <c>y</c> is the output in forward and dx (or null) in backward,
-    /// w the flipped kernel there.</summary>
-    private readonly struct Body(SingleChannelKernel k, float* x, float* w, float* bias, float* y, float* dy, int batch, bool backward)
-        : IParallelRange
+    /// w the flipped kernel there; <c>sums</c> the forward's plane sums or null.</summary>
+    private readonly struct Body(SingleChannelKernel k, float* x, float* w, float* bias, float* y, float* dy, float* sums, int batch,
+        bool backward) : IParallelRange
     {
         public void Execute(int start, int end)
         {
@@ -138,14 +153,14 @@ public sealed unsafe partial class SingleChannelKernel : IConvolutionKernel
             {
                 int first = (int)((long)batch * t / threads), last = (int)((long)batch * (t + 1) / threads);
                 if (backward) k.BackwardSlice(t, first, last, x, w, dy, y);
-                else k.ForwardSlice(t, first, last, x, w, bias, y);
+                else k.ForwardSlice(t, first, last, x, w, bias, y, sums);
             }
         }
     }
 
-    private void ForwardSlice(int t, int first, int last, float* x, float* w, float* bias, float* y)
+    private void ForwardSlice(int t, int first, int last, float* x, float* w, float* bias, float* y, float* sums)
     {
-        int taps = _kh * _kw, outPlane = _ho * _wo;
+        int taps = _kh * _kw;
         fixed (float* plane = _plane[t]) fixed (float* output = _out[t]) fixed (int* offsets = _offsets)
         {
             for (int n = first; n < last; n++)
@@ -158,13 +173,13 @@ public sealed unsafe partial class SingleChannelKernel : IConvolutionKernel
                     int vectors = _ho * _stride / Lanes;
                     if (_wide) CorrelatePairWide(plane, w + f * taps, w + (f + 1) * taps, offsets, taps, vectors, output, second);
                     else CorrelatePair(plane, w + f * taps, w + (f + 1) * taps, offsets, taps, vectors, output, second);
-                    StoreOutput(output, bias == null ? 0f : bias[f], y + ((long)n * _filters + f) * outPlane);
-                    StoreOutput(second, bias == null ? 0f : bias[f + 1], y + ((long)n * _filters + f + 1) * outPlane);
+                    StoreOutput(output, bias == null ? 0f : bias[f], y, sums, (long)n * _filters + f);
+                    StoreOutput(second, bias == null ? 0f : bias[f + 1], y, sums, (long)n * _filters + f + 1);
                 }
                 if (f < _filters)
                 {
                     Correlate(plane, 0, 1, w + f * taps, offsets, taps, _ho * _stride / Lanes, output);
-                    StoreOutput(output, bias == null ? 0f : bias[f], y + ((long)n * _filters + f) * outPlane);
+                    StoreOutput(output, bias == null ? 0f : bias[f], y, sums, (long)n * _filters + f);
                 }
             }
         }
@@ -219,13 +234,18 @@ public sealed unsafe partial class SingleChannelKernel : IConvolutionKernel
         for (int r = 0; r < _h; r++) CopyRow(image + r * _w, origin + r * _stride, _w, 0f);
     }
 
-    /// <summary>A forward output plane into y: <see cref="Store"/>, then the ReLU if <see cref="ReluOutput"/>.</summary>
-    private void StoreOutput(float* output, float bias, float* destination)
+    /// <summary>
+    /// Output plane <paramref name="index"/> (n·F + f) into y: <see cref="Store"/>, then the ReLU if <see cref="ReluOutput"/>,
+    /// then its (Σ, Σ²) into <paramref name="sums"/> if not null.
+    /// </summary>
+    private void StoreOutput(float* output, float bias, float* y, float* sums, long index)
     {
+        int length = _ho * _wo;
+        float* destination = y + index * length;
         Store(output, _ho, _wo, bias, destination);
-        if (!ReluOutput) return;
-        var plane = new Span<float>(destination, _ho * _wo);
-        TensorPrimitives.Max(plane, 0f, plane);
+        var plane = new Span<float>(destination, length);
+        if (ReluOutput) TensorPrimitives.Max(plane, 0f, plane);
+        if (sums != null) (sums[2 * index], sums[2 * index + 1]) = FusedPasses.SumAndDot(plane, plane);
     }
 
     /// <summary>The valid [rows, cols] of a stride-S plane, plus a bias, into a dense plane.</summary>

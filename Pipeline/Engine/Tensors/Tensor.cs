@@ -57,6 +57,11 @@ public sealed class Tensor
     /// <summary>The floats of sample <paramref name="n"/>.</summary>
     public Span<float> Sample(int n) => Data.AsSpan(n * SampleSize, SampleSize);
 
+    /// <summary>
+    /// Per-plane sums a consumer asked for and the writer of this tensor fills, if it can (see <see cref="Tensors.PlaneSums"/>).
+    /// </summary>
+    internal PlaneSums? PlaneSums { get; set; }
+
     public void SetBatchSize(int batch)
     {
         if (batch <= 0 || batch > MaxBatchSize)

@@ -139,6 +139,43 @@ public class BatchNormKernelTests
         return y;
     }
 
+    [Theory]
+    [InlineData(3, 5, 784)]
+    [InlineData(4, 2, 49)]
+    public unsafe void Forward_GivenPlaneSums_SameBitsAsSummingItself(int batch, int channels, int length)
+    {
+        int size = batch * channels * length;
+        float[] x = KernelCases.Random(size, 21, 2f), gamma = KernelCases.Random(channels, 22), beta = KernelCases.Random(channels, 23);
+        float[] planeSums = new float[2 * batch * channels];
+        for (int plane = 0; plane < batch * channels; plane++)
+        {
+            ReadOnlySpan<float> values = x.AsSpan(plane * length, length);
+            (planeSums[2 * plane], planeSums[2 * plane + 1]) = FusedPasses.SumAndDot(values, values);
+        }
+        // y, mean, 1/std, running mean and running variance, one after another.
+        float[] Forward(float[]? sums)
+        {
+            float[] y = new float[size], runningMean = new float[channels], runningVar = [.. Enumerable.Repeat(1f, channels)];
+            float[] mean = new float[channels], invStd = new float[channels];
+            fixed (float* px = x, py = y, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, pm = mean, ps = invStd, pp = sums)
+            {
+                BatchNormKernel.Forward(new BatchNormKernel.Buffers
+                {
+                    X = px, Y = py, Gamma = pg, Beta = pb, RunningMean = prm, RunningVar = prv, Mean = pm, InvStd = ps, Batch = batch,
+                    Channels = channels, Length = length, Momentum = 0.1f, Epsilon = 1e-5f, PlaneSums = pp,
+                }, training: true);
+            }
+            return [.. y, .. mean, .. invStd, .. runningMean, .. runningVar];
+        }
+
+        float[] expected = Forward(null), given = Forward(planeSums);
+
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), given.Select(BitConverter.SingleToInt32Bits));
+        // The sums are read, not recomputed: different ones give a different mean.
+        planeSums[0] += 1000f;
+        Assert.NotEqual(expected[size], Forward(planeSums)[size]);
+    }
+
     private sealed record Arrays(float[] X, float[] Y, float[] Gamma, float[] Beta, float[] RunningMean, float[] RunningVar, float[] Mean,
         float[] InvStd, float[] DY, float[] DX, float[] DGamma, float[] DBeta);
 

@@ -70,6 +70,42 @@ public class SingleChannelKernelTests
         Assert.Contains(y, v => v == 0f);
     }
 
+    [Theory]
+    [InlineData(false, 3)]
+    [InlineData(true, 4)]
+    public void Forward_PlaneSums_SameOutputAndSumAndDotOfEachPlane(bool relu, int batch)
+    {
+        const int filters = 5;
+        (Window rows, Window cols) = Windows(new Case(batch, filters, 28, 28, 3, true, true, 0));
+        var plain = new SingleChannelKernel(filters, rows, cols, Parallelism.Threads) { ReluOutput = relu };
+        var summing = new SingleChannelKernel(filters, rows, cols, Parallelism.Threads) { ReluOutput = relu };
+        float[] x = KernelCases.Random(batch * 784, 11), weights = KernelCases.Random(filters * 9, 12);
+        float[] bias = KernelCases.Random(filters, 13);
+        float[] expected = new float[batch * filters * 784], y = new float[expected.Length], sums = new float[2 * batch * filters];
+        plain.Forward(x, batch, weights, bias, expected);
+        summing.Forward(x, batch, weights, bias, y, sums);
+
+        Assert.Equal(Bits(expected), Bits(y));
+        float[] expectedSums = new float[sums.Length];
+        for (int plane = 0; plane < batch * filters; plane++)
+        {
+            ReadOnlySpan<float> values = expected.AsSpan(plane * 784, 784);
+            (expectedSums[2 * plane], expectedSums[2 * plane + 1]) = FusedPasses.SumAndDot(values, values);
+        }
+        Assert.Equal(Bits(expectedSums), Bits(sums));
+        Assert.DoesNotContain(sums, v => v == 0f);
+    }
+
+    [Fact]
+    public void Forward_PlaneSumsTooShort_Throws()
+    {
+        (Window rows, Window cols) = Windows(new Case(2, 3, 8, 8, 3, true, true, 0));
+        var kernel = new SingleChannelKernel(3, rows, cols, 1);
+        var e = Assert.Throws<ArgumentException>(() => kernel.Forward(new float[128], 2, new float[27], new float[3], new float[384],
+            new float[11]));
+        Assert.Contains("12 plane sums", e.Message);
+    }
+
     private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
 
     [Fact]

@@ -67,7 +67,16 @@ public sealed class Conv2D : Layer
         CheckBatch(input, InputShape);
         _input = input;
         _output.SetBatchSize(input.BatchSize);
-        _kernelOp.Forward(input.Span, input.BatchSize, _kernel.Value.Span, UseBias ? _bias.Value.Span : default, _output.Span);
+        ReadOnlySpan<float> bias = UseBias ? _bias.Value.Span : default;
+        // A batch norm on the output asked for its planes' sums: the direct kernel gives them in training.
+        PlaneSums? sums = _output.PlaneSums;
+        if (sums is not null) sums.Batch = 0;
+        if (training && sums is not null && _kernelOp is SingleChannelKernel direct)
+        {
+            direct.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, _output.Span, sums.Values);
+            sums.Batch = input.BatchSize;
+        }
+        else _kernelOp.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, _output.Span);
         return _output;
     }
 

@@ -14,6 +14,8 @@ public abstract unsafe class BatchNorm : Layer
     private Tensor _runningMean = null!, _runningVar = null!, _output = null!, _input = null!;
     // μ and 1/√(σ² + ε) of the last Forward, per channel: Backward recomputes x̂ from the input with them.
     private float[] _mean = [], _invStd = [];
+    // Offered to the input on planes, for the layer that writes it to fill (Tensors.PlaneSums).
+    private PlaneSums? _inputSums;
     private int _channels, _length;
     private bool _lastTraining;
 
@@ -44,6 +46,12 @@ public abstract unsafe class BatchNorm : Layer
     /// <summary>The input is the preceding ReLU's output; the input gradient includes that ReLU's backward.</summary>
     internal bool ReluInput { get; set; }
 
+    /// <summary>
+    /// Whether training on planes takes Σx and Σx² per plane from the layer that wrote the input, where it gives them
+    /// (<see cref="Tensors.PlaneSums"/>): the same bits, one read of the input less. Off only to compare.
+    /// </summary>
+    internal bool TakesPlaneSums { get; set; } = true;
+
     /// <summary>Channels and values per channel per sample for this input shape (checks the rank).</summary>
     protected abstract (int Channels, int Length) Layout(Shape inputShape);
 
@@ -60,6 +68,7 @@ public abstract unsafe class BatchNorm : Layer
         _mean = new float[_channels];
         _invStd = new float[_channels];
         _output = new Tensor(maxBatchSize, inputShape);
+        _inputSums = CanFuseRelu ? new PlaneSums(maxBatchSize, _channels) : null;
         return inputShape;
     }
 
@@ -72,14 +81,20 @@ public abstract unsafe class BatchNorm : Layer
         _input = input;
         _lastTraining = training;
         _output.SetBatchSize(input.BatchSize);
+        float[]? planeSums = null;
+        if (training && TakesPlaneSums && _inputSums is not null)
+        {
+            PlaneSums offered = input.PlaneSums ??= _inputSums;
+            if (offered.Batch == input.BatchSize && offered.Channels == _channels) planeSums = offered.Values;
+        }
         fixed (float* x = input.Data, y = _output.Data, gamma = _gamma.Value.Data, beta = _beta.Value.Data,
-               runningMean = _runningMean.Data, runningVar = _runningVar.Data, mean = _mean, invStd = _invStd)
+               runningMean = _runningMean.Data, runningVar = _runningVar.Data, mean = _mean, invStd = _invStd, sums = planeSums)
         {
             BatchNormKernel.Forward(new BatchNormKernel.Buffers
             {
                 X = x, Y = y, Gamma = gamma, Beta = beta, RunningMean = runningMean, RunningVar = runningVar, Mean = mean, InvStd = invStd,
                 Batch = input.BatchSize, Channels = _channels, Length = _length, Momentum = Momentum, Epsilon = Epsilon,
-                ReluOutput = ReluOutput,
+                ReluOutput = ReluOutput, PlaneSums = sums,
             }, training);
         }
         return _output;
