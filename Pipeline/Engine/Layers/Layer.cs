@@ -8,7 +8,9 @@ namespace MlNetFashion.Engine.Layers;
 /// <list type="number">
 /// <item><see cref="Build"/> from the input sample shape: allocates parameters (initialized from the run's RNG) and
 /// every buffer for batches up to maxBatchSize, and returns the output shape. Nothing is allocated after it.</item>
-/// <item><see cref="Forward"/>: input [N, ...in] → output [N, ...out], a buffer the layer owns (valid until the next call).</item>
+/// <item><see cref="Forward"/>: input [N, ...in] → output [N, ...out], a buffer the layer owns (valid until the next call; in a
+/// model, an output only the next layer's forward reads lies in one of the model's two output buffers, valid until the
+/// layer after next runs its Forward).</item>
 /// <item><see cref="Backward"/>: dL/dOutput → dL/dInput (<see cref="InputGradientFor"/>: a layer-owned buffer, or in a model
 /// one of the model's two gradient buffers, valid until the next layer's Backward); overwrites each parameter's Gradient.
 /// Uses what the last training Forward kept.</item>
@@ -20,6 +22,7 @@ public abstract class Layer
     private Shape? _inputShape;
     private Shape? _outputShape;
     private Tensor? _inputGradient;
+    private Tensor? _output;
     private Tensor[] _sharedInputGradients = [];
 
     /// <summary>"Conv2D", "Dense" … — the type name used in the JSON spec, the summary and ONNX node names.</summary>
@@ -48,8 +51,35 @@ public abstract class Layer
     /// </summary>
     internal Kernels.ConvolutionScratch? SharedConvolutionScratch { get; set; }
 
+    /// <summary>
+    /// Set by a model before Build: the output buffer comes from the model after Build (<see cref="AttachOutput"/>), once it
+    /// knows which outputs only the next layer's forward reads; false: Build allocates it.
+    /// </summary>
+    internal bool OutputFromModel { get; set; }
+
     /// <summary>False for a layer whose Backward never writes dL/dInput itself (Flatten passes a view of its output gradient).</summary>
     protected virtual bool WritesInputGradient => true;
+
+    /// <summary>
+    /// False for a layer with no output buffer of its own: its Forward passes on its input or a buffer of a layer before it
+    /// or inside it (Flatten's view, a ReLU that the layer before it computes, a residual block). Read at build time.
+    /// </summary>
+    protected virtual bool OwnsOutput => true;
+
+    /// <summary>Whether Backward reads the output Forward wrote (a ReLU's sign, a batch norm's ReLU mask). Unknown: true.</summary>
+    internal virtual bool ReadsOutputInBackward => true;
+
+    /// <summary>Whether Backward reads the input Forward was given (a convolution's or dense layer's dW). Unknown: true.</summary>
+    internal virtual bool ReadsInputInBackward => true;
+
+    /// <summary>
+    /// Whether Forward may return its input (or a view of it) as its output, in training or in eval mode (Flatten, dropout in
+    /// eval, a ReLU computed by the layer before it): that input then lives on as this layer's output. Unknown: true.
+    /// </summary>
+    internal virtual bool PassesInputOn => true;
+
+    /// <summary>Whether this layer has an output buffer of its own, which a model may place in a shared buffer.</summary>
+    internal bool HasOutputBuffer => OwnsOutput;
 
     public Shape Build(Shape inputShape, int maxBatchSize, EngineRandom random)
     {
@@ -59,6 +89,7 @@ public abstract class Layer
         _inputShape = inputShape;
         MaxBatchSize = maxBatchSize;
         _outputShape = OnBuild(inputShape, maxBatchSize, random);
+        if (OwnsOutput && !OutputFromModel) _output = new Tensor(maxBatchSize, _outputShape);
         if (!WritesInputGradient) return _outputShape;
         if (SharedInputGradients is { } shared) shared.Reserve(maxBatchSize, inputShape);
         else _inputGradient = new Tensor(maxBatchSize, inputShape);
@@ -69,6 +100,30 @@ public abstract class Layer
     internal void AttachInputGradientBuffers()
     {
         if (WritesInputGradient && SharedInputGradients is { } shared) _sharedInputGradients = shared.Views(MaxBatchSize, InputShape);
+    }
+
+    /// <summary>
+    /// After Build, for a layer whose <see cref="OutputFromModel"/> is set: its output buffer is <paramref name="shared"/> (a
+    /// view of one of the model's two output buffers) or, when null, a buffer of its own.
+    /// </summary>
+    internal void AttachOutput(Tensor? shared)
+    {
+        if (!OwnsOutput) return;
+        if (shared is not null && (!shared.SampleShape.Equals(OutputShape) || shared.MaxBatchSize < MaxBatchSize))
+            throw new ArgumentException($"{Kind} '{Name}': expected an output buffer [{MaxBatchSize}, {OutputShape}]. Received {shared}.");
+        _output = shared ?? new Tensor(MaxBatchSize, OutputShape);
+    }
+
+    /// <summary>The output buffer as Forward last filled it.</summary>
+    protected Tensor Output => _output ?? throw NoOutput();
+
+    /// <summary>The output buffer at <paramref name="input"/>'s batch size, once its shape is checked against the build.</summary>
+    protected Tensor OutputFor(Tensor input)
+    {
+        CheckBatch(input, InputShape);
+        Tensor output = Output;
+        output.SetBatchSize(input.BatchSize);
+        return output;
     }
 
     /// <summary>
@@ -117,6 +172,10 @@ public abstract class Layer
             throw new ArgumentException($"{Kind} '{Name}': expected [N ≤ {MaxBatchSize}, {string.Join(", ", expected.ToArray())}]. " +
                 $"Received {tensor}.");
     }
+
+    private InvalidOperationException NoOutput() => IsBuilt
+        ? new($"{Kind} '{Name}' has no output buffer (it passes on its input, or its work is fused into the layer before it).")
+        : NotBuilt();
 
     private InvalidOperationException NotBuilt()
         => new($"{Kind} '{Name}' is not built yet: call Build (the model does it from its input shape).");

@@ -24,6 +24,12 @@ public abstract class RectifierLayer(float alpha) : ElementwiseLayer
     /// <summary>The following batch norm's backward includes this ReLU's (the gradient is passed on as it is).</summary>
     internal bool FusedIntoNext { get; set; }
 
+    // Backward reads the output's sign unless a batch norm beside it runs it; a ReLU computed by the layer before it passes
+    // that layer's buffer on and reads it as its output.
+    internal override bool ReadsOutputInBackward => !FusedIntoNext && !BackwardInPrevious;
+    internal override bool ReadsInputInBackward => FusedIntoPrevious && !BackwardInPrevious;
+    internal override bool PassesInputOn => FusedIntoPrevious;
+
     public override Tensor Forward(Tensor input, bool training)
     {
         if (FusedIntoPrevious)

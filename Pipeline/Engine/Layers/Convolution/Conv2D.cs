@@ -19,7 +19,7 @@ public sealed class Conv2D : Layer
 
     /// <summary>The kernel the build picked (tests check the recipe's choice reaches it).</summary>
     internal IConvolutionKernel KernelOp => _kernelOp;
-    private Tensor _output = null!, _input = null!;
+    private Tensor _input = null!;
 
     public Conv2D(int filters, int kernelSize, int stride = 1, Padding padding = Padding.Valid, bool useBias = true,
         Initializer? kernelInitializer = null)
@@ -57,27 +57,28 @@ public sealed class Conv2D : Layer
         _bias = new Parameter("bias", new Shape(Filters), decay: false);
         _initializer.Fill(_kernel.Value.Span, fanIn: c * KernelSize * KernelSize, fanOut: Filters * KernelSize * KernelSize, random);
         _kernelOp = ConvolutionAlgorithm.Create(c, Filters, _rows, _cols, Parallelism.Threads, SharedConvolutionScratch);
-        var outputShape = new Shape(Filters, _rows.Output, _cols.Output);
-        _output = new Tensor(maxBatchSize, outputShape);
-        return outputShape;
+        return new Shape(Filters, _rows.Output, _cols.Output);
     }
+
+    // Backward reads the input (dW) but not the output.
+    internal override bool ReadsOutputInBackward => false;
+    internal override bool PassesInputOn => false;
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        CheckBatch(input, InputShape);
+        Tensor output = OutputFor(input);
         _input = input;
-        _output.SetBatchSize(input.BatchSize);
         ReadOnlySpan<float> bias = UseBias ? _bias.Value.Span : default;
         // A batch norm on the output asked for its planes' sums: the direct kernel gives them in training.
-        PlaneSums? sums = _output.PlaneSums;
+        PlaneSums? sums = output.PlaneSums;
         if (sums is not null) sums.Batch = 0;
         if (training && sums is not null && _kernelOp is SingleChannelKernel direct)
         {
-            direct.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, _output.Span, sums.Values);
+            direct.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, output.Span, sums.Values);
             sums.Batch = input.BatchSize;
         }
-        else _kernelOp.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, _output.Span);
-        return _output;
+        else _kernelOp.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, output.Span);
+        return output;
     }
 
     public override Tensor? Backward(Tensor outputGradient)

@@ -13,7 +13,7 @@ public sealed class Dense : Layer
 {
     private readonly Initializer _initializer;
     private Parameter _kernel = null!, _bias = null!;
-    private Tensor _output = null!, _input = null!;
+    private Tensor _input = null!;
     private int _inputs;
 
     public Dense(int units, bool useBias = true, Initializer? kernelInitializer = null)
@@ -40,19 +40,21 @@ public sealed class Dense : Layer
         _kernel = new Parameter("kernel", new Shape(Units, _inputs), decay: true);
         _bias = new Parameter("bias", new Shape(Units), decay: false);
         _initializer.Fill(_kernel.Value.Span, _inputs, Units, random);
-        _output = new Tensor(maxBatchSize, new Shape(Units));
-        return _output.SampleShape;
+        return new Shape(Units);
     }
+
+    // Backward reads the input (dW) but not the output.
+    internal override bool ReadsOutputInBackward => false;
+    internal override bool PassesInputOn => false;
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        CheckBatch(input, InputShape);
+        Tensor output = OutputFor(input);
         _input = input;
         int n = input.BatchSize;
-        _output.SetBatchSize(n);
-        Gemm.Multiply(false, true, n, Units, _inputs, 1f, input.Span, _inputs, _kernel.Value.Span, _inputs, 0f, _output.Span, Units);
-        if (UseBias) RowBias.Add(_output.Span, n, _bias.Value.Span);
-        return _output;
+        Gemm.Multiply(false, true, n, Units, _inputs, 1f, input.Span, _inputs, _kernel.Value.Span, _inputs, 0f, output.Span, Units);
+        if (UseBias) RowBias.Add(output.Span, n, _bias.Value.Span);
+        return output;
     }
 
     public override Tensor? Backward(Tensor outputGradient)

@@ -30,6 +30,10 @@ public sealed class Dropout : ElementwiseLayer
         return base.OnBuild(inputShape, maxBatchSize, random);
     }
 
+    // Backward reads only the mask; in eval mode (or at rate 0) Forward returns its input.
+    internal override bool ReadsOutputInBackward => false;
+    internal override bool ReadsInputInBackward => false;
+
     public override Tensor Forward(Tensor input, bool training)
     {
         Tensor output = OutputFor(input);

@@ -12,6 +12,9 @@ public sealed class Flatten : Layer
     public override string Kind => "Flatten";
 
     protected override bool WritesInputGradient => false;
+    protected override bool OwnsOutput => false;
+    internal override bool ReadsOutputInBackward => false;
+    internal override bool ReadsInputInBackward => false;
 
     protected override Shape OnBuild(Shape inputShape, int maxBatchSize, EngineRandom random) => new(inputShape.Size);
 

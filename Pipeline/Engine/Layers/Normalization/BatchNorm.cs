@@ -11,7 +11,7 @@ namespace MlNetFashion.Engine.Layers.Normalization;
 public abstract unsafe class BatchNorm : Layer
 {
     private Parameter _gamma = null!, _beta = null!;
-    private Tensor _runningMean = null!, _runningVar = null!, _output = null!, _input = null!;
+    private Tensor _runningMean = null!, _runningVar = null!, _input = null!;
     // μ and 1/√(σ² + ε) of the last Forward, per channel: Backward recomputes x̂ from the input with them.
     private float[] _mean = [], _invStd = [];
     // Offered to the input on planes, for the layer that writes it to fill (Tensors.PlaneSums).
@@ -67,27 +67,29 @@ public abstract unsafe class BatchNorm : Layer
         _runningVar.Span.Fill(1f);
         _mean = new float[_channels];
         _invStd = new float[_channels];
-        _output = new Tensor(maxBatchSize, inputShape);
         _inputSums = CanFuseRelu ? new PlaneSums(maxBatchSize, _channels) : null;
         return inputShape;
     }
 
+    // Backward recomputes x̂ from the input; it reads the output only for the fused ReLU's mask.
+    internal override bool ReadsOutputInBackward => ReluOutput;
+    internal override bool PassesInputOn => false;
+
     public override Tensor Forward(Tensor input, bool training)
     {
-        CheckBatch(input, InputShape);
+        Tensor output = OutputFor(input);
         if (training && input.BatchSize * _length < 2)
             throw new InvalidOperationException($"{Kind} '{Name}': expected more than one value per channel in training. Received a " +
                 $"batch of {input.BatchSize}.");
         _input = input;
         _lastTraining = training;
-        _output.SetBatchSize(input.BatchSize);
         float[]? planeSums = null;
         if (training && TakesPlaneSums && _inputSums is not null)
         {
             PlaneSums offered = input.PlaneSums ??= _inputSums;
             if (offered.Batch == input.BatchSize && offered.Channels == _channels) planeSums = offered.Values;
         }
-        fixed (float* x = input.Data, y = _output.Data, gamma = _gamma.Value.Data, beta = _beta.Value.Data,
+        fixed (float* x = input.Data, y = output.Data, gamma = _gamma.Value.Data, beta = _beta.Value.Data,
                runningMean = _runningMean.Data, runningVar = _runningVar.Data, mean = _mean, invStd = _invStd, sums = planeSums)
         {
             BatchNormKernel.Forward(new BatchNormKernel.Buffers
@@ -97,7 +99,7 @@ public abstract unsafe class BatchNorm : Layer
                 ReluOutput = ReluOutput, PlaneSums = sums,
             }, training);
         }
-        return _output;
+        return output;
     }
 
     public override Tensor? Backward(Tensor outputGradient)
@@ -105,7 +107,7 @@ public abstract unsafe class BatchNorm : Layer
         CheckBatch(outputGradient, OutputShape);
         // With the ReLU after it, the kernel writes that ReLU's dx into the dx buffer, needed or not.
         Tensor? inputGradient = NeedsInputGradient || ReluOutput ? InputGradientFor(outputGradient) : null;
-        fixed (float* x = _input.Data, y = _output.Data, dy = outputGradient.Data, dx = inputGradient?.Data, gamma = _gamma.Value.Data,
+        fixed (float* x = _input.Data, y = Output.Data, dy = outputGradient.Data, dx = inputGradient?.Data, gamma = _gamma.Value.Data,
                dGamma = _gamma.Gradient.Data, dBeta = _beta.Gradient.Data, mean = _mean, invStd = _invStd)
         {
             BatchNormKernel.Backward(new BatchNormKernel.Buffers

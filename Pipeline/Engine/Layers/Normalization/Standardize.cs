@@ -20,6 +20,10 @@ public sealed class Standardize : ElementwiseLayer
     public float Mean { get; }
     public float Std { get; }
 
+    internal override bool ReadsOutputInBackward => false;
+    internal override bool ReadsInputInBackward => false;
+    internal override bool PassesInputOn => false;
+
     public override Tensor Forward(Tensor input, bool training)
     {
         Tensor output = OutputFor(input);

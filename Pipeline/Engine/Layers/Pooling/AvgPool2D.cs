@@ -11,10 +11,9 @@ public sealed class AvgPool2D(int poolSize, int? stride = null, Padding padding 
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        CheckBatch(input, InputShape);
-        Output.SetBatchSize(input.BatchSize);
-        PoolKernel.AverageForward(input.Span, Planes(input), Rows, Cols, Output.Span);
-        return Output;
+        Tensor output = OutputFor(input);
+        PoolKernel.AverageForward(input.Span, Planes(input), Rows, Cols, output.Span);
+        return output;
     }
 
     public override Tensor? Backward(Tensor outputGradient)

@@ -8,7 +8,6 @@ namespace MlNetFashion.Engine.Layers.Pooling;
 public sealed class GlobalAvgPool : Layer
 {
     private Window _rows, _cols;
-    private Tensor _output = null!;
 
     public override string Kind => "GlobalAvgPool";
 
@@ -18,16 +17,18 @@ public sealed class GlobalAvgPool : Layer
         (int c, int h, int w) = inputShape.AsImage();
         _rows = Window.Create(h, h, 1, Padding.Valid, false, Kind);
         _cols = Window.Create(w, w, 1, Padding.Valid, false, Kind);
-        _output = new Tensor(maxBatchSize, new Shape(c));
-        return _output.SampleShape;
+        return new Shape(c);
     }
+
+    internal override bool ReadsOutputInBackward => false;
+    internal override bool ReadsInputInBackward => false;
+    internal override bool PassesInputOn => false;
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        CheckBatch(input, InputShape);
-        _output.SetBatchSize(input.BatchSize);
-        PoolKernel.AverageForward(input.Span, input.BatchSize * InputShape[0], _rows, _cols, _output.Span);
-        return _output;
+        Tensor output = OutputFor(input);
+        PoolKernel.AverageForward(input.Span, input.BatchSize * InputShape[0], _rows, _cols, output.Span);
+        return output;
     }
 
     public override Tensor? Backward(Tensor outputGradient)

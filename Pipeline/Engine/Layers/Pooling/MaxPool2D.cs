@@ -15,10 +15,9 @@ public sealed class MaxPool2D(int poolSize, int? stride = null, Padding padding 
 
     public override Tensor Forward(Tensor input, bool training)
     {
-        CheckBatch(input, InputShape);
-        Output.SetBatchSize(input.BatchSize);
-        PoolKernel.MaxForward(input.Span, Planes(input), Rows, Cols, Output.Span, _argmax);
-        return Output;
+        Tensor output = OutputFor(input);
+        PoolKernel.MaxForward(input.Span, Planes(input), Rows, Cols, output.Span, _argmax);
+        return output;
     }
 
     public override Tensor? Backward(Tensor outputGradient)

@@ -10,7 +10,6 @@ namespace MlNetFashion.Engine.Layers.Pooling;
 public abstract class Pool2D : Layer
 {
     protected Window Rows, Cols;
-    protected Tensor Output = null!;
 
     protected Pool2D(int poolSize, int? stride, Padding padding, bool ceilMode)
     {
@@ -38,10 +37,14 @@ public abstract class Pool2D : Layer
         Rows = Window.Create(h, PoolSize, Stride, Padding, CeilMode, $"{Kind} '{Name}' height");
         Cols = Window.Create(w, PoolSize, Stride, Padding, CeilMode, $"{Kind} '{Name}' width");
         var outputShape = new Shape(c, Rows.Output, Cols.Output);
-        Output = new Tensor(maxBatchSize, outputShape);
         OnBuildBuffers(maxBatchSize * outputShape.Size);
         return outputShape;
     }
+
+    // Backward reads neither the input nor the output (max pooling keeps its argmax).
+    internal override bool ReadsOutputInBackward => false;
+    internal override bool ReadsInputInBackward => false;
+    internal override bool PassesInputOn => false;
 
     protected virtual void OnBuildBuffers(int outputCapacity)
     {
