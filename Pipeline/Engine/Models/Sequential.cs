@@ -49,6 +49,7 @@ public sealed class Sequential
             if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{kind}_{counts[kind]}";
             layer.SharedInputGradients = inputGradients;
             layer.SharedConvolutionScratch = scratch;
+            layer.OutputFromModel = true;
             try
             {
                 shape = layer.Build(shape, maxBatchSize, random);
@@ -58,6 +59,9 @@ public sealed class Sequential
                 throw OutOfMemory(maxBatchSize, $"{layer.Kind} '{layer.Name}' (input {shape})", ex);
             }
         }
+        _layers[0].NeedsInputGradient = false;
+        if (FuseActivations) FuseRelus();
+        AttachOutputs(maxBatchSize);
         try
         {
             inputGradients?.Allocate();
@@ -68,8 +72,6 @@ public sealed class Sequential
             throw OutOfMemory(maxBatchSize, "the input-gradient buffers and the convolutions' scratch", ex);
         }
         foreach (Layer layer in _layers) layer.AttachInputGradientBuffers();
-        _layers[0].NeedsInputGradient = false;
-        if (FuseActivations) FuseRelus();
         _input = new Tensor(maxBatchSize, InputShape);
         MaxBatchSize = maxBatchSize;
         IsBuilt = true;
@@ -95,6 +97,60 @@ public sealed class Sequential
     /// (<see cref="Kernels.ConvolutionScratch"/>) instead of one each: the same bits, less memory. Off only to compare.
     /// </summary>
     internal bool ShareConvolutionScratch { get; set; } = true;
+
+    /// <summary>
+    /// Whether Build puts the outputs that only the next layer's forward reads (<see cref="OnlyNextForwardReadsOutput"/>) in
+    /// two shared buffers (<see cref="OutputBuffers"/>) instead of one each: the same bits, less memory. Off only to compare.
+    /// </summary>
+    internal bool ShareOutputs { get; set; } = true;
+
+    /// <summary>
+    /// Whether layer <paramref name="index"/>'s output is dead once the next layer has run its Forward: the layer has a
+    /// buffer of its own, its backward does not read it, and the next layer neither reads its input in backward nor passes
+    /// it on as its output. The logits (the last layer's output) never are. Fusions must be set (after Build).
+    /// </summary>
+    internal bool OnlyNextForwardReadsOutput(int index)
+    {
+        if (index + 1 >= _layers.Count) return false;
+        Layer layer = _layers[index], next = _layers[index + 1];
+        return layer.HasOutputBuffer && !layer.ReadsOutputInBackward && !next.ReadsInputInBackward && !next.PassesInputOn;
+    }
+
+    /// <summary>
+    /// Gives every layer its output buffer once the fusions are set: a run of consecutive outputs that only the next forward
+    /// reads takes the two shared buffers in turn, starting with the first; the others get buffers of their own.
+    /// </summary>
+    private void AttachOutputs(int maxBatchSize)
+    {
+        var slots = new int[_layers.Count]; // 0 or 1: that shared buffer; −1: a buffer of the layer's own
+        var outputs = new OutputBuffers();
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            slots[i] = !ShareOutputs || !OnlyNextForwardReadsOutput(i) ? -1 : i > 0 && slots[i - 1] == 0 ? 1 : 0;
+            if (slots[i] >= 0) outputs.Reserve(slots[i], maxBatchSize, _layers[i].OutputShape);
+        }
+        try
+        {
+            outputs.Allocate();
+        }
+        catch (OutOfMemoryException ex)
+        {
+            Layer largest = _layers.Where((_, i) => slots[i] >= 0).MaxBy(l => l.OutputShape.Size)!;
+            throw OutOfMemory(maxBatchSize, $"{largest.Kind} '{largest.Name}' (input {largest.InputShape})", ex);
+        }
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            Layer layer = _layers[i];
+            try
+            {
+                layer.AttachOutput(slots[i] >= 0 ? outputs.View(slots[i], maxBatchSize, layer.OutputShape) : null);
+            }
+            catch (OutOfMemoryException ex)
+            {
+                throw OutOfMemory(maxBatchSize, $"{layer.Kind} '{layer.Name}' (input {layer.InputShape})", ex);
+            }
+        }
+    }
 
     /// <summary>
     /// Whether Build lets plane batch norms and the direct one-channel convolution run their neighbouring ReLUs
