@@ -39,11 +39,14 @@ public sealed class Sequential
         var counts = new Dictionary<string, int>();
         var inputGradients = ShareInputGradients ? new InputGradientBuffers() : null;
         var scratch = ShareConvolutionScratch ? new Kernels.ConvolutionScratch() : null;
+        var outputs = new OutputBuffers();
+        var slots = new int[_layers.Count]; // 0 or 1: that shared output buffer; −1: a buffer of the layer's own
         Shape shape = InputShape;
         for (int i = 0; i < _layers.Count; i++)
         {
             Layer layer = _layers[i];
             if (FuseActivations && i > 0) FuseReluIntoPrevious(_layers[i - 1], layer);
+            if (i > 0) PlaceOutput(i - 1, slots, outputs, maxBatchSize);
             string kind = LayerNames.SnakeCase(layer.Kind);
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
             if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{kind}_{counts[kind]}";
@@ -59,9 +62,10 @@ public sealed class Sequential
                 throw OutOfMemory(maxBatchSize, $"{layer.Kind} '{layer.Name}' (input {shape})", ex);
             }
         }
+        PlaceOutput(_layers.Count - 1, slots, outputs, maxBatchSize);
         _layers[0].NeedsInputGradient = false;
         if (FuseActivations) FuseRelus();
-        AttachOutputs(maxBatchSize);
+        AttachSharedOutputs(slots, outputs, maxBatchSize);
         try
         {
             inputGradients?.Allocate();
@@ -107,7 +111,7 @@ public sealed class Sequential
     /// <summary>
     /// Whether layer <paramref name="index"/>'s output is dead once the next layer has run its Forward: the layer has a
     /// buffer of its own, its backward does not read it, and the next layer neither reads its input in backward nor passes
-    /// it on as its output. The logits (the last layer's output) never are. Fusions must be set (after Build).
+    /// it on as its output. The logits (the last layer's output) never are. Known once the two layers' fusion is set.
     /// </summary>
     internal bool OnlyNextForwardReadsOutput(int index)
     {
@@ -117,18 +121,32 @@ public sealed class Sequential
     }
 
     /// <summary>
-    /// Gives every layer its output buffer once the fusions are set: a run of consecutive outputs that only the next forward
-    /// reads takes the two shared buffers in turn, starting with the first; the others get buffers of their own.
+    /// Once layer <paramref name="index"/> is built and its fusion with the next layer set: an output that only the next
+    /// forward reads takes a shared buffer, the two in turn along a run of them (starting with the first); any other output
+    /// gets a buffer of its own now, in the order the layers' other buffers are allocated.
     /// </summary>
-    private void AttachOutputs(int maxBatchSize)
+    private void PlaceOutput(int index, int[] slots, OutputBuffers outputs, int maxBatchSize)
     {
-        var slots = new int[_layers.Count]; // 0 or 1: that shared buffer; −1: a buffer of the layer's own
-        var outputs = new OutputBuffers();
-        for (int i = 0; i < _layers.Count; i++)
+        Layer layer = _layers[index];
+        slots[index] = !ShareOutputs || !OnlyNextForwardReadsOutput(index) ? -1 : index > 0 && slots[index - 1] == 0 ? 1 : 0;
+        if (slots[index] >= 0)
         {
-            slots[i] = !ShareOutputs || !OnlyNextForwardReadsOutput(i) ? -1 : i > 0 && slots[i - 1] == 0 ? 1 : 0;
-            if (slots[i] >= 0) outputs.Reserve(slots[i], maxBatchSize, _layers[i].OutputShape);
+            outputs.Reserve(slots[index], maxBatchSize, layer.OutputShape);
+            return;
         }
+        try
+        {
+            layer.AttachOutput(null);
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw OutOfMemory(maxBatchSize, $"{layer.Kind} '{layer.Name}' (input {layer.InputShape})", ex);
+        }
+    }
+
+    /// <summary>Allocates the two shared output buffers and gives the layers placed in them their views.</summary>
+    private void AttachSharedOutputs(int[] slots, OutputBuffers outputs, int maxBatchSize)
+    {
         try
         {
             outputs.Allocate();
@@ -139,17 +157,7 @@ public sealed class Sequential
             throw OutOfMemory(maxBatchSize, $"{largest.Kind} '{largest.Name}' (input {largest.InputShape})", ex);
         }
         for (int i = 0; i < _layers.Count; i++)
-        {
-            Layer layer = _layers[i];
-            try
-            {
-                layer.AttachOutput(slots[i] >= 0 ? outputs.View(slots[i], maxBatchSize, layer.OutputShape) : null);
-            }
-            catch (OutOfMemoryException ex)
-            {
-                throw OutOfMemory(maxBatchSize, $"{layer.Kind} '{layer.Name}' (input {layer.InputShape})", ex);
-            }
-        }
+            if (slots[i] >= 0) _layers[i].AttachOutput(outputs.View(slots[i], maxBatchSize, _layers[i].OutputShape));
     }
 
     /// <summary>

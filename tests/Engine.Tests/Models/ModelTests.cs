@@ -121,9 +121,9 @@ public class ModelTests
     [Fact]
     public void Build_BatchPastWhatATensorHolds_NamesTheBatchSizeAndTheLayer()
     {
-        // two-conv's first convolution: 100,000 × 32 × 28 × 28 = 2.5 billion floats, past Array.MaxLength (int arithmetic
+        // fast's first convolution: 100,000 × 32 × 28 × 28 = 2.5 billion floats, past Array.MaxLength (int arithmetic
         // would wrap to a small positive length and hand out a short buffer).
-        Sequential model = Presets.TwoConv();
+        Sequential model = Presets.Fast();
         var ex = Assert.Throws<ArgumentException>(() => model.Build(100_000, new EngineRandom(1)));
         Assert.StartsWith("batch size 100,000: Conv2D 'conv2d_1' (input (1, 28, 28)) cannot allocate its buffers", ex.Message);
         Assert.Contains("2,508,800,000 floats", ex.Message);
