@@ -123,7 +123,9 @@ public sealed class Sequential
     /// <summary>
     /// Once layer <paramref name="index"/> is built and its fusion with the next layer set: an output that only the next
     /// forward reads takes a shared buffer, the two in turn along a run of them (starting with the first); any other output
-    /// gets a buffer of its own now, in the order the layers' other buffers are allocated.
+    /// gets a buffer of its own now, in the order the layers' other buffers are allocated. (<see cref="FuseRelus"/>, after
+    /// the loop, only stops a ReLU reading its output when the batch norm after it reads that output as its input: it never
+    /// makes a placed output live or dead.)
     /// </summary>
     private void PlaceOutput(int index, int[] slots, OutputBuffers outputs, int maxBatchSize)
     {
