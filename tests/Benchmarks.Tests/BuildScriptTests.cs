@@ -185,7 +185,8 @@ public sealed class BuildScriptTests : TempFolderTests
             var (exit, _, error) = Run(script, [verb, .. args.Split(' ')]);
 
             Assert.True(exit == 0, error);
-            Assert.Equal($"dotnet run --project Training -c Release --no-restore --property:RunAnalyzers=false -- {verb} {args}", Calls[^1]);
+            Assert.Equal($"dotnet run --project Training -c Release --no-restore --property:RunAnalyzers=false -- {verb} {args}",
+                Calls[^1]);
         }
     }
 
