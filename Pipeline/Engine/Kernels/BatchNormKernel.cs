@@ -13,7 +13,8 @@ namespace MlNetFashion.Engine.Kernels;
 /// A ReLU beside a plane batch norm runs inside its passes, on each plane while it is in cache (the [128, 32, 28, 28]
 /// maps are 12.8 MB; each separate pass is a trip through memory): <see cref="Buffers.ReluOutput"/> gives
 /// y = max(y, 0) (batch norm → ReLU) and, in backward, reads dy where y &gt; 0, else 0·dy (that ReLU's backward, written
-/// into the dx plane, which the dx pass then overwrites in place); <see cref="Buffers.ReluInput"/> dx = dx where x &gt; 0,
+/// into the dx plane, which the dx pass then overwrites in place; y recomputed from x, so the output is dead after the
+/// next forward); <see cref="Buffers.ReluInput"/> dx = dx where x &gt; 0,
 /// else 0·dx (ReLU → batch norm, x being the ReLU's output). All are the ReLU kernels' own element-wise arithmetic, so the
 /// bits are the same as with separate passes.
 /// </summary>
@@ -27,7 +28,7 @@ public static unsafe class BatchNormKernel
         public float Momentum, Epsilon;
 
         /// <summary>On planes: y = max(γ·x̂ + β, 0), a ReLU after the batch norm; Backward then runs that ReLU's backward
-        /// on dy (by Y, the output Forward wrote).</summary>
+        /// on dy, its mask γ·x̂ + β &gt; 0 recomputed from X with the forward's floats (Y is not read).</summary>
         public bool ReluOutput;
 
         /// <summary>Backward on planes: x is a ReLU's output, and dx goes through that ReLU's backward too.</summary>
@@ -91,6 +92,14 @@ public static unsafe class BatchNormKernel
         for (int i = 0; i < b.Length; i += 16) Sse.Prefetch0(plane + i);
     }
 
+    /// <summary>y = scale·x + shift: scale = γ·s, shift = β − μ·scale; Backward recomputes the fused ReLU's mask with the same
+    /// floats.</summary>
+    private static (float Scale, float Shift) ScaleAndShift(in Buffers b, int c)
+    {
+        float scale = b.Gamma[c] * b.InvStd[c];
+        return (scale, b.Beta[c] - b.Mean[c] * scale);
+    }
+
     private readonly struct ForwardBody(Buffers b, bool training) : IParallelRange
     {
         public void Execute(int start, int end)
@@ -122,7 +131,7 @@ public static unsafe class BatchNormKernel
                     }
                 }
                 Statistics(ref buffers, c, sum, sumSq, m, training);
-                float scale = b.Gamma[c] * b.InvStd[c], shift = b.Beta[c] - b.Mean[c] * scale;
+                (float scale, float shift) = ScaleAndShift(b, c);
                 for (int n = 0; n < b.Batch; n++)
                 {
                     Prefetch(b.X, b, n + ahead, c);
@@ -148,11 +157,12 @@ public static unsafe class BatchNormKernel
                 double dyx = 0, dBeta = 0;
                 // With the ReLU after this batch norm, dy is that ReLU's dx, written into the dx plane and read from there.
                 float* gradient = b.ReluOutput ? b.DX : b.DY;
+                (float scale, float shift) = ScaleAndShift(b, c);
                 for (int n = 0; n < b.Batch; n++)
                 {
                     Prefetch(b.DY, b, n + ahead, c);
                     Prefetch(b.X, b, n + ahead, c);
-                    if (b.ReluOutput) Activations.LeakyReluBackwardSerial(Plane(b.Y, n, c), Plane(b.DY, n, c), 0f, Plane(b.DX, n, c));
+                    if (b.ReluOutput) Affine.ReluBackward(Plane(b.X, n, c), scale, shift, Plane(b.DY, n, c), Plane(b.DX, n, c));
                     (float s, float sx) = FusedPasses.SumAndDot(Plane(gradient, n, c), Plane(b.X, n, c));
                     dBeta += s;
                     dyx += sx;

@@ -134,4 +134,15 @@ internal static unsafe class SimdLanes<TVec> where TVec : struct
         if (typeof(TVec) == typeof(V512)) return Unsafe.BitCast<V512, TVec>(Vector512.Sqrt(Unsafe.BitCast<TVec, V512>(value)));
         return Unsafe.BitCast<V256, TVec>(Vector256.Sqrt(Unsafe.BitCast<TVec, V256>(value)));
     }
+
+    /// <summary>Per lane: <paramref name="whenPositive"/> where test &gt; 0, else <paramref name="otherwise"/> (NaN: otherwise).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec WherePositive(TVec test, TVec whenPositive, TVec otherwise)
+    {
+        if (typeof(TVec) == typeof(V512))
+            return Unsafe.BitCast<V512, TVec>(Vector512.ConditionalSelect(Vector512.GreaterThan(Unsafe.BitCast<TVec, V512>(test),
+                V512.Zero), Unsafe.BitCast<TVec, V512>(whenPositive), Unsafe.BitCast<TVec, V512>(otherwise)));
+        return Unsafe.BitCast<V256, TVec>(Vector256.ConditionalSelect(Vector256.GreaterThan(Unsafe.BitCast<TVec, V256>(test),
+            V256.Zero), Unsafe.BitCast<TVec, V256>(whenPositive), Unsafe.BitCast<TVec, V256>(otherwise)));
+    }
 }

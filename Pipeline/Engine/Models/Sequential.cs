@@ -41,12 +41,13 @@ public sealed class Sequential
         var scratch = ShareConvolutionScratch ? new Kernels.ConvolutionScratch() : null;
         var outputs = new OutputBuffers();
         var slots = new int[_layers.Count]; // 0 or 1: that shared output buffer; −1: a buffer of the layer's own
+        int placed = 0; // outputs placed so far, in layer order
         Shape shape = InputShape;
         for (int i = 0; i < _layers.Count; i++)
         {
             Layer layer = _layers[i];
             if (FuseActivations && i > 0) FuseReluIntoPrevious(_layers[i - 1], layer);
-            if (i > 0) PlaceOutput(i - 1, slots, outputs, maxBatchSize);
+            for (; placed < i && OutputReadersKnown(placed, i); placed++) PlaceOutput(placed, slots, outputs, maxBatchSize);
             string kind = LayerNames.SnakeCase(layer.Kind);
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
             if (string.IsNullOrEmpty(layer.Name)) layer.Name = $"{kind}_{counts[kind]}";
@@ -62,7 +63,7 @@ public sealed class Sequential
                 throw OutOfMemory(maxBatchSize, $"{layer.Kind} '{layer.Name}' (input {shape})", ex);
             }
         }
-        PlaceOutput(_layers.Count - 1, slots, outputs, maxBatchSize);
+        for (; placed < _layers.Count; placed++) PlaceOutput(placed, slots, outputs, maxBatchSize);
         _layers[0].NeedsInputGradient = false;
         if (FuseActivations) FuseRelus();
         AttachSharedOutputs(slots, outputs, maxBatchSize);
@@ -109,28 +110,67 @@ public sealed class Sequential
     internal bool ShareOutputs { get; set; } = true;
 
     /// <summary>
-    /// Whether layer <paramref name="index"/>'s output is dead once the next layer has run its Forward: the layer has a
-    /// buffer of its own, its backward does not read it, and the next layer neither reads its input in backward nor passes
-    /// it on as its output. The logits (the last layer's output) never are. Known once the two layers' fusion is set.
+    /// Whether layer <paramref name="index"/>'s output is dead once the next layer that reads it has run its Forward: the
+    /// layer has a buffer of its own, its backward does not read it, and the next layer neither reads its input in backward
+    /// nor passes it on as its output, past the layers that hand it on untouched (<see cref="HandsOnUnread"/>: a ReLU the
+    /// batch norm before it computes, so batch norm → ReLU → max-pool leaves the batch norm's output dead). The logits (the
+    /// last layer's output) never are. Known once the fusions of the layers up to that reader are set.
     /// </summary>
     internal bool OnlyNextForwardReadsOutput(int index)
     {
-        if (index + 1 >= _layers.Count) return false;
-        Layer layer = _layers[index], next = _layers[index + 1];
-        return layer.HasOutputBuffer && !layer.ReadsOutputInBackward && !next.ReadsInputInBackward && !next.PassesInputOn;
+        Layer layer = _layers[index];
+        if (!layer.HasOutputBuffer || layer.ReadsOutputInBackward) return false;
+        int reader = ReaderOf(index);
+        if (reader >= _layers.Count) return false;
+        return !_layers[reader].ReadsInputInBackward && !_layers[reader].PassesInputOn;
+    }
+
+    /// <summary>A layer with no buffer of its own whose output is its input and whose backward reads neither.</summary>
+    private static bool HandsOnUnread(Layer layer) =>
+        !layer.HasOutputBuffer && layer.PassesInputOn && !layer.ReadsInputInBackward && !layer.ReadsOutputInBackward;
+
+    /// <summary>The first layer after <paramref name="index"/> that does not hand its output on untouched (Count: none).</summary>
+    private int ReaderOf(int index)
+    {
+        int reader = index + 1;
+        while (reader < _layers.Count && HandsOnUnread(_layers[reader])) reader++;
+        return reader;
     }
 
     /// <summary>
-    /// Once layer <paramref name="index"/> is built and its fusion with the next layer set: an output that only the next
-    /// forward reads takes a shared buffer, the two in turn along a run of them (starting with the first); any other output
-    /// gets a buffer of its own now, in the order the layers' other buffers are allocated. (<see cref="FuseRelus"/>, after
-    /// the loop, only stops a ReLU reading its output when the batch norm after it reads that output as its input: it never
-    /// makes a placed output live or dead.)
+    /// Whether, with layers up to <paramref name="fused"/> fused with the layer before them,
+    /// <see cref="OnlyNextForwardReadsOutput"/> of <paramref name="index"/> (&lt; fused) is known: the layers it walks past
+    /// and the one that reads it are all fused.
+    /// </summary>
+    private bool OutputReadersKnown(int index, int fused)
+    {
+        int reader = index + 1;
+        while (reader <= fused && HandsOnUnread(_layers[reader])) reader++;
+        return reader <= fused;
+    }
+
+    /// <summary>
+    /// The shared buffer (0 or 1) layer <paramref name="index"/> reads its input from, past the layers before it that pass
+    /// their input on with no buffer of their own; −1: none.
+    /// </summary>
+    private static int InputSlot(IReadOnlyList<Layer> layers, int[] slots, int index)
+    {
+        int writer = index - 1;
+        while (writer >= 0 && !layers[writer].HasOutputBuffer && layers[writer].PassesInputOn) writer--;
+        return writer >= 0 ? slots[writer] : -1;
+    }
+
+    /// <summary>
+    /// Once layer <paramref name="index"/> is built and the fusions up to the layer that reads its output set: an output that
+    /// only the next forward reads takes the shared buffer that its own input is not in (the two in turn along a run of
+    /// them); any other output gets a buffer of its own now, in the order the layers' other buffers are allocated.
+    /// (<see cref="FuseRelus"/>, after the loop, only stops a ReLU reading its output when the batch norm after it reads that
+    /// output as its input: it never makes a placed output live or dead, nor a layer one that hands its input on unread.)
     /// </summary>
     private void PlaceOutput(int index, int[] slots, OutputBuffers outputs, int maxBatchSize)
     {
         Layer layer = _layers[index];
-        slots[index] = !ShareOutputs || !OnlyNextForwardReadsOutput(index) ? -1 : index > 0 && slots[index - 1] == 0 ? 1 : 0;
+        slots[index] = !ShareOutputs || !OnlyNextForwardReadsOutput(index) ? -1 : InputSlot(_layers, slots, index) == 0 ? 1 : 0;
         if (slots[index] >= 0)
         {
             outputs.Reserve(slots[index], maxBatchSize, layer.OutputShape);

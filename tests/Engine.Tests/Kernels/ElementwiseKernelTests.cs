@@ -1,6 +1,7 @@
 using CsCheck;
 using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Tests.Harness;
 
 namespace MlNetFashion.Engine.Tests.Kernels;
 
@@ -58,6 +59,31 @@ public class ElementwiseKernelTests
             Affine.Apply(x, 1.7f, -0.3f, y);
             Affine.Reference(x, 1.7f, -0.3f, expected);
             KernelCases.AssertClose(expected, y, $"affine length {length}");
+        }
+    }
+
+    [Fact]
+    public void AffineReluBackward_RandomLengths_SameBitsAsReluBackwardOnTheAffineOutput()
+    {
+        foreach ((int length, int seed) in KernelCases.Sample(Lengths, 60, seed: 44))
+        {
+            // a·x + b is exactly 0 where x = 0.5 (masked off: 0·dy, −0 for a negative dy), and dy holds a NaN.
+            const float a = 2f, b = -1f;
+            float[] x = KernelCases.Random(length, seed), dy = KernelCases.Random(length, seed + 1);
+            for (int i = 0; i < length; i += 7) x[i] = 0.5f;
+            if (length > 3) dy[3] = float.NaN;
+            float[] y = new float[length], expected = new float[length], reference = new float[length];
+            Affine.Apply(x, a, b, y);
+            Activations.Relu(y, y);
+            Activations.LeakyReluBackwardSerial(y, dy, 0f, expected);
+            Affine.ReluBackwardReference(x, a, b, dy, reference);
+            float[] dx = new float[length], inPlace = (float[])dy.Clone();
+            Affine.ReluBackward(x, a, b, dy, dx);
+            Affine.ReluBackward(x, a, b, inPlace, inPlace);
+
+            BitAssert.Equal(expected, dx, $"affine ReLU backward, length {length}");
+            BitAssert.Equal(expected, inPlace, $"affine ReLU backward in place, length {length}");
+            BitAssert.Equal(expected, reference, $"affine ReLU backward reference, length {length}");
         }
     }
 

@@ -71,8 +71,8 @@ public abstract unsafe class BatchNorm : Layer
         return inputShape;
     }
 
-    // Backward recomputes x̂ from the input; it reads the output only for the fused ReLU's mask.
-    internal override bool ReadsOutputInBackward => ReluOutput;
+    // Backward recomputes x̂, and the fused ReLU's mask γ·x̂ + β > 0, from the input.
+    internal override bool ReadsOutputInBackward => false;
     internal override bool PassesInputOn => false;
 
     public override Tensor Forward(Tensor input, bool training)
@@ -107,12 +107,12 @@ public abstract unsafe class BatchNorm : Layer
         CheckBatch(outputGradient, OutputShape);
         // With the ReLU after it, the kernel writes that ReLU's dx into the dx buffer, needed or not.
         Tensor? inputGradient = NeedsInputGradient || ReluOutput ? InputGradientFor(outputGradient) : null;
-        fixed (float* x = _input.Data, y = Output.Data, dy = outputGradient.Data, dx = inputGradient?.Data, gamma = _gamma.Value.Data,
-               dGamma = _gamma.Gradient.Data, dBeta = _beta.Gradient.Data, mean = _mean, invStd = _invStd)
+        fixed (float* x = _input.Data, dy = outputGradient.Data, dx = inputGradient?.Data, gamma = _gamma.Value.Data,
+               beta = _beta.Value.Data, dGamma = _gamma.Gradient.Data, dBeta = _beta.Gradient.Data, mean = _mean, invStd = _invStd)
         {
             BatchNormKernel.Backward(new BatchNormKernel.Buffers
             {
-                X = x, Y = y, DY = dy, DX = dx, Gamma = gamma, DGamma = dGamma, DBeta = dBeta, Mean = mean, InvStd = invStd,
+                X = x, DY = dy, DX = dx, Gamma = gamma, Beta = beta, DGamma = dGamma, DBeta = dBeta, Mean = mean, InvStd = invStd,
                 Batch = outputGradient.BatchSize, Channels = _channels, Length = _length, ReluInput = ReluInput, ReluOutput = ReluOutput,
             }, _lastTraining, NeedsInputGradient);
         }
