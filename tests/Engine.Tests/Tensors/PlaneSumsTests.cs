@@ -10,8 +10,9 @@ namespace MlNetFashion.Engine.Tests.Tensors;
 
 /// <summary>
 /// A batch norm on the first convolution's output (`fast`, `best`: directly; mcnn-paper: through the ReLU the convolution
-/// writes) and on a Winograd convolution's (`fast`, `best`: the 3×3 layers after the first) takes its Σx and Σx² per
-/// plane from the convolution's output pass. The model must give the bits of batch norms that sum their input themselves.
+/// writes) and on a Winograd convolution's (`fast`, `best`: the 3×3 layers after the first; mcnn-paper's have a ReLU
+/// between) takes its Σx and Σx² per plane from the convolution's output pass. The model must give the bits of batch
+/// norms that sum their input themselves.
 /// </summary>
 public class PlaneSumsTests
 {
