@@ -68,12 +68,13 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
         for (; k < count; k++) Winograd4x4Transforms.KernelAdjoint(du + k, xiStride, dg + 9 * k);
     }
 
-    protected override unsafe void ForwardSlice(int t, int count, ReadOnlySpan<float> input, ReadOnlySpan<float> biases, Span<float> output)
+    protected override unsafe void ForwardSlice(int t, int count, ReadOnlySpan<float> input, ReadOnlySpan<float> biases, Span<float> output,
+        Span<float> sums)
     {
         float[][] scratch = _scratch.Of(t);
         float[] v = scratch[SlotV], m = scratch[SlotM];
         int inSize = Channels * Height * Width, outSize = Filters * Height * Width, pairs = Filters * Channels;
-        fixed (float* x = input) fixed (float* bias = biases) fixed (float* y = output)
+        fixed (float* x = input) fixed (float* bias = biases) fixed (float* y = output) fixed (float* ps = sums)
             for (int n0 = 0; n0 < count; n0 += _chunk)
             {
                 int s = Math.Min(_chunk, count - n0), columns = RoundUp(s) * _tiles;
@@ -82,7 +83,7 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
                 for (int xi = 0; xi < Xi; xi++)
                     Gemm.Multiply(false, false, Filters, columns, Channels, 1f, U.AsSpan(xi * pairs, pairs), Channels,
                         v.AsSpan(xi * vStride, Channels * columns), columns, 0f, m.AsSpan(xi * mStride, Filters * columns), columns);
-                TransformOutput(t, m, mStride, s, bias, y + (long)n0 * outSize);
+                TransformOutput(t, m, mStride, s, bias, y + (long)n0 * outSize, sums.IsEmpty ? null : ps + 2L * n0 * Filters);
             }
     }
 
@@ -152,8 +153,11 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
         }
     }
 
-    /// <summary>y [S, F, H, W] (+ bias) from M[ξ, f, tile·S8 + image].</summary>
-    private unsafe void TransformOutput(int t, float[] mBuffer, int xiStride, int samples, float* bias, float* y)
+    /// <summary>
+    /// y [S, F, H, W] (+ bias) from M[ξ, f, tile·S8 + image], and each plane's (Σy, Σy²) into <paramref name="sums"/>
+    /// [S, F, 2] unless null.
+    /// </summary>
+    private unsafe void TransformOutput(int t, float[] mBuffer, int xiStride, int samples, float* bias, float* y, float* sums)
     {
         int s8 = RoundUp(samples), columns = s8 * _tiles, hw = Height * Width;
         fixed (float* cells = _scratch.Of(t)[SlotCells]) fixed (float* m = mBuffer)
@@ -174,6 +178,7 @@ public sealed class Winograd4x4Kernel : WinogradConvolution
                             float* cell = cells + r * _outStride * Lanes + lane, line = plane + r * Width;
                             for (int c = 0; c < Width; c++) line[c] = cell[c * Lanes] + b;
                         }
+                        SumPlane(plane, hw, sums, (long)(g + lane) * Filters + f);
                     }
                 }
     }

@@ -57,6 +57,17 @@ public abstract class WinogradConvolution : IConvolutionKernel
     /// </summary>
     protected static int Stride(int rows, int columns) => rows * columns + 16;
 
+    /// <summary>
+    /// (Σ, Σ²) of plane <paramref name="index"/> (n·F + f, at <paramref name="plane"/>), once the output transform has written
+    /// all of it, into sums[2·index], sums[2·index + 1]; nothing if <paramref name="sums"/> is null.
+    /// </summary>
+    protected static unsafe void SumPlane(float* plane, int length, float* sums, long index)
+    {
+        if (sums == null) return;
+        var values = new ReadOnlySpan<float>(plane, length);
+        (sums[2 * index], sums[2 * index + 1]) = FusedPasses.SumAndDot(values, values);
+    }
+
     /// <summary>u[ξ·xiStride + k] = (G g_k Gᵀ)[ξ] for <paramref name="count"/> consecutive 3×3 kernels g_k at g + 9k.</summary>
     protected abstract unsafe void KernelTransform(float* g, float* u, int xiStride, int count);
 
@@ -64,8 +75,12 @@ public abstract class WinogradConvolution : IConvolutionKernel
     /// for <paramref name="count"/> consecutive kernels.</summary>
     protected abstract unsafe void KernelTransformAdjoint(float* du, int xiStride, float* dg, int count);
 
-    /// <summary>y of <paramref name="count"/> images of thread <paramref name="t"/>'s slice.</summary>
-    protected abstract void ForwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y);
+    /// <summary>
+    /// y of <paramref name="count"/> images of thread <paramref name="t"/>'s slice and, unless <paramref name="sums"/> is empty,
+    /// each finished plane's (Σy, Σy²) into it ([count, F, 2], as <see cref="FusedPasses.SumAndDot"/> gives them).
+    /// </summary>
+    protected abstract void ForwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y,
+        Span<float> sums);
 
     /// <summary>DU[t] and DB[t] (overwritten) and dx (unless empty) of thread <paramref name="t"/>'s slice.</summary>
     protected abstract void BackwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx);
@@ -131,13 +146,25 @@ public abstract class WinogradConvolution : IConvolutionKernel
     }
 
     public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y)
+        => Forward(x, batch, weights, bias, y, default);
+
+    /// <summary>
+    /// Forward, and with a non-empty <paramref name="planeSums"/> [N, F, 2] also each output plane's (Σy, Σy²) as
+    /// <see cref="FusedPasses.SumAndDot"/> gives them, taken right after the output transform finishes the plane, while it
+    /// is in cache: the statistics a batch norm on y would otherwise read the whole map again for.
+    /// </summary>
+    internal void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y,
+        Span<float> planeSums)
     {
+        if (!planeSums.IsEmpty && planeSums.Length < 2L * batch * Filters)
+            throw new ArgumentException($"{GetType().Name}: expected room for {2L * batch * Filters} plane sums. Received " +
+                $"{planeSums.Length}.");
         TransformKernels(weights);
         unsafe
         {
-            fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = y)
-                Parallelism.For(Math.Min(Threads, batch),
-                    new Body(this, px, bias.IsEmpty ? null : pb, py, null, batch, backward: false, needInput: false));
+            fixed (float* px = x) fixed (float* pb = bias) fixed (float* py = y) fixed (float* ps = planeSums)
+                Parallelism.For(Math.Min(Threads, batch), new Body(this, px, bias.IsEmpty ? null : pb, py, null,
+                    planeSums.IsEmpty ? null : ps, batch, backward: false, needInput: false));
         }
     }
 
@@ -150,7 +177,7 @@ public abstract class WinogradConvolution : IConvolutionKernel
         unsafe
         {
             fixed (float* px = x) fixed (float* pdy = dy) fixed (float* pdx = dx)
-                Parallelism.For(threads, new Body(this, px, null, pdx, pdy, batch, backward: true, needInput: !dx.IsEmpty));
+                Parallelism.For(threads, new Body(this, px, null, pdx, pdy, null, batch, backward: true, needInput: !dx.IsEmpty));
         }
         int pairs = Filters * Channels;
         if (dWeights.Length < 9 * pairs)
@@ -167,9 +194,12 @@ public abstract class WinogradConvolution : IConvolutionKernel
         }
     }
 
-    /// <summary>One thread's slice of the batch; <c>y</c> is the output in forward and dx in backward.</summary>
-    private readonly unsafe struct Body(WinogradConvolution k, float* x, float* bias, float* y, float* dy, int batch, bool backward,
-        bool needInput) : IParallelRange
+    /// <summary>
+    /// One thread's slice of the batch; <c>y</c> is the output in forward and dx in backward; <c>sums</c> the forward's plane
+    /// sums or null.
+    /// </summary>
+    private readonly unsafe struct Body(WinogradConvolution k, float* x, float* bias, float* y, float* dy, float* sums, int batch,
+        bool backward, bool needInput) : IParallelRange
     {
         public void Execute(int start, int end)
         {
@@ -188,7 +218,8 @@ public abstract class WinogradConvolution : IConvolutionKernel
                 else
                 {
                     k.ForwardSlice(t, last - first, input, bias == null ? default : new ReadOnlySpan<float>(bias, k.Filters),
-                        new Span<float>(y + (long)first * outSize, (last - first) * outSize));
+                        new Span<float>(y + (long)first * outSize, (last - first) * outSize),
+                        sums == null ? default : new Span<float>(sums + 2L * first * k.Filters, 2 * (last - first) * k.Filters));
                 }
             }
         }

@@ -71,11 +71,11 @@ public sealed partial class WinogradKernel
     }
 
     /// <summary>
-    /// One filter's planes of y (+ <paramref name="bias"/>, also when 0, as the row path adds it) for the first
+    /// Filter <paramref name="f"/>'s planes of y (+ <paramref name="bias"/>, also when 0, as the row path adds it) for the first
     /// <paramref name="samples"/> images from M, eight per pass (<paramref name="m"/>: the filter's columns in M[0],
-    /// <paramref name="y"/>: its plane of image 0).
+    /// <paramref name="y"/>: its plane of image 0), and their (Σy, Σy²) into <paramref name="sums"/> [S, F, 2] unless null.
     /// </summary>
-    private unsafe void OutputLanes(int t, float* m, int xiStride, int samples, float bias, float* y)
+    private unsafe void OutputLanes(int t, float* m, int xiStride, int samples, float bias, float* y, float* sums, int f)
     {
         int hw = Height * Width, planeStep = Filters * hw;
         fixed (float* cells = _scratch.Of(t)[SlotCells]) fixed (float* s = _scratch.Of(t)[SlotLanes]) fixed (int* cellOf = _outputCells)
@@ -85,6 +85,9 @@ public sealed partial class WinogradKernel
                     WinogradImageLanes.FromColumns(m + xi * xiStride + n0 * _tiles, _tiles, s + xi * _tiles * Lanes);
                 WinogradImageLanes.Output(s, _tilesY, _tilesX, cells, _tileStride);
                 PlaneLanes.Scatter(cells, cellOf, hw, addBias: true, bias, y + (long)n0 * planeStep, planeStep);
+                // The scatter wrote the eight planes whole.
+                for (int l = 0; l < Lanes && sums != null; l++)
+                    SumPlane(y + (long)(n0 + l) * planeStep, hw, sums, (long)(n0 + l) * Filters + f);
             }
     }
 

@@ -97,7 +97,8 @@ public sealed partial class WinogradKernel : WinogradConvolution
         for (; k < count; k++) WinogradTransforms.KernelAdjoint(du + k, xiStride, dg + 9 * k);
     }
 
-    protected override void ForwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
+    protected override void ForwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y,
+        Span<float> sums)
     {
         float[][] scratch = _scratch.Of(t);
         float[] v = scratch[SlotV], m = scratch[SlotM];
@@ -110,7 +111,8 @@ public sealed partial class WinogradKernel : WinogradConvolution
             for (int xi = 0; xi < Xi; xi++)
                 Gemm.Multiply(false, false, Filters, columns, Channels, 1f, U.AsSpan(xi * Filters * Channels, Filters * Channels), Channels,
                     v.AsSpan(xi * vStride, Channels * columns), columns, 0f, m.AsSpan(xi * mStride, Filters * columns), columns);
-            TransformOutput(t, m, s, columns, bias, y.Slice(n0 * outSize, s * outSize));
+            Span<float> chunkSums = sums.IsEmpty ? default : sums.Slice(2 * n0 * Filters, 2 * s * Filters);
+            TransformOutput(t, m, s, columns, bias, y.Slice(n0 * outSize, s * outSize), chunkSums);
         }
     }
 
@@ -179,15 +181,20 @@ public sealed partial class WinogradKernel : WinogradConvolution
             }
     }
 
-    /// <summary>y [S, F, H, W] (+ bias) from M[ξ, f, column].</summary>
-    private unsafe void TransformOutput(int t, float[] m, int samples, int columns, ReadOnlySpan<float> bias, Span<float> y)
+    /// <summary>
+    /// y [S, F, H, W] (+ bias) from M[ξ, f, column], and each plane's (Σy, Σy²) into <paramref name="sums"/> [S, F, 2] unless
+    /// it is empty.
+    /// </summary>
+    private unsafe void TransformOutput(int t, float[] m, int samples, int columns, ReadOnlySpan<float> bias, Span<float> y,
+        Span<float> sums)
     {
         Span<float> plane = Plane(t);
         int hw = Height * Width, xiStride = Stride(Filters, columns), rowStride = 2 * _half, first = Grouped(samples);
-        fixed (float* pp = plane) fixed (float* pm = m) fixed (float* py = y)
+        fixed (float* pp = plane) fixed (float* pm = m) fixed (float* py = y) fixed (float* ps = sums)
         {
+            float* planeSums = sums.IsEmpty ? null : ps;
             for (int f = 0; f < Filters && _lanes; f++)
-                OutputLanes(t, pm + f * columns, xiStride, first, bias.IsEmpty ? 0f : bias[f], py + f * hw);
+                OutputLanes(t, pm + f * columns, xiStride, first, bias.IsEmpty ? 0f : bias[f], py + f * hw, planeSums, f);
             for (int n = first; n < samples; n++)
                 for (int f = 0; f < Filters; f++)
                 {
@@ -202,6 +209,7 @@ public sealed partial class WinogradKernel : WinogradConvolution
                             float* e = pp + row * rowStride;
                             WinogradRows.Interleave(e, e + _half, Width, b, target + row * Width);
                         }
+                        SumPlane(target, hw, planeSums, (long)n * Filters + f);
                         continue;
                     }
                     for (int ty = 0; ty < _tilesY; ty++)
@@ -214,6 +222,7 @@ public sealed partial class WinogradKernel : WinogradConvolution
                         float* line = pp + row * _tileStride, destination = target + row * Width;
                         for (int x = 0; x < Width; x++) destination[x] = line[x] + b;
                     }
+                    SumPlane(target, hw, planeSums, (long)n * Filters + f);
                 }
         }
     }

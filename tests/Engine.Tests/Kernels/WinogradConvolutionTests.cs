@@ -58,7 +58,8 @@ public unsafe class WinogradConvolutionTests
                 for (int e = 0; e < 9; e++) dg[9 * k + e] = du[e * xiStride + k];
         }
 
-        protected override void ForwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y)
+        protected override void ForwardSlice(int t, int count, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y,
+            Span<float> sums)
         {
         }
 

@@ -1,4 +1,5 @@
 using MlNetFashion.Engine.Kernels;
+using MlNetFashion.Engine.Layers;
 using MlNetFashion.Engine.Layers.Convolution;
 using MlNetFashion.Engine.Layers.Normalization;
 using MlNetFashion.Engine.Models;
@@ -9,7 +10,8 @@ namespace MlNetFashion.Engine.Tests.Tensors;
 
 /// <summary>
 /// A batch norm on the first convolution's output (`fast`, `best`: directly; mcnn-paper: through the ReLU the convolution
-/// writes) takes its Σx and Σx² per plane from the convolution's output pass. The model must give the bits of batch
+/// writes) and on a Winograd convolution's (`fast`, `best`: the 3×3 layers after the first; mcnn-paper's have a ReLU
+/// between) takes its Σx and Σx² per plane from the convolution's output pass. The model must give the bits of batch
 /// norms that sum their input themselves.
 /// </summary>
 public class PlaneSumsTests
@@ -52,6 +54,37 @@ public class PlaneSumsTests
 
         first.Forward(input, training: false);
         Assert.Equal(0, sums.Batch);
+    }
+
+    [Theory]
+    [InlineData("fast")]
+    [InlineData("best")]
+    public void Forward_Training_WinogradConvolutionsFillTheSumsTheirBatchNormsOffered(string net)
+    {
+        Sequential model = Build(net, takes: true);
+        Tensor input = Input(seed: 6);
+        model.Forward(input, training: true);
+
+        int checkedLayers = 0;
+        Tensor x = input;
+        foreach (Layer layer in model.Layers)
+        {
+            Tensor y = layer.Forward(x, training: true);
+            if (layer is Conv2D { KernelOp: WinogradConvolution } && y.PlaneSums is { } sums)
+            {
+                Assert.Equal(Batch, sums.Batch);
+                int hw = y.SampleShape.Size / sums.Channels;
+                for (int plane = 0; plane < Batch * sums.Channels; plane++)
+                {
+                    ReadOnlySpan<float> values = y.Span.Slice(plane * hw, hw);
+                    var (sum, dot) = FusedPasses.SumAndDot(values, values);
+                    BitAssert.Equal([sum, dot], sums.Values.AsSpan(2 * plane, 2), $"{net} {layer.Name} plane {plane}");
+                }
+                checkedLayers++;
+            }
+            x = y;
+        }
+        Assert.True(checkedLayers >= 2, $"{net}: expected Winograd convolutions feeding batch norms. Found {checkedLayers}.");
     }
 
     [Fact]

@@ -69,12 +69,17 @@ public sealed class Conv2D : Layer
         Tensor output = OutputFor(input);
         _input = input;
         ReadOnlySpan<float> bias = UseBias ? _bias.Value.Span : default;
-        // A batch norm on the output asked for its planes' sums: the direct kernel gives them in training.
+        // A batch norm on the output asked for its planes' sums: the direct and Winograd kernels give them in training.
         PlaneSums? sums = output.PlaneSums;
         if (sums is not null) sums.Batch = 0;
         if (training && sums is not null && _kernelOp is SingleChannelKernel direct)
         {
             direct.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, output.Span, sums.Values);
+            sums.Batch = input.BatchSize;
+        }
+        else if (training && sums is not null && _kernelOp is WinogradConvolution winograd)
+        {
+            winograd.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, output.Span, sums.Values);
             sums.Batch = input.BatchSize;
         }
         else _kernelOp.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, output.Span);
