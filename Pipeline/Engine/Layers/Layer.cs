@@ -62,9 +62,10 @@ public abstract class Layer
 
     /// <summary>
     /// False for a layer with no output buffer of its own: its Forward passes on its input or a buffer of a layer before it
-    /// or inside it (Flatten's view, a ReLU that the layer before it computes, a residual block). Read at build time.
+    /// or inside it (Flatten's view, a ReLU that the layer before it computes, a residual block). Read at build time; an
+    /// output buffer of its own is one a model may place in a shared buffer.
     /// </summary>
-    protected virtual bool OwnsOutput => true;
+    protected internal virtual bool OwnsOutput => true;
 
     /// <summary>Whether Backward reads the output Forward wrote (a ReLU's sign, a batch norm's ReLU mask). Unknown: true.</summary>
     internal virtual bool ReadsOutputInBackward => true;
@@ -77,9 +78,6 @@ public abstract class Layer
     /// eval, a ReLU computed by the layer before it): that input then lives on as this layer's output. Unknown: true.
     /// </summary>
     internal virtual bool PassesInputOn => true;
-
-    /// <summary>Whether this layer has an output buffer of its own, which a model may place in a shared buffer.</summary>
-    internal bool HasOutputBuffer => OwnsOutput;
 
     public Shape Build(Shape inputShape, int maxBatchSize, EngineRandom random)
     {

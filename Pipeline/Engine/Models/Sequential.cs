@@ -119,7 +119,7 @@ public sealed class Sequential
     internal bool OnlyNextForwardReadsOutput(int index)
     {
         Layer layer = _layers[index];
-        if (!layer.HasOutputBuffer || layer.ReadsOutputInBackward) return false;
+        if (!layer.OwnsOutput || layer.ReadsOutputInBackward) return false;
         int reader = ReaderOf(index);
         if (reader >= _layers.Count) return false;
         return !_layers[reader].ReadsInputInBackward && !_layers[reader].PassesInputOn;
@@ -127,7 +127,7 @@ public sealed class Sequential
 
     /// <summary>A layer with no buffer of its own whose output is its input and whose backward reads neither.</summary>
     private static bool HandsOnUnread(Layer layer) =>
-        !layer.HasOutputBuffer && layer.PassesInputOn && !layer.ReadsInputInBackward && !layer.ReadsOutputInBackward;
+        !layer.OwnsOutput && layer.PassesInputOn && !layer.ReadsInputInBackward && !layer.ReadsOutputInBackward;
 
     /// <summary>The first layer after <paramref name="index"/> that does not hand its output on untouched (Count: none).</summary>
     private int ReaderOf(int index)
@@ -156,7 +156,7 @@ public sealed class Sequential
     private static int InputSlot(IReadOnlyList<Layer> layers, int[] slots, int index)
     {
         int writer = index - 1;
-        while (writer >= 0 && !layers[writer].HasOutputBuffer && layers[writer].PassesInputOn) writer--;
+        while (writer >= 0 && !layers[writer].OwnsOutput && layers[writer].PassesInputOn) writer--;
         return writer >= 0 ? slots[writer] : -1;
     }
 

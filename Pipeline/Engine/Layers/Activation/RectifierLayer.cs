@@ -16,7 +16,7 @@ public abstract class RectifierLayer(float alpha) : ElementwiseLayer
     /// on as this layer's. Set before Build: such a ReLU has no output buffer of its own.</summary>
     internal bool FusedIntoPrevious { get; set; }
 
-    protected override bool OwnsOutput => !FusedIntoPrevious;
+    protected internal override bool OwnsOutput => !FusedIntoPrevious;
 
     /// <summary>The preceding batch norm's backward includes this ReLU's (the gradient is passed on as it is).</summary>
     internal bool BackwardInPrevious { get; set; }

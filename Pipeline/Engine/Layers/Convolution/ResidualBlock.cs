@@ -36,7 +36,7 @@ public sealed class ResidualBlock : Layer
     public override string Kind => "ResidualBlock";
 
     // The output is the last ReLU's buffer (its backward reads it); the input is read again by the skip path.
-    protected override bool OwnsOutput => false;
+    protected internal override bool OwnsOutput => false;
     public int Filters { get; }
     public int Stride { get; }
     public Conv2D Conv1 => _conv1;

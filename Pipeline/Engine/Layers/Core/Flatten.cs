@@ -12,7 +12,7 @@ public sealed class Flatten : Layer
     public override string Kind => "Flatten";
 
     protected override bool WritesInputGradient => false;
-    protected override bool OwnsOutput => false;
+    protected internal override bool OwnsOutput => false;
     internal override bool ReadsOutputInBackward => false;
     internal override bool ReadsInputInBackward => false;
 
