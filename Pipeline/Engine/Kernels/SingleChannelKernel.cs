@@ -22,7 +22,7 @@ namespace MlNetFashion.Engine.Kernels;
 /// each lane still runs the FMA chain it runs in the 256-bit loops, in the same order, so the bits are the same at half the
 /// instructions.
 /// </summary>
-public sealed unsafe partial class SingleChannelKernel : IConvolutionKernel
+public sealed unsafe partial class SingleChannelKernel : IPlaneSumsKernel
 {
     private const int Lanes = 8;
     private const int BiasChains = 4; // filters whose bias sums (one serial chain each) run side by side
@@ -88,7 +88,7 @@ public sealed unsafe partial class SingleChannelKernel : IConvolutionKernel
     /// <see cref="FusedPasses.SumAndDot"/> gives them (after the ReLU, if <see cref="ReluOutput"/>), while the plane is in
     /// cache: the statistics a batch norm on y would otherwise read the whole map again for.
     /// </summary>
-    internal void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y,
+    public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y,
         Span<float> planeSums)
     {
         CheckWeights(weights);

@@ -10,7 +10,7 @@ namespace MlNetFashion.Engine.Kernels;
 /// per thread, and the fixed-order reduction of each thread's dU [ξ, F, C] and db [F] into dW = Gᵀ dU G and db.
 /// A kernel supplies the transforms of one 3×3 kernel and the passes over its slice of the batch.
 /// </summary>
-public abstract class WinogradConvolution : IConvolutionKernel
+public abstract class WinogradConvolution : IPlaneSumsKernel
 {
     private readonly int _xi;
     private readonly float[] _transformedFrom;
@@ -153,7 +153,7 @@ public abstract class WinogradConvolution : IConvolutionKernel
     /// <see cref="FusedPasses.SumAndDot"/> gives them, taken right after the output transform finishes the plane, while it
     /// is in cache: the statistics a batch norm on y would otherwise read the whole map again for.
     /// </summary>
-    internal void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y,
+    public void Forward(ReadOnlySpan<float> x, int batch, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y,
         Span<float> planeSums)
     {
         if (!planeSums.IsEmpty && planeSums.Length < 2L * batch * Filters)

@@ -72,14 +72,9 @@ public sealed class Conv2D : Layer
         // A batch norm on the output asked for its planes' sums: the direct and Winograd kernels give them in training.
         PlaneSums? sums = output.PlaneSums;
         if (sums is not null) sums.Batch = 0;
-        if (training && sums is not null && _kernelOp is SingleChannelKernel direct)
+        if (training && sums is not null && _kernelOp is IPlaneSumsKernel withSums)
         {
-            direct.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, output.Span, sums.Values);
-            sums.Batch = input.BatchSize;
-        }
-        else if (training && sums is not null && _kernelOp is WinogradConvolution winograd)
-        {
-            winograd.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, output.Span, sums.Values);
+            withSums.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, output.Span, sums.Values);
             sums.Batch = input.BatchSize;
         }
         else _kernelOp.Forward(input.Span, input.BatchSize, _kernel.Value.Span, bias, output.Span);
