@@ -70,6 +70,28 @@ public static class TemperatureScaling
         }
     }
 
+    /// <summary>
+    /// softmax(z) per row from <paramref name="probabilities"/> = softmax(z / T): log p = z / T − log Σ exp(z / T), so
+    /// T · log p is z shifted by a constant, which softmax ignores. A probability that rounded to 0 stays 0.
+    /// </summary>
+    public static void Unscale(ReadOnlySpan<float> probabilities, int classes, double temperature, Span<float> unscaled)
+    {
+        if (classes <= 0 || probabilities.Length % classes != 0 || unscaled.Length < probabilities.Length)
+            throw new ArgumentException(
+                $"Unscale: expected probabilities [n, {classes}] and as many outputs. "
+                + $"Received {probabilities.Length} and {unscaled.Length}.");
+        Span<double> logits = classes <= 256 ? stackalloc double[classes] : new double[classes];
+        for (int n = 0; n < probabilities.Length / classes; n++)
+        {
+            ReadOnlySpan<float> p = probabilities.Slice(n * classes, classes);
+            double max = double.NegativeInfinity;
+            for (int k = 0; k < classes; k++) max = Math.Max(max, logits[k] = temperature * Math.Log(p[k]));
+            double sum = 0;
+            for (int k = 0; k < classes; k++) sum += logits[k] = Math.Exp(logits[k] - max);
+            for (int k = 0; k < classes; k++) unscaled[n * classes + k] = (float)(logits[k] / sum);
+        }
+    }
+
     /// <summary>log Σ exp(z_k / T), shifted by the maximum so no term overflows.</summary>
     public static double LogSumExp(ReadOnlySpan<float> z, double temperature = 1)
     {

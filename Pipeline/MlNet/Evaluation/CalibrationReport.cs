@@ -1,8 +1,4 @@
-using Microsoft.ML.OnnxRuntime;
 using MlNetFashion.Engine.Calibration;
-using MlNetFashion.Engine.Onnx;
-using MlNetFashion.Pipeline.Data;
-using MlNetFashion.Pipeline.Runs;
 
 namespace MlNetFashion.Pipeline.Evaluation;
 
@@ -20,26 +16,23 @@ public sealed record CalibrationReport(
     int HeldOutImages,
     string? Note)
 {
-    /// <summary>Test images per ONNX Runtime call: bounds the arena (see <see cref="OnnxCheck"/>).</summary>
-    private const int Batch = 100;
-
-    /// <summary>Scores <paramref name="test"/> through <paramref name="onnx"/>'s raw "logits" and bins them with T = 1 and with the
-    /// calibration's T.</summary>
-    public static CalibrationReport From(byte[] onnx, FashionMnistSplit test, ModelCalibration calibration, int views = 1)
+    /// <summary>
+    /// Bins the exported model's calibrated <paramref name="probabilities"/> [n, classes] (softmax(z / T), as the evaluation
+    /// scored them) with the calibration's T and, unscaled (<see cref="TemperatureScaling.Unscale"/>), with T = 1.
+    /// </summary>
+    public static CalibrationReport From(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, ModelCalibration calibration)
     {
-        ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(calibration);
-        using var session = new InferenceSession(onnx);
-        float[] logits = OnnxBatches.Run(session, test.ScaledPixels(), test.Count, Math.Max(1, Batch / views), OnnxExporter.LogitsName);
-        int[] labels = [.. test.Labels];
-        int classes = logits.Length / Math.Max(1, labels.Length);
-        var before = new float[logits.Length];
-        var after = new float[logits.Length];
-        TemperatureScaling.Softmax(logits, classes, 1, before);
-        TemperatureScaling.Softmax(logits, classes, calibration.Temperature, after);
+        if (labels.IsEmpty || probabilities.Length % labels.Length != 0)
+            throw new ArgumentException(
+                $"calibration report: expected [{labels.Length}, classes] probabilities. Received {probabilities.Length}.",
+                nameof(probabilities));
+        int classes = probabilities.Length / labels.Length;
+        var before = new float[probabilities.Length];
+        TemperatureScaling.Unscale(probabilities, classes, calibration.Temperature, before);
         return new CalibrationReport(calibration.Temperature,
-            CalibrationError.Expected(before, labels, classes), CalibrationError.Expected(after, labels, classes),
-            CalibrationError.Reliability(before, labels, classes), CalibrationError.Reliability(after, labels, classes),
+            CalibrationError.Expected(before, labels, classes), CalibrationError.Expected(probabilities, labels, classes),
+            CalibrationError.Reliability(before, labels, classes), CalibrationError.Reliability(probabilities, labels, classes),
             calibration.InDistribution, calibration.HeldOutImages, calibration.Note);
     }
 }

@@ -53,6 +53,34 @@ public class TemperatureScalingTests
         Assert.True(best < TemperatureScaling.NegativeLogLikelihood(logits, labels, 10, fitted / 1.1));
     }
 
+    [Theory]
+    [InlineData(0.6)]
+    [InlineData(2.5)]
+    public void Unscale_ProbabilitiesAtTemperature_GivesSoftmaxOfTheLogits(double temperature)
+    {
+        (float[] logits, _) = Synthetic(temperature, 200, seed: 11);
+        var calibrated = new float[logits.Length];
+        var expected = new float[logits.Length];
+        var unscaled = new float[logits.Length];
+        TemperatureScaling.Softmax(logits, 10, temperature, calibrated);
+        TemperatureScaling.Softmax(logits, 10, 1, expected);
+
+        TemperatureScaling.Unscale(calibrated, 10, temperature, unscaled);
+
+        for (int i = 0; i < logits.Length; i++) Assert.Equal(expected[i], unscaled[i], 5e-6f);
+    }
+
+    [Fact]
+    public void Unscale_ProbabilityRoundedToZero_StaysZero()
+    {
+        float[] calibrated = [1f, 0f, 0f];
+        var unscaled = new float[3];
+
+        TemperatureScaling.Unscale(calibrated, 3, 0.5, unscaled);
+
+        Assert.Equal([1f, 0f, 0f], unscaled);
+    }
+
     [Fact]
     public void Softmax_TemperatureTwo_EqualsSoftmaxOfHalvedLogits()
     {
