@@ -2,6 +2,7 @@ using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Layers.Convolution;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Tests.Harness;
 
 namespace MlNetFashion.Engine.Tests.Models;
 
@@ -35,7 +36,7 @@ public class SequentialConvolutionScratchTests
         }
     }
 
-    [Theory]
+    [DefaultConvolutionTheory]
     [MemberData(nameof(Nets))]
     public void Build_SharedScratch_AllocatesLess(string net)
     {

@@ -31,7 +31,7 @@ public class SequentialFusionTests
         Assert.All(model.Layers.OfType<BatchNorm>().Where(b => !b.CanFuseRelu), b => Assert.False(b.ReluOutput || b.ReluInput));
     }
 
-    [Theory]
+    [DefaultConvolutionTheory]
     [MemberData(nameof(Nets))]
     public void Build_ReLUFusedIntoPrevious_AllocatesNoOutputBuffer(string preset)
     {
@@ -67,7 +67,7 @@ public class SequentialFusionTests
         foreach (var (p, q) in fused.Buffers.Zip(separate.Buffers)) BitAssert.Equal(q.Span, p.Span, $"{preset} running statistics");
     }
 
-    [Fact]
+    [DefaultConvolutionFact]
     public void Build_McnnPaper_FirstConvolutionWritesItsReLU()
     {
         Sequential model = Presets.Get("mcnn-paper").CreateModel().Build(4, new EngineRandom(1));
@@ -78,7 +78,7 @@ public class SequentialFusionTests
         Assert.True(relu.FusedIntoPrevious && relu.FusedIntoNext && !relu.BackwardInPrevious);
     }
 
-    [Fact]
+    [DefaultConvolutionFact]
     public void ForwardBackward_FirstConvolutionThenReLUAlone_SameBitsAsSeparatePasses()
     {
         // No batch norm after the ReLU: its backward runs in the ReLU layer, on the convolution's fused output.

@@ -93,7 +93,7 @@ public class SequentialOutputBufferTests
         }
     }
 
-    [Fact]
+    [DefaultConvolutionFact]
     public void Build_McnnPaper_SharesTheConvolutionOutputsBeforeAReluAndTheBatchNormOutputsBeforeAPool()
     {
         Sequential model = Build("mcnn-paper", 2, share: true);

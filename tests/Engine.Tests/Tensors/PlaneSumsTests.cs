@@ -31,7 +31,7 @@ public class PlaneSumsTests
         foreach (var (p, q) in given.Buffers.Zip(summed.Buffers)) BitAssert.Equal(q.Span, p.Span, $"{net} running statistics");
     }
 
-    [Theory]
+    [DefaultConvolutionTheory]
     [MemberData(nameof(Nets))]
     public void Forward_Training_FirstConvolutionFillsTheSumsTheBatchNormOffered(string net)
     {
@@ -56,7 +56,7 @@ public class PlaneSumsTests
         Assert.Equal(0, sums.Batch);
     }
 
-    [Theory]
+    [DefaultConvolutionTheory]
     [InlineData("fast")]
     [InlineData("best")]
     public void Forward_Training_WinogradConvolutionsFillTheSumsTheirBatchNormsOffered(string net)

@@ -2,6 +2,7 @@ using MlNetFashion.Engine.Augmentation;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Schedules;
 using MlNetFashion.Engine.Tensors;
+using MlNetFashion.Engine.Tests.Harness;
 using MlNetFashion.Engine.Training;
 using static MlNetFashion.Engine.Tests.Training.TrainerFixture;
 
@@ -171,14 +172,13 @@ public class EngineTrainerTests
     }
 
 
-    [Theory]
+    [DefaultConvolutionTheory]
     // null: the auto rule, F(2×2) for a 3×3 'same' conv on ≥ 8 channels.
     [InlineData(null, typeof(Engine.Kernels.WinogradKernel))]
     [InlineData("winograd4x4", typeof(Engine.Kernels.Winograd4x4Kernel))]   // a recipe's "convolution"
     [InlineData("im2col", typeof(Engine.Kernels.ConvolutionKernel))]
     public void Build_UnderARecipesConvolution_PicksItsKernel(string? convolution, Type expected)
     {
-        // (Assumes MLNETFASHION_CONV is unset, as in CI: it would override every recipe.)
         Sequential model = new ModelBuilder(Presets.Input).Conv2D(8, 3, Engine.Layers.Padding.Same).ReLU().Conv2D(8, 3,
             Engine.Layers.Padding.Same).Flatten().Dense(10).Build();
         var options = Options() with { Convolution = convolution is null ? null : Engine.Kernels.ConvolutionAlgorithm.Parse(convolution) };
