@@ -33,16 +33,12 @@ public static class CrossValidationRun
                 $"fold {f + 1}/{folds}: training on {train.Count - indices[f].Length:N0} images, scoring {indices[f].Length:N0}");
             var ml = new MLContext(seed: (int)options.Seed);
             int[] rest = [.. Enumerable.Range(0, folds).Where(g => g != f).SelectMany(g => indices[g]).Order()];
-            var trainer = ml.MulticlassClassification.Trainers.FashionCnn(new FashionCnnTrainer.Options
-            {
-                Preset = options.Preset ?? PresetKind.Fast, ModelSpecPath = options.ModelSpec, Epoch = options.Epochs,
-                BatchSize = options.BatchSize,
-                LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed + (ulong)f,
-                Threads = options.Threads,
-                // The fold's own images score it; a hold-out inside the rest only when asked for (early stopping, restore-best).
-                ValidationSetFraction = options.ValidationFraction ?? 0, CancellationToken = cancellation,
-                MetricsCallback = m => progress.Metrics(m, epochs),
-            });
+            FashionCnnTrainer.Options trainerOptions = options.TrainerOptions(cancellation);
+            trainerOptions.Seed = options.Seed + (ulong)f;
+            // The fold's own images score it; a hold-out inside the rest only when asked for (early stopping, restore-best).
+            trainerOptions.ValidationSetFraction = options.ValidationFraction ?? 0;
+            trainerOptions.MetricsCallback = m => progress.Metrics(m, epochs);
+            var trainer = ml.MulticlassClassification.Trainers.FashionCnn(trainerOptions);
             ITransformer model = ml.Transforms.ScalePixels().Append(trainer).Fit(new FashionMnistDataView(train.Select(rest)));
             IDataView scored = model.Transform(new FashionMnistDataView(train.Select(indices[f])));
             accuracies[f] = ml.MulticlassClassification.Evaluate(scored).MicroAccuracy;

@@ -69,14 +69,12 @@ public static class TrainingRun
             progress.Stage($"--resume: no checkpoint at {lastCheckpoint}, nothing to resume; training from the first epoch");
 
         var ml = new MLContext(seed: (int)options.Seed);
-        var trainerOptions = new FashionCnnTrainer.Options
-        {
-            Preset = options.Preset ?? PresetKind.Fast, ModelSpecPath = options.ModelSpec, Epoch = options.Epochs,
-            BatchSize = options.BatchSize,
-            LearningRate = options.LearningRate, Optimizer = options.Optimizer, Seed = options.Seed, Threads = options.Threads,
-            ValidationSetFraction = options.ValidationFraction, CheckpointDirectory = checkpoints,
-            Resume = options.Resume, CancellationToken = cancellation, InitFrom = options.InitFrom, FreezeEpochs = options.FreezeEpochs,
-        };
+        FashionCnnTrainer.Options trainerOptions = options.TrainerOptions(cancellation);
+        trainerOptions.ValidationSetFraction = options.ValidationFraction;
+        trainerOptions.CheckpointDirectory = checkpoints;
+        trainerOptions.Resume = options.Resume;
+        trainerOptions.InitFrom = options.InitFrom;
+        trainerOptions.FreezeEpochs = options.FreezeEpochs;
         int totalEpochs = 0;
         trainerOptions.MetricsCallback = m => progress.Metrics(m, totalEpochs);
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(trainerOptions);

@@ -1,4 +1,5 @@
 using MlNetFashion.Engine.Models;
+using MlNetFashion.Pipeline.Trainer;
 
 namespace MlNetFashion.Pipeline.Runs;
 
@@ -27,6 +28,16 @@ public sealed record TrainingRunOptions
 
     /// <summary>--epochs, else the preset's or the model spec's "training" epochs (for "epoch 3/10" in the progress).</summary>
     public int EpochsToRun() => Epochs ?? ModelSource.Create(ModelSpec is null ? Preset : null, ModelSpec).Defaults.Epochs;
+
+    /// <summary>
+    /// The estimator's options these settings give: the preset or spec and the values set here (null = the recipe's). A run
+    /// adds what it decides itself: the hold-out, checkpoints, progress.
+    /// </summary>
+    public FashionCnnTrainer.Options TrainerOptions(CancellationToken cancellation) => new()
+    {
+        Preset = Preset ?? PresetKind.Fast, ModelSpecPath = ModelSpec, Epoch = Epochs, BatchSize = BatchSize,
+        LearningRate = LearningRate, Optimizer = Optimizer, Seed = Seed, Threads = Threads, CancellationToken = cancellation,
+    };
 
     /// <summary>Contradictory or impossible values, named as the CLI spells them.</summary>
     public void Validate()
