@@ -47,12 +47,13 @@ setup_data() {
   fi
 }
 
-# Tools the tests use: OpenBLAS (GEMM provider), the ONNX checker, scikit-learn, PIL and numpy for the image-export
-# scripts, Chromium for the browser tests, HAProxy for the scale-out test, curl for README's example, Adwaita's icons
-# (the confidence benchmark's held-out family), PowerShell for the build.ps1 tests. A test whose tool is missing is
-# skipped, which fails the run.
+# Tools the tests use: OpenBLAS (GEMM provider), the ONNX checker, PyTorch (the engine benchmark's reference),
+# scikit-learn, PIL and numpy for the image-export scripts, Chromium for the browser tests, HAProxy for the scale-out
+# test, curl for README's example, Adwaita's icons (the confidence benchmark's held-out family), PowerShell for the
+# build.ps1 tests. A test whose tool is missing is skipped, which fails the run.
 setup_test_tools() {
-  apt_install libopenblas0-pthread python3-onnx python3-sklearn python3-pil python3-numpy chromium haproxy curl adwaita-icon-theme
+  apt_install libopenblas0-pthread python3-onnx python3-torch python3-sklearn python3-pil python3-numpy chromium haproxy curl \
+    adwaita-icon-theme
   setup_pwsh
 }
 
