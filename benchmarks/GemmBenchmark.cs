@@ -138,8 +138,6 @@ public static class GemmBenchmark
         return Gemm.Description;
     }
 
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(0.5);
-
     private static double Measure(GemmProvider provider, Case c, float[] a, float[] b, float[] output, int runs)
     {
         Gemm.Configure(provider);
@@ -147,11 +145,7 @@ public static class GemmBenchmark
         var seconds = new double[runs];
         // Small shapes repeat inside one timing so each run lasts ≥ ~2 ms.
         int repeats = (int)Math.Clamp(2e7 / (2.0 * c.M * c.N * c.K), 1, 1000);
-        // Warm up for a time, not a call count: tiered compilation runs the kernel as quick unoptimized code and swaps in
-        // the optimized code only after ~30 calls and a pause; 1024³ right after one call runs at about half speed.
-        long warmUp = Stopwatch.GetTimestamp();
-        do Gemm.Multiply(c.TransposeA, c.TransposeB, c.M, c.N, c.K, 1, a, lda, b, ldb, 0, output, c.N);
-        while (Stopwatch.GetElapsedTime(warmUp) < WarmUp);
+        Gemm.Multiply(c.TransposeA, c.TransposeB, c.M, c.N, c.K, 1, a, lda, b, ldb, 0, output, c.N); // warm-up
         for (int r = 0; r < runs; r++)
         {
             long start = Stopwatch.GetTimestamp();
