@@ -69,6 +69,7 @@ public static class EngineBenchmark
             double after = GemmBenchmark.SquareManagedGflops(settings.GemmSize, settings.GemmRuns);
             Console.WriteLine(string.Create(c, $"managed SGEMM {settings.GemmSize}³ before and after {net.Preset}: {before:F1} and "
                 + $"{after:F1} GFLOP/s (medians of {settings.GemmRuns})"));
+            if (UnsteadyNote(net.Preset, before, after) is { } unsteady) Console.WriteLine(unsteady);
             var torch = pyTorchNote is null ? PyTorch(net.Preset, settings, out pyTorchNote) : null;
             rows.Add(new Row(net.Preset, engine.Convolution, engine.TrainImagesPerSecond, engine.TrainGflops, (before + after) / 2,
                 engine.InferenceImagesPerSecond, torch?.Train, torch?.Inference));
@@ -76,6 +77,21 @@ public static class EngineBenchmark
         Console.Write(Table(rows));
         if (pyTorchNote is not null) Console.WriteLine($"PyTorch not measured: {pyTorchNote}");
     }
+
+    /// <summary>
+    /// A warning when the SGEMM figures around a net's step differ by more than <see cref="SteadyRatio"/>: something else
+    /// used the cores meanwhile, so the ratio to their mean says little. Null when they agree.
+    /// </summary>
+    public static string? UnsteadyNote(string preset, double before, double after)
+    {
+        double ratio = Math.Max(before, after) / Math.Min(before, after);
+        return ratio <= SteadyRatio ? null : string.Create(CultureInfo.InvariantCulture,
+            $"warning: the SGEMM figures around {preset} differ {ratio:F2}×: the cores were shared, so its ratio is unreliable")
+            + " (a `dotnet run` that has just built keeps one core busy for several seconds: build first, then run with --no-build)";
+    }
+
+    /// <summary>How far apart the SGEMM figures around a step may be (max/min) before the measurement counts as unsteady.</summary>
+    public const double SteadyRatio = 1.2;
 
     /// <summary>
     /// The table: per net, training img/s and GFLOP/s, the SGEMM's GFLOP/s beside it, the ratio and its goal, PyTorch's

@@ -45,6 +45,23 @@ public sealed class EngineBenchmarkTests
         }
     }
 
+    [Theory]
+    [InlineData(186.8, 351.2)]
+    [InlineData(351.2, 186.8)]
+    public void UnsteadyNote_SgemmFiguresApart_WarnsNamingTheNet(double before, double after)
+    {
+        string? note = EngineBenchmark.UnsteadyNote("fast", before, after);
+
+        Assert.NotNull(note);
+        Assert.StartsWith("warning: the SGEMM figures around fast differ 1.88×: the cores were shared", note);
+    }
+
+    [Theory]
+    [InlineData(362.6, 347.5)]
+    [InlineData(300, 360)]
+    public void UnsteadyNote_SgemmFiguresClose_Null(double before, double after)
+        => Assert.Null(EngineBenchmark.UnsteadyNote("fast", before, after));
+
     [Fact]
     public void Table_WithoutPyTorch_RatioToSgemmAndDashes()
     {
