@@ -30,4 +30,18 @@ internal static class ConsoleCapture
             }
         }
     }
+
+    /// <summary>
+    /// Bad input as every app reports it: exit code 1 and one line on stderr, "error: …", without a stack trace.
+    /// Returns that line.
+    /// </summary>
+    public static string ErrorLine(int exit, string error)
+    {
+        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1, exit);
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.DoesNotContain("   at ", error);
+        return lines[0];
+    }
 }

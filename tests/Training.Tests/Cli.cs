@@ -24,18 +24,4 @@ internal static class Cli
             File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
         return dir;
     }
-
-    /// <summary>
-    /// A user's error as the app reports it: exit code 1 and one line on stderr, "error: …" naming
-    /// <paramref name="mustName"/>, without a stack trace.
-    /// </summary>
-    public static void AssertOneErrorLine(int exit, string error, string mustName)
-    {
-        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(1, exit);
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(mustName, lines[0]);
-        Assert.DoesNotContain("   at ", error);
-    }
 }

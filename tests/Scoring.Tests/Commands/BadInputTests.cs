@@ -100,11 +100,7 @@ public sealed class BadInputTests() : TempFolderTests("scoring-bad-")
         };
         (string[] args, string mustName) = testCase;
         var (exit, output, error) = Cli.Run(args);
-        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(1, exit);
-        Assert.Single(lines);
-        Assert.Contains(mustName, lines[0]);
-        Assert.DoesNotContain("   at ", error);
+        Assert.Contains(mustName, ConsoleCapture.ErrorLine(exit, error));
         Assert.DoesNotContain("   at ", output);
     }
 
