@@ -38,7 +38,8 @@ public sealed class ModelSpec
         {
             throw new SpecException($"{path}: cannot read the model spec ({ex.Message})", ex);
         }
-        return Parse(text, Path.GetFileName(path));
+        // The path as given: a file name alone can mislead ("null" for /dev/null, or two spec.json in other folders).
+        return Parse(text, path);
     }
 
     public static ModelSpec Parse(string json, string file = "model spec")

@@ -65,5 +65,5 @@ public static class FashionMnistNet
     }
 
     private static string Source(string name, string? modelSpecPath) =>
-        modelSpecPath is not null ? Path.GetFileName(modelSpecPath) : $"preset {name}";
+        modelSpecPath ?? $"preset {name}";
 }

@@ -71,6 +71,16 @@ public class ModelSpecTrainingTests
         string path = temp.Path;
         File.WriteAllText(path, Spec(fields));
         var ex = Assert.Throws<SpecException>(() => ModelSpec.Load(path));
-        Assert.Equal($"{Path.GetFileName(path)}: {expected}", ex.Message);
+        Assert.Equal($"{path}: {expected}", ex.Message);
+    }
+
+    [Fact]
+    public void Load_EmptyFile_OneLineNamingThePathAsGiven()
+    {
+        using var temp = new TempFile("spec", ".json");
+        File.WriteAllText(temp.Path, "");
+        var ex = Assert.Throws<SpecException>(() => ModelSpec.Load(temp.Path));
+        Assert.StartsWith($"{temp.Path}: malformed JSON at line 1", ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
     }
 }
