@@ -15,7 +15,7 @@ public readonly record struct TestTimeView(bool Flip, int Dy, int Dx);
 /// model trained on mirrored copies, times no shift and the four one-pixel shifts if it trained on crops — because only
 /// a model trained on a kind of view is (nearly) invariant to it: on four `best` models averaging these ten views gained
 /// 0.12–0.32 pt, on a model trained without crops the shifted views lost accuracy, on `fast` (no augmentation) the
-/// mirror image cost 1.4 pt (README, "Test-time augmentation").
+/// mirror image cost 1.4 pt (docs/results.md, "Test-time augmentation").
 /// </summary>
 public sealed class TestTimeViews
 {

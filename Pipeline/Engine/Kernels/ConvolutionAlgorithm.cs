@@ -9,9 +9,9 @@ namespace MlNetFashion.Engine.Kernels;
 /// at stride 1 (every preset's first layer), im2col + GEMM elsewhere. The MLNETFASHION_CONV environment
 /// variable (auto | im2col | winograd | winograd4x4) overrides the rule, for benchmarks and A/B runs;
 /// a recipe may name its own choice (a model spec's "convolution", <see cref="Use"/>), which the variable still overrides.
-/// winograd4x4 is the auto rule with F(4×4, 3×3) (<see cref="Winograd4x4Kernel"/>) in place of F(2×2), opt-in: on the
-/// Zen 3 pair `bench` trains and scores 1.19× faster with it, but in the train loop the gain was ~1.07×, and a default
-/// `./build.sh train` with it landed under the fast preset's goals (93.89 % in 9 min 38 s; README, "Winograd F(4×4)").
+/// winograd4x4 is the auto rule with F(4×4, 3×3) (<see cref="Winograd4x4Kernel"/>) in place of F(2×2), opt-in: it makes
+/// the fast step ~10 % faster, but fast trained on it scores 0.06–0.08 pt lower on the test set at every seed tried,
+/// and the default's limit is its accuracy (docs/engine.md, "Winograd F(4×4), opt-in").
 /// </summary>
 public static class ConvolutionAlgorithm
 {
