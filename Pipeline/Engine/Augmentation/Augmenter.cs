@@ -2,17 +2,22 @@ using MlNetFashion.Engine.Tensors;
 
 namespace MlNetFashion.Engine.Augmentation;
 
-/// <summary>What to do to each training image, drawn per image from the run's RNG.</summary>
-public sealed record AugmentationOptions(int CropPadding = 0, bool HorizontalFlip = false, float ErasingProbability = 0f)
+/// <summary>
+/// What to do to each training image, drawn per image from the run's RNG; CutMix, drawn per batch, also mixes the labels
+/// (<see cref="Augmenter.CutMix"/>).
+/// </summary>
+public sealed record AugmentationOptions(int CropPadding = 0, bool HorizontalFlip = false, float ErasingProbability = 0f,
+    float CutMixProbability = 0f)
 {
     public static AugmentationOptions None { get; } = new();
-    public bool IsEnabled => CropPadding > 0 || HorizontalFlip || ErasingProbability > 0;
+    public bool IsEnabled => CropPadding > 0 || HorizontalFlip || ErasingProbability > 0 || CutMixProbability > 0;
     public override string ToString() => IsEnabled
         ? string.Join(" + ", new[]
             {
                 CropPadding > 0 ? $"crop(pad {CropPadding})" : null,
                 HorizontalFlip ? "flip" : null,
-                ErasingProbability > 0 ? $"erase(p {ErasingProbability})" : null
+                ErasingProbability > 0 ? $"erase(p {ErasingProbability})" : null,
+                CutMixProbability > 0 ? $"cutmix(p {CutMixProbability})" : null,
             }.Where(s => s is not null))
         : "none";
 }
@@ -20,12 +25,13 @@ public sealed record AugmentationOptions(int CropPadding = 0, bool HorizontalFli
 /// <summary>
 /// On-the-fly augmentation of a batch [N, C, H, W] in place: random crop after zero padding (a shift by up to ±pad),
 /// horizontal flip with probability ½, random erasing (a rectangle of 2–20 % of the area, aspect 0.3–3.3, set to 0).
-/// One scratch plane is allocated at construction; nothing per batch.
+/// One scratch plane is allocated at construction, CutMix's box scratch at its first batch; nothing per batch after that.
 /// </summary>
 public sealed class Augmenter(AugmentationOptions options, Shape imageShape)
 {
     private readonly float[] _scratch = new float[imageShape.Size];
     private readonly (int C, int H, int W) _shape = imageShape.AsImage();
+    private float[] _boxes = [];
 
     public AugmentationOptions Options { get; } = options;
 
@@ -42,6 +48,48 @@ public sealed class Augmenter(AugmentationOptions options, Shape imageShape)
             }
             if (Options.HorizontalFlip && random.Next(2) == 1) FlipHorizontal(image);
             if (Options.ErasingProbability > 0 && random.NextSingle() < Options.ErasingProbability) Erase(image, random);
+        }
+    }
+
+    /// <summary>
+    /// CutMix (Yun et al., 2019), with probability <see cref="AugmentationOptions.CutMixProbability"/> per batch: one box of
+    /// (1 − λ₀) of the area, λ₀ ~ U(0, 1), centred anywhere and clipped to the image, is pasted into every image n from image
+    /// (n + s) mod N of the same batch (s drawn in 1 … N − 1, so never from itself), and <paramref name="mixedLabels"/>[n]
+    /// is that image's label. Returns λ, the share of each image left its own (1: the batch is unchanged); the targets are
+    /// λ·t(label) + (1 − λ)·t(mixed label). Draws nothing from <paramref name="random"/> when CutMix is off.
+    /// </summary>
+    public float CutMix(Tensor batch, ReadOnlySpan<int> labels, Span<int> mixedLabels, EngineRandom random)
+    {
+        int n = batch.BatchSize;
+        if (Options.CutMixProbability <= 0 || n < 2 || random.NextSingle() >= Options.CutMixProbability) return 1f;
+        (int channels, int h, int w) = _shape;
+        double cut = Math.Sqrt(1 - random.NextDouble());
+        int cy = random.Next(h), cx = random.Next(w), shift = 1 + random.Next(n - 1);
+        int bh = (int)Math.Round(h * cut), bw = (int)Math.Round(w * cut);
+        int y0 = Math.Max(0, cy - bh / 2), y1 = Math.Min(h, cy + (bh + 1) / 2);
+        int x0 = Math.Max(0, cx - bw / 2), x1 = Math.Min(w, cx + (bw + 1) / 2);
+        if (y1 <= y0 || x1 <= x0) return 1f;
+        int rows = y1 - y0, cols = x1 - x0, box = channels * rows * cols;
+        if (_boxes.Length < n * box) _boxes = new float[batch.MaxBatchSize * channels * h * w];
+        // Every box first, then every paste: image n's box is read before image n − s's paste overwrites it.
+        for (int i = 0; i < n; i++) CopyBox(batch.Sample(i), _boxes.AsSpan(i * box, box), toImage: false);
+        for (int i = 0; i < n; i++)
+        {
+            int partner = (i + shift) % n;
+            CopyBox(batch.Sample(i), _boxes.AsSpan(partner * box, box), toImage: true);
+            mixedLabels[i] = labels[partner];
+        }
+        return 1f - (float)(rows * cols) / (h * w);
+
+        void CopyBox(Span<float> image, Span<float> boxValues, bool toImage)
+        {
+            for (int c = 0, k = 0; c < channels; c++)
+                for (int y = y0; y < y1; y++, k += cols)
+                {
+                    Span<float> line = image.Slice((c * h + y) * w + x0, cols);
+                    if (toImage) boxValues.Slice(k, cols).CopyTo(line);
+                    else line.CopyTo(boxValues.Slice(k, cols));
+                }
         }
     }
 

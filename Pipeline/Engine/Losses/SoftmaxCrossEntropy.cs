@@ -6,12 +6,15 @@ namespace MlNetFashion.Engine.Losses;
 
 /// <summary>
 /// Softmax and cross-entropy fused (numerically stable, and the gradient is simply p − t):
-/// p = softmax(z); t = (1 − ε)·onehot(label) + ε/K; L = −(1/N)·Σₙ Σₖ tₙₖ·log pₙₖ; dL/dz = (p − t)/N.
+/// p = softmax(z); t = (1 − ε)·onehot(label) + ε/K; L = −(1/N)·Σₙ Σₖ tₙₖ·log pₙₖ; dL/dz = (p − t)/N. After CutMix the target
+/// of a row is λ·t(label) + (1 − λ)·t(mixed label) (<see cref="Forward(Tensor, ReadOnlySpan{int}, ReadOnlySpan{int}, float)"/>).
 /// </summary>
 public sealed class SoftmaxCrossEntropy
 {
     private Tensor _probabilities = null!, _gradient = null!;
-    private int[] _labels = [];
+    private int[] _labels = [], _mixedLabels = [];
+    private float _mix = 1f;
+    private bool _mixed;
 
     /// <summary>
     /// The contract form: buffers are sized by the first Forward's logits (their capacity and class count) and
@@ -44,19 +47,30 @@ public sealed class SoftmaxCrossEntropy
         _probabilities = new Tensor(maxBatchSize, new Shape(classes));
         _gradient = new Tensor(maxBatchSize, new Shape(classes));
         _labels = new int[maxBatchSize];
+        _mixedLabels = new int[maxBatchSize];
     }
 
     /// <summary>Mean loss over the batch; keeps probabilities and labels for Backward.</summary>
-    public float Forward(Tensor logits, ReadOnlySpan<int> labels)
+    public float Forward(Tensor logits, ReadOnlySpan<int> labels) => Forward(logits, labels, [], 1f);
+
+    /// <summary>
+    /// Mean loss over the batch against targets λ·t(labels[n]) + (1 − λ)·t(mixedLabels[n]), λ = <paramref name="mix"/>
+    /// (CutMix; <paramref name="mixedLabels"/> empty: the labels alone); keeps what Backward needs.
+    /// </summary>
+    public float Forward(Tensor logits, ReadOnlySpan<int> labels, ReadOnlySpan<int> mixedLabels, float mix)
     {
         int n = logits.BatchSize;
         if (Classes == 0) Allocate(logits.SampleSize, logits.MaxBatchSize);
-        if (logits.SampleSize != Classes || labels.Length != n || n > _labels.Length)
+        if (logits.SampleSize != Classes || labels.Length != n || n > _labels.Length || (!mixedLabels.IsEmpty && mixedLabels.Length != n))
             throw new ArgumentException($"SoftmaxCrossEntropy: expected logits [N ≤ {_labels.Length}, {Classes}] and N labels. " +
                 $"Received {logits} and {labels.Length} labels.");
+        if (mix is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(mix), mix, "SoftmaxCrossEntropy: expected λ in [0, 1].");
         _probabilities.SetBatchSize(n);
         labels.CopyTo(_labels);
-        return (float)(SoftmaxCrossEntropyKernel.Forward(logits.Span, labels, Classes, LabelSmoothing, _probabilities.Span) / n);
+        mixedLabels.CopyTo(_mixedLabels);
+        (_mixed, _mix) = (!mixedLabels.IsEmpty, mix);
+        return (float)(SoftmaxCrossEntropyKernel.Forward(logits.Span, labels, mixedLabels, mix, Classes, LabelSmoothing,
+            _probabilities.Span) / n);
     }
 
     /// <summary>dL/dlogits [N, K] = (p − t)/N.</summary>
@@ -64,7 +78,9 @@ public sealed class SoftmaxCrossEntropy
     {
         int n = _probabilities.BatchSize;
         _gradient.SetBatchSize(n);
-        SoftmaxCrossEntropyKernel.Backward(_probabilities.Span, _labels.AsSpan(0, n), Classes, LabelSmoothing, 1f / n, _gradient.Span);
+        ReadOnlySpan<int> mixed = _mixed ? _mixedLabels.AsSpan(0, n) : [];
+        SoftmaxCrossEntropyKernel.Backward(_probabilities.Span, _labels.AsSpan(0, n), mixed, _mix, Classes, LabelSmoothing, 1f / n,
+            _gradient.Span);
         return _gradient;
     }
 

@@ -144,7 +144,8 @@ public sealed class ModelSpec
         LabelSmoothing = r.Float("labelSmoothing", 0f, 0f, 0.99f),
         WeightAveraging = ReadWeightAveraging(r),
         Augmentation = new AugmentationOptions(
-            r.Int("cropPadding", 0, 0), r.Bool("horizontalFlip", false), r.Float("erasingProbability", 0f, 0f, 1f)),
+            r.Int("cropPadding", 0, 0), r.Bool("horizontalFlip", false), r.Float("erasingProbability", 0f, 0f, 1f),
+            r.Float("cutMixProbability", 0f, 0f, 1f)),
         TestTimeAugmentation = r.Bool("testTimeAugmentation", false),
         ValidationFraction = r.Float("validationFraction", 0.1f, 0f, 0.99f),
         // The spec keeps Keras' flat keys; in the engine they are one EarlyStopping.

@@ -29,7 +29,7 @@ internal sealed class EpochRunner
     private readonly SoftmaxCrossEntropy _loss;
     private readonly Augmenter _augmenter;
     private readonly Tensor _input;
-    private readonly int[] _labels;
+    private readonly int[] _labels, _mixedLabels;
     private readonly int[] _order;
     private readonly int _batchSize, _batches;
     private readonly long _totalSteps;
@@ -44,6 +44,7 @@ internal sealed class EpochRunner
         _augmenter = new Augmenter(options.Augmentation, model.InputShape);
         _input = new Tensor(_batchSize, model.InputShape);
         _labels = new int[_batchSize];
+        _mixedLabels = new int[_batchSize];
         _order = new int[train.Count];
         _parameters = model.Parameters;
         _batches = (train.Count + _batchSize - 1) / _batchSize;
@@ -112,7 +113,9 @@ internal sealed class EpochRunner
             _labels[i] = _train.Labels[_order[start + i]];
         }
         _augmenter.Apply(_input, _random);
-        float batchLoss = _loss.Forward(_model.Forward(_input, training: true), _labels.AsSpan(0, n));
+        float mix = _augmenter.CutMix(_input, _labels.AsSpan(0, n), _mixedLabels, _random);
+        ReadOnlySpan<int> mixed = mix < 1f ? _mixedLabels.AsSpan(0, n) : [];
+        float batchLoss = _loss.Forward(_model.Forward(_input, training: true), _labels.AsSpan(0, n), mixed, mix);
         if (!float.IsFinite(batchLoss)) throw new TrainingDivergedException(epoch, batch + 1, lr);
         _model.Backward(_loss.Backward());
         lr = _schedule.At((long)(epoch - 1) * _batches + batch, _totalSteps, _options.LearningRate) * learningRateScale;

@@ -43,6 +43,31 @@ public class SoftmaxCrossEntropyTests
     }
 
     [Fact]
+    public void Forward_MixedTargets_IsTheMixOfTheTwoLabelsLosses()
+    {
+        // Cross-entropy is linear in the target, so CutMix's loss is λ·L(labels) + (1 − λ)·L(mixed labels).
+        Tensor logits = LayerHarness.RandomTensor(5, new Shape(10), new EngineRandom(12), 3f);
+        int[] labels = [1, 4, 4, 9, 0], mixed = [2, 4, 7, 0, 0];
+        var loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f);
+        float own = loss.Forward(logits, labels), other = loss.Forward(logits, mixed);
+        float value = loss.Forward(logits, labels, mixed, 0.3f);
+        Assert.Equal(0.3 * own + 0.7 * other, value, 5);
+    }
+
+    [Fact]
+    public void Backward_MixedTargets_MatchesFiniteDifferences()
+    {
+        var random = new EngineRandom(13);
+        Tensor logits = LayerHarness.RandomTensor(6, new Shape(10), random, 3f);
+        int[] labels = [1, 4, 4, 9, 0, 7], mixed = [3, 4, 0, 9, 8, 1];
+        var loss = new SoftmaxCrossEntropy(labelSmoothing: 0.1f);
+        loss.Forward(logits, labels, mixed, 0.65f);
+        float[] analytic = loss.Backward().Span.ToArray();
+        LayerHarness.Compare("logits", logits.Data, logits.Length, analytic, () => loss.Forward(logits, labels, mixed, 0.65f), random,
+            tolerance: 1e-3, samples: 60);
+    }
+
+    [Fact]
     public void CountCorrect_CountsRowsWhoseArgmaxIsTheLabel()
     {
         var loss = new SoftmaxCrossEntropy();

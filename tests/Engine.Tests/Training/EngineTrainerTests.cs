@@ -34,6 +34,21 @@ public class EngineTrainerTests
     }
 
     [Fact]
+    public void Fit_WithCutMix_LearnsAndGivesTheSameWeightsForTheSameSeed()
+    {
+        EngineTrainerOptions options = Options(3) with { Augmentation = new AugmentationOptions(CutMixProbability: 0.5f) };
+        var trainer = new EngineTrainer(Small(), options);
+        var history = trainer.Fit(Bands(1000, 2), Bands(300, 3)).History;
+        Assert.True(history[^1].ValidationAccuracy > 0.9, $"validation accuracy {history[^1].ValidationAccuracy:P1}");
+        var again = new EngineTrainer(Small(), options);
+        again.Fit(Bands(1000, 2), Bands(300, 3));
+        Assert.Equal(Weights(trainer.Model), Weights(again.Model));
+        var without = new EngineTrainer(Small(), Options(3) with { Augmentation = AugmentationOptions.None });
+        without.Fit(Bands(1000, 2), Bands(300, 3));
+        Assert.NotEqual(Weights(trainer.Model), Weights(without.Model));
+    }
+
+    [Fact]
     public void Fit_WithoutValidation_BestEpochIsTheLastEpochWhoseWeightsAreKept()
     {
         // A rate 50× too high in the last epoch pulls its training accuracy under the epoch before it.
