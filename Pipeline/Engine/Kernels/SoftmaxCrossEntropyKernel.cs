@@ -11,12 +11,10 @@ namespace MlNetFashion.Engine.Kernels;
 /// </summary>
 public static class SoftmaxCrossEntropyKernel
 {
-    /// <summary>Writes p [N, K]; returns the summed (not averaged) loss of the N rows.</summary>
-    public static double Forward(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes, float labelSmoothing,
-        Span<float> probabilities) => Forward(logits, labels, [], 1f, classes, labelSmoothing, probabilities);
-
-    /// <summary>As <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{int}, int, float, Span{float})"/>, against targets
-    /// mixed with <paramref name="mixedLabels"/> by <paramref name="mix"/> = λ (none when empty).</summary>
+    /// <summary>
+    /// Writes p [N, K]; returns the summed (not averaged) loss of the N rows, against targets mixed with
+    /// <paramref name="mixedLabels"/> by <paramref name="mix"/> = λ (the labels alone when it is empty).
+    /// </summary>
     public static double Forward(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<int> mixedLabels, float mix,
         int classes, float labelSmoothing, Span<float> probabilities)
     {
@@ -42,12 +40,7 @@ public static class SoftmaxCrossEntropyKernel
         return total;
     }
 
-    /// <summary>gradient [N, K] = scale·(p − t).</summary>
-    public static void Backward(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, int classes, float labelSmoothing, float scale,
-        Span<float> gradient) => Backward(probabilities, labels, [], 1f, classes, labelSmoothing, scale, gradient);
-
-    /// <summary>gradient [N, K] = scale·(p − t) with the targets mixed by λ = <paramref name="mix"/> (none when
-    /// <paramref name="mixedLabels"/> is empty).</summary>
+    /// <summary>gradient [N, K] = scale·(p − t), the targets mixed as in <see cref="Forward"/>.</summary>
     public static void Backward(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, ReadOnlySpan<int> mixedLabels, float mix,
         int classes, float labelSmoothing, float scale, Span<float> gradient)
     {
@@ -66,11 +59,7 @@ public static class SoftmaxCrossEntropyKernel
         }
     }
 
-    /// <summary>Scalar reference twin of Forward (double throughout).</summary>
-    public static double ForwardReference(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int classes, float labelSmoothing,
-        Span<float> probabilities) => ForwardReference(logits, labels, [], 1f, classes, labelSmoothing, probabilities);
-
-    /// <summary>Scalar reference twin of Forward with mixed targets (double throughout).</summary>
+    /// <summary>Scalar reference twin of <see cref="Forward"/> (double throughout).</summary>
     public static double ForwardReference(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, ReadOnlySpan<int> mixedLabels, float mix,
         int classes, float labelSmoothing, Span<float> probabilities)
     {
@@ -91,11 +80,7 @@ public static class SoftmaxCrossEntropyKernel
         return total;
     }
 
-    /// <summary>Scalar reference twin of Backward.</summary>
-    public static void BackwardReference(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, int classes, float labelSmoothing,
-        float scale, Span<float> gradient) => BackwardReference(probabilities, labels, [], 1f, classes, labelSmoothing, scale, gradient);
-
-    /// <summary>Scalar reference twin of Backward with mixed targets.</summary>
+    /// <summary>Scalar reference twin of <see cref="Backward"/>.</summary>
     public static void BackwardReference(ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, ReadOnlySpan<int> mixedLabels,
         float mix, int classes, float labelSmoothing, float scale, Span<float> gradient)
     {

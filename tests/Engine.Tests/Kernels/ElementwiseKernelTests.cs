@@ -145,37 +145,20 @@ public class ElementwiseKernelTests
     [Fact]
     public void SoftmaxCrossEntropy_RandomLogits_MatchesReference()
     {
-        var gen = Gen.Select(Gen.Int[1, 20], Gen.Int[2, 33], Gen.OneOf(Gen.Const(0f), Gen.Const(0.1f), Gen.Const(0.3f)), Gen.Int[0, 1000]);
-        foreach ((int batch, int classes, float smoothing, int seed) in KernelCases.Sample(gen, 60, seed: 59))
+        // Half the cases with CutMix's second labels and share λ, half with the labels alone.
+        var smoothings = Gen.OneOf(Gen.Const(0f), Gen.Const(0.1f), Gen.Const(0.3f));
+        var gen = Gen.Select(Gen.Int[1, 20], Gen.Int[2, 33], smoothings, Gen.Single[0f, 1f], Gen.Bool, Gen.Int[0, 1000]);
+        foreach ((int batch, int classes, float smoothing, float share, bool mixes, int seed) in KernelCases.Sample(gen, 80, seed: 59))
         {
             float[] logits = KernelCases.Random(batch * classes, seed, 8f);
             int[] labels = [.. Enumerable.Range(0, batch).Select(i => (i * 7 + seed) % classes)];
-            float[] p = new float[logits.Length], expectedP = new float[logits.Length];
-            double loss = SoftmaxCrossEntropyKernel.Forward(logits, labels, classes, smoothing, p);
-            double expectedLoss = SoftmaxCrossEntropyKernel.ForwardReference(logits, labels, classes, smoothing, expectedP);
-            KernelCases.AssertClose([(float)expectedLoss], [(float)loss], "loss", 1e-5);
-            KernelCases.AssertClose(expectedP, p, "probabilities");
-            float[] g = new float[logits.Length], expectedG = new float[logits.Length];
-            SoftmaxCrossEntropyKernel.Backward(p, labels, classes, smoothing, 1f / batch, g);
-            SoftmaxCrossEntropyKernel.BackwardReference(p, labels, classes, smoothing, 1f / batch, expectedG);
-            KernelCases.AssertClose(expectedG, g, "gradient");
-        }
-    }
-
-    [Fact]
-    public void SoftmaxCrossEntropy_MixedTargets_MatchesReference()
-    {
-        var smoothings = Gen.OneOf(Gen.Const(0f), Gen.Const(0.1f));
-        var gen = Gen.Select(Gen.Int[1, 20], Gen.Int[2, 33], smoothings, Gen.Single[0f, 1f], Gen.Int[0, 1000]);
-        foreach ((int batch, int classes, float smoothing, float mix, int seed) in KernelCases.Sample(gen, 60, seed: 61))
-        {
-            float[] logits = KernelCases.Random(batch * classes, seed, 8f);
-            int[] labels = [.. Enumerable.Range(0, batch).Select(i => (i * 7 + seed) % classes)];
-            int[] mixed = [.. Enumerable.Range(0, batch).Select(i => (i * 3 + seed / 7) % classes)];
+            int[] mixed = mixes ? [.. Enumerable.Range(0, batch).Select(i => (i * 3 + seed / 7) % classes)] : [];
+            float mix = mixes ? share : 1f;
             float[] p = new float[logits.Length], expectedP = new float[logits.Length];
             double loss = SoftmaxCrossEntropyKernel.Forward(logits, labels, mixed, mix, classes, smoothing, p);
             double expectedLoss = SoftmaxCrossEntropyKernel.ForwardReference(logits, labels, mixed, mix, classes, smoothing, expectedP);
             KernelCases.AssertClose([(float)expectedLoss], [(float)loss], "loss", 1e-5);
+            KernelCases.AssertClose(expectedP, p, "probabilities");
             float[] g = new float[logits.Length], expectedG = new float[logits.Length];
             SoftmaxCrossEntropyKernel.Backward(p, labels, mixed, mix, classes, smoothing, 1f / batch, g);
             SoftmaxCrossEntropyKernel.BackwardReference(p, labels, mixed, mix, classes, smoothing, 1f / batch, expectedG);
