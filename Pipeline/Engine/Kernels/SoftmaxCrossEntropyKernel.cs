@@ -22,8 +22,11 @@ public static class SoftmaxCrossEntropyKernel
         for (int n = 0; n < labels.Length; n++)
         {
             int label = labels[n];
-            if ((uint)label >= (uint)classes || (!mixedLabels.IsEmpty && (uint)mixedLabels[n] >= (uint)classes))
+            if ((uint)label >= (uint)classes)
                 throw new ArgumentOutOfRangeException(nameof(labels), label, $"SoftmaxCrossEntropy: expected labels in 0..{classes - 1}.");
+            if (!mixedLabels.IsEmpty && (uint)mixedLabels[n] >= (uint)classes)
+                throw new ArgumentOutOfRangeException(nameof(mixedLabels), mixedLabels[n],
+                    $"SoftmaxCrossEntropy: expected mixed labels in 0..{classes - 1}.");
             ReadOnlySpan<float> z = logits.Slice(n * classes, classes);
             Span<float> p = probabilities.Slice(n * classes, classes);
             float max = TensorPrimitives.Max(z);

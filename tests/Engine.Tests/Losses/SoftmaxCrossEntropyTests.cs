@@ -84,4 +84,13 @@ public class SoftmaxCrossEntropyTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => loss.Forward(new Tensor(1, new Shape(3)), [3]));
         Assert.Contains("0..2", ex.Message);
     }
+
+    [Fact]
+    public void Forward_MixedLabelOutOfRange_ThrowsNamingIt()
+    {
+        var loss = new SoftmaxCrossEntropy();
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => loss.Forward(new Tensor(1, new Shape(3)), [0], [5], 0.5f));
+        Assert.Equal("mixedLabels", ex.ParamName);
+        Assert.Equal(5, ex.ActualValue);
+    }
 }
