@@ -8,13 +8,13 @@ public abstract record LearningRateSchedule
 {
     public abstract float At(long step, long totalSteps, float baseRate);
 
-    public static LearningRateSchedule Create(ScheduleKind kind, float warmupFraction = 0.1f, int stepEvery = 0, float stepFactor = 0.5f)
+    public static LearningRateSchedule Create(ScheduleKind kind, float warmupFraction = 0.1f)
         => kind switch
         {
             ScheduleKind.Constant => new ConstantSchedule(),
             ScheduleKind.Cosine => new CosineSchedule(warmupFraction),
             ScheduleKind.OneCycle => new OneCycleSchedule(warmupFraction),
-            ScheduleKind.Step => new StepSchedule(stepEvery, stepFactor),
+            ScheduleKind.Step => new StepSchedule(),
             _ => throw new ArgumentOutOfRangeException(
                 nameof(kind), kind, $"schedule: expected {Training.EnumSpelling.Expected<ScheduleKind>()}."),
         };
@@ -27,12 +27,25 @@ public sealed record ConstantSchedule : LearningRateSchedule
     public override string ToString() => "constant";
 }
 
-/// <summary>lr(t) = base · factor^⌊t / every⌋ (every in steps).</summary>
-public sealed record StepSchedule(int Every, float Factor) : LearningRateSchedule
+/// <summary>
+/// Step decay over the run: lr(t) = base · factor^⌊(drops + 1)·t / T⌋, i.e. × factor after each 1/(drops + 1) of the
+/// T steps (by default × 0.1 after the first and the second third, as ResNet's ImageNet recipe divides it by 10 at epochs 30
+/// and 60 of 90).
+/// Given as shares of the run, like the warm-ups of the other schedules, so it needs no epoch or batch count.
+/// </summary>
+public sealed record StepSchedule(int Drops = 2, float Factor = 0.1f) : LearningRateSchedule
 {
-    public override float At(long step, long totalSteps, float baseRate) =>
-        Every <= 0 ? baseRate : baseRate * MathF.Pow(Factor, step / Every);
-    public override string ToString() => $"step(every {Every}, ×{Factor})";
+    public int Drops { get; } = Drops >= 0 ? Drops : throw new ArgumentOutOfRangeException(nameof(Drops), Drops, "expected 0 or more");
+    public float Factor { get; } = Factor > 0 && float.IsFinite(Factor)
+        ? Factor
+        : throw new ArgumentOutOfRangeException(nameof(Factor), Factor, "expected a positive number");
+
+    public override float At(long step, long totalSteps, float baseRate)
+    {
+        long stage = Math.Min(Drops, (Drops + 1) * Math.Clamp(step, 0, totalSteps) / Math.Max(1, totalSteps));
+        return baseRate * MathF.Pow(Factor, stage);
+    }
+    public override string ToString() => $"step(× {Factor} after each 1/{Drops + 1} of the run)";
 }
 
 /// <summary>Linear warm-up over the first fraction of steps, then cosine decay to 0.</summary>
