@@ -17,6 +17,7 @@ namespace MlNetFashion.Engine.Models;
 /// Layer fields are the layers' GetConfig names; "training" is optional (its "convolution" picks the kernels the net is
 /// built with: auto, im2col, winograd, winograd4x4; its "weightAveraging" and "weightAveragingDecay" the
 /// <see cref="WeightAveraging"/>). Any other key is an error naming it and the keys accepted there.
+/// docs/model-spec.md is the users' reference of every key.
 /// </summary>
 public sealed class ModelSpec
 {
@@ -24,6 +25,19 @@ public sealed class ModelSpec
 
     public Func<Sequential> CreateModel { get; }
     public EngineTrainerOptions? Training { get; }
+
+    /// <summary>The keys a spec's top level accepts (docs/model-spec.md lists them; a test holds the two equal).</summary>
+    internal static IReadOnlyList<string> TopLevelKeys { get; } = ["input", "layers", "training"];
+
+    /// <summary>The keys a "training" section accepts, in the order they are read: the fields the reader consults.</summary>
+    internal static IReadOnlyList<string> TrainingKeys { get; } = ReadTrainingKeys();
+
+    private static string[] ReadTrainingKeys()
+    {
+        var reader = new SpecReader("", "$.training", []);
+        ReadTrainingFields(reader);
+        return [.. reader.Consulted];
+    }
 
     public static ModelSpec Load(string path)
     {
@@ -54,7 +68,7 @@ public sealed class ModelSpec
             string where = $"line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}";
             throw new SpecException($"{file}: malformed JSON at {where}: {ex.Message.Split('.')[0]}", ex);
         }
-        new SpecReader(file, "$", root).RejectUnknownKeys(["input", "layers", "training"]);
+        new SpecReader(file, "$", root).RejectUnknownKeys(TopLevelKeys);
         Shape input = ReadInput(root, file);
         if (root["layers"] is not JsonArray layers || layers.Count == 0)
             throw new SpecException(

@@ -35,7 +35,7 @@ public class LayerFactoryTests
     }
 
     /// <summary>The kind with its required fields only.</summary>
-    private static JsonObject Minimal(string kind)
+    internal static JsonObject Minimal(string kind)
     {
         var required = new Dictionary<string, int> { ["filters"] = 4, ["kernelSize"] = 3, ["poolSize"] = 2, ["units"] = 3 };
         var node = new JsonObject { ["type"] = kind };
