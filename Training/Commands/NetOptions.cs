@@ -11,7 +11,10 @@ internal sealed class NetOptions
         Description = $"{Presets.Names} (fast is the default; a name in parentheses is the former name, still accepted).",
     };
 
-    public Option<string?> ModelSpec { get; } = new("--model-spec") { Description = "A JSON model definition (instead of --preset)." };
+    public Option<string?> ModelSpec { get; } = new("--model-spec")
+    {
+        Description = "A JSON model definition (instead of --preset; docs/model-spec.md lists its keys).",
+    };
 
     /// <summary>
     /// The preset named (a name or former name, any case; null when --preset is not given) and the spec file (null when

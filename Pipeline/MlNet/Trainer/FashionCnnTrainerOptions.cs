@@ -29,7 +29,7 @@ public sealed partial class FashionCnnTrainer
         /// TwoConv (<see cref="Presets.All"/>; <see cref="Presets.Get(string)"/> reads a name such as "mcnn-paper" or "seed001").
         /// </summary>
         public PresetKind Preset { get; set; } = PresetKind.Fast;
-        /// <summary>A JSON model definition file; overrides <see cref="Preset"/>.</summary>
+        /// <summary>A JSON model definition file (docs/model-spec.md); overrides <see cref="Preset"/>.</summary>
         public string? ModelSpecPath { get; set; }
 
         public int? Epoch { get; set; }
