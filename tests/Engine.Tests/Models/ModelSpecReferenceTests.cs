@@ -39,13 +39,10 @@ public partial class ModelSpecReferenceTests
         return rows;
     }
 
-    private static string Spec(string trainingFields) =>
-        """{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 10} ], "training": {""" + trainingFields + "}}";
-
     /// <summary>The section as parsed; no "convolution" and "auto" both leave the choice to the auto rule.</summary>
     private static EngineTrainerOptions Training(string fields)
     {
-        EngineTrainerOptions options = ModelSpec.Parse(Spec(fields)).Training!;
+        EngineTrainerOptions options = ModelSpecTrainingTests.Training(fields);
         return options with { Convolution = options.Convolution ?? ConvolutionAlgorithm.Choice.Auto };
     }
 

@@ -12,7 +12,7 @@ public class ModelSpecTrainingTests
     private static string Spec(string trainingFields) =>
         """{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 10} ], "training": {""" + trainingFields + "}}";
 
-    private static EngineTrainerOptions Training(string fields) => ModelSpec.Parse(Spec(fields)).Training!;
+    internal static EngineTrainerOptions Training(string fields) => ModelSpec.Parse(Spec(fields)).Training!;
 
     [Theory]
     [InlineData("optimizer", "adam", OptimizerKind.Adam)]
