@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using MlNetFashion.Engine.Training;
 
 namespace MlNetFashion.Scoring.Api;
 
@@ -55,7 +56,12 @@ public sealed record ServeSettings
         ServeSettings settings = configuration.GetSection(Section).Get<ServeSettings>() ?? new ServeSettings();
         // ASP.NET Core's own switch to JSON logs means the same as ours.
         bool jsonConsole = string.Equals(configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase);
-        if (configuration[$"{Section}:{nameof(LogFormat)}"] is null && jsonConsole) settings = settings with { LogFormat = LogFormat.Json };
+        string? logFormat = configuration[$"{Section}:{nameof(LogFormat)}"];
+        if (logFormat is null && jsonConsole) settings = settings with { LogFormat = LogFormat.Json };
+        // The binder takes a number ("5") as a value no member has.
+        if (!Enum.IsDefined(settings.LogFormat))
+            throw new ArgumentException(
+                $"{Section}:{nameof(LogFormat)}: expected {EnumSpelling.Expected<LogFormat>()}, received '{logFormat}'");
         if (settings.DrainDelay < TimeSpan.Zero || settings.DrainDelay >= settings.ShutdownTimeout)
             throw new ArgumentException($"{Section}:{nameof(DrainDelay)}: expected at least 0 and less than "
                 + $"{Section}:{nameof(ShutdownTimeout)} ({settings.ShutdownTimeout}), received {settings.DrainDelay}");

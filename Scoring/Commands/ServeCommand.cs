@@ -24,10 +24,8 @@ public static class ServeCommand
             Description = "model.onnx or model.zip (or MLNETFASHION_MODEL, Serve:Model in appsettings.json).",
         };
         var urls = new Option<string?>("--urls") { Description = $"Where to listen (or ASPNETCORE_URLS); default {DefaultUrls}." };
-        var logFormat = new Option<LogFormat?>("--log-format")
-        {
-            Description = "text, or json: one JSON line per log entry and per request.",
-        };
+        var logFormat = ChoiceOption.Create<LogFormat>("--log-format",
+            "Plain log lines (text, the default) or one JSON object per log entry and per request (json).");
         var gpu = GpuOption.Create();
         var command = new Command("serve", "Serve POST /predict, GET /health, /ready, /metrics and a web page.")
         {

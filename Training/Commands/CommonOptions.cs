@@ -1,6 +1,6 @@
 using System.CommandLine;
+using MlNetFashion.CommandLine;
 using MlNetFashion.Engine.Optimizers;
-using MlNetFashion.Engine.Training;
 
 namespace MlNetFashion.Training.Commands;
 
@@ -16,24 +16,8 @@ internal static class CommonOptions
 
     public static Option<ulong> Seed() => new("--seed") { Description = "Seed of the run's one RNG.", DefaultValueFactory = _ => 1 };
 
-    public static Option<OptimizerKind?> Optimizer() => Choice<OptimizerKind>("--optimizer", "The optimizer (default: the preset's).");
-
-    /// <summary>
-    /// An option whose values are an enum's names as the JSON spec spells them (adam, adamw, sgd), any case; anything else
-    /// is one error naming the option and the names (System.CommandLine's own enum parsing also takes numbers).
-    /// </summary>
-    private static Option<T?> Choice<T>(string name, string description) where T : struct, Enum => new(name)
-    {
-        Description = description,
-        HelpName = string.Join('|', EnumSpelling.Names<T>()),
-        CustomParser = result =>
-        {
-            string token = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (EnumSpelling.TryParse(token, out T value)) return value;
-            result.AddError($"{name}: expected {EnumSpelling.Expected<T>()}, received \"{token}\"");
-            return null;
-        },
-    };
+    public static Option<OptimizerKind?> Optimizer() =>
+        ChoiceOption.Create<OptimizerKind>("--optimizer", "The optimizer (default: the preset's).");
 
     /// <summary>
     /// An empty folder name (an unset variable in a script: --data-dir "$DIR") is refused: train and evaluate read an empty

@@ -24,8 +24,9 @@ public static class EvaluateCommand
         command.SetAction(parse =>
         {
             if (parse.GetValue(folder.Images) is { } images)
-                return ImageFolderTraining.Evaluate(parse.GetValue(model)!, images, parse.GetValue(folder.OnBadImage),
+                return ImageFolderTraining.Evaluate(parse.GetValue(model)!, images, folder.ReadBadImagePolicy(parse),
                     parse.GetValue(dataDir), parse.GetValue(limit));
+            ImageFolderTraining.RefuseWithoutImages(null, null, parse.GetValue(folder.OnBadImage));
             int? count = parse.GetValue(limit);
             // As train's --limit-test (TrainingRunOptions.Validate): checked before any file is read.
             if (count is <= 0) throw new ArgumentException($"--limit-test: expected at least 1, received {count}");

@@ -66,8 +66,9 @@ internal static class ImageFolderTraining
     }
 
     /// <summary>The folder options without --images have nothing to act on: refused rather than ignored.</summary>
-    public static void RefuseWithoutImages(string? testImages, float? testFraction)
+    public static void RefuseWithoutImages(string? testImages, float? testFraction, BadImagePolicy? onBadImage)
     {
+        if (onBadImage is not null) throw new ArgumentException("--on-bad-image: expected --images too (the folder it applies to)");
         if (testImages is not null) throw new ArgumentException("--test-images: expected --images too (the training folder)");
         if (testFraction is not null) throw new ArgumentException("--test-fraction: expected --images too (the folder to split)");
     }

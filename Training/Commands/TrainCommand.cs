@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Reporting;
 using MlNetFashion.Pipeline.Runs;
 using MlNetFashion.Training.Terminal;
@@ -19,7 +20,8 @@ public static class TrainCommand
         var threads = CommonOptions.Threads();
         var validation = new Option<float?>("--validation-fraction")
         {
-            Description = "Stratified hold-out for validation, 0 for none (default: the preset's, 0.1 for all but best).",
+            Description = "Stratified hold-out for validation, 0 for none (default: the preset's: 0 for "
+                + string.Join(", ", Presets.All.Where(p => p.Defaults.ValidationFraction == 0).Select(p => p.Name)) + ", else 0.1).",
         };
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
         var limitTest = new Option<int?>("--limit-test") { Description = "Use only the first N test images." };
@@ -50,8 +52,9 @@ public static class TrainCommand
             };
             if (parse.GetValue(folder.Images) is { } images)
                 return ImageFolderTraining.Run(options, images, parse.GetValue(folder.TestImages), parse.GetValue(folder.TestFraction),
-                    parse.GetValue(folder.OnBadImage));
-            ImageFolderTraining.RefuseWithoutImages(parse.GetValue(folder.TestImages), parse.GetValue(folder.TestFraction));
+                    folder.ReadBadImagePolicy(parse));
+            ImageFolderTraining.RefuseWithoutImages(parse.GetValue(folder.TestImages), parse.GetValue(folder.TestFraction),
+                parse.GetValue(folder.OnBadImage));
             return Run(options);
         });
         return command;

@@ -28,7 +28,8 @@ public sealed class BadInputTests() : TempFolderTests("scoring-bad-")
         "truncated-png", "not-an-image", "absurd-dimensions", "missing-image", "model-not-onnx", "model-truncated", "model-wrong-input",
         "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model",
         "urls-port-in-use", "urls-address-not-on-this-machine", "urls-empty", "urls-https", "urls-port-out-of-range",
-        "urls-free-port-on-localhost", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file");
+        "urls-free-port-on-localhost", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file", "log-format-number",
+        "log-format-unknown");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -96,6 +97,13 @@ public sealed class BadInputTests() : TempFolderTests("scoring-bad-")
                 (new[] { "serve", "--model", good, "--urls", "https://127.0.0.1:0" },
                 "error: --urls: expected http:// addresses (serve has no TLS: put a TLS proxy in front for https), received " +
                 "'https://127.0.0.1:0'"),
+            // A number was taken as a format no member has, and serve started.
+            "log-format-number" =>
+                (new[] { "serve", "--model", good, "--log-format", "7" },
+                "error: --log-format: expected text or json, received \"7\" (see 'serve --help')"),
+            "log-format-unknown" =>
+                (new[] { "serve", "--model", good, "--log-format", "xml" },
+                "error: --log-format: expected text or json, received \"xml\" (see 'serve --help')"),
             _ => throw new ArgumentException(name),
         };
         (string[] args, string mustName) = testCase;

@@ -15,6 +15,7 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
         "truncated-images", "corrupt-gzip", "wrong-magic", "count-mismatch", "label-out-of-range", "empty-file", "missing-directory",
         "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "diverging-lr", "model-not-onnx",
         "model-missing", "model-truncated", "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large",
+        "evaluate-on-bad-image-without-images",
         "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
         "spec-output-not-ten-classes", "spec-input-not-one-plane", "spec-unknown-key",
@@ -231,6 +232,9 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
             case "evaluate-limit-zero":
                 return (["evaluate", "--model", Path.Combine(Folder, "absent.onnx"), "--limit-test", "0"],
                     "--limit-test: expected at least 1, received 0");
+            case "evaluate-on-bad-image-without-images":
+                return (["evaluate", "--model", Path.Combine(Folder, "absent.onnx"), "--on-bad-image", "skip"],
+                    "--on-bad-image: expected --images too");
             case "batch-too-large":
                 // All 60,000 images in one batch: the best net's first convolution alone would hold 60,000 × 48 × 28 × 28
                 // = 2.26 billion floats, past the 2³¹ an array holds (a batch above the training set's size is clamped to it).

@@ -84,6 +84,7 @@ public sealed class ImageFolderTrainingTests() : TempFolderTests("train-images-"
         "missing-folder", "a-file", "no-subfolders", "one-class", "empty-class", "corrupt-image", "non-image-file", "image-over-limits",
         "test-folder-unknown-class", "test-fraction-and-test-images", "test-fraction-out-of-range", "freeze-without-init-from",
         "init-from-missing", "init-from-foreign-onnx", "test-images-without-images", "limit-train-with-images", "data-dir-with-images",
+        "on-bad-image-number", "on-bad-image-unknown", "on-bad-image-without-images",
     ]);
 
     [Theory]
@@ -176,6 +177,15 @@ public sealed class ImageFolderTrainingTests() : TempFolderTests("train-images-"
             case "data-dir-with-images":
                 Tree("images", "a", "b");
                 return (["--images", images, "--data-dir", Folder], "--images and --data-dir");
+            // System.CommandLine's enum parsing took "1" as Skip and "5" as a policy no member has.
+            case "on-bad-image-number":
+                Tree("images", "a", "b");
+                return (["--images", images, "--on-bad-image", "1"], "error: --on-bad-image: expected fail or skip, received \"1\"");
+            case "on-bad-image-unknown":
+                Tree("images", "a", "b");
+                return (["--images", images, "--on-bad-image", "ignore"],
+                    "error: --on-bad-image: expected fail or skip, received \"ignore\"");
+            case "on-bad-image-without-images": return (["--on-bad-image", "skip"], "--on-bad-image: expected --images too");
             default: throw new ArgumentOutOfRangeException(nameof(name), name, "no such case");
         }
     }
