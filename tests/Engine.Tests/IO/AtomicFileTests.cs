@@ -1,0 +1,69 @@
+using MlNetFashion.Engine.IO;
+using MlNetFashion.Tests.Shared;
+
+namespace MlNetFashion.Engine.Tests.IO;
+
+public sealed class AtomicFileTests() : TempFolderTests("atomic-file-")
+{
+    private string Target => Path.Combine(Folder, "model.onnx");
+
+    [Fact]
+    public void WriteAllBytes_NewFile_HoldsExactlyTheBytes()
+    {
+        byte[] bytes = [.. Enumerable.Range(0, 200_000).Select(i => (byte)(i * 7))];
+
+        AtomicFile.WriteAllBytes(Target, bytes);
+
+        Assert.Equal(bytes, File.ReadAllBytes(Target));
+        Assert.Equal([Target], Directory.GetFileSystemEntries(Folder));
+    }
+
+    [Fact]
+    public void Write_WriterThrowsHalfway_OldContentKeptAndNoTempFileLeft()
+    {
+        File.WriteAllText(Target, "the old model");
+
+        var error = Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(Target, stream =>
+        {
+            stream.Write(new byte[100_000]);
+            throw new InvalidOperationException("disk full");
+        }));
+
+        Assert.Equal("disk full", error.Message);
+        Assert.Equal("the old model", File.ReadAllText(Target));
+        Assert.Equal([Target], Directory.GetFileSystemEntries(Folder));
+    }
+
+    [Fact]
+    public void WriteAllText_ExistingFile_Replaced()
+    {
+        File.WriteAllText(Target, "a longer old content than the new one");
+
+        AtomicFile.WriteAllText(Target, "new");
+
+        Assert.Equal("new", File.ReadAllText(Target));
+    }
+
+    [Fact]
+    public void WriteAllText_MissingFolders_Created()
+    {
+        string nested = Path.Combine(Folder, "a", "b", "metrics.json");
+
+        AtomicFile.WriteAllText(nested, "{}");
+
+        Assert.Equal("{}", File.ReadAllText(nested));
+    }
+
+    [Fact]
+    public void WriteAllBytes_ReaderHoldsTheOldFile_ReadsTheOldContentWhole()
+    {
+        File.WriteAllText(Target, "old content");
+        using var reader = new FileStream(Target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+        AtomicFile.WriteAllText(Target, "new content, longer than the old");
+
+        using var text = new StreamReader(reader);
+        Assert.Equal("old content", text.ReadToEnd());
+        Assert.Equal("new content, longer than the old", File.ReadAllText(Target));
+    }
+}
