@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using MlNetFashion.Engine.Training;
 
@@ -53,18 +54,38 @@ public sealed record ServeSettings
 
     public static ServeSettings Read(IConfiguration configuration)
     {
+        CheckValues(configuration.GetSection(Section));
         ServeSettings settings = configuration.GetSection(Section).Get<ServeSettings>() ?? new ServeSettings();
         // ASP.NET Core's own switch to JSON logs means the same as ours.
         bool jsonConsole = string.Equals(configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase);
-        string? logFormat = configuration[$"{Section}:{nameof(LogFormat)}"];
-        if (logFormat is null && jsonConsole) settings = settings with { LogFormat = LogFormat.Json };
-        // The binder takes a number ("5") as a value no member has.
-        if (!Enum.IsDefined(settings.LogFormat))
-            throw new ArgumentException(
-                $"{Section}:{nameof(LogFormat)}: expected {EnumSpelling.Expected<LogFormat>()}, received '{logFormat}'");
+        if (configuration[$"{Section}:{nameof(LogFormat)}"] is null && jsonConsole) settings = settings with { LogFormat = LogFormat.Json };
         if (settings.DrainDelay < TimeSpan.Zero || settings.DrainDelay >= settings.ShutdownTimeout)
             throw new ArgumentException($"{Section}:{nameof(DrainDelay)}: expected at least 0 and less than "
                 + $"{Section}:{nameof(ShutdownTimeout)} ({settings.ShutdownTimeout}), received {settings.DrainDelay}");
+        if (settings.ModelPollInterval is { } poll && poll <= TimeSpan.Zero)
+            throw new ArgumentException(
+                $"{Section}:{nameof(ModelPollInterval)}: expected a positive time such as 00:00:30, received {poll}");
         return settings;
+    }
+
+    private const string TimeExample = "a time such as 00:00:30";
+
+    /// <summary>
+    /// Each value against its setting's type, before the binder sees it: the binder names the .NET type in its error
+    /// ("to type 'System.TimeSpan'"), and takes a number ("5") as a log format no member has.
+    /// </summary>
+    private static void CheckValues(IConfigurationSection section)
+    {
+        foreach (System.Reflection.PropertyInfo property in typeof(ServeSettings).GetProperties())
+        {
+            if (section[property.Name] is not { } value) continue;
+            Type type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            string? expected =
+                type == typeof(bool) ? bool.TryParse(value, out _) ? null : "true or false"
+                : type == typeof(TimeSpan) ? TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out _) ? null : TimeExample
+                : type == typeof(LogFormat) ? EnumSpelling.TryParse(value, out LogFormat _) ? null : EnumSpelling.Expected<LogFormat>()
+                : null;
+            if (expected is not null) throw new ArgumentException($"{Section}:{property.Name}: expected {expected}, received '{value}'");
+        }
     }
 }

@@ -24,6 +24,13 @@ public sealed class FashionClassifierPool : IDisposable
     public FashionClassifierPool(FashionClassifierPoolOptions options, ILogger<FashionClassifierPool>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // Checked before the model loads; a Timer refused them later, naming its own "dueTime".
+        if (options.PollInterval is { } poll && poll <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), poll,
+                $"{nameof(FashionClassifierPoolOptions.PollInterval)}: expected a positive time or null, received {poll}");
+        if (options.ChangeDelay < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ChangeDelay,
+                $"{nameof(FashionClassifierPoolOptions.ChangeDelay)}: expected at least 0, received {options.ChangeDelay}");
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _current = new Generation(LoadWarm(), owned: true);

@@ -31,4 +31,39 @@ public sealed class ServeSettingsTests
     {
         Assert.Equal(LogFormat.Json, Read(("Logging:Console:FormatterName", "json")).LogFormat);
     }
+
+    [Theory]
+    [InlineData("DrainDelay", "abc", "a time such as 00:00:30")]
+    [InlineData("ModelPollInterval", "5 minutes", "a time such as 00:00:30")]
+    [InlineData("WatchModel", "maybe", "true or false")]
+    [InlineData("LogRequests", "1", "true or false")]
+    public void Read_ValueOfTheWrongType_OneMessageNamingTheKeyAndWhatItTakes(string key, string value, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Read(($"Serve:{key}", value)));
+
+        Assert.Equal($"Serve:{key}: expected {expected}, received '{value}'", error.Message);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:05")]
+    public void Read_PollIntervalNotPositive_Refused(string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Read(("Serve:ModelPollInterval", value)));
+
+        Assert.StartsWith("Serve:ModelPollInterval: expected a positive time such as 00:00:30, received ", error.Message);
+    }
+
+    [Fact]
+    public void Read_ValuesOfTheirTypes_Bound()
+    {
+        ServeSettings settings = Read(("Serve:DrainDelay", "00:00:03"), ("Serve:ShutdownTimeout", "00:00:20"),
+            ("Serve:WatchModel", "False"), ("Serve:ModelPollInterval", "00:01:00"), ("Serve:Model", "m.onnx"));
+
+        Assert.Equal(new ServeSettings
+        {
+            DrainDelay = TimeSpan.FromSeconds(3), ShutdownTimeout = TimeSpan.FromSeconds(20), WatchModel = false,
+            ModelPollInterval = TimeSpan.FromMinutes(1), Model = "m.onnx",
+        }, settings);
+    }
 }

@@ -63,6 +63,20 @@ public sealed class FashionClassifierPoolTests : TempFolderTests
         Assert.Throws<ObjectDisposedException>(() => old.PredictPixels(TrainedModel.Test.Image(0)));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void New_PollIntervalNotPositive_RefusedBeforeTheModelLoads(int seconds)
+    {
+        // The model path does not exist: a FileNotFoundException would mean the model was read first.
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new FashionClassifierPool(new FashionClassifierPoolOptions
+        {
+            ModelPath = Path.Combine(Folder, "absent.onnx"), WatchForChanges = true, PollInterval = TimeSpan.FromSeconds(seconds),
+        }));
+
+        Assert.StartsWith("PollInterval: expected a positive time or null", error.Message);
+    }
+
     [Fact]
     public void AddFashionClassifier_ServiceProvider_ResolvesOneLoadedPoolAndDisposesIt()
     {
