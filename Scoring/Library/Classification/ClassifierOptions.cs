@@ -18,4 +18,18 @@ public sealed record ClassifierOptions
     /// refusing more garments.
     /// </summary>
     public double? InDistributionThreshold { get; init; }
+
+    /// <summary>This, once each setting is checked: an <see cref="ArgumentOutOfRangeException"/> names the first out of range.</summary>
+    internal ClassifierOptions Checked()
+    {
+        if (GpuDeviceId is < 0)
+            throw new ArgumentOutOfRangeException(nameof(GpuDeviceId), GpuDeviceId, $"{nameof(GpuDeviceId)}: expected a device id ≥ 0");
+        if (IntraOpThreads is < 1)
+            throw new ArgumentOutOfRangeException(nameof(IntraOpThreads), IntraOpThreads, $"{nameof(IntraOpThreads)}: expected at least 1");
+        // NaN would fail every comparison: every image "not a garment".
+        if (InDistributionThreshold is double threshold && double.IsNaN(threshold))
+            throw new ArgumentOutOfRangeException(nameof(InDistributionThreshold), threshold,
+                $"{nameof(InDistributionThreshold)}: expected a number (or null for the model's own)");
+        return this;
+    }
 }
