@@ -20,6 +20,17 @@ public sealed record AugmentationOptions(int CropPadding = 0, bool HorizontalFli
                 CutMixProbability > 0 ? $"cutmix(p {CutMixProbability})" : null,
             }.Where(s => s is not null))
         : "none";
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first field out of range (NaN included).</summary>
+    internal void Validate()
+    {
+        const string name = "Augmentation";
+        if (CropPadding < 0) throw new ArgumentOutOfRangeException(name, CropPadding, "crop padding: expected 0 or more.");
+        if (ErasingProbability is not (>= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(name, ErasingProbability, "erasing probability: expected a value in [0, 1].");
+        if (CutMixProbability is not (>= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(name, CutMixProbability, "CutMix probability: expected a value in [0, 1].");
+    }
 }
 
 /// <summary>

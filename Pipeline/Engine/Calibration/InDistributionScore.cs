@@ -81,7 +81,8 @@ public static class InDistributionScore
     {
         if (scores.Count == 0) throw new ArgumentException("In-distribution threshold: expected held-out scores. Received none.",
             nameof(scores));
-        if (acceptRate is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(acceptRate), acceptRate, "expected a share in (0, 1]");
+        if (!(acceptRate > 0 && acceptRate <= 1))
+            throw new ArgumentOutOfRangeException(nameof(acceptRate), acceptRate, "expected a share in (0, 1]");
         double[] sorted = [.. scores.Order()];
         return sorted[Math.Clamp((int)Math.Floor((1 - acceptRate) * sorted.Length), 0, sorted.Length - 1)];
     }

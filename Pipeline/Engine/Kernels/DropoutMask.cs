@@ -113,7 +113,7 @@ public static class DropoutMask
 
     private static (uint Threshold, int ScaleBits) Constants(float rate)
     {
-        if (rate is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(rate), rate, "DropoutMask: expected a rate in [0, 1).");
+        if (!(rate >= 0 && rate < 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "DropoutMask: expected a rate in [0, 1).");
         return ((uint)Math.Round(rate * 65536.0), BitConverter.SingleToInt32Bits(1f / (1f - rate)));
     }
 

@@ -22,7 +22,7 @@ public sealed class SoftmaxCrossEntropy
     /// </summary>
     public SoftmaxCrossEntropy(float labelSmoothing = 0)
     {
-        if (labelSmoothing is < 0 or >= 1)
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1))
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing,
                 "SoftmaxCrossEntropy: expected label smoothing in [0, 1).");
         LabelSmoothing = labelSmoothing;
@@ -64,7 +64,7 @@ public sealed class SoftmaxCrossEntropy
         if (logits.SampleSize != Classes || labels.Length != n || n > _labels.Length || (!mixedLabels.IsEmpty && mixedLabels.Length != n))
             throw new ArgumentException($"SoftmaxCrossEntropy: expected logits [N ≤ {_labels.Length}, {Classes}] and N labels. " +
                 $"Received {logits} and {labels.Length} labels.");
-        if (mix is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(mix), mix, "SoftmaxCrossEntropy: expected λ in [0, 1].");
+        if (!(mix >= 0 && mix <= 1)) throw new ArgumentOutOfRangeException(nameof(mix), mix, "SoftmaxCrossEntropy: expected λ in [0, 1].");
         _probabilities.SetBatchSize(n);
         labels.CopyTo(_labels);
         mixedLabels.CopyTo(_mixedLabels);

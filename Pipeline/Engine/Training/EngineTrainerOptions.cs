@@ -64,7 +64,11 @@ public sealed record EngineTrainerOptions
         if (!(ReduceOnPlateauMinDelta >= 0))
             throw Invalid(nameof(ReduceOnPlateauMinDelta), ReduceOnPlateauMinDelta, "plateau min delta: expected 0 or more.");
         if (Threads <= 0) throw Invalid(nameof(Threads), Threads, "threads: expected at least 1.");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 1))
+            throw Invalid(nameof(ValidationFraction), ValidationFraction, "validation fraction: expected a value in [0, 1).");
         // A negative decay grows the weights, a negative patience would read as "off".
+        if (LabelSmoothing is not (>= 0 and < 1))
+            throw Invalid(nameof(LabelSmoothing), LabelSmoothing, "label smoothing: expected a value in [0, 1).");
         if (!(WeightDecay >= 0) || float.IsInfinity(WeightDecay))
             throw Invalid(nameof(WeightDecay), WeightDecay, "weight decay: expected 0 or more.");
         if (EarlyStopping.Patience < 0)
@@ -73,6 +77,12 @@ public sealed record EngineTrainerOptions
             throw Invalid(nameof(ReduceOnPlateauPatience), ReduceOnPlateauPatience, "plateau patience: expected 0 (off) or more.");
         ArgumentNullException.ThrowIfNull(WeightAveraging);
         WeightAveraging.Validate();
+        ArgumentNullException.ThrowIfNull(Augmentation);
+        Augmentation.Validate();
+        if (WarmupFraction is not (>= 0 and < 1))
+            throw Invalid(nameof(WarmupFraction), WarmupFraction, "warm-up fraction: expected a value in [0, 1).");
+        if (ReduceOnPlateauFactor is not (> 0 and <= 1))
+            throw Invalid(nameof(ReduceOnPlateauFactor), ReduceOnPlateauFactor, "plateau factor: expected a value in (0, 1].");
         // An enum value outside its names (a cast) is refused where it is resolved (one switch each).
         _ = Optimizers.Optimizer.Create(Optimizer, WeightDecay, Momentum, Nesterov, AdamEpsilon);
         _ = LearningRateSchedule.Create(Schedule, WarmupFraction);

@@ -11,7 +11,7 @@ public static class StratifiedSplit
     /// <summary>(train, holdout) index lists; holdout has round(fraction × class count) of every class.</summary>
     public static (int[] Train, int[] Holdout) Split(IReadOnlyList<int> labels, float fraction, ulong seed)
     {
-        if (fraction is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(fraction), fraction,
+        if (!(fraction >= 0 && fraction < 1)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction,
             "validation fraction: expected a value in [0, 1)");
         var random = new EngineRandom(seed);
         var train = new List<int>();

@@ -49,7 +49,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         int classes = FeatureReader.ClassCount(input, _options.LabelColumnName);
         // Fine-tuning replaces whatever head the net had; otherwise only the Fashion-MNIST one adapts to the data.
         model = _options.InitFrom is null ? FashionMnistNet.WithClasses(model, classes) : FashionMnistNet.WithHead(model, classes);
-        float fraction = _options.ValidationSet is null ? _options.ValidationSetFraction ?? defaults.ValidationFraction : 0;
+        float fraction = engineOptions.ValidationFraction;
         (LabeledImages train, LabeledImages? validation) = SplitValidation(all, model, fraction);
         // A batch larger than the training set is the whole set in one step (as in Keras): allocate no more than that.
         engineOptions = engineOptions with { BatchSize = Math.Min(engineOptions.BatchSize, Math.Max(1, train.Count)) };
@@ -165,6 +165,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         ReduceOnPlateauPatience = _options.ReduceLearningRateOnPlateauPatience ?? d.ReduceOnPlateauPatience,
         Seed = _options.Seed,
         Threads = _options.Threads ?? d.Threads,
+        ValidationFraction = _options.ValidationSet is null ? _options.ValidationSetFraction ?? d.ValidationFraction : 0,
     };
 
     private (LabeledImages Train, LabeledImages? Validation) SplitValidation(LabeledImages all, Sequential model, float fraction)

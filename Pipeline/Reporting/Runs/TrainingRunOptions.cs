@@ -47,7 +47,7 @@ public sealed record TrainingRunOptions
         if (LearningRate is not null && !(LearningRate > 0 && float.IsFinite(LearningRate.Value)))
             throw new ArgumentException($"--lr: expected a positive number, received {LearningRate}");
         if (Threads is <= 0) throw new ArgumentException($"--threads: expected at least 1, received {Threads}");
-        if (ValidationFraction is < 0 or >= 1)
+        if (ValidationFraction is float fraction && !(fraction >= 0 && fraction < 1))
             throw new ArgumentException($"--validation-fraction: expected a value in [0, 1), received {ValidationFraction}");
         if (LimitTrain is <= 0) throw new ArgumentException($"--limit-train: expected at least 1, received {LimitTrain}");
         if (LimitTest is <= 0) throw new ArgumentException($"--limit-test: expected at least 1, received {LimitTest}");

@@ -284,6 +284,43 @@ public sealed class FashionCnnTrainerTests() : TempFolderTests("mlnetfashion-tra
         Assert.Equal((10, 10), (end.Batch, end.BatchesPerEpoch));
     }
 
+    public static TheoryData<string> OptionsOutOfRange => new("validation-fraction-nan", "label-smoothing-nan", "erasing-nan");
+
+    [Theory]
+    [MemberData(nameof(OptionsOutOfRange))]
+    public void Fit_OptionOutOfRange_RefusedNamingItBeforeTheDataIsRead(string name)
+    {
+        // NaN passed checks written as "x < 0 or x >= 1": a NaN validation fraction stopped the run after reading the data
+        // with System.Text.Json's "cannot be written as valid JSON".
+        var options = SmallRun();
+        string expected;
+        switch (name)
+        {
+            case "validation-fraction-nan":
+                options.ValidationSetFraction = float.NaN;
+                expected = "validation fraction: expected a value in [0, 1).";
+                break;
+            case "label-smoothing-nan":
+                options.LabelSmoothing = float.NaN;
+                expected = "label smoothing: expected a value in [0, 1).";
+                break;
+            case "erasing-nan":
+                options.Augmentation = new(ErasingProbability: float.NaN);
+                expected = "erasing probability: expected a value in [0, 1].";
+                break;
+            default: throw new ArgumentOutOfRangeException(nameof(name), name, "no such case");
+        }
+        var ml = new MLContext(seed: 1);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var unreadable = new FashionMnistDataView(RealData.Data.Train.Take(10), cancelled.Token);
+
+        var ex = Assert.ThrowsAny<ArgumentException>(
+            () => ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options)).Fit(unreadable));
+
+        Assert.StartsWith(expected, ex.Message);
+    }
+
     [Theory]
     [InlineData(0, OptimizerKind.Adam, "epochs: expected at least 1.")]
     [InlineData(1, (OptimizerKind)7, "optimizer: expected adam, adamw or sgd.")]

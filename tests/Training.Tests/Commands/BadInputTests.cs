@@ -15,7 +15,7 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
         "truncated-images", "corrupt-gzip", "wrong-magic", "count-mismatch", "label-out-of-range", "empty-file", "missing-directory",
         "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "diverging-lr", "model-not-onnx",
         "model-missing", "model-truncated", "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large",
-        "evaluate-on-bad-image-without-images",
+        "evaluate-on-bad-image-without-images", "validation-fraction-nan", "cv-validation-fraction-nan",
         "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
         "spec-output-not-ten-classes", "spec-input-not-one-plane", "spec-unknown-key",
@@ -232,6 +232,13 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
             case "evaluate-limit-zero":
                 return (["evaluate", "--model", Path.Combine(Folder, "absent.onnx"), "--limit-test", "0"],
                     "--limit-test: expected at least 1, received 0");
+            // NaN passed "< 0 or >= 1": the run read the data and stopped on System.Text.Json's "cannot be written as valid JSON".
+            case "validation-fraction-nan":
+                return (["train", "--validation-fraction", "nan", "--out", outDir],
+                    "--validation-fraction: expected a value in [0, 1), received NaN");
+            case "cv-validation-fraction-nan":
+                return (["cv", "--folds", "2", "--validation-fraction", "nan", "--out", outDir],
+                    "--validation-fraction: expected a value in [0, 1), received NaN");
             case "evaluate-on-bad-image-without-images":
                 return (["evaluate", "--model", Path.Combine(Folder, "absent.onnx"), "--on-bad-image", "skip"],
                     "--on-bad-image: expected --images too");

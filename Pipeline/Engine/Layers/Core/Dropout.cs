@@ -16,7 +16,7 @@ public sealed class Dropout : ElementwiseLayer
 
     public Dropout(float rate)
     {
-        if (rate is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(rate), rate, "Dropout: expected a rate in [0, 1).");
+        if (!(rate >= 0 && rate < 1)) throw new ArgumentOutOfRangeException(nameof(rate), rate, "Dropout: expected a rate in [0, 1).");
         Rate = rate;
     }
 

@@ -21,9 +21,9 @@ public abstract unsafe class BatchNorm : Layer
 
     protected BatchNorm(float momentum, float epsilon)
     {
-        if (momentum is <= 0 or > 1)
+        if (!(momentum > 0 && momentum <= 1))
             throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"{Kind}: expected momentum in (0, 1].");
-        if (epsilon <= 0) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"{Kind}: expected a positive epsilon.");
+        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"{Kind}: expected a positive epsilon.");
         (Momentum, Epsilon) = (momentum, epsilon);
     }
 
