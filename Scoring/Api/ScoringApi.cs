@@ -193,6 +193,8 @@ public static class ScoringApi
     {
         HttpRequest request = http.Request;
         if (length > MaxBodyBytes) return TooLarge();
+        if (ExplainQuery(request) is not { } explain)
+            return Results.BadRequest(new { error = $"explain: expected true, false, 1 or 0, received '{request.Query["explain"]}'" });
         ReadOnlyMemory<byte> body = buffer.AsMemory(0, length);
         string name = "image";
         // Only multipart is a form here: curl --data-binary @boot.png labels its raw bytes x-www-form-urlencoded.
@@ -238,7 +240,7 @@ public static class ScoringApi
             // One model from scoring to the header that names it, even when another is swapped in meanwhile.
             using var lease = pool.Acquire();
             start = Stopwatch.GetTimestamp();
-            Explanation? explanation = ExplainRequested(request) ? lease.Classifier.Explain(seen) : null;
+            Explanation? explanation = explain ? lease.Classifier.Explain(seen) : null;
             Prediction prediction = explanation?.Prediction ?? lease.Classifier.Predict(seen);
             metrics.Observe(preprocess, Stopwatch.GetElapsedTime(start), prediction.Label);
             http.Response.Headers[ModelVersionHeader] = lease.Classifier.Info.Version;
@@ -255,9 +257,17 @@ public static class ScoringApi
         }
     }
 
-    /// <summary>?explain=true (or 1): add the occlusion heat map to the answer.</summary>
-    private static bool ExplainRequested(HttpRequest request) =>
-        request.Query["explain"].ToString() is var v && (v.Equals("true", StringComparison.OrdinalIgnoreCase) || v == "1");
+    /// <summary>
+    /// ?explain=true (or 1): add the occlusion heat map to the answer; false, 0 or none: not. Null for anything else, which
+    /// is refused rather than read as false.
+    /// </summary>
+    private static bool? ExplainQuery(HttpRequest request) => request.Query["explain"].ToString() switch
+    {
+        "" or "0" => false,
+        "1" => true,
+        var v when bool.TryParse(v, out bool value) => value,
+        _ => null,
+    };
 
     private static IResult TooLarge() =>
         Results.Json(new { error = $"expected an image of at most {MaxImageBytes:N0} bytes" },

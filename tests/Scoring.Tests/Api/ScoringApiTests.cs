@@ -57,6 +57,33 @@ public sealed class ScoringApiTests : InProcessService
     }
 
     [Theory]
+    [InlineData("1", true)]
+    [InlineData("TRUE", true)]
+    [InlineData("0", false)]
+    [InlineData("false", false)]
+    public async Task PostPredict_ExplainTrueOrFalse_ExplanationOrNone(string value, bool explained)
+    {
+        var response = await Client.PostAsync($"/predict?explain={value}", new ByteArrayContent(SamplePng(0)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(explained, json["explanation"] is not null);
+    }
+
+    [Theory]
+    [InlineData("maybe")]
+    [InlineData("yes")]
+    public async Task PostPredict_ExplainNeitherTrueNorFalse_400NamingIt(string value)
+    {
+        // It was read as false: a client asking ?explain=yes got no heat map and no word of why.
+        var response = await Client.PostAsync($"/predict?explain={value}", new ByteArrayContent(SamplePng(0)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal($"{{\"error\":\"explain: expected true, false, 1 or 0, received '{value}'\"}}",
+            await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
     [InlineData(new[] { "file" }, HttpStatusCode.OK)]
     [InlineData(new[] { "first", "second" }, HttpStatusCode.BadRequest)]
     public async Task PostPredict_MultipartWithoutAnImageField_TakesASingleFileAndRefusesSeveral(string[] fields, HttpStatusCode expected)
