@@ -121,6 +121,7 @@ public sealed partial class FashionClassifier : IDisposable
     private static GrayImage Preprocess(string imagePath)
     {
         ArgumentNullException.ThrowIfNull(imagePath);
+        if (string.IsNullOrWhiteSpace(imagePath)) throw new ArgumentException($"imagePath: expected a file path, received '{imagePath}'");
         return File.Exists(imagePath)
             ? Preprocess(File.ReadAllBytes(imagePath), Path.GetFileName(imagePath))
             : throw new FileNotFoundException($"{imagePath}: image file not found", imagePath);
@@ -161,11 +162,16 @@ public sealed partial class FashionClassifier : IDisposable
         };
     }
 
-    /// <summary>784 floats already scaled to [0, 1].</summary>
+    /// <summary>784 floats already scaled to [0, 1] (pixels / 255); anything else throws an <see cref="ArgumentException"/>.</summary>
     public Prediction PredictPixels(ReadOnlySpan<float> scaled)
     {
+        // Pixels of 0..255 passed as floats would all clamp to white and classify as something, without a word.
+        int bad = scaled.IndexOfAnyExceptInRange(0f, 1f);
+        if (bad >= 0)
+            throw new ArgumentException($"scaled: expected values in [0, 1] (pixels / 255), found {scaled[bad]} at index {bad}; "
+                + "0..255 pixels go to PredictPixels(ReadOnlySpan<byte>)");
         var bytes = new byte[scaled.Length];
-        for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)Math.Round(Math.Clamp(scaled[i], 0, 1) * 255);
+        for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)Math.Round(scaled[i] * 255);
         return PredictPixels(bytes);
     }
 

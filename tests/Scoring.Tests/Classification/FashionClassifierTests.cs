@@ -110,6 +110,42 @@ public class FashionClassifierTests
         Assert.Throws<ArgumentNullException>(() => Classifier.Predict((byte[])null!));
     }
 
+    [Fact]
+    public void PredictPixels_ScaledFloats_SameProbabilitiesAsTheirBytes()
+    {
+        byte[] pixels = TrainedModel.Test.Image(3).ToArray();
+
+        float[] scaled = [.. pixels.Select(p => p / 255f)];
+
+        Assert.Equal(Classifier.PredictPixels(pixels).Probabilities, Classifier.PredictPixels(scaled).Probabilities);
+    }
+
+    [Theory]
+    [InlineData(255f)]
+    [InlineData(-0.01f)]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void PredictPixels_FloatsOutsideZeroToOne_ThrowNamingTheFirst(float value)
+    {
+        float[] scaled = new float[784];
+        scaled[5] = value;
+
+        var error = Assert.Throws<ArgumentException>(() => Classifier.PredictPixels(scaled));
+
+        Assert.StartsWith($"scaled: expected values in [0, 1] (pixels / 255), found {value} at index 5", error.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Predict_EmptyPath_ArgumentExceptionNamingIt(string path)
+    {
+        // It said ": image file not found".
+        var error = Assert.Throws<ArgumentException>(() => Classifier.Predict(path));
+
+        Assert.Equal($"imagePath: expected a file path, received '{path}'", error.Message);
+    }
+
     [NoCudaFact]
     [Trait("Category", "Gpu")]
     public void Load_GpuRequestedOnCpuOnlyMachine_FallsBackAndStillPredicts()
