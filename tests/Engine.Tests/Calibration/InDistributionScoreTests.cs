@@ -37,14 +37,4 @@ public class InDistributionScoreTests
 
     [Fact]
     public void Parse_UnknownName_Null() => Assert.Null(InDistributionScore.Parse("entropy"));
-
-    [Theory]
-    [InlineData(0.0)]
-    [InlineData(1.5)]
-    [InlineData(double.NaN)]
-    public void Threshold_AcceptRateOutsideZeroToOne_Throws(double acceptRate)
-    {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => InDistributionScore.Threshold([1.0, 2.0, 3.0], acceptRate));
-        Assert.Equal("acceptRate", ex.ParamName);
-    }
 }
