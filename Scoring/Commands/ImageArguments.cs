@@ -22,7 +22,11 @@ public static class ImageArguments
         string[] found = [.. Directory.EnumerateFiles(folder)
             .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)];
-        return found.Length > 0 ? found
-            : throw new ArgumentException($"{folder}: no image files ({string.Join(", ", Extensions)}) in the folder");
+        if (found.Length > 0) return found;
+        // A folder of class subfolders (what train --images takes) is the likely mistake: say where its images are read.
+        bool deeper = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Any(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase));
+        throw new ArgumentException($"{folder}: no image files ({string.Join(", ", Extensions)}) in the folder"
+            + (deeper ? "; its subfolders hold some: predict --out FILE reads them" : ""));
     }
 }

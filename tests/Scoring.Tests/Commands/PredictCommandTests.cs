@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MlNetFashion.Scoring.Imaging;
 using MlNetFashion.Scoring.Tests.Imaging;
 using MlNetFashion.Tests.Shared;
 using SkiaSharp;
@@ -61,6 +62,21 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
         var (exit, _, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, folder);
         Assert.Equal(1, exit);
         Assert.Equal($"error: {folder}: no image files (.png, .jpg, .jpeg, .bmp, .gif, .webp) in the folder", error.Trim());
+    }
+
+    [Fact]
+    public void Predict_FolderWithImagesOnlyInSubfolders_SaysOutReadsThem()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(Folder, "photos")).FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "boots"));
+        File.WriteAllBytes(Path.Combine(folder, "boots", "1.png"),
+            ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(0).ToArray())));
+
+        var (exit, _, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, folder);
+
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: {folder}: no image files (.png, .jpg, .jpeg, .bmp, .gif, .webp) in the folder; its subfolders hold some: "
+            + "predict --out FILE reads them", error.Trim());
     }
 
     [Theory]
