@@ -19,10 +19,10 @@ public static class ServeCommand
 
     public static Command Create()
     {
-        var model = new Option<string?>("--model")
+        var model = ModelOption.RefuseBlank(new Option<string?>("--model")
         {
             Description = "model.onnx or model.zip (or MLNETFASHION_MODEL, Serve:Model in appsettings.json).",
-        };
+        });
         var urls = new Option<string?>("--urls") { Description = $"Where to listen (or ASPNETCORE_URLS); default {DefaultUrls}." };
         var logFormat = ChoiceOption.Create<LogFormat>("--log-format",
             "Plain log lines (text, the default) or one JSON object per log entry and per request (json).");

@@ -127,6 +127,8 @@ public static class ModelFile
     /// <summary>The one wording of a missing model, for every command that takes --model.</summary>
     public static void MustExist(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException($"model path: expected a file path, received '{path}'");
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found", path);
     }
 

@@ -146,6 +146,17 @@ public class FashionClassifierTests
         Assert.Equal($"imagePath: expected a file path, received '{path}'", error.Message);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void Load_BlankModelPath_ArgumentExceptionNamingIt(string path)
+    {
+        // It said ": model file not found".
+        var error = Assert.Throws<ArgumentException>(() => FashionClassifier.Load(path));
+
+        Assert.Equal($"model path: expected a file path, received '{path}'", error.Message);
+    }
+
     [NoCudaFact]
     [Trait("Category", "Gpu")]
     public void Load_GpuRequestedOnCpuOnlyMachine_FallsBackAndStillPredicts()

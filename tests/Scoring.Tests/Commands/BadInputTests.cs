@@ -29,7 +29,7 @@ public sealed class BadInputTests() : TempFolderTests("scoring-bad-")
         "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model",
         "urls-port-in-use", "urls-address-not-on-this-machine", "urls-empty", "urls-https", "urls-port-out-of-range",
         "urls-free-port-on-localhost", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file", "log-format-number",
-        "log-format-unknown");
+        "log-format-unknown", "model-blank-predict", "model-blank-serve");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -104,6 +104,11 @@ public sealed class BadInputTests() : TempFolderTests("scoring-bad-")
             "log-format-unknown" =>
                 (new[] { "serve", "--model", good, "--log-format", "xml" },
                 "error: --log-format: expected text or json, received \"xml\" (see 'serve --help')"),
+            // An unset variable in a script (--model "$MODEL"): it said ": model file not found".
+            "model-blank-predict" =>
+                (new[] { "predict", "--model", "", Write("ok.png", Png(28, 28)) }, "error: --model: expected a model file, received ''"),
+            "model-blank-serve" =>
+                (new[] { "serve", "--model", " ", "--urls", "notaurl" }, "error: --model: expected a model file, received ' '"),
             _ => throw new ArgumentException(name),
         };
         (string[] args, string mustName) = testCase;

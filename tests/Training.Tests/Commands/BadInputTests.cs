@@ -16,6 +16,7 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
         "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "diverging-lr", "model-not-onnx",
         "model-missing", "model-truncated", "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large",
         "evaluate-on-bad-image-without-images", "validation-fraction-nan", "cv-validation-fraction-nan",
+        "evaluate-model-blank",
         "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
         "spec-output-not-ten-classes", "spec-input-not-one-plane", "spec-unknown-key",
@@ -239,6 +240,7 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
             case "cv-validation-fraction-nan":
                 return (["cv", "--folds", "2", "--validation-fraction", "nan", "--out", outDir],
                     "--validation-fraction: expected a value in [0, 1), received NaN");
+            case "evaluate-model-blank": return (["evaluate", "--model", ""], "error: --model: expected a model file, received ''");
             case "evaluate-on-bad-image-without-images":
                 return (["evaluate", "--model", Path.Combine(Folder, "absent.onnx"), "--on-bad-image", "skip"],
                     "--on-bad-image: expected --images too");
