@@ -31,6 +31,18 @@ public sealed record AugmentationOptions(int CropPadding = 0, bool HorizontalFli
         if (CutMixProbability is not (>= 0 and <= 1))
             throw new ArgumentOutOfRangeException(name, CutMixProbability, "CutMix probability: expected a value in [0, 1].");
     }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> when a crop's padding is not less than a side of
+    /// <paramref name="imageShape"/> (C, H, W): every shift that far leaves nothing of the image.
+    /// </summary>
+    public void CheckFits(Shape imageShape)
+    {
+        (_, int h, int w) = imageShape.AsImage();
+        if (CropPadding >= Math.Min(h, w))
+            throw new ArgumentOutOfRangeException("Augmentation", CropPadding,
+                $"crop padding: expected less than the image's side ({Math.Min(h, w)}).");
+    }
 }
 
 /// <summary>
@@ -38,13 +50,22 @@ public sealed record AugmentationOptions(int CropPadding = 0, bool HorizontalFli
 /// horizontal flip with probability ½, random erasing (a rectangle of 2–20 % of the area, aspect 0.3–3.3, set to 0).
 /// One scratch plane is allocated at construction, CutMix's box scratch at its first batch; nothing per batch after that.
 /// </summary>
-public sealed class Augmenter(AugmentationOptions options, Shape imageShape)
+public sealed class Augmenter
 {
-    private readonly float[] _scratch = new float[imageShape.Size];
-    private readonly (int C, int H, int W) _shape = imageShape.AsImage();
+    private readonly float[] _scratch;
+    private readonly (int C, int H, int W) _shape;
     private float[] _boxes = [];
 
-    public AugmentationOptions Options { get; } = options;
+    public Augmenter(AugmentationOptions options, Shape imageShape)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.CheckFits(imageShape);
+        Options = options;
+        _scratch = new float[imageShape.Size];
+        _shape = imageShape.AsImage();
+    }
+
+    public AugmentationOptions Options { get; }
 
     public void Apply(Tensor batch, EngineRandom random)
     {
@@ -109,6 +130,11 @@ public sealed class Augmenter(AugmentationOptions options, Shape imageShape)
     {
         if (dx == 0 && dy == 0) return;
         (int channels, int h, int w) = _shape;
+        if (Math.Abs(dx) >= w || Math.Abs(dy) >= h)
+        {
+            image.Clear();   // shifted out whole
+            return;
+        }
         Span<float> source = _scratch;
         image.CopyTo(source);
         image.Clear();

@@ -40,6 +40,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         if (_options.InitFrom is not null) defaults = defaults with { LearningRate = defaults.LearningRate / 10 };
         EngineTrainerOptions engineOptions = Merge(defaults);
         engineOptions.Validate();   // before reading the data: a bad option should not cost a pass over it
+        engineOptions.Augmentation.CheckFits(model.InputShape);
         if (_options.FreezeEpochs < 0) throw new ArgumentException($"FreezeEpochs: expected 0 or more, received {_options.FreezeEpochs}");
         if (_options.FreezeEpochs > 0 && _options.InitFrom is null)
             throw new ArgumentException(

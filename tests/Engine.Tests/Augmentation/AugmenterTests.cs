@@ -6,6 +6,7 @@ namespace MlNetFashion.Engine.Tests.Augmentation;
 public class AugmenterTests
 {
     private static readonly Shape Image = new(1, 12, 10);
+    private static readonly Shape Square28 = new(1, 28, 28);
 
     /// <summary>Image n filled with the value n + 1, its label 10·n.</summary>
     private static (Tensor Batch, int[] Labels) Constant(int count)
@@ -13,6 +14,41 @@ public class AugmenterTests
         var batch = new Tensor(count, Image);
         for (int n = 0; n < count; n++) batch.Sample(n).Fill(n + 1);
         return (batch, [.. Enumerable.Range(0, count).Select(n => 10 * n)]);
+    }
+
+    [Theory]
+    [InlineData(28)]
+    [InlineData(100)]
+    public void New_CropPaddingNotLessThanTheSide_ThrowsNamingIt(int padding)
+    {
+        // A shift of 28 or more sliced a negative length: "Specified argument was out of the range of valid values."
+        var error = Assert.Throws<ArgumentOutOfRangeException>(
+            () => new Augmenter(new AugmentationOptions(CropPadding: padding), Square28));
+
+        Assert.StartsWith("crop padding: expected less than the image's side (28).", error.Message);
+    }
+
+    [Theory]
+    [InlineData(28, 0)]
+    [InlineData(0, -30)]
+    public void Shift_ByTheWholeSideOrMore_LeavesABlankImage(int dy, int dx)
+    {
+        float[] image = [.. Enumerable.Range(1, Square28.Size).Select(i => (float)i)];
+
+        new Augmenter(AugmentationOptions.None, Square28).Shift(image, dy, dx);
+
+        Assert.All(image, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Shift_OneDown_EveryRowFromTheRowBelowAndTheLastBlank()
+    {
+        float[] image = [.. Enumerable.Range(0, Square28.Size).Select(i => (float)i)];
+
+        new Augmenter(AugmentationOptions.None, Square28).Shift(image, 1, 0);
+
+        Assert.Equal(Enumerable.Range(28, 27 * 28).Select(i => (float)i), image[..(27 * 28)]);
+        Assert.All(image[(27 * 28)..], v => Assert.Equal(0f, v));
     }
 
     [Fact]

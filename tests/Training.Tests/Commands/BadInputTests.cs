@@ -16,7 +16,7 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
         "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "diverging-lr", "model-not-onnx",
         "model-missing", "model-truncated", "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large",
         "evaluate-on-bad-image-without-images", "validation-fraction-nan", "cv-validation-fraction-nan",
-        "evaluate-model-blank",
+        "evaluate-model-blank", "spec-crop-padding-past-the-image",
         "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
         "spec-output-not-ten-classes", "spec-input-not-one-plane", "spec-unknown-key",
@@ -155,6 +155,14 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
                 File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Conv2D\", \"filters\": \"abc\", \"kernelSize\": 3} ]}");
                 return (["train", "--model-spec", spec, "--out", outDir],
                     "$.layers[0].filters: expected a positive integer, received \"abc\"");
+            }
+            case "spec-crop-padding-past-the-image":
+            {
+                // It said "Specified argument was out of the range of valid values." after reading the data.
+                string spec = Path.Combine(Folder, "model.json");
+                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ], "
+                    + "\"training\": {\"cropPadding\": 100}}");
+                return (["train", "--model-spec", spec, "--out", outDir], "crop padding: expected less than the image's side (28).");
             }
             case "summary-spec-is-a-folder":
                 // It said "cannot read the model spec (Access to the path '…' is denied.)".
