@@ -88,7 +88,7 @@ public sealed class Sequential
     {
         string why = ex is InsufficientMemoryException ? ex.Message.TrimEnd('.') : "out of memory";
         return new ArgumentException($"batch size {maxBatchSize:N0}: {what} cannot allocate its buffers ({why}); use a smaller " +
-            "batch size.", ex);
+            "batch size or a smaller layer.", ex);
     }
 
     /// <summary>

@@ -11,9 +11,16 @@ public sealed class Shape : IEquatable<Shape>
     public Shape(params int[] dims)
     {
         ArgumentNullException.ThrowIfNull(dims);
+        long size = 1;
         foreach (int d in dims)
         {
             if (d <= 0) throw new ArgumentException($"Expected positive dimensions. Received {Format(dims)}.", nameof(dims));
+            size *= d;
+            // Size is an int: past a tensor's length it wrapped, and the array's allocation failed with an OverflowException.
+            // A memory limit, reported as one (as Tensor does for a batch).
+            if (size > Array.MaxLength)
+                throw new InsufficientMemoryException(
+                    $"{Format(dims)} is {Product(dims):N0} floats, more than one tensor holds ({Array.MaxLength:N0}).");
         }
         _dims = (int[])dims.Clone();
     }
@@ -23,6 +30,8 @@ public sealed class Shape : IEquatable<Shape>
     public int this[int axis] => _dims[axis];
 
     /// <summary>Number of floats in one sample.</summary>
+    private static double Product(int[] dims) => dims.Aggregate(1.0, (p, d) => p * d);
+
     public int Size
     {
         get

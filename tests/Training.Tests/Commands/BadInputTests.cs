@@ -17,6 +17,7 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
         "model-missing", "model-truncated", "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large",
         "evaluate-on-bad-image-without-images", "validation-fraction-nan", "cv-validation-fraction-nan",
         "evaluate-model-blank", "spec-crop-padding-past-the-image",
+        "summary-spec-dense-too-large",
         "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
         "spec-output-not-ten-classes", "spec-input-not-one-plane", "spec-unknown-key",
@@ -163,6 +164,15 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
                 File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ], "
                     + "\"training\": {\"cropPadding\": 100}}");
                 return (["train", "--model-spec", spec, "--out", outDir], "crop padding: expected less than the image's side (28).");
+            }
+            case "summary-spec-dense-too-large":
+            {
+                // It crashed with an OverflowException and a stack trace: the kernel's size wrapped as an int.
+                string spec = Path.Combine(Folder, "model.json");
+                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 2000000000}, "
+                    + "{\"type\": \"Dense\", \"units\": 10} ]}");
+                return (["summary", "--model-spec", spec],
+                    "Dense 'dense_1' (input (784)) cannot allocate its buffers ((2000000000, 784) is");
             }
             case "summary-spec-is-a-folder":
                 // It said "cannot read the model spec (Access to the path '…' is denied.)".
