@@ -98,6 +98,10 @@ public sealed class ModelSpec
             throw new SpecException(
                 $"{file}: $.input: expected positive dimensions like [1, 28, 28], received {root["input"]!.ToJsonString()}", ex);
         }
+        catch (InsufficientMemoryException ex)
+        {
+            throw new SpecException($"{file}: $.input: {ex.Message.TrimEnd('.')}; Fashion-MNIST images are [1, 28, 28]", ex);
+        }
     }
 
     private static Sequential Build(Shape input, JsonArray layers, string file)

@@ -17,7 +17,7 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
         "model-missing", "model-truncated", "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large",
         "evaluate-on-bad-image-without-images", "validation-fraction-nan", "cv-validation-fraction-nan",
         "evaluate-model-blank", "spec-crop-padding-past-the-image",
-        "summary-spec-dense-too-large",
+        "summary-spec-dense-too-large", "summary-spec-input-too-large",
         "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
         "spec-output-not-ten-classes", "spec-input-not-one-plane", "spec-unknown-key",
@@ -173,6 +173,14 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
                     + "{\"type\": \"Dense\", \"units\": 10} ]}");
                 return (["summary", "--model-spec", spec],
                     "Dense 'dense_1' (input (784)) cannot allocate its buffers ((2000000000, 784) is");
+            }
+            case "summary-spec-input-too-large":
+            {
+                string spec = Path.Combine(Folder, "model.json");
+                File.WriteAllText(spec, "{\"input\": [1, 100000, 100000], \"layers\": [ {\"type\": \"Flatten\"}, "
+                    + "{\"type\": \"Dense\", \"units\": 10} ]}");
+                return (["summary", "--model-spec", spec],
+                    "model.json: $.input: (1, 100000, 100000) is 10,000,000,000 floats, more than one tensor holds (2,147,483,591)");
             }
             case "summary-spec-is-a-folder":
                 // It said "cannot read the model spec (Access to the path '…' is denied.)".
