@@ -76,11 +76,22 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
         Assert.Equal("", output.Trim());
     }
 
+    /// <summary>The opening of a spec: a net that fits Fashion-MNIST (Flatten, Dense 10) without the closing brace.</summary>
+    private const string Dense10 = """{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 10} ]""";
+    private const string Dense7 = """{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 7} ]""";
+
     private (string[] Args, string MustName) Arrange(string name, string outDir)
     {
         string Data() => Cli.DataCopy(Folder);
         string[] Train(string dir, params string[] more) =>
             ["train", "--data-dir", dir, "--out", outDir, "--epochs", "1", "--limit-train", "200", "--limit-test", "100", .. more];
+        // A model spec written into the test's folder: its path.
+        string Spec(string file, string json)
+        {
+            string path = Path.Combine(Folder, file);
+            File.WriteAllText(path, json);
+            return path;
+        }
         string Raw(string dir, string file)
         {
             string gz = Path.Combine(dir, file + ".gz");
@@ -145,85 +156,44 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
             case "unknown-preset":
                 return (["train", "--preset", "seed999", "--out", outDir], "seed999");
             case "malformed-spec":
-            {
-                string spec = Path.Combine(Folder, "model.json");
-                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Conv2D\", ");
-                return (["train", "--model-spec", spec, "--out", outDir], "model.json: malformed JSON");
-            }
+                return (["train", "--model-spec", Spec("model.json", """{"layers": [ {"type": "Conv2D", """), "--out", outDir],
+                    "model.json: malformed JSON");
             case "spec-bad-field":
-            {
-                string spec = Path.Combine(Folder, "model.json");
-                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Conv2D\", \"filters\": \"abc\", \"kernelSize\": 3} ]}");
-                return (["train", "--model-spec", spec, "--out", outDir],
-                    "$.layers[0].filters: expected a positive integer, received \"abc\"");
-            }
+                return (["train", "--model-spec", Spec("model.json", """{"layers": [ {"type": "Conv2D", "filters": "abc"} ]}"""),
+                    "--out", outDir], "$.layers[0].filters: expected a positive integer, received \"abc\"");
             case "spec-crop-padding-past-the-image":
-            {
                 // It said "Specified argument was out of the range of valid values." after reading the data.
-                string spec = Path.Combine(Folder, "model.json");
-                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ], "
-                    + "\"training\": {\"cropPadding\": 100}}");
-                return (["train", "--model-spec", spec, "--out", outDir], "crop padding: expected less than the image's side (28).");
-            }
+                return (["train", "--model-spec", Spec("model.json", Dense10 + """, "training": {"cropPadding": 100}}"""), "--out", outDir],
+                    "crop padding: expected less than the image's side (28).");
             case "summary-spec-dense-too-large":
-            {
                 // It crashed with an OverflowException and a stack trace: the kernel's size wrapped as an int.
-                string spec = Path.Combine(Folder, "model.json");
-                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 2000000000}, "
-                    + "{\"type\": \"Dense\", \"units\": 10} ]}");
-                return (["summary", "--model-spec", spec],
+                return (["summary", "--model-spec", Spec("model.json",
+                    """{"layers": [ {"type": "Flatten"}, {"type": "Dense", "units": 2000000000}, {"type": "Dense", "units": 10} ]}""")],
                     "Dense 'dense_1' (input (784)) cannot allocate its buffers ((2000000000, 784) is");
-            }
             case "summary-spec-input-too-large":
-            {
-                string spec = Path.Combine(Folder, "model.json");
-                File.WriteAllText(spec, "{\"input\": [1, 100000, 100000], \"layers\": [ {\"type\": \"Flatten\"}, "
-                    + "{\"type\": \"Dense\", \"units\": 10} ]}");
-                return (["summary", "--model-spec", spec],
+                return (["summary", "--model-spec", Spec("model.json", """{"input": [1, 100000, 100000], """ + Dense10[1..] + "}")],
                     "model.json: $.input: (1, 100000, 100000) is 10,000,000,000 floats, more than one tensor holds (2,147,483,591)");
-            }
             case "summary-spec-is-a-folder":
                 // It said "cannot read the model spec (Access to the path '…' is denied.)".
                 return (["summary", "--model-spec", Folder], $"{Folder}: is a folder; expected a model spec JSON file");
             case "spec-output-not-ten-classes":
-            {
                 // Seven outputs for ten classes: refused before training, not deep inside the loss.
-                string spec = Path.Combine(Folder, "seven.json");
-                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 7} ]}");
-                return (Train(Data(), "--model-spec", spec), "seven.json: the model ends in (7); expected 10 values, one per class");
-            }
+                return (Train(Data(), "--model-spec", Spec("seven.json", Dense7 + "}")),
+                    "seven.json: the model ends in (7); expected 10 values, one per class");
             case "spec-input-not-one-plane":
-            {
-                string spec = Path.Combine(Folder, "rgb.json");
-                File.WriteAllText(spec,
-                    "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
-                return (Train(Data(), "--model-spec", spec),
+                return (Train(Data(), "--model-spec", Spec("rgb.json", """{"input": [3, 28, 28], """ + Dense10[1..] + "}")),
                     "rgb.json: the model takes input (3, 28, 28); Fashion-MNIST images are (1, 28, 28)");
-            }
             case "summary-spec-output-not-ten-classes":
-            {
                 // summary printed the table of a net train refuses.
-                string spec = Path.Combine(Folder, "seven.json");
-                File.WriteAllText(spec, "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 7} ]}");
-                return (["summary", "--model-spec", spec], "seven.json: the model ends in (7); expected 10 values, one per class");
-            }
+                return (["summary", "--model-spec", Spec("seven.json", Dense7 + "}")],
+                    "seven.json: the model ends in (7); expected 10 values, one per class");
             case "summary-spec-input-not-one-plane":
-            {
-                string spec = Path.Combine(Folder, "rgb.json");
-                File.WriteAllText(spec,
-                    "{\"input\": [3, 28, 28], \"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ]}");
-                return (["summary", "--model-spec", spec],
+                return (["summary", "--model-spec", Spec("rgb.json", """{"input": [3, 28, 28], """ + Dense10[1..] + "}")],
                     "rgb.json: the model takes input (3, 28, 28); Fashion-MNIST images are (1, 28, 28)");
-            }
             case "spec-unknown-key":
-            {
                 // Misspelt keys must be refused: ignoring them would silently train with the defaults.
-                string spec = Path.Combine(Folder, "tiny.json");
-                File.WriteAllText(spec,
-                    "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10} ], \"training\": {\"epoch\": 1, " +
-                    "\"batchsize\": 7}}");
-                return (Train(Data(), "--model-spec", spec), "tiny.json: $.training.epoch: unknown key (expected epochs, batchSize, ");
-            }
+                return (Train(Data(), "--model-spec", Spec("tiny.json", Dense10 + """, "training": {"epoch": 1, "batchsize": 7}}""")),
+                    "tiny.json: $.training.epoch: unknown key (expected epochs, batchSize, ");
             case "epochs-zero":
                 return (["train", "--epochs", "0", "--out", outDir], "--epochs: expected at least 1");
             case "negative-lr":
