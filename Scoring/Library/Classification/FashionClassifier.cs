@@ -121,7 +121,7 @@ public sealed partial class FashionClassifier : IDisposable
     private static GrayImage Preprocess(string imagePath)
     {
         ArgumentNullException.ThrowIfNull(imagePath);
-        if (string.IsNullOrWhiteSpace(imagePath)) throw new ArgumentException($"imagePath: expected a file path, received '{imagePath}'");
+        if (string.IsNullOrWhiteSpace(imagePath)) throw new ArgumentException($"image path: expected a file path, received '{imagePath}'");
         return File.Exists(imagePath)
             ? Preprocess(File.ReadAllBytes(imagePath), Path.GetFileName(imagePath))
             : throw new FileNotFoundException($"{imagePath}: image file not found", imagePath);
