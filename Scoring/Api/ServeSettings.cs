@@ -76,7 +76,15 @@ public sealed record ServeSettings
     /// </summary>
     private static void CheckValues(IConfigurationSection section)
     {
-        foreach (System.Reflection.PropertyInfo property in typeof(ServeSettings).GetProperties())
+        System.Reflection.PropertyInfo[] properties = typeof(ServeSettings).GetProperties();
+        // The binder skips a key no property has: a misspelt Serve__DrainDelays would be ignored without a word.
+        foreach (IConfigurationSection child in section.GetChildren())
+        {
+            if (!properties.Any(p => p.Name.Equals(child.Key, StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException($"{Section}:{child.Key}: unknown setting; expected one of "
+                    + string.Join(", ", properties.Select(p => p.Name)));
+        }
+        foreach (System.Reflection.PropertyInfo property in properties)
         {
             if (section[property.Name] is not { } value) continue;
             Type type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;

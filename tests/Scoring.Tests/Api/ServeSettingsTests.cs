@@ -66,4 +66,14 @@ public sealed class ServeSettingsTests
             ModelPollInterval = TimeSpan.FromMinutes(1), Model = "m.onnx",
         }, settings);
     }
+
+    [Fact]
+    public void Read_UnknownKey_RefusedNamingItAndTheSettings()
+    {
+        // A misspelt key was skipped by the binder: the drain delay stayed 2 s without a word.
+        var error = Assert.Throws<ArgumentException>(() => Read(("Serve:DrainDelays", "00:00:05")));
+
+        Assert.Equal("Serve:DrainDelays: unknown setting; expected one of Model, Replica, LogFormat, LogRequests, WatchModel, "
+            + "ModelPollInterval, DrainDelay, ShutdownTimeout", error.Message);
+    }
 }
