@@ -23,6 +23,10 @@ public sealed class BatchScorer : IDisposable
 
     public BatchScorer(byte[] onnx, int? gpuDeviceId = null, int threads = 0, string modelName = "model")
     {
+        ArgumentNullException.ThrowIfNull(onnx);
+        // 0 means every core; a negative count meant the same without a word.
+        if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads: expected 0 (every core) or more");
+        if (gpuDeviceId is < 0) throw new ArgumentOutOfRangeException(nameof(gpuDeviceId), gpuDeviceId, "gpuDeviceId: expected 0 or more");
         var options = gpuDeviceId is int id ? SessionOptions.MakeSessionOptionWithCudaProvider(id) : new SessionOptions();
         options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
         // One thread per run; Score runs one batch per core at a time (threads = how many). A GPU gets one session.

@@ -195,6 +195,15 @@ public class FashionClassifierTests
     }
 
     [Fact]
+    public void BatchScorer_NegativeThreadsOrDevice_RefusedNamingIt()
+    {
+        byte[] onnx = File.ReadAllBytes(TrainedModel.Onnx);
+
+        Assert.Equal("threads", Assert.Throws<ArgumentOutOfRangeException>(() => new BatchScorer(onnx, threads: -1)).ParamName);
+        Assert.Equal("gpuDeviceId", Assert.Throws<ArgumentOutOfRangeException>(() => new BatchScorer(onnx, gpuDeviceId: -1)).ParamName);
+    }
+
+    [Fact]
     public void BatchScorer_TestIdx_MatchesPerImageClassifier()
     {
         string dir = Pipeline.Data.DataLocator.Locate(null);
