@@ -8,7 +8,7 @@ namespace MlNetFashion.Training.Commands;
 internal static class CommonOptions
 {
     public static Option<string?> DataDir() =>
-        RefuseEmpty(new Option<string?>("--data-dir") { Description = "Folder with the four Fashion-MNIST files (.gz or raw)." });
+        RefuseBlankFolder(new Option<string?>("--data-dir") { Description = "Folder with the four Fashion-MNIST files (.gz or raw)." });
 
     public static Option<int?> BatchSize() => new("--batch-size") { Description = "Batch size (default: the preset's)." };
 
@@ -19,19 +19,8 @@ internal static class CommonOptions
     public static Option<OptimizerKind?> Optimizer() =>
         ChoiceOption.Create<OptimizerKind>("--optimizer", "The optimizer (default: the preset's).");
 
-    /// <summary>
-    /// An empty folder name (an unset variable in a script: --data-dir "$DIR") is refused: train and evaluate read an empty
-    /// --data-dir as "look in the usual places"; elsewhere .NET said "The value cannot be an empty string." without naming
-    /// the option.
-    /// </summary>
-    public static Option<T> RefuseEmpty<T>(Option<T> option) where T : class?
-    {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<T>() is string dir && string.IsNullOrWhiteSpace(dir))
-                result.AddError($"{option.Name}: expected a folder, received '{dir}'");
-        });
-        return option;
-    }
+    /// <summary><see cref="BlankValue.Refuse"/> for an option that names a folder.</summary>
+    public static Option<T> RefuseBlankFolder<T>(Option<T> option) where T : class? => BlankValue.Refuse(option, "a folder");
+
     public static Option<int?> Threads() => new("--threads") { Description = "Engine threads (default: all cores)." };
 }

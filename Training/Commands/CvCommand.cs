@@ -25,7 +25,7 @@ public static class CvCommand
         var threads = CommonOptions.Threads();
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
         var dataDir = CommonOptions.DataDir();
-        var output = CommonOptions.RefuseEmpty(
+        var output = CommonOptions.RefuseBlankFolder(
             new Option<string>("--out") { Description = "Where cv-boxplot.png goes.", DefaultValueFactory = _ => "artifacts" });
         var command = new Command("cv", "K-fold cross-validation on the training set (a fresh model per fold).")
         {

@@ -9,7 +9,7 @@ public static class DataFetchCommand
 {
     public static Command Create()
     {
-        var dataDir = CommonOptions.RefuseEmpty(
+        var dataDir = CommonOptions.RefuseBlankFolder(
             new Option<string>("--data-dir") { Description = "Target folder.", DefaultValueFactory = _ => "data" });
         var baseUrl =
             new Option<string?>("--base-url") { Description = "Mirror to download from (default: the official Fashion-MNIST URL)." };

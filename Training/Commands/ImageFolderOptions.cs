@@ -10,12 +10,12 @@ namespace MlNetFashion.Training.Commands;
 /// </summary>
 internal sealed class ImageFolderOptions
 {
-    public Option<string?> Images { get; } = CommonOptions.RefuseEmpty(new Option<string?>("--images")
+    public Option<string?> Images { get; } = CommonOptions.RefuseBlankFolder(new Option<string?>("--images")
     {
         Description = "Your own images instead of Fashion-MNIST: a folder with one subfolder per class "
             + "(DIR/<label>/*.png|jpg|jpeg|bmp|gif|webp).",
     });
-    public Option<string?> TestImages { get; } = CommonOptions.RefuseEmpty(new Option<string?>("--test-images")
+    public Option<string?> TestImages { get; } = CommonOptions.RefuseBlankFolder(new Option<string?>("--test-images")
     {
         Description = "With --images: a test folder with the same class subfolders (instead of --test-fraction).",
     });
@@ -25,10 +25,10 @@ internal sealed class ImageFolderOptions
     };
     public Option<BadImagePolicy?> OnBadImage { get; } = ChoiceOption.Create<BadImagePolicy>("--on-bad-image",
         "With --images: fail on a file that is not a usable image (default), or skip it and report it.");
-    public Option<string?> InitFrom { get; } = CommonOptions.RefuseEmpty(new Option<string?>("--init-from")
+    public Option<string?> InitFrom { get; } = BlankValue.Refuse(new Option<string?>("--init-from")
     {
         Description = "Fine-tune: start from a trained run's weights (a model.onnx that train wrote, or a .ckpt).",
-    });
+    }, "a model.onnx or .ckpt file");
     public Option<int> FreezeEpochs { get; } = new("--freeze-epochs")
     {
         Description = "With --init-from: keep the convolution layers as loaded for the first N epochs.",

@@ -26,7 +26,7 @@ public static class TrainCommand
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
         var limitTest = new Option<int?>("--limit-test") { Description = "Use only the first N test images." };
         var dataDir = CommonOptions.DataDir();
-        var output = CommonOptions.RefuseEmpty(
+        var output = CommonOptions.RefuseBlankFolder(
             new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "artifacts" });
         var resume = new Option<bool>("--resume") { Description = "Continue from --out/checkpoints/last.ckpt." };
         var folder = new ImageFolderOptions();

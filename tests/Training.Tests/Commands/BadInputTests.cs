@@ -16,7 +16,7 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
         "unknown-preset", "malformed-spec", "spec-bad-field", "epochs-zero", "negative-lr", "diverging-lr", "model-not-onnx",
         "model-missing", "model-truncated", "model-wrong-input", "evaluate-limit-negative", "evaluate-limit-zero", "batch-too-large",
         "evaluate-on-bad-image-without-images", "validation-fraction-nan", "cv-validation-fraction-nan",
-        "evaluate-model-blank", "spec-crop-padding-past-the-image",
+        "evaluate-model-blank", "init-from-blank", "spec-crop-padding-past-the-image",
         "summary-spec-dense-too-large", "summary-spec-input-too-large",
         "fetch-bad-url", "fetch-folder-under-a-file",
         "train-out-under-a-file", "cv-out-under-a-file", "cv-more-folds-than-images", "model-zip-not-a-zip",
@@ -64,6 +64,7 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
     [InlineData("--data-dir", "data", "fetch")]
     [InlineData("--out", "train")]
     [InlineData("--out", "cv", "--folds", "2")]
+    [InlineData("--images", "train")]
     public void FolderOptionEmpty_OneLineNamingTheOption(string option, params string[] command)
     {
         // train and evaluate read an empty --data-dir as "look in the usual places" and trained or evaluated on them;
@@ -236,6 +237,9 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
             case "cv-validation-fraction-nan":
                 return (["cv", "--folds", "2", "--validation-fraction", "nan", "--out", outDir],
                     "--validation-fraction: expected a value in [0, 1), received NaN");
+            // It said "expected a folder", for a file.
+            case "init-from-blank":
+                return (["train", "--init-from", " ", "--out", outDir], "error: --init-from: expected a model.onnx or .ckpt file");
             case "evaluate-model-blank": return (["evaluate", "--model", ""], "error: --model: expected a model file, received ''");
             case "evaluate-on-bad-image-without-images":
                 return (["evaluate", "--model", Path.Combine(Folder, "absent.onnx"), "--on-bad-image", "skip"],
