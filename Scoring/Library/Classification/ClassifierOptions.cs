@@ -19,8 +19,8 @@ public sealed record ClassifierOptions
     /// </summary>
     public double? InDistributionThreshold { get; init; }
 
-    /// <summary>This, once each setting is checked: an <see cref="ArgumentOutOfRangeException"/> names the first out of range.</summary>
-    internal ClassifierOptions Checked()
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
+    internal void Validate()
     {
         if (GpuDeviceId is < 0)
             throw new ArgumentOutOfRangeException(nameof(GpuDeviceId), GpuDeviceId, $"{nameof(GpuDeviceId)}: expected a device id ≥ 0");
@@ -30,6 +30,5 @@ public sealed record ClassifierOptions
         if (InDistributionThreshold is double threshold && double.IsNaN(threshold))
             throw new ArgumentOutOfRangeException(nameof(InDistributionThreshold), threshold,
                 $"{nameof(InDistributionThreshold)}: expected a number (or null for the model's own)");
-        return this;
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class FashionClassifier : IDisposable
 
     private FashionClassifier(string path, ClassifierOptions options, string? onnxProfilePrefix)
     {
-        options.Checked();
+        options.Validate();
         (int? device, string? message) = GpuSelection.Resolve(options.GpuDeviceId);
         GpuStatus = message;
         if (device is int id)
