@@ -98,12 +98,11 @@ public sealed partial class FashionClassifier : IDisposable
     /// <summary>Classifies an image file (PNG, JPEG, BMP, …) of any size and colour.</summary>
     public Prediction Predict(string imagePath) => Predict(Preprocess(imagePath));
 
+    /// <summary>An encoded image read from where the stream stands, up to <see cref="EncodedImage.MaxBytes"/>.</summary>
     public Prediction Predict(Stream image, string name = "image")
     {
         ArgumentNullException.ThrowIfNull(image);
-        using var buffer = new MemoryStream();
-        image.CopyTo(buffer);
-        return Predict(buffer.ToArray(), name);
+        return Predict(EncodedImage.Read(image, name), name);
     }
 
     /// <summary>An encoded image (PNG, JPEG, …); 784 raw pixels go to <see cref="PredictPixels(ReadOnlySpan{byte})"/>.</summary>
@@ -123,7 +122,7 @@ public sealed partial class FashionClassifier : IDisposable
         ArgumentNullException.ThrowIfNull(imagePath);
         if (string.IsNullOrWhiteSpace(imagePath)) throw new ArgumentException($"image path: expected a file path, received '{imagePath}'");
         return File.Exists(imagePath)
-            ? Preprocess(File.ReadAllBytes(imagePath), Path.GetFileName(imagePath))
+            ? Preprocess(EncodedImage.ReadFile(imagePath, Path.GetFileName(imagePath)), Path.GetFileName(imagePath))
             : throw new FileNotFoundException($"{imagePath}: image file not found", imagePath);
     }
 

@@ -104,7 +104,7 @@ public static class StreamingScorer
                 string path = Path.Combine(images.Folder, chunk[i]);
                 try
                 {
-                    decoded[i] = Imaging.ImagePreprocessor.Preprocess(File.ReadAllBytes(path), chunk[i]).Pixels;
+                    decoded[i] = Imaging.ImagePreprocessor.Preprocess(Imaging.EncodedImage.ReadFile(path, chunk[i]), chunk[i]).Pixels;
                     errors[i] = null;
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

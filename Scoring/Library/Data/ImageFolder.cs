@@ -117,7 +117,7 @@ public sealed class ImageFolder
         {
             try
             {
-                encoded = File.ReadAllBytes(file);
+                encoded = EncodedImage.ReadFile(file, file);
                 image = ImagePreprocessor.Preprocess(encoded, file);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -22,7 +22,7 @@ public static class ImageDecoder
     {
         using var data = SKData.CreateCopy(encoded);
         using SKCodec codec = SKCodec.Create(data)
-            ?? throw new ImageRejectedException($"{name}: not an image (PNG, JPEG, BMP, GIF or WebP expected)");
+            ?? throw new ImageRejectedException(EncodedImage.NotAnImage(encoded, name));
         SKImageInfo header = codec.Info;
         CheckHeader(header.Width, header.Height, name);
         SKSizeI size = DecodeSize(codec, header.Width, header.Height);

@@ -29,7 +29,7 @@ public sealed class BadInputTests() : TempFolderTests("scoring-bad-")
         "no-images", "model-is-a-folder", "bench-zero-images", "images-not-a-number", "urls-malformed", "urls-malformed-before-the-model",
         "urls-port-in-use", "urls-address-not-on-this-machine", "urls-empty", "urls-https", "urls-port-out-of-range",
         "urls-free-port-on-localhost", "gpu-negative-predict", "gpu-negative-serve", "samples-out-under-a-file", "log-format-number",
-        "log-format-unknown", "model-blank-predict", "model-blank-serve");
+        "log-format-unknown", "model-blank-predict", "model-blank-serve", "image-over-the-bound", "heic-photo");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -109,6 +109,13 @@ public sealed class BadInputTests() : TempFolderTests("scoring-bad-")
                 (new[] { "predict", "--model", "", Write("ok.png", Png(28, 28)) }, "error: --model: expected a model file, received ''"),
             "model-blank-serve" =>
                 (new[] { "serve", "--model", " ", "--urls", "notaurl" }, "error: --model: expected a model file, received ' '"),
+            // A 3 GB file: it said "The file is too long. This operation is currently limited to …", naming nothing.
+            "image-over-the-bound" =>
+                (new[] { "predict", "--model", good, Sparse("video.jpg", 3L << 30) },
+                "error: video.jpg: expected an image of at most 256 MB, received 3,072 MB"),
+            "heic-photo" =>
+                (new[] { "predict", "--model", good, Write("IMG_0001.HEIC", EncodedImageTests.Heic) },
+                "error: IMG_0001.HEIC: the HEIC format cannot be decoded here (PNG, JPEG, BMP, GIF or WebP expected;"),
             _ => throw new ArgumentException(name),
         };
         (string[] args, string mustName) = testCase;
@@ -121,6 +128,15 @@ public sealed class BadInputTests() : TempFolderTests("scoring-bad-")
     {
         string path = Path.Combine(Folder, name);
         File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    /// <summary>A file of <paramref name="length"/> bytes that takes no room (sparse): only its size matters.</summary>
+    private string Sparse(string name, long length)
+    {
+        string path = Path.Combine(Folder, name);
+        using var file = File.Create(path);
+        file.SetLength(length);
         return path;
     }
 

@@ -1,0 +1,78 @@
+using System.Text;
+
+namespace MlNetFashion.Scoring.Imaging;
+
+/// <summary>
+/// An image's encoded bytes before <see cref="ImageDecoder"/>: read from a file or a stream with a bound, and, when no
+/// codec takes them, what they are instead, so the error can say "a HEIC image" rather than "not an image".
+/// </summary>
+public static class EncodedImage
+{
+    /// <summary>
+    /// The most bytes read as one image: a 50-megapixel (<see cref="ImageDecoder.MaxPixels"/>) BMP of four bytes a pixel
+    /// is 200 MB, so a larger file cannot be an image the pipeline takes; it is refused before it is read.
+    /// </summary>
+    public const long MaxBytes = 256L << 20;
+
+    /// <summary>The formats the decoder takes, as every "not an image" message lists them.</summary>
+    public const string Supported = "PNG, JPEG, BMP, GIF or WebP";
+
+    /// <summary>
+    /// The file's bytes; over <see cref="MaxBytes"/>, an <see cref="ImageRejectedException"/> naming <paramref name="name"/>.
+    /// </summary>
+    public static byte[] ReadFile(string path, string name)
+    {
+        long length = new FileInfo(path).Length;
+        if (length > MaxBytes) throw TooLarge(name, length);
+        return File.ReadAllBytes(path);
+    }
+
+    /// <summary>The stream's bytes from where it stands, reading no more than one byte past <see cref="MaxBytes"/>.</summary>
+    public static byte[] Read(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBytes) throw TooLarge(name, stream.CanSeek ? stream.Length : null);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The name of a common image (or document) format no codec here decodes, recognised by its first bytes: phones'
+    /// HEIC (HEIF) and AVIF, TIFF (and the camera raw files built on it), JPEG XL, Photoshop, PDF and SVG; null for anything else.
+    /// </summary>
+    public static string? UnsupportedFormat(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.Length >= 12 && encoded[4..8].SequenceEqual("ftyp"u8))
+        {
+            string brand = Encoding.ASCII.GetString(encoded[8..12]);
+            return brand switch
+            {
+                "avif" or "avis" => "AVIF",
+                "heic" or "heix" or "hevc" or "hevx" => "HEIC",
+                "mif1" or "msf1" => "HEIF",
+                _ => null,
+            };
+        }
+        if (encoded.StartsWith("II*\0"u8) || encoded.StartsWith("MM\0*"u8)) return "TIFF";
+        if (encoded.StartsWith(new byte[] { 0xFF, 0x0A }) || encoded.StartsWith("\0\0\0\u000CJXL "u8)) return "JPEG XL";
+        if (encoded.StartsWith("8BPS"u8)) return "Photoshop";
+        if (encoded.StartsWith("%PDF"u8)) return "PDF";
+        ReadOnlySpan<byte> head = encoded[..Math.Min(encoded.Length, 1024)];
+        return head.TrimStart(" \t\r\n\uFEFF"u8).StartsWith("<"u8) && head.IndexOf("<svg"u8) >= 0 ? "SVG" : null;
+    }
+
+    /// <summary>The one line a decoder gives bytes no codec takes.</summary>
+    public static string NotAnImage(ReadOnlySpan<byte> encoded, string name) => UnsupportedFormat(encoded) is { } format
+        ? $"{name}: the {format} format cannot be decoded here ({Supported} expected; convert the file to one of them)"
+        : $"{name}: not an image ({Supported} expected)";
+
+    private static ImageRejectedException TooLarge(string name, long? length) => new(
+        $"{name}: expected an image of at most {MaxBytes >> 20} MB, received "
+        + (length is { } bytes ? $"{bytes / (1024.0 * 1024):N0} MB" : "a longer stream"));
+}
