@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Scoring.Imaging;
 
@@ -19,7 +20,8 @@ public sealed record SkippedImage(string Path, string Reason);
 /// folder names as the file system spells them (any Unicode); the classes are ordered by ordinal comparison of those
 /// names, so label k is the same class on every machine and in every run. Every image is read and prepared
 /// (<see cref="ImagePreprocessor"/>) at load: one that cannot be, or a file of another kind, is refused or skipped by
-/// <see cref="BadImagePolicy"/>. Hidden files (".DS_Store") and files directly in DIR are not looked at.
+/// <see cref="BadImagePolicy"/>. Hidden files (".DS_Store"), files directly in DIR and links to folders inside a class
+/// folder are not looked at.
 /// </summary>
 public sealed class ImageFolder
 {
@@ -98,13 +100,18 @@ public sealed class ImageFolder
         return -1;
     }
 
-    /// <summary>Every non-hidden file under a class folder, in ordinal path order.</summary>
+    /// <summary>
+    /// Every non-hidden file under a class folder, in ordinal path order. Links to folders inside it are not followed, as
+    /// <see cref="ImageFileWalk"/> does not follow them: a link to a folder above would never end.
+    /// </summary>
     private static IEnumerable<string> Files(string classFolder) =>
-        new DirectoryInfo(classFolder).EnumerateFiles("*", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(classFolder, f.FullName))
-            .Where(relative => !relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')))
-            .Select(relative => Path.Combine(classFolder, relative))
-            .OrderBy(f => f, StringComparer.Ordinal);
+        new FileSystemEnumerable<string>(classFolder, (ref FileSystemEntry e) => e.ToSpecifiedFullPath(),
+            new EnumerationOptions { RecurseSubdirectories = true })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry e) => !e.IsDirectory && !e.FileName.StartsWith('.'),
+            ShouldRecursePredicate = (ref FileSystemEntry e) =>
+                !e.FileName.StartsWith('.') && (e.Attributes & FileAttributes.ReparsePoint) == 0,
+        }.OrderBy(f => f, StringComparer.Ordinal);
 
     private static ImageFile? Read(string file, int label, BadImagePolicy onBadImage, List<SkippedImage> skipped)
     {

@@ -41,6 +41,22 @@ public sealed class ImageFolderTests() : TempFolderTests("image-folder-")
     }
 
     [Fact]
+    public void Load_LinksToFoldersInsideAClass_NotFollowed()
+    {
+        // A link to the folder above made the walk go round until the path grew too long, then stop on the link.
+        string dir = Tree("a", "b");
+        Directory.CreateSymbolicLink(Path.Combine(dir, "a", "up"), "..");
+        Directory.CreateSymbolicLink(Path.Combine(dir, "a", "b-too"), Path.Combine(dir, "b"));
+        File.CreateSymbolicLink(Path.Combine(dir, "b", "linked.png"), Directory.GetFiles(Path.Combine(dir, "a"))[0]);
+
+        ImageFolder folder = ImageFolder.Load(dir);
+
+        Assert.Equal([3, 4], folder.Images.GroupBy(i => i.Label).Select(g => g.Count()));
+        Assert.Contains(folder.Images, i => i.Path == Path.Combine(dir, "b", "linked.png"));
+        Assert.Empty(folder.Skipped);
+    }
+
+    [Fact]
     public void Load_BadFilesUnderSkip_AreSkippedWithPathAndReason()
     {
         string dir = Tree("a", "b");
