@@ -51,7 +51,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         // Fine-tuning replaces whatever head the net had; otherwise only the Fashion-MNIST one adapts to the data.
         model = _options.InitFrom is null ? FashionMnistNet.WithClasses(model, classes) : FashionMnistNet.WithHead(model, classes);
         float fraction = engineOptions.ValidationFraction;
-        (LabeledImages train, LabeledImages? validation) = SplitValidation(all, model, fraction);
+        (LabeledImages train, LabeledImages? validation) = SplitValidation(input, all, model, fraction);
         // A batch larger than the training set is the whole set in one step (as in Keras): allocate no more than that.
         engineOptions = engineOptions with { BatchSize = Math.Min(engineOptions.BatchSize, Math.Max(1, train.Count)) };
 
@@ -169,14 +169,34 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         ValidationFraction = _options.ValidationSet is null ? _options.ValidationSetFraction ?? d.ValidationFraction : 0,
     };
 
-    private (LabeledImages Train, LabeledImages? Validation) SplitValidation(LabeledImages all, Sequential model, float fraction)
+    private (LabeledImages Train, LabeledImages? Validation) SplitValidation(IDataView input, LabeledImages all, Sequential model,
+        float fraction)
     {
         if (_options.ValidationSet is not null)
-            return (all, FeatureReader.Read(_options.ValidationSet, _options.LabelColumnName, _options.FeatureColumnName, model.InputShape,
-                "validation set"));
+        {
+            LabeledImages validation = FeatureReader.Read(_options.ValidationSet, _options.LabelColumnName, _options.FeatureColumnName,
+                model.InputShape, "validation set");
+            CheckSameClasses(input, _options.ValidationSet, _options.LabelColumnName);
+            return (all, validation);
+        }
         if (fraction == 0) return (all, null);
         var (train, holdout) = StratifiedSplit.Split(all.Labels, fraction, _options.Seed);
         return holdout.Length == 0 ? (all, null) : (FeatureReader.Subset(all, train), FeatureReader.Subset(all, holdout));
+    }
+
+    /// <summary>
+    /// The validation set's label key must number the training data's classes as it does: a MapValueToKey fitted on each
+    /// set alone numbers them by first appearance in it, and validation would compare key numbers of different classes.
+    /// </summary>
+    private static void CheckSameClasses(IDataView training, IDataView validation, string labelColumn)
+    {
+        IReadOnlyList<string> expected = LabelNames.Of(training, labelColumn), received = LabelNames.Of(validation, labelColumn);
+        if (expected.SequenceEqual(received, StringComparer.Ordinal)) return;
+        static string List(IReadOnlyList<string> names) =>
+            string.Join(", ", names.Take(5).Select(n => $"'{n}'")) + (names.Count > 5 ? ", …" : "");
+        throw new ArgumentException(
+            $"validation set: {labelColumn}: expected the training data's {expected.Count} classes in its key order ({List(expected)}), " +
+            $"received {received.Count} ({List(received)}): key both with the MapValueToKey fitted on the training data");
     }
 
     /// <summary>

@@ -370,6 +370,32 @@ public sealed class FashionCnnTrainerTests() : TempFolderTests("mlnetfashion-tra
         Assert.Equal("validation set: Label: expected a label column of key type, found no such column", ex.Message);
     }
 
+    [Fact]
+    public void Fit_ValidationSetKeyedByItsOwnMapValueToKey_RefusedNamingBothClassOrders()
+    {
+        // Keyed alone, the validation set numbers its classes by their first appearance in it: key 1 was class 9 in the
+        // training data and class 7 in the validation set, and validation accuracy compared the numbers without a word.
+        var ml = new MLContext(seed: 1);
+        IEnumerable<OwnRow> Rows(FashionMnistSplit split, int count) => Enumerable.Range(0, count).Select(i => new OwnRow
+        {
+            Features = [.. split.Image(i).ToArray().Select(b => b / 255f)], Class = split.Labels[i],
+        });
+        IDataView train = ml.Data.LoadFromEnumerable(Rows(RealData.Data.Train, 200));
+        IDataView heldOut = ml.Data.LoadFromEnumerable(Rows(RealData.Data.Test, 100));
+        var key = ml.Transforms.Conversion.MapValueToKey("Label", nameof(OwnRow.Class));
+        ITransformer keyedOnTrain = key.Fit(train);
+        var options = SmallRun(epochs: 1);
+        options.ValidationSet = key.Fit(heldOut).Transform(heldOut);
+
+        var ex = Assert.Throws<ArgumentException>(
+            () => ml.MulticlassClassification.Trainers.FashionCnn(options).Fit(keyedOnTrain.Transform(train)));
+
+        Assert.Equal("validation set: Label: expected the training data's 10 classes in its key order ('9', '0', '3', '2', '7', …), "
+            + "received 10 ('9', '2', '1', '6', '4', …): key both with the MapValueToKey fitted on the training data", ex.Message);
+        options.ValidationSet = keyedOnTrain.Transform(heldOut);
+        Assert.NotNull(ml.MulticlassClassification.Trainers.FashionCnn(options).Fit(keyedOnTrain.Transform(train)));
+    }
+
     private sealed class OwnRow
     {
         [Microsoft.ML.Data.VectorType(784)]
