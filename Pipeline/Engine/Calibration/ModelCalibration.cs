@@ -28,6 +28,12 @@ public sealed record ModelCalibration(double Temperature, InDistributionRule? In
     /// <summary>The fitted score the graph computes (<see cref="DefaultScore"/>); null when the rule uses a logit score.</summary>
     public FeatureDistance? Features { get; init; }
 
+    /// <summary>
+    /// The fewest held-out images calibration is fitted on: the score's standardization needs a spread. A split of one
+    /// image (a small data set's fraction) is calibrated as if there were none.
+    /// </summary>
+    public const int MinHeldOutImages = 2;
+
     public static ModelCalibration None(string note) => new(1, null, 0, note);
 
     /// <summary>
@@ -38,24 +44,28 @@ public sealed record ModelCalibration(double Temperature, InDistributionRule? In
     /// <see cref="InDistributionScore.DefaultTrueAcceptRate"/> of the held-out images, both on the image alone (with
     /// views too: the score is the plain view's). Without held-out images T = 1, and the standardization and threshold
     /// are fitted on the next <see cref="FeatureImages"/> training images (trained on, but not fitted on; their logits
-    /// are more confident than new images', docs/results.md gives the share of test images the threshold accepts).
+    /// are more confident than new images', docs/results.md gives the share of test images the threshold accepts); so too
+    /// with fewer than <see cref="MinHeldOutImages"/> held-out images.
     /// </summary>
     public static ModelCalibration Fit(Sequential model, LabeledImages? heldOut, TestTimeViews? views = null,
         LabeledImages? train = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        bool hasHeldOut = heldOut is { Count: > 0 };
+        bool hasHeldOut = heldOut is not null && heldOut.Count >= MinHeldOutImages;
+        string without = heldOut is { Count: > 0 }
+            ? $"{heldOut.Count} held-out image, too few to calibrate on"
+            : "no validation split";
         int fitCount = train is null ? 0 : Math.Min(hasHeldOut ? train.Count : train.Count / 2, FeatureImages);
         FeatureDistance? features = train is not null && fitCount > 1
             ? FeatureDistance.Fit(model, train.Pixels, train.Labels, fitCount)
             : null;
         if (!hasHeldOut)
         {
-            if (features is null) return None("no validation split: temperature 1 and no in-distribution threshold");
+            if (features is null) return None($"{without}: temperature 1 and no in-distribution threshold");
             int size = model.InputShape.Size, count = Math.Min(train!.Count - fitCount, FeatureImages);
             (features, double trainThreshold) = WithEnergy(model, features, train.Pixels.AsSpan(fitCount * size, count * size), count);
             return new ModelCalibration(1, new InDistributionRule(features.Kind, trainThreshold), 0,
-                $"no validation split: temperature 1; the in-distribution score standardized and its threshold chosen on {count:N0} " +
+                $"{without}: temperature 1; the in-distribution score standardized and its threshold chosen on {count:N0} " +
                 "training images")
             {
                 Features = features,

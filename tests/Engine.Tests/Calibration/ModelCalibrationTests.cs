@@ -61,6 +61,22 @@ public class ModelCalibrationTests
     }
 
     [Fact]
+    public void Fit_OneHeldOutImage_CalibratedAsWithoutAndSaysWhy()
+    {
+        // A 1-image split (a fraction of a few images) stopped after training: "Energy combination: expected … at least 2".
+        Sequential model = Presets.TwoConv().Build(50, new EngineRandom(3));
+        var random = new Random(5);
+        LabeledImages train = Images(random, 400), one = Images(random, 1);
+
+        ModelCalibration calibration = ModelCalibration.Fit(model, one, views: null, train: train);
+
+        ModelCalibration without = ModelCalibration.Fit(model, heldOut: null, views: null, train: train);
+        Assert.Equal((1.0, 0), (calibration.Temperature, calibration.HeldOutImages));
+        Assert.Equal(without.InDistribution, calibration.InDistribution);
+        Assert.StartsWith("1 held-out image, too few to calibrate on: temperature 1;", calibration.Note);
+    }
+
+    [Fact]
     public void Fit_NoImagesAtAll_NoRule()
     {
         Sequential model = Presets.TwoConv().Build(1, new EngineRandom(3));
