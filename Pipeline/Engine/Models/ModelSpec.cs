@@ -68,6 +68,7 @@ public sealed class ModelSpec
             string where = $"line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}";
             throw new SpecException($"{file}: malformed JSON at {where}: {ex.Message.Split('.')[0]}", ex);
         }
+        SpecReader.RejectDuplicateKeys(json, file);
         new SpecReader(file, "$", root).RejectUnknownKeys(TopLevelKeys);
         Shape input = ReadInput(root, file);
         if (root["layers"] is not JsonArray layers || layers.Count == 0)

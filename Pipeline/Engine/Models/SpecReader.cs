@@ -30,6 +30,69 @@ internal sealed class SpecReader(string file, string path, JsonObject node)
         }
     }
 
+    /// <summary>
+    /// A key given twice in one object is an error naming its path and line: JsonNode would keep neither silently nor
+    /// well, but throw an ArgumentException naming no file when the object is first read. <paramref name="json"/> is
+    /// well-formed (JsonNode.Parse took it).
+    /// </summary>
+    public static void RejectDuplicateKeys(string json, string file)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes);
+        var keys = new Stack<HashSet<string>>();
+        var path = new Stack<string>();
+        var items = new Stack<int>();   // per open array: the index of its next item
+        string? pending = null;          // the property whose value comes next
+        long line = 1, counted = 0;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    string key = reader.GetString()!;
+                    if (!keys.Peek().Add(key))
+                    {
+                        for (; counted < reader.TokenStartIndex; counted++) if (bytes[counted] == '\n') line++;
+                        throw new SpecException($"{file}: {Join(path)}.{key}: the key is given twice in one object (line {line})");
+                    }
+                    pending = key;
+                    continue;
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    path.Push(Segment(ref pending, items));
+                    if (reader.TokenType == JsonTokenType.StartObject) keys.Push([]);
+                    else items.Push(0);
+                    continue;
+                case JsonTokenType.EndObject:
+                    keys.Pop();
+                    path.Pop();
+                    continue;
+                case JsonTokenType.EndArray:
+                    items.Pop();
+                    path.Pop();
+                    continue;
+                default:
+                    Segment(ref pending, items);
+                    continue;
+            }
+        }
+
+        static string Join(Stack<string> path) => string.Concat(path.Reverse());
+    }
+
+    /// <summary>The path segment of the value that starts now: ".key" in an object, "[i]" in an array, "$" at the top.</summary>
+    private static string Segment(ref string? pending, Stack<int> items)
+    {
+        if (pending is { } key)
+        {
+            pending = null;
+            return "." + key;
+        }
+        if (items.Count == 0) return "$";
+        int index = items.Pop();
+        items.Push(index + 1);
+        return $"[{index}]";
+    }
+
     private JsonNode? Get(string field)
     {
         Consult(field);

@@ -69,6 +69,14 @@ public class ModelTests
         "{\"layers\": [ {\"type\": \"Flatten\"} ], \"trainig\": {\"epochs\": 1}}",
         "m.json: $.trainig: unknown key (expected input, layers, training)")]
     [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": 5}", "m.json: $.training: expected an object, received 5")]
+    // A key given twice: "An item with the same key has already been added. Key: units", naming no file.
+    [InlineData(
+        "{\"layers\": [ {\"type\": \"Flatten\"},\n {\"type\": \"Dense\", \"units\": 10,\n \"units\": 5} ]}",
+        "m.json: $.layers[1].units: the key is given twice in one object (line 3)")]
+    [InlineData(
+        "{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"epochs\": [1, 2], \"epochs\": 2}}",
+        "m.json: $.training.epochs: the key is given twice in one object (line 1)")]
+    [InlineData("{\"layers\": [ {\"type\": \"Flatten\"} ], \"layers\": []}", "m.json: $.layers: the key is given twice")]
     public void ModelSpec_Malformed_OneLineNamingTheField(string json, string expected)
     {
         var ex = Assert.Throws<SpecException>(() => ModelSpec.Parse(json, "m.json"));
