@@ -45,9 +45,23 @@ public static class ScoringApi
     /// (serve's command-line options). Register a <see cref="FashionClassifierPool"/> (AddFashionClassifier), then
     /// <see cref="Build(WebApplicationBuilder)"/>.
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?>? overrides = null)
+    public static WebApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?>? overrides = null) =>
+        CreateBuilder(AppContext.BaseDirectory, overrides);
+
+    /// <summary>As <see cref="CreateBuilder(IReadOnlyDictionary{string, string?}?)"/>, appsettings.json read from
+    /// <paramref name="contentRoot"/>.</summary>
+    internal static WebApplicationBuilder CreateBuilder(string contentRoot, IReadOnlyDictionary<string, string?>? overrides)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        WebApplicationBuilder builder;
+        try
+        {
+            builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = contentRoot });
+        }
+        catch (InvalidDataException ex) when (ex.InnerException is { } cause)
+        {
+            // "Failed to load configuration from file '…/appsettings.json'." alone: the cause says what and where.
+            throw new InvalidDataException($"{ex.Message.TrimEnd('.')}: {cause.GetBaseException().Message.Split('\n')[0].Trim()}", ex);
+        }
         builder.Configuration.AddInMemoryCollection(ServeSettings.EnvironmentAliases
             .Where(alias => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(alias.Key)))
             .Select(alias => KeyValuePair.Create(alias.Value, Environment.GetEnvironmentVariable(alias.Key))));

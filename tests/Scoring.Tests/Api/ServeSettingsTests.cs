@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using MlNetFashion.Scoring.Api;
+using MlNetFashion.Tests.Shared;
 
 namespace MlNetFashion.Scoring.Tests.Api;
 
-public sealed class ServeSettingsTests
+public sealed class ServeSettingsTests() : TempFolderTests("serve-settings-")
 {
     private static ServeSettings Read(params (string Key, string Value)[] values) => ServeSettings.Read(new ConfigurationBuilder()
         .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
@@ -75,5 +76,20 @@ public sealed class ServeSettingsTests
 
         Assert.Equal("Serve:DrainDelays: unknown setting; expected one of Model, Replica, LogFormat, LogRequests, WatchModel, "
             + "ModelPollInterval, DrainDelay, ShutdownTimeout", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"Serve\": {\"DrainDelay\": \"00:00:01\"}, \"Serve\": {\"DrainDelay\": \"00:00:02\"}}",
+        "A duplicate key 'Serve:DrainDelay' was found.")]
+    [InlineData("{\"Serve\": {\"DrainDelay\": \"00:00:01\"}, ", "Expected start of a property name or value")]
+    public void CreateBuilder_BadAppSettings_OneLineNamingTheFileAndWhatIsWrong(string json, string cause)
+    {
+        // It said only "Failed to load configuration from file '…/appsettings.json'."
+        File.WriteAllText(Path.Combine(Folder, "appsettings.json"), json);
+
+        var error = Assert.Throws<InvalidDataException>(() => ScoringApi.CreateBuilder(Folder, overrides: null));
+
+        Assert.StartsWith($"Failed to load configuration from file '{Path.Combine(Folder, "appsettings.json")}': {cause}", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
     }
 }
