@@ -67,7 +67,7 @@ public sealed class ImageFolderTests() : TempFolderTests("image-folder-")
         ImageFolder folder = ImageFolder.Load(dir, BadImagePolicy.Skip);
 
         Assert.Equal(6, folder.Images.Count);
-        Assert.Equal([corrupt, text], folder.Skipped.Select(s => s.Path).Order(StringComparer.Ordinal));
+        Assert.Equal([corrupt, text], folder.Skipped.Select(s => s.Path));
         Assert.Contains("not an image", folder.Skipped.Single(s => s.Path == corrupt).Reason);
         Assert.Contains("not an image file", folder.Skipped.Single(s => s.Path == text).Reason);
     }
@@ -80,6 +80,32 @@ public sealed class ImageFolderTests() : TempFolderTests("image-folder-")
         File.WriteAllBytes(corrupt, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
         var ex = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir));
         Assert.StartsWith(corrupt + ": ", ex.Message);
+    }
+
+    [Fact]
+    public void Load_ManyBadFilesUnderFail_NamesTheFirstInPathOrder()
+    {
+        // Files are decoded in parallel; the error must still be the one a reading in order meets first.
+        string dir = ImageTree.Create(Path.Combine(Folder, "many"), ["a", "b"], perClass: 40);
+        foreach (int k in new[] { 7, 3, 25 })
+            File.WriteAllBytes(Path.Combine(dir, "b", $"{k:D2}-bad.png"), "not a png"u8.ToArray());
+
+        var ex = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir));
+
+        Assert.StartsWith(Path.Combine(dir, "b", "03-bad.png") + ": not an image", ex.Message);
+    }
+
+    [Fact]
+    public void Load_ClassWhoseEveryFileIsSkipped_RefusedSayingSomeWereSkipped()
+    {
+        string dir = Tree("a", "b");
+        foreach (string file in Directory.GetFiles(Path.Combine(dir, "b"))) File.WriteAllText(file, "not an image");
+
+        var ex = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir, BadImagePolicy.Skip));
+
+        Assert.Equal(
+            $"{Path.Combine(dir, "b")}: class \"b\" has no usable images (.png, .jpg, .jpeg, .bmp, .gif, .webp; some were skipped)",
+            ex.Message);
     }
 
     /// <summary>Folders <see cref="ImageFolder.Load"/> refuses.</summary>
@@ -133,7 +159,7 @@ public sealed class ImageFolderTests() : TempFolderTests("image-folder-")
         var rows = ml.Data.CreateEnumerable<Row>(features, reuseRowObject: false).ToList();
         Assert.Equal(folder.Images.Select(i => i.Path), rows.Select(r => r.ImagePath));
         Assert.Equal(folder.Images.Select(i => (uint)i.Label + 1), rows.Select(r => r.Label));
-        Assert.Equal(folder.Images[4].Encoded, rows[4].Image);
+        Assert.Equal(File.ReadAllBytes(folder.Images[4].Path), rows[4].Image);
         Assert.Equal(folder.Images[4].Pixels.Select(p => p / 255f), rows[4].Features);
     }
 
