@@ -29,6 +29,22 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
     }
 
     [Fact]
+    public void Predict_FolderWithSeveralBadImages_NamesTheFirstInNameOrder()
+    {
+        // The images are decoded in parallel; the error is still the one a loop over them in order meets first.
+        string folder = Directory.CreateDirectory(Path.Combine(Folder, "mixed")).FullName;
+        byte[] good = ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(0).ToArray()));
+        for (int i = 0; i < 24; i++)
+            File.WriteAllBytes(Path.Combine(folder, $"{i:D2}.png"), i is 5 or 17 or 22 ? good[..(good.Length / 2)] : good);
+
+        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, folder);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal("error: 05.png: the image data is truncated or corrupt (IncompleteInput)", error.Trim());
+    }
+
+    [Fact]
     public void Predict_Explain_WritesHeatJsonAndPngBesideTheImage()
     {
         string image = Path.Combine(Folder, "garment.png");
