@@ -32,12 +32,20 @@ public sealed partial class FashionCnnTrainer
         /// <summary>A JSON model definition file (docs/model-spec.md); overrides <see cref="Preset"/>.</summary>
         public string? ModelSpecPath { get; set; }
 
+        /// <summary>Passes over the training data (the preset's: 8 for Fast, 22 for Best).</summary>
         public int? Epoch { get; set; }
+        /// <summary>Images per optimizer step; a batch larger than the training data is the whole of it.</summary>
         public int? BatchSize { get; set; }
+        /// <summary>The peak of a one-cycle or cosine schedule, the start of a step schedule (a tenth of the preset's with
+        /// <see cref="InitFrom"/>).</summary>
         public float? LearningRate { get; set; }
+        /// <summary>Adam, AdamW (decoupled weight decay) or SGD with momentum.</summary>
         public OptimizerKind? Optimizer { get; set; }
+        /// <summary>The learning rate over the run: constant, step, cosine or one-cycle.</summary>
         public ScheduleKind? Schedule { get; set; }
+        /// <summary>On kernels, not on biases or batch-norm parameters: decoupled for AdamW, L2 for Adam and SGD.</summary>
         public float? WeightDecay { get; set; }
+        /// <summary>The share of each one-hot target spread over all classes (0.1 in Fast and Best).</summary>
         public float? LabelSmoothing { get; set; }
         /// <summary>
         /// Validate, calibrate and export an average of the weights, e.g. <c>new WeightAveraging(Decay: 0.999f)</c>
@@ -79,8 +87,13 @@ public sealed partial class FashionCnnTrainer
         /// <summary>With <see cref="InitFrom"/>: the layers before the first Dense stay as loaded for this many epochs.</summary>
         public int FreezeEpochs { get; set; }
 
+        /// <summary>Seeds the initial weights, the shuffling, the held-out split and augmentation: with the same
+        /// <see cref="Threads"/>, the same seed gives the same weights bit for bit.</summary>
         public ulong Seed { get; set; } = 1;
+        /// <summary>Training threads (null: every core); the weights depend on it, as the sums are split by thread.</summary>
         public int? Threads { get; set; }
+        /// <summary>Stops training between batches: <c>Fit</c> throws <see cref="OperationCanceledException"/>, and with
+        /// checkpoints the run can be resumed from where it stopped.</summary>
         public CancellationToken CancellationToken { get; set; }
     }
 }
