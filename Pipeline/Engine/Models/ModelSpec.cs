@@ -158,8 +158,10 @@ public sealed class ModelSpec
         LearningRate = r.Float("learningRate", 0.003f, 1e-8f, 10f),
         WeightDecay = r.Float("weightDecay", 0f, 0f, 1f),
         Momentum = r.Float("momentum", 0.9f, 0f, 1f),
+        Nesterov = r.Bool("nesterov", true),
         AdamEpsilon = r.Float("adamEpsilon", Adam.DefaultEpsilon, 1e-12f, 1f),
         Schedule = r.Enum("schedule", ScheduleKind.OneCycle),
+        WarmupFraction = r.Float("warmupFraction", 0.2f, 0f, 0.99f),
         LabelSmoothing = r.Float("labelSmoothing", 0f, 0f, 0.99f),
         WeightAveraging = ReadWeightAveraging(r),
         Augmentation = new AugmentationOptions(
@@ -172,6 +174,7 @@ public sealed class ModelSpec
             r.Int("earlyStoppingPatience", 0, 0),
             r.Float("earlyStoppingMinDelta", 0f, 0f, 1f),
             r.Enum("monitor", EarlyStoppingMetric.Accuracy)),
+        RestoreBestWeights = r.Bool("restoreBestWeights", true),
         ReduceOnPlateauPatience = r.Int("reduceOnPlateauPatience", 0, 0),
         ReduceOnPlateauFactor = r.Float("reduceOnPlateauFactor", 0.5f, 1e-3f, 1f),
         ReduceOnPlateauMinDelta = r.Float("reduceOnPlateauMinDelta", ReduceLearningRateOnPlateau.KerasMinDelta, 0f, 1f),

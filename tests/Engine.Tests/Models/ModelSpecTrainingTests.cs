@@ -53,6 +53,16 @@ public class ModelSpecTrainingTests
         EngineTrainerOptions options = Training("");
         Assert.Equal((OptimizerKind.AdamW, ScheduleKind.OneCycle), (options.Optimizer, options.Schedule));
         Assert.Equal(EarlyStopping.Off, options.EarlyStopping);
+        Assert.Equal((true, 0.2f, true), (options.Nesterov, options.WarmupFraction, options.RestoreBestWeights));
+    }
+
+    [Fact]
+    public void Parse_NesterovWarmUpAndRestoreBest_ReachTheEngineOptions()
+    {
+        // Keras' SGD (classic momentum), a 5 % warm-up and the last epoch's weights: settings no spec could give before.
+        EngineTrainerOptions options = Training("\"nesterov\": false, \"warmupFraction\": 0.05, \"restoreBestWeights\": false");
+
+        Assert.Equal((false, 0.05f, false), (options.Nesterov, options.WarmupFraction, options.RestoreBestWeights));
     }
 
     [Theory]

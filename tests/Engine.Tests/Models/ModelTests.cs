@@ -53,9 +53,10 @@ public class ModelTests
     [InlineData(
         "{\"layers\": [ {\"type\": \"Flatten\"} ], \"training\": {\"epoch\": 1, \"batchsize\": 7}}",
         "m.json: $.training.epoch: unknown key (expected epochs, batchSize, optimizer, learningRate, weightDecay, momentum, "
-            + "adamEpsilon, schedule, labelSmoothing, weightAveraging, weightAveragingDecay, cropPadding, horizontalFlip, "
-            + "erasingProbability, cutMixProbability, testTimeAugmentation, validationFraction, earlyStoppingPatience, "
-            + "earlyStoppingMinDelta, monitor, reduceOnPlateauPatience, reduceOnPlateauFactor, reduceOnPlateauMinDelta, convolution)")]
+            + "nesterov, adamEpsilon, schedule, warmupFraction, labelSmoothing, weightAveraging, weightAveragingDecay, cropPadding, "
+            + "horizontalFlip, erasingProbability, cutMixProbability, testTimeAugmentation, validationFraction, earlyStoppingPatience, "
+            + "earlyStoppingMinDelta, monitor, restoreBestWeights, reduceOnPlateauPatience, reduceOnPlateauFactor, "
+            + "reduceOnPlateauMinDelta, convolution)")]
     [InlineData(
         "{\"layers\": [ {\"type\": \"Flatten\"}, {\"type\": \"Dense\", \"units\": 10, \"activation\": \"relu\"} ]}",
         "m.json: $.layers[1].activation: unknown key for Dense (expected type, units, useBias, kernelInitializer)")]
