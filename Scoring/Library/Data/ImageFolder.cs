@@ -96,8 +96,11 @@ public sealed class ImageFolder
         for (int i = 0; i < files.Count; i++)
         {
             if (reasons[i] is { } reason) skipped.Add(new SkippedImage(files[i].File, reason));
-            else images.Add(new ImageFile(files[i].File, files[i].Label) { Pixels = pixels[i]! });
-            if (reasons[i] is null) perClass[files[i].Label]++;
+            else
+            {
+                images.Add(new ImageFile(files[i].File, files[i].Label) { Pixels = pixels[i]! });
+                perClass[files[i].Label]++;
+            }
         }
         for (int f = 0; f < folders.Count; f++)
             if (perClass[labels[f]] == 0) throw NoUsableImages(folders[f], skippedSome: true);
@@ -113,7 +116,8 @@ public sealed class ImageFolder
 
     /// <summary>
     /// Every file's 28×28 pixels, or why it has none, decoded on all cores (a 12 MP photo takes tens of milliseconds);
-    /// under <see cref="BadImagePolicy.Fail"/> the first bad file in order stops it, and no file after it is decoded.
+    /// under <see cref="BadImagePolicy.Fail"/> a bad file stops the files after it from starting, and the first bad file in
+    /// order is the one reported.
     /// </summary>
     private static string?[] Prepare(List<(string File, int Label)> files, BadImagePolicy onBadImage, out byte[]?[] pixels)
     {
