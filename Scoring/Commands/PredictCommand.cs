@@ -111,9 +111,6 @@ public static class PredictCommand
         return command;
     }
 
-    /// <summary>A decode holds up to ~200 MB (a 50-megapixel PNG): no more at once than there are cores.</summary>
-    private static readonly ParallelOptions OnePerCore = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
-
     /// <summary>
     /// Each file's prediction, in file order, decoded on all cores (a phone photo takes tens of milliseconds to decode); the
     /// first file in order that fails throws its exception, as a loop over them would.
@@ -122,7 +119,7 @@ public static class PredictCommand
     {
         var predictions = new Prediction[files.Length];
         var errors = new Exception?[files.Length];
-        ParallelLoopResult loop = Parallel.For(0, files.Length, OnePerCore, (i, state) =>
+        ParallelLoopResult loop = Parallel.For(0, files.Length, Imaging.ImageDecoder.OnePerCore, (i, state) =>
         {
             try
             {

@@ -31,9 +31,9 @@ internal sealed class SpecReader(string file, string path, JsonObject node)
     }
 
     /// <summary>
-    /// A key given twice in one object is an error naming its path and line: JsonNode would keep neither silently nor
-    /// well, but throw an ArgumentException naming no file when the object is first read. <paramref name="json"/> is
-    /// well-formed (JsonNode.Parse took it).
+    /// A key given twice in one object is an error naming its path and line: JsonNode.Parse takes it, and the object's
+    /// first read then throws an ArgumentException that names no file. <paramref name="json"/> is well-formed
+    /// (JsonNode.Parse took it).
     /// </summary>
     public static void RejectDuplicateKeys(string json, string file)
     {

@@ -99,7 +99,7 @@ public static class StreamingScorer
             if (chunk.Count == 0) break;
             // Decoded in parallel; the images that decoded are packed first so one batch call scores them all.
             var decoded = new byte[chunk.Count][];
-            Parallel.For(0, chunk.Count, i =>
+            Parallel.For(0, chunk.Count, Imaging.ImageDecoder.OnePerCore, i =>
             {
                 string path = Path.Combine(images.Folder, chunk[i]);
                 try

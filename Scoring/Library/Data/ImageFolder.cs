@@ -107,9 +107,6 @@ public sealed class ImageFolder
         return new ImageFolder(directory, classes, images, skipped);
     }
 
-    /// <summary>A decode holds up to ~200 MB (a 50-megapixel PNG): no more at once than there are cores, however long the loop.</summary>
-    private static readonly ParallelOptions OnePerCore = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
-
     private static InvalidDataException NoUsableImages((string Name, string Path) folder, bool skippedSome) =>
         new($"{folder.Path}: class \"{folder.Name}\" has no usable images " +
             $"({string.Join(", ", Extensions)}{(skippedSome ? "; some were skipped" : "")})");
@@ -123,7 +120,7 @@ public sealed class ImageFolder
     {
         var reasons = new string?[files.Count];
         byte[]?[] prepared = pixels = new byte[files.Count][];
-        ParallelLoopResult result = Parallel.For(0, files.Count, OnePerCore, (i, loop) =>
+        ParallelLoopResult result = Parallel.For(0, files.Count, ImageDecoder.OnePerCore, (i, loop) =>
         {
             (prepared[i], reasons[i]) = Read(files[i].File);
             if (reasons[i] is not null && onBadImage == BadImagePolicy.Fail) loop.Break();

@@ -15,6 +15,12 @@ public static class ImageDecoder
 {
     public const long MaxPixels = 50_000_000;
 
+    /// <summary>
+    /// For loops that decode many images at once: one at a time per core, however long the loop runs (the thread pool
+    /// adds threads to a loop that waits on files), as a decode may hold ~200 MB (a 50-megapixel PNG).
+    /// </summary>
+    internal static ParallelOptions OnePerCore { get; } = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
     /// <summary>The longer side the pipeline works at: the garment ends up 28 px, so 512 keeps 18× the detail it needs.</summary>
     public const int WorkingSize = 512;
 
