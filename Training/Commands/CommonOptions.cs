@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using MlNetFashion.CommandLine;
 using MlNetFashion.Engine.Optimizers;
 
@@ -22,5 +23,21 @@ internal static class CommonOptions
     /// <summary><see cref="BlankValue.Refuse"/> for an option that names a folder.</summary>
     public static Option<T> RefuseBlankFolder<T>(Option<T> option) where T : class? => BlankValue.Refuse(option, "a folder");
 
-    public static Option<int?> Threads() => new("--threads") { Description = "Engine threads (default: all cores)." };
+    /// <summary>
+    /// --threads N, N ≥ 1, checked when the line is parsed: bench passed 0 on to the engine, which said only "threads:
+    /// expected at least 1." The token is read as text, as for GpuOption: a non-integer is the parser's own error.
+    /// </summary>
+    public static Option<int?> Threads()
+    {
+        var threads = new Option<int?>("--threads") { Description = "Engine threads (default: all cores)." };
+        threads.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: var text }] && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n)
+                && n < 1)
+            {
+                result.AddError($"--threads: expected at least 1, received {n}");
+            }
+        });
+        return threads;
+    }
 }

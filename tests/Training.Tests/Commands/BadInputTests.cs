@@ -49,6 +49,9 @@ public sealed class BadInputTests() : TempFolderTests("bad-input-")
         "error: unrecognized option '--epochs': expected a command: train, summary, bench, evaluate, cv, data (see '--help')")]
     [InlineData("train extra", "error: unexpected argument 'extra' (see 'train --help')")]
     [InlineData("data fetch --bogus", "error: unrecognized option '--bogus' (see 'data fetch --help')")]
+    // bench passed 0 on to the engine, which said "threads: expected at least 1."
+    [InlineData("bench --threads 0", "error: --threads: expected at least 1, received 0 (see 'bench --help')")]
+    [InlineData("train --threads -2", "error: --threads: expected at least 1, received -2 (see 'train --help')")]
     public void ParseError_OneLineNamingTheOptionAndNoHelpText(string command, string expected)
     {
         var (exit, output, error) = Cli.Run(command.Split(' '));
