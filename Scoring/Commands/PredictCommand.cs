@@ -87,7 +87,8 @@ public static class PredictCommand
                     : PredictToFile.Run(modelPath, PredictionInputKind.Folder, parse.GetValue(images)![0], outPath, parse.GetValue(resume),
                         parse.GetValue(gpu));
             }
-            string[] files = ImageArguments.Expand(parse.GetValue(images) ?? []);
+            (string[] files, string[] warnings) = ImageArguments.Expand(parse.GetValue(images) ?? []);
+            foreach (string warning in warnings) Console.Error.WriteLine(warning);
             if (idxPath is null && files.Length == 0)
                 throw new ArgumentException("predict: expected image files or --idx FILE, received neither");
             if (idxPath is not null)

@@ -60,6 +60,7 @@ internal static class PredictToFile
         string kept = already > 0 ? string.Create(c, $"{already:N0} kept from before, ") : "";
         string failed = errors > 0 ? string.Create(c, $"; {errors:N0} could not be read or decoded: their rows carry the error") : "";
         Console.WriteLine(string.Create(c, $"{outPath}: {source.Images:N0} rows ({kept}{source.Images - already:N0} scored now){failed}"));
+        if (folder?.PassedOver.Describe() is { } note) Console.Error.WriteLine($"warning: {input}: {note}");
         return 0;
     }
 

@@ -12,6 +12,7 @@ namespace MlNetFashion.Scoring.Data;
 public sealed class ImageFileWalk
 {
     private long? _count;
+    private PassedOverPhotos? _passedOver;
 
     /// <summary>Throws <see cref="DirectoryNotFoundException"/> naming the folder when it does not exist.</summary>
     public ImageFileWalk(string folder)
@@ -27,7 +28,17 @@ public sealed class ImageFileWalk
     public string Folder { get; }
 
     /// <summary>How many image files the walk yields: counted once, without sorting or holding names.</summary>
-    public long Count => _count ??= CountIn(Folder);
+    public long Count => _count ??= CountIn(Folder, _passedOver = new PassedOverPhotos());
+
+    /// <summary>The photos the walk passes over for their format (HEIC, TIFF …), counted with <see cref="Count"/>.</summary>
+    public PassedOverPhotos PassedOver
+    {
+        get
+        {
+            _ = Count;
+            return _passedOver!;
+        }
+    }
 
     /// <summary>The image files' paths relative to <see cref="Folder"/>, with '/' between folders, in walk order.</summary>
     public IEnumerable<string> Files() => Walk(Folder, "");
@@ -45,26 +56,28 @@ public sealed class ImageFileWalk
         }
     }
 
-    private static long CountIn(string folder)
+    private static long CountIn(string folder, PassedOverPhotos passedOver)
     {
         long count = 0;
         var pending = new Stack<string>([folder]);
         while (pending.TryPop(out string? next))
-            foreach (Entry entry in Entries(next))
+            foreach (Entry entry in Entries(next, allFiles: true))
             {
                 if (entry.IsFolder) pending.Push(Path.Combine(next, entry.Name));
-                else count++;
+                else if (IsImage(entry.Name)) count++;
+                else passedOver.Add(entry.Name);
             }
         return count;
     }
 
-    /// <summary>One folder's image files and real subfolders, in file system order.</summary>
-    private static FileSystemEnumerable<Entry> Entries(string folder) =>
+    /// <summary>One folder's image files (or, with <paramref name="allFiles"/>, all its files) and real subfolders, in file
+    /// system order.</summary>
+    private static FileSystemEnumerable<Entry> Entries(string folder, bool allFiles = false) =>
         new(folder, (ref FileSystemEntry e) => new Entry(e.FileName.ToString(), e.IsDirectory),
             new EnumerationOptions { AttributesToSkip = FileAttributes.Hidden | FileAttributes.System, IgnoreInaccessible = false })
         {
             ShouldIncludePredicate = (ref FileSystemEntry e) => !e.FileName.StartsWith(".")
-                && (e.IsDirectory ? (e.Attributes & FileAttributes.ReparsePoint) == 0 : IsImage(e.FileName)),
+                && (e.IsDirectory ? (e.Attributes & FileAttributes.ReparsePoint) == 0 : allFiles || IsImage(e.FileName)),
         };
 
     private static bool IsImage(ReadOnlySpan<char> name)

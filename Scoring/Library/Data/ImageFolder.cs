@@ -154,7 +154,8 @@ public sealed class ImageFolder
     private static (byte[]? Pixels, string? Reason) Read(string file)
     {
         if (!Extensions.Contains(Path.GetExtension(file).ToLowerInvariant()))
-            return (null, $"not an image file (expected {string.Join(", ", Extensions)})");
+            return (null, EncodedImage.UndecodablePhotoFormat(file) is { } format ? EncodedImage.CannotDecode(format)
+                : $"not an image file (expected {string.Join(", ", Extensions)})");
         try
         {
             return (ImagePreprocessor.Preprocess(EncodedImage.ReadFile(file, file), file).Pixels, null);

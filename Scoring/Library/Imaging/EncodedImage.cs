@@ -67,10 +67,29 @@ public static class EncodedImage
         return head.TrimStart(" \t\r\n\uFEFF"u8).StartsWith("<"u8) && head.IndexOf("<svg"u8) >= 0 ? "SVG" : null;
     }
 
+    /// <summary>
+    /// The photo format a file name's extension stands for when no codec here decodes it (.heic, .heif, .avif, .tif, .tiff,
+    /// .jxl), so a folder's passed-over photos can be named before their bytes are read; null for any other extension.
+    /// </summary>
+    public static string? UndecodablePhotoFormat(string fileName) =>
+        Path.GetExtension(fileName).ToLowerInvariant() switch
+        {
+            ".heic" => "HEIC",
+            ".heif" => "HEIF",
+            ".avif" => "AVIF",
+            ".tif" or ".tiff" => "TIFF",
+            ".jxl" => "JPEG XL",
+            _ => null,
+        };
+
     /// <summary>The one line a decoder gives bytes no codec takes.</summary>
     public static string NotAnImage(ReadOnlySpan<byte> encoded, string name) => UnsupportedFormat(encoded) is { } format
-        ? $"{name}: the {format} format cannot be decoded here ({Supported} expected; convert the file to one of them)"
+        ? $"{name}: {CannotDecode(format)}"
         : $"{name}: not an image ({Supported} expected)";
+
+    /// <summary>Why a file of <paramref name="format"/> is refused, and what to do about it.</summary>
+    public static string CannotDecode(string format) =>
+        $"the {format} format cannot be decoded here ({Supported} expected; convert the file to one of them)";
 
     private static ImageRejectedException TooLarge(string name, long? length) => new(
         $"{name}: expected an image of at most {MaxBytes >> 20} MB, received "

@@ -45,6 +45,39 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
     }
 
     [Fact]
+    public void Predict_FolderWithHeicPhotos_ScoresTheOthersAndWarnsNamingTheFormat()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(Folder, "phone")).FullName;
+        var garment = new GrayImage(28, 28, TrainedModel.Test.Image(0).ToArray());
+        File.WriteAllBytes(Path.Combine(folder, "a.png"), ImagePreprocessor.EncodePng(garment));
+        File.WriteAllBytes(Path.Combine(folder, "IMG_0001.HEIC"), EncodedImageTests.Heic);
+
+        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, folder);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(2, output.Trim().Split('\n').Length);
+        Assert.Contains(Path.Combine(folder, "a.png"), output);
+        Assert.Equal($"warning: {folder}: 1 file passed over: the HEIC format cannot be decoded here (PNG, JPEG, BMP, GIF or WebP "
+            + "expected; convert the files to one of them)", error.Trim());
+    }
+
+    [Fact]
+    public void Predict_FolderOfOnlyHeicPhotos_OneErrorLineNamingTheFormat()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(Folder, "phone")).FullName;
+        foreach (string name in new[] { "IMG_0001.HEIC", "IMG_0002.HEIC" })
+            File.WriteAllBytes(Path.Combine(folder, name), EncodedImageTests.Heic);
+
+        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, folder);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"error: {folder}: no image files (.png, .jpg, .jpeg, .bmp, .gif, .webp) in the folder; 2 files passed over: "
+            + "the HEIC format cannot be decoded here (PNG, JPEG, BMP, GIF or WebP expected; convert the files to one of them)",
+            error.Trim());
+    }
+
+    [Fact]
     public void Predict_Explain_WritesHeatJsonAndPngBesideTheImage()
     {
         string image = Path.Combine(Folder, "garment.png");

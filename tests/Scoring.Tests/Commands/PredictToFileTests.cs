@@ -111,6 +111,21 @@ public sealed class PredictToFileTests() : TempFolderTests("predict-out-")
     }
 
     [Fact]
+    public void Predict_FolderOutWithTiffScans_RowsForTheOthersThenAWarningNamingTheFormat()
+    {
+        string images = Path.Combine(Folder, "images"), output = Path.Combine(Folder, "predictions.csv");
+        StreamingScorerTests.WriteFolder(images, 5);
+        File.WriteAllBytes(Path.Combine(images, "scan.tiff"), "II*\0"u8.ToArray());
+
+        var (exit, text, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", output);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains($"{output}: 6 rows (6 scored now)", text);
+        Assert.EndsWith($"warning: {images}: 1 file passed over: the TIFF format cannot be decoded here (PNG, JPEG, BMP, GIF or WebP "
+            + "expected; convert the files to one of them)", error.Trim());
+    }
+
+    [Fact]
     public void Predict_ResumeWithAnotherModel_OneErrorLineFileUnchanged()
     {
         string images = Path.Combine(Folder, "images"), output = Path.Combine(Folder, "predictions.jsonl");

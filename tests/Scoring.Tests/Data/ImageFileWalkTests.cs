@@ -28,6 +28,20 @@ public sealed class ImageFileWalkTests() : TempFolderTests("walk-")
     }
 
     [Fact]
+    public void PassedOver_PhotosOfUndecodableFormatsInSubfolders_CountedNotWalked()
+    {
+        foreach (string file in new[] { "a.png", "phone/IMG_0001.HEIC", "phone/IMG_0002.heic", "scans/old/page.tiff", "notes.txt" })
+            Touch(file);
+
+        var walk = new ImageFileWalk(Folder);
+
+        Assert.Equal(["a.png"], walk.Files());
+        Assert.Equal(1, walk.Count);
+        Assert.Equal(3, walk.PassedOver.Count);
+        Assert.StartsWith("3 files passed over: the HEIC (2) and TIFF (1) formats cannot be decoded here", walk.PassedOver.Describe());
+    }
+
+    [Fact]
     public void Files_SymbolicLinkToAFolder_NotFollowed()
     {
         Touch("real/x.png");

@@ -73,6 +73,19 @@ public sealed class ImageFolderTests() : TempFolderTests("image-folder-")
     }
 
     [Fact]
+    public void Load_HeicPhotoUnderSkip_ReasonNamesTheFormatAndWhatToDo()
+    {
+        string dir = Tree("a", "b");
+        string heic = Path.Combine(dir, "b", "IMG_0001.HEIC");
+        File.WriteAllBytes(heic, Imaging.EncodedImageTests.Heic);
+
+        ImageFolder folder = ImageFolder.Load(dir, BadImagePolicy.Skip);
+
+        Assert.Equal("the HEIC format cannot be decoded here (PNG, JPEG, BMP, GIF or WebP expected; convert the file to one of them)",
+            folder.Skipped.Single().Reason);
+    }
+
+    [Fact]
     public void Load_BadFileUnderFail_ThrowsNamingThePath()
     {
         string dir = Tree("a", "b");

@@ -53,6 +53,21 @@ public sealed class EncodedImageTests() : TempFolderTests("encoded-image-")
         }
     }
 
+    [Theory]
+    [InlineData("IMG_0001.HEIC", "HEIC")]
+    [InlineData("photo.heif", "HEIF")]
+    [InlineData("photo.avif", "AVIF")]
+    [InlineData("scan.tif", "TIFF")]
+    [InlineData("scan.TIFF", "TIFF")]
+    [InlineData("photo.jxl", "JPEG XL")]
+    [InlineData("photo.jpg", null)]
+    [InlineData("notes.txt", null)]
+    [InlineData("heic", null)]
+    public void UndecodablePhotoFormat_FileName_TheFormatItsExtensionStandsFor(string name, string? format)
+    {
+        Assert.Equal(format, EncodedImage.UndecodablePhotoFormat(name));
+    }
+
     [Fact]
     public void Decode_HeicPhoto_OneLineNamingTheFormatAndWhatToDo()
     {
