@@ -5,12 +5,17 @@ namespace MlNetFashion.CommandLine;
 /// <summary>The one-line wording of errors (without the "error: " prefix the runner adds).</summary>
 public static partial class ErrorLines
 {
-    /// <summary>The message's first line, without .NET's " (Parameter 'x')" suffix.</summary>
+    /// <summary>
+    /// The message's first line, without .NET's " (Parameter 'x')" suffix; an I/O error that .NET words with the path last
+    /// ("No space left on device : '/out/p.csv'") starts with the path, as every other line does.
+    /// </summary>
     public static string OneLine(Exception ex)
     {
         string line = ex.Message.Split('\n')[0].Trim();
         int parameter = line.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        return parameter > 0 ? line[..parameter] : line;
+        if (parameter > 0) return line[..parameter];
+        Match pathLast = PathLast().Match(line);
+        return pathLast.Success ? $"{pathLast.Groups[2].Value}: {pathLast.Groups[1].Value}" : line;
     }
 
     /// <summary>
@@ -58,6 +63,9 @@ public static partial class ErrorLines
             : "a value of type " + type;
         return $"{match.Groups[2].Value}: expected {expected}, received \"{match.Groups[1].Value}\"";
     }
+
+    [GeneratedRegex(@"^([^':]+) : '(.+)'$")]
+    private static partial Regex PathLast();
 
     [GeneratedRegex(@"^Unrecognized command or argument '(.*)'\.?$")]
     private static partial Regex Unrecognized();

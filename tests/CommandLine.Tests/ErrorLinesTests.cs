@@ -52,4 +52,15 @@ public sealed class ErrorLinesTests
 
         Assert.Equal("--lr: expected a positive number", ErrorLines.OneLine(ex));
     }
+
+    [Theory]
+    [InlineData("No space left on device : '/out/predictions.csv'", "/out/predictions.csv: No space left on device")]
+    [InlineData("Read-only file system : '/mnt/cd/model.onnx'", "/mnt/cd/model.onnx: Read-only file system")]
+    [InlineData("/out/p.csv: already exists; continue it with --resume, or remove it",
+        "/out/p.csv: already exists; continue it with --resume, or remove it")]
+    [InlineData("expected 'a' : 'b'", "expected 'a' : 'b'")]
+    public void OneLine_IoErrorWithThePathLast_StartsWithThePath(string message, string expected)
+    {
+        Assert.Equal(expected, ErrorLines.OneLine(new IOException(message)));
+    }
 }

@@ -21,11 +21,31 @@ public static class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
-        catch
+        catch (Exception ex)
         {
             try { File.Delete(temp); } catch (IOException) { }
+            if (ex is IOException or UnauthorizedAccessException && NamingTarget(ex, temp, full, path) is { } named) throw named;
             throw;
         }
+    }
+
+    /// <summary>
+    /// The exception as one line that starts with the file the caller asked for: .NET's "No space left on device :
+    /// '/run/.model.onnx.41.5f….tmp'" names a temp file the user never chose and that no longer exists, and "Is a directory :
+    /// '/run/model.onnx'" puts the file last. Null when the message names neither file.
+    /// </summary>
+    private static Exception? NamingTarget(Exception ex, string temp, string full, string path)
+    {
+        string? message = null;
+        foreach (string named in (string[])[temp, full])
+        {
+            string suffix = $" : '{named}'";
+            if (ex.Message.EndsWith(suffix, StringComparison.Ordinal)) message = $"{path}: {ex.Message[..^suffix.Length]}";
+        }
+        if (message is null && ex.Message.Contains(temp, StringComparison.Ordinal))
+            message = ex.Message.Replace(temp, path, StringComparison.Ordinal);
+        if (message is null) return null;
+        return ex is UnauthorizedAccessException ? new UnauthorizedAccessException(message, ex) : new IOException(message, ex);
     }
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));

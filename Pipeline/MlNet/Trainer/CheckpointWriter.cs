@@ -1,4 +1,5 @@
 using MlNetFashion.Engine.Checkpoints;
+using MlNetFashion.Engine.IO;
 using MlNetFashion.Engine.Training;
 
 namespace MlNetFashion.Pipeline.Trainer;
@@ -13,8 +14,10 @@ internal sealed class CheckpointWriter(EngineTrainer trainer, string directory, 
         Directory.CreateDirectory(directory);
         CheckpointFile.Save(Path.Combine(directory, LastFile), trainer, optionsJson);
         if (trainer.State.BestEpoch != metrics.Epoch) return;
-        string temp = Path.Combine(directory, BestFile + ".tmp");
-        File.Copy(Path.Combine(directory, LastFile), temp, overwrite: true);
-        File.Move(temp, Path.Combine(directory, BestFile), overwrite: true);
+        AtomicFile.Write(Path.Combine(directory, BestFile), best =>
+        {
+            using FileStream last = File.OpenRead(Path.Combine(directory, LastFile));
+            last.CopyTo(best);
+        });
     }
 }

@@ -35,6 +35,35 @@ public sealed class AtomicFileTests() : TempFolderTests("atomic-file-")
     }
 
     [Fact]
+    public void Write_DiskFullHalfway_ErrorNamesTheTargetNotTheTempFile()
+    {
+        File.WriteAllText(Target, "the old model");
+
+        // The exception .NET's FileStream throws on ENOSPC: the reason, then the path it was writing.
+        var error = Assert.Throws<IOException>(() => AtomicFile.Write(Target, stream =>
+        {
+            stream.Write(new byte[100_000]);
+            throw new IOException($"No space left on device : '{((FileStream)stream).Name}'");
+        }));
+
+        Assert.Equal($"{Target}: No space left on device", error.Message);
+        Assert.Equal("the old model", File.ReadAllText(Target));
+        Assert.Equal([Target], Directory.GetFileSystemEntries(Folder));
+    }
+
+    [Fact]
+    public void WriteAllText_FolderInTheTargetsPlace_ErrorStartsWithTheTargetAndNoTempFileLeft()
+    {
+        Directory.CreateDirectory(Target);
+
+        var error = Assert.Throws<IOException>(() => AtomicFile.WriteAllText(Target, "the new model"));
+
+        Assert.StartsWith($"{Target}: ", error.Message);
+        Assert.DoesNotContain("'", error.Message);
+        Assert.Equal([Target], Directory.GetFileSystemEntries(Folder));
+    }
+
+    [Fact]
     public void WriteAllText_ExistingFile_Replaced()
     {
         File.WriteAllText(Target, "a longer old content than the new one");
