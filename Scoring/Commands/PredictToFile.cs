@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlNetFashion.CommandLine;
 using MlNetFashion.Scoring.Classification;
 
 namespace MlNetFashion.Scoring.Commands;
@@ -44,6 +45,12 @@ internal static class PredictToFile
         {
             if (idx is not null) StreamingScorer.Run(scorer, idx, output, reporter.Report, cancellation: cancel.Token);
             else errors = StreamingScorer.Run(scorer, folder!, output, reporter.Report, cancellation: cancel.Token).Errors;
+        }
+        catch (IOException e) when (e.Message.Contains(Path.GetFullPath(outPath), StringComparison.Ordinal))
+        {
+            // A full disk: what was written stays, and --resume verifies it and continues after the last whole row.
+            throw new IOException($"{ErrorLines.OneLine(e)}; the rows written before are kept: continue with --resume once the file "
+                + "can be written", e);
         }
         finally
         {

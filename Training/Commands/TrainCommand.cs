@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MlNetFashion.CommandLine;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Pipeline.Reporting;
 using MlNetFashion.Pipeline.Runs;
@@ -82,6 +83,19 @@ public static class TrainCommand
                 $"the weights are in {weights}; evaluate and export them with: {ResumeCommand(options)}");
             return 130;
         }
+        catch (ArtifactsNotWrittenException e)
+        {
+            string weights = Path.Combine(options.OutputDirectory, "checkpoints");
+            System.Console.Error.WriteLine($"error: {ErrorLines.OneLine(e)}; training had finished (epoch {e.Epochs}) and its weights "
+                + $"are in {weights}: once the folder can be written, evaluate and export them with: {ResumeCommand(options)}");
+            return 1;
+        }
+        catch (IOException e) when (CheckpointKept(e, options) is { } last)
+        {
+            System.Console.Error.WriteLine($"error: {ErrorLines.OneLine(e)}; {last} is kept: once the folder can be written, "
+                + $"continue from it with: {ResumeCommand(options)}");
+            return 1;
+        }
         catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
         {
             string last = Path.Combine(options.OutputDirectory, "checkpoints", "last.ckpt");
@@ -90,6 +104,16 @@ public static class TrainCommand
                 : "interrupted before the first epoch finished: nothing was saved");
             return 130;
         }
+    }
+
+    /// <summary>The last checkpoint, when <paramref name="e"/> is a checkpoint's failed write and one is there to continue from.</summary>
+    private static string? CheckpointKept(IOException e, TrainingRunOptions options)
+    {
+        string checkpoints = Path.Combine(options.OutputDirectory, "checkpoints"), line = ErrorLines.OneLine(e);
+        string last = Path.Combine(checkpoints, "last.ckpt");
+        bool named = line.StartsWith(checkpoints + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            || line.StartsWith(Path.GetFullPath(checkpoints) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        return named && File.Exists(last) ? last : null;
     }
 
     private static string ResumeCommand(TrainingRunOptions options) =>

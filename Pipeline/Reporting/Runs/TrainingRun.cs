@@ -145,28 +145,37 @@ public static class TrainingRun
         StopIfInterrupted("exporting to ONNX");
         // From here on the run finishes: the files take a second or two, and a half-written set would be worse.
         progress.Stage($"writing artifacts to {options.OutputDirectory}");
-        string outDir = options.OutputDirectory;
-        OutputFolder.Create(outDir);
-        AtomicFile.Write(Path.Combine(outDir, "model.zip"), s => ml.Model.Save(model, trainView.Schema, s));
-        AtomicFile.WriteAllBytes(Path.Combine(outDir, "model.onnx"), onnx);
-        if (singleView is { } sv) AtomicFile.WriteAllBytes(Path.Combine(outDir, SingleViewFile), sv.Onnx);
-        var summary = new TrainingRunSummary(result.NetName, Settings(options, trainerOptions, result), result.History, result.BestEpoch,
-            result.TrainSeconds, total.Elapsed.TotalSeconds,
-            result.TrainImages * (double)result.History.Count(h => h.Epoch > result.ResumedFromEpoch) / Math.Max(1e-9, result.TrainSeconds),
-            report, onnxDiff, result.StopReason)
+        // Training has finished and the checkpoints hold its weights: a file that cannot be written says how to export them.
+        try
         {
-            SingleViewAccuracy = singleView?.Accuracy, ResumedFromEpoch = result.ResumedFromEpoch,
-            OnnxCheckedImages = Math.Min(OnnxCheckImages, testSplit.Count),
-            Calibration = calibration,
-        };
-        AtomicFile.WriteAllText(Path.Combine(outDir, "history.csv"), HistoryCsv.Create(result.History));
-        Plots.LearningCurves(result.History, Path.Combine(outDir, HtmlReport.LossPng), Path.Combine(outDir, HtmlReport.AccuracyPng));
-        Plots.ConfusionMatrix(report.ConfusionMatrix, classNames, Path.Combine(outDir, HtmlReport.ConfusionPng));
-        ImageGrid.Write(SampleCells(ml, scored, testSplit, classNames, 40), 10, Path.Combine(outDir, HtmlReport.SamplesPng));
-        summary = summary with { TotalSeconds = total.Elapsed.TotalSeconds };
-        AtomicFile.WriteAllText(Path.Combine(outDir, "report.html"), HtmlReport.Create(summary));
-        AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), MetricsJson.Create(summary));
-        return summary;
+            string outDir = options.OutputDirectory;
+            OutputFolder.Create(outDir);
+            AtomicFile.Write(Path.Combine(outDir, "model.zip"), s => ml.Model.Save(model, trainView.Schema, s));
+            AtomicFile.WriteAllBytes(Path.Combine(outDir, "model.onnx"), onnx);
+            if (singleView is { } sv) AtomicFile.WriteAllBytes(Path.Combine(outDir, SingleViewFile), sv.Onnx);
+            var summary = new TrainingRunSummary(result.NetName, Settings(options, trainerOptions, result), result.History,
+                result.BestEpoch, result.TrainSeconds, total.Elapsed.TotalSeconds,
+                result.TrainImages * (double)result.History.Count(h => h.Epoch > result.ResumedFromEpoch)
+                    / Math.Max(1e-9, result.TrainSeconds),
+                report, onnxDiff, result.StopReason)
+            {
+                SingleViewAccuracy = singleView?.Accuracy, ResumedFromEpoch = result.ResumedFromEpoch,
+                OnnxCheckedImages = Math.Min(OnnxCheckImages, testSplit.Count),
+                Calibration = calibration,
+            };
+            AtomicFile.WriteAllText(Path.Combine(outDir, "history.csv"), HistoryCsv.Create(result.History));
+            Plots.LearningCurves(result.History, Path.Combine(outDir, HtmlReport.LossPng), Path.Combine(outDir, HtmlReport.AccuracyPng));
+            Plots.ConfusionMatrix(report.ConfusionMatrix, classNames, Path.Combine(outDir, HtmlReport.ConfusionPng));
+            ImageGrid.Write(SampleCells(ml, scored, testSplit, classNames, 40), 10, Path.Combine(outDir, HtmlReport.SamplesPng));
+            summary = summary with { TotalSeconds = total.Elapsed.TotalSeconds };
+            AtomicFile.WriteAllText(Path.Combine(outDir, "report.html"), HtmlReport.Create(summary));
+            AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), MetricsJson.Create(summary));
+            return summary;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArtifactsNotWrittenException(result.History.Count, e);
+        }
     }
 
     private static bool CancelledWithin(Exception? e)

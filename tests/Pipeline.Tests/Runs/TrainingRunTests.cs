@@ -39,6 +39,29 @@ public sealed class TrainingRunTests() : TempFolderTests("run-")
         Assert.All(Artefacts, file => Assert.True(File.Exists(Path.Combine(Folder, file)), file));
     }
 
+    [Fact]
+    public void Execute_ModelFileCannotBeWritten_SaysSoAndResumeExportsTheCheckpointWithoutTraining()
+    {
+        // A folder where model.onnx goes: the rename onto it fails as a full disk's write would, whoever runs the test.
+        string blocked = Directory.CreateDirectory(Path.Combine(Folder, "model.onnx")).FullName;
+
+        var e = Assert.Throws<ArtifactsNotWrittenException>(
+            () => TrainingRun.Execute(Run(), new Recorder(_ => { }), CancellationToken.None));
+
+        Assert.Equal(1, e.Epochs);
+        Assert.StartsWith(blocked + ": ", e.Message);
+        Assert.True(File.Exists(Path.Combine(Folder, "checkpoints", "last.ckpt")));
+        Assert.Empty(Directory.GetFiles(Folder, ".*.tmp"));
+
+        Directory.Delete(blocked);
+        var resumed = new Recorder(_ => { });
+        TrainingRunSummary summary = TrainingRun.Execute(Run(resume: true), resumed, CancellationToken.None);
+
+        Assert.Empty(resumed.Epochs);
+        Assert.Single(summary.History);
+        Assert.All(Artefacts, file => Assert.True(File.Exists(Path.Combine(Folder, file)), file));
+    }
+
     private sealed class Recorder(Action<string> onStage) : ITrainingProgress
     {
         public List<string> Stages { get; } = [];

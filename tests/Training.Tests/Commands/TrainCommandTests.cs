@@ -46,6 +46,39 @@ public sealed class TrainCommandTests() : TempFolderTests("train-cli-")
     }
 
     [Fact]
+    public void Train_ModelFileCannotBeWritten_OneErrorLineNamingItAndHowToExportTheTrainedWeights()
+    {
+        string blocked = Directory.CreateDirectory(Path.Combine(Folder, "model.onnx")).FullName;
+
+        var (exit, _, error) = Cli.Run("train", "--preset", "seed004", "--epochs", "1", "--limit-train", "500", "--limit-test", "100",
+            "--out", Folder);
+
+        Assert.Equal(1, exit);
+        string line = Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith($"error: {blocked}: ", line);
+        Assert.EndsWith($"training had finished (epoch 1) and its weights are in {Path.Combine(Folder, "checkpoints")}: once the folder "
+            + $"can be written, evaluate and export them with: dotnet run --project Training -c Release -- train --resume --out {Folder} "
+            + "(and the same options)", line);
+    }
+
+    [Fact]
+    public void Train_CheckpointCannotBeWritten_OneErrorLineNamingItAndTheCheckpointToContinueFrom()
+    {
+        string blocked = Directory.CreateDirectory(Path.Combine(Folder, "checkpoints", "best.ckpt")).FullName;
+
+        var (exit, _, error) = Cli.Run("train", "--preset", "seed004", "--epochs", "2", "--limit-train", "500", "--limit-test", "100",
+            "--validation-fraction", "0.2", "--out", Folder);
+
+        Assert.Equal(1, exit);
+        string line = Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith($"error: {blocked}: ", line);
+        Assert.EndsWith($"; {Path.Combine(Folder, "checkpoints", "last.ckpt")} is kept: once the folder can be written, continue from it "
+            + $"with: dotnet run --project Training -c Release -- train --resume --out {Folder} (and the same options)", line);
+        Assert.Equal(["best.ckpt", "last.ckpt"], Directory.GetFileSystemEntries(Path.Combine(Folder, "checkpoints"))
+            .Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Train_WithTestTimeViews_AlsoWritesTheModelOnTheImageAloneWithItsAccuracy()
     {
         string spec = Path.Combine(Folder, "views.json");
