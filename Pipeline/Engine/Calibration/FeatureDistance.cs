@@ -1,3 +1,4 @@
+using MlNetFashion.Engine.Kernels;
 using MlNetFashion.Engine.Layers;
 using MlNetFashion.Engine.Layers.Activation;
 using MlNetFashion.Engine.Layers.Core;
@@ -92,9 +93,10 @@ public sealed class FeatureDistance
     /// </summary>
     public double[] Score(Sequential model, ReadOnlySpan<float> images, int count)
     {
-        double[] scores = DistanceScore(model, images, count);
-        if (Energy is null) return scores;
-        double[] energies = Energies(model, images, count);
+        if (Energy is null) return DistanceScore(model, images, count);
+        var logits = new float[count * model.OutputShape.Size];
+        double[] scores = DistanceScore(model, images, count, logits);
+        double[] energies = Energies(logits, model.OutputShape.Size);
         for (int n = 0; n < count; n++) scores[n] = Energy.Combine(scores[n], energies[n]);
         return scores;
     }
@@ -105,29 +107,41 @@ public sealed class FeatureDistance
         ArgumentNullException.ThrowIfNull(model);
         var logits = new float[count * model.OutputShape.Size];
         model.PredictLogits(images, count, logits);
-        return InDistributionScore.Of(InDistributionScoreKind.Energy, logits, model.OutputShape.Size);
+        return Energies(logits, model.OutputShape.Size);
     }
 
-    /// <summary>−Σ_t (D_t − a_t) / b_t of each image, without <see cref="Energy"/>.</summary>
-    public double[] DistanceScore(Sequential model, ReadOnlySpan<float> images, int count)
+    /// <summary>log Σ_k exp(z_k) of each image's logits ([count, classes], of the image alone: no test-time views).</summary>
+    public static double[] Energies(ReadOnlySpan<float> logits, int classes) =>
+        InDistributionScore.Of(InDistributionScoreKind.Energy, logits, classes);
+
+    /// <summary>
+    /// −Σ_t (D_t − a_t) / b_t of each image, without <see cref="Energy"/>; with <paramref name="logits"/> ([count, classes])
+    /// the same forward pass also gives the model's logits, as <see cref="Sequential.PredictLogits"/> would.
+    /// </summary>
+    public double[] DistanceScore(Sequential model, ReadOnlySpan<float> images, int count, Span<float> logits = default)
     {
         var points = Taps.Select(t => (t.Layer, t.ChannelStatistics, t.Width)).ToList();
-        float[][] features = Features(model, points, images, count);
+        float[][] features = Features(model, points, images, count, logits);
         var scores = new double[count];
         for (int t = 0; t < Taps.Count; t++)
-            for (int n = 0; n < count; n++)
-                scores[n] -= Taps[t].Standardized(features[t].AsSpan(n * Taps[t].Width, Taps[t].Width));
+        {
+            double[] distances = Taps[t].Distances(features[t], count);
+            for (int n = 0; n < count; n++) scores[n] -= (distances[n] - Taps[t].Offset) / Taps[t].Scale;
+        }
         return scores;
     }
 
     /// <summary>The tap features of each image, in batches of the model's MaxBatchSize: per tap [count, width].</summary>
     private static float[][] Features(Sequential model, IReadOnlyList<(int Layer, bool ChannelStatistics, int Width)> points,
-        ReadOnlySpan<float> images, int count)
+        ReadOnlySpan<float> images, int count, Span<float> logits = default)
     {
         if (!model.IsBuilt) throw new InvalidOperationException("Feature distance: build (train) the model first.");
-        int size = model.InputShape.Size;
+        int size = model.InputShape.Size, classes = model.OutputShape.Size;
         if (images.Length < count * size)
             throw new ArgumentException($"Feature distance: expected {count * size} input floats. Received {images.Length}.");
+        if (!logits.IsEmpty && logits.Length < count * classes)
+            throw new ArgumentException($"Feature distance: expected {count * classes} logits. Received {logits.Length}.");
+        int last = logits.IsEmpty ? points[^1].Layer : model.Layers.Count - 1;
         float[][] features = [.. points.Select(p => new float[count * p.Width])];
         var input = new Tensor(model.MaxBatchSize, model.InputShape);
         for (int start = 0; start < count; start += model.MaxBatchSize)
@@ -136,22 +150,30 @@ public sealed class FeatureDistance
             input.SetBatchSize(n);
             images.Slice(start * size, n * size).CopyTo(input.Span);
             Tensor x = input;
-            for (int i = 0; i <= points[^1].Layer; i++)
+            for (int i = 0; i <= last; i++)
             {
                 x = model.Layers[i].Forward(x, training: false);
                 for (int t = 0; t < points.Count; t++)
-                {
-                    if (points[t].Layer != i) continue;
-                    for (int s = 0; s < n; s++)
-                    {
-                        Span<float> destination = features[t].AsSpan((start + s) * points[t].Width, points[t].Width);
-                        if (points[t].ChannelStatistics) ChannelStatistics(x.Sample(s), points[t].Width / 2, destination);
-                        else x.Sample(s).CopyTo(destination);
-                    }
-                }
+                    if (points[t].Layer == i)
+                        Parallelism.For(n, new TapRows(x, start, points[t].ChannelStatistics, points[t].Width, features[t]));
             }
+            if (!logits.IsEmpty) x.Span[..(n * classes)].CopyTo(logits.Slice(start * classes, n * classes));
         }
         return features;
+    }
+
+    /// <summary>Images [start, end) of a batch: their tap features, each image's alone (the same bits however split).</summary>
+    private readonly struct TapRows(Tensor x, int first, bool channelStatistics, int width, float[] features) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            for (int s = start; s < end; s++)
+            {
+                Span<float> destination = features.AsSpan((first + s) * width, width);
+                if (channelStatistics) ChannelStatistics(x.Sample(s), width / 2, destination);
+                else x.Sample(s).CopyTo(destination);
+            }
+        }
     }
 
     /// <summary>A map [C, H, W] → [mean_0 … mean_{C−1}, std_0 … std_{C−1}], std = √(mean of (x − mean)²).</summary>
@@ -182,14 +204,16 @@ public sealed record FeatureTap(int Layer, bool ChannelStatistics, int Width, fl
     public int Classes => WhitenedMeans.Length / Width;
 
     /// <summary>min_k ‖f·W − M_k‖², in double.</summary>
-    public double Distance(ReadOnlySpan<float> features)
+    public double Distance(ReadOnlySpan<float> features) => Distance(features, new double[Width]);
+
+    /// <summary><see cref="Distance(ReadOnlySpan{float})"/> with <paramref name="g"/> ([Width]) for f·W.</summary>
+    private double Distance(ReadOnlySpan<float> features, Span<double> g)
     {
-        var g = new double[Width];
+        g.Clear();
         for (int i = 0; i < Width; i++)
         {
             double f = features[i];
-            if (f == 0) continue;
-            for (int j = 0; j < Width; j++) g[j] += f * Whitening[i * Width + j];
+            if (f != 0) DoubleAxpy.Add(Whitening.AsSpan(i * Width, Width), f, g);
         }
         double best = double.PositiveInfinity;
         for (int k = 0; k < Classes; k++)
@@ -202,6 +226,24 @@ public sealed record FeatureTap(int Layer, bool ChannelStatistics, int Width, fl
     }
 
     public double Standardized(ReadOnlySpan<float> features) => (Distance(features) - Offset) / Scale;
+
+    /// <summary>The distance of each row of <paramref name="features"/> ([count, Width]), on the engine's threads (each row
+    /// alone, so the bits do not depend on the split).</summary>
+    internal double[] Distances(float[] features, int count)
+    {
+        var distances = new double[count];
+        Parallelism.For(count, new DistanceRows(this, features, distances));
+        return distances;
+    }
+
+    private readonly struct DistanceRows(FeatureTap tap, float[] features, double[] distances) : IParallelRange
+    {
+        public void Execute(int start, int end)
+        {
+            var g = new double[tap.Width];
+            for (int n = start; n < end; n++) distances[n] = tap.Distance(features.AsSpan(n * tap.Width, tap.Width), g);
+        }
+    }
 
     internal static FeatureTap Fit(int layer, bool channelStatistics, float[] features, int width, ReadOnlySpan<int> labels, int classes)
     {
@@ -224,8 +266,7 @@ public sealed record FeatureTap(int Layer, bool ChannelStatistics, int Width, fl
             for (int i = 0; i < width; i++)
             {
                 double ci = centered[i];
-                if (ci == 0) continue;
-                for (int j = 0; j <= i; j++) covariance[i * width + j] += ci * centered[j];
+                if (ci != 0) DoubleAxpy.Add(centered.AsSpan(0, i + 1), ci, covariance.AsSpan(i * width, i + 1));
             }
         }
         double trace = 0;
@@ -248,8 +289,7 @@ public sealed record FeatureTap(int Layer, bool ChannelStatistics, int Width, fl
                 whitenedMeans[k * width + j] = (float)s;
             }
         var tap = new FeatureTap(layer, channelStatistics, width, whitenedMeans, whitening, 0, 1);
-        var distances = new double[count];
-        for (int n = 0; n < count; n++) distances[n] = tap.Distance(features.AsSpan(n * width, width));
+        double[] distances = tap.Distances(features, count);
         double mean = distances.Average();
         double std = Math.Sqrt(distances.Sum(d => (d - mean) * (d - mean)) / count);
         return tap with { Offset = mean, Scale = std > 0 ? std : 1 };

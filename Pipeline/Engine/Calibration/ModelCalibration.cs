@@ -73,27 +73,40 @@ public sealed record ModelCalibration(double Temperature, InDistributionRule? In
         }
         int classes = model.OutputShape.Size;
         var logits = new float[heldOut!.Count * classes];
-        if (views is null) model.PredictLogits(heldOut.Pixels, heldOut.Count, logits);
-        else views.PredictLogits(model, heldOut.Pixels, heldOut.Count, logits);
+        // Without views the feature distance's forward pass gives the logits too.
+        double[]? distances = null;
+        if (views is not null) views.PredictLogits(model, heldOut.Pixels, heldOut.Count, logits);
+        else if (features is not null) distances = features.DistanceScore(model, heldOut.Pixels, heldOut.Count, logits);
+        else model.PredictLogits(heldOut.Pixels, heldOut.Count, logits);
         double temperature = TemperatureScaling.Fit(logits, heldOut.Labels, classes);
         InDistributionRule rule;
         if (features is null)
             rule = new(DefaultLogitScore, InDistributionScore.Threshold(InDistributionScore.Of(DefaultLogitScore, logits, classes)));
         else
         {
-            (features, double threshold) = WithEnergy(model, features, heldOut.Pixels, heldOut.Count);
+            // The energy is the image alone's: without views these are its logits.
+            (features, double threshold) = distances is not null
+                ? WithEnergy(features, distances, FeatureDistance.Energies(logits, classes))
+                : WithEnergy(model, features, heldOut.Pixels, heldOut.Count);
             rule = new(features.Kind, threshold);
         }
         return new ModelCalibration(temperature, rule, heldOut.Count, null) { Features = features };
     }
 
     /// <summary>The feature distance with its <see cref="EnergyCombination"/> fitted on <paramref name="count"/> images, and the
-    /// threshold accepting <see cref="InDistributionScore.DefaultTrueAcceptRate"/> of them.</summary>
+    /// threshold accepting <see cref="InDistributionScore.DefaultTrueAcceptRate"/> of them (one forward pass for both scores).
+    /// </summary>
     private static (FeatureDistance Features, double Threshold) WithEnergy(Sequential model, FeatureDistance features,
         ReadOnlySpan<float> images, int count)
     {
-        double[] distances = features.DistanceScore(model, images, count);
-        double[] energies = FeatureDistance.Energies(model, images, count);
+        var logits = new float[count * model.OutputShape.Size];
+        double[] distances = features.DistanceScore(model, images, count, logits);
+        return WithEnergy(features, distances, FeatureDistance.Energies(logits, model.OutputShape.Size));
+    }
+
+    private static (FeatureDistance Features, double Threshold) WithEnergy(FeatureDistance features, double[] distances,
+        double[] energies)
+    {
         EnergyCombination combination = EnergyCombination.Fit(distances, energies);
         double[] scores = [.. distances.Select((d, n) => combination.Combine(d, energies[n]))];
         return (features.WithEnergy(combination), InDistributionScore.Threshold(scores));

@@ -80,6 +80,56 @@ public class FeatureDistanceTests
         AssertGraphMatchesEngine(model, distance, views, images, count);
     }
 
+    [Fact]
+    public void DistanceScore_WithLogits_SameScoresAndTheLogitsPredictLogitsGivesBitForBit()
+    {
+        var random = new Random(4);
+        var (model, _, distance) = FitOnBlobs(random);
+        const int count = 120;   // the model's batch is 50: two whole batches and a part
+        (float[] images, _) = Blobs(random, count);
+        int classes = model.OutputShape.Size;
+        var expectedLogits = new float[count * classes];
+        model.PredictLogits(images, count, expectedLogits);
+        double[] expected = distance.DistanceScore(model, images, count);
+
+        var logits = new float[count * classes];
+        double[] scores = distance.DistanceScore(model, images, count, logits);
+
+        Assert.Equal(expected, scores);
+        Assert.Equal(expectedLogits, logits);
+    }
+
+    [Fact]
+    public void Distance_EveryTap_EqualsTheScalarFormulaBitForBit()
+    {
+        var random = new Random(6);
+        var (_, _, distance) = FitOnBlobs(random);
+
+        foreach (FeatureTap tap in distance.Taps)
+        {
+            // Some features 0 (a dead ReLU channel's mean): the projection skips their rows.
+            float[] features = [.. Enumerable.Range(0, tap.Width).Select(i => i % 7 == 0 ? 0f : (float)random.NextDouble())];
+            Assert.Equal(ScalarDistance(tap, features), tap.Distance(features));
+        }
+    }
+
+    /// <summary>min_k ‖f·W − M_k‖² as the formula reads, one multiply-add at a time in double.</summary>
+    private static double ScalarDistance(FeatureTap tap, float[] f)
+    {
+        int width = tap.Width;
+        var g = new double[width];
+        for (int i = 0; i < width; i++)
+            for (int j = 0; j < width && f[i] != 0; j++) g[j] += (double)f[i] * tap.Whitening[i * width + j];
+        double best = double.PositiveInfinity;
+        for (int k = 0; k < tap.Classes; k++)
+        {
+            double d = 0;
+            for (int j = 0; j < width; j++) d += (g[j] - tap.WhitenedMeans[k * width + j]) * (g[j] - tap.WhitenedMeans[k * width + j]);
+            best = Math.Min(best, d);
+        }
+        return best;
+    }
+
     private const int FitImages = 200;
 
     /// <summary>The fast net (weights seeded 7) and a feature distance fitted on <see cref="FitImages"/> blobs from
