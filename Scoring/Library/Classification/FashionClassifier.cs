@@ -123,7 +123,7 @@ public sealed partial class FashionClassifier : IDisposable
         if (string.IsNullOrWhiteSpace(imagePath)) throw new ArgumentException($"image path: expected a file path, received '{imagePath}'");
         return File.Exists(imagePath)
             ? Preprocess(EncodedImage.ReadFile(imagePath, Path.GetFileName(imagePath)), Path.GetFileName(imagePath))
-            : throw new FileNotFoundException($"{imagePath}: image file not found", imagePath);
+            : throw EncodedImage.NotFound(imagePath, imagePath);
     }
 
     private static GrayImage Preprocess(byte[] encodedImage, string name)

@@ -22,10 +22,19 @@ public static class EncodedImage
     /// </summary>
     public static byte[] ReadFile(string path, string name)
     {
+        if (!File.Exists(path)) throw NotFound(path, name);
         long length = new FileInfo(path).Length;
         if (length > MaxBytes) throw TooLarge(name, length);
         return File.ReadAllBytes(path);
     }
+
+    /// <summary>
+    /// "X: image file not found"; for a name that .NET listed from a folder but decoded with U+FFFD (bytes that are not
+    /// UTF-8, such as a Latin-1 "café"), why it cannot be opened: .NET opens files by UTF-8 names only.
+    /// </summary>
+    public static FileNotFoundException NotFound(string path, string name) => new(path.Contains('\uFFFD', StringComparison.Ordinal)
+        ? $"{name}: the file name is not valid UTF-8 (shown with \uFFFD), and .NET cannot open such a file: rename it"
+        : $"{name}: image file not found", path);
 
     /// <summary>The stream's bytes from where it stands, reading no more than one byte past <see cref="MaxBytes"/>.</summary>
     public static byte[] Read(Stream stream, string name)

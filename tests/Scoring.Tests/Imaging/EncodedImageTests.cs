@@ -90,6 +90,44 @@ public sealed class EncodedImageTests() : TempFolderTests("encoded-image-")
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the file was read");
     }
 
+    [ByteFileNamesFact]
+    public void ReadFile_NameThatIsNotUtf8_SaysSoAndToRenameIt()
+    {
+        // "café.jpg" in Latin-1, made (and removed) by the shell: .NET cannot name such a file, only list it (U+FFFD for the é).
+        Shell("printf x > \"$(printf '%s/caf\\351.jpg' \"$0\")\"");
+        try
+        {
+            string listed = Assert.Single(Directory.GetFiles(Folder));
+
+            var error = Assert.Throws<FileNotFoundException>(() => EncodedImage.ReadFile(listed, Path.GetFileName(listed)));
+
+            Assert.Equal("caf\uFFFD.jpg: the file name is not valid UTF-8 (shown with \uFFFD), and .NET cannot open such a file: "
+                + "rename it", error.Message);
+        }
+        finally
+        {
+            Shell("rm -f \"$0\"/caf*");
+        }
+    }
+
+    /// <summary>Runs a sh command with the test's folder as $0.</summary>
+    private void Shell(string command)
+    {
+        using var shell = System.Diagnostics.Process.Start("sh", ["-c", command, Folder])!;
+        shell.WaitForExit();
+        Assert.Equal(0, shell.ExitCode);
+    }
+
+    [Fact]
+    public void ReadFile_Missing_ImageFileNotFound()
+    {
+        string path = Path.Combine(Folder, "nope.jpg");
+
+        var error = Assert.Throws<FileNotFoundException>(() => EncodedImage.ReadFile(path, "nope.jpg"));
+
+        Assert.Equal("nope.jpg: image file not found", error.Message);
+    }
+
     [Fact]
     public void ReadFile_AtTheBound_Read()
     {
