@@ -53,16 +53,14 @@ public sealed class EncodedImageTests() : TempFolderTests("encoded-image-")
         }
     }
 
+    public static TheoryData<string, string?> PhotoNames => new()
+    {
+        { "IMG_0001.HEIC", "HEIC" }, { "photo.heif", "HEIF" }, { "photo.avif", "AVIF" }, { "scan.tif", "TIFF" }, { "scan.TIFF", "TIFF" },
+        { "photo.jxl", "JPEG XL" }, { "photo.jpg", null }, { "notes.txt", null }, { "heic", null },
+    };
+
     [Theory]
-    [InlineData("IMG_0001.HEIC", "HEIC")]
-    [InlineData("photo.heif", "HEIF")]
-    [InlineData("photo.avif", "AVIF")]
-    [InlineData("scan.tif", "TIFF")]
-    [InlineData("scan.TIFF", "TIFF")]
-    [InlineData("photo.jxl", "JPEG XL")]
-    [InlineData("photo.jpg", null)]
-    [InlineData("notes.txt", null)]
-    [InlineData("heic", null)]
+    [MemberData(nameof(PhotoNames))]
     public void UndecodablePhotoFormat_FileName_TheFormatItsExtensionStandsFor(string name, string? format)
     {
         Assert.Equal(format, EncodedImage.UndecodablePhotoFormat(name));
