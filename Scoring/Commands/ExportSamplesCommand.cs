@@ -32,7 +32,5 @@ public static class ExportSamplesCommand
     }
 
     /// <summary>"0-t-shirt-top.png" … "9-ankle-boot.png"</summary>
-    public static string SampleName(int label) =>
-        $"{label}-" +
-        $"{new string([.. FashionMnistClasses.Names[label].ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : '-')])}.png";
+    public static string SampleName(int label) => $"{label}-{Data.ImageFolder.FolderName(FashionMnistClasses.Names[label])}.png";
 }

@@ -83,8 +83,12 @@ public sealed class ImageFolder
             var (name, path) = folders[f];
             int label = labels[f] = IndexOf(classes, name);
             if (label < 0)
-                throw new InvalidDataException(
-                    $"{path}: class \"{name}\" is not one of the training classes ({string.Join(", ", classes.Select(c => $"\"{c}\""))})");
+                throw new InvalidDataException($"{path}: class \"{name}\" is not one of the training classes "
+                    + $"({string.Join(", ", classes.Select(c => $"\"{c}\""))}), whose folders may also be named "
+                    + string.Join(", ", classes.Select(FolderName)));
+            if (Array.IndexOf(labels, label, 0, f) is int other and >= 0)
+                throw new InvalidDataException($"{path}: folders \"{folders[other].Name}\" and \"{name}\" both stand for class "
+                    + $"\"{classes[label]}\": keep one");
             int before = files.Count;
             files.AddRange(Files(path).Select(file => (file, label)));
             if (files.Count == before) throw NoUsableImages(folders[f], skippedSome: false);
@@ -130,11 +134,24 @@ public sealed class ImageFolder
         return reasons;
     }
 
+    /// <summary>
+    /// The class a folder stands for: the one of its name, or else the one class whose <see cref="FolderName"/> is the
+    /// folder's (no folder can be named "T-shirt/top"); −1 for none.
+    /// </summary>
     private static int IndexOf(IReadOnlyList<string> classes, string name)
     {
         for (int i = 0; i < classes.Count; i++)
             if (string.Equals(classes[i], name, StringComparison.Ordinal)) return i;
-        return -1;
+        int[] alike = [.. Enumerable.Range(0, classes.Count).Where(i => FolderName(classes[i]) == FolderName(name))];
+        return alike.Length == 1 ? alike[0] : -1;
+    }
+
+    /// <summary>A class name as a folder or file name can hold it: lower case, '-' for all but letters and digits
+    /// ("T-shirt/top" → "t-shirt-top", "Ankle boot" → "ankle-boot").</summary>
+    public static string FolderName(string className)
+    {
+        ArgumentNullException.ThrowIfNull(className);
+        return new string([.. className.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : '-')]);
     }
 
     /// <summary>

@@ -221,7 +221,43 @@ public sealed class ImageFolderTests() : TempFolderTests("image-folder-")
         string train = ImageTree.Create(Path.Combine(Folder, "train"), ["a", "b"], perClass: 2);
         string test = ImageTree.Create(Path.Combine(Folder, "test"), ["a", "z"], perClass: 2);
         var ex = Assert.Throws<InvalidDataException>(() => ImageFolderSplit.Load(train, test, null, BadImagePolicy.Fail, seed: 1));
-        Assert.StartsWith(Path.Combine(test, "z") + ": class \"z\" is not one of the training classes", ex.Message);
+        Assert.Equal(Path.Combine(test, "z") + ": class \"z\" is not one of the training classes (\"a\", \"b\"), whose folders may also "
+            + "be named a, b", ex.Message);
+    }
+
+    [Fact]
+    public void Load_ClassesNoFolderCanBeNamed_FoldersNamedAsTheirFolderNamesTakeTheirLabels()
+    {
+        // Fashion-MNIST's classes for a model's evaluation: "T-shirt/top" cannot be a folder name.
+        string[] classes = ["T-shirt/top", "Bag", "Ankle boot"];
+        string dir = ImageTree.Create(Path.Combine(Folder, "photos"), ["Ankle_Boot", "Bag", "t-shirt-top"], perClass: 2);
+
+        ImageFolder folder = ImageFolder.Load(dir, classNames: classes);
+
+        Assert.Equal(classes, folder.ClassNames);
+        Assert.Equal([0, 0, 1, 1, 2, 2], folder.Images.Select(i => i.Label).Order());
+        Assert.All(folder.Images.Where(i => i.Label == 0), i => Assert.Contains("t-shirt-top", i.Path));
+        Assert.All(folder.Images.Where(i => i.Label == 2), i => Assert.Contains("Ankle_Boot", i.Path));
+    }
+
+    [Fact]
+    public void Load_TwoFoldersForOneClass_RefusedNamingBoth()
+    {
+        string dir = ImageTree.Create(Path.Combine(Folder, "photos"), ["Bag", "T-shirt_top", "t-shirt-top"], perClass: 1);
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir, classNames: ["T-shirt/top", "Bag"]));
+
+        Assert.Equal($"{Path.Combine(dir, "t-shirt-top")}: folders \"T-shirt_top\" and \"t-shirt-top\" both stand for class "
+            + "\"T-shirt/top\": keep one", error.Message);
+    }
+
+    [Theory]
+    [InlineData("T-shirt/top", "t-shirt-top")]
+    [InlineData("Ankle boot", "ankle-boot")]
+    [InlineData("cat", "cat")]
+    public void FolderName_ClassName_LowerCaseWithDashesForAllButLettersAndDigits(string className, string expected)
+    {
+        Assert.Equal(expected, ImageFolder.FolderName(className));
     }
 
     private sealed class Row
