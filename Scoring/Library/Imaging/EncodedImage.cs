@@ -19,13 +19,18 @@ public static class EncodedImage
 
     /// <summary>
     /// The file's bytes; over <see cref="MaxBytes"/>, an <see cref="ImageRejectedException"/> naming <paramref name="name"/>.
+    /// A pipe (/dev/stdin) has no length to check first: it is read with <see cref="Read"/>'s bound.
     /// </summary>
     public static byte[] ReadFile(string path, string name)
     {
         if (!File.Exists(path)) throw NotFound(path, name);
         long length = new FileInfo(path).Length;
         if (length > MaxBytes) throw TooLarge(name, length);
-        return File.ReadAllBytes(path);
+        using FileStream file = File.OpenRead(path);
+        if (!file.CanSeek) return Read(file, name);
+        var bytes = new byte[file.Length];
+        file.ReadExactly(bytes);
+        return bytes;
     }
 
     /// <summary>

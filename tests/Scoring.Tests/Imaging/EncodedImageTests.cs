@@ -88,7 +88,7 @@ public sealed class EncodedImageTests() : TempFolderTests("encoded-image-")
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the file was read");
     }
 
-    [ByteFileNamesFact]
+    [LinuxFact("a file name that is not UTF-8")]
     public void ReadFile_NameThatIsNotUtf8_SaysSoAndToRenameIt()
     {
         // "café.jpg" in Latin-1, made (and removed) by the shell: .NET cannot name such a file, only list it (U+FFFD for the é).
@@ -124,6 +124,32 @@ public sealed class EncodedImageTests() : TempFolderTests("encoded-image-")
         var error = Assert.Throws<FileNotFoundException>(() => EncodedImage.ReadFile(path, "nope.jpg"));
 
         Assert.Equal("nope.jpg: image file not found", error.Message);
+    }
+
+    [LinuxFact("a named pipe")]
+    public void ReadFile_PipeOverTheBound_StopsJustPastIt()
+    {
+        // A named pipe has no length to check first, as /dev/stdin has none when a command's output is piped in.
+        string pipe = Path.Combine(Folder, "pipe.jpg");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe])) mkfifo.WaitForExit();
+        var writer = Task.Run(() =>
+        {
+            using var stream = new FileStream(pipe, FileMode.Open, FileAccess.Write);
+            byte[] chunk = new byte[1 << 20];
+            try
+            {
+                for (long written = 0; written <= EncodedImage.MaxBytes + chunk.Length; written += chunk.Length) stream.Write(chunk);
+            }
+            catch (IOException)
+            {
+                // The reader stopped and closed its end.
+            }
+        });
+
+        var error = Assert.Throws<ImageRejectedException>(() => EncodedImage.ReadFile(pipe, "pipe.jpg"));
+
+        Assert.Equal("pipe.jpg: expected an image of at most 256 MB, received a longer stream", error.Message);
+        Assert.True(writer.Wait(TimeSpan.FromSeconds(30)), "the writer did not end");
     }
 
     [Fact]
