@@ -8,7 +8,7 @@ using MlNetFashion.Scoring.Classification;
 namespace MlNetFashion.Scoring.Commands;
 
 /// <summary>
-/// predict --model FILE [--gpu N] [--json] IMAGE|FOLDER…: a table (or JSON) of file, label, confidence.
+/// predict --model FILE [--gpu N] [--json] IMAGE|FOLDER|-…: a table (or JSON) of file, label, confidence.
 /// predict --model FILE --idx IMAGES [--labels LABELS] [--json]: batch scoring with accuracy and images/second (with
 /// --json, also every image's prediction).
 /// predict --model FILE (--idx IMAGES | FOLDER) --out FILE.csv|.jsonl [--resume]: streamed into a predictions file
@@ -16,6 +16,9 @@ namespace MlNetFashion.Scoring.Commands;
 /// </summary>
 public static class PredictCommand
 {
+    /// <summary>The image argument that stands for stdin, as in most Unix tools (curl … | predict --model m.onnx -).</summary>
+    private const string StandardInput = "-";
+
     public static Command Create()
     {
         var model = ModelOption.Required("model.onnx or model.zip");
@@ -32,7 +35,8 @@ public static class PredictCommand
         var labels = new Option<string?>("--labels") { Description = "The IDX labels file matching --idx (prints accuracy)." };
         var images = new Argument<string[]>("images")
         {
-            Description = "Image files (PNG, JPEG, BMP, …), or folders of them.", Arity = ArgumentArity.ZeroOrMore,
+            Description = "Image files (PNG, JPEG, BMP, …), or folders of them; - reads one image from stdin.",
+            Arity = ArgumentArity.ZeroOrMore,
         };
         var output = new Option<string?>("--out")
         {
@@ -62,6 +66,10 @@ public static class PredictCommand
                 result.AddError(
                     $"--idx cannot be combined with image arguments (received {given[0]}{more}): score images or an IDX file, not both");
             }
+            else if (given.Count(g => g == StandardInput) > 1)
+                result.AddError("- (stdin) can be given once: it holds one image");
+            else if (result.GetValue(explain) && given.Contains(StandardInput))
+                result.AddError("--explain cannot be combined with - (stdin): it writes files beside each image");
             else if (result.GetValue(explain) && result.GetValue(idx) is not null)
                 result.AddError("--explain cannot be combined with --idx: it explains image files");
             else if (result.GetValue(labels) is not null && result.GetValue(idx) is null)
@@ -96,7 +104,8 @@ public static class PredictCommand
             using var classifier = FashionClassifier.Load(modelPath, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });
             if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
             bool explaining = parse.GetValue(explain);
-            Prediction[] predictions = PredictAll(files, f => explaining ? ExplainBeside(classifier, f) : classifier.Predict(f));
+            Prediction[] predictions = PredictAll(files, f => f == StandardInput ? classifier.Predict(Console.OpenStandardInput(), "stdin")
+                : explaining ? ExplainBeside(classifier, f) : classifier.Predict(f));
             var results = files.Select((f, i) => (File: f, Prediction: predictions[i])).ToList();
             if (parse.GetValue(json)) Console.WriteLine(PredictionJson.Serialize(results));
             else

@@ -78,6 +78,41 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
     }
 
     [Fact]
+    public async Task Predict_DashAmongTheImages_ReadsOneImageFromStdinAsItsFileWouldBeRead()
+    {
+        string image = Path.Combine(Folder, "garment.png");
+        File.WriteAllBytes(image, ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(1).ToArray())));
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
+            [Benchmarks.Operations.ServeProcess.AppDll, "predict", "--model", TrainedModel.Onnx, "--json", "-", image])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        await using (Stream stdin = process.StandardInput.BaseStream) await stdin.WriteAsync(await File.ReadAllBytesAsync(image));
+        string output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, await error);
+        JsonArray rows = JsonNode.Parse(output)!.AsArray();
+        Assert.Equal(["-", image], rows.Select(r => (string)r!["file"]!));
+        rows[0]!["file"] = image;
+        Assert.Equal(rows[1]!.ToJsonString(), rows[0]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("--explain", "--explain cannot be combined with - (stdin): it writes files beside each image")]
+    [InlineData("-", "- (stdin) can be given once: it holds one image")]
+    public void Predict_DashWithWhatItCannotTake_OneErrorLine(string other, string expected)
+    {
+        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "-", other);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"error: {expected} (see 'predict --help')", error.Trim());
+    }
+
+    [Fact]
     public void Predict_Explain_WritesHeatJsonAndPngBesideTheImage()
     {
         string image = Path.Combine(Folder, "garment.png");
