@@ -39,17 +39,15 @@ public static class ImageArguments
     {
         var found = new List<string>();
         foreach (string file in Directory.EnumerateFiles(folder))
-            if (IsImage(file)) found.Add(file);
+            if (ImageFolder.IsImageFile(file)) found.Add(file);
             else passedOver.Add(file);
         if (found.Count > 0) return [.. found.Order(StringComparer.Ordinal)];
         string extensions = string.Join(", ", ImageFolder.Extensions);
         if (passedOver.Describe() is { } note)
             throw new ArgumentException($"{folder}: no image files ({extensions}) in the folder; {note}");
         // A folder of class subfolders (what train --images takes) is the likely mistake: say where its images are read.
-        bool deeper = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any(IsImage);
+        bool deeper = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any(f => ImageFolder.IsImageFile(f));
         throw new ArgumentException($"{folder}: no image files ({extensions}) in the folder"
             + (deeper ? "; its subfolders hold some: predict --out FILE reads them" : ""));
     }
-
-    private static bool IsImage(string file) => ImageFolder.Extensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase);
 }

@@ -64,7 +64,7 @@ public sealed class ImageFileWalk
             foreach (Entry entry in Entries(next, allFiles: true))
             {
                 if (entry.IsFolder) pending.Push(Path.Combine(next, entry.Name));
-                else if (IsImage(entry.Name)) count++;
+                else if (ImageFolder.IsImageFile(entry.Name)) count++;
                 else passedOver.Add(entry.Name);
             }
         return count;
@@ -77,16 +77,8 @@ public sealed class ImageFileWalk
             new EnumerationOptions { AttributesToSkip = FileAttributes.Hidden | FileAttributes.System, IgnoreInaccessible = false })
         {
             ShouldIncludePredicate = (ref FileSystemEntry e) => !e.FileName.StartsWith(".")
-                && (e.IsDirectory ? (e.Attributes & FileAttributes.ReparsePoint) == 0 : allFiles || IsImage(e.FileName)),
+                && (e.IsDirectory ? (e.Attributes & FileAttributes.ReparsePoint) == 0 : allFiles || ImageFolder.IsImageFile(e.FileName)),
         };
-
-    private static bool IsImage(ReadOnlySpan<char> name)
-    {
-        ReadOnlySpan<char> extension = Path.GetExtension(name);
-        foreach (string known in ImageFolder.Extensions)
-            if (extension.Equals(known, StringComparison.OrdinalIgnoreCase)) return true;
-        return false;
-    }
 
     private readonly record struct Entry(string Name, bool IsFolder);
 }

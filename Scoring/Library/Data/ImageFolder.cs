@@ -31,6 +31,15 @@ public sealed class ImageFolder
     /// <summary>The file name extensions taken as images (case-insensitive).</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
 
+    /// <summary>Whether a file name has one of <see cref="Extensions"/> (any case).</summary>
+    public static bool IsImageFile(ReadOnlySpan<char> fileName)
+    {
+        ReadOnlySpan<char> extension = Path.GetExtension(fileName);
+        foreach (string known in Extensions)
+            if (extension.Equals(known, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
     /// <summary>Labels are bytes in memory (<see cref="FashionMnistSplit"/>).</summary>
     public const int MaxClasses = 255;
 
@@ -170,7 +179,7 @@ public sealed class ImageFolder
     /// <summary>The file's 28×28 pixels, or the reason it has none.</summary>
     private static (byte[]? Pixels, string? Reason) Read(string file)
     {
-        if (!Extensions.Contains(Path.GetExtension(file).ToLowerInvariant()))
+        if (!IsImageFile(file))
             return (null, EncodedImage.UndecodablePhotoFormat(file) is { } format ? EncodedImage.CannotDecode(format)
                 : $"not an image file (expected {string.Join(", ", Extensions)})");
         try
