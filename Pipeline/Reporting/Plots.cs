@@ -13,11 +13,11 @@ public static class Plots
         var loss = new ScottPlot.Plot();
         Curve(loss, "Loss", epochs, [.. history.Select(h => (double)h.Loss)], Valid(history.Select(h => h.ValidationLoss)),
             ScottPlot.Alignment.UpperRight);
-        Save(lossPath, p => loss.SavePng(p, 560, 380));
+        Save(lossPath, loss, 560, 380);
         var accuracy = new ScottPlot.Plot();
         Curve(accuracy, "Accuracy", epochs, [.. history.Select(h => (double)h.Accuracy)], Valid(history.Select(h => h.ValidationAccuracy)),
             ScottPlot.Alignment.LowerRight);
-        Save(accuracyPath, p => accuracy.SavePng(p, 560, 380));
+        Save(accuracyPath, accuracy, 560, 380);
     }
 
     private static double[]? Valid(IEnumerable<float?> values) =>
@@ -68,7 +68,7 @@ public static class Plots
         plot.XLabel("predicted");
         plot.YLabel("actual");
         plot.Title("Confusion matrix (test set)");
-        Save(path, p => plot.SavePng(p, 760, 700));
+        Save(path, plot, 760, 700);
     }
 
     /// <summary>One box per series (k-fold accuracies), with the points on top.</summary>
@@ -87,13 +87,9 @@ public static class Plots
         }
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, series.Count).Select(i => (double)i)], [.. series.Select(s => s.Name)]);
         plot.Title(title);
-        Save(path, p => plot.SavePng(p, 600, 420));
+        Save(path, plot, 600, 420);
     }
 
-    private static void Save(string path, Action<string> write)
-    {
-        string temp = path + ".tmp.png";
-        write(temp);
-        File.Move(temp, path, overwrite: true);
-    }
+    private static void Save(string path, ScottPlot.Plot plot, int width, int height) =>
+        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png));
 }
