@@ -17,7 +17,8 @@ public sealed class PlotsTests() : TempFolderTests("plots-")
         Plots.LearningCurves(History, loss, accuracy);
 
         Assert.Equal([accuracy, loss], Directory.GetFileSystemEntries(Folder).Order(StringComparer.Ordinal));
-        Assert.All([loss, accuracy], png => Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]));
+        byte[] signature = [0x89, (byte)'P', (byte)'N', (byte)'G'];
+        Assert.All([loss, accuracy], png => Assert.Equal(signature, File.ReadAllBytes(png)[..4]));
     }
 
     [Fact]
