@@ -27,16 +27,25 @@ public sealed class BenchmarkCommandLineTests
         Assert.Single(output.Trim().Split('\n'));
     }
 
-    [Theory]
-    [InlineData("abc", "BATCH", "abc")]
-    [InlineData("0", "BATCH", "0")]
-    [InlineData("8 x", "ITERATIONS", "x")]
-    [InlineData("8 2 -1", "THREADS", "-1")]
-    public void Layers_CountThatIsNotAPositiveInteger_OneErrorLineNamingIt(string arguments, string name, string value)
+    public static TheoryData<string, string> BadArguments => new()
     {
-        string error = Cli.RunRefused(["layers", .. arguments.Split(' ')]);
+        { "layers abc", "layers: BATCH: expected a positive integer, received 'abc'" },
+        { "layers 0", "layers: BATCH: expected a positive integer, received '0'" },
+        { "layers 8 x", "layers: ITERATIONS: expected a positive integer, received 'x'" },
+        { "layers 8 2 -1", "layers: THREADS: expected a positive integer, received '-1'" },
+        { "engine --seconds 0", "engine: --seconds expects a positive number, received '0'" },
+        { "engine --gemm-size x", "engine: --gemm-size expects a positive whole number, received 'x'" },
+        { "engine --batch-size -1", "engine: --batch-size expects a positive whole number, received '-1'" },
+        { "engine --threads", "engine: --threads expects a value" },
+        { "engine --bogus 1", "engine: unrecognized argument '--bogus' (usage: engine [--quick] [--seconds S] [--batch-size B] "
+            + "[--threads T] [--gemm-size N])" },
+    };
 
-        Assert.Equal($"error: layers: {name}: expected a positive integer, received '{value}'", error);
+    [Theory]
+    [MemberData(nameof(BadArguments))]
+    public void Mode_BadArgument_OneErrorLineNamingIt(string arguments, string expected)
+    {
+        Assert.Equal($"error: {expected}", Cli.RunRefused(arguments.Split(' ')));
     }
 
     [Fact]

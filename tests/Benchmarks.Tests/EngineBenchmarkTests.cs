@@ -108,19 +108,4 @@ public sealed class EngineBenchmarkTests
         Assert.True(settings.Seconds < EngineBenchmark.Settings.Default.Seconds);
     }
 
-    [Theory]
-    [InlineData("--seconds", "0", "--seconds expects a positive number, received '0'")]
-    [InlineData("--gemm-size", "x", "--gemm-size expects a positive whole number, received 'x'")]
-    [InlineData("--batch-size", "-1", "--batch-size expects a positive whole number, received '-1'")]
-    [InlineData("--bogus", "1", "unrecognized argument '--bogus'")]
-    public void Run_BadOption_OneErrorLineNamingIt(string option, string value, string expected)
-    {
-        Assert.StartsWith($"error: engine: {expected}", Cli.RunRefused("engine", option, value));
-    }
-
-    [Fact]
-    public void Run_OptionWithoutValue_OneErrorLine()
-    {
-        Assert.Equal("error: engine: --threads expects a value", Cli.RunRefused("engine", "--threads"));
-    }
 }

@@ -21,34 +21,38 @@ public sealed class AtomicFileTests() : TempFolderTests("atomic-file-")
     [Fact]
     public void Write_WriterThrowsHalfway_OldContentKeptAndNoTempFileLeft()
     {
-        File.WriteAllText(Target, "the old model");
-
-        var error = Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(Target, stream =>
-        {
-            stream.Write(new byte[100_000]);
-            throw new InvalidOperationException("disk full");
-        }));
+        var error = Assert.Throws<InvalidOperationException>(() => WriteFailingHalfway(_ => new InvalidOperationException("disk full")));
 
         Assert.Equal("disk full", error.Message);
-        Assert.Equal("the old model", File.ReadAllText(Target));
-        Assert.Equal([Target], Directory.GetFileSystemEntries(Folder));
     }
 
     [Fact]
     public void Write_DiskFullHalfway_ErrorNamesTheTargetNotTheTempFile()
     {
-        File.WriteAllText(Target, "the old model");
-
         // The exception .NET's FileStream throws on ENOSPC: the reason, then the path it was writing.
-        var error = Assert.Throws<IOException>(() => AtomicFile.Write(Target, stream =>
-        {
-            stream.Write(new byte[100_000]);
-            throw new IOException($"No space left on device : '{((FileStream)stream).Name}'");
-        }));
+        var error = Assert.Throws<IOException>(() => WriteFailingHalfway(temp => new IOException($"No space left on device : '{temp}'")));
 
         Assert.Equal($"{Target}: No space left on device", error.Message);
-        Assert.Equal("the old model", File.ReadAllText(Target));
-        Assert.Equal([Target], Directory.GetFileSystemEntries(Folder));
+    }
+
+    /// <summary>Writes over "the old model" and fails halfway with <paramref name="failure"/> (given the temp file's path);
+    /// checks the old content and that no temp file is left, whatever was thrown.</summary>
+    private void WriteFailingHalfway(Func<string, Exception> failure)
+    {
+        File.WriteAllText(Target, "the old model");
+        try
+        {
+            AtomicFile.Write(Target, stream =>
+            {
+                stream.Write(new byte[100_000]);
+                throw failure(((FileStream)stream).Name);
+            });
+        }
+        finally
+        {
+            Assert.Equal("the old model", File.ReadAllText(Target));
+            Assert.Equal([Target], Directory.GetFileSystemEntries(Folder));
+        }
     }
 
     [Fact]
