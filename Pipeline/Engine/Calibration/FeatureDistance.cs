@@ -225,8 +225,6 @@ public sealed record FeatureTap(int Layer, bool ChannelStatistics, int Width, fl
         return best;
     }
 
-    public double Standardized(ReadOnlySpan<float> features) => (Distance(features) - Offset) / Scale;
-
     /// <summary>The distance of each row of <paramref name="features"/> ([count, Width]), on the engine's threads (each row
     /// alone, so the bits do not depend on the split).</summary>
     internal double[] Distances(float[] features, int count)
