@@ -36,14 +36,9 @@ public static class AtomicFile
     /// </summary>
     private static Exception? NamingTarget(Exception ex, string temp, string full, string path)
     {
-        string? message = null;
-        foreach (string named in (string[])[temp, full])
-        {
-            string suffix = $" : '{named}'";
-            if (ex.Message.EndsWith(suffix, StringComparison.Ordinal)) message = $"{path}: {ex.Message[..^suffix.Length]}";
-        }
-        if (message is null && ex.Message.Contains(temp, StringComparison.Ordinal))
-            message = ex.Message.Replace(temp, path, StringComparison.Ordinal);
+        string? message = (IOErrorReason.Of(ex, temp) ?? IOErrorReason.Of(ex, full)) is { } reason ? $"{path}: {reason}"
+            : ex.Message.Contains(temp, StringComparison.Ordinal) ? ex.Message.Replace(temp, path, StringComparison.Ordinal)
+            : null;
         if (message is null) return null;
         return ex is UnauthorizedAccessException ? new UnauthorizedAccessException(message, ex) : new IOException(message, ex);
     }

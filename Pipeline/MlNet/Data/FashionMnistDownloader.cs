@@ -88,7 +88,7 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                 throw new FashionMnistDataException($"{name}.gz: no data from {new Uri(baseUri, name + ".gz")} for " +
                     $"{http.Timeout.TotalSeconds:0} s (timed out); it was not saved", ex);
             }
-            catch (IOException ex) when (ex is not FashionMnistDataException && WriteError(ex, temp) is { } reason)
+            catch (IOException ex) when (ex is not FashionMnistDataException && Engine.IO.IOErrorReason.Of(ex, temp) is { } reason)
             {
                 // Named as the file the user asked for, which stays as it was; the temp file is gone by the time they read it.
                 throw new FashionMnistDataException($"{target}: {reason}; the download was not saved", ex);
@@ -149,13 +149,6 @@ public sealed class FashionMnistDownloader(HttpClient http, Uri baseUri, IReadOn
                 // In use by another fetch, or not ours to delete.
             }
         }
-    }
-
-    /// <summary>Why writing <paramref name="temp"/> failed (.NET words it "No space left on device : '/full/path'"), else null.</summary>
-    private static string? WriteError(IOException ex, string temp)
-    {
-        string suffix = $" : '{Path.GetFullPath(temp)}'";
-        return ex.Message.EndsWith(suffix, StringComparison.Ordinal) ? ex.Message[..^suffix.Length] : null;
     }
 
     private static string Bytes(long received, long? expected) =>
