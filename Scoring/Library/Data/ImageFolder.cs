@@ -151,7 +151,8 @@ public sealed class ImageFolder
     {
         for (int i = 0; i < classes.Count; i++)
             if (string.Equals(classes[i], name, StringComparison.Ordinal)) return i;
-        int[] alike = [.. Enumerable.Range(0, classes.Count).Where(i => FolderName(classes[i]) == FolderName(name))];
+        string folder = FolderName(name);
+        int[] alike = [.. Enumerable.Range(0, classes.Count).Where(i => FolderName(classes[i]) == folder)];
         return alike.Length == 1 ? alike[0] : -1;
     }
 
