@@ -61,9 +61,12 @@ public static class CommandLineRunner
             or ArgumentException or InvalidOperationException or IOException or OperationCanceledException
             or System.Text.Json.JsonException or FormatException or NotSupportedException;
 
+    /// <summary>Writes "error: " and the line to stderr: how every user error looks, also one a command reports and goes on.</summary>
+    public static void WriteError(string line) => Console.Error.WriteLine("error: " + line);
+
     private static int Fail(string line)
     {
-        Console.Error.WriteLine("error: " + line);
+        WriteError(line);
         return 1;
     }
 

@@ -19,6 +19,17 @@ public static partial class ErrorLines
     }
 
     /// <summary>
+    /// <see cref="OneLine"/> of an error about <paramref name="file"/>, starting with the file as the user gave it: the
+    /// libraries name a file by its name alone ("05.png: …"), which is ambiguous among files of several folders.
+    /// </summary>
+    public static string AboutFile(Exception ex, string file)
+    {
+        string line = OneLine(ex), name = Path.GetFileName(file) + ": ";
+        if (line.StartsWith(file, StringComparison.Ordinal)) return line; // also a file written beside it (IMAGE.heat.json)
+        return line.StartsWith(name, StringComparison.Ordinal) ? $"{file}: {line[name.Length..]}" : $"{file}: {line}";
+    }
+
+    /// <summary>
     /// A command-line parse error (System.CommandLine's first message) as one line with a pointer to the verb's help,
     /// instead of the message, a blank line and the whole help text on stdout.
     /// </summary>

@@ -104,36 +104,46 @@ public static class PredictCommand
             using var classifier = FashionClassifier.Load(modelPath, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });
             if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
             bool explaining = parse.GetValue(explain);
-            Prediction[] predictions = PredictAll(files, f => f == StandardInput ? classifier.Predict(Console.OpenStandardInput(), "stdin")
+            Outcome[] outcomes = PredictAll(files, f => f == StandardInput ? classifier.Predict(Console.OpenStandardInput(), "stdin")
                 : explaining ? ExplainBeside(classifier, f) : classifier.Predict(f));
-            var results = files.Select((f, i) => (File: f, Prediction: predictions[i])).ToList();
-            if (parse.GetValue(json)) Console.WriteLine(PredictionJson.Serialize(results));
-            else
+            if (parse.GetValue(json)) Console.WriteLine(PredictionJson.Serialize(outcomes.Select(o => (o.File, o.Prediction, o.Error))));
+            else if (outcomes.Any(o => o.Prediction is not null))
             {
-                int width = Math.Max(4, results.Max(r => r.File.Length));
+                int width = Math.Max(4, outcomes.Max(o => o.File.Length));
                 Console.WriteLine($"{"file".PadRight(width)}  {"label",-12} confidence  verdict");
-                foreach (var (file, p) in results)
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}   {p.Verdict}"));
+                foreach (var (file, p, _) in outcomes)
+                    if (p is not null)
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}   {p.Verdict}"));
             }
-            return 0;
+            foreach (var (_, _, error) in outcomes)
+                if (error is not null) CommandLineRunner.WriteError(error);
+            return outcomes.Any(o => o.Error is not null) ? 1 : 0;
         });
         return command;
     }
 
+    /// <summary>A file's prediction, or the one line saying why it has none.</summary>
+    private readonly record struct Outcome(string File, Prediction? Prediction, string? Error);
+
     /// <summary>
-    /// Each file's prediction, in file order, decoded on all cores (a phone photo takes tens of milliseconds to decode); the
-    /// first file in order that fails throws its exception, as a loop over them would.
+    /// Each file's prediction, in file order, decoded on all cores (a phone photo takes tens of milliseconds to decode). A file
+    /// that cannot be read or is not a usable image gets its error line and the others are still scored, as `predict --out`
+    /// gives it an error row; any other failure (the model's) throws, the first in file order.
     /// </summary>
-    private static Prediction[] PredictAll(string[] files, Func<string, Prediction> predict)
+    private static Outcome[] PredictAll(string[] files, Func<string, Prediction> predict)
     {
-        var predictions = new Prediction[files.Length];
+        var outcomes = new Outcome[files.Length];
         var errors = new Exception?[files.Length];
         ParallelLoopResult loop = Parallel.For(0, files.Length, Imaging.ImageDecoder.OnePerCore, (i, state) =>
         {
             try
             {
-                predictions[i] = predict(files[i]);
+                outcomes[i] = new Outcome(files[i], predict(files[i]), null);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                outcomes[i] = new Outcome(files[i], null, ErrorLines.AboutFile(ex, files[i] == StandardInput ? "stdin" : files[i]));
             }
             catch (Exception ex)
             {
@@ -142,7 +152,7 @@ public static class PredictCommand
             }
         });
         if (loop.LowestBreakIteration is long first) ExceptionDispatchInfo.Throw(errors[first]!);
-        return predictions;
+        return outcomes;
     }
 
     /// <summary>The prediction, after writing IMAGE.heat.json and IMAGE.heat.png beside the image (each atomically).</summary>

@@ -27,6 +27,16 @@ public sealed class ErrorLinesTests
         Assert.Equal(expected, ErrorLines.ParseErrorLine(message));
     }
 
+    [Theory]
+    [InlineData("05.png: the image data is truncated", "photos/05.png: the image data is truncated")]
+    [InlineData("photos/05.png: image file not found", "photos/05.png: image file not found")]
+    [InlineData("Access to the path is denied.", "photos/05.png: Access to the path is denied.")]
+    [InlineData("No space left on device : 'photos/05.png.heat.json'", "photos/05.png.heat.json: No space left on device")]
+    public void AboutFile_AnyMessage_StartsWithTheFileAsGivenOnce(string message, string expected)
+    {
+        Assert.Equal(expected, ErrorLines.AboutFile(new IOException(message), "photos/05.png"));
+    }
+
     [Fact]
     public void ParseError_AnyMessage_PointsAtTheVerbsHelp()
     {

@@ -30,8 +30,11 @@ public static class PredictionJson
         png = "data:image/png;base64," + Convert.ToBase64String(Imaging.HeatMapImage.EncodePng(e.Input, e.Heat)),
     };
 
-    public static string Serialize(IEnumerable<(string File, Prediction Prediction)> results) =>
-        JsonSerializer.Serialize(results.Select(r => Row(r.File, r.Prediction)), Options);
+    /// <summary>predict --json: a <see cref="Row"/> per file, and a file that has no prediction as <c>{"file", "error"}</c>, the
+    /// row <c>predict --out</c> writes for it.</summary>
+    public static string Serialize(IEnumerable<(string File, Prediction? Prediction, string? Error)> results) =>
+        JsonSerializer.Serialize(results.Select(r => r.Prediction is { } p ? Row(r.File, p) : new { file = r.File, error = r.Error }),
+            Options);
 
     /// <summary>
     /// predict --idx --json: the run's figures and one row per image in file order (index, label, labelIndex, confidence,

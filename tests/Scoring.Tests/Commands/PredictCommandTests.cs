@@ -29,9 +29,9 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
     }
 
     [Fact]
-    public void Predict_FolderWithSeveralBadImages_NamesTheFirstInNameOrder()
+    public void Predict_FolderWithSeveralBadImages_ScoresTheOthersAndNamesEachBadOneInNameOrder()
     {
-        // The images are decoded in parallel; the error is still the one a loop over them in order meets first.
+        // The images are decoded in parallel; the lines still come in file order.
         string folder = Directory.CreateDirectory(Path.Combine(Folder, "mixed")).FullName;
         byte[] good = ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(0).ToArray()));
         for (int i = 0; i < 24; i++)
@@ -40,8 +40,32 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
         var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, folder);
 
         Assert.Equal(1, exit);
-        Assert.Equal("", output);
-        Assert.Equal("error: 05.png: the image data is truncated or corrupt (IncompleteInput)", error.Trim());
+        string[] rows = output.Trim().Split('\n')[1..];
+        Assert.Equal(Enumerable.Range(0, 24).Where(i => i is not (5 or 17 or 22)).Select(i => Path.Combine(folder, $"{i:D2}.png")),
+            rows.Select(r => r.Split("  ")[0]));
+        Assert.Equal(new[] { 5, 17, 22 }.Select(i => $"error: {Path.Combine(folder, $"{i:D2}.png")}: the image data is truncated or "
+            + "corrupt (IncompleteInput)"), error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Predict_JsonWithAMissingAndABadImage_GivesTheirErrorRowsBesideThePredictionsAndExitsOne()
+    {
+        string good = Path.Combine(Folder, "good.png"), missing = Path.Combine(Folder, "gone.png");
+        string text = Path.Combine(Folder, "notes.png");
+        File.WriteAllBytes(good, ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(0).ToArray())));
+        File.WriteAllText(text, "not an image");
+
+        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "--json", missing, good, text);
+
+        Assert.Equal(1, exit);
+        JsonArray rows = JsonNode.Parse(output)!.AsArray();
+        Assert.Equal([missing, good, text], rows.Select(r => (string)r!["file"]!));
+        Assert.Equal(Json("predict", "--model", TrainedModel.Onnx, "--json", good).Single()!.ToJsonString(), rows[1]!.ToJsonString());
+        string[] lines = error.Trim().Split('\n');
+        Assert.Equal([$"error: {missing}: image file not found", $"error: {(string)rows[2]!["error"]!}"], lines.Select(l => l.Trim()));
+        Assert.Equal(lines[0]["error: ".Length..], (string)rows[0]!["error"]!);
+        Assert.StartsWith($"{text}: not an image", (string)rows[2]!["error"]!);
+        Assert.Equal(["file", "error"], rows[0]!.AsObject().Select(p => p.Key));
     }
 
     [Fact]
