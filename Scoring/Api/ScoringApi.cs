@@ -10,8 +10,8 @@ using Prometheus;
 namespace MlNetFashion.Scoring.Api;
 
 /// <summary>
-/// The HTTP service: POST /predict (multipart field "image" or a form's only file, or the raw image as the body under any
-/// other content type) → the predict --json
+/// The HTTP service: POST /predict (multipart field "image" or a form's only file, JSON {"image": base64 or data: URL}
+/// (<see cref="JsonImageBody"/>), or the raw image as the body under any other content type) → the predict --json
 /// object plus the 28×28 image the model saw; GET /health (liveness), GET /ready (readiness), GET /metrics (Prometheus);
 /// GET / the web page; GET /classes the model's classes in probability order; GET /samples/… sample images.
 /// Limits: images over 20 MB → 413 (raw, or as a form's file); not an image → 400; over 50 megapixels → 400 (checked
@@ -23,10 +23,11 @@ public static class ScoringApi
     public const int MaxImageBytes = 20 << 20;
 
     /// <summary>
-    /// The largest body: an image of <see cref="MaxImageBytes"/> plus room for a form's boundaries and part headers (a
-    /// few hundred bytes), so the web page's "up to 20 MB" holds for a file just under it, as it does for a raw body.
+    /// The largest body: an image of <see cref="MaxImageBytes"/> in base64 (4/3 of its bytes, for the JSON form) plus room
+    /// for a form's boundaries and part headers or the JSON around it, so "up to 20 MB" holds for a file just under it
+    /// however it is sent.
     /// </summary>
-    public const int MaxBodyBytes = MaxImageBytes + (16 << 10);
+    public const int MaxBodyBytes = MaxImageBytes / 3 * 4 + (16 << 10);
 
     /// <summary>The service over a classifier the caller owns (tests, benchmarks): no model swap.</summary>
     /// <param name="configure">Extra host set-up (tests plug in a TestServer here).</param>
@@ -212,8 +213,14 @@ public static class ScoringApi
         ReadOnlyMemory<byte> body = buffer.AsMemory(0, length);
         string name = "image";
         // Only multipart is a form here: curl --data-binary @boot.png labels its raw bytes x-www-form-urlencoded.
-        bool multipart = request.HasFormContentType
-            && request.GetTypedHeaders().ContentType?.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
+        string? mediaType = request.GetTypedHeaders().ContentType?.MediaType.Value;
+        bool multipart = request.HasFormContentType && string.Equals(mediaType, "multipart/form-data", StringComparison.OrdinalIgnoreCase);
+        if (!multipart && JsonImageBody.Applies(mediaType, body.Span))
+        {
+            JsonImageBody.Result json = JsonImageBody.Read(body);
+            if (json.Error is not null) return Results.BadRequest(new { error = json.Error });
+            (body, name) = (json.Image!, json.Name);
+        }
         if (multipart)
         {
             request.Body = new MemoryStream(buffer, 0, length, writable: false);

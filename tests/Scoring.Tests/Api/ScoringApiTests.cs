@@ -116,6 +116,36 @@ public sealed class ScoringApiTests : InProcessService
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("data:image/png;base64,")]
+    public async Task PostPredict_JsonWithTheImageInBase64_200AsTheMultipartImage(string prefix)
+    {
+        string body = $$"""{"image": "{{prefix}}{{Convert.ToBase64String(SamplePng(3))}}", "name": "dress.png"}""";
+        var response = await Client.PostAsync("/predict", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await AssertAnswerAsync(response, HttpStatusCode.OK, image: 3, error: "");
+        Assert.Equal("dress.png", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["prediction"]!["file"]);
+    }
+
+    [Fact]
+    public async Task PostPredict_JsonWithoutAnImage_400NamingTheField()
+    {
+        var body = new StringContent("{\"url\": \"x\"}", System.Text.Encoding.UTF8, "application/json");
+        var response = await Client.PostAsync("/predict", body);
+
+        await AssertAnswerAsync(response, HttpStatusCode.BadRequest, image: 0,
+            error: "expected a JSON object {\"image\": \"<base64 or data: URL>\"}, received no \"image\" field");
+    }
+
+    [Fact]
+    public async Task PostPredict_RawPngLabelledJson_ReadAsTheImage()
+    {
+        var body = new ByteArrayContent(SamplePng(1));
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        await AssertAnswerAsync(await Client.PostAsync("/predict", body), HttpStatusCode.OK, image: 1, error: "");
+    }
+
     [Fact]
     public async Task PostPredict_RawBodyLabelledFormUrlEncoded_ReadAsTheImage()
     {
@@ -188,13 +218,19 @@ public sealed class ScoringApiTests : InProcessService
     [InlineData(true, 1, HttpStatusCode.RequestEntityTooLarge)]
     [InlineData(true, -100, HttpStatusCode.BadRequest)]    // read, then refused as not an image: the size passed
     [InlineData(false, -100, HttpStatusCode.BadRequest)]
-    public async Task PostPredict_ImageOverTwentyMegabytes_413RawOrAsAFormsFile(bool form, int overLimit, HttpStatusCode expected)
+    [InlineData(null, 1, HttpStatusCode.RequestEntityTooLarge)]
+    [InlineData(null, -100, HttpStatusCode.BadRequest)]
+    public async Task PostPredict_ImageOverTwentyMegabytes_413RawAsAFormsFileOrInJson(bool? form, int overLimit, HttpStatusCode expected)
     {
         // A form's file just under the limit was refused: the limit counted the form's boundaries and headers too.
-        var bytes = new ByteArrayContent(new byte[ScoringApi.MaxImageBytes + overLimit]);
-        HttpContent body = bytes;
+        // form null: the JSON form, the image in base64 (4/3 of its size).
+        byte[] image = new byte[ScoringApi.MaxImageBytes + overLimit];
+        var bytes = new ByteArrayContent(image);
+        HttpContent body = form is null
+            ? new StringContent($$"""{"image": "{{Convert.ToBase64String(image)}}"}""", System.Text.Encoding.UTF8, "application/json")
+            : bytes;
         using var multipart = new MultipartFormDataContent();
-        if (form)
+        if (form is true)
         {
             multipart.Add(bytes, "image", "big.png");
             body = multipart;
