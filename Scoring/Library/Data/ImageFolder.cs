@@ -77,6 +77,7 @@ public sealed class ImageFolder
             throw new InvalidDataException($"{directory}: expected one subfolder per class (DIR/<label>/*.png …), found none");
         if (classNames is null)
         {
+            if (SplitFolders(directory, folders) is { } splits) throw splits;
             if (folders.Count < 2)
                 throw new InvalidDataException(
                     $"{directory}: expected at least 2 class folders, found 1 (\"{folders[0].Name}\"): " +
@@ -118,6 +119,35 @@ public sealed class ImageFolder
         for (int f = 0; f < folders.Count; f++)
             if (perClass[labels[f]] == 0) throw NoUsableImages(folders[f], skippedSome: true);
         return new ImageFolder(directory, classes, images, skipped);
+    }
+
+    /// <summary>The names data sets give their splits (Kaggle's, Keras' and PyTorch's layouts), compared in any case.</summary>
+    private static readonly string[] SplitNames = ["train", "training", "test", "testing", "val", "valid", "validation", "dev"];
+
+    /// <summary>
+    /// DIR/train/&lt;label&gt;/… and DIR/test/&lt;label&gt;/… read as DIR/&lt;label&gt;/… would train a model to tell the
+    /// splits apart, in silence: refused when every folder has a split's name and holds two or more folders, naming the
+    /// folders to read instead. A class named "train" (of vehicles) holds its images, not class folders.
+    /// </summary>
+    private static InvalidDataException? SplitFolders(string directory, List<(string Name, string Path)> folders)
+    {
+        if (!folders.All(f => SplitNames.Contains(f.Name, StringComparer.OrdinalIgnoreCase))) return null;
+        var inner = folders.Select(f => new DirectoryInfo(f.Path).EnumerateDirectories().Where(d => !d.Name.StartsWith('.'))
+            .Select(d => d.Name).Order(StringComparer.Ordinal).ToList()).ToList();
+        if (inner.Any(names => names.Count < 2)) return null;
+        static string Quoted(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"\"{n}\""));
+        string classes = Quoted(inner[0].Take(3)) + (inner[0].Count > 3 ? ", …" : "");
+        static int Order(string name) => name.StartsWith("train", StringComparison.OrdinalIgnoreCase) ? 0
+            : name.StartsWith("test", StringComparison.OrdinalIgnoreCase) ? 2 : 1;
+        static string Role((string Name, string Path) f) => f.Path + (Order(f.Name) switch
+        {
+            0 => " to train on",
+            1 => " to validate on",
+            _ => " to test on",
+        });
+        string read = string.Join(" and ", folders.OrderBy(f => Order(f.Name)).Select(Role));
+        return new InvalidDataException($"{directory}: its folders {Quoted(folders.Select(f => f.Name))} are the splits of a data "
+            + $"set, each holding class folders ({classes}), not classes: read {read}");
     }
 
     private static InvalidDataException NoUsableImages((string Name, string Path) folder, bool skippedSome) =>

@@ -28,6 +28,31 @@ public sealed class ImageFolderTests() : TempFolderTests("image-folder-")
     }
 
     [Fact]
+    public void Load_SplitFoldersEachHoldingClassFolders_RefusedNamingTheFoldersToRead()
+    {
+        // Kaggle's layout, DIR/train/<label>/… and DIR/test/<label>/…: read as classes, "train" and "test" were learnt.
+        string dir = Path.Combine(Folder, "dataset");
+        foreach (string split in new[] { "train", "Validation", "test" })
+            ImageTree.Create(Path.Combine(dir, split), ["boot", "coat", "dress", "shirt"], perClass: 1);
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir));
+
+        Assert.Equal($"{dir}: its folders \"Validation\", \"test\", \"train\" are the splits of a data set, each holding class "
+            + $"folders (\"boot\", \"coat\", \"dress\", …), not classes: read {Path.Combine(dir, "train")} to train on and "
+            + $"{Path.Combine(dir, "Validation")} to validate on and {Path.Combine(dir, "test")} to test on", error.Message);
+    }
+
+    [Fact]
+    public void Load_ClassesNamedLikeSplitsHoldingTheirImages_AreClasses()
+    {
+        string dir = Tree("test", "train");
+        // A subfolder of photos each (say, a year's) is no split's set of classes.
+        foreach (string label in new[] { "test", "train" }) ImageTree.Create(Path.Combine(dir, label, "2024"), ["photos"], perClass: 1);
+
+        Assert.Equal(["test", "train"], ImageFolder.Load(dir).ClassNames);
+    }
+
+    [Fact]
     public void Load_HiddenFilesAndFilesBesideTheClasses_AreNotLookedAt()
     {
         string dir = Tree("a", "b");
