@@ -60,7 +60,8 @@ public sealed class ImageFolder
     /// Reads <paramref name="directory"/>. With <paramref name="classNames"/> (a test folder for a training folder's
     /// classes), its subfolders must be among them and the labels follow that list. Throws <see cref="DirectoryNotFoundException"/>
     /// or <see cref="InvalidDataException"/> naming the path: a missing folder, no class subfolders, fewer than two
-    /// classes, an empty class, more than <see cref="MaxClasses"/>, or (under <see cref="BadImagePolicy.Fail"/>) a bad file.
+    /// classes, an empty class, more than <see cref="MaxClasses"/>, two folders of one <see cref="FolderName"/>, a data set's
+    /// split folders (train/, test/) in the classes' place, or (under <see cref="BadImagePolicy.Fail"/>) a bad file.
     /// </summary>
     public static ImageFolder Load(string directory, BadImagePolicy onBadImage = BadImagePolicy.Fail,
         IReadOnlyList<string>? classNames = null)
@@ -81,9 +82,15 @@ public sealed class ImageFolder
             if (folders.Count < 2)
                 throw new InvalidDataException(
                     $"{directory}: expected at least 2 class folders, found 1 (\"{folders[0].Name}\"): " +
-                    "a classifier needs classes to tell apart");
+                    (Subfolders(folders[0].Path).Count is var inside and >= 2
+                        ? $"it holds {inside} folders of its own: the classes may be those of {folders[0].Path}"
+                        : "a classifier needs classes to tell apart"));
             if (folders.Count > MaxClasses)
                 throw new InvalidDataException($"{directory}: expected at most {MaxClasses} class folders, found {folders.Count}");
+            if (folders.GroupBy(f => FolderName(f.Name)).FirstOrDefault(g => g.Count() > 1) is { } alike)
+                throw new InvalidDataException($"{directory}: folders {string.Join(" and ", alike.Select(f => $"\"{f.Name}\""))} "
+                    + $"differ only in case or punctuation (both \"{alike.Key}\"), as one class's folders do: merge them, or rename "
+                    + "one if they are two classes");
         }
         IReadOnlyList<string> classes = classNames ?? [.. folders.Select(f => f.Name)];
         var files = new List<(string File, int Label)>();
@@ -132,8 +139,7 @@ public sealed class ImageFolder
     private static InvalidDataException? SplitFolders(string directory, List<(string Name, string Path)> folders)
     {
         if (!folders.All(f => SplitNames.Contains(f.Name, StringComparer.OrdinalIgnoreCase))) return null;
-        var inner = folders.Select(f => new DirectoryInfo(f.Path).EnumerateDirectories().Where(d => !d.Name.StartsWith('.'))
-            .Select(d => d.Name).Order(StringComparer.Ordinal).ToList()).ToList();
+        var inner = folders.Select(f => Subfolders(f.Path)).ToList();
         if (inner.Any(names => names.Count < 2)) return null;
         static string Quoted(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"\"{n}\""));
         string classes = Quoted(inner[0].Take(3)) + (inner[0].Count > 3 ? ", …" : "");
@@ -149,6 +155,11 @@ public sealed class ImageFolder
         return new InvalidDataException($"{directory}: its folders {Quoted(folders.Select(f => f.Name))} are the splits of a data "
             + $"set, each holding class folders ({classes}), not classes: read {read}");
     }
+
+    /// <summary>A folder's non-hidden subfolders' names, in ordinal order.</summary>
+    private static List<string> Subfolders(string folder) =>
+        [.. new DirectoryInfo(folder).EnumerateDirectories().Where(d => !d.Name.StartsWith('.')).Select(d => d.Name)
+            .Order(StringComparer.Ordinal)];
 
     private static InvalidDataException NoUsableImages((string Name, string Path) folder, bool skippedSome) =>
         new($"{folder.Path}: class \"{folder.Name}\" has no usable images " +

@@ -81,8 +81,8 @@ public sealed class ImageFolderTrainingTests() : TempFolderTests("train-images-"
 
     public static TheoryData<string> BadFolders => new(
     [
-        "missing-folder", "a-file", "no-subfolders", "one-class", "split-folders", "empty-class", "corrupt-image", "non-image-file",
-        "image-over-limits",
+        "missing-folder", "a-file", "no-subfolders", "one-class", "one-folder-of-classes", "split-folders", "folders-differing-in-case",
+        "empty-class", "corrupt-image", "non-image-file", "image-over-limits",
         "test-folder-unknown-class", "test-fraction-and-test-images", "test-fraction-out-of-range", "freeze-without-init-from",
         "init-from-missing", "init-from-foreign-onnx", "test-images-without-images", "limit-train-with-images", "data-dir-with-images",
         "on-bad-image-number", "on-bad-image-unknown", "on-bad-image-without-images",
@@ -115,10 +115,17 @@ public sealed class ImageFolderTrainingTests() : TempFolderTests("train-images-"
             case "one-class":
                 Tree("images", "only");
                 return (["--images", images], $"{images}: expected at least 2 class folders, found 1");
+            case "one-folder-of-classes":
+                Tree(Path.Combine("images", "dataset"), "a", "b");
+                return (["--images", images], $"{images}: expected at least 2 class folders, found 1 (\"dataset\"): it holds 2 "
+                    + $"folders of its own: the classes may be those of {Path.Combine(images, "dataset")}");
             case "split-folders":
                 Tree(Path.Combine("images", "train"), "a", "b");
                 Tree(Path.Combine("images", "test"), "a", "b");
                 return (["--images", images], $"{images}: its folders \"test\", \"train\" are the splits of a data set");
+            case "folders-differing-in-case":
+                Tree("images", "Shirt", "boot", "shirt");
+                return (["--images", images], $"{images}: folders \"Shirt\" and \"shirt\" differ only in case or punctuation");
             case "empty-class":
                 Tree("images", "a", "b");
                 Directory.CreateDirectory(Path.Combine(images, "c"));
