@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using MlNetFashion.CommandLine;
 using MlNetFashion.Scoring.Classification;
@@ -104,10 +103,11 @@ public static class PredictCommand
             using var classifier = FashionClassifier.Load(modelPath, new ClassifierOptions { GpuDeviceId = parse.GetValue(gpu) });
             if (classifier.GpuStatus is not null) Console.Error.WriteLine(classifier.GpuStatus);
             bool explaining = parse.GetValue(explain);
-            Outcome[] outcomes = PredictAll(files, f => f == StandardInput ? classifier.Predict(Console.OpenStandardInput(), "stdin")
-                : explaining ? ExplainBeside(classifier, f) : classifier.Predict(f));
-            if (parse.GetValue(json)) Console.WriteLine(PredictionJson.Serialize(outcomes.Select(o => (o.File, o.Prediction, o.Error))));
-            else if (outcomes.Any(o => o.Prediction is not null))
+            Prediction PredictOne(string f) => f == StandardInput ? classifier.Predict(Console.OpenStandardInput(), "stdin")
+                : explaining ? ExplainBeside(classifier, f) : classifier.Predict(f);
+            ImageOutcome<Prediction>[] outcomes = ImageArguments.EachImage(files, PredictOne, f => f == StandardInput ? "stdin" : f);
+            if (parse.GetValue(json)) Console.WriteLine(PredictionJson.Serialize(outcomes.Select(o => (o.File, o.Value, o.Error))));
+            else if (outcomes.Any(o => o.Value is not null))
             {
                 int width = Math.Max(4, outcomes.Max(o => o.File.Length));
                 Console.WriteLine($"{"file".PadRight(width)}  {"label",-12} confidence  verdict");
@@ -116,43 +116,9 @@ public static class PredictCommand
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"{file.PadRight(width)}  {p.Label,-12} {p.Confidence,9:P1}   {p.Verdict}"));
             }
-            foreach (var (_, _, error) in outcomes)
-                if (error is not null) CommandLineRunner.WriteError(error);
-            return outcomes.Any(o => o.Error is not null) ? 1 : 0;
+            return ImageArguments.ReportErrors(outcomes);
         });
         return command;
-    }
-
-    /// <summary>A file's prediction, or the one line saying why it has none.</summary>
-    private readonly record struct Outcome(string File, Prediction? Prediction, string? Error);
-
-    /// <summary>
-    /// Each file's prediction, in file order, decoded on all cores (a phone photo takes tens of milliseconds to decode). A file
-    /// that cannot be read or is not a usable image gets its error line and the others are still scored, as `predict --out`
-    /// gives it an error row; any other failure (the model's) throws, the first in file order.
-    /// </summary>
-    private static Outcome[] PredictAll(string[] files, Func<string, Prediction> predict)
-    {
-        var outcomes = new Outcome[files.Length];
-        var errors = new Exception?[files.Length];
-        ParallelLoopResult loop = Parallel.For(0, files.Length, Imaging.ImageDecoder.OnePerCore, (i, state) =>
-        {
-            try
-            {
-                outcomes[i] = new Outcome(files[i], predict(files[i]), null);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                outcomes[i] = new Outcome(files[i], null, ErrorLines.AboutFile(ex, files[i] == StandardInput ? "stdin" : files[i]));
-            }
-            catch (Exception ex)
-            {
-                errors[i] = ex;
-                state.Break();
-            }
-        });
-        if (loop.LowestBreakIteration is long first) ExceptionDispatchInfo.Throw(errors[first]!);
-        return outcomes;
     }
 
     /// <summary>The prediction, after writing IMAGE.heat.json and IMAGE.heat.png beside the image (each atomically).</summary>

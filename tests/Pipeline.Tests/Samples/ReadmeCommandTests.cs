@@ -74,6 +74,9 @@ public sealed partial class ReadmeCommandTests
             [ServeLifecycle + "Serve_Sigterm_ReadyTurns503AtOnceRequestsServedWhileDrainingThenExitZero"],
         ["Scoring: bench --model model.onnx"] =
             ["Scoring.Tests/Commands/BenchCommandTests.cs: Bench_FewerImagesThanTheTestSet_NamesTheCountWithoutAClampNote"],
+        ["Scoring: prepare --out DIR IMAGE|FOLDER..."] =
+            ["Scoring.Tests/Commands/PrepareCommandTests.cs: " +
+                "Prepare_Photos_PngsThatAPlainOnnxRuntimeSessionScoresAsPredictScoresThePhotos"],
         ["Scoring: export-samples"] =
             ["Scoring.Tests/Commands/ExportSamplesCommandTests.cs: ExportSamples_Out_WritesTheFirstTestImageOfEachClassAsA28x28Png"],
         ["for i in 1 2 3; do MLNETFASHION_REPLICA=r$i dotnet run --project Scoring -c Release -- serve --model artifacts/model.onnx " +

@@ -8,7 +8,8 @@ public sealed class ScoringCommandLineTests
         var (exit, output, error) = Cli.Run("bogus", "--model", "m.onnx");
 
         Assert.Equal(1, exit);
-        Assert.Equal("error: unknown command 'bogus': expected predict, serve, bench, export-samples (see '--help')", error.Trim());
+        Assert.Equal("error: unknown command 'bogus': expected predict, prepare, serve, bench, export-samples (see '--help')",
+            error.Trim());
         Assert.Equal("", output);
     }
 
@@ -18,7 +19,8 @@ public sealed class ScoringCommandLineTests
         var (exit, _, error) = Cli.Run("--modle", "m.onnx");
 
         Assert.Equal(1, exit);
-        Assert.Equal("error: unrecognized option '--modle': expected a command: predict, serve, bench, export-samples (see '--help')",
+        Assert.Equal(
+            "error: unrecognized option '--modle': expected a command: predict, prepare, serve, bench, export-samples (see '--help')",
             error.Trim());
     }
 }
