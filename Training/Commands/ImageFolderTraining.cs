@@ -23,6 +23,7 @@ internal static class ImageFolderTraining
         var skipped = loaded.Train.Skipped.Concat(loaded.Test?.Skipped ?? []).ToList();
         foreach (SkippedImage s in skipped) Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
         if (skipped.Count > 0) Console.Error.WriteLine($"skipped {skipped.Count} file(s) that are not usable images (--on-bad-image skip)");
+        foreach (string warning in loaded.Warnings) Console.Error.WriteLine($"warning: {warning}");
         return TrainCommand.Run(options, (progress, token) => TrainingRun.Execute(options, loaded.Data, progress, token));
     }
 

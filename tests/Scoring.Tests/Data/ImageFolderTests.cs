@@ -228,29 +228,6 @@ public sealed class ImageFolderTests() : TempFolderTests("image-folder-")
     }
 
     [Fact]
-    public void Split_TestFraction_HoldsOutEveryClassStratifiedAndSeeded()
-    {
-        string dir = ImageTree.Create(Path.Combine(Folder, "images"), ["a", "b"], perClass: 10);
-        var first = ImageFolderSplit.Load(dir, null, 0.3f, BadImagePolicy.Fail, seed: 7);
-        var again = ImageFolderSplit.Load(dir, null, 0.3f, BadImagePolicy.Fail, seed: 7);
-
-        Assert.Equal([3, 3], first.Data.Test.Labels.GroupBy(l => l).Select(g => g.Count()));
-        Assert.Equal(14, first.Data.Train.Count);
-        Assert.Equal(first.Data.Test.Pixels, again.Data.Test.Pixels);
-        Assert.True(first.Data.OwnClasses);
-    }
-
-    [Fact]
-    public void Split_TestFolderWithAnotherClass_ThrowsNamingIt()
-    {
-        string train = ImageTree.Create(Path.Combine(Folder, "train"), ["a", "b"], perClass: 2);
-        string test = ImageTree.Create(Path.Combine(Folder, "test"), ["a", "z"], perClass: 2);
-        var ex = Assert.Throws<InvalidDataException>(() => ImageFolderSplit.Load(train, test, null, BadImagePolicy.Fail, seed: 1));
-        Assert.Equal(Path.Combine(test, "z") + ": class \"z\" is not one of the training classes (\"a\", \"b\"), whose folders may also "
-            + "be named a, b", ex.Message);
-    }
-
-    [Fact]
     public void Load_ClassesNoFolderCanBeNamed_FoldersNamedAsTheirFolderNamesTakeTheirLabels()
     {
         // Fashion-MNIST's classes for a model's evaluation: "T-shirt/top" cannot be a folder name.

@@ -36,6 +36,29 @@ public sealed class ImageFolderTrainingTests() : TempFolderTests("train-images-"
     }
 
     [Fact]
+    public void Train_TestImageCopiedFromTheTrainingFolder_WarnsBeforeTraining()
+    {
+        // Fashion-MNIST's images, each once: ImageTree's shapes at other offsets are one image as the model sees them.
+        var source = Pipeline.Data.FashionMnist.Load().Test;
+        string images = Path.Combine(Folder, "images"), test = Path.Combine(Folder, "test");
+        for (int i = 0; i < 24; i++)
+        {
+            string file = Path.Combine(i < 16 ? images : test, i % 2 == 0 ? "ja" : "nein", $"{i:D3}.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllBytes(file, Scoring.Imaging.ImagePreprocessor.EncodePng(new Scoring.Imaging.GrayImage(28, 28,
+                source.Image(i).ToArray())));
+        }
+        File.Copy(Path.Combine(images, "nein", "005.png"), Path.Combine(test, "nein", "copy.png"));
+
+        var (exit, _, error) = Cli.Run("train", "--images", images, "--test-images", test, "--preset", "fast", "--epochs", "1",
+            "--out", Path.Combine(Folder, "out"));
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("warning: 1 test image(s) are training images too, as the model sees them "
+            + $"({Path.Combine(test, "nein", "copy.png")} = {Path.Combine(images, "nein", "005.png")})", error);
+    }
+
+    [Fact]
     public void TrainThenEvaluate_TwoClassFoldersWithATestFolder_ReportsTheFolderNames()
     {
         string images = Tree("images", "ja", "nein");
