@@ -34,6 +34,7 @@ public static class PrepareCommand
             foreach (string warning in warnings) Console.Error.WriteLine(warning);
             string folder = parse.GetValue(output)!;
             Dictionary<string, string> targets = Targets(files, folder);
+            bool existed = Directory.Exists(folder);
             Engine.IO.OutputFolder.Create(folder);
             ImageOutcome<string>[] outcomes = ImageArguments.EachImage(files, file =>
             {
@@ -44,6 +45,8 @@ public static class PrepareCommand
             });
             foreach (ImageOutcome<string> outcome in outcomes)
                 if (outcome.Value is not null) Console.WriteLine($"{outcome.File} → {outcome.Value}");
+            // A run that wrote nothing leaves no folder it made behind.
+            if (!existed && outcomes.All(o => o.Value is null)) Directory.Delete(folder);
             return ImageArguments.ReportErrors(outcomes);
         });
         return command;

@@ -64,6 +64,17 @@ public sealed class PrepareCommandTests() : TempFolderTests("scoring-prepare-")
     }
 
     [Fact]
+    public void Prepare_NoUsableImage_LeavesNoFolderBehind()
+    {
+        string output = Path.Combine(Folder, "out"), missing = Path.Combine(Folder, "gone.png");
+
+        var (exit, _, error) = Cli.Run("prepare", "--out", output, missing);
+
+        Assert.Equal($"error: {missing}: image file not found", ConsoleCapture.ErrorLine(exit, error));
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void Prepare_TwoImagesOfOneName_RefusedBeforeWritingAny()
     {
         byte[] png = ImagePreprocessor.EncodePng(new GrayImage(28, 28, TrainedModel.Test.Image(1).ToArray()));
