@@ -83,7 +83,8 @@ public static class EncodedImage
 
     /// <summary>
     /// The photo format a file name's extension stands for when no codec here decodes it (.heic, .heif, .avif, .tif, .tiff,
-    /// .jxl), so a folder's passed-over photos can be named before their bytes are read; null for any other extension.
+    /// .jxl, and cameras' raw files: .dng, .cr2, .nef, .arw …), so a folder's passed-over photos can be named before their
+    /// bytes are read; null for any other extension.
     /// </summary>
     public static string? UndecodablePhotoFormat(string fileName) =>
         Path.GetExtension(fileName).ToLowerInvariant() switch
@@ -93,11 +94,17 @@ public static class EncodedImage
             ".avif" => "AVIF",
             ".tif" or ".tiff" => "TIFF",
             ".jxl" => "JPEG XL",
+            ".dng" or ".cr2" or ".cr3" or ".nef" or ".nrw" or ".arw" or ".raf" or ".orf" or ".rw2" or ".pef" or ".srw" =>
+                $"{Path.GetExtension(fileName)[1..].ToUpperInvariant()} raw",
             _ => null,
         };
 
-    /// <summary>The one line a decoder gives bytes no codec takes.</summary>
-    public static string NotAnImage(ReadOnlySpan<byte> encoded, string name) => UnsupportedFormat(encoded) is { } format
+    /// <summary>
+    /// The one line a decoder gives bytes no codec takes, naming their format by the file's extension first: a camera's raw
+    /// file is a TIFF by its bytes, but a NEF raw to its owner.
+    /// </summary>
+    public static string NotAnImage(ReadOnlySpan<byte> encoded, string name) =>
+        (UndecodablePhotoFormat(name) ?? UnsupportedFormat(encoded)) is { } format
         ? $"{name}: {CannotDecode(format)}"
         : $"{name}: not an image ({Supported} expected)";
 

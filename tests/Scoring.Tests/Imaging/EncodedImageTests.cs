@@ -56,7 +56,9 @@ public sealed class EncodedImageTests() : TempFolderTests("encoded-image-")
     public static TheoryData<string, string?> PhotoNames => new()
     {
         { "IMG_0001.HEIC", "HEIC" }, { "photo.heif", "HEIF" }, { "photo.avif", "AVIF" }, { "scan.tif", "TIFF" }, { "scan.TIFF", "TIFF" },
-        { "photo.jxl", "JPEG XL" }, { "photo.jpg", null }, { "notes.txt", null }, { "heic", null },
+        { "photo.jxl", "JPEG XL" }, { "IMG_0001.DNG", "DNG raw" }, { "DSC_0001.NEF", "NEF raw" }, { "_MG_0001.cr2", "CR2 raw" },
+        { "DSC00001.ARW", "ARW raw" }, { "photo.jpg", null }, { "notes.txt", null },
+        { "heic", null },
     };
 
     [Theory]
@@ -64,6 +66,17 @@ public sealed class EncodedImageTests() : TempFolderTests("encoded-image-")
     public void UndecodablePhotoFormat_FileName_TheFormatItsExtensionStandsFor(string name, string? format)
     {
         Assert.Equal(format, EncodedImage.UndecodablePhotoFormat(name));
+    }
+
+    [Fact]
+    public void Decode_CameraRawFile_NamedByItsExtensionNotItsTiffBytes()
+    {
+        byte[] tiffBytes = [.. Convert.FromHexString("49492a0008000000"), .. new byte[64]];
+
+        var error = Assert.Throws<ImageRejectedException>(() => ImageDecoder.Decode(tiffBytes, "DSC_0001.NEF"));
+
+        Assert.Equal("DSC_0001.NEF: the NEF raw format cannot be decoded here (PNG, JPEG, BMP, GIF or WebP expected; convert the file "
+            + "to one of them)", error.Message);
     }
 
     [Fact]
