@@ -76,9 +76,11 @@ public sealed class ImageFolder
             .ToList();
         if (folders.Count == 0)
             throw new InvalidDataException($"{directory}: expected one subfolder per class (DIR/<label>/*.png …), found none");
+        // A model's classes named like splits ("train" among vehicles) keep their folders.
+        if ((classNames is null || folders.All(f => IndexOf(classNames, f.Name) < 0)) && SplitFolders(directory, folders) is { } splits)
+            throw splits;
         if (classNames is null)
         {
-            if (SplitFolders(directory, folders) is { } splits) throw splits;
             if (folders.Count < 2)
                 throw new InvalidDataException(
                     $"{directory}: expected at least 2 class folders, found 1 (\"{folders[0].Name}\"): " +

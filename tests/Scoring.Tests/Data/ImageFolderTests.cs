@@ -43,6 +43,19 @@ public sealed class ImageFolderTests() : TempFolderTests("image-folder-")
     }
 
     [Fact]
+    public void Load_SplitFoldersForAModelsClasses_RefusedNamingTheFoldersToRead()
+    {
+        // evaluate --images DIR on the layout: it said only that class "test" is not one of the model's.
+        string dir = Path.Combine(Folder, "dataset");
+        foreach (string split in new[] { "train", "test" }) ImageTree.Create(Path.Combine(dir, split), ["boot", "coat"], perClass: 1);
+
+        var error = Assert.Throws<InvalidDataException>(() => ImageFolder.Load(dir, classNames: ["boot", "coat"]));
+
+        Assert.EndsWith($"not classes: read {Path.Combine(dir, "train")} to train on and {Path.Combine(dir, "test")} to test on",
+            error.Message);
+    }
+
+    [Fact]
     public void Load_ClassesNamedLikeSplitsHoldingTheirImages_AreClasses()
     {
         string dir = Tree("test", "train");
