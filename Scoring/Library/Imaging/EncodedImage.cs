@@ -35,11 +35,18 @@ public static class EncodedImage
 
     /// <summary>
     /// "X: image file not found"; for a name that .NET listed from a folder but decoded with U+FFFD (bytes that are not
-    /// UTF-8, such as a Latin-1 "café"), why it cannot be opened: .NET opens files by UTF-8 names only.
+    /// UTF-8, such as a Latin-1 "café"), why it cannot be opened: .NET opens files by UTF-8 names only; for a web address
+    /// given as a path, that it is read as a file name.
     /// </summary>
-    public static FileNotFoundException NotFound(string path, string name) => new(path.Contains('\uFFFD', StringComparison.Ordinal)
-        ? $"{name}: the file name is not valid UTF-8 (shown with \uFFFD), and .NET cannot open such a file: rename it"
-        : $"{name}: image file not found", path);
+    public static FileNotFoundException NotFound(string path, string name) => new(path switch
+    {
+        _ when path.Contains('\uFFFD', StringComparison.Ordinal) =>
+            $"{name}: the file name is not valid UTF-8 (shown with \uFFFD), and .NET cannot open such a file: rename it",
+        _ when path.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase) =>
+            $"{name}: image file not found: a web address is not read from the web here; download the image first",
+        _ => $"{name}: image file not found",
+    }, path);
 
     /// <summary>The stream's bytes from where it stands, reading no more than one byte past <see cref="MaxBytes"/>.</summary>
     public static byte[] Read(Stream stream, string name)

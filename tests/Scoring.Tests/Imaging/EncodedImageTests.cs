@@ -139,6 +139,17 @@ public sealed class EncodedImageTests() : TempFolderTests("encoded-image-")
         Assert.Equal("nope.jpg: image file not found", error.Message);
     }
 
+    [Fact]
+    public void ReadFile_WebAddress_SaysToDownloadTheImageFirst()
+    {
+        const string url = "https://shop.example/images/boot.jpg";
+
+        var error = Assert.Throws<FileNotFoundException>(() => EncodedImage.ReadFile(url, url));
+
+        Assert.Equal($"{url}: image file not found: a web address is not read from the web here; download the image first",
+            error.Message);
+    }
+
     [LinuxFact("a named pipe")]
     public void ReadFile_PipeOverTheBound_StopsJustPastIt()
     {
