@@ -148,12 +148,11 @@ public sealed class EngineTrainer
     /// <summary>Adds the epoch to the history; true when it is the new best epoch.</summary>
     private bool Record(EpochMetrics metrics, bool validated)
     {
-        _history.Add(metrics);
         _completedEpochs = metrics.Epoch;
-        float score = _options.EarlyStopping.Score(metrics);
-        // As Keras' restore_best_weights, an epoch is better only by more than min delta, the margin early stopping uses.
-        bool better = !validated || score > _bestScore + _options.EarlyStopping.MinDelta;
-        if (better) (_bestScore, _bestEpoch) = (score, metrics.Epoch);
+        EpochMetrics? best = _history.Find(m => m.Epoch == _bestEpoch);
+        bool better = !validated || _options.EarlyStopping.Improves(metrics, best);
+        if (better) (_bestScore, _bestEpoch) = (_options.EarlyStopping.Score(metrics), metrics.Epoch);
+        _history.Add(metrics);
         return better;
     }
 

@@ -70,13 +70,30 @@ public class EngineTrainerTests
         var trainer = new EngineTrainer(Small(), Options(5) with { EarlyStopping = EarlyStopping.Off with { Metric = monitor } });
         TrainingResult result = trainer.Fit(data, shuffled);
         var history = result.History;
-        int byLoss = history.MinBy(h => h.ValidationLoss)!.Epoch, byAccuracy = history.MaxBy(h => h.ValidationAccuracy)!.Epoch;
+        int byLoss = history.MinBy(h => h.ValidationLoss)!.Epoch;
+        int byAccuracy = history.OrderByDescending(h => h.ValidationAccuracy).ThenBy(h => h.ValidationLoss).First().Epoch;
         Assert.NotEqual(byLoss, byAccuracy);
         Assert.Equal(monitor == EarlyStoppingMetric.Loss ? byLoss : byAccuracy, result.BestEpoch);
         var (loss, accuracy) = trainer.Evaluate(shuffled);
         EpochMetrics kept = history[result.BestEpoch - 1];
         Assert.Equal(kept.ValidationLoss!.Value, loss, 1e-4f);
         Assert.Equal(kept.ValidationAccuracy!.Value, accuracy, 1e-4f);
+    }
+
+    [Fact]
+    public void Fit_RestoreBestOnAccuracy_OfEpochsTiedAtTheBestAccuracyKeepsTheOneWithTheLowestLoss()
+    {
+        // 30 validation images of easy bands: 100 % from an early epoch on, while the loss still falls.
+        var trainer = new EngineTrainer(Small(), Options(6));
+        TrainingResult result = trainer.Fit(Bands(600, 2), Bands(30, 3));
+        var history = result.History;
+        float top = history.Max(h => h.ValidationAccuracy!.Value);
+        var tied = history.Where(h => h.ValidationAccuracy == top).ToList();
+        Assert.True(tied.Count > 1, $"validation accuracies {string.Join(", ", history.Select(h => h.ValidationAccuracy))}");
+        EpochMetrics lowest = tied.MinBy(h => h.ValidationLoss)!;
+        Assert.NotEqual(tied[0].Epoch, lowest.Epoch);
+        Assert.Equal(lowest.Epoch, result.BestEpoch);
+        Assert.Equal(lowest.ValidationLoss!.Value, trainer.Evaluate(Bands(30, 3)).Loss, 1e-4f);
     }
 
     private sealed class ScaleRateAfter(int epoch, float scale) : ITrainingCallback

@@ -54,6 +54,36 @@ public class TrainingCallbackTests
         Assert.Equal(-0.25f, byLoss.Score(better));
     }
 
+    [Fact]
+    public void Improves_SameAccuracyAtALowerLoss_RanksTheEpochAboveTheBestOnAccuracyOnly()
+    {
+        var best = new EpochMetrics(5, 0.54f, 1f, 0.63f, 1f, 8e-3f, 1, 1);
+        var tiedLowerLoss = new EpochMetrics(16, 0.51f, 1f, 0.53f, 1f, 1e-6f, 1, 1);
+        var tiedHigherLoss = new EpochMetrics(6, 0.53f, 1f, 0.68f, 1f, 7e-3f, 1, 1);
+        var lessAccurate = new EpochMetrics(7, 0.52f, 1f, 0.40f, 0.99f, 6e-3f, 1, 1);
+        EarlyStopping byAccuracy = EarlyStopping.Off, byLoss = EarlyStopping.Off with { Metric = EarlyStoppingMetric.Loss };
+
+        Assert.True(byAccuracy.Improves(best, null));
+        Assert.True(byAccuracy.Improves(tiedLowerLoss, best));
+        Assert.False(byAccuracy.Improves(tiedHigherLoss, best));
+        Assert.False(byAccuracy.Improves(lessAccurate, best));
+        Assert.False(byAccuracy.Improves(best, best));
+        Assert.True(byLoss.Improves(lessAccurate, best));
+        Assert.False(byLoss.Improves(tiedHigherLoss, best));
+    }
+
+    [Fact]
+    public void Improves_MinDelta_AGainWithinItIsNoImprovementAndATieStillGoesByLoss()
+    {
+        var best = new EpochMetrics(1, 0.5f, 0.8f, 0.40f, 0.850f, 1e-3f, 1, 1);
+        var smallGain = new EpochMetrics(2, 0.5f, 0.8f, 0.45f, 0.855f, 1e-3f, 1, 1);
+        var tie = new EpochMetrics(3, 0.5f, 0.8f, 0.30f, 0.850f, 1e-3f, 1, 1);
+        var withDelta = new EarlyStopping(Patience: 0, MinDelta: 0.01f);
+
+        Assert.False(withDelta.Improves(smallGain, best));
+        Assert.True(withDelta.Improves(tie, best));
+    }
+
     /// <summary>Feeds validation losses to the plateau; returns the learning-rate scale after each epoch.</summary>
     private static float[] Scales(ReduceLearningRateOnPlateau plateau, params float[] losses)
     {
