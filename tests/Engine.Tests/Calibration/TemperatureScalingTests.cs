@@ -42,15 +42,56 @@ public class TemperatureScalingTests
     }
 
     [Fact]
-    public void Fit_Result_MinimisesNegativeLogLikelihood()
+    public void Fit_Result_MinimisesTheCrossEntropyAgainstPlattsTargets()
     {
         (float[] logits, int[] labels) = Synthetic(1.7, 5_000, seed: 3);
+        double target = TemperatureScaling.TrueClassTarget(labels.Length);
 
         double fitted = TemperatureScaling.Fit(logits, labels, 10);
-        double best = TemperatureScaling.NegativeLogLikelihood(logits, labels, 10, fitted);
+        double best = TemperatureScaling.CrossEntropy(logits, labels, 10, fitted, target);
 
-        Assert.True(best < TemperatureScaling.NegativeLogLikelihood(logits, labels, 10, fitted * 1.1));
-        Assert.True(best < TemperatureScaling.NegativeLogLikelihood(logits, labels, 10, fitted / 1.1));
+        Assert.Equal(5_001.0 / 5_002, target);
+        Assert.True(best < TemperatureScaling.CrossEntropy(logits, labels, 10, fitted * 1.1, target));
+        Assert.True(best < TemperatureScaling.CrossEntropy(logits, labels, 10, fitted / 1.1, target));
+    }
+
+    [Fact]
+    public void CrossEntropy_TargetOne_IsTheNegativeLogLikelihood()
+    {
+        (float[] logits, int[] labels) = Synthetic(0.8, 300, seed: 5);
+        double[] byHand = [.. labels.Select((label, n) =>
+            TemperatureScaling.LogSumExp(logits.AsSpan(n * 10, 10), 0.8) - logits[n * 10 + label] / 0.8)];
+
+        Assert.Equal(byHand.Average(), TemperatureScaling.NegativeLogLikelihood(logits, labels, 10, 0.8), 1e-12);
+        Assert.Equal(byHand.Average(), TemperatureScaling.CrossEntropy(logits, labels, 10, 0.8, 1), 1e-12);
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(135)]
+    public void Fit_HeldOutImagesAllRight_LeavesTheirConfidenceNearPlattsTargetNotAtTheBound(int count)
+    {
+        // Every image's label has the largest logit, by 2 to 6: the likelihood alone keeps growing as T falls.
+        var random = new Random(count);
+        var logits = new float[count * 10];
+        var labels = new int[count];
+        for (int n = 0; n < count; n++)
+        {
+            labels[n] = n % 10;
+            for (int k = 0; k < 10; k++) logits[n * 10 + k] = (float)(random.NextDouble() * 2);
+            logits[n * 10 + labels[n]] += 2 + (float)(random.NextDouble() * 4);
+        }
+        Assert.True(TemperatureScaling.NegativeLogLikelihood(logits, labels, 10, TemperatureScaling.MinTemperature)
+            < TemperatureScaling.NegativeLogLikelihood(logits, labels, 10, 0.5));
+
+        double fitted = TemperatureScaling.Fit(logits, labels, 10);
+
+        Assert.InRange(fitted, TemperatureScaling.MinTemperature * 2, 1);
+        var p = new float[logits.Length];
+        TemperatureScaling.Softmax(logits, 10, fitted, p);
+        double confidence = labels.Select((label, n) => (double)p[n * 10 + label]).Average();
+        double target = TemperatureScaling.TrueClassTarget(count);
+        Assert.InRange(confidence, target - 0.05, target);
     }
 
     [Theory]
