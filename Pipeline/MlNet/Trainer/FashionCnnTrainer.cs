@@ -54,6 +54,11 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         (LabeledImages train, LabeledImages? validation) = SplitValidation(input, all, model, fraction);
         // A batch larger than the training set is the whole set in one step (as in Keras): allocate no more than that.
         engineOptions = engineOptions with { BatchSize = Math.Min(engineOptions.BatchSize, Math.Max(1, train.Count)) };
+        if (_options.Epoch is null && train.Count > 0)
+            engineOptions = engineOptions with
+            {
+                Epochs = TrainingLength.Epochs(engineOptions.Epochs, train.Count, engineOptions.BatchSize),
+            };
 
         var trainer = new EngineTrainer(model, engineOptions);
         FashionMnistNet.CheckOutput(model, name, _options.ModelSpecPath, classes);
@@ -62,7 +67,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
             InitialWeights.Load(_options.InitFrom, model);
             if (_options.FreezeEpochs > 0) trainer.AddCallback(new FrozenLayers(model, _options.FreezeEpochs));
         }
-        trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback));
+        trainer.AddCallback(new ProgressReporter(_environment, _options.MetricsCallback, engineOptions.Epochs));
         string? checkpoints = _options.CheckpointDirectory
             ?? (_options.WorkspacePath is null ? null : Path.Combine(_options.WorkspacePath, "checkpoints"));
         string convolution = ConvolutionAlgorithm.Name(ConvolutionAlgorithm.Resolve(engineOptions.Convolution));

@@ -5,6 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 using MlNetFashion.Engine.IO;
 using MlNetFashion.Engine.Models;
 using MlNetFashion.Engine.Onnx;
+using MlNetFashion.Engine.Training;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Evaluation;
 using MlNetFashion.Pipeline.Reporting;
@@ -75,10 +76,18 @@ public static class TrainingRun
         trainerOptions.Resume = options.Resume;
         trainerOptions.InitFrom = options.InitFrom;
         trainerOptions.FreezeEpochs = options.FreezeEpochs;
-        int totalEpochs = 0;
-        trainerOptions.MetricsCallback = m => progress.Metrics(m, totalEpochs);
+        int recipeEpochs = options.EpochsToRun();
+        bool first = true;
+        trainerOptions.MetricsCallback = m =>
+        {
+            if (first && m.Epochs > recipeEpochs && options.Epochs is null)
+                progress.Stage($"{m.Epochs} epochs instead of the recipe's {recipeEpochs}: an epoch here is {m.BatchesPerEpoch} " +
+                    $"step{(m.BatchesPerEpoch == 1 ? "" : "s")}, and a small data set trains for at least " +
+                    $"{TrainingLength.MinimumSteps} steps (--epochs N sets the epochs)");
+            first = false;
+            progress.Metrics(m, m.Epochs);
+        };
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(trainerOptions);
-        totalEpochs = options.EpochsToRun();
         var pipeline = ml.Transforms.ScalePixels().Append(trainer);
         var trainView = new FashionMnistDataView(trainSplit, classNames: classNames);
         var model = pipeline.Fit(trainView);

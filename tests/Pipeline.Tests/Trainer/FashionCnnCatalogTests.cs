@@ -34,8 +34,8 @@ public class FashionCnnCatalogTests
 
         lock (messages)
         {
-            Assert.Single(messages, m => m.Contains("epoch 1: loss", StringComparison.Ordinal));
-            Assert.Single(messages, m => m.Contains("epoch 2: loss", StringComparison.Ordinal));
+            Assert.Single(messages, m => m.Contains("epoch 1/2: loss", StringComparison.Ordinal));
+            Assert.Single(messages, m => m.Contains("epoch 2/2: loss", StringComparison.Ordinal));
         }
     }
 }

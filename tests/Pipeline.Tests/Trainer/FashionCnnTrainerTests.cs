@@ -277,6 +277,28 @@ public sealed partial class FashionCnnTrainerTests() : TempFolderTests("mlnetfas
         Assert.Equal(10, reports.Count(r => !r.EpochEnd));
         FashionCnnMetrics end = Assert.Single(reports, r => r.EpochEnd);
         Assert.Equal((10, 10), (end.Batch, end.BatchesPerEpoch));
+        Assert.All(reports, r => Assert.Equal(1, r.Epochs));
+    }
+
+    [Fact]
+    public void Fit_SmallDataSetWithoutEpoch_TrainsThePresetsEpochsRaisedToTheMinimumSteps()
+    {
+        // 100 images in batches of 32: 4 steps an epoch, 125 epochs for 500 steps.
+        var ml = new MLContext(seed: 1);
+        var reports = new List<FashionCnnMetrics>();
+        var options = SmallRun();
+        (options.Epoch, options.MetricsCallback) = (null, reports.Add);
+
+        var model = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options))
+            .Fit(Subset(ml, RealData.Data.Train, 100));
+
+        Assert.Equal(125, model.LastTransformer.Model.History.Count);
+        Assert.Equal(TrainingLength.MinimumSteps, reports.Count(r => !r.EpochEnd));
+        Assert.All(reports, r => Assert.Equal(125, r.Epochs));
+        options.Epoch = 3;
+        var asked = ml.Transforms.ScalePixels().Append(ml.MulticlassClassification.Trainers.FashionCnn(options))
+            .Fit(Subset(ml, RealData.Data.Train, 100));
+        Assert.Equal(3, asked.LastTransformer.Model.History.Count);
     }
 
     /// <summary>The first <paramref name="count"/> images as a user's own rows: 784 floats and a raw class number.</summary>

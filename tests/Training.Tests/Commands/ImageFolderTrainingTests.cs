@@ -36,6 +36,22 @@ public sealed class ImageFolderTrainingTests() : TempFolderTests("train-images-"
     }
 
     [Fact]
+    public void Train_SmallFolderWithoutEpochs_TrainsTheMinimumStepsAndSaysSo()
+    {
+        // 18 training images, 16 after the hold-out: the batch is all of them, an epoch one step, the preset's 8 epochs 8 steps.
+        string images = Tree("images", "ja", "nein"), output = Path.Combine(Folder, "out");
+
+        var (exit, stdout, error) = Cli.Run("train", "--images", images, "--test-fraction", "0.25", "--out", output);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("18 training and 6 test images", stdout);
+        Assert.Contains("500 epochs instead of the recipe's 8: an epoch here is 1 step, and a small data set trains for at least "
+            + "500 steps (--epochs N sets the epochs)", stdout);
+        Assert.Contains("epoch 500/500 ", stdout);
+        Assert.Equal(501, File.ReadAllLines(Path.Combine(output, "history.csv")).Length);
+    }
+
+    [Fact]
     public void Train_TestImageCopiedFromTheTrainingFolder_WarnsBeforeTraining()
     {
         // Fashion-MNIST's images, each once: ImageTree's shapes at other offsets are one image as the model sees them.
