@@ -3,8 +3,8 @@ namespace MlNetFashion.Engine.Training;
 /// <summary>
 /// How long a run trains when nobody said: a preset's epochs are counted for Fashion-MNIST (54,000 training images, 844
 /// steps an epoch at batch 64), and on a small data set the same epochs are a few dozen optimizer steps, too few to
-/// learn from (200 photos of ten classes: 24 steps; docs/results.md has the figures). Such a run trains for at least
-/// <see cref="MinimumSteps"/> steps.
+/// learn from (200 photos of ten classes: 24 steps; docs/results.md has the figures). A preset's run trains for at
+/// least <see cref="MinimumSteps"/> steps; epochs a user gives, in the options or a model spec, stand as given.
 /// </summary>
 public static class TrainingLength
 {
@@ -20,7 +20,7 @@ public static class TrainingLength
     }
 
     /// <summary>
-    /// <paramref name="epochs"/> (a preset's or a spec's), or as many more as give <see cref="MinimumSteps"/> steps on
+    /// <paramref name="epochs"/> (a preset's), or as many more as give <see cref="MinimumSteps"/> steps on
     /// <paramref name="images"/> training images.
     /// </summary>
     public static int Epochs(int epochs, int images, int batchSize)

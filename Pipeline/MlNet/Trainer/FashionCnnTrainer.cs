@@ -54,7 +54,7 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         (LabeledImages train, LabeledImages? validation) = SplitValidation(input, all, model, fraction);
         // A batch larger than the training set is the whole set in one step (as in Keras): allocate no more than that.
         engineOptions = engineOptions with { BatchSize = Math.Min(engineOptions.BatchSize, Math.Max(1, train.Count)) };
-        if (_options.Epoch is null && train.Count > 0)
+        if (_options.Epoch is null && _options.ModelSpecPath is null && train.Count > 0)
             engineOptions = engineOptions with
             {
                 Epochs = TrainingLength.Epochs(engineOptions.Epochs, train.Count, engineOptions.BatchSize),

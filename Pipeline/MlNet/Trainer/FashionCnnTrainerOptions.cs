@@ -9,8 +9,8 @@ namespace MlNetFashion.Pipeline.Trainer;
 
 /// <summary>
 /// Progress reported to <see cref="FashionCnnTrainer.Options.MetricsCallback"/> (per batch and per epoch). Epochs: how many
-/// the run trains, <see cref="FashionCnnTrainer.Options.Epoch"/> or the preset's, raised on a small data set
-/// (<see cref="TrainingLength"/>).
+/// the run trains, <see cref="FashionCnnTrainer.Options.Epoch"/>, the model spec's, or the preset's raised on a small data
+/// set (<see cref="TrainingLength"/>).
 /// </summary>
 public sealed record FashionCnnMetrics(int Epoch, int Batch, int BatchesPerEpoch, float Accuracy, float CrossEntropy,
     float LearningRate, float? ValidationAccuracy, float? ValidationCrossEntropy, double ImagesPerSecond, bool EpochEnd,
@@ -37,8 +37,8 @@ public sealed partial class FashionCnnTrainer
         /// <summary>A JSON model definition file (docs/model-spec.md); overrides <see cref="Preset"/>.</summary>
         public string? ModelSpecPath { get; set; }
 
-        /// <summary>Passes over the training data. Null: the preset's (8 for Fast, 22 for Best), raised on a small data set to
-        /// give <see cref="TrainingLength.MinimumSteps"/> optimizer steps.</summary>
+        /// <summary>Passes over the training data. Null: the model spec's, or the preset's (8 for Fast, 22 for Best) raised on a
+        /// small data set to give <see cref="TrainingLength.MinimumSteps"/> optimizer steps.</summary>
         public int? Epoch { get; set; }
         /// <summary>Images per optimizer step; a batch larger than the training data is the whole of it.</summary>
         public int? BatchSize { get; set; }

@@ -76,12 +76,12 @@ public static class TrainingRun
         trainerOptions.Resume = options.Resume;
         trainerOptions.InitFrom = options.InitFrom;
         trainerOptions.FreezeEpochs = options.FreezeEpochs;
-        int recipeEpochs = options.EpochsToRun();
+        int presetEpochs = options.EpochsToRun();
         bool first = true;
         trainerOptions.MetricsCallback = m =>
         {
-            if (first && m.Epochs > recipeEpochs && options.Epochs is null)
-                progress.Stage($"{m.Epochs} epochs instead of the recipe's {recipeEpochs}: an epoch here is {m.BatchesPerEpoch} " +
+            if (first && m.Epochs > presetEpochs && options.Epochs is null)
+                progress.Stage($"{m.Epochs} epochs instead of the preset's {presetEpochs}: an epoch here is {m.BatchesPerEpoch} " +
                     $"step{(m.BatchesPerEpoch == 1 ? "" : "s")}, and a small data set trains for at least " +
                     $"{TrainingLength.MinimumSteps} steps (--epochs N sets the epochs)");
             first = false;

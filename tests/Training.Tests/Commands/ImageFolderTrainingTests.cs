@@ -45,7 +45,7 @@ public sealed class ImageFolderTrainingTests() : TempFolderTests("train-images-"
 
         Assert.True(exit == 0, error);
         Assert.Contains("18 training and 6 test images", stdout);
-        Assert.Contains("500 epochs instead of the recipe's 8: an epoch here is 1 step, and a small data set trains for at least "
+        Assert.Contains("500 epochs instead of the preset's 8: an epoch here is 1 step, and a small data set trains for at least "
             + "500 steps (--epochs N sets the epochs)", stdout);
         Assert.Contains("epoch 500/500 ", stdout);
         Assert.Equal(501, File.ReadAllLines(Path.Combine(output, "history.csv")).Length);
