@@ -40,7 +40,10 @@ public sealed record EngineTrainerOptions
     public float ReduceOnPlateauFactor { get; init; } = 0.5f;
     /// <summary>The least fall of validation loss that counts as progress for the plateau (Keras' min_delta, 1e-4).</summary>
     public float ReduceOnPlateauMinDelta { get; init; } = ReduceLearningRateOnPlateau.KerasMinDelta;
-    /// <summary>Keras' restore_best_weights: end with the weights of the best validation epoch.</summary>
+    /// <summary>
+    /// Keras' restore_best_weights: end with the weights of the best validation epoch, when the validation set holds at
+    /// least <see cref="EngineTrainer.RankingImages"/> images; on fewer the last epoch's are kept.
+    /// </summary>
     public bool RestoreBestWeights { get; init; } = true;
     /// <summary>
     /// The share of the training data a caller holds out (stratified) for validation, 0 for none: part of a preset's

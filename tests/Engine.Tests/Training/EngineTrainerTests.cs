@@ -59,6 +59,27 @@ public class EngineTrainerTests
         Assert.Equal(3, result.BestEpoch);
     }
 
+    [Fact]
+    public void Fit_FewerValidationImagesThanRankEpochs_KeepsTheLastEpochsWeights()
+    {
+        // A rate 50× too high in the last epoch pulls its validation accuracy under an earlier epoch's.
+        LabeledImages data = Bands(600, 2);
+        (TrainingResult Result, EngineTrainer Trainer) Run(int validationImages)
+        {
+            var trainer = new EngineTrainer(Small(), Options(3)).AddCallback(new ScaleRateAfter(2, 50f));
+            return (trainer.Fit(data, Bands(validationImages, 3)), trainer);
+        }
+
+        var (ranked, _) = Run(EngineTrainer.RankingImages);
+        var (few, trainer) = Run(EngineTrainer.RankingImages - 1);
+
+        Assert.True(ranked.History[2].ValidationAccuracy < ranked.History.Take(2).Max(h => h.ValidationAccuracy),
+            $"validation accuracies {string.Join(", ", ranked.History.Select(h => h.ValidationAccuracy))}");
+        Assert.NotEqual(3, ranked.BestEpoch);
+        Assert.Equal(3, few.BestEpoch);
+        Assert.Equal(few.History[2].ValidationLoss!.Value, trainer.Evaluate(Bands(EngineTrainer.RankingImages - 1, 3)).Loss, 1e-4f);
+    }
+
     [Theory]
     [InlineData(EarlyStoppingMetric.Loss)]
     [InlineData(EarlyStoppingMetric.Accuracy)]
@@ -83,9 +104,9 @@ public class EngineTrainerTests
     [Fact]
     public void Fit_RestoreBestOnAccuracy_OfEpochsTiedAtTheBestAccuracyKeepsTheOneWithTheLowestLoss()
     {
-        // 30 validation images of easy bands: 100 % from an early epoch on, while the loss still falls.
+        // 100 validation images of easy bands: 100 % from an early epoch on, while the loss still falls.
         var trainer = new EngineTrainer(Small(), Options(6));
-        TrainingResult result = trainer.Fit(Bands(600, 2), Bands(30, 3));
+        TrainingResult result = trainer.Fit(Bands(600, 2), Bands(EngineTrainer.RankingImages, 3));
         var history = result.History;
         float top = history.Max(h => h.ValidationAccuracy!.Value);
         var tied = history.Where(h => h.ValidationAccuracy == top).ToList();
@@ -93,7 +114,7 @@ public class EngineTrainerTests
         EpochMetrics lowest = tied.MinBy(h => h.ValidationLoss)!;
         Assert.NotEqual(tied[0].Epoch, lowest.Epoch);
         Assert.Equal(lowest.Epoch, result.BestEpoch);
-        Assert.Equal(lowest.ValidationLoss!.Value, trainer.Evaluate(Bands(30, 3)).Loss, 1e-4f);
+        Assert.Equal(lowest.ValidationLoss!.Value, trainer.Evaluate(Bands(EngineTrainer.RankingImages, 3)).Loss, 1e-4f);
     }
 
     private sealed class ScaleRateAfter(int epoch, float scale) : ITrainingCallback
