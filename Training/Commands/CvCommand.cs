@@ -14,7 +14,7 @@ public static class CvCommand
         var net = new NetOptions();
         var epochs = new Option<int?>("--epochs")
         {
-            Description = "Epochs per fold (default: the preset's; on a small data set enough for 500 optimizer steps).",
+            Description = "Epochs per fold (default: the preset's; on a small data set, enough for 500 optimizer steps).",
         };
         var batch = CommonOptions.BatchSize();
         var lr = CommonOptions.LearningRate();

@@ -15,7 +15,7 @@ public static class TrainCommand
         var net = new NetOptions();
         var epochs = new Option<int?>("--epochs")
         {
-            Description = "Epochs (default: the preset's; on a small data set enough for 500 optimizer steps).",
+            Description = "Epochs (default: the preset's; from scratch on a small data set, enough for 500 optimizer steps).",
         };
         var batch = CommonOptions.BatchSize();
         var lr = CommonOptions.LearningRate();

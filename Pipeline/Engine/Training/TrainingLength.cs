@@ -3,8 +3,9 @@ namespace MlNetFashion.Engine.Training;
 /// <summary>
 /// How long a run trains when nobody said: a preset's epochs are counted for Fashion-MNIST (54,000 training images, 844
 /// steps an epoch at batch 64), and on a small data set the same epochs are a few dozen optimizer steps, too few to
-/// learn from (200 photos of ten classes: 24 steps; docs/results.md has the figures). A preset's run trains for at
-/// least <see cref="MinimumSteps"/> steps; epochs a user gives, in the options or a model spec, stand as given.
+/// learn from (200 photos of ten classes: 24 steps; docs/results.md has the figures). A preset's run from scratch trains
+/// for at least <see cref="MinimumSteps"/> steps; epochs a user gives, in the options or a model spec, stand as given,
+/// and so do a fine-tuning run's, which starts from trained features.
 /// </summary>
 public static class TrainingLength
 {

@@ -54,7 +54,8 @@ public sealed partial class FashionCnnTrainer : IEstimator<FashionCnnPredictionT
         (LabeledImages train, LabeledImages? validation) = SplitValidation(input, all, model, fraction);
         // A batch larger than the training set is the whole set in one step (as in Keras): allocate no more than that.
         engineOptions = engineOptions with { BatchSize = Math.Min(engineOptions.BatchSize, Math.Max(1, train.Count)) };
-        if (_options.Epoch is null && _options.ModelSpecPath is null && train.Count > 0)
+        // Fine-tuning starts from trained features: its epochs stand (docs/results.md: no gain from more steps).
+        if (_options.Epoch is null && _options.ModelSpecPath is null && _options.InitFrom is null && train.Count > 0)
             engineOptions = engineOptions with
             {
                 Epochs = TrainingLength.Epochs(engineOptions.Epochs, train.Count, engineOptions.BatchSize),

@@ -37,8 +37,9 @@ public sealed partial class FashionCnnTrainer
         /// <summary>A JSON model definition file (docs/model-spec.md); overrides <see cref="Preset"/>.</summary>
         public string? ModelSpecPath { get; set; }
 
-        /// <summary>Passes over the training data. Null: the model spec's, or the preset's (8 for Fast, 22 for Best) raised on a
-        /// small data set to give <see cref="TrainingLength.MinimumSteps"/> optimizer steps.</summary>
+        /// <summary>Passes over the training data. Null: the model spec's, or the preset's (8 for Fast, 22 for Best), raised on a
+        /// small data set to give <see cref="TrainingLength.MinimumSteps"/> optimizer steps unless <see cref="InitFrom"/> is set.
+        /// </summary>
         public int? Epoch { get; set; }
         /// <summary>Images per optimizer step; a batch larger than the training data is the whole of it.</summary>
         public int? BatchSize { get; set; }
