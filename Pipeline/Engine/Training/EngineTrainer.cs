@@ -154,12 +154,12 @@ public sealed class EngineTrainer
         return new TrainingResult([.. _history], _bestEpoch, _bestScore, _control.StopReason);
     }
 
-    /// <summary>Adds the epoch to the history; true when it is the new best epoch.</summary>
-    private bool Record(EpochMetrics metrics, bool validated)
+    /// <summary>Adds the epoch to the history; true when it is the new best epoch (always, when validation cannot rank).</summary>
+    private bool Record(EpochMetrics metrics, bool ranked)
     {
         _completedEpochs = metrics.Epoch;
         EpochMetrics? best = _history.Find(m => m.Epoch == _bestEpoch);
-        bool better = !validated || _options.EarlyStopping.Improves(metrics, best);
+        bool better = !ranked || _options.EarlyStopping.Improves(metrics, best);
         if (better) (_bestScore, _bestEpoch) = (_options.EarlyStopping.Score(metrics), metrics.Epoch);
         _history.Add(metrics);
         return better;

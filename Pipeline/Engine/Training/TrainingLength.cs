@@ -9,7 +9,10 @@ namespace MlNetFashion.Engine.Training;
 /// </summary>
 public static class TrainingLength
 {
-    /// <summary>On 180–1,200 images, 500 steps gave 15–22 points over 8 epochs, and more steps no more.</summary>
+    /// <summary>
+    /// Over 8 epochs of <c>fast</c>, 500 steps gave 17–31 points on 200 photos of ten classes (24 steps), 5 on 1,000
+    /// photos, 0.2–0.4 on 1,347 digits; 600 and 1,200 steps gave no more than 500.
+    /// </summary>
     public const int MinimumSteps = 500;
 
     /// <summary>Batches in an epoch of <paramref name="images"/>: the last one may be short.</summary>
