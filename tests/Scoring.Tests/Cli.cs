@@ -7,4 +7,7 @@ namespace MlNetFashion.Scoring.Tests;
 internal static class Cli
 {
     public static (int Exit, string Out, string Error) Run(params string[] args) => ConsoleCapture.Run(() => ScoringCommandLine.Run(args));
+
+    /// <summary>A command that must be refused: one "error: …" line, exit code 1, nothing on stdout. Returns the line.</summary>
+    public static string Refusal(params string[] args) => ConsoleCapture.Refusal(Run(args));
 }

@@ -44,4 +44,11 @@ internal static class ConsoleCapture
         Assert.DoesNotContain("   at ", error);
         return lines[0];
     }
+
+    /// <summary>A command refused before it did anything: <see cref="ErrorLine"/>, and nothing on stdout. Returns the line.</summary>
+    public static string Refusal((int Exit, string Out, string Error) run)
+    {
+        Assert.Equal("", run.Out);
+        return ErrorLine(run.Exit, run.Error);
+    }
 }

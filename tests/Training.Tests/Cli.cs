@@ -16,6 +16,9 @@ internal static class Cli
         return output;
     }
 
+    /// <summary>A command that must be refused: one "error: …" line, exit code 1, nothing on stdout. Returns the line.</summary>
+    public static string Refusal(params string[] args) => ConsoleCapture.Refusal(Run(args));
+
     /// <summary>A folder with copies of the official files, optionally sabotaged.</summary>
     public static string DataCopy(string root)
     {

@@ -11,10 +11,6 @@ public sealed class GpuOptionTests
 
         string[] args = [verb, "--model", model, "--gpu", "x", .. verb == "predict" ? ["image.png"] : Array.Empty<string>()];
 
-        var (exit, output, error) = Cli.Run(args);
-
-        Assert.Equal(1, exit);
-        Assert.Equal($"error: --gpu: expected an integer, received \"x\" (see '{verb} --help')", error.Trim());
-        Assert.Equal("", output);
+        Assert.Equal($"error: --gpu: expected an integer, received \"x\" (see '{verb} --help')", Cli.Refusal(args));
     }
 }

@@ -92,13 +92,9 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
         foreach (string name in new[] { "IMG_0001.HEIC", "IMG_0002.HEIC" })
             File.WriteAllBytes(Path.Combine(folder, name), EncodedImageTests.Heic);
 
-        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, folder);
-
-        Assert.Equal(1, exit);
-        Assert.Equal("", output);
         Assert.Equal($"error: {folder}: no image files (.png, .jpg, .jpeg, .bmp, .gif, .webp) in the folder; 2 files passed over: "
             + "the HEIC format cannot be decoded here (PNG, JPEG, BMP, GIF or WebP expected; convert the files to one of them)",
-            error.Trim());
+            Cli.Refusal("predict", "--model", TrainedModel.Onnx, folder));
     }
 
     [Fact]
@@ -129,11 +125,7 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
     [InlineData("-", "- (stdin) can be given once: it holds one image")]
     public void Predict_DashWithWhatItCannotTake_OneErrorLine(string other, string expected)
     {
-        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "-", other);
-
-        Assert.Equal(1, exit);
-        Assert.Equal("", output);
-        Assert.Equal($"error: {expected} (see 'predict --help')", error.Trim());
+        Assert.Equal($"error: {expected} (see 'predict --help')", Cli.Refusal("predict", "--model", TrainedModel.Onnx, "-", other));
     }
 
     [Fact]
@@ -195,11 +187,8 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
         string image = Path.Combine(Folder, "x.png");
         File.WriteAllBytes(image, ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)x, (byte)y, 0)));
 
-        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, option, image);
-
-        Assert.Equal(1, exit);
-        Assert.Equal($"error: unrecognized option '{option}' (see 'predict --help')", error.Trim());
-        Assert.Equal("", output);
+        Assert.Equal($"error: unrecognized option '{option}' (see 'predict --help')",
+            Cli.Refusal("predict", "--model", TrainedModel.Onnx, option, image));
     }
 
     [Fact]
@@ -224,12 +213,8 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
     {
         string images = WriteIdx(10).Images;
 
-        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "--idx", images, "a.png", "b.png");
-
-        Assert.Equal(1, exit);
         Assert.Equal("error: --idx cannot be combined with image arguments (received a.png and 1 more): score images or an IDX file, not " +
-            "both (see 'predict --help')", error.Trim());
-        Assert.Equal("", output);
+            "both (see 'predict --help')", Cli.Refusal("predict", "--model", TrainedModel.Onnx, "--idx", images, "a.png", "b.png"));
     }
 
     [Fact]
@@ -238,12 +223,8 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
         string image = Path.Combine(Folder, "x.png");
         File.WriteAllBytes(image, ImagePreprocessorTests.Encode(28, 28, (x, y) => new SKColor((byte)x, (byte)y, 0)));
 
-        var (exit, output, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, "--labels", WriteIdx(10).Labels, image);
-
-        Assert.Equal(1, exit);
         Assert.Equal("error: --labels requires --idx: they are the labels of the IDX images file it scores (see 'predict --help')",
-            error.Trim());
-        Assert.Equal("", output);
+            Cli.Refusal("predict", "--model", TrainedModel.Onnx, "--labels", WriteIdx(10).Labels, image));
     }
 
     [Fact]
