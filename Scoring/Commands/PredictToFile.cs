@@ -8,7 +8,8 @@ namespace MlNetFashion.Scoring.Commands;
 /// predict --model FILE (--idx IMAGES | FOLDER) --out PREDICTIONS.csv|.jsonl [--resume]: streams an IDX file or a folder of
 /// image files (its subfolders included) of any size into a predictions file, with progress and time left on stderr;
 /// --resume continues a run that was stopped or killed, once PREDICTIONS.source.json shows the same model and input.
-/// A folder's unreadable image is a row with its error, counted at the end; the run goes on.
+/// A folder's unreadable image is a row with its error and the run goes on; at the end one error line counts them and the exit
+/// code is 1, as for every bad input.
 /// </summary>
 internal static class PredictToFile
 {
@@ -65,10 +66,12 @@ internal static class PredictToFile
             return 130;
         }
         string kept = already > 0 ? string.Create(c, $"{already:N0} kept from before, ") : "";
-        string failed = errors > 0 ? string.Create(c, $"; {errors:N0} could not be read or decoded: their rows carry the error") : "";
-        Console.WriteLine(string.Create(c, $"{outPath}: {source.Images:N0} rows ({kept}{source.Images - already:N0} scored now){failed}"));
+        Console.WriteLine(string.Create(c, $"{outPath}: {source.Images:N0} rows ({kept}{source.Images - already:N0} scored now)"));
         if (folder?.PassedOver.Describe() is { } note) Console.Error.WriteLine($"warning: {input}: {note}");
-        return 0;
+        if (errors == 0) return 0;
+        Console.Error.WriteLine(string.Create(c, $"error: {input}: {errors:N0} of the {source.Images - already:N0} files scored now "
+            + $"could not be read or decoded: their rows in {outPath} carry the error"));
+        return 1;
     }
 
     /// <summary>Progress on stderr: rewritten in place on a terminal, a line every 10 s when redirected.</summary>

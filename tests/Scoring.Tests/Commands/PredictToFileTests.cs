@@ -98,20 +98,23 @@ public sealed class PredictToFileTests() : TempFolderTests("predict-out-")
 
         var (exit, text, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", output, "--resume");
 
-        Assert.True(exit == 0, error);
         string jsonl = Path.Combine(Folder, "once.jsonl");
-        Assert.Equal(0, Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", jsonl).Exit);
+        Assert.Equal(1, Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", jsonl).Exit);
         var once = StreamingScorerTests.FileRows(jsonl);
         string[] rows = [.. File.ReadLines(output).Skip(1)];
         Assert.Equal(Enumerable.Range(0, files.Count), rows.Select(r => int.Parse(r[..r.IndexOf(',')])));
         Assert.Equal(once.Select(r => $"{r.Index},\"{r.File.Replace("\"", "\"\"")}\","), rows.Select(r => r[..(r.IndexOf(".png\",") + 6)]));
         Assert.Contains($"{output}: 4,001 rows (", text);
         Assert.Contains(" kept from before, ", text);
-        Assert.Contains("; 1 could not be read or decoded: their rows carry the error", text);
+        // bad/broken.png sorts after the 2,667 files of a/ and b/: it is scored after the kill. Progress lines come before.
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: {images}: 1 of the {files.Count - before:N0} files scored now could not be read or decoded: their rows in "
+            + $"{output} carry the error", error.Trim().Split('\n')[^1]);
+        Assert.Single(error.Split('\n'), l => l.StartsWith("error: ", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Predict_FolderOutWithTiffScans_RowsForTheOthersThenAWarningNamingTheFormat()
+    public void Predict_FolderOutWithTiffScansAndABrokenPng_RowsForTheOthersAWarningNamingTheFormatThenAnErrorCountingTheBroken()
     {
         string images = Path.Combine(Folder, "images"), output = Path.Combine(Folder, "predictions.csv");
         StreamingScorerTests.WriteFolder(images, 5);
@@ -119,10 +122,26 @@ public sealed class PredictToFileTests() : TempFolderTests("predict-out-")
 
         var (exit, text, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", output);
 
+        Assert.Equal(1, exit);
+        Assert.Equal($"{output}: 6 rows (6 scored now)", text.Trim());
+        Assert.Equal([$"warning: {images}: 1 file passed over: the TIFF format cannot be decoded here (PNG, JPEG, BMP, GIF or WebP "
+            + "expected; convert the files to one of them)", $"error: {images}: 1 of the 6 files scored now could not be read or "
+            + $"decoded: their rows in {output} carry the error"], error.Trim().Split('\n').TakeLast(2));
+        Assert.Single(File.ReadLines(output), l => l.Contains("broken.png", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Predict_FolderOutEveryImageReadable_ExitsZeroWithNoErrorLine()
+    {
+        string images = Path.Combine(Folder, "images"), output = Path.Combine(Folder, "predictions.csv");
+        StreamingScorerTests.WriteFolder(images, 5);
+        File.Delete(Path.Combine(images, "bad", "broken.png"));
+
+        var (exit, text, error) = Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", output);
+
         Assert.True(exit == 0, error);
-        Assert.Contains($"{output}: 6 rows (6 scored now)", text);
-        Assert.EndsWith($"warning: {images}: 1 file passed over: the TIFF format cannot be decoded here (PNG, JPEG, BMP, GIF or WebP "
-            + "expected; convert the files to one of them)", error.Trim());
+        Assert.Equal($"{output}: 5 rows (5 scored now)", text.Trim());
+        Assert.DoesNotContain("error", error);
     }
 
     [Fact]
@@ -130,7 +149,7 @@ public sealed class PredictToFileTests() : TempFolderTests("predict-out-")
     {
         string images = Path.Combine(Folder, "images"), output = Path.Combine(Folder, "predictions.jsonl");
         StreamingScorerTests.WriteFolder(images, 30);
-        Assert.Equal(0, Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", output).Exit);
+        Assert.Equal(1, Cli.Run("predict", "--model", TrainedModel.Onnx, images, "--out", output).Exit);   // bad/broken.png
         string[] lines = File.ReadAllLines(output);
         File.WriteAllText(output, string.Join('\n', lines[..10]) + "\n" + lines[10][..20]);
         byte[] before = File.ReadAllBytes(output);
