@@ -26,6 +26,7 @@ public static class CrossValidationRun
             throw new ArgumentException($"--folds: expected at most {train.Count:N0} (one image per fold), received {folds:N0}");
         int[][] indices = StratifiedSplit.Folds([.. train.Labels.Select(l => (int)l)], folds, options.Seed);
         var accuracies = new double[folds];
+        Action<FashionCnnMetrics> report = options.ProgressCallback(progress);
         for (int f = 0; f < folds; f++)
         {
             progress.Stage(
@@ -36,7 +37,7 @@ public static class CrossValidationRun
             trainerOptions.Seed = options.Seed + (ulong)f;
             // The fold's own images score it; a hold-out inside the rest only when asked for (early stopping, restore-best).
             trainerOptions.ValidationSetFraction = options.ValidationFraction ?? 0;
-            trainerOptions.MetricsCallback = m => progress.Metrics(m, m.Epochs);
+            trainerOptions.MetricsCallback = report;
             var trainer = ml.MulticlassClassification.Trainers.FashionCnn(trainerOptions);
             ITransformer model = ml.Transforms.ScalePixels().Append(trainer).Fit(new FashionMnistDataView(train.Select(rest)));
             IDataView scored = model.Transform(new FashionMnistDataView(train.Select(indices[f])));

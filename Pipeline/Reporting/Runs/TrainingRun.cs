@@ -76,17 +76,7 @@ public static class TrainingRun
         trainerOptions.Resume = options.Resume;
         trainerOptions.InitFrom = options.InitFrom;
         trainerOptions.FreezeEpochs = options.FreezeEpochs;
-        int presetEpochs = options.EpochsToRun();
-        bool first = true;
-        trainerOptions.MetricsCallback = m =>
-        {
-            if (first && m.Epochs > presetEpochs && options.Epochs is null)
-                progress.Stage($"{m.Epochs} epochs instead of the preset's {presetEpochs}: an epoch here is {m.BatchesPerEpoch} " +
-                    $"step{(m.BatchesPerEpoch == 1 ? "" : "s")}, and a small data set trains for at least " +
-                    $"{TrainingLength.MinimumSteps} steps (--epochs N sets the epochs)");
-            first = false;
-            progress.Metrics(m, m.Epochs);
-        };
+        trainerOptions.MetricsCallback = options.ProgressCallback(progress);
         var trainer = ml.MulticlassClassification.Trainers.FashionCnn(trainerOptions);
         var pipeline = ml.Transforms.ScalePixels().Append(trainer);
         var trainView = new FashionMnistDataView(trainSplit, classNames: classNames);

@@ -1,4 +1,5 @@
 using MlNetFashion.Engine.Models;
+using MlNetFashion.Engine.Training;
 using MlNetFashion.Pipeline.Trainer;
 
 namespace MlNetFashion.Pipeline.Runs;
@@ -38,6 +39,26 @@ public sealed record TrainingRunOptions
         Preset = Preset ?? PresetKind.Fast, ModelSpecPath = ModelSpec, Epoch = Epochs, BatchSize = BatchSize,
         LearningRate = LearningRate, Optimizer = Optimizer, Seed = Seed, Threads = Threads, CancellationToken = cancellation,
     };
+
+    /// <summary>
+    /// The trainer's progress, passed on to <paramref name="progress"/>; before the first report, a line when a small data set
+    /// trains for more epochs than the preset's (<see cref="TrainingLength"/>), so the longer run is not a surprise. One callback
+    /// serves every fold of a cross-validation and says it once.
+    /// </summary>
+    public Action<FashionCnnMetrics> ProgressCallback(ITrainingProgress progress)
+    {
+        int presetEpochs = EpochsToRun();
+        bool first = true;
+        return m =>
+        {
+            if (first && m.Epochs > presetEpochs && Epochs is null)
+                progress.Stage($"{m.Epochs} epochs instead of the preset's {presetEpochs}: an epoch here is {m.BatchesPerEpoch} " +
+                    $"step{(m.BatchesPerEpoch == 1 ? "" : "s")}, and a small data set trains for at least " +
+                    $"{TrainingLength.MinimumSteps} steps (--epochs N sets the epochs)");
+            first = false;
+            progress.Metrics(m, m.Epochs);
+        };
+    }
 
     /// <summary>Contradictory or impossible values, named as the CLI spells them.</summary>
     public void Validate()

@@ -61,6 +61,19 @@ public sealed partial class CvCommandTests() : TempFolderTests("cv-cli-")
     }
 
     [Fact]
+    public void Cv_SmallDataSetWithoutEpochs_SaysOnceThatEachFoldTrainsTheMinimumSteps()
+    {
+        // 40 images, 20 a fold: the batch is all of them, an epoch one step.
+        string output = Cli.RunOk("cv", "--folds", "2", "--preset", "article-2x2conv", "--limit-train", "40", "--out", Folder);
+
+        string[] notices = [.. output.Split('\n').Where(l => l.Contains(" epochs instead of the preset's ", StringComparison.Ordinal))];
+        Assert.Single(notices);
+        Assert.EndsWith("500 epochs instead of the preset's 10: an epoch here is 1 step, and a small data set trains for at least "
+            + "500 steps (--epochs N sets the epochs)", notices[0].TrimEnd());
+        Assert.Equal(2, output.Split('\n').Count(l => l.Contains("epoch 500/500 ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Cv_UnknownOptimizer_IsOneClearErrorLine()
     {
         Assert.Equal("error: --optimizer: expected adam, adamw or sgd, received \"rmsprop\" (see 'cv --help')",
