@@ -45,6 +45,7 @@ public sealed class ImageFolderTrainingTests() : TempFolderTests("train-images-"
 
         Assert.True(exit == 0, error);
         Assert.Contains("18 training and 6 test images", stdout);
+        Assert.DoesNotContain("training images too", stdout + error);   // every drawing is its own 28×28 image
         Assert.Contains("500 epochs instead of the preset's 8: an epoch here is 1 step, and a small data set trains for at least "
             + "500 steps (--epochs N sets the epochs)", stdout);
         Assert.Contains("epoch 500/500 ", stdout);
@@ -54,7 +55,7 @@ public sealed class ImageFolderTrainingTests() : TempFolderTests("train-images-"
     [Fact]
     public void Train_TestImageCopiedFromTheTrainingFolder_WarnsBeforeTraining()
     {
-        // Fashion-MNIST's images, each once: ImageTree's shapes at other offsets are one image as the model sees them.
+        // Fashion-MNIST's images, each once: the one copy is the test's own.
         var source = Pipeline.Data.FashionMnist.Load().Test;
         string images = Path.Combine(Folder, "images"), test = Path.Combine(Folder, "test");
         for (int i = 0; i < 24; i++)
