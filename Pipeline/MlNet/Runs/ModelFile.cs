@@ -135,6 +135,12 @@ public static class ModelFile
     /// <summary>One blank image in the Pixels schema train's models take: what a loaded model is checked and fitted against.</summary>
     private static FashionMnistDataView PixelRow() => new(new FashionMnistSplit(new byte[FashionMnistSplit.ImageSize], [0]));
 
+    /// <summary>
+    /// The graph of ONNX bytes (<paramref name="name"/>: the file they came from, for errors), checked as <see cref="ReadOnnx(string)"/>
+    /// checks a file, with what its outputs stand for and the calibration its metadata holds.
+    /// </summary>
+    public static ModelGraph ReadGraph(string name, byte[] onnx) => Check(name, onnx);
+
     /// <summary>The bytes of an ONNX file after checking it follows the contract (input [N,1,28,28], probabilities [N,K]).</summary>
     public static byte[] ReadOnnx(string path) => ReadOnnx(path, out _);
 

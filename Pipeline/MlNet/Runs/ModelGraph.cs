@@ -5,8 +5,8 @@ using MlNetFashion.Engine.Onnx;
 namespace MlNetFashion.Pipeline.Runs;
 
 /// <summary>
-/// A checked model file's ONNX graph and what a scorer needs beside it (<see cref="ModelFile.ReadGraph"/>): what its
-/// outputs stand for, whether it has a "logits" output, and the calibration its metadata holds.
+/// A checked model file's ONNX graph and what a scorer needs beside it (<see cref="ModelFile.ReadGraph(Microsoft.ML.MLContext, string)"/>):
+/// what its outputs stand for, whether it has a "logits" output, and the calibration its metadata holds.
 /// </summary>
 /// <param name="Onnx">The graph's bytes (of model.onnx, or the ONNX model inside model.zip).</param>
 /// <param name="ClassNames">What output k stands for, in output order (<see cref="ModelFile.ClassNames"/>).</param>

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using MlNetFashion.Engine.Calibration;
 using MlNetFashion.Engine.Onnx;
 using MlNetFashion.Pipeline;
 using MlNetFashion.Pipeline.Data;
 using MlNetFashion.Pipeline.Runs;
+using MlNetFashion.Scoring.Imaging;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace MlNetFashion.Scoring.Classification;
@@ -20,6 +22,9 @@ public sealed class BatchScorer : IDisposable
 
     private readonly InferenceSession[] _sessions;   // one single-threaded session per worker: no shared arena
     private readonly int[]? _outputOf;                // for each class, the model output scoring it; null: the same order
+    private readonly InDistributionScoreKind _scoreKind;
+    private readonly double? _threshold;
+    private readonly string[] _outputs;               // probabilities, then logits or in_distribution_score for the score
 
     public BatchScorer(byte[] onnx, int? gpuDeviceId = null, int threads = 0, string modelName = "model")
     {
@@ -27,30 +32,30 @@ public sealed class BatchScorer : IDisposable
         // 0 means every core; a negative count meant the same without a word.
         if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads: expected 0 (every core) or more");
         if (gpuDeviceId is < 0) throw new ArgumentOutOfRangeException(nameof(gpuDeviceId), gpuDeviceId, "gpuDeviceId: expected 0 or more");
+        ModelGraph graph = ModelFile.ReadGraph(modelName, onnx);
+        Classes = graph.Classes;
+        OwnClasses = graph.OwnClasses || !Classes.SequenceEqual(FashionMnistClasses.Names);
+        _outputOf = graph.OutputOf;
+        // As FashionClassifier scores one image: the model's rule, else the default logit score without a threshold.
+        InDistributionRule? rule = graph.InDistributionRule;
+        _scoreKind = rule?.Score ?? ModelCalibration.DefaultLogitScore;
+        _threshold = rule?.Threshold;
+        _outputs = InDistributionScore.FromLogits(_scoreKind)
+            ? graph.HasLogits ? [OnnxExporter.ProbabilitiesName, OnnxExporter.LogitsName] : [OnnxExporter.ProbabilitiesName]
+            : [OnnxExporter.ProbabilitiesName, OnnxExporter.InDistributionScoreName];
         var options = gpuDeviceId is int id ? SessionOptions.MakeSessionOptionWithCudaProvider(id) : new SessionOptions();
         options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
         // One thread per run; Score runs one batch per core at a time (threads = how many). A GPU gets one session.
         options.IntraOpNumThreads = 1;
         int workers = gpuDeviceId is not null ? 1 : threads > 0 ? threads : Environment.ProcessorCount;
         _sessions = [.. Enumerable.Range(0, workers).Select(_ => new InferenceSession(onnx, options))];
-        try
-        {
-            Classes = _sessions[0].OutputMetadata.TryGetValue(OnnxExporter.ProbabilitiesName, out var output)
-                && output.Dimensions is [_, >= 2 and var count]
-                ? ModelFile.ClassNames(_sessions[0].ModelMetadata, count)
-                : throw new InvalidDataException($"{modelName}: expected an output '{OnnxExporter.ProbabilitiesName}' of shape [N, K]");
-            _outputOf = ModelFile.HasOwnClasses(_sessions[0].ModelMetadata) ? null : CanonicalClassOrder.OutputOf(Classes);
-            if (_outputOf is not null) Classes = FashionMnistClasses.Names;
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
     }
 
     /// <summary>The classes the probabilities stand for, in their order (Fashion-MNIST's for a Fashion-MNIST model).</summary>
     public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>True when the classes are the user's own: a verdict then names no garment (<see cref="Prediction.VerdictOf"/>).</summary>
+    public bool OwnClasses { get; }
 
     public static BatchScorer Load(string modelPath, int? gpuDeviceId = null, int threads = 0)
     {
@@ -62,14 +67,24 @@ public sealed class BatchScorer : IDisposable
     }
 
     /// <summary>
-    /// Probabilities [count, K] for count images of 784 bytes, in batches, in <see cref="Classes"/> order (Fashion-MNIST's
-    /// class order for a Fashion-MNIST model). Batches are spread over the cores, each run single-threaded in ONNX
-    /// Runtime: for these small networks that beats splitting every batch across threads.
+    /// What a batch call gives for count images: probabilities [count, K] in <see cref="Classes"/> order, and for each image
+    /// its in-distribution score and whether it is one of the classes, as <see cref="FashionClassifier"/> judges one image
+    /// (the model's score and threshold, and a foreground at all).
     /// </summary>
-    public float[] Score(byte[] pixels, int count, int batchSize = DefaultBatchSize)
+    public sealed record Scores(float[] Probabilities, double[] InDistributionScores, bool[] IsKnownClass)
+    {
+        public static readonly Scores None = new([], [], []);
+    }
+
+    /// <summary>
+    /// Scores count images of 784 bytes in batches (<see cref="Scores"/>; probabilities in Fashion-MNIST's class order for a
+    /// Fashion-MNIST model). Batches are spread over the cores, each run single-threaded in ONNX Runtime: for these small
+    /// networks that beats splitting every batch across threads.
+    /// </summary>
+    public Scores Score(byte[] pixels, int count, int batchSize = DefaultBatchSize)
     {
         int k = Classes.Count;
-        var probabilities = new float[count * k];
+        var result = new Scores(new float[count * k], new double[count], new bool[count]);
         int batches = (count + batchSize - 1) / batchSize, next = -1;
         // Each worker owns one session and takes the next batch until none are left.
         Parallel.For(0, _sessions.Length, new ParallelOptions { MaxDegreeOfParallelism = _sessions.Length }, worker =>
@@ -81,19 +96,38 @@ public sealed class BatchScorer : IDisposable
                 int start = b * batchSize, n = Math.Min(batchSize, count - start);
                 FashionMnistSplit.Scale(pixels.AsSpan(start * 784, n * 784), input);
                 var tensor = new DenseTensor<float>(input.AsMemory(0, n * 784), [n, 1, 28, 28]);
-                using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)],
-                    [OnnxExporter.ProbabilitiesName]);
-                ((DenseTensor<float>)results[0].AsTensor<float>()).Buffer.Span.CopyTo(probabilities.AsSpan(start * k, n * k));
-                if (_outputOf is not null) CanonicalClassOrder.ReorderRows(_outputOf, probabilities.AsSpan(start * k, n * k));
+                using var outputs = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)], _outputs);
+                Span<float> probabilities = result.Probabilities.AsSpan(start * k, n * k);
+                ((DenseTensor<float>)outputs[0].AsTensor<float>()).Buffer.Span.CopyTo(probabilities);
+                ReadOnlySpan<float> second = outputs.Count > 1 ? ((DenseTensor<float>)outputs[1].AsTensor<float>()).Buffer.Span : [];
+                for (int i = 0; i < n; i++)
+                {
+                    // The logit scores do not depend on the classes' order; without a logits output ln p stands in, as
+                    // FashionClassifier does (softmax(ln p) = p).
+                    double score = !InDistributionScore.FromLogits(_scoreKind) ? second[i]
+                        : second.Length > 0 ? InDistributionScore.Of(_scoreKind, second.Slice(i * k, k))
+                        : InDistributionScore.Of(_scoreKind, [.. probabilities.Slice(i * k, k).ToArray().Select(v => MathF.Log(v))]);
+                    result.InDistributionScores[start + i] = score;
+                    result.IsKnownClass[start + i] = Foreground.HasGarmentForeground(pixels.AsSpan((start + i) * 784, 784))
+                        && (_threshold is not double t || score >= t);
+                }
+                if (_outputOf is not null) CanonicalClassOrder.ReorderRows(_outputOf, probabilities);
             }
         });
-        return probabilities;
+        return result;
     }
 
-    /// <summary>Predicted [count] class indices, Probabilities [count, K], Labels [count] when a labels file was given.</summary>
+    /// <summary>
+    /// Predicted [count] class indices, Probabilities [count, K], in-distribution scores and verdicts [count], Labels [count]
+    /// when a labels file was given.
+    /// </summary>
     public sealed record Result(int Count, double? Accuracy, double Seconds, double ImagesPerSecond, int[] Predicted)
     {
         public float[] Probabilities { get; init; } = [];
+        public double[] InDistributionScores { get; init; } = [];
+        public bool[] IsKnownClass { get; init; } = [];
+        /// <summary>True when the classes are the user's own (<see cref="Prediction.VerdictOf"/>).</summary>
+        public bool OwnClasses { get; init; }
         public byte[]? Labels { get; init; }
         /// <summary>What the probabilities and predicted indices stand for.</summary>
         public IReadOnlyList<string> Classes { get; init; } = FashionMnistClasses.Names;
@@ -113,14 +147,16 @@ public sealed class BatchScorer : IDisposable
             labels = FashionMnist.Validate(images, labelFile).Labels;
         }
         var clock = Stopwatch.StartNew();
-        float[] probabilities = Score(images.Data, images.Count, batchSize);
+        Scores scores = Score(images.Data, images.Count, batchSize);
+        float[] probabilities = scores.Probabilities;
         double seconds = clock.Elapsed.TotalSeconds;
         int k = Classes.Count;
         int[] predicted = [.. Enumerable.Range(0, images.Count).Select(i => ArgMax(probabilities.AsSpan(i * k, k)))];
         double? accuracy = labels is null ? null : (double)predicted.Where((p, i) => p == labels[i]).Count() / images.Count;
         return new Result(images.Count, accuracy, seconds, images.Count / seconds, predicted)
         {
-            Probabilities = probabilities, Labels = labels, Classes = Classes,
+            Probabilities = probabilities, InDistributionScores = scores.InDistributionScores, IsKnownClass = scores.IsKnownClass,
+            OwnClasses = OwnClasses, Labels = labels, Classes = Classes,
         };
     }
 

@@ -29,7 +29,10 @@ public sealed record Prediction(string Label, int LabelIndex, float Confidence, 
     public bool OwnClasses { get; init; }
 
     /// <summary>"garment" or "not a garment"; for the user's own classes "one of the classes" or "none of the classes".</summary>
-    public string Verdict => (OwnClasses, IsKnownClass) switch
+    public string Verdict => VerdictOf(OwnClasses, IsKnownClass);
+
+    /// <summary>The <see cref="Verdict"/> of an image that is (<paramref name="known"/>) or is not one of the classes.</summary>
+    public static string VerdictOf(bool ownClasses, bool known) => (ownClasses, known) switch
     {
         (false, true) => KnownClassVerdict,
         (false, false) => UnknownClassVerdict,

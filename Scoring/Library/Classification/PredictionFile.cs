@@ -25,13 +25,14 @@ public sealed class PredictionFile : IDisposable
     private readonly FileStream _stream;
     private readonly PredictionFileFormat _format;
     private readonly IReadOnlyList<string> _classes;
-    private readonly bool _files;
+    private readonly bool _files, _ownClasses;
     private readonly StringBuilder _text = new();
     private long _end;
 
-    private PredictionFile(string path, FileStream stream, PredictionFileFormat format, IReadOnlyList<string> classes, bool files)
+    private PredictionFile(string path, FileStream stream, PredictionFileFormat format, IReadOnlyList<string> classes, bool files,
+        bool ownClasses)
     {
-        (FilePath, _stream, _format, _classes, _files) = (path, stream, format, classes, files);
+        (FilePath, _stream, _format, _classes, _files, _ownClasses) = (path, stream, format, classes, files, ownClasses);
     }
 
     /// <summary>The file's path, as given to <see cref="Open"/>.</summary>
@@ -51,18 +52,20 @@ public sealed class PredictionFile : IDisposable
         _ => throw new ArgumentException($"{path}: expected a .csv or .jsonl file name (the extension picks the format)"),
     };
 
-    /// <summary>The CSV header: index[,file],label,labelIndex,confidence,p0…p(K-1)[,error].</summary>
+    /// <summary>The CSV header: index[,file],label,labelIndex,confidence,p0…p(K-1),inDistributionScore,verdict[,error].</summary>
     public static string CsvHeader(int classes, bool files) =>
         "index," + (files ? "file," : "") + "label,labelIndex,confidence,"
-        + string.Join(',', Enumerable.Range(0, classes).Select(k => $"p{k}")) + (files ? ",error" : "");
+        + string.Join(',', Enumerable.Range(0, classes).Select(k => $"p{k}")) + ",inDistributionScore,verdict" + (files ? ",error" : "");
 
     /// <summary>
     /// A new file, or with <paramref name="resume"/> the file a previous run left (its complete rows are kept). An
     /// existing file without <paramref name="resume"/> is refused, so a finished run is never overwritten by mistake.
     /// <paramref name="classes"/> (Fashion-MNIST's when null) name the probabilities; <paramref name="files"/>: rows of
-    /// image files (<see cref="AppendFiles"/>) rather than of an IDX file's images (<see cref="Append"/>).
+    /// image files (<see cref="AppendFiles"/>) rather than of an IDX file's images (<see cref="Append"/>);
+    /// <paramref name="ownClasses"/>: the verdicts name no garment (<see cref="BatchScorer.OwnClasses"/>).
     /// </summary>
-    public static PredictionFile Open(string path, bool resume, IReadOnlyList<string>? classes = null, bool files = false)
+    public static PredictionFile Open(string path, bool resume, IReadOnlyList<string>? classes = null, bool files = false,
+        bool ownClasses = false)
     {
         PredictionFileFormat format = FormatOf(path);
         classes ??= FashionMnistClasses.Names;
@@ -73,7 +76,7 @@ public sealed class PredictionFile : IDisposable
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
         {
-            var file = new PredictionFile(path, stream, format, classes, files);
+            var file = new PredictionFile(path, stream, format, classes, files, ownClasses);
             if (exists && stream.Length > 0) file.Recover(path);
             else if (format == PredictionFileFormat.Csv) file.WriteText(CsvHeader(classes.Count, files) + "\n");
             return file;
@@ -85,27 +88,28 @@ public sealed class PredictionFile : IDisposable
         }
     }
 
-    /// <summary>Appends rows for the next images (probabilities [n, K] in the classes' order) and flushes them to disk.</summary>
-    public void Append(ReadOnlySpan<float> probabilities)
+    /// <summary>Appends rows for the next images (<see cref="BatchScorer.Score"/>'s, in order) and flushes them to disk.</summary>
+    public void Append(BatchScorer.Scores scores)
     {
+        ArgumentNullException.ThrowIfNull(scores);
         if (_files) throw new InvalidOperationException("rows of image files name their file: use AppendFiles");
-        int n = probabilities.Length / _classes.Count;
         _text.Clear();
-        for (int i = 0; i < n; i++) AppendRow(Rows + i, null, probabilities.Slice(i * _classes.Count, _classes.Count), null);
+        for (int i = 0; i < scores.InDistributionScores.Length; i++) AppendRow(Rows + i, null, scores, i, null);
         WriteText(_text.ToString());
-        Rows += n;
+        Rows += scores.InDistributionScores.Length;
     }
 
     /// <summary>
-    /// Appends a row per file (probabilities [n, K], aligned with <paramref name="files"/>; a file with an error has
-    /// none, its probabilities are ignored) and flushes them to disk.
+    /// Appends a row per file (image i of <paramref name="scores"/> is <paramref name="files"/>[i]; a file with an error has
+    /// none, its scores are ignored) and flushes them to disk.
     /// </summary>
-    public void AppendFiles(IReadOnlyList<string> files, ReadOnlySpan<float> probabilities, IReadOnlyList<string?> errors)
+    public void AppendFiles(IReadOnlyList<string> files, BatchScorer.Scores scores, IReadOnlyList<string?> errors)
     {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(scores);
         if (!_files) throw new InvalidOperationException("this file's rows are an IDX file's images: use Append");
-        int k = _classes.Count;
         _text.Clear();
-        for (int i = 0; i < files.Count; i++) AppendRow(Rows + i, files[i], probabilities.Slice(i * k, k), errors[i]);
+        for (int i = 0; i < files.Count; i++) AppendRow(Rows + i, files[i], scores, i, errors[i]);
         WriteText(_text.ToString());
         Rows += files.Count;
         if (files.Count > 0) LastFile = AsWritten(files[^1]);
@@ -115,10 +119,14 @@ public sealed class PredictionFile : IDisposable
     public string AsWritten(string file) =>
         _format == PredictionFileFormat.Csv ? file.Replace('\r', '\uFFFD').Replace('\n', '\uFFFD') : file;
 
-    private void AppendRow(int index, string? file, ReadOnlySpan<float> p, string? error)
+    private void AppendRow(int index, string? file, BatchScorer.Scores scores, int image, string? error)
     {
         var c = CultureInfo.InvariantCulture;
+        int classes = _classes.Count;
+        ReadOnlySpan<float> p = error is null ? scores.Probabilities.AsSpan(image * classes, classes) : [];
         int k = error is null ? System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p) : -1;
+        double score = k >= 0 ? scores.InDistributionScores[image] : 0;
+        string verdict = k >= 0 ? Prediction.VerdictOf(_ownClasses, scores.IsKnownClass[image]) : "";
         if (_format == PredictionFileFormat.Csv)
         {
             _text.Append(c, $"{index}");
@@ -127,8 +135,9 @@ public sealed class PredictionFile : IDisposable
             {
                 _text.Append(',').Append(CsvField(_classes[k])).Append(c, $",{k},{p[k]:R}");
                 foreach (float v in p) _text.Append(c, $",{v:R}");
+                _text.Append(c, $",{score:R},").Append(CsvField(verdict));
             }
-            else _text.Append(',', 3 + _classes.Count);
+            else _text.Append(',', 5 + classes);
             if (_files) _text.Append(',').Append(error is null ? "" : CsvField(error));
         }
         else
@@ -140,7 +149,7 @@ public sealed class PredictionFile : IDisposable
                 _text.Append(c, $",\"label\":{JsonSerializer.Serialize(_classes[k])},\"labelIndex\":{k},")
                     .Append(c, $"\"confidence\":{p[k]:R},\"probabilities\":[");
                 for (int j = 0; j < p.Length; j++) _text.Append(c, $"{(j > 0 ? "," : "")}{p[j]:R}");
-                _text.Append(']');
+                _text.Append(c, $"],\"inDistributionScore\":{score:R},\"verdict\":").Append(JsonSerializer.Serialize(verdict));
             }
             else _text.Append(",\"error\":").Append(JsonSerializer.Serialize(error));
             _text.Append('}');

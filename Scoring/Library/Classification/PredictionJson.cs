@@ -38,7 +38,7 @@ public static class PredictionJson
 
     /// <summary>
     /// predict --idx --json: the run's figures and one row per image in file order (index, label, labelIndex, confidence,
-    /// probabilities, and actual with --labels). Not indented: 10,000 rows of ten probabilities.
+    /// probabilities, inDistributionScore, verdict, and actual with --labels). Not indented: 10,000 rows of ten probabilities.
     /// </summary>
     public static string SerializeIdx(BatchScorer.Result result)
     {
@@ -48,7 +48,13 @@ public static class PredictionJson
             float[] p = result.Probabilities.AsSpan(i * names.Count, names.Count).ToArray();
             int k = result.Predicted[i];
             string? actual = result.Labels is { } l ? names[l[i]] : null;
-            return new { index = i, label = names[k], labelIndex = k, confidence = p[k], probabilities = p, actual };
+            return new
+            {
+                index = i, label = names[k], labelIndex = k, confidence = p[k], probabilities = p,
+                inDistributionScore = result.InDistributionScores[i],
+                verdict = Prediction.VerdictOf(result.OwnClasses, result.IsKnownClass[i]),
+                actual,
+            };
         });
         var document = new
         {

@@ -45,12 +45,12 @@ public static class StreamingScorer
         {
             while (!cancellation.IsCancellationRequested && (n = images.Read(pixels)) > 0)
             {
-                float[] probabilities = scorer.Score(pixels, n);
+                BatchScorer.Scores scores = scorer.Score(pixels, n);
                 writing.GetAwaiter().GetResult();
                 int count = n;
                 writing = Task.Run(() =>
                 {
-                    output.Append(probabilities);
+                    output.Append(scores);
                     scored += count;
                     progress?.Invoke(new ScoringProgress(output.Rows, images.Count, scored / clock.Elapsed.TotalSeconds));
                 });
@@ -87,7 +87,8 @@ public static class StreamingScorer
         int k = scorer.Classes.Count;
         var chunk = new List<string>(chunkImages);
         var pixels = new byte[chunkImages * IdxImageStream.ImageBytes];
-        var probabilities = new float[chunkImages * k];
+        // A chunk's rows, file by file: the decoded images' scores spread back to their files' places.
+        var rows = new BatchScorer.Scores(new float[chunkImages * k], new double[chunkImages], new bool[chunkImages]);
         var errors = new string?[chunkImages];
         long scored = 0, failed = 0;
         var clock = Stopwatch.StartNew();
@@ -118,13 +119,19 @@ public static class StreamingScorer
             int good = 0;
             for (int i = 0; i < chunk.Count; i++)
                 if (errors[i] is null) decoded[i].CopyTo(pixels.AsSpan(good++ * IdxImageStream.ImageBytes));
-            float[] scores = good > 0 ? scorer.Score(pixels, good) : [];
+            BatchScorer.Scores scores = good > 0 ? scorer.Score(pixels, good) : BatchScorer.Scores.None;
             for (int i = 0, next = 0; i < chunk.Count; i++)
             {
-                if (errors[i] is null) scores.AsSpan(next++ * k, k).CopyTo(probabilities.AsSpan(i * k, k));
-                else failed++;
+                if (errors[i] is not null)
+                {
+                    failed++;
+                    continue;
+                }
+                scores.Probabilities.AsSpan(next * k, k).CopyTo(rows.Probabilities.AsSpan(i * k, k));
+                rows.InDistributionScores[i] = scores.InDistributionScores[next];
+                rows.IsKnownClass[i] = scores.IsKnownClass[next++];
             }
-            output.AppendFiles(chunk, probabilities.AsSpan(0, chunk.Count * k), errors);
+            output.AppendFiles(chunk, rows, errors);
             scored += chunk.Count;
             progress?.Invoke(new ScoringProgress(output.Rows, total, scored / clock.Elapsed.TotalSeconds));
         }

@@ -48,7 +48,7 @@ public class ClassOrderTests
         using var classifier = FashionClassifier.Load(model);
         var test = TrainedModel.Test.Take(200);
 
-        float[] probabilities = scorer.Score(test.Pixels, test.Count);
+        float[] probabilities = scorer.Score(test.Pixels, test.Count).Probabilities;
 
         int right = Enumerable.Range(0, test.Count)
             .Count(i => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(probabilities.AsSpan(i * 10, 10)) == test.Labels[i]);

@@ -116,4 +116,36 @@ public class InDistributionTests
         Assert.True(lenient.PredictPixels(garment).IsKnownClass);
         Assert.Equal(double.MaxValue, strict.InDistributionThreshold);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BatchScorer_GarmentsBlanksAndNoise_TheScoresAndVerdictsOfPredictPixels(bool calibrated)
+    {
+        // Two models: one calibrated on held-out images, one whose score and threshold were fitted on training images.
+        string model = calibrated ? CalibratedModel.Onnx : TrainedModel.Onnx;
+        var random = new Random(7);
+        byte[][] images =
+        [
+            .. Enumerable.Range(0, 60).Select(i => TrainedModel.Test.Image(i).ToArray()),
+            new byte[784], Enumerable.Repeat((byte)255, 784).ToArray(),
+            .. Enumerable.Range(0, 6).Select(_ => Enumerable.Range(0, 784).Select(_ => (byte)random.Next(256)).ToArray()),
+        ];
+        using var classifier = FashionClassifier.Load(model);
+        using var scorer = BatchScorer.Load(model);
+
+        BatchScorer.Scores scores = scorer.Score([.. images.SelectMany(i => i)], images.Length, batchSize: 16);
+
+        Prediction[] expected = [.. images.Select(i => classifier.PredictPixels(i))];
+        double spread = expected.Max(p => p.InDistributionScore) - expected.Min(p => p.InDistributionScore);
+        Assert.True(spread > 0);
+        for (int n = 0; n < images.Length; n++)
+        {
+            Assert.Equal(expected[n].InDistributionScore, scores.InDistributionScores[n], 1e-4 * spread);
+            if (classifier.InDistributionThreshold is not double t || Math.Abs(expected[n].InDistributionScore - t) > 1e-4 * spread)
+                Assert.Equal(expected[n].IsKnownClass, scores.IsKnownClass[n]);
+        }
+        Assert.Contains(false, scores.IsKnownClass);
+        Assert.Contains(true, scores.IsKnownClass);
+    }
 }

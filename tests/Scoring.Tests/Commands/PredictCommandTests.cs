@@ -248,6 +248,8 @@ public sealed class PredictCommandTests() : TempFolderTests("scoring-predict-")
             Assert.Equal(Pipeline.FashionMnistClasses.Names[test.Labels[i]], (string)rows[i]!["actual"]!);
             float[] probabilities = [.. rows[i]!["probabilities"]!.AsArray().Select(p => (float)p!)];
             for (int k = 0; k < 10; k++) Assert.Equal(alone.Probabilities[k], probabilities[k], 1e-5f);
+            Assert.Equal(alone.InDistributionScore, (double)rows[i]!["inDistributionScore"]!, 1e-3);
+            Assert.Equal(alone.Verdict, (string)rows[i]!["verdict"]!);
         }
         double share = rows.Count(r => (string)r!["label"]! == (string)r!["actual"]!) / 40.0;
         Assert.Equal(share, (double)result["accuracy"]!, 1e-12);

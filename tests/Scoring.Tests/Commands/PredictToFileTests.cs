@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using MlNetFashion.Scoring.Classification;
+using MlNetFashion.Scoring.Imaging;
 using MlNetFashion.Scoring.Tests.Classification;
 using MlNetFashion.Scoring.Tests.Deploy;
 using MlNetFashion.Tests.Shared;
@@ -131,6 +133,44 @@ public sealed class PredictToFileTests() : TempFolderTests("predict-out-")
             + "expected; convert the files to one of them)", $"error: {images}: 1 of the 6 files scored now could not be read or "
             + $"decoded: their rows in {output} carry the error"], error.Trim().Split('\n').TakeLast(2));
         Assert.Single(File.ReadLines(output), l => l.Contains("broken.png", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Predict_FolderOut_EachRowHasTheScoreAndVerdictPredictJsonGivesItsFile()
+    {
+        string images = Directory.CreateDirectory(Path.Combine(Folder, "images")).FullName;
+        string[] names = [.. Enumerable.Range(0, 8).Select(i => $"g{i}.png"), "blank.png"];
+        for (int i = 0; i < names.Length; i++)
+        {
+            byte[] pixels = i < 8 ? TrainedModel.Test.Image(i).ToArray() : new byte[784];
+            File.WriteAllBytes(Path.Combine(images, names[i]), ImagePreprocessor.EncodePng(new GrayImage(28, 28, pixels)));
+        }
+        string jsonl = Path.Combine(Folder, "rows.jsonl"), csv = Path.Combine(Folder, "rows.csv");
+
+        Assert.Equal(0, Cli.Run("predict", "--model", CalibratedModel.Onnx, images, "--out", jsonl).Exit);
+        Assert.Equal(0, Cli.Run("predict", "--model", CalibratedModel.Onnx, images, "--out", csv).Exit);
+
+        var (exit, json, error) = Cli.Run(
+            ["predict", "--model", CalibratedModel.Onnx, "--json", .. names.Select(n => Path.Combine(images, n))]);
+        Assert.True(exit == 0, error);
+        Dictionary<string, JsonNode> expected =
+            JsonNode.Parse(json)!.AsArray().ToDictionary(r => Path.GetFileName((string)r!["file"]!), r => r!);
+        JsonNode[] rows = [.. File.ReadLines(jsonl).Select(l => JsonNode.Parse(l)!)];
+        string[] csvRows = [.. File.ReadLines(csv)];
+        Assert.Equal("index,file,label,labelIndex,confidence,p0,p1,p2,p3,p4,p5,p6,p7,p8,p9,inDistributionScore,verdict,error", csvRows[0]);
+        Assert.Equal(names.Order(StringComparer.Ordinal), rows.Select(r => (string)r["file"]!));
+        for (int i = 0; i < rows.Length; i++)
+        {
+            JsonNode row = rows[i], single = expected[(string)row["file"]!];
+            Assert.Equal((string)single["verdict"]!, (string)row["verdict"]!);
+            Assert.Equal((double)single["inDistributionScore"]!, (double)row["inDistributionScore"]!, 1e-3);
+            Assert.Equal((string)single["label"]!, (string)row["label"]!);
+            string[] fields = csvRows[i + 1].Split(',');
+            Assert.Equal($"\"{(string)row["verdict"]!}\"", fields[^2]);
+            Assert.Equal((double)row["inDistributionScore"]!, double.Parse(fields[^3], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.Equal("not a garment", (string)rows.Single(r => (string)r["file"]! == "blank.png")["verdict"]!);
+        Assert.Contains(rows, r => (string)r["verdict"]! == "garment");
     }
 
     [Fact]
