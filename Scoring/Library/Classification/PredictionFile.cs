@@ -197,6 +197,9 @@ public sealed class PredictionFile : IDisposable
             lineNumber++;
             if (_format == PredictionFileFormat.Csv && lineNumber == 1)
             {
+                if (line == header.Replace(",inDistributionScore,verdict", "", StringComparison.Ordinal))
+                    throw new InvalidDataException($"{path}: begun by an earlier version, whose rows have no inDistributionScore "
+                        + "and verdict columns: finish it with that version, or start a new file");
                 if (line != header)
                     throw new InvalidDataException($"{path}: not a predictions file of this run (its first line is not {header})");
                 continue;

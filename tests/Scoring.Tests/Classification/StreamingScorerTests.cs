@@ -78,6 +78,19 @@ public sealed class StreamingScorerTests() : TempFolderTests("streaming-")
     }
 
     [Fact]
+    public void Open_ResumeACsvWithoutTheVerdictColumns_RefusedSayingAnEarlierVersionBeganIt()
+    {
+        string header = "index,label,labelIndex,confidence," + string.Join(',', Enumerable.Range(0, 10).Select(k => $"p{k}"));
+        string content = header + "\n0,\"Bag\",8,0.9" + string.Concat(Enumerable.Repeat(",0.01", 10)) + "\n";
+
+        var (path, ex) = OpenRefused<InvalidDataException>("earlier.csv", content, resume: true);
+
+        Assert.Equal($"{path}: begun by an earlier version, whose rows have no inDistributionScore and verdict columns: finish it "
+            + "with that version, or start a new file", ex.Message);
+        Assert.Equal(content, File.ReadAllText(path));
+    }
+
+    [Fact]
     public void Open_ResumeAFileWithAGap_RefusedNamingTheLine()
     {
         var (path, ex) = OpenRefused<InvalidDataException>("gap.jsonl",
