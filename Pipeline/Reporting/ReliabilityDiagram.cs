@@ -32,7 +32,7 @@ public static class ReliabilityDiagram
 
     private static string Rule(CalibrationReport c) => c.InDistribution is { } r
         ? string.Create(CultureInfo.InvariantCulture, $" An image is a garment when its {InDistributionScore.Name(r.Score)} score is")
-            + string.Create(CultureInfo.InvariantCulture, $" ≥ {r.Threshold:F3} (95 % of held-out images are).")
+            + string.Create(CultureInfo.InvariantCulture, $" ≥ {r.Threshold:F3} (chosen so 95 % of new images of the classes are).")
         : "";
 
     /// <summary>One diagram: a bar per non-empty bin at its accuracy, over the diagonal.</summary>

@@ -74,8 +74,11 @@ public static class InDistributionScore
     }
 
     /// <summary>
-    /// The threshold t with score ≥ t for a share <paramref name="acceptRate"/> of <paramref name="scores"/>: their
-    /// lower (1 − rate) quantile, the ⌊(1 − rate)·n⌋-th smallest score.
+    /// The threshold t that a new image drawn like the held-out ones passes (score ≥ t) with probability ≥
+    /// <paramref name="acceptRate"/>: the k-th smallest of the n <paramref name="scores"/>, k = ⌊(1 − rate)·(n + 1)⌋, the
+    /// split-conformal quantile. A new score ranks anywhere among the n + 1 alike, so it passes the k-th smallest with
+    /// probability (n + 1 − k)/(n + 1); the plain sample quantile, ⌊(1 − rate)·n⌋ + 1, gives 19/21 = 90.5 % on 20 scores.
+    /// Under 1/(1 − rate) − 1 scores (19 at 95 %) no k reaches the rate and the smallest is taken: n/(n + 1).
     /// </summary>
     public static double Threshold(IReadOnlyList<double> scores, double acceptRate = DefaultTrueAcceptRate)
     {
@@ -84,6 +87,7 @@ public static class InDistributionScore
         if (!(acceptRate > 0 && acceptRate <= 1))
             throw new ArgumentOutOfRangeException(nameof(acceptRate), acceptRate, "expected a share in (0, 1]");
         double[] sorted = [.. scores.Order()];
-        return sorted[Math.Clamp((int)Math.Floor((1 - acceptRate) * sorted.Length), 0, sorted.Length - 1)];
+        int k = (int)Math.Floor((1 - acceptRate) * (sorted.Length + 1));
+        return sorted[Math.Clamp(k - 1, 0, sorted.Length - 1)];
     }
 }

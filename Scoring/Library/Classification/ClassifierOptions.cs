@@ -14,7 +14,7 @@ public sealed record ClassifierOptions
 
     /// <summary>
     /// The in-distribution score an image needs to be a garment (<see cref="Prediction.IsKnownClass"/>); null: the
-    /// model's own threshold (95 % of held-out garments accepted). Raise it to refuse more non-garments, at the cost of
+    /// model's own threshold (chosen so 95 % of new garments pass). Raise it to refuse more non-garments, at the cost of
     /// refusing more garments.
     /// </summary>
     public double? InDistributionThreshold { get; init; }

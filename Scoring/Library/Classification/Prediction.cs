@@ -20,7 +20,7 @@ public sealed record Prediction(string Label, int LabelIndex, float Confidence, 
 
     /// <summary>
     /// True when the image is one of the model's classes: its <see cref="InDistributionScore"/> reaches the threshold
-    /// (the model's, chosen so 95 % of held-out garments pass, or <see cref="ClassifierOptions.InDistributionThreshold"/>)
+    /// (the model's, chosen so 95 % of new garments pass, or <see cref="ClassifierOptions.InDistributionThreshold"/>)
     /// and it has a foreground at all. When false, <see cref="Label"/> is still the closest class.
     /// </summary>
     public bool IsKnownClass { get; init; } = true;

@@ -5,13 +5,35 @@ namespace MlNetFashion.Engine.Tests.Calibration;
 public class InDistributionScoreTests
 {
     [Fact]
-    public void Threshold_HundredScores_AcceptsNinetyFive()
+    public void Threshold_HundredScores_TheFifthSmallest()
     {
+        // k = ⌊0.05 · 101⌋ = 5: a new score passes it with probability 96/101 ≥ 95 %.
         double[] scores = [.. Enumerable.Range(1, 100).Select(i => (double)i).Reverse()];
 
-        double threshold = InDistributionScore.Threshold(scores);
+        Assert.Equal(5, InDistributionScore.Threshold(scores));
+    }
 
-        Assert.Equal(95, scores.Count(s => s >= threshold));
+    [Fact]
+    public void Threshold_FewerThanNineteenScores_TheSmallest()
+    {
+        double[] scores = [3, 1.5, 7, 2, 9, 4, 2.5, 8, 6, 5];
+
+        Assert.Equal(1.5, InDistributionScore.Threshold(scores));
+    }
+
+    [Theory]
+    [InlineData(20)]
+    [InlineData(100)]
+    [InlineData(1000)]
+    public void Threshold_ScoresOfAnyCount_ANewScoreFromTheSameDistributionPassesNinetyFivePercentOfTheTime(int count)
+    {
+        // Uniform scores: a new one passes t with probability 1 − t exactly, averaged here over many held-out draws.
+        var random = new Random(count);
+        double passes = Enumerable.Range(0, 4000)
+            .Select(_ => 1 - InDistributionScore.Threshold([.. Enumerable.Range(0, count).Select(_ => random.NextDouble())]))
+            .Average();
+
+        Assert.InRange(passes, 0.947, 0.96);
     }
 
     [Fact]
