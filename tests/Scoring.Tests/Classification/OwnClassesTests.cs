@@ -84,6 +84,37 @@ public sealed class OwnClassesTests
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
+    public void PredictOut_OwnClassesModel_EachRowTheVerdictOfTheClassifierInTheOwnClassesWords(int classes)
+    {
+        OwnClassesModel model = Model(classes);
+        using var classifier = FashionClassifier.Load(model.Onnx);
+        DirectoryInfo folder = Directory.CreateTempSubdirectory("own-classes-rows-");
+        try
+        {
+            string output = Path.Combine(folder.FullName, "rows.jsonl");
+
+            var (exit, _, error) = Cli.Run("predict", "--model", model.Onnx, model.Images, "--out", output);
+
+            Assert.True(exit == 0, error);
+            JsonNode[] rows = [.. File.ReadLines(output).Select(l => JsonNode.Parse(l)!)];
+            Assert.NotEmpty(rows);
+            foreach (JsonNode row in rows)
+            {
+                Prediction alone = classifier.Predict(Path.Combine(model.Images, (string)row["file"]!));
+                Assert.Equal(alone.Label, (string)row["label"]!);
+                Assert.Equal(alone.Verdict, (string)row["verdict"]!);
+                Assert.Contains(alone.Verdict, new[] { Prediction.KnownOwnClassVerdict, Prediction.UnknownOwnClassVerdict });
+            }
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
     public void PredictCommand_OwnClassesModel_PrintsTheFolderNames(int classes)
     {
         OwnClassesModel model = Model(classes);
