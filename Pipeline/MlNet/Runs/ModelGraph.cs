@@ -35,6 +35,15 @@ public sealed record ModelGraph(byte[] Onnx, IReadOnlyList<string> ClassNames, b
         Metadata.TryGetValue(OnnxExporter.TemperatureKey, out string? t)
             && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : 1;
 
+    /// <summary>
+    /// True when a scorer speaks of the user's own classes: the metadata says so, or the classes are not Fashion-MNIST's
+    /// (a verdict then names no garment).
+    /// </summary>
+    public bool SpeaksOfOwnClasses => OwnClasses || !Classes.SequenceEqual(FashionMnistClasses.Names);
+
+    /// <summary>The in-distribution score a scorer computes: the stored rule's, else the default logit score (no threshold).</summary>
+    public InDistributionScoreKind ScoreKind => InDistributionRule?.Score ?? ModelCalibration.DefaultLogitScore;
+
     /// <summary>The model's stored in-distribution score and threshold; null for a model exported without them.</summary>
     public InDistributionRule? InDistributionRule =>
         Metadata.TryGetValue(OnnxExporter.InDistributionScoreKey, out string? score) && InDistributionScore.Parse(score) is { } kind

@@ -34,12 +34,11 @@ public sealed class BatchScorer : IDisposable
         if (gpuDeviceId is < 0) throw new ArgumentOutOfRangeException(nameof(gpuDeviceId), gpuDeviceId, "gpuDeviceId: expected 0 or more");
         ModelGraph graph = ModelFile.ReadGraph(modelName, onnx);
         Classes = graph.Classes;
-        OwnClasses = graph.OwnClasses || !Classes.SequenceEqual(FashionMnistClasses.Names);
+        OwnClasses = graph.SpeaksOfOwnClasses;
         _outputOf = graph.OutputOf;
         // As FashionClassifier scores one image: the model's rule, else the default logit score without a threshold.
-        InDistributionRule? rule = graph.InDistributionRule;
-        _scoreKind = rule?.Score ?? ModelCalibration.DefaultLogitScore;
-        _threshold = rule?.Threshold;
+        _scoreKind = graph.ScoreKind;
+        _threshold = graph.InDistributionRule?.Threshold;
         _outputs = InDistributionScore.FromLogits(_scoreKind)
             ? graph.HasLogits ? [OnnxExporter.ProbabilitiesName, OnnxExporter.LogitsName] : [OnnxExporter.ProbabilitiesName]
             : [OnnxExporter.ProbabilitiesName, OnnxExporter.InDistributionScoreName];

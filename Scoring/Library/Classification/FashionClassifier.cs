@@ -50,11 +50,10 @@ public sealed partial class FashionClassifier : IDisposable
         Info = ModelInfo.Read(path, after);
         ModelPath = path;
         Classes = _graph.Classes;
-        OwnClasses = _graph.OwnClasses || !Classes.SequenceEqual(FashionMnistClasses.Names);
+        OwnClasses = _graph.SpeaksOfOwnClasses;
         _outputOf = _graph.OutputOf;
-        InDistributionRule? rule = _graph.InDistributionRule;
-        _threshold = options.InDistributionThreshold ?? rule?.Threshold;
-        InDistributionScoreKind = rule?.Score ?? ModelCalibration.DefaultLogitScore;
+        _threshold = options.InDistributionThreshold ?? _graph.InDistributionRule?.Threshold;
+        InDistributionScoreKind = _graph.ScoreKind;
         Temperature = _graph.Temperature;
         _engines = new EnginePool(_ml, _graph, device);
         _session = new Lazy<ModelSession>(() =>
