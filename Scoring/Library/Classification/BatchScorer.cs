@@ -59,9 +59,10 @@ public sealed class BatchScorer : IDisposable
     public static BatchScorer Load(string modelPath, int? gpuDeviceId = null, int threads = 0)
     {
         ModelFile.MustExist(modelPath);
+        // The constructor checks the graph (ModelFile.ReadGraph), under the file's name.
         byte[] onnx = modelPath.EndsWith(".zip", StringComparison.OrdinalIgnoreCase)
             ? ModelFile.OnnxInZip(modelPath)
-            : ModelFile.ReadOnnx(modelPath);
+            : File.ReadAllBytes(modelPath);
         return new BatchScorer(onnx, gpuDeviceId, threads, Path.GetFileName(modelPath));
     }
 
