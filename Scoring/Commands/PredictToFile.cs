@@ -30,7 +30,7 @@ internal static class PredictToFile
         // kill at any moment leaves no predictions without one.
         if (exists) source.Verify(outPath);
         else source.WriteBeside(outPath);
-        using var output = PredictionFile.Open(outPath, resume, scorer.Classes, files: folder is not null, scorer.OwnClasses);
+        using var output = PredictionFile.Open(outPath, resume, scorer.Classes, files: folder is not null);
         int already = output.Rows;
         using var cancel = new CancellationTokenSource();
         // Ctrl+C: finish the chunk being written, then stop; --resume continues there.

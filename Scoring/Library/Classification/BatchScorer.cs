@@ -69,11 +69,14 @@ public sealed class BatchScorer : IDisposable
     /// <summary>
     /// What a batch call gives for count images: probabilities [count, K] in <see cref="Classes"/> order, and for each image
     /// its in-distribution score and whether it is one of the classes, as <see cref="FashionClassifier"/> judges one image
-    /// (the model's score and threshold, and a foreground at all).
+    /// (the model's score and threshold, and a foreground at all); <paramref name="OwnClasses"/> as <see cref="BatchScorer.OwnClasses"/>.
     /// </summary>
-    public sealed record Scores(float[] Probabilities, double[] InDistributionScores, bool[] IsKnownClass)
+    public sealed record Scores(float[] Probabilities, double[] InDistributionScores, bool[] IsKnownClass, bool OwnClasses = false)
     {
         public static readonly Scores None = new([], [], []);
+
+        /// <summary>Image <paramref name="image"/>'s <see cref="Prediction.Verdict"/>.</summary>
+        public string Verdict(int image) => Prediction.VerdictOf(OwnClasses, IsKnownClass[image]);
     }
 
     /// <summary>
@@ -84,7 +87,7 @@ public sealed class BatchScorer : IDisposable
     public Scores Score(byte[] pixels, int count, int batchSize = DefaultBatchSize)
     {
         int k = Classes.Count;
-        var result = new Scores(new float[count * k], new double[count], new bool[count]);
+        var result = new Scores(new float[count * k], new double[count], new bool[count], OwnClasses);
         int batches = (count + batchSize - 1) / batchSize, next = -1;
         // Each worker owns one session and takes the next batch until none are left.
         Parallel.For(0, _sessions.Length, new ParallelOptions { MaxDegreeOfParallelism = _sessions.Length }, worker =>
@@ -118,16 +121,13 @@ public sealed class BatchScorer : IDisposable
     }
 
     /// <summary>
-    /// Predicted [count] class indices, Probabilities [count, K], in-distribution scores and verdicts [count], Labels [count]
-    /// when a labels file was given.
+    /// Predicted [count] class indices, the <see cref="Scores"/> (probabilities [count, K], in-distribution scores and
+    /// verdicts [count]), Labels [count] when a labels file was given.
     /// </summary>
     public sealed record Result(int Count, double? Accuracy, double Seconds, double ImagesPerSecond, int[] Predicted)
     {
-        public float[] Probabilities { get; init; } = [];
-        public double[] InDistributionScores { get; init; } = [];
-        public bool[] IsKnownClass { get; init; } = [];
-        /// <summary>True when the classes are the user's own (<see cref="Prediction.VerdictOf"/>).</summary>
-        public bool OwnClasses { get; init; }
+        public Scores Scores { get; init; } = Scores.None;
+        public float[] Probabilities => Scores.Probabilities;
         public byte[]? Labels { get; init; }
         /// <summary>What the probabilities and predicted indices stand for.</summary>
         public IReadOnlyList<string> Classes { get; init; } = FashionMnistClasses.Names;
@@ -155,8 +155,7 @@ public sealed class BatchScorer : IDisposable
         double? accuracy = labels is null ? null : (double)predicted.Where((p, i) => p == labels[i]).Count() / images.Count;
         return new Result(images.Count, accuracy, seconds, images.Count / seconds, predicted)
         {
-            Probabilities = probabilities, InDistributionScores = scores.InDistributionScores, IsKnownClass = scores.IsKnownClass,
-            OwnClasses = OwnClasses, Labels = labels, Classes = Classes,
+            Scores = scores, Labels = labels, Classes = Classes,
         };
     }
 

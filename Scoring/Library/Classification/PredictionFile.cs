@@ -25,14 +25,13 @@ public sealed class PredictionFile : IDisposable
     private readonly FileStream _stream;
     private readonly PredictionFileFormat _format;
     private readonly IReadOnlyList<string> _classes;
-    private readonly bool _files, _ownClasses;
+    private readonly bool _files;
     private readonly StringBuilder _text = new();
     private long _end;
 
-    private PredictionFile(string path, FileStream stream, PredictionFileFormat format, IReadOnlyList<string> classes, bool files,
-        bool ownClasses)
+    private PredictionFile(string path, FileStream stream, PredictionFileFormat format, IReadOnlyList<string> classes, bool files)
     {
-        (FilePath, _stream, _format, _classes, _files, _ownClasses) = (path, stream, format, classes, files, ownClasses);
+        (FilePath, _stream, _format, _classes, _files) = (path, stream, format, classes, files);
     }
 
     /// <summary>The file's path, as given to <see cref="Open"/>.</summary>
@@ -61,11 +60,9 @@ public sealed class PredictionFile : IDisposable
     /// A new file, or with <paramref name="resume"/> the file a previous run left (its complete rows are kept). An
     /// existing file without <paramref name="resume"/> is refused, so a finished run is never overwritten by mistake.
     /// <paramref name="classes"/> (Fashion-MNIST's when null) name the probabilities; <paramref name="files"/>: rows of
-    /// image files (<see cref="AppendFiles"/>) rather than of an IDX file's images (<see cref="Append"/>);
-    /// <paramref name="ownClasses"/>: the verdicts name no garment (<see cref="BatchScorer.OwnClasses"/>).
+    /// image files (<see cref="AppendFiles"/>) rather than of an IDX file's images (<see cref="Append"/>).
     /// </summary>
-    public static PredictionFile Open(string path, bool resume, IReadOnlyList<string>? classes = null, bool files = false,
-        bool ownClasses = false)
+    public static PredictionFile Open(string path, bool resume, IReadOnlyList<string>? classes = null, bool files = false)
     {
         PredictionFileFormat format = FormatOf(path);
         classes ??= FashionMnistClasses.Names;
@@ -76,7 +73,7 @@ public sealed class PredictionFile : IDisposable
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
         {
-            var file = new PredictionFile(path, stream, format, classes, files, ownClasses);
+            var file = new PredictionFile(path, stream, format, classes, files);
             if (exists && stream.Length > 0) file.Recover(path);
             else if (format == PredictionFileFormat.Csv) file.WriteText(CsvHeader(classes.Count, files) + "\n");
             return file;
@@ -126,7 +123,7 @@ public sealed class PredictionFile : IDisposable
         ReadOnlySpan<float> p = error is null ? scores.Probabilities.AsSpan(image * classes, classes) : [];
         int k = error is null ? System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p) : -1;
         double score = k >= 0 ? scores.InDistributionScores[image] : 0;
-        string verdict = k >= 0 ? Prediction.VerdictOf(_ownClasses, scores.IsKnownClass[image]) : "";
+        string verdict = k >= 0 ? scores.Verdict(image) : "";
         if (_format == PredictionFileFormat.Csv)
         {
             _text.Append(c, $"{index}");

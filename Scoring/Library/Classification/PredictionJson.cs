@@ -51,8 +51,7 @@ public static class PredictionJson
             return new
             {
                 index = i, label = names[k], labelIndex = k, confidence = p[k], probabilities = p,
-                inDistributionScore = result.InDistributionScores[i],
-                verdict = Prediction.VerdictOf(result.OwnClasses, result.IsKnownClass[i]),
+                inDistributionScore = result.Scores.InDistributionScores[i], verdict = result.Scores.Verdict(i),
                 actual,
             };
         });

@@ -88,7 +88,7 @@ public static class StreamingScorer
         var chunk = new List<string>(chunkImages);
         var pixels = new byte[chunkImages * IdxImageStream.ImageBytes];
         // A chunk's rows, file by file: the decoded images' scores spread back to their files' places.
-        var rows = new BatchScorer.Scores(new float[chunkImages * k], new double[chunkImages], new bool[chunkImages]);
+        var rows = new BatchScorer.Scores(new float[chunkImages * k], new double[chunkImages], new bool[chunkImages], scorer.OwnClasses);
         var errors = new string?[chunkImages];
         long scored = 0, failed = 0;
         var clock = Stopwatch.StartNew();
