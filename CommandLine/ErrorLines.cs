@@ -11,11 +11,28 @@ public static partial class ErrorLines
     /// </summary>
     public static string OneLine(Exception ex)
     {
+        ex = Cause(ex);
         string line = ex.Message.Split('\n')[0].Trim();
         int parameter = line.IndexOf(" (Parameter '", StringComparison.Ordinal);
         if (parameter > 0) return line[..parameter];
         Match pathLast = PathLast().Match(line);
         return pathLast.Success ? $"{pathLast.Groups[2].Value}: {pathLast.Groups[1].Value}" : line;
+    }
+
+    /// <summary>ML.NET's own wording of a component that failed to load a saved model ("Error during class instantiation").</summary>
+    public const string MlNetInstantiationError = "Error during class instantiation";
+
+    /// <summary>
+    /// The exception that says what went wrong: ML.NET wraps what a component's constructor threw in
+    /// <see cref="MlNetInstantiationError"/> around a <see cref="System.Reflection.TargetInvocationException"/>, a line that
+    /// names neither the component nor the cause, so the line is the innermost such exception's.
+    /// </summary>
+    private static Exception Cause(Exception ex)
+    {
+        while (ex.InnerException is { } inner && (ex is System.Reflection.TargetInvocationException
+                   || ex.Message.StartsWith(MlNetInstantiationError, StringComparison.Ordinal)))
+            ex = inner;
+        return ex;
     }
 
     /// <summary>

@@ -56,6 +56,18 @@ public sealed class ErrorLinesTests
     }
 
     [Fact]
+    public void OneLine_MlNetClassInstantiationWrapper_GivesTheCauseInside()
+    {
+        // As ML.NET's ComponentCatalog throws when a saved model's component fails in its constructor.
+        var cause = new IOException("No space left on device : '/tmp/model.onnx'");
+        var wrapped = new InvalidOperationException(ErrorLines.MlNetInstantiationError,
+            new System.Reflection.TargetInvocationException(cause));
+
+        Assert.Equal("/tmp/model.onnx: No space left on device", ErrorLines.OneLine(wrapped));
+        Assert.Equal("outer", ErrorLines.OneLine(new InvalidOperationException("outer", cause)));
+    }
+
+    [Fact]
     public void OneLine_ArgumentException_FirstLineWithoutTheParameterSuffix()
     {
         var ex = new ArgumentException("--lr: expected a positive number\nsecond line", "lr");
